@@ -1,0 +1,117 @@
+#include "fcgi/config.h"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <sstream>
+
+namespace wikid {
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description Options(Config& c, std::string& mode_text) {
+  po::options_description desc("wikid serve options");
+  SiteConfig& s = c.site;
+  // clang-format off
+  desc.add_options()
+    ("help,h", "print this help and exit")
+    ("config", po::value(&c.config_file),
+     "read options from this file (key = value lines); the command line wins")
+    ("socket", po::value(&c.socket),
+     "listen on this unix socket path or 127.0.0.1:PORT; without it, use the "
+     "listening socket on fd 0 (spawn-fcgi) or from systemd (LISTEN_FDS)")
+    ("socket-mode", po::value(&mode_text)->default_value("0660"),
+     "permission bits of the unix socket (octal)")
+    ("socket-group", po::value(&c.socket_group),
+     "group of the unix socket, e.g. www-data, so nginx can connect")
+    ("workers", po::value(&c.workers)->default_value(c.workers),
+     "worker processes (1-64)")
+    ("data", po::value(&c.data_dir)->default_value(c.data_dir),
+     "directory of the database, created if missing")
+    ("templates", po::value(&c.templates_dir)->default_value(c.templates_dir),
+     "directory of the page templates")
+    ("dev", po::bool_switch(&c.dev),
+     "development mode: reload templates when they change on disk")
+    ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes),
+     "largest request body accepted (bytes); larger ones get 413")
+    ("shutdown-timeout", po::value(&c.shutdown_timeout_seconds)
+         ->default_value(c.shutdown_timeout_seconds),
+     "seconds a stopping worker may take to finish its request (1-600)")
+    ("site-name", po::value(&s.site_name)->default_value(s.site_name),
+     "the wiki's name, shown in every page header")
+    ("front-page", po::value(&s.front_page)->default_value(s.front_page),
+     "the page shown at /")
+    ("max-page-bytes", po::value(&s.max_page_bytes)->default_value(s.max_page_bytes),
+     "longest page text accepted (bytes); longer saves get 413 with the text kept")
+    ("history-page-size", po::value(&s.history_page_size)
+         ->default_value(s.history_page_size),
+     "revisions per history page (1-1000)");
+  // clang-format on
+  return desc;
+}
+
+Status CheckRanges(const Config& c) {
+  auto bad = [](const std::string& what) { return Status::Invalid(what); };
+  if (c.workers < 1 || c.workers > 64) return bad("--workers must be 1 to 64");
+  if (c.shutdown_timeout_seconds < 1 || c.shutdown_timeout_seconds > 600) {
+    return bad("--shutdown-timeout must be 1 to 600 seconds");
+  }
+  if (c.max_body_bytes < 1024 || c.max_body_bytes > (size_t{1} << 30)) {
+    return bad("--max-body-bytes must be 1 KiB to 1 GiB");
+  }
+  if (c.site.max_page_bytes < 1 || c.site.max_page_bytes > c.max_body_bytes) {
+    return bad("--max-page-bytes must be 1 to --max-body-bytes");
+  }
+  if (c.site.history_page_size < 1 || c.site.history_page_size > 1000) {
+    return bad("--history-page-size must be 1 to 1000");
+  }
+  if (c.socket_mode > 0777) return bad("--socket-mode must be octal, <= 0777");
+  if (c.data_dir.empty()) return bad("--data must not be empty");
+  if (c.templates_dir.empty()) return bad("--templates must not be empty");
+  if (c.site.site_name.empty()) return bad("--site-name must not be empty");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ParsedCommandLine> ParseServeCommandLine(
+    const std::vector<std::string>& args) {
+  ParsedCommandLine parsed;
+  Config& c = parsed.config;
+#ifdef WIKID_DEFAULT_TEMPLATE_DIR
+  c.templates_dir = WIKID_DEFAULT_TEMPLATE_DIR;
+#endif
+  std::string mode_text;
+  po::options_description desc = Options(c, mode_text);
+  std::ostringstream usage;
+  usage << "usage: wikid serve [options]\n\n" << desc;
+  parsed.usage = usage.str();
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    if (vm.count("config")) {
+      const std::string file = vm["config"].as<std::string>();
+      std::ifstream in(file);
+      if (!in) return Status::Invalid("cannot read config file " + file);
+      // Stored second: values already given on the command line win.
+      po::store(po::parse_config_file(in, desc), vm);
+    }
+    po::notify(vm);
+    parsed.help = vm.count("help") > 0;
+  } catch (const po::error& e) {
+    return Status::Invalid(e.what());
+  }
+  size_t end = 0;
+  try {
+    c.socket_mode = static_cast<unsigned>(std::stoul(mode_text, &end, 8));
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  if (end == 0 || end != mode_text.size()) {
+    return Status::Invalid("--socket-mode must be an octal number like 0660");
+  }
+  if (Status s = CheckRanges(c); !s.ok()) return s;
+  return parsed;
+}
+
+}  // namespace wikid

@@ -1,0 +1,58 @@
+// Config: every setting of the wikid process, read once at start-up (and
+// again on SIGHUP) from the command line and an optional config file.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "model/status.h"
+#include "views/context.h"
+
+namespace wikid {
+
+struct Config {
+  // Where to listen: a unix socket path, or 127.0.0.1:PORT. Empty: use the
+  // listening socket handed in by systemd (LISTEN_FDS) or on fd 0
+  // (spawn-fcgi).
+  std::string socket;
+  // Permission bits of a unix socket. 0660: only the owner and the group
+  // (nginx's) may connect; libfcgi must not be reachable by anyone else,
+  // since one crafted record can kill a worker (CVE-2025-23016 residue).
+  unsigned socket_mode = 0660;
+  // Group to give the unix socket (e.g. www-data); empty keeps ours.
+  std::string socket_group;
+  // Worker processes. Each serves one request at a time.
+  int workers = 2;
+  // Directory of the database (wikid.db); created if missing.
+  std::string data_dir = "var";
+  // Directory of the ctemplate files.
+  std::string templates_dir;
+  // Development mode: templates reload from disk when they change.
+  bool dev = false;
+  // Largest request body read; a bigger one is drained and answered 413.
+  // nginx's client_max_body_size should be at least this.
+  size_t max_body_bytes = 2 << 20;
+  // Seconds a stopping worker may take to finish its request before the
+  // master kills it.
+  int shutdown_timeout_seconds = 10;
+  // The config file that was read, if any (re-read on SIGHUP).
+  std::string config_file;
+  // What the handlers see.
+  SiteConfig site;
+};
+
+struct ParsedCommandLine {
+  Config config;
+  bool help = false;   // --help was given: print `usage` and exit 0
+  std::string usage;   // the option summary
+};
+
+// Parses `args` (the arguments after "wikid serve") and then the config
+// file named by --config, where the command line wins. Invalid with a
+// message naming the option for an unknown option, a malformed value or a
+// value out of range.
+Result<ParsedCommandLine> ParseServeCommandLine(
+    const std::vector<std::string>& args);
+
+}  // namespace wikid

@@ -1,0 +1,111 @@
+// wikid: a wiki engine that runs as a long-lived FastCGI application.
+//
+//   wikid [serve] [options]   run the master and its workers (see --help)
+//   wikid version             print the version
+#include <fcgiapp.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "fcgi/config.h"
+#include "fcgi/listener.h"
+#include "fcgi/master.h"
+#include "fcgi/signals.h"
+#include "model/database.h"
+#include "model/secret_key.h"
+
+namespace {
+
+using wikid::Status;
+
+// mkdir -p for the data directory (mode 0750: the database is private).
+Status MakeDirectories(const std::string& path) {
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i != path.size() && path[i] != '/') continue;
+    std::string prefix = path.substr(0, i);
+    if (mkdir(prefix.c_str(), 0750) != 0 && errno != EEXIST) {
+      return Status::Unavailable("cannot create " + prefix + ": " +
+                                 std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+// Creates or migrates the database and the secret key once, in the master,
+// so that errors are reported before any worker starts. The connection is
+// closed before fork(): a SQLite connection must never cross a fork.
+Status PrepareDataDirectory(const wikid::Config& config) {
+  if (Status s = MakeDirectories(config.data_dir); !s.ok()) return s;
+  auto key = wikid::LoadOrCreateSecretKey(config.data_dir + "/secret.key");
+  if (!key.ok()) return key.status();
+  auto db = wikid::Database::Open(config.data_dir + "/wikid.db", {});
+  return db.ok() ? Status::Ok() : db.status();
+}
+
+int Serve(const std::vector<std::string>& args) {
+  auto parsed = wikid::ParseServeCommandLine(args);
+  if (!parsed.ok()) {
+    std::cerr << "wikid: " << parsed.status().message()
+              << "\n(see wikid serve --help)\n";
+    return 2;
+  }
+  if (parsed->help) {
+    std::cout << parsed->usage;
+    return 0;
+  }
+  const wikid::Config& config = parsed->config;
+
+  // Our handlers first: FCGX_Init then leaves SIGTERM and SIGPIPE alone.
+  wikid::InstallMasterSignals();
+  auto listener = config.socket.empty()
+                      ? wikid::InheritedListener()
+                      : wikid::OpenListener(config.socket, config.socket_mode,
+                                            config.socket_group);
+  if (!listener.ok()) {
+    std::cerr << "wikid: " << listener.status().message() << "\n";
+    return 1;
+  }
+  // For a TCP socket, libfcgi accepts only the addresses listed here.
+  if (listener->unix_path.empty() && !std::getenv("FCGI_WEB_SERVER_ADDRS")) {
+    setenv("FCGI_WEB_SERVER_ADDRS", "127.0.0.1", 0);
+  }
+  if (FCGX_Init() != 0) {
+    std::cerr << "wikid: FCGX_Init failed\n";
+    return 1;
+  }
+  if (Status s = PrepareDataDirectory(config); !s.ok()) {
+    std::cerr << "wikid: " << s.message() << "\n";
+    wikid::UnlinkListener(*listener);
+    return 1;
+  }
+  wikid::ConfigLoader reload = [args]() -> wikid::Result<wikid::Config> {
+    auto again = wikid::ParseServeCommandLine(args);
+    if (!again.ok()) return again.status();
+    return again->config;
+  };
+  return wikid::RunMaster(config, *listener, reload);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command = "serve";
+  if (!args.empty() && !args[0].starts_with("-")) {
+    command = args[0];
+    args.erase(args.begin());
+  }
+  if (command == "serve") return Serve(args);
+  if (command == "version") {
+    std::cout << "wikid 0.1.0\n";
+    return 0;
+  }
+  std::cerr << "wikid: unknown command '" << command
+            << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n";
+  return 2;
+}

@@ -1,0 +1,298 @@
+#include "fcgi/master.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "fcgi/signals.h"
+#include "fcgi/worker.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A worker that dies before it is ready was probably killed by its own
+// start-up (a bad template, an unreadable database). Wait this long before
+// trying again, so a broken configuration does not become a fork storm.
+constexpr auto kStartupFailureBackoff = std::chrono::seconds(1);
+
+struct WorkerInfo {
+  int generation = 0;
+  int ready_fd = -1;  // read end of its readiness pipe, until ready
+  bool ready = false;
+};
+
+std::string DescribeExit(int status) {
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    return "killed by signal " + std::to_string(sig) + " (" +
+           strsignal(sig) + ")";
+  }
+  return "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+class Master {
+ public:
+  Master(Config config, Listener listener, const ConfigLoader& reload)
+      : config_(std::move(config)), listener_(std::move(listener)),
+        reload_(reload) {}
+
+  int Run() {
+    for (int i = 0; i < config_.workers; ++i) Spawn();
+    LogError("master started " + std::to_string(config_.workers) +
+             " workers");
+    while (true) {
+      std::vector<pollfd> fds = {{SignalWakeFd(), POLLIN, 0}};
+      for (const auto& [pid, info] : workers_) {
+        if (info.ready_fd >= 0) fds.push_back({info.ready_fd, POLLIN, 0});
+      }
+      poll(fds.data(), fds.size(), PollTimeoutMs());
+      DrainSignalWakeFd();
+      CheckReadiness(fds);
+      if (g_signals.child) {
+        g_signals.child = 0;
+        Reap();
+      }
+      if (g_signals.stop) return Stop();
+      if (g_signals.reload) {
+        g_signals.reload = 0;
+        BeginReload();
+      }
+      ContinueReload();
+      RespawnMissing();
+      if (!any_ready_ && workers_.empty() && failures_at_start_ >= 3) {
+        LogError("no worker could start; giving up");
+        UnlinkListener(listener_);
+        return 1;
+      }
+    }
+  }
+
+ private:
+  // Forks one worker of the current generation. Returns its pid, or 0.
+  pid_t Spawn() {
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      LogError(std::string("pipe2: ") + strerror(errno));
+      return 0;
+    }
+    pid_t master = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+      LogError(std::string("fork: ") + strerror(errno));
+      close(pipe_fds[0]);
+      close(pipe_fds[1]);
+      return 0;
+    }
+    if (pid == 0) {
+      close(pipe_fds[0]);
+      for (const auto& [other, info] : workers_) {
+        if (info.ready_fd >= 0) close(info.ready_fd);
+      }
+      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master));
+    }
+    close(pipe_fds[1]);
+    workers_[pid] = WorkerInfo{generation_, pipe_fds[0], false};
+    return pid;
+  }
+
+  // A byte on a worker's pipe means ready; EOF without one means it died
+  // during start-up (Reap() reports how).
+  void CheckReadiness(const std::vector<pollfd>& fds) {
+    for (size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      for (auto& [pid, info] : workers_) {
+        if (info.ready_fd != fds[i].fd) continue;
+        char byte;
+        info.ready = read(info.ready_fd, &byte, 1) == 1;
+        close(info.ready_fd);
+        info.ready_fd = -1;
+        if (info.ready) any_ready_ = true;
+      }
+    }
+  }
+
+  void Reap() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      auto it = workers_.find(pid);
+      if (it == workers_.end()) continue;
+      bool was_ready = it->second.ready;
+      if (it->second.ready_fd >= 0) close(it->second.ready_fd);
+      workers_.erase(it);
+      if (retiring_.erase(pid) > 0 && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0) {
+        continue;  // an old worker leaving after a reload, as asked
+      }
+      if (g_signals.stop) {
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+          LogError("worker " + std::to_string(pid) + " " +
+                   DescribeExit(status) + " while stopping");
+        }
+        continue;
+      }
+      LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
+               "; starting a new one");
+      if (!was_ready) {
+        next_spawn_ = Clock::now() + kStartupFailureBackoff;
+        if (!any_ready_) ++failures_at_start_;
+        if (pid == successor_ && replacing_ != 0) AbortReload();
+      }
+      // The old worker being replaced died on its own: its successor
+      // simply stays.
+      if (pid == replacing_) replacing_ = 0;
+    }
+  }
+
+  // Keeps at least config_.workers workers that are not retiring. During a
+  // reload there is one more: the successor starting beside an old worker.
+  void RespawnMissing() {
+    if (Clock::now() < next_spawn_) return;
+    int live = static_cast<int>(workers_.size() - retiring_.size());
+    for (int i = live; i < config_.workers; ++i) {
+      if (Spawn() == 0) return;
+    }
+  }
+
+  void BeginReload() {
+    auto fresh = reload_();
+    if (!fresh.ok()) {
+      LogError("SIGHUP: configuration not reloaded: " +
+               fresh.status().message());
+      return;
+    }
+    if (fresh->socket != config_.socket) {
+      LogError("SIGHUP: a new --socket needs a restart; keeping " +
+               config_.socket);
+      fresh->socket = config_.socket;
+    }
+    int old_workers = config_.workers;
+    previous_config_ = config_;
+    config_ = std::move(*fresh);
+    ++generation_;
+    to_replace_.clear();
+    for (const auto& [pid, info] : workers_) {
+      if (info.generation < generation_ && !retiring_.contains(pid)) {
+        to_replace_.push_back(pid);
+      }
+    }
+    LogError("SIGHUP: replacing " + std::to_string(to_replace_.size()) +
+             " workers one by one");
+    // Fewer workers wanted: the surplus old ones are retired without a
+    // successor once the rest are replaced.
+    surplus_ = std::max(0, old_workers - config_.workers);
+  }
+
+  // One step of a rolling reload: start a successor, and once it is ready,
+  // ask the old worker to finish and leave.
+  void ContinueReload() {
+    if (replacing_ != 0) {
+      auto it = workers_.find(successor_);
+      if (it == workers_.end()) {
+        // The successor died after it was ready: try that one again.
+        to_replace_.push_front(replacing_);
+        replacing_ = 0;
+      } else if (!it->second.ready) {
+        return;
+      } else {
+        Retire(replacing_);
+        replacing_ = 0;
+      }
+    }
+    while (!to_replace_.empty() && replacing_ == 0) {
+      pid_t old = to_replace_.front();
+      to_replace_.pop_front();
+      if (!workers_.contains(old)) continue;
+      if (static_cast<int>(to_replace_.size()) < surplus_) {
+        Retire(old);
+        continue;
+      }
+      replacing_ = old;
+      successor_ = Spawn();
+      if (successor_ == 0) {
+        AbortReload();
+        return;
+      }
+    }
+  }
+
+  // The new configuration cannot start a worker: go on with the old one
+  // (the workers not yet replaced still run it).
+  void AbortReload() {
+    LogError("SIGHUP: a new worker failed to start; keeping the old "
+             "configuration");
+    config_ = previous_config_;
+    to_replace_.clear();
+    replacing_ = 0;
+  }
+
+  void Retire(pid_t pid) {
+    retiring_.insert({pid, true});
+    kill(pid, SIGTERM);
+  }
+
+  int PollTimeoutMs() const {
+    if (g_signals.stop) return 100;
+    if (Clock::now() < next_spawn_) return 100;
+    return 1000;
+  }
+
+  int Stop() {
+    LogError("stopping: waiting for workers to finish their requests");
+    UnlinkListener(listener_);
+    close(listener_.fd);
+    for (const auto& [pid, info] : workers_) kill(pid, SIGTERM);
+    auto deadline =
+        Clock::now() + std::chrono::seconds(config_.shutdown_timeout_seconds);
+    while (!workers_.empty()) {
+      if (Clock::now() >= deadline) {
+        for (const auto& [pid, info] : workers_) {
+          LogError("worker " + std::to_string(pid) +
+                   " did not finish in time; killing it");
+          kill(pid, SIGKILL);
+        }
+        deadline = Clock::now() + std::chrono::hours(1);
+      }
+      pollfd fd = {SignalWakeFd(), POLLIN, 0};
+      poll(&fd, 1, 100);
+      DrainSignalWakeFd();
+      Reap();
+    }
+    LogError("stopped");
+    return 0;
+  }
+
+  Config config_;
+  Config previous_config_;  // before the last reload, for AbortReload
+  Listener listener_;
+  const ConfigLoader& reload_;
+  std::map<pid_t, WorkerInfo> workers_;
+  std::map<pid_t, bool> retiring_;  // asked to stop after a reload
+  std::deque<pid_t> to_replace_;    // old workers still to be replaced
+  pid_t replacing_ = 0;             // old worker whose successor is starting
+  pid_t successor_ = 0;
+  int surplus_ = 0;
+  int generation_ = 0;
+  bool any_ready_ = false;
+  int failures_at_start_ = 0;
+  Clock::time_point next_spawn_{};
+};
+
+}  // namespace
+
+int RunMaster(Config config, Listener listener, const ConfigLoader& reload) {
+  Master master(std::move(config), std::move(listener), reload);
+  return master.Run();
+}
+
+}  // namespace wikid

@@ -1,0 +1,26 @@
+// The master process: forks the workers and keeps them running.
+//
+// - A worker that dies is logged (how it died) and replaced at once.
+// - SIGHUP re-reads the configuration and replaces the workers one at a
+//   time: a new worker is started and reports ready before an old one is
+//   asked to stop, so some worker always accepts.
+// - SIGTERM or SIGINT: the socket path is removed (no new connections),
+//   every worker finishes the request it is serving and exits; one that
+//   takes longer than the shutdown timeout is killed.
+#pragma once
+
+#include <functional>
+
+#include "fcgi/config.h"
+#include "fcgi/listener.h"
+
+namespace wikid {
+
+// Reads the configuration again for SIGHUP; an error keeps the old one.
+using ConfigLoader = std::function<Result<Config>()>;
+
+// Runs until stopped. Returns the process exit code: 0 after a graceful
+// stop, 1 if no worker could start at all.
+int RunMaster(Config config, Listener listener, const ConfigLoader& reload);
+
+}  // namespace wikid

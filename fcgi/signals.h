@@ -1,0 +1,38 @@
+// Signals, the nginx way: a handler only records that the signal came and
+// writes a byte to a self-pipe, so the process's poll() wakes up; the main
+// loop does the work. Handlers are installed with SA_RESTART before
+// FCGX_Init(), which then leaves them alone (it installs its own only over
+// SIG_DFL or SIG_IGN).
+//
+// This is wikid's one piece of global mutable state, and it is global
+// because signal handlers can reach nothing else. Each process has its
+// own: a worker installs fresh handlers and a fresh pipe after fork().
+#pragma once
+
+#include <csignal>
+
+namespace wikid {
+
+struct SignalFlags {
+  volatile sig_atomic_t stop = 0;    // SIGTERM or SIGINT: stop gracefully
+  volatile sig_atomic_t reload = 0;  // SIGHUP: replace the workers
+  volatile sig_atomic_t child = 0;   // SIGCHLD: a worker exited
+};
+extern SignalFlags g_signals;
+
+// Master: TERM/INT -> stop, HUP -> reload, CHLD -> child; PIPE ignored.
+void InstallMasterSignals();
+
+// Worker, right after fork(): TERM/INT -> stop, HUP ignored (the master
+// handles it), CHLD default, PIPE ignored (a client that went away must
+// cost one write error, not the worker). Also asks the kernel to send
+// SIGTERM if the master dies, so no worker outlives it.
+void InstallWorkerSignals();
+
+// The read end of the self-pipe, for poll().
+int SignalWakeFd();
+
+// Empties the self-pipe after poll() reported it readable.
+void DrainSignalWakeFd();
+
+}  // namespace wikid

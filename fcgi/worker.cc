@@ -1,0 +1,233 @@
+#include "fcgi/worker.h"
+
+#include <fcgiapp.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "fcgi/signals.h"
+#include "model/failpoint.h"
+#include "model/secret_key.h"
+#include "model/database.h"
+#include "model/sqlite_page_store.h"
+#include "views/markdown.h"
+#include "views/render.h"
+#include "views/router.h"
+#include "views/templates.h"
+
+namespace wikid {
+namespace {
+
+// How often an idle worker checks that its master is still alive, on top
+// of PR_SET_PDEATHSIG (which a master that exec'd would not trigger).
+constexpr int kIdleCheckMs = 1000;
+
+std::string Param(const FCGX_Request& r, const char* name) {
+  const char* value = FCGX_GetParam(name, r.envp);
+  return value ? value : "";
+}
+
+enum class BodyRead { kOk, kTooLarge, kShort, kBadLength };
+
+// Reads the request body to its end, always: a body left unread can break
+// the next request on the connection. Keeps it only if it fits `limit`.
+BodyRead ReadBody(FCGX_Stream* in, const std::string& content_length,
+                  size_t limit, std::string* body) {
+  size_t declared = 0;
+  if (!content_length.empty()) {  // nginx sends "" for a GET
+    auto [end, ec] = std::from_chars(
+        content_length.data(), content_length.data() + content_length.size(),
+        declared);
+    if (ec != std::errc() ||
+        end != content_length.data() + content_length.size()) {
+      declared = 0;
+      body->clear();
+      char sink[16384];
+      while (FCGX_GetStr(sink, sizeof sink, in) > 0) {
+      }
+      return BodyRead::kBadLength;
+    }
+  }
+  bool keep = declared <= limit;
+  if (keep) body->reserve(declared);
+  size_t received = 0;
+  char buf[16384];
+  int n;
+  while ((n = FCGX_GetStr(buf, sizeof buf, in)) > 0) {
+    received += static_cast<size_t>(n);
+    if (keep && received <= limit) {
+      body->append(buf, static_cast<size_t>(n));
+    } else {
+      keep = false;
+    }
+  }
+  if (!keep) {
+    body->clear();
+    return BodyRead::kTooLarge;
+  }
+  return received < declared ? BodyRead::kShort : BodyRead::kOk;
+}
+
+// Header values come from our own code, but a CR or LF in one would split
+// the response: drop them rather than trust every caller.
+std::string HeaderSafe(std::string value) {
+  std::erase_if(value, [](char c) { return c == '\r' || c == '\n'; });
+  return value;
+}
+
+void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
+                   const std::string& debug_headers) {
+  std::string h;
+  h.reserve(512);
+  h += "Status: " + std::to_string(r.status) + " " + ReasonPhrase(r.status) +
+       "\r\nContent-Type: " + r.content_type +
+       "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
+  for (const auto& [name, value] : SecurityHeaders()) {
+    h += name + ": " + value + "\r\n";
+  }
+  for (const auto& [name, value] : r.headers) {
+    h += name + ": " + HeaderSafe(value) + "\r\n";
+  }
+  h += debug_headers;
+  h += "\r\n";
+  // FCGX_PutStr, not FCGX_FPrintF: libfcgi's printf has no %zu. A client
+  // that left makes these fail with EPIPE; there is nobody to tell.
+  FCGX_PutStr(h.data(), static_cast<int>(h.size()), out);
+  if (!head) FCGX_PutStr(r.body.data(), static_cast<int>(r.body.size()), out);
+}
+
+// Everything one worker owns, opened once after fork().
+class Worker {
+ public:
+  explicit Worker(const Config& config)
+      : config_(config), templates_(config.templates_dir, config.dev) {}
+
+  Status Open() {
+    Database::Options options;
+    auto db = Database::Open(config_.data_dir + "/wikid.db", options);
+    if (!db.ok()) return db.status();
+    db_ = std::move(*db);
+    auto pages = SqlitePageStore::Create(*db_);
+    if (!pages.ok()) return pages.status();
+    pages_ = std::move(*pages);
+    if (Status s = templates_.LoadAll(); !s.ok()) return s;
+    auto key = LoadOrCreateSecretKey(config_.data_dir + "/secret.key");
+    if (!key.ok()) return key.status();
+    csrf_ = std::make_unique<Csrf>(std::move(*key));
+    ctx_ = std::make_unique<Context>(Context{
+        .site = config_.site,
+        .pages = *pages_,
+        .templates = templates_,
+        .markdown = markdown_,
+        .csrf = *csrf_,
+        .now = [] { return static_cast<int64_t>(time(nullptr)); }});
+    return Status::Ok();
+  }
+
+  void Serve(FCGX_Request& r) {
+    // Tests make requests slow on purpose (graceful stop, rolling restart).
+    FailpointSleep("request_sleep");
+    int64_t queries_before = db_->queries();
+    int64_t rows_before = db_->rows();
+    Response response = Handle(r);
+    std::string debug;
+#ifdef WIKID_TESTING
+    // What this request cost, for tests (compiled out of Release builds).
+    debug = "X-Wikid-Queries: " +
+            std::to_string(db_->queries() - queries_before) +
+            "\r\nX-Wikid-Rows: " + std::to_string(db_->rows() - rows_before) +
+            "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
+            "\r\nX-Wikid-Renders: " + std::to_string(markdown_.renders()) +
+            "\r\n";
+#else
+    (void)queries_before;
+    (void)rows_before;
+#endif
+    WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
+                  debug);
+  }
+
+ private:
+  Response Handle(FCGX_Request& r) {
+    RawRequest raw;
+    raw.method = Param(r, "REQUEST_METHOD");
+    raw.request_uri = Param(r, "REQUEST_URI");
+    raw.content_type = Param(r, "CONTENT_TYPE");
+    raw.cookie_header = Param(r, "HTTP_COOKIE");
+    raw.client_address = Param(r, "REMOTE_ADDR");
+    raw.https = Param(r, "HTTPS") == "on";
+    switch (ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes,
+                     &raw.body)) {
+      case BodyRead::kOk:
+        break;
+      case BodyRead::kTooLarge:
+        return ErrorPage(*ctx_, 413,
+                         "The request body is larger than the " +
+                             std::to_string(config_.max_body_bytes) +
+                             " bytes this wiki accepts.");
+      case BodyRead::kShort:
+        return ErrorPage(*ctx_, 400,
+                         "The request body is shorter than its "
+                         "Content-Length says.");
+      case BodyRead::kBadLength:
+        return ErrorPage(*ctx_, 400, "The Content-Length is not a number.");
+    }
+    auto request = DecodeRequest(raw);
+    if (!request.ok()) return ErrorPage(*ctx_, 400, request.status().message());
+    return Dispatch(*request, *ctx_);
+  }
+
+  const Config& config_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<SqlitePageStore> pages_;
+  Templates templates_;
+  Markdown markdown_;
+  std::unique_ptr<Csrf> csrf_;
+  std::unique_ptr<Context> ctx_;
+};
+
+}  // namespace
+
+int RunWorker(const Config& config, int listen_fd, int ready_fd,
+              pid_t master_pid) {
+  InstallWorkerSignals();
+  // The master may have died between fork() and PR_SET_PDEATHSIG.
+  if (getppid() != master_pid) return 1;
+
+  Worker worker(config);
+  if (Status s = worker.Open(); !s.ok()) {
+    LogError("worker cannot start: " + s.message());
+    return 1;
+  }
+  FCGX_Request request;
+  if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
+    LogError("FCGX_InitRequest failed");
+    return 1;
+  }
+  char ready = 1;
+  [[maybe_unused]] ssize_t n = write(ready_fd, &ready, 1);
+  close(ready_fd);
+
+  // The accept loop. poll() on the listening socket and the signal pipe,
+  // so a stop request wakes an idle worker at once; then FCGX_Accept_r on
+  // the non-blocking socket, which returns < 0 when another worker won the
+  // race for the connection (EAGAIN) or the peer sent garbage.
+  while (!g_signals.stop) {
+    pollfd fds[2] = {{listen_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
+    int ready_count = poll(fds, 2, kIdleCheckMs);
+    if (fds[1].revents != 0) DrainSignalWakeFd();
+    if (g_signals.stop || getppid() != master_pid) break;
+    if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) continue;
+    if (FCGX_Accept_r(&request) < 0) continue;
+    worker.Serve(request);
+    FCGX_Finish_r(&request);
+  }
+  FCGX_Free(&request, 1);
+  return 0;
+}
+
+}  // namespace wikid

@@ -1,0 +1,19 @@
+// A worker process: opens its database, statements and templates once,
+// then accepts and serves FastCGI requests one at a time until told to
+// stop.
+#pragma once
+
+#include <sys/types.h>
+
+#include "fcgi/config.h"
+
+namespace wikid {
+
+// Runs in a freshly forked child. `ready_fd` gets one byte once the worker
+// can serve (the master waits for it during a rolling restart) and is then
+// closed. Returns the process exit code: 0 after a graceful stop, non-zero
+// if start-up failed.
+int RunWorker(const Config& config, int listen_fd, int ready_fd,
+              pid_t master_pid);
+
+}  // namespace wikid

@@ -1,0 +1,22 @@
+// Failpoints: named places in the code where a test build can be told to
+// pause, so a test can hit a race on purpose instead of by luck (a worker
+// killed while a save sleeps inside its transaction, say).
+//
+// Set by the environment: WIKID_FAILPOINTS="save_in_txn_sleep=200,..."
+// (milliseconds). Compiled in only when WIKID_TESTING is defined (every
+// build but Release); in Release, FailpointSleep is an empty inline call.
+#pragma once
+
+#include <string_view>
+
+namespace wikid {
+
+#ifdef WIKID_TESTING
+// Sleeps as long as the environment says for `name`; returns at once if
+// it is not set. The environment is read once, on first use.
+void FailpointSleep(std::string_view name);
+#else
+inline void FailpointSleep(std::string_view) {}
+#endif
+
+}  // namespace wikid

@@ -1,0 +1,104 @@
+// PageStore: the storage interface for pages and their revisions.
+//
+// Narrow on purpose: views/ needs only these verbs, so a second engine
+// (PostgreSQL, for wikis that outgrow one machine) can one day be another
+// implementation of this class rather than a rewrite. SqlitePageStore is
+// the one engine today.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/page_name.h"
+#include "model/status.h"
+
+namespace wikid {
+
+// One immutable revision of a page. `text` is empty in history listings.
+struct Revision {
+  int64_t rev = 0;          // 1, 2, 3... per page
+  std::string author;       // client address until accounts exist
+  int64_t created_at = 0;   // unix seconds, UTC
+  std::string summary;
+  std::string text;
+  int64_t size = 0;         // bytes of text
+  int64_t size_change = 0;  // size minus the previous revision's size
+};
+
+// What a page view needs: one revision, where it stands, and which of its
+// wiki links lead to pages that exist.
+struct PageRevision {
+  std::string title;
+  int64_t latest_rev = 0;
+  Revision revision;
+  std::set<std::string> existing_links;
+  bool is_latest() const { return revision.rev == latest_rev; }
+};
+
+// A save request. `base_rev` is the revision the editor started from (0 for
+// a page that did not exist).
+struct Edit {
+  PageName name;
+  int64_t base_rev = 0;
+  std::string text;
+  std::string summary;
+  std::string author;
+  int64_t created_at = 0;
+  std::set<std::string> links;  // canonical [[link]] targets in `text`
+};
+
+struct SaveResult {
+  bool created = false;  // false: the text equalled the latest revision
+  int64_t rev = 0;       // the new revision, or the unchanged latest
+};
+
+// A window of a page's history, newest first.
+struct History {
+  std::string title;
+  int64_t latest_rev = 0;
+  std::vector<Revision> revisions;  // text left empty
+};
+
+struct PageListEntry {
+  std::string title;
+  int64_t latest_rev = 0;
+};
+
+struct PageList {
+  std::vector<PageListEntry> pages;
+  bool more = false;  // pages exist after the last one listed
+};
+
+class PageStore {
+ public:
+  virtual ~PageStore() = default;
+
+  // Revision `rev` of `name` (the latest when absent), with the targets of
+  // its wiki links that exist. NotFound if the page or revision is absent.
+  // One query.
+  virtual Result<PageRevision> Find(const PageName& name,
+                                    std::optional<int64_t> rev) = 0;
+
+  // Saves `edit` as a new revision on top of edit.base_rev, atomically.
+  // If the text equals the latest revision's, nothing is written and
+  // SaveResult::created is false (whatever base_rev says). Otherwise
+  // Conflict, with nothing written, if the latest revision is not
+  // base_rev. Unavailable or Busy when storage refuses the write.
+  virtual Result<SaveResult> Save(const Edit& edit) = 0;
+
+  // Up to `limit` revisions of `name`, newest first, starting at revision
+  // `from_rev` (the latest when absent). Reads only the rows it returns.
+  // NotFound if the page does not exist.
+  virtual Result<History> ListHistory(const PageName& name,
+                                      std::optional<int64_t> from_rev,
+                                      int limit) = 0;
+
+  // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
+  // starting after the page titled `after` (from the start when empty).
+  virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;
+};
+
+}  // namespace wikid

@@ -1,0 +1,94 @@
+#include "model/schema.h"
+
+#include <string>
+#include <vector>
+
+#include "model/database.h"
+
+namespace wikid {
+namespace {
+
+// Migrations, oldest first; entry i takes user_version i to i+1. Never edit
+// a migration that has shipped: add a new one.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: pages, their immutable revisions, and the wiki links of each
+      // revision.
+      R"sql(
+      -- A page is a name and a pointer to its newest revision.
+      CREATE TABLE page (
+        id INTEGER PRIMARY KEY,        -- stable id, never reused
+        name TEXT NOT NULL UNIQUE,     -- canonical title: NFC, spaces, case kept
+        latest_rev INTEGER NOT NULL    -- number of the newest revision (>= 1)
+      ) STRICT;
+      -- The page list is alphabetical, ignoring ASCII case; ties by name.
+      CREATE INDEX page_alphabetical ON page (name COLLATE NOCASE, name);
+
+      -- Every save is a new row; rows are never updated or deleted.
+      CREATE TABLE revision (
+        id INTEGER PRIMARY KEY,
+        page_id INTEGER NOT NULL REFERENCES page(id),
+        rev INTEGER NOT NULL,          -- 1, 2, 3... per page, no gaps
+        author TEXT NOT NULL,          -- client address (user name later)
+        created_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        summary TEXT NOT NULL,         -- the edit summary, may be empty
+        text TEXT NOT NULL,            -- full Markdown source of this revision
+        size INTEGER NOT NULL,         -- bytes of text
+        size_change INTEGER NOT NULL,  -- size minus the previous revision's
+        UNIQUE (page_id, rev)          -- one lookup for a page view; history
+                                       -- pages are a range scan of it
+      ) STRICT;
+
+      -- The [[wiki link]] targets of each revision, so a page view learns
+      -- which of its links exist in the same query that reads its text.
+      CREATE TABLE revision_link (
+        revision_id INTEGER NOT NULL REFERENCES revision(id),
+        target TEXT NOT NULL,          -- canonical page name linked to
+        PRIMARY KEY (revision_id, target)
+      ) STRICT, WITHOUT ROWID;
+      )sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status MigrateSchema(Database& db) {
+  auto version_stmt = db.Prepare("PRAGMA user_version");
+  if (!version_stmt.ok()) return version_stmt.status();
+  auto read_version = [&]() -> Result<int> {
+    Query q(**version_stmt);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    return static_cast<int>(q->ColumnInt(0));
+  };
+
+  auto before = read_version();
+  if (!before.ok()) return before.status();
+  if (*before == LatestSchemaVersion()) return Status::Ok();  // common case
+
+  Transaction txn(db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  // Read again under the write lock: another worker may have migrated
+  // while this one waited.
+  auto version = read_version();
+  if (!version.ok()) return version.status();
+  if (*version > LatestSchemaVersion()) {
+    return Status::Invalid("the database has schema version " +
+                           std::to_string(*version) +
+                           ", newer than this wikid understands (" +
+                           std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (int v = *version; v < LatestSchemaVersion(); ++v) {
+    if (Status s = db.Exec(Migrations()[v]); !s.ok()) return s;
+  }
+  // PRAGMA takes no bound parameters; the number is ours, not input.
+  std::string set_version =
+      "PRAGMA user_version=" + std::to_string(LatestSchemaVersion());
+  if (Status s = db.Exec(set_version.c_str()); !s.ok()) return s;
+  return txn.Commit();
+}
+
+}  // namespace wikid

@@ -1,0 +1,259 @@
+#include "model/sqlite_page_store.h"
+
+#include <limits>
+
+#include "model/failpoint.h"
+
+namespace wikid {
+namespace {
+
+// A page view: the revision, its page, and which of its link targets exist,
+// in one statement. Page names never contain a newline (control characters
+// are not allowed in them), so it separates the targets safely.
+constexpr char kFindSql[] = R"sql(
+  SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
+         r.text, r.size, r.size_change,
+         (SELECT group_concat(l.target, char(10)) FROM revision_link l
+           WHERE l.revision_id = r.id
+             AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target))
+    FROM page p JOIN revision r
+      ON r.page_id = p.id AND r.rev = coalesce(?2, p.latest_rev)
+   WHERE p.name = ?1)sql";
+
+constexpr char kLatestForSaveSql[] = R"sql(
+  SELECT p.id, p.latest_rev, r.text, r.size
+    FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+   WHERE p.name = ?1)sql";
+
+constexpr char kInsertPageSql[] =
+    "INSERT INTO page (name, latest_rev) VALUES (?1, 1) RETURNING id";
+
+constexpr char kInsertRevisionSql[] = R"sql(
+  INSERT INTO revision
+    (page_id, rev, author, created_at, summary, text, size, size_change)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id)sql";
+
+constexpr char kInsertLinkSql[] =
+    "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
+
+constexpr char kUpdateLatestSql[] =
+    "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
+
+// Walks the (page_id, rev) index backwards from ?2 and stops after ?3
+// rows: a history page reads only the rows it shows.
+constexpr char kHistorySql[] = R"sql(
+  SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
+         r.size, r.size_change
+    FROM page p JOIN revision r ON r.page_id = p.id
+   WHERE p.name = ?1 AND r.rev <= ?2
+   ORDER BY r.rev DESC LIMIT ?3)sql";
+
+constexpr char kPageExistsSql[] =
+    "SELECT latest_rev FROM page WHERE name = ?1";
+
+constexpr char kListPagesSql[] = R"sql(
+  SELECT name, latest_rev FROM page
+   WHERE (name COLLATE NOCASE, name) > (?1, ?1)
+   ORDER BY name COLLATE NOCASE, name LIMIT ?2)sql";
+
+std::set<std::string> SplitLines(const std::string& joined) {
+  std::set<std::string> lines;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t end = joined.find('\n', start);
+    if (end == std::string::npos) end = joined.size();
+    lines.emplace(joined, start, end - start);
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
+    Database& db) {
+  std::unique_ptr<SqlitePageStore> store(new SqlitePageStore(db));
+  struct {
+    std::unique_ptr<Statement>* slot;
+    const char* sql;
+  } statements[] = {
+      {&store->find_, kFindSql},
+      {&store->latest_for_save_, kLatestForSaveSql},
+      {&store->insert_page_, kInsertPageSql},
+      {&store->insert_revision_, kInsertRevisionSql},
+      {&store->insert_link_, kInsertLinkSql},
+      {&store->update_latest_, kUpdateLatestSql},
+      {&store->history_, kHistorySql},
+      {&store->page_exists_, kPageExistsSql},
+      {&store->list_pages_, kListPagesSql},
+  };
+  for (auto& [slot, sql] : statements) {
+    auto prepared = db.Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    *slot = std::move(*prepared);
+  }
+  return store;
+}
+
+Result<PageRevision> SqlitePageStore::Find(const PageName& name,
+                                           std::optional<int64_t> rev) {
+  Query q(*find_);
+  q->Bind(1, name.title());
+  if (rev) {
+    q->Bind(2, *rev);
+  } else {
+    q->BindNull(2);
+  }
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::NotFound(rev ? "There is no revision " +
+                                      std::to_string(*rev) + " of this page."
+                                : "This page does not exist yet.");
+  }
+  PageRevision page;
+  page.title = q->ColumnText(0);
+  page.latest_rev = q->ColumnInt(1);
+  page.revision.rev = q->ColumnInt(2);
+  page.revision.author = q->ColumnText(3);
+  page.revision.created_at = q->ColumnInt(4);
+  page.revision.summary = q->ColumnText(5);
+  page.revision.text = q->ColumnText(6);
+  page.revision.size = q->ColumnInt(7);
+  page.revision.size_change = q->ColumnInt(8);
+  page.existing_links = SplitLines(q->ColumnText(9));
+  return page;
+}
+
+Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+
+  int64_t page_id = 0;
+  int64_t latest_rev = 0;
+  int64_t latest_size = 0;
+  {
+    Query q(*latest_for_save_);
+    q->Bind(1, edit.name.title());
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      page_id = q->ColumnInt(0);
+      latest_rev = q->ColumnInt(1);
+      latest_size = q->ColumnInt(3);
+      // Identical text is never a new revision, and never a conflict
+      // either: what the editor wanted is already there.
+      if (q->ColumnText(2) == edit.text) {
+        return SaveResult{.created = false, .rev = latest_rev};
+      }
+    }
+  }
+  if (latest_rev != edit.base_rev) {
+    return Status::Conflict(
+        latest_rev == 0
+            ? "This page no longer exists."
+            : "Someone else saved this page (revision " +
+                  std::to_string(latest_rev) + ") while you were editing.");
+  }
+
+  if (page_id == 0) {
+    Query q(*insert_page_);
+    q->Bind(1, edit.name.title());
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    page_id = q->ColumnInt(0);
+  }
+
+  const int64_t rev = latest_rev + 1;
+  const int64_t size = static_cast<int64_t>(edit.text.size());
+  int64_t revision_id = 0;
+  {
+    Query q(*insert_revision_);
+    q->Bind(1, page_id);
+    q->Bind(2, rev);
+    q->Bind(3, edit.author);
+    q->Bind(4, edit.created_at);
+    q->Bind(5, edit.summary);
+    q->Bind(6, edit.text);
+    q->Bind(7, size);
+    q->Bind(8, size - latest_size);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    revision_id = q->ColumnInt(0);
+  }
+  for (const std::string& target : edit.links) {
+    Query q(*insert_link_);
+    q->Bind(1, revision_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  if (rev > 1) {
+    Query q(*update_latest_);
+    q->Bind(1, page_id);
+    q->Bind(2, rev);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  // Tests kill the worker here to prove a half-done save leaves nothing.
+  FailpointSleep("save_in_txn_sleep");
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return SaveResult{.created = true, .rev = rev};
+}
+
+Result<History> SqlitePageStore::ListHistory(const PageName& name,
+                                             std::optional<int64_t> from_rev,
+                                             int limit) {
+  History history;
+  {
+    Query q(*history_);
+    q->Bind(1, name.title());
+    q->Bind(2, from_rev.value_or(std::numeric_limits<int64_t>::max()));
+    q->Bind(3, static_cast<int64_t>(limit));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      history.title = q->ColumnText(0);
+      history.latest_rev = q->ColumnInt(1);
+      Revision& r = history.revisions.emplace_back();
+      r.rev = q->ColumnInt(2);
+      r.author = q->ColumnText(3);
+      r.created_at = q->ColumnInt(4);
+      r.summary = q->ColumnText(5);
+      r.size = q->ColumnInt(6);
+      r.size_change = q->ColumnInt(7);
+    }
+  }
+  if (!history.revisions.empty()) return history;
+
+  // No rows: either no such page or a window past its first revision.
+  Query q(*page_exists_);
+  q->Bind(1, name.title());
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("This page does not exist yet.");
+  history.title = name.title();
+  history.latest_rev = q->ColumnInt(0);
+  return history;
+}
+
+Result<PageList> SqlitePageStore::ListPages(const std::string& after,
+                                            int limit) {
+  PageList list;
+  Query q(*list_pages_);
+  q->Bind(1, after);
+  // One row more than shown, to know whether a next page exists.
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(list.pages.size()) == limit) {
+      list.more = true;
+      break;
+    }
+    list.pages.push_back({q->ColumnText(0), q->ColumnInt(1)});
+  }
+  return list;
+}
+
+}  // namespace wikid

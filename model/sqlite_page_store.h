@@ -1,0 +1,42 @@
+// SqlitePageStore: PageStore on one SQLite connection.
+//
+// Prepares its statements once, at construction, and reuses them for the
+// life of the worker. One per worker; not thread-safe. `db` must outlive it.
+#pragma once
+
+#include <memory>
+
+#include "model/database.h"
+#include "model/page_store.h"
+
+namespace wikid {
+
+class SqlitePageStore : public PageStore {
+ public:
+  // Prepares every statement; fails if the schema is not what it expects.
+  static Result<std::unique_ptr<SqlitePageStore>> Create(Database& db);
+
+  Result<PageRevision> Find(const PageName& name,
+                            std::optional<int64_t> rev) override;
+  Result<SaveResult> Save(const Edit& edit) override;
+  Result<History> ListHistory(const PageName& name,
+                              std::optional<int64_t> from_rev,
+                              int limit) override;
+  Result<PageList> ListPages(const std::string& after, int limit) override;
+
+ private:
+  explicit SqlitePageStore(Database& db) : db_(db) {}
+
+  Database& db_;
+  std::unique_ptr<Statement> find_;
+  std::unique_ptr<Statement> latest_for_save_;
+  std::unique_ptr<Statement> insert_page_;
+  std::unique_ptr<Statement> insert_revision_;
+  std::unique_ptr<Statement> insert_link_;
+  std::unique_ptr<Statement> update_latest_;
+  std::unique_ptr<Statement> history_;
+  std::unique_ptr<Statement> page_exists_;
+  std::unique_ptr<Statement> list_pages_;
+};
+
+}  // namespace wikid

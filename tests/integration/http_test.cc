@@ -1,0 +1,172 @@
+// The wiki over HTTP through a real nginx and wikid with two workers:
+// what a browser does, and what a careless or hostile client does.
+#define BOOST_TEST_MODULE http
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+// One wiki for the whole file: these tests do not disturb the processes.
+TestWiki& Wiki() {
+  static TestWiki wiki{TestWikiOptions{}};
+  return wiki;
+}
+
+bool Contains(const HttpResponse& r, std::string_view needle) {
+  return r.body.find(needle) != std::string::npos;
+}
+
+// Saves `text` on top of `base` and returns the response.
+HttpResponse Save(const std::string& name, int base, const std::string& text,
+                  const std::string& summary = "") {
+  return Wiki().Post("/_edit/" + name, {{"text", text},
+                                         {"base_rev", std::to_string(base)},
+                                         {"summary", summary}});
+}
+
+BOOST_AUTO_TEST_SUITE(pages)
+
+BOOST_AUTO_TEST_CASE(create_edit_and_view_old_revision) {
+  HttpResponse created = Save("Http_Create", 0, "First *version*.", "new");
+  BOOST_TEST(created.status == 303);
+  BOOST_TEST(created.Header("location").ends_with("/Http_Create"));
+  BOOST_TEST(Save("Http_Create", 1, "Second version.").status == 303);
+
+  HttpResponse current = Wiki().Get("/Http_Create");
+  BOOST_TEST(current.status == 200);
+  BOOST_TEST(Contains(current, "Second version."));
+  BOOST_TEST(current.Header("content-type") == "text/html; charset=utf-8");
+
+  HttpResponse old = Wiki().Get("/Http_Create?rev=1");
+  BOOST_TEST(old.status == 200);
+  BOOST_TEST(Contains(old, "First <em>version</em>."));
+  BOOST_TEST(Contains(old, "old revision"));
+}
+
+BOOST_AUTO_TEST_CASE(spaces_and_underscores_name_one_page) {
+  BOOST_REQUIRE(Save("Two_Words", 0, "same page").status == 303);
+  HttpResponse spaced = Wiki().Get("/Two%20Words");
+  BOOST_TEST(spaced.status == 200);
+  BOOST_TEST(Contains(spaced, "same page"));
+}
+
+BOOST_AUTO_TEST_CASE(edit_conflict_is_409_and_keeps_the_text) {
+  BOOST_REQUIRE(Save("Http_Conflict", 0, "base").status == 303);
+  BOOST_REQUIRE(Save("Http_Conflict", 1, "theirs").status == 303);
+  HttpResponse lost = Save("Http_Conflict", 1, "mine & <only> mine");
+  BOOST_TEST(lost.status == 409);
+  BOOST_TEST(Contains(lost, "mine &amp; &lt;only&gt; mine</textarea>"));
+  BOOST_TEST(Contains(Wiki().Get("/Http_Conflict"), "theirs"));
+}
+
+BOOST_AUTO_TEST_CASE(history_is_paginated_and_reads_only_what_it_shows) {
+  for (int i = 0; i < 60; ++i) {
+    BOOST_REQUIRE(Save("Http_History", i, "v" + std::to_string(i)).status ==
+                  303);
+  }
+  HttpResponse first = Wiki().Get("/_history/Http_History");
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(Contains(first, "?rev=60\""));
+  BOOST_TEST(Contains(first, "?rev=11\""));
+  BOOST_TEST(!Contains(first, "?rev=10\""));
+  BOOST_TEST(Contains(first, "/_history/Http_History?from=10\""));
+  BOOST_TEST(first.Header("x-wikid-rows") == "50");
+  HttpResponse second = Wiki().Get("/_history/Http_History?from=10");
+  BOOST_TEST(Contains(second, "?rev=1\""));
+  BOOST_TEST(second.Header("x-wikid-rows") == "10");
+}
+
+BOOST_AUTO_TEST_CASE(a_page_view_is_at_most_one_query) {
+  BOOST_REQUIRE(Save("Http_Budget", 0, "[[Http_Create]] [[Nowhere]]").status ==
+                303);
+  HttpResponse r = Wiki().Get("/Http_Budget");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.Header("x-wikid-queries") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(head_answers_like_get_without_a_body) {
+  BOOST_REQUIRE(Save("Http_Head", 0, "body").status == 303);
+  HttpResponse get = Wiki().Get("/Http_Head");
+  HttpResponse head = Wiki().Head("/Http_Head");
+  BOOST_TEST(head.status == 200);
+  BOOST_TEST(head.body.empty());
+  BOOST_TEST(head.Header("content-length") == get.Header("content-length"));
+  BOOST_TEST(Wiki().Head("/Http_Missing_Page").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(responses_carry_the_security_headers) {
+  HttpResponse r = Wiki().Get("/_pages");
+  BOOST_TEST(r.Header("x-content-type-options") == "nosniff");
+  std::string csp = r.Header("content-security-policy");
+  BOOST_TEST(csp.find("frame-ancestors 'none'") != std::string::npos);
+  BOOST_TEST(csp.find("unsafe-inline") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(errors)
+
+BOOST_AUTO_TEST_CASE(missing_page_is_404_with_a_link_to_create_it) {
+  HttpResponse r = Wiki().Get("/Nobody_Wrote_This");
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(Contains(r, "href=\"/_edit/Nobody_Wrote_This\""));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
+  HttpResponse r = Wiki().Post("/Some_Page", {{"a", "b"}});
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(r.Header("allow") == "GET, HEAD");
+  BOOST_TEST(Wiki().Request("DELETE", "/Some_Page", "", {}).status == 405);
+}
+
+BOOST_AUTO_TEST_CASE(bad_names_and_encodings_are_400_with_the_rule) {
+  struct Case {
+    std::string path;
+    std::string says;
+  } cases[] = {
+      {"/a//b", "//"},
+      {"/_edit/_secret", "reserved"},
+      {"/Caf%e9", "UTF-8"},
+      {"/x?rev=%zz", "percent"},
+      {"/x?rev=1&rev=2", "twice"},
+      {"/bad%E2%80%AEname", "U+202E"},
+      {"/a/../b", ".."},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.path) {
+      HttpResponse r = Wiki().Get(c.path);
+      BOOST_TEST(r.status == 400);
+      BOOST_TEST(Contains(r, c.says));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_body_over_the_limit_is_413) {
+  std::string big(3 << 20, 'x');
+  HttpResponse r = Wiki().PostRaw("/_edit/Too_Big", "text=" + big,
+                                  "application/x-www-form-urlencoded");
+  BOOST_TEST(r.status == 413);
+  BOOST_TEST(Wiki().Get("/Too_Big").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_page_over_the_text_limit_is_413_with_the_text_kept) {
+  std::string text((1 << 20) + 1, 'y');
+  HttpResponse r = Save("Too_Long", 0, text);
+  BOOST_TEST(r.status == 413);
+  BOOST_TEST(Contains(r, text.substr(0, 1000)));
+}
+
+BOOST_AUTO_TEST_CASE(a_body_that_is_not_a_form_is_400) {
+  HttpResponse r =
+      Wiki().PostRaw("/_edit/Json", "{\"text\": 1}", "application/json");
+  BOOST_TEST(r.status == 400);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid::testing

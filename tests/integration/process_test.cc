@@ -1,0 +1,237 @@
+// The process tree under stress: workers killed, a graceful stop with
+// requests in flight, a rolling restart, a dead master, clients that leave,
+// hostile FastCGI records, and template reloading in development mode.
+// Each case starts its own nginx and wikid, since each disturbs them.
+#define BOOST_TEST_MODULE process
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+HttpResponse Save(TestWiki& wiki, const std::string& name, int base,
+                  const std::string& text) {
+  return wiki.Post("/_edit/" + name,
+                   {{"text", text}, {"base_rev", std::to_string(base)}});
+}
+
+int CountOk(TestWiki& wiki, const std::string& path, int n) {
+  int ok = 0;
+  for (int i = 0; i < n; ++i) ok += wiki.Get(path).status == 200;
+  return ok;
+}
+
+bool ProcessExists(pid_t pid) { return kill(pid, 0) == 0; }
+
+// Sends raw bytes to the FastCGI socket, as a hostile local peer would,
+// and reads until the worker closes the connection (or 0.5 s pass).
+void SendRawFastCgi(const std::string& socket_path, const std::string& bytes) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  BOOST_REQUIRE(fd >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
+  BOOST_REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
+                0);
+  [[maybe_unused]] ssize_t n = write(fd, bytes.data(), bytes.size());
+  timeval timeout{0, 500000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char buf[4096];
+  while (read(fd, buf, sizeof buf) > 0) {
+  }
+  close(fd);
+}
+
+std::string Record(uint8_t type, const std::string& content) {
+  std::string r = {1, static_cast<char>(type), 0, 1,
+                   static_cast<char>(content.size() >> 8),
+                   static_cast<char>(content.size() & 0xff), 0, 0};
+  return r + content;
+}
+
+std::string BeginRequest(uint16_t role) {
+  return Record(1, std::string{static_cast<char>(role >> 8),
+                               static_cast<char>(role & 0xff), 0, 0, 0, 0, 0,
+                               0});
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_killed_with_sigkill_is_replaced) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  auto before = wiki.WorkerPids();
+  BOOST_REQUIRE(kill(before[0], SIGKILL) == 0);
+  // The master notices and starts another at once.
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  std::vector<pid_t> after;
+  do {
+    std::this_thread::sleep_for(20ms);
+    after = wiki.WorkerPids();
+  } while ((after.size() != 2 ||
+            std::find(after.begin(), after.end(), before[0]) != after.end()) &&
+           std::chrono::steady_clock::now() < deadline);
+  BOOST_TEST(after.size() == 2u);
+  BOOST_TEST((std::find(after.begin(), after.end(), before[0]) == after.end()));
+  BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
+  BOOST_TEST(wiki.WikidLog().find("killed by signal 9") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
+  TestWiki wiki{TestWikiOptions{.env = {{"WIKID_FAILPOINTS",
+                                         "save_in_txn_sleep=400"}}}};
+  BOOST_REQUIRE(Save(wiki, "Kill_Me", 0, "one").status == 303);
+  auto save = std::async(std::launch::async,
+                         [&] { return Save(wiki, "Kill_Me", 1, "two"); });
+  std::this_thread::sleep_for(150ms);  // inside the transaction by now
+  for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
+  BOOST_TEST(save.get().status == 502);
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  HttpResponse page = wiki.Get("/Kill_Me");
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(page.body.find("one") != std::string::npos);
+  HttpResponse history = wiki.Get("/_history/Kill_Me");
+  BOOST_TEST(history.body.find("?rev=2\"") == std::string::npos);
+  // The lock the killed worker held is free: the next save lands.
+  BOOST_TEST(Save(wiki, "Kill_Me", 1, "two again").status == 303);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
+  TestWiki wiki{TestWikiOptions{.workers = 2,
+                                .env = {{"WIKID_FAILPOINTS",
+                                         "request_sleep=500"}}}};
+  std::vector<std::future<HttpResponse>> in_flight;
+  for (int i = 0; i < 2; ++i) {
+    in_flight.push_back(
+        std::async(std::launch::async, [&] { return wiki.Get("/_pages"); }));
+  }
+  std::this_thread::sleep_for(200ms);
+  auto started = std::chrono::steady_clock::now();
+  int status = wiki.StopWikid(10s);
+  BOOST_TEST(status == 0);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < 5s));
+  for (auto& f : in_flight) BOOST_TEST(f.get().status == 200);
+  // Stopped means stopped: the socket is gone and nginx gets nothing.
+  BOOST_TEST(!std::filesystem::exists(wiki.socket_path()));
+  BOOST_TEST(wiki.Get("/_pages").status == 502);
+}
+
+BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  auto before = wiki.WorkerPids();
+  std::atomic<bool> done = false;
+  std::atomic<int> failures = 0, requests = 0;
+  std::thread load([&] {
+    while (!done) {
+      failures += wiki.Get("/_pages").status != 200;
+      ++requests;
+    }
+  });
+  kill(wiki.master_pid(), SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  bool replaced = false;
+  while (!replaced && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+    auto now = wiki.WorkerPids();
+    replaced = now.size() == 2;
+    for (pid_t pid : before) {
+      replaced &= std::find(now.begin(), now.end(), pid) == now.end();
+    }
+  }
+  std::this_thread::sleep_for(200ms);
+  done = true;
+  load.join();
+  BOOST_TEST(replaced);
+  BOOST_TEST(requests > 0);
+  BOOST_TEST(failures == 0);
+}
+
+BOOST_AUTO_TEST_CASE(workers_exit_when_the_master_is_killed) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  auto workers = wiki.WorkerPids();
+  kill(wiki.master_pid(), SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  bool gone = false;
+  while (!gone && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    gone = true;
+    for (pid_t pid : workers) gone &= !ProcessExists(pid);
+  }
+  BOOST_TEST(gone);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
+  TestWiki wiki{TestWikiOptions{}};
+  struct stat st {};
+  BOOST_REQUIRE(stat(wiki.socket_path().c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 0777) == 0660u);
+
+  // nameLen = valueLen = 0x7ffffffe: Debian's libfcgi asserts and aborts.
+  std::string huge_lengths = "\xff\xff\xff\xfe\xff\xff\xff\xfe" +
+                             std::string(100, 'A');
+  SendRawFastCgi(wiki.socket_path(),
+                 BeginRequest(1) + Record(4, huge_lengths));
+  SendRawFastCgi(wiki.socket_path(), BeginRequest(1) + Record(4, huge_lengths));
+  SendRawFastCgi(wiki.socket_path(),
+                 BeginRequest(1) + Record(4, "\x7f\xff\xff\xff\x7f\xff\xff\xff"));
+  SendRawFastCgi(wiki.socket_path(), std::string("\x01\x01\x00", 3));  // cut
+  SendRawFastCgi(wiki.socket_path(), Record(99, "x"));  // unknown type
+  SendRawFastCgi(wiki.socket_path(), BeginRequest(99));  // unknown role
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 2s));
+  BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(Save(wiki, "Big", 0, std::string(900000, 'z')).status == 303);
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  auto before = wiki.WorkerPids();
+  for (int i = 0; i < 20; ++i) wiki.GetAndHangUp("/Big", 1024);
+  BOOST_TEST(CountOk(wiki, "/Big", 20) == 20);
+  auto after = wiki.WorkerPids();
+  BOOST_TEST((std::set<pid_t>(before.begin(), before.end()) ==
+              std::set<pid_t>(after.begin(), after.end())));
+}
+
+BOOST_AUTO_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request) {
+  TempDir templates;
+  std::filesystem::copy(std::string(WIKID_SOURCE_DIR) + "/views/templates",
+                        templates.path(),
+                        std::filesystem::copy_options::recursive);
+  TestWiki wiki{TestWikiOptions{
+      .dev = true, .templates_dir = templates.path()}};
+  BOOST_TEST(wiki.Get("/_pages").body.find("All pages") != std::string::npos);
+
+  std::string file = templates.File("pages.tpl");
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text.replace(text.find("All pages"), 9, "Every page, edited");
+  std::ofstream(file) << text;
+  // ctemplate compares whole-second mtimes: move it clearly forward.
+  utimbuf times{time(nullptr) + 5, time(nullptr) + 5};
+  utime(file.c_str(), &times);
+  for (int i = 0; i < 4; ++i) {  // whichever worker answers
+    BOOST_TEST(wiki.Get("/_pages").body.find("Every page, edited") !=
+               std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace wikid::testing

@@ -1,0 +1,258 @@
+// Markdown rendering: GFM features, [[wiki links]], and X1/X3: no payload
+// in page text ever becomes script, an event handler or a dangerous URL.
+#define BOOST_TEST_MODULE markdown
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "views/markdown.h"
+
+namespace wikid {
+namespace {
+
+std::string Render(std::string_view text,
+                   const std::set<std::string>& existing = {}) {
+  Markdown md;
+  return md.ToHtml(text, [&](const std::string& title) {
+    return existing.contains(title);
+  });
+}
+
+bool Has(const std::string& html, std::string_view needle) {
+  return html.find(needle) != std::string::npos;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Decodes &#NN; and &#xNN; and drops whitespace and control characters:
+// how a browser reads a URL attribute before it looks at the scheme.
+// (Browsers do not percent-decode a scheme: "%6Aavascript:" is a relative
+// path, harmless.)
+std::string NormaliseUrl(std::string url) {
+  std::string out;
+  for (size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == '&' && i + 2 < url.size() && url[i + 1] == '#') {
+      size_t semi = url.find(';', i);
+      if (semi != std::string::npos) {
+        bool hex = url[i + 2] == 'x' || url[i + 2] == 'X';
+        long code = std::strtol(url.c_str() + i + (hex ? 3 : 2), nullptr,
+                                hex ? 16 : 10);
+        if (code > 0 && code < 128) out += static_cast<char>(code);
+        i = semi;
+        continue;
+      }
+    }
+    out += url[i];
+  }
+  std::erase_if(out, [](unsigned char c) { return c <= ' '; });
+  return Lower(out);
+}
+
+// Walks the tags of `html` and reports what a browser could execute.
+std::string Dangers(const std::string& html) {
+  std::string found;
+  std::string lower = Lower(html);
+  for (const char* tag : {"<script", "<iframe", "<svg", "<object", "<embed",
+                          "<style", "<form", "<math", "<base", "<meta", "<link"}) {
+    if (Has(lower, tag)) found += std::string(" tag ") + tag;
+  }
+  size_t pos = 0;
+  while ((pos = lower.find('<', pos)) != std::string::npos) {
+    size_t end = lower.find('>', pos);
+    if (end == std::string::npos) break;
+    std::string tag = lower.substr(pos, end - pos);
+    // Attributes: name="value" pairs inside the tag.
+    size_t at = tag.find(' ');
+    while (at != std::string::npos && at < tag.size()) {
+      size_t eq = tag.find('=', at);
+      if (eq == std::string::npos) break;
+      std::string name = tag.substr(at + 1, eq - at - 1);
+      name.erase(0, name.find_first_not_of(" "));
+      if (name.starts_with("on")) found += " handler " + name;
+      size_t value_end = eq + 1;
+      std::string value;
+      if (value_end < tag.size() && tag[value_end] == '"') {
+        size_t close = tag.find('"', value_end + 1);
+        value = tag.substr(value_end + 1, close - value_end - 1);
+        value_end = close == std::string::npos ? tag.size() : close + 1;
+      }
+      if (name == "href" || name == "src") {
+        std::string url = NormaliseUrl(value);
+        for (const char* scheme : {"javascript:", "vbscript:", "data:text"}) {
+          if (url.starts_with(scheme)) found += " url " + url;
+        }
+      }
+      at = tag.find(' ', value_end);
+    }
+    pos = end;
+  }
+  return found;
+}
+
+BOOST_AUTO_TEST_SUITE(rendering)
+
+BOOST_AUTO_TEST_CASE(commonmark_basics) {
+  std::string html = Render("# Title\n\nSome *emphasis* and **strong**.\n");
+  BOOST_TEST(Has(html, "<h1>Title</h1>"));
+  BOOST_TEST(Has(html, "<em>emphasis</em>"));
+  BOOST_TEST(Has(html, "<strong>strong</strong>"));
+}
+
+BOOST_AUTO_TEST_CASE(gfm_tables_strikethrough_autolinks_tasks) {
+  std::string html = Render(
+      "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n~~gone~~ www.example.com\n\n"
+      "- [x] done\n- [ ] todo\n");
+  BOOST_TEST(Has(html, "<table>"));
+  BOOST_TEST(Has(html, "<td align=\"center\">2</td>"));
+  BOOST_TEST(Has(html, "<del>gone</del>"));
+  BOOST_TEST(Has(html, "href=\"http://www.example.com\""));
+  BOOST_TEST(Has(html, "type=\"checkbox\""));
+}
+
+BOOST_AUTO_TEST_CASE(raw_html_is_dropped) {
+  std::string html =
+      Render("<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> "
+             "<b onclick=x>bold</b>\n");
+  BOOST_TEST(!Has(html, "<script"));
+  BOOST_TEST(!Has(html, "onerror"));
+  BOOST_TEST(!Has(html, "onclick"));
+  BOOST_TEST(Has(html, "bold"));
+}
+
+BOOST_AUTO_TEST_CASE(renders_are_counted) {
+  Markdown md;
+  md.ToHtml("a", [](const std::string&) { return true; });
+  md.ToHtml("b", [](const std::string&) { return true; });
+  BOOST_TEST(md.renders() == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(wiki_links)
+
+BOOST_AUTO_TEST_CASE(existing_page_links_to_the_page) {
+  std::string html = Render("See [[Main Page]].", {"Main Page"});
+  BOOST_TEST(Has(html, "<a href=\"/Main_Page\" title=\"Main Page\">Main Page</a>"));
+}
+
+BOOST_AUTO_TEST_CASE(missing_page_links_to_its_edit_form) {
+  std::string html = Render("See [[Not Yet]].");
+  BOOST_TEST(Has(html, "href=\"/_edit/Not_Yet\""));
+  BOOST_TEST(Has(html, "not written yet"));
+}
+
+BOOST_AUTO_TEST_CASE(label_and_canonical_target) {
+  std::string html = Render("[[Main_Page | the start ]]", {"Main Page"});
+  BOOST_TEST(Has(html, "href=\"/Main_Page\""));
+  BOOST_TEST(Has(html, ">the start</a>"));
+  BOOST_TEST(Has(Render("[[Café]]", {"Café"}), "href=\"/Caf%C3%A9\""));
+}
+
+BOOST_AUTO_TEST_CASE(code_and_existing_links_are_left_alone) {
+  std::string html = Render(
+      "`[[in code]]`\n\n    [[indented]]\n\n```\n[[fenced]]\n```\n\n"
+      "[a [[x]] b](http://example.com)\n");
+  BOOST_TEST(!Has(html, "/_edit/in_code"));
+  BOOST_TEST(!Has(html, "/_edit/indented"));
+  BOOST_TEST(!Has(html, "/_edit/fenced"));
+  BOOST_TEST(!Has(html, "/_edit/x"));
+  BOOST_TEST(Has(html, "[[in code]]"));
+}
+
+BOOST_AUTO_TEST_CASE(exists_is_asked_once_per_target) {
+  std::map<std::string, int> asked;
+  Markdown md;
+  md.ToHtml("[[A]] [[A|again]] [[B]]\n\n[[A]]", [&](const std::string& t) {
+    ++asked[t];
+    return false;
+  });
+  BOOST_TEST(asked["A"] == 1);
+  BOOST_TEST(asked["B"] == 1);
+}
+
+BOOST_AUTO_TEST_CASE(link_targets_are_sorted_unique_and_valid) {
+  Markdown md;
+  auto targets = md.LinkTargets("[[b]] [[A_x]] [[b|again]] [[_bad]] `[[c]]`");
+  BOOST_TEST((targets == std::set<std::string>{"A x", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(x3_hostile_links_stay_safe) {
+  std::string html =
+      Render("[[Page|\"><script>alert(1)</script>]] [[<img onerror=x>|x]] "
+             "[[Page|javascript:x]] [[[[x]]]] [[a]]]] [[ ]] [[|x]] "
+             "[[Quote|\"' onmouseover=x &amp;]]");
+  BOOST_TEST(Dangers(html) == "", html);
+  // A label is text inside an AST node: escaped by cmark's renderer.
+  BOOST_TEST(Has(html, ">&quot;' onmouseover=x &amp;</a>"), html);
+  BOOST_TEST(Has(html, "href=\"/_edit/Page\" title=\"Page (not written yet)\">"
+                       "javascript:x</a>"));
+  BOOST_TEST(Has(html, "href=\"/_edit/x\""));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(the_danger_detector_sees_what_it_must) {
+  // The corpus below is only as good as this check.
+  BOOST_TEST(Dangers("<a href=\"javascript:x\">") != "");
+  BOOST_TEST(Dangers("<a href=\" &#106;ava&#x73;cript:x\">") != "");
+  BOOST_TEST(Dangers("<img src=\"x\" onerror=\"y\">") != "");
+  BOOST_TEST(Dangers("<p>javascript: is text</p>") == "");
+}
+
+BOOST_AUTO_TEST_CASE(x1_xss_corpus_never_executes) {
+  const char* payloads[] = {
+      "<script>alert(1)</script>",
+      "<SCRIPT SRC=//x.test/x.js></SCRIPT>",
+      "<svg onload=alert(1)>",
+      "<iframe src=javascript:alert(1)>",
+      "<a href=\"javascript&colon;alert(1)\">x</a>",
+      "<img src=x onerror=alert(1)>",
+      "<body onload=alert(1)>",
+      "<style>*{x:expression(alert(1))}</style>",
+      "<object data=javascript:alert(1)>",
+      "<embed src=javascript:alert(1)>",
+      "<form action=javascript:alert(1)><button>x</button></form>",
+      "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
+      "<meta http-equiv=refresh content=0;url=javascript:alert(1)>",
+      "<base href=javascript:alert(1)//>",
+      "[x](javascript:alert(1))",
+      "[x](JaVaScRiPt:alert(1))",
+      "[x](  javascript:alert(1))",
+      "[x](&#106;avascript:alert(1))",
+      "[x](&#x6A;avascript:alert(1))",
+      "[x](java\tscript:alert(1))",
+      "[x](%6Aavascript:alert(1))",
+      "[x](vbscript:msgbox(1))",
+      "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+      "![x](javascript:alert(1))",
+      "<javascript:alert(1)>",
+      "<vbscript:alert(1)>",
+      "[x][r]\n\n[r]: javascript:alert(1)",
+      "[x](\"onmouseover=alert(1))",
+      "[x](http://x.test/\"onmouseover=\"alert(1))",
+      "<a href=\"x\" onmouseover=\"alert(1)\">x</a>",
+      "<div style=\"background:url(javascript:alert(1))\">x</div>",
+      "<img src=\"x\" alt=\"\" onerror=\"alert(1)\"/>",
+      "<<script>script>alert(1)<</script>/script>",
+      "<scr<script>ipt>alert(1)</scr</script>ipt>",
+      "<!--<script>alert(1)</script>-->",
+      "<details open ontoggle=alert(1)>",
+      "`<script>alert(1)</script>`",
+      "| <script>alert(1)</script> | x |\n|---|---|\n| <img onerror=x> | y |",
+  };
+  for (const char* payload : payloads) {
+    BOOST_TEST_CONTEXT(payload) {
+      std::string html = Render(payload);
+      BOOST_TEST(Dangers(html) == "", html);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wikid

@@ -1,0 +1,235 @@
+// SqlitePageStore against a real SQLite file: revisions, conflicts,
+// pagination, and what each call costs in queries and rows.
+#define BOOST_TEST_MODULE page_store
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/database.h"
+#include "model/schema.h"
+#include "model/sqlite_page_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+PageName Name(std::string_view text) {
+  auto name = PageName::Parse(text);
+  BOOST_REQUIRE(name.ok());
+  return *name;
+}
+
+struct StoreFixture {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<SqlitePageStore> store;
+
+  StoreFixture() { Reopen(); }
+  void Reopen() {
+    store.reset();
+    db.reset();
+    auto opened = Database::Open(dir.File("wikid.db"), {});
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    db = std::move(*opened);
+    auto created = SqlitePageStore::Create(*db);
+    BOOST_REQUIRE(created.ok());
+    store = std::move(*created);
+  }
+  Result<SaveResult> Save(std::string_view name, int64_t base,
+                          std::string text, std::set<std::string> links = {}) {
+    return store->Save(Edit{.name = Name(name),
+                            .base_rev = base,
+                            .text = std::move(text),
+                            .summary = "summary",
+                            .author = "127.0.0.1",
+                            .created_at = 1700000000 + base,
+                            .links = std::move(links)});
+  }
+};
+
+BOOST_FIXTURE_TEST_SUITE(page_store, StoreFixture)
+
+BOOST_AUTO_TEST_CASE(first_save_creates_revision_one) {
+  auto saved = Save("Main Page", 0, "Hello");
+  BOOST_REQUIRE(saved.ok());
+  BOOST_TEST(saved->created);
+  BOOST_TEST(saved->rev == 1);
+  auto page = store->Find(Name("Main_Page"), std::nullopt);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->title == "Main Page");
+  BOOST_TEST(page->revision.text == "Hello");
+  BOOST_TEST(page->revision.author == "127.0.0.1");
+  BOOST_TEST(page->revision.size == 5);
+  BOOST_TEST(page->revision.size_change == 5);
+  BOOST_TEST(page->is_latest());
+}
+
+BOOST_AUTO_TEST_CASE(every_save_is_a_new_immutable_revision) {
+  BOOST_REQUIRE(Save("P", 0, "one").ok());
+  BOOST_REQUIRE(Save("P", 1, "two!").ok());
+  BOOST_REQUIRE(Save("P", 2, "3").ok());
+  auto old = store->Find(Name("P"), 1);
+  BOOST_REQUIRE(old.ok());
+  BOOST_TEST(old->revision.text == "one");
+  BOOST_TEST(!old->is_latest());
+  BOOST_TEST(old->latest_rev == 3);
+  auto latest = store->Find(Name("P"), std::nullopt);
+  BOOST_TEST(latest->revision.text == "3");
+  BOOST_TEST(latest->revision.size_change == -3);
+}
+
+BOOST_AUTO_TEST_CASE(identical_text_creates_no_revision) {
+  BOOST_REQUIRE(Save("P", 0, "same").ok());
+  auto again = Save("P", 1, "same");
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(!again->created);
+  BOOST_TEST(again->rev == 1);
+  // Even from a stale base: the text is already what the editor wanted.
+  BOOST_REQUIRE(Save("P", 1, "changed").ok());
+  BOOST_REQUIRE(Save("P", 1, "changed")->created == false);
+}
+
+BOOST_AUTO_TEST_CASE(save_on_stale_revision_is_a_conflict) {
+  BOOST_REQUIRE(Save("P", 0, "base").ok());
+  BOOST_REQUIRE(Save("P", 1, "theirs").ok());
+  auto mine = Save("P", 1, "mine");
+  BOOST_TEST(mine.status().IsConflict());
+  BOOST_TEST(mine.status().message().find("revision 2") != std::string::npos);
+  auto latest = store->Find(Name("P"), std::nullopt);
+  BOOST_TEST(latest->revision.text == "theirs");
+  BOOST_TEST(latest->latest_rev == 2);
+}
+
+BOOST_AUTO_TEST_CASE(creating_a_page_that_exists_is_a_conflict) {
+  BOOST_REQUIRE(Save("P", 0, "first").ok());
+  BOOST_TEST(Save("P", 0, "second").status().IsConflict());
+}
+
+BOOST_AUTO_TEST_CASE(missing_page_and_revision_are_not_found) {
+  BOOST_TEST(store->Find(Name("Nope"), std::nullopt).status().IsNotFound());
+  BOOST_REQUIRE(Save("P", 0, "x").ok());
+  BOOST_TEST(store->Find(Name("P"), 2).status().IsNotFound());
+  BOOST_TEST(store->ListHistory(Name("Nope"), std::nullopt, 10)
+                 .status()
+                 .IsNotFound());
+}
+
+BOOST_AUTO_TEST_CASE(page_view_is_one_query_and_knows_which_links_exist) {
+  BOOST_REQUIRE(Save("Target", 0, "t").ok());
+  BOOST_REQUIRE(Save("P", 0, "[[Target]] [[Missing]]", {"Target", "Missing"})
+                    .ok());
+  int64_t before = db->queries();
+  auto page = store->Find(Name("P"), std::nullopt);
+  BOOST_TEST(db->queries() - before == 1);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->existing_links == std::set<std::string>{"Target"});
+  // Creating the missing page makes the old revision's link exist too.
+  BOOST_REQUIRE(Save("Missing", 0, "m").ok());
+  page = store->Find(Name("P"), 1);
+  BOOST_TEST((page->existing_links ==
+              std::set<std::string>{"Missing", "Target"}));
+}
+
+BOOST_AUTO_TEST_CASE(history_is_newest_first_and_reads_only_what_it_shows) {
+  int64_t rev = 0;
+  for (int i = 1; i <= 25; ++i) {
+    auto saved = Save("P", rev, "text " + std::to_string(i));
+    BOOST_REQUIRE(saved.ok());
+    rev = saved->rev;
+  }
+  int64_t rows_before = db->rows();
+  auto first = store->ListHistory(Name("P"), std::nullopt, 10);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(db->rows() - rows_before == 10);
+  BOOST_TEST(first->latest_rev == 25);
+  BOOST_TEST(first->revisions.size() == 10u);
+  BOOST_TEST(first->revisions.front().rev == 25);
+  BOOST_TEST(first->revisions.back().rev == 16);
+  BOOST_TEST(first->revisions.front().text.empty());
+
+  auto last = store->ListHistory(Name("P"), 5, 10);
+  BOOST_REQUIRE(last.ok());
+  BOOST_TEST(last->revisions.size() == 5u);
+  BOOST_TEST(last->revisions.back().rev == 1);
+}
+
+BOOST_AUTO_TEST_CASE(page_list_is_alphabetical_and_paginated) {
+  for (const char* name : {"beta", "Alpha", "gamma", "Delta", "epsilon"}) {
+    BOOST_REQUIRE(Save(name, 0, "x").ok());
+  }
+  auto first = store->ListPages("", 2);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->more);
+  BOOST_REQUIRE(first->pages.size() == 2u);
+  BOOST_TEST(first->pages[0].title == "Alpha");
+  BOOST_TEST(first->pages[1].title == "beta");
+  auto second = store->ListPages(first->pages.back().title, 2);
+  BOOST_TEST(second->pages[0].title == "Delta");
+  BOOST_TEST(second->pages[1].title == "epsilon");
+  auto third = store->ListPages(second->pages.back().title, 2);
+  BOOST_TEST(third->pages.size() == 1u);
+  BOOST_TEST(!third->more);
+}
+
+BOOST_AUTO_TEST_CASE(reopening_keeps_everything_and_schema_version) {
+  BOOST_REQUIRE(Save("P", 0, "kept").ok());
+  Reopen();
+  BOOST_TEST(store->Find(Name("P"), std::nullopt)->revision.text == "kept");
+  auto version = db->Prepare("PRAGMA user_version");
+  Query q(**version);
+  BOOST_REQUIRE(*q->Step());
+  BOOST_TEST(q->ColumnInt(0) == LatestSchemaVersion());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writer_processes_lose_nothing) {
+  // Four processes, each with its own connection opened after fork, save
+  // on top of whatever is latest. BEGIN IMMEDIATE makes every attempt
+  // either land or see a conflict; none may fail with "locked".
+  store.reset();
+  db.reset();
+  constexpr int kProcs = 4, kSaves = 50;
+  std::vector<pid_t> pids;
+  for (int p = 0; p < kProcs; ++p) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      auto mine = Database::Open(dir.File("wikid.db"), {});
+      if (!mine.ok()) _exit(10);
+      auto s = SqlitePageStore::Create(**mine);
+      if (!s.ok()) _exit(11);
+      PageName name = *PageName::Parse("Shared");
+      int landed = 0;
+      while (landed < kSaves) {
+        auto cur = (*s)->Find(name, std::nullopt);
+        int64_t base = cur.ok() ? cur->revision.rev : 0;
+        auto saved = (*s)->Save(Edit{.name = name,
+                                     .base_rev = base,
+                                     .text = std::to_string(p) + ":" +
+                                             std::to_string(landed),
+                                     .summary = "",
+                                     .author = "p",
+                                     .created_at = 0,
+                                     .links = {}});
+        if (saved.ok()) ++landed;
+        else if (!saved.status().IsConflict()) _exit(12);
+      }
+      _exit(0);
+    }
+    pids.push_back(pid);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  Reopen();
+  auto history = store->ListHistory(Name("Shared"), std::nullopt, 1000);
+  BOOST_REQUIRE(history.ok());
+  BOOST_TEST(history->latest_rev == kProcs * kSaves);
+  BOOST_TEST(history->revisions.size() == size_t{kProcs * kSaves});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid

@@ -1,0 +1,261 @@
+// The router and the page handlers, in-process: Requests built by hand,
+// a real SQLite file and the real templates, no socket.
+#define BOOST_TEST_MODULE router
+#include <boost/test/unit_test.hpp>
+
+#include "model/database.h"
+#include "model/sqlite_page_store.h"
+#include "tests/support/temp_dir.h"
+#include "views/csrf.h"
+#include "views/router.h"
+
+namespace wikid {
+namespace {
+
+struct WikiFixture {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<SqlitePageStore> pages;
+  SiteConfig site;
+  Templates templates{std::string(WIKID_SOURCE_DIR) + "/views/templates",
+                      false};
+  Markdown markdown;
+  Csrf csrf{std::string(32, 'k')};
+  std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
+  int64_t clock = 1700000000;
+  std::unique_ptr<Context> ctx;
+
+  WikiFixture() {
+    db = std::move(*Database::Open(dir.File("wikid.db"), {}));
+    pages = std::move(*SqlitePageStore::Create(*db));
+    BOOST_REQUIRE(templates.LoadAll().ok());
+    site.history_page_size = 3;
+    ctx = std::make_unique<Context>(Context{
+        site, *pages, templates, markdown, csrf, [this] { return clock; }});
+  }
+
+  Response Get(std::string path, FormFields query = {}) {
+    Request req;
+    req.path = std::move(path);
+    req.query = std::move(query);
+    req.client_address = "192.0.2.1";
+    return Dispatch(req, *ctx);
+  }
+  // A POST from this browser, with its CSRF cookie and the form token
+  // unless `form` brings its own.
+  Response Post(std::string path, FormFields form) {
+    Request req;
+    req.method = Method::kPost;
+    req.method_name = "POST";
+    req.path = std::move(path);
+    req.cookies[kCsrfCookie] = cookie;
+    req.form = std::move(form);
+    req.form.emplace(kCsrfField, csrf.TokenFor(req).token);
+    req.client_address = "192.0.2.1";
+    return Dispatch(req, *ctx);
+  }
+  Response Save(const std::string& name, int64_t base, const std::string& text) {
+    return Post("/_edit/" + name, {{"text", text},
+                                   {"base_rev", std::to_string(base)},
+                                   {"summary", "s"}});
+  }
+  static std::string Header(const Response& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return "";
+  }
+  static bool Contains(const Response& r, std::string_view needle) {
+    return r.body.find(needle) != std::string::npos;
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(routes)
+
+BOOST_AUTO_TEST_CASE(no_pattern_hides_a_later_route) {
+  // For each route, a path made from its own pattern must be owned by it:
+  // an earlier, broader prefix would make it unreachable.
+  const auto& routes = Routes();
+  for (const Route& route : routes) {
+    std::string path(route.pattern);
+    if (path.ends_with('*')) path.back() = 'x';
+    for (const Route& earlier : routes) {
+      std::string_view rest;
+      if (MatchPattern(earlier.pattern, path, &rest)) {
+        BOOST_TEST(earlier.pattern == route.pattern, path);
+        break;
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_post_route_has_a_get_route_for_its_form) {
+  for (const Route& route : Routes()) {
+    if (route.method != Method::kPost) continue;
+    bool has_get = false;
+    for (const Route& other : Routes()) {
+      has_get |= other.pattern == route.pattern && other.method == Method::kGet;
+    }
+    BOOST_TEST(has_get, route.pattern);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(wrong_method_is_405_with_allow, WikiFixture) {
+  Response r = Post("/Some_Page", {});
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(Header(r, "Allow") == "GET, HEAD");
+  r = Post("/", {});
+  BOOST_TEST(r.status == 405);
+  Request put;
+  put.method = Method::kOther;
+  put.method_name = "PUT";
+  put.path = "/_edit/X";
+  r = Dispatch(put, *ctx);
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(Header(r, "Allow") == "GET, HEAD, POST");
+}
+
+BOOST_FIXTURE_TEST_CASE(head_is_answered_like_get, WikiFixture) {
+  Request head;
+  head.method = Method::kHead;
+  head.method_name = "HEAD";
+  head.path = "/_pages";
+  BOOST_TEST(Dispatch(head, *ctx).status == 200);
+}
+
+BOOST_FIXTURE_TEST_CASE(unknown_reserved_name_is_404, WikiFixture) {
+  BOOST_TEST(Get("/_nothing").status == 404);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(pages, WikiFixture)
+
+BOOST_AUTO_TEST_CASE(missing_page_is_404_offering_to_create_it) {
+  Response r = Get("/New_Page");
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(Contains(r, "href=\"/_edit/New_Page\""));
+}
+
+BOOST_AUTO_TEST_CASE(save_redirects_and_page_shows_rendered_text) {
+  Response saved = Save("Main_Page", 0, "# Hello\r\n\r\nSome *text*.");
+  BOOST_TEST(saved.status == 303);
+  BOOST_TEST(Header(saved, "Location") == "/Main_Page");
+  Response page = Get("/");
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(Contains(page, "<h1>Hello</h1>"));
+  BOOST_TEST(Contains(page, "<em>text</em>"));
+  BOOST_TEST(page.content_type == "text/html; charset=utf-8");
+}
+
+BOOST_AUTO_TEST_CASE(old_revision_is_marked_and_links_to_current) {
+  BOOST_REQUIRE(Save("P", 0, "first").status == 303);
+  BOOST_REQUIRE(Save("P", 1, "second").status == 303);
+  Response old = Get("/P", {{"rev", "1"}});
+  BOOST_TEST(old.status == 200);
+  BOOST_TEST(Contains(old, "first"));
+  BOOST_TEST(Contains(old, "old revision"));
+  BOOST_TEST(Contains(old, "href=\"/P\""));
+  BOOST_TEST(!Contains(Get("/P"), "old revision"));
+  BOOST_TEST(Get("/P", {{"rev", "3"}}).status == 404);
+  BOOST_TEST(Get("/P", {{"rev", "x"}}).status == 400);
+  BOOST_TEST(Get("/P", {{"rev", "0"}}).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_is_409_with_the_users_text_intact) {
+  BOOST_REQUIRE(Save("P", 0, "base").status == 303);
+  BOOST_REQUIRE(Save("P", 1, "theirs").status == 303);
+  Response r = Save("P", 1, "mine <b>& yours</b>");
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(Contains(r, ">mine &lt;b&gt;&amp; yours&lt;/b&gt;</textarea>"));
+  BOOST_TEST(Contains(r, ">theirs</textarea>"));
+  // The form is now based on the current revision, so saving it works.
+  BOOST_TEST(Contains(r, "name=\"base_rev\" value=\"2\""));
+}
+
+BOOST_AUTO_TEST_CASE(too_long_text_is_413_and_kept) {
+  site.max_page_bytes = 10;
+  Response r = Save("P", 0, "0123456789X");
+  BOOST_TEST(r.status == 413);
+  BOOST_TEST(Contains(r, ">0123456789X</textarea>"));
+  BOOST_TEST(Get("/P").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(bad_form_values_are_400_with_the_text_kept) {
+  Response r = Post("/_edit/P", {{"text", "kept"}, {"base_rev", "x"}});
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(Contains(r, ">kept</textarea>"));
+  BOOST_TEST(Post("/_edit/P", {{"text", "t"}}).status == 400);
+  BOOST_TEST(Save("P", 0, "  \n").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_post_without_a_valid_csrf_token_is_403_and_keeps_text) {
+  Response missing = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
+                                       {kCsrfField, ""}});
+  BOOST_TEST(missing.status == 403);
+  BOOST_TEST(Contains(missing, ">typed</textarea>"));
+  // A token made for another browser's cookie does not fit this one.
+  Request other;
+  other.cookies[kCsrfCookie] = std::string(43, 'o');
+  Response stolen = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
+                                      {kCsrfField, csrf.TokenFor(other).token}});
+  BOOST_TEST(stolen.status == 403);
+  Request no_cookie;
+  no_cookie.method = Method::kPost;
+  no_cookie.method_name = "POST";
+  no_cookie.path = "/_edit/P";
+  no_cookie.form = {{"text", "t"}, {"base_rev", "0"}, {kCsrfField, "x"}};
+  Response r = Dispatch(no_cookie, *ctx);
+  BOOST_TEST(r.status == 403);
+  // The form that comes back gives this browser a cookie to try again with.
+  BOOST_TEST(Header(r, "Set-Cookie").starts_with("wikid_csrf="));
+  BOOST_TEST(Header(r, "Set-Cookie").find("HttpOnly; SameSite=Lax") !=
+             std::string::npos);
+  BOOST_TEST(Get("/P").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_page_name_is_400_naming_the_rule) {
+  Response r = Get("/a//b");
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(Contains(r, "//"));
+  BOOST_TEST(Save("a/", 0, "x").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(wiki_links_show_whether_the_page_exists) {
+  BOOST_REQUIRE(Save("Target", 0, "here").status == 303);
+  BOOST_REQUIRE(Save("P", 0, "[[Target]] and [[Elsewhere]]").status == 303);
+  Response r = Get("/P");
+  BOOST_TEST(Contains(r, "href=\"/Target\""));
+  BOOST_TEST(Contains(r, "href=\"/_edit/Elsewhere\""));
+}
+
+BOOST_AUTO_TEST_CASE(history_pages_link_newer_and_older) {
+  int64_t rev = 0;
+  for (int i = 0; i < 7; ++i) {
+    BOOST_REQUIRE(Save("P", rev, "v" + std::to_string(i)).status == 303);
+    ++rev;
+  }
+  Response first = Get("/_history/P");
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(Contains(first, "href=\"/P?rev=7\""));
+  BOOST_TEST(!Contains(first, "href=\"/P?rev=4\""));
+  BOOST_TEST(Contains(first, "href=\"/_history/P?from=4\""));
+  BOOST_TEST(!Contains(first, "Newer revisions"));
+  Response middle = Get("/_history/P", {{"from", "4"}});
+  BOOST_TEST(Contains(middle, "href=\"/P?rev=2\""));
+  BOOST_TEST(Contains(middle, "href=\"/_history/P?from=7\""));
+  BOOST_TEST(Contains(middle, "href=\"/_history/P?from=1\""));
+  BOOST_TEST(Get("/_history/Nope").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(page_list_links_every_page) {
+  BOOST_REQUIRE(Save("Café", 0, "x").status == 303);
+  Response r = Get("/_pages");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "href=\"/Caf%C3%A9\""));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid

@@ -1,0 +1,365 @@
+#include "tests/support/test_wiki.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace wikid::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// A port nobody listens on now (the kernel's choice for port 0).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool PortAccepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs argv with stdout and stderr appended to `log`, and `env` added.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
+            const std::map<std::string, std::string>& env) {
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits up to `timeout` for `pid` to exit; returns its status or -1.
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(10ms);
+  }
+  return -1;
+}
+
+void StopProcess(pid_t pid, int signo, std::chrono::milliseconds grace) {
+  if (pid <= 0) return;
+  kill(pid, signo);
+  if (WaitExit(pid, grace) == -1) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+}
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    static_cast<std::multimap<std::string, std::string>*>(out)->emplace(name,
+                                                                        value);
+  }
+  return size * n;
+}
+
+std::string EncodeForm(const FormList& fields) {
+  std::string body;
+  CURL* curl = curl_easy_init();
+  for (const auto& [name, value] : fields) {
+    char* n = curl_easy_escape(curl, name.data(), static_cast<int>(name.size()));
+    char* v = curl_easy_escape(curl, value.data(), static_cast<int>(value.size()));
+    if (!body.empty()) body += '&';
+    body += std::string(n) + "=" + v;
+    curl_free(n);
+    curl_free(v);
+  }
+  curl_easy_cleanup(curl);
+  return body;
+}
+
+}  // namespace
+
+std::string HttpResponse::Header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? "" : it->second;
+}
+
+TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
+  InitCurlOnce();
+  port_ = FreePort();
+  socket_ = dir_.File("wikid.sock");
+  StartWikid();
+  StartNginx();
+}
+
+TestWiki::~TestWiki() {
+  StopProcess(nginx_pid_, SIGQUIT, 5000ms);
+  if (wikid_pid_ > 0) StopProcess(wikid_pid_, SIGTERM, 10000ms);
+}
+
+void TestWiki::StartWikid() {
+  std::vector<std::string> argv = {WIKID_BINARY, "serve",
+                                   "--socket", socket_,
+                                   "--workers", std::to_string(options_.workers),
+                                   "--data", data_dir(),
+                                   "--templates",
+                                   options_.templates_dir.empty()
+                                       ? std::string(WIKID_SOURCE_DIR) +
+                                             "/views/templates"
+                                       : options_.templates_dir};
+  if (options_.dev) argv.push_back("--dev");
+  for (const std::string& arg : options_.extra_args) argv.push_back(arg);
+  wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env);
+  auto deadline = Clock::now() + 10s;
+  struct stat st{};
+  while (stat(socket_.c_str(), &st) != 0) {
+    if (Clock::now() > deadline || WaitExit(wikid_pid_, 0ms) != -1) {
+      throw std::runtime_error("wikid did not start:\n" + WikidLog());
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  if (!WaitForWorkerCount(options_.workers, 10s)) {
+    throw std::runtime_error("wikid workers did not start:\n" + WikidLog());
+  }
+}
+
+void TestWiki::StartNginx() {
+  std::string prefix = dir_.File("nginx");
+  std::string script = std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config";
+  pid_t config = Spawn({script, "--port", std::to_string(port_), "--socket",
+                        socket_, "--prefix", prefix},
+                       dir_.File("nginx-config.log"), {});
+  int status = WaitExit(config, 10000ms);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("scripts/nginx-config failed:\n" +
+                             ReadFile(dir_.File("nginx-config.log")));
+  }
+  nginx_pid_ = Spawn({"nginx", "-p", prefix, "-c", prefix + "/nginx.conf", "-e",
+                      prefix + "/logs/error.log"},
+                     dir_.File("nginx.log"), {});
+  auto deadline = Clock::now() + 10s;
+  while (!PortAccepts(port_)) {
+    if (Clock::now() > deadline || WaitExit(nginx_pid_, 0ms) != -1) {
+      throw std::runtime_error("nginx did not start:\n" + NginxErrorLog() +
+                               ReadFile(dir_.File("nginx.log")));
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+std::string TestWiki::Url(std::string_view path_and_query) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path_and_query);
+}
+
+HttpResponse TestWiki::Request(const std::string& method,
+                               const std::string& path,
+                               const std::string& body,
+                               const HeaderList& headers) {
+  HttpResponse response;
+  CURL* curl = curl_easy_init();
+  std::string url = Url(path);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  // Send "/a/../b" as written: the server must see what a client sends.
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(body.size()));
+  } else if (method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (!body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(body.size()));
+    }
+  }
+  curl_slist* list = nullptr;
+  // No "Expect: 100-continue" pause on big bodies.
+  list = curl_slist_append(list, "Expect:");
+  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  if (curl_easy_perform(curl) == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  }
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  return response;
+}
+
+HttpResponse TestWiki::Get(const std::string& path, const HeaderList& headers) {
+  return Request("GET", path, "", headers);
+}
+
+HttpResponse TestWiki::Head(const std::string& path) {
+  return Request("HEAD", path, "", {});
+}
+
+HttpResponse TestWiki::PostRaw(const std::string& path, const std::string& body,
+                               const std::string& content_type,
+                               const HeaderList& headers) {
+  HeaderList all = headers;
+  all.push_back("Content-Type: " + content_type);
+  return Request("POST", path, body, all);
+}
+
+const std::pair<std::string, std::string>& TestWiki::Csrf() {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  if (csrf_.first.empty()) {
+    HttpResponse form = Get("/_edit/Csrf_Probe");
+    std::smatch cookie, token;
+    std::string set_cookie = form.Header("set-cookie");
+    if (!std::regex_search(set_cookie, cookie, std::regex("wikid_csrf=([^;]+)")) ||
+        !std::regex_search(form.body, token,
+                           std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
+      throw std::runtime_error("no CSRF cookie or token in the edit form");
+    }
+    csrf_ = {cookie[1], token[1]};
+  }
+  return csrf_;
+}
+
+HttpResponse TestWiki::Post(const std::string& path, const FormList& fields) {
+  const auto& [cookie, token] = Csrf();
+  FormList with_token = fields;
+  with_token.emplace_back("csrf", token);
+  return PostRaw(path, EncodeForm(with_token),
+                 "application/x-www-form-urlencoded",
+                 {"Cookie: wikid_csrf=" + cookie});
+}
+
+HttpResponse TestWiki::PostWithoutCsrf(const std::string& path,
+                                       const FormList& fields) {
+  return PostRaw(path, EncodeForm(fields), "application/x-www-form-urlencoded");
+}
+
+void TestWiki::GetAndHangUp(const std::string& path, size_t bytes) {
+  struct Budget {
+    size_t left;
+  } budget{bytes};
+  CURL* curl = curl_easy_init();
+  std::string url = Url(path);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  // Returning less than was offered makes curl abort the transfer.
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
+                   +[](char*, size_t size, size_t n, void* data) -> size_t {
+                     auto* b = static_cast<Budget*>(data);
+                     if (b->left <= size * n) return 0;
+                     b->left -= size * n;
+                     return size * n;
+                   });
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &budget);
+  curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+}
+
+std::vector<pid_t> TestWiki::WorkerPids() const {
+  std::vector<pid_t> pids;
+  std::string children = ReadFile("/proc/" + std::to_string(wikid_pid_) +
+                                  "/task/" + std::to_string(wikid_pid_) +
+                                  "/children");
+  std::istringstream in(children);
+  for (pid_t pid; in >> pid;) pids.push_back(pid);
+  return pids;
+}
+
+bool TestWiki::WaitForWorkerCount(size_t n,
+                                  std::chrono::milliseconds timeout) const {
+  auto deadline = Clock::now() + timeout;
+  while (WorkerPids().size() != n) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+int TestWiki::StopWikid(std::chrono::seconds timeout) {
+  kill(wikid_pid_, SIGTERM);
+  int status = WaitExit(wikid_pid_, timeout);
+  if (status == -1) {
+    kill(wikid_pid_, SIGKILL);
+    waitpid(wikid_pid_, nullptr, 0);
+  }
+  wikid_pid_ = -1;
+  return status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+std::string TestWiki::WikidLog() const { return ReadFile(dir_.File("wikid.log")); }
+
+std::string TestWiki::NginxErrorLog() const {
+  return ReadFile(dir_.File("nginx/logs/error.log"));
+}
+
+}  // namespace wikid::testing

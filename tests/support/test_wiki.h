@@ -1,0 +1,96 @@
+// TestWiki: a real nginx in front of a real wikid (two workers by
+// default), on a free port of 127.0.0.1, in a temporary directory, for
+// one integration test. Started by the constructor, stopped by the
+// destructor. HTTP goes through libcurl, one handle per request, so tests
+// may call it from several threads.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tests/support/temp_dir.h"
+
+namespace wikid::testing {
+
+struct TestWikiOptions {
+  int workers = 2;
+  bool dev = false;
+  std::string templates_dir;                // default: views/templates
+  std::vector<std::string> extra_args;      // more wikid serve options
+  std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
+};
+
+struct HttpResponse {
+  long status = 0;  // 0: no response at all (connection failed)
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // names lower-cased
+  // The first value of header `name` (lower-case), or "".
+  std::string Header(std::string_view name) const;
+};
+
+using FormList = std::vector<std::pair<std::string, std::string>>;
+using HeaderList = std::vector<std::string>;  // "Name: value"
+
+class TestWiki {
+ public:
+  explicit TestWiki(TestWikiOptions options);
+  ~TestWiki();
+  TestWiki(const TestWiki&) = delete;
+  TestWiki& operator=(const TestWiki&) = delete;
+
+  std::string Url(std::string_view path_and_query) const;
+
+  // Requests through nginx. Redirects are not followed; the path is sent
+  // exactly as given (no dot-segment clean-up by curl).
+  HttpResponse Get(const std::string& path, const HeaderList& headers = {});
+  HttpResponse Head(const std::string& path);
+  HttpResponse PostRaw(const std::string& path, const std::string& body,
+                       const std::string& content_type,
+                       const HeaderList& headers = {});
+  HttpResponse Request(const std::string& method, const std::string& path,
+                       const std::string& body, const HeaderList& headers);
+  // A form POST as a browser would send it after loading the form: with
+  // this wiki's CSRF cookie and token added (see Csrf below).
+  HttpResponse Post(const std::string& path, const FormList& fields);
+  // The same without a token or cookie, as a forged request would be.
+  HttpResponse PostWithoutCsrf(const std::string& path, const FormList& fields);
+  // Starts a GET and hangs up after `bytes` bytes of the body.
+  void GetAndHangUp(const std::string& path, size_t bytes);
+
+  // The wikid master and its live workers.
+  pid_t master_pid() const { return wikid_pid_; }
+  std::vector<pid_t> WorkerPids() const;
+  // Waits until the master has exactly `n` workers.
+  bool WaitForWorkerCount(size_t n, std::chrono::milliseconds timeout) const;
+  // SIGTERM to the master; returns its exit status (or -1 on timeout, after
+  // which it is killed).
+  int StopWikid(std::chrono::seconds timeout);
+
+  const std::string& socket_path() const { return socket_; }
+  std::string data_dir() const { return dir_.File("data"); }
+  std::string db_path() const { return data_dir() + "/wikid.db"; }
+  std::string WikidLog() const;
+  std::string NginxErrorLog() const;
+
+ private:
+  void StartWikid();
+  void StartNginx();
+  // A cookie and token from the edit form, fetched once.
+  const std::pair<std::string, std::string>& Csrf();
+
+  TestWikiOptions options_;
+  TempDir dir_;
+  int port_ = 0;
+  std::string socket_;
+  pid_t wikid_pid_ = -1;
+  pid_t nginx_pid_ = -1;
+  std::pair<std::string, std::string> csrf_;  // cookie, token
+};
+
+}  // namespace wikid::testing

@@ -1,0 +1,77 @@
+// X2: every template escapes by default. A template without the
+// AUTOESCAPE pragma is expanded raw (even when included from one that has
+// it), so the pragma must open every file; exactly one variable may skip
+// escaping (the rendered Markdown body); attribute values are quoted, since
+// an unquoted one defeats the escaper.
+#define BOOST_TEST_MODULE template_lint
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace {
+
+std::vector<std::filesystem::path> Templates() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::string(WIKID_SOURCE_DIR) + "/views/templates")) {
+    if (entry.path().extension() == ".tpl") files.push_back(entry.path());
+  }
+  return files;
+}
+
+std::string Read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+BOOST_AUTO_TEST_CASE(every_template_starts_with_the_autoescape_pragma) {
+  auto files = Templates();
+  BOOST_REQUIRE(!files.empty());
+  for (const auto& file : files) {
+    BOOST_TEST_CONTEXT(file.filename()) {
+      BOOST_TEST(Read(file).starts_with("{{%AUTOESCAPE context=\"HTML\"}}\n"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(only_the_markdown_body_skips_escaping) {
+  int none = 0;
+  for (const auto& file : Templates()) {
+    std::string text = Read(file);
+    for (size_t at = text.find(":none}}"); at != std::string::npos;
+         at = text.find(":none}}", at + 1)) {
+      ++none;
+      BOOST_TEST(text.rfind("{{BODY_HTML", at) + 11 == at);
+    }
+  }
+  BOOST_TEST(none == 1);
+}
+
+BOOST_AUTO_TEST_CASE(attribute_values_are_quoted) {
+  std::regex unquoted(R"([a-zA-Z-]+=\{\{)");
+  for (const auto& file : Templates()) {
+    BOOST_TEST_CONTEXT(file.filename()) {
+      BOOST_TEST(!std::regex_search(Read(file), unquoted));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_inline_script_or_style) {
+  // The Content-Security-Policy forbids them; they would silently not run.
+  for (const auto& file : Templates()) {
+    std::string text = Read(file);
+    BOOST_TEST_CONTEXT(file.filename()) {
+      BOOST_TEST(text.find("<script") == std::string::npos);
+      BOOST_TEST(text.find("<style") == std::string::npos);
+      BOOST_TEST(text.find(" style=") == std::string::npos);
+      BOOST_TEST(!std::regex_search(text, std::regex(R"(\son[a-z]+=)")));
+    }
+  }
+}
+
+}  // namespace

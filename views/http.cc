@@ -1,0 +1,131 @@
+#include "views/http.h"
+
+namespace wikid {
+namespace {
+
+const std::string* Field(const FormFields& fields, std::string_view name) {
+  auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+Method MethodFromName(std::string_view name) {
+  if (name == "GET") return Method::kGet;
+  if (name == "HEAD") return Method::kHead;
+  if (name == "POST") return Method::kPost;
+  return Method::kOther;
+}
+
+// The media type of a Content-Type header, without parameters, lowercased.
+std::string MediaType(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+    type.pop_back();
+  }
+  for (char& c : type) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return type;
+}
+
+}  // namespace
+
+const std::string* Request::Query(std::string_view name) const {
+  return Field(query, name);
+}
+
+const std::string* Request::Form(std::string_view name) const {
+  return Field(form, name);
+}
+
+Response Response::SeeOther(std::string location) {
+  Response r;
+  r.status = 303;
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+Response Response::PlainText(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  if (!r.body.empty() && r.body.back() != '\n') r.body += '\n';
+  return r;
+}
+
+Result<Request> DecodeRequest(const RawRequest& raw) {
+  Request req;
+  req.method_name = raw.method;
+  req.method = MethodFromName(raw.method);
+  req.client_address = raw.client_address;
+  req.https = raw.https;
+  req.cookies = ParseCookies(raw.cookie_header);
+
+  std::string_view uri = raw.request_uri;
+  size_t question = uri.find('?');
+  std::string_view raw_path = uri.substr(0, question);
+  if (raw_path.empty() || raw_path.front() != '/') {
+    return Status::Invalid("The request path must start with '/'.");
+  }
+  auto path = PercentDecode(raw_path, PlusMeans::kPlus);
+  if (!path.ok()) return Status::Invalid("In the path: " + path.status().message());
+  req.path = std::move(*path);
+
+  if (question != std::string_view::npos) {
+    auto query = ParseUrlEncoded(uri.substr(question + 1));
+    if (!query.ok()) {
+      return Status::Invalid("In the query string: " +
+                             query.status().message());
+    }
+    req.query = std::move(*query);
+  }
+
+  if (req.method == Method::kPost && !raw.body.empty()) {
+    if (MediaType(raw.content_type) != "application/x-www-form-urlencoded") {
+      return Status::Invalid(
+          "The request body must be application/x-www-form-urlencoded, as "
+          "an HTML form sends it.");
+    }
+    auto form = ParseUrlEncoded(raw.body);
+    if (!form.ok()) {
+      return Status::Invalid("In the form: " + form.status().message());
+    }
+    req.form = std::move(*form);
+  }
+  return req;
+}
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const std::vector<std::pair<std::string, std::string>> kHeaders = {
+      {"X-Content-Type-Options", "nosniff"},
+      // frame-ancestors replaces X-Frame-Options; both, for old browsers.
+      {"X-Frame-Options", "DENY"},
+      {"Content-Security-Policy",
+       "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+      {"Referrer-Policy", "same-origin"},
+  };
+  return kHeaders;
+}
+
+}  // namespace wikid

@@ -1,0 +1,71 @@
+// Request and Response: plain values. Handlers take a const Request& and
+// return a Response; nothing in views/ sees FastCGI, so tests build
+// Requests by hand and call the router in-process.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/status.h"
+#include "views/http_decode.h"
+
+namespace wikid {
+
+enum class Method { kGet, kHead, kPost, kOther };
+
+struct Request {
+  Method method = Method::kGet;
+  std::string method_name = "GET";  // as sent, for messages and logs
+  std::string path = "/";  // percent-decoded, valid UTF-8, starts with '/'
+  FormFields query;        // decoded query string fields
+  FormFields form;         // decoded application/x-www-form-urlencoded body
+  std::map<std::string, std::string, std::less<>> cookies;
+  std::string client_address;
+  bool https = false;  // the request reached nginx over TLS
+
+  // The query or form field `name`, or nullptr.
+  const std::string* Query(std::string_view name) const;
+  const std::string* Form(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // 303 See Other to a local path: the answer to a successful POST.
+  static Response SeeOther(std::string location);
+  // A short plain-text answer (for errors that happen before any template
+  // can be used).
+  static Response PlainText(int status, std::string body);
+};
+
+// The request as the web server hands it over, before any decoding.
+struct RawRequest {
+  std::string method;
+  std::string request_uri;  // path and query, still percent-encoded
+  std::string content_type;
+  std::string body;
+  std::string cookie_header;
+  std::string client_address;
+  bool https = false;
+};
+
+// Decodes `raw` strictly. Invalid, with a message naming what was wrong,
+// for a bad percent-encoding, invalid UTF-8 or a NUL in the path or query,
+// a malformed or duplicated field, or a POST body that is not
+// application/x-www-form-urlencoded.
+Result<Request> DecodeRequest(const RawRequest& raw);
+
+// "OK", "Not Found"...; "Unknown" for codes wikid never sends.
+const char* ReasonPhrase(int status);
+
+// Headers every wikid response carries: no MIME sniffing, no framing, and a
+// Content-Security-Policy that allows no inline script or style at all.
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
+
+}  // namespace wikid

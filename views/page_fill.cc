@@ -1,0 +1,124 @@
+#include "views/page_fill.h"
+
+#include <ctime>
+
+namespace wikid {
+namespace {
+
+std::string EditUrl(const PageName& name) { return "/_edit" + name.UrlPath(); }
+std::string HistoryUrl(const PageName& name) {
+  return "/_history" + name.UrlPath();
+}
+
+std::string SignedChange(int64_t change) {
+  return change > 0 ? "+" + std::to_string(change) : std::to_string(change);
+}
+
+}  // namespace
+
+std::string FormatTime(int64_t unix_seconds) {
+  time_t t = static_cast<time_t>(unix_seconds);
+  tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &utc);
+  return buf;
+}
+
+void FillPage(const PageRevision& page, const PageName& name,
+              const std::string& body_html, ctemplate::TemplateDictionary* d) {
+  const Revision& r = page.revision;
+  d->SetValue("TITLE", page.title);
+  d->SetValue("PAGE_URL", name.UrlPath());
+  d->SetValue("EDIT_URL", EditUrl(name));
+  d->SetValue("HISTORY_URL", HistoryUrl(name));
+  d->SetValue("BODY_HTML", body_html);
+  d->SetIntValue("REV", r.rev);
+  d->SetIntValue("LATEST_REV", page.latest_rev);
+  d->SetValue("TIME", FormatTime(r.created_at));
+  d->SetValue("AUTHOR", r.author);
+  if (!page.is_latest()) d->ShowSection("OLD_REVISION");
+}
+
+void FillEditForm(const PageName& name, const EditFormState& state,
+                  size_t max_summary_bytes, const std::string& csrf_token,
+                  ctemplate::TemplateDictionary* d) {
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  d->SetValue("HEADING", (state.base_rev == 0 ? "Create " : "Edit ") +
+                             name.title());
+  d->SetValue("ACTION_URL", EditUrl(name));
+  d->SetValue("CANCEL_URL", name.UrlPath());
+  d->SetIntValue("BASE_REV", state.base_rev);
+  d->SetValue("TEXT", state.text);
+  d->SetValue("SUMMARY", state.summary);
+  d->SetIntValue("MAX_SUMMARY", static_cast<long>(max_summary_bytes));
+  if (!state.error.empty()) {
+    d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
+  }
+  if (state.current != nullptr) {
+    const Revision& cur = state.current->revision;
+    ctemplate::TemplateDictionary* c = d->AddSectionDictionary("CONFLICT");
+    c->SetIntValue("CURRENT_REV", cur.rev);
+    c->SetValue("CURRENT_AUTHOR", cur.author);
+    c->SetValue("CURRENT_TIME", FormatTime(cur.created_at));
+    c->SetValue("CURRENT_TEXT", cur.text);
+  }
+}
+
+void FillHistory(const History& history, const PageName& name, int page_size,
+                 ctemplate::TemplateDictionary* d) {
+  d->SetValue("TITLE", history.title);
+  d->SetValue("PAGE_URL", name.UrlPath());
+  d->SetIntValue("LATEST_REV", history.latest_rev);
+  for (const Revision& r : history.revisions) {
+    ctemplate::TemplateDictionary* row = d->AddSectionDictionary("REVISION");
+    row->SetIntValue("REV", r.rev);
+    row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
+    row->SetValue("TIME", FormatTime(r.created_at));
+    row->SetValue("AUTHOR", r.author);
+    row->SetIntValue("SIZE", r.size);
+    row->SetValue("CHANGE", SignedChange(r.size_change));
+    row->SetValue("CHANGE_CLASS", r.size_change > 0   ? "grew"
+                                  : r.size_change < 0 ? "shrank"
+                                                      : "same");
+    row->SetValue("SUMMARY", r.summary);
+  }
+  if (history.revisions.empty()) return;
+  // Revision numbers have no gaps, so the neighbouring windows are known
+  // without reading a row more than this one shows.
+  const std::string base = HistoryUrl(name) + "?from=";
+  int64_t newest = history.revisions.front().rev;
+  int64_t oldest = history.revisions.back().rev;
+  if (newest < history.latest_rev) {
+    int64_t from = std::min(history.latest_rev, newest + page_size);
+    d->SetValueAndShowSection("URL", base + std::to_string(from), "NEWER");
+  }
+  if (oldest > 1) {
+    d->SetValueAndShowSection("URL", base + std::to_string(oldest - 1),
+                              "OLDER");
+  }
+}
+
+void FillPageList(const PageList& list, const std::string& front_page,
+                  ctemplate::TemplateDictionary* d) {
+  if (list.pages.empty()) {
+    d->ShowSection("EMPTY");
+    auto front = PageName::Parse(front_page);
+    d->SetValue("FRONT_EDIT_URL", front.ok() ? EditUrl(*front) : "/");
+  }
+  for (const PageListEntry& entry : list.pages) {
+    ctemplate::TemplateDictionary* row = d->AddSectionDictionary("PAGE");
+    row->SetValue("TITLE", entry.title);
+    // Stored titles were validated when saved; Parse only re-derives the URL.
+    auto name = PageName::Parse(entry.title);
+    row->SetValue("URL", name.ok() ? name->UrlPath() : "/");
+    row->SetIntValue("LATEST_REV", entry.latest_rev);
+  }
+  if (list.more) {
+    d->SetValueAndShowSection(
+        "URL", "/_pages?after=" + PercentEncodePath(list.pages.back().title),
+        "NEXT");
+  }
+}
+
+}  // namespace wikid

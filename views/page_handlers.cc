@@ -1,0 +1,242 @@
+#include "views/page_handlers.h"
+
+#include <charconv>
+#include <optional>
+
+#include "views/page_fill.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+// A revision number from the query string: absent, or a positive integer.
+Result<std::optional<int64_t>> RevisionParam(const Request& req,
+                                             std::string_view field) {
+  const std::string* text = req.Query(field);
+  if (text == nullptr) return std::optional<int64_t>();
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(),
+                                   value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+    return Status::Invalid("The parameter '" + std::string(field) +
+                           "' must be a revision number (1, 2, 3...).");
+  }
+  return std::optional<int64_t>(value);
+}
+
+// Browsers send textarea lines ending in CRLF; pages store LF only, so the
+// same text saved from two browsers is the same revision.
+std::string NormaliseNewlines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      out += '\n';
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+Response MissingPage(Context& ctx, const PageName& name,
+                     const std::string& message) {
+  HtmlPage page(name.title(), "missing.tpl");
+  page.NoIndex();
+  page.content()->SetValue("TITLE", name.title());
+  page.content()->SetValue("MESSAGE", message);
+  page.content()->SetValue("EDIT_URL", "/_edit" + name.UrlPath());
+  return page.Render(ctx, 404);
+}
+
+Response ShowNamedPage(const Request& req, Context& ctx,
+                       const PageName& name) {
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  auto found = ctx.pages.Find(name, *rev);
+  if (found.status().IsNotFound()) {
+    return MissingPage(ctx, name, found.status().message());
+  }
+  if (!found.ok()) return ErrorPage(ctx, found.status());
+  // Which links exist came with the revision, in the same query.
+  const auto& existing = found->existing_links;
+  std::string body = ctx.markdown.ToHtml(
+      found->revision.text,
+      [&](const std::string& title) { return existing.contains(title); });
+  HtmlPage page(found->title, "page.tpl");
+  if (!found->is_latest()) page.NoIndex();
+  FillPage(*found, name, body, page.content());
+  return page.Render(ctx, 200);
+}
+
+Response EditFormResponse(const Request& req, Context& ctx,
+                          const PageName& name, const EditFormState& state,
+                          int status) {
+  HtmlPage page((state.base_rev == 0 ? "Create " : "Edit ") + name.title(),
+                "edit.tpl");
+  page.NoIndex();
+  CsrfToken csrf = ctx.csrf.TokenFor(req);
+  FillEditForm(name, state, ctx.site.max_summary_bytes, csrf.token,
+               page.content());
+  Response response = page.Render(ctx, status);
+  csrf.ApplyTo(response);
+  return response;
+}
+
+// The form fields of an edit exactly as sent, for showing them again.
+EditFormState PostedEdit(const Request& req) {
+  EditFormState state;
+  if (const std::string* text = req.Form("text")) {
+    state.text = NormaliseNewlines(*text);
+  }
+  if (const std::string* summary = req.Form("summary")) state.summary = *summary;
+  if (const std::string* base = req.Form("base_rev")) {
+    auto [end, ec] = std::from_chars(base->data(), base->data() + base->size(),
+                                     state.base_rev);
+    if (ec != std::errc() || end != base->data() + base->size() ||
+        state.base_rev < 0) {
+      state.base_rev = -1;
+    }
+  }
+  return state;
+}
+
+}  // namespace
+
+Response ShowFrontPage(const Request& req, Context& ctx, std::string_view) {
+  auto name = PageName::Parse(ctx.site.front_page);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  return ShowNamedPage(req, ctx, *name);
+}
+
+Response ShowPage(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  return ShowNamedPage(req, ctx, *name);
+}
+
+Response ShowEditForm(const Request& req, Context& ctx,
+                      std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto current = ctx.pages.Find(*name, std::nullopt);
+  EditFormState state;
+  if (current.ok()) {
+    state.text = current->revision.text;
+    state.base_rev = current->revision.rev;
+  } else if (!current.status().IsNotFound()) {
+    return ErrorPage(ctx, current.status());
+  }
+  return EditFormResponse(req, ctx, *name, state, 200);
+}
+
+// POST /_edit/NAME. Every refusal shows the form again with the user's text
+// and summary exactly as sent: nothing typed is ever lost.
+Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  if (req.Form("text") == nullptr || req.Form("base_rev") == nullptr) {
+    return ErrorPage(ctx, 400,
+                     "The form must send the fields 'text' and 'base_rev'.");
+  }
+  EditFormState state = PostedEdit(req);
+  if (state.base_rev < 0) {
+    state.error = "The form's base revision is not a number; please save again.";
+    state.base_rev = 0;
+    return EditFormResponse(req, ctx, *name, state, 400);
+  }
+  if (state.text.size() > ctx.site.max_page_bytes) {
+    state.error = "The text is " + std::to_string(state.text.size()) +
+                  " bytes long; a page may have at most " +
+                  std::to_string(ctx.site.max_page_bytes) + " bytes.";
+    return EditFormResponse(req, ctx, *name, state, 413);
+  }
+  if (state.summary.size() > ctx.site.max_summary_bytes ||
+      state.summary.find_first_of("\r\n") != std::string::npos) {
+    state.error = "The summary must be one line of at most " +
+                  std::to_string(ctx.site.max_summary_bytes) + " bytes.";
+    return EditFormResponse(req, ctx, *name, state, 400);
+  }
+  if (state.base_rev == 0 && state.text.find_first_not_of(" \t\n") ==
+                                 std::string::npos) {
+    state.error = "A new page needs some text.";
+    return EditFormResponse(req, ctx, *name, state, 400);
+  }
+
+  Edit edit{.name = *name,
+            .base_rev = state.base_rev,
+            .text = state.text,
+            .summary = state.summary,
+            .author = req.client_address,
+            .created_at = ctx.now(),
+            .links = ctx.markdown.LinkTargets(state.text)};
+  auto saved = ctx.pages.Save(edit);
+  if (saved.ok()) return Response::SeeOther(name->UrlPath());
+
+  if (saved.status().IsConflict()) {
+    auto current = ctx.pages.Find(*name, std::nullopt);
+    if (!current.ok()) return ErrorPage(ctx, current.status());
+    state.error = saved.status().message() +
+                  " Your text was not saved; it is below, beside the "
+                  "current revision.";
+    state.current = &*current;
+    state.base_rev = current->revision.rev;
+    return EditFormResponse(req, ctx, *name, state, 409);
+  }
+  // Busy or storage unavailable: the text goes back to the user intact.
+  int status = HttpStatusFor(saved.status());
+  if (status >= 500) LogError("save failed: " + saved.status().message());
+  state.error = status == 500 ? "Your change could not be saved because of "
+                                "an internal error. Please try again."
+                              : saved.status().message() +
+                                    " Your change was not saved.";
+  return EditFormResponse(req, ctx, *name, state, status);
+}
+
+Response RejectForgedEdit(const Request& req, Context& ctx,
+                          std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, 403, kForgedMessage);
+  EditFormState state = PostedEdit(req);
+  if (state.base_rev < 0) state.base_rev = 0;
+  state.error = kForgedMessage;
+  return EditFormResponse(req, ctx, *name, state, 403);
+}
+
+Response ShowHistory(const Request& req, Context& ctx,
+                     std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto from = RevisionParam(req, "from");
+  if (!from.ok()) return ErrorPage(ctx, from.status());
+  auto history =
+      ctx.pages.ListHistory(*name, *from, ctx.site.history_page_size);
+  if (history.status().IsNotFound()) {
+    return MissingPage(ctx, *name, history.status().message());
+  }
+  if (!history.ok()) return ErrorPage(ctx, history.status());
+  HtmlPage page("History of " + history->title, "history.tpl");
+  page.NoIndex();
+  FillHistory(*history, *name, ctx.site.history_page_size, page.content());
+  return page.Render(ctx, 200);
+}
+
+Response ListAllPages(const Request& req, Context& ctx, std::string_view) {
+  const std::string* after = req.Query("after");
+  auto list = ctx.pages.ListPages(after ? *after : std::string(),
+                                  ctx.site.pages_page_size);
+  if (!list.ok()) return ErrorPage(ctx, list.status());
+  HtmlPage page("All pages", "pages.tpl");
+  FillPageList(*list, ctx.site.front_page, page.content());
+  if (after != nullptr && !after->empty()) page.content()->ShowSection("FIRST");
+  return page.Render(ctx, 200);
+}
+
+Response NoSuchRoute(const Request& req, Context& ctx, std::string_view) {
+  return ErrorPage(ctx, 404,
+                   "There is no such page: names starting with '_' belong to "
+                   "the wiki itself, and " + req.path + " is not one of them.");
+}
+
+}  // namespace wikid

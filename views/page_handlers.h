@@ -1,0 +1,30 @@
+// Handlers for pages: view, edit, save, history and the page list.
+// Each reads top to bottom: guards, model call, fill, render.
+#pragma once
+
+#include <string_view>
+
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// GET /: the front page (SiteConfig::front_page).
+Response ShowFrontPage(const Request& req, Context& ctx, std::string_view);
+// GET /NAME and /NAME?rev=N.
+Response ShowPage(const Request& req, Context& ctx, std::string_view name);
+// GET /_edit/NAME.
+Response ShowEditForm(const Request& req, Context& ctx, std::string_view name);
+// POST /_edit/NAME.
+Response SaveEdit(const Request& req, Context& ctx, std::string_view name);
+// POST /_edit/NAME without a valid CSRF token: the form again, 403.
+Response RejectForgedEdit(const Request& req, Context& ctx,
+                          std::string_view name);
+// GET /_history/NAME?from=N.
+Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
+// GET /_pages?after=TITLE.
+Response ListAllPages(const Request& req, Context& ctx, std::string_view);
+// GET /_anything-else: reserved names that are not routes.
+Response NoSuchRoute(const Request& req, Context& ctx, std::string_view);
+
+}  // namespace wikid

@@ -1,0 +1,50 @@
+// Rendering a whole HTML page (the layout around one content template), and
+// the one place where a model Status becomes an HTTP status.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <string>
+
+#include "model/status.h"
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// A page being built: the layout dictionary and, inside it, the content
+// template's dictionary for a fill function to fill.
+class HtmlPage {
+ public:
+  // `content_template` is a file in views/templates, e.g. "page.tpl".
+  HtmlPage(const std::string& title, const std::string& content_template);
+  ctemplate::TemplateDictionary* content() { return content_; }
+  // Asks search engines not to index it (edit forms, old revisions).
+  void NoIndex() { layout_.ShowSection("NOINDEX"); }
+  // Expands the layout; a template failure becomes a logged 500.
+  Response Render(Context& ctx, int status);
+
+ private:
+  ctemplate::TemplateDictionary layout_;
+  ctemplate::TemplateDictionary* content_;  // owned by layout_
+};
+
+// The HTTP status for a model Status: NotFound 404, Conflict 409, Invalid
+// 400, Busy and Unavailable 503, Internal 500.
+int HttpStatusFor(const Status& status);
+
+// An error page for `status`. Internal errors are logged with their detail
+// and shown to the user only as a generic sentence.
+Response ErrorPage(Context& ctx, const Status& status);
+Response ErrorPage(Context& ctx, int http_status, const std::string& message);
+
+// What a POST without a valid anti-forgery token is told.
+inline constexpr char kForgedMessage[] =
+    "This form's security token is missing or does not match this browser "
+    "(the form may be old, or cookies may be off). Nothing was changed; "
+    "please submit the form again.";
+
+// Writes one line to stderr, the log the master collects.
+void LogError(const std::string& message);
+
+}  // namespace wikid

@@ -1,0 +1,51 @@
+// The router: one table maps method and path to a handler.
+//
+// Each row is a method, a path pattern, a handler and the access it needs.
+// The router checks access and, for every POST, the CSRF token before any
+// handler runs, answers 405 with an
+// Allow header when the path is known but the method is not, treats HEAD
+// as GET, and holds the only catch-all for exceptions, so one bad request
+// becomes a logged 500 instead of a dead worker.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// Who may use a route. Accounts will add signed-in and admin levels.
+enum class Access { kAnyone };
+
+// `rest` is the part of the path after the pattern's prefix (for "/_edit/*"
+// and the path "/_edit/Main_Page", "Main_Page").
+using Handler = Response (*)(const Request& req, Context& ctx,
+                             std::string_view rest);
+
+struct Route {
+  Method method;  // kGet also answers HEAD
+  // "/x" matches exactly "/x"; "/x/*" matches "/x/" followed by anything
+  // (the rest may be empty only if the pattern is "/*").
+  std::string_view pattern;
+  Handler handler;
+  Access access;
+  // POST routes only: answers a request whose CSRF token is missing or
+  // wrong (403), e.g. by showing the form again with what was typed. The
+  // handler itself never runs for such a request. Null: a plain 403 page.
+  Handler on_forged = nullptr;
+};
+
+// The wiki's routes, in match order: the first row whose pattern matches
+// decides which methods the path allows.
+const std::vector<Route>& Routes();
+
+// Finds the handler for `req` and runs it. Never throws.
+Response Dispatch(const Request& req, Context& ctx);
+
+// Exposed for tests: does `pattern` match `path`, and what is the rest?
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::string_view* rest);
+
+}  // namespace wikid

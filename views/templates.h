@@ -1,0 +1,45 @@
+// Templates: ctemplate files in one directory, expanded into a buffer.
+//
+// Every template starts with {{%AUTOESCAPE context="HTML"}} (a test checks
+// it), so every variable is escaped for where it appears. Expansion goes
+// into a string and is used only when it succeeds: a failed expansion
+// leaves partial output behind.
+//
+// In development mode every request first reloads templates whose file
+// changed (ctemplate compares whole-second mtimes, so an edit within the
+// same second as the last load waits for the next one). Otherwise templates
+// are loaded once per worker and never looked at again.
+//
+// ctemplate keeps its template cache in a process-wide global; there is
+// one Templates per worker, wrapping it.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <string>
+
+#include "model/status.h"
+
+namespace wikid {
+
+class Templates {
+ public:
+  Templates(std::string root_dir, bool dev_mode);
+
+  // Loads and parses every template, so a broken one fails at start-up
+  // instead of on some later request.
+  Status LoadAll();
+
+  // Called at the start of each request: reloads changed files in dev mode.
+  void BeforeRequest();
+
+  // Expands the template `name` (a file in the root directory) with `dict`.
+  Result<std::string> Expand(const std::string& name,
+                             const ctemplate::TemplateDictionary& dict) const;
+
+ private:
+  std::string root_dir_;
+  bool dev_mode_;
+};
+
+}  // namespace wikid

@@ -1,0 +1,29 @@
+{{%AUTOESCAPE context="HTML"}}
+<article class="edit">
+<h1>{{HEADING}}</h1>
+{{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+{{#CONFLICT}}
+<div class="conflict">
+<section>
+<h2>Your text</h2>
+<p>Nothing you typed is lost: it is in the form below. Merge in the other change and save again.</p>
+</section>
+<section>
+<h2>Current revision {{CURRENT_REV}}, saved by {{CURRENT_AUTHOR}} at {{CURRENT_TIME}}</h2>
+<textarea class="current" readonly rows="12" aria-label="Current text">{{CURRENT_TEXT}}</textarea>
+</section>
+</div>
+{{/CONFLICT}}
+<form method="post" action="{{ACTION_URL}}" class="edit-form">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<input type="hidden" name="base_rev" value="{{BASE_REV}}">
+<label for="text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
+<textarea id="text" name="text" rows="24" autofocus>{{TEXT}}</textarea>
+<label for="summary">Summary of your change</label>
+<input type="text" id="summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
+<div class="actions">
+<button type="submit">Save</button>
+<a href="{{CANCEL_URL}}">Cancel</a>
+</div>
+</form>
+</article>
