@@ -30,12 +30,16 @@ std::map<std::string, int, std::less<>> ParseFailpoints(const char* spec) {
 
 }  // namespace
 
-void FailpointSleep(std::string_view name) {
+int FailpointValue(std::string_view name) {
   // Process-wide, read once: the environment does not change under us.
   static const auto kFailpoints = ParseFailpoints(std::getenv("WIKID_FAILPOINTS"));
   auto it = kFailpoints.find(name);
-  if (it == kFailpoints.end() || it->second <= 0) return;
-  std::this_thread::sleep_for(std::chrono::milliseconds(it->second));
+  return it == kFailpoints.end() ? 0 : it->second;
+}
+
+void FailpointSleep(std::string_view name) {
+  int ms = FailpointValue(name);
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 }  // namespace wikid

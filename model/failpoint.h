@@ -12,10 +12,13 @@
 namespace wikid {
 
 #ifdef WIKID_TESTING
-// Sleeps as long as the environment says for `name`; returns at once if
-// it is not set. The environment is read once, on first use.
+// The number the environment gives `name`, or 0 if it is not set. The
+// environment is read once, on first use.
+int FailpointValue(std::string_view name);
+// Sleeps FailpointValue(name) milliseconds.
 void FailpointSleep(std::string_view name);
 #else
+inline int FailpointValue(std::string_view) { return 0; }
 inline void FailpointSleep(std::string_view) {}
 #endif
 

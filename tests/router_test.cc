@@ -167,24 +167,34 @@ BOOST_AUTO_TEST_CASE(conflict_is_409_with_the_users_text_intact) {
   BOOST_REQUIRE(Save("P", 1, "theirs").status == 303);
   Response r = Save("P", 1, "mine <b>& yours</b>");
   BOOST_TEST(r.status == 409);
-  BOOST_TEST(Contains(r, ">mine &lt;b&gt;&amp; yours&lt;/b&gt;</textarea>"));
-  BOOST_TEST(Contains(r, ">theirs</textarea>"));
+  BOOST_TEST(Contains(r, ">\nmine &lt;b&gt;&amp; yours&lt;/b&gt;</textarea>"));
+  BOOST_TEST(Contains(r, ">\ntheirs</textarea>"));
   // The form is now based on the current revision, so saving it works.
   BOOST_TEST(Contains(r, "name=\"base_rev\" value=\"2\""));
+}
+
+BOOST_AUTO_TEST_CASE(the_edit_form_keeps_newlines_and_tabs) {
+  BOOST_REQUIRE(Save("P", 0, "line one\n\n\tindented\nlast").status == 303);
+  Response form = Get("/_edit/P");
+  BOOST_TEST(Contains(form, ">\nline one\n\n\tindented\nlast</textarea>"));
+  Response conflict = Save("P", 0, "mine\nsecond line");
+  BOOST_TEST(conflict.status == 409);
+  BOOST_TEST(Contains(conflict, ">\nmine\nsecond line</textarea>"));
+  BOOST_TEST(Contains(conflict, ">\nline one\n\n\tindented\nlast</textarea>"));
 }
 
 BOOST_AUTO_TEST_CASE(too_long_text_is_413_and_kept) {
   site.max_page_bytes = 10;
   Response r = Save("P", 0, "0123456789X");
   BOOST_TEST(r.status == 413);
-  BOOST_TEST(Contains(r, ">0123456789X</textarea>"));
+  BOOST_TEST(Contains(r, ">\n0123456789X</textarea>"));
   BOOST_TEST(Get("/P").status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(bad_form_values_are_400_with_the_text_kept) {
   Response r = Post("/_edit/P", {{"text", "kept"}, {"base_rev", "x"}});
   BOOST_TEST(r.status == 400);
-  BOOST_TEST(Contains(r, ">kept</textarea>"));
+  BOOST_TEST(Contains(r, ">\nkept</textarea>"));
   BOOST_TEST(Post("/_edit/P", {{"text", "t"}}).status == 400);
   BOOST_TEST(Save("P", 0, "  \n").status == 400);
 }
@@ -193,7 +203,7 @@ BOOST_AUTO_TEST_CASE(a_post_without_a_valid_csrf_token_is_403_and_keeps_text) {
   Response missing = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
                                        {kCsrfField, ""}});
   BOOST_TEST(missing.status == 403);
-  BOOST_TEST(Contains(missing, ">typed</textarea>"));
+  BOOST_TEST(Contains(missing, ">\ntyped</textarea>"));
   // A token made for another browser's cookie does not fit this one.
   Request other;
   other.cookies[kCsrfCookie] = std::string(43, 'o');

@@ -6,9 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -19,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/fastcgi_client.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -40,36 +39,15 @@ int CountOk(TestWiki& wiki, const std::string& path, int n) {
 
 bool ProcessExists(pid_t pid) { return kill(pid, 0) == 0; }
 
-// Sends raw bytes to the FastCGI socket, as a hostile local peer would,
-// and reads until the worker closes the connection (or 0.5 s pass).
-void SendRawFastCgi(const std::string& socket_path, const std::string& bytes) {
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  BOOST_REQUIRE(fd >= 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
-  BOOST_REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-                0);
-  [[maybe_unused]] ssize_t n = write(fd, bytes.data(), bytes.size());
-  timeval timeout{0, 500000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  char buf[4096];
-  while (read(fd, buf, sizeof buf) > 0) {
-  }
-  close(fd);
-}
-
-std::string Record(uint8_t type, const std::string& content) {
-  std::string r = {1, static_cast<char>(type), 0, 1,
-                   static_cast<char>(content.size() >> 8),
-                   static_cast<char>(content.size() & 0xff), 0, 0};
-  return r + content;
-}
-
 std::string BeginRequest(uint16_t role) {
-  return Record(1, std::string{static_cast<char>(role >> 8),
-                               static_cast<char>(role & 0xff), 0, 0, 0, 0, 0,
-                               0});
+  return FastCgiRecord(1, std::string{static_cast<char>(role >> 8),
+                                      static_cast<char>(role & 0xff), 0, 0, 0,
+                                      0, 0, 0});
+}
+
+// A hostile local peer: sends bytes, waits briefly for the worker to close.
+void SendRawFastCgi(const std::string& socket_path, const std::string& bytes) {
+  FastCgiExchange(socket_path, bytes, 500);
 }
 
 BOOST_AUTO_TEST_CASE(a_worker_killed_with_sigkill_is_replaced) {
@@ -187,12 +165,12 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
   std::string huge_lengths = "\xff\xff\xff\xfe\xff\xff\xff\xfe" +
                              std::string(100, 'A');
   SendRawFastCgi(wiki.socket_path(),
-                 BeginRequest(1) + Record(4, huge_lengths));
-  SendRawFastCgi(wiki.socket_path(), BeginRequest(1) + Record(4, huge_lengths));
+                 BeginRequest(1) + FastCgiRecord(4, huge_lengths));
+  SendRawFastCgi(wiki.socket_path(), BeginRequest(1) + FastCgiRecord(4, huge_lengths));
   SendRawFastCgi(wiki.socket_path(),
-                 BeginRequest(1) + Record(4, "\x7f\xff\xff\xff\x7f\xff\xff\xff"));
+                 BeginRequest(1) + FastCgiRecord(4, "\x7f\xff\xff\xff\x7f\xff\xff\xff"));
   SendRawFastCgi(wiki.socket_path(), std::string("\x01\x01\x00", 3));  // cut
-  SendRawFastCgi(wiki.socket_path(), Record(99, "x"));  // unknown type
+  SendRawFastCgi(wiki.socket_path(), FastCgiRecord(99, "x"));  // unknown type
   SendRawFastCgi(wiki.socket_path(), BeginRequest(99));  // unknown role
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 2s));
   BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);

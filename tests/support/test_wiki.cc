@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,16 +60,16 @@ std::string ReadFile(const std::string& path) {
 }
 
 // Runs argv with stdout and stderr appended to `log`, and `env` added.
+// `stdin_fd` becomes its fd 0 (default: /dev/null).
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
-            const std::map<std::string, std::string>& env) {
+            const std::map<std::string, std::string>& env, int stdin_fd = -1) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
+    dup2(stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY), 0);
     for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -159,9 +160,22 @@ TestWiki::~TestWiki() {
   if (wikid_pid_ > 0) StopProcess(wikid_pid_, SIGTERM, 10000ms);
 }
 
+// A listening unix socket made the way a supervisor would make it.
+int ListeningUnixSocket(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  unlink(path.c_str());
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      chmod(path.c_str(), 0660) != 0 || listen(fd, 128) != 0) {
+    throw std::runtime_error("cannot make a listening socket at " + path);
+  }
+  return fd;
+}
+
 void TestWiki::StartWikid() {
   std::vector<std::string> argv = {WIKID_BINARY, "serve",
-                                   "--socket", socket_,
                                    "--workers", std::to_string(options_.workers),
                                    "--data", data_dir(),
                                    "--templates",
@@ -171,7 +185,14 @@ void TestWiki::StartWikid() {
                                        : options_.templates_dir};
   if (options_.dev) argv.push_back("--dev");
   for (const std::string& arg : options_.extra_args) argv.push_back(arg);
-  wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env);
+  int inherited = -1;
+  if (options_.inherit_socket) {
+    inherited = ListeningUnixSocket(socket_);
+  } else {
+    argv.insert(argv.begin() + 2, {"--socket", socket_});
+  }
+  wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env, inherited);
+  if (inherited >= 0) close(inherited);
   auto deadline = Clock::now() + 10s;
   struct stat st{};
   while (stat(socket_.c_str(), &st) != 0) {
@@ -189,7 +210,8 @@ void TestWiki::StartNginx() {
   std::string prefix = dir_.File("nginx");
   std::string script = std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config";
   pid_t config = Spawn({script, "--port", std::to_string(port_), "--socket",
-                        socket_, "--prefix", prefix},
+                        socket_, "--prefix", prefix, "--max-body",
+                        options_.nginx_max_body},
                        dir_.File("nginx-config.log"), {});
   int status = WaitExit(config, 10000ms);
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {

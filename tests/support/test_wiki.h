@@ -22,6 +22,11 @@ struct TestWikiOptions {
   int workers = 2;
   bool dev = false;
   std::string templates_dir;                // default: views/templates
+  std::string data_dir;                     // default: a fresh temp dir
+  std::string nginx_max_body = "2m";        // nginx client_max_body_size
+  // Hand wikid its listening socket on fd 0 (as spawn-fcgi and systemd do)
+  // instead of --socket.
+  bool inherit_socket = false;
   std::vector<std::string> extra_args;      // more wikid serve options
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
@@ -71,15 +76,18 @@ class TestWiki {
   // SIGTERM to the master; returns its exit status (or -1 on timeout, after
   // which it is killed).
   int StopWikid(std::chrono::seconds timeout);
+  // Starts wikid again (after StopWikid, or after its master was killed).
+  void StartWikid();
 
   const std::string& socket_path() const { return socket_; }
-  std::string data_dir() const { return dir_.File("data"); }
+  std::string data_dir() const {
+    return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
+  }
   std::string db_path() const { return data_dir() + "/wikid.db"; }
   std::string WikidLog() const;
   std::string NginxErrorLog() const;
 
  private:
-  void StartWikid();
   void StartNginx();
   // A cookie and token from the edit form, fetched once.
   const std::pair<std::string, std::string>& Csrf();

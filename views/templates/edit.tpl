@@ -10,7 +10,9 @@
 </section>
 <section>
 <h2>Current revision {{CURRENT_REV}}, saved by {{CURRENT_AUTHOR}} at {{CURRENT_TIME}}</h2>
-<textarea class="current" readonly rows="12" aria-label="Current text">{{CURRENT_TEXT}}</textarea>
+{{! pre_escape: HTML-escaped like the rest, but newlines and tabs kept; the default escaping turns them into spaces and would flatten the text. The newline after each <textarea> tag is eaten by the browser, so a text that starts with a newline keeps it. }}
+<textarea class="current" readonly rows="12" aria-label="Current text">
+{{CURRENT_TEXT:pre_escape}}</textarea>
 </section>
 </div>
 {{/CONFLICT}}
@@ -18,7 +20,8 @@
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="base_rev" value="{{BASE_REV}}">
 <label for="text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
-<textarea id="text" name="text" rows="24" autofocus>{{TEXT}}</textarea>
+<textarea id="text" name="text" rows="24" autofocus>
+{{TEXT:pre_escape}}</textarea>
 <label for="summary">Summary of your change</label>
 <input type="text" id="summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
 <div class="actions">

@@ -1,0 +1,436 @@
+// The reliability matrix (shared/RELIABILITY-NOTES.md) for storage and the
+// FastCGI edge: concurrent writers, conflicts, crashes mid-save, a full or
+// read-only disk, failing fsync, bodies that are too big or lie about their
+// size, peers that hold a worker, and the ways a socket can reach wikid.
+#define BOOST_TEST_MODULE reliability
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "model/database.h"
+#include "tests/support/fastcgi_client.h"
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace utf = boost::unit_test;
+
+HttpResponse Save(TestWiki& wiki, const std::string& name, int64_t base,
+                  const std::string& text) {
+  return wiki.Post("/_edit/" + name,
+                   {{"text", text}, {"base_rev", std::to_string(base)}});
+}
+
+// One number from the wiki's database, read through a separate connection.
+int64_t Scalar(const std::string& db_path, const std::string& sql) {
+  auto db = Database::Open(db_path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  auto stmt = (*db)->Prepare(sql);
+  BOOST_REQUIRE(stmt.ok());
+  Query q(**stmt);
+  auto row = q->Step();
+  BOOST_REQUIRE(row.ok() && *row);
+  return q->ColumnInt(0);
+}
+
+std::string IntegrityCheck(const std::string& db_path) {
+  auto db = Database::Open(db_path, {});
+  BOOST_REQUIRE(db.ok());
+  auto stmt = (*db)->Prepare("PRAGMA integrity_check");
+  Query q(**stmt);
+  BOOST_REQUIRE(*q->Step());
+  return q->ColumnText(0);
+}
+
+// The text of the edit form's textarea, HTML entities decoded.
+std::string TextareaText(const std::string& html) {
+  size_t open = html.find("name=\"text\"");
+  open = html.find('>', open) + 1;
+  if (html[open] == '\n') ++open;  // as a browser does
+  std::string text = html.substr(open, html.find("</textarea>", open) - open);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const std::pair<const char*, char> entities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
+        {"&#39;", '\''}};
+    bool matched = false;
+    for (const auto& [entity, c] : entities) {
+      if (text.compare(i, std::strlen(entity), entity) == 0) {
+        out += c;
+        i += std::strlen(entity) - 1;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) out += text[i];
+  }
+  return out;
+}
+
+bool IsRoot() { return geteuid() == 0; }
+
+// A small tmpfs for the data directory; needs root (CAP_SYS_ADMIN).
+class SmallDisk {
+ public:
+  explicit SmallDisk(const std::string& size) {
+    mounted_ = mount("tmpfs", dir_.path().c_str(), "tmpfs", 0,
+                     ("size=" + size).c_str()) == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) umount2(dir_.path().c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+  std::string path() const { return dir_.path(); }
+  bool Remount(bool read_only) {
+    return mount("tmpfs", dir_.path().c_str(), "tmpfs",
+                 MS_REMOUNT | (read_only ? MS_RDONLY : 0), nullptr) == 0;
+  }
+
+ private:
+  TempDir dir_;
+  bool mounted_ = false;
+};
+
+BOOST_AUTO_TEST_SUITE(storage)
+
+// S1: four clients, each saving 100 revisions of its own page at once.
+BOOST_AUTO_TEST_CASE(concurrent_writers_lose_nothing) {
+  TestWiki wiki{TestWikiOptions{}};
+  constexpr int kClients = 4, kEdits = 100;
+  std::atomic<int> acknowledged = 0, other = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      std::string page = "Writer_" + std::to_string(c);
+      for (int i = 0; i < kEdits; ++i) {
+        HttpResponse r = Save(wiki, page, i, "edit " + std::to_string(i));
+        (r.status == 303 ? acknowledged : other)++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  BOOST_TEST(acknowledged == kClients * kEdits);
+  BOOST_TEST(other == 0);
+  for (int c = 0; c < kClients; ++c) {
+    std::string page = "'Writer " + std::to_string(c) + "'";
+    BOOST_TEST(Scalar(wiki.db_path(),
+                      "SELECT count(*) FROM revision r JOIN page p ON "
+                      "p.id = r.page_id WHERE p.name = " + page) == kEdits);
+    BOOST_TEST(Scalar(wiki.db_path(),
+                      "SELECT max(rev) - min(rev) + 1 FROM revision r JOIN page "
+                      "p ON p.id = r.page_id WHERE p.name = " + page) == kEdits);
+  }
+  BOOST_TEST(wiki.WikidLog().find("locked") == std::string::npos);
+}
+
+// S2: two editors start from the same revision, fifty times.
+BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(Save(wiki, "Contested", 0, "start").status == 303);
+  int64_t base = 1;
+  int won = 0, lost_intact = 0;
+  for (int round = 0; round < 50; ++round) {
+    std::string a = "A's <text> & \"quotes\" " + std::to_string(round);
+    std::string b = "B's 'text'\n  line two " + std::to_string(round);
+    auto fa = std::async(std::launch::async, [&] { return Save(wiki, "Contested", base, a); });
+    auto fb = std::async(std::launch::async, [&] { return Save(wiki, "Contested", base, b); });
+    HttpResponse ra = fa.get(), rb = fb.get();
+    won += (ra.status == 303) + (rb.status == 303);
+    if (ra.status == 409 && TextareaText(ra.body) == a) ++lost_intact;
+    if (rb.status == 409 && TextareaText(rb.body) == b) ++lost_intact;
+    ++base;
+  }
+  BOOST_TEST(won == 50);
+  BOOST_TEST(lost_intact == 50);
+  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM revision") == 51);
+}
+
+// S3: a worker killed while a 5 MB revision is inside its transaction.
+BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
+  TestWiki wiki{TestWikiOptions{
+      .nginx_max_body = "8m",
+      .extra_args = {"--max-body-bytes", "8388608", "--max-page-bytes",
+                     "6291456"},
+      .env = {{"WIKID_FAILPOINTS", "save_in_txn_sleep=300"}}}};
+  const std::string big(5 << 20, 'q');
+  BOOST_REQUIRE(Save(wiki, "Heavy", 0, "small").status == 303);
+  for (int i = 0; i < 10; ++i) {
+    BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+    auto save = std::async(std::launch::async, [&] { return Save(wiki, "Heavy", 1, big); });
+    std::this_thread::sleep_for(200ms);
+    for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
+    BOOST_TEST(save.get().status == 502);
+  }
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
+  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM revision") == 1);
+  BOOST_TEST(Scalar(wiki.db_path(),
+                    "SELECT count(*) FROM revision WHERE size != length(CAST("
+                    "text AS BLOB))") == 0);
+  // Whoever held the write lock is dead; the next save gets it at once.
+  auto started = std::chrono::steady_clock::now();
+  BOOST_TEST(Save(wiki, "Heavy", 1, "after the crashes").status == 303);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < 1s));
+}
+
+// S4: the disk fills up. Saves get 503 with the text kept; views go on;
+// freeing space is enough to recover.
+BOOST_AUTO_TEST_CASE(a_full_disk_refuses_saves_but_keeps_text_and_views,
+                     *utf::precondition([](utf::test_unit_id) { return IsRoot(); })) {
+  SmallDisk disk("4m");
+  BOOST_REQUIRE_MESSAGE(disk.mounted(), "cannot mount a tmpfs here");
+  TestWiki wiki{TestWikiOptions{.data_dir = disk.path() + "/data"}};
+  BOOST_REQUIRE(Save(wiki, "Kept", 0, "still readable").status == 303);
+  {  // fill what is left
+    std::ofstream filler(disk.path() + "/filler");
+    std::string block(1 << 16, 'f');
+    while (filler.write(block.data(), block.size())) {
+    }
+  }
+  std::string text = "a new page that does not fit " + std::string(300000, 'x');
+  HttpResponse full = Save(wiki, "Too_Much", 0, text);
+  BOOST_TEST(full.status == 503);
+  BOOST_TEST(TextareaText(full.body) == text);
+  BOOST_TEST(wiki.Get("/Kept").status == 200);
+  std::filesystem::remove(disk.path() + "/filler");
+  BOOST_TEST(Save(wiki, "Too_Much", 0, text).status == 303);
+  BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
+}
+
+// Makes chosen system calls of every worker fail, through strace's fault
+// injection, for as long as it lives.
+class FaultInjector {
+ public:
+  FaultInjector(TestWiki& wiki, const std::string& syscalls,
+                const std::string& error) {
+    std::vector<std::string> argv = {"strace", "-f", "-o", "/dev/null",
+                                     "-e", "trace=" + syscalls, "-e",
+                                     "inject=" + syscalls + ":error=" + error};
+    for (pid_t pid : wiki.WorkerPids()) {
+      argv.push_back("-p");
+      argv.push_back(std::to_string(pid));
+    }
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      execvp("strace", args.data());
+      _exit(127);
+    }
+    // strace attaches within a few milliseconds; leave it ample time.
+    std::this_thread::sleep_for(500ms);
+  }
+  ~FaultInjector() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+bool HaveStrace() { return std::system("strace -V >/dev/null 2>&1") == 0; }
+
+// S5: the database cannot be written (EROFS on every write): saves get 503
+// with the text kept, views go on, and writes work again afterwards.
+// (Remounting a tmpfs read-only is refused while SQLite holds files open
+// for writing, so the fault is injected instead.)
+BOOST_AUTO_TEST_CASE(a_read_only_disk_refuses_saves_and_recovers,
+                     *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(Save(wiki, "Ro", 0, "before").status == 303);
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  {
+    FaultInjector read_only(wiki, "pwrite64,fsync,fdatasync", "EROFS");
+    HttpResponse refused = Save(wiki, "Ro", 1, "during\nthe fault");
+    BOOST_TEST(refused.status == 503);
+    BOOST_TEST(TextareaText(refused.body) == "during\nthe fault");
+    BOOST_TEST(refused.body.find("cannot accept changes") != std::string::npos);
+  }
+  BOOST_TEST(wiki.Get("/Ro").status == 200);
+  BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
+  BOOST_TEST(Save(wiki, "Ro", 1, "after").status == 303);
+  BOOST_TEST(wiki.Get("/Ro").body.find("after") != std::string::npos);
+}
+
+// S6: fsync fails (EIO) under one save: it is never acknowledged.
+BOOST_AUTO_TEST_CASE(a_failing_fsync_is_never_acknowledged,
+                     *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(Save(wiki, "Synced", 0, "one").status == 303);
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  HttpResponse r;
+  {
+    FaultInjector eio(wiki, "fsync,fdatasync", "EIO");
+    r = Save(wiki, "Synced", 1, "two");
+    BOOST_TEST(wiki.Get("/Synced").status == 200);
+  }
+  BOOST_TEST(r.status == 503);
+  BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
+  // The refused save is not there, and saving works again.
+  BOOST_TEST(wiki.Get("/Synced").body.find("two") == std::string::npos);
+  BOOST_TEST(Save(wiki, "Synced", 1, "two").status == 303);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(requests)
+
+// F4: rejected bodies are drained, so the next request is unharmed.
+BOOST_AUTO_TEST_CASE(rejected_bodies_never_break_the_next_request) {
+  TestWiki wiki{TestWikiOptions{}};
+  std::string body(200000, 'j');
+  int as_expected = 0;
+  for (int i = 0; i < 100; ++i) {
+    as_expected += wiki.PostRaw("/_edit/X", body, "application/json").status == 400;
+    as_expected += wiki.Get("/_pages").status == 200;
+  }
+  BOOST_TEST(as_expected == 200);
+  BOOST_TEST(wiki.NginxErrorLog().find("upstream prematurely") == std::string::npos);
+}
+
+// F5: bodies over each limit, and bodies that lie about their length.
+BOOST_AUTO_TEST_CASE(body_limits_and_lying_lengths) {
+  TestWiki wiki{TestWikiOptions{.nginx_max_body = "2m",
+                                .extra_args = {"--max-body-bytes", "1048576"}}};
+  std::string form = "text=" + std::string(1 << 20, 'b') + "&base_rev=0";
+  // Over wikid's limit, under nginx's: wikid drains it and says 413.
+  HttpResponse app = wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded");
+  BOOST_TEST(app.status == 413);
+  BOOST_TEST(app.body.find("1048576 bytes") != std::string::npos);
+  // Over nginx's limit: nginx answers 413 itself.
+  BOOST_TEST(wiki.PostRaw("/_edit/Big", std::string(3 << 20, 'b'),
+                          "application/x-www-form-urlencoded")
+                 .status == 413);
+  // Chunked: nginx buffers it, then applies the same limits.
+  BOOST_TEST(wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded",
+                          {"Transfer-Encoding: chunked"})
+                 .status == 413);
+  // A Content-Length that promises more than arrives, straight at the
+  // socket (nginx would wait for the rest): 400, and the worker lives.
+  std::string reply = FastCgiExchange(
+      wiki.socket_path(),
+      FastCgiRequest({{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/_edit/Lie"},
+                      {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
+                      {"CONTENT_LENGTH", "1000"}},
+                     "text=short"));
+  BOOST_TEST(reply.starts_with("Status: 400"), reply.substr(0, 80));
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
+}
+
+// F2: peers that send half a request and wait hold one worker each; the
+// others keep serving.
+BOOST_AUTO_TEST_CASE(slow_peers_hold_only_their_own_workers) {
+  TestWiki wiki{TestWikiOptions{.workers = 3}};
+  std::string half = FastCgiRecord(1, {0, 1, 0, 0, 0, 0, 0, 0}) +
+                     FastCgiRecord(4, "").substr(0, 4);
+  std::vector<std::future<std::string>> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.push_back(std::async(std::launch::async, [&] {
+      return FastCgiExchange(wiki.socket_path(), half, 4000);
+    }));
+  }
+  std::this_thread::sleep_for(300ms);
+  int ok = 0;
+  for (int i = 0; i < 200; ++i) ok += wiki.Get("/_pages").status == 200;
+  BOOST_TEST(ok == 200);
+  for (auto& h : holders) h.get();
+}
+
+// A 500 says nothing about why; the log says everything.
+BOOST_AUTO_TEST_CASE(an_internal_error_is_a_plain_500_with_details_logged) {
+  TestWiki wiki{TestWikiOptions{.env = {{"WIKID_FAILPOINTS", "dispatch_throw=1"}}}};
+  HttpResponse r = wiki.Get("/Anything");
+  BOOST_TEST(r.status == 500);
+  BOOST_TEST(r.body.find("secret detail") == std::string::npos);
+  BOOST_TEST(wiki.WikidLog().find("secret detail") != std::string::npos);
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 1s));
+  BOOST_TEST(wiki.WikidLog().find("killed") == std::string::npos);
+}
+
+// N1 over HTTP: an invalid name never becomes a page.
+BOOST_AUTO_TEST_CASE(invalid_names_create_no_pages) {
+  TestWiki wiki{TestWikiOptions{}};
+  for (std::string name : std::vector<std::string>{"a//b", "_x", "%2e%2e", "a/%2E%2E/b", "x%E2%80%8Bz",
+                           "%C0%AF", std::string(201, 'n'), "a%7Cb"}) {
+    BOOST_TEST_CONTEXT(name) {
+      HttpResponse r = Save(wiki, name, 0, "should not exist");
+      BOOST_TEST(r.status == 400);
+    }
+  }
+  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM page") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sockets)
+
+// spawn-fcgi and systemd hand the listening socket over on fd 0.
+BOOST_AUTO_TEST_CASE(a_socket_on_fd_0_is_used) {
+  TestWiki wiki{TestWikiOptions{.inherit_socket = true}};
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
+  BOOST_TEST(Save(wiki, "Inherited", 0, "works").status == 303);
+}
+
+// F9: after the master is killed, a new wikid starts on the same socket.
+BOOST_AUTO_TEST_CASE(a_new_wikid_starts_on_the_socket_a_killed_one_left) {
+  TestWiki wiki{TestWikiOptions{}};
+  auto workers = wiki.WorkerPids();
+  kill(wiki.master_pid(), SIGKILL);
+  waitpid(wiki.master_pid(), nullptr, 0);
+  for (int i = 0; i < 100 && std::filesystem::exists("/proc/" + std::to_string(workers[0])); ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  wiki.StartWikid();
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
+}
+
+// A second wikid must not steal a live socket.
+BOOST_AUTO_TEST_CASE(a_second_wikid_refuses_a_live_socket) {
+  TestWiki wiki{TestWikiOptions{}};
+  std::string log = wiki.data_dir() + "/second.log";
+  std::string command = std::string(WIKID_BINARY) + " serve --socket " +
+                        wiki.socket_path() + " --data " + wiki.data_dir() +
+                        " > " + log + " 2>&1";
+  int status = std::system(command.c_str());
+  BOOST_TEST(WEXITSTATUS(status) == 1);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  BOOST_TEST(text.find("already serving") != std::string::npos, text);
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
+}
+
+// SIGHUP re-reads the configuration file.
+BOOST_AUTO_TEST_CASE(sighup_applies_a_changed_configuration) {
+  TempDir conf;
+  std::ofstream(conf.File("wikid.conf")) << "site-name = Before\n";
+  TestWiki wiki{TestWikiOptions{.extra_args = {"--config", conf.File("wikid.conf")}}};
+  BOOST_TEST(wiki.Get("/_pages").body.find(">Before<") != std::string::npos);
+  std::ofstream(conf.File("wikid.conf")) << "site-name = After\n";
+  kill(wiki.master_pid(), SIGHUP);
+  bool applied = false;
+  for (int i = 0; i < 100 && !applied; ++i) {
+    std::this_thread::sleep_for(50ms);
+    applied = wiki.Get("/_pages").body.find(">After<") != std::string::npos &&
+              wiki.Get("/_pages").body.find(">After<") != std::string::npos;
+  }
+  BOOST_TEST(applied);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid::testing

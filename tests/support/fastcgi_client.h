@@ -1,0 +1,24 @@
+// A minimal FastCGI client for tests that must talk to wikid's socket
+// directly, as nginx would, or as a broken or hostile peer would.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace wikid::testing {
+
+// One FastCGI record, encoded: version 1, request id 1, no padding.
+std::string FastCgiRecord(unsigned char type, const std::string& content);
+
+// A whole responder request: BEGIN_REQUEST, the params, an empty PARAMS,
+// `stdin_data` as STDIN records and the empty STDIN that ends it.
+std::string FastCgiRequest(const std::map<std::string, std::string>& params,
+                           const std::string& stdin_data);
+
+// Connects to the unix socket, writes `bytes`, and returns the STDOUT
+// stream of the reply (CGI headers and body), or "" if the connection
+// closed without one. Gives up reading after `timeout_ms`.
+std::string FastCgiExchange(const std::string& socket_path,
+                            const std::string& bytes, int timeout_ms = 3000);
+
+}  // namespace wikid::testing
