@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -223,6 +224,19 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     if (g_signals.stop || getppid() != master_pid) break;
     if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) continue;
     if (FCGX_Accept_r(&request) < 0) continue;
+    worker.Serve(request);
+    FCGX_Finish_r(&request);
+  }
+
+  // Stopping. nginx may already have queued connections on the socket
+  // that no worker has accepted; the master removed the socket path before
+  // it signalled us, so no more can arrive (on a unix socket). Serve what
+  // is queued, then leave, so a graceful stop drops no request. Bounded in
+  // time, for a TCP socket under load, well inside the master's patience.
+  auto drain_until = std::chrono::steady_clock::now() +
+                     std::chrono::seconds(config.shutdown_timeout_seconds) / 2;
+  while (g_signals.stop && std::chrono::steady_clock::now() < drain_until &&
+         FCGX_Accept_r(&request) >= 0) {
     worker.Serve(request);
     FCGX_Finish_r(&request);
   }

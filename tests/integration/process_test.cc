@@ -89,55 +89,111 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   BOOST_TEST(Save(wiki, "Kill_Me", 1, "two again").status == 303);
 }
 
+// F7: twenty slow requests with large answers, then SIGTERM: every one
+// completes, whole, and then nothing is served.
 BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
-  TestWiki wiki{TestWikiOptions{.workers = 2,
-                                .env = {{"WIKID_FAILPOINTS",
-                                         "request_sleep=500"}}}};
+  TestWiki wiki{TestWikiOptions{
+      .workers = 4,
+      .nginx_max_body = "4m",
+      .extra_args = {"--max-body-bytes", "4194304", "--max-page-bytes",
+                     "3145728"},
+      .env = {{"WIKID_FAILPOINTS", "request_sleep=500"}}}};
+  // A 2 MB code block: cheap to render, so the time measured is the stop.
+  std::string big = "```\n";
+  for (int i = 0; i < 32768; ++i) big += std::string(64, 'a' + i % 26) + "\n";
+  BOOST_REQUIRE(Save(wiki, "Large", 0, big + "```\n").status == 303);
+  size_t full_size = wiki.Get("/Large").body.size();
+  BOOST_REQUIRE(full_size > (2u << 20));
   std::vector<std::future<HttpResponse>> in_flight;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 20; ++i) {
     in_flight.push_back(
-        std::async(std::launch::async, [&] { return wiki.Get("/_pages"); }));
+        std::async(std::launch::async, [&] { return wiki.Get("/Large"); }));
   }
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(200ms);  // all sent: 4 served, 16 queued
   auto started = std::chrono::steady_clock::now();
   int status = wiki.StopWikid(10s);
   BOOST_TEST(status == 0);
   BOOST_TEST((std::chrono::steady_clock::now() - started < 5s));
-  for (auto& f : in_flight) BOOST_TEST(f.get().status == 200);
+  int whole = 0;
+  for (auto& f : in_flight) {
+    HttpResponse r = f.get();
+    whole += r.status == 200 && r.body.size() == full_size;
+  }
+  BOOST_TEST(whole == 20);
   // Stopped means stopped: the socket is gone and nginx gets nothing.
   BOOST_TEST(!std::filesystem::exists(wiki.socket_path()));
   BOOST_TEST(wiki.Get("/_pages").status == 502);
 }
 
+// Replaces "All pages" in pages.tpl of `dir` and moves its mtime forward
+// (ctemplate compares whole-second mtimes).
+void EditPagesTemplate(const TempDir& dir, const std::string& replacement) {
+  std::string file = dir.File("pages.tpl");
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text.replace(text.find("All pages"), 9, replacement);
+  std::ofstream(file) << text;
+  utimbuf times{time(nullptr) + 5, time(nullptr) + 5};
+  utime(file.c_str(), &times);
+}
+
+void CopyTemplates(const TempDir& to) {
+  std::filesystem::copy(std::string(WIKID_SOURCE_DIR) + "/views/templates",
+                        to.path(), std::filesystem::copy_options::recursive);
+}
+
+// F8: two rolling restarts under load from four clients: no request
+// fails, every worker is replaced, and a changed template goes live (in
+// production mode, where only a reload reads templates again).
 BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
-  TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  TempDir templates;
+  CopyTemplates(templates);
+  TestWiki wiki{TestWikiOptions{.templates_dir = templates.path()}};
   auto before = wiki.WorkerPids();
+  EditPagesTemplate(templates, "Reloaded pages");
+  BOOST_TEST(wiki.Get("/_pages").body.find("Reloaded pages") == std::string::npos);
+
   std::atomic<bool> done = false;
   std::atomic<int> failures = 0, requests = 0;
-  std::thread load([&] {
-    while (!done) {
-      failures += wiki.Get("/_pages").status != 200;
-      ++requests;
-    }
-  });
-  kill(wiki.master_pid(), SIGHUP);
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  bool replaced = false;
-  while (!replaced && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    auto now = wiki.WorkerPids();
-    replaced = now.size() == 2;
-    for (pid_t pid : before) {
-      replaced &= std::find(now.begin(), now.end(), pid) == now.end();
-    }
+  std::vector<std::thread> load;
+  for (int i = 0; i < 4; ++i) {
+    load.emplace_back([&] {
+      while (!done) {
+        failures += wiki.Get("/_pages").status != 200;
+        ++requests;
+      }
+    });
   }
-  std::this_thread::sleep_for(200ms);
+  auto replaced_all = [&](const std::vector<pid_t>& old) {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+      auto now = wiki.WorkerPids();
+      bool replaced = now.size() == 2;
+      for (pid_t pid : old) {
+        replaced &= std::find(now.begin(), now.end(), pid) == now.end();
+      }
+      if (replaced) return true;
+    }
+    return false;
+  };
+  std::this_thread::sleep_for(300ms);
+  kill(wiki.master_pid(), SIGHUP);
+  bool first = replaced_all(before);
+  auto middle = wiki.WorkerPids();
+  std::this_thread::sleep_for(300ms);
+  kill(wiki.master_pid(), SIGHUP);
+  bool second = replaced_all(middle);
+  std::this_thread::sleep_for(300ms);
   done = true;
-  load.join();
-  BOOST_TEST(replaced);
-  BOOST_TEST(requests > 0);
+  for (auto& t : load) t.join();
+  BOOST_TEST(first);
+  BOOST_TEST(second);
+  BOOST_TEST(requests > 20);
   BOOST_TEST(failures == 0);
+  for (int i = 0; i < 4; ++i) {
+    BOOST_TEST(wiki.Get("/_pages").body.find("Reloaded pages") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(workers_exit_when_the_master_is_killed) {
@@ -190,21 +246,10 @@ BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
 
 BOOST_AUTO_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request) {
   TempDir templates;
-  std::filesystem::copy(std::string(WIKID_SOURCE_DIR) + "/views/templates",
-                        templates.path(),
-                        std::filesystem::copy_options::recursive);
-  TestWiki wiki{TestWikiOptions{
-      .dev = true, .templates_dir = templates.path()}};
+  CopyTemplates(templates);
+  TestWiki wiki{TestWikiOptions{.dev = true, .templates_dir = templates.path()}};
   BOOST_TEST(wiki.Get("/_pages").body.find("All pages") != std::string::npos);
-
-  std::string file = templates.File("pages.tpl");
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  text.replace(text.find("All pages"), 9, "Every page, edited");
-  std::ofstream(file) << text;
-  // ctemplate compares whole-second mtimes: move it clearly forward.
-  utimbuf times{time(nullptr) + 5, time(nullptr) + 5};
-  utime(file.c_str(), &times);
+  EditPagesTemplate(templates, "Every page, edited");
   for (int i = 0; i < 4; ++i) {  // whichever worker answers
     BOOST_TEST(wiki.Get("/_pages").body.find("Every page, edited") !=
                std::string::npos);
