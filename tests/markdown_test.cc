@@ -3,14 +3,15 @@
 #define BOOST_TEST_MODULE markdown
 #include <boost/test/unit_test.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "tests/support/html_safety.h"
 #include "views/markdown.h"
 
 namespace wikid {
 namespace {
+
+using testing::Dangers;
 
 std::string Render(std::string_view text,
                    const std::set<std::string>& existing = {}) {
@@ -22,77 +23,6 @@ std::string Render(std::string_view text,
 
 bool Has(const std::string& html, std::string_view needle) {
   return html.find(needle) != std::string::npos;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// Decodes &#NN; and &#xNN; and drops whitespace and control characters:
-// how a browser reads a URL attribute before it looks at the scheme.
-// (Browsers do not percent-decode a scheme: "%6Aavascript:" is a relative
-// path, harmless.)
-std::string NormaliseUrl(std::string url) {
-  std::string out;
-  for (size_t i = 0; i < url.size(); ++i) {
-    if (url[i] == '&' && i + 2 < url.size() && url[i + 1] == '#') {
-      size_t semi = url.find(';', i);
-      if (semi != std::string::npos) {
-        bool hex = url[i + 2] == 'x' || url[i + 2] == 'X';
-        long code = std::strtol(url.c_str() + i + (hex ? 3 : 2), nullptr,
-                                hex ? 16 : 10);
-        if (code > 0 && code < 128) out += static_cast<char>(code);
-        i = semi;
-        continue;
-      }
-    }
-    out += url[i];
-  }
-  std::erase_if(out, [](unsigned char c) { return c <= ' '; });
-  return Lower(out);
-}
-
-// Walks the tags of `html` and reports what a browser could execute.
-std::string Dangers(const std::string& html) {
-  std::string found;
-  std::string lower = Lower(html);
-  for (const char* tag : {"<script", "<iframe", "<svg", "<object", "<embed",
-                          "<style", "<form", "<math", "<base", "<meta", "<link"}) {
-    if (Has(lower, tag)) found += std::string(" tag ") + tag;
-  }
-  size_t pos = 0;
-  while ((pos = lower.find('<', pos)) != std::string::npos) {
-    size_t end = lower.find('>', pos);
-    if (end == std::string::npos) break;
-    std::string tag = lower.substr(pos, end - pos);
-    // Attributes: name="value" pairs inside the tag.
-    size_t at = tag.find(' ');
-    while (at != std::string::npos && at < tag.size()) {
-      size_t eq = tag.find('=', at);
-      if (eq == std::string::npos) break;
-      std::string name = tag.substr(at + 1, eq - at - 1);
-      name.erase(0, name.find_first_not_of(" "));
-      if (name.starts_with("on")) found += " handler " + name;
-      size_t value_end = eq + 1;
-      std::string value;
-      if (value_end < tag.size() && tag[value_end] == '"') {
-        size_t close = tag.find('"', value_end + 1);
-        value = tag.substr(value_end + 1, close - value_end - 1);
-        value_end = close == std::string::npos ? tag.size() : close + 1;
-      }
-      if (name == "href" || name == "src") {
-        std::string url = NormaliseUrl(value);
-        for (const char* scheme : {"javascript:", "vbscript:", "data:text"}) {
-          if (url.starts_with(scheme)) found += " url " + url;
-        }
-      }
-      at = tag.find(' ', value_end);
-    }
-    pos = end;
-  }
-  return found;
 }
 
 BOOST_AUTO_TEST_SUITE(rendering)

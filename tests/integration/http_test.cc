@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "tests/support/html_safety.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -106,7 +107,82 @@ BOOST_AUTO_TEST_CASE(responses_carry_the_security_headers) {
   BOOST_TEST(csp.find("unsafe-inline") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(static_files_come_from_nginx) {
+  HttpResponse css = Wiki().Get("/_static/style.css");
+  BOOST_TEST(css.status == 200);
+  BOOST_TEST(css.Header("content-type") == "text/css");
+  BOOST_TEST(css.Header("x-content-type-options") == "nosniff");
+  BOOST_TEST(css.Header("x-wikid-worker") == "");  // wikid never saw it
+  BOOST_TEST(Wiki().Get("/_static/favicon.svg").status == 200);
+  BOOST_TEST(Wiki().Get("/_static/nothing.css").status == 404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
+// Dangers() of a whole page, after removing the few tags our own layout
+// and forms write (a <meta>, <link> and <form> that user text cannot
+// produce, since every '<' it contains is escaped).
+std::string PageDangers(std::string html) {
+  for (std::string_view own :
+       {"<meta charset=\"utf-8\">", "<meta name=\"viewport\"",
+        "<meta name=\"robots\"", "<link rel=\"stylesheet\" href=\"/_static/",
+        "<link rel=\"icon\" href=\"/_static/",
+        "<form method=\"post\" action=\"/_edit/"}) {
+    for (size_t at; (at = html.find(own)) != std::string::npos;) {
+      html.erase(at, own.size());
+    }
+  }
+  return testing::Dangers(html);
+}
+
+// X1: hostile text in every field a user controls, checked in every page
+// that shows it. Nothing may come out executable.
+BOOST_AUTO_TEST_CASE(xss_payloads_never_become_executable) {
+  // The check itself must see an injected tag in a real page.
+  BOOST_TEST(PageDangers(Wiki().Get("/_pages").body) == "");
+  BOOST_TEST(PageDangers(Wiki().Get("/_pages").body + "<script>") != "");
+  const std::string payloads[] = {
+      "<script>alert(1)</script>",
+      "\"><img src=x onerror=alert(1)>",
+      "' onmouseover='alert(1)",
+      "javascript:alert(1)",
+      "[x](javascript:alert(1)) <svg onload=alert(1)>",
+      "[[Page|\"><script>alert(1)</script>]]",
+      "</textarea><script>alert(1)</script>",
+      "{{TITLE}} {{%AUTOESCAPE}}",
+  };
+  int n = 0;
+  for (const std::string& payload : payloads) {
+    // "Xss N "' onmouseover=x", percent-encoded for the URL.
+    std::string name = "Xss_" + std::to_string(n++) + "_%22%27_onmouseover%3Dx";
+    auto check = [&](const std::string& path) {
+      HttpResponse r = Wiki().Get(path);
+      BOOST_TEST_CONTEXT(path << " with " << payload) {
+        BOOST_TEST(r.status < 500);
+        BOOST_TEST(PageDangers(r.body) == "", r.body);
+      }
+    };
+    HttpResponse saved = Save(name, 0, payload, payload);
+    BOOST_REQUIRE_MESSAGE(saved.status == 303, name);
+    std::string url = saved.Header("location");
+    if (url.find("://") != std::string::npos) {
+      url = url.substr(url.find('/', url.find("://") + 3));
+    }
+    check(url);
+    check(url + "?rev=1");
+    check("/_edit" + url);
+    check("/_history" + url);
+    check("/_pages");
+    // A conflicting save shows the payload in two textareas at once.
+    HttpResponse conflict = Save(name, 0, payload + " again", payload);
+    BOOST_TEST(conflict.status == 409);
+    BOOST_TEST(PageDangers(conflict.body) == "");
+  }
+  // And in the query string.
+  HttpResponse rev = Wiki().Get("/Xss_0?rev=%3Cscript%3Ealert(1)%3C/script%3E");
+  BOOST_TEST(rev.status == 400);
+  BOOST_TEST(PageDangers(rev.body) == "");
+}
 
 BOOST_AUTO_TEST_SUITE(errors)
 
@@ -158,6 +234,22 @@ BOOST_AUTO_TEST_CASE(a_page_over_the_text_limit_is_413_with_the_text_kept) {
   HttpResponse r = Save("Too_Long", 0, text);
   BOOST_TEST(r.status == 413);
   BOOST_TEST(Contains(r, text.substr(0, 1000)));
+}
+
+// N2: decoding is strict, and no input is answered with a 500.
+BOOST_AUTO_TEST_CASE(strict_decoding_never_truncates_or_crashes) {
+  BOOST_TEST(Wiki().Get("/x?rev=%00").status == 400);
+  BOOST_TEST(Wiki().Get("/a%00b").status == 400);
+  // '+' is a plus in a path and a space in a query.
+  BOOST_REQUIRE(Save("C++", 0, "plus").status == 303);
+  BOOST_TEST(Wiki().Get("/C++").status == 200);
+  BOOST_TEST(Wiki().Get("/C%2B%2B").status == 200);
+  // A query string far past any sane size: refused by nginx, never a 500.
+  // (nginx may answer 414 or just close the connection while curl sends.)
+  HttpResponse huge = Wiki().Get("/x?q=" + std::string(10 << 20, 'q'));
+  BOOST_TEST((huge.status == 0 || (huge.status >= 400 && huge.status < 500)),
+             huge.status);
+  BOOST_TEST(Wiki().Get("/_pages").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_body_that_is_not_a_form_is_400) {

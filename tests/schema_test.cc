@@ -1,0 +1,111 @@
+// S7: the schema and its migrations. Every upgrade runs in one
+// transaction, keeps what was there, and a database newer than the binary
+// is refused untouched.
+#define BOOST_TEST_MODULE schema
+#include <boost/test/unit_test.hpp>
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "model/database.h"
+#include "model/schema.h"
+#include "model/sqlite_page_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+// Runs `sql` on the file at `path` with a plain connection, as an older
+// wikid or an administrator would.
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  BOOST_TEST(rc == SQLITE_OK, (error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+int64_t RawScalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+BOOST_AUTO_TEST_CASE(a_new_database_gets_the_latest_schema) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE(db.ok());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") ==
+             LatestSchemaVersion());
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
+  testing::TempDir dir;
+  std::ifstream in(std::string(WIKID_SOURCE_DIR) + "/tests/fixtures/schema_v1.sql");
+  std::stringstream dump;
+  dump << in.rdbuf();
+  RawExec(dir.File("w.db"), dump.str());
+  BOOST_REQUIRE(RawScalar(dir.File("w.db"), "PRAGMA user_version") == 1);
+
+  auto db = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") ==
+             LatestSchemaVersion());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page") == 2);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM revision") == 3);
+  auto store = SqlitePageStore::Create(**db);
+  BOOST_REQUIRE(store.ok());
+  auto page = (*store)->Find(*PageName::Parse("Main Page"), std::nullopt);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->revision.text == "Hello [[Other]]");
+  BOOST_TEST(page->existing_links == std::set<std::string>{"Other"});
+}
+
+BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {
+  testing::TempDir dir;
+  RawExec(dir.File("w.db"), "CREATE TABLE future(x); PRAGMA user_version=" +
+                                std::to_string(LatestSchemaVersion() + 1));
+  auto db = Database::Open(dir.File("w.db"), {});
+  BOOST_TEST(!db.ok());
+  BOOST_TEST(db.status().message().find("newer") != std::string::npos);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") ==
+             LatestSchemaVersion() + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_migration_changes_nothing) {
+  testing::TempDir dir;
+  // A stray table in the way makes migration 1 fail half way through.
+  RawExec(dir.File("w.db"), "CREATE TABLE revision_link(x)");
+  auto db = Database::Open(dir.File("w.db"), {});
+  BOOST_TEST(!db.ok());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == 0);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM sqlite_schema WHERE name='page'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE(db.ok());
+  auto check = [&](const char* pragma) {
+    auto stmt = (*db)->Prepare(pragma);
+    Query q(**stmt);
+    BOOST_REQUIRE(*q->Step());
+    return q->ColumnText(0);
+  };
+  BOOST_TEST(check("PRAGMA journal_mode") == "wal");
+  BOOST_TEST(check("PRAGMA synchronous") == "2");  // FULL
+  BOOST_TEST(check("PRAGMA foreign_keys") == "1");
+}
+
+}  // namespace
+}  // namespace wikid
