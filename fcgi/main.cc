@@ -4,6 +4,7 @@
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -59,6 +60,13 @@ int Serve(const std::vector<std::string>& args) {
     return 0;
   }
   const wikid::Config& config = parsed->config;
+  // Workers load the templates; a missing directory is worth saying now,
+  // before any worker fails on it.
+  if (access((config.templates_dir + "/layout.tpl").c_str(), R_OK) != 0) {
+    std::cerr << "wikid: no templates in " << config.templates_dir
+              << " (layout.tpl is missing); pass --templates DIR\n";
+    return 1;
+  }
 
   // Our handlers first: FCGX_Init then leaves SIGTERM and SIGPIPE alone.
   wikid::InstallMasterSignals();

@@ -196,6 +196,27 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
   }
 }
 
+// A reload whose new worker cannot start (a template that does not parse)
+// keeps the old workers serving the old templates.
+BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
+  TempDir templates;
+  CopyTemplates(templates);
+  TestWiki wiki{TestWikiOptions{.templates_dir = templates.path()}};
+  auto before = wiki.WorkerPids();
+  std::ofstream(templates.File("pages.tpl"), std::ios::app) << "{{#UNCLOSED}}\n";
+  kill(wiki.master_pid(), SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (wiki.WikidLog().find("keeping the old configuration") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  BOOST_TEST(wiki.WikidLog().find("keeping the old configuration") != std::string::npos);
+  auto after = wiki.WorkerPids();
+  BOOST_TEST((std::set<pid_t>(before.begin(), before.end()) ==
+              std::set<pid_t>(after.begin(), after.end())));
+  BOOST_TEST(CountOk(wiki, "/_pages", 10) == 10);
+}
+
 BOOST_AUTO_TEST_CASE(workers_exit_when_the_master_is_killed) {
   TestWiki wiki{TestWikiOptions{}};
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));

@@ -413,6 +413,32 @@ BOOST_AUTO_TEST_CASE(a_second_wikid_refuses_a_live_socket) {
   BOOST_TEST(wiki.Get("/_pages").status == 200);
 }
 
+// Start-up errors are said at once, with a non-zero exit.
+BOOST_AUTO_TEST_CASE(start_up_errors_are_reported_clearly) {
+  TempDir dir;
+  auto run = [&](const std::string& args) {
+    std::string command = std::string(WIKID_BINARY) + " serve --socket " +
+                          dir.File("s.sock") + " --data " + dir.File("data") +
+                          " " + args + " > " + dir.File("out") + " 2>&1";
+    int status = std::system(command.c_str());
+    std::ifstream in(dir.File("out"));
+    return std::pair{WEXITSTATUS(status),
+                     std::string((std::istreambuf_iterator<char>(in)), {})};
+  };
+  auto [code, out] = run("--templates " + dir.File("nowhere"));
+  BOOST_TEST(code == 1);
+  BOOST_TEST(out.find("no templates in") != std::string::npos, out);
+  std::tie(code, out) = run("--workers 0");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(out.find("--workers must be 1 to 64") != std::string::npos, out);
+  std::tie(code, out) = run("--no-such-option");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(out.find("no-such-option") != std::string::npos, out);
+  std::tie(code, out) = run("--help");
+  BOOST_TEST(code == 0);
+  BOOST_TEST(out.find("--max-page-bytes") != std::string::npos);
+}
+
 // SIGHUP re-reads the configuration file.
 BOOST_AUTO_TEST_CASE(sighup_applies_a_changed_configuration) {
   TempDir conf;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# scripts/run end to end, as a newcomer uses it: started from another
+# directory on a free port, it serves a wiki where a page can be created
+# and read; a taken port is refused with a clear message; SIGTERM stops
+# wikid and nginx and leaves nothing behind.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+tmp=$(mktemp -d /tmp/wikid-run-test.XXXXXX)
+run_pid=""
+cleanup() {
+  [[ -n "$run_pid" ]] && kill -TERM "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [[ -f "$tmp/out" ]] && cat "$tmp/out" >&2; exit 1; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cd "$tmp"  # any current directory must do
+"$root/scripts/run" --port "$port" --data "$tmp/data" --workers 2 >"$tmp/out" 2>&1 &
+run_pid=$!
+url="http://127.0.0.1:$port/"
+for _ in $(seq 600); do  # the first run builds wikid: allow minutes
+  grep -q "serving $url" "$tmp/out" 2>/dev/null && break
+  kill -0 "$run_pid" 2>/dev/null || fail "scripts/run exited early"
+  sleep 0.5
+done
+grep -q "serving $url" "$tmp/out" || fail "no URL printed"
+
+status=$(curl -s -o "$tmp/front" -w '%{http_code}' "$url")
+[[ "$status" == 404 ]] || fail "empty wiki front page: $status"
+grep -q 'Create this page' "$tmp/front" || fail "no offer to create the front page"
+
+token=$(curl -s -c "$tmp/cookies" "${url}_edit/Main_Page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+[[ -n "$token" ]] || fail "no CSRF token in the edit form"
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" "${url}_edit/Main_Page" \
+  --data-urlencode "csrf=$token" --data-urlencode "base_rev=0" \
+  --data-urlencode "text=Hello from **run_test**")
+[[ "$status" == 303 ]] || fail "save answered $status"
+curl -s "$url" | grep -q '<strong>run_test</strong>' || fail "the saved page is not shown"
+curl -s "${url}_history/Main_Page" | grep -q 'Main_Page?rev=1' || fail "no history"
+curl -s -o /dev/null -w '%{http_code}' "${url}_static/style.css" | grep -q 200 || fail "no stylesheet"
+
+# The same port again is refused, plainly.
+if "$root/scripts/run" --port "$port" --data "$tmp/data2" >"$tmp/second" 2>&1; then
+  fail "a second scripts/run on a taken port succeeded"
+fi
+grep -q "port $port is already in use" "$tmp/second" || fail "unclear taken-port message: $(cat "$tmp/second")"
+
+# SIGTERM stops everything it started.
+children=$(pgrep -P "$run_pid" | tr '\n' ' ')
+kill -TERM "$run_pid"
+wait "$run_pid" || fail "scripts/run exited non-zero after SIGTERM"
+run_pid=""
+for pid in $children; do
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && fail "process $pid outlived scripts/run"
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still answers"
+[[ -e "$tmp/data/run/wikid.sock" ]] && fail "socket left behind"
+echo "scripts/run: ok"
