@@ -392,6 +392,14 @@ BOOST_AUTO_TEST_CASE(a_socket_on_fd_0_is_used) {
   BOOST_TEST(Save(wiki, "Inherited", 0, "works").status == 303);
 }
 
+// A TCP socket on the loopback works as well as a unix one.
+BOOST_AUTO_TEST_CASE(a_tcp_socket_on_the_loopback_works) {
+  TestWiki wiki{TestWikiOptions{.tcp_socket = true}};
+  BOOST_TEST(wiki.socket_path().starts_with("127.0.0.1:"));
+  BOOST_TEST(Save(wiki, "Over_Tcp", 0, "fine").status == 303);
+  BOOST_TEST(wiki.Get("/Over_Tcp").status == 200);
+}
+
 // F9: after the master is killed, a new wikid starts on the same socket.
 BOOST_AUTO_TEST_CASE(a_new_wikid_starts_on_the_socket_a_killed_one_left) {
   TestWiki wiki{TestWikiOptions{}};

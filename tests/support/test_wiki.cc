@@ -150,7 +150,8 @@ std::string HttpResponse::Header(std::string_view name) const {
 TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
   InitCurlOnce();
   port_ = FreePort();
-  socket_ = dir_.File("wikid.sock");
+  socket_ = options_.tcp_socket ? "127.0.0.1:" + std::to_string(FreePort())
+                                : dir_.File("wikid.sock");
   StartWikid();
   StartNginx();
 }
@@ -195,7 +196,12 @@ void TestWiki::StartWikid() {
   if (inherited >= 0) close(inherited);
   auto deadline = Clock::now() + 10s;
   struct stat st{};
-  while (stat(socket_.c_str(), &st) != 0) {
+  auto listening = [&] {
+    return options_.tcp_socket
+               ? PortAccepts(std::stoi(socket_.substr(socket_.find(':') + 1)))
+               : stat(socket_.c_str(), &st) == 0;
+  };
+  while (!listening()) {
     if (Clock::now() > deadline || WaitExit(wikid_pid_, 0ms) != -1) {
       throw std::runtime_error("wikid did not start:\n" + WikidLog());
     }

@@ -27,6 +27,8 @@ struct TestWikiOptions {
   // Hand wikid its listening socket on fd 0 (as spawn-fcgi and systemd do)
   // instead of --socket.
   bool inherit_socket = false;
+  // Listen on 127.0.0.1 and a free TCP port instead of a unix socket.
+  bool tcp_socket = false;
   std::vector<std::string> extra_args;      // more wikid serve options
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
