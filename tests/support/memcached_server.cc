@@ -1,0 +1,83 @@
+#include "tests/support/memcached_server.h"
+
+#include "tests/support/loopback.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace wikid::testing {
+namespace {
+
+// True once "version" gets an answer.
+bool Answers(int port) {
+  int fd = ConnectLoopback(port);
+  bool ok = false;
+  if (fd >= 0) {
+    timeval timeout{0, 200000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const char request[] = "version\r\n";
+    char reply[64];
+    ok = write(fd, request, sizeof request - 1) > 0 &&
+         read(fd, reply, sizeof reply) > 0;
+  }
+  if (fd >= 0) close(fd);
+  return ok;
+}
+
+}  // namespace
+
+MemcachedServer::MemcachedServer() : port_(FreePort()) { Start(); }
+
+MemcachedServer::~MemcachedServer() {
+  if (pid_ > 0) {
+    kill(pid_, SIGCONT);
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void MemcachedServer::Start() {
+  pid_ = fork();
+  if (pid_ == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    std::string port = std::to_string(port_);
+    // -U 0: no UDP. -u: memcached refuses to run as root without a user.
+    execlp("memcached", "memcached", "-l", "127.0.0.1", "-p", port.c_str(),
+           "-U", "0", "-m", "64", "-u", "nobody", nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    if (Answers(port_)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("memcached did not start on port " +
+                           std::to_string(port_));
+}
+
+void MemcachedServer::Stop() {
+  kill(pid_, SIGCONT);
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void MemcachedServer::Pause() { kill(pid_, SIGSTOP); }
+void MemcachedServer::Resume() { kill(pid_, SIGCONT); }
+
+BlackHole::BlackHole() {
+  fd_ = BindLoopback(0, &port_);
+  listen(fd_, 64);  // the kernel completes handshakes; nobody reads
+}
+
+BlackHole::~BlackHole() { close(fd_); }
+
+}  // namespace wikid::testing

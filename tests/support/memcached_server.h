@@ -1,0 +1,51 @@
+// MemcachedServer: a real memcached on 127.0.0.1 and a free port, for one
+// test. Started by the constructor (waits until it answers), killed by the
+// destructor. Stop/Start, Pause/Resume (SIGSTOP/SIGCONT) let tests take
+// it away under the code being tested.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace wikid::testing {
+
+class MemcachedServer {
+ public:
+  MemcachedServer();
+  ~MemcachedServer();
+  MemcachedServer(const MemcachedServer&) = delete;
+  MemcachedServer& operator=(const MemcachedServer&) = delete;
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Kills it (SIGKILL: memcached takes ~3 s to exit on SIGTERM) and starts
+  // a new, empty one on the same port.
+  void Stop();
+  void Start();
+  // Freezes it: connections are accepted by the kernel but never answered.
+  void Pause();
+  void Resume();
+
+ private:
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A port that accepts connections and never answers, for as long as this
+// object lives (a "black hole" memcached).
+class BlackHole {
+ public:
+  BlackHole();
+  ~BlackHole();
+  BlackHole(const BlackHole&) = delete;
+  BlackHole& operator=(const BlackHole&) = delete;
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace wikid::testing
