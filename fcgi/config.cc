@@ -1,5 +1,7 @@
 #include "fcgi/config.h"
 
+#include "model/memcache.h"
+
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <sstream>
@@ -37,6 +39,10 @@ po::options_description Options(Config& c, std::string& mode_text) {
     ("shutdown-timeout", po::value(&c.shutdown_timeout_seconds)
          ->default_value(c.shutdown_timeout_seconds),
      "seconds a stopping worker may take to finish its request (1-600)")
+    ("memcached", po::value(&c.memcached),
+     "memcached servers, host:port[,host:port...]; without it, no cache")
+    ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
+     "prefix of every cache key, so several wikis can share memcached")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
@@ -69,6 +75,13 @@ Status CheckRanges(const Config& c) {
   if (c.data_dir.empty()) return bad("--data must not be empty");
   if (c.templates_dir.empty()) return bad("--templates must not be empty");
   if (c.site.site_name.empty()) return bad("--site-name must not be empty");
+  if (auto servers = ParseServerList(c.memcached); !servers.ok()) {
+    return servers.status();
+  }
+  if (c.cache_prefix.empty() || c.cache_prefix.size() > 64 ||
+      c.cache_prefix.find_first_of(" \t\r\n") != std::string::npos) {
+    return bad("--cache-prefix must be 1 to 64 characters without spaces");
+  }
   return Status::Ok();
 }
 

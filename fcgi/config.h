@@ -36,6 +36,10 @@ struct Config {
   // Seconds a stopping worker may take to finish its request before the
   // master kills it.
   int shutdown_timeout_seconds = 10;
+  // memcached servers ("host:port,host:port"); empty: no cache.
+  std::string memcached;
+  // Put before every cache key, so several wikis can share a memcached.
+  std::string cache_prefix = "wikid:";
   // The config file that was read, if any (re-read on SIGHUP).
   std::string config_file;
   // What the handlers see.

@@ -12,6 +12,8 @@
 
 #include "fcgi/signals.h"
 #include "model/failpoint.h"
+#include "model/memcache.h"
+#include "model/render_cache.h"
 #include "model/secret_key.h"
 #include "model/database.h"
 #include "model/sqlite_page_store.h"
@@ -119,11 +121,19 @@ class Worker {
     auto key = LoadOrCreateSecretKey(config_.data_dir + "/secret.key");
     if (!key.ok()) return key.status();
     csrf_ = std::make_unique<Csrf>(std::move(*key));
+    // The cache connects on first use; a memcached that is down now costs
+    // nothing until then, and is retried after its breaker interval.
+    CacheOptions cache_options;
+    cache_options.servers = *ParseServerList(config_.memcached);
+    cache_options.prefix = config_.cache_prefix;
+    cache_ = std::make_unique<Memcache>(cache_options);
+    renders_ = std::make_unique<RenderCache>(*cache_);
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
         .templates = templates_,
         .markdown = markdown_,
+        .renders = *renders_,
         .csrf = *csrf_,
         .now = [] { return static_cast<int64_t>(time(nullptr)); }});
     return Status::Ok();
@@ -142,7 +152,7 @@ class Worker {
             std::to_string(db_->queries() - queries_before) +
             "\r\nX-Wikid-Rows: " + std::to_string(db_->rows() - rows_before) +
             "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
-            "\r\nX-Wikid-Renders: " + std::to_string(markdown_.renders()) +
+            "\r\nX-Wikid-Renders: " + std::to_string(renders_->counters().renders) +
             "\r\n";
 #else
     (void)queries_before;
@@ -188,6 +198,8 @@ class Worker {
   Templates templates_;
   Markdown markdown_;
   std::unique_ptr<Csrf> csrf_;
+  std::unique_ptr<Memcache> cache_;
+  std::unique_ptr<RenderCache> renders_;
   std::unique_ptr<Context> ctx_;
 };
 

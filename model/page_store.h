@@ -19,6 +19,7 @@ namespace wikid {
 
 // One immutable revision of a page. `text` is empty in history listings.
 struct Revision {
+  int64_t id = 0;           // unique across all pages and revisions
   int64_t rev = 0;          // 1, 2, 3... per page
   std::string author;       // client address until accounts exist
   int64_t created_at = 0;   // unix seconds, UTC

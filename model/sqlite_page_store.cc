@@ -12,7 +12,7 @@ namespace {
 // are not allowed in them), so it separates the targets safely.
 constexpr char kFindSql[] = R"sql(
   SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
-         r.text, r.size, r.size_change,
+         r.text, r.size, r.size_change, r.id,
          (SELECT group_concat(l.target, char(10)) FROM revision_link l
            WHERE l.revision_id = r.id
              AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target))
@@ -121,7 +121,8 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   page.revision.text = q->ColumnText(6);
   page.revision.size = q->ColumnInt(7);
   page.revision.size_change = q->ColumnInt(8);
-  page.existing_links = SplitLines(q->ColumnText(9));
+  page.revision.id = q->ColumnInt(9);
+  page.existing_links = SplitLines(q->ColumnText(10));
   return page;
 }
 

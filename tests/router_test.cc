@@ -20,6 +20,8 @@ struct WikiFixture {
   Templates templates{std::string(WIKID_SOURCE_DIR) + "/views/templates",
                       false};
   Markdown markdown;
+  Memcache no_cache{CacheOptions{}};
+  RenderCache renders{no_cache};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   int64_t clock = 1700000000;
@@ -31,7 +33,7 @@ struct WikiFixture {
     BOOST_REQUIRE(templates.LoadAll().ok());
     site.history_page_size = 3;
     ctx = std::make_unique<Context>(Context{
-        site, *pages, templates, markdown, csrf, [this] { return clock; }});
+        site, *pages, templates, markdown, renders, csrf, [this] { return clock; }});
   }
 
   Response Get(std::string path, FormFields query = {}) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/page_store.h"
+#include "model/render_cache.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
 #include "views/templates.h"
@@ -31,6 +32,7 @@ struct Context {
   PageStore& pages;
   Templates& templates;
   Markdown& markdown;
+  RenderCache& renders;
   const Csrf& csrf;
   std::function<int64_t()> now;
 };

@@ -50,6 +50,21 @@ Response MissingPage(Context& ctx, const PageName& name,
   return page.Render(ctx, 404);
 }
 
+// The revision's body as HTML: a rendering shared through the cache, or
+// made now. The key names the revision and which of its links exist
+// (known from the page view's one query), so it can never be stale.
+std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
+  const auto& existing = page.existing_links;
+  return ctx.renders.Get(
+      RenderKey{page.revision.id, existing},
+      [&] {
+        return ctx.markdown.ToHtml(page.revision.text, [&](const std::string& t) {
+          return existing.contains(t);
+        });
+      },
+      cached);
+}
+
 Response ShowNamedPage(const Request& req, Context& ctx,
                        const PageName& name) {
   auto rev = RevisionParam(req, "rev");
@@ -59,15 +74,14 @@ Response ShowNamedPage(const Request& req, Context& ctx,
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
-  // Which links exist came with the revision, in the same query.
-  const auto& existing = found->existing_links;
-  std::string body = ctx.markdown.ToHtml(
-      found->revision.text,
-      [&](const std::string& title) { return existing.contains(title); });
+  bool cached = false;
+  std::string body = BodyHtml(ctx, *found, &cached);
   HtmlPage page(found->title, "page.tpl");
   if (!found->is_latest()) page.NoIndex();
   FillPage(*found, name, body, page.content());
-  return page.Render(ctx, 200);
+  Response response = page.Render(ctx, 200);
+  response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
+  return response;
 }
 
 Response EditFormResponse(const Request& req, Context& ctx,

@@ -39,6 +39,12 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" "${url}_edit/M
 curl -s "$url" | grep -q '<strong>run_test</strong>' || fail "the saved page is not shown"
 curl -s "${url}_history/Main_Page" | grep -q 'Main_Page?rev=1' || fail "no history"
 curl -s -o /dev/null -w '%{http_code}' "${url}_static/style.css" | grep -q 200 || fail "no stylesheet"
+# The private memcached shares renderings between the workers.
+hit=0
+for _ in $(seq 10); do
+  curl -s -D - -o /dev/null "$url" | grep -qi '^x-cache: hit' && { hit=1; break; }
+done
+(( hit )) || fail "no cache hit with the default memcached"
 
 # The same port again is refused, plainly.
 if "$root/scripts/run" --port "$port" --data "$tmp/data2" >"$tmp/second" 2>&1; then

@@ -133,6 +133,7 @@ TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
   port_ = FreePort();
   socket_ = options_.tcp_socket ? "127.0.0.1:" + std::to_string(FreePort())
                                 : dir_.File("wikid.sock");
+  if (options_.memcached) memcached_ = std::make_unique<MemcachedServer>();
   StartWikid();
   StartNginx();
 }
@@ -166,6 +167,10 @@ void TestWiki::StartWikid() {
                                              "/views/templates"
                                        : options_.templates_dir};
   if (options_.dev) argv.push_back("--dev");
+  if (memcached_) {
+    argv.push_back("--memcached");
+    argv.push_back(memcached_->address());
+  }
   for (const std::string& arg : options_.extra_args) argv.push_back(arg);
   int inherited = -1;
   if (options_.inherit_socket) {

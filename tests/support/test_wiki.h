@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid::testing {
@@ -29,6 +31,8 @@ struct TestWikiOptions {
   bool inherit_socket = false;
   // Listen on 127.0.0.1 and a free TCP port instead of a unix socket.
   bool tcp_socket = false;
+  // Start a memcached for this wiki and pass it as --memcached.
+  bool memcached = false;
   std::vector<std::string> extra_args;      // more wikid serve options
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
@@ -81,6 +85,8 @@ class TestWiki {
   // Starts wikid again (after StopWikid, or after its master was killed).
   void StartWikid();
 
+  // The wiki's memcached (options.memcached), to stop or pause it.
+  MemcachedServer& memcached() { return *memcached_; }
   const std::string& socket_path() const { return socket_; }
   std::string data_dir() const {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
@@ -96,6 +102,7 @@ class TestWiki {
 
   TestWikiOptions options_;
   TempDir dir_;
+  std::unique_ptr<MemcachedServer> memcached_;
   int port_ = 0;
   std::string socket_;
   pid_t wikid_pid_ = -1;

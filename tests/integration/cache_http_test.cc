@@ -1,0 +1,146 @@
+// Rendered pages shared through memcached, through nginx with four
+// workers: hits after the first view, every save visible at once on every
+// worker, links that change colour when their page appears, one render for
+// a burst of views, and a memcached that dies or hangs costs nothing but
+// speed (M1, M2, C4 in the reliability matrix).
+#define BOOST_TEST_MODULE cache_http
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+HttpResponse Save(TestWiki& wiki, const std::string& name, int64_t base,
+                  const std::string& text) {
+  return wiki.Post("/_edit/" + name,
+                   {{"text", text}, {"base_rev", std::to_string(base)}});
+}
+
+bool Contains(const HttpResponse& r, std::string_view s) {
+  return r.body.find(s) != std::string::npos;
+}
+
+TestWikiOptions Cached() { return TestWikiOptions{.workers = 4, .memcached = true}; }
+
+BOOST_AUTO_TEST_CASE(the_second_view_is_a_hit_with_the_same_body) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Cached", 0, "Some *text*").status == 303);
+  HttpResponse first = wiki.Get("/Cached");
+  BOOST_TEST(first.Header("x-cache") == "miss");
+  HttpResponse second;
+  for (int i = 0; i < 8; ++i) second = wiki.Get("/Cached");  // any worker
+  BOOST_TEST(second.Header("x-cache") == "hit");
+  BOOST_TEST(second.body == first.body);
+  BOOST_TEST(Contains(second, "<em>text</em>"));
+}
+
+BOOST_AUTO_TEST_CASE(every_save_is_visible_at_once_on_every_worker) {
+  TestWiki wiki{Cached()};
+  for (int rev = 1; rev <= 30; ++rev) {
+    std::string text = "content of revision " + std::to_string(rev) + ".";
+    BOOST_REQUIRE(Save(wiki, "Fresh", rev - 1, text).status == 303);
+    // Several readers at once, so several workers answer.
+    std::vector<std::future<HttpResponse>> reads;
+    for (int i = 0; i < 4; ++i) {
+      reads.push_back(std::async(std::launch::async, [&] { return wiki.Get("/Fresh"); }));
+    }
+    for (auto& r : reads) {
+      HttpResponse page = r.get();
+      BOOST_TEST(Contains(page, text), "revision " << rev);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_link_changes_as_soon_as_its_page_exists) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Linker", 0, "See [[Later]].").status == 303);
+  for (int i = 0; i < 8; ++i) {
+    BOOST_TEST(Contains(wiki.Get("/Linker"), "href=\"/_edit/Later\""));
+  }
+  BOOST_REQUIRE(Save(wiki, "Later", 0, "now here").status == 303);
+  for (int i = 0; i < 8; ++i) {
+    HttpResponse page = wiki.Get("/Linker");
+    BOOST_TEST(Contains(page, "href=\"/Later\""));
+    BOOST_TEST(!Contains(page, "/_edit/Later"));
+  }
+}
+
+// C4: a burst of views of a page no one has rendered yet renders it once.
+BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
+  TestWiki wiki{Cached()};
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "## Heading " + std::to_string(i) + "\n\nSome *text*.\n\n";
+  BOOST_REQUIRE(Save(wiki, "Herd", 0, text).status == 303);
+  std::atomic<bool> go = false;
+  std::vector<std::future<HttpResponse>> views;
+  for (int i = 0; i < 50; ++i) {
+    views.push_back(std::async(std::launch::async, [&] {
+      while (!go) std::this_thread::yield();
+      return wiki.Get("/Herd");
+    }));
+  }
+  go = true;
+  int ok = 0, rendered = 0;
+  for (auto& v : views) {
+    HttpResponse r = v.get();
+    ok += r.status == 200 && Contains(r, "Heading 299");
+    rendered += r.Header("x-cache") == "miss";
+  }
+  BOOST_TEST(ok == 50);
+  BOOST_TEST(rendered <= 1);
+}
+
+// M1: memcached killed under use, then restarted empty.
+BOOST_AUTO_TEST_CASE(memcached_killed_and_restarted_costs_no_request) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Sturdy", 0, "one").status == 303);
+  for (int i = 0; i < 8; ++i) wiki.Get("/Sturdy");
+  wiki.memcached().Stop();
+  int ok = 0;
+  for (int i = 0; i < 40; ++i) ok += wiki.Get("/Sturdy").status == 200;
+  BOOST_TEST(ok == 40);
+  BOOST_REQUIRE(Save(wiki, "Sturdy", 1, "two").status == 303);
+  wiki.memcached().Start();
+  // Until each worker's breaker and libmemcached retry let it back in,
+  // pages come from SQLite; then from the cache again. Never stale.
+  bool hit = false;
+  for (int i = 0; i < 100 && !hit; ++i) {
+    HttpResponse page = wiki.Get("/Sturdy");
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(Contains(page, "two"));
+    hit = page.Header("x-cache") == "hit";
+    if (!hit) std::this_thread::sleep_for(50ms);
+  }
+  BOOST_TEST(hit);
+}
+
+// M2: memcached frozen (SIGSTOP): views go on from SQLite.
+BOOST_AUTO_TEST_CASE(a_hung_memcached_costs_no_request) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Patient", 0, "text").status == 303);
+  wiki.memcached().Pause();
+  int ok = 0;
+  for (int i = 0; i < 40; ++i) ok += wiki.Get("/Patient").status == 200;
+  wiki.memcached().Resume();
+  BOOST_TEST(ok == 40);
+}
+
+BOOST_AUTO_TEST_CASE(without_memcached_every_view_is_a_miss_and_still_works) {
+  TestWiki wiki{TestWikiOptions{}};
+  BOOST_REQUIRE(Save(wiki, "Plain", 0, "text").status == 303);
+  for (int i = 0; i < 4; ++i) {
+    HttpResponse page = wiki.Get("/Plain");
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(page.Header("x-cache") == "miss");
+  }
+}
+
+}  // namespace
+}  // namespace wikid::testing
