@@ -17,6 +17,7 @@
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
 #include "fcgi/signals.h"
+#include "model/cache_state.h"
 #include "model/database.h"
 #include "model/secret_key.h"
 
@@ -96,7 +97,13 @@ int Serve(const std::vector<std::string>& args) {
     if (!again.ok()) return again.status();
     return again->config;
   };
-  return wikid::RunMaster(config, *listener, reload);
+  // Made before any fork, so every worker shares it.
+  wikid::CacheState* cache_state = wikid::CacheState::CreateShared();
+  if (cache_state == nullptr) {
+    std::cerr << "wikid: cannot map the shared cache state\n";
+    return 1;
+  }
+  return wikid::RunMaster(config, *listener, reload, *cache_state);
 }
 
 }  // namespace

@@ -42,9 +42,10 @@ std::string DescribeExit(int status) {
 
 class Master {
  public:
-  Master(Config config, Listener listener, const ConfigLoader& reload)
+  Master(Config config, Listener listener, const ConfigLoader& reload,
+         CacheState& cache_state)
       : config_(std::move(config)), listener_(std::move(listener)),
-        reload_(reload) {}
+        reload_(reload), cache_state_(cache_state) {}
 
   int Run() {
     for (int i = 0; i < config_.workers; ++i) Spawn();
@@ -98,7 +99,7 @@ class Master {
       for (const auto& [other, info] : workers_) {
         if (info.ready_fd >= 0) close(info.ready_fd);
       }
-      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master));
+      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master, cache_state_));
     }
     close(pipe_fds[1]);
     workers_[pid] = WorkerInfo{generation_, pipe_fds[0], false};
@@ -276,6 +277,7 @@ class Master {
   Config previous_config_;  // before the last reload, for AbortReload
   Listener listener_;
   const ConfigLoader& reload_;
+  CacheState& cache_state_;
   std::map<pid_t, WorkerInfo> workers_;
   std::map<pid_t, bool> retiring_;  // asked to stop after a reload
   std::deque<pid_t> to_replace_;    // old workers still to be replaced
@@ -290,8 +292,9 @@ class Master {
 
 }  // namespace
 
-int RunMaster(Config config, Listener listener, const ConfigLoader& reload) {
-  Master master(std::move(config), std::move(listener), reload);
+int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
+              CacheState& cache_state) {
+  Master master(std::move(config), std::move(listener), reload, cache_state);
   return master.Run();
 }
 

@@ -13,6 +13,7 @@
 
 #include "fcgi/config.h"
 #include "fcgi/listener.h"
+#include "model/cache_state.h"
 
 namespace wikid {
 
@@ -21,6 +22,8 @@ using ConfigLoader = std::function<Result<Config>()>;
 
 // Runs until stopped. Returns the process exit code: 0 after a graceful
 // stop, 1 if no worker could start at all.
-int RunMaster(Config config, Listener listener, const ConfigLoader& reload);
+// `cache_state` is shared with every worker (see model/cache_state.h).
+int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
+              CacheState& cache_state);
 
 }  // namespace wikid

@@ -13,6 +13,7 @@
 #include "fcgi/signals.h"
 #include "model/failpoint.h"
 #include "model/memcache.h"
+#include "model/page_cache.h"
 #include "model/render_cache.h"
 #include "model/secret_key.h"
 #include "model/database.h"
@@ -106,8 +107,10 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
 // Everything one worker owns, opened once after fork().
 class Worker {
  public:
-  explicit Worker(const Config& config)
-      : config_(config), templates_(config.templates_dir, config.dev) {}
+  Worker(const Config& config, CacheState& cache_state)
+      : config_(config),
+        cache_state_(cache_state),
+        templates_(config.templates_dir, config.dev) {}
 
   Status Open() {
     Database::Options options;
@@ -128,12 +131,14 @@ class Worker {
     cache_options.prefix = config_.cache_prefix;
     cache_ = std::make_unique<Memcache>(cache_options);
     renders_ = std::make_unique<RenderCache>(*cache_);
+    page_cache_ = std::make_unique<PageCache>(*cache_, cache_state_);
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
         .templates = templates_,
         .markdown = markdown_,
         .renders = *renders_,
+        .page_cache = *page_cache_,
         .csrf = *csrf_,
         .now = [] { return static_cast<int64_t>(time(nullptr)); }});
     return Status::Ok();
@@ -144,6 +149,7 @@ class Worker {
     FailpointSleep("request_sleep");
     int64_t queries_before = db_->queries();
     int64_t rows_before = db_->rows();
+    int64_t renders_before = renders_->counters().renders;
     Response response = Handle(r);
     std::string debug;
 #ifdef WIKID_TESTING
@@ -152,11 +158,13 @@ class Worker {
             std::to_string(db_->queries() - queries_before) +
             "\r\nX-Wikid-Rows: " + std::to_string(db_->rows() - rows_before) +
             "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
-            "\r\nX-Wikid-Renders: " + std::to_string(renders_->counters().renders) +
+            "\r\nX-Wikid-Renders: " +
+            std::to_string(renders_->counters().renders - renders_before) +
             "\r\n";
 #else
     (void)queries_before;
     (void)rows_before;
+    (void)renders_before;
 #endif
     WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
                   debug);
@@ -193,6 +201,7 @@ class Worker {
   }
 
   const Config& config_;
+  CacheState& cache_state_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqlitePageStore> pages_;
   Templates templates_;
@@ -200,18 +209,19 @@ class Worker {
   std::unique_ptr<Csrf> csrf_;
   std::unique_ptr<Memcache> cache_;
   std::unique_ptr<RenderCache> renders_;
+  std::unique_ptr<PageCache> page_cache_;
   std::unique_ptr<Context> ctx_;
 };
 
 }  // namespace
 
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid) {
+              pid_t master_pid, CacheState& cache_state) {
   InstallWorkerSignals();
   // The master may have died between fork() and PR_SET_PDEATHSIG.
   if (getppid() != master_pid) return 1;
 
-  Worker worker(config);
+  Worker worker(config, cache_state);
   if (Status s = worker.Open(); !s.ok()) {
     LogError("worker cannot start: " + s.message());
     return 1;

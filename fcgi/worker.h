@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "fcgi/config.h"
+#include "model/cache_state.h"
 
 namespace wikid {
 
@@ -13,7 +14,8 @@ namespace wikid {
 // can serve (the master waits for it during a rolling restart) and is then
 // closed. Returns the process exit code: 0 after a graceful stop, non-zero
 // if start-up failed.
+// `cache_state` is the master's shared CacheState.
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid);
+              pid_t master_pid, CacheState& cache_state);
 
 }  // namespace wikid

@@ -29,6 +29,10 @@ struct CacheFixture {
     options.servers = std::move(servers);
     options.prefix = "test:";
     options.max_value_bytes = max_value;
+    // Generous for a loaded test machine (ASan, tests in parallel): a
+    // healthy server must never look failed here.
+    options.connect_timeout_ms = 300;
+    options.poll_timeout_ms = 300;
     cache = std::make_unique<Memcache>(options, [this] { return now; });
   }
   std::string GetValue(std::string_view key) {

@@ -22,6 +22,8 @@ struct WikiFixture {
   Markdown markdown;
   Memcache no_cache{CacheOptions{}};
   RenderCache renders{no_cache};
+  CacheState* cache_state = CacheState::CreatePrivate();
+  PageCache page_cache{no_cache, *cache_state};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   int64_t clock = 1700000000;
@@ -33,7 +35,8 @@ struct WikiFixture {
     BOOST_REQUIRE(templates.LoadAll().ok());
     site.history_page_size = 3;
     ctx = std::make_unique<Context>(Context{
-        site, *pages, templates, markdown, renders, csrf, [this] { return clock; }});
+        site, *pages, templates, markdown, renders, page_cache, csrf,
+        [this] { return clock; }});
   }
 
   Response Get(std::string path, FormFields query = {}) {

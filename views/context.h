@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/page_store.h"
+#include "model/page_cache.h"
 #include "model/render_cache.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
@@ -33,6 +34,7 @@ struct Context {
   Templates& templates;
   Markdown& markdown;
   RenderCache& renders;
+  PageCache& page_cache;
   const Csrf& csrf;
   std::function<int64_t()> now;
 };

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 
+#include "model/failpoint.h"
 #include "views/page_fill.h"
 #include "views/render.h"
 
@@ -65,23 +66,77 @@ std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
       cached);
 }
 
+// The latest revision as the page cache keeps it.
+CachedPage ToCached(const PageRevision& page, std::string body_html) {
+  return CachedPage{.title = page.title,
+                    .rev = page.revision.rev,
+                    .revision_id = page.revision.id,
+                    .author = page.revision.author,
+                    .created_at = page.revision.created_at,
+                    .body_html = std::move(body_html)};
+}
+
+// What FillPage needs, from a cached view (the text itself is not kept).
+PageRevision FromCached(const CachedPage& cached) {
+  PageRevision page;
+  page.title = cached.title;
+  page.latest_rev = cached.rev;
+  page.revision.id = cached.revision_id;
+  page.revision.rev = cached.rev;
+  page.revision.author = cached.author;
+  page.revision.created_at = cached.created_at;
+  return page;
+}
+
+// X-Cache says whether the view came whole from the cache (no SQL).
+Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
+                  const std::string& body, bool cached) {
+  HtmlPage page(found.title, "page.tpl");
+  if (!found.is_latest()) page.NoIndex();
+  FillPage(found, name, body, page.content());
+  Response response = page.Render(ctx, 200);
+  response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
+  return response;
+}
+
 Response ShowNamedPage(const Request& req, Context& ctx,
                        const PageName& name) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  // The stamp is taken before SQLite is read, so a view made from this
+  // read is never served after a save that this read might have missed.
+  PageCache::Stamp stamp = ctx.page_cache.StampFor(name.title());
+  if (!*rev) {
+    if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
+      return PageView(ctx, name, FromCached(*cached), cached->body_html, true);
+    }
+  }
   auto found = ctx.pages.Find(name, *rev);
   if (found.status().IsNotFound()) {
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
-  bool cached = false;
-  std::string body = BodyHtml(ctx, *found, &cached);
-  HtmlPage page(found->title, "page.tpl");
-  if (!found->is_latest()) page.NoIndex();
-  FillPage(*found, name, body, page.content());
-  Response response = page.Render(ctx, 200);
-  response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
-  return response;
+  bool rendering_cached = false;
+  std::string body = BodyHtml(ctx, *found, &rendering_cached);
+  if (found->is_latest()) {
+    // Tests widen the window between the read and the fill here.
+    FailpointSleep("render_before_cache_fill");
+    ctx.page_cache.Store(ToCached(*found, body), stamp);
+  }
+  return PageView(ctx, name, *found, body, false);
+}
+
+// After a save committed and before it is acknowledged: older views of
+// the page stop being served (PageCache::Committed), and the new one is
+// offered to the cache at once, so the next view on any worker hits.
+void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
+  ctx.page_cache.Committed(name.title(), page_created);
+  PageCache::Stamp stamp = ctx.page_cache.StampFor(name.title());
+  auto latest = ctx.pages.Find(name, std::nullopt);
+  if (!latest.ok()) return;  // the next view reads SQLite; still correct
+  bool rendering_cached = false;
+  std::string body = BodyHtml(ctx, *latest, &rendering_cached);
+  ctx.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
 }
 
 Response EditFormResponse(const Request& req, Context& ctx,
@@ -186,7 +241,10 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
             .created_at = ctx.now(),
             .links = ctx.markdown.LinkTargets(state.text)};
   auto saved = ctx.pages.Save(edit);
-  if (saved.ok()) return Response::SeeOther(name->UrlPath());
+  if (saved.ok()) {
+    if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
+    return Response::SeeOther(name->UrlPath());
+  }
 
   if (saved.status().IsConflict()) {
     auto current = ctx.pages.Find(*name, std::nullopt);

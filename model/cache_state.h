@@ -1,0 +1,50 @@
+// CacheState: version counters every worker of one wikid shares through
+// memory the master maps before it forks them. memcached holds page views;
+// these counters decide whether a view found there may still be served,
+// and unlike memcached they cannot be flushed, evicted or lose a write.
+//
+// - pages[h]: one counter per slot of a fixed table; a page's slot is a
+//   hash of its title. A writer bumps its page's slot after its
+//   transaction commits and before it acknowledges the save.
+// - links: bumped whenever a page is created, since any cached view may
+//   show a link to it as missing.
+// A reader reads both (its Stamp) before it reads SQLite, and a view
+// filled from that read carries the stamp; it is served only while both
+// counters still hold those values. A view read from SQLite before a save
+// committed therefore carries an older stamp than any reader after the
+// acknowledgement sees, whatever order memcached receives things in: the
+// "version read before the data, bumped after the commit" rule.
+// Two pages sharing a slot only cost each other extra misses.
+//
+// This is process-model state, shared on purpose and nowhere else: one
+// anonymous MAP_SHARED mapping made by the master, lock-free atomics, and
+// every counter starts from a random value at each master start, so views
+// left in memcached by an earlier run are never trusted.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+namespace wikid {
+
+struct CacheState {
+  static constexpr size_t kSlots = 16384;
+
+  std::atomic<uint64_t> links;
+  std::atomic<uint64_t> pages[kSlots];
+
+  // The slot counter of the page titled `title`.
+  std::atomic<uint64_t>& PageSlot(std::string_view title);
+
+  // Maps a fresh CacheState shared with every process forked afterwards.
+  // It lives until the process exits. Null if mmap fails.
+  static CacheState* CreateShared();
+  // For tests and single-process tools: a private one.
+  static CacheState* CreatePrivate();
+};
+
+static_assert(std::atomic<uint64_t>::is_always_lock_free,
+              "counters shared between processes must be lock-free");
+
+}  // namespace wikid
