@@ -43,6 +43,8 @@ po::options_description Options(Config& c, std::string& mode_text) {
      "memcached servers, host:port[,host:port...]; without it, no cache")
     ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
      "prefix of every cache key, so several wikis can share memcached")
+    ("local-cache-bytes", po::value(&c.local_cache_bytes)->default_value(c.local_cache_bytes),
+     "bytes of page views each worker keeps in memory in front of memcached (0: none)")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
@@ -77,6 +79,9 @@ Status CheckRanges(const Config& c) {
   if (c.site.site_name.empty()) return bad("--site-name must not be empty");
   if (auto servers = ParseServerList(c.memcached); !servers.ok()) {
     return servers.status();
+  }
+  if (c.local_cache_bytes > (size_t{1} << 30)) {
+    return bad("--local-cache-bytes must be at most 1 GiB");
   }
   if (c.cache_prefix.empty() || c.cache_prefix.size() > 64 ||
       c.cache_prefix.find_first_of(" \t\r\n") != std::string::npos) {

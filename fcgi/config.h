@@ -40,6 +40,9 @@ struct Config {
   std::string memcached;
   // Put before every cache key, so several wikis can share a memcached.
   std::string cache_prefix = "wikid:";
+  // Bytes of page views each worker keeps in its own memory in front of
+  // memcached (0: none).
+  size_t local_cache_bytes = 16 << 20;
   // The config file that was read, if any (re-read on SIGHUP).
   std::string config_file;
   // What the handlers see.

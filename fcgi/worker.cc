@@ -131,7 +131,8 @@ class Worker {
     cache_options.prefix = config_.cache_prefix;
     cache_ = std::make_unique<Memcache>(cache_options);
     renders_ = std::make_unique<RenderCache>(*cache_);
-    page_cache_ = std::make_unique<PageCache>(*cache_, cache_state_);
+    page_cache_ = std::make_unique<PageCache>(*cache_, cache_state_,
+                                              config_.local_cache_bytes);
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,

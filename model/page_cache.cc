@@ -111,6 +111,14 @@ PageCache::Stamp PageCache::StampFor(const std::string& title) const {
 std::optional<CachedPage> PageCache::Find(const std::string& title,
                                           const Stamp& stamp) {
   if (!cache_.enabled()) return std::nullopt;
+  if (auto it = local_.find(title); it != local_.end()) {
+    if (it->second.stamp.page == stamp.page &&
+        it->second.stamp.links == stamp.links && !Unsafe()) {
+      lru_.splice(lru_.begin(), lru_, it->second.lru);
+      ++counters_.local_hits;
+      return it->second.page;
+    }
+  }
   std::string key = Key(title);
   CacheItem item;
   if (cache_.Get(key, &item) != CacheStatus::kOk) {
@@ -128,11 +136,32 @@ std::optional<CachedPage> PageCache::Find(const std::string& title,
     return std::nullopt;
   }
   ++counters_.hits;
+  Remember(entry->page, entry->stamp);
   return std::move(entry->page);
+}
+
+void PageCache::Remember(const CachedPage& page, const Stamp& stamp) {
+  size_t size = page.body_html.size() + page.title.size();
+  if (size > local_limit_ / 8) return;  // a few huge pages must not fill it
+  if (auto it = local_.find(page.title); it != local_.end()) {
+    local_bytes_ -= it->second.page.body_html.size() + it->second.page.title.size();
+    lru_.erase(it->second.lru);
+    local_.erase(it);
+  }
+  while (local_bytes_ + size > local_limit_ && !lru_.empty()) {
+    auto oldest = local_.find(lru_.back());
+    local_bytes_ -= oldest->second.page.body_html.size() + oldest->second.page.title.size();
+    local_.erase(oldest);
+    lru_.pop_back();
+  }
+  lru_.push_front(page.title);
+  local_.emplace(page.title, Local{page, stamp, lru_.begin()});
+  local_bytes_ += size;
 }
 
 void PageCache::Store(const CachedPage& page, const Stamp& stamp) {
   if (!cache_.enabled()) return;
+  Remember(page, stamp);
   std::string key = Key(page.title);
   Entry mine{page, stamp};
   std::string value = Encode(key, mine);

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <set>
 #include <future>
 #include <thread>
 
@@ -32,7 +33,10 @@ TestWikiOptions Cached() { return TestWikiOptions{.workers = 4, .memcached = tru
 // The save publishes the new view, so even the first view skips SQLite;
 // after a flush the first view reads SQLite and the next ones do not.
 BOOST_AUTO_TEST_CASE(views_come_from_the_cache_without_sql) {
-  TestWiki wiki{Cached()};
+  // Without the workers' own copies, so every view goes to memcached.
+  TestWikiOptions options = Cached();
+  options.extra_args = {"--local-cache-bytes", "0"};
+  TestWiki wiki{options};
   BOOST_REQUIRE(Save(wiki, "Cached", 0, "Some *text*").status == 303);
   HttpResponse first = wiki.Get("/Cached");
   BOOST_TEST(first.Header("x-cache") == "hit");
@@ -112,6 +116,32 @@ BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
   }
   BOOST_TEST(ok == 50);
   BOOST_TEST(rendered <= 1);
+}
+
+// Each worker's own copies answer a hot page with no round trip, and are
+// exactly as current as memcached's: a save elsewhere retires them.
+BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Hot", 0, "first version").status == 303);
+  std::set<std::string> warmed;  // until every worker has served it
+  for (int i = 0; i < 400 && warmed.size() < 4; ++i) {
+    warmed.insert(wiki.Get("/Hot").Header("x-wikid-worker"));
+  }
+  BOOST_REQUIRE(warmed.size() == 4u);
+  wiki.memcached().Pause();  // now only their own copies can answer
+  int hits = 0;
+  for (int i = 0; i < 16; ++i) {
+    HttpResponse page = wiki.Get("/Hot");
+    hits += page.Header("x-cache") == "hit";
+    BOOST_TEST(Contains(page, "first version"));
+  }
+  BOOST_TEST(hits == 16);
+  BOOST_TEST(Save(wiki, "Hot", 1, "second version").status == 303);
+  for (int i = 0; i < 16; ++i) {
+    HttpResponse page = wiki.Get("/Hot");
+    BOOST_TEST(Contains(page, "second version"));
+  }
+  wiki.memcached().Resume();
 }
 
 // M1: memcached killed under use, then restarted empty.
