@@ -14,6 +14,8 @@
 #include "model/failpoint.h"
 #include "model/memcache.h"
 #include "model/page_cache.h"
+#include "model/recent_cache.h"
+#include "model/stamped_cache.h"
 #include "model/render_cache.h"
 #include "model/secret_key.h"
 #include "model/database.h"
@@ -131,8 +133,9 @@ class Worker {
     cache_options.prefix = config_.cache_prefix;
     cache_ = std::make_unique<Memcache>(cache_options);
     renders_ = std::make_unique<RenderCache>(*cache_);
-    page_cache_ = std::make_unique<PageCache>(*cache_, cache_state_,
-                                              config_.local_cache_bytes);
+    views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
+    page_cache_ = std::make_unique<PageCache>(*views_, cache_state_);
+    recent_ = std::make_unique<RecentCache>(*views_, cache_state_);
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
@@ -140,6 +143,7 @@ class Worker {
         .markdown = markdown_,
         .renders = *renders_,
         .page_cache = *page_cache_,
+        .recent = *recent_,
         .csrf = *csrf_,
         .now = [] { return static_cast<int64_t>(time(nullptr)); }});
     return Status::Ok();
@@ -210,7 +214,9 @@ class Worker {
   std::unique_ptr<Csrf> csrf_;
   std::unique_ptr<Memcache> cache_;
   std::unique_ptr<RenderCache> renders_;
+  std::unique_ptr<StampedCache> views_;
   std::unique_ptr<PageCache> page_cache_;
+  std::unique_ptr<RecentCache> recent_;
   std::unique_ptr<Context> ctx_;
 };
 

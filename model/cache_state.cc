@@ -17,6 +17,8 @@ CacheState* Create(int sharing) {
   uint64_t start;
   randombytes_buf(&start, sizeof start);
   state->links = start >> 1;  // the top bit stays clear: no wrap-around
+  randombytes_buf(&start, sizeof start);
+  state->site = start >> 1;
   for (auto& slot : state->pages) {
     randombytes_buf(&start, sizeof start);
     slot = start >> 1;

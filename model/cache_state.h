@@ -8,6 +8,8 @@
 //   transaction commits and before it acknowledges the save.
 // - links: bumped whenever a page is created, since any cached view may
 //   show a link to it as missing.
+// - site: bumped by every save, for views of the whole site (recent
+//   changes, page counts).
 // A reader reads both (its Stamp) before it reads SQLite, and a view
 // filled from that read carries the stamp; it is served only while both
 // counters still hold those values. A view read from SQLite before a save
@@ -32,6 +34,7 @@ struct CacheState {
   static constexpr size_t kSlots = 16384;
 
   std::atomic<uint64_t> links;
+  std::atomic<uint64_t> site;
   std::atomic<uint64_t> pages[kSlots];
 
   // The slot counter of the page titled `title`.

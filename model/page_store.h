@@ -63,6 +63,23 @@ struct History {
   std::vector<Revision> revisions;  // text left empty
 };
 
+// One revision in the list of recent changes.
+struct Change {
+  std::string title;
+  int64_t rev = 0;
+  int64_t revision_id = 0;
+  std::string author;
+  int64_t created_at = 0;
+  std::string summary;
+  int64_t size_change = 0;
+};
+
+struct RecentChanges {
+  std::vector<Change> changes;  // newest first
+  int64_t page_count = 0;
+  int64_t revision_count = 0;
+};
+
 struct PageListEntry {
   std::string title;
   int64_t latest_rev = 0;
@@ -96,6 +113,13 @@ class PageStore {
   virtual Result<History> ListHistory(const PageName& name,
                                       std::optional<int64_t> from_rev,
                                       int limit) = 0;
+
+  // Up to `limit` revisions of any page, newest first, older than the
+  // revision with id `before_id` (from the newest when absent), with the
+  // numbers of pages and revisions (0 when no revision is returned).
+  // Reads only the rows it returns.
+  virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                                  int limit) = 0;
 
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
   // starting after the page titled `after` (from the start when empty).

@@ -56,6 +56,16 @@ constexpr char kListPagesSql[] = R"sql(
    WHERE (name COLLATE NOCASE, name) > (?1, ?1)
    ORDER BY name COLLATE NOCASE, name LIMIT ?2)sql";
 
+// Walks revision ids (the rowid) backwards: only the rows shown are read.
+// Pages and revisions are never deleted, so the largest ids are the
+// counts, found in O(1) instead of by counting.
+constexpr char kRecentSql[] = R"sql(
+  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
+         (SELECT max(id) FROM page), (SELECT max(id) FROM revision)
+    FROM revision r JOIN page p ON p.id = r.page_id
+   WHERE r.id < ?1
+   ORDER BY r.id DESC LIMIT ?2)sql";
+
 std::set<std::string> SplitLines(const std::string& joined) {
   std::set<std::string> lines;
   size_t start = 0;
@@ -86,6 +96,7 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->history_, kHistorySql},
       {&store->page_exists_, kPageExistsSql},
       {&store->list_pages_, kListPagesSql},
+      {&store->recent_, kRecentSql},
   };
   for (auto& [slot, sql] : statements) {
     auto prepared = db.Prepare(sql);
@@ -255,6 +266,29 @@ Result<PageList> SqlitePageStore::ListPages(const std::string& after,
     list.pages.push_back({q->ColumnText(0), q->ColumnInt(1)});
   }
   return list;
+}
+
+Result<RecentChanges> SqlitePageStore::ListRecentChanges(
+    std::optional<int64_t> before_id, int limit) {
+  RecentChanges recent;
+  Query q(*recent_);
+  q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
+  q->Bind(2, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    recent.changes.push_back(Change{.title = q->ColumnText(0),
+                                    .rev = q->ColumnInt(1),
+                                    .revision_id = q->ColumnInt(2),
+                                    .author = q->ColumnText(3),
+                                    .created_at = q->ColumnInt(4),
+                                    .summary = q->ColumnText(5),
+                                    .size_change = q->ColumnInt(6)});
+    recent.page_count = q->ColumnInt(7);
+    recent.revision_count = q->ColumnInt(8);
+  }
+  return recent;
 }
 
 }  // namespace wikid

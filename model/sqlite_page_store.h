@@ -23,6 +23,8 @@ class SqlitePageStore : public PageStore {
                               std::optional<int64_t> from_rev,
                               int limit) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
+  Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                          int limit) override;
 
  private:
   explicit SqlitePageStore(Database& db) : db_(db) {}
@@ -37,6 +39,7 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;
   std::unique_ptr<Statement> list_pages_;
+  std::unique_ptr<Statement> recent_;
 };
 
 }  // namespace wikid

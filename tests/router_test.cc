@@ -23,7 +23,9 @@ struct WikiFixture {
   Memcache no_cache{CacheOptions{}};
   RenderCache renders{no_cache};
   CacheState* cache_state = CacheState::CreatePrivate();
-  PageCache page_cache{no_cache, *cache_state};
+  StampedCache views{no_cache, 0};
+  PageCache page_cache{views, *cache_state};
+  RecentCache recent{views, *cache_state};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   int64_t clock = 1700000000;
@@ -35,7 +37,7 @@ struct WikiFixture {
     BOOST_REQUIRE(templates.LoadAll().ok());
     site.history_page_size = 3;
     ctx = std::make_unique<Context>(Context{
-        site, *pages, templates, markdown, renders, page_cache, csrf,
+        site, *pages, templates, markdown, renders, page_cache, recent, csrf,
         [this] { return clock; }});
   }
 
@@ -261,6 +263,38 @@ BOOST_AUTO_TEST_CASE(history_pages_link_newer_and_older) {
   BOOST_TEST(Contains(middle, "href=\"/_history/P?from=7\""));
   BOOST_TEST(Contains(middle, "href=\"/_history/P?from=1\""));
   BOOST_TEST(Get("/_history/Nope").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(recent_changes_are_newest_first_and_paginated) {
+  site.recent_page_size = 2;
+  BOOST_REQUIRE(Save("A", 0, "a1").status == 303);
+  BOOST_REQUIRE(Save("B", 0, "b1").status == 303);
+  BOOST_REQUIRE(Save("A", 1, "a2").status == 303);
+  Response first = Get("/_recent");
+  BOOST_TEST(first.status == 200);
+  size_t a2 = first.body.find("href=\"/A?rev=2\"");
+  size_t b1 = first.body.find("href=\"/B?rev=1\"");
+  BOOST_TEST((a2 != std::string::npos && b1 != std::string::npos && a2 < b1));
+  BOOST_TEST(!Contains(first, "href=\"/A?rev=1\""));
+  BOOST_TEST(Contains(first, "2 pages, 3 revisions"));
+  BOOST_TEST(Contains(first, "href=\"/_recent?before=2\""));
+  Response older = Get("/_recent", {{"before", "2"}});
+  BOOST_TEST(Contains(older, "href=\"/A?rev=1\""));
+  BOOST_TEST(!Contains(older, "Older changes"));
+  BOOST_TEST(Get("/_recent", {{"before", "x"}}).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(the_front_page_shows_recent_changes_and_counts) {
+  BOOST_REQUIRE(Save("Main_Page", 0, "Welcome").status == 303);
+  BOOST_REQUIRE(Post("/_edit/Other", {{"text", "x"}, {"base_rev", "0"},
+                                      {"summary", "made <Other>"}})
+                    .status == 303);
+  Response front = Get("/");
+  BOOST_TEST(Contains(front, "Welcome"));
+  BOOST_TEST(Contains(front, "Recent changes"));
+  BOOST_TEST(Contains(front, "made &lt;Other&gt;"));
+  BOOST_TEST(Contains(front, "2 pages, 2 revisions"));
+  BOOST_TEST(!Contains(Get("/Main_Page"), "2 pages, 2 revisions"));
 }
 
 BOOST_AUTO_TEST_CASE(page_list_links_every_page) {

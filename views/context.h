@@ -8,6 +8,7 @@
 
 #include "model/page_store.h"
 #include "model/page_cache.h"
+#include "model/recent_cache.h"
 #include "model/render_cache.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
@@ -24,6 +25,8 @@ struct SiteConfig {
   size_t max_summary_bytes = 500;        // longest edit summary accepted
   int history_page_size = 50;            // revisions per history page
   int pages_page_size = 100;             // pages per page of the page list
+  int recent_page_size = 50;             // changes per page of /_recent
+  int front_recent_size = 10;            // changes shown on the front page
 };
 
 // Borrowed references; the worker owns everything and outlives every
@@ -35,6 +38,7 @@ struct Context {
   Markdown& markdown;
   RenderCache& renders;
   PageCache& page_cache;
+  RecentCache& recent;
   const Csrf& csrf;
   std::function<int64_t()> now;
 };

@@ -99,6 +99,48 @@ void FillHistory(const History& history, const PageName& name, int page_size,
   }
 }
 
+void FillRecentChanges(const RecentChanges& recent,
+                       ctemplate::TemplateDictionary* d) {
+  d->SetIntValue("PAGE_COUNT", recent.page_count);
+  d->SetIntValue("REVISION_COUNT", recent.revision_count);
+  ctemplate::TemplateDictionary* list = d->AddIncludeDictionary("RECENT_LIST");
+  list->SetFilename("recent_list.tpl");
+  if (recent.changes.empty()) list->ShowSection("NO_CHANGES");
+  for (const Change& c : recent.changes) {
+    ctemplate::TemplateDictionary* row = list->AddSectionDictionary("CHANGE");
+    // Stored titles were validated when saved; Parse only re-derives URLs.
+    auto name = PageName::Parse(c.title);
+    std::string url = name.ok() ? name->UrlPath() : "/";
+    row->SetValue("TITLE", c.title);
+    row->SetValue("PAGE_URL", url);
+    row->SetValue("REV_URL", url + "?rev=" + std::to_string(c.rev));
+    row->SetIntValue("REV", c.rev);
+    row->SetValue("TIME", FormatTime(c.created_at));
+    row->SetValue("AUTHOR", c.author);
+    row->SetValue("CHANGE", SignedChange(c.size_change));
+    row->SetValue("CHANGE_CLASS", c.size_change > 0   ? "grew"
+                                  : c.size_change < 0 ? "shrank"
+                                                      : "same");
+    if (!c.summary.empty()) {
+      row->SetValueAndShowSection("SUMMARY", c.summary, "HAS_SUMMARY");
+    }
+  }
+}
+
+void FillRecentPage(const RecentChanges& recent, bool first_window,
+                    int window_size, ctemplate::TemplateDictionary* d) {
+  FillRecentChanges(recent, d);
+  if (!first_window) d->ShowSection("NEWEST");
+  // Revision ids have no gaps: an older window exists if the oldest shown
+  // is not the first revision ever saved.
+  if (static_cast<int>(recent.changes.size()) == window_size &&
+      recent.changes.back().revision_id > 1) {
+    d->SetValueAndShowSection(
+        "URL", "/_recent?before=" + std::to_string(recent.changes.back().revision_id),
+        "OLDER");
+  }
+}
+
 void FillPageList(const PageList& list, const std::string& front_page,
                   ctemplate::TemplateDictionary* d) {
   if (list.pages.empty()) {

@@ -36,6 +36,14 @@ void FillEditForm(const PageName& name, const EditFormState& state,
 void FillHistory(const History& history, const PageName& name, int page_size,
                  ctemplate::TemplateDictionary* d);
 
+// recent_list.tpl, included as RECENT_LIST in `d`, plus the counts.
+void FillRecentChanges(const RecentChanges& recent,
+                       ctemplate::TemplateDictionary* d);
+
+// recent.tpl: one window of recent changes and a link to the next.
+void FillRecentPage(const RecentChanges& recent, bool first_window,
+                    int window_size, ctemplate::TemplateDictionary* d);
+
 // pages.tpl.
 void FillPageList(const PageList& list, const std::string& front_page,
                   ctemplate::TemplateDictionary* d);

@@ -88,27 +88,51 @@ PageRevision FromCached(const CachedPage& cached) {
   return page;
 }
 
-// X-Cache says whether the view came whole from the cache (no SQL).
+// A window of recent changes: from the shared cache while no save has
+// happened since it was made, else from SQLite (and then shared).
+Result<RecentChanges> Recent(Context& ctx, std::optional<int64_t> before_id,
+                             int limit, bool* cached) {
+  Stamp stamp = ctx.recent.StampNow();  // before SQLite is read
+  if (auto recent = ctx.recent.Find(before_id, limit, stamp)) {
+    *cached = true;
+    return *recent;
+  }
+  *cached = false;
+  auto recent = ctx.pages.ListRecentChanges(before_id, limit);
+  if (recent.ok()) ctx.recent.Store(before_id, limit, *recent, stamp);
+  return recent;
+}
+
+// X-Cache says whether the view came whole from the cache (no SQL). The
+// front page also shows the newest changes and the site's counts.
 Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
-                  const std::string& body, bool cached) {
+                  const std::string& body, bool cached, bool front) {
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
   FillPage(found, name, body, page.content());
+  if (front && found.is_latest()) {
+    bool recent_cached = false;
+    auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached);
+    if (!recent.ok()) return ErrorPage(ctx, recent.status());
+    cached = cached && recent_cached;
+    FillRecentChanges(*recent, page.content()->AddSectionDictionary("FRONT"));
+  }
   Response response = page.Render(ctx, 200);
   response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
   return response;
 }
 
 Response ShowNamedPage(const Request& req, Context& ctx,
-                       const PageName& name) {
+                       const PageName& name, bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   // The stamp is taken before SQLite is read, so a view made from this
   // read is never served after a save that this read might have missed.
-  PageCache::Stamp stamp = ctx.page_cache.StampFor(name.title());
+  Stamp stamp = ctx.page_cache.StampFor(name.title());
   if (!*rev) {
     if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
-      return PageView(ctx, name, FromCached(*cached), cached->body_html, true);
+      return PageView(ctx, name, FromCached(*cached), cached->body_html, true,
+                      front);
     }
   }
   auto found = ctx.pages.Find(name, *rev);
@@ -123,7 +147,7 @@ Response ShowNamedPage(const Request& req, Context& ctx,
     FailpointSleep("render_before_cache_fill");
     ctx.page_cache.Store(ToCached(*found, body), stamp);
   }
-  return PageView(ctx, name, *found, body, false);
+  return PageView(ctx, name, *found, body, false, front);
 }
 
 // After a save committed and before it is acknowledged: older views of
@@ -131,7 +155,7 @@ Response ShowNamedPage(const Request& req, Context& ctx,
 // offered to the cache at once, so the next view on any worker hits.
 void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   ctx.page_cache.Committed(name.title(), page_created);
-  PageCache::Stamp stamp = ctx.page_cache.StampFor(name.title());
+  Stamp stamp = ctx.page_cache.StampFor(name.title());
   auto latest = ctx.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct
   bool rendering_cached = false;
@@ -176,13 +200,13 @@ EditFormState PostedEdit(const Request& req) {
 Response ShowFrontPage(const Request& req, Context& ctx, std::string_view) {
   auto name = PageName::Parse(ctx.site.front_page);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  return ShowNamedPage(req, ctx, *name);
+  return ShowNamedPage(req, ctx, *name, /*front=*/true);
 }
 
 Response ShowPage(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  return ShowNamedPage(req, ctx, *name);
+  return ShowNamedPage(req, ctx, *name, /*front=*/false);
 }
 
 Response ShowEditForm(const Request& req, Context& ctx,
@@ -292,6 +316,20 @@ Response ShowHistory(const Request& req, Context& ctx,
   page.NoIndex();
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
   return page.Render(ctx, 200);
+}
+
+Response ListRecent(const Request& req, Context& ctx, std::string_view) {
+  auto before = RevisionParam(req, "before");
+  if (!before.ok()) return ErrorPage(ctx, before.status());
+  bool cached = false;
+  auto recent = Recent(ctx, *before, ctx.site.recent_page_size, &cached);
+  if (!recent.ok()) return ErrorPage(ctx, recent.status());
+  HtmlPage page("Recent changes", "recent.tpl");
+  FillRecentPage(*recent, !before->has_value(), ctx.site.recent_page_size,
+                 page.content());
+  Response response = page.Render(ctx, 200);
+  response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
+  return response;
 }
 
 Response ListAllPages(const Request& req, Context& ctx, std::string_view) {

@@ -22,6 +22,8 @@ Response RejectForgedEdit(const Request& req, Context& ctx,
                           std::string_view name);
 // GET /_history/NAME?from=N.
 Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
+// GET /_recent?before=REVISION_ID.
+Response ListRecent(const Request& req, Context& ctx, std::string_view);
 // GET /_pages?after=TITLE.
 Response ListAllPages(const Request& req, Context& ctx, std::string_view);
 // GET /_anything-else: reserved names that are not routes.

@@ -14,6 +14,7 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> kRoutes = {
       {Method::kGet, "/", ShowFrontPage, Access::kAnyone},
       {Method::kGet, "/_pages", ListAllPages, Access::kAnyone},
+      {Method::kGet, "/_recent", ListRecent, Access::kAnyone},
       {Method::kGet, "/_edit/*", ShowEditForm, Access::kAnyone},
       {Method::kPost, "/_edit/*", SaveEdit, Access::kAnyone, RejectForgedEdit},
       {Method::kGet, "/_history/*", ShowHistory, Access::kAnyone},

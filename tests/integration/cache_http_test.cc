@@ -144,6 +144,31 @@ BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
   wiki.memcached().Resume();
 }
 
+// C3: after each acknowledged save, the front page lists it, whichever
+// worker answers, though the front page is cached.
+BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Main_Page", 0, "Welcome").status == 303);
+  std::vector<int64_t> revs(10, 0);
+  int misses = 0, hits = 0;
+  for (int edit = 0; edit < 50; ++edit) {
+    int page = edit % 10;
+    std::string summary = "edit-" + std::to_string(edit) + "-done";
+    HttpResponse saved = wiki.Post(
+        "/_edit/Page_" + std::to_string(page),
+        {{"text", summary}, {"base_rev", std::to_string(revs[page])}, {"summary", summary}});
+    BOOST_REQUIRE(saved.status == 303);
+    ++revs[page];
+    for (int i = 0; i < 20; ++i) {
+      HttpResponse front = wiki.Get("/");
+      misses += !Contains(front, summary);
+      hits += front.Header("x-cache") == "hit";
+    }
+  }
+  BOOST_TEST(misses == 0);
+  BOOST_TEST(hits > 500);  // most views came whole from the cache
+}
+
 // M1: memcached killed under use, then restarted empty.
 BOOST_AUTO_TEST_CASE(memcached_killed_and_restarted_costs_no_request) {
   TestWiki wiki{Cached()};

@@ -173,6 +173,7 @@ BOOST_AUTO_TEST_CASE(xss_payloads_never_become_executable) {
     check("/_edit" + url);
     check("/_history" + url);
     check("/_pages");
+    check("/_recent");
     // A conflicting save shows the payload in two textareas at once.
     HttpResponse conflict = Save(name, 0, payload + " again", payload);
     BOOST_TEST(conflict.status == 409);

@@ -14,6 +14,7 @@
 <a class="site-name" href="/">{{SITE_NAME}}</a>
 <nav>
 <a href="/">Front page</a>
+<a href="/_recent">Recent changes</a>
 <a href="/_pages">All pages</a>
 </nav>
 </header>

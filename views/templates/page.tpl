@@ -15,4 +15,11 @@
 {{BODY_HTML:none}}
 </div>
 <p class="page-meta">Revision {{REV}}, saved {{TIME}} by {{AUTHOR}}.</p>
+{{#FRONT}}
+<section class="recent">
+<h2>Recent changes</h2>
+{{>RECENT_LIST}}
+<p>{{PAGE_COUNT}} pages, {{REVISION_COUNT}} revisions. <a href="/_recent">All recent changes</a></p>
+</section>
+{{/FRONT}}
 </article>
