@@ -141,6 +141,8 @@ class Worker {
         .pages = *pages_,
         .templates = templates_,
         .markdown = markdown_,
+        .cache = *cache_,
+        .views = *views_,
         .renders = *renders_,
         .page_cache = *page_cache_,
         .recent = *recent_,

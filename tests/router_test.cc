@@ -37,7 +37,8 @@ struct WikiFixture {
     BOOST_REQUIRE(templates.LoadAll().ok());
     site.history_page_size = 3;
     ctx = std::make_unique<Context>(Context{
-        site, *pages, templates, markdown, renders, page_cache, recent, csrf,
+        site, *pages, templates, markdown, no_cache, views, renders, page_cache,
+        recent, csrf,
         [this] { return clock; }});
   }
 
@@ -96,15 +97,33 @@ BOOST_AUTO_TEST_CASE(no_pattern_hides_a_later_route) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(every_post_route_has_a_get_route_for_its_form) {
+BOOST_FIXTURE_TEST_CASE(every_post_route_refuses_a_post_without_csrf_token,
+                        WikiFixture) {
+  int post_routes = 0;
   for (const Route& route : Routes()) {
     if (route.method != Method::kPost) continue;
-    bool has_get = false;
-    for (const Route& other : Routes()) {
-      has_get |= other.pattern == route.pattern && other.method == Method::kGet;
-    }
-    BOOST_TEST(has_get, route.pattern);
+    ++post_routes;
+    Request forged;
+    forged.method = Method::kPost;
+    forged.method_name = "POST";
+    forged.path = std::string(route.pattern);
+    if (forged.path.ends_with('*')) forged.path.back() = 'x';
+    forged.client_address = "127.0.0.1";
+    forged.form = {{"text", "t"}, {"base_rev", "0"}};
+    BOOST_TEST(Dispatch(forged, *ctx).status == 403, route.pattern);
   }
+  BOOST_TEST(post_routes >= 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(operator_pages_are_for_this_machine_only, WikiFixture) {
+  BOOST_TEST(Get("/_admin/cache").status == 403);  // from 192.0.2.1
+  Request local;
+  local.path = "/_admin/cache";
+  local.client_address = "127.0.0.1";
+  Response page = Dispatch(local, *ctx);
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(Contains(page, "No memcached is configured"));
+  BOOST_TEST(Contains(page, "name=\"csrf\""));
 }
 
 BOOST_FIXTURE_TEST_CASE(wrong_method_is_405_with_allow, WikiFixture) {

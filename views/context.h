@@ -36,6 +36,8 @@ struct Context {
   PageStore& pages;
   Templates& templates;
   Markdown& markdown;
+  Memcache& cache;
+  StampedCache& views;
   RenderCache& renders;
   PageCache& page_cache;
   RecentCache& recent;

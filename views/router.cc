@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/failpoint.h"
+#include "views/admin_handlers.h"
 #include "views/page_handlers.h"
 #include "views/render.h"
 
@@ -18,6 +19,8 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_edit/*", ShowEditForm, Access::kAnyone},
       {Method::kPost, "/_edit/*", SaveEdit, Access::kAnyone, RejectForgedEdit},
       {Method::kGet, "/_history/*", ShowHistory, Access::kAnyone},
+      {Method::kGet, "/_admin/cache", ShowCacheAdmin, Access::kLocal},
+      {Method::kPost, "/_admin/cache/flush", FlushCache, Access::kLocal},
       // Every other name starting with '_' is reserved for the wiki.
       {Method::kGet, "/_*", NoSuchRoute, Access::kAnyone},
       {Method::kGet, "/*", ShowPage, Access::kAnyone},
@@ -77,7 +80,12 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
     if (!MatchPattern(route.pattern, req.path, &rest)) continue;
     owner = route.pattern;
     if (MethodAllows(route.method, req.method)) {
-      // Access::kAnyone is the only level so far; accounts add checks here.
+      if (route.access == Access::kLocal && req.client_address != "127.0.0.1" &&
+          req.client_address != "::1") {
+        return ErrorPage(ctx, 403,
+                         "This page is only for the wiki's operators, from "
+                         "the machine it runs on.");
+      }
       if (route.method == Method::kPost && !ctx.csrf.Verify(req)) {
         if (route.on_forged != nullptr) return route.on_forged(req, ctx, rest);
         return ErrorPage(ctx, 403, kForgedMessage);

@@ -16,8 +16,9 @@
 
 namespace wikid {
 
-// Who may use a route. Accounts will add signed-in and admin levels.
-enum class Access { kAnyone };
+// Who may use a route. Accounts will add signed-in and admin levels; until
+// then, operator pages are for clients on this machine only (kLocal).
+enum class Access { kAnyone, kLocal };
 
 // `rest` is the part of the path after the pattern's prefix (for "/_edit/*"
 // and the path "/_edit/Main_Page", "Main_Page").

@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "model/memcache.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -167,6 +168,32 @@ BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
   }
   BOOST_TEST(misses == 0);
   BOOST_TEST(hits > 500);  // most views came whole from the cache
+}
+
+// The operators' page shows memcached's own statistics and empties it.
+BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
+  TestWiki wiki{Cached()};
+  BOOST_REQUIRE(Save(wiki, "Counted", 0, "x").status == 303);
+  HttpResponse stats = wiki.Get("/_admin/cache");
+  BOOST_TEST(stats.status == 200);
+  BOOST_TEST(Contains(stats, wiki.memcached().address()));
+  for (const char* name : {"uptime", "curr_items", "get_hits", "get_misses", "evictions"}) {
+    BOOST_TEST(Contains(stats, std::string("<th>") + name + "</th>"), name);
+  }
+  BOOST_TEST(!Contains(stats, "<th>curr_items</th><td>0</td>"));
+  CacheOptions probe_options;
+  probe_options.servers = {wiki.memcached().address()};
+  Memcache probe(probe_options);
+  BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
+  // Without the form's token the flush is refused.
+  BOOST_TEST(wiki.PostWithoutCsrf("/_admin/cache/flush", {}).status == 403);
+  CacheItem item;
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
+  HttpResponse flushed = wiki.Post("/_admin/cache/flush", {});
+  BOOST_TEST(flushed.status == 303);
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kMiss));
+  BOOST_TEST(Contains(wiki.Get("/_admin/cache?flushed=1"), "was emptied"));
+  BOOST_TEST(wiki.Get("/Counted").status == 200);
 }
 
 // M1: memcached killed under use, then restarted empty.
