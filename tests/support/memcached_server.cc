@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -70,7 +72,22 @@ void MemcachedServer::Stop() {
   pid_ = -1;
 }
 
-void MemcachedServer::Pause() { kill(pid_, SIGSTOP); }
+void MemcachedServer::Pause() {
+  kill(pid_, SIGSTOP);
+  // A signal is delivered asynchronously; a test must not race it. Wait
+  // until the kernel reports the process stopped ("T" in /proc/PID/stat).
+  std::string path = "/proc/" + std::to_string(pid_) + "/stat";
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream stat(path);
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    size_t close = text.rfind(')');
+    if (close != std::string::npos && close + 2 < text.size() &&
+        text[close + 2] == 'T') {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 void MemcachedServer::Resume() { kill(pid_, SIGCONT); }
 
 BlackHole::BlackHole() {
