@@ -61,6 +61,10 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   return response;
 }
 
+Response Health(const Request&, Context&, std::string_view) {
+  return Response::PlainText(200, "ok");
+}
+
 Response FlushCache(const Request&, Context& ctx, std::string_view) {
   if (ctx.cache.enabled() && ctx.cache.FlushAll() != CacheStatus::kOk) {
     return ErrorPage(ctx, 503, "memcached could not be emptied: a server did "

@@ -19,6 +19,7 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_edit/*", ShowEditForm, Access::kAnyone},
       {Method::kPost, "/_edit/*", SaveEdit, Access::kAnyone, RejectForgedEdit},
       {Method::kGet, "/_history/*", ShowHistory, Access::kAnyone},
+      {Method::kGet, "/_health", Health, Access::kAnyone},
       {Method::kGet, "/_admin/cache", ShowCacheAdmin, Access::kLocal},
       {Method::kPost, "/_admin/cache/flush", FlushCache, Access::kLocal},
       // Every other name starting with '_' is reserved for the wiki.

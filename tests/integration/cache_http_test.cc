@@ -196,6 +196,21 @@ BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
   BOOST_TEST(wiki.Get("/Counted").status == 200);
 }
 
+// M3: a memcached that accepts connections and never answers, from the
+// start: wikid starts, serves every view from SQLite, and says so.
+BOOST_AUTO_TEST_CASE(a_black_hole_memcached_costs_no_request) {
+  BlackHole hole;
+  TestWiki wiki{TestWikiOptions{.workers = 2,
+                                .extra_args = {"--memcached", hole.address()}}};
+  BOOST_REQUIRE(Save(wiki, "Through", 0, "still here").status == 303);
+  int ok = 0;
+  for (int i = 0; i < 30; ++i) ok += Contains(wiki.Get("/Through"), "still here");
+  BOOST_TEST(ok == 30);
+  HttpResponse stats = wiki.Get("/_admin/cache");
+  BOOST_TEST(Contains(stats, "(not answering)"));
+  BOOST_TEST(wiki.Get("/_health").body == "ok\n");
+}
+
 // M1: memcached killed under use, then restarted empty.
 BOOST_AUTO_TEST_CASE(memcached_killed_and_restarted_costs_no_request) {
   TestWiki wiki{Cached()};
