@@ -55,13 +55,6 @@ BOOST_AUTO_TEST_CASE(raw_html_is_dropped) {
   BOOST_TEST(Has(html, "bold"));
 }
 
-BOOST_AUTO_TEST_CASE(renders_are_counted) {
-  Markdown md;
-  md.ToHtml("a", [](const std::string&) { return true; });
-  md.ToHtml("b", [](const std::string&) { return true; });
-  BOOST_TEST(md.renders() == 2);
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(wiki_links)

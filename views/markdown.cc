@@ -180,7 +180,6 @@ std::set<std::string> Markdown::LinkTargets(std::string_view text) {
 
 std::string Markdown::ToHtml(std::string_view text, const ExistsFn& exists) {
   EnsureInitialised();
-  ++renders_;
   Parser parser = NewParser();
   Document doc = Parse(parser.get(), text);
   std::map<std::string, bool> known;  // one exists() call per target

@@ -45,13 +45,9 @@ class Markdown {
   // target.
   std::string ToHtml(std::string_view text, const ExistsFn& exists);
 
-  // How many times ToHtml has run in this process (for tests and stats).
-  long renders() const { return renders_; }
-
  private:
   void EnsureInitialised();
   bool initialised_ = false;
-  long renders_ = 0;
 };
 
 }  // namespace wikid

@@ -19,12 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-HttpResponse Save(TestWiki& wiki, const std::string& name, int64_t base,
-                  const std::string& text) {
-  return wiki.Post("/_edit/" + name,
-                   {{"text", text}, {"base_rev", std::to_string(base)}});
-}
-
 bool Contains(const HttpResponse& r, std::string_view s) {
   return r.body.find(s) != std::string::npos;
 }
@@ -38,7 +32,7 @@ BOOST_AUTO_TEST_CASE(views_come_from_the_cache_without_sql) {
   TestWikiOptions options = Cached();
   options.extra_args = {"--local-cache-bytes", "0"};
   TestWiki wiki{options};
-  BOOST_REQUIRE(Save(wiki, "Cached", 0, "Some *text*").status == 303);
+  BOOST_REQUIRE(wiki.Save("Cached", 0, "Some *text*").status == 303);
   HttpResponse first = wiki.Get("/Cached");
   BOOST_TEST(first.Header("x-cache") == "hit");
   BOOST_TEST(first.Header("x-wikid-queries") == "0");
@@ -67,7 +61,7 @@ BOOST_AUTO_TEST_CASE(every_save_is_visible_at_once_on_every_worker) {
   TestWiki wiki{Cached()};
   for (int rev = 1; rev <= 30; ++rev) {
     std::string text = "content of revision " + std::to_string(rev) + ".";
-    BOOST_REQUIRE(Save(wiki, "Fresh", rev - 1, text).status == 303);
+    BOOST_REQUIRE(wiki.Save("Fresh", rev - 1, text).status == 303);
     // Several readers at once, so several workers answer.
     std::vector<std::future<HttpResponse>> reads;
     for (int i = 0; i < 4; ++i) {
@@ -82,11 +76,11 @@ BOOST_AUTO_TEST_CASE(every_save_is_visible_at_once_on_every_worker) {
 
 BOOST_AUTO_TEST_CASE(a_link_changes_as_soon_as_its_page_exists) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Linker", 0, "See [[Later]].").status == 303);
+  BOOST_REQUIRE(wiki.Save("Linker", 0, "See [[Later]].").status == 303);
   for (int i = 0; i < 8; ++i) {
     BOOST_TEST(Contains(wiki.Get("/Linker"), "href=\"/_edit/Later\""));
   }
-  BOOST_REQUIRE(Save(wiki, "Later", 0, "now here").status == 303);
+  BOOST_REQUIRE(wiki.Save("Later", 0, "now here").status == 303);
   for (int i = 0; i < 8; ++i) {
     HttpResponse page = wiki.Get("/Linker");
     BOOST_TEST(Contains(page, "href=\"/Later\""));
@@ -99,7 +93,7 @@ BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
   TestWiki wiki{Cached()};
   std::string text;
   for (int i = 0; i < 300; ++i) text += "## Heading " + std::to_string(i) + "\n\nSome *text*.\n\n";
-  BOOST_REQUIRE(Save(wiki, "Herd", 0, text).status == 303);
+  BOOST_REQUIRE(wiki.Save("Herd", 0, text).status == 303);
   std::atomic<bool> go = false;
   std::vector<std::future<HttpResponse>> views;
   for (int i = 0; i < 50; ++i) {
@@ -123,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
 // exactly as current as memcached's: a save elsewhere retires them.
 BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Hot", 0, "first version").status == 303);
+  BOOST_REQUIRE(wiki.Save("Hot", 0, "first version").status == 303);
   std::set<std::string> warmed;  // until every worker has served it
   for (int i = 0; i < 400 && warmed.size() < 4; ++i) {
     warmed.insert(wiki.Get("/Hot").Header("x-wikid-worker"));
@@ -137,7 +131,7 @@ BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
     BOOST_TEST(Contains(page, "first version"));
   }
   BOOST_TEST(hits == 16);
-  BOOST_TEST(Save(wiki, "Hot", 1, "second version").status == 303);
+  BOOST_TEST(wiki.Save("Hot", 1, "second version").status == 303);
   for (int i = 0; i < 16; ++i) {
     HttpResponse page = wiki.Get("/Hot");
     BOOST_TEST(Contains(page, "second version"));
@@ -149,7 +143,7 @@ BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
 // worker answers, though the front page is cached.
 BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Main_Page", 0, "Welcome").status == 303);
+  BOOST_REQUIRE(wiki.Save("Main_Page", 0, "Welcome").status == 303);
   std::vector<int64_t> revs(10, 0);
   int misses = 0, hits = 0;
   for (int edit = 0; edit < 50; ++edit) {
@@ -173,7 +167,7 @@ BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
 // The operators' page shows memcached's own statistics and empties it.
 BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Counted", 0, "x").status == 303);
+  BOOST_REQUIRE(wiki.Save("Counted", 0, "x").status == 303);
   HttpResponse stats = wiki.Get("/_admin/cache");
   BOOST_TEST(stats.status == 200);
   BOOST_TEST(Contains(stats, wiki.memcached().address()));
@@ -202,7 +196,7 @@ BOOST_AUTO_TEST_CASE(a_black_hole_memcached_costs_no_request) {
   BlackHole hole;
   TestWiki wiki{TestWikiOptions{.workers = 2,
                                 .extra_args = {"--memcached", hole.address()}}};
-  BOOST_REQUIRE(Save(wiki, "Through", 0, "still here").status == 303);
+  BOOST_REQUIRE(wiki.Save("Through", 0, "still here").status == 303);
   int ok = 0;
   for (int i = 0; i < 30; ++i) ok += Contains(wiki.Get("/Through"), "still here");
   BOOST_TEST(ok == 30);
@@ -214,13 +208,13 @@ BOOST_AUTO_TEST_CASE(a_black_hole_memcached_costs_no_request) {
 // M1: memcached killed under use, then restarted empty.
 BOOST_AUTO_TEST_CASE(memcached_killed_and_restarted_costs_no_request) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Sturdy", 0, "one").status == 303);
+  BOOST_REQUIRE(wiki.Save("Sturdy", 0, "one").status == 303);
   for (int i = 0; i < 8; ++i) wiki.Get("/Sturdy");
   wiki.memcached().Stop();
   int ok = 0;
   for (int i = 0; i < 40; ++i) ok += wiki.Get("/Sturdy").status == 200;
   BOOST_TEST(ok == 40);
-  BOOST_REQUIRE(Save(wiki, "Sturdy", 1, "two").status == 303);
+  BOOST_REQUIRE(wiki.Save("Sturdy", 1, "two").status == 303);
   wiki.memcached().Start();
   // Until each worker's breaker and libmemcached retry let it back in,
   // pages come from SQLite; then from the cache again. Never stale.
@@ -238,7 +232,7 @@ BOOST_AUTO_TEST_CASE(memcached_killed_and_restarted_costs_no_request) {
 // M2: memcached frozen (SIGSTOP): views go on from SQLite.
 BOOST_AUTO_TEST_CASE(a_hung_memcached_costs_no_request) {
   TestWiki wiki{Cached()};
-  BOOST_REQUIRE(Save(wiki, "Patient", 0, "text").status == 303);
+  BOOST_REQUIRE(wiki.Save("Patient", 0, "text").status == 303);
   wiki.memcached().Pause();
   int ok = 0;
   for (int i = 0; i < 40; ++i) ok += wiki.Get("/Patient").status == 200;
@@ -248,7 +242,7 @@ BOOST_AUTO_TEST_CASE(a_hung_memcached_costs_no_request) {
 
 BOOST_AUTO_TEST_CASE(without_memcached_every_view_is_a_miss_and_still_works) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(Save(wiki, "Plain", 0, "text").status == 303);
+  BOOST_REQUIRE(wiki.Save("Plain", 0, "text").status == 303);
   for (int i = 0; i < 4; ++i) {
     HttpResponse page = wiki.Get("/Plain");
     BOOST_TEST(page.status == 200);

@@ -25,12 +25,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-HttpResponse Save(TestWiki& wiki, const std::string& name, int base,
-                  const std::string& text) {
-  return wiki.Post("/_edit/" + name,
-                   {{"text", text}, {"base_rev", std::to_string(base)}});
-}
-
 int CountOk(TestWiki& wiki, const std::string& path, int n) {
   int ok = 0;
   for (int i = 0; i < n; ++i) ok += wiki.Get(path).status == 200;
@@ -73,9 +67,9 @@ BOOST_AUTO_TEST_CASE(a_worker_killed_with_sigkill_is_replaced) {
 BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   TestWiki wiki{TestWikiOptions{.env = {{"WIKID_FAILPOINTS",
                                          "save_in_txn_sleep=400"}}}};
-  BOOST_REQUIRE(Save(wiki, "Kill_Me", 0, "one").status == 303);
+  BOOST_REQUIRE(wiki.Save("Kill_Me", 0, "one").status == 303);
   auto save = std::async(std::launch::async,
-                         [&] { return Save(wiki, "Kill_Me", 1, "two"); });
+                         [&] { return wiki.Save("Kill_Me", 1, "two"); });
   std::this_thread::sleep_for(150ms);  // inside the transaction by now
   for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
   BOOST_TEST(save.get().status == 502);
@@ -86,7 +80,7 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   HttpResponse history = wiki.Get("/_history/Kill_Me");
   BOOST_TEST(history.body.find("?rev=2\"") == std::string::npos);
   // The lock the killed worker held is free: the next save lands.
-  BOOST_TEST(Save(wiki, "Kill_Me", 1, "two again").status == 303);
+  BOOST_TEST(wiki.Save("Kill_Me", 1, "two again").status == 303);
 }
 
 // F7: twenty slow requests with large answers, then SIGTERM: every one
@@ -101,7 +95,7 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
   // A 2 MB code block: cheap to render, so the time measured is the stop.
   std::string big = "```\n";
   for (int i = 0; i < 32768; ++i) big += std::string(64, 'a' + i % 26) + "\n";
-  BOOST_REQUIRE(Save(wiki, "Large", 0, big + "```\n").status == 303);
+  BOOST_REQUIRE(wiki.Save("Large", 0, big + "```\n").status == 303);
   size_t full_size = wiki.Get("/Large").body.size();
   BOOST_REQUIRE(full_size > (2u << 20));
   std::vector<std::future<HttpResponse>> in_flight;
@@ -255,7 +249,7 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
 
 BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(Save(wiki, "Big", 0, std::string(900000, 'z')).status == 303);
+  BOOST_REQUIRE(wiki.Save("Big", 0, std::string(900000, 'z')).status == 303);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   auto before = wiki.WorkerPids();
   for (int i = 0; i < 20; ++i) wiki.GetAndHangUp("/Big", 1024);

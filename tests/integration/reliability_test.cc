@@ -27,12 +27,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace utf = boost::unit_test;
 
-HttpResponse Save(TestWiki& wiki, const std::string& name, int64_t base,
-                  const std::string& text) {
-  return wiki.Post("/_edit/" + name,
-                   {{"text", text}, {"base_rev", std::to_string(base)}});
-}
-
 // One number from the wiki's database, read through a separate connection.
 int64_t Scalar(const std::string& db_path, const std::string& sql) {
   auto db = Database::Open(db_path, {});
@@ -120,7 +114,7 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_lose_nothing) {
     clients.emplace_back([&, c] {
       std::string page = "Writer_" + std::to_string(c);
       for (int i = 0; i < kEdits; ++i) {
-        HttpResponse r = Save(wiki, page, i, "edit " + std::to_string(i));
+        HttpResponse r = wiki.Save(page, i, "edit " + std::to_string(i));
         (r.status == 303 ? acknowledged : other)++;
       }
     });
@@ -143,14 +137,14 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_lose_nothing) {
 // S2: two editors start from the same revision, fifty times.
 BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(Save(wiki, "Contested", 0, "start").status == 303);
+  BOOST_REQUIRE(wiki.Save("Contested", 0, "start").status == 303);
   int64_t base = 1;
   int won = 0, lost_intact = 0;
   for (int round = 0; round < 50; ++round) {
     std::string a = "A's <text> & \"quotes\" " + std::to_string(round);
     std::string b = "B's 'text'\n  line two " + std::to_string(round);
-    auto fa = std::async(std::launch::async, [&] { return Save(wiki, "Contested", base, a); });
-    auto fb = std::async(std::launch::async, [&] { return Save(wiki, "Contested", base, b); });
+    auto fa = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, a); });
+    auto fb = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, b); });
     HttpResponse ra = fa.get(), rb = fb.get();
     won += (ra.status == 303) + (rb.status == 303);
     if (ra.status == 409 && TextareaText(ra.body) == a) ++lost_intact;
@@ -170,10 +164,10 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
                      "6291456"},
       .env = {{"WIKID_FAILPOINTS", "save_in_txn_sleep=300"}}}};
   const std::string big(5 << 20, 'q');
-  BOOST_REQUIRE(Save(wiki, "Heavy", 0, "small").status == 303);
+  BOOST_REQUIRE(wiki.Save("Heavy", 0, "small").status == 303);
   for (int i = 0; i < 10; ++i) {
     BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
-    auto save = std::async(std::launch::async, [&] { return Save(wiki, "Heavy", 1, big); });
+    auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });
     std::this_thread::sleep_for(200ms);
     for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
     BOOST_TEST(save.get().status == 502);
@@ -186,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
                     "text AS BLOB))") == 0);
   // Whoever held the write lock is dead; the next save gets it at once.
   auto started = std::chrono::steady_clock::now();
-  BOOST_TEST(Save(wiki, "Heavy", 1, "after the crashes").status == 303);
+  BOOST_TEST(wiki.Save("Heavy", 1, "after the crashes").status == 303);
   BOOST_TEST((std::chrono::steady_clock::now() - started < 1s));
 }
 
@@ -199,7 +193,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_refuses_saves_but_keeps_text_and_views,
   SmallDisk disk("4m");
   BOOST_REQUIRE_MESSAGE(disk.mounted(), "cannot mount a tmpfs here");
   TestWiki wiki{TestWikiOptions{.data_dir = disk.path() + "/data"}};
-  BOOST_REQUIRE(Save(wiki, "Kept", 0, "still readable").status == 303);
+  BOOST_REQUIRE(wiki.Save("Kept", 0, "still readable").status == 303);
   {  // fill what is left
     std::ofstream filler(disk.path() + "/filler");
     std::string block(1 << 16, 'f');
@@ -207,12 +201,12 @@ BOOST_AUTO_TEST_CASE(a_full_disk_refuses_saves_but_keeps_text_and_views,
     }
   }
   std::string text = "a new page that does not fit " + std::string(300000, 'x');
-  HttpResponse full = Save(wiki, "Too_Much", 0, text);
+  HttpResponse full = wiki.Save("Too_Much", 0, text);
   BOOST_TEST(full.status == 503);
   BOOST_TEST(TextareaText(full.body) == text);
   BOOST_TEST(wiki.Get("/Kept").status == 200);
   std::filesystem::remove(disk.path() + "/filler");
-  BOOST_TEST(Save(wiki, "Too_Much", 0, text).status == 303);
+  BOOST_TEST(wiki.Save("Too_Much", 0, text).status == 303);
   BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
 }
 
@@ -258,18 +252,18 @@ bool HaveStrace() { return std::system("strace -V >/dev/null 2>&1") == 0; }
 BOOST_AUTO_TEST_CASE(a_read_only_disk_refuses_saves_and_recovers,
                      *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(Save(wiki, "Ro", 0, "before").status == 303);
+  BOOST_REQUIRE(wiki.Save("Ro", 0, "before").status == 303);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   {
     FaultInjector read_only(wiki, "pwrite64,fsync,fdatasync", "EROFS");
-    HttpResponse refused = Save(wiki, "Ro", 1, "during\nthe fault");
+    HttpResponse refused = wiki.Save("Ro", 1, "during\nthe fault");
     BOOST_TEST(refused.status == 503);
     BOOST_TEST(TextareaText(refused.body) == "during\nthe fault");
     BOOST_TEST(refused.body.find("cannot accept changes") != std::string::npos);
   }
   BOOST_TEST(wiki.Get("/Ro").status == 200);
   BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
-  BOOST_TEST(Save(wiki, "Ro", 1, "after").status == 303);
+  BOOST_TEST(wiki.Save("Ro", 1, "after").status == 303);
   BOOST_TEST(wiki.Get("/Ro").body.find("after") != std::string::npos);
 }
 
@@ -277,19 +271,19 @@ BOOST_AUTO_TEST_CASE(a_read_only_disk_refuses_saves_and_recovers,
 BOOST_AUTO_TEST_CASE(a_failing_fsync_is_never_acknowledged,
                      *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(Save(wiki, "Synced", 0, "one").status == 303);
+  BOOST_REQUIRE(wiki.Save("Synced", 0, "one").status == 303);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   HttpResponse r;
   {
     FaultInjector eio(wiki, "fsync,fdatasync", "EIO");
-    r = Save(wiki, "Synced", 1, "two");
+    r = wiki.Save("Synced", 1, "two");
     BOOST_TEST(wiki.Get("/Synced").status == 200);
   }
   BOOST_TEST(r.status == 503);
   BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
   // The refused save is not there, and saving works again.
   BOOST_TEST(wiki.Get("/Synced").body.find("two") == std::string::npos);
-  BOOST_TEST(Save(wiki, "Synced", 1, "two").status == 303);
+  BOOST_TEST(wiki.Save("Synced", 1, "two").status == 303);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -374,7 +368,7 @@ BOOST_AUTO_TEST_CASE(invalid_names_create_no_pages) {
   for (std::string name : std::vector<std::string>{"a//b", "_x", "%2e%2e", "a/%2E%2E/b", "x%E2%80%8Bz",
                            "%C0%AF", std::string(201, 'n'), "a%7Cb"}) {
     BOOST_TEST_CONTEXT(name) {
-      HttpResponse r = Save(wiki, name, 0, "should not exist");
+      HttpResponse r = wiki.Save(name, 0, "should not exist");
       BOOST_TEST(r.status == 400);
     }
   }
@@ -389,14 +383,14 @@ BOOST_AUTO_TEST_SUITE(sockets)
 BOOST_AUTO_TEST_CASE(a_socket_on_fd_0_is_used) {
   TestWiki wiki{TestWikiOptions{.inherit_socket = true}};
   BOOST_TEST(wiki.Get("/_pages").status == 200);
-  BOOST_TEST(Save(wiki, "Inherited", 0, "works").status == 303);
+  BOOST_TEST(wiki.Save("Inherited", 0, "works").status == 303);
 }
 
 // A TCP socket on the loopback works as well as a unix one.
 BOOST_AUTO_TEST_CASE(a_tcp_socket_on_the_loopback_works) {
   TestWiki wiki{TestWikiOptions{.tcp_socket = true}};
   BOOST_TEST(wiki.socket_path().starts_with("127.0.0.1:"));
-  BOOST_TEST(Save(wiki, "Over_Tcp", 0, "fine").status == 303);
+  BOOST_TEST(wiki.Save("Over_Tcp", 0, "fine").status == 303);
   BOOST_TEST(wiki.Get("/Over_Tcp").status == 200);
 }
 

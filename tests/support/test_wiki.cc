@@ -312,6 +312,13 @@ HttpResponse TestWiki::Post(const std::string& path, const FormList& fields) {
                  {"Cookie: wikid_csrf=" + cookie});
 }
 
+HttpResponse TestWiki::Save(const std::string& name, int64_t base_rev,
+                            const std::string& text, const std::string& summary) {
+  return Post("/_edit/" + name, {{"text", text},
+                                 {"base_rev", std::to_string(base_rev)},
+                                 {"summary", summary}});
+}
+
 HttpResponse TestWiki::PostWithoutCsrf(const std::string& path,
                                        const FormList& fields) {
   return PostRaw(path, EncodeForm(fields), "application/x-www-form-urlencoded");

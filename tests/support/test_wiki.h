@@ -69,6 +69,10 @@ class TestWiki {
   // A form POST as a browser would send it after loading the form: with
   // this wiki's CSRF cookie and token added (see Csrf below).
   HttpResponse Post(const std::string& path, const FormList& fields);
+  // Saves `text` as the edit form would, on top of revision `base_rev`
+  // (0 for a new page). `name` goes into the URL as given.
+  HttpResponse Save(const std::string& name, int64_t base_rev,
+                    const std::string& text, const std::string& summary = "");
   // The same without a token or cookie, as a forged request would be.
   HttpResponse PostWithoutCsrf(const std::string& path, const FormList& fields);
   // Starts a GET and hangs up after `bytes` bytes of the body.
