@@ -1,6 +1,7 @@
 // wikid: a wiki engine that runs as a long-lived FastCGI application.
 //
 //   wikid [serve] [options]   run the master and its workers (see --help)
+//   wikid user ...            manage accounts (fcgi/user_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
 #include "fcgi/signals.h"
+#include "fcgi/user_command.h"
 #include "model/cache_state.h"
 #include "model/database.h"
 #include "model/secret_key.h"
@@ -116,11 +118,13 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
   if (command == "serve") return Serve(args);
+  if (command == "user") return wikid::RunUserCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
   }
   std::cerr << "wikid: unknown command '" << command
-            << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n";
+            << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n"
+               "       wikid user create|set-password|set-role ...\n";
   return 2;
 }

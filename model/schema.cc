@@ -47,6 +47,23 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (revision_id, target)
       ) STRICT, WITHOUT ROWID;
       )sql",
+      // 2: accounts, and which account saved a revision.
+      R"sql(
+      CREATE TABLE account (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,              -- as typed at signup, case kept
+        name_key TEXT NOT NULL UNIQUE,   -- lowercased: unique regardless of case
+        password_hash TEXT NOT NULL,     -- argon2id PHC string (crypto_pwhash_str)
+        email TEXT NOT NULL DEFAULT '',  -- optional; '' when none
+        role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at INTEGER NOT NULL      -- unix time in seconds, UTC
+      ) STRICT;
+
+      -- The account that saved a revision; NULL for an anonymous edit,
+      -- whose author column keeps the client address.
+      ALTER TABLE revision ADD COLUMN account_id INTEGER REFERENCES account(id);
+      )sql",
   };
   return kMigrations;
 }

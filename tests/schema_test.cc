@@ -68,6 +68,11 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_REQUIRE(page.ok());
   BOOST_TEST(page->revision.text == "Hello [[Other]]");
   BOOST_TEST(page->existing_links == std::set<std::string>{"Other"});
+  // Version 2: accounts, and revisions saved before them belong to none.
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM account") == 0);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM revision WHERE account_id IS NULL") == 3);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA foreign_key_check") == -1);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

@@ -1,0 +1,94 @@
+#include "model/user.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
+namespace wikid {
+namespace {
+
+// Names that would read as the wiki speaking, or clash with its routes.
+constexpr std::array<std::string_view, 14> kReserved = {
+    "admin", "administrator", "root", "system", "wikid", "anonymous",
+    "nobody", "moderator", "support", "signup", "login", "logout",
+    "user", "users"};
+
+bool NameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return out;
+}
+
+}  // namespace
+
+Result<UserName> UserName::Parse(std::string_view text) {
+  if (text.size() < kMinLength || text.size() > kMaxLength) {
+    return Status::Invalid("A user name must be 3 to 32 characters long.");
+  }
+  if (!std::all_of(text.begin(), text.end(), NameChar)) {
+    return Status::Invalid(
+        "A user name may use only the letters a-z and A-Z, digits, '-', '_' "
+        "and '.'.");
+  }
+  char first = text.front();
+  if (first == '-' || first == '_' || first == '.') {
+    return Status::Invalid("A user name must start with a letter or a digit.");
+  }
+  if (std::find(kReserved.begin(), kReserved.end(), Lower(text)) != kReserved.end()) {
+    return Status::Invalid("That user name is reserved; please choose another.");
+  }
+  return UserName(std::string(text));
+}
+
+std::string UserName::key() const { return Lower(name_); }
+
+const char* RoleName(Role role) { return role == Role::kAdmin ? "admin" : "user"; }
+
+Result<Role> ParseRole(std::string_view text) {
+  if (text == "admin") return Role::kAdmin;
+  if (text == "user") return Role::kUser;
+  return Status::Invalid("A role is 'user' or 'admin'.");
+}
+
+Status CheckPassword(std::string_view password) {
+  if (password.size() < kMinPasswordBytes) {
+    return Status::Invalid("A password must be at least 8 characters long.");
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    return Status::Invalid("A password may be at most 1024 bytes long.");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (Status s = CheckPassword(password); !s.ok()) return s;
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to start");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    // Only when the memory cannot be had.
+    return Status::Unavailable("The server is too busy to set a password now.");
+  }
+  return std::string(hash);
+}
+
+bool VerifyPassword(const std::string& hash, std::string_view password) {
+  if (password.size() > kMaxPasswordBytes || sodium_init() < 0) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool PasswordNeedsRehash(const std::string& hash) {
+  return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+}
+
+}  // namespace wikid

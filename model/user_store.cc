@@ -1,0 +1,105 @@
+#include "model/user_store.h"
+
+namespace wikid {
+namespace {
+
+constexpr char kInsertSql[] = R"sql(
+  INSERT INTO account (name, name_key, password_hash, email, role, created_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+  ON CONFLICT (name_key) DO NOTHING
+  RETURNING id)sql";
+
+constexpr char kFindSql[] = R"sql(
+  SELECT id, name, password_hash, email, role, disabled, created_at
+    FROM account WHERE name_key = ?1)sql";
+
+constexpr char kSetPasswordSql[] =
+    "UPDATE account SET password_hash = ?2 WHERE id = ?1";
+constexpr char kSetRoleSql[] = "UPDATE account SET role = ?2 WHERE id = ?1";
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db) {
+  std::unique_ptr<SqliteUserStore> store(new SqliteUserStore(db));
+  struct {
+    std::unique_ptr<Statement>* slot;
+    const char* sql;
+  } statements[] = {{&store->insert_, kInsertSql},
+                    {&store->find_, kFindSql},
+                    {&store->set_password_, kSetPasswordSql},
+                    {&store->set_role_, kSetRoleSql}};
+  for (auto& [slot, sql] : statements) {
+    auto prepared = db.Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    *slot = std::move(*prepared);
+  }
+  return store;
+}
+
+Result<User> SqliteUserStore::Create(const UserName& name,
+                                     const std::string& password_hash, Role role,
+                                     const std::string& email, int64_t created_at) {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  User user{.name = name.name(),
+            .password_hash = password_hash,
+            .email = email,
+            .role = role,
+            .created_at = created_at};
+  {
+    Query q(*insert_);
+    q->Bind(1, name.name());
+    q->Bind(2, name.key());
+    q->Bind(3, password_hash);
+    q->Bind(4, email);
+    q->Bind(5, std::string_view(RoleName(role)));
+    q->Bind(6, created_at);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Conflict("That user name is already taken.");
+    user.id = q->ColumnInt(0);
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return user;
+}
+
+Result<User> SqliteUserStore::Find(const UserName& name) {
+  Query q(*find_);
+  q->Bind(1, name.key());
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("There is no such user.");
+  return User{.id = q->ColumnInt(0),
+              .name = q->ColumnText(1),
+              .password_hash = q->ColumnText(2),
+              .email = q->ColumnText(3),
+              .role = q->ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
+              .disabled = q->ColumnInt(5) != 0,
+              .created_at = q->ColumnInt(6)};
+}
+
+Status SqliteUserStore::RunUpdate(Statement& stmt) {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  {
+    Query q(stmt);
+    auto done = q->Step();
+    if (!done.ok()) return done.status();
+  }
+  if (sqlite3_changes(db_.handle()) == 0) return Status::NotFound("There is no such user.");
+  return txn.Commit();
+}
+
+Status SqliteUserStore::SetPassword(int64_t user_id, const std::string& password_hash) {
+  set_password_->Bind(1, user_id);
+  set_password_->Bind(2, password_hash);
+  return RunUpdate(*set_password_);
+}
+
+Status SqliteUserStore::SetRole(int64_t user_id, Role role) {
+  set_role_->Bind(1, user_id);
+  set_role_->Bind(2, std::string_view(RoleName(role)));
+  return RunUpdate(*set_role_);
+}
+
+}  // namespace wikid

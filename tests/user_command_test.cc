@@ -1,0 +1,85 @@
+// `wikid user ...` as an operator runs it: the password comes on standard
+// input, never on the command line.
+#define BOOST_TEST_MODULE user_command
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+
+#include "model/database.h"
+#include "model/user.h"
+#include "model/user_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+struct Run {
+  int code;
+  std::string output;
+};
+
+// Runs `wikid user ARGS` with `input` on standard input.
+Run WikidUser(const testing::TempDir& dir, const std::string& args,
+         const std::string& input) {
+  std::string command = "printf '%s' '" + input + "' | " + WIKID_BINARY +
+                        " user " + args + " --data " + dir.path() + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buf[256];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  int status = pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+User Find(const testing::TempDir& dir, const std::string& name) {
+  auto db = Database::Open(dir.File("wikid.db"), {});
+  BOOST_REQUIRE(db.ok());
+  auto users = SqliteUserStore::Create(**db);
+  auto user = (*users)->Find(*UserName::Parse(name));
+  BOOST_REQUIRE(user.ok());
+  return *user;
+}
+
+BOOST_AUTO_TEST_CASE(the_first_admin_is_created_from_the_command_line) {
+  testing::TempDir dir;
+  Run created = WikidUser(dir, "create Alice --admin", "s3cret-enough\n");
+  BOOST_TEST(created.code == 0, created.output);
+  BOOST_TEST(created.output.find("created admin Alice") != std::string::npos);
+  User alice = Find(dir, "alice");
+  BOOST_TEST((alice.role == Role::kAdmin));
+  BOOST_TEST(VerifyPassword(alice.password_hash, "s3cret-enough"));
+  BOOST_TEST(created.output.find("s3cret") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(refusals_say_why) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(WikidUser(dir, "create alice", "long-enough-1\n").code == 0);
+  Run taken = WikidUser(dir, "create ALICE", "long-enough-2\n");
+  BOOST_TEST(taken.code == 1);
+  BOOST_TEST(taken.output.find("already taken") != std::string::npos, taken.output);
+  Run short_password = WikidUser(dir, "create bob", "short\n");
+  BOOST_TEST(short_password.code == 1);
+  BOOST_TEST(short_password.output.find("at least 8") != std::string::npos);
+  Run bad_name = WikidUser(dir, "create admin", "long-enough-3\n");
+  BOOST_TEST(bad_name.code == 1);
+  BOOST_TEST(bad_name.output.find("reserved") != std::string::npos);
+  BOOST_TEST(WikidUser(dir, "frobnicate alice", "").code == 2);
+  BOOST_TEST(WikidUser(dir, "set-role alice superuser", "").code == 1);
+  BOOST_TEST(WikidUser(dir, "set-password nobody9", "long-enough-4\n").code == 1);
+}
+
+BOOST_AUTO_TEST_CASE(passwords_are_reset_and_roles_set) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(WikidUser(dir, "create carol", "first-password\n").code == 0);
+  BOOST_TEST(WikidUser(dir, "set-password Carol", "second-password\n").code == 0);
+  User carol = Find(dir, "carol");
+  BOOST_TEST(VerifyPassword(carol.password_hash, "second-password"));
+  BOOST_TEST(!VerifyPassword(carol.password_hash, "first-password"));
+  BOOST_TEST(WikidUser(dir, "set-role carol admin", "").code == 0);
+  BOOST_TEST((Find(dir, "carol").role == Role::kAdmin));
+}
+
+}  // namespace
+}  // namespace wikid
