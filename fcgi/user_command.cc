@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "model/database.h"
+#include "model/session_store.h"
 #include "model/user.h"
 #include "model/user_store.h"
 
@@ -103,7 +104,11 @@ int RunUserCommand(const std::vector<std::string>& args) {
   auto user = (*users)->Find(*user_name);
   if (!user.ok()) return Fail(user.status().message());
   if (Status s = (*users)->SetPassword(user->id, *hash); !s.ok()) return Fail(s.message());
-  std::cout << "password of " << user->name << " changed\n";
+  // A new password logs out every browser that knew the old one.
+  auto sessions = SessionStore::Create(**db);
+  if (!sessions.ok()) return Fail(sessions.status().message());
+  if (Status s = (*sessions)->EndAll(user->id); !s.ok()) return Fail(s.message());
+  std::cout << "password of " << user->name << " changed; its sessions ended\n";
   return 0;
 }
 

@@ -44,6 +44,11 @@ void Statement::Bind(int index, std::string_view text) {
                     SQLITE_TRANSIENT);
 }
 
+void Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+}
+
 void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
 Result<bool> Statement::Step() {

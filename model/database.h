@@ -35,6 +35,7 @@ class Statement {
   // Parameters are numbered from 1, as in SQLite.
   void Bind(int index, int64_t value);
   void Bind(int index, std::string_view text);
+  void BindBlob(int index, std::string_view bytes);
   void BindNull(int index);
 
   // Runs one step: a Result of true when a row is ready, false when done.

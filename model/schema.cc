@@ -64,6 +64,18 @@ const std::vector<const char*>& Migrations() {
       -- whose author column keeps the client address.
       ALTER TABLE revision ADD COLUMN account_id INTEGER REFERENCES account(id);
       )sql",
+      // 3: login sessions.
+      R"sql(
+      -- A browser's login. The cookie holds a random 256-bit token; only
+      -- its hash is kept, so a copy of the database logs nobody in.
+      CREATE TABLE session (
+        token_hash BLOB PRIMARY KEY,     -- BLAKE2b-256 of the token
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        created_at INTEGER NOT NULL,     -- unix time in seconds, UTC
+        expires_at INTEGER NOT NULL      -- no longer valid from this time on
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX session_by_account ON session (account_id);
+      )sql",
   };
   return kMigrations;
 }

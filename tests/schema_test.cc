@@ -73,6 +73,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM revision WHERE account_id IS NULL") == 3);
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA foreign_key_check") == -1);
+  // Version 3: sessions.
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM session") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <ctime>
 
 #include "model/database.h"
+#include "model/session_store.h"
 #include "model/user.h"
 #include "model/user_store.h"
 #include "tests/support/temp_dir.h"
@@ -73,7 +75,18 @@ BOOST_AUTO_TEST_CASE(refusals_say_why) {
 BOOST_AUTO_TEST_CASE(passwords_are_reset_and_roles_set) {
   testing::TempDir dir;
   BOOST_REQUIRE(WikidUser(dir, "create carol", "first-password\n").code == 0);
+  std::string token;
+  {
+    auto db = Database::Open(dir.File("wikid.db"), {});
+    auto sessions = SessionStore::Create(**db);
+    token = *(*sessions)->Start(Find(dir, "carol").id, time(nullptr), 3600);
+  }
   BOOST_TEST(WikidUser(dir, "set-password Carol", "second-password\n").code == 0);
+  {
+    auto db = Database::Open(dir.File("wikid.db"), {});
+    auto sessions = SessionStore::Create(**db);
+    BOOST_TEST((*sessions)->Find(token, time(nullptr)).status().IsNotFound());
+  }
   User carol = Find(dir, "carol");
   BOOST_TEST(VerifyPassword(carol.password_hash, "second-password"));
   BOOST_TEST(!VerifyPassword(carol.password_hash, "first-password"));

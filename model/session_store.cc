@@ -1,0 +1,115 @@
+#include "model/session_store.h"
+
+#include <sodium.h>
+
+namespace wikid {
+namespace {
+
+constexpr size_t kTokenBytes = 32;  // 256 bits
+constexpr size_t kTokenChars = 43;  // base64url of 32 bytes, no padding
+
+constexpr char kInsertSql[] =
+    "INSERT INTO session (token_hash, account_id, created_at, expires_at) "
+    "VALUES (?1, ?2, ?3, ?4)";
+constexpr char kFindSql[] = R"sql(
+  SELECT a.id, a.name, a.password_hash, a.email, a.role, a.disabled, a.created_at
+    FROM session s JOIN account a ON a.id = s.account_id
+   WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.disabled = 0)sql";
+constexpr char kEndSql[] = "DELETE FROM session WHERE token_hash = ?1";
+constexpr char kEndAllSql[] = "DELETE FROM session WHERE account_id = ?1";
+
+// The stored form of a token: its BLAKE2b-256 hash. A token has 256 bits
+// of entropy, so a fast hash is enough (no password-style stretching).
+std::string TokenHash(const std::string& token) {
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return std::string(reinterpret_cast<char*>(hash), sizeof hash);
+}
+
+bool WellFormed(const std::string& token) {
+  if (token.size() != kTokenChars) return false;
+  for (char c : token) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status RunWrite(Database& db, Statement& stmt) {
+  Transaction txn(db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  {
+    Query q(stmt);
+    auto done = q->Step();
+    if (!done.ok()) return done.status();
+  }
+  return txn.Commit();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to start");
+  std::unique_ptr<SessionStore> store(new SessionStore(db));
+  struct {
+    std::unique_ptr<Statement>* slot;
+    const char* sql;
+  } statements[] = {{&store->insert_, kInsertSql},
+                    {&store->find_, kFindSql},
+                    {&store->end_, kEndSql},
+                    {&store->end_all_, kEndAllSql}};
+  for (auto& [slot, sql] : statements) {
+    auto prepared = db.Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    *slot = std::move(*prepared);
+  }
+  return store;
+}
+
+Result<std::string> SessionStore::Start(int64_t account_id, int64_t now,
+                                        int64_t ttl_seconds) {
+  unsigned char raw[kTokenBytes];
+  randombytes_buf(raw, sizeof raw);
+  char encoded[kTokenChars + 1];
+  sodium_bin2base64(encoded, sizeof encoded, raw, sizeof raw,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string token(encoded, kTokenChars);
+  insert_->BindBlob(1, TokenHash(token));
+  insert_->Bind(2, account_id);
+  insert_->Bind(3, now);
+  insert_->Bind(4, now + ttl_seconds);
+  if (Status s = RunWrite(db_, *insert_); !s.ok()) return s;
+  return token;
+}
+
+Result<User> SessionStore::Find(const std::string& token, int64_t now) {
+  if (!WellFormed(token)) return Status::NotFound("No such session.");
+  Query q(*find_);
+  q->BindBlob(1, TokenHash(token));
+  q->Bind(2, now);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("No such session.");
+  return User{.id = q->ColumnInt(0),
+              .name = q->ColumnText(1),
+              .password_hash = q->ColumnText(2),
+              .email = q->ColumnText(3),
+              .role = q->ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
+              .disabled = q->ColumnInt(5) != 0,
+              .created_at = q->ColumnInt(6)};
+}
+
+Status SessionStore::End(const std::string& token) {
+  if (!WellFormed(token)) return Status::Ok();
+  end_->BindBlob(1, TokenHash(token));
+  return RunWrite(db_, *end_);
+}
+
+Status SessionStore::EndAll(int64_t account_id) {
+  end_all_->Bind(1, account_id);
+  return RunWrite(db_, *end_all_);
+}
+
+}  // namespace wikid
