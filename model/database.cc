@@ -136,6 +136,28 @@ Result<std::unique_ptr<Statement>> Database::Prepare(std::string_view sql) {
   return std::make_unique<Statement>(db_, stmt, &queries_, &rows_);
 }
 
+Status Database::PrepareAll(std::initializer_list<StatementSlot> statements) {
+  for (const StatementSlot& s : statements) {
+    auto prepared = Prepare(s.sql);
+    if (!prepared.ok()) return prepared.status();
+    *s.slot = std::move(*prepared);
+  }
+  return Status::Ok();
+}
+
+Result<int> Database::WriteOne(Statement& stmt) {
+  Transaction txn(*this);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  {
+    Query q(stmt);
+    auto done = q->Step();
+    if (!done.ok()) return done.status();
+  }
+  int changed = sqlite3_changes(db_);
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return changed;
+}
+
 Status Database::Exec(const char* sql) {
   char* error = nullptr;
   ++queries_;

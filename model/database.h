@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,6 +93,17 @@ class Database {
   // Prepares `sql` once; the statement lives as long as the caller keeps
   // it (normally for the life of the worker).
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+
+  // Prepares each `sql` into its `slot`; the first failure is returned.
+  struct StatementSlot {
+    std::unique_ptr<Statement>* slot;
+    const char* sql;
+  };
+  Status PrepareAll(std::initializer_list<StatementSlot> statements);
+
+  // Runs one bound statement that writes, in its own BEGIN IMMEDIATE
+  // transaction, and returns how many rows it changed.
+  Result<int> WriteOne(Statement& stmt);
 
   // Runs SQL without results (schema changes, BEGIN/COMMIT).
   Status Exec(const char* sql);

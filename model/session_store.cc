@@ -1,5 +1,7 @@
 #include "model/session_store.h"
 
+#include "model/user_store.h"
+
 #include <sodium.h>
 
 namespace wikid {
@@ -37,34 +39,16 @@ bool WellFormed(const std::string& token) {
   return true;
 }
 
-Status RunWrite(Database& db, Statement& stmt) {
-  Transaction txn(db);
-  if (Status s = txn.Begin(); !s.ok()) return s;
-  {
-    Query q(stmt);
-    auto done = q->Step();
-    if (!done.ok()) return done.status();
-  }
-  return txn.Commit();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to start");
   std::unique_ptr<SessionStore> store(new SessionStore(db));
-  struct {
-    std::unique_ptr<Statement>* slot;
-    const char* sql;
-  } statements[] = {{&store->insert_, kInsertSql},
-                    {&store->find_, kFindSql},
-                    {&store->end_, kEndSql},
-                    {&store->end_all_, kEndAllSql}};
-  for (auto& [slot, sql] : statements) {
-    auto prepared = db.Prepare(sql);
-    if (!prepared.ok()) return prepared.status();
-    *slot = std::move(*prepared);
-  }
+  Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
+                                   {&store->find_, kFindSql},
+                                   {&store->end_, kEndSql},
+                                   {&store->end_all_, kEndAllSql}});
+  if (!prepared.ok()) return prepared;
   return store;
 }
 
@@ -80,7 +64,7 @@ Result<std::string> SessionStore::Start(int64_t account_id, int64_t now,
   insert_->Bind(2, account_id);
   insert_->Bind(3, now);
   insert_->Bind(4, now + ttl_seconds);
-  if (Status s = RunWrite(db_, *insert_); !s.ok()) return s;
+  if (auto written = db_.WriteOne(*insert_); !written.ok()) return written.status();
   return token;
 }
 
@@ -92,24 +76,20 @@ Result<User> SessionStore::Find(const std::string& token, int64_t now) {
   auto row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("No such session.");
-  return User{.id = q->ColumnInt(0),
-              .name = q->ColumnText(1),
-              .password_hash = q->ColumnText(2),
-              .email = q->ColumnText(3),
-              .role = q->ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
-              .disabled = q->ColumnInt(5) != 0,
-              .created_at = q->ColumnInt(6)};
+  return UserFromRow(*q);
 }
 
 Status SessionStore::End(const std::string& token) {
   if (!WellFormed(token)) return Status::Ok();
   end_->BindBlob(1, TokenHash(token));
-  return RunWrite(db_, *end_);
+  auto written = db_.WriteOne(*end_);
+  return written.ok() ? Status::Ok() : written.status();
 }
 
 Status SessionStore::EndAll(int64_t account_id) {
   end_all_->Bind(1, account_id);
-  return RunWrite(db_, *end_all_);
+  auto written = db_.WriteOne(*end_all_);
+  return written.ok() ? Status::Ok() : written.status();
 }
 
 }  // namespace wikid

@@ -83,10 +83,7 @@ std::set<std::string> SplitLines(const std::string& joined) {
 Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
     Database& db) {
   std::unique_ptr<SqlitePageStore> store(new SqlitePageStore(db));
-  struct {
-    std::unique_ptr<Statement>* slot;
-    const char* sql;
-  } statements[] = {
+  Status prepared = db.PrepareAll({
       {&store->find_, kFindSql},
       {&store->latest_for_save_, kLatestForSaveSql},
       {&store->insert_page_, kInsertPageSql},
@@ -97,12 +94,8 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->page_exists_, kPageExistsSql},
       {&store->list_pages_, kListPagesSql},
       {&store->recent_, kRecentSql},
-  };
-  for (auto& [slot, sql] : statements) {
-    auto prepared = db.Prepare(sql);
-    if (!prepared.ok()) return prepared.status();
-    *slot = std::move(*prepared);
-  }
+  });
+  if (!prepared.ok()) return prepared;
   return store;
 }
 

@@ -21,18 +21,11 @@ constexpr char kSetRoleSql[] = "UPDATE account SET role = ?2 WHERE id = ?1";
 
 Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db) {
   std::unique_ptr<SqliteUserStore> store(new SqliteUserStore(db));
-  struct {
-    std::unique_ptr<Statement>* slot;
-    const char* sql;
-  } statements[] = {{&store->insert_, kInsertSql},
-                    {&store->find_, kFindSql},
-                    {&store->set_password_, kSetPasswordSql},
-                    {&store->set_role_, kSetRoleSql}};
-  for (auto& [slot, sql] : statements) {
-    auto prepared = db.Prepare(sql);
-    if (!prepared.ok()) return prepared.status();
-    *slot = std::move(*prepared);
-  }
+  Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
+                                   {&store->find_, kFindSql},
+                                   {&store->set_password_, kSetPasswordSql},
+                                   {&store->set_role_, kSetRoleSql}});
+  if (!prepared.ok()) return prepared;
   return store;
 }
 
@@ -69,25 +62,24 @@ Result<User> SqliteUserStore::Find(const UserName& name) {
   auto row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("There is no such user.");
-  return User{.id = q->ColumnInt(0),
-              .name = q->ColumnText(1),
-              .password_hash = q->ColumnText(2),
-              .email = q->ColumnText(3),
-              .role = q->ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
-              .disabled = q->ColumnInt(5) != 0,
-              .created_at = q->ColumnInt(6)};
+  return UserFromRow(*q);
+}
+
+User UserFromRow(const Statement& row) {
+  return User{.id = row.ColumnInt(0),
+              .name = row.ColumnText(1),
+              .password_hash = row.ColumnText(2),
+              .email = row.ColumnText(3),
+              .role = row.ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
+              .disabled = row.ColumnInt(5) != 0,
+              .created_at = row.ColumnInt(6)};
 }
 
 Status SqliteUserStore::RunUpdate(Statement& stmt) {
-  Transaction txn(db_);
-  if (Status s = txn.Begin(); !s.ok()) return s;
-  {
-    Query q(stmt);
-    auto done = q->Step();
-    if (!done.ok()) return done.status();
-  }
-  if (sqlite3_changes(db_.handle()) == 0) return Status::NotFound("There is no such user.");
-  return txn.Commit();
+  auto changed = db_.WriteOne(stmt);
+  if (!changed.ok()) return changed.status();
+  if (*changed == 0) return Status::NotFound("There is no such user.");
+  return Status::Ok();
 }
 
 Status SqliteUserStore::SetPassword(int64_t user_id, const std::string& password_hash) {

@@ -9,6 +9,10 @@
 
 namespace wikid {
 
+// The account in columns 0-6 of `row`, in the order
+// id, name, password_hash, email, role, disabled, created_at.
+User UserFromRow(const Statement& row);
+
 class UserStore {
  public:
   virtual ~UserStore() = default;
