@@ -1,14 +1,12 @@
 #include "model/session_store.h"
 
+#include "model/token.h"
 #include "model/user_store.h"
 
 #include <sodium.h>
 
 namespace wikid {
 namespace {
-
-constexpr size_t kTokenBytes = 32;  // 256 bits
-constexpr size_t kTokenChars = 43;  // base64url of 32 bytes, no padding
 
 constexpr char kInsertSql[] =
     "INSERT INTO session (token_hash, account_id, created_at, expires_at) "
@@ -29,16 +27,6 @@ std::string TokenHash(const std::string& token) {
   return std::string(reinterpret_cast<char*>(hash), sizeof hash);
 }
 
-bool WellFormed(const std::string& token) {
-  if (token.size() != kTokenChars) return false;
-  for (char c : token) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
@@ -54,12 +42,7 @@ Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
 
 Result<std::string> SessionStore::Start(int64_t account_id, int64_t now,
                                         int64_t ttl_seconds) {
-  unsigned char raw[kTokenBytes];
-  randombytes_buf(raw, sizeof raw);
-  char encoded[kTokenChars + 1];
-  sodium_bin2base64(encoded, sizeof encoded, raw, sizeof raw,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  std::string token(encoded, kTokenChars);
+  std::string token = NewToken();
   insert_->BindBlob(1, TokenHash(token));
   insert_->Bind(2, account_id);
   insert_->Bind(3, now);
@@ -69,7 +52,7 @@ Result<std::string> SessionStore::Start(int64_t account_id, int64_t now,
 }
 
 Result<User> SessionStore::Find(const std::string& token, int64_t now) {
-  if (!WellFormed(token)) return Status::NotFound("No such session.");
+  if (!IsTokenShaped(token)) return Status::NotFound("No such session.");
   Query q(*find_);
   q->BindBlob(1, TokenHash(token));
   q->Bind(2, now);
@@ -80,7 +63,7 @@ Result<User> SessionStore::Find(const std::string& token, int64_t now) {
 }
 
 Status SessionStore::End(const std::string& token) {
-  if (!WellFormed(token)) return Status::Ok();
+  if (!IsTokenShaped(token)) return Status::Ok();
   end_->BindBlob(1, TokenHash(token));
   auto written = db_.WriteOne(*end_);
   return written.ok() ? Status::Ok() : written.status();
