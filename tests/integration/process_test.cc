@@ -233,13 +233,14 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
   BOOST_TEST((st.st_mode & 0777) == 0660u);
 
   // nameLen = valueLen = 0x7ffffffe: Debian's libfcgi asserts and aborts.
+  // (A 4-byte length has its top bit set on the wire: ff ff ff fe.)
   std::string huge_lengths = "\xff\xff\xff\xfe\xff\xff\xff\xfe" +
                              std::string(100, 'A');
   SendRawFastCgi(wiki.socket_path(),
                  BeginRequest(1) + FastCgiRecord(4, huge_lengths));
   SendRawFastCgi(wiki.socket_path(), BeginRequest(1) + FastCgiRecord(4, huge_lengths));
   SendRawFastCgi(wiki.socket_path(),
-                 BeginRequest(1) + FastCgiRecord(4, "\x7f\xff\xff\xff\x7f\xff\xff\xff"));
+                 BeginRequest(1) + FastCgiRecord(4, "\xff\xff\xff\xff\xff\xff\xff\xff"));  // 0x7fffffff
   SendRawFastCgi(wiki.socket_path(), std::string("\x01\x01\x00", 3));  // cut
   SendRawFastCgi(wiki.socket_path(), FastCgiRecord(99, "x"));  // unknown type
   SendRawFastCgi(wiki.socket_path(), BeginRequest(99));  // unknown role
