@@ -66,11 +66,13 @@ BOOST_AUTO_TEST_CASE(a_worker_killed_with_sigkill_is_replaced) {
 
 BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   TestWiki wiki{TestWikiOptions{.env = {{"WIKID_FAILPOINTS",
-                                         "save_in_txn_sleep=400"}}}};
+                                         "save_in_txn_sleep=1500"}}}};
   BOOST_REQUIRE(wiki.Save("Kill_Me", 0, "one").status == 303);
   auto save = std::async(std::launch::async,
                          [&] { return wiki.Save("Kill_Me", 1, "two"); });
-  std::this_thread::sleep_for(150ms);  // inside the transaction by now
+  // Inside the transaction by now, even on a loaded machine: the save
+  // sleeps 1.5 s there.
+  std::this_thread::sleep_for(500ms);
   for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
   BOOST_TEST(save.get().status == 502);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
@@ -103,7 +105,7 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
     in_flight.push_back(
         std::async(std::launch::async, [&] { return wiki.Get("/Large"); }));
   }
-  std::this_thread::sleep_for(200ms);  // all sent: 4 served, 16 queued
+  std::this_thread::sleep_for(500ms);  // all sent: 4 served, 16 queued
   auto started = std::chrono::steady_clock::now();
   int status = wiki.StopWikid(10s);
   BOOST_TEST(status == 0);
@@ -241,6 +243,9 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
   SendRawFastCgi(wiki.socket_path(), BeginRequest(1) + FastCgiRecord(4, huge_lengths));
   SendRawFastCgi(wiki.socket_path(),
                  BeginRequest(1) + FastCgiRecord(4, "\xff\xff\xff\xff\xff\xff\xff\xff"));  // 0x7fffffff
+  // A 127-byte name and a value length of 0x7fffff7f: aborts a worker too.
+  SendRawFastCgi(wiki.socket_path(),
+                 BeginRequest(1) + FastCgiRecord(4, "\x7f\xff\xff\xff\x7f\xff\xff\xff"));
   SendRawFastCgi(wiki.socket_path(), std::string("\x01\x01\x00", 3));  // cut
   SendRawFastCgi(wiki.socket_path(), FastCgiRecord(99, "x"));  // unknown type
   SendRawFastCgi(wiki.socket_path(), BeginRequest(99));  // unknown role

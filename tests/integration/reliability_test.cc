@@ -162,13 +162,13 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
       .nginx_max_body = "8m",
       .extra_args = {"--max-body-bytes", "8388608", "--max-page-bytes",
                      "6291456"},
-      .env = {{"WIKID_FAILPOINTS", "save_in_txn_sleep=300"}}}};
+      .env = {{"WIKID_FAILPOINTS", "save_in_txn_sleep=1500"}}}};
   const std::string big(5 << 20, 'q');
   BOOST_REQUIRE(wiki.Save("Heavy", 0, "small").status == 303);
   for (int i = 0; i < 10; ++i) {
     BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
     auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(500ms);  // well inside the 1.5 s transaction
     for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
     BOOST_TEST(save.get().status == 502);
   }
@@ -178,10 +178,9 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   BOOST_TEST(Scalar(wiki.db_path(),
                     "SELECT count(*) FROM revision WHERE size != length(CAST("
                     "text AS BLOB))") == 0);
-  // Whoever held the write lock is dead; the next save gets it at once.
-  auto started = std::chrono::steady_clock::now();
+  // Whoever held the write lock is dead: the next save gets it (a lock
+  // left behind would make it wait out the busy timeout and answer 503).
   BOOST_TEST(wiki.Save("Heavy", 1, "after the crashes").status == 303);
-  BOOST_TEST((std::chrono::steady_clock::now() - started < 1s));
 }
 
 // S4: the disk fills up. Saves get 503 with the text kept; views go on;
