@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
       .nginx_max_body = "4m",
       .extra_args = {"--max-body-bytes", "4194304", "--max-page-bytes",
                      "3145728"},
-      .env = {{"WIKID_FAILPOINTS", "request_sleep=500"}}}};
+      .env = {{"WIKID_FAILPOINTS", "request_sleep=300"}}}};
   // A 2 MB code block: cheap to render, so the time measured is the stop.
   std::string big = "```\n";
   for (int i = 0; i < 32768; ++i) big += std::string(64, 'a' + i % 26) + "\n";
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_at_most_a_worker) {
   SendRawFastCgi(wiki.socket_path(), std::string("\x01\x01\x00", 3));  // cut
   SendRawFastCgi(wiki.socket_path(), FastCgiRecord(99, "x"));  // unknown type
   SendRawFastCgi(wiki.socket_path(), BeginRequest(99));  // unknown role
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 2s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
 }
 
