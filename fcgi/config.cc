@@ -11,7 +11,8 @@ namespace po = boost::program_options;
 
 namespace {
 
-po::options_description Options(Config& c, std::string& mode_text) {
+po::options_description Options(Config& c, std::string& mode_text,
+                                std::string& policy_text, int& session_days) {
   po::options_description desc("wikid serve options");
   SiteConfig& s = c.site;
   // clang-format off
@@ -53,7 +54,17 @@ po::options_description Options(Config& c, std::string& mode_text) {
      "longest page text accepted (bytes); longer saves get 413 with the text kept")
     ("history-page-size", po::value(&s.history_page_size)
          ->default_value(s.history_page_size),
-     "revisions per history page (1-1000)");
+     "revisions per history page (1-1000)")
+    ("edit-policy", po::value(&policy_text)->default_value("users"),
+     "who may edit pages: users (logged in) or anyone")
+    ("signup", po::value(&s.signup_enabled)->default_value(s.signup_enabled),
+     "let people create accounts at /_signup (true or false)")
+    ("session-days", po::value(&session_days)->default_value(session_days),
+     "days a login lasts (1-3650)")
+    ("login-failures-per-address", po::value(&c.throttle.max_failures_per_address)
+         ->default_value(c.throttle.max_failures_per_address),
+     "failed logins from one address in 15 minutes before it must wait (1-10000); "
+     "raise it when many users share an address");
   // clang-format on
   return desc;
 }
@@ -72,6 +83,10 @@ Status CheckRanges(const Config& c) {
   }
   if (c.site.history_page_size < 1 || c.site.history_page_size > 1000) {
     return bad("--history-page-size must be 1 to 1000");
+  }
+  if (c.throttle.max_failures_per_address < 1 ||
+      c.throttle.max_failures_per_address > 10000) {
+    return bad("--login-failures-per-address must be 1 to 10000");
   }
   if (c.socket_mode > 0777) return bad("--socket-mode must be octal, <= 0777");
   if (c.data_dir.empty()) return bad("--data must not be empty");
@@ -99,8 +114,9 @@ Result<ParsedCommandLine> ParseServeCommandLine(
 #ifdef WIKID_DEFAULT_TEMPLATE_DIR
   c.templates_dir = WIKID_DEFAULT_TEMPLATE_DIR;
 #endif
-  std::string mode_text;
-  po::options_description desc = Options(c, mode_text);
+  std::string mode_text, policy_text;
+  int session_days = static_cast<int>(c.site.session_seconds / 86400);
+  po::options_description desc = Options(c, mode_text, policy_text, session_days);
   std::ostringstream usage;
   usage << "usage: wikid serve [options]\n\n" << desc;
   parsed.usage = usage.str();
@@ -128,6 +144,17 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   if (end == 0 || end != mode_text.size()) {
     return Status::Invalid("--socket-mode must be an octal number like 0660");
   }
+  if (policy_text == "users") {
+    c.site.edit_policy = EditPolicy::kUsers;
+  } else if (policy_text == "anyone") {
+    c.site.edit_policy = EditPolicy::kAnyone;
+  } else {
+    return Status::Invalid("--edit-policy must be 'users' or 'anyone'");
+  }
+  if (session_days < 1 || session_days > 3650) {
+    return Status::Invalid("--session-days must be 1 to 3650");
+  }
+  c.site.session_seconds = int64_t{session_days} * 86400;
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/login_throttle.h"
 #include "model/status.h"
 #include "views/context.h"
 
@@ -43,6 +44,9 @@ struct Config {
   // Bytes of page views each worker keeps in its own memory in front of
   // memcached (0: none).
   size_t local_cache_bytes = 16 << 20;
+  // Failed logins allowed per account name and per client address in the
+  // throttle's window before further attempts get 429.
+  ThrottlePolicy throttle;
   // The config file that was read, if any (re-read on SIGHUP).
   std::string config_file;
   // What the handlers see.

@@ -20,6 +20,9 @@
 #include "model/secret_key.h"
 #include "model/database.h"
 #include "model/sqlite_page_store.h"
+#include "model/login_throttle.h"
+#include "model/session_store.h"
+#include "model/user_store.h"
 #include "views/markdown.h"
 #include "views/render.h"
 #include "views/router.h"
@@ -122,6 +125,15 @@ class Worker {
     auto pages = SqlitePageStore::Create(*db_);
     if (!pages.ok()) return pages.status();
     pages_ = std::move(*pages);
+    auto users = SqliteUserStore::Create(*db_);
+    if (!users.ok()) return users.status();
+    users_ = std::move(*users);
+    auto sessions = SessionStore::Create(*db_);
+    if (!sessions.ok()) return sessions.status();
+    sessions_ = std::move(*sessions);
+    auto throttle = LoginThrottle::Create(*db_, config_.throttle);
+    if (!throttle.ok()) return throttle.status();
+    throttle_ = std::move(*throttle);
     if (Status s = templates_.LoadAll(); !s.ok()) return s;
     auto key = LoadOrCreateSecretKey(config_.data_dir + "/secret.key");
     if (!key.ok()) return key.status();
@@ -139,6 +151,9 @@ class Worker {
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
+        .users = *users_,
+        .sessions = *sessions_,
+        .throttle = *throttle_,
         .templates = templates_,
         .markdown = markdown_,
         .cache = *cache_,
@@ -211,6 +226,9 @@ class Worker {
   CacheState& cache_state_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqlitePageStore> pages_;
+  std::unique_ptr<SqliteUserStore> users_;
+  std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<LoginThrottle> throttle_;
   Templates templates_;
   Markdown markdown_;
   std::unique_ptr<Csrf> csrf_;

@@ -17,6 +17,8 @@ std::string Encode(const CachedPage& page) {
   out += "id " + std::to_string(page.revision_id) + "\n";
   out += "time " + std::to_string(page.created_at) + "\n";
   out += "author " + page.author + "\n";
+  if (page.author_is_account) out += "account 1\n";
+  if (page.is_protected) out += "protected 1\n";
   out += "\n";
   out += page.body_html;
   return out;
@@ -50,6 +52,10 @@ std::optional<CachedPage> Decode(const std::string& title, std::string_view valu
       ok = ParseNumber(field, &page.created_at);
     } else if (name == "author") {
       page.author = field;
+    } else if (name == "account") {
+      page.author_is_account = field == "1";
+    } else if (name == "protected") {
+      page.is_protected = field == "1";
     }  // other names: fields of a newer wikid, ignored
     if (!ok) return std::nullopt;
     ++fields;

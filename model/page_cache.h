@@ -20,6 +20,8 @@ struct CachedPage {
   int64_t rev = 0;
   int64_t revision_id = 0;
   std::string author;
+  bool author_is_account = false;
+  bool is_protected = false;
   int64_t created_at = 0;
   std::string body_html;
 };

@@ -21,7 +21,8 @@ namespace wikid {
 struct Revision {
   int64_t id = 0;           // unique across all pages and revisions
   int64_t rev = 0;          // 1, 2, 3... per page
-  std::string author;       // client address until accounts exist
+  std::string author;       // the account's name, or the client address
+  bool author_is_account = false;  // author names an account (a profile)
   int64_t created_at = 0;   // unix seconds, UTC
   std::string summary;
   std::string text;
@@ -36,6 +37,7 @@ struct PageRevision {
   int64_t latest_rev = 0;
   Revision revision;
   std::set<std::string> existing_links;
+  bool is_protected = false;  // only admins may save the page
   bool is_latest() const { return revision.rev == latest_rev; }
 };
 
@@ -46,7 +48,9 @@ struct Edit {
   int64_t base_rev = 0;
   std::string text;
   std::string summary;
-  std::string author;
+  std::string author;       // the account's name, or the client address
+  int64_t account_id = 0;   // the account saving; 0 for an anonymous edit
+  bool may_edit_protected = false;  // an admin: protection does not apply
   int64_t created_at = 0;
   std::set<std::string> links;  // canonical [[link]] targets in `text`
 };
@@ -69,9 +73,16 @@ struct Change {
   int64_t rev = 0;
   int64_t revision_id = 0;
   std::string author;
+  bool author_is_account = false;
   int64_t created_at = 0;
   std::string summary;
   int64_t size_change = 0;
+};
+
+// One account's revisions, newest first.
+struct Contributions {
+  std::vector<Change> changes;
+  int64_t edit_count = 0;  // all of the account's revisions
 };
 
 struct RecentChanges {
@@ -104,8 +115,14 @@ class PageStore {
   // If the text equals the latest revision's, nothing is written and
   // SaveResult::created is false (whatever base_rev says). Otherwise
   // Conflict, with nothing written, if the latest revision is not
-  // base_rev. Unavailable or Busy when storage refuses the write.
+  // base_rev. Forbidden, with nothing written, if the page is protected
+  // and the edit is not an admin's. Unavailable or Busy when storage
+  // refuses the write.
   virtual Result<SaveResult> Save(const Edit& edit) = 0;
+
+  // Protects the page (only admins may save it) or lifts the protection.
+  // NotFound if the page does not exist.
+  virtual Status SetProtected(const PageName& name, bool is_protected) = 0;
 
   // Up to `limit` revisions of `name`, newest first, starting at revision
   // `from_rev` (the latest when absent). Reads only the rows it returns.
@@ -119,6 +136,13 @@ class PageStore {
   // numbers of pages and revisions (0 when no revision is returned).
   // Reads only the rows it returns.
   virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                                  int limit) = 0;
+
+  // Up to `limit` revisions saved by account `account_id`, newest first,
+  // older than the revision with id `before_id` (from the newest when
+  // absent), with the account's number of revisions.
+  virtual Result<Contributions> ListContributions(int64_t account_id,
+                                                  std::optional<int64_t> before_id,
                                                   int limit) = 0;
 
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),

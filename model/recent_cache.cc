@@ -7,7 +7,9 @@ namespace wikid {
 namespace {
 
 std::string Key(std::optional<int64_t> before_id, int limit) {
-  return "recent:" + (before_id ? std::to_string(*before_id) : "top") + ":" +
+  // "recent2": entries gained the author_is_account field; entries of the
+  // old layout are never read as the new one.
+  return "recent2:" + (before_id ? std::to_string(*before_id) : "top") + ":" +
          std::to_string(limit);
 }
 
@@ -54,11 +56,13 @@ std::optional<RecentChanges> RecentCache::Find(std::optional<int64_t> before_id,
   }
   for (int64_t i = 0; i < count; ++i) {
     Change c;
+    int64_t account = 0;
     if (!Take(in, &c.title) || !Take(in, &c.rev) || !Take(in, &c.revision_id) ||
         !Take(in, &c.author) || !Take(in, &c.created_at) || !Take(in, &c.summary) ||
-        !Take(in, &c.size_change)) {
+        !Take(in, &c.size_change) || !Take(in, &account)) {
       return std::nullopt;
     }
+    c.author_is_account = account != 0;
     recent.changes.push_back(std::move(c));
   }
   return recent;
@@ -78,6 +82,7 @@ void RecentCache::Store(std::optional<int64_t> before_id, int limit,
     Put(out, c.created_at);
     Put(out, c.summary);
     Put(out, c.size_change);
+    Put(out, c.author_is_account ? 1 : 0);
   }
   views_.Store(Key(before_id, limit), out, stamp);
 }

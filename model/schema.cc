@@ -76,6 +76,33 @@ const std::vector<const char*>& Migrations() {
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX session_by_account ON session (account_id);
       )sql",
+      // 4: profiles, page protection, login throttling, and contributions.
+      R"sql(
+      ALTER TABLE account ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+                                       -- shown instead of the name; '' for none
+      ALTER TABLE account ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+                                       -- Markdown, rendered like page text
+
+      -- 1: only admins may save this page.
+      ALTER TABLE page ADD COLUMN protected INTEGER NOT NULL DEFAULT 0
+        CHECK (protected IN (0, 1));
+
+      -- A user's contributions, newest first, and their edit count.
+      CREATE INDEX revision_by_account ON revision (account_id, id)
+        WHERE account_id IS NOT NULL;
+
+      -- One row per failed login and per thing it counts against (the
+      -- account name tried, the client address), pruned as they age out of
+      -- the throttle's window. Shared by all workers, so the limit holds
+      -- whichever worker a client reaches.
+      CREATE TABLE login_failure (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,           -- 'name:alice' or 'addr:192.0.2.1'
+        at INTEGER NOT NULL            -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX login_failure_by_scope ON login_failure (scope, at);
+      CREATE INDEX login_failure_by_time ON login_failure (at);
+      )sql",
   };
   return kMigrations;
 }

@@ -11,8 +11,7 @@ namespace {
 constexpr char kInsertSql[] =
     "INSERT INTO session (token_hash, account_id, created_at, expires_at) "
     "VALUES (?1, ?2, ?3, ?4)";
-constexpr char kFindSql[] = R"sql(
-  SELECT a.id, a.name, a.password_hash, a.email, a.role, a.disabled, a.created_at
+const std::string kFindSql = std::string("SELECT ") + kUserColumns + R"sql(
     FROM session s JOIN account a ON a.id = s.account_id
    WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.disabled = 0)sql";
 constexpr char kEndSql[] = "DELETE FROM session WHERE token_hash = ?1";
@@ -33,7 +32,7 @@ Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to start");
   std::unique_ptr<SessionStore> store(new SessionStore(db));
   Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
-                                   {&store->find_, kFindSql},
+                                   {&store->find_, kFindSql.c_str()},
                                    {&store->end_, kEndSql},
                                    {&store->end_all_, kEndAllSql}});
   if (!prepared.ok()) return prepared;

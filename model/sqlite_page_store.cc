@@ -15,13 +15,14 @@ constexpr char kFindSql[] = R"sql(
          r.text, r.size, r.size_change, r.id,
          (SELECT group_concat(l.target, char(10)) FROM revision_link l
            WHERE l.revision_id = r.id
-             AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target))
+             AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target)),
+         r.account_id IS NOT NULL, p.protected
     FROM page p JOIN revision r
       ON r.page_id = p.id AND r.rev = coalesce(?2, p.latest_rev)
    WHERE p.name = ?1)sql";
 
 constexpr char kLatestForSaveSql[] = R"sql(
-  SELECT p.id, p.latest_rev, r.text, r.size
+  SELECT p.id, p.latest_rev, r.text, r.size, p.protected
     FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
    WHERE p.name = ?1)sql";
 
@@ -30,8 +31,9 @@ constexpr char kInsertPageSql[] =
 
 constexpr char kInsertRevisionSql[] = R"sql(
   INSERT INTO revision
-    (page_id, rev, author, created_at, summary, text, size, size_change)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id)sql";
+    (page_id, rev, author, created_at, summary, text, size, size_change,
+     account_id)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id)sql";
 
 constexpr char kInsertLinkSql[] =
     "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
@@ -43,7 +45,7 @@ constexpr char kUpdateLatestSql[] =
 // rows: a history page reads only the rows it shows.
 constexpr char kHistorySql[] = R"sql(
   SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
-         r.size, r.size_change
+         r.size, r.size_change, r.account_id IS NOT NULL
     FROM page p JOIN revision r ON r.page_id = p.id
    WHERE p.name = ?1 AND r.rev <= ?2
    ORDER BY r.rev DESC LIMIT ?3)sql";
@@ -61,10 +63,25 @@ constexpr char kListPagesSql[] = R"sql(
 // counts, found in O(1) instead of by counting.
 constexpr char kRecentSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
-         (SELECT max(id) FROM page), (SELECT max(id) FROM revision)
+         (SELECT max(id) FROM page), (SELECT max(id) FROM revision),
+         r.account_id IS NOT NULL
     FROM revision r JOIN page p ON p.id = r.page_id
    WHERE r.id < ?1
    ORDER BY r.id DESC LIMIT ?2)sql";
+
+constexpr char kSetProtectedSql[] = "UPDATE page SET protected = ?2 WHERE name = ?1";
+
+// Walks the partial (account_id, id) index backwards: only the rows shown.
+constexpr char kContributionsSql[] = R"sql(
+  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change
+    FROM revision r JOIN page p ON p.id = r.page_id
+   WHERE r.account_id = ?1 AND r.id < ?2
+   ORDER BY r.id DESC LIMIT ?3)sql";
+
+// Counts the account's entries of the same index (a wiki account has
+// thousands of edits, not millions).
+constexpr char kEditCountSql[] =
+    "SELECT count(*) FROM revision WHERE account_id = ?1";
 
 std::set<std::string> SplitLines(const std::string& joined) {
   std::set<std::string> lines;
@@ -94,6 +111,9 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->page_exists_, kPageExistsSql},
       {&store->list_pages_, kListPagesSql},
       {&store->recent_, kRecentSql},
+      {&store->set_protected_, kSetProtectedSql},
+      {&store->contributions_, kContributionsSql},
+      {&store->edit_count_, kEditCountSql},
   });
   if (!prepared.ok()) return prepared;
   return store;
@@ -127,6 +147,8 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   page.revision.size_change = q->ColumnInt(8);
   page.revision.id = q->ColumnInt(9);
   page.existing_links = SplitLines(q->ColumnText(10));
+  page.revision.author_is_account = q->ColumnInt(11) != 0;
+  page.is_protected = q->ColumnInt(12) != 0;
   return page;
 }
 
@@ -146,6 +168,10 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
       page_id = q->ColumnInt(0);
       latest_rev = q->ColumnInt(1);
       latest_size = q->ColumnInt(3);
+      if (q->ColumnInt(4) != 0 && !edit.may_edit_protected) {
+        return Status::Forbidden(
+            "This page is protected: only the wiki's admins may change it.");
+      }
       // Identical text is never a new revision, and never a conflict
       // either: what the editor wanted is already there.
       if (q->ColumnText(2) == edit.text) {
@@ -182,6 +208,11 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     q->Bind(6, edit.text);
     q->Bind(7, size);
     q->Bind(8, size - latest_size);
+    if (edit.account_id != 0) {
+      q->Bind(9, edit.account_id);
+    } else {
+      q->BindNull(9);
+    }
     auto row = q->Step();
     if (!row.ok()) return row.status();
     revision_id = q->ColumnInt(0);
@@ -226,6 +257,7 @@ Result<History> SqlitePageStore::ListHistory(const PageName& name,
       r.summary = q->ColumnText(5);
       r.size = q->ColumnInt(6);
       r.size_change = q->ColumnInt(7);
+      r.author_is_account = q->ColumnInt(8) != 0;
     }
   }
   if (!history.revisions.empty()) return history;
@@ -275,6 +307,7 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
                                     .rev = q->ColumnInt(1),
                                     .revision_id = q->ColumnInt(2),
                                     .author = q->ColumnText(3),
+                                    .author_is_account = q->ColumnInt(9) != 0,
                                     .created_at = q->ColumnInt(4),
                                     .summary = q->ColumnText(5),
                                     .size_change = q->ColumnInt(6)});
@@ -282,6 +315,45 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
     recent.revision_count = q->ColumnInt(8);
   }
   return recent;
+}
+
+Status SqlitePageStore::SetProtected(const PageName& name, bool is_protected) {
+  set_protected_->Bind(1, name.title());
+  set_protected_->Bind(2, static_cast<int64_t>(is_protected ? 1 : 0));
+  auto changed = db_.WriteOne(*set_protected_);
+  if (!changed.ok()) return changed.status();
+  if (*changed == 0) return Status::NotFound("This page does not exist yet.");
+  return Status::Ok();
+}
+
+Result<Contributions> SqlitePageStore::ListContributions(
+    int64_t account_id, std::optional<int64_t> before_id, int limit) {
+  Contributions contributions;
+  {
+    Query q(*contributions_);
+    q->Bind(1, account_id);
+    q->Bind(2, before_id.value_or(std::numeric_limits<int64_t>::max()));
+    q->Bind(3, static_cast<int64_t>(limit));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      contributions.changes.push_back(Change{.title = q->ColumnText(0),
+                                             .rev = q->ColumnInt(1),
+                                             .revision_id = q->ColumnInt(2),
+                                             .author = q->ColumnText(3),
+                                             .author_is_account = true,
+                                             .created_at = q->ColumnInt(4),
+                                             .summary = q->ColumnText(5),
+                                             .size_change = q->ColumnInt(6)});
+    }
+  }
+  Query q(*edit_count_);
+  q->Bind(1, account_id);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  contributions.edit_count = *row ? q->ColumnInt(0) : 0;
+  return contributions;
 }
 
 }  // namespace wikid

@@ -22,6 +22,10 @@ class SqlitePageStore : public PageStore {
   Result<History> ListHistory(const PageName& name,
                               std::optional<int64_t> from_rev,
                               int limit) override;
+  Status SetProtected(const PageName& name, bool is_protected) override;
+  Result<Contributions> ListContributions(int64_t account_id,
+                                          std::optional<int64_t> before_id,
+                                          int limit) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
@@ -40,6 +44,9 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> page_exists_;
   std::unique_ptr<Statement> list_pages_;
   std::unique_ptr<Statement> recent_;
+  std::unique_ptr<Statement> set_protected_;
+  std::unique_ptr<Statement> contributions_;
+  std::unique_ptr<Statement> edit_count_;
 };
 
 }  // namespace wikid

@@ -19,6 +19,7 @@ class Status {
     kNotFound,     // the thing asked for does not exist
     kConflict,     // someone else changed it first; nothing was written
     kInvalid,      // the input breaks a rule; the message names the rule
+    kForbidden,    // this person may not do that (a protected page, ...)
     kBusy,         // the database stayed locked past the busy timeout
     kUnavailable,  // storage cannot take writes (disk full, read-only, I/O)
     kInternal,     // a bug or an unexpected library error
@@ -29,6 +30,7 @@ class Status {
   static Status NotFound(std::string m) { return {Code::kNotFound, m}; }
   static Status Conflict(std::string m) { return {Code::kConflict, m}; }
   static Status Invalid(std::string m) { return {Code::kInvalid, m}; }
+  static Status Forbidden(std::string m) { return {Code::kForbidden, m}; }
   static Status Busy(std::string m) { return {Code::kBusy, m}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, m}; }
   static Status Internal(std::string m) { return {Code::kInternal, m}; }
@@ -37,6 +39,7 @@ class Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsConflict() const { return code_ == Code::kConflict; }
   bool IsInvalid() const { return code_ == Code::kInvalid; }
+  bool IsForbidden() const { return code_ == Code::kForbidden; }
   Code code() const { return code_; }
   // A human sentence, safe to show to the user (no paths, no SQL).
   const std::string& message() const { return message_; }

@@ -13,6 +13,9 @@
 
 namespace wikid {
 
+// `s` with A-Z turned into a-z: user names are unique regardless of case.
+std::string AsciiLower(std::string_view s);
+
 class UserName {
  public:
   static constexpr size_t kMinLength = 3;
@@ -45,7 +48,32 @@ struct User {
   Role role = Role::kUser;
   bool disabled = false;
   int64_t created_at = 0;
+  std::string display_name;  // may be empty: the name is shown then
+  std::string bio;           // Markdown, may be empty
 };
+
+// What a profile shows as the person's name: the display name if set.
+inline const std::string& ShownName(const User& user) {
+  return user.display_name.empty() ? user.name : user.display_name;
+}
+
+// Profile field limits, in bytes.
+constexpr size_t kMaxDisplayNameBytes = 64;
+constexpr size_t kMaxBioBytes = 4096;
+constexpr size_t kMaxEmailBytes = 254;  // RFC 5321's path limit
+
+// An email address of the usual shape: local@domain, one '@', no spaces,
+// control characters, quotes, angle brackets, commas or semicolons (so it
+// can never add a recipient or a header when mail is sent), a domain of
+// dot-separated labels with at least one dot. Empty is allowed (no
+// address). Invalid with the rule broken.
+Status CheckEmail(std::string_view email);
+
+// One line of at most kMaxDisplayNameBytes, no control characters.
+Status CheckDisplayName(std::string_view display_name);
+
+// At most kMaxBioBytes.
+Status CheckBio(std::string_view bio);
 
 // Password length limits, in bytes. The maximum keeps a hash request from
 // being a way to make the server hash megabytes.
@@ -63,6 +91,11 @@ Result<std::string> HashPassword(std::string_view password);
 
 // True if `password` matches `hash` (constant-time inside libsodium).
 bool VerifyPassword(const std::string& hash, std::string_view password);
+
+// Spends the time of one VerifyPassword against a fixed hash made with the
+// current limits, and returns false. For logins with a user name that does
+// not exist, so that they take as long as a wrong password does.
+bool VerifyAgainstDummyHash(std::string_view password);
 
 // True if `hash` was made with other limits than HashPassword uses now, so
 // it should be replaced at the next successful login.

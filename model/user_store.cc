@@ -9,22 +9,32 @@ constexpr char kInsertSql[] = R"sql(
   ON CONFLICT (name_key) DO NOTHING
   RETURNING id)sql";
 
-constexpr char kFindSql[] = R"sql(
-  SELECT id, name, password_hash, email, role, disabled, created_at
-    FROM account WHERE name_key = ?1)sql";
+const std::string kFindSql = std::string("SELECT ") + kUserColumns +
+                             " FROM account a WHERE a.name_key = ?1";
+
+// One row more than shown, to know whether a next window exists.
+const std::string kListSql = std::string("SELECT ") + kUserColumns +
+                             " FROM account a WHERE a.name_key > ?1"
+                             " ORDER BY a.name_key LIMIT ?2";
 
 constexpr char kSetPasswordSql[] =
     "UPDATE account SET password_hash = ?2 WHERE id = ?1";
 constexpr char kSetRoleSql[] = "UPDATE account SET role = ?2 WHERE id = ?1";
+constexpr char kSetDisabledSql[] = "UPDATE account SET disabled = ?2 WHERE id = ?1";
+constexpr char kSetProfileSql[] =
+    "UPDATE account SET display_name = ?2, bio = ?3, email = ?4 WHERE id = ?1";
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db) {
   std::unique_ptr<SqliteUserStore> store(new SqliteUserStore(db));
   Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
-                                   {&store->find_, kFindSql},
+                                   {&store->find_, kFindSql.c_str()},
+                                   {&store->list_, kListSql.c_str()},
                                    {&store->set_password_, kSetPasswordSql},
-                                   {&store->set_role_, kSetRoleSql}});
+                                   {&store->set_role_, kSetRoleSql},
+                                   {&store->set_disabled_, kSetDisabledSql},
+                                   {&store->set_profile_, kSetProfileSql}});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -72,7 +82,27 @@ User UserFromRow(const Statement& row) {
               .email = row.ColumnText(3),
               .role = row.ColumnText(4) == "admin" ? Role::kAdmin : Role::kUser,
               .disabled = row.ColumnInt(5) != 0,
-              .created_at = row.ColumnInt(6)};
+              .created_at = row.ColumnInt(6),
+              .display_name = row.ColumnText(7),
+              .bio = row.ColumnText(8)};
+}
+
+Result<UserList> SqliteUserStore::List(const std::string& after, int limit) {
+  UserList list;
+  Query q(*list_);
+  q->Bind(1, after);
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(list.users.size()) == limit) {
+      list.more = true;
+      break;
+    }
+    list.users.push_back(UserFromRow(*q));
+  }
+  return list;
 }
 
 Status SqliteUserStore::RunUpdate(Statement& stmt) {
@@ -92,6 +122,22 @@ Status SqliteUserStore::SetRole(int64_t user_id, Role role) {
   set_role_->Bind(1, user_id);
   set_role_->Bind(2, std::string_view(RoleName(role)));
   return RunUpdate(*set_role_);
+}
+
+
+Status SqliteUserStore::SetDisabled(int64_t user_id, bool disabled) {
+  set_disabled_->Bind(1, user_id);
+  set_disabled_->Bind(2, static_cast<int64_t>(disabled ? 1 : 0));
+  return RunUpdate(*set_disabled_);
+}
+
+Status SqliteUserStore::SetProfile(int64_t user_id, const std::string& display_name,
+                                   const std::string& bio, const std::string& email) {
+  set_profile_->Bind(1, user_id);
+  set_profile_->Bind(2, display_name);
+  set_profile_->Bind(3, bio);
+  set_profile_->Bind(4, email);
+  return RunUpdate(*set_profile_);
 }
 
 }  // namespace wikid

@@ -3,15 +3,27 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "model/database.h"
 #include "model/user.h"
 
 namespace wikid {
 
-// The account in columns 0-6 of `row`, in the order
-// id, name, password_hash, email, role, disabled, created_at.
+// The columns UserFromRow reads, in its order, for any query on `account`
+// aliased as `a`.
+inline constexpr char kUserColumns[] =
+    "a.id, a.name, a.password_hash, a.email, a.role, a.disabled, "
+    "a.created_at, a.display_name, a.bio";
+
+// The account in columns 0-8 of `row` (kUserColumns).
 User UserFromRow(const Statement& row);
+
+// A window of the account list, by name.
+struct UserList {
+  std::vector<User> users;
+  bool more = false;  // accounts exist after the last one listed
+};
 
 class UserStore {
  public:
@@ -23,8 +35,16 @@ class UserStore {
                               int64_t created_at) = 0;
   // The account called `name` in any letter case, or NotFound.
   virtual Result<User> Find(const UserName& name) = 0;
+  // Up to `limit` accounts in order of their lowercased names, after the
+  // name `after` (from the start when empty).
+  virtual Result<UserList> List(const std::string& after, int limit) = 0;
+  // Each NotFound if there is no account `user_id`.
   virtual Status SetPassword(int64_t user_id, const std::string& password_hash) = 0;
   virtual Status SetRole(int64_t user_id, Role role) = 0;
+  virtual Status SetDisabled(int64_t user_id, bool disabled) = 0;
+  // The fields the owner edits on the profile form, already checked.
+  virtual Status SetProfile(int64_t user_id, const std::string& display_name,
+                            const std::string& bio, const std::string& email) = 0;
 };
 
 class SqliteUserStore : public UserStore {
@@ -36,8 +56,12 @@ class SqliteUserStore : public UserStore {
                       Role role, const std::string& email,
                       int64_t created_at) override;
   Result<User> Find(const UserName& name) override;
+  Result<UserList> List(const std::string& after, int limit) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash) override;
   Status SetRole(int64_t user_id, Role role) override;
+  Status SetDisabled(int64_t user_id, bool disabled) override;
+  Status SetProfile(int64_t user_id, const std::string& display_name,
+                    const std::string& bio, const std::string& email) override;
 
  private:
   explicit SqliteUserStore(Database& db) : db_(db) {}
@@ -46,8 +70,11 @@ class SqliteUserStore : public UserStore {
   Database& db_;
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> find_;
+  std::unique_ptr<Statement> list_;
   std::unique_ptr<Statement> set_password_;
   std::unique_ptr<Statement> set_role_;
+  std::unique_ptr<Statement> set_disabled_;
+  std::unique_ptr<Statement> set_profile_;
 };
 
 }  // namespace wikid

@@ -3,80 +3,14 @@
 #define BOOST_TEST_MODULE router
 #include <boost/test/unit_test.hpp>
 
-#include "model/database.h"
-#include "model/sqlite_page_store.h"
-#include "tests/support/temp_dir.h"
-#include "views/csrf.h"
-#include "views/router.h"
+#include <algorithm>
+
+#include "tests/support/wiki_fixture.h"
 
 namespace wikid {
 namespace {
 
-struct WikiFixture {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<SqlitePageStore> pages;
-  SiteConfig site;
-  Templates templates{std::string(WIKID_SOURCE_DIR) + "/views/templates",
-                      false};
-  Markdown markdown;
-  Memcache no_cache{CacheOptions{}};
-  RenderCache renders{no_cache};
-  CacheState* cache_state = CacheState::CreatePrivate();
-  StampedCache views{no_cache, 0};
-  PageCache page_cache{views, *cache_state};
-  RecentCache recent{views, *cache_state};
-  Csrf csrf{std::string(32, 'k')};
-  std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
-  int64_t clock = 1700000000;
-  std::unique_ptr<Context> ctx;
-
-  WikiFixture() {
-    db = std::move(*Database::Open(dir.File("wikid.db"), {}));
-    pages = std::move(*SqlitePageStore::Create(*db));
-    BOOST_REQUIRE(templates.LoadAll().ok());
-    site.history_page_size = 3;
-    ctx = std::make_unique<Context>(Context{
-        site, *pages, templates, markdown, no_cache, views, renders, page_cache,
-        recent, csrf,
-        [this] { return clock; }});
-  }
-
-  Response Get(std::string path, FormFields query = {}) {
-    Request req;
-    req.path = std::move(path);
-    req.query = std::move(query);
-    req.client_address = "192.0.2.1";
-    return Dispatch(req, *ctx);
-  }
-  // A POST from this browser, with its CSRF cookie and the form token
-  // unless `form` brings its own.
-  Response Post(std::string path, FormFields form) {
-    Request req;
-    req.method = Method::kPost;
-    req.method_name = "POST";
-    req.path = std::move(path);
-    req.cookies[kCsrfCookie] = cookie;
-    req.form = std::move(form);
-    req.form.emplace(kCsrfField, csrf.TokenFor(req).token);
-    req.client_address = "192.0.2.1";
-    return Dispatch(req, *ctx);
-  }
-  Response Save(const std::string& name, int64_t base, const std::string& text) {
-    return Post("/_edit/" + name, {{"text", text},
-                                   {"base_rev", std::to_string(base)},
-                                   {"summary", "s"}});
-  }
-  static std::string Header(const Response& r, const std::string& name) {
-    for (const auto& [n, v] : r.headers) {
-      if (n == name) return v;
-    }
-    return "";
-  }
-  static bool Contains(const Response& r, std::string_view needle) {
-    return r.body.find(needle) != std::string::npos;
-  }
-};
+using testing::WikiFixture;
 
 BOOST_AUTO_TEST_SUITE(routes)
 
@@ -86,7 +20,7 @@ BOOST_AUTO_TEST_CASE(no_pattern_hides_a_later_route) {
   const auto& routes = Routes();
   for (const Route& route : routes) {
     std::string path(route.pattern);
-    if (path.ends_with('*')) path.back() = 'x';
+    std::replace(path.begin(), path.end(), '*', 'x');
     for (const Route& earlier : routes) {
       std::string_view rest;
       if (MatchPattern(earlier.pattern, path, &rest)) {
@@ -107,7 +41,7 @@ BOOST_FIXTURE_TEST_CASE(every_post_route_refuses_a_post_without_csrf_token,
     forged.method = Method::kPost;
     forged.method_name = "POST";
     forged.path = std::string(route.pattern);
-    if (forged.path.ends_with('*')) forged.path.back() = 'x';
+    std::replace(forged.path.begin(), forged.path.end(), '*', 'x');
     forged.client_address = "127.0.0.1";
     forged.form = {{"text", "t"}, {"base_rev", "0"}};
     BOOST_TEST(Dispatch(forged, *ctx).status == 403, route.pattern);
@@ -115,12 +49,15 @@ BOOST_FIXTURE_TEST_CASE(every_post_route_refuses_a_post_without_csrf_token,
   BOOST_TEST(post_routes >= 2);
 }
 
-BOOST_FIXTURE_TEST_CASE(operator_pages_are_for_this_machine_only, WikiFixture) {
-  BOOST_TEST(Get("/_admin/cache").status == 403);  // from 192.0.2.1
-  Request local;
-  local.path = "/_admin/cache";
-  local.client_address = "127.0.0.1";
-  Response page = Dispatch(local, *ctx);
+BOOST_FIXTURE_TEST_CASE(operator_pages_are_for_admins_only, WikiFixture) {
+  // Not logged in: off to the login form, and back here afterwards.
+  Response anonymous = Get("/_admin/cache");
+  BOOST_TEST(anonymous.status == 303);
+  BOOST_TEST(Header(anonymous, "Location") == "/_login?next=/_admin/cache");
+  LogInAs("plainuser", Role::kUser);
+  BOOST_TEST(Get("/_admin/cache").status == 403);
+  LogInAs("theadmin", Role::kAdmin);
+  Response page = Get("/_admin/cache");
   BOOST_TEST(page.status == 200);
   BOOST_TEST(Contains(page, "No memcached is configured"));
   BOOST_TEST(Contains(page, "name=\"csrf\""));
@@ -234,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_post_without_a_valid_csrf_token_is_403_and_keeps_text) {
   Request other;
   other.cookies[kCsrfCookie] = std::string(43, 'o');
   Response stolen = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
-                                      {kCsrfField, csrf.TokenFor(other).token}});
+                                      {kCsrfField, csrf.TokenFor(other, "").token}});
   BOOST_TEST(stolen.status == 403);
   Request no_cookie;
   no_cookie.method = Method::kPost;

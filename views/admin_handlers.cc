@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "views/account_fill.h"
 #include "views/render.h"
 
 namespace wikid {
@@ -54,11 +55,8 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   d->SetIntValue("ERRORS", static_cast<long>(calls.errors));
   d->SetIntValue("SKIPPED", static_cast<long>(calls.skipped));
   d->SetIntValue("TOO_BIG", static_cast<long>(calls.too_big));
-  CsrfToken csrf = ctx.csrf.TokenFor(req);
-  d->SetValue("CSRF_TOKEN", csrf.token);
-  Response response = page.Render(ctx, 200);
-  csrf.ApplyTo(response);
-  return response;
+  d->SetValue("CSRF_TOKEN", FormToken(req, ctx).token);
+  return page.Render(ctx, 200);
 }
 
 Response Health(const Request&, Context&, std::string_view) {
@@ -71,6 +69,65 @@ Response FlushCache(const Request&, Context& ctx, std::string_view) {
                                "not answer. Nothing is served stale either way.");
   }
   return Response::SeeOther("/_admin/cache?flushed=1");
+}
+
+Response ListUsers(const Request& req, Context& ctx, std::string_view) {
+  const std::string* after = req.Query("after");
+  // Listed in the order of lowercased names, as they are unique.
+  std::string after_key;
+  if (after != nullptr) {
+    auto name = UserName::Parse(*after);
+    if (!name.ok()) return ErrorPage(ctx, 400, "The parameter 'after' must be a user name.");
+    after_key = name->key();
+  }
+  auto list = ctx.users.List(after_key, ctx.site.users_page_size);
+  if (!list.ok()) return ErrorPage(ctx, list.status());
+  HtmlPage page("Accounts", "admin_users.tpl");
+  page.NoIndex();
+  FillUserList(*list, ctx.viewer.user->id, after == nullptr, FormToken(req, ctx).token,
+               page.content());
+  return page.Render(ctx, 200);
+}
+
+Response ChangeUser(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = UserName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, 404, "There is no such user.");
+  auto user = ctx.users.Find(*name);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  if (user->id == ctx.viewer.user->id) {
+    return ErrorPage(ctx, 400, "Admins cannot change their own role or disable "
+                               "themselves here; use the wikid user command.");
+  }
+  const std::string& action = req.FormText("action");
+  Status done;
+  if (action == "promote" || action == "demote") {
+    done = ctx.users.SetRole(user->id, action == "promote" ? Role::kAdmin : Role::kUser);
+  } else if (action == "disable" || action == "enable") {
+    done = ctx.users.SetDisabled(user->id, action == "disable");
+    // Sessions of a disabled account are refused anyway (SessionStore::
+    // Find); ending them makes re-enabling not revive old logins.
+    if (done.ok() && action == "disable") done = ctx.sessions.EndAll(user->id);
+  } else {
+    return ErrorPage(ctx, 400, "The action must be promote, demote, disable or enable.");
+  }
+  if (!done.ok()) return ErrorPage(ctx, done);
+  return Response::SeeOther("/_admin/users");
+}
+
+Response SetProtection(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  const std::string& protect = req.FormText("protect");
+  if (protect != "0" && protect != "1") {
+    return ErrorPage(ctx, 400, "The field 'protect' must be 1 or 0.");
+  }
+  if (Status s = ctx.pages.SetProtected(*name, protect == "1"); !s.ok()) {
+    return ErrorPage(ctx, s);
+  }
+  // Page views show whether a page is protected: older ones stop being
+  // served (this bumps the page's counter before the answer is sent).
+  ctx.page_cache.Committed(name->title(), /*created=*/false);
+  return Response::SeeOther(name->UrlPath());
 }
 
 }  // namespace wikid

@@ -1,5 +1,5 @@
-// Handlers for the wiki's operators. Until accounts exist, the router lets
-// only clients on this machine reach them (Access::kLocal).
+// Handlers for the wiki's admins (the router lets only accounts with the
+// admin role reach them), and the health check.
 #pragma once
 
 #include <string_view>
@@ -17,5 +17,14 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view);
 Response Health(const Request& req, Context& ctx, std::string_view);
 // POST /_admin/cache/flush: flush_all, then back to the page.
 Response FlushCache(const Request& req, Context& ctx, std::string_view);
+
+// GET /_admin/users?after=NAME: every account, by name, with buttons to
+// promote, demote, disable and enable.
+Response ListUsers(const Request& req, Context& ctx, std::string_view);
+// POST /_admin/users/NAME, action=promote|demote|disable|enable. Disabling
+// ends every session of the account at once.
+Response ChangeUser(const Request& req, Context& ctx, std::string_view name);
+// POST /_protect/NAME, protect=1|0: only admins may save a protected page.
+Response SetProtection(const Request& req, Context& ctx, std::string_view name);
 
 }  // namespace wikid

@@ -1,20 +1,33 @@
-// Context: what every handler may use, built once per worker.
+// Context: what every handler may use. The worker builds one, with its
+// long-lived parts, once; the router copies it for each request (a dozen
+// references) and fills in who is asking, so per-request state travels
+// with the request instead of living in a long-lived object.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
-#include "model/page_store.h"
+#include "model/login_throttle.h"
 #include "model/page_cache.h"
+#include "model/page_store.h"
 #include "model/recent_cache.h"
 #include "model/render_cache.h"
+#include "model/session_store.h"
+#include "model/user_store.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
 #include "views/templates.h"
 
 namespace wikid {
+
+// Who may save pages.
+enum class EditPolicy {
+  kUsers,   // only logged-in users (the default)
+  kAnyone,  // anyone; anonymous revisions record the client address
+};
 
 // The settings handlers need. Filled from the command line and config file
 // by fcgi/config.cc, which documents and range-checks each one.
@@ -27,6 +40,21 @@ struct SiteConfig {
   int pages_page_size = 100;             // pages per page of the page list
   int recent_page_size = 50;             // changes per page of /_recent
   int front_recent_size = 10;            // changes shown on the front page
+  int users_page_size = 50;              // accounts per page of /_admin/users
+  int contributions_page_size = 50;      // revisions per page of a profile
+  EditPolicy edit_policy = EditPolicy::kUsers;
+  bool signup_enabled = true;            // /_signup takes new accounts
+  int64_t session_seconds = 30 * 86400;  // a login lasts this long
+};
+
+// Who is asking: found from the session cookie by the router, once per
+// request, before any handler runs.
+struct Viewer {
+  std::optional<User> user;   // logged in as; empty for anonymous
+  std::string session_token;  // the cookie's token when logged in
+  std::string path;           // the request's path, encoded, for "log in" links
+  bool logged_in() const { return user.has_value(); }
+  bool is_admin() const { return user && user->role == Role::kAdmin; }
 };
 
 // Borrowed references; the worker owns everything and outlives every
@@ -34,6 +62,9 @@ struct SiteConfig {
 struct Context {
   const SiteConfig& site;
   PageStore& pages;
+  UserStore& users;
+  SessionStore& sessions;
+  LoginThrottle& throttle;
   Templates& templates;
   Markdown& markdown;
   Memcache& cache;
@@ -43,6 +74,7 @@ struct Context {
   RecentCache& recent;
   const Csrf& csrf;
   std::function<int64_t()> now;
+  Viewer viewer;  // per request: set by the router in its copy
 };
 
 }  // namespace wikid

@@ -1,12 +1,16 @@
 // Protection against cross-site request forgery for every form that
 // changes state.
 //
-// Until accounts exist, the token is tied to the browser instead of a
-// session: a random cookie (wikid_csrf: HttpOnly, SameSite=Lax, Secure over
-// HTTPS) and, in each form, a keyed hash of that cookie made with the
-// site's secret key. A forged POST from another site carries the cookie
-// but cannot know the hash; a cookie planted by a sibling subdomain is
-// useless without the key. Comparison is constant-time.
+// A form token is a keyed hash (the site's secret key) of what identifies
+// the browser to the wiki:
+//  - for a logged-in viewer, the session token, so a form is valid only in
+//    the session that showed it: another session's token, or a token from
+//    before the login, is refused;
+//  - for everyone else, a random pre-session cookie (wikid_csrf: HttpOnly,
+//    SameSite=Lax, Secure over HTTPS) set the first time a form is shown.
+// A forged POST from another site carries the cookies but cannot know the
+// hash; a cookie planted by a sibling subdomain is useless without the key.
+// Comparison is constant-time.
 #pragma once
 
 #include <string>
@@ -33,14 +37,16 @@ class Csrf {
   // `key` is the site's secret key (kSecretKeyBytes bytes).
   explicit Csrf(std::string key);
 
-  // The token for forms shown in answer to `req`.
-  CsrfToken TokenFor(const Request& req) const;
+  // The token for forms shown in answer to `req`. `session_token` is the
+  // viewer's login session, or empty for a viewer who is not logged in.
+  CsrfToken TokenFor(const Request& req, const std::string& session_token) const;
 
-  // True if `req` carries a form token that matches its cookie.
-  bool Verify(const Request& req) const;
+  // True if `req` carries the form token that TokenFor gives for the same
+  // session (or, without one, the same pre-session cookie).
+  bool Verify(const Request& req, const std::string& session_token) const;
 
  private:
-  std::string Sign(const std::string& cookie) const;
+  std::string Sign(std::string_view domain, const std::string& secret) const;
   std::string key_;
 };
 

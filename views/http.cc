@@ -37,6 +37,12 @@ const std::string* Request::Form(std::string_view name) const {
   return Field(form, name);
 }
 
+const std::string& Request::FormText(std::string_view name) const {
+  static const std::string kAbsent;
+  const std::string* value = Field(form, name);
+  return value != nullptr ? *value : kAbsent;
+}
+
 Response Response::SeeOther(std::string location) {
   Response r;
   r.status = 303;
@@ -126,6 +132,20 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
       {"Referrer-Policy", "same-origin"},
   };
   return kHeaders;
+}
+
+std::string NormaliseNewlines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      out += '\n';
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace wikid

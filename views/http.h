@@ -29,6 +29,8 @@ struct Request {
   // The query or form field `name`, or nullptr.
   const std::string* Query(std::string_view name) const;
   const std::string* Form(std::string_view name) const;
+  // The form field `name`, or "" when it was not sent.
+  const std::string& FormText(std::string_view name) const;
 };
 
 struct Response {
@@ -60,6 +62,11 @@ struct RawRequest {
 // a malformed or duplicated field, or a POST body that is not
 // application/x-www-form-urlencoded.
 Result<Request> DecodeRequest(const RawRequest& raw);
+
+// `text` with every CRLF and lone CR turned into LF. Browsers send
+// textarea lines ending in CRLF; wikid stores LF only, so the same text
+// saved from two browsers is the same.
+std::string NormaliseNewlines(std::string_view text);
 
 // "OK", "Not Found"...; "Unknown" for codes wikid never sends.
 const char* ReasonPhrase(int status);

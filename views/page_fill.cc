@@ -25,6 +25,17 @@ std::string FormatTime(int64_t unix_seconds) {
   return buf;
 }
 
+void FillAuthor(const std::string& author, bool is_account,
+                ctemplate::TemplateDictionary* d) {
+  d->SetValue("AUTHOR", author);
+  if (is_account) {
+    // Account names are ASCII letters, digits and "-_.": a safe path.
+    d->SetValueAndShowSection("AUTHOR_URL", "/_user/" + author, "BY_ACCOUNT");
+  } else {
+    d->ShowSection("BY_ADDRESS");
+  }
+}
+
 void FillPage(const PageRevision& page, const PageName& name,
               const std::string& body_html, ctemplate::TemplateDictionary* d) {
   const Revision& r = page.revision;
@@ -36,8 +47,9 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetIntValue("REV", r.rev);
   d->SetIntValue("LATEST_REV", page.latest_rev);
   d->SetValue("TIME", FormatTime(r.created_at));
-  d->SetValue("AUTHOR", r.author);
+  FillAuthor(r.author, r.author_is_account, d);
   if (!page.is_latest()) d->ShowSection("OLD_REVISION");
+  if (page.is_protected) d->ShowSection("PROTECTED");
 }
 
 void FillEditForm(const PageName& name, const EditFormState& state,
@@ -59,7 +71,7 @@ void FillEditForm(const PageName& name, const EditFormState& state,
     const Revision& cur = state.current->revision;
     ctemplate::TemplateDictionary* c = d->AddSectionDictionary("CONFLICT");
     c->SetIntValue("CURRENT_REV", cur.rev);
-    c->SetValue("CURRENT_AUTHOR", cur.author);
+    FillAuthor(cur.author, cur.author_is_account, c);
     c->SetValue("CURRENT_TIME", FormatTime(cur.created_at));
     c->SetValue("CURRENT_TEXT", cur.text);
   }
@@ -75,7 +87,7 @@ void FillHistory(const History& history, const PageName& name, int page_size,
     row->SetIntValue("REV", r.rev);
     row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
     row->SetValue("TIME", FormatTime(r.created_at));
-    row->SetValue("AUTHOR", r.author);
+    FillAuthor(r.author, r.author_is_account, row);
     row->SetIntValue("SIZE", r.size);
     row->SetValue("CHANGE", SignedChange(r.size_change));
     row->SetValue("CHANGE_CLASS", r.size_change > 0   ? "grew"
@@ -103,10 +115,15 @@ void FillRecentChanges(const RecentChanges& recent,
                        ctemplate::TemplateDictionary* d) {
   d->SetIntValue("PAGE_COUNT", recent.page_count);
   d->SetIntValue("REVISION_COUNT", recent.revision_count);
-  ctemplate::TemplateDictionary* list = d->AddIncludeDictionary("RECENT_LIST");
-  list->SetFilename("recent_list.tpl");
-  if (recent.changes.empty()) list->ShowSection("NO_CHANGES");
-  for (const Change& c : recent.changes) {
+  FillChangeList(recent.changes, d);
+}
+
+void FillChangeList(const std::vector<Change>& changes,
+                    ctemplate::TemplateDictionary* d) {
+  ctemplate::TemplateDictionary* list = d->AddIncludeDictionary("CHANGE_LIST");
+  list->SetFilename("changes.tpl");
+  if (changes.empty()) list->ShowSection("NO_CHANGES");
+  for (const Change& c : changes) {
     ctemplate::TemplateDictionary* row = list->AddSectionDictionary("CHANGE");
     // Stored titles were validated when saved; Parse only re-derives URLs.
     auto name = PageName::Parse(c.title);
@@ -116,7 +133,7 @@ void FillRecentChanges(const RecentChanges& recent,
     row->SetValue("REV_URL", url + "?rev=" + std::to_string(c.rev));
     row->SetIntValue("REV", c.rev);
     row->SetValue("TIME", FormatTime(c.created_at));
-    row->SetValue("AUTHOR", c.author);
+    FillAuthor(c.author, c.author_is_account, row);
     row->SetValue("CHANGE", SignedChange(c.size_change));
     row->SetValue("CHANGE_CLASS", c.size_change > 0   ? "grew"
                                   : c.size_change < 0 ? "shrank"

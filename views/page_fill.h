@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/page_store.h"
 
@@ -13,6 +14,16 @@ namespace wikid {
 
 // "2026-11-24 19:52 UTC".
 std::string FormatTime(int64_t unix_seconds);
+
+// Sets AUTHOR, and shows the section BY_ACCOUNT with AUTHOR_URL (a link
+// to the profile) for an account, or BY_ADDRESS for an anonymous edit.
+void FillAuthor(const std::string& author, bool is_account,
+                ctemplate::TemplateDictionary* d);
+
+// changes.tpl, included as CHANGE_LIST in `d`: revisions of any pages,
+// newest first, with page, revision, author, time, size change, summary.
+void FillChangeList(const std::vector<Change>& changes,
+                    ctemplate::TemplateDictionary* d);
 
 // page.tpl: one revision, with its rendered body.
 void FillPage(const PageRevision& page, const PageName& name,
@@ -36,7 +47,7 @@ void FillEditForm(const PageName& name, const EditFormState& state,
 void FillHistory(const History& history, const PageName& name, int page_size,
                  ctemplate::TemplateDictionary* d);
 
-// recent_list.tpl, included as RECENT_LIST in `d`, plus the counts.
+// changes.tpl (FillChangeList) with the recent changes, plus the counts.
 void FillRecentChanges(const RecentChanges& recent,
                        ctemplate::TemplateDictionary* d);
 

@@ -25,22 +25,6 @@ Result<std::optional<int64_t>> RevisionParam(const Request& req,
   return std::optional<int64_t>(value);
 }
 
-// Browsers send textarea lines ending in CRLF; pages store LF only, so the
-// same text saved from two browsers is the same revision.
-std::string NormaliseNewlines(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r') {
-      out += '\n';
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 Response MissingPage(Context& ctx, const PageName& name,
                      const std::string& message) {
   HtmlPage page(name.title(), "missing.tpl");
@@ -72,6 +56,8 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
                     .rev = page.revision.rev,
                     .revision_id = page.revision.id,
                     .author = page.revision.author,
+                    .author_is_account = page.revision.author_is_account,
+                    .is_protected = page.is_protected,
                     .created_at = page.revision.created_at,
                     .body_html = std::move(body_html)};
 }
@@ -84,6 +70,8 @@ PageRevision FromCached(const CachedPage& cached) {
   page.revision.id = cached.revision_id;
   page.revision.rev = cached.rev;
   page.revision.author = cached.author;
+  page.revision.author_is_account = cached.author_is_account;
+  page.is_protected = cached.is_protected;
   page.revision.created_at = cached.created_at;
   return page;
 }
@@ -110,6 +98,14 @@ Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
   FillPage(found, name, body, page.content());
+  if (ctx.viewer.is_admin() && found.is_latest()) {
+    // Per viewer, like the header: filled for this request only.
+    ctemplate::TemplateDictionary* admin =
+        page.content()->AddSectionDictionary("ADMIN_ACTIONS");
+    admin->SetValue("PROTECT_URL", "/_protect" + name.UrlPath());
+    admin->SetValue("CSRF_TOKEN", ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
+    admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
+  }
   if (front && found.is_latest()) {
     bool recent_cached = false;
     auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached);
@@ -169,7 +165,7 @@ Response EditFormResponse(const Request& req, Context& ctx,
   HtmlPage page((state.base_rev == 0 ? "Create " : "Edit ") + name.title(),
                 "edit.tpl");
   page.NoIndex();
-  CsrfToken csrf = ctx.csrf.TokenFor(req);
+  CsrfToken csrf = FormToken(req, ctx);
   FillEditForm(name, state, ctx.site.max_summary_bytes, csrf.token,
                page.content());
   Response response = page.Render(ctx, status);
@@ -221,6 +217,11 @@ Response ShowEditForm(const Request& req, Context& ctx,
   } else if (!current.status().IsNotFound()) {
     return ErrorPage(ctx, current.status());
   }
+  if (current.ok() && current->is_protected && !ctx.viewer.is_admin()) {
+    // The text stays readable (and copyable); saving it would be refused.
+    state.error = kProtectedMessage;
+    return EditFormResponse(req, ctx, *name, state, 403);
+  }
   return EditFormResponse(req, ctx, *name, state, 200);
 }
 
@@ -261,7 +262,10 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
             .base_rev = state.base_rev,
             .text = state.text,
             .summary = state.summary,
-            .author = req.client_address,
+            .author = ctx.viewer.logged_in() ? ctx.viewer.user->name
+                                             : req.client_address,
+            .account_id = ctx.viewer.logged_in() ? ctx.viewer.user->id : 0,
+            .may_edit_protected = ctx.viewer.is_admin(),
             .created_at = ctx.now(),
             .links = ctx.markdown.LinkTargets(state.text)};
   auto saved = ctx.pages.Save(edit);
@@ -280,6 +284,10 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     state.base_rev = current->revision.rev;
     return EditFormResponse(req, ctx, *name, state, 409);
   }
+  if (saved.status().IsForbidden()) {
+    state.error = saved.status().message() + " Your text was not saved; it is below.";
+    return EditFormResponse(req, ctx, *name, state, 403);
+  }
   // Busy or storage unavailable: the text goes back to the user intact.
   int status = HttpStatusFor(saved.status());
   if (status >= 500) LogError("save failed: " + saved.status().message());
@@ -290,14 +298,14 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
   return EditFormResponse(req, ctx, *name, state, status);
 }
 
-Response RejectForgedEdit(const Request& req, Context& ctx,
-                          std::string_view rest) {
+Response RefuseEdit(const Request& req, Context& ctx, std::string_view rest,
+                    int status, const std::string& message) {
   auto name = PageName::Parse(rest);
-  if (!name.ok()) return ErrorPage(ctx, 403, kForgedMessage);
+  if (!name.ok()) return ErrorPage(ctx, status, message);
   EditFormState state = PostedEdit(req);
   if (state.base_rev < 0) state.base_rev = 0;
-  state.error = kForgedMessage;
-  return EditFormResponse(req, ctx, *name, state, 403);
+  state.error = message;
+  return EditFormResponse(req, ctx, *name, state, status);
 }
 
 Response ShowHistory(const Request& req, Context& ctx,

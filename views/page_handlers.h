@@ -2,6 +2,7 @@
 // Each reads top to bottom: guards, model call, fill, render.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "views/context.h"
@@ -17,9 +18,11 @@ Response ShowPage(const Request& req, Context& ctx, std::string_view name);
 Response ShowEditForm(const Request& req, Context& ctx, std::string_view name);
 // POST /_edit/NAME.
 Response SaveEdit(const Request& req, Context& ctx, std::string_view name);
-// POST /_edit/NAME without a valid CSRF token: the form again, 403.
-Response RejectForgedEdit(const Request& req, Context& ctx,
-                          std::string_view name);
+// POST /_edit/NAME refused by the router (not logged in under the users
+// edit policy, or no valid CSRF token): the form again, with the text as
+// sent and `message`, answered with `status`.
+Response RefuseEdit(const Request& req, Context& ctx, std::string_view name,
+                    int status, const std::string& message);
 // GET /_history/NAME?from=N.
 Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
 // GET /_recent?before=REVISION_ID.

@@ -16,6 +16,26 @@ HtmlPage::HtmlPage(const std::string& title,
 
 Response HtmlPage::Render(Context& ctx, int status) {
   layout_.SetValue("SITE_NAME", ctx.site.site_name);
+  // The header is the one per-viewer part of a page, filled here for each
+  // request and never cached.
+  if (const auto& user = ctx.viewer.user) {
+    ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_IN");
+    d->SetValue("USER_NAME", ShownName(*user));
+    d->SetValue("PROFILE_URL", ProfileUrl(user->name));
+    // A session token needs no cookie: TokenFor sets none.
+    d->SetValue("CSRF_TOKEN", ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
+    if (ctx.viewer.is_admin()) d->ShowSection("ADMIN");
+  } else {
+    ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_OUT");
+    bool back = !ctx.viewer.path.empty() && ctx.viewer.path != "/" &&
+                !ctx.viewer.path.starts_with("/_login") &&
+                !ctx.viewer.path.starts_with("/_signup");
+    std::string next = back ? "?next=" + ctx.viewer.path : "";
+    d->SetValue("LOGIN_URL", "/_login" + next);
+    if (ctx.site.signup_enabled) {
+      d->SetValueAndShowSection("SIGNUP_URL", "/_signup" + next, "SIGNUP");
+    }
+  }
   auto html = ctx.templates.Expand("layout.tpl", layout_);
   if (!html.ok()) {
     LogError(html.status().message());
@@ -28,12 +48,22 @@ Response HtmlPage::Render(Context& ctx, int status) {
   return r;
 }
 
+CsrfToken FormToken(const Request& req, const Context& ctx) {
+  return ctx.csrf.TokenFor(req, ctx.viewer.session_token);
+}
+
+std::string ProfileUrl(const std::string& user_name) {
+  // User names are ASCII letters, digits and "-_.": safe in a path as is.
+  return "/_user/" + user_name;
+}
+
 int HttpStatusFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kOk: return 200;
     case Status::Code::kNotFound: return 404;
     case Status::Code::kConflict: return 409;
     case Status::Code::kInvalid: return 400;
+    case Status::Code::kForbidden: return 403;
     case Status::Code::kBusy:
     case Status::Code::kUnavailable: return 503;
     case Status::Code::kInternal: return 500;

@@ -29,8 +29,14 @@ class HtmlPage {
   ctemplate::TemplateDictionary* content_;  // owned by layout_
 };
 
+// The anti-forgery token for a form shown in answer to `req`.
+CsrfToken FormToken(const Request& req, const Context& ctx);
+
+// "/_user/NAME": a user's profile.
+std::string ProfileUrl(const std::string& user_name);
+
 // The HTTP status for a model Status: NotFound 404, Conflict 409, Invalid
-// 400, Busy and Unavailable 503, Internal 500.
+// 400, Forbidden 403, Busy and Unavailable 503, Internal 500.
 int HttpStatusFor(const Status& status);
 
 // An error page for `status`. Internal errors are logged with their detail
@@ -43,6 +49,18 @@ inline constexpr char kForgedMessage[] =
     "This form's security token is missing or does not match this browser "
     "(the form may be old, or cookies may be off). Nothing was changed; "
     "please submit the form again.";
+
+// What a non-admin is told about a protected page.
+inline constexpr char kProtectedMessage[] =
+    "This page is protected: only the wiki's admins may change it.";
+
+// What someone not logged in is told when a form needs a login.
+inline constexpr char kLoginToEditMessage[] =
+    "You need to log in to edit pages on this wiki. Nothing was saved; your "
+    "text is below. Log in (in another tab, so you keep this one) and save "
+    "again.";
+inline constexpr char kLoginNeededMessage[] =
+    "You need to log in to do this. Nothing was changed.";
 
 // Writes one line to stderr, the log the master collects.
 void LogError(const std::string& message);

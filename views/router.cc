@@ -5,39 +5,65 @@
 #include <string>
 
 #include "model/failpoint.h"
+#include "views/account_handlers.h"
 #include "views/admin_handlers.h"
 #include "views/page_handlers.h"
+#include "views/user_handlers.h"
 #include "views/render.h"
 
 namespace wikid {
 
 const std::vector<Route>& Routes() {
+  using enum Access;
   static const std::vector<Route> kRoutes = {
-      {Method::kGet, "/", ShowFrontPage, Access::kAnyone},
-      {Method::kGet, "/_pages", ListAllPages, Access::kAnyone},
-      {Method::kGet, "/_recent", ListRecent, Access::kAnyone},
-      {Method::kGet, "/_edit/*", ShowEditForm, Access::kAnyone},
-      {Method::kPost, "/_edit/*", SaveEdit, Access::kAnyone, RejectForgedEdit},
-      {Method::kGet, "/_history/*", ShowHistory, Access::kAnyone},
-      {Method::kGet, "/_health", Health, Access::kAnyone},
-      {Method::kGet, "/_admin/cache", ShowCacheAdmin, Access::kLocal},
-      {Method::kPost, "/_admin/cache/flush", FlushCache, Access::kLocal},
+      {Method::kGet, "/", ShowFrontPage, kAnyone},
+      {Method::kGet, "/_pages", ListAllPages, kAnyone},
+      {Method::kGet, "/_recent", ListRecent, kAnyone},
+      {Method::kGet, "/_edit/*", ShowEditForm, kEditor},
+      {Method::kPost, "/_edit/*", SaveEdit, kEditor, RefuseEdit},
+      {Method::kGet, "/_history/*", ShowHistory, kAnyone},
+      {Method::kGet, "/_health", Health, kAnyone},
+      {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
+      {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},
+      {Method::kGet, "/_login", ShowLoginForm, kAnyone},
+      {Method::kPost, "/_login", LogIn, kAnyone, RefuseLogin},
+      {Method::kPost, "/_logout", LogOut, kAnyone},
+      {Method::kGet, "/_user/*/_edit", ShowProfileForm, kUser},
+      {Method::kPost, "/_user/*/_edit", SaveProfile, kUser, RefuseProfile},
+      {Method::kGet, "/_user/*/_password", ShowPasswordForm, kUser},
+      {Method::kPost, "/_user/*/_password", ChangePassword, kUser},
+      {Method::kGet, "/_user/*", ShowProfile, kAnyone},
+      {Method::kPost, "/_protect/*", SetProtection, kAdmin},
+      {Method::kGet, "/_admin/users", ListUsers, kAdmin},
+      {Method::kPost, "/_admin/users/*", ChangeUser, kAdmin},
+      {Method::kGet, "/_admin/cache", ShowCacheAdmin, kAdmin},
+      {Method::kPost, "/_admin/cache/flush", FlushCache, kAdmin},
       // Every other name starting with '_' is reserved for the wiki.
-      {Method::kGet, "/_*", NoSuchRoute, Access::kAnyone},
-      {Method::kGet, "/*", ShowPage, Access::kAnyone},
+      {Method::kGet, "/_*", NoSuchRoute, kAnyone},
+      {Method::kGet, "/*", ShowPage, kAnyone},
   };
   return kRoutes;
 }
 
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::string_view* rest) {
-  if (!pattern.ends_with('*')) {
+  size_t star = pattern.find('*');
+  if (star == std::string_view::npos) {
     *rest = {};
     return path == pattern;
   }
-  std::string_view prefix = pattern.substr(0, pattern.size() - 1);
+  std::string_view prefix = pattern.substr(0, star);
+  std::string_view suffix = pattern.substr(star + 1);
   if (!path.starts_with(prefix)) return false;
-  *rest = path.substr(prefix.size());
+  std::string_view tail = path.substr(prefix.size());
+  if (suffix.empty()) {
+    *rest = tail;
+    return true;
+  }
+  if (tail.size() <= suffix.size() || !tail.ends_with(suffix)) return false;
+  std::string_view segment = tail.substr(0, tail.size() - suffix.size());
+  if (segment.find('/') != std::string_view::npos) return false;
+  *rest = segment;
   return true;
 }
 
@@ -66,6 +92,56 @@ Response Route405(Context& ctx, const Request& req, const std::string& allow) {
   return r;
 }
 
+// Who is asking: the account of an unexpired session cookie, if any. One
+// indexed query for a logged-in viewer, none for anyone else (page views by
+// anonymous readers stay free of SQL). A revoked or expired token is simply
+// anonymous.
+Viewer FindViewer(const Request& req, const Context& ctx) {
+  Viewer viewer;
+  viewer.path = PercentEncodePath(req.path);
+  auto cookie = req.cookies.find(kSessionCookie);
+  if (cookie == req.cookies.end()) return viewer;
+  auto user = ctx.sessions.Find(cookie->second, ctx.now());
+  if (user.ok()) {
+    viewer.user = std::move(*user);
+    viewer.session_token = cookie->second;
+  } else if (!user.status().IsNotFound()) {
+    LogError("session lookup failed: " + user.status().message());
+  }
+  return viewer;
+}
+
+bool AccessAllows(Access access, const Context& ctx) {
+  switch (access) {
+    case Access::kAnyone: return true;
+    case Access::kEditor:
+      return ctx.site.edit_policy == EditPolicy::kAnyone || ctx.viewer.logged_in();
+    case Access::kUser: return ctx.viewer.logged_in();
+    case Access::kAdmin: return ctx.viewer.is_admin();
+  }
+  return false;
+}
+
+// A request the route's access level refuses: a GET from someone not
+// logged in goes to the login form and comes back afterwards; anything
+// else is told why, with the route's own refusal (which keeps what was
+// typed) for a POST.
+Response RefuseAccess(const Request& req, Context& ctx, const Route& route,
+                      std::string_view rest) {
+  if (!ctx.viewer.logged_in() && route.method == Method::kGet) {
+    return Response::SeeOther("/_login?next=" + ctx.viewer.path);
+  }
+  std::string message =
+      !ctx.viewer.logged_in()
+          ? std::string(route.access == Access::kEditor ? kLoginToEditMessage
+                                                        : kLoginNeededMessage)
+          : "Only the wiki's admins may do this.";
+  if (route.on_refused != nullptr) {
+    return route.on_refused(req, ctx, rest, 403, message);
+  }
+  return ErrorPage(ctx, 403, message);
+}
+
 Response DispatchUnguarded(const Request& req, Context& ctx) {
   // Tests prove an unexpected exception becomes a 500 that leaks nothing.
   if (FailpointValue("dispatch_throw") > 0) {
@@ -81,14 +157,12 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
     if (!MatchPattern(route.pattern, req.path, &rest)) continue;
     owner = route.pattern;
     if (MethodAllows(route.method, req.method)) {
-      if (route.access == Access::kLocal && req.client_address != "127.0.0.1" &&
-          req.client_address != "::1") {
-        return ErrorPage(ctx, 403,
-                         "This page is only for the wiki's operators, from "
-                         "the machine it runs on.");
-      }
-      if (route.method == Method::kPost && !ctx.csrf.Verify(req)) {
-        if (route.on_forged != nullptr) return route.on_forged(req, ctx, rest);
+      if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
+      if (route.method == Method::kPost &&
+          !ctx.csrf.Verify(req, ctx.viewer.session_token)) {
+        if (route.on_refused != nullptr) {
+          return route.on_refused(req, ctx, rest, 403, kForgedMessage);
+        }
         return ErrorPage(ctx, 403, kForgedMessage);
       }
       return route.handler(req, ctx, rest);
@@ -102,9 +176,11 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response Dispatch(const Request& req, Context& ctx) {
-  ctx.templates.BeforeRequest();
+Response Dispatch(const Request& req, const Context& worker_ctx) {
+  worker_ctx.templates.BeforeRequest();
   try {
+    Context ctx = worker_ctx;
+    ctx.viewer = FindViewer(req, worker_ctx);
     return DispatchUnguarded(req, ctx);
   } catch (const std::exception& e) {
     LogError("500 for " + req.method_name + " " + req.path + ": " + e.what());

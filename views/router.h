@@ -1,8 +1,9 @@
 // The router: one table maps method and path to a handler.
 //
 // Each row is a method, a path pattern, a handler and the access it needs.
-// The router checks access and, for every POST, the CSRF token before any
-// handler runs, answers 405 with an
+// The router finds who is asking (the session cookie), then checks access
+// and, for every POST, the CSRF token before any handler runs, answers 405
+// with an
 // Allow header when the path is known but the method is not, treats HEAD
 // as GET, and holds the only catch-all for exceptions, so one bad request
 // becomes a logged 500 instead of a dead worker.
@@ -16,34 +17,45 @@
 
 namespace wikid {
 
-// Who may use a route. Accounts will add signed-in and admin levels; until
-// then, operator pages are for clients on this machine only (kLocal).
-enum class Access { kAnyone, kLocal };
+// Who may use a route.
+enum class Access {
+  kAnyone,
+  kEditor,  // may save pages: per SiteConfig::edit_policy
+  kUser,    // logged in
+  kAdmin,   // logged in with the admin role
+};
 
 // `rest` is the part of the path after the pattern's prefix (for "/_edit/*"
 // and the path "/_edit/Main_Page", "Main_Page").
 using Handler = Response (*)(const Request& req, Context& ctx,
                              std::string_view rest);
+using Refusal = Response (*)(const Request& req, Context& ctx,
+                             std::string_view rest, int status,
+                             const std::string& message);
 
 struct Route {
   Method method;  // kGet also answers HEAD
   // "/x" matches exactly "/x"; "/x/*" matches "/x/" followed by anything
-  // (the rest may be empty only if the pattern is "/*").
+  // (the rest may be empty only if the pattern is "/*"); "/x/*/y" matches
+  // "/x/", one non-empty segment without '/', then "/y" (the rest is the
+  // segment).
   std::string_view pattern;
   Handler handler;
   Access access;
-  // POST routes only: answers a request whose CSRF token is missing or
-  // wrong (403), e.g. by showing the form again with what was typed. The
-  // handler itself never runs for such a request. Null: a plain 403 page.
-  Handler on_forged = nullptr;
+  // POST routes only: answers a request the router refuses (its access
+  // level is not met, or its CSRF token is missing or wrong) with `status`
+  // and `message`, e.g. by showing the form again with what was typed. The
+  // handler itself never runs for such a request. Null: a plain error page.
+  Refusal on_refused = nullptr;
 };
 
 // The wiki's routes, in match order: the first row whose pattern matches
 // decides which methods the path allows.
 const std::vector<Route>& Routes();
 
-// Finds the handler for `req` and runs it. Never throws.
-Response Dispatch(const Request& req, Context& ctx);
+// Finds the handler for `req` and runs it, with a copy of `ctx` that knows
+// who is asking. Never throws.
+Response Dispatch(const Request& req, const Context& ctx);
 
 // Exposed for tests: does `pattern` match `path`, and what is the rest?
 bool MatchPattern(std::string_view pattern, std::string_view path,

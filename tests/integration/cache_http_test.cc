@@ -170,11 +170,22 @@ BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
   BOOST_TEST(hits > 500);  // most views came whole from the cache
 }
 
-// The operators' page shows memcached's own statistics and empties it.
+// A browser logged in as an admin, created from the command line.
+std::unique_ptr<Browser> Admin(TestWiki& wiki) {
+  wiki.CreateUser("Operator", "operator-password", /*admin=*/true);
+  auto admin = std::make_unique<Browser>(wiki);
+  BOOST_REQUIRE(admin->LogIn("Operator", "operator-password").status == 303);
+  return admin;
+}
+
+// The admins' page shows memcached's own statistics and empties it.
 BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
   TestWiki wiki{Cached()};
   BOOST_REQUIRE(wiki.Save("Counted", 0, "x").status == 303);
-  HttpResponse stats = wiki.Get("/_admin/cache");
+  // Only for admins: a plain user is refused.
+  BOOST_TEST(wiki.Editor().Get("/_admin/cache").status == 403);
+  auto admin = Admin(wiki);
+  HttpResponse stats = admin->Get("/_admin/cache");
   BOOST_TEST(stats.status == 200);
   BOOST_TEST(Contains(stats, wiki.memcached().address()));
   for (const char* name : {"uptime", "curr_items", "get_hits", "get_misses", "evictions"}) {
@@ -186,13 +197,13 @@ BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
   Memcache probe(probe_options);
   BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
   // Without the form's token the flush is refused.
-  BOOST_TEST(wiki.PostWithoutCsrf("/_admin/cache/flush", {}).status == 403);
+  BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {}).status == 403);
   CacheItem item;
   BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
-  HttpResponse flushed = wiki.Post("/_admin/cache/flush", {});
+  HttpResponse flushed = admin->Post("/_admin/cache/flush", {});
   BOOST_TEST(flushed.status == 303);
   BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kMiss));
-  BOOST_TEST(Contains(wiki.Get("/_admin/cache?flushed=1"), "was emptied"));
+  BOOST_TEST(Contains(admin->Get("/_admin/cache?flushed=1"), "was emptied"));
   BOOST_TEST(wiki.Get("/Counted").status == 200);
 }
 
@@ -206,7 +217,7 @@ BOOST_AUTO_TEST_CASE(a_black_hole_memcached_costs_no_request) {
   int ok = 0;
   for (int i = 0; i < 30; ++i) ok += Contains(wiki.Get("/Through"), "still here");
   BOOST_TEST(ok == 30);
-  HttpResponse stats = wiki.Get("/_admin/cache");
+  HttpResponse stats = Admin(wiki)->Get("/_admin/cache");
   BOOST_TEST(Contains(stats, "(not answering)"));
   BOOST_TEST(wiki.Get("/_health").body == "ok\n");
 }

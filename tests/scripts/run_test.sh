@@ -30,12 +30,26 @@ status=$(curl -s -o "$tmp/front" -w '%{http_code}' "$url")
 [[ "$status" == 404 ]] || fail "empty wiki front page: $status"
 grep -q 'Create this page' "$tmp/front" || fail "no offer to create the front page"
 
-token=$(curl -s -c "$tmp/cookies" "${url}_edit/Main_Page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+# A newcomer signs up (only logged-in users edit by default), then writes
+# the front page.
+edit=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "${url}_edit/Main_Page")
+[[ "$edit" == "303 ${url}_login?next=/_edit/Main_Page" ]] || fail "anonymous edit form: $edit"
+form_token() {  # the csrf field of the form at $1, keeping the cookies
+  curl -s -b "$tmp/cookies" -c "$tmp/cookies" "$1" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1
+}
+token=$(form_token "${url}_signup")
+[[ -n "$token" ]] || fail "no CSRF token in the signup form"
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" -c "$tmp/cookies" "${url}_signup" \
+  --data-urlencode "csrf=$token" --data-urlencode "name=newcomer" \
+  --data-urlencode "password=run-test-password" --data-urlencode "password2=run-test-password")
+[[ "$status" == 303 ]] || fail "signup answered $status"
+token=$(form_token "${url}_edit/Main_Page")
 [[ -n "$token" ]] || fail "no CSRF token in the edit form"
 status=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" "${url}_edit/Main_Page" \
   --data-urlencode "csrf=$token" --data-urlencode "base_rev=0" \
   --data-urlencode "text=Hello from **run_test**")
 [[ "$status" == 303 ]] || fail "save answered $status"
+curl -s "${url}_history/Main_Page" | grep -q 'href="/_user/newcomer"' || fail "the revision does not name its author"
 curl -s "$url" | grep -q '<strong>run_test</strong>' || fail "the saved page is not shown"
 curl -s "${url}_history/Main_Page" | grep -q 'Main_Page?rev=1' || fail "no history"
 curl -s -o /dev/null -w '%{http_code}' "${url}_static/style.css" | grep -q 200 || fail "no stylesheet"

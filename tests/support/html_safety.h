@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wikid::testing {
 
@@ -84,5 +85,40 @@ inline std::string Dangers(const std::string& html) {
   return found;
 }
 
+// Dangers() of a whole wikid page, after removing the few tags our own
+// layout and forms write (a <meta>, <link> and <form>s posting to the
+// wiki's own routes, which user text cannot produce, since every '<' it
+// contains is escaped).
+inline std::string PageDangers(std::string html) {
+  for (std::string_view own :
+       {"<meta charset=\"utf-8\">", "<meta name=\"viewport\"",
+        "<meta name=\"robots\"", "<link rel=\"stylesheet\" href=\"/_static/",
+        "<link rel=\"icon\" href=\"/_static/", "<form method=\"post\" action=\"/_"}) {
+    for (size_t at; (at = html.find(own)) != std::string::npos;) {
+      html.erase(at, own.size());
+    }
+  }
+  return Dangers(html);
+}
+
+// True if a whole wikid page has nothing executable in it.
+inline bool HtmlIsInert(const std::string& html) { return PageDangers(html).empty(); }
+
+// Hostile text for every field a user controls (X1).
+inline const std::vector<std::string>& XssPayloads() {
+  static const std::vector<std::string> kPayloads = {
+      "<script>alert(1)</script>",
+      "\"><img src=x onerror=alert(1)>",
+      "' onmouseover='alert(1)",
+      "javascript:alert(1)",
+      "[x](javascript:alert(1)) <svg onload=alert(1)>",
+      "[[Page|\"><script>alert(1)</script>]]",
+      "</textarea><script>alert(1)</script>",
+      "{{TITLE}} {{%AUTOESCAPE}}",
+      "<a href=\"jav&#x09;ascript:alert(1)\">x</a> [y](vbscript:msgbox)",
+      "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>",
+  };
+  return kPayloads;
+}
 
 }  // namespace wikid::testing

@@ -286,30 +286,41 @@ HttpResponse TestWiki::PostRaw(const std::string& path, const std::string& body,
   return Request("POST", path, body, all);
 }
 
-const std::pair<std::string, std::string>& TestWiki::Csrf() {
-  static std::mutex mutex;
-  std::lock_guard lock(mutex);
-  if (csrf_.first.empty()) {
-    HttpResponse form = Get("/_edit/Csrf_Probe");
-    std::smatch cookie, token;
-    std::string set_cookie = form.Header("set-cookie");
-    if (!std::regex_search(set_cookie, cookie, std::regex("wikid_csrf=([^;]+)")) ||
-        !std::regex_search(form.body, token,
-                           std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
-      throw std::runtime_error("no CSRF cookie or token in the edit form");
+Browser& TestWiki::Editor() {
+  std::lock_guard lock(editor_mutex_);
+  if (!editor_) {
+    auto browser = std::make_unique<Browser>(*this);
+    HttpResponse signed_up = browser->SignUp("Tester", "tester-password");
+    if (signed_up.status != 303 || browser->Cookie("wikid_session").empty()) {
+      throw std::runtime_error("the editor could not sign up: " +
+                               std::to_string(signed_up.status) + "\n" + signed_up.body);
     }
-    csrf_ = {cookie[1], token[1]};
+    editor_ = std::move(browser);
   }
-  return csrf_;
+  return *editor_;
+}
+
+void TestWiki::CreateUser(const std::string& name, const std::string& password,
+                          bool admin) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> argv = {WIKID_BINARY, "user", "create", name,
+                                   "--data", data_dir()};
+  if (admin) argv.push_back("--admin");
+  pid_t pid = Spawn(argv, dir_.File("user-command.log"), {}, fds[0]);
+  close(fds[0]);
+  std::string line = password + "\n";
+  [[maybe_unused]] ssize_t n = write(fds[1], line.data(), line.size());
+  close(fds[1]);
+  int status = WaitExit(pid, 30000ms);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("wikid user create failed:\n" +
+                             ReadFile(dir_.File("user-command.log")));
+  }
 }
 
 HttpResponse TestWiki::Post(const std::string& path, const FormList& fields) {
-  const auto& [cookie, token] = Csrf();
-  FormList with_token = fields;
-  with_token.emplace_back("csrf", token);
-  return PostRaw(path, EncodeForm(with_token),
-                 "application/x-www-form-urlencoded",
-                 {"Cookie: wikid_csrf=" + cookie});
+  return Editor().Post(path, fields);
 }
 
 HttpResponse TestWiki::Save(const std::string& name, int64_t base_rev,
@@ -381,6 +392,109 @@ std::string TestWiki::WikidLog() const { return ReadFile(dir_.File("wikid.log"))
 
 std::string TestWiki::NginxErrorLog() const {
   return ReadFile(dir_.File("nginx/logs/error.log"));
+}
+
+// ---------------------------------------------------------------------------
+// Browser
+
+HttpResponse Browser::Send(const std::string& method, const std::string& path,
+                           const std::string& body, HeaderList headers) {
+  {
+    std::lock_guard lock(mutex_);
+    std::string cookie;
+    for (const auto& [name, value] : cookies_) {
+      cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
+    }
+    if (!cookie.empty()) headers.push_back("Cookie: " + cookie);
+  }
+  if (method == "POST") headers.push_back("Content-Type: application/x-www-form-urlencoded");
+  HttpResponse response = wiki_.Request(method, path, body, headers);
+  std::lock_guard lock(mutex_);
+  for (auto [it, end] = response.headers.equal_range("set-cookie"); it != end; ++it) {
+    std::string pair = it->second.substr(0, it->second.find(';'));
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
+    if (value.empty() || it->second.find("Max-Age=0") != std::string::npos) {
+      cookies_.erase(name);
+    } else {
+      cookies_[name] = value;
+    }
+    token_.clear();
+  }
+  return response;
+}
+
+HttpResponse Browser::Get(const std::string& path, const HeaderList& headers) {
+  return Send("GET", path, "", headers);
+}
+
+std::string Browser::FormToken() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!token_.empty()) return token_;
+  }
+  HttpResponse form = Get("/_login");
+  std::smatch token;
+  if (!std::regex_search(form.body, token,
+                         std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
+    throw std::runtime_error("no form token in /_login");
+  }
+  std::lock_guard lock(mutex_);
+  token_ = token[1];
+  return token_;
+}
+
+HttpResponse Browser::Post(const std::string& path, const FormList& fields,
+                           const HeaderList& headers) {
+  FormList with_token = fields;
+  with_token.emplace_back("csrf", FormToken());
+  return Send("POST", path, EncodeForm(with_token), headers);
+}
+
+HttpResponse Browser::PostWithoutToken(const std::string& path, const FormList& fields,
+                                       const HeaderList& headers) {
+  return Send("POST", path, EncodeForm(fields), headers);
+}
+
+HttpResponse Browser::Save(const std::string& name, int64_t base_rev,
+                           const std::string& text, const std::string& summary) {
+  return Post("/_edit/" + name, {{"text", text},
+                                 {"base_rev", std::to_string(base_rev)},
+                                 {"summary", summary}});
+}
+
+HttpResponse Browser::SignUp(const std::string& name, const std::string& password,
+                             const std::string& email) {
+  return Post("/_signup", {{"name", name},
+                           {"email", email},
+                           {"password", password},
+                           {"password2", password}});
+}
+
+HttpResponse Browser::LogIn(const std::string& name, const std::string& password,
+                            const std::string& next) {
+  return Post("/_login", {{"name", name}, {"password", password}, {"next", next}});
+}
+
+HttpResponse Browser::LogOut() { return Post("/_logout", {}); }
+
+std::string Browser::Cookie(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = cookies_.find(name);
+  return it == cookies_.end() ? "" : it->second;
+}
+
+void Browser::SetCookie(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  cookies_[name] = value;
+  token_.clear();
+}
+
+void Browser::ClearCookies() {
+  std::lock_guard lock(mutex_);
+  cookies_.clear();
+  token_.clear();
 }
 
 }  // namespace wikid::testing

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,52 @@ struct HttpResponse {
 using FormList = std::vector<std::pair<std::string, std::string>>;
 using HeaderList = std::vector<std::string>;  // "Name: value"
 
+class TestWiki;
+
+// One person's browser on a TestWiki: it keeps the cookies the wiki sets
+// (the anti-forgery cookie, the login session) and its form posts carry
+// the token the wiki gives this browser, as a browser that loaded the form
+// would. Safe to share between threads.
+class Browser {
+ public:
+  explicit Browser(TestWiki& wiki) : wiki_(wiki) {}
+  Browser(const Browser&) = delete;
+  Browser& operator=(const Browser&) = delete;
+
+  HttpResponse Get(const std::string& path, const HeaderList& headers = {});
+  // A form POST with this browser's cookies and form token.
+  HttpResponse Post(const std::string& path, const FormList& fields,
+                    const HeaderList& headers = {});
+  // The same without adding a token (the fields may bring their own).
+  HttpResponse PostWithoutToken(const std::string& path, const FormList& fields,
+                                const HeaderList& headers = {});
+  // Saves `text` as the edit form would, on top of revision `base_rev`.
+  HttpResponse Save(const std::string& name, int64_t base_rev,
+                    const std::string& text, const std::string& summary = "");
+
+  HttpResponse SignUp(const std::string& name, const std::string& password,
+                      const std::string& email = "");
+  HttpResponse LogIn(const std::string& name, const std::string& password,
+                     const std::string& next = "");
+  HttpResponse LogOut();
+
+  // The form token the wiki gives this browser now (from the login form).
+  std::string FormToken();
+  // A cookie's value, or "".
+  std::string Cookie(const std::string& name) const;
+  void SetCookie(const std::string& name, const std::string& value);
+  void ClearCookies();
+
+ private:
+  HttpResponse Send(const std::string& method, const std::string& path,
+                    const std::string& body, HeaderList headers);
+
+  TestWiki& wiki_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> cookies_;
+  std::string token_;  // for the cookies as they are; "" when unknown
+};
+
 class TestWiki {
  public:
   explicit TestWiki(TestWikiOptions options);
@@ -66,8 +113,8 @@ class TestWiki {
                        const HeaderList& headers = {});
   HttpResponse Request(const std::string& method, const std::string& path,
                        const std::string& body, const HeaderList& headers);
-  // A form POST as a browser would send it after loading the form: with
-  // this wiki's CSRF cookie and token added (see Csrf below).
+  // A form POST as a browser would send it after loading the form, from
+  // the editor's browser (see Editor()).
   HttpResponse Post(const std::string& path, const FormList& fields);
   // Saves `text` as the edit form would, on top of revision `base_rev`
   // (0 for a new page). `name` goes into the URL as given.
@@ -75,6 +122,14 @@ class TestWiki {
                     const std::string& text, const std::string& summary = "");
   // The same without a token or cookie, as a forged request would be.
   HttpResponse PostWithoutCsrf(const std::string& path, const FormList& fields);
+  // A browser logged in as the account "Tester" (a plain user), signed up
+  // on first use: what Post and Save send from, so they work under the
+  // default edit policy (only logged-in users edit).
+  Browser& Editor();
+  // Creates an account from the command line (`wikid user create`, the
+  // password on standard input), as an operator would. Throws on failure.
+  void CreateUser(const std::string& name, const std::string& password,
+                  bool admin = false);
   // Starts a GET and hangs up after `bytes` bytes of the body.
   void GetAndHangUp(const std::string& path, size_t bytes);
 
@@ -101,8 +156,6 @@ class TestWiki {
 
  private:
   void StartNginx();
-  // A cookie and token from the edit form, fetched once.
-  const std::pair<std::string, std::string>& Csrf();
 
   TestWikiOptions options_;
   TempDir dir_;
@@ -111,7 +164,8 @@ class TestWiki {
   std::string socket_;
   pid_t wikid_pid_ = -1;
   pid_t nginx_pid_ = -1;
-  std::pair<std::string, std::string> csrf_;  // cookie, token
+  std::mutex editor_mutex_;
+  std::unique_ptr<Browser> editor_;  // signed up by Editor()
 };
 
 }  // namespace wikid::testing

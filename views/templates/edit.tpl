@@ -9,7 +9,7 @@
 <p>Nothing you typed is lost: it is in the form below. Merge in the other change and save again.</p>
 </section>
 <section>
-<h2>Current revision {{CURRENT_REV}}, saved by {{CURRENT_AUTHOR}} at {{CURRENT_TIME}}</h2>
+<h2>Current revision {{CURRENT_REV}}, saved by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}} at {{CURRENT_TIME}}</h2>
 {{! pre_escape: HTML-escaped like the rest, but newlines and tabs kept; the default escaping turns them into spaces and would flatten the text. The newline after each <textarea> tag is eaten by the browser, so a text that starts with a newline keeps it. }}
 <textarea class="current" readonly rows="12" aria-label="Current text">
 {{CURRENT_TEXT:pre_escape}}</textarea>

@@ -9,7 +9,7 @@
 <tr>
 <td><a href="{{REV_URL}}">{{REV}}</a></td>
 <td>{{TIME}}</td>
-<td>{{AUTHOR}}</td>
+<td>{{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}</td>
 <td>{{SIZE}} bytes</td>
 <td class="change {{CHANGE_CLASS}}">{{CHANGE}}</td>
 <td>{{SUMMARY}}</td>

@@ -17,6 +17,20 @@
 <a href="/_recent">Recent changes</a>
 <a href="/_pages">All pages</a>
 </nav>
+<div class="account">
+{{#SIGNED_IN}}
+<a class="user" href="{{PROFILE_URL}}">{{USER_NAME}}</a>
+{{#ADMIN}}<a href="/_admin/users">Admin</a>{{/ADMIN}}
+<form method="post" action="/_logout" class="logout">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<button type="submit">Log out</button>
+</form>
+{{/SIGNED_IN}}
+{{#SIGNED_OUT}}
+<a href="{{LOGIN_URL}}">Log in</a>
+{{#SIGNUP}}<a href="{{SIGNUP_URL}}">Sign up</a>{{/SIGNUP}}
+{{/SIGNED_OUT}}
+</div>
 </header>
 <main>
 {{>CONTENT}}

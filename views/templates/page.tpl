@@ -1,24 +1,32 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="page">
 {{#OLD_REVISION}}
-<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{AUTHOR}}. <a href="{{PAGE_URL}}">Go to the current revision</a>.</p>
+<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a>.</p>
 {{/OLD_REVISION}}
 <div class="page-header">
 <h1>{{TITLE}}</h1>
+{{#PROTECTED}}<p class="protected">Protected: only admins may edit this page.</p>{{/PROTECTED}}
 <nav class="page-actions">
 <a href="{{EDIT_URL}}">Edit</a>
 <a href="{{HISTORY_URL}}">History</a>
 </nav>
+{{#ADMIN_ACTIONS}}
+<form method="post" action="{{PROTECT_URL}}" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+{{#CAN_PROTECT}}<button type="submit" name="protect" value="1">Protect</button>{{/CAN_PROTECT}}
+{{#CAN_UNPROTECT}}<button type="submit" name="protect" value="0">Unprotect</button>{{/CAN_UNPROTECT}}
+</form>
+{{/ADMIN_ACTIONS}}
 </div>
 <div class="content">
 {{! BODY_HTML comes from our Markdown renderer, which drops raw HTML and unsafe URLs and builds wiki links as AST nodes; escaping it again would show the markup as text. }}
 {{BODY_HTML:none}}
 </div>
-<p class="page-meta">Revision {{REV}}, saved {{TIME}} by {{AUTHOR}}.</p>
+<p class="page-meta">Revision {{REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}.</p>
 {{#FRONT}}
 <section class="recent">
 <h2>Recent changes</h2>
-{{>RECENT_LIST}}
+{{>CHANGE_LIST}}
 <p>{{PAGE_COUNT}} pages, {{REVISION_COUNT}} revisions. <a href="/_recent">All recent changes</a></p>
 </section>
 {{/FRONT}}

@@ -1,0 +1,108 @@
+#include "views/account_fill.h"
+
+#include "views/page_fill.h"
+
+namespace wikid {
+
+void FillAccountForm(const AccountFormState& state,
+                     const std::string& csrf_token, bool signup_enabled,
+                     ctemplate::TemplateDictionary* d) {
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  d->SetValue("NAME", state.name);
+  d->SetValue("EMAIL", state.email);
+  d->SetValue("NEXT", state.next);
+  if (!state.error.empty())
+    d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
+  d->ShowSection(signup_enabled ? "SIGNUP_ON" : "SIGNUP_OFF");
+  std::string next =
+      state.next.empty() ? "" : "?next=" + PercentEncodePath(state.next);
+  d->SetValue("LOGIN_URL", "/_login" + next);
+  if (signup_enabled)
+    d->SetValueAndShowSection("SIGNUP_URL", "/_signup" + next, "SIGNUP");
+}
+
+void FillProfile(const User& user, const std::string& bio_html,
+                 const Contributions& contributions, bool first_window,
+                 int window_size, bool own, ctemplate::TemplateDictionary* d) {
+  const std::string url = "/_user/" + user.name;
+  d->SetValue("SHOWN_NAME", ShownName(user));
+  d->SetValue("NAME", user.name);
+  d->SetValue("JOINED", FormatTime(user.created_at));
+  d->SetIntValue("EDIT_COUNT", static_cast<long>(contributions.edit_count));
+  if (user.role == Role::kAdmin) d->ShowSection("ADMIN_ROLE");
+  if (user.disabled) d->ShowSection("DISABLED");
+  if (!bio_html.empty())
+    d->SetValueAndShowSection("BODY_HTML", bio_html, "HAS_BIO");
+  if (own) {
+    ctemplate::TemplateDictionary* o = d->AddSectionDictionary("OWN");
+    o->SetValue("EDIT_URL", url + "/_edit");
+    o->SetValue("PASSWORD_URL", url + "/_password");
+  }
+  FillChangeList(contributions.changes, d);
+  if (!first_window) d->SetValueAndShowSection("URL", url, "NEWEST");
+  // Revision ids have gaps here (other people's edits), so "older" is
+  // offered when the window is full; the next one may be empty.
+  if (static_cast<int>(contributions.changes.size()) == window_size) {
+    d->SetValueAndShowSection(
+        "URL",
+        url + "?before=" +
+            std::to_string(contributions.changes.back().revision_id),
+        "OLDER");
+  }
+}
+
+void FillProfileForm(const std::string& user_name,
+                     const ProfileFormState& state,
+                     const std::string& csrf_token,
+                     ctemplate::TemplateDictionary* d) {
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  d->SetValue("ACTION_URL", "/_user/" + user_name + "/_edit");
+  d->SetValue("PROFILE_URL", "/_user/" + user_name);
+  d->SetValue("DISPLAY_NAME", state.display_name);
+  d->SetValue("EMAIL", state.email);
+  d->SetValue("BIO", state.bio);
+  if (!state.error.empty())
+    d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
+}
+
+void FillPasswordForm(const std::string& user_name, const std::string& error,
+                      const std::string& csrf_token,
+                      ctemplate::TemplateDictionary* d) {
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  d->SetValue("ACTION_URL", "/_user/" + user_name + "/_password");
+  d->SetValue("PROFILE_URL", "/_user/" + user_name);
+  if (!error.empty()) d->SetValueAndShowSection("MESSAGE", error, "ERROR");
+}
+
+void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,
+                  const std::string& csrf_token,
+                  ctemplate::TemplateDictionary* d) {
+  for (const User& user : list.users) {
+    ctemplate::TemplateDictionary* row = d->AddSectionDictionary("USER");
+    row->SetValue("NAME", user.name);
+    row->SetValue("PROFILE_URL", "/_user/" + user.name);
+    row->SetValue("EMAIL", user.email);
+    row->SetValue("ROLE", RoleName(user.role));
+    row->SetValue("JOINED", FormatTime(user.created_at));
+    row->ShowSection(user.disabled ? "DISABLED" : "ENABLED");
+    // Admins do not demote or disable themselves: the wiki would be left
+    // without anyone able to undo it from the web.
+    if (user.id == viewer_id) {
+      row->ShowSection("SELF");
+      continue;
+    }
+    ctemplate::TemplateDictionary* actions =
+        row->AddSectionDictionary("ACTIONS");
+    actions->SetValue("ACTION_URL", "/_admin/users/" + user.name);
+    actions->SetValue("CSRF_TOKEN", csrf_token);
+    actions->ShowSection(user.role == Role::kAdmin ? "DEMOTE" : "PROMOTE");
+    actions->ShowSection(user.disabled ? "ENABLE" : "DISABLE");
+  }
+  if (!first_window) d->ShowSection("FIRST");
+  if (list.more) {
+    d->SetValueAndShowSection(
+        "URL", "/_admin/users?after=" + list.users.back().name, "NEXT");
+  }
+}
+
+}  // namespace wikid

@@ -1,0 +1,55 @@
+// Fill functions for the account pages: signup, login, profiles, the
+// profile and password forms, and the admins' list of accounts.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <string>
+
+#include "model/page_store.h"
+#include "model/user_store.h"
+
+namespace wikid {
+
+// What the signup and login forms show: the fields as typed (never a
+// password), where to go afterwards, and why the form came back.
+struct AccountFormState {
+  std::string name;
+  std::string email;  // signup only
+  std::string next;   // the decoded `next` field
+  std::string error;  // empty: first showing
+};
+// signup.tpl and login.tpl.
+void FillAccountForm(const AccountFormState& state,
+                     const std::string& csrf_token, bool signup_enabled,
+                     ctemplate::TemplateDictionary* d);
+
+// profile.tpl: who, since when, how many edits, the bio (rendered), and a
+// window of contributions. `own` shows the links to edit the profile.
+void FillProfile(const User& user, const std::string& bio_html,
+                 const Contributions& contributions, bool first_window,
+                 int window_size, bool own, ctemplate::TemplateDictionary* d);
+
+// profile_edit.tpl: the profile fields as stored or as typed.
+struct ProfileFormState {
+  std::string display_name;
+  std::string bio;
+  std::string email;
+  std::string error;
+};
+void FillProfileForm(const std::string& user_name,
+                     const ProfileFormState& state,
+                     const std::string& csrf_token,
+                     ctemplate::TemplateDictionary* d);
+
+// password.tpl.
+void FillPasswordForm(const std::string& user_name, const std::string& error,
+                      const std::string& csrf_token,
+                      ctemplate::TemplateDictionary* d);
+
+// admin_users.tpl: one window of accounts with their actions.
+void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,
+                  const std::string& csrf_token,
+                  ctemplate::TemplateDictionary* d);
+
+}  // namespace wikid

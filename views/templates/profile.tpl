@@ -1,0 +1,22 @@
+{{%AUTOESCAPE context="HTML"}}
+<article class="profile">
+<div class="page-header">
+<h1>{{SHOWN_NAME}}</h1>
+{{#OWN}}<nav class="page-actions"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a></nav>{{/OWN}}
+</div>
+<p class="page-meta">User {{NAME}}{{#ADMIN_ROLE}}, admin{{/ADMIN_ROLE}}{{#DISABLED}}, disabled{{/DISABLED}}. Joined {{JOINED}}; {{EDIT_COUNT}} edits.</p>
+{{#HAS_BIO}}
+<div class="content bio">
+{{! BODY_HTML is the bio rendered by the same Markdown renderer as page text, which drops raw HTML and unsafe URLs; escaping it again would show the markup as text. }}
+{{BODY_HTML:none}}
+</div>
+{{/HAS_BIO}}
+<section class="contributions">
+<h2>Contributions</h2>
+{{>CHANGE_LIST}}
+<nav class="pagination">
+{{#NEWEST}}<a href="{{URL}}">Newest contributions</a>{{/NEWEST}}
+{{#OLDER}}<a rel="next" href="{{URL}}">Older contributions</a>{{/OLDER}}
+</nav>
+</section>
+</article>

@@ -1,6 +1,0 @@
-{{%AUTOESCAPE context="HTML"}}
-<ul class="changes">
-{{#CHANGE}}<li><time>{{TIME}}</time> <a href="{{PAGE_URL}}">{{TITLE}}</a> <a class="rev" href="{{REV_URL}}">revision {{REV}}</a> by {{AUTHOR}} <span class="change {{CHANGE_CLASS}}">({{CHANGE}})</span>{{#HAS_SUMMARY}} <span class="summary">{{SUMMARY}}</span>{{/HAS_SUMMARY}}</li>
-{{/CHANGE}}
-</ul>
-{{#NO_CHANGES}}<p>No changes yet.</p>{{/NO_CHANGES}}

@@ -1,0 +1,188 @@
+#include "views/user_handlers.h"
+
+#include <charconv>
+
+#include "views/account_fill.h"
+#include "views/account_handlers.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+// The viewer's own account if `rest` names it (in any letter case), else
+// the reason they may not use this form.
+Result<User> OwnAccount(Context& ctx, std::string_view rest) {
+  auto name = UserName::Parse(rest);
+  if (!name.ok()) return Status::NotFound("There is no such user.");
+  if (!ctx.viewer.logged_in() ||
+      UserName::Parse(ctx.viewer.user->name)->key() != name->key()) {
+    return Status::Forbidden("Only the owner of this account may change it.");
+  }
+  return *ctx.viewer.user;
+}
+
+Response ProfileForm(const Request& req, Context& ctx,
+                     const std::string& user_name,
+                     const ProfileFormState& state, int status) {
+  HtmlPage page("Edit your profile", "profile_edit.tpl");
+  page.NoIndex();
+  FillProfileForm(user_name, state, FormToken(req, ctx).token, page.content());
+  return page.Render(ctx, status);
+}
+
+ProfileFormState PostedProfile(const Request& req, std::string error) {
+  return ProfileFormState{.display_name = req.FormText("display_name"),
+                          .bio = NormaliseNewlines(req.FormText("bio")),
+                          .email = req.FormText("email"),
+                          .error = std::move(error)};
+}
+
+Response PasswordForm(const Request& req, Context& ctx,
+                      const std::string& user_name, const std::string& error,
+                      int status) {
+  HtmlPage page("Change your password", "password.tpl");
+  page.NoIndex();
+  FillPasswordForm(user_name, error, FormToken(req, ctx).token, page.content());
+  return page.Render(ctx, status);
+}
+
+}  // namespace
+
+Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = UserName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, 404, "There is no such user.");
+  auto user = ctx.users.Find(*name);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  std::optional<int64_t> before;
+  if (const std::string* text = req.Query("before")) {
+    int64_t value = 0;
+    auto [end, ec] =
+        std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+      return ErrorPage(ctx, 400,
+                       "The parameter 'before' must be a revision id.");
+    }
+    before = value;
+  }
+  auto contributions = ctx.pages.ListContributions(
+      user->id, before, ctx.site.contributions_page_size);
+  if (!contributions.ok()) return ErrorPage(ctx, contributions.status());
+  // The same safe renderer as page text. Wiki links in a bio are not
+  // checked against the pages that exist (that would cost a query per
+  // link on every profile view): they all render as ordinary links.
+  std::string bio_html =
+      user->bio.empty()
+          ? ""
+          : ctx.markdown.ToHtml(user->bio,
+                                [](const std::string&) { return true; });
+  bool own = ctx.viewer.logged_in() && ctx.viewer.user->id == user->id;
+  HtmlPage page(ShownName(*user), "profile.tpl");
+  if (before) page.NoIndex();
+  FillProfile(*user, bio_html, *contributions, !before,
+              ctx.site.contributions_page_size, own, page.content());
+  return page.Render(ctx, 200);
+}
+
+Response ShowProfileForm(const Request& req, Context& ctx,
+                         std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  ProfileFormState state{.display_name = user->display_name,
+                         .bio = user->bio,
+                         .email = user->email};
+  return ProfileForm(req, ctx, user->name, state, 200);
+}
+
+// POST /_user/NAME/_edit. A refusal keeps everything typed.
+Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  ProfileFormState state = PostedProfile(req, "");
+  for (const Status& s : {CheckDisplayName(state.display_name),
+                          CheckBio(state.bio), CheckEmail(state.email)}) {
+    if (!s.ok()) {
+      state.error = s.message();
+      return ProfileForm(req, ctx, user->name, state, 400);
+    }
+  }
+  Status saved = ctx.users.SetProfile(user->id, state.display_name, state.bio,
+                                      state.email);
+  if (!saved.ok()) {
+    int status = HttpStatusFor(saved);
+    if (status >= 500) LogError("profile not saved: " + saved.message());
+    state.error = "Your profile could not be saved now; please try again.";
+    return ProfileForm(req, ctx, user->name, state, status);
+  }
+  return Response::SeeOther("/_user/" + user->name);
+}
+
+Response RefuseProfile(const Request& req, Context& ctx, std::string_view rest,
+                       int status, const std::string& message) {
+  auto name = UserName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, status, message);
+  return ProfileForm(req, ctx, name->name(), PostedProfile(req, message),
+                     status);
+}
+
+Response ShowPasswordForm(const Request& req, Context& ctx,
+                          std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  return PasswordForm(req, ctx, user->name, "", 200);
+}
+
+// POST /_user/NAME/_password. Guesses at the current password count
+// against the account's login throttle, so a stolen session cannot be used
+// to find the password.
+Response ChangePassword(const Request& req, Context& ctx,
+                        std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  const std::string& current = req.FormText("current");
+  const std::string& password = req.FormText("password");
+  if (current.size() > kMaxPasswordBytes) {
+    return PasswordForm(req, ctx, user->name,
+                        "A password is at most 1024 bytes long.", 400);
+  }
+  const std::vector<std::string> scopes = {
+      LoginThrottle::NameScope(user->name)};
+  const int64_t now = ctx.now();
+  auto wait = ctx.throttle.RetryAfter(scopes, now);
+  if (!wait.ok()) return ErrorPage(ctx, wait.status());
+  if (*wait > 0) {
+    Response refused = PasswordForm(
+        req, ctx, user->name,
+        "Too many wrong passwords; please wait and try again.", 429);
+    refused.headers.emplace_back("Retry-After", std::to_string(*wait));
+    return refused;
+  }
+  if (!VerifyPassword(user->password_hash, current)) {
+    if (Status s = ctx.throttle.RecordFailure(scopes, now); !s.ok()) {
+      LogError("login throttle not recorded: " + s.message());
+    }
+    return PasswordForm(req, ctx, user->name, "The current password is wrong.",
+                        403);
+  }
+  if (Status s = CheckPassword(password); !s.ok()) {
+    return PasswordForm(req, ctx, user->name, s.message(), 400);
+  }
+  if (password != req.FormText("password2")) {
+    return PasswordForm(req, ctx, user->name,
+                        "The two new passwords are not the same.", 400);
+  }
+  auto hash = HashPassword(password);
+  if (!hash.ok()) return ErrorPage(ctx, hash.status());
+  if (Status s = ctx.users.SetPassword(user->id, *hash); !s.ok())
+    return ErrorPage(ctx, s);
+  // Every session ends, this one too; this browser gets a fresh one.
+  if (Status s = ctx.sessions.EndAll(user->id); !s.ok())
+    return ErrorPage(ctx, s);
+  auto token = ctx.sessions.Start(user->id, now, ctx.site.session_seconds);
+  if (!token.ok()) return ErrorPage(ctx, token.status());
+  Response response = Response::SeeOther("/_user/" + user->name);
+  response.headers.emplace_back(
+      "Set-Cookie", SessionCookie(*token, ctx.site.session_seconds, req.https));
+  return response;
+}
+
+}  // namespace wikid

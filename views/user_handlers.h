@@ -1,0 +1,30 @@
+// Handlers for profiles: /_user/NAME, the owner's profile form and
+// password change.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// GET /_user/NAME?before=REVISION_ID: display name, bio, join date, edit
+// count and contributions, newest first.
+Response ShowProfile(const Request& req, Context& ctx, std::string_view name);
+// GET and POST /_user/NAME/_edit: display name, bio and email; the owner's
+// only.
+Response ShowProfileForm(const Request& req, Context& ctx,
+                         std::string_view name);
+Response SaveProfile(const Request& req, Context& ctx, std::string_view name);
+Response RefuseProfile(const Request& req, Context& ctx, std::string_view name,
+                       int status, const std::string& message);
+// GET and POST /_user/NAME/_password: asks for the current password; a
+// change ends every other session of the account.
+Response ShowPasswordForm(const Request& req, Context& ctx,
+                          std::string_view name);
+Response ChangePassword(const Request& req, Context& ctx,
+                        std::string_view name);
+
+}  // namespace wikid
