@@ -1,5 +1,6 @@
 #include "fcgi/config.h"
 
+#include "model/hash_slots.h"
 #include "model/memcache.h"
 
 #include <boost/program_options.hpp>
@@ -155,6 +156,8 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     return Status::Invalid("--session-days must be 1 to 3650");
   }
   c.site.session_seconds = int64_t{session_days} * 86400;
+  // All workers but one may hash a password at once (model/hash_slots.h).
+  c.site.password_hash_slots = HashSlots::SlotsFor(c.workers);
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;
 }

@@ -20,6 +20,7 @@
 #include "fcgi/signals.h"
 #include "fcgi/user_command.h"
 #include "model/cache_state.h"
+#include "model/hash_slots.h"
 #include "model/database.h"
 #include "model/secret_key.h"
 
@@ -105,7 +106,12 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "wikid: cannot map the shared cache state\n";
     return 1;
   }
-  return wikid::RunMaster(config, *listener, reload, *cache_state);
+  wikid::HashSlots* hash_slots = wikid::HashSlots::CreateShared();
+  if (hash_slots == nullptr) {
+    std::cerr << "wikid: cannot map the shared password-hash slots\n";
+    return 1;
+  }
+  return wikid::RunMaster(config, *listener, reload, *cache_state, *hash_slots);
 }
 
 }  // namespace

@@ -43,9 +43,9 @@ std::string DescribeExit(int status) {
 class Master {
  public:
   Master(Config config, Listener listener, const ConfigLoader& reload,
-         CacheState& cache_state)
+         CacheState& cache_state, HashSlots& hash_slots)
       : config_(std::move(config)), listener_(std::move(listener)),
-        reload_(reload), cache_state_(cache_state) {}
+        reload_(reload), cache_state_(cache_state), hash_slots_(hash_slots) {}
 
   int Run() {
     for (int i = 0; i < config_.workers; ++i) Spawn();
@@ -99,7 +99,8 @@ class Master {
       for (const auto& [other, info] : workers_) {
         if (info.ready_fd >= 0) close(info.ready_fd);
       }
-      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master, cache_state_));
+      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master, cache_state_,
+                      hash_slots_));
     }
     close(pipe_fds[1]);
     workers_[pid] = WorkerInfo{generation_, pipe_fds[0], false};
@@ -278,6 +279,7 @@ class Master {
   Listener listener_;
   const ConfigLoader& reload_;
   CacheState& cache_state_;
+  HashSlots& hash_slots_;
   std::map<pid_t, WorkerInfo> workers_;
   std::map<pid_t, bool> retiring_;  // asked to stop after a reload
   std::deque<pid_t> to_replace_;    // old workers still to be replaced
@@ -293,8 +295,9 @@ class Master {
 }  // namespace
 
 int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
-              CacheState& cache_state) {
-  Master master(std::move(config), std::move(listener), reload, cache_state);
+              CacheState& cache_state, HashSlots& hash_slots) {
+  Master master(std::move(config), std::move(listener), reload, cache_state,
+                hash_slots);
   return master.Run();
 }
 

@@ -14,6 +14,7 @@
 #include "fcgi/config.h"
 #include "fcgi/listener.h"
 #include "model/cache_state.h"
+#include "model/hash_slots.h"
 
 namespace wikid {
 
@@ -22,8 +23,9 @@ using ConfigLoader = std::function<Result<Config>()>;
 
 // Runs until stopped. Returns the process exit code: 0 after a graceful
 // stop, 1 if no worker could start at all.
-// `cache_state` is shared with every worker (see model/cache_state.h).
+// `cache_state` and `hash_slots` are shared with every worker (see
+// model/cache_state.h and model/hash_slots.h).
 int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
-              CacheState& cache_state);
+              CacheState& cache_state, HashSlots& hash_slots);
 
 }  // namespace wikid

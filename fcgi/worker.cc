@@ -112,9 +112,10 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
 // Everything one worker owns, opened once after fork().
 class Worker {
  public:
-  Worker(const Config& config, CacheState& cache_state)
+  Worker(const Config& config, CacheState& cache_state, HashSlots& hash_slots)
       : config_(config),
         cache_state_(cache_state),
+        hash_slots_(hash_slots),
         templates_(config.templates_dir, config.dev) {}
 
   Status Open() {
@@ -154,6 +155,7 @@ class Worker {
         .users = *users_,
         .sessions = *sessions_,
         .throttle = *throttle_,
+        .hash_slots = hash_slots_,
         .templates = templates_,
         .markdown = markdown_,
         .cache = *cache_,
@@ -224,6 +226,7 @@ class Worker {
 
   const Config& config_;
   CacheState& cache_state_;
+  HashSlots& hash_slots_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqlitePageStore> pages_;
   std::unique_ptr<SqliteUserStore> users_;
@@ -243,12 +246,12 @@ class Worker {
 }  // namespace
 
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid, CacheState& cache_state) {
+              pid_t master_pid, CacheState& cache_state, HashSlots& hash_slots) {
   InstallWorkerSignals();
   // The master may have died between fork() and PR_SET_PDEATHSIG.
   if (getppid() != master_pid) return 1;
 
-  Worker worker(config, cache_state);
+  Worker worker(config, cache_state, hash_slots);
   if (Status s = worker.Open(); !s.ok()) {
     LogError("worker cannot start: " + s.message());
     return 1;

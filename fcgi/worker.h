@@ -7,6 +7,7 @@
 
 #include "fcgi/config.h"
 #include "model/cache_state.h"
+#include "model/hash_slots.h"
 
 namespace wikid {
 
@@ -14,8 +15,8 @@ namespace wikid {
 // can serve (the master waits for it during a rolling restart) and is then
 // closed. Returns the process exit code: 0 after a graceful stop, non-zero
 // if start-up failed.
-// `cache_state` is the master's shared CacheState.
+// `cache_state` and `hash_slots` are the master's shared ones.
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid, CacheState& cache_state);
+              pid_t master_pid, CacheState& cache_state, HashSlots& hash_slots);
 
 }  // namespace wikid

@@ -1,19 +1,15 @@
 #include "model/cache_state.h"
 
 #include <sodium.h>
-#include <sys/mman.h>
 
-#include <new>
+#include "model/shared_memory.h"
 
 namespace wikid {
 namespace {
 
-CacheState* Create(int sharing) {
-  void* memory = mmap(nullptr, sizeof(CacheState), PROT_READ | PROT_WRITE,
-                      sharing | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) return nullptr;
-  auto* state = new (memory) CacheState();
-  if (sodium_init() < 0) return state;
+CacheState* Create(bool shared) {
+  auto* state = MapAnonymous<CacheState>(shared);
+  if (state == nullptr || sodium_init() < 0) return state;
   uint64_t start;
   randombytes_buf(&start, sizeof start);
   state->links = start >> 1;  // the top bit stays clear: no wrap-around
@@ -33,7 +29,7 @@ std::atomic<uint64_t>& CacheState::PageSlot(std::string_view title) {
   return pages[std::hash<std::string_view>{}(title) % kSlots];
 }
 
-CacheState* CacheState::CreateShared() { return Create(MAP_SHARED); }
-CacheState* CacheState::CreatePrivate() { return Create(MAP_PRIVATE); }
+CacheState* CacheState::CreateShared() { return Create(true); }
+CacheState* CacheState::CreatePrivate() { return Create(false); }
 
 }  // namespace wikid

@@ -102,6 +102,9 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       CREATE INDEX login_failure_by_scope ON login_failure (scope, at);
       CREATE INDEX login_failure_by_time ON login_failure (at);
+
+      -- Expired sessions are deleted when new ones start.
+      CREATE INDEX session_by_expiry ON session (expires_at);
       )sql",
   };
   return kMigrations;

@@ -15,6 +15,7 @@ const std::string kFindSql = std::string("SELECT ") + kUserColumns + R"sql(
     FROM session s JOIN account a ON a.id = s.account_id
    WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.disabled = 0)sql";
 constexpr char kEndSql[] = "DELETE FROM session WHERE token_hash = ?1";
+constexpr char kPruneSql[] = "DELETE FROM session WHERE expires_at <= ?1";
 constexpr char kEndAllSql[] = "DELETE FROM session WHERE account_id = ?1";
 
 // The stored form of a token: its BLAKE2b-256 hash. A token has 256 bits
@@ -34,6 +35,7 @@ Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
   Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
                                    {&store->find_, kFindSql.c_str()},
                                    {&store->end_, kEndSql},
+                                   {&store->prune_, kPruneSql},
                                    {&store->end_all_, kEndAllSql}});
   if (!prepared.ok()) return prepared;
   return store;
@@ -41,6 +43,10 @@ Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {
 
 Result<std::string> SessionStore::Start(int64_t account_id, int64_t now,
                                         int64_t ttl_seconds) {
+  // Logins are rare next to page views: a good moment to forget the
+  // sessions that have expired (an indexed range delete).
+  prune_->Bind(1, now);
+  if (auto pruned = db_.WriteOne(*prune_); !pruned.ok()) return pruned.status();
   std::string token = NewToken();
   insert_->BindBlob(1, TokenHash(token));
   insert_->Bind(2, account_id);

@@ -20,8 +20,9 @@ class SessionStore {
   // Prepares its statements once. `db` must outlive it.
   static Result<std::unique_ptr<SessionStore>> Create(Database& db);
 
-  // Starts a session for `account_id` valid until now + ttl. Returns the
-  // token for the cookie (43 URL-safe characters); it is not stored.
+  // Starts a session for `account_id` valid until now + ttl, and deletes
+  // the sessions that expired by `now`. Returns the token for the cookie
+  // (43 URL-safe characters); it is not stored.
   Result<std::string> Start(int64_t account_id, int64_t now, int64_t ttl_seconds);
 
   // The account whose unexpired session `token` is, or NotFound (also for
@@ -40,6 +41,7 @@ class SessionStore {
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> find_;
   std::unique_ptr<Statement> end_;
+  std::unique_ptr<Statement> prune_;
   std::unique_ptr<Statement> end_all_;
 };
 

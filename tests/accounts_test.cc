@@ -3,6 +3,9 @@
 // protection and profiles. Requests are built by hand (WikiFixture); the
 // same behaviours are checked through nginx in accounts_http_test.
 #define BOOST_TEST_MODULE accounts
+#include <sodium.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "tests/support/html_safety.h"
@@ -219,6 +222,25 @@ BOOST_AUTO_TEST_CASE(an_address_trying_many_names_is_throttled) {
   BOOST_TEST(LogIn("another", "wrong password").status == 429);
 }
 
+BOOST_AUTO_TEST_CASE(when_every_hash_slot_is_busy_logins_wait_without_a_hash) {
+  SignUp("Alice", "a long password");
+  session.clear();
+  // Another live process (the test's parent) holds the only slot.
+  BOOST_REQUIRE(hash_slots->TryAcquire(site.password_hash_slots, getppid()));
+  for (const char* name : {"Alice", "Nobody"}) {
+    Response r = LogIn(name, "a long password");
+    BOOST_TEST(r.status == 503, name);
+    BOOST_TEST(Header(r, "Retry-After") == "1");
+    BOOST_TEST(ErrorText(r).find("busy") != std::string::npos);
+  }
+  BOOST_TEST(SignUp("Bob", "a long password").status == 503);
+  // A busy answer is not a failure: nothing is counted against the name.
+  BOOST_TEST(
+      *throttle->RetryAfter({LoginThrottle::NameScope("Alice")}, clock) == 0);
+  hash_slots->Release(getppid());
+  BOOST_TEST(LogIn("Alice", "a long password").status == 303);
+}
+
 BOOST_AUTO_TEST_CASE(an_overlong_password_is_refused_before_hashing) {
   Response r = LogIn("Alice", std::string(1025, 'p'));
   BOOST_TEST(r.status == 400);
@@ -226,6 +248,22 @@ BOOST_AUTO_TEST_CASE(an_overlong_password_is_refused_before_hashing) {
   BOOST_TEST(
       *throttle->RetryAfter({LoginThrottle::NameScope("Alice")}, clock) == 0);
   BOOST_TEST(SignUp("Alice", std::string(1025, 'p')).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a1_an_old_parameter_hash_is_upgraded_at_login) {
+  // The OWASP minimum (19 MiB, 2 passes): valid, but weaker than ours.
+  char weak[crypto_pwhash_STRBYTES];
+  const std::string password = "a long password";
+  BOOST_REQUIRE(crypto_pwhash_str(weak, password.data(), password.size(), 2,
+                                  19 * 1024 * 1024) == 0);
+  auto user =
+      users->Create(*UserName::Parse("Old"), weak, Role::kUser, "", clock);
+  BOOST_REQUIRE(user.ok());
+  BOOST_REQUIRE(PasswordNeedsRehash(weak));
+  BOOST_TEST(LogIn("Old", password).status == 303);
+  std::string upgraded = users->Find(*UserName::Parse("Old"))->password_hash;
+  BOOST_TEST(upgraded.starts_with("$argon2id$v=19$m=65536,t=2,p=1$"));
+  BOOST_TEST(VerifyPassword(upgraded, password));
 }
 
 BOOST_AUTO_TEST_CASE(login_goes_only_to_local_paths) {
@@ -259,6 +297,12 @@ BOOST_AUTO_TEST_CASE(
 BOOST_AUTO_TEST_CASE(revisions_record_the_account_and_link_its_profile) {
   Remember(SignUp("Alice", "a long password"));
   BOOST_TEST(Save("P", 0, "hello").status == 303);
+  BOOST_TEST(Save("P", 1, "hello again").status == 303);
+  // The old revision's notice names its author with a link, too.
+  Response old = Get("/P", {{"rev", "1"}});
+  BOOST_TEST(Contains(
+      old,
+      "saved 2023-11-14 22:13 UTC by <a href=\"/_user/Alice\">Alice</a>."));
   Response view = Get("/P");
   BOOST_TEST(Contains(view, "<a href=\"/_user/Alice\">Alice</a>"));
   BOOST_TEST(

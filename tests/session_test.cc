@@ -85,6 +85,19 @@ BOOST_AUTO_TEST_CASE(logout_ends_one_session_and_end_all_every_one) {
   BOOST_TEST(sessions->Find(b1, 1).ok());
 }
 
+BOOST_AUTO_TEST_CASE(starting_a_session_deletes_the_expired_ones) {
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE(sessions->Start(alice, 0, 60).ok());
+  std::string live = *sessions->Start(bob, 0, 1000);
+  BOOST_REQUIRE(sessions->Start(bob, 500, 60).ok());
+  auto count = db->Prepare("SELECT count(*) FROM session");
+  BOOST_REQUIRE(count.ok());
+  Query q(**count);
+  BOOST_REQUIRE(*q->Step());
+  BOOST_TEST(q->ColumnInt(0) == 2);  // the three expired ones are gone
+  q->Reset();
+  BOOST_TEST(sessions->Find(live, 501).ok());
+}
+
 BOOST_AUTO_TEST_CASE(a_disabled_account_has_no_session) {
   std::string token = *sessions->Start(alice, 0, 60);
   BOOST_REQUIRE(db->Exec("UPDATE account SET disabled = 1 WHERE name_key = 'alice'").ok());

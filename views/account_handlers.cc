@@ -68,6 +68,12 @@ Response StartSession(const Request& req, Context& ctx, const User& user,
   return response;
 }
 
+// A 503 that says when to come back: a moment, as hashes take 0.1 s.
+Response Busy(Response response) {
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
 std::string RetryMessage(int64_t seconds) {
   int64_t minutes = (seconds + 59) / 60;
   return "Too many failed logins for this name or from this address. Please "
@@ -137,6 +143,8 @@ Response SignUp(const Request& req, Context& ctx, std::string_view) {
   if (Status s = CheckEmail(email); !s.ok()) {
     return SignupForm(req, ctx, s.message(), 400);
   }
+  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
+  if (!slot.held()) return Busy(SignupForm(req, ctx, kHashingBusyMessage, 503));
   auto hash = HashPassword(password);
   if (!hash.ok()) return SignupForm(req, ctx, hash.status().message(), 503);
   auto user = ctx.users.Create(*name, *hash, Role::kUser, email, ctx.now());
@@ -183,6 +191,10 @@ Response LogIn(const Request& req, Context& ctx, std::string_view) {
     refused.headers.emplace_back("Retry-After", std::to_string(*wait));
     return refused;
   }
+  // Taken before the name is looked up, so a busy answer says nothing
+  // about the name either.
+  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
+  if (!slot.held()) return Busy(LoginForm(req, ctx, kHashingBusyMessage, 503));
   std::optional<User> user;
   if (auto name = UserName::Parse(typed_name); name.ok()) {
     auto found = ctx.users.Find(*name);

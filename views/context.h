@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "model/hash_slots.h"
 #include "model/login_throttle.h"
 #include "model/page_cache.h"
 #include "model/page_store.h"
@@ -45,6 +46,7 @@ struct SiteConfig {
   EditPolicy edit_policy = EditPolicy::kUsers;
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long
+  int password_hash_slots = 1;           // workers that may hash at once
 };
 
 // Who is asking: found from the session cookie by the router, once per
@@ -65,6 +67,7 @@ struct Context {
   UserStore& users;
   SessionStore& sessions;
   LoginThrottle& throttle;
+  HashSlots& hash_slots;  // shared: at most password_hash_slots hash at once
   Templates& templates;
   Markdown& markdown;
   Memcache& cache;

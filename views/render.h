@@ -54,6 +54,12 @@ inline constexpr char kForgedMessage[] =
 inline constexpr char kProtectedMessage[] =
     "This page is protected: only the wiki's admins may change it.";
 
+// What a login, signup or password change is told when every worker that
+// may hash a password is already hashing one (model/hash_slots.h).
+inline constexpr char kHashingBusyMessage[] =
+    "The wiki is busy checking other passwords right now. Nothing was "
+    "changed; please try again in a moment.";
+
 // What someone not logged in is told when a form needs a login.
 inline constexpr char kLoginToEditMessage[] =
     "You need to log in to edit pages on this wiki. Nothing was saved; your "

@@ -156,6 +156,13 @@ Response ChangePassword(const Request& req, Context& ctx,
     refused.headers.emplace_back("Retry-After", std::to_string(*wait));
     return refused;
   }
+  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
+  if (!slot.held()) {
+    Response busy =
+        PasswordForm(req, ctx, user->name, kHashingBusyMessage, 503);
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  }
   if (!VerifyPassword(user->password_hash, current)) {
     if (Status s = ctx.throttle.RecordFailure(scopes, now); !s.ok()) {
       LogError("login throttle not recorded: " + s.message());

@@ -33,6 +33,7 @@ struct WikiFixture {
   Memcache no_cache{CacheOptions{}};
   RenderCache renders{no_cache};
   CacheState* cache_state = CacheState::CreatePrivate();
+  HashSlots* hash_slots = HashSlots::CreatePrivate();
   StampedCache views{no_cache, 0};
   PageCache page_cache{views, *cache_state};
   RecentCache recent{views, *cache_state};
@@ -55,7 +56,7 @@ struct WikiFixture {
     site.history_page_size = 3;
     site.edit_policy = policy;
     ctx = std::make_unique<Context>(
-        Context{site, *pages, *users, *sessions, *throttle, templates, markdown,
+        Context{site, *pages, *users, *sessions, *throttle, *hash_slots, templates, markdown,
                 no_cache, views, renders, page_cache, recent, csrf,
                 [this] { return clock; }});
   }
