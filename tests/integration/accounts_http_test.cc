@@ -148,6 +148,29 @@ BOOST_AUTO_TEST_CASE(
              303);
 }
 
+// A login lives in SQLite: it outlasts the workers that saw it. Here too:
+// signup turned off by configuration, so the account comes from the
+// command line.
+BOOST_AUTO_TEST_CASE(a_session_survives_a_restart_and_signup_can_be_off) {
+  TestWiki wiki{TestWikiOptions{.extra_args = {"--signup", "false"}}};
+  Browser visitor(wiki);
+  HttpResponse signup = visitor.SignUp("Newcomer", "a long password");
+  BOOST_TEST(signup.status == 403);
+  BOOST_TEST(visitor.Cookie("wikid_session").empty());
+  BOOST_TEST(!Contains(visitor.Get("/_login"), "href=\"/_signup"));
+  wiki.CreateUser("Operator", "operator password");
+  BOOST_REQUIRE(visitor.LogIn("Operator", "operator password").status == 303);
+  auto before = wiki.WorkerPids();
+  BOOST_REQUIRE(wiki.StopWikid(std::chrono::seconds(10)) == 0);
+  wiki.StartWikid();
+  for (pid_t pid : wiki.WorkerPids()) {
+    BOOST_TEST((std::find(before.begin(), before.end(), pid) == before.end()));
+  }
+  HttpResponse form = visitor.Get("/_user/Operator/_edit");
+  BOOST_TEST(form.status == 200);
+  BOOST_TEST(visitor.Save("After_Restart", 0, "still logged in").status == 303);
+}
+
 // A4, over plain HTTP through nginx, and with HTTPS=on as nginx sends it
 // for a TLS connection (straight to wikid's socket: no certificate needed).
 BOOST_AUTO_TEST_CASE(a4_cookie_flags_and_secure_only_under_https) {
