@@ -12,8 +12,18 @@ namespace po = boost::program_options;
 
 namespace {
 
-po::options_description Options(Config& c, std::string& mode_text,
-                                std::string& policy_text, int& session_days) {
+// Options read as text or in other units, converted and checked after
+// parsing.
+struct RawOptions {
+  std::string mode_text;
+  std::string policy_text;
+  int session_days = 30;
+  std::string mail_events = "signup,page-created,watched-edit";
+  std::string admin_emails;
+  int watch_days = 7;
+};
+
+po::options_description Options(Config& c, RawOptions& raw) {
   po::options_description desc("wikid serve options");
   SiteConfig& s = c.site;
   // clang-format off
@@ -24,7 +34,7 @@ po::options_description Options(Config& c, std::string& mode_text,
     ("socket", po::value(&c.socket),
      "listen on this unix socket path or 127.0.0.1:PORT; without it, use the "
      "listening socket on fd 0 (spawn-fcgi) or from systemd (LISTEN_FDS)")
-    ("socket-mode", po::value(&mode_text)->default_value("0660"),
+    ("socket-mode", po::value(&raw.mode_text)->default_value("0660"),
      "permission bits of the unix socket (octal)")
     ("socket-group", po::value(&c.socket_group),
      "group of the unix socket, e.g. www-data, so nginx can connect")
@@ -56,16 +66,39 @@ po::options_description Options(Config& c, std::string& mode_text,
     ("history-page-size", po::value(&s.history_page_size)
          ->default_value(s.history_page_size),
      "revisions per history page (1-1000)")
-    ("edit-policy", po::value(&policy_text)->default_value("users"),
+    ("edit-policy", po::value(&raw.policy_text)->default_value("users"),
      "who may edit pages: users (logged in) or anyone")
     ("signup", po::value(&s.signup_enabled)->default_value(s.signup_enabled),
      "let people create accounts at /_signup (true or false)")
-    ("session-days", po::value(&session_days)->default_value(session_days),
+    ("session-days", po::value(&raw.session_days)->default_value(raw.session_days),
      "days a login lasts (1-3650)")
     ("login-failures-per-address", po::value(&c.throttle.max_failures_per_address)
          ->default_value(c.throttle.max_failures_per_address),
      "failed logins from one address in 15 minutes before it must wait (1-10000); "
-     "raise it when many users share an address");
+     "raise it when many users share an address")
+    ("public-url", po::value(&c.mail.public_url)->default_value(c.mail.public_url),
+     "the wiki's address as readers see it, for links in mail")
+    ("mail-from", po::value(&c.mail.from)->default_value(c.mail.from),
+     "the address mail to admins comes from")
+    ("mail-events", po::value(&raw.mail_events)->default_value(raw.mail_events),
+     "what admins get mail about: any of signup, page-created, watched-edit, "
+     "comma-separated, or none")
+    ("watch-account-days", po::value(&raw.watch_days)->default_value(raw.watch_days),
+     "edits by accounts younger than this many days (and anonymous edits) "
+     "are watched-edit events (0-3650)")
+    ("admin-emails", po::value(&raw.admin_emails),
+     "more addresses that get admins' mail, comma-separated")
+    ("smtp-url", po::value(&c.smtp.url)->default_value(c.smtp.url),
+     "the SMTP server: smtp://HOST:PORT or smtps://HOST:PORT")
+    ("smtp-starttls", po::bool_switch(&c.smtp.starttls),
+     "require STARTTLS on an smtp:// server")
+    ("smtp-user", po::value(&c.smtp.user), "SMTP login name, if the server wants one")
+    ("smtp-password", po::value(&c.smtp.password),
+     "SMTP password (put it in the --config file, not on the command line)")
+    ("mail-max-attempts", po::value(&c.mail.max_attempts)->default_value(c.mail.max_attempts),
+     "delivery attempts before a message is marked failed (1-100)")
+    ("mail-retry-seconds", po::value(&c.mail.retry_seconds)->default_value(c.mail.retry_seconds),
+     "delay before the first retry, doubled after each failure (1-86400)");
   // clang-format on
   return desc;
 }
@@ -106,6 +139,67 @@ Status CheckRanges(const Config& c) {
   return Status::Ok();
 }
 
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// The mail options: events, addresses (checked as strictly as any address
+// that reaches curl), the SMTP URL and the retry schedule.
+Status ApplyMailOptions(const RawOptions& raw, Config& c) {
+  MailSettings& m = c.mail;
+  m.site_name = c.site.site_name;
+  m.on_signup = m.on_page_created = m.on_watched_edit = false;
+  for (const std::string& event : SplitList(raw.mail_events)) {
+    if (event == "signup") {
+      m.on_signup = true;
+    } else if (event == "page-created") {
+      m.on_page_created = true;
+    } else if (event == "watched-edit") {
+      m.on_watched_edit = true;
+    } else if (event != "none") {
+      return Status::Invalid("--mail-events: unknown event '" + event +
+                             "' (signup, page-created, watched-edit or none)");
+    }
+  }
+  if (raw.watch_days < 0 || raw.watch_days > 3650) {
+    return Status::Invalid("--watch-account-days must be 0 to 3650");
+  }
+  m.watched_account_seconds = int64_t{raw.watch_days} * 86400;
+  m.extra_recipients = SplitList(raw.admin_emails);
+  for (const std::string& address : m.extra_recipients) {
+    if (Status s = CheckMailbox(address); !s.ok()) {
+      return Status::Invalid("--admin-emails: '" + address + "': " + s.message());
+    }
+  }
+  if (!CheckMailbox(m.from).ok()) {
+    return Status::Invalid("--mail-from must be an address like wiki@example.org");
+  }
+  while (m.public_url.ends_with('/')) m.public_url.pop_back();
+  if (!(m.public_url.starts_with("http://") || m.public_url.starts_with("https://")) ||
+      m.public_url.find_first_of(" \t\r\n") != std::string::npos) {
+    return Status::Invalid("--public-url must be an http:// or https:// address");
+  }
+  const std::string& url = c.smtp.url;
+  if (!(url.starts_with("smtp://") || url.starts_with("smtps://")) ||
+      url.find_first_of(" \t\r\n") != std::string::npos) {
+    return Status::Invalid("--smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT");
+  }
+  if (m.max_attempts < 1 || m.max_attempts > 100) {
+    return Status::Invalid("--mail-max-attempts must be 1 to 100");
+  }
+  if (m.retry_seconds < 1 || m.retry_seconds > 86400) {
+    return Status::Invalid("--mail-retry-seconds must be 1 to 86400");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ParsedCommandLine> ParseServeCommandLine(
@@ -115,9 +209,8 @@ Result<ParsedCommandLine> ParseServeCommandLine(
 #ifdef WIKID_DEFAULT_TEMPLATE_DIR
   c.templates_dir = WIKID_DEFAULT_TEMPLATE_DIR;
 #endif
-  std::string mode_text, policy_text;
-  int session_days = static_cast<int>(c.site.session_seconds / 86400);
-  po::options_description desc = Options(c, mode_text, policy_text, session_days);
+  RawOptions raw;
+  po::options_description desc = Options(c, raw);
   std::ostringstream usage;
   usage << "usage: wikid serve [options]\n\n" << desc;
   parsed.usage = usage.str();
@@ -138,24 +231,25 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   }
   size_t end = 0;
   try {
-    c.socket_mode = static_cast<unsigned>(std::stoul(mode_text, &end, 8));
+    c.socket_mode = static_cast<unsigned>(std::stoul(raw.mode_text, &end, 8));
   } catch (const std::exception&) {
     end = 0;
   }
-  if (end == 0 || end != mode_text.size()) {
+  if (end == 0 || end != raw.mode_text.size()) {
     return Status::Invalid("--socket-mode must be an octal number like 0660");
   }
-  if (policy_text == "users") {
+  if (raw.policy_text == "users") {
     c.site.edit_policy = EditPolicy::kUsers;
-  } else if (policy_text == "anyone") {
+  } else if (raw.policy_text == "anyone") {
     c.site.edit_policy = EditPolicy::kAnyone;
   } else {
     return Status::Invalid("--edit-policy must be 'users' or 'anyone'");
   }
-  if (session_days < 1 || session_days > 3650) {
+  if (raw.session_days < 1 || raw.session_days > 3650) {
     return Status::Invalid("--session-days must be 1 to 3650");
   }
-  c.site.session_seconds = int64_t{session_days} * 86400;
+  c.site.session_seconds = int64_t{raw.session_days} * 86400;
+  if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
   // All workers but one may hash a password at once (model/hash_slots.h).
   c.site.password_hash_slots = HashSlots::SlotsFor(c.workers);
   if (Status s = CheckRanges(c); !s.ok()) return s;

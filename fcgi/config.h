@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "model/login_throttle.h"
+#include "model/outbox.h"
+#include "model/smtp.h"
 #include "model/status.h"
 #include "views/context.h"
 
@@ -47,6 +49,10 @@ struct Config {
   // Failed logins allowed per account name and per client address in the
   // throttle's window before further attempts get 429.
   ThrottlePolicy throttle;
+  // The admins' mail: which events, to whom, how it is retried...
+  MailSettings mail;
+  // ...and the SMTP server the mailer process sends it through.
+  SmtpSettings smtp;
   // The config file that was read, if any (re-read on SIGHUP).
   std::string config_file;
   // What the handlers see.

@@ -4,6 +4,7 @@
 //   wikid user ...            manage accounts (fcgi/user_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,7 +112,14 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "wikid: cannot map the shared password-hash slots\n";
     return 1;
   }
-  return wikid::RunMaster(config, *listener, reload, *cache_state, *hash_slots);
+  // Workers write to it after they queue mail; the mailer sleeps on it.
+  int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
+  if (mail_wake_fd < 0) {
+    std::cerr << "wikid: cannot make the mailer's eventfd: " << strerror(errno) << "\n";
+    return 1;
+  }
+  return wikid::RunMaster(config, *listener, reload,
+                          wikid::SharedParts{*cache_state, *hash_slots, mail_wake_fd});
 }
 
 }  // namespace

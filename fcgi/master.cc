@@ -9,8 +9,10 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <utility>
 #include <vector>
 
+#include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "fcgi/worker.h"
 #include "views/render.h"
@@ -43,14 +45,15 @@ std::string DescribeExit(int status) {
 class Master {
  public:
   Master(Config config, Listener listener, const ConfigLoader& reload,
-         CacheState& cache_state, HashSlots& hash_slots)
+         SharedParts shared)
       : config_(std::move(config)), listener_(std::move(listener)),
-        reload_(reload), cache_state_(cache_state), hash_slots_(hash_slots) {}
+        reload_(reload), shared_(shared) {}
 
   int Run() {
     for (int i = 0; i < config_.workers; ++i) Spawn();
+    SpawnMailer();
     LogError("master started " + std::to_string(config_.workers) +
-             " workers");
+             " workers and the mailer");
     while (true) {
       std::vector<pollfd> fds = {{SignalWakeFd(), POLLIN, 0}};
       for (const auto& [pid, info] : workers_) {
@@ -70,6 +73,7 @@ class Master {
       }
       ContinueReload();
       RespawnMissing();
+      if (mailer_ == 0 && Clock::now() >= next_mailer_) SpawnMailer();
       if (!any_ready_ && workers_.empty() && failures_at_start_ >= 3) {
         LogError("no worker could start; giving up");
         UnlinkListener(listener_);
@@ -99,12 +103,42 @@ class Master {
       for (const auto& [other, info] : workers_) {
         if (info.ready_fd >= 0) close(info.ready_fd);
       }
-      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master, cache_state_,
-                      hash_slots_));
+      _exit(RunWorker(config_, listener_.fd, pipe_fds[1], master, shared_));
     }
     close(pipe_fds[1]);
     workers_[pid] = WorkerInfo{generation_, pipe_fds[0], false};
     return pid;
+  }
+
+  // Forks the mailer (fcgi/mailer.h). One at a time: mailer_ is its pid.
+  void SpawnMailer() {
+    pid_t master = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+      LogError(std::string("fork: ") + strerror(errno));
+      next_mailer_ = Clock::now() + kStartupFailureBackoff;
+      return;
+    }
+    if (pid == 0) {
+      for (const auto& [other, info] : workers_) {
+        if (info.ready_fd >= 0) close(info.ready_fd);
+      }
+      close(listener_.fd);  // the mailer serves no requests
+      _exit(RunMailer(config_, shared_.mail_wake_fd, master));
+    }
+    mailer_ = pid;
+    mailer_started_ = Clock::now();
+  }
+
+  // The mailer exited: started again at once, unless it died young (then
+  // after a pause, so a broken configuration is no fork storm).
+  void MailerExited(int status) {
+    mailer_ = 0;
+    if (std::exchange(mailer_retiring_, false) || g_signals.stop) return;
+    LogError("mailer " + DescribeExit(status) + "; starting a new one");
+    if (Clock::now() - mailer_started_ < kStartupFailureBackoff) {
+      next_mailer_ = Clock::now() + kStartupFailureBackoff;
+    }
   }
 
   // A byte on a worker's pipe means ready; EOF without one means it died
@@ -127,6 +161,10 @@ class Master {
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == mailer_) {
+        MailerExited(status);
+        continue;
+      }
       auto it = workers_.find(pid);
       if (it == workers_.end()) continue;
       bool was_ready = it->second.ready;
@@ -189,7 +227,13 @@ class Master {
       }
     }
     LogError("SIGHUP: replacing " + std::to_string(to_replace_.size()) +
-             " workers one by one");
+             " workers one by one, and the mailer");
+    // The mailer takes the new settings by starting again; a message in
+    // flight finishes first (it stops between messages).
+    if (mailer_ != 0) {
+      mailer_retiring_ = true;
+      kill(mailer_, SIGTERM);
+    }
     // Fewer workers wanted: the surplus old ones are retired without a
     // successor once the rest are replaced.
     surplus_ = std::max(0, old_workers - config_.workers);
@@ -254,15 +298,17 @@ class Master {
     UnlinkListener(listener_);
     close(listener_.fd);
     for (const auto& [pid, info] : workers_) kill(pid, SIGTERM);
+    if (mailer_ != 0) kill(mailer_, SIGTERM);
     auto deadline =
         Clock::now() + std::chrono::seconds(config_.shutdown_timeout_seconds);
-    while (!workers_.empty()) {
+    while (!workers_.empty() || mailer_ != 0) {
       if (Clock::now() >= deadline) {
         for (const auto& [pid, info] : workers_) {
           LogError("worker " + std::to_string(pid) +
                    " did not finish in time; killing it");
           kill(pid, SIGKILL);
         }
+        if (mailer_ != 0) kill(mailer_, SIGKILL);
         deadline = Clock::now() + std::chrono::hours(1);
       }
       pollfd fd = {SignalWakeFd(), POLLIN, 0};
@@ -278,8 +324,11 @@ class Master {
   Config previous_config_;  // before the last reload, for AbortReload
   Listener listener_;
   const ConfigLoader& reload_;
-  CacheState& cache_state_;
-  HashSlots& hash_slots_;
+  SharedParts shared_;
+  pid_t mailer_ = 0;                  // the one mailer process, or 0
+  Clock::time_point next_mailer_{};   // when a dead mailer may start again
+  Clock::time_point mailer_started_{};
+  bool mailer_retiring_ = false;      // asked to stop for a reload
   std::map<pid_t, WorkerInfo> workers_;
   std::map<pid_t, bool> retiring_;  // asked to stop after a reload
   std::deque<pid_t> to_replace_;    // old workers still to be replaced
@@ -295,9 +344,8 @@ class Master {
 }  // namespace
 
 int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
-              CacheState& cache_state, HashSlots& hash_slots) {
-  Master master(std::move(config), std::move(listener), reload, cache_state,
-                hash_slots);
+              SharedParts shared) {
+  Master master(std::move(config), std::move(listener), reload, shared);
   return master.Run();
 }
 

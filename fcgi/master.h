@@ -21,11 +21,18 @@ namespace wikid {
 // Reads the configuration again for SIGHUP; an error keeps the old one.
 using ConfigLoader = std::function<Result<Config>()>;
 
-// Runs until stopped. Returns the process exit code: 0 after a graceful
-// stop, 1 if no worker could start at all.
-// `cache_state` and `hash_slots` are shared with every worker (see
-// model/cache_state.h and model/hash_slots.h).
+// What the master makes before it forks anything, for all its children:
+// memory shared with every worker (model/cache_state.h, model/hash_slots.h)
+// and the eventfd by which workers wake the mailer.
+struct SharedParts {
+  CacheState& cache_state;
+  HashSlots& hash_slots;
+  int mail_wake_fd;
+};
+
+// Runs the workers and the one mailer process until stopped. Returns the
+// process exit code: 0 after a graceful stop, 1 if no worker could start.
 int RunMaster(Config config, Listener listener, const ConfigLoader& reload,
-              CacheState& cache_state, HashSlots& hash_slots);
+              SharedParts shared);
 
 }  // namespace wikid

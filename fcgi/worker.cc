@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "model/failpoint.h"
 #include "model/memcache.h"
@@ -21,6 +22,7 @@
 #include "model/database.h"
 #include "model/sqlite_page_store.h"
 #include "model/login_throttle.h"
+#include "model/outbox.h"
 #include "model/session_store.h"
 #include "model/user_store.h"
 #include "views/markdown.h"
@@ -112,10 +114,9 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
 // Everything one worker owns, opened once after fork().
 class Worker {
  public:
-  Worker(const Config& config, CacheState& cache_state, HashSlots& hash_slots)
+  Worker(const Config& config, const SharedParts& shared)
       : config_(config),
-        cache_state_(cache_state),
-        hash_slots_(hash_slots),
+        shared_(shared),
         templates_(config.templates_dir, config.dev) {}
 
   Status Open() {
@@ -123,10 +124,14 @@ class Worker {
     auto db = Database::Open(config_.data_dir + "/wikid.db", options);
     if (!db.ok()) return db.status();
     db_ = std::move(*db);
-    auto pages = SqlitePageStore::Create(*db_);
+    // The outbox hears of saves and signups inside their transactions.
+    auto outbox = Outbox::Create(*db_, config_.mail);
+    if (!outbox.ok()) return outbox.status();
+    outbox_ = std::move(*outbox);
+    auto pages = SqlitePageStore::Create(*db_, outbox_.get());
     if (!pages.ok()) return pages.status();
     pages_ = std::move(*pages);
-    auto users = SqliteUserStore::Create(*db_);
+    auto users = SqliteUserStore::Create(*db_, outbox_.get());
     if (!users.ok()) return users.status();
     users_ = std::move(*users);
     auto sessions = SessionStore::Create(*db_);
@@ -147,15 +152,15 @@ class Worker {
     cache_ = std::make_unique<Memcache>(cache_options);
     renders_ = std::make_unique<RenderCache>(*cache_);
     views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
-    page_cache_ = std::make_unique<PageCache>(*views_, cache_state_);
-    recent_ = std::make_unique<RecentCache>(*views_, cache_state_);
+    page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);
+    recent_ = std::make_unique<RecentCache>(*views_, shared_.cache_state);
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
         .users = *users_,
         .sessions = *sessions_,
         .throttle = *throttle_,
-        .hash_slots = hash_slots_,
+        .hash_slots = shared_.hash_slots,
         .templates = templates_,
         .markdown = markdown_,
         .cache = *cache_,
@@ -164,6 +169,8 @@ class Worker {
         .page_cache = *page_cache_,
         .recent = *recent_,
         .csrf = *csrf_,
+        .outbox = *outbox_,
+        .wake_mailer = [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
         .now = [] { return static_cast<int64_t>(time(nullptr)); }});
     return Status::Ok();
   }
@@ -225,8 +232,8 @@ class Worker {
   }
 
   const Config& config_;
-  CacheState& cache_state_;
-  HashSlots& hash_slots_;
+  SharedParts shared_;
+  std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqlitePageStore> pages_;
   std::unique_ptr<SqliteUserStore> users_;
@@ -246,12 +253,12 @@ class Worker {
 }  // namespace
 
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid, CacheState& cache_state, HashSlots& hash_slots) {
+              pid_t master_pid, const SharedParts& shared) {
   InstallWorkerSignals();
   // The master may have died between fork() and PR_SET_PDEATHSIG.
   if (getppid() != master_pid) return 1;
 
-  Worker worker(config, cache_state, hash_slots);
+  Worker worker(config, shared);
   if (Status s = worker.Open(); !s.ok()) {
     LogError("worker cannot start: " + s.message());
     return 1;

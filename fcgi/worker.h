@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "fcgi/config.h"
+#include "fcgi/master.h"
 #include "model/cache_state.h"
 #include "model/hash_slots.h"
 
@@ -15,8 +16,8 @@ namespace wikid {
 // can serve (the master waits for it during a rolling restart) and is then
 // closed. Returns the process exit code: 0 after a graceful stop, non-zero
 // if start-up failed.
-// `cache_state` and `hash_slots` are the master's shared ones.
+// `shared` are the master's shared parts.
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
-              pid_t master_pid, CacheState& cache_state, HashSlots& hash_slots);
+              pid_t master_pid, const SharedParts& shared);
 
 }  // namespace wikid

@@ -50,6 +50,7 @@ struct Edit {
   std::string summary;
   std::string author;       // the account's name, or the client address
   int64_t account_id = 0;   // the account saving; 0 for an anonymous edit
+  int64_t account_created_at = 0;  // when that account was made
   bool may_edit_protected = false;  // an admin: protection does not apply
   int64_t created_at = 0;
   std::set<std::string> links;  // canonical [[link]] targets in `text`

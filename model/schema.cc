@@ -106,6 +106,36 @@ const std::vector<const char*>& Migrations() {
       -- Expired sessions are deleted when new ones start.
       CREATE INDEX session_by_expiry ON session (expires_at);
       )sql",
+      // 5: the mail outbox.
+      R"sql(
+      -- One row per message to one recipient, written in the transaction of
+      -- the event that causes it (a signup, a save), so a committed event
+      -- always has its mail and a rolled-back one never does. The mailer
+      -- process sends them; rows are kept after sending, for /_admin/mail.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE, -- "<...@...>", the same on every attempt
+        recipient TEXT NOT NULL,         -- one address, checked when queued
+        subject TEXT NOT NULL,           -- as written, before RFC 2047 encoding
+        body TEXT NOT NULL,              -- plain text, LF line ends
+        created_at INTEGER NOT NULL,     -- unix time in seconds, UTC
+        state TEXT NOT NULL DEFAULT 'queued'
+          CHECK (state IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,  -- SMTP deliveries tried
+        next_attempt_at INTEGER NOT NULL,     -- when a queued row is due
+        last_error TEXT NOT NULL DEFAULT '',  -- why the last attempt failed
+        sent_at INTEGER                       -- when the server accepted it
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'queued';
+
+      -- Every delivery attempt, so the retry schedule can be seen (and tested).
+      CREATE TABLE outbox_attempt (
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+        at INTEGER NOT NULL,             -- unix time in seconds, UTC
+        error TEXT NOT NULL              -- '' when the server accepted it
+      ) STRICT;
+      CREATE INDEX outbox_attempt_by_message ON outbox_attempt (outbox_id, at);
+      )sql",
   };
   return kMigrations;
 }

@@ -13,8 +13,9 @@ namespace wikid {
 // It lives until the process exits. Null if mmap fails.
 template <typename T>
 T* MapAnonymous(bool shared) {
-  void* memory = mmap(nullptr, sizeof(T), PROT_READ | PROT_WRITE,
-                      (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+  void* memory =
+      mmap(nullptr, sizeof(T), PROT_READ | PROT_WRITE,
+           (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
   return new (memory) T();
 }

@@ -98,8 +98,8 @@ std::set<std::string> SplitLines(const std::string& joined) {
 }  // namespace
 
 Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
-    Database& db) {
-  std::unique_ptr<SqlitePageStore> store(new SqlitePageStore(db));
+    Database& db, EventSink* events) {
+  std::unique_ptr<SqlitePageStore> store(new SqlitePageStore(db, events));
   Status prepared = db.PrepareAll({
       {&store->find_, kFindSql},
       {&store->latest_for_save_, kLatestForSaveSql},
@@ -228,6 +228,18 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     q->Bind(1, page_id);
     q->Bind(2, rev);
     if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  // Mail about the save is queued in its transaction: both or neither.
+  if (events_ != nullptr) {
+    SavedRevision saved{.title = edit.name.title(),
+                        .rev = rev,
+                        .revision_id = revision_id,
+                        .author = edit.author,
+                        .by_account = edit.account_id != 0,
+                        .account_created_at = edit.account_created_at,
+                        .summary = edit.summary,
+                        .created_at = edit.created_at};
+    if (Status s = events_->RevisionSaved(saved); !s.ok()) return s;
   }
   // Tests kill the worker here to prove a half-done save leaves nothing.
   FailpointSleep("save_in_txn_sleep");

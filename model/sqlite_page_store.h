@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "model/database.h"
+#include "model/events.h"
 #include "model/page_store.h"
 
 namespace wikid {
@@ -14,7 +15,10 @@ namespace wikid {
 class SqlitePageStore : public PageStore {
  public:
   // Prepares every statement; fails if the schema is not what it expects.
-  static Result<std::unique_ptr<SqlitePageStore>> Create(Database& db);
+  // `events`, if given, hears of every saved revision inside its
+  // transaction (and must outlive the store).
+  static Result<std::unique_ptr<SqlitePageStore>> Create(Database& db,
+                                                         EventSink* events = nullptr);
 
   Result<PageRevision> Find(const PageName& name,
                             std::optional<int64_t> rev) override;
@@ -31,9 +35,10 @@ class SqlitePageStore : public PageStore {
                                           int limit) override;
 
  private:
-  explicit SqlitePageStore(Database& db) : db_(db) {}
+  SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
 
   Database& db_;
+  EventSink* events_;  // borrowed; may be null
   std::unique_ptr<Statement> find_;
   std::unique_ptr<Statement> latest_for_save_;
   std::unique_ptr<Statement> insert_page_;

@@ -62,11 +62,14 @@ constexpr size_t kMaxDisplayNameBytes = 64;
 constexpr size_t kMaxBioBytes = 4096;
 constexpr size_t kMaxEmailBytes = 254;  // RFC 5321's path limit
 
-// An email address of the usual shape: local@domain, one '@', no spaces,
-// control characters, quotes, angle brackets, commas or semicolons (so it
-// can never add a recipient or a header when mail is sent), a domain of
-// dot-separated labels with at least one dot. Empty is allowed (no
-// address). Invalid with the rule broken.
+// An address that is safe to hand to SMTP: local@domain, one '@', no
+// spaces, control characters, quotes, angle brackets, commas or
+// semicolons (so it can never add a recipient or a header when mail is
+// sent), no empty domain label. Invalid with the rule broken.
+Status CheckMailbox(std::string_view address);
+
+// An email address a person gives: empty (none), or a CheckMailbox address
+// whose domain has a dot. Invalid with the rule broken.
 Status CheckEmail(std::string_view email);
 
 // One line of at most kMaxDisplayNameBytes, no control characters.

@@ -26,8 +26,9 @@ constexpr char kSetProfileSql[] =
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db) {
-  std::unique_ptr<SqliteUserStore> store(new SqliteUserStore(db));
+Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db,
+                                                                 EventSink* events) {
+  std::unique_ptr<SqliteUserStore> store(new SqliteUserStore(db, events));
   Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
                                    {&store->find_, kFindSql.c_str()},
                                    {&store->list_, kListSql.c_str()},
@@ -61,6 +62,9 @@ Result<User> SqliteUserStore::Create(const UserName& name,
     if (!row.ok()) return row.status();
     if (!*row) return Status::Conflict("That user name is already taken.");
     user.id = q->ColumnInt(0);
+  }
+  if (events_ != nullptr) {
+    if (Status s = events_->AccountCreated(user); !s.ok()) return s;
   }
   if (Status s = txn.Commit(); !s.ok()) return s;
   return user;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/database.h"
+#include "model/events.h"
 #include "model/user.h"
 
 namespace wikid {
@@ -49,8 +50,10 @@ class UserStore {
 
 class SqliteUserStore : public UserStore {
  public:
-  // Prepares its statements once. `db` must outlive it.
-  static Result<std::unique_ptr<SqliteUserStore>> Create(Database& db);
+  // Prepares its statements once. `db` must outlive it; so must `events`,
+  // which, if given, hears of every new account inside its transaction.
+  static Result<std::unique_ptr<SqliteUserStore>> Create(Database& db,
+                                                         EventSink* events = nullptr);
 
   Result<User> Create(const UserName& name, const std::string& password_hash,
                       Role role, const std::string& email,
@@ -64,10 +67,11 @@ class SqliteUserStore : public UserStore {
                     const std::string& bio, const std::string& email) override;
 
  private:
-  explicit SqliteUserStore(Database& db) : db_(db) {}
+  SqliteUserStore(Database& db, EventSink* events) : db_(db), events_(events) {}
   Status RunUpdate(Statement& stmt);
 
   Database& db_;
+  EventSink* events_;  // borrowed; may be null
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> find_;
   std::unique_ptr<Statement> list_;

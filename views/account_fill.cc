@@ -74,6 +74,35 @@ void FillPasswordForm(const std::string& user_name, const std::string& error,
   if (!error.empty()) d->SetValueAndShowSection("MESSAGE", error, "ERROR");
 }
 
+void FillOutbox(const OutboxWindow& window, bool first_window, const std::string& csrf_token,
+                ctemplate::TemplateDictionary* d) {
+  if (window.entries.empty() && first_window) d->ShowSection("EMPTY");
+  for (const OutboxEntry& e : window.entries) {
+    ctemplate::TemplateDictionary* row = d->AddSectionDictionary("MESSAGE");
+    row->SetIntValue("ID", static_cast<long>(e.id));
+    row->SetValue("CREATED", FormatTime(e.created_at));
+    row->SetValue("TO", e.recipient);
+    row->SetValue("SUBJECT", e.subject);
+    row->SetValue("STATE", e.state);
+    row->SetIntValue("ATTEMPTS", static_cast<long>(e.attempts));
+    row->SetValue("LAST_ERROR", e.last_error);
+    if (e.state == "sent") row->SetValueAndShowSection("SENT_AT", FormatTime(e.sent_at), "SENT");
+    if (e.state == "queued") {
+      row->SetValueAndShowSection("NEXT_AT", FormatTime(e.next_attempt_at), "QUEUED");
+    }
+    if (e.state == "failed") {
+      ctemplate::TemplateDictionary* failed = row->AddSectionDictionary("FAILED");
+      failed->SetValue("RETRY_URL", "/_admin/mail/" + std::to_string(e.id) + "/retry");
+      failed->SetValue("CSRF_TOKEN", csrf_token);
+    }
+  }
+  if (!first_window) d->ShowSection("NEWEST");
+  if (window.more) {
+    d->SetValueAndShowSection(
+        "URL", "/_admin/mail?before=" + std::to_string(window.entries.back().id), "OLDER");
+  }
+}
+
 void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,
                   const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d) {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "model/outbox.h"
 #include "model/page_store.h"
 #include "model/user_store.h"
 
@@ -46,6 +47,10 @@ void FillProfileForm(const std::string& user_name,
 void FillPasswordForm(const std::string& user_name, const std::string& error,
                       const std::string& csrf_token,
                       ctemplate::TemplateDictionary* d);
+
+// admin_mail.tpl: one window of the outbox, newest first.
+void FillOutbox(const OutboxWindow& window, bool first_window, const std::string& csrf_token,
+                ctemplate::TemplateDictionary* d);
 
 // admin_users.tpl: one window of accounts with their actions.
 void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <optional>
 
 #include "views/account_fill.h"
 #include "views/render.h"
@@ -128,6 +130,40 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   // served (this bumps the page's counter before the answer is sent).
   ctx.page_cache.Committed(name->title(), /*created=*/false);
   return Response::SeeOther(name->UrlPath());
+}
+
+namespace {
+
+// A positive number from text, or nothing.
+std::optional<int64_t> PositiveNumber(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Response ListMail(const Request& req, Context& ctx, std::string_view) {
+  std::optional<int64_t> before;
+  if (const std::string* text = req.Query("before")) {
+    before = PositiveNumber(*text);
+    if (!before) return ErrorPage(ctx, 400, "The parameter 'before' must be a message number.");
+  }
+  auto window = ctx.outbox.List(before, ctx.site.users_page_size);
+  if (!window.ok()) return ErrorPage(ctx, window.status());
+  HtmlPage page("Mail to admins", "admin_mail.tpl");
+  page.NoIndex();
+  FillOutbox(*window, !before, FormToken(req, ctx).token, page.content());
+  if (req.Query("retried") != nullptr) page.content()->ShowSection("RETRIED");
+  return page.Render(ctx, 200);
+}
+
+Response RetryMail(const Request&, Context& ctx, std::string_view rest) {
+  auto id = PositiveNumber(rest);
+  if (!id) return ErrorPage(ctx, 404, "There is no such message.");
+  if (Status s = ctx.outbox.Retry(*id, ctx.now()); !s.ok()) return ErrorPage(ctx, s);
+  return Response::SeeOther("/_admin/mail?retried=1");
 }
 
 }  // namespace wikid

@@ -24,6 +24,11 @@ Response ListUsers(const Request& req, Context& ctx, std::string_view);
 // POST /_admin/users/NAME, action=promote|demote|disable|enable. Disabling
 // ends every session of the account at once.
 Response ChangeUser(const Request& req, Context& ctx, std::string_view name);
+// GET /_admin/mail?before=ID: the outbox, newest first, with the state,
+// attempts and last error of each message.
+Response ListMail(const Request& req, Context& ctx, std::string_view);
+// POST /_admin/mail/ID/retry: a failed message queued again.
+Response RetryMail(const Request& req, Context& ctx, std::string_view id);
 // POST /_protect/NAME, protect=1|0: only admins may save a protected page.
 Response SetProtection(const Request& req, Context& ctx, std::string_view name);
 

@@ -12,6 +12,7 @@
 
 #include "model/hash_slots.h"
 #include "model/login_throttle.h"
+#include "model/outbox.h"
 #include "model/page_cache.h"
 #include "model/page_store.h"
 #include "model/recent_cache.h"
@@ -76,6 +77,8 @@ struct Context {
   PageCache& page_cache;
   RecentCache& recent;
   const Csrf& csrf;
+  Outbox& outbox;                    // admins' mail, queued in transactions
+  std::function<void()> wake_mailer;  // after queued mail committed
   std::function<int64_t()> now;
   Viewer viewer;  // per request: set by the router in its copy
 };

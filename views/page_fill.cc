@@ -1,6 +1,5 @@
 #include "views/page_fill.h"
 
-#include <ctime>
 
 namespace wikid {
 namespace {
@@ -15,15 +14,6 @@ std::string SignedChange(int64_t change) {
 }
 
 }  // namespace
-
-std::string FormatTime(int64_t unix_seconds) {
-  time_t t = static_cast<time_t>(unix_seconds);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &utc);
-  return buf;
-}
 
 void FillAuthor(const std::string& author, bool is_account,
                 ctemplate::TemplateDictionary* d) {

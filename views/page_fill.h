@@ -9,11 +9,9 @@
 #include <vector>
 
 #include "model/page_store.h"
+#include "model/time_text.h"  // FormatTime, for every fill function
 
 namespace wikid {
-
-// "2026-11-24 19:52 UTC".
-std::string FormatTime(int64_t unix_seconds);
 
 // Sets AUTHOR, and shows the section BY_ACCOUNT with AUTHOR_URL (a link
 // to the profile) for an account, or BY_ADDRESS for an anonymous edit.

@@ -265,6 +265,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
             .author = ctx.viewer.logged_in() ? ctx.viewer.user->name
                                              : req.client_address,
             .account_id = ctx.viewer.logged_in() ? ctx.viewer.user->id : 0,
+            .account_created_at =
+                ctx.viewer.logged_in() ? ctx.viewer.user->created_at : 0,
             .may_edit_protected = ctx.viewer.is_admin(),
             .created_at = ctx.now(),
             .links = ctx.markdown.LinkTargets(state.text)};

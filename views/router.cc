@@ -36,6 +36,8 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_protect/*", SetProtection, kAdmin},
       {Method::kGet, "/_admin/users", ListUsers, kAdmin},
       {Method::kPost, "/_admin/users/*", ChangeUser, kAdmin},
+      {Method::kGet, "/_admin/mail", ListMail, kAdmin},
+      {Method::kPost, "/_admin/mail/*/retry", RetryMail, kAdmin},
       {Method::kGet, "/_admin/cache", ShowCacheAdmin, kAdmin},
       {Method::kPost, "/_admin/cache/flush", FlushCache, kAdmin},
       // Every other name starting with '_' is reserved for the wiki.
@@ -181,7 +183,12 @@ Response Dispatch(const Request& req, const Context& worker_ctx) {
   try {
     Context ctx = worker_ctx;
     ctx.viewer = FindViewer(req, worker_ctx);
-    return DispatchUnguarded(req, ctx);
+    Response response = DispatchUnguarded(req, ctx);
+    // Mail queued by this request has committed (or rolled back, and the
+    // mailer finds nothing): one wake-up, after the handler, for every
+    // route, so no handler can forget it.
+    if (ctx.outbox.TakeQueued() && ctx.wake_mailer) ctx.wake_mailer();
+    return response;
   } catch (const std::exception& e) {
     LogError("500 for " + req.method_name + " " + req.path + ": " + e.what());
   } catch (...) {

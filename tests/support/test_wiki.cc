@@ -301,12 +301,13 @@ Browser& TestWiki::Editor() {
 }
 
 void TestWiki::CreateUser(const std::string& name, const std::string& password,
-                          bool admin) {
+                          bool admin, const std::string& email) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> argv = {WIKID_BINARY, "user", "create", name,
                                    "--data", data_dir()};
   if (admin) argv.push_back("--admin");
+  if (!email.empty()) argv.insert(argv.end(), {"--email", email});
   pid_t pid = Spawn(argv, dir_.File("user-command.log"), {}, fds[0]);
   close(fds[0]);
   std::string line = password + "\n";
@@ -357,14 +358,28 @@ void TestWiki::GetAndHangUp(const std::string& path, size_t bytes) {
   curl_easy_cleanup(curl);
 }
 
-std::vector<pid_t> TestWiki::WorkerPids() const {
+namespace {
+
+// The master's children, with the mailer or without it.
+std::vector<pid_t> Children(pid_t master, bool mailer) {
   std::vector<pid_t> pids;
-  std::string children = ReadFile("/proc/" + std::to_string(wikid_pid_) +
-                                  "/task/" + std::to_string(wikid_pid_) +
-                                  "/children");
+  std::string children = ReadFile("/proc/" + std::to_string(master) + "/task/" +
+                                  std::to_string(master) + "/children");
   std::istringstream in(children);
-  for (pid_t pid; in >> pid;) pids.push_back(pid);
+  for (pid_t pid; in >> pid;) {
+    bool is_mailer = ReadFile("/proc/" + std::to_string(pid) + "/comm") == "wikid-mailer\n";
+    if (is_mailer == mailer) pids.push_back(pid);
+  }
   return pids;
+}
+
+}  // namespace
+
+std::vector<pid_t> TestWiki::WorkerPids() const { return Children(wikid_pid_, false); }
+
+pid_t TestWiki::MailerPid() const {
+  auto mailer = Children(wikid_pid_, true);
+  return mailer.empty() ? 0 : mailer.front();
 }
 
 bool TestWiki::WaitForWorkerCount(size_t n,

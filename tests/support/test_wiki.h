@@ -129,13 +129,15 @@ class TestWiki {
   // Creates an account from the command line (`wikid user create`, the
   // password on standard input), as an operator would. Throws on failure.
   void CreateUser(const std::string& name, const std::string& password,
-                  bool admin = false);
+                  bool admin = false, const std::string& email = "");
   // Starts a GET and hangs up after `bytes` bytes of the body.
   void GetAndHangUp(const std::string& path, size_t bytes);
 
   // The wikid master and its live workers.
   pid_t master_pid() const { return wikid_pid_; }
   std::vector<pid_t> WorkerPids() const;
+  // The mailer process, or 0 if there is none just now.
+  pid_t MailerPid() const;
   // Waits until the master has exactly `n` workers.
   bool WaitForWorkerCount(size_t n, std::chrono::milliseconds timeout) const;
   // SIGTERM to the master; returns its exit status (or -1 on timeout, after

@@ -9,6 +9,7 @@
 
 #include "model/database.h"
 #include "model/login_throttle.h"
+#include "model/outbox.h"
 #include "model/session_store.h"
 #include "model/sqlite_page_store.h"
 #include "model/user_store.h"
@@ -22,6 +23,9 @@ namespace wikid::testing {
 struct WikiFixture {
   TempDir dir;
   std::unique_ptr<Database> db;
+  // Mail goes to the one extra recipient watch@example.org (and admins).
+  std::unique_ptr<Outbox> outbox;
+  int mailer_wakeups = 0;
   std::unique_ptr<SqlitePageStore> pages;
   std::unique_ptr<SqliteUserStore> users;
   std::unique_ptr<SessionStore> sessions;
@@ -48,8 +52,11 @@ struct WikiFixture {
   // the accounts tests use the wiki's default.
   explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone) {
     db = std::move(*Database::Open(dir.File("wikid.db"), {}));
-    pages = std::move(*SqlitePageStore::Create(*db));
-    users = std::move(*SqliteUserStore::Create(*db));
+    MailSettings mail;
+    mail.extra_recipients = {"watch@example.org"};
+    outbox = std::move(*Outbox::Create(*db, mail));
+    pages = std::move(*SqlitePageStore::Create(*db, outbox.get()));
+    users = std::move(*SqliteUserStore::Create(*db, outbox.get()));
     sessions = std::move(*SessionStore::Create(*db));
     throttle = std::move(*LoginThrottle::Create(*db, ThrottlePolicy{}));
     BOOST_REQUIRE(templates.LoadAll().ok());
@@ -57,8 +64,8 @@ struct WikiFixture {
     site.edit_policy = policy;
     ctx = std::make_unique<Context>(
         Context{site, *pages, *users, *sessions, *throttle, *hash_slots, templates, markdown,
-                no_cache, views, renders, page_cache, recent, csrf,
-                [this] { return clock; }});
+                no_cache, views, renders, page_cache, recent, csrf, *outbox,
+                [this] { ++mailer_wakeups; }, [this] { return clock; }});
   }
 
   Request Base(Method method, std::string path) const {

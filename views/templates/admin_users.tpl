@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="admin">
 <h1>Accounts</h1>
-<p><a href="/_admin/cache">Cache statistics</a></p>
+<p><a href="/_admin/mail">Mail to admins</a> · <a href="/_admin/cache">Cache statistics</a></p>
 <table class="users">
 <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th><th>State</th><th>Actions</th></tr></thead>
 <tbody>

@@ -1,0 +1,109 @@
+#include "fcgi/mailer.h"
+
+#include <poll.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
+
+#include "fcgi/signals.h"
+#include "model/database.h"
+#include "model/failpoint.h"
+#include "model/outbox.h"
+#include "model/smtp.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+// The longest the mailer sleeps with nothing due: it also notices a
+// vanished master within this time (on top of PR_SET_PDEATHSIG).
+constexpr int64_t kIdleMs = 5000;
+
+int64_t Now() { return static_cast<int64_t>(time(nullptr)); }
+
+void Drain(int fd) {
+  uint64_t count;
+  while (read(fd, &count, sizeof count) > 0) {
+  }
+}
+
+// After the database refused a write: a second's pause, so the same
+// message is not sent again in a tight loop (a stop request still wakes).
+void Pause() {
+  pollfd fd = {SignalWakeFd(), POLLIN, 0};
+  poll(&fd, 1, 1000);
+}
+
+// Sends one due message, if there is one. False when none was due.
+bool SendOne(Outbox& outbox, MailTransport& transport) {
+  auto due = outbox.NextDue(Now());
+  if (!due.ok()) {
+    LogError("mailer: the outbox cannot be read: " + due.status().message());
+    return false;
+  }
+  if (!due->has_value()) return false;
+  const OutboxEntry& entry = **due;
+  Status sent = transport.Send(outbox.ToMessage(entry));
+  if (sent.ok()) {
+    // A crash here resends this one message, with the same Message-ID.
+    FailpointSleep("mailer_after_send_before_mark");
+    if (Status s = outbox.MarkSent(entry.id, Now()); !s.ok()) {
+      LogError("mailer: message " + entry.message_id +
+               " sent but not marked: " + s.message());
+      Pause();
+    }
+    return true;
+  }
+  LogError("mailer: message " + entry.message_id + " to " + entry.recipient +
+           " not sent: " + sent.message());
+  if (Status s = outbox.MarkFailed(entry.id, Now(), sent.message()); !s.ok()) {
+    LogError("mailer: attempt not recorded: " + s.message());
+    Pause();
+  }
+  return true;
+}
+
+}  // namespace
+
+void WakeMailer(int wake_fd) {
+  uint64_t one = 1;
+  // Non-blocking; a full counter means a wake-up is pending anyway.
+  [[maybe_unused]] ssize_t n = write(wake_fd, &one, sizeof one);
+}
+
+int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
+  // Named first thing, so ps and the tests tell it from the workers.
+  prctl(PR_SET_NAME, "wikid-mailer");
+  InstallWorkerSignals();
+  if (getppid() != master_pid) return 1;
+  auto db = Database::Open(config.data_dir + "/wikid.db", Database::Options{});
+  if (!db.ok()) {
+    LogError("mailer cannot start: " + db.status().message());
+    return 1;
+  }
+  auto outbox = Outbox::Create(**db, config.mail);
+  if (!outbox.ok()) {
+    LogError("mailer cannot start: " + outbox.status().message());
+    return 1;
+  }
+  CurlSmtp transport(config.smtp);
+  while (!g_signals.stop && getppid() == master_pid) {
+    Drain(wake_fd);
+    if (SendOne(**outbox, transport)) continue;
+    // Nothing due: sleep until woken, or until the next retry is due.
+    int64_t timeout_ms = kIdleMs;
+    if (auto next = (*outbox)->NextAttemptAt();
+        next.ok() && next->has_value()) {
+      timeout_ms = std::clamp<int64_t>((**next - Now()) * 1000, 0, kIdleMs);
+    }
+    pollfd fds[2] = {{wake_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
+    poll(fds, 2, static_cast<int>(timeout_ms));
+    if (fds[1].revents != 0) DrainSignalWakeFd();
+  }
+  return 0;
+}
+
+}  // namespace wikid

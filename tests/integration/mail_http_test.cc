@@ -1,0 +1,359 @@
+// The admins' mail end to end: events through nginx and wikid, the outbox
+// in SQLite, the mailer process, and a real SMTP server (aiosmtpd) on
+// 127.0.0.1 (E1-E4 of the reliability matrix).
+#define BOOST_TEST_MODULE mail_http
+#include <signal.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "model/database.h"
+#include "model/smtp.h"
+#include "tests/support/smtp_sink.h"
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A wiki whose mail goes to `sink`, retried after 1 s, 2 s, 4 s...
+TestWikiOptions MailingWiki(const SmtpSink& sink,
+                            std::vector<std::string> more = {},
+                            std::map<std::string, std::string> env = {}) {
+  std::vector<std::string> args = {
+      "--smtp-url",           sink.url(),
+      "--public-url",         "https://wiki.example.org",
+      "--mail-from",          "wiki@example.org",
+      "--mail-retry-seconds", "1"};
+  args.insert(args.end(), more.begin(), more.end());
+  return TestWikiOptions{.workers = 2, .extra_args = args, .env = env};
+}
+
+// A single number from the wiki's database.
+int64_t Scalar(TestWiki& wiki, const std::string& sql) {
+  auto db = Database::Open(wiki.db_path(), Database::Options{});
+  BOOST_REQUIRE(db.ok());
+  auto stmt = (*db)->Prepare(sql);
+  BOOST_REQUIRE(stmt.ok());
+  Query q(**stmt);
+  auto row = q->Step();
+  BOOST_REQUIRE(row.ok() && *row);
+  return q->ColumnInt(0);
+}
+
+std::multiset<std::string> Recipients(const std::vector<SunkMail>& mail) {
+  std::multiset<std::string> to;
+  for (const SunkMail& m : mail) to.insert(m.Header("x-rcptto"));
+  return to;
+}
+
+void SignUp(Browser& browser, const std::string& name) {
+  BOOST_REQUIRE(
+      browser.SignUp(name, "a long password", name + "@example.org").status ==
+      303);
+}
+
+BOOST_AUTO_TEST_CASE(a_signup_mails_each_admin_once_with_proper_headers) {
+  SmtpSink sink;
+  TestWiki wiki{MailingWiki(sink)};
+  wiki.CreateUser("Boss", "boss password",
+                  /*admin=*/true);  // no address: no mail
+  wiki.CreateUser("Chief", "chief password", /*admin=*/true, "chief@example.org");
+  wiki.CreateUser("Deputy", "deputy password", /*admin=*/true, "deputy@example.org");
+  Browser newcomer(wiki);
+  SignUp(newcomer, "Newcomer");
+  auto mail = sink.WaitFor(2, 20);
+  std::this_thread::sleep_for(1s);  // and nothing more comes
+  mail = sink.Messages();
+  BOOST_REQUIRE(mail.size() == 2u);
+  BOOST_TEST(
+      (Recipients(mail) ==
+       std::multiset<std::string>{"chief@example.org", "deputy@example.org"}));
+  std::set<std::string> ids;
+  for (const SunkMail& m : mail) {
+    ids.insert(m.Header("message-id"));
+    BOOST_TEST(m.Header("from") == "wikid <wiki@example.org>");
+    BOOST_TEST(m.Header("to") == "<" + m.Header("x-rcptto") + ">");
+    BOOST_TEST(m.Header("subject") == "[wikid] New account: Newcomer");
+    BOOST_TEST(std::regex_match(
+        m.Header("date"),
+        std::regex(
+            R"([A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000)")));
+    BOOST_TEST(
+        std::regex_match(m.Header("message-id"),
+                         std::regex(R"(<[0-9a-f]{32}\.wikid@example\.org>)")));
+    BOOST_TEST(m.Header("mime-version") == "1.0");
+    BOOST_TEST(m.Header("content-type") == "text/plain; charset=utf-8");
+    BOOST_TEST(m.Header("x-mailfrom") == "wiki@example.org");
+    BOOST_TEST(m.body.find("Account:  Newcomer") != std::string::npos);
+    BOOST_TEST(m.body.find("Email:    Newcomer@example.org") !=
+               std::string::npos);
+    BOOST_TEST(m.body.find("https://wiki.example.org/_user/Newcomer") !=
+               std::string::npos);
+  }
+  BOOST_TEST(ids.size() == 2u);
+  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'sent'") ==
+             2);
+}
+
+BOOST_AUTO_TEST_CASE(a_new_page_and_a_watched_edit_mail_the_admins_with_links) {
+  SmtpSink sink;
+  TestWiki wiki{
+      MailingWiki(sink, {"--admin-emails", "ops@example.org", "--mail-events",
+                         "page-created,watched-edit"})};
+  Browser writer(wiki);
+  SignUp(writer, "Writer");  // no mail: signups are not asked for here
+  BOOST_REQUIRE(
+      writer.Save("Caf%C3%A9_page", 0, "one", "first . summary").status == 303);
+  BOOST_REQUIRE(writer.Save("Caf%C3%A9_page", 1, "two", "").status == 303);
+  auto mail = sink.WaitFor(2, 20);
+  std::this_thread::sleep_for(1s);
+  mail = sink.Messages();
+  BOOST_REQUIRE(mail.size() == 2u);
+  std::map<std::string, const SunkMail*> by_subject;
+  for (const SunkMail& m : mail)
+    by_subject[DecodeHeader(m.Header("subject"))] = &m;
+  const SunkMail* created =
+      by_subject["[wikid] New page: Caf\xc3\xa9 page (by Writer)"];
+  const SunkMail* edited =
+      by_subject["[wikid] Edited: Caf\xc3\xa9 page (by Writer)"];
+  BOOST_REQUIRE(created != nullptr);
+  BOOST_REQUIRE(edited != nullptr);
+  // Non-ASCII subjects travel as RFC 2047 encoded-words.
+  BOOST_TEST(created->Header("subject").starts_with("=?UTF-8?B?"));
+  BOOST_TEST(created->body.find(
+                 "By:       Writer (https://wiki.example.org/_user/Writer)") !=
+             std::string::npos);
+  BOOST_TEST(created->body.find("Summary:  first . summary") !=
+             std::string::npos);
+  BOOST_TEST(
+      created->body.find("https://wiki.example.org/Caf%C3%A9_page?rev=1") !=
+      std::string::npos);
+  BOOST_TEST(
+      edited->body.find("https://wiki.example.org/_history/Caf%C3%A9_page") !=
+      std::string::npos);
+  BOOST_TEST(edited->body.find("younger than 7 days") != std::string::npos);
+  BOOST_TEST(created->Header("x-rcptto") == "ops@example.org");
+}
+
+// E1: what users type cannot add a header or a recipient; a bad address
+// is refused when wikid starts.
+BOOST_AUTO_TEST_CASE(e1_typed_text_cannot_inject_headers_or_recipients) {
+  SmtpSink sink;
+  TestWiki wiki{MailingWiki(sink, {"--admin-emails", "ops@example.org"})};
+  Browser writer(wiki);
+  SignUp(writer, "Injector");
+  // CR and LF never get into a summary, a page name or a user name.
+  BOOST_TEST(writer.Save("Inject", 0, "x", "ok\r\nBcc: x@evil.test").status ==
+             400);
+  BOOST_TEST(writer.Save("Inject%0D%0ABcc:%20x@evil.test", 0, "x", "").status ==
+             400);
+  BOOST_TEST(
+      Browser(wiki).SignUp("a\r\nBcc: x@evil.test", "a long password").status ==
+      400);
+  BOOST_REQUIRE(writer.Save("%C3%9Cber_dots", 0, ".\n.\nbody", ".").status ==
+                303);
+  auto mail = sink.WaitFor(2, 20);
+  std::this_thread::sleep_for(1s);
+  mail = sink.Messages();
+  BOOST_TEST(mail.size() == 2u);  // the signup and the page, to ops only
+  for (const SunkMail& m : mail) {
+    BOOST_TEST(m.Header("x-rcptto") == "ops@example.org");
+    BOOST_TEST(m.headers.count("bcc") == 0u);
+    BOOST_TEST(m.raw.find("evil.test") == std::string::npos);
+  }
+  // An admin address that tries to add a recipient stops wikid at start.
+  std::string bad = std::string(WIKID_BINARY) +
+                    " serve --socket /nonexistent/s --admin-emails "
+                    "'a@example.org>\r\nRCPT TO:<x@evil.test>' 2>&1";
+  FILE* out = popen(bad.c_str(), "r");
+  char text[512] = "";
+  size_t n = fread(text, 1, sizeof text - 1, out);
+  text[n] = '\0';
+  BOOST_TEST(WEXITSTATUS(pclose(out)) != 0);
+  BOOST_TEST(std::string(text).find("--admin-emails") != std::string::npos,
+             text);
+}
+
+// The SMTP layer itself: a body with lone dots arrives whole, with CRLF.
+BOOST_AUTO_TEST_CASE(e1_lone_dots_and_bare_line_feeds_arrive_intact) {
+  SmtpSink sink;
+  CurlSmtp smtp(SmtpSettings{.url = sink.url(), .timeout_ms = 5000});
+  MailMessage message{.message_id = "<dots@example.org>",
+                      .from = "wiki@example.org",
+                      .to = "ops@example.org",
+                      .subject = "dots",
+                      .body = "first\n.\nafter a lone dot\n..two dots\nlast",
+                      .date = 1700000000};
+  BOOST_REQUIRE(smtp.Send(message).ok());
+  message.to = "ops@example.org>\r\nRCPT TO:<x@evil.test";
+  BOOST_TEST(smtp.Send(message).IsInvalid());  // refused before curl sees it
+  auto mail = sink.WaitFor(1, 10);
+  BOOST_REQUIRE(mail.size() == 1u);
+  BOOST_TEST(mail[0].body == "first\n.\nafter a lone dot\n..two dots\nlast\n");
+}
+
+// E2: with the SMTP server down, mail waits, is retried on the configured
+// schedule, and is delivered exactly once when the server is back.
+BOOST_AUTO_TEST_CASE(e2_mail_waits_for_a_dead_server_and_is_delivered_once) {
+  SmtpSink sink;
+  sink.Stop();
+  TestWiki wiki{
+      MailingWiki(sink,
+                  {"--admin-emails", "ops@example.org", "--mail-events",
+                   "page-created"},
+                  {}),
+  };
+  for (int i = 0; i < 20; ++i) {
+    BOOST_REQUIRE(wiki.Save("Queued_" + std::to_string(i), 0, "text").status ==
+                  303);
+  }
+  std::this_thread::sleep_for(5s);
+  BOOST_TEST(
+      Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'queued'") == 20);
+  BOOST_TEST(Scalar(wiki, "SELECT min(attempts) FROM outbox") >= 2);
+  sink.Start();
+  auto mail = sink.WaitFor(20, 30);
+  std::this_thread::sleep_for(2s);
+  mail = sink.Messages();
+  std::set<std::string> ids;
+  for (const SunkMail& m : mail) ids.insert(m.Header("message-id"));
+  BOOST_TEST(mail.size() == 20u);
+  BOOST_TEST(ids.size() == 20u);
+  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'sent'") ==
+             20);
+  // The schedule: each failed attempt waited at least 1, 2, 4... seconds
+  // after the one before (whole seconds, so one second's slack).
+  auto db = Database::Open(wiki.db_path(), Database::Options{});
+  auto attempts = (*db)->Prepare(
+      "SELECT outbox_id, at, error FROM outbox_attempt ORDER BY outbox_id, at, "
+      "rowid");
+  Query q(**attempts);
+  int64_t last_id = 0, last_at = 0, failures = 0, checked = 0;
+  while (*q->Step()) {
+    int64_t id = q->ColumnInt(0), at = q->ColumnInt(1);
+    if (id != last_id) {
+      failures = 0;
+    } else {
+      int64_t wanted = int64_t{1} << (failures - 1);
+      BOOST_TEST(at - last_at >= wanted - 1,
+                 "message " << id << " attempt " << failures + 1);
+      ++checked;
+    }
+    if (!q->ColumnText(2).empty()) ++failures;
+    last_id = id;
+    last_at = at;
+  }
+  BOOST_TEST(checked >= 40);
+}
+
+// E3: the mailer killed with SIGKILL in the middle of the queue is
+// restarted and delivers the rest: nothing lost, at most one sent twice.
+BOOST_AUTO_TEST_CASE(e3_a_killed_mailer_is_restarted_and_loses_nothing) {
+  SmtpSink sink;
+  TestWiki wiki{
+      MailingWiki(sink,
+                  {"--admin-emails", "ops@example.org,ops2@example.org",
+                   "--mail-events", "page-created"},
+                  {{"WIKID_FAILPOINTS", "mailer_after_send_before_mark=100"}})};
+  for (int i = 0; i < 25; ++i) {
+    BOOST_REQUIRE(wiki.Save("Many_" + std::to_string(i), 0, "text").status ==
+                  303);
+  }
+  sink.WaitFor(10, 30);
+  pid_t mailer = wiki.MailerPid();
+  BOOST_REQUIRE(mailer > 0);
+  BOOST_REQUIRE(kill(mailer, SIGKILL) == 0);
+  auto mail = sink.WaitFor(50, 60);
+  std::this_thread::sleep_for(1s);
+  mail = sink.Messages();
+  std::map<std::string, int> copies;
+  for (const SunkMail& m : mail) ++copies[m.Header("message-id")];
+  int duplicates = 0;
+  for (const auto& [id, n] : copies) duplicates += n - 1;
+  BOOST_TEST(copies.size() == 50u);
+  BOOST_TEST(duplicates <= 1);
+  BOOST_TEST(wiki.MailerPid() != mailer);
+  BOOST_TEST(wiki.MailerPid() > 0);
+  BOOST_TEST(wiki.WikidLog().find("mailer killed by signal 9") !=
+             std::string::npos);
+}
+
+// E4: an event whose transaction fails leaves no mail behind.
+BOOST_AUTO_TEST_CASE(e4_a_failed_transaction_leaves_no_mail) {
+  SmtpSink sink;
+  TestWiki wiki{MailingWiki(
+      sink, {"--admin-emails", "ops@example.org", "--edit-policy", "anyone"},
+      {{"WIKID_FAILPOINTS", "event_txn_fail=1"}})};
+  HttpResponse signup = Browser(wiki).SignUp("Doomed", "a long password");
+  BOOST_TEST(signup.status == 500);
+  BOOST_TEST(signup.body.find("value=\"Doomed\"") !=
+             std::string::npos);  // kept
+  HttpResponse save = Browser(wiki).Save("Doomed_Page", 0, "typed text");
+  BOOST_TEST(save.status == 500);
+  BOOST_TEST(save.body.find("typed text") != std::string::npos);
+  std::this_thread::sleep_for(2s);
+  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox") == 0);
+  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM account") == 0);
+  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM revision") == 0);
+  BOOST_TEST(sink.Messages().empty());
+}
+
+// The mailer costs nothing while the outbox is empty, and admins see the
+// outbox and retry a failed message.
+BOOST_AUTO_TEST_CASE(the_outbox_page_lists_mail_and_retries_a_failed_one) {
+  SmtpSink sink;
+  sink.Stop();
+  TestWiki wiki{
+      MailingWiki(sink, {"--admin-emails", "ops@example.org", "--mail-events",
+                         "page-created", "--mail-max-attempts", "1"})};
+  // Idle: no CPU to speak of over two seconds (clock ticks of 10 ms).
+  auto ticks = [&] {
+    std::ifstream stat("/proc/" + std::to_string(wiki.MailerPid()) + "/stat");
+    std::string field;
+    for (int i = 0; i < 13; ++i) stat >> field;
+    int64_t utime = 0, stime = 0;
+    stat >> utime >> stime;
+    return utime + stime;
+  };
+  BOOST_REQUIRE(wiki.MailerPid() > 0);
+  int64_t before = ticks();
+  std::this_thread::sleep_for(2s);
+  BOOST_TEST(ticks() - before <= 2);
+  BOOST_REQUIRE(wiki.Save("Lost_Mail", 0, "text").status == 303);
+  for (int i = 0;
+       i < 100 &&
+       Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'failed'") == 0;
+       ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  wiki.CreateUser("Postmaster", "admin password", /*admin=*/true);
+  Browser admin(wiki);
+  BOOST_REQUIRE(admin.LogIn("Postmaster", "admin password").status == 303);
+  HttpResponse list = admin.Get("/_admin/mail");
+  BOOST_TEST(list.status == 200);
+  BOOST_TEST(list.body.find("New page: Lost_Mail") ==
+             std::string::npos);  // title has a space
+  BOOST_TEST(list.body.find("New page: Lost Mail") != std::string::npos);
+  BOOST_TEST(list.body.find(">failed<") != std::string::npos);
+  BOOST_TEST(list.body.find("Couldn") !=
+             std::string::npos);  // curl's "Couldn't connect"
+  BOOST_TEST(Browser(wiki).Get("/_admin/mail").status == 303);  // admins only
+  std::smatch retry;
+  BOOST_REQUIRE(std::regex_search(
+      list.body, retry, std::regex("action=\"(/_admin/mail/\\d+/retry)\"")));
+  BOOST_TEST(admin.PostWithoutToken(retry[1], {}).status == 403);
+  sink.Start();
+  BOOST_TEST(admin.Post(retry[1], {}).status == 303);
+  BOOST_TEST(sink.WaitFor(1, 20).size() == 1u);
+}
+
+}  // namespace
+}  // namespace wikid::testing

@@ -1,0 +1,265 @@
+// Mail in-process: the RFC 5322 form of a message (no header injection,
+// RFC 2047 for non-ASCII, CRLF line ends), and the outbox: what each event
+// queues, for whom, and the retry schedule.
+#define BOOST_TEST_MODULE mail
+#include <boost/test/unit_test.hpp>
+#include <regex>
+#include <set>
+
+#include "model/database.h"
+#include "model/mail_message.h"
+#include "model/outbox.h"
+#include "model/user_store.h"
+#include "tests/support/smtp_sink.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+MailMessage Sample() {
+  return MailMessage{.message_id = "<id1@example.org>",
+                     .from = "wiki@example.org",
+                     .from_name = "The Wiki",
+                     .to = "admin@example.org",
+                     .subject = "Hello",
+                     .body = "line one\nline two\n",
+                     .date = 1700000000};
+}
+
+// The header lines of a formatted message (before the blank line).
+std::vector<std::string> HeaderLines(const std::string& message) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (true) {
+    size_t end = message.find("\r\n", start);
+    if (end == std::string::npos || end == start) break;
+    lines.push_back(message.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+BOOST_AUTO_TEST_SUITE(message)
+
+BOOST_AUTO_TEST_CASE(has_every_header_rfc_5322_and_mime_ask_for) {
+  std::string m = FormatMessage(Sample());
+  auto lines = HeaderLines(m);
+  std::vector<std::string> expected = {
+      "Date: Tue, 14 Nov 2023 22:13:20 +0000",
+      "From: The Wiki <wiki@example.org>",
+      "To: <admin@example.org>",
+      "Subject: Hello",
+      "Message-ID: <id1@example.org>",
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit"};
+  BOOST_TEST(lines == expected, boost::test_tools::per_element());
+  BOOST_TEST(m.ends_with("\r\n\r\nline one\r\nline two\r\n"));
+}
+
+BOOST_AUTO_TEST_CASE(cr_and_lf_in_header_values_never_start_a_header) {
+  MailMessage evil = Sample();
+  evil.subject = "hi\r\nBcc: x@evil.test";
+  evil.from_name = "Wiki\nBcc: y@evil.test";
+  evil.message_id = "<a@b>\r\nBcc: z@evil.test";
+  for (const std::string& line : HeaderLines(FormatMessage(evil))) {
+    BOOST_TEST(!line.starts_with("Bcc"), line);
+  }
+  BOOST_TEST(FormatMessage(evil).find("Subject: hiBcc: x@evil.test\r\n") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bare_lf_and_lone_cr_become_crlf_and_dots_are_kept) {
+  MailMessage m = Sample();
+  m.body = "a\n.\nb\rc\r\n..d";
+  std::string text = FormatMessage(m);
+  BOOST_TEST(text.ends_with("\r\n\r\na\r\n.\r\nb\r\nc\r\n..d\r\n"));
+  // No LF without its CR anywhere.
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') BOOST_TEST((i > 0 && text[i - 1] == '\r'));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(non_ascii_header_text_is_rfc_2047_and_decodes_back) {
+  std::string title;
+  for (int i = 0; i < 30; ++i)
+    title += "Caf\xc3\xa9 \xe6\x97\xa5";  // 2- and 3-byte letters
+  std::string encoded = EncodeHeaderText(title);
+  BOOST_TEST(encoded.starts_with("=?UTF-8?B?"));
+  std::regex word(R"(=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)");
+  size_t words = 0;
+  for (auto it = std::sregex_iterator(encoded.begin(), encoded.end(), word);
+       it != std::sregex_iterator(); ++it) {
+    BOOST_TEST(it->length() <= 75);
+    ++words;
+  }
+  BOOST_TEST(words > 1u);  // long text is folded into several words
+  BOOST_TEST(testing::DecodeHeader(encoded) == title);  // no letter cut in two
+  BOOST_TEST(EncodeHeaderText("plain ASCII") == "plain ASCII");
+  BOOST_TEST(EncodeHeaderText("tab\there").starts_with("=?UTF-8?B?"));
+}
+
+BOOST_AUTO_TEST_CASE(message_ids_are_unique) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.insert(NewMessageId("example.org"));
+  BOOST_TEST(ids.size() == 100u);
+  BOOST_TEST(std::regex_match(
+      *ids.begin(), std::regex("<[0-9a-f]{32}\\.wikid@example\\.org>")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+struct OutboxFixture {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<SqliteUserStore> users;
+  MailSettings settings;
+
+  OutboxFixture() {
+    db = std::move(*Database::Open(dir.File("w.db"), {}));
+    settings.public_url = "https://wiki.example.org";
+    settings.from = "wiki@example.org";
+    settings.extra_recipients = {"Extra@Example.org", "ops@example.org"};
+    Reopen();
+  }
+  void Reopen() {
+    outbox = std::move(*Outbox::Create(*db, settings));
+    users = std::move(*SqliteUserStore::Create(*db, outbox.get()));
+  }
+  User Admin(const std::string& name, const std::string& email,
+             bool disabled = false) {
+    // Made without events, as `wikid user create` does.
+    auto plain = *SqliteUserStore::Create(*db);
+    User u =
+        *plain->Create(*UserName::Parse(name), "h", Role::kAdmin, email, 1000);
+    if (disabled) BOOST_REQUIRE(plain->SetDisabled(u.id, true).ok());
+    return u;
+  }
+  std::vector<OutboxEntry> All() {
+    return outbox->List(std::nullopt, 1000)->entries;
+  }
+};
+
+BOOST_FIXTURE_TEST_SUITE(outbox, OutboxFixture)
+
+BOOST_AUTO_TEST_CASE(a_signup_queues_one_message_per_admin_address) {
+  Admin("boss", "boss@example.org");
+  Admin("other", "extra@example.org");  // the same as an extra recipient
+  Admin("quiet", "");                   // no address
+  Admin("gone", "gone@example.org", /*disabled=*/true);
+  BOOST_REQUIRE(users
+                    ->Create(*UserName::Parse("Newbie"), "h", Role::kUser,
+                             "n@example.org", 2000)
+                    .ok());
+  BOOST_TEST(outbox->TakeQueued());
+  BOOST_TEST(!outbox->TakeQueued());
+  std::set<std::string> to;
+  for (const OutboxEntry& e : All()) {
+    to.insert(e.recipient);
+    BOOST_TEST(e.subject == "[wikid] New account: Newbie");
+    BOOST_TEST(e.body.find("Account:  Newbie") != std::string::npos);
+    BOOST_TEST(e.body.find("https://wiki.example.org/_user/Newbie") !=
+               std::string::npos);
+    BOOST_TEST(e.state == "queued");
+    BOOST_TEST(e.next_attempt_at == 2000);
+  }
+  BOOST_TEST(
+      (to == std::set<std::string>{"boss@example.org", "extra@example.org",
+                                   "ops@example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(new_pages_and_watched_edits_queue_mail_with_links) {
+  settings.extra_recipients = {"ops@example.org"};
+  Reopen();
+  SavedRevision created{.title = "Caf\xc3\xa9 page",
+                        .rev = 1,
+                        .revision_id = 7,
+                        .author = "Writer",
+                        .by_account = true,
+                        .account_created_at = 0,
+                        .summary = "first",
+                        .created_at = 100};
+  BOOST_REQUIRE(outbox->RevisionSaved(created).ok());
+  SavedRevision young = created;
+  young.rev = 2;
+  young.created_at = 100 + 86400;  // the account is a day old: watched
+  BOOST_REQUIRE(outbox->RevisionSaved(young).ok());
+  SavedRevision old = young;
+  old.created_at = 100 + 30 * 86400;  // a month old: not watched
+  BOOST_REQUIRE(outbox->RevisionSaved(old).ok());
+  SavedRevision anonymous = young;
+  anonymous.by_account = false;
+  anonymous.author = "192.0.2.1";
+  BOOST_REQUIRE(outbox->RevisionSaved(anonymous).ok());
+  auto all = All();
+  BOOST_REQUIRE(all.size() == 3u);
+  const OutboxEntry& page = all[2];  // newest first
+  BOOST_TEST(page.subject == "[wikid] New page: Caf\xc3\xa9 page (by Writer)");
+  BOOST_TEST(page.body.find("https://wiki.example.org/Caf%C3%A9_page\n") !=
+             std::string::npos);
+  BOOST_TEST(page.body.find("https://wiki.example.org/Caf%C3%A9_page?rev=1") !=
+             std::string::npos);
+  const OutboxEntry& edit = all[1];
+  BOOST_TEST(edit.subject == "[wikid] Edited: Caf\xc3\xa9 page (by Writer)");
+  BOOST_TEST(
+      edit.body.find("https://wiki.example.org/_history/Caf%C3%A9_page") !=
+      std::string::npos);
+  BOOST_TEST(edit.body.find("younger than 7 days") != std::string::npos);
+  BOOST_TEST(all[0].body.find("not logged in") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(events_that_are_turned_off_queue_nothing) {
+  Admin("boss", "boss@example.org");
+  settings.on_signup = settings.on_page_created = settings.on_watched_edit =
+      false;
+  Reopen();
+  BOOST_REQUIRE(
+      users->Create(*UserName::Parse("Newbie"), "h", Role::kUser, "", 1).ok());
+  BOOST_REQUIRE(
+      outbox->RevisionSaved(SavedRevision{.title = "P", .rev = 1}).ok());
+  BOOST_TEST(All().empty());
+  BOOST_TEST(!outbox->TakeQueued());
+}
+
+BOOST_AUTO_TEST_CASE(
+    failures_are_retried_with_doubling_delays_then_marked_failed) {
+  settings.extra_recipients = {"ops@example.org"};
+  settings.max_attempts = 4;
+  settings.retry_seconds = 10;
+  Reopen();
+  BOOST_REQUIRE(outbox
+                    ->RevisionSaved(
+                        SavedRevision{.title = "P", .rev = 1, .created_at = 0})
+                    .ok());
+  int64_t id = All()[0].id;
+  int64_t now = 0;
+  for (int64_t delay : {10, 20, 40}) {
+    auto due = outbox->NextDue(now);
+    BOOST_REQUIRE(due->has_value());
+    BOOST_REQUIRE(outbox->MarkFailed(id, now, "421 try later").ok());
+    BOOST_TEST(!outbox->NextDue(now + delay - 1)->has_value());
+    BOOST_TEST(**outbox->NextAttemptAt() == now + delay);
+    now += delay;
+  }
+  BOOST_REQUIRE(outbox->MarkFailed(id, now, "421 try later").ok());  // the 4th
+  OutboxEntry failed = All()[0];
+  BOOST_TEST(failed.state == "failed");
+  BOOST_TEST(failed.attempts == 4);
+  BOOST_TEST(failed.last_error == "421 try later");
+  BOOST_TEST(!outbox->NextAttemptAt()->has_value());
+  // An admin's retry queues it again, due at once, with the same id.
+  BOOST_TEST(outbox->Retry(id, 500).ok());
+  BOOST_TEST(outbox->Retry(id, 500).IsNotFound());  // no longer failed
+  auto again = outbox->NextDue(500);
+  BOOST_REQUIRE(again->has_value());
+  BOOST_TEST((*again)->message_id == failed.message_id);
+  BOOST_REQUIRE(outbox->MarkSent(id, 501).ok());
+  BOOST_TEST(All()[0].state == "sent");
+  BOOST_TEST(All()[0].sent_at == 501);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid

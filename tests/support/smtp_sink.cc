@@ -1,0 +1,164 @@
+#include "tests/support/smtp_sink.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/loopback.h"
+
+namespace wikid::testing {
+namespace {
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// True once the server sends its 220 greeting.
+bool Greets(int port) {
+  int fd = ConnectLoopback(port);
+  if (fd < 0) return false;
+  timeval timeout{0, 300000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char reply[256];
+  bool ok = read(fd, reply, sizeof reply) > 3 && std::string(reply, 3) == "220";
+  [[maybe_unused]] ssize_t n = write(fd, "QUIT\r\n", 6);
+  close(fd);
+  return ok;
+}
+
+SunkMail Parse(std::string raw) {
+  SunkMail mail;
+  mail.raw = raw;
+  // The Maildir keeps the message with LF line ends.
+  std::string text = std::regex_replace(raw, std::regex("\r\n"), "\n");
+  size_t end = text.find("\n\n");
+  std::string head = text.substr(0, end);
+  mail.body = end == std::string::npos ? "" : text.substr(end + 2);
+  // Unfold: a line starting with space or tab continues the previous one.
+  head = std::regex_replace(head, std::regex("\n[ \t]+"), " ");
+  std::istringstream lines(head);
+  for (std::string line; std::getline(lines, line);) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    mail.headers.emplace(name, value);
+  }
+  return mail;
+}
+
+std::string Base64Decode(const std::string& in) {
+  static const std::string kChars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0, value = 0;
+  for (char c : in) {
+    size_t at = kChars.find(c);
+    if (at == std::string::npos) continue;
+    value = (value << 6) | static_cast<int>(at);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((value >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SunkMail::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+std::string DecodeHeader(const std::string& value) {
+  std::regex word(R"(=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=)", std::regex::icase);
+  // Whitespace between two encoded-words is not part of the text.
+  std::string joined =
+      std::regex_replace(value, std::regex(R"(\?=\s+=\?)"), "?==?");
+  std::string out;
+  auto begin = std::sregex_iterator(joined.begin(), joined.end(), word);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out += joined.substr(last, it->position() - last);
+    out += Base64Decode((*it)[1]);
+    last = it->position() + it->length();
+  }
+  return out + joined.substr(last);
+}
+
+SmtpSink::SmtpSink() : port_(FreePort()) { Start(); }
+
+SmtpSink::~SmtpSink() { Stop(); }
+
+void SmtpSink::Start() {
+  std::string maildir = dir_.File("maildir");  // made by aiosmtpd itself
+  pid_ = fork();
+  if (pid_ == 0) {
+    int log = open(dir_.File("aiosmtpd.log").c_str(),
+                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(log, 1);
+    dup2(log, 2);
+    std::string listen = "127.0.0.1:" + std::to_string(port_);
+    execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l",
+          listen.c_str(), "-c", "aiosmtpd.handlers.Mailbox", maildir.c_str(),
+          nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 200; ++i) {
+    if (Greets(port_)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("aiosmtpd did not start:\n" +
+                           ReadAll(dir_.File("aiosmtpd.log")));
+}
+
+void SmtpSink::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  // The port is free again once nothing answers.
+  for (int i = 0; i < 100 && Greets(port_); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::vector<SunkMail> SmtpSink::Messages() const {
+  std::vector<SunkMail> messages;
+  std::filesystem::path fresh = dir_.File("maildir/new");
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(fresh, error)) {
+    messages.push_back(Parse(ReadAll(entry.path())));
+  }
+  return messages;
+}
+
+std::vector<SunkMail> SmtpSink::WaitFor(size_t n, int seconds) const {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (true) {
+    auto messages = Messages();
+    if (messages.size() >= n || std::chrono::steady_clock::now() > deadline)
+      return messages;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace wikid::testing

@@ -1,0 +1,31 @@
+{{%AUTOESCAPE context="HTML"}}
+<article class="admin">
+<h1>Mail to admins</h1>
+<p><a href="/_admin/users">Accounts</a> · <a href="/_admin/cache">Cache statistics</a></p>
+{{#RETRIED}}<p class="notice">The message is queued again; the mailer sends it now.</p>{{/RETRIED}}
+{{#EMPTY}}<p>No mail has been queued yet.</p>{{/EMPTY}}
+<table class="mail">
+<thead><tr><th>#</th><th>Queued</th><th>To</th><th>Subject</th><th>State</th><th>Attempts</th><th>Last error</th><th></th></tr></thead>
+<tbody>
+{{#MESSAGE}}
+<tr>
+<td>{{ID}}</td>
+<td>{{CREATED}}</td>
+<td>{{TO}}</td>
+<td>{{SUBJECT}}</td>
+<td class="mail-{{STATE}}">{{STATE}}{{#SENT}} {{SENT_AT}}{{/SENT}}{{#QUEUED}}, next try {{NEXT_AT}}{{/QUEUED}}</td>
+<td>{{ATTEMPTS}}</td>
+<td>{{LAST_ERROR}}</td>
+<td>{{#FAILED}}<form method="post" action="{{RETRY_URL}}" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<button type="submit">Retry</button>
+</form>{{/FAILED}}</td>
+</tr>
+{{/MESSAGE}}
+</tbody>
+</table>
+<nav class="pagination">
+{{#NEWEST}}<a href="/_admin/mail">Newest mail</a>{{/NEWEST}}
+{{#OLDER}}<a rel="next" href="{{URL}}">Older mail</a>{{/OLDER}}
+</nav>
+</article>
