@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 
@@ -21,6 +22,13 @@ namespace {
 // The longest the mailer sleeps with nothing due: it also notices a
 // vanished master within this time (on top of PR_SET_PDEATHSIG).
 constexpr int64_t kIdleMs = 5000;
+
+// With nothing queued for this long, the mailer exits; the master starts
+// it again when a worker queues mail. Tests shorten it.
+int64_t IdleExitMs() {
+  int ms = FailpointValue("mailer_idle_exit_ms");
+  return ms > 0 ? ms : 60000;
+}
 
 int64_t Now() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -90,18 +98,29 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
     return 1;
   }
   CurlSmtp transport(config.smtp);
+  auto idle_since = std::chrono::steady_clock::now();
   while (!g_signals.stop && getppid() == master_pid) {
+    // Drained before the outbox is read: a wake-up that comes later stays
+    // in the counter, so exiting below never loses one.
     Drain(wake_fd);
-    if (SendOne(**outbox, transport)) continue;
+    if (SendOne(**outbox, transport)) {
+      idle_since = std::chrono::steady_clock::now();
+      continue;
+    }
     // Nothing due: sleep until woken, or until the next retry is due.
     int64_t timeout_ms = kIdleMs;
-    if (auto next = (*outbox)->NextAttemptAt();
-        next.ok() && next->has_value()) {
+    auto next = (*outbox)->NextAttemptAt();
+    if (next.ok() && next->has_value()) {
       timeout_ms = std::clamp<int64_t>((**next - Now()) * 1000, 0, kIdleMs);
+      idle_since = std::chrono::steady_clock::now();
+    } else if (next.ok() && std::chrono::steady_clock::now() - idle_since >=
+                                std::chrono::milliseconds(IdleExitMs())) {
+      return 0;  // nothing queued at all: the master restarts us on demand
     }
     pollfd fds[2] = {{wake_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
     poll(fds, 2, static_cast<int>(timeout_ms));
     if (fds[1].revents != 0) DrainSignalWakeFd();
+    if (fds[0].revents != 0) idle_since = std::chrono::steady_clock::now();
   }
   return 0;
 }

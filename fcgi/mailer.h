@@ -1,9 +1,10 @@
 // The mailer process: the one process that sends the admins' mail. The
-// master forks exactly one, restarts it if it dies and stops it with the
-// workers. It sleeps in poll() until a worker queues mail (a write to the
-// shared eventfd `wake_fd`) or a retry falls due, so it costs nothing
-// while the outbox is empty, and libcurl is loaded only when a message is
-// sent.
+// master forks it at start (for mail left queued by an earlier run) and
+// whenever a worker queues mail while none runs, restarts it if it dies,
+// and stops it with the workers. It sleeps in poll() until a worker queues
+// mail (a write to the shared eventfd `wake_fd`) or a retry falls due;
+// after a minute with nothing queued it exits, so an idle wiki has no
+// mailer at all. libcurl is initialised only when a message is sent.
 #pragma once
 
 #include <sys/types.h>
@@ -12,9 +13,9 @@
 
 namespace wikid {
 
-// Runs in a freshly forked child (named "wikid-mailer") until told to stop.
-// Returns the exit code: 0 after a graceful stop, non-zero if it could not
-// start.
+// Runs in a freshly forked child (named "wikid-mailer") until told to
+// stop, or until idle. Returns the exit code: 0 after a graceful stop or
+// when idle, non-zero if it could not start.
 int RunMailer(const Config& config, int wake_fd, pid_t master_pid);
 
 // Wakes the mailer: called by a worker after it committed queued mail.

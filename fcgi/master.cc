@@ -59,8 +59,13 @@ class Master {
       for (const auto& [pid, info] : workers_) {
         if (info.ready_fd >= 0) fds.push_back({info.ready_fd, POLLIN, 0});
       }
+      // With no mailer, a worker's wake-up starts one (which drains it).
+      bool watch_mail = mailer_ == 0 && mailer_idle_;
+      if (watch_mail) fds.push_back({shared_.mail_wake_fd, POLLIN, 0});
       poll(fds.data(), fds.size(), PollTimeoutMs());
       DrainSignalWakeFd();
+      if (watch_mail && fds.back().revents != 0) mailer_idle_ = false;
+      if (watch_mail) fds.pop_back();
       CheckReadiness(fds);
       if (g_signals.child) {
         g_signals.child = 0;
@@ -73,7 +78,7 @@ class Master {
       }
       ContinueReload();
       RespawnMissing();
-      if (mailer_ == 0 && Clock::now() >= next_mailer_) SpawnMailer();
+      if (mailer_ == 0 && !mailer_idle_ && Clock::now() >= next_mailer_) SpawnMailer();
       if (!any_ready_ && workers_.empty() && failures_at_start_ >= 3) {
         LogError("no worker could start; giving up");
         UnlinkListener(listener_);
@@ -127,14 +132,20 @@ class Master {
       _exit(RunMailer(config_, shared_.mail_wake_fd, master));
     }
     mailer_ = pid;
+    mailer_idle_ = false;
     mailer_started_ = Clock::now();
   }
 
-  // The mailer exited: started again at once, unless it died young (then
-  // after a pause, so a broken configuration is no fork storm).
+  // The mailer exited. Idle (status 0): started again when a worker wakes
+  // it. Otherwise at once, unless it died young (then after a pause, so a
+  // broken configuration is no fork storm).
   void MailerExited(int status) {
     mailer_ = 0;
     if (std::exchange(mailer_retiring_, false) || g_signals.stop) return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      mailer_idle_ = true;
+      return;
+    }
     LogError("mailer " + DescribeExit(status) + "; starting a new one");
     if (Clock::now() - mailer_started_ < kStartupFailureBackoff) {
       next_mailer_ = Clock::now() + kStartupFailureBackoff;
@@ -329,6 +340,7 @@ class Master {
   Clock::time_point next_mailer_{};   // when a dead mailer may start again
   Clock::time_point mailer_started_{};
   bool mailer_retiring_ = false;      // asked to stop for a reload
+  bool mailer_idle_ = false;          // left when idle: start on a wake-up
   std::map<pid_t, WorkerInfo> workers_;
   std::map<pid_t, bool> retiring_;  // asked to stop after a reload
   std::deque<pid_t> to_replace_;    // old workers still to be replaced

@@ -65,8 +65,10 @@ BOOST_AUTO_TEST_CASE(a_signup_mails_each_admin_once_with_proper_headers) {
   TestWiki wiki{MailingWiki(sink)};
   wiki.CreateUser("Boss", "boss password",
                   /*admin=*/true);  // no address: no mail
-  wiki.CreateUser("Chief", "chief password", /*admin=*/true, "chief@example.org");
-  wiki.CreateUser("Deputy", "deputy password", /*admin=*/true, "deputy@example.org");
+  wiki.CreateUser("Chief", "chief password", /*admin=*/true,
+                  "chief@example.org");
+  wiki.CreateUser("Deputy", "deputy password", /*admin=*/true,
+                  "deputy@example.org");
   Browser newcomer(wiki);
   SignUp(newcomer, "Newcomer");
   auto mail = sink.WaitFor(2, 20);
@@ -304,6 +306,23 @@ BOOST_AUTO_TEST_CASE(e4_a_failed_transaction_leaves_no_mail) {
   BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM account") == 0);
   BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM revision") == 0);
   BOOST_TEST(sink.Messages().empty());
+}
+
+// An idle wiki has no mailer at all; queued mail starts one on demand.
+BOOST_AUTO_TEST_CASE(the_mailer_leaves_when_idle_and_comes_back_for_new_mail) {
+  SmtpSink sink;
+  TestWiki wiki{MailingWiki(
+      sink,
+      {"--admin-emails", "ops@example.org", "--mail-events", "page-created"},
+      {{"WIKID_FAILPOINTS", "mailer_idle_exit_ms=300"}})};
+  for (int i = 0; i < 100 && wiki.MailerPid() != 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  BOOST_REQUIRE(wiki.MailerPid() == 0);
+  BOOST_REQUIRE(wiki.Save("Wakes_The_Mailer", 0, "text").status == 303);
+  BOOST_TEST(sink.WaitFor(1, 20).size() == 1u);
+  // It left as asked, not by dying: nothing in the log says otherwise.
+  BOOST_TEST(wiki.WikidLog().find("mailer exited") == std::string::npos);
+  BOOST_TEST(wiki.WikidLog().find("mailer killed") == std::string::npos);
 }
 
 // The mailer costs nothing while the outbox is empty, and admins see the
