@@ -106,8 +106,11 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
         std::async(std::launch::async, [&] { return wiki.Get("/Large"); }));
   }
   std::this_thread::sleep_for(500ms);  // all sent: 4 served, 16 queued
+  pid_t mailer = wiki.MailerPid();
+  BOOST_REQUIRE(mailer > 0);
   auto started = std::chrono::steady_clock::now();
   int status = wiki.StopWikid(10s);
+  BOOST_TEST(!ProcessExists(mailer));  // stopped with the workers
   BOOST_TEST(status == 0);
   BOOST_TEST((std::chrono::steady_clock::now() - started < 5s));
   int whole = 0;
@@ -213,10 +216,12 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   BOOST_TEST(CountOk(wiki, "/_pages", 10) == 10);
 }
 
-BOOST_AUTO_TEST_CASE(workers_exit_when_the_master_is_killed) {
+BOOST_AUTO_TEST_CASE(workers_and_the_mailer_exit_when_the_master_is_killed) {
   TestWiki wiki{TestWikiOptions{}};
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   auto workers = wiki.WorkerPids();
+  BOOST_REQUIRE(wiki.MailerPid() > 0);
+  workers.push_back(wiki.MailerPid());
   kill(wiki.master_pid(), SIGKILL);
   auto deadline = std::chrono::steady_clock::now() + 2s;
   bool gone = false;
