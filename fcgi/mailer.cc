@@ -1,13 +1,18 @@
 #include "fcgi/mailer.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
+#include <string>
 
 #include "fcgi/signals.h"
 #include "model/database.h"
@@ -74,6 +79,25 @@ bool SendOne(Outbox& outbox, MailTransport& transport) {
   return true;
 }
 
+// Exactly one mailer sends, even across a crashed master: the mailer of a
+// master that was SIGKILLed may still be finishing a message while the
+// next master starts its own. A lock on a file in the data directory,
+// released by the kernel when its holder dies, settles it.
+bool LockOutbox(const std::string& data_dir, pid_t master_pid) {
+  int fd = open((data_dir + "/mailer.lock").c_str(),
+                O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    LogError("mailer cannot open its lock file: " +
+             std::string(strerror(errno)));
+    return false;
+  }
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (g_signals.stop || getppid() != master_pid) return false;
+    Pause();
+  }
+  return true;  // held until this process exits (fd deliberately kept)
+}
+
 }  // namespace
 
 void WakeMailer(int wake_fd) {
@@ -87,6 +111,7 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
   prctl(PR_SET_NAME, "wikid-mailer");
   InstallWorkerSignals();
   if (getppid() != master_pid) return 1;
+  if (!LockOutbox(config.data_dir, master_pid)) return g_signals.stop ? 0 : 1;
   auto db = Database::Open(config.data_dir + "/wikid.db", Database::Options{});
   if (!db.ok()) {
     LogError("mailer cannot start: " + db.status().message());

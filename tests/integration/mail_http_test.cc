@@ -2,7 +2,10 @@
 // in SQLite, the mailer process, and a real SMTP server (aiosmtpd) on
 // 127.0.0.1 (E1-E4 of the reliability matrix).
 #define BOOST_TEST_MODULE mail_http
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -306,6 +309,25 @@ BOOST_AUTO_TEST_CASE(e4_a_failed_transaction_leaves_no_mail) {
   BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM account") == 0);
   BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM revision") == 0);
   BOOST_TEST(sink.Messages().empty());
+}
+
+// Exactly one mailer sends: one that finds another holding the outbox
+// (the mailer of a crashed master, finishing) waits for it.
+BOOST_AUTO_TEST_CASE(a_second_mailer_waits_for_the_first) {
+  SmtpSink sink;
+  TestWiki wiki{MailingWiki(sink, {"--admin-emails", "ops@example.org",
+                                   "--mail-events", "page-created"})};
+  BOOST_REQUIRE(wiki.StopWikid(std::chrono::seconds(10)) == 0);
+  // O_CLOEXEC: wikid, started next, must not inherit (and hold) the lock.
+  int lock = open((wiki.data_dir() + "/mailer.lock").c_str(),
+                  O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  BOOST_REQUIRE(flock(lock, LOCK_EX) == 0);  // as the other mailer would
+  wiki.StartWikid();
+  BOOST_REQUIRE(wiki.Save("Held_Back", 0, "text").status == 303);
+  std::this_thread::sleep_for(2s);
+  BOOST_TEST(sink.Messages().empty());
+  close(lock);  // the other one is gone
+  BOOST_TEST(sink.WaitFor(1, 20).size() == 1u);
 }
 
 // An idle wiki has no mailer at all; queued mail starts one on demand.
