@@ -70,9 +70,8 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   BOOST_REQUIRE(wiki.Save("Kill_Me", 0, "one").status == 303);
   auto save = std::async(std::launch::async,
                          [&] { return wiki.Save("Kill_Me", 1, "two"); });
-  // Inside the transaction by now, even on a loaded machine: the save
-  // sleeps 1.5 s there.
-  std::this_thread::sleep_for(500ms);
+  // Killed inside the transaction, where the save sleeps 1.5 s.
+  BOOST_REQUIRE(wiki.WaitForWriteLock(10s));
   for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
   BOOST_TEST(save.get().status == 502);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));

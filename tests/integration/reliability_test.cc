@@ -168,7 +168,10 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   for (int i = 0; i < 10; ++i) {
     BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
     auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });
-    std::this_thread::sleep_for(500ms);  // well inside the 1.5 s transaction
+    // Killed once the save holds the write lock, inside its 1.5 s
+    // transaction: on a loaded machine the 5 MB upload alone can take
+    // longer than a fixed wait.
+    BOOST_REQUIRE(wiki.WaitForWriteLock(10s));
     for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
     BOOST_TEST(save.get().status == 502);
   }

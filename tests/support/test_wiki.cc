@@ -1,5 +1,6 @@
 #include "tests/support/test_wiki.h"
 
+#include "model/database.h"
 #include "tests/support/loopback.h"
 
 #include <curl/curl.h>
@@ -380,6 +381,20 @@ std::vector<pid_t> TestWiki::WorkerPids() const { return Children(wikid_pid_, fa
 pid_t TestWiki::MailerPid() const {
   auto mailer = Children(wikid_pid_, true);
   return mailer.empty() ? 0 : mailer.front();
+}
+
+bool TestWiki::WaitForWriteLock(std::chrono::milliseconds timeout) const {
+  auto db = Database::Open(db_path(), Database::Options{.busy_timeout_ms = 0});
+  if (!db.ok()) return false;
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    {
+      Transaction probe(**db);
+      if (probe.Begin().code() == Status::Code::kBusy) return true;
+    }  // rolled back at once
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
 }
 
 bool TestWiki::WaitForWorkerCount(size_t n,

@@ -138,6 +138,9 @@ class TestWiki {
   std::vector<pid_t> WorkerPids() const;
   // The mailer process, or 0 if there is none just now.
   pid_t MailerPid() const;
+  // Waits until some process holds the database's write lock (a save is
+  // inside its transaction), by trying to take it without waiting.
+  bool WaitForWriteLock(std::chrono::milliseconds timeout) const;
   // Waits until the master has exactly `n` workers.
   bool WaitForWorkerCount(size_t n, std::chrono::milliseconds timeout) const;
   // SIGTERM to the master; returns its exit status (or -1 on timeout, after
