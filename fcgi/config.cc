@@ -92,6 +92,9 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "the SMTP server: smtp://HOST:PORT or smtps://HOST:PORT")
     ("smtp-starttls", po::bool_switch(&c.smtp.starttls),
      "require STARTTLS on an smtp:// server")
+    ("smtp-ca-file", po::value(&c.smtp.ca_file),
+     "PEM file of the certificates to trust for TLS to the SMTP server "
+     "(default: the system's)")
     ("smtp-user", po::value(&c.smtp.user), "SMTP login name, if the server wants one")
     ("smtp-password", po::value(&c.smtp.password),
      "SMTP password (put it in the --config file, not on the command line)")

@@ -65,6 +65,9 @@ Status CurlSmtp::Send(const MailMessage& message) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(settings_.timeout_ms));
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  if (!settings_.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
+  }
   if (settings_.starttls)
     curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (!settings_.user.empty()) {

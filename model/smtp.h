@@ -20,6 +20,7 @@ struct SmtpSettings {
   bool starttls = false;  // require STARTTLS on smtp://
   std::string user;       // login, if the server wants one
   std::string password;   // never logged
+  std::string ca_file;    // PEM certificates to trust; empty: the system's
   int timeout_ms = 10000;
 };
 

@@ -205,6 +205,55 @@ BOOST_AUTO_TEST_CASE(e1_lone_dots_and_bare_line_feeds_arrive_intact) {
   BOOST_TEST(mail[0].body == "first\n.\nafter a lone dot\n..two dots\nlast\n");
 }
 
+// The server's options: STARTTLS required and a login, TLS from the start
+// (smtps://), and a wrong password, which is an error the outbox keeps.
+BOOST_AUTO_TEST_CASE(starttls_smtps_and_login_are_spoken) {
+  using Tls = SmtpSinkOptions::Tls;
+  SmtpSink starttls(
+      {.tls = Tls::kStartTls, .user = "mailer", .password = "s3cret"});
+  SmtpSink smtps({.tls = Tls::kSmtps});
+  MailMessage message{.message_id = "<tls@example.org>",
+                      .from = "wiki@example.org",
+                      .to = "ops@example.org",
+                      .subject = "over TLS",
+                      .body = "hello",
+                      .date = 1700000000};
+  SmtpSettings settings{.url = starttls.url(),
+                        .starttls = true,
+                        .user = "mailer",
+                        .password = "s3cret",
+                        .ca_file = starttls.ca_file(),
+                        .timeout_ms = 5000};
+  BOOST_TEST(CurlSmtp(settings).Send(message).ok());
+  // Without STARTTLS the server refuses (it requires it), and so it does
+  // a wrong password: either way an error, not a silent loss.
+  SmtpSettings plain = settings;
+  plain.starttls = false;
+  BOOST_TEST(!CurlSmtp(plain).Send(message).ok());
+  SmtpSettings wrong = settings;
+  wrong.password = "guess";
+  Status refused = CurlSmtp(wrong).Send(message);
+  BOOST_TEST(!refused.ok());
+  BOOST_TEST(refused.message().find("guess") ==
+             std::string::npos);  // never shown
+  BOOST_TEST(starttls.WaitFor(1, 10).size() == 1u);
+  BOOST_TEST(CurlSmtp(SmtpSettings{.url = smtps.url(),
+                                   .ca_file = smtps.ca_file(),
+                                   .timeout_ms = 5000})
+                 .Send(message)
+                 .ok());
+  BOOST_TEST(smtps.WaitFor(1, 10).size() == 1u);
+  // And through a wiki configured for it.
+  TestWiki wiki{MailingWiki(
+      starttls,
+      {"--smtp-starttls", "--smtp-user", "mailer", "--smtp-password", "s3cret",
+       "--smtp-ca-file", starttls.ca_file(), "--admin-emails",
+       "ops@example.org", "--mail-events", "page-created"})};
+  BOOST_REQUIRE(wiki.Save("Over_Tls", 0, "text").status == 303);
+  BOOST_TEST(starttls.WaitFor(2, 20).size() == 2u);
+  BOOST_TEST(wiki.WikidLog().find("s3cret") == std::string::npos);
+}
+
 // E2: with the SMTP server down, mail waits, is retried on the configured
 // schedule, and is delivered exactly once when the server is back.
 BOOST_AUTO_TEST_CASE(e2_mail_waits_for_a_dead_server_and_is_delivered_once) {

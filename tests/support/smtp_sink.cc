@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -103,30 +105,55 @@ std::string DecodeHeader(const std::string& value) {
   return out + joined.substr(last);
 }
 
-SmtpSink::SmtpSink() : port_(FreePort()) { Start(); }
+SmtpSink::SmtpSink(SmtpSinkOptions options)
+    : options_(std::move(options)), port_(FreePort()) {
+  if (options_.tls != SmtpSinkOptions::Tls::kNone) {
+    std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        dir_.File("key.pem") + " -out " + dir_.File("cert.pem") +
+        " >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("openssl req failed");
+  }
+  Start();
+}
+
+std::string SmtpSink::url() const {
+  bool smtps = options_.tls == SmtpSinkOptions::Tls::kSmtps;
+  return std::string(smtps ? "smtps" : "smtp") +
+         "://127.0.0.1:" + std::to_string(port_);
+}
 
 SmtpSink::~SmtpSink() { Stop(); }
 
 void SmtpSink::Start() {
   std::string maildir = dir_.File("maildir");  // made by aiosmtpd itself
+  std::string log = dir_.File("aiosmtpd.log");
+  std::remove(log.c_str());
+  const char* mode = options_.tls == SmtpSinkOptions::Tls::kStartTls
+                         ? "starttls"
+                     : options_.tls == SmtpSinkOptions::Tls::kSmtps ? "smtps"
+                                                                    : "plain";
+  std::string script =
+      std::string(WIKID_SOURCE_DIR) + "/tests/support/smtp_sink.py";
+  std::string port = std::to_string(port_), cert = ca_file(),
+              key = dir_.File("key.pem");
   pid_ = fork();
   if (pid_ == 0) {
-    int log = open(dir_.File("aiosmtpd.log").c_str(),
-                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(log, 1);
-    dup2(log, 2);
-    std::string listen = "127.0.0.1:" + std::to_string(port_);
-    execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l",
-          listen.c_str(), "-c", "aiosmtpd.handlers.Mailbox", maildir.c_str(),
-          nullptr);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl("/usr/bin/python3", "python3", script.c_str(), port.c_str(),
+          maildir.c_str(), mode, cert.c_str(), key.c_str(),
+          options_.user.c_str(), options_.password.c_str(), nullptr);
     _exit(127);
   }
-  for (int i = 0; i < 200; ++i) {
-    if (Greets(port_)) return;
+  for (int i = 0; i < 400; ++i) {
+    if (ReadAll(log).find("listening") != std::string::npos) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  throw std::runtime_error("aiosmtpd did not start:\n" +
-                           ReadAll(dir_.File("aiosmtpd.log")));
+  throw std::runtime_error("aiosmtpd did not start:\n" + ReadAll(log));
 }
 
 void SmtpSink::Stop() {

@@ -1,8 +1,11 @@
 // SmtpSink: a real SMTP server (Debian's python3-aiosmtpd, run with the
-// system /usr/bin/python3) on 127.0.0.1 and a free port, storing every
-// message it accepts in a Maildir, for one test. Started by the
-// constructor (waits until it greets), killed by the destructor; Stop and
-// Start take it away and bring it back on the same port.
+// system /usr/bin/python3 through tests/support/smtp_sink.py) on 127.0.0.1
+// and a free port, storing every message it accepts in a Maildir, for one
+// test: plain, with STARTTLS required or with TLS from the start (a
+// self-signed certificate for 127.0.0.1 made with openssl), optionally
+// asking for a login. Started by the constructor (waits until it
+// listens), killed by the destructor; Stop and Start take it away and
+// bring it back on the same port.
 #pragma once
 
 #include <sys/types.h>
@@ -24,17 +27,24 @@ struct SunkMail {
   std::string Header(const std::string& name) const;  // the first, or ""
 };
 
+struct SmtpSinkOptions {
+  enum class Tls { kNone, kStartTls, kSmtps } tls = Tls::kNone;
+  std::string user;  // empty: no login asked
+  std::string password;
+};
+
 class SmtpSink {
  public:
-  SmtpSink();
+  explicit SmtpSink(SmtpSinkOptions options = {});
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
 
   int port() const { return port_; }
-  std::string url() const {
-    return "smtp://127.0.0.1:" + std::to_string(port_);
-  }
+  // smtp://127.0.0.1:PORT, or smtps:// for TLS from the start.
+  std::string url() const;
+  // The certificate to trust (PEM), for TLS.
+  std::string ca_file() const { return dir_.File("cert.pem"); }
 
   void Stop();
   void Start();
@@ -45,6 +55,7 @@ class SmtpSink {
   std::vector<SunkMail> WaitFor(size_t n, int seconds) const;
 
  private:
+  SmtpSinkOptions options_;
   TempDir dir_;
   int port_ = 0;
   pid_t pid_ = -1;

@@ -1,0 +1,42 @@
+"""The SMTP server of the mail tests (tests/support/smtp_sink.cc runs it
+with the system python3): aiosmtpd storing every message it accepts in a
+Maildir, in plain SMTP, with STARTTLS required, or with TLS from the start
+(SMTPS), optionally asking for a login.
+
+usage: smtp_sink.py PORT MAILDIR plain|starttls|smtps CERT KEY USER PASSWORD
+(CERT and KEY are ignored for plain; USER "" means no login is asked.)
+"""
+import ssl
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+port, maildir, mode, cert, key, user, password = sys.argv[1:8]
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword)
+          and auth_data.login.decode() == user
+          and auth_data.password.decode() == password)
+    return AuthResult(success=ok)
+
+
+options = {}
+context = None
+if mode in ("starttls", "smtps"):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+if mode == "starttls":
+    options.update(tls_context=context, require_starttls=True)
+if user:
+    options.update(authenticator=authenticate, auth_required=True,
+                   auth_require_tls=mode != "plain")
+controller = Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port),
+                        ssl_context=context if mode == "smtps" else None,
+                        server_hostname="127.0.0.1", **options)
+controller.start()
+print("listening", flush=True)
+threading.Event().wait()
