@@ -146,6 +146,10 @@ class PageStore {
                                                   std::optional<int64_t> before_id,
                                                   int limit) = 0;
 
+  // Which of `titles` (canonical names) are pages that exist. One indexed
+  // lookup per title: for previews, not for page views.
+  virtual Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) = 0;
+
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
   // starting after the page titled `after` (from the start when empty).
   virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;

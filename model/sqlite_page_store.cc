@@ -368,4 +368,17 @@ Result<Contributions> SqlitePageStore::ListContributions(
   return contributions;
 }
 
+Result<std::set<std::string>> SqlitePageStore::ExistingPages(
+    const std::set<std::string>& titles) {
+  std::set<std::string> existing;
+  for (const std::string& title : titles) {
+    Query q(*page_exists_);
+    q->Bind(1, title);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) existing.insert(title);
+  }
+  return existing;
+}
+
 }  // namespace wikid

@@ -30,6 +30,7 @@ class SqlitePageStore : public PageStore {
   Result<Contributions> ListContributions(int64_t account_id,
                                           std::optional<int64_t> before_id,
                                           int limit) override;
+  Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;

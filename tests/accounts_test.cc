@@ -366,6 +366,23 @@ BOOST_AUTO_TEST_CASE(a_protected_page_is_editable_only_by_admins) {
   BOOST_TEST(Save("P", 2, "third").status == 303);
 }
 
+BOOST_AUTO_TEST_CASE(restore_follows_the_edit_policy_and_protection) {
+  LogInAs("boss", Role::kAdmin);
+  Save("Rules", 0, "one");
+  Save("Rules", 1, "two");
+  Post("/_protect/Rules", {{"protect", "1"}});
+  LogInAs("plain", Role::kUser);
+  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
+  session.clear();
+  BOOST_TEST(Get("/_restore/Rules", {{"rev", "1"}}).status == 303);  // to the login
+  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
+  LogInAs("boss", Role::kAdmin);
+  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 303);
+  auto page = pages->Find(*PageName::Parse("Rules"), std::nullopt);
+  BOOST_TEST(page->revision.author == "boss");
+  BOOST_TEST(page->revision.text == "one");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(admins, AccountsFixture)

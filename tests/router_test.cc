@@ -260,6 +260,51 @@ BOOST_AUTO_TEST_CASE(page_list_links_every_page) {
   BOOST_TEST(Contains(r, "href=\"/Caf%C3%A9\""));
 }
 
+BOOST_AUTO_TEST_CASE(preview_renders_the_text_above_the_form_and_saves_nothing) {
+  BOOST_REQUIRE(Save("Target", 0, "exists").status == 303);
+  Response r = Post("/_edit/Draft", {{"text", "Some *bold*\r\nidea [[Target]] [[Missing]]"},
+                                      {"base_rev", "0"},
+                                      {"summary", "kept summary"},
+                                      {"action", "preview"}});
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "Preview (not saved yet)"));
+  BOOST_TEST(Contains(r, "<em>bold</em>"));
+  BOOST_TEST(Contains(r, "href=\"/Target\""));         // exists
+  BOOST_TEST(Contains(r, "href=\"/_edit/Missing\""));  // does not
+  BOOST_TEST(Contains(r, ">\nSome *bold*\nidea [[Target]] [[Missing]]</textarea>"));
+  BOOST_TEST(Contains(r, "value=\"kept summary\""));
+  BOOST_TEST(Get("/Draft").status == 404);
+  // And the same form then saves.
+  BOOST_TEST(Post("/_edit/Draft", {{"text", "Some *bold*"}, {"base_rev", "0"},
+                                    {"action", "save"}}).status == 303);
+}
+
+BOOST_AUTO_TEST_CASE(restore_asks_then_saves_the_old_text_as_a_new_revision) {
+  Save("Story", 0, "first text");
+  Save("Story", 1, "second text");
+  BOOST_TEST(Contains(Get("/Story", {{"rev", "1"}}), "href=\"/_restore/Story?rev=1\""));
+  BOOST_TEST(Contains(Get("/_history/Story"), "href=\"/_restore/Story?rev=1\""));
+  BOOST_TEST(!Contains(Get("/_history/Story"), "href=\"/_restore/Story?rev=2\""));
+  Response confirm = Get("/_restore/Story", {{"rev", "1"}});
+  BOOST_TEST(confirm.status == 200);
+  BOOST_TEST(Contains(confirm, "name=\"base_rev\" value=\"2\""));
+  BOOST_TEST(Get("/_restore/Story").status == 400);
+  BOOST_TEST(Get("/_restore/Story", {{"rev", "9"}}).status == 404);
+  Response done = Post("/_restore/Story", {{"rev", "1"}, {"base_rev", "2"}});
+  BOOST_TEST(done.status == 303);
+  auto page = pages->Find(*PageName::Parse("Story"), std::nullopt);
+  BOOST_TEST(page->revision.rev == 3);
+  BOOST_TEST(page->revision.text == "first text");
+  BOOST_TEST(page->revision.summary == "Restored revision 1");
+  BOOST_TEST(Contains(Get("/Story"), "first text"));
+  // Someone saved after the confirmation was shown: asked again.
+  Response stale = Post("/_restore/Story", {{"rev", "2"}, {"base_rev", "2"}});
+  BOOST_TEST(stale.status == 409);
+  BOOST_TEST(Contains(stale, "name=\"base_rev\" value=\"3\""));
+  BOOST_TEST(pages->Find(*PageName::Parse("Story"), std::nullopt)->latest_rev == 3);
+  BOOST_TEST(Post("/_restore/Story", {{"rev", "x"}, {"base_rev", "3"}}).status == 400);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -38,7 +38,10 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetIntValue("LATEST_REV", page.latest_rev);
   d->SetValue("TIME", FormatTime(r.created_at));
   FillAuthor(r.author, r.author_is_account, d);
-  if (!page.is_latest()) d->ShowSection("OLD_REVISION");
+  if (!page.is_latest()) {
+    d->ShowSection("OLD_REVISION");
+    d->SetValue("RESTORE_URL", "/_restore" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
+  }
   if (page.is_protected) d->ShowSection("PROTECTED");
 }
 
@@ -57,6 +60,9 @@ void FillEditForm(const PageName& name, const EditFormState& state,
   if (!state.error.empty()) {
     d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
   }
+  if (!state.preview_html.empty()) {
+    d->SetValueAndShowSection("BODY_HTML", state.preview_html, "PREVIEW");
+  }
   if (state.current != nullptr) {
     const Revision& cur = state.current->revision;
     ctemplate::TemplateDictionary* c = d->AddSectionDictionary("CONFLICT");
@@ -65,6 +71,21 @@ void FillEditForm(const PageName& name, const EditFormState& state,
     c->SetValue("CURRENT_TIME", FormatTime(cur.created_at));
     c->SetValue("CURRENT_TEXT", cur.text);
   }
+}
+
+void FillRestore(const PageName& name, const PageRevision& old, int64_t latest_rev,
+                 const std::string& message, const std::string& csrf_token,
+                 ctemplate::TemplateDictionary* d) {
+  d->SetValue("TITLE", old.title);
+  d->SetValue("PAGE_URL", name.UrlPath());
+  d->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(old.revision.rev));
+  d->SetValue("ACTION_URL", "/_restore" + name.UrlPath());
+  d->SetIntValue("REV", old.revision.rev);
+  d->SetIntValue("LATEST_REV", latest_rev);
+  d->SetValue("TIME", FormatTime(old.revision.created_at));
+  FillAuthor(old.revision.author, old.revision.author_is_account, d);
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  if (!message.empty()) d->SetValueAndShowSection("MESSAGE", message, "ERROR");
 }
 
 void FillHistory(const History& history, const PageName& name, int page_size,
@@ -76,6 +97,11 @@ void FillHistory(const History& history, const PageName& name, int page_size,
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("REVISION");
     row->SetIntValue("REV", r.rev);
     row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
+    if (r.rev != history.latest_rev) {
+      row->SetValueAndShowSection(
+          "RESTORE_URL", "/_restore" + name.UrlPath() + "?rev=" + std::to_string(r.rev),
+          "RESTORABLE");
+    }
     row->SetValue("TIME", FormatTime(r.created_at));
     FillAuthor(r.author, r.author_is_account, row);
     row->SetIntValue("SIZE", r.size);

@@ -35,11 +35,18 @@ struct EditFormState {
   int64_t base_rev = 0;
   std::string error;                      // empty: first showing
   const PageRevision* current = nullptr;  // set on an edit conflict
+  std::string preview_html;               // the text rendered, for Preview
 };
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d);
+
+// restore.tpl: asks to confirm restoring `old` of `name` on top of
+// revision `latest_rev`.
+void FillRestore(const PageName& name, const PageRevision& old, int64_t latest_rev,
+                 const std::string& message, const std::string& csrf_token,
+                 ctemplate::TemplateDictionary* d);
 
 // history.tpl: one window of revisions and links to the next ones.
 void FillHistory(const History& history, const PageName& name, int page_size,

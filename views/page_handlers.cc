@@ -16,8 +16,8 @@ Result<std::optional<int64_t>> RevisionParam(const Request& req,
   const std::string* text = req.Query(field);
   if (text == nullptr) return std::optional<int64_t>();
   int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(),
-                                   value);
+  auto [end, ec] =
+      std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
     return Status::Invalid("The parameter '" + std::string(field) +
                            "' must be a revision number (1, 2, 3...).");
@@ -43,9 +43,9 @@ std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
   return ctx.renders.Get(
       RenderKey{page.revision.id, existing},
       [&] {
-        return ctx.markdown.ToHtml(page.revision.text, [&](const std::string& t) {
-          return existing.contains(t);
-        });
+        return ctx.markdown.ToHtml(
+            page.revision.text,
+            [&](const std::string& t) { return existing.contains(t); });
       },
       cached);
 }
@@ -103,12 +103,14 @@ Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
     ctemplate::TemplateDictionary* admin =
         page.content()->AddSectionDictionary("ADMIN_ACTIONS");
     admin->SetValue("PROTECT_URL", "/_protect" + name.UrlPath());
-    admin->SetValue("CSRF_TOKEN", ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
+    admin->SetValue("CSRF_TOKEN",
+                    ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
   }
   if (front && found.is_latest()) {
     bool recent_cached = false;
-    auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached);
+    auto recent =
+        Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached);
     if (!recent.ok()) return ErrorPage(ctx, recent.status());
     cached = cached && recent_cached;
     FillRecentChanges(*recent, page.content()->AddSectionDictionary("FRONT"));
@@ -118,8 +120,8 @@ Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
   return response;
 }
 
-Response ShowNamedPage(const Request& req, Context& ctx,
-                       const PageName& name, bool front) {
+Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
+                       bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   // The stamp is taken before SQLite is read, so a view made from this
@@ -179,7 +181,8 @@ EditFormState PostedEdit(const Request& req) {
   if (const std::string* text = req.Form("text")) {
     state.text = NormaliseNewlines(*text);
   }
-  if (const std::string* summary = req.Form("summary")) state.summary = *summary;
+  if (const std::string* summary = req.Form("summary"))
+    state.summary = *summary;
   if (const std::string* base = req.Form("base_rev")) {
     auto [end, ec] = std::from_chars(base->data(), base->data() + base->size(),
                                      state.base_rev);
@@ -189,6 +192,16 @@ EditFormState PostedEdit(const Request& req) {
     }
   }
   return state;
+}
+
+Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
+                     const PageRevision& old, const std::string& message,
+                     int status) {
+  HtmlPage page("Restore " + old.title, "restore.tpl");
+  page.NoIndex();
+  FillRestore(name, old, old.latest_rev, message, FormToken(req, ctx).token,
+              page.content());
+  return page.Render(ctx, status);
 }
 
 }  // namespace
@@ -205,8 +218,7 @@ Response ShowPage(const Request& req, Context& ctx, std::string_view rest) {
   return ShowNamedPage(req, ctx, *name, /*front=*/false);
 }
 
-Response ShowEditForm(const Request& req, Context& ctx,
-                      std::string_view rest) {
+Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto current = ctx.pages.Find(*name, std::nullopt);
@@ -236,7 +248,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
   }
   EditFormState state = PostedEdit(req);
   if (state.base_rev < 0) {
-    state.error = "The form's base revision is not a number; please save again.";
+    state.error =
+        "The form's base revision is not a number; please save again.";
     state.base_rev = 0;
     return EditFormResponse(req, ctx, *name, state, 400);
   }
@@ -252,10 +265,23 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
                   std::to_string(ctx.site.max_summary_bytes) + " bytes.";
     return EditFormResponse(req, ctx, *name, state, 400);
   }
-  if (state.base_rev == 0 && state.text.find_first_not_of(" \t\n") ==
-                                 std::string::npos) {
+  if (state.base_rev == 0 &&
+      state.text.find_first_not_of(" \t\n") == std::string::npos) {
     state.error = "A new page needs some text.";
     return EditFormResponse(req, ctx, *name, state, 400);
+  }
+
+  if (req.FormText("action") == "preview") {
+    // Rendered as a save would show it, links coloured by which pages
+    // exist; nothing is written.
+    auto targets = ctx.markdown.LinkTargets(state.text);
+    auto existing = ctx.pages.ExistingPages(targets);
+    if (!existing.ok()) return ErrorPage(ctx, existing.status());
+    state.preview_html = ctx.markdown.ToHtml(
+        state.text,
+        [&](const std::string& title) { return existing->contains(title); });
+    if (state.preview_html.empty()) state.preview_html = "<p></p>";
+    return EditFormResponse(req, ctx, *name, state, 200);
   }
 
   Edit edit{.name = *name,
@@ -287,16 +313,17 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     return EditFormResponse(req, ctx, *name, state, 409);
   }
   if (saved.status().IsForbidden()) {
-    state.error = saved.status().message() + " Your text was not saved; it is below.";
+    state.error =
+        saved.status().message() + " Your text was not saved; it is below.";
     return EditFormResponse(req, ctx, *name, state, 403);
   }
   // Busy or storage unavailable: the text goes back to the user intact.
   int status = HttpStatusFor(saved.status());
   if (status >= 500) LogError("save failed: " + saved.status().message());
-  state.error = status == 500 ? "Your change could not be saved because of "
-                                "an internal error. Please try again."
-                              : saved.status().message() +
-                                    " Your change was not saved.";
+  state.error = status == 500
+                    ? "Your change could not be saved because of "
+                      "an internal error. Please try again."
+                    : saved.status().message() + " Your change was not saved.";
   return EditFormResponse(req, ctx, *name, state, status);
 }
 
@@ -310,8 +337,62 @@ Response RefuseEdit(const Request& req, Context& ctx, std::string_view rest,
   return EditFormResponse(req, ctx, *name, state, status);
 }
 
-Response ShowHistory(const Request& req, Context& ctx,
-                     std::string_view rest) {
+Response ShowRestore(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  if (!*rev)
+    return ErrorPage(ctx, 400, "Say which revision to restore: ?rev=N.");
+  auto old = ctx.pages.Find(*name, *rev);
+  if (!old.ok()) return ErrorPage(ctx, old.status());
+  return RestoreForm(req, ctx, *name, *old, "", 200);
+}
+
+// POST /_restore/NAME: rev, base_rev. A new revision with the old text; if
+// someone saved since the confirmation was shown, it is shown again.
+Response Restore(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  int64_t rev = 0, base_rev = 0;
+  for (auto [field, value] :
+       {std::pair{"rev", &rev}, std::pair{"base_rev", &base_rev}}) {
+    const std::string& text = req.FormText(field);
+    auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), *value);
+    if (ec != std::errc() || end != text.data() + text.size() || *value < 1) {
+      return ErrorPage(ctx, 400,
+                       "The form's revision numbers are missing or wrong.");
+    }
+  }
+  auto old = ctx.pages.Find(*name, rev);
+  if (!old.ok()) return ErrorPage(ctx, old.status());
+  Edit edit{.name = *name,
+            .base_rev = base_rev,
+            .text = old->revision.text,
+            .summary = "Restored revision " + std::to_string(rev),
+            .author = ctx.viewer.logged_in() ? ctx.viewer.user->name
+                                             : req.client_address,
+            .account_id = ctx.viewer.logged_in() ? ctx.viewer.user->id : 0,
+            .account_created_at =
+                ctx.viewer.logged_in() ? ctx.viewer.user->created_at : 0,
+            .may_edit_protected = ctx.viewer.is_admin(),
+            .created_at = ctx.now(),
+            .links = ctx.markdown.LinkTargets(old->revision.text)};
+  auto saved = ctx.pages.Save(edit);
+  if (saved.status().IsConflict()) {
+    auto fresh = ctx.pages.Find(*name, rev);
+    if (!fresh.ok()) return ErrorPage(ctx, fresh.status());
+    return RestoreForm(req, ctx, *name, *fresh,
+                       saved.status().message() + " Restore it on top of that?",
+                       409);
+  }
+  if (!saved.ok()) return ErrorPage(ctx, saved.status());
+  if (saved->created) PublishLatest(ctx, *name, false);
+  return Response::SeeOther(name->UrlPath());
+}
+
+Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto from = RevisionParam(req, "from");
@@ -356,7 +437,8 @@ Response ListAllPages(const Request& req, Context& ctx, std::string_view) {
 Response NoSuchRoute(const Request& req, Context& ctx, std::string_view) {
   return ErrorPage(ctx, 404,
                    "There is no such page: names starting with '_' belong to "
-                   "the wiki itself, and " + req.path + " is not one of them.");
+                   "the wiki itself, and " +
+                       req.path + " is not one of them.");
 }
 
 }  // namespace wikid

@@ -23,6 +23,11 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view name);
 // sent and `message`, answered with `status`.
 Response RefuseEdit(const Request& req, Context& ctx, std::string_view name,
                     int status, const std::string& message);
+// GET /_restore/NAME?rev=N: asks to confirm restoring revision N.
+Response ShowRestore(const Request& req, Context& ctx, std::string_view name);
+// POST /_restore/NAME: saves a new revision with revision N's text and the
+// summary "Restored revision N"; the history is never rewritten.
+Response Restore(const Request& req, Context& ctx, std::string_view name);
 // GET /_history/NAME?from=N.
 Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
 // GET /_recent?before=REVISION_ID.

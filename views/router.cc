@@ -21,6 +21,8 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_recent", ListRecent, kAnyone},
       {Method::kGet, "/_edit/*", ShowEditForm, kEditor},
       {Method::kPost, "/_edit/*", SaveEdit, kEditor, RefuseEdit},
+      {Method::kGet, "/_restore/*", ShowRestore, kEditor},
+      {Method::kPost, "/_restore/*", Restore, kEditor},
       {Method::kGet, "/_history/*", ShowHistory, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},

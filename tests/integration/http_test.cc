@@ -41,6 +41,27 @@ BOOST_AUTO_TEST_CASE(create_edit_and_view_old_revision) {
   BOOST_TEST(Contains(old, "old revision"));
 }
 
+BOOST_AUTO_TEST_CASE(preview_keeps_the_text_and_restore_adds_a_revision) {
+  HttpResponse preview = Wiki().Post("/_edit/Http_Restore", {{"text", "draft\twith *stars*"},
+                                                             {"base_rev", "0"},
+                                                             {"action", "preview"}});
+  BOOST_TEST(preview.status == 200);
+  BOOST_TEST(Contains(preview, "<em>stars</em>"));
+  BOOST_TEST(Contains(preview, ">\ndraft\twith *stars*</textarea>"));
+  BOOST_TEST(Wiki().Get("/Http_Restore").status == 404);
+  BOOST_REQUIRE(Wiki().Save("Http_Restore", 0, "the original").status == 303);
+  BOOST_REQUIRE(Wiki().Save("Http_Restore", 1, "vandalised").status == 303);
+  BOOST_TEST(Wiki().Editor().Get("/_restore/Http_Restore?rev=1").status == 200);
+  HttpResponse restored =
+      Wiki().Post("/_restore/Http_Restore", {{"rev", "1"}, {"base_rev", "2"}});
+  BOOST_TEST(restored.status == 303);
+  // Every worker shows the restored text at once.
+  for (int i = 0; i < 4; ++i) BOOST_TEST(Contains(Wiki().Get("/Http_Restore"), "the original"));
+  HttpResponse history = Wiki().Get("/_history/Http_Restore");
+  BOOST_TEST(Contains(history, "3 revisions"));
+  BOOST_TEST(Contains(history, "Restored revision 1"));
+}
+
 BOOST_AUTO_TEST_CASE(spaces_and_underscores_name_one_page) {
   BOOST_REQUIRE(Wiki().Save("Two_Words", 0, "same page").status == 303);
   HttpResponse spaced = Wiki().Get("/Two%20Words");

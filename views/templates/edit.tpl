@@ -16,6 +16,15 @@
 </section>
 </div>
 {{/CONFLICT}}
+{{#PREVIEW}}
+<section class="preview">
+<h2>Preview (not saved yet)</h2>
+<div class="content">
+{{! BODY_HTML is the typed text rendered by the same Markdown renderer as page text, which drops raw HTML and unsafe URLs; escaping it again would show the markup as text. }}
+{{BODY_HTML:none}}
+</div>
+</section>
+{{/PREVIEW}}
 <form method="post" action="{{ACTION_URL}}" class="edit-form">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="base_rev" value="{{BASE_REV}}">
@@ -25,7 +34,8 @@
 <label for="summary">Summary of your change</label>
 <input type="text" id="summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
 <div class="actions">
-<button type="submit">Save</button>
+<button type="submit" name="action" value="save">Save</button>
+<button type="submit" name="action" value="preview">Preview</button>
 <a href="{{CANCEL_URL}}">Cancel</a>
 </div>
 </form>

@@ -7,7 +7,7 @@
 <tbody>
 {{#REVISION}}
 <tr>
-<td><a href="{{REV_URL}}">{{REV}}</a></td>
+<td><a href="{{REV_URL}}">{{REV}}</a>{{#RESTORABLE}} <a class="restore" href="{{RESTORE_URL}}">restore</a>{{/RESTORABLE}}</td>
 <td>{{TIME}}</td>
 <td>{{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}</td>
 <td>{{SIZE}} bytes</td>

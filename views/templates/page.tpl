@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="page">
 {{#OLD_REVISION}}
-<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a>.</p>
+<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a> or <a href="{{RESTORE_URL}}">restore this one</a>.</p>
 {{/OLD_REVISION}}
 <div class="page-header">
 <h1>{{TITLE}}</h1>
