@@ -194,6 +194,25 @@ EditFormState PostedEdit(const Request& req) {
   return state;
 }
 
+// A save of `text` on top of `base_rev` by whoever is asking: their
+// account (which an admin's may change protected pages), or, for an
+// anonymous edit, their address.
+Edit EditBy(const Request& req, Context& ctx, const PageName& name,
+            int64_t base_rev, const std::string& text,
+            const std::string& summary) {
+  const auto& user = ctx.viewer.user;
+  return Edit{.name = name,
+              .base_rev = base_rev,
+              .text = text,
+              .summary = summary,
+              .author = user ? user->name : req.client_address,
+              .account_id = user ? user->id : 0,
+              .account_created_at = user ? user->created_at : 0,
+              .may_edit_protected = ctx.viewer.is_admin(),
+              .created_at = ctx.now(),
+              .links = ctx.markdown.LinkTargets(text)};
+}
+
 Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
                      const PageRevision& old, const std::string& message,
                      int status) {
@@ -284,18 +303,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     return EditFormResponse(req, ctx, *name, state, 200);
   }
 
-  Edit edit{.name = *name,
-            .base_rev = state.base_rev,
-            .text = state.text,
-            .summary = state.summary,
-            .author = ctx.viewer.logged_in() ? ctx.viewer.user->name
-                                             : req.client_address,
-            .account_id = ctx.viewer.logged_in() ? ctx.viewer.user->id : 0,
-            .account_created_at =
-                ctx.viewer.logged_in() ? ctx.viewer.user->created_at : 0,
-            .may_edit_protected = ctx.viewer.is_admin(),
-            .created_at = ctx.now(),
-            .links = ctx.markdown.LinkTargets(state.text)};
+  Edit edit =
+      EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
   auto saved = ctx.pages.Save(edit);
   if (saved.ok()) {
     if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
@@ -367,18 +376,8 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   }
   auto old = ctx.pages.Find(*name, rev);
   if (!old.ok()) return ErrorPage(ctx, old.status());
-  Edit edit{.name = *name,
-            .base_rev = base_rev,
-            .text = old->revision.text,
-            .summary = "Restored revision " + std::to_string(rev),
-            .author = ctx.viewer.logged_in() ? ctx.viewer.user->name
-                                             : req.client_address,
-            .account_id = ctx.viewer.logged_in() ? ctx.viewer.user->id : 0,
-            .account_created_at =
-                ctx.viewer.logged_in() ? ctx.viewer.user->created_at : 0,
-            .may_edit_protected = ctx.viewer.is_admin(),
-            .created_at = ctx.now(),
-            .links = ctx.markdown.LinkTargets(old->revision.text)};
+  Edit edit = EditBy(req, ctx, *name, base_rev, old->revision.text,
+                     "Restored revision " + std::to_string(rev));
   auto saved = ctx.pages.Save(edit);
   if (saved.status().IsConflict()) {
     auto fresh = ctx.pages.Find(*name, rev);
