@@ -63,8 +63,8 @@ constexpr char kListPagesSql[] = R"sql(
 // counts, found in O(1) instead of by counting.
 constexpr char kRecentSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
-         (SELECT max(id) FROM page), (SELECT max(id) FROM revision),
-         r.account_id IS NOT NULL
+         r.account_id IS NOT NULL,
+         (SELECT max(id) FROM page), (SELECT max(id) FROM revision)
     FROM revision r JOIN page p ON p.id = r.page_id
    WHERE r.id < ?1
    ORDER BY r.id DESC LIMIT ?2)sql";
@@ -73,7 +73,8 @@ constexpr char kSetProtectedSql[] = "UPDATE page SET protected = ?2 WHERE name =
 
 // Walks the partial (account_id, id) index backwards: only the rows shown.
 constexpr char kContributionsSql[] = R"sql(
-  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change
+  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
+         1
     FROM revision r JOIN page p ON p.id = r.page_id
    WHERE r.account_id = ?1 AND r.id < ?2
    ORDER BY r.id DESC LIMIT ?3)sql";
@@ -82,6 +83,19 @@ constexpr char kContributionsSql[] = R"sql(
 // thousands of edits, not millions).
 constexpr char kEditCountSql[] =
     "SELECT count(*) FROM revision WHERE account_id = ?1";
+
+// A Change from columns 0-7 of a recent-changes or contributions row:
+// name, rev, id, author, created_at, summary, size_change, by an account.
+Change ChangeFromRow(const Statement& row) {
+  return Change{.title = row.ColumnText(0),
+                .rev = row.ColumnInt(1),
+                .revision_id = row.ColumnInt(2),
+                .author = row.ColumnText(3),
+                .author_is_account = row.ColumnInt(7) != 0,
+                .created_at = row.ColumnInt(4),
+                .summary = row.ColumnText(5),
+                .size_change = row.ColumnInt(6)};
+}
 
 std::set<std::string> SplitLines(const std::string& joined) {
   std::set<std::string> lines;
@@ -315,16 +329,9 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    recent.changes.push_back(Change{.title = q->ColumnText(0),
-                                    .rev = q->ColumnInt(1),
-                                    .revision_id = q->ColumnInt(2),
-                                    .author = q->ColumnText(3),
-                                    .author_is_account = q->ColumnInt(9) != 0,
-                                    .created_at = q->ColumnInt(4),
-                                    .summary = q->ColumnText(5),
-                                    .size_change = q->ColumnInt(6)});
-    recent.page_count = q->ColumnInt(7);
-    recent.revision_count = q->ColumnInt(8);
+    recent.changes.push_back(ChangeFromRow(*q));
+    recent.page_count = q->ColumnInt(8);
+    recent.revision_count = q->ColumnInt(9);
   }
   return recent;
 }
@@ -350,14 +357,7 @@ Result<Contributions> SqlitePageStore::ListContributions(
       auto row = q->Step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      contributions.changes.push_back(Change{.title = q->ColumnText(0),
-                                             .rev = q->ColumnInt(1),
-                                             .revision_id = q->ColumnInt(2),
-                                             .author = q->ColumnText(3),
-                                             .author_is_account = true,
-                                             .created_at = q->ColumnInt(4),
-                                             .summary = q->ColumnText(5),
-                                             .size_change = q->ColumnInt(6)});
+      contributions.changes.push_back(ChangeFromRow(*q));
     }
   }
   Query q(*edit_count_);

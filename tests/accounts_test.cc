@@ -372,12 +372,16 @@ BOOST_AUTO_TEST_CASE(restore_follows_the_edit_policy_and_protection) {
   Save("Rules", 1, "two");
   Post("/_protect/Rules", {{"protect", "1"}});
   LogInAs("plain", Role::kUser);
-  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
+  BOOST_TEST(
+      Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
   session.clear();
-  BOOST_TEST(Get("/_restore/Rules", {{"rev", "1"}}).status == 303);  // to the login
-  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
+  BOOST_TEST(Get("/_restore/Rules", {{"rev", "1"}}).status ==
+             303);  // to the login
+  BOOST_TEST(
+      Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 403);
   LogInAs("boss", Role::kAdmin);
-  BOOST_TEST(Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 303);
+  BOOST_TEST(
+      Post("/_restore/Rules", {{"rev", "1"}, {"base_rev", "2"}}).status == 303);
   auto page = pages->Find(*PageName::Parse("Rules"), std::nullopt);
   BOOST_TEST(page->revision.author == "boss");
   BOOST_TEST(page->revision.text == "one");
@@ -408,7 +412,7 @@ BOOST_AUTO_TEST_CASE(the_user_list_is_for_admins_and_paginated) {
 }
 
 BOOST_AUTO_TEST_CASE(promote_demote_and_disable_take_effect_at_once) {
-  User plain = LogInAs("plain", Role::kUser);
+  LogInAs("plain", Role::kUser);
   std::string plain_session = session;
   LogInAs("boss", Role::kAdmin);
   BOOST_TEST(Post("/_admin/users/plain", {{"action", "promote"}}).status ==
@@ -428,7 +432,6 @@ BOOST_AUTO_TEST_CASE(promote_demote_and_disable_take_effect_at_once) {
   Response login = LogIn("plain", "password-of-plain");
   BOOST_TEST(login.status == 403);
   BOOST_TEST(ErrorText(login).find("disabled") != std::string::npos);
-  (void)plain;
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,12 +12,6 @@ constexpr char kWrongLoginMessage[] =
     "The user name or the password is wrong. (Names are not case-sensitive; "
     "passwords are.)";
 
-const std::string& QueryNext(const Request& req) {
-  static const std::string kEmpty;
-  const std::string* next = req.Query("next");
-  return next != nullptr ? *next : kEmpty;
-}
-
 // The signup or login form (`tpl`) with `state`, answered with `status`.
 Response AccountForm(const Request& req, Context& ctx, const char* title,
                      const char* tpl, const AccountFormState& state,
@@ -51,11 +45,21 @@ Response LoginForm(const Request& req, Context& ctx, std::string error,
   return AccountForm(req, ctx, "Log in", "login.tpl", state, status);
 }
 
+std::string RetryMessage(int64_t seconds) {
+  int64_t minutes = (seconds + 59) / 60;
+  return "Too many failed logins for this name or from this address. Please "
+         "wait " +
+         std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") +
+         " and try again.";
+}
+
+}  // namespace
+
 // Logs `user` in: ends the session the browser had (a token planted
 // before the login is worth nothing afterwards), starts a new one and
 // sends the browser on.
 Response StartSession(const Request& req, Context& ctx, const User& user,
-                      const std::string& next) {
+                      std::string_view next) {
   if (auto old = req.cookies.find(kSessionCookie); old != req.cookies.end()) {
     if (Status s = ctx.sessions.End(old->second); !s.ok())
       return ErrorPage(ctx, s);
@@ -67,22 +71,6 @@ Response StartSession(const Request& req, Context& ctx, const User& user,
       "Set-Cookie", SessionCookie(*token, ctx.site.session_seconds, req.https));
   return response;
 }
-
-// A 503 that says when to come back: a moment, as hashes take 0.1 s.
-Response Busy(Response response) {
-  response.headers.emplace_back("Retry-After", "1");
-  return response;
-}
-
-std::string RetryMessage(int64_t seconds) {
-  int64_t minutes = (seconds + 59) / 60;
-  return "Too many failed logins for this name or from this address. Please "
-         "wait " +
-         std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") +
-         " and try again.";
-}
-
-}  // namespace
 
 std::string SafeRedirectTarget(std::string_view next) {
   auto local = [&] {
@@ -119,7 +107,7 @@ std::string ClearedSessionCookie(bool https) {
 }
 
 Response ShowSignupForm(const Request& req, Context& ctx, std::string_view) {
-  AccountFormState state{.next = QueryNext(req)};
+  AccountFormState state{.next = req.QueryText("next")};
   return AccountForm(req, ctx, "Sign up", "signup.tpl", state,
                      ctx.site.signup_enabled ? 200 : 403);
 }
@@ -144,7 +132,8 @@ Response SignUp(const Request& req, Context& ctx, std::string_view) {
     return SignupForm(req, ctx, s.message(), 400);
   }
   HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
-  if (!slot.held()) return Busy(SignupForm(req, ctx, kHashingBusyMessage, 503));
+  if (!slot.held())
+    return WithRetryAfter(SignupForm(req, ctx, kHashingBusyMessage, 503), 1);
   auto hash = HashPassword(password);
   if (!hash.ok()) return SignupForm(req, ctx, hash.status().message(), 503);
   auto user = ctx.users.Create(*name, *hash, Role::kUser, email, ctx.now());
@@ -165,7 +154,7 @@ Response RefuseSignup(const Request& req, Context& ctx, std::string_view,
 }
 
 Response ShowLoginForm(const Request& req, Context& ctx, std::string_view) {
-  AccountFormState state{.next = QueryNext(req)};
+  AccountFormState state{.next = req.QueryText("next")};
   return AccountForm(req, ctx, "Log in", "login.tpl", state, 200);
 }
 
@@ -187,14 +176,13 @@ Response LogIn(const Request& req, Context& ctx, std::string_view) {
   auto wait = ctx.throttle.RetryAfter(scopes, now);
   if (!wait.ok()) return ErrorPage(ctx, wait.status());
   if (*wait > 0) {
-    Response refused = LoginForm(req, ctx, RetryMessage(*wait), 429);
-    refused.headers.emplace_back("Retry-After", std::to_string(*wait));
-    return refused;
+    return WithRetryAfter(LoginForm(req, ctx, RetryMessage(*wait), 429), *wait);
   }
   // Taken before the name is looked up, so a busy answer says nothing
   // about the name either.
   HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
-  if (!slot.held()) return Busy(LoginForm(req, ctx, kHashingBusyMessage, 503));
+  if (!slot.held())
+    return WithRetryAfter(LoginForm(req, ctx, kHashingBusyMessage, 503), 1);
   std::optional<User> user;
   if (auto name = UserName::Parse(typed_name); name.ok()) {
     auto found = ctx.users.Find(*name);

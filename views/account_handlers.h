@@ -33,6 +33,12 @@ Response RefuseLogin(const Request& req, Context& ctx, std::string_view,
 // POST /_logout: ends the session and clears the cookie.
 Response LogOut(const Request& req, Context& ctx, std::string_view);
 
+// Logs `user` in: ends the session the browser had (a token planted
+// before the login is worth nothing afterwards), starts a new one and sends
+// the browser to SafeRedirectTarget(next) with its cookie.
+Response StartSession(const Request& req, Context& ctx, const User& user,
+                      std::string_view next);
+
 // Where to send a browser after login: `next` if it is a local path
 // (exactly one leading '/', no backslash, no control characters, not an
 // account route such as /_logout), else "/". The result is percent-encoded

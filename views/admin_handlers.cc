@@ -132,18 +132,6 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   return Response::SeeOther(name->UrlPath());
 }
 
-namespace {
-
-// A positive number from text, or nothing.
-std::optional<int64_t> PositiveNumber(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
-}  // namespace
-
 Response ListMail(const Request& req, Context& ctx, std::string_view) {
   std::optional<int64_t> before;
   if (const std::string* text = req.Query("before")) {

@@ -33,8 +33,12 @@ std::string Csrf::Sign(std::string_view domain, const std::string& secret) const
   return Base64Url(mac, sizeof mac);
 }
 
+std::string Csrf::ForSession(const std::string& session_token) const {
+  return Sign(kSessionDomain, session_token);
+}
+
 CsrfToken Csrf::TokenFor(const Request& req, const std::string& session_token) const {
-  if (!session_token.empty()) return {Sign(kSessionDomain, session_token), ""};
+  if (!session_token.empty()) return {ForSession(session_token), ""};
   auto it = req.cookies.find(kCsrfCookie);
   if (it != req.cookies.end() && IsTokenShaped(it->second)) {
     return {Sign(kBrowserDomain, it->second), ""};
@@ -52,7 +56,7 @@ bool Csrf::Verify(const Request& req, const std::string& session_token) const {
   if (token == nullptr || key_.size() != crypto_auth_KEYBYTES) return false;
   std::string expected;
   if (!session_token.empty()) {
-    expected = Sign(kSessionDomain, session_token);
+    expected = ForSession(session_token);
   } else {
     auto cookie = req.cookies.find(kCsrfCookie);
     if (cookie == req.cookies.end() || !IsTokenShaped(cookie->second)) return false;

@@ -41,6 +41,10 @@ class Csrf {
   // viewer's login session, or empty for a viewer who is not logged in.
   CsrfToken TokenFor(const Request& req, const std::string& session_token) const;
 
+  // The token for forms shown in login session `session_token` (never
+  // needs a cookie).
+  std::string ForSession(const std::string& session_token) const;
+
   // True if `req` carries the form token that TokenFor gives for the same
   // session (or, without one, the same pre-session cookie).
   bool Verify(const Request& req, const std::string& session_token) const;

@@ -1,5 +1,7 @@
 #include "views/http.h"
 
+#include <charconv>
+
 namespace wikid {
 namespace {
 
@@ -41,6 +43,21 @@ const std::string& Request::FormText(std::string_view name) const {
   static const std::string kAbsent;
   const std::string* value = Field(form, name);
   return value != nullptr ? *value : kAbsent;
+}
+
+const std::string& Request::QueryText(std::string_view name) const {
+  static const std::string kAbsent;
+  const std::string* value = Field(query, name);
+  return value != nullptr ? *value : kAbsent;
+}
+
+std::optional<int64_t> PositiveNumber(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 Response Response::SeeOther(std::string location) {

@@ -3,7 +3,9 @@
 // Requests by hand and call the router in-process.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,8 +31,9 @@ struct Request {
   // The query or form field `name`, or nullptr.
   const std::string* Query(std::string_view name) const;
   const std::string* Form(std::string_view name) const;
-  // The form field `name`, or "" when it was not sent.
+  // The form or query field `name`, or "" when it was not sent.
   const std::string& FormText(std::string_view name) const;
+  const std::string& QueryText(std::string_view name) const;
 };
 
 struct Response {
@@ -62,6 +65,10 @@ struct RawRequest {
 // a malformed or duplicated field, or a POST body that is not
 // application/x-www-form-urlencoded.
 Result<Request> DecodeRequest(const RawRequest& raw);
+
+// `text` as a number of 1 or more (decimal digits only), or nothing: for
+// revision numbers and ids in query strings, form fields and paths.
+std::optional<int64_t> PositiveNumber(std::string_view text);
 
 // `text` with every CRLF and lone CR turned into LF. Browsers send
 // textarea lines ending in CRLF; wikid stores LF only, so the same text

@@ -60,8 +60,9 @@ void FillEditForm(const PageName& name, const EditFormState& state,
   if (!state.error.empty()) {
     d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
   }
-  if (!state.preview_html.empty()) {
-    d->SetValueAndShowSection("BODY_HTML", state.preview_html, "PREVIEW");
+  if (state.preview_html) {
+    ctemplate::TemplateDictionary* preview = d->AddSectionDictionary("PREVIEW");
+    preview->SetValue("BODY_HTML", *state.preview_html);
   }
   if (state.current != nullptr) {
     const Revision& cur = state.current->revision;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "model/page_store.h"
@@ -35,7 +36,7 @@ struct EditFormState {
   int64_t base_rev = 0;
   std::string error;                      // empty: first showing
   const PageRevision* current = nullptr;  // set on an edit conflict
-  std::string preview_html;               // the text rendered, for Preview
+  std::optional<std::string> preview_html;  // the text rendered, for Preview
 };
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,

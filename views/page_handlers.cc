@@ -15,14 +15,12 @@ Result<std::optional<int64_t>> RevisionParam(const Request& req,
                                              std::string_view field) {
   const std::string* text = req.Query(field);
   if (text == nullptr) return std::optional<int64_t>();
-  int64_t value = 0;
-  auto [end, ec] =
-      std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+  auto value = PositiveNumber(*text);
+  if (!value) {
     return Status::Invalid("The parameter '" + std::string(field) +
                            "' must be a revision number (1, 2, 3...).");
   }
-  return std::optional<int64_t>(value);
+  return value;
 }
 
 Response MissingPage(Context& ctx, const PageName& name,
@@ -104,7 +102,7 @@ Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
         page.content()->AddSectionDictionary("ADMIN_ACTIONS");
     admin->SetValue("PROTECT_URL", "/_protect" + name.UrlPath());
     admin->SetValue("CSRF_TOKEN",
-                    ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
+                    ctx.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
   }
   if (front && found.is_latest()) {
@@ -299,7 +297,6 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     state.preview_html = ctx.markdown.ToHtml(
         state.text,
         [&](const std::string& title) { return existing->contains(title); });
-    if (state.preview_html.empty()) state.preview_html = "<p></p>";
     return EditFormResponse(req, ctx, *name, state, 200);
   }
 
@@ -363,24 +360,19 @@ Response ShowRestore(const Request& req, Context& ctx, std::string_view rest) {
 Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  int64_t rev = 0, base_rev = 0;
-  for (auto [field, value] :
-       {std::pair{"rev", &rev}, std::pair{"base_rev", &base_rev}}) {
-    const std::string& text = req.FormText(field);
-    auto [end, ec] =
-        std::from_chars(text.data(), text.data() + text.size(), *value);
-    if (ec != std::errc() || end != text.data() + text.size() || *value < 1) {
-      return ErrorPage(ctx, 400,
-                       "The form's revision numbers are missing or wrong.");
-    }
+  auto rev = PositiveNumber(req.FormText("rev"));
+  auto base_rev = PositiveNumber(req.FormText("base_rev"));
+  if (!rev || !base_rev) {
+    return ErrorPage(ctx, 400,
+                     "The form's revision numbers are missing or wrong.");
   }
-  auto old = ctx.pages.Find(*name, rev);
+  auto old = ctx.pages.Find(*name, *rev);
   if (!old.ok()) return ErrorPage(ctx, old.status());
-  Edit edit = EditBy(req, ctx, *name, base_rev, old->revision.text,
-                     "Restored revision " + std::to_string(rev));
+  Edit edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
+                     "Restored revision " + std::to_string(*rev));
   auto saved = ctx.pages.Save(edit);
   if (saved.status().IsConflict()) {
-    auto fresh = ctx.pages.Find(*name, rev);
+    auto fresh = ctx.pages.Find(*name, *rev);
     if (!fresh.ok()) return ErrorPage(ctx, fresh.status());
     return RestoreForm(req, ctx, *name, *fresh,
                        saved.status().message() + " Restore it on top of that?",

@@ -22,8 +22,7 @@ Response HtmlPage::Render(Context& ctx, int status) {
     ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_IN");
     d->SetValue("USER_NAME", ShownName(*user));
     d->SetValue("PROFILE_URL", ProfileUrl(user->name));
-    // A session token needs no cookie: TokenFor sets none.
-    d->SetValue("CSRF_TOKEN", ctx.csrf.TokenFor({}, ctx.viewer.session_token).token);
+    d->SetValue("CSRF_TOKEN", ctx.csrf.ForSession(ctx.viewer.session_token));
     if (ctx.viewer.is_admin()) d->ShowSection("ADMIN");
   } else {
     ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_OUT");
@@ -50,6 +49,11 @@ Response HtmlPage::Render(Context& ctx, int status) {
 
 CsrfToken FormToken(const Request& req, const Context& ctx) {
   return ctx.csrf.TokenFor(req, ctx.viewer.session_token);
+}
+
+Response WithRetryAfter(Response response, int64_t seconds) {
+  response.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return response;
 }
 
 std::string ProfileUrl(const std::string& user_name) {

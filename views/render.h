@@ -32,6 +32,9 @@ class HtmlPage {
 // The anti-forgery token for a form shown in answer to `req`.
 CsrfToken FormToken(const Request& req, const Context& ctx);
 
+// `response` with a Retry-After header of `seconds` (429s and 503s).
+Response WithRetryAfter(Response response, int64_t seconds);
+
 // "/_user/NAME": a user's profile.
 std::string ProfileUrl(const std::string& user_name);
 

@@ -126,24 +126,28 @@ bool AccessAllows(Access access, const Context& ctx) {
   return false;
 }
 
+// A 403 for `route`, told `message`: the route's own refusal (which shows
+// the form again with what was typed) if it has one, else an error page.
+Response Refuse(const Request& req, Context& ctx, const Route& route,
+                std::string_view rest, const std::string& message) {
+  if (route.on_refused != nullptr) return route.on_refused(req, ctx, rest, 403, message);
+  return ErrorPage(ctx, 403, message);
+}
+
 // A request the route's access level refuses: a GET from someone not
 // logged in goes to the login form and comes back afterwards; anything
-// else is told why, with the route's own refusal (which keeps what was
-// typed) for a POST.
+// else is told why.
 Response RefuseAccess(const Request& req, Context& ctx, const Route& route,
                       std::string_view rest) {
   if (!ctx.viewer.logged_in() && route.method == Method::kGet) {
     return Response::SeeOther("/_login?next=" + ctx.viewer.path);
   }
-  std::string message =
-      !ctx.viewer.logged_in()
-          ? std::string(route.access == Access::kEditor ? kLoginToEditMessage
-                                                        : kLoginNeededMessage)
-          : "Only the wiki's admins may do this.";
-  if (route.on_refused != nullptr) {
-    return route.on_refused(req, ctx, rest, 403, message);
+  if (ctx.viewer.logged_in()) {
+    return Refuse(req, ctx, route, rest, "Only the wiki's admins may do this.");
   }
-  return ErrorPage(ctx, 403, message);
+  return Refuse(req, ctx, route, rest,
+                route.access == Access::kEditor ? kLoginToEditMessage
+                                                : kLoginNeededMessage);
 }
 
 Response DispatchUnguarded(const Request& req, Context& ctx) {
@@ -164,10 +168,7 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
       if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
       if (route.method == Method::kPost &&
           !ctx.csrf.Verify(req, ctx.viewer.session_token)) {
-        if (route.on_refused != nullptr) {
-          return route.on_refused(req, ctx, rest, 403, kForgedMessage);
-        }
-        return ErrorPage(ctx, 403, kForgedMessage);
+        return Refuse(req, ctx, route, rest, kForgedMessage);
       }
       return route.handler(req, ctx, rest);
     }

@@ -15,7 +15,7 @@ Result<User> OwnAccount(Context& ctx, std::string_view rest) {
   auto name = UserName::Parse(rest);
   if (!name.ok()) return Status::NotFound("There is no such user.");
   if (!ctx.viewer.logged_in() ||
-      UserName::Parse(ctx.viewer.user->name)->key() != name->key()) {
+      AsciiLower(ctx.viewer.user->name) != name->key()) {
     return Status::Forbidden("Only the owner of this account may change it.");
   }
   return *ctx.viewer.user;
@@ -55,14 +55,11 @@ Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
   if (!user.ok()) return ErrorPage(ctx, user.status());
   std::optional<int64_t> before;
   if (const std::string* text = req.Query("before")) {
-    int64_t value = 0;
-    auto [end, ec] =
-        std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+    before = PositiveNumber(*text);
+    if (!before) {
       return ErrorPage(ctx, 400,
                        "The parameter 'before' must be a revision id.");
     }
-    before = value;
   }
   auto contributions = ctx.pages.ListContributions(
       user->id, before, ctx.site.contributions_page_size);
@@ -150,18 +147,16 @@ Response ChangePassword(const Request& req, Context& ctx,
   auto wait = ctx.throttle.RetryAfter(scopes, now);
   if (!wait.ok()) return ErrorPage(ctx, wait.status());
   if (*wait > 0) {
-    Response refused = PasswordForm(
-        req, ctx, user->name,
-        "Too many wrong passwords; please wait and try again.", 429);
-    refused.headers.emplace_back("Retry-After", std::to_string(*wait));
-    return refused;
+    return WithRetryAfter(
+        PasswordForm(req, ctx, user->name,
+                     "Too many wrong passwords; please wait and try again.",
+                     429),
+        *wait);
   }
   HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
   if (!slot.held()) {
-    Response busy =
-        PasswordForm(req, ctx, user->name, kHashingBusyMessage, 503);
-    busy.headers.emplace_back("Retry-After", "1");
-    return busy;
+    return WithRetryAfter(
+        PasswordForm(req, ctx, user->name, kHashingBusyMessage, 503), 1);
   }
   if (!VerifyPassword(user->password_hash, current)) {
     if (Status s = ctx.throttle.RecordFailure(scopes, now); !s.ok()) {
@@ -184,12 +179,7 @@ Response ChangePassword(const Request& req, Context& ctx,
   // Every session ends, this one too; this browser gets a fresh one.
   if (Status s = ctx.sessions.EndAll(user->id); !s.ok())
     return ErrorPage(ctx, s);
-  auto token = ctx.sessions.Start(user->id, now, ctx.site.session_seconds);
-  if (!token.ok()) return ErrorPage(ctx, token.status());
-  Response response = Response::SeeOther("/_user/" + user->name);
-  response.headers.emplace_back(
-      "Set-Cookie", SessionCookie(*token, ctx.site.session_seconds, req.https));
-  return response;
+  return StartSession(req, ctx, *user, ProfileUrl(user->name));
 }
 
 }  // namespace wikid

@@ -100,8 +100,14 @@ BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_is_older) {
 }
 
 BOOST_AUTO_TEST_CASE(the_unsafe_fill_is_caught_by_the_same_checker) {
-  Outcome o = Race(true);
-  BOOST_TEST_MESSAGE("unsafe fill: " << o.reads << " reads, " << o.stale << " stale");
+  // The control shows the checker can fail. The stale views it finds come
+  // from races, tens per run here, and a heavily loaded machine has had a
+  // run with none: up to three runs, any of which may show them.
+  Outcome o;
+  for (int run = 0; run < 3 && o.stale == 0; ++run) {
+    o = Race(true);
+    BOOST_TEST_MESSAGE("unsafe fill: " << o.reads << " reads, " << o.stale << " stale");
+  }
   BOOST_TEST(o.stale > 0);
 }
 

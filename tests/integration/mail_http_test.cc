@@ -39,18 +39,6 @@ TestWikiOptions MailingWiki(const SmtpSink& sink,
   return TestWikiOptions{.workers = 2, .extra_args = args, .env = env};
 }
 
-// A single number from the wiki's database.
-int64_t Scalar(TestWiki& wiki, const std::string& sql) {
-  auto db = Database::Open(wiki.db_path(), Database::Options{});
-  BOOST_REQUIRE(db.ok());
-  auto stmt = (*db)->Prepare(sql);
-  BOOST_REQUIRE(stmt.ok());
-  Query q(**stmt);
-  auto row = q->Step();
-  BOOST_REQUIRE(row.ok() && *row);
-  return q->ColumnInt(0);
-}
-
 std::multiset<std::string> Recipients(const std::vector<SunkMail>& mail) {
   std::multiset<std::string> to;
   for (const SunkMail& m : mail) to.insert(m.Header("x-rcptto"));
@@ -104,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_signup_mails_each_admin_once_with_proper_headers) {
                std::string::npos);
   }
   BOOST_TEST(ids.size() == 2u);
-  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'sent'") ==
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM outbox WHERE state = 'sent'") ==
              2);
 }
 
@@ -271,8 +259,8 @@ BOOST_AUTO_TEST_CASE(e2_mail_waits_for_a_dead_server_and_is_delivered_once) {
   }
   std::this_thread::sleep_for(5s);
   BOOST_TEST(
-      Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'queued'") == 20);
-  BOOST_TEST(Scalar(wiki, "SELECT min(attempts) FROM outbox") >= 2);
+      wiki.Scalar("SELECT count(*) FROM outbox WHERE state = 'queued'") == 20);
+  BOOST_TEST(wiki.Scalar("SELECT min(attempts) FROM outbox") >= 2);
   sink.Start();
   auto mail = sink.WaitFor(20, 30);
   std::this_thread::sleep_for(2s);
@@ -281,7 +269,7 @@ BOOST_AUTO_TEST_CASE(e2_mail_waits_for_a_dead_server_and_is_delivered_once) {
   for (const SunkMail& m : mail) ids.insert(m.Header("message-id"));
   BOOST_TEST(mail.size() == 20u);
   BOOST_TEST(ids.size() == 20u);
-  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'sent'") ==
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM outbox WHERE state = 'sent'") ==
              20);
   // The schedule: each failed attempt waited at least 1, 2, 4... seconds
   // after the one before (whole seconds, so one second's slack).
@@ -354,9 +342,9 @@ BOOST_AUTO_TEST_CASE(e4_a_failed_transaction_leaves_no_mail) {
   BOOST_TEST(save.status == 500);
   BOOST_TEST(save.body.find("typed text") != std::string::npos);
   std::this_thread::sleep_for(2s);
-  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM outbox") == 0);
-  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM account") == 0);
-  BOOST_TEST(Scalar(wiki, "SELECT count(*) FROM revision") == 0);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM outbox") == 0);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM account") == 0);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM revision") == 0);
   BOOST_TEST(sink.Messages().empty());
 }
 
@@ -420,7 +408,7 @@ BOOST_AUTO_TEST_CASE(the_outbox_page_lists_mail_and_retries_a_failed_one) {
   BOOST_REQUIRE(wiki.Save("Lost_Mail", 0, "text").status == 303);
   for (int i = 0;
        i < 100 &&
-       Scalar(wiki, "SELECT count(*) FROM outbox WHERE state = 'failed'") == 0;
+       wiki.Scalar("SELECT count(*) FROM outbox WHERE state = 'failed'") == 0;
        ++i) {
     std::this_thread::sleep_for(100ms);
   }

@@ -27,18 +27,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace utf = boost::unit_test;
 
-// One number from the wiki's database, read through a separate connection.
-int64_t Scalar(const std::string& db_path, const std::string& sql) {
-  auto db = Database::Open(db_path, {});
-  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
-  auto stmt = (*db)->Prepare(sql);
-  BOOST_REQUIRE(stmt.ok());
-  Query q(**stmt);
-  auto row = q->Step();
-  BOOST_REQUIRE(row.ok() && *row);
-  return q->ColumnInt(0);
-}
-
 std::string IntegrityCheck(const std::string& db_path) {
   auto db = Database::Open(db_path, {});
   BOOST_REQUIRE(db.ok());
@@ -124,10 +112,10 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_lose_nothing) {
   BOOST_TEST(other == 0);
   for (int c = 0; c < kClients; ++c) {
     std::string page = "'Writer " + std::to_string(c) + "'";
-    BOOST_TEST(Scalar(wiki.db_path(),
+    BOOST_TEST(wiki.Scalar(
                       "SELECT count(*) FROM revision r JOIN page p ON "
                       "p.id = r.page_id WHERE p.name = " + page) == kEdits);
-    BOOST_TEST(Scalar(wiki.db_path(),
+    BOOST_TEST(wiki.Scalar(
                       "SELECT max(rev) - min(rev) + 1 FROM revision r JOIN page "
                       "p ON p.id = r.page_id WHERE p.name = " + page) == kEdits);
   }
@@ -153,7 +141,7 @@ BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
   }
   BOOST_TEST(won == 50);
   BOOST_TEST(lost_intact == 50);
-  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM revision") == 51);
+  BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 51);
 }
 
 // S3: a worker killed while a 5 MB revision is inside its transaction.
@@ -177,8 +165,8 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   }
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
   BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
-  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM revision") == 1);
-  BOOST_TEST(Scalar(wiki.db_path(),
+  BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 1);
+  BOOST_TEST(wiki.Scalar(
                     "SELECT count(*) FROM revision WHERE size != length(CAST("
                     "text AS BLOB))") == 0);
   // Whoever held the write lock is dead: the next save gets it (a lock
@@ -374,7 +362,7 @@ BOOST_AUTO_TEST_CASE(invalid_names_create_no_pages) {
       BOOST_TEST(r.status == 400);
     }
   }
-  BOOST_TEST(Scalar(wiki.db_path(), "SELECT count(*) FROM page") == 0);
+  BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM page") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -383,6 +383,17 @@ pid_t TestWiki::MailerPid() const {
   return mailer.empty() ? 0 : mailer.front();
 }
 
+int64_t TestWiki::Scalar(const std::string& sql) const {
+  auto db = Database::Open(db_path(), Database::Options{});
+  if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.status().message());
+  auto stmt = (*db)->Prepare(sql);
+  if (!stmt.ok()) throw std::runtime_error("bad query " + sql + ": " + stmt.status().message());
+  Query q(**stmt);
+  auto row = q->Step();
+  if (!row.ok() || !*row) throw std::runtime_error("no row from " + sql);
+  return q->ColumnInt(0);
+}
+
 bool TestWiki::WaitForWriteLock(std::chrono::milliseconds timeout) const {
   auto db = Database::Open(db_path(), Database::Options{.busy_timeout_ms = 0});
   if (!db.ok()) return false;

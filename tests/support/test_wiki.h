@@ -138,6 +138,9 @@ class TestWiki {
   std::vector<pid_t> WorkerPids() const;
   // The mailer process, or 0 if there is none just now.
   pid_t MailerPid() const;
+  // One number from the wiki's database, read through a connection of its
+  // own. Throws if the query fails or returns no row.
+  int64_t Scalar(const std::string& sql) const;
   // Waits until some process holds the database's write lock (a save is
   // inside its transaction), by trying to take it without waiting.
   bool WaitForWriteLock(std::chrono::milliseconds timeout) const;
