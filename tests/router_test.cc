@@ -288,6 +288,7 @@ BOOST_AUTO_TEST_CASE(restore_asks_then_saves_the_old_text_as_a_new_revision) {
   Response confirm = Get("/_restore/Story", {{"rev", "1"}});
   BOOST_TEST(confirm.status == 200);
   BOOST_TEST(Contains(confirm, "name=\"base_rev\" value=\"2\""));
+  BOOST_TEST(Contains(confirm, "<span class=\"text\"><del>second</del> text</span>"));
   BOOST_TEST(Get("/_restore/Story").status == 400);
   BOOST_TEST(Get("/_restore/Story", {{"rev", "9"}}).status == 404);
   Response done = Post("/_restore/Story", {{"rev", "1"}, {"base_rev", "2"}});

@@ -60,6 +60,18 @@ std::optional<int64_t> PositiveNumber(std::string_view text) {
   return value;
 }
 
+Result<std::optional<int64_t>> RevisionParam(const Request& req,
+                                             std::string_view field) {
+  const std::string* text = req.Query(field);
+  if (text == nullptr) return std::optional<int64_t>();
+  auto value = PositiveNumber(*text);
+  if (!value) {
+    return Status::Invalid("The parameter '" + std::string(field) +
+                           "' must be a revision number (1, 2, 3...).");
+  }
+  return value;
+}
+
 Response Response::SeeOther(std::string location) {
   Response r;
   r.status = 303;

@@ -70,6 +70,11 @@ Result<Request> DecodeRequest(const RawRequest& raw);
 // revision numbers and ids in query strings, form fields and paths.
 std::optional<int64_t> PositiveNumber(std::string_view text);
 
+// The query parameter `field` as a revision number: absent, or a positive
+// integer; anything else is Invalid, with a message naming the parameter.
+Result<std::optional<int64_t>> RevisionParam(const Request& req,
+                                             std::string_view field);
+
 // `text` with every CRLF and lone CR turned into LF. Browsers send
 // textarea lines ending in CRLF; wikid stores LF only, so the same text
 // saved from two browsers is the same.

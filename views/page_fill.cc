@@ -1,5 +1,7 @@
 #include "views/page_fill.h"
 
+#include "views/diff_fill.h"
+
 
 namespace wikid {
 namespace {
@@ -41,6 +43,8 @@ void FillPage(const PageRevision& page, const PageName& name,
   if (!page.is_latest()) {
     d->ShowSection("OLD_REVISION");
     d->SetValue("RESTORE_URL", "/_restore" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
+    d->SetValue("DIFF_CURRENT_URL", "/_diff" + name.UrlPath() + "?from=" + std::to_string(r.rev) +
+                                        "&to=" + std::to_string(page.latest_rev));
   }
   if (page.is_protected) d->ShowSection("PROTECTED");
 }
@@ -59,6 +63,11 @@ void FillEditForm(const PageName& name, const EditFormState& state,
   d->SetIntValue("MAX_SUMMARY", static_cast<long>(max_summary_bytes));
   if (!state.error.empty()) {
     d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
+  }
+  if (state.changes) {
+    ctemplate::TemplateDictionary* changes = d->AddSectionDictionary("CHANGES");
+    changes->SetValue("HEADING", state.changes_heading);
+    FillDiffTable(*state.changes, changes);
   }
   if (state.preview_html) {
     ctemplate::TemplateDictionary* preview = d->AddSectionDictionary("PREVIEW");
@@ -94,9 +103,21 @@ void FillHistory(const History& history, const PageName& name, int page_size,
   d->SetValue("TITLE", history.title);
   d->SetValue("PAGE_URL", name.UrlPath());
   d->SetIntValue("LATEST_REV", history.latest_rev);
-  for (const Revision& r : history.revisions) {
+  d->SetValue("DIFF_URL", "/_diff" + name.UrlPath());
+  const std::string diff_base = "/_diff" + name.UrlPath() + "?from=";
+  for (size_t i = 0; i < history.revisions.size(); ++i) {
+    const Revision& r = history.revisions[i];
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("REVISION");
     row->SetIntValue("REV", r.rev);
+    // Preselected: the newest change in this window.
+    if (i == 0) row->ShowSection("TO_CHECKED");
+    if (i == 1) row->ShowSection("FROM_CHECKED");
+    if (r.rev > 1) {
+      row->SetValueAndShowSection(
+          "DIFF_PREVIOUS_URL",
+          diff_base + std::to_string(r.rev - 1) + "&to=" + std::to_string(r.rev),
+          "HAS_PREVIOUS");
+    }
     row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
     if (r.rev != history.latest_rev) {
       row->SetValueAndShowSection(

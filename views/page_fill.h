@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/page_store.h"
+#include "model/text_diff.h"
 #include "model/time_text.h"  // FormatTime, for every fill function
 
 namespace wikid {
@@ -37,6 +38,8 @@ struct EditFormState {
   std::string error;                      // empty: first showing
   const PageRevision* current = nullptr;  // set on an edit conflict
   std::optional<std::string> preview_html;  // the text rendered, for Preview
+  std::optional<TextDiff> changes;  // Show changes, or a conflict's difference
+  std::string changes_heading;      // what `changes` compares
 };
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,

@@ -4,24 +4,13 @@
 #include <optional>
 
 #include "model/failpoint.h"
+#include "model/text_diff.h"
+#include "views/diff_fill.h"
 #include "views/page_fill.h"
 #include "views/render.h"
 
 namespace wikid {
 namespace {
-
-// A revision number from the query string: absent, or a positive integer.
-Result<std::optional<int64_t>> RevisionParam(const Request& req,
-                                             std::string_view field) {
-  const std::string* text = req.Query(field);
-  if (text == nullptr) return std::optional<int64_t>();
-  auto value = PositiveNumber(*text);
-  if (!value) {
-    return Status::Invalid("The parameter '" + std::string(field) +
-                           "' must be a revision number (1, 2, 3...).");
-  }
-  return value;
-}
 
 Response MissingPage(Context& ctx, const PageName& name,
                      const std::string& message) {
@@ -91,7 +80,8 @@ Result<RecentChanges> Recent(Context& ctx, std::optional<int64_t> before_id,
 
 // X-Cache says whether the view came whole from the cache (no SQL). The
 // front page also shows the newest changes and the site's counts.
-Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
+Response PageView(const Request& req, Context& ctx, const PageName& name,
+                  const PageRevision& found,
                   const std::string& body, bool cached, bool front) {
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
@@ -104,6 +94,16 @@ Response PageView(Context& ctx, const PageName& name, const PageRevision& found,
     admin->SetValue("CSRF_TOKEN",
                     ctx.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
+  }
+  // After a merged save (SaveEdit redirects here with ?merged=REV): per
+  // request, like the header, so never part of a cached view.
+  auto merged = PositiveNumber(req.QueryText("merged"));
+  if (merged && *merged >= 2 && *merged <= found.latest_rev) {
+    ctemplate::TemplateDictionary* notice = page.content()->AddSectionDictionary("MERGED");
+    notice->SetIntValue("MERGED_REV", *merged);
+    notice->SetValue("MERGED_DIFF_URL", "/_diff" + name.UrlPath() + "?from=" +
+                                            std::to_string(*merged - 1) +
+                                            "&to=" + std::to_string(*merged));
   }
   if (front && found.is_latest()) {
     bool recent_cached = false;
@@ -127,7 +127,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   Stamp stamp = ctx.page_cache.StampFor(name.title());
   if (!*rev) {
     if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
-      return PageView(ctx, name, FromCached(*cached), cached->body_html, true,
+      return PageView(req, ctx, name, FromCached(*cached), cached->body_html, true,
                       front);
     }
   }
@@ -143,7 +143,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     FailpointSleep("render_before_cache_fill");
     ctx.page_cache.Store(ToCached(*found, body), stamp);
   }
-  return PageView(ctx, name, *found, body, false, front);
+  return PageView(req, ctx, name, *found, body, false, front);
 }
 
 // After a save committed and before it is acknowledged: older views of
@@ -211,13 +211,82 @@ Edit EditBy(const Request& req, Context& ctx, const PageName& name,
               .links = ctx.markdown.LinkTargets(text)};
 }
 
+// The text of revision `rev` (0: the empty text of a page not yet made).
+Result<std::string> BaseText(Context& ctx, const PageName& name, int64_t rev) {
+  if (rev == 0) return std::string();
+  auto base = ctx.pages.Find(name, rev);
+  if (!base.ok()) return base.status();
+  return std::move(base->revision.text);
+}
+
+// The form again after storage refused a save (protection, busy, full):
+// the text goes back to the user intact, with why.
+Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
+                     EditFormState& state, const Status& refusal) {
+  int status = HttpStatusFor(refusal);
+  if (status >= 500) LogError("save failed: " + refusal.message());
+  if (refusal.IsForbidden()) {
+    state.error = refusal.message() + " Your text was not saved; it is below.";
+  } else if (status == 500) {
+    state.error = "Your change could not be saved because of an internal "
+                  "error. Please try again.";
+  } else {
+    state.error = refusal.message() + " Your change was not saved.";
+  }
+  return EditFormResponse(req, ctx, name, state, status);
+}
+
+// A save whose base revision is no longer the latest. If the user's
+// changes and the ones saved since do not overlap, both are kept (a
+// three-way merge against the base) and saved on top of the latest; if
+// they do, 409 with the user's text, the current one and how they differ.
+// A save that loses the race again is merged again, a few times at most.
+Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
+                         EditFormState& state) {
+  auto base = BaseText(ctx, name, state.base_rev);
+  if (!base.ok()) return ErrorPage(ctx, base.status());
+  for (int attempt = 0;; ++attempt) {
+    auto current = ctx.pages.Find(name, std::nullopt);
+    if (!current.ok()) return ErrorPage(ctx, current.status());
+    std::optional<std::string> merged =
+        MergeTexts(*base, state.text, current->revision.text);
+    if (merged && merged->size() > ctx.site.max_page_bytes) merged.reset();
+    if (!merged || attempt == 3) {
+      state.error = "Someone else saved this page (revision " +
+                    std::to_string(current->revision.rev) +
+                    ") while you were editing revision " +
+                    std::to_string(state.base_rev) +
+                    ", and their changes overlap yours. Your text was not "
+                    "saved; it is below, beside the current revision.";
+      state.changes = DiffTexts(current->revision.text, state.text);
+      state.changes_heading = "Your text compared with revision " +
+                              std::to_string(current->revision.rev);
+      state.current = &*current;
+      state.base_rev = current->revision.rev;
+      return EditFormResponse(req, ctx, name, state, 409);
+    }
+    Edit edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
+    auto saved = ctx.pages.Save(edit);
+    if (saved.ok()) {
+      if (!saved->created) return Response::SeeOther(name.UrlPath());
+      PublishLatest(ctx, name, false);
+      return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev));
+    }
+    if (!saved.status().IsConflict()) return SaveRefused(req, ctx, name, state, saved.status());
+  }
+}
+
 Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
                      const PageRevision& old, const std::string& message,
                      int status) {
+  // What restoring would change: the latest text against the old one.
+  auto latest = ctx.pages.Find(name, std::nullopt);
+  if (!latest.ok()) return ErrorPage(ctx, latest.status());
   HtmlPage page("Restore " + old.title, "restore.tpl");
   page.NoIndex();
   FillRestore(name, old, old.latest_rev, message, FormToken(req, ctx).token,
               page.content());
+  FillDiffTable(DiffTexts(latest->revision.text, old.revision.text), page.content());
   return page.Render(ctx, status);
 }
 
@@ -300,6 +369,18 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     return EditFormResponse(req, ctx, *name, state, 200);
   }
 
+  if (req.FormText("action") == "changes") {
+    auto base = BaseText(ctx, *name, state.base_rev);
+    if (!base.ok()) return ErrorPage(ctx, base.status());
+    state.changes = DiffTexts(*base, state.text);
+    state.changes_heading =
+        state.base_rev == 0 ? "Your new page (not saved yet)"
+                            : "Your changes to revision " +
+                                  std::to_string(state.base_rev) +
+                                  " (not saved yet)";
+    return EditFormResponse(req, ctx, *name, state, 200);
+  }
+
   Edit edit =
       EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
   auto saved = ctx.pages.Save(edit);
@@ -307,30 +388,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
     return Response::SeeOther(name->UrlPath());
   }
-
-  if (saved.status().IsConflict()) {
-    auto current = ctx.pages.Find(*name, std::nullopt);
-    if (!current.ok()) return ErrorPage(ctx, current.status());
-    state.error = saved.status().message() +
-                  " Your text was not saved; it is below, beside the "
-                  "current revision.";
-    state.current = &*current;
-    state.base_rev = current->revision.rev;
-    return EditFormResponse(req, ctx, *name, state, 409);
-  }
-  if (saved.status().IsForbidden()) {
-    state.error =
-        saved.status().message() + " Your text was not saved; it is below.";
-    return EditFormResponse(req, ctx, *name, state, 403);
-  }
-  // Busy or storage unavailable: the text goes back to the user intact.
-  int status = HttpStatusFor(saved.status());
-  if (status >= 500) LogError("save failed: " + saved.status().message());
-  state.error = status == 500
-                    ? "Your change could not be saved because of "
-                      "an internal error. Please try again."
-                    : saved.status().message() + " Your change was not saved.";
-  return EditFormResponse(req, ctx, *name, state, status);
+  if (saved.status().IsConflict()) return MergeOrConflict(req, ctx, *name, state);
+  return SaveRefused(req, ctx, *name, state, saved.status());
 }
 
 Response RefuseEdit(const Request& req, Context& ctx, std::string_view rest,

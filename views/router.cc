@@ -7,6 +7,7 @@
 #include "model/failpoint.h"
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
+#include "views/diff_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
 #include "views/render.h"
@@ -24,6 +25,7 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_restore/*", ShowRestore, kEditor},
       {Method::kPost, "/_restore/*", Restore, kEditor},
       {Method::kGet, "/_history/*", ShowHistory, kAnyone},
+      {Method::kGet, "/_diff/*", ShowDiff, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
       {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},

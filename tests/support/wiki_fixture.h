@@ -50,8 +50,11 @@ struct WikiFixture {
 
   // `policy`: the page tests here predate accounts and edit anonymously;
   // the accounts tests use the wiki's default.
-  explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone) {
-    db = std::move(*Database::Open(dir.File("wikid.db"), {}));
+  // `busy_timeout_ms`: how long a save waits for another writer's lock.
+  explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone,
+                       int busy_timeout_ms = 5000) {
+    db = std::move(*Database::Open(dir.File("wikid.db"),
+                                   Database::Options{.busy_timeout_ms = busy_timeout_ms}));
     MailSettings mail;
     mail.extra_recipients = {"watch@example.org"};
     outbox = std::move(*Outbox::Create(*db, mail));

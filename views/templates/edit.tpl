@@ -6,7 +6,7 @@
 <div class="conflict">
 <section>
 <h2>Your text</h2>
-<p>Nothing you typed is lost: it is in the form below. Merge in the other change and save again.</p>
+<p>Nothing you typed is lost: it is in the form below. The other change touched the same lines as yours, so they could not be merged automatically; the comparison above shows how your text differs from the current revision. Merge in what you want to keep and save again.</p>
 </section>
 <section>
 <h2>Current revision {{CURRENT_REV}}, saved by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}} at {{CURRENT_TIME}}</h2>
@@ -16,6 +16,12 @@
 </section>
 </div>
 {{/CONFLICT}}
+{{#CHANGES}}
+<section class="changes">
+<h2>{{HEADING}}</h2>
+{{>DIFF_TABLE}}
+</section>
+{{/CHANGES}}
 {{#PREVIEW}}
 <section class="preview">
 <h2>Preview (not saved yet)</h2>
@@ -36,6 +42,7 @@
 <div class="actions">
 <button type="submit" name="action" value="save">Save</button>
 <button type="submit" name="action" value="preview">Preview</button>
+<button type="submit" name="action" value="changes">Show changes</button>
 <a href="{{CANCEL_URL}}">Cancel</a>
 </div>
 </form>

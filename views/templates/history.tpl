@@ -2,12 +2,16 @@
 <article class="history">
 <h1>History of <a href="{{PAGE_URL}}">{{TITLE}}</a></h1>
 <p>{{LATEST_REV}} revisions, newest first.</p>
+{{! A GET form: comparing changes nothing, so it needs no CSRF token. }}
+<form method="get" action="{{DIFF_URL}}" class="compare">
 <table class="revisions">
-<thead><tr><th>Revision</th><th>Time</th><th>Author</th><th>Size</th><th>Change</th><th>Summary</th></tr></thead>
+<thead><tr><th scope="col">From</th><th scope="col">To</th><th>Revision</th><th>Time</th><th>Author</th><th>Size</th><th>Change</th><th>Summary</th></tr></thead>
 <tbody>
 {{#REVISION}}
 <tr>
-<td><a href="{{REV_URL}}">{{REV}}</a>{{#RESTORABLE}} <a class="restore" href="{{RESTORE_URL}}">restore</a>{{/RESTORABLE}}</td>
+<td><input type="radio" name="from" value="{{REV}}" aria-label="Compare from revision {{REV}}"{{#FROM_CHECKED}} checked{{/FROM_CHECKED}}></td>
+<td><input type="radio" name="to" value="{{REV}}" aria-label="Compare to revision {{REV}}"{{#TO_CHECKED}} checked{{/TO_CHECKED}}></td>
+<td><a href="{{REV_URL}}">{{REV}}</a>{{#HAS_PREVIOUS}} <a class="diff-link" href="{{DIFF_PREVIOUS_URL}}">diff with previous</a>{{/HAS_PREVIOUS}}{{#RESTORABLE}} <a class="restore" href="{{RESTORE_URL}}">restore</a>{{/RESTORABLE}}</td>
 <td>{{TIME}}</td>
 <td>{{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}</td>
 <td>{{SIZE}} bytes</td>
@@ -17,6 +21,8 @@
 {{/REVISION}}
 </tbody>
 </table>
+<div class="actions"><button type="submit">Compare the selected revisions</button></div>
+</form>
 <nav class="pagination">
 {{#NEWER}}<a rel="prev" href="{{URL}}">Newer revisions</a>{{/NEWER}}
 {{#OLDER}}<a rel="next" href="{{URL}}">Older revisions</a>{{/OLDER}}

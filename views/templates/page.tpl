@@ -1,8 +1,11 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="page">
 {{#OLD_REVISION}}
-<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a> or <a href="{{RESTORE_URL}}">restore this one</a>.</p>
+<p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a>, <a href="{{DIFF_CURRENT_URL}}">compare it with this one</a> or <a href="{{RESTORE_URL}}">restore this one</a>.</p>
 {{/OLD_REVISION}}
+{{#MERGED}}
+<p class="notice merged" role="status">Someone else saved this page while you were editing it. Your changes did not overlap theirs, so both were kept: your edit was saved as revision {{MERGED_REV}}. <a href="{{MERGED_DIFF_URL}}">See what your edit changed</a>.</p>
+{{/MERGED}}
 <div class="page-header">
 <h1>{{TITLE}}</h1>
 {{#PROTECTED}}<p class="protected">Protected: only admins may edit this page.</p>{{/PROTECTED}}

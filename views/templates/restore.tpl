@@ -9,4 +9,8 @@
 <input type="hidden" name="base_rev" value="{{LATEST_REV}}">
 <div class="actions"><button type="submit">Restore revision {{REV}}</button> <a href="{{PAGE_URL}}">Cancel</a></div>
 </form>
+<section class="changes">
+<h2>What restoring changes in the current revision {{LATEST_REV}}</h2>
+{{>DIFF_TABLE}}
+</section>
 </article>

@@ -1,0 +1,127 @@
+// History you can use, through a real nginx and wikid with three workers
+// and memcached: diffs of any two revisions, Show changes, and two people
+// editing the same page at once (merged when their changes do not
+// overlap, 409 with both texts when they do).
+#define BOOST_TEST_MODULE history_http
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+TestWiki& Wiki() {
+  static TestWiki wiki{TestWikiOptions{.workers = 3, .memcached = true}};
+  return wiki;
+}
+
+// A second person, logged in as "Second".
+Browser& Other() {
+  static Browser* browser = [] {
+    Wiki().CreateUser("Second", "second-password");
+    auto* b = new Browser(Wiki());
+    BOOST_REQUIRE(b->LogIn("Second", "second-password").status == 303);
+    return b;
+  }();
+  return *browser;
+}
+
+bool Contains(const HttpResponse& r, std::string_view needle) {
+  return r.body.find(needle) != std::string::npos;
+}
+
+BOOST_AUTO_TEST_CASE(any_two_revisions_compare_on_every_worker) {
+  BOOST_REQUIRE(
+      Wiki().Save("Compared", 0, "one\ntwo\nthree\n", "first").status == 303);
+  BOOST_REQUIRE(Wiki()
+                    .Save("Compared", 1, "one\ntwo, changed\nthree\n", "second")
+                    .status == 303);
+  BOOST_REQUIRE(
+      Other()
+          .Save("Compared", 2, "one\ntwo, changed\nthree\nfour\n", "third")
+          .status == 303);
+  for (int i = 0; i < 6; ++i) {  // every worker, twice over
+    HttpResponse r = Wiki().Get("/_diff/Compared?from=1&to=3");
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(Contains(r, "two<ins>, changed</ins>"));
+    BOOST_TEST(Contains(r, ">four</span>"));
+    BOOST_TEST(Contains(r, "href=\"/_user/Second\">Second</a>"));
+    BOOST_TEST(Contains(r, "third"));
+  }
+  HttpResponse latest = Wiki().Get("/_diff/Compared");
+  BOOST_TEST(Contains(latest, "href=\"/Compared?rev=2\">Revision 2</a>"));
+  BOOST_TEST(
+      Contains(Wiki().Get("/_history/Compared"),
+               "href=\"/_diff/Compared?from=2&amp;to=3\">diff with previous"));
+  // The history's compare form is a plain GET.
+  HttpResponse picked = Wiki().Get("/_diff/Compared?from=3&to=1");
+  BOOST_TEST(picked.status == 200);
+  BOOST_TEST(Contains(picked, "two<del>, changed</del>"));
+}
+
+BOOST_AUTO_TEST_CASE(show_changes_keeps_the_text_and_saves_nothing) {
+  BOOST_REQUIRE(Wiki().Save("Shown", 0, "keep\nold line\n").status == 303);
+  HttpResponse r =
+      Wiki().Post("/_edit/Shown", {{"text", "keep\r\nnew line\r\n\tand a tab"},
+                                   {"base_rev", "1"},
+                                   {"summary", "typed summary"},
+                                   {"action", "changes"}});
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "Your changes to revision 1"));
+  BOOST_TEST(Contains(r, "<del>old</del> line"));
+  BOOST_TEST(Contains(r, ">\nkeep\nnew line\n\tand a tab</textarea>"));
+  BOOST_TEST(Contains(r, "value=\"typed summary\""));
+  BOOST_TEST(
+      Wiki().Scalar("SELECT count(*) FROM revision JOIN page ON page.id = "
+                    "revision.page_id WHERE page.name = 'Shown'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(two_people_changing_different_lines_are_both_kept) {
+  const std::string base =
+      "# Plan\n\nFirst part.\n\nSecond part.\n\nThird part.\n";
+  BOOST_REQUIRE(Wiki().Save("Shared_Plan", 0, base).status == 303);
+  // Both opened the editor on revision 1. Second saves first.
+  BOOST_REQUIRE(Other()
+                    .Save("Shared_Plan", 1,
+                          "# Plan\n\nFirst part, by Second.\n\nSecond "
+                          "part.\n\nThird part.\n")
+                    .status == 303);
+  HttpResponse mine = Wiki().Save(
+      "Shared_Plan", 1,
+      "# Plan\n\nFirst part.\n\nSecond part.\n\nThird part, by Tester.\n",
+      "my part");
+  BOOST_TEST(mine.status == 303);
+  BOOST_TEST(mine.Header("location").ends_with("/Shared_Plan?merged=3"));
+  HttpResponse notice = Wiki().Get("/Shared_Plan?merged=3");
+  BOOST_TEST(Contains(notice, "both were kept"));
+  for (int i = 0; i < 6; ++i) {  // the merge is what every worker shows
+    HttpResponse page = Wiki().Get("/Shared_Plan");
+    BOOST_TEST(Contains(page, "First part, by Second."));
+    BOOST_TEST(Contains(page, "Third part, by Tester."));
+    BOOST_TEST(Contains(page, "Revision 3"));
+  }
+  HttpResponse merged_diff = Wiki().Get("/_diff/Shared_Plan?from=2&to=3");
+  BOOST_TEST(Contains(merged_diff, "Third part<ins>, by Tester</ins>."));
+}
+
+BOOST_AUTO_TEST_CASE(
+    two_people_changing_the_same_line_get_409_with_both_texts) {
+  BOOST_REQUIRE(Wiki().Save("Contested_Line", 0, "a\nthe line\nz\n").status ==
+                303);
+  BOOST_REQUIRE(Other()
+                    .Save("Contested_Line", 1, "a\nthe line, says Second\nz\n")
+                    .status == 303);
+  HttpResponse lost =
+      Wiki().Save("Contested_Line", 1, "a\nthe line, says <Tester>\nz\n");
+  BOOST_TEST(lost.status == 409);
+  BOOST_TEST(
+      Contains(lost, ">\na\nthe line, says &lt;Tester&gt;\nz\n</textarea>"));
+  BOOST_TEST(Contains(lost, ">\na\nthe line, says Second\nz\n</textarea>"));
+  BOOST_TEST(Contains(lost, "Your text compared with revision 2"));
+  BOOST_TEST(Contains(lost, "<del>Second</del>"));
+  BOOST_TEST(Contains(Wiki().Get("/Contested_Line"), "says Second"));
+}
+
+}  // namespace
+}  // namespace wikid::testing

@@ -1,0 +1,36 @@
+#include "views/diff_handlers.h"
+
+#include "model/text_diff.h"
+#include "views/diff_fill.h"
+#include "views/render.h"
+
+namespace wikid {
+
+Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto to = RevisionParam(req, "to");
+  if (!to.ok()) return ErrorPage(ctx, to.status());
+  bool from_nothing = req.QueryText("from") == "0";
+  auto from = from_nothing
+                  ? Result<std::optional<int64_t>>(std::optional<int64_t>())
+                  : RevisionParam(req, "from");
+  if (!from.ok()) return ErrorPage(ctx, from.status());
+  auto newer = ctx.pages.Find(*name, *to);
+  if (!newer.ok()) return ErrorPage(ctx, newer.status());
+  int64_t from_rev = from_nothing ? 0 : from->value_or(newer->revision.rev - 1);
+  std::optional<Revision> older;
+  if (from_rev > 0) {
+    auto found = ctx.pages.Find(*name, from_rev);
+    if (!found.ok()) return ErrorPage(ctx, found.status());
+    older = std::move(found->revision);
+  }
+  TextDiff diff = DiffTexts(older ? older->text : "", newer->revision.text);
+  HtmlPage page("Changes to " + newer->title, "diff.tpl");
+  page.NoIndex();
+  FillDiffPage(*name, older, newer->revision, newer->latest_rev, diff,
+               page.content());
+  return page.Render(ctx, 200);
+}
+
+}  // namespace wikid
