@@ -102,6 +102,17 @@ struct PageList {
   bool more = false;  // pages exist after the last one listed
 };
 
+// A page nobody has written yet, and how many pages link to it.
+struct WantedPage {
+  std::string title;
+  int64_t link_count = 0;
+};
+
+struct WantedPages {
+  std::vector<WantedPage> pages;  // most linked first, ties alphabetical
+  bool more = false;              // more wanted pages follow
+};
+
 class PageStore {
  public:
   virtual ~PageStore() = default;
@@ -153,6 +164,22 @@ class PageStore {
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
   // starting after the page titled `after` (from the start when empty).
   virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;
+
+  // Up to `limit` pages whose latest revision links to `name` (the page
+  // itself aside), in the order of ListPages, after the page titled
+  // `after`. The page need not exist.
+  virtual Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
+                                         int limit) = 0;
+
+  // Up to `limit` pages that do not exist and that latest revisions link
+  // to, the most linked first, skipping the first `offset`.
+  virtual Result<WantedPages> ListWanted(int64_t offset, int limit) = 0;
+
+  // Up to `limit` pages no other page's latest revision links to, in the
+  // order of ListPages, after the page titled `after`, leaving out the
+  // page titled `except` (the front page, linked from every page's header).
+  virtual Result<PageList> ListOrphans(const std::string& after, const std::string& except,
+                                       int limit) = 0;
 };
 
 }  // namespace wikid

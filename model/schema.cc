@@ -136,6 +136,24 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       CREATE INDEX outbox_attempt_by_message ON outbox_attempt (outbox_id, at);
       )sql",
+      // 6: the links of each page's latest revision, for "what links here",
+      // wanted pages and orphans.
+      R"sql(
+      -- Rewritten in the transaction of every save of the source page, so it
+      -- always matches the latest revisions (revision_link keeps them all).
+      CREATE TABLE page_link (
+        source_id INTEGER NOT NULL REFERENCES page(id),  -- the linking page
+        target TEXT NOT NULL,   -- canonical page name linked to; may not exist
+        PRIMARY KEY (source_id, target)
+      ) STRICT, WITHOUT ROWID;
+      -- "What links here" and orphans look links up by target.
+      CREATE INDEX page_link_by_target ON page_link (target, source_id);
+      INSERT INTO page_link (source_id, target)
+        SELECT p.id, l.target
+          FROM page p
+          JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+          JOIN revision_link l ON l.revision_id = r.id;
+      )sql",
   };
   return kMigrations;
 }

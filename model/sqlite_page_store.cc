@@ -38,6 +38,37 @@ constexpr char kInsertRevisionSql[] = R"sql(
 constexpr char kInsertLinkSql[] =
     "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
 
+// The latest links of a page replace its earlier ones.
+constexpr char kClearPageLinksSql[] = "DELETE FROM page_link WHERE source_id = ?1";
+constexpr char kInsertPageLinkSql[] =
+    "INSERT INTO page_link (source_id, target) VALUES (?1, ?2)";
+
+// By the (target, source_id) index, then sorted like the page list.
+constexpr char kBacklinksSql[] = R"sql(
+  SELECT p.name, p.latest_rev
+    FROM page_link k JOIN page p ON p.id = k.source_id
+   WHERE k.target = ?1 AND p.name != ?1
+     AND (p.name COLLATE NOCASE, p.name) > (?2, ?2)
+   ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
+
+// Reads every link (a wiki has thousands, so this is milliseconds); each
+// counted target is one index lookup in page.
+constexpr char kWantedSql[] = R"sql(
+  SELECT k.target, count(*) AS links
+    FROM page_link k
+   WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name = k.target)
+   GROUP BY k.target
+   ORDER BY links DESC, k.target LIMIT ?2 OFFSET ?1)sql";
+
+// Walks the page list's index, one page_link lookup per page, and stops
+// once the window is full.
+constexpr char kOrphansSql[] = R"sql(
+  SELECT p.name, p.latest_rev FROM page p
+   WHERE (p.name COLLATE NOCASE, p.name) > (?1, ?1) AND p.name != ?2
+     AND NOT EXISTS (SELECT 1 FROM page_link k
+                      WHERE k.target = p.name AND k.source_id != p.id)
+   ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
+
 constexpr char kUpdateLatestSql[] =
     "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
 
@@ -97,6 +128,23 @@ Change ChangeFromRow(const Statement& row) {
                 .size_change = row.ColumnInt(6)};
 }
 
+// Reads a window of (name, latest_rev) rows fetched with LIMIT limit + 1:
+// the extra row, if any, only says that more follow.
+Result<PageList> ReadPageList(Statement& q, int limit) {
+  PageList list;
+  while (true) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(list.pages.size()) == limit) {
+      list.more = true;
+      break;
+    }
+    list.pages.push_back({q.ColumnText(0), q.ColumnInt(1)});
+  }
+  return list;
+}
+
 std::set<std::string> SplitLines(const std::string& joined) {
   std::set<std::string> lines;
   size_t start = 0;
@@ -120,6 +168,11 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->insert_page_, kInsertPageSql},
       {&store->insert_revision_, kInsertRevisionSql},
       {&store->insert_link_, kInsertLinkSql},
+      {&store->clear_page_links_, kClearPageLinksSql},
+      {&store->insert_page_link_, kInsertPageLinkSql},
+      {&store->backlinks_, kBacklinksSql},
+      {&store->wanted_, kWantedSql},
+      {&store->orphans_, kOrphansSql},
       {&store->update_latest_, kUpdateLatestSql},
       {&store->history_, kHistorySql},
       {&store->page_exists_, kPageExistsSql},
@@ -237,6 +290,17 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     q->Bind(2, target);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
+  {
+    Query q(*clear_page_links_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  for (const std::string& target : edit.links) {
+    Query q(*insert_page_link_);
+    q->Bind(1, page_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
   if (rev > 1) {
     Query q(*update_latest_);
     q->Bind(1, page_id);
@@ -301,22 +365,47 @@ Result<History> SqlitePageStore::ListHistory(const PageName& name,
 
 Result<PageList> SqlitePageStore::ListPages(const std::string& after,
                                             int limit) {
-  PageList list;
   Query q(*list_pages_);
   q->Bind(1, after);
   // One row more than shown, to know whether a next page exists.
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<PageList> SqlitePageStore::ListBacklinks(const PageName& name,
+                                                const std::string& after, int limit) {
+  Query q(*backlinks_);
+  q->Bind(1, name.title());
+  q->Bind(2, after);
+  q->Bind(3, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<PageList> SqlitePageStore::ListOrphans(const std::string& after,
+                                              const std::string& except, int limit) {
+  Query q(*orphans_);
+  q->Bind(1, after);
+  q->Bind(2, except);
+  q->Bind(3, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<WantedPages> SqlitePageStore::ListWanted(int64_t offset, int limit) {
+  WantedPages wanted;
+  Query q(*wanted_);
+  q->Bind(1, offset);
   q->Bind(2, static_cast<int64_t>(limit) + 1);
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    if (static_cast<int>(list.pages.size()) == limit) {
-      list.more = true;
+    if (static_cast<int>(wanted.pages.size()) == limit) {
+      wanted.more = true;
       break;
     }
-    list.pages.push_back({q->ColumnText(0), q->ColumnInt(1)});
+    wanted.pages.push_back({q->ColumnText(0), q->ColumnInt(1)});
   }
-  return list;
+  return wanted;
 }
 
 Result<RecentChanges> SqlitePageStore::ListRecentChanges(

@@ -32,6 +32,11 @@ class SqlitePageStore : public PageStore {
                                           int limit) override;
   Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
+  Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
+                                 int limit) override;
+  Result<WantedPages> ListWanted(int64_t offset, int limit) override;
+  Result<PageList> ListOrphans(const std::string& after, const std::string& except,
+                               int limit) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
 
@@ -45,6 +50,11 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> insert_page_;
   std::unique_ptr<Statement> insert_revision_;
   std::unique_ptr<Statement> insert_link_;
+  std::unique_ptr<Statement> clear_page_links_;
+  std::unique_ptr<Statement> insert_page_link_;
+  std::unique_ptr<Statement> backlinks_;
+  std::unique_ptr<Statement> wanted_;
+  std::unique_ptr<Statement> orphans_;
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;

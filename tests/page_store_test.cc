@@ -172,6 +172,68 @@ BOOST_AUTO_TEST_CASE(page_list_is_alphabetical_and_paginated) {
   BOOST_TEST(!third->more);
 }
 
+std::vector<std::string> Titles(const Result<PageList>& list) {
+  BOOST_REQUIRE(list.ok());
+  std::vector<std::string> titles;
+  for (const auto& entry : list->pages) titles.push_back(entry.title);
+  return titles;
+}
+
+BOOST_AUTO_TEST_CASE(backlinks_follow_the_latest_revision_of_each_page) {
+  BOOST_REQUIRE(Save("Hub", 0, "x", {"Target", "Hub"}).ok());
+  BOOST_REQUIRE(Save("b spoke", 0, "x", {"Target"}).ok());
+  BOOST_REQUIRE(Save("A spoke", 0, "x", {"Target", "Elsewhere"}).ok());
+  // Alphabetical, ignoring case; a page linking to itself does not count.
+  using V = std::vector<std::string>;
+  BOOST_TEST((Titles(store->ListBacklinks(Name("Target"), "", 10)) == V{"A spoke", "b spoke", "Hub"}));
+  BOOST_TEST(Titles(store->ListBacklinks(Name("Hub"), "", 10)).empty());
+  auto window = store->ListBacklinks(Name("Target"), "", 2);
+  BOOST_TEST(window->more);
+  BOOST_TEST((Titles(store->ListBacklinks(Name("Target"), "b spoke", 2)) == V{"Hub"}));
+  // A new revision without the link removes it; old revisions keep theirs.
+  BOOST_REQUIRE(Save("Hub", 1, "y", {}).ok());
+  BOOST_TEST((Titles(store->ListBacklinks(Name("Target"), "", 10)) == V{"A spoke", "b spoke"}));
+  BOOST_TEST(store->Find(Name("Hub"), 1)->revision.text == "x");
+}
+
+BOOST_AUTO_TEST_CASE(wanted_pages_are_missing_targets_most_linked_first) {
+  BOOST_REQUIRE(Save("One", 0, "x", {"Missing a", "Missing b", "Two"}).ok());
+  BOOST_REQUIRE(Save("Two", 0, "x", {"Missing b", "Missing c"}).ok());
+  BOOST_REQUIRE(Save("Three", 0, "x", {"Missing b", "Missing c"}).ok());
+  auto wanted = store->ListWanted(0, 10);
+  BOOST_REQUIRE(wanted.ok());
+  BOOST_REQUIRE_EQUAL(wanted->pages.size(), 3u);
+  BOOST_TEST(wanted->pages[0].title == "Missing b");
+  BOOST_TEST(wanted->pages[0].link_count == 3);
+  BOOST_TEST(wanted->pages[1].title == "Missing c");
+  BOOST_TEST(wanted->pages[2].title == "Missing a");
+  BOOST_TEST(!wanted->more);
+  auto second = store->ListWanted(1, 1);
+  BOOST_TEST(second->pages.at(0).title == "Missing c");
+  BOOST_TEST(second->more);
+  // Writing a wanted page takes it off the list.
+  BOOST_REQUIRE(Save("Missing b", 0, "here now").ok());
+  BOOST_TEST(store->ListWanted(0, 10)->pages.at(0).title == "Missing c");
+  BOOST_TEST(store->ListWanted(0, 10)->pages.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(orphans_are_pages_no_other_page_links_to) {
+  BOOST_REQUIRE(Save("Front", 0, "x", {"Linked"}).ok());
+  BOOST_REQUIRE(Save("Linked", 0, "x", {"Linked"}).ok());
+  BOOST_REQUIRE(Save("lonely", 0, "x", {"lonely"}).ok());  // only itself
+  BOOST_REQUIRE(Save("Alone", 0, "x").ok());
+  using V = std::vector<std::string>;
+  BOOST_TEST((Titles(store->ListOrphans("", "Front", 10)) == V{"Alone", "lonely"}));
+  BOOST_TEST((Titles(store->ListOrphans("", "", 10)) == V{"Alone", "Front", "lonely"}));
+  BOOST_TEST((Titles(store->ListOrphans("Alone", "Front", 10)) == V{"lonely"}));
+  BOOST_TEST(store->ListOrphans("", "Front", 1)->more);
+  // Once linked, no longer an orphan; unlinked again, one again.
+  BOOST_REQUIRE(Save("Front", 1, "now [[Alone]] too", {"Linked", "Alone"}).ok());
+  BOOST_TEST((Titles(store->ListOrphans("", "Front", 10)) == V{"lonely"}));
+  BOOST_REQUIRE(Save("Front", 2, "x again", {"Linked"}).ok());
+  BOOST_TEST((Titles(store->ListOrphans("", "Front", 10)) == V{"Alone", "lonely"}));
+}
+
 BOOST_AUTO_TEST_CASE(reopening_keeps_everything_and_schema_version) {
   BOOST_REQUIRE(Save("P", 0, "kept").ok());
   Reopen();

@@ -75,6 +75,15 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA foreign_key_check") == -1);
   // Version 3: sessions.
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM session") == 0);
+  // Version 6: the latest revisions' links, filled from revision_link.
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") ==
+             RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM revision_link l JOIN revision r ON r.id = "
+                       "l.revision_id JOIN page p ON p.id = r.page_id AND r.rev = p.latest_rev"));
+  auto backlinks = (*store)->ListBacklinks(*PageName::Parse("Other"), "", 10);
+  BOOST_REQUIRE(backlinks.ok());
+  BOOST_REQUIRE_EQUAL(backlinks->pages.size(), 1u);
+  BOOST_TEST(backlinks->pages[0].title == "Main Page");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

@@ -35,6 +35,7 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetValue("PAGE_URL", name.UrlPath());
   d->SetValue("EDIT_URL", EditUrl(name));
   d->SetValue("HISTORY_URL", HistoryUrl(name));
+  d->SetValue("LINKS_URL", "/_links" + name.UrlPath());
   d->SetValue("BODY_HTML", body_html);
   d->SetIntValue("REV", r.rev);
   d->SetIntValue("LATEST_REV", page.latest_rev);

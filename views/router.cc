@@ -8,6 +8,7 @@
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
 #include "views/diff_handlers.h"
+#include "views/link_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
 #include "views/render.h"
@@ -26,6 +27,9 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_restore/*", Restore, kEditor},
       {Method::kGet, "/_history/*", ShowHistory, kAnyone},
       {Method::kGet, "/_diff/*", ShowDiff, kAnyone},
+      {Method::kGet, "/_links/*", ShowBacklinks, kAnyone},
+      {Method::kGet, "/_wanted", ListWantedPages, kAnyone},
+      {Method::kGet, "/_orphans", ListOrphanedPages, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
       {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},

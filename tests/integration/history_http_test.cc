@@ -123,5 +123,35 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(Contains(Wiki().Get("/Contested_Line"), "says Second"));
 }
 
+BOOST_AUTO_TEST_CASE(
+    links_and_wanted_pages_are_right_after_each_save_on_every_worker) {
+  BOOST_REQUIRE(
+      Wiki().Save("Linking_Page", 0, "Read [[Brand New Page]].").status == 303);
+  for (int i = 0; i < 6; ++i) {
+    BOOST_TEST(Contains(Wiki().Get("/Linking_Page"),
+                        "href=\"/_edit/Brand_New_Page\""));
+    BOOST_TEST(
+        Contains(Wiki().Get("/_wanted"), "href=\"/_edit/Brand_New_Page\""));
+    BOOST_TEST(Contains(Wiki().Get("/_links/Brand_New_Page"),
+                        "href=\"/Linking_Page\""));
+  }
+  // Writing the page turns the red link blue at once, on every worker,
+  // though the linking page's view was cached.
+  BOOST_REQUIRE(Other().Save("Brand_New_Page", 0, "Here I am.").status == 303);
+  for (int i = 0; i < 6; ++i) {
+    HttpResponse page = Wiki().Get("/Linking_Page");
+    BOOST_TEST(Contains(page, "href=\"/Brand_New_Page\""));
+    BOOST_TEST(!Contains(page, "/_edit/Brand_New_Page"));
+    BOOST_TEST(!Contains(Wiki().Get("/_wanted"), "Brand_New_Page"));
+  }
+  // Dropping the link drops the backlink.
+  BOOST_REQUIRE(Wiki().Save("Linking_Page", 1, "No links.").status == 303);
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(!Contains(Wiki().Get("/_links/Brand_New_Page"),
+                         "href=\"/Linking_Page\""));
+    BOOST_TEST(Contains(Wiki().Get("/_orphans"), "href=\"/Brand_New_Page\""));
+  }
+}
+
 }  // namespace
 }  // namespace wikid::testing

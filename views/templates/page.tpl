@@ -12,6 +12,7 @@
 <nav class="page-actions">
 <a href="{{EDIT_URL}}">Edit</a>
 <a href="{{HISTORY_URL}}">History</a>
+<a href="{{LINKS_URL}}">What links here</a>
 </nav>
 {{#ADMIN_ACTIONS}}
 <form method="post" action="{{PROTECT_URL}}" class="inline">

@@ -1,0 +1,85 @@
+#include "views/link_fill.h"
+
+#include "model/page_name.h"
+
+namespace wikid {
+namespace {
+
+// Stored titles were validated when saved; Parse only re-derives URLs.
+std::string UrlFor(const std::string& title) {
+  auto name = PageName::Parse(title);
+  return name.ok() ? name->UrlPath() : "/";
+}
+
+// The items of a PageList and the links to its first and next windows
+// (`base`: the listing's URL with the "after" parameter's '?' or '&').
+void FillPages(const PageList& list, const std::string& after,
+               const std::string& base, ctemplate::TemplateDictionary* d) {
+  if (list.pages.empty()) d->ShowSection("EMPTY");
+  for (const PageListEntry& entry : list.pages) {
+    ctemplate::TemplateDictionary* item = d->AddSectionDictionary("ITEM");
+    item->SetValue("TITLE", entry.title);
+    item->SetValue("URL", UrlFor(entry.title));
+  }
+  if (!after.empty()) {
+    d->SetValueAndShowSection("URL", base.substr(0, base.size() - 1), "FIRST");
+  }
+  if (list.more) {
+    d->SetValueAndShowSection(
+        "URL", base + "after=" + PercentEncodePath(list.pages.back().title),
+        "NEXT");
+  }
+}
+
+}  // namespace
+
+void FillBacklinks(const PageName& name, const PageList& list,
+                   const std::string& after, ctemplate::TemplateDictionary* d) {
+  d->SetValue("HEADING", "What links to");
+  d->SetValue("TITLE", name.title());
+  d->SetValue("PAGE_URL", name.UrlPath());
+  d->ShowSection("ABOUT_PAGE");
+  d->SetValue("INTRO", "Pages whose current revision links to this one.");
+  d->SetValue("EMPTY_MESSAGE", "No page links here.");
+  FillPages(list, after, "/_links" + name.UrlPath() + "?", d);
+}
+
+void FillWanted(const WantedPages& wanted, int64_t offset, int page_size,
+                ctemplate::TemplateDictionary* d) {
+  d->SetValue("HEADING", "Wanted pages");
+  d->SetValue(
+      "INTRO",
+      "Pages that do not exist yet but are linked to, the most linked first. "
+      "Follow one to write it.");
+  d->SetValue("EMPTY_MESSAGE", "Every page that is linked to exists.");
+  if (wanted.pages.empty()) d->ShowSection("EMPTY");
+  for (const WantedPage& page : wanted.pages) {
+    ctemplate::TemplateDictionary* item = d->AddSectionDictionary("ITEM");
+    item->SetValue("TITLE", page.title);
+    auto name = PageName::Parse(page.title);
+    item->SetValue("URL", name.ok() ? "/_edit" + name->UrlPath() : "/");
+    ctemplate::TemplateDictionary* count =
+        item->AddSectionDictionary("LINK_COUNT");
+    count->SetValue("COUNT", std::to_string(page.link_count) +
+                                 (page.link_count == 1 ? " page" : " pages"));
+    count->SetValue("LINKS_URL", name.ok() ? "/_links" + name->UrlPath() : "/");
+  }
+  if (offset > 0) d->SetValueAndShowSection("URL", "/_wanted", "FIRST");
+  if (wanted.more) {
+    d->SetValueAndShowSection(
+        "URL", "/_wanted?from=" + std::to_string(offset + page_size), "NEXT");
+  }
+}
+
+void FillOrphans(const PageList& list, const std::string& after,
+                 ctemplate::TemplateDictionary* d) {
+  d->SetValue("HEADING", "Orphaned pages");
+  d->SetValue(
+      "INTRO",
+      "Pages that no other page links to: readers can find them only by "
+      "searching or from the list of all pages.");
+  d->SetValue("EMPTY_MESSAGE", "Every page is linked from another one.");
+  FillPages(list, after, "/_orphans?", d);
+}
+
+}  // namespace wikid

@@ -1,0 +1,47 @@
+#include "views/link_handlers.h"
+
+#include "views/link_fill.h"
+#include "views/render.h"
+
+namespace wikid {
+
+Response ShowBacklinks(const Request& req, Context& ctx,
+                       std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  std::string after = req.QueryText("after");
+  auto list = ctx.pages.ListBacklinks(*name, after, ctx.site.pages_page_size);
+  if (!list.ok()) return ErrorPage(ctx, list.status());
+  HtmlPage page("What links to " + name->title(), "link_list.tpl");
+  FillBacklinks(*name, *list, after, page.content());
+  return page.Render(ctx, 200);
+}
+
+Response ListWantedPages(const Request& req, Context& ctx, std::string_view) {
+  int64_t from = 0;
+  if (!req.QueryText("from").empty() && req.QueryText("from") != "0") {
+    auto number = PositiveNumber(req.QueryText("from"));
+    if (!number) {
+      return ErrorPage(ctx, 400,
+                       "The parameter 'from' must be a number (0, 1, 2...).");
+    }
+    from = *number;
+  }
+  auto wanted = ctx.pages.ListWanted(from, ctx.site.pages_page_size);
+  if (!wanted.ok()) return ErrorPage(ctx, wanted.status());
+  HtmlPage page("Wanted pages", "link_list.tpl");
+  FillWanted(*wanted, from, ctx.site.pages_page_size, page.content());
+  return page.Render(ctx, 200);
+}
+
+Response ListOrphanedPages(const Request& req, Context& ctx, std::string_view) {
+  std::string after = req.QueryText("after");
+  auto list = ctx.pages.ListOrphans(after, ctx.site.front_page,
+                                    ctx.site.pages_page_size);
+  if (!list.ok()) return ErrorPage(ctx, list.status());
+  HtmlPage page("Orphaned pages", "link_list.tpl");
+  FillOrphans(*list, after, page.content());
+  return page.Render(ctx, 200);
+}
+
+}  // namespace wikid
