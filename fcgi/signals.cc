@@ -70,6 +70,17 @@ void InstallWorkerSignals() {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
+sigset_t HoldWorkerStopSignals() {
+  sigset_t stop, open;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigprocmask(SIG_BLOCK, &stop, &open);
+  sigdelset(&open, SIGTERM);
+  sigdelset(&open, SIGINT);
+  return open;
+}
+
 int SignalWakeFd() { return g_wake_pipe[0]; }
 
 void DrainSignalWakeFd() {

@@ -29,6 +29,16 @@ void InstallMasterSignals();
 // SIGTERM if the master dies, so no worker outlives it.
 void InstallWorkerSignals();
 
+// Blocks the worker's stop signals (TERM, INT) and returns the signal mask
+// to wait with, in which they are open. libfcgi cannot survive a signal
+// inside FCGX_Accept_r: for a unix socket, OS_Accept waits for a new
+// connection's first bytes with select(), which SA_RESTART does not
+// restart, and an interrupted select() makes it close the connection it
+// just accepted (nginx answers that request 502). So the worker keeps
+// them blocked while it accepts and serves, and lets them in only while
+// it waits, atomically, with ppoll().
+sigset_t HoldWorkerStopSignals();
+
 // The read end of the self-pipe, for poll().
 int SignalWakeFd();
 

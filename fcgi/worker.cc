@@ -272,13 +272,16 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   [[maybe_unused]] ssize_t n = write(ready_fd, &ready, 1);
   close(ready_fd);
 
-  // The accept loop. poll() on the listening socket and the signal pipe,
-  // so a stop request wakes an idle worker at once; then FCGX_Accept_r on
-  // the non-blocking socket, which returns < 0 when another worker won the
-  // race for the connection (EAGAIN) or the peer sent garbage.
+  // The accept loop. ppoll() on the listening socket and the signal pipe,
+  // so a stop request wakes an idle worker at once (stop signals are
+  // delivered only there: see HoldWorkerStopSignals); then FCGX_Accept_r
+  // on the non-blocking socket, which returns < 0 when another worker won
+  // the race for the connection (EAGAIN) or the peer sent garbage.
+  const sigset_t wait_mask = HoldWorkerStopSignals();
+  const timespec idle_check{kIdleCheckMs / 1000, (kIdleCheckMs % 1000) * 1'000'000L};
   while (!g_signals.stop) {
     pollfd fds[2] = {{listen_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
-    int ready_count = poll(fds, 2, kIdleCheckMs);
+    int ready_count = ppoll(fds, 2, &idle_check, &wait_mask);
     if (fds[1].revents != 0) DrainSignalWakeFd();
     if (g_signals.stop || getppid() != master_pid) break;
     if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) continue;

@@ -153,11 +153,17 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
 
   std::atomic<bool> done = false;
   std::atomic<int> failures = 0, requests = 0;
+  std::atomic<long> failed_status = 0;  // the first failure's, for the log
   std::vector<std::thread> load;
   for (int i = 0; i < 4; ++i) {
     load.emplace_back([&] {
       while (!done) {
-        failures += wiki.Get("/_pages").status != 200;
+        long status = wiki.Get("/_pages").status;
+        if (status != 200) {
+          ++failures;
+          long none = 0;
+          failed_status.compare_exchange_strong(none, status == 0 ? -1 : status);
+        }
         ++requests;
       }
     });
@@ -188,7 +194,9 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
   BOOST_TEST(first);
   BOOST_TEST(second);
   BOOST_TEST(requests > 20);
-  BOOST_TEST(failures == 0);
+  BOOST_TEST(failures == 0, "first failure: status " << failed_status
+                                                      << " (-1: no response)\n"
+                                                      << wiki.NginxErrorLog() << wiki.WikidLog());
   for (int i = 0; i < 4; ++i) {
     BOOST_TEST(wiki.Get("/_pages").body.find("Reloaded pages") != std::string::npos);
   }
@@ -196,6 +204,34 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
 
 // A reload whose new worker cannot start (a template that does not parse)
 // keeps the old workers serving the old templates.
+// A stop signal that reaches a worker just after it accepted a connection,
+// while libfcgi waits for the first bytes (a select() that SA_RESTART does
+// not restart), must not cost that request: libfcgi would close the
+// connection and nginx answer 502. Found by the test above, one run in
+// ten under load; here made certain by holding the connection silent.
+BOOST_AUTO_TEST_CASE(a_stop_signal_while_a_connection_waits_for_its_request_loses_nothing) {
+  TestWiki wiki{TestWikiOptions{.workers = 1}};
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 5s));
+  pid_t worker = wiki.WorkerPids().at(0);
+  std::string reply = FastCgiExchangeAfter(
+      wiki.socket_path(),
+      FastCgiRequest({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/_health"},
+                      {"REMOTE_ADDR", "127.0.0.1"}},
+                     ""),
+      [&] {
+        std::this_thread::sleep_for(300ms);  // the worker is in its select()
+        kill(worker, SIGTERM);
+        std::this_thread::sleep_for(100ms);
+      });
+  BOOST_TEST(reply.find("Status: 200") != std::string::npos, "reply: " << reply);
+  // And the worker still stops, after that request.
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (ProcessExists(worker) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  BOOST_TEST(!ProcessExists(worker));
+}
+
 BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   TempDir templates;
   CopyTemplates(templates);

@@ -49,6 +49,11 @@ std::string FastCgiRequest(const std::map<std::string, std::string>& params,
 
 std::string FastCgiExchange(const std::string& socket_path,
                             const std::string& bytes, int timeout_ms) {
+  return FastCgiExchangeAfter(socket_path, bytes, [] {}, timeout_ms);
+}
+
+std::string FastCgiExchangeAfter(const std::string& socket_path, const std::string& bytes,
+                                 const std::function<void()>& between, int timeout_ms) {
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -57,8 +62,10 @@ std::string FastCgiExchange(const std::string& socket_path,
     close(fd);
     return "";
   }
+  between();
   for (size_t sent = 0; sent < bytes.size();) {
-    ssize_t n = write(fd, bytes.data() + sent, bytes.size() - sent);
+    // MSG_NOSIGNAL: a peer that closed must fail the test, not kill it.
+    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }

@@ -2,6 +2,7 @@
 // directly, as nginx would, or as a broken or hostile peer would.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -20,5 +21,11 @@ std::string FastCgiRequest(const std::map<std::string, std::string>& params,
 // closed without one. Gives up reading after `timeout_ms`.
 std::string FastCgiExchange(const std::string& socket_path,
                             const std::string& bytes, int timeout_ms = 3000);
+
+// The same, calling `between` after connecting and before writing: a
+// worker has then accepted the connection and waits for its first bytes.
+std::string FastCgiExchangeAfter(const std::string& socket_path, const std::string& bytes,
+                                 const std::function<void()>& between,
+                                 int timeout_ms = 3000);
 
 }  // namespace wikid::testing
