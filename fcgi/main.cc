@@ -2,6 +2,7 @@
 //
 //   wikid [serve] [options]   run the master and its workers (see --help)
 //   wikid user ...            manage accounts (fcgi/user_command.h)
+//   wikid reindex             rebuild the search index (fcgi/reindex_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <sys/eventfd.h>
@@ -19,6 +20,7 @@
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
 #include "fcgi/signals.h"
+#include "fcgi/reindex_command.h"
 #include "fcgi/user_command.h"
 #include "model/cache_state.h"
 #include "model/hash_slots.h"
@@ -133,12 +135,14 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return Serve(args);
   if (command == "user") return wikid::RunUserCommand(args);
+  if (command == "reindex") return wikid::RunReindexCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
   }
   std::cerr << "wikid: unknown command '" << command
             << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n"
-               "       wikid user create|set-password|set-role ...\n";
+               "       wikid user create|set-password|set-role ...\n"
+               "       wikid reindex [--data DIR]\n";
   return 2;
 }

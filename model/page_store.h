@@ -113,6 +113,22 @@ struct WantedPages {
   bool more = false;              // more wanted pages follow
 };
 
+// One page found by a search. `title_marked` and `snippet` mark the
+// matched words with kMatchStart and kMatchEnd.
+struct SearchHit {
+  std::string title;
+  std::string title_marked;
+  std::string snippet;  // a few words of the text around the best match
+  int64_t latest_rev = 0;
+};
+inline constexpr char kMatchStart = '\x02';
+inline constexpr char kMatchEnd = '\x03';
+
+struct SearchResults {
+  std::vector<SearchHit> hits;  // title matches first, then by relevance
+  int64_t total = 0;            // pages that match in all
+};
+
 class PageStore {
  public:
   virtual ~PageStore() = default;
@@ -180,6 +196,17 @@ class PageStore {
   // page titled `except` (the front page, linked from every page's header).
   virtual Result<PageList> ListOrphans(const std::string& after, const std::string& except,
                                        int limit) = 0;
+
+  // Up to `limit` pages matching the FTS5 expression `fts_query` (from
+  // FtsQuery), skipping the first `offset`: pages whose name matches
+  // first, each group ranked by bm25 with names weighing ten times the
+  // text. Invalid if FTS5 cannot parse the expression.
+  virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+                                       int limit) = 0;
+
+  // Rebuilds the search index from every page's latest revision, in one
+  // transaction; returns the number of pages indexed.
+  virtual Result<int64_t> RebuildSearchIndex() = 0;
 };
 
 }  // namespace wikid

@@ -154,6 +154,19 @@ const std::vector<const char*>& Migrations() {
           JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
           JOIN revision_link l ON l.revision_id = r.id;
       )sql",
+      // 7: full-text search over page names and latest texts.
+      R"sql(
+      -- One row per page (rowid = page.id): its name and its latest text,
+      -- replaced in the transaction of every save; `wikid reindex` rebuilds
+      -- it. unicode61 with remove_diacritics 2 folds case and accents, so
+      -- "cafe" finds "CAFÉ". FTS5 keeps its own copy of the text, which
+      -- snippet() reads.
+      CREATE VIRTUAL TABLE page_search USING fts5(
+        title, body, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO page_search (rowid, title, body)
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+      )sql",
   };
   return kMigrations;
 }

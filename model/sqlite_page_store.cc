@@ -69,6 +69,28 @@ constexpr char kOrphansSql[] = R"sql(
                       WHERE k.target = p.name AND k.source_id != p.id)
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
 
+// The search index holds each page's latest text under its page id.
+constexpr char kUnindexPageSql[] = "DELETE FROM page_search WHERE rowid = ?1";
+constexpr char kIndexPageSql[] =
+    "INSERT INTO page_search (rowid, title, body) VALUES (?1, ?2, ?3)";
+
+// Name matches first (the subquery runs the same expression restricted to
+// the title column), then bm25 with the title weighing 10 and the text 1.
+// char(2) and char(3) are kMatchStart and kMatchEnd.
+constexpr char kSearchSql[] = R"sql(
+  SELECT p.name, p.latest_rev,
+         highlight(page_search, 0, char(2), char(3)),
+         snippet(page_search, 1, char(2), char(3), '…', 24)
+    FROM page_search JOIN page p ON p.id = page_search.rowid
+   WHERE page_search MATCH ?1
+   ORDER BY page_search.rowid NOT IN
+              (SELECT rowid FROM page_search WHERE page_search MATCH 'title : (' || ?1 || ')'),
+            bm25(page_search, 10.0, 1.0), p.name
+   LIMIT ?3 OFFSET ?2)sql";
+
+constexpr char kSearchCountSql[] =
+    "SELECT count(*) FROM page_search WHERE page_search MATCH ?1";
+
 constexpr char kUpdateLatestSql[] =
     "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
 
@@ -173,6 +195,10 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->backlinks_, kBacklinksSql},
       {&store->wanted_, kWantedSql},
       {&store->orphans_, kOrphansSql},
+      {&store->unindex_page_, kUnindexPageSql},
+      {&store->index_page_, kIndexPageSql},
+      {&store->search_, kSearchSql},
+      {&store->search_count_, kSearchCountSql},
       {&store->update_latest_, kUpdateLatestSql},
       {&store->history_, kHistorySql},
       {&store->page_exists_, kPageExistsSql},
@@ -301,6 +327,18 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     q->Bind(2, target);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
+  {
+    Query q(*unindex_page_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  {
+    Query q(*index_page_);
+    q->Bind(1, page_id);
+    q->Bind(2, edit.name.title());
+    q->Bind(3, edit.text);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
   if (rev > 1) {
     Query q(*update_latest_);
     q->Bind(1, page_id);
@@ -388,6 +426,65 @@ Result<PageList> SqlitePageStore::ListOrphans(const std::string& after,
   q->Bind(2, except);
   q->Bind(3, static_cast<int64_t>(limit) + 1);
   return ReadPageList(*q, limit);
+}
+
+Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
+                                             int64_t offset, int limit) {
+  SearchResults results;
+  {
+    Query q(*search_count_);
+    q->Bind(1, fts_query);
+    auto row = q->Step();
+    // FtsQuery's output always parses; an expression FTS5 refuses (an
+    // SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
+    if (!row.ok()) {
+      if (row.status().code() == Status::Code::kInternal) {
+        return Status::Invalid("The search could not be understood.");
+      }
+      return row.status();
+    }
+    results.total = *row ? q->ColumnInt(0) : 0;
+  }
+  if (results.total <= offset) return results;
+  Query q(*search_);
+  q->Bind(1, fts_query);
+  q->Bind(2, offset);
+  q->Bind(3, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    results.hits.push_back(SearchHit{.title = q->ColumnText(0),
+                                     .title_marked = q->ColumnText(2),
+                                     .snippet = q->ColumnText(3),
+                                     .latest_rev = q->ColumnInt(1)});
+  }
+  return results;
+}
+
+Result<int64_t> SqlitePageStore::RebuildSearchIndex() {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  if (Status s = db_.Exec("DELETE FROM page_search"); !s.ok()) return s;
+  if (Status s = db_.Exec(R"sql(
+        INSERT INTO page_search (rowid, title, body)
+          SELECT p.id, p.name, r.text
+            FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev)sql");
+      !s.ok())
+    return s;
+  if (Status s = db_.Exec("INSERT INTO page_search (page_search) VALUES ('optimize')"); !s.ok())
+    return s;
+  auto count = db_.Prepare("SELECT count(*) FROM page_search");
+  if (!count.ok()) return count.status();
+  int64_t pages = 0;
+  {
+    Query q(**count);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    pages = q->ColumnInt(0);
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return pages;
 }
 
 Result<WantedPages> SqlitePageStore::ListWanted(int64_t offset, int limit) {

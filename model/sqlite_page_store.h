@@ -37,6 +37,9 @@ class SqlitePageStore : public PageStore {
   Result<WantedPages> ListWanted(int64_t offset, int limit) override;
   Result<PageList> ListOrphans(const std::string& after, const std::string& except,
                                int limit) override;
+  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+                               int limit) override;
+  Result<int64_t> RebuildSearchIndex() override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
 
@@ -55,6 +58,10 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> backlinks_;
   std::unique_ptr<Statement> wanted_;
   std::unique_ptr<Statement> orphans_;
+  std::unique_ptr<Statement> unindex_page_;
+  std::unique_ptr<Statement> index_page_;
+  std::unique_ptr<Statement> search_;
+  std::unique_ptr<Statement> search_count_;
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;

@@ -84,6 +84,11 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_REQUIRE(backlinks.ok());
   BOOST_REQUIRE_EQUAL(backlinks->pages.size(), 1u);
   BOOST_TEST(backlinks->pages[0].title == "Main Page");
+  // Version 7: the search index, filled from the latest revisions.
+  auto found = (*store)->Search("\"hello\"", 0, 10);
+  BOOST_REQUIRE(found.ok());
+  BOOST_REQUIRE_EQUAL(found->hits.size(), 1u);
+  BOOST_TEST(found->hits[0].title == "Main Page");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

@@ -44,6 +44,7 @@ struct SiteConfig {
   int front_recent_size = 10;            // changes shown on the front page
   int users_page_size = 50;              // accounts per page of /_admin/users
   int contributions_page_size = 50;      // revisions per page of a profile
+  int search_page_size = 20;             // hits per page of /_search
   EditPolicy edit_policy = EditPolicy::kUsers;
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long

@@ -60,6 +60,17 @@ std::optional<int64_t> PositiveNumber(std::string_view text) {
   return value;
 }
 
+Result<int64_t> OffsetParam(const Request& req, std::string_view field) {
+  const std::string* text = req.Query(field);
+  if (text == nullptr || *text == "0") return int64_t{0};
+  auto value = PositiveNumber(*text);
+  if (!value) {
+    return Status::Invalid("The parameter '" + std::string(field) +
+                           "' must be a number (0, 1, 2...).");
+  }
+  return *value;
+}
+
 Result<std::optional<int64_t>> RevisionParam(const Request& req,
                                              std::string_view field) {
   const std::string* text = req.Query(field);

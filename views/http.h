@@ -70,6 +70,10 @@ Result<Request> DecodeRequest(const RawRequest& raw);
 // revision numbers and ids in query strings, form fields and paths.
 std::optional<int64_t> PositiveNumber(std::string_view text);
 
+// The query parameter `field` as an offset into a list: absent (0), or 0,
+// 1, 2...; anything else is Invalid, with a message naming the parameter.
+Result<int64_t> OffsetParam(const Request& req, std::string_view field);
+
 // The query parameter `field` as a revision number: absent, or a positive
 // integer; anything else is Invalid, with a message naming the parameter.
 Result<std::optional<int64_t>> RevisionParam(const Request& req,

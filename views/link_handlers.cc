@@ -18,19 +18,12 @@ Response ShowBacklinks(const Request& req, Context& ctx,
 }
 
 Response ListWantedPages(const Request& req, Context& ctx, std::string_view) {
-  int64_t from = 0;
-  if (!req.QueryText("from").empty() && req.QueryText("from") != "0") {
-    auto number = PositiveNumber(req.QueryText("from"));
-    if (!number) {
-      return ErrorPage(ctx, 400,
-                       "The parameter 'from' must be a number (0, 1, 2...).");
-    }
-    from = *number;
-  }
-  auto wanted = ctx.pages.ListWanted(from, ctx.site.pages_page_size);
+  auto from = OffsetParam(req, "from");
+  if (!from.ok()) return ErrorPage(ctx, from.status());
+  auto wanted = ctx.pages.ListWanted(*from, ctx.site.pages_page_size);
   if (!wanted.ok()) return ErrorPage(ctx, wanted.status());
   HtmlPage page("Wanted pages", "link_list.tpl");
-  FillWanted(*wanted, from, ctx.site.pages_page_size, page.content());
+  FillWanted(*wanted, *from, ctx.site.pages_page_size, page.content());
   return page.Render(ctx, 200);
 }
 

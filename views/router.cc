@@ -9,6 +9,7 @@
 #include "views/admin_handlers.h"
 #include "views/diff_handlers.h"
 #include "views/link_handlers.h"
+#include "views/search_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
 #include "views/render.h"
@@ -30,6 +31,7 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_links/*", ShowBacklinks, kAnyone},
       {Method::kGet, "/_wanted", ListWantedPages, kAnyone},
       {Method::kGet, "/_orphans", ListOrphanedPages, kAnyone},
+      {Method::kGet, "/_search", ShowSearch, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
       {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},

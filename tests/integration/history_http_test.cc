@@ -1,7 +1,8 @@
-// History you can use, through a real nginx and wikid with three workers
-// and memcached: diffs of any two revisions, Show changes, and two people
-// editing the same page at once (merged when their changes do not
-// overlap, 409 with both texts when they do).
+// History you can use and pages you can find, through a real nginx and
+// wikid with three workers and memcached: diffs of any two revisions, Show
+// changes, two people editing the same page at once (merged when their
+// changes do not overlap, 409 with both texts when they do), links and
+// wanted pages, and search.
 #define BOOST_TEST_MODULE history_http
 #include <boost/test/unit_test.hpp>
 #include <string>
@@ -151,6 +152,26 @@ BOOST_AUTO_TEST_CASE(
                          "href=\"/Linking_Page\""));
     BOOST_TEST(Contains(Wiki().Get("/_orphans"), "href=\"/Brand_New_Page\""));
   }
+}
+
+BOOST_AUTO_TEST_CASE(search_finds_a_word_saved_a_moment_ago_on_every_worker) {
+  BOOST_REQUIRE(
+      Wiki().Save("Searched_Page", 0, "Nothing special yet.").status == 303);
+  BOOST_REQUIRE(Other()
+                    .Save("Searched_Page", 1, "Now with the word zyzzogeton.")
+                    .status == 303);
+  for (int i = 0; i < 6; ++i) {
+    HttpResponse r = Wiki().Get("/_search?q=zyzzogeton");
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(Contains(r, "href=\"/Searched_Page\""));
+    BOOST_TEST(Contains(r, "with the word <mark>zyzzogeton</mark>."));
+    BOOST_TEST(Contains(Wiki().Get("/_search?q=special"), "No page matches."));
+  }
+  HttpResponse named = Wiki().Get("/_search?q=searched+page");
+  BOOST_TEST(
+      Contains(named, "There is a page named <a href=\"/Searched_Page\">"));
+  HttpResponse garbage = Wiki().Get("/_search?q=%22%28%28NEAR%3A%5E");
+  BOOST_TEST(garbage.status == 200);
 }
 
 }  // namespace

@@ -86,15 +86,15 @@ inline std::string Dangers(const std::string& html) {
 }
 
 // Dangers() of a whole wikid page, after removing the few tags our own
-// layout and forms write (a <meta>, <link>, <form>s posting to the wiki's
-// own routes and the history's compare form, which user text cannot produce, since every '<' it
+// layout and forms write (a <meta>, <link>, and <form>s that post or get
+// to the wiki's own routes, which user text cannot produce, since every '<' it
 // contains is escaped).
 inline std::string PageDangers(std::string html) {
   for (std::string_view own :
        {"<meta charset=\"utf-8\">", "<meta name=\"viewport\"",
         "<meta name=\"robots\"", "<link rel=\"stylesheet\" href=\"/_static/",
         "<link rel=\"icon\" href=\"/_static/", "<form method=\"post\" action=\"/_",
-        "<form method=\"get\" action=\"/_diff/"}) {
+        "<form method=\"get\" action=\"/_"}) {
     for (size_t at; (at = html.find(own)) != std::string::npos;) {
       html.erase(at, own.size());
     }

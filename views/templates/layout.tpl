@@ -17,6 +17,9 @@
 <a href="/_recent">Recent changes</a>
 <a href="/_pages">All pages</a>
 </nav>
+<form method="get" action="/_search" class="search-box" role="search">
+<input type="search" name="q" placeholder="Search" aria-label="Search the wiki">
+</form>
 <div class="account">
 {{#SIGNED_IN}}
 <a class="user" href="{{PROFILE_URL}}">{{USER_NAME}}</a>

@@ -1,0 +1,103 @@
+// The search page in-process: results, the offers to go to or create the
+// page named, paging, and queries and texts that try to be HTML.
+#define BOOST_TEST_MODULE search_handlers
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/html_safety.h"
+#include "tests/support/wiki_fixture.h"
+
+namespace wikid {
+namespace {
+
+using testing::WikiFixture;
+
+BOOST_FIXTURE_TEST_SUITE(search, WikiFixture)
+
+BOOST_AUTO_TEST_CASE(results_link_each_page_with_marked_words) {
+  BOOST_REQUIRE(Save("Bees", 0, "Bees make honey in summer.").status == 303);
+  BOOST_REQUIRE(Save("Honey", 0, "Sweet.").status == 303);
+  Response r = Get("/_search", {{"q", "honey"}});
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "2 pages found"));
+  size_t title_hit = r.body.find("href=\"/Honey\"><mark>Honey</mark></a>");
+  size_t text_hit = r.body.find("href=\"/Bees\">Bees</a>");
+  BOOST_TEST(title_hit != std::string::npos);
+  BOOST_TEST(text_hit != std::string::npos);
+  BOOST_TEST(title_hit < text_hit);  // the name match first
+  BOOST_TEST(Contains(r, "Bees make <mark>honey</mark> in summer."));
+  BOOST_TEST(Contains(r, "value=\"honey\""));  // the box keeps the query
+  // "Honey" is also a page's name.
+  BOOST_TEST(Contains(r, "There is a page named <a href=\"/Honey\">Honey</a>"));
+  BOOST_TEST(!Contains(r, "Create it"));
+  BOOST_TEST(Contains(Get("/_search", {{"q", "nothing matches this"}}),
+                      "No page matches."));
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_page_name_is_offered_for_creation) {
+  Response r = Get("/_search", {{"q", "Brand new idea"}});
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "There is no page named “Brand new idea”."));
+  BOOST_TEST(Contains(r, "href=\"/_edit/Brand_new_idea\">Create it"));
+  // Not a possible name: no offer, but still a search.
+  Response odd = Get("/_search", {{"q", "a [b] c"}});
+  BOOST_TEST(odd.status == 200);
+  BOOST_TEST(!Contains(odd, "Create it"));
+}
+
+BOOST_AUTO_TEST_CASE(results_are_paginated) {
+  site.search_page_size = 2;
+  for (const char* name : {"P1", "P2", "P3"}) {
+    BOOST_REQUIRE(Save(name, 0, "common word").status == 303);
+  }
+  Response first = Get("/_search", {{"q", "common"}});
+  BOOST_TEST(Contains(first, "3 pages found, showing 1–2."));
+  BOOST_TEST(Contains(first, "href=\"/_search?q=common&amp;from=2\""));
+  Response second = Get("/_search", {{"q", "common"}, {"from", "2"}});
+  BOOST_TEST(Contains(second, "showing 3–3"));
+  BOOST_TEST(Contains(second, "<ol class=\"search-results\" start=\"3\">"));
+  BOOST_TEST(Contains(second, "href=\"/_search?q=common\">Previous"));
+  BOOST_TEST(Get("/_search", {{"q", "common"}, {"from", "-2"}}).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_query_with_nothing_to_search_for_is_400_with_a_message) {
+  Response r = Get("/_search", {{"q", "***"}});
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(Contains(r, "Type a word or a number to search for."));
+  BOOST_TEST(Contains(r, "value=\"***\""));
+  BOOST_TEST(Get("/_search", {{"q", std::string(600, 'x')}}).status == 400);
+  Response empty = Get("/_search");
+  BOOST_TEST(empty.status == 200);
+  BOOST_TEST(Contains(empty, "name=\"q\""));
+  // FTS5 syntax in the query is text, never a 500.
+  for (const char* text :
+       {"c++ \"unbalanced", "NEAR(", "title:x", "a OR", "^x"}) {
+    BOOST_TEST(Get("/_search", {{"q", text}}).status == 200, text);
+  }
+  BOOST_TEST(Get("/_search", {{"q", "((("}}).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(html_in_texts_names_and_queries_stays_inert) {
+  int n = 0;
+  for (const std::string& payload : testing::XssPayloads()) {
+    std::string name = "Hostile " + std::to_string(n++);
+    BOOST_REQUIRE(Save(name, 0, "needle " + payload + " needle").status == 303);
+    Response by_text = Get("/_search", {{"q", "needle"}});
+    BOOST_TEST(testing::PageDangers(by_text.body) == "", payload);
+    Response by_query = Get("/_search", {{"q", payload}});
+    BOOST_TEST(by_query.status < 500);
+    BOOST_TEST(testing::PageDangers(by_query.body) == "", payload);
+  }
+  for (const char* hostile :
+       {"\"' onmouseover='alert(1)", "javascript:alert(1)"}) {
+    BOOST_REQUIRE(
+        Save(PageName::Parse(hostile)->UrlPath().substr(1), 0, "x").status ==
+        303);
+    Response r = Get("/_search", {{"q", hostile}});
+    BOOST_TEST(testing::PageDangers(r.body) == "", hostile);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid

@@ -1,0 +1,217 @@
+// Full-text search: what readers type made into FTS5 queries
+// (model/search_query.h), and the index the page store keeps
+// (SqlitePageStore::Search, RebuildSearchIndex, `wikid reindex`), against
+// a real SQLite file.
+#define BOOST_TEST_MODULE search
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <random>
+
+#include "model/database.h"
+#include "model/search_query.h"
+#include "model/sqlite_page_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+std::string Fts(std::string_view text) {
+  auto query = FtsQuery(text);
+  BOOST_REQUIRE_MESSAGE(query.ok(), query.status().message());
+  return *query;
+}
+
+BOOST_AUTO_TEST_CASE(words_become_quoted_strings_joined_by_and) {
+  BOOST_TEST(Fts("quick fox") == "\"quick\" AND \"fox\"");
+  BOOST_TEST(Fts("  café\t") == "\"café\"");
+  BOOST_TEST(Fts("c++") == "\"c++\"");
+  BOOST_TEST(Fts("say \"hi\"there") == "\"say\" AND \"hi\" AND \"there\"");
+}
+
+BOOST_AUTO_TEST_CASE(phrases_prefixes_and_the_operators_readers_mean_are_kept) {
+  BOOST_TEST(Fts("\"brown fox\" jumps") == "\"brown fox\" AND \"jumps\"");
+  BOOST_TEST(Fts("fox*") == "\"fox\"*");
+  BOOST_TEST(Fts("cat OR dog") == "\"cat\" OR \"dog\"");
+  BOOST_TEST(Fts("cat NOT dog") == "\"cat\" NOT \"dog\"");
+  BOOST_TEST(Fts("cat -dog") == "(\"cat\") NOT \"dog\"");
+  BOOST_TEST(Fts("cat AND dog") == "\"cat\" AND \"dog\"");
+}
+
+BOOST_AUTO_TEST_CASE(operators_out_of_place_are_words) {
+  BOOST_TEST(Fts("OR") == "\"OR\"");
+  BOOST_TEST(Fts("OR cat") == "\"OR\" AND \"cat\"");
+  BOOST_TEST(Fts("cat OR") == "\"cat\" AND \"OR\"");
+  BOOST_TEST(Fts("cat or dog") == "\"cat\" AND \"or\" AND \"dog\"");
+  BOOST_TEST(Fts("-dog cat") == "\"cat\"");  // nothing to subtract from yet
+  BOOST_TEST(Fts("NEAR(a b)") == "\"NEAR(a\" AND \"b)\"");
+  BOOST_TEST(Fts("title:secret") == "\"title:secret\"");
+}
+
+BOOST_AUTO_TEST_CASE(quotes_inside_and_unbalanced_are_literal) {
+  BOOST_TEST(Fts("\"unbalanced phrase") == "\"unbalanced phrase\"");
+  BOOST_TEST(Fts("c++ \"unbalanced") == "\"c++\" AND \"unbalanced\"");
+  BOOST_TEST(Fts("it's") == "\"it's\"");
+  BOOST_TEST(Fts("a\"\"b") == "\"a\" AND \"b\"");
+}
+
+BOOST_AUTO_TEST_CASE(nothing_to_search_for_is_a_message_not_a_query) {
+  for (const char* text :
+       {"", "   ", "***", "\"\"", "-", "+ - ^ :", "\"   \""}) {
+    auto query = FtsQuery(text);
+    BOOST_TEST(!query.ok(), text);
+    BOOST_TEST(query.status().IsInvalid());
+    BOOST_TEST(query.status().message() ==
+               "Type a word or a number to search for.");
+  }
+  auto too_long = FtsQuery(std::string(kMaxSearchBytes + 1, 'a'));
+  BOOST_TEST(!too_long.ok());
+  BOOST_TEST(too_long.status().message().find("at most 500") !=
+             std::string::npos);
+}
+
+struct StoreFixture {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db =
+      std::move(*Database::Open(dir.File("wikid.db"), {}));
+  std::unique_ptr<SqlitePageStore> store =
+      std::move(*SqlitePageStore::Create(*db));
+
+  void Save(std::string_view title, int64_t base, std::string text) {
+    auto saved = store->Save(Edit{.name = *PageName::Parse(title),
+                                  .base_rev = base,
+                                  .text = std::move(text),
+                                  .author = "127.0.0.1",
+                                  .created_at = 1700000000});
+    BOOST_REQUIRE(saved.ok());
+  }
+  std::vector<std::string> Titles(std::string_view text, int64_t offset = 0,
+                                  int limit = 10) {
+    auto results = store->Search(Fts(text), offset, limit);
+    BOOST_REQUIRE_MESSAGE(results.ok(), results.status().message());
+    std::vector<std::string> titles;
+    for (const auto& hit : results->hits) titles.push_back(hit.title);
+    return titles;
+  }
+};
+
+using V = std::vector<std::string>;
+
+BOOST_FIXTURE_TEST_CASE(any_text_a_reader_types_is_a_query_fts5_accepts,
+                        StoreFixture) {
+  Save("Some page", 0,
+       "with some text (and brackets) \"quoted\" and c++ code: a:b ^x");
+  std::mt19937 random(3);
+  const std::string alphabet = "ab \"*-():^+{}[]ORNTADE\\'.,;é";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    int n = std::uniform_int_distribution<>(1, 16)(random);
+    for (int i = 0; i < n; ++i) text += alphabet[random() % alphabet.size()];
+    auto query = FtsQuery(text);
+    if (!query.ok()) continue;
+    auto results = store->Search(*query, 0, 5);
+    BOOST_TEST(results.ok(),
+               "typed: " << text << " query: " << *query
+                         << " error: " << results.status().message());
+  }
+  // The classics.
+  for (const char* text :
+       {"c++ \"unbalanced", "NOT", "a NOT", "(((", "\"*\"", "a* OR* b",
+        "^start", "{title}: x", "NEAR/3", "\"some\" OR OR text"}) {
+    auto query = FtsQuery(text);
+    if (!query.ok()) continue;
+    BOOST_TEST(store->Search(*query, 0, 5).ok(), text);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(name_matches_come_first_then_relevance, StoreFixture) {
+  Save("Gardening", 0,
+       "How to grow tomatoes. Tomatoes need sun. Tomatoes, tomatoes.");
+  Save("Tomatoes", 0, "A red fruit.");
+  Save("Kitchen", 0, "Cook the tomatoes.");
+  Save("Unrelated", 0, "Nothing here.");
+  V titles = Titles("tomatoes");
+  BOOST_REQUIRE_EQUAL(titles.size(), 3u);
+  BOOST_TEST(titles[0] == "Tomatoes");
+  BOOST_TEST(titles[1] == "Gardening");  // more often, so ranked higher
+  BOOST_TEST(titles[2] == "Kitchen");
+  BOOST_TEST((Titles("tomato*") == titles));
+  BOOST_TEST((Titles("tomatoes", 1, 1) == V{"Gardening"}));
+  auto results = store->Search(Fts("tomatoes"), 0, 1);
+  BOOST_TEST(results->total == 3);
+  BOOST_TEST(results->hits.size() == 1u);
+  BOOST_TEST(store->Search(Fts("tomatoes"), 7, 10)->hits.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(matches_are_marked_in_names_and_snippets,
+                        StoreFixture) {
+  Save("Café Müller", 0, "The CAFÉ opens at nine; coffee is served all day.");
+  auto results = store->Search(Fts("cafe"), 0, 10);
+  BOOST_REQUIRE(results.ok());
+  BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
+  const SearchHit& hit = results->hits[0];
+  BOOST_TEST(hit.title_marked ==
+             std::string() + kMatchStart + "Café" + kMatchEnd + " Müller");
+  BOOST_TEST(hit.snippet.find(std::string() + kMatchStart + "CAFÉ" +
+                              kMatchEnd) != std::string::npos);
+  BOOST_TEST(hit.latest_rev == 1);
+  BOOST_TEST((Titles("\"coffee nine\"") == V{}));  // not in that order
+  BOOST_TEST((Titles("\"opens at nine\"") == V{"Café Müller"}));
+  BOOST_TEST((Titles("coffee -tea") == V{"Café Müller"}));
+  BOOST_TEST((Titles("coffee -served") == V{}));
+  BOOST_TEST((Titles("tea OR coffee") == V{"Café Müller"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(the_index_follows_every_save_in_its_transaction,
+                        StoreFixture) {
+  Save("Notes", 0, "the first draft mentions apples");
+  BOOST_TEST((Titles("apples") == V{"Notes"}));
+  Save("Notes", 1, "now only pears");
+  BOOST_TEST(Titles("apples").empty());  // old revisions are not searched
+  BOOST_TEST((Titles("pears") == V{"Notes"}));
+  // A refused save (a conflict) changes nothing in the index either.
+  auto refused = store->Save(Edit{.name = *PageName::Parse("Notes"),
+                                  .base_rev = 1,
+                                  .text = "bananas",
+                                  .author = "127.0.0.1"});
+  BOOST_TEST(refused.status().IsConflict());
+  BOOST_TEST(Titles("bananas").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(the_index_is_rebuilt_from_latest_revisions,
+                        StoreFixture) {
+  Save("One", 0, "alpha text");
+  Save("Two", 0, "beta text");
+  Save("Two", 1, "gamma text");
+  BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
+  BOOST_TEST(Titles("text").empty());
+  auto indexed = store->RebuildSearchIndex();
+  BOOST_REQUIRE(indexed.ok());
+  BOOST_TEST(*indexed == 2);
+  BOOST_TEST((Titles("text") == V{"One", "Two"}));
+  BOOST_TEST(Titles("beta").empty());
+  BOOST_TEST((Titles("gamma") == V{"Two"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,
+                        StoreFixture) {
+  Save("Indexed", 0, "findable words");
+  BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
+  std::string command =
+      std::string(WIKID_BINARY) + " reindex --data " + dir.path() + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buf[256];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  int status = pclose(pipe);
+  BOOST_TEST(WEXITSTATUS(status) == 0, output);
+  BOOST_TEST(output == "indexed 1 page\n");
+  BOOST_TEST((Titles("findable") == V{"Indexed"}));
+  std::string missing = std::string(WIKID_BINARY) + " reindex --data " +
+                        dir.File("nowhere") + " >/dev/null 2>&1";
+  BOOST_TEST(WEXITSTATUS(system(missing.c_str())) == 1);
+}
+
+}  // namespace
+}  // namespace wikid

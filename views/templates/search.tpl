@@ -1,0 +1,25 @@
+{{%AUTOESCAPE context="HTML"}}
+<article class="search">
+<h1>Search</h1>
+<form method="get" action="/_search" class="search-form" role="search">
+<input type="search" name="q" value="{{QUERY}}" aria-label="Search the wiki" maxlength="{{MAX_QUERY}}">
+<button type="submit">Search</button>
+</form>
+<p class="search-help">Words are all required; <code>"a phrase"</code> keeps words together, <code>word*</code> finds words that start with it, <code>OR</code> finds either, <code>-word</code> leaves pages with it out.</p>
+{{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
+{{#GO}}<p class="search-go">There is a page named <a href="{{URL}}">{{TITLE}}</a>: go straight to it.</p>{{/GO}}
+{{#CREATE}}<p class="search-create">There is no page named “{{TITLE}}”. <a href="{{URL}}">Create it</a>.</p>{{/CREATE}}
+{{#COUNT}}<p class="search-count">{{TOTAL}} found{{#RANGE}}, showing {{FIRST}}–{{LAST}}{{/RANGE}}.</p>{{/COUNT}}
+{{#NONE}}<p class="search-count">No page matches.</p>{{/NONE}}
+<ol class="search-results" start="{{FIRST}}">
+{{#HIT}}<li>
+<a class="hit-title" href="{{URL}}">{{#TITLE_PART}}{{#MATCH}}<mark>{{TEXT}}</mark>{{/MATCH}}{{#PLAIN}}{{TEXT}}{{/PLAIN}}{{/TITLE_PART}}</a>
+<p class="snippet">{{#SNIPPET_PART}}{{#MATCH}}<mark>{{TEXT}}</mark>{{/MATCH}}{{#PLAIN}}{{TEXT}}{{/PLAIN}}{{/SNIPPET_PART}}</p>
+</li>
+{{/HIT}}
+</ol>
+<nav class="pagination">
+{{#PREVIOUS}}<a rel="prev" href="{{URL}}">Previous results</a>{{/PREVIOUS}}
+{{#NEXT}}<a rel="next" href="{{URL}}">More results</a>{{/NEXT}}
+</nav>
+</article>
