@@ -189,6 +189,7 @@ Status ApplyMailOptions(const RawOptions& raw, Config& c) {
       m.public_url.find_first_of(" \t\r\n") != std::string::npos) {
     return Status::Invalid("--public-url must be an http:// or https:// address");
   }
+  c.site.public_url = m.public_url;
   const std::string& url = c.smtp.url;
   if (!(url.starts_with("smtp://") || url.starts_with("smtps://")) ||
       url.find_first_of(" \t\r\n") != std::string::npos) {

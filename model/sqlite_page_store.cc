@@ -98,7 +98,7 @@ constexpr char kUpdateLatestSql[] =
 // rows: a history page reads only the rows it shows.
 constexpr char kHistorySql[] = R"sql(
   SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
-         r.size, r.size_change, r.account_id IS NOT NULL
+         r.size, r.size_change, r.account_id IS NOT NULL, r.id
     FROM page p JOIN revision r ON r.page_id = p.id
    WHERE p.name = ?1 AND r.rev <= ?2
    ORDER BY r.rev DESC LIMIT ?3)sql";
@@ -386,6 +386,7 @@ Result<History> SqlitePageStore::ListHistory(const PageName& name,
       r.size = q->ColumnInt(6);
       r.size_change = q->ColumnInt(7);
       r.author_is_account = q->ColumnInt(8) != 0;
+      r.id = q->ColumnInt(9);
     }
   }
   if (!history.revisions.empty()) return history;

@@ -1,4 +1,5 @@
-// How wikid writes a moment for people: in pages and in mail alike.
+// How wikid writes a moment: for people, in pages and in mail alike, and
+// for programs, in feeds and the JSON API.
 #pragma once
 
 #include <cstdint>
@@ -8,5 +9,8 @@ namespace wikid {
 
 // "2026-11-24 19:52 UTC".
 std::string FormatTime(int64_t unix_seconds);
+
+// RFC 3339 in UTC, as Atom and JSON want it: "2026-11-24T19:52:07Z".
+std::string FormatRfc3339(int64_t unix_seconds);
 
 }  // namespace wikid

@@ -36,6 +36,9 @@ enum class EditPolicy {
 struct SiteConfig {
   std::string site_name = "wikid";
   std::string front_page = "Main Page";  // what "/" shows
+  // The wiki's address as readers reach it, no '/' at the end: for the
+  // absolute links and ids of feeds (and mail). --public-url.
+  std::string public_url = "http://127.0.0.1:8080";
   size_t max_page_bytes = 1 << 20;       // longest page text accepted
   size_t max_summary_bytes = 500;        // longest edit summary accepted
   int history_page_size = 50;            // revisions per history page

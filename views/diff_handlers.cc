@@ -33,4 +33,17 @@ Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
   return page.Render(ctx, 200);
 }
 
+Response ShowRaw(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  auto found = ctx.pages.Find(*name, *rev);
+  if (!found.ok()) return ErrorPage(ctx, found.status());
+  Response response;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::move(found->revision.text);
+  return response;
+}
+
 }  // namespace wikid

@@ -1,4 +1,4 @@
-// Handlers that compare revisions.
+// Handlers that show revisions as data: compared, or as their source.
 #pragma once
 
 #include <string_view>
@@ -12,5 +12,9 @@ namespace wikid {
 // defaults to the latest revision and `from` to the one before `to`;
 // from=0 is the empty text before the page existed.
 Response ShowDiff(const Request& req, Context& ctx, std::string_view name);
+
+// GET /_raw/NAME?rev=N: the Markdown source of revision N (the latest
+// when absent), exactly as saved, as text/plain.
+Response ShowRaw(const Request& req, Context& ctx, std::string_view name);
 
 }  // namespace wikid

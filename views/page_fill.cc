@@ -36,6 +36,7 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetValue("EDIT_URL", EditUrl(name));
   d->SetValue("HISTORY_URL", HistoryUrl(name));
   d->SetValue("LINKS_URL", "/_links" + name.UrlPath());
+  d->SetValue("RAW_URL", "/_raw" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
   d->SetValue("BODY_HTML", body_html);
   d->SetIntValue("REV", r.rev);
   d->SetIntValue("LATEST_REV", page.latest_rev);
@@ -170,6 +171,8 @@ void FillChangeList(const std::vector<Change>& changes,
     row->SetValue("TITLE", c.title);
     row->SetValue("PAGE_URL", url);
     row->SetValue("REV_URL", url + "?rev=" + std::to_string(c.rev));
+    row->SetValue("DIFF_URL", "/_diff" + url + "?from=" + std::to_string(c.rev - 1) +
+                                  "&to=" + std::to_string(c.rev));
     row->SetIntValue("REV", c.rev);
     row->SetValue("TIME", FormatTime(c.created_at));
     FillAuthor(c.author, c.author_is_account, row);

@@ -6,6 +6,7 @@
 #include "model/failpoint.h"
 #include "model/text_diff.h"
 #include "views/diff_fill.h"
+#include "views/feed_handlers.h"
 #include "views/page_fill.h"
 #include "views/render.h"
 
@@ -443,6 +444,10 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
 }
 
 Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
+  // /_history/NAME.atom is the feed of the same history.
+  if (rest.ends_with(".atom")) {
+    return HistoryFeed(req, ctx, rest.substr(0, rest.size() - 5));
+  }
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto from = RevisionParam(req, "from");
@@ -455,6 +460,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   if (!history.ok()) return ErrorPage(ctx, history.status());
   HtmlPage page("History of " + history->title, "history.tpl");
   page.NoIndex();
+  page.Feed("/_history" + name->UrlPath() + ".atom", "History of " + history->title);
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
   return page.Render(ctx, 200);
 }
@@ -466,6 +472,7 @@ Response ListRecent(const Request& req, Context& ctx, std::string_view) {
   auto recent = Recent(ctx, *before, ctx.site.recent_page_size, &cached);
   if (!recent.ok()) return ErrorPage(ctx, recent.status());
   HtmlPage page("Recent changes", "recent.tpl");
+  page.Feed("/_recent.atom", "Recent changes");
   FillRecentPage(*recent, !before->has_value(), ctx.site.recent_page_size,
                  page.content());
   Response response = page.Render(ctx, 200);

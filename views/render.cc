@@ -14,6 +14,12 @@ HtmlPage::HtmlPage(const std::string& title,
   content_->SetFilename(content_template);
 }
 
+void HtmlPage::Feed(const std::string& url, const std::string& title) {
+  ctemplate::TemplateDictionary* feed = layout_.AddSectionDictionary("FEED");
+  feed->SetValue("FEED_URL", url);
+  feed->SetValue("FEED_TITLE", title);
+}
+
 Response HtmlPage::Render(Context& ctx, int status) {
   layout_.SetValue("SITE_NAME", ctx.site.site_name);
   // The header is the one per-viewer part of a page, filled here for each

@@ -21,6 +21,9 @@ class HtmlPage {
   ctemplate::TemplateDictionary* content() { return content_; }
   // Asks search engines not to index it (edit forms, old revisions).
   void NoIndex() { layout_.ShowSection("NOINDEX"); }
+  // Announces the Atom feed at `url` (a local path) to browsers and feed
+  // readers, with <link rel="alternate">.
+  void Feed(const std::string& url, const std::string& title);
   // Expands the layout; a template failure becomes a logged 500.
   Response Render(Context& ctx, int status);
 

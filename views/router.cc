@@ -8,6 +8,7 @@
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
 #include "views/diff_handlers.h"
+#include "views/feed_handlers.h"
 #include "views/link_handlers.h"
 #include "views/search_handlers.h"
 #include "views/page_handlers.h"
@@ -22,12 +23,14 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/", ShowFrontPage, kAnyone},
       {Method::kGet, "/_pages", ListAllPages, kAnyone},
       {Method::kGet, "/_recent", ListRecent, kAnyone},
+      {Method::kGet, "/_recent.atom", RecentFeed, kAnyone},
       {Method::kGet, "/_edit/*", ShowEditForm, kEditor},
       {Method::kPost, "/_edit/*", SaveEdit, kEditor, RefuseEdit},
       {Method::kGet, "/_restore/*", ShowRestore, kEditor},
       {Method::kPost, "/_restore/*", Restore, kEditor},
       {Method::kGet, "/_history/*", ShowHistory, kAnyone},
       {Method::kGet, "/_diff/*", ShowDiff, kAnyone},
+      {Method::kGet, "/_raw/*", ShowRaw, kAnyone},
       {Method::kGet, "/_links/*", ShowBacklinks, kAnyone},
       {Method::kGet, "/_wanted", ListWantedPages, kAnyone},
       {Method::kGet, "/_orphans", ListOrphanedPages, kAnyone},

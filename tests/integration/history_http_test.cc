@@ -174,5 +174,32 @@ BOOST_AUTO_TEST_CASE(search_finds_a_word_saved_a_moment_ago_on_every_worker) {
   BOOST_TEST(garbage.status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(feeds_and_raw_source_show_a_new_save_on_every_worker) {
+  const std::string text = "Line one\n\tTabbed <b>&amp;</b>\nno final newline";
+  BOOST_REQUIRE(Wiki().Save("Fed_Page", 0, text, "fresh <entry>").status ==
+                303);
+  for (int i = 0; i < 6; ++i) {
+    HttpResponse recent = Wiki().Get("/_recent.atom");
+    BOOST_TEST(recent.status == 200);
+    BOOST_TEST(recent.Header("content-type") ==
+               "application/atom+xml; charset=utf-8");
+    BOOST_TEST(Contains(recent, "<title>Fed Page (revision 1)</title>"));
+    BOOST_TEST(Contains(recent, "fresh &lt;entry&gt;"));
+    BOOST_TEST(Contains(Wiki().Get("/_history/Fed_Page.atom"),
+                        "/_diff/Fed_Page?from=0&amp;to=1"));
+    HttpResponse raw = Wiki().Get("/_raw/Fed_Page");
+    BOOST_TEST(raw.status == 200);
+    BOOST_TEST(raw.Header("content-type") == "text/plain; charset=utf-8");
+    BOOST_TEST(raw.Header("x-content-type-options") == "nosniff");
+    BOOST_TEST(raw.body == text);
+  }
+  BOOST_REQUIRE(Wiki().Save("Fed_Page", 1, "second").status == 303);
+  BOOST_TEST(Wiki().Get("/_raw/Fed_Page?rev=1").body == text);
+  BOOST_TEST(Wiki().Get("/_raw/Fed_Page").body == "second");
+  BOOST_TEST(Wiki().Get("/_raw/Fed_Page?rev=9").status == 404);
+  BOOST_TEST(Contains(Wiki().Get("/_recent"),
+                      "href=\"/_diff/Fed_Page?from=1&amp;to=2\">diff"));
+}
+
 }  // namespace
 }  // namespace wikid::testing

@@ -48,9 +48,11 @@ inline std::string NormaliseUrl(std::string url) {
 inline std::string Dangers(const std::string& html) {
   std::string found;
   std::string lower = Lower(html);
-  for (const char* tag : {"<script", "<iframe", "<svg", "<object", "<embed",
-                          "<style", "<form", "<math", "<base", "<meta", "<link"}) {
-    if (lower.find(tag) != std::string::npos) found += std::string(" tag ") + tag;
+  for (const char* tag :
+       {"<script", "<iframe", "<svg", "<object", "<embed", "<style", "<form",
+        "<math", "<base", "<meta", "<link"}) {
+    if (lower.find(tag) != std::string::npos)
+      found += std::string(" tag ") + tag;
   }
   size_t pos = 0;
   while ((pos = lower.find('<', pos)) != std::string::npos) {
@@ -86,14 +88,16 @@ inline std::string Dangers(const std::string& html) {
 }
 
 // Dangers() of a whole wikid page, after removing the few tags our own
-// layout and forms write (a <meta>, <link>, and <form>s that post or get
-// to the wiki's own routes, which user text cannot produce, since every '<' it
-// contains is escaped).
+// layout and forms write (a <meta>, <link>s to its styles and feeds, and
+// <form>s that post or get to the wiki's own routes, which user text cannot
+// produce, since every '<' it contains is escaped).
 inline std::string PageDangers(std::string html) {
   for (std::string_view own :
        {"<meta charset=\"utf-8\">", "<meta name=\"viewport\"",
         "<meta name=\"robots\"", "<link rel=\"stylesheet\" href=\"/_static/",
-        "<link rel=\"icon\" href=\"/_static/", "<form method=\"post\" action=\"/_",
+        "<link rel=\"icon\" href=\"/_static/",
+        "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/_",
+        "<form method=\"post\" action=\"/_",
         "<form method=\"get\" action=\"/_"}) {
     for (size_t at; (at = html.find(own)) != std::string::npos;) {
       html.erase(at, own.size());
@@ -103,7 +107,9 @@ inline std::string PageDangers(std::string html) {
 }
 
 // True if a whole wikid page has nothing executable in it.
-inline bool HtmlIsInert(const std::string& html) { return PageDangers(html).empty(); }
+inline bool HtmlIsInert(const std::string& html) {
+  return PageDangers(html).empty();
+}
 
 // Hostile text for every field a user controls (X1).
 inline const std::vector<std::string>& XssPayloads() {

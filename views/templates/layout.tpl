@@ -7,6 +7,7 @@
 <title>{{TITLE}} – {{SITE_NAME}}</title>
 <link rel="stylesheet" href="/_static/style.css">
 <link rel="icon" href="/_static/favicon.svg" type="image/svg+xml">
+{{#FEED}}<link rel="alternate" type="application/atom+xml" href="{{FEED_URL}}" title="{{FEED_TITLE}}">{{/FEED}}
 {{#NOINDEX}}<meta name="robots" content="noindex,nofollow">{{/NOINDEX}}
 </head>
 <body>

@@ -26,7 +26,7 @@
 {{! BODY_HTML comes from our Markdown renderer, which drops raw HTML and unsafe URLs and builds wiki links as AST nodes; escaping it again would show the markup as text. }}
 {{BODY_HTML:none}}
 </div>
-<p class="page-meta">Revision {{REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}.</p>
+<p class="page-meta">Revision {{REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{RAW_URL}}">Source</a></p>
 {{#FRONT}}
 <section class="recent">
 <h2>Recent changes</h2>
