@@ -137,6 +137,9 @@ class Worker {
     auto sessions = SessionStore::Create(*db_);
     if (!sessions.ok()) return sessions.status();
     sessions_ = std::move(*sessions);
+    auto tokens = ApiTokenStore::Create(*db_);
+    if (!tokens.ok()) return tokens.status();
+    tokens_ = std::move(*tokens);
     auto throttle = LoginThrottle::Create(*db_, config_.throttle);
     if (!throttle.ok()) return throttle.status();
     throttle_ = std::move(*throttle);
@@ -159,6 +162,7 @@ class Worker {
         .pages = *pages_,
         .users = *users_,
         .sessions = *sessions_,
+        .tokens = *tokens_,
         .throttle = *throttle_,
         .hash_slots = shared_.hash_slots,
         .templates = templates_,
@@ -208,6 +212,9 @@ class Worker {
     raw.request_uri = Param(r, "REQUEST_URI");
     raw.content_type = Param(r, "CONTENT_TYPE");
     raw.cookie_header = Param(r, "HTTP_COOKIE");
+    raw.if_match = Param(r, "HTTP_IF_MATCH");
+    raw.if_none_match = Param(r, "HTTP_IF_NONE_MATCH");
+    raw.authorization = Param(r, "HTTP_AUTHORIZATION");
     raw.client_address = Param(r, "REMOTE_ADDR");
     raw.https = Param(r, "HTTPS") == "on";
     switch (ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes,
@@ -238,6 +245,7 @@ class Worker {
   std::unique_ptr<SqlitePageStore> pages_;
   std::unique_ptr<SqliteUserStore> users_;
   std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<ApiTokenStore> tokens_;
   std::unique_ptr<LoginThrottle> throttle_;
   Templates templates_;
   Markdown markdown_;

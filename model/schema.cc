@@ -167,6 +167,19 @@ const std::vector<const char*>& Migrations() {
         SELECT p.id, p.name, r.text
           FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
       )sql",
+      // 8: API tokens, for programs using the JSON API.
+      R"sql(
+      -- Made by an account's owner on their profile and shown once; only
+      -- the hash is kept. A token acts as its account until revoked.
+      CREATE TABLE api_token (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        label TEXT NOT NULL,              -- what the owner called it
+        token_hash BLOB NOT NULL UNIQUE,  -- BLAKE2b-256 of the token
+        created_at INTEGER NOT NULL       -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX api_token_by_account ON api_token (account_id);
+      )sql",
   };
   return kMigrations;
 }

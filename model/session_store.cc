@@ -18,15 +18,6 @@ constexpr char kEndSql[] = "DELETE FROM session WHERE token_hash = ?1";
 constexpr char kPruneSql[] = "DELETE FROM session WHERE expires_at <= ?1";
 constexpr char kEndAllSql[] = "DELETE FROM session WHERE account_id = ?1";
 
-// The stored form of a token: its BLAKE2b-256 hash. A token has 256 bits
-// of entropy, so a fast hash is enough (no password-style stretching).
-std::string TokenHash(const std::string& token) {
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size(), nullptr, 0);
-  return std::string(reinterpret_cast<char*>(hash), sizeof hash);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SessionStore>> SessionStore::Create(Database& db) {

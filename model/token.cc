@@ -8,12 +8,21 @@
 namespace wikid {
 
 std::string Base64Url(const unsigned char* data, size_t size) {
-  std::string out(sodium_base64_encoded_len(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
+  std::string out(
+      sodium_base64_encoded_len(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+      '\0');
   sodium_bin2base64(out.data(), out.size(), data, size,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(out.size() - 1);  // the terminating NUL
   return out;
+}
+
+std::string TokenHash(std::string_view token) {
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash,
+                     reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return std::string(reinterpret_cast<char*>(hash), sizeof hash);
 }
 
 std::string NewToken() {

@@ -17,6 +17,11 @@ std::string NewToken();
 // anywhere): 43 characters of A-Z a-z 0-9 - _.
 bool IsTokenShaped(std::string_view text);
 
+// The stored form of a token: its BLAKE2b-256 hash, 32 bytes. A token has
+// 256 bits of entropy, so a fast hash is enough (no password-style
+// stretching), and a stolen database gives no token away.
+std::string TokenHash(std::string_view token);
+
 // Bytes as URL-safe base64 without padding.
 std::string Base64Url(const unsigned char* data, size_t size);
 

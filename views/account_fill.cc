@@ -1,6 +1,7 @@
 #include "views/account_fill.h"
 
 #include "views/page_fill.h"
+#include "views/render.h"
 
 namespace wikid {
 
@@ -37,6 +38,7 @@ void FillProfile(const User& user, const std::string& bio_html,
     ctemplate::TemplateDictionary* o = d->AddSectionDictionary("OWN");
     o->SetValue("EDIT_URL", url + "/_edit");
     o->SetValue("PASSWORD_URL", url + "/_password");
+    o->SetValue("TOKENS_URL", url + "/_tokens");
   }
   FillChangeList(contributions.changes, d);
   if (!first_window) d->SetValueAndShowSection("URL", url, "NEWEST");
@@ -74,7 +76,8 @@ void FillPasswordForm(const std::string& user_name, const std::string& error,
   if (!error.empty()) d->SetValueAndShowSection("MESSAGE", error, "ERROR");
 }
 
-void FillOutbox(const OutboxWindow& window, bool first_window, const std::string& csrf_token,
+void FillOutbox(const OutboxWindow& window, bool first_window,
+                const std::string& csrf_token,
                 ctemplate::TemplateDictionary* d) {
   if (window.entries.empty() && first_window) d->ShowSection("EMPTY");
   for (const OutboxEntry& e : window.entries) {
@@ -86,20 +89,26 @@ void FillOutbox(const OutboxWindow& window, bool first_window, const std::string
     row->SetValue("STATE", e.state);
     row->SetIntValue("ATTEMPTS", static_cast<long>(e.attempts));
     row->SetValue("LAST_ERROR", e.last_error);
-    if (e.state == "sent") row->SetValueAndShowSection("SENT_AT", FormatTime(e.sent_at), "SENT");
+    if (e.state == "sent")
+      row->SetValueAndShowSection("SENT_AT", FormatTime(e.sent_at), "SENT");
     if (e.state == "queued") {
-      row->SetValueAndShowSection("NEXT_AT", FormatTime(e.next_attempt_at), "QUEUED");
+      row->SetValueAndShowSection("NEXT_AT", FormatTime(e.next_attempt_at),
+                                  "QUEUED");
     }
     if (e.state == "failed") {
-      ctemplate::TemplateDictionary* failed = row->AddSectionDictionary("FAILED");
-      failed->SetValue("RETRY_URL", "/_admin/mail/" + std::to_string(e.id) + "/retry");
+      ctemplate::TemplateDictionary* failed =
+          row->AddSectionDictionary("FAILED");
+      failed->SetValue("RETRY_URL",
+                       "/_admin/mail/" + std::to_string(e.id) + "/retry");
       failed->SetValue("CSRF_TOKEN", csrf_token);
     }
   }
   if (!first_window) d->ShowSection("NEWEST");
   if (window.more) {
     d->SetValueAndShowSection(
-        "URL", "/_admin/mail?before=" + std::to_string(window.entries.back().id), "OLDER");
+        "URL",
+        "/_admin/mail?before=" + std::to_string(window.entries.back().id),
+        "OLDER");
   }
 }
 
@@ -131,6 +140,32 @@ void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,
   if (list.more) {
     d->SetValueAndShowSection(
         "URL", "/_admin/users?after=" + list.users.back().name, "NEXT");
+  }
+}
+
+void FillTokens(const std::string& user_name,
+                const std::vector<ApiTokenInfo>& tokens,
+                const TokenPageState& state, const std::string& csrf_token,
+                ctemplate::TemplateDictionary* d) {
+  const std::string profile = ProfileUrl(user_name);
+  d->SetValue("ACTION_URL", profile + "/_tokens");
+  d->SetValue("PROFILE_URL", profile);
+  d->SetValue("CSRF_TOKEN", csrf_token);
+  d->SetIntValue("MAX_LABEL", static_cast<long>(kMaxTokenLabelBytes));
+  d->SetValue("TYPED_LABEL", state.typed_label);
+  if (!state.error.empty())
+    d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
+  if (state.issued) {
+    ctemplate::TemplateDictionary* issued = d->AddSectionDictionary("ISSUED");
+    issued->SetValue("LABEL", state.issued_label);
+    issued->SetValue("TOKEN", state.issued->token);
+  }
+  if (tokens.empty()) d->ShowSection("NONE");
+  for (const ApiTokenInfo& t : tokens) {
+    ctemplate::TemplateDictionary* row = d->AddSectionDictionary("TOKEN_ROW");
+    row->SetValue("LABEL", t.label);
+    row->SetValue("TIME", FormatTime(t.created_at));
+    row->SetIntValue("ID", t.id);
   }
 }
 

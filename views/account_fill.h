@@ -1,11 +1,14 @@
 // Fill functions for the account pages: signup, login, profiles, the
-// profile and password forms, and the admins' list of accounts.
+// profile, password and API token forms, and the admins' list of accounts.
 #pragma once
 
 #include <ctemplate/template.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "model/api_token_store.h"
 #include "model/outbox.h"
 #include "model/page_store.h"
 #include "model/user_store.h"
@@ -56,5 +59,17 @@ void FillOutbox(const OutboxWindow& window, bool first_window, const std::string
 void FillUserList(const UserList& list, int64_t viewer_id, bool first_window,
                   const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d);
+
+// tokens.tpl: the account's API tokens, with a form to make one and one
+// to revoke each; `issued`, when set, is a token just made (shown once).
+struct TokenPageState {
+  std::string error;
+  std::string typed_label;              // kept when making one failed
+  std::optional<NewApiToken> issued;
+  std::string issued_label;
+};
+void FillTokens(const std::string& user_name, const std::vector<ApiTokenInfo>& tokens,
+                const TokenPageState& state, const std::string& csrf_token,
+                ctemplate::TemplateDictionary* d);
 
 }  // namespace wikid

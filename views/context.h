@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "model/api_token_store.h"
 #include "model/hash_slots.h"
 #include "model/login_throttle.h"
 #include "model/outbox.h"
@@ -71,6 +72,7 @@ struct Context {
   PageStore& pages;
   UserStore& users;
   SessionStore& sessions;
+  ApiTokenStore& tokens;  // the JSON API's Authorization: Bearer tokens
   LoginThrottle& throttle;
   HashSlots& hash_slots;  // shared: at most password_hash_slots hash at once
   Templates& templates;

@@ -14,6 +14,7 @@ Method MethodFromName(std::string_view name) {
   if (name == "GET") return Method::kGet;
   if (name == "HEAD") return Method::kHead;
   if (name == "POST") return Method::kPost;
+  if (name == "PUT") return Method::kPut;
   return Method::kOther;
 }
 
@@ -106,6 +107,9 @@ Result<Request> DecodeRequest(const RawRequest& raw) {
   req.client_address = raw.client_address;
   req.https = raw.https;
   req.cookies = ParseCookies(raw.cookie_header);
+  req.if_match = raw.if_match;
+  req.if_none_match = raw.if_none_match;
+  req.authorization = raw.authorization;
 
   std::string_view uri = raw.request_uri;
   size_t question = uri.find('?');
@@ -137,6 +141,10 @@ Result<Request> DecodeRequest(const RawRequest& raw) {
       return Status::Invalid("In the form: " + form.status().message());
     }
     req.form = std::move(*form);
+  }
+  if (req.method == Method::kPut) {
+    req.content_type = MediaType(raw.content_type);
+    req.body = raw.body;
   }
   return req;
 }

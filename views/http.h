@@ -16,7 +16,7 @@
 
 namespace wikid {
 
-enum class Method { kGet, kHead, kPost, kOther };
+enum class Method { kGet, kHead, kPost, kPut, kOther };
 
 struct Request {
   Method method = Method::kGet;
@@ -24,6 +24,12 @@ struct Request {
   std::string path = "/";  // percent-decoded, valid UTF-8, starts with '/'
   FormFields query;        // decoded query string fields
   FormFields form;         // decoded application/x-www-form-urlencoded body
+  std::string body;          // a PUT's body, as sent (the JSON API's)
+  std::string content_type;  // its media type, lowercased, without parameters
+  // Request headers the JSON API reads ("" when absent).
+  std::string if_match;       // If-Match: the ETag a PUT is based on
+  std::string if_none_match;  // If-None-Match: "*" to create a page
+  std::string authorization;  // Authorization: "Bearer TOKEN"
   std::map<std::string, std::string, std::less<>> cookies;
   std::string client_address;
   bool https = false;  // the request reached nginx over TLS
@@ -56,6 +62,9 @@ struct RawRequest {
   std::string content_type;
   std::string body;
   std::string cookie_header;
+  std::string if_match;
+  std::string if_none_match;
+  std::string authorization;
   std::string client_address;
   bool https = false;
 };

@@ -6,6 +6,7 @@
 #include "model/failpoint.h"
 #include "model/text_diff.h"
 #include "views/diff_fill.h"
+#include "views/edits.h"
 #include "views/feed_handlers.h"
 #include "views/page_fill.h"
 #include "views/render.h"
@@ -21,33 +22,6 @@ Response MissingPage(Context& ctx, const PageName& name,
   page.content()->SetValue("MESSAGE", message);
   page.content()->SetValue("EDIT_URL", "/_edit" + name.UrlPath());
   return page.Render(ctx, 404);
-}
-
-// The revision's body as HTML: a rendering shared through the cache, or
-// made now. The key names the revision and which of its links exist
-// (known from the page view's one query), so it can never be stale.
-std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
-  const auto& existing = page.existing_links;
-  return ctx.renders.Get(
-      RenderKey{page.revision.id, existing},
-      [&] {
-        return ctx.markdown.ToHtml(
-            page.revision.text,
-            [&](const std::string& t) { return existing.contains(t); });
-      },
-      cached);
-}
-
-// The latest revision as the page cache keeps it.
-CachedPage ToCached(const PageRevision& page, std::string body_html) {
-  return CachedPage{.title = page.title,
-                    .rev = page.revision.rev,
-                    .revision_id = page.revision.id,
-                    .author = page.revision.author,
-                    .author_is_account = page.revision.author_is_account,
-                    .is_protected = page.is_protected,
-                    .created_at = page.revision.created_at,
-                    .body_html = std::move(body_html)};
 }
 
 // What FillPage needs, from a cached view (the text itself is not kept).
@@ -147,19 +121,6 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   return PageView(req, ctx, name, *found, body, false, front);
 }
 
-// After a save committed and before it is acknowledged: older views of
-// the page stop being served (PageCache::Committed), and the new one is
-// offered to the cache at once, so the next view on any worker hits.
-void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
-  ctx.page_cache.Committed(name.title(), page_created);
-  Stamp stamp = ctx.page_cache.StampFor(name.title());
-  auto latest = ctx.pages.Find(name, std::nullopt);
-  if (!latest.ok()) return;  // the next view reads SQLite; still correct
-  bool rendering_cached = false;
-  std::string body = BodyHtml(ctx, *latest, &rendering_cached);
-  ctx.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
-}
-
 Response EditFormResponse(const Request& req, Context& ctx,
                           const PageName& name, const EditFormState& state,
                           int status) {
@@ -191,25 +152,6 @@ EditFormState PostedEdit(const Request& req) {
     }
   }
   return state;
-}
-
-// A save of `text` on top of `base_rev` by whoever is asking: their
-// account (which an admin's may change protected pages), or, for an
-// anonymous edit, their address.
-Edit EditBy(const Request& req, Context& ctx, const PageName& name,
-            int64_t base_rev, const std::string& text,
-            const std::string& summary) {
-  const auto& user = ctx.viewer.user;
-  return Edit{.name = name,
-              .base_rev = base_rev,
-              .text = text,
-              .summary = summary,
-              .author = user ? user->name : req.client_address,
-              .account_id = user ? user->id : 0,
-              .account_created_at = user ? user->created_at : 0,
-              .may_edit_protected = ctx.viewer.is_admin(),
-              .created_at = ctx.now(),
-              .links = ctx.markdown.LinkTargets(text)};
 }
 
 // The text of revision `rev` (0: the empty text of a page not yet made).
@@ -340,22 +282,9 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     state.base_rev = 0;
     return EditFormResponse(req, ctx, *name, state, 400);
   }
-  if (state.text.size() > ctx.site.max_page_bytes) {
-    state.error = "The text is " + std::to_string(state.text.size()) +
-                  " bytes long; a page may have at most " +
-                  std::to_string(ctx.site.max_page_bytes) + " bytes.";
-    return EditFormResponse(req, ctx, *name, state, 413);
-  }
-  if (state.summary.size() > ctx.site.max_summary_bytes ||
-      state.summary.find_first_of("\r\n") != std::string::npos) {
-    state.error = "The summary must be one line of at most " +
-                  std::to_string(ctx.site.max_summary_bytes) + " bytes.";
-    return EditFormResponse(req, ctx, *name, state, 400);
-  }
-  if (state.base_rev == 0 &&
-      state.text.find_first_not_of(" \t\n") == std::string::npos) {
-    state.error = "A new page needs some text.";
-    return EditFormResponse(req, ctx, *name, state, 400);
+  if (auto problem = CheckEdit(ctx.site, state.base_rev, state.text, state.summary)) {
+    state.error = problem->message;
+    return EditFormResponse(req, ctx, *name, state, problem->status);
   }
 
   if (req.FormText("action") == "preview") {

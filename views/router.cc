@@ -7,6 +7,7 @@
 #include "model/failpoint.h"
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
+#include "views/api_handlers.h"
 #include "views/diff_handlers.h"
 #include "views/feed_handlers.h"
 #include "views/link_handlers.h"
@@ -45,6 +46,8 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_user/*/_edit", SaveProfile, kUser, RefuseProfile},
       {Method::kGet, "/_user/*/_password", ShowPasswordForm, kUser},
       {Method::kPost, "/_user/*/_password", ChangePassword, kUser},
+      {Method::kGet, "/_user/*/_tokens", ShowTokens, kUser},
+      {Method::kPost, "/_user/*/_tokens", ChangeTokens, kUser},
       {Method::kGet, "/_user/*", ShowProfile, kAnyone},
       {Method::kPost, "/_protect/*", SetProtection, kAdmin},
       {Method::kGet, "/_admin/users", ListUsers, kAdmin},
@@ -53,6 +56,10 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_admin/mail/*/retry", RetryMail, kAdmin},
       {Method::kGet, "/_admin/cache", ShowCacheAdmin, kAdmin},
       {Method::kPost, "/_admin/cache/flush", FlushCache, kAdmin},
+      {Method::kGet, "/_api/page/*", ApiGetPage, kAnyone},
+      {Method::kPut, "/_api/page/*", ApiPutPage, kEditor, RefuseApi},
+      {Method::kGet, "/_api/recent", ApiRecent, kAnyone},
+      {Method::kGet, "/_api/search", ApiSearch, kAnyone},
       // Every other name starting with '_' is reserved for the wiki.
       {Method::kGet, "/_*", NoSuchRoute, kAnyone},
       {Method::kGet, "/*", ShowPage, kAnyone},
@@ -94,6 +101,7 @@ const char* MethodName(Method m) {
     case Method::kGet: return "GET, HEAD";
     case Method::kHead: return "HEAD";
     case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
     case Method::kOther: return "";
   }
   return "";
@@ -114,6 +122,17 @@ Response Route405(Context& ctx, const Request& req, const std::string& allow) {
 Viewer FindViewer(const Request& req, const Context& ctx) {
   Viewer viewer;
   viewer.path = PercentEncodePath(req.path);
+  // Programs using the JSON API may send a token instead of a cookie. Only
+  // there: an HTML form must keep proving itself with its CSRF token.
+  if (req.path.starts_with("/_api/") && req.authorization.starts_with("Bearer ")) {
+    auto user = ctx.tokens.Find(req.authorization.substr(7));
+    if (user.ok()) {
+      viewer.user = std::move(*user);
+    } else if (!user.status().IsNotFound()) {
+      LogError("API token lookup failed: " + user.status().message());
+    }
+    return viewer;
+  }
   auto cookie = req.cookies.find(kSessionCookie);
   if (cookie == req.cookies.end()) return viewer;
   auto user = ctx.sessions.Find(cookie->second, ctx.now());

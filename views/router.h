@@ -42,7 +42,7 @@ struct Route {
   std::string_view pattern;
   Handler handler;
   Access access;
-  // POST routes only: answers a request the router refuses (its access
+  // POST and PUT routes only: answers a request the router refuses (its access
   // level is not met, or its CSRF token is missing or wrong) with `status`
   // and `message`, e.g. by showing the form again with what was typed. The
   // handler itself never runs for such a request. Null: a plain error page.

@@ -182,4 +182,52 @@ Response ChangePassword(const Request& req, Context& ctx,
   return StartSession(req, ctx, *user, ProfileUrl(user->name));
 }
 
+namespace {
+
+Response TokenPage(const Request& req, Context& ctx, const User& user,
+                   const TokenPageState& state, int status) {
+  auto tokens = ctx.tokens.List(user.id);
+  if (!tokens.ok()) return ErrorPage(ctx, tokens.status());
+  HtmlPage page("API tokens", "tokens.tpl");
+  page.NoIndex();
+  FillTokens(user.name, *tokens, state, FormToken(req, ctx).token,
+             page.content());
+  Response response = page.Render(ctx, status);
+  // The page may show a new token: no cache anywhere may keep it.
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+Response ShowTokens(const Request& req, Context& ctx, std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  return TokenPage(req, ctx, *user, TokenPageState{}, 200);
+}
+
+Response ChangeTokens(const Request& req, Context& ctx, std::string_view rest) {
+  auto user = OwnAccount(ctx, rest);
+  if (!user.ok()) return ErrorPage(ctx, user.status());
+  TokenPageState state;
+  if (req.FormText("action") == "revoke") {
+    auto id = PositiveNumber(req.FormText("id"));
+    if (!id) return ErrorPage(ctx, 400, "Say which token to revoke.");
+    Status revoked = ctx.tokens.Revoke(user->id, *id);
+    if (!revoked.ok()) return ErrorPage(ctx, revoked);
+    return Response::SeeOther(ProfileUrl(user->name) + "/_tokens");
+  }
+  const std::string& label = req.FormText("label");
+  auto issued = ctx.tokens.Issue(user->id, label, ctx.now());
+  if (!issued.ok()) {
+    if (!issued.status().IsInvalid()) return ErrorPage(ctx, issued.status());
+    state.error = issued.status().message();
+    state.typed_label = label;
+    return TokenPage(req, ctx, *user, state, 400);
+  }
+  state.issued = std::move(*issued);
+  state.issued_label = label;
+  return TokenPage(req, ctx, *user, state, 200);
+}
+
 }  // namespace wikid

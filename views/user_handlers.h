@@ -1,5 +1,5 @@
-// Handlers for profiles: /_user/NAME, the owner's profile form and
-// password change.
+// Handlers for profiles: /_user/NAME, the owner's profile form, password
+// change and API tokens.
 #pragma once
 
 #include <string>
@@ -26,5 +26,11 @@ Response ShowPasswordForm(const Request& req, Context& ctx,
                           std::string_view name);
 Response ChangePassword(const Request& req, Context& ctx,
                         std::string_view name);
+
+// GET and POST /_user/NAME/_tokens: the owner's API tokens; a POST makes
+// one (action=issue, label), shown once in the answer, or revokes one
+// (action=revoke, id).
+Response ShowTokens(const Request& req, Context& ctx, std::string_view name);
+Response ChangeTokens(const Request& req, Context& ctx, std::string_view name);
 
 }  // namespace wikid

@@ -201,5 +201,55 @@ BOOST_AUTO_TEST_CASE(feeds_and_raw_source_show_a_new_save_on_every_worker) {
                       "href=\"/_diff/Fed_Page?from=1&amp;to=2\">diff"));
 }
 
+BOOST_AUTO_TEST_CASE(the_json_api_put_cycle_through_nginx_with_a_token) {
+  HttpResponse made = Other().Post("/_user/Second/_tokens",
+                                   {{"action", "issue"}, {"label", "bot"}});
+  BOOST_REQUIRE(made.status == 200);
+  size_t at = made.body.find("<code class=\"token\">");
+  BOOST_REQUIRE(at != std::string::npos);
+  const std::string auth =
+      "Authorization: Bearer " + made.body.substr(at + 20, 43);
+  const HeaderList json = {"Content-Type: application/json", auth};
+  auto with = [&](std::string header) {
+    HeaderList headers = json;
+    headers.push_back(std::move(header));
+    return headers;
+  };
+  HttpResponse missing =
+      Wiki().Request("PUT", "/_api/page/Api_Cycle", "{\"text\": \"a\"}", json);
+  BOOST_TEST(missing.status == 428);
+  BOOST_TEST(missing.Header("content-type") ==
+             "application/json; charset=utf-8");
+  HttpResponse created =
+      Wiki().Request("PUT", "/_api/page/Api_Cycle", "{\"text\": \"a\"}",
+                     with("If-None-Match: *"));
+  BOOST_TEST(created.status == 201);
+  BOOST_TEST(created.Header("etag") == "\"r1\"");
+  HttpResponse updated =
+      Wiki().Request("PUT", "/_api/page/Api_Cycle", "{\"text\": \"b\"}",
+                     with("If-Match: \"r1\""));
+  BOOST_TEST(updated.status == 200);
+  BOOST_TEST(updated.Header("etag") == "\"r2\"");
+  HttpResponse stale =
+      Wiki().Request("PUT", "/_api/page/Api_Cycle", "{\"text\": \"c\"}",
+                     with("If-Match: \"r1\""));
+  BOOST_TEST(stale.status == 412);
+  for (int i = 0; i < 6; ++i) {  // every worker has the new revision
+    HttpResponse got = Wiki().Get("/_api/page/Api_Cycle");
+    BOOST_TEST(got.status == 200);
+    BOOST_TEST(got.Header("etag") == "\"r2\"");
+    BOOST_TEST(Contains(got, "\"text\":\"b\""));
+    BOOST_TEST(Contains(got, "\"author\":\"Second\""));
+    BOOST_TEST(Contains(Wiki().Get("/Api_Cycle"), "<p>b</p>"));
+  }
+  HttpResponse anonymous =
+      Wiki().Request("PUT", "/_api/page/Api_Cycle", "{\"text\": \"d\"}",
+                     {"Content-Type: application/json", "If-Match: \"r2\""});
+  BOOST_TEST(anonymous.status == 401);
+  BOOST_TEST(Contains(Wiki().Get("/_api/recent"), "\"name\":\"Api Cycle\""));
+  BOOST_TEST(
+      Contains(Wiki().Get("/_api/search?q=Cycle"), "\"name\":\"Api Cycle\""));
+}
+
 }  // namespace
 }  // namespace wikid::testing

@@ -29,6 +29,7 @@ struct WikiFixture {
   std::unique_ptr<SqlitePageStore> pages;
   std::unique_ptr<SqliteUserStore> users;
   std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<ApiTokenStore> tokens;
   std::unique_ptr<LoginThrottle> throttle;
   SiteConfig site;
   Templates templates{std::string(WIKID_SOURCE_DIR) + "/views/templates",
@@ -61,12 +62,13 @@ struct WikiFixture {
     pages = std::move(*SqlitePageStore::Create(*db, outbox.get()));
     users = std::move(*SqliteUserStore::Create(*db, outbox.get()));
     sessions = std::move(*SessionStore::Create(*db));
+    tokens = std::move(*ApiTokenStore::Create(*db));
     throttle = std::move(*LoginThrottle::Create(*db, ThrottlePolicy{}));
     BOOST_REQUIRE(templates.LoadAll().ok());
     site.history_page_size = 3;
     site.edit_policy = policy;
     ctx = std::make_unique<Context>(
-        Context{site, *pages, *users, *sessions, *throttle, *hash_slots, templates, markdown,
+        Context{site, *pages, *users, *sessions, *tokens, *throttle, *hash_slots, templates, markdown,
                 no_cache, views, renders, page_cache, recent, csrf, *outbox,
                 [this] { ++mailer_wakeups; }, [this] { return clock; }});
   }

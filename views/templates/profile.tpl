@@ -2,7 +2,7 @@
 <article class="profile">
 <div class="page-header">
 <h1>{{SHOWN_NAME}}</h1>
-{{#OWN}}<nav class="page-actions"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a></nav>{{/OWN}}
+{{#OWN}}<nav class="page-actions"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a> <a href="{{TOKENS_URL}}">API tokens</a></nav>{{/OWN}}
 </div>
 <p class="page-meta">User {{NAME}}{{#ADMIN_ROLE}}, admin{{/ADMIN_ROLE}}{{#DISABLED}}, disabled{{/DISABLED}}. Joined {{JOINED}}; {{EDIT_COUNT}} edits.</p>
 {{#HAS_BIO}}

@@ -1,0 +1,231 @@
+#include "views/api_handlers.h"
+
+#include <nlohmann/json.hpp>
+
+#include "model/search_query.h"
+#include "model/time_text.h"
+#include "views/edits.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+using Json = nlohmann::json;
+
+Response JsonResponse(int status, const Json& value) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json; charset=utf-8";
+  // Invalid UTF-8 cannot reach here (requests and pages are checked), but
+  // a replacement character beats an exception if it ever did.
+  response.body =
+      value.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  return response;
+}
+
+Response JsonError(int status, const std::string& message) {
+  return JsonResponse(
+      status, Json{{"error", {{"status", status}, {"message", message}}}});
+}
+
+// A model failure as a JSON error, with the same status the HTML pages
+// give it; internal details are logged, not shown.
+Response JsonFailure(const Status& status) {
+  int http = HttpStatusFor(status);
+  if (http >= 500) LogError("API: " + status.message());
+  return JsonError(http, http == 500 ? "Internal error; the details are logged."
+                                     : status.message());
+}
+
+std::string ETag(int64_t rev) { return "\"r" + std::to_string(rev) + "\""; }
+
+// The revision an If-Match names, or nothing if it is not one of ours.
+std::optional<int64_t> RevisionOfETag(std::string_view tag) {
+  if (tag.starts_with("W/"))
+    return std::nullopt;  // weak tags never match a write
+  if (tag.size() < 4 || !tag.starts_with("\"r") || !tag.ends_with('"'))
+    return std::nullopt;
+  return PositiveNumber(tag.substr(2, tag.size() - 3));
+}
+
+std::string UrlOf(const std::string& title) {
+  auto name =
+      PageName::Parse(title);  // stored titles were validated when saved
+  return name.ok() ? name->UrlPath() : "/";
+}
+
+Json PageJson(Context& ctx, const PageRevision& page) {
+  const Revision& r = page.revision;
+  bool cached = false;
+  return Json{{"name", page.title},
+              {"url", UrlOf(page.title)},
+              {"revision", r.rev},
+              {"latest_revision", page.latest_rev},
+              {"author", r.author},
+              {"author_is_account", r.author_is_account},
+              {"time", FormatRfc3339(r.created_at)},
+              {"summary", r.summary},
+              {"protected", page.is_protected},
+              {"text", r.text},
+              {"html", BodyHtml(ctx, page, &cached)}};
+}
+
+Response PageResponse(Context& ctx, int status, const PageRevision& page) {
+  Response response = JsonResponse(status, PageJson(ctx, page));
+  response.headers.emplace_back("ETag", ETag(page.revision.rev));
+  return response;
+}
+
+Json ChangeJson(const Change& c) {
+  std::string url = UrlOf(c.title);
+  return Json{
+      {"name", c.title},
+      {"url", url},
+      {"revision", c.rev},
+      {"revision_id", c.revision_id},
+      {"author", c.author},
+      {"author_is_account", c.author_is_account},
+      {"time", FormatRfc3339(c.created_at)},
+      {"summary", c.summary},
+      {"size_change", c.size_change},
+      {"diff_url", "/_diff" + url + "?from=" + std::to_string(c.rev - 1) +
+                       "&to=" + std::to_string(c.rev)}};
+}
+
+std::string WithoutMarks(std::string text) {
+  std::erase_if(text,
+                [](char c) { return c == kMatchStart || c == kMatchEnd; });
+  return text;
+}
+
+}  // namespace
+
+Response ApiGetPage(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return JsonFailure(name.status());
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return JsonFailure(rev.status());
+  auto page = ctx.pages.Find(*name, *rev);
+  if (!page.ok()) return JsonFailure(page.status());
+  return PageResponse(ctx, 200, *page);
+}
+
+Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = PageName::Parse(rest);
+  if (!name.ok()) return JsonFailure(name.status());
+  if (req.content_type != "application/json") {
+    return JsonError(
+        415, "The body must be JSON, sent as Content-Type: application/json.");
+  }
+  int64_t base_rev = 0;
+  if (!req.if_match.empty()) {
+    auto rev = RevisionOfETag(req.if_match);
+    if (!rev) {
+      return JsonError(412,
+                       "If-Match must be the ETag of a revision, like \"r3\".");
+    }
+    base_rev = *rev;
+  } else if (req.if_none_match != "*") {
+    return JsonError(
+        428,
+        "Say which revision this change is based on: If-Match with its ETag "
+        "(like \"r3\"), or If-None-Match: * to create the page.");
+  }
+  Json body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("text") ||
+      !body["text"].is_string() ||
+      (body.contains("summary") && !body["summary"].is_string())) {
+    return JsonError(
+        400,
+        "The body must be a JSON object with a string \"text\" and, "
+        "optionally, a string \"summary\".");
+  }
+  std::string text = NormaliseNewlines(body["text"].get<std::string>());
+  std::string summary = body.value("summary", "");
+  if (auto problem = CheckEdit(ctx.site, base_rev, text, summary)) {
+    return JsonError(problem->status, problem->message);
+  }
+  auto saved = ctx.pages.Save(EditBy(req, ctx, *name, base_rev, text, summary));
+  if (saved.status().IsConflict()) {
+    auto current = ctx.pages.Find(*name, std::nullopt);
+    Response refused = JsonError(
+        412, current.ok()
+                 ? "The page is at revision " +
+                       std::to_string(current->latest_rev) +
+                       " now; fetch it and apply your change to that."
+                 : "The page no longer matches the revision you named.");
+    if (current.ok())
+      refused.headers.emplace_back("ETag", ETag(current->latest_rev));
+    return refused;
+  }
+  if (!saved.ok()) return JsonFailure(saved.status());
+  if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
+  auto page = ctx.pages.Find(*name, std::nullopt);
+  if (!page.ok()) return JsonFailure(page.status());
+  return PageResponse(ctx, saved->created && saved->rev == 1 ? 201 : 200,
+                      *page);
+}
+
+Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
+  auto before = RevisionParam(req, "before");
+  if (!before.ok()) return JsonFailure(before.status());
+  const int size = ctx.site.recent_page_size;
+  auto recent = ctx.pages.ListRecentChanges(*before, size);
+  if (!recent.ok()) return JsonFailure(recent.status());
+  Json changes = Json::array();
+  for (const Change& c : recent->changes) changes.push_back(ChangeJson(c));
+  Json next = nullptr;
+  // Revision ids have no gaps: as on /_recent, an older window exists if
+  // the oldest shown is not the first revision ever saved.
+  if (static_cast<int>(recent->changes.size()) == size &&
+      recent->changes.back().revision_id > 1) {
+    next = "/_api/recent?before=" +
+           std::to_string(recent->changes.back().revision_id);
+  }
+  return JsonResponse(200, Json{{"changes", changes},
+                                {"page_count", recent->page_count},
+                                {"revision_count", recent->revision_count},
+                                {"next", next}});
+}
+
+Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
+  const std::string& query = req.QueryText("q");
+  auto from = OffsetParam(req, "from");
+  if (!from.ok()) return JsonFailure(from.status());
+  auto fts = FtsQuery(query);
+  if (!fts.ok()) return JsonFailure(fts.status());
+  const int size = ctx.site.search_page_size;
+  auto found = ctx.pages.Search(*fts, *from, size);
+  if (!found.ok()) return JsonFailure(found.status());
+  Json hits = Json::array();
+  for (const SearchHit& hit : found->hits) {
+    hits.push_back(Json{{"name", hit.title},
+                        {"url", UrlOf(hit.title)},
+                        {"snippet", WithoutMarks(hit.snippet)}});
+  }
+  Json next = nullptr;
+  if (*from + static_cast<int64_t>(found->hits.size()) < found->total) {
+    next = "/_api/search?q=" + PercentEncodePath(query) +
+           "&from=" + std::to_string(*from + size);
+  }
+  return JsonResponse(200, Json{{"query", query},
+                                {"total", found->total},
+                                {"from", *from},
+                                {"hits", hits},
+                                {"next", next}});
+}
+
+Response RefuseApi(const Request&, Context& ctx, std::string_view, int status,
+                   const std::string& message) {
+  if (!ctx.viewer.logged_in()) {
+    Response response =
+        JsonError(401,
+                  "Log in first: send the session cookie, or an API token as "
+                  "Authorization: Bearer TOKEN (make one on your profile).");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"wikid\"");
+    return response;
+  }
+  return JsonError(status, message);
+}
+
+}  // namespace wikid

@@ -1,0 +1,48 @@
+// Saving pages, for every way of saving one (the edit form, restore, the
+// JSON API): who an edit is by, the rules every save must meet, and
+// publishing the new revision to the shared caches once it committed.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/page_store.h"
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// A save of `text` on top of `base_rev` by whoever is asking: their
+// account (whose admin role may change protected pages), or, for an
+// anonymous edit, their address.
+Edit EditBy(const Request& req, Context& ctx, const PageName& name,
+            int64_t base_rev, const std::string& text,
+            const std::string& summary);
+
+// Why a save's text and summary cannot be saved as they are, before
+// storage is asked: the HTTP status and a message for the user.
+struct EditProblem {
+  int status;
+  std::string message;
+};
+// The text at most SiteConfig::max_page_bytes (413), the summary one line
+// of at most max_summary_bytes (400), and a new page (base_rev 0) not
+// blank (400). `text` has LF line ends already.
+std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
+                                     const std::string& text,
+                                     const std::string& summary);
+
+// The revision's body as HTML: a rendering shared through the cache, or
+// made now. The key names the revision and which of its links exist
+// (known from the page view's one query), so it can never be stale.
+std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
+
+// The latest revision as the page cache keeps it.
+CachedPage ToCached(const PageRevision& page, std::string body_html);
+
+// After a save committed and before it is acknowledged: older views of
+// the page stop being served (PageCache::Committed), and the new one is
+// offered to the cache at once, so the next view on any worker hits.
+void PublishLatest(Context& ctx, const PageName& name, bool page_created);
+
+}  // namespace wikid
