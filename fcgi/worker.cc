@@ -25,6 +25,7 @@
 #include "model/outbox.h"
 #include "model/session_store.h"
 #include "model/user_store.h"
+#include "views/api_handlers.h"
 #include "views/markdown.h"
 #include "views/render.h"
 #include "views/router.h"
@@ -222,19 +223,18 @@ class Worker {
       case BodyRead::kOk:
         break;
       case BodyRead::kTooLarge:
-        return ErrorPage(*ctx_, 413,
-                         "The request body is larger than the " +
-                             std::to_string(config_.max_body_bytes) +
-                             " bytes this wiki accepts.");
+        return ErrorFor(*ctx_, raw.request_uri, 413,
+                        "The request body is larger than the " +
+                            std::to_string(config_.max_body_bytes) +
+                            " bytes this wiki accepts.");
       case BodyRead::kShort:
-        return ErrorPage(*ctx_, 400,
-                         "The request body is shorter than its "
-                         "Content-Length says.");
+        return ErrorFor(*ctx_, raw.request_uri, 400,
+                        "The request body is shorter than its Content-Length says.");
       case BodyRead::kBadLength:
-        return ErrorPage(*ctx_, 400, "The Content-Length is not a number.");
+        return ErrorFor(*ctx_, raw.request_uri, 400, "The Content-Length is not a number.");
     }
     auto request = DecodeRequest(raw);
-    if (!request.ok()) return ErrorPage(*ctx_, 400, request.status().message());
+    if (!request.ok()) return ErrorFor(*ctx_, raw.request_uri, 400, request.status().message());
     return Dispatch(*request, *ctx_);
   }
 

@@ -118,6 +118,12 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_json_errors_with_the_right_status) {
   BOOST_TEST(no_page.status == 404);
   BOOST_TEST(!Error(no_page).empty());
   BOOST_TEST(Get("/_api/page/_bad").status == 400);
+  // No such route or method: still JSON.
+  BOOST_TEST(!Error(Get("/_api/nothing")).empty());
+  Response wrong_method = Post("/_api/recent", {});
+  BOOST_TEST(wrong_method.status == 405);
+  BOOST_TEST(Error(wrong_method).find("GET") != std::string::npos);
+  BOOST_TEST(Header(wrong_method, "Allow") == "GET, HEAD");
   BOOST_TEST(Get("/_api/page/P", {{"rev", "x"}}).status == 400);
 }
 

@@ -215,6 +215,12 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
                                 {"next", next}});
 }
 
+Response ErrorFor(Context& ctx, std::string_view path, int status,
+                  const std::string& message) {
+  if (path.starts_with("/_api/")) return JsonError(status, message);
+  return ErrorPage(ctx, status, message);
+}
+
 Response RefuseApi(const Request&, Context& ctx, std::string_view, int status,
                    const std::string& message) {
   if (!ctx.viewer.logged_in()) {

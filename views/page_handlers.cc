@@ -5,6 +5,7 @@
 
 #include "model/failpoint.h"
 #include "model/text_diff.h"
+#include "views/api_handlers.h"
 #include "views/diff_fill.h"
 #include "views/edits.h"
 #include "views/feed_handlers.h"
@@ -421,7 +422,7 @@ Response ListAllPages(const Request& req, Context& ctx, std::string_view) {
 }
 
 Response NoSuchRoute(const Request& req, Context& ctx, std::string_view) {
-  return ErrorPage(ctx, 404,
+  return ErrorFor(ctx, req.path, 404,
                    "There is no such page: names starting with '_' belong to "
                    "the wiki itself, and " +
                        req.path + " is not one of them.");

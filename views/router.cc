@@ -108,9 +108,9 @@ const char* MethodName(Method m) {
 }
 
 Response Route405(Context& ctx, const Request& req, const std::string& allow) {
-  Response r = ErrorPage(ctx, 405,
-                         "This address does not accept " + req.method_name +
-                             " requests; it accepts " + allow + ".");
+  Response r = ErrorFor(ctx, req.path, 405,
+                        "This address does not accept " + req.method_name +
+                            " requests; it accepts " + allow + ".");
   r.headers.emplace_back("Allow", allow);
   return r;
 }
@@ -205,7 +205,7 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
     if (!allow.empty()) allow += ", ";
     allow += MethodName(route.method);
   }
-  if (owner.empty()) return ErrorPage(ctx, 404, "There is nothing here.");
+  if (owner.empty()) return ErrorFor(ctx, req.path, 404, "There is nothing here.");
   return Route405(ctx, req, allow);
 }
 

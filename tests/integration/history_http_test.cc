@@ -4,6 +4,8 @@
 // changes do not overlap, 409 with both texts when they do), links and
 // wanted pages, and search.
 #define BOOST_TEST_MODULE history_http
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
@@ -30,6 +32,13 @@ Browser& Other() {
 
 bool Contains(const HttpResponse& r, std::string_view needle) {
   return r.body.find(needle) != std::string::npos;
+}
+
+// The editor's text in a form that came back, as a browser would show it.
+bool KeepsText(const HttpResponse& r, const std::string& escaped_text) {
+  return Contains(
+      r, "<textarea id=\"text\" name=\"text\" rows=\"24\" autofocus>\n" +
+             escaped_text + "</textarea>");
 }
 
 BOOST_AUTO_TEST_CASE(any_two_revisions_compare_on_every_worker) {
@@ -249,6 +258,79 @@ BOOST_AUTO_TEST_CASE(the_json_api_put_cycle_through_nginx_with_a_token) {
   BOOST_TEST(Contains(Wiki().Get("/_api/recent"), "\"name\":\"Api Cycle\""));
   BOOST_TEST(
       Contains(Wiki().Get("/_api/search?q=Cycle"), "\"name\":\"Api Cycle\""));
+}
+
+// Every way a save can be refused shows the editor again with the text as
+// typed and says why: validation, the size limit, page protection, an
+// ended session, a forged or missing form token, a locked database. (A
+// full or read-only disk: reliability_test, with injected faults.)
+BOOST_AUTO_TEST_CASE(every_refused_save_shows_the_editor_with_the_text_kept) {
+  const std::string typed = "My <careful> text\n\twith a tab & more";
+  const std::string shown = "My &lt;careful&gt; text\n\twith a tab &amp; more";
+  BOOST_REQUIRE(Wiki().Save("Refusals", 0, "start").status == 303);
+  auto expect = [&](const HttpResponse& r, long status,
+                    const std::string& why) {
+    BOOST_TEST(r.status == status, why);
+    BOOST_TEST(KeepsText(r, shown), why << ": " << r.body.substr(0, 300));
+    BOOST_TEST(Contains(r, "role=\"alert\""), why);
+  };
+  expect(Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "x"}}),
+         400, "bad base");
+  expect(Wiki().Post("/_edit/Refusals", {{"text", typed},
+                                         {"base_rev", "1"},
+                                         {"summary", std::string(600, 's')}}),
+         400, "long summary");
+  HttpResponse too_long = Wiki().Post(
+      "/_edit/Refusals",
+      {{"text", typed + std::string(1100000, 'x')}, {"base_rev", "1"}});
+  BOOST_TEST(too_long.status == 413);
+  BOOST_TEST(KeepsText(too_long, shown + std::string(1100000, 'x')));
+  BOOST_TEST(Contains(too_long, "bytes long; a page may have at most"));
+  // A forged or missing token.
+  expect(Wiki().Editor().PostWithoutToken(
+             "/_edit/Refusals",
+             {{"text", typed}, {"base_rev", "1"}, {"csrf", "forged"}}),
+         403, "forged token");
+  // A session that ended (logged out elsewhere): the cookie no longer counts.
+  Browser leaving(Wiki());
+  Wiki().CreateUser("Leaving", "leaving-password");
+  BOOST_REQUIRE(leaving.LogIn("Leaving", "leaving-password").status == 303);
+  std::string old_session = leaving.Cookie("wikid_session");
+  std::string old_token = leaving.FormToken();
+  std::string csrf_cookie = leaving.Cookie("wikid_csrf");
+  BOOST_REQUIRE(leaving.LogOut().status == 303);
+  leaving.SetCookie("wikid_session", old_session);
+  leaving.SetCookie("wikid_csrf", csrf_cookie);
+  expect(leaving.PostWithoutToken(
+             "/_edit/Refusals",
+             {{"text", typed}, {"base_rev", "1"}, {"csrf", old_token}}),
+         403, "ended session");
+  // A protected page, for a user who is not an admin.
+  Wiki().CreateUser("Guard", "guard-password", /*admin=*/true);
+  Browser guard(Wiki());
+  BOOST_REQUIRE(guard.LogIn("Guard", "guard-password").status == 303);
+  BOOST_REQUIRE(guard.Post("/_protect/Refusals", {{"protect", "1"}}).status ==
+                303);
+  expect(Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}}),
+         403, "protected");
+  BOOST_REQUIRE(guard.Post("/_protect/Refusals", {{"protect", "0"}}).status ==
+                303);
+  // Another process holds the write lock past the busy timeout (5 s).
+  sqlite3* other = nullptr;
+  BOOST_REQUIRE(sqlite3_open(Wiki().db_path().c_str(), &other) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr,
+                             nullptr) == SQLITE_OK);
+  HttpResponse busy =
+      Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}});
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  expect(busy, 503, "locked database");
+  // Nothing of it was saved; the text saves once nothing is in the way.
+  BOOST_TEST(Wiki().Get("/_raw/Refusals").body == "start");
+  BOOST_TEST(Wiki()
+                 .Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}})
+                 .status == 303);
+  BOOST_TEST(Wiki().Get("/_raw/Refusals").body == typed);
 }
 
 }  // namespace
