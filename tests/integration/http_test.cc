@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE http
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <string>
 
 #include "tests/support/html_safety.h"
@@ -133,6 +134,22 @@ BOOST_AUTO_TEST_CASE(static_files_come_from_nginx) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// The query-string form of `text`: every byte but letters and digits as %XX.
+std::string EscapeForQuery(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 // X1: hostile text in every field a user controls, checked in every page
 // that shows it. Nothing may come out executable.
 BOOST_AUTO_TEST_CASE(xss_payloads_never_become_executable) {
@@ -162,7 +179,34 @@ BOOST_AUTO_TEST_CASE(xss_payloads_never_become_executable) {
     check("/_history" + url);
     check("/_pages");
     check("/_recent");
-    // A conflicting save shows the payload in two textareas at once.
+    // The history and navigation views (issue 6).
+    BOOST_REQUIRE(Wiki().Save(name, 1, payload + "\n[[" + payload + "]]", payload).status == 303);
+    check("/_diff" + url);
+    check("/_diff" + url + "?from=0&to=2");
+    check("/_links" + url);
+    check("/_wanted");
+    check("/_orphans");
+    check("/_search?q=" + name);
+    check("/_search?q=" + EscapeForQuery(payload));
+    for (const char* feed : {"/_recent.atom", "/_history%s.atom"}) {
+      std::string path = feed;
+      if (path.find("%s") != std::string::npos) path.replace(path.find("%s"), 2, url);
+      HttpResponse atom = Wiki().Get(path);
+      BOOST_TEST(atom.status == 200, path);
+      BOOST_TEST(atom.Header("content-type") == "application/atom+xml; charset=utf-8");
+      // XML-escaped: no tag of the payload survives as a tag.
+      BOOST_TEST(atom.body.find("<script") == std::string::npos, path);
+      BOOST_TEST(atom.body.find("<img") == std::string::npos, path);
+      BOOST_TEST(atom.body.find("<svg") == std::string::npos, path);
+      BOOST_TEST(atom.body.find("<iframe") == std::string::npos, path);
+    }
+    // Show changes, and a conflicting save: the payload in the diff and in
+    // two textareas at once.
+    HttpResponse changes = Wiki().Post("/_edit" + url, {{"text", payload + " changed"},
+                                                       {"base_rev", "2"},
+                                                       {"action", "changes"}});
+    BOOST_TEST(changes.status == 200);
+    BOOST_TEST(testing::PageDangers(changes.body) == "");
     HttpResponse conflict = Wiki().Save(name, 0, payload + " again", payload);
     BOOST_TEST(conflict.status == 409);
     BOOST_TEST(testing::PageDangers(conflict.body) == "");
