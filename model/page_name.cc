@@ -125,6 +125,11 @@ std::string PageName::UrlName() const {
 
 std::string PageName::UrlPath() const { return "/" + PercentEncodePath(UrlName()); }
 
+std::string UrlPathOfTitle(const std::string& title) {
+  auto name = PageName::Parse(title);
+  return name.ok() ? name->UrlPath() : "/";
+}
+
 std::string PercentEncodePath(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -56,6 +56,11 @@ class PageName {
   std::string title_;
 };
 
+// The URL path of a title read back from storage. Saved titles were
+// validated, so this only re-derives the path; "/" if `title` is somehow
+// not a valid name.
+std::string UrlPathOfTitle(const std::string& title);
+
 // Percent-encodes `text` for use in a URL path: keeps A-Z a-z 0-9 and
 // - . _ ~ / ! $ ' ( ) * , ; : @ and encodes every other byte as %XX.
 std::string PercentEncodePath(std::string_view text);

@@ -68,6 +68,8 @@ BOOST_AUTO_TEST_CASE(a_query_with_nothing_to_search_for_is_400_with_a_message) {
   Response empty = Get("/_search");
   BOOST_TEST(empty.status == 200);
   BOOST_TEST(Contains(empty, "name=\"q\""));
+  BOOST_TEST(Contains(empty, "maxlength=\"500\""));
+  BOOST_TEST(!Contains(empty, "No page matches."));
   // FTS5 syntax in the query is text, never a 500.
   for (const char* text :
        {"c++ \"unbalanced", "NEAR(", "title:x", "a OR", "^x"}) {

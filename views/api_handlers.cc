@@ -48,17 +48,11 @@ std::optional<int64_t> RevisionOfETag(std::string_view tag) {
   return PositiveNumber(tag.substr(2, tag.size() - 3));
 }
 
-std::string UrlOf(const std::string& title) {
-  auto name =
-      PageName::Parse(title);  // stored titles were validated when saved
-  return name.ok() ? name->UrlPath() : "/";
-}
-
 Json PageJson(Context& ctx, const PageRevision& page) {
   const Revision& r = page.revision;
   bool cached = false;
   return Json{{"name", page.title},
-              {"url", UrlOf(page.title)},
+              {"url", UrlPathOfTitle(page.title)},
               {"revision", r.rev},
               {"latest_revision", page.latest_rev},
               {"author", r.author},
@@ -77,19 +71,17 @@ Response PageResponse(Context& ctx, int status, const PageRevision& page) {
 }
 
 Json ChangeJson(const Change& c) {
-  std::string url = UrlOf(c.title);
-  return Json{
-      {"name", c.title},
-      {"url", url},
-      {"revision", c.rev},
-      {"revision_id", c.revision_id},
-      {"author", c.author},
-      {"author_is_account", c.author_is_account},
-      {"time", FormatRfc3339(c.created_at)},
-      {"summary", c.summary},
-      {"size_change", c.size_change},
-      {"diff_url", "/_diff" + url + "?from=" + std::to_string(c.rev - 1) +
-                       "&to=" + std::to_string(c.rev)}};
+  std::string url = UrlPathOfTitle(c.title);
+  return Json{{"name", c.title},
+              {"url", url},
+              {"revision", c.rev},
+              {"revision_id", c.revision_id},
+              {"author", c.author},
+              {"author_is_account", c.author_is_account},
+              {"time", FormatRfc3339(c.created_at)},
+              {"summary", c.summary},
+              {"size_change", c.size_change},
+              {"diff_url", DiffUrl(url, c.rev - 1, c.rev)}};
 }
 
 std::string WithoutMarks(std::string text) {
@@ -200,7 +192,7 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
   Json hits = Json::array();
   for (const SearchHit& hit : found->hits) {
     hits.push_back(Json{{"name", hit.title},
-                        {"url", UrlOf(hit.title)},
+                        {"url", UrlPathOfTitle(hit.title)},
                         {"snippet", WithoutMarks(hit.snippet)}});
   }
   Json next = nullptr;

@@ -2,6 +2,7 @@
 
 #include "model/time_text.h"
 #include "views/page_fill.h"
+#include "views/render.h"
 
 namespace wikid {
 namespace {
@@ -33,11 +34,6 @@ void FillSide(const PageName& name, const Revision& r,
 // "1 line", "2 lines".
 std::string Lines(int64_t n) {
   return std::to_string(n) + (n == 1 ? " line" : " lines");
-}
-
-std::string DiffUrl(const PageName& name, int64_t from, int64_t to) {
-  return "/_diff" + name.UrlPath() + "?from=" + std::to_string(from) +
-         "&to=" + std::to_string(to);
 }
 
 }  // namespace
@@ -88,11 +84,12 @@ void FillDiffPage(const PageName& name, const std::optional<Revision>& older,
   // Stepping keeps one change in view: the one before the older side and
   // the one after the newer side.
   if (from >= 1) {
-    d->SetValueAndShowSection("URL", DiffUrl(name, from - 1, from),
+    d->SetValueAndShowSection("URL", DiffUrl(name.UrlPath(), from - 1, from),
                               "PREVIOUS_CHANGE");
   }
   if (newer.rev < latest_rev) {
-    d->SetValueAndShowSection("URL", DiffUrl(name, newer.rev, newer.rev + 1),
+    d->SetValueAndShowSection("URL",
+                              DiffUrl(name.UrlPath(), newer.rev, newer.rev + 1),
                               "NEXT_CHANGE");
   }
   FillDiffTable(diff, d);

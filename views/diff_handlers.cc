@@ -11,14 +11,12 @@ Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto to = RevisionParam(req, "to");
   if (!to.ok()) return ErrorPage(ctx, to.status());
-  bool from_nothing = req.QueryText("from") == "0";
-  auto from = from_nothing
-                  ? Result<std::optional<int64_t>>(std::optional<int64_t>())
-                  : RevisionParam(req, "from");
+  // 0 is a revision here: the empty text before the page existed.
+  auto from = OffsetParam(req, "from");
   if (!from.ok()) return ErrorPage(ctx, from.status());
   auto newer = ctx.pages.Find(*name, *to);
   if (!newer.ok()) return ErrorPage(ctx, newer.status());
-  int64_t from_rev = from_nothing ? 0 : from->value_or(newer->revision.rev - 1);
+  int64_t from_rev = req.Query("from") ? *from : newer->revision.rev - 1;
   std::optional<Revision> older;
   if (from_rev > 0) {
     auto found = ctx.pages.Find(*name, from_rev);

@@ -1,6 +1,7 @@
 #include "views/feed_fill.h"
 
 #include "model/time_text.h"
+#include "views/render.h"
 
 namespace wikid {
 namespace {
@@ -47,9 +48,7 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
       FormatRfc3339(changes.empty() ? header.now : changes.front().created_at));
   for (const Change& c : changes) {
     ctemplate::TemplateDictionary* e = d->AddSectionDictionary("ENTRY");
-    // Stored titles were validated when saved; Parse only re-derives URLs.
-    auto name = PageName::Parse(c.title);
-    std::string path = name.ok() ? name->UrlPath() : "/";
+    std::string path = UrlPathOfTitle(c.title);
     e->SetValue("ID", ids.Revision(c.revision_id));
     e->SetValue("TITLE", c.title + " (revision " + std::to_string(c.rev) + ")");
     e->SetValue("UPDATED", FormatRfc3339(c.created_at));
@@ -58,9 +57,7 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
       e->SetValueAndShowSection("AUTHOR_URI", public_url + "/_user/" + c.author,
                                 "BY_ACCOUNT");
     }
-    e->SetValue("DIFF_URL", public_url + "/_diff" + path +
-                                "?from=" + std::to_string(c.rev - 1) +
-                                "&to=" + std::to_string(c.rev));
+    e->SetValue("DIFF_URL", public_url + DiffUrl(path, c.rev - 1, c.rev));
     e->SetValue("SUMMARY", (c.summary.empty() ? "(no summary)" : c.summary) +
                                " (" + SignedBytes(c.size_change) + ")");
   }

@@ -5,12 +5,6 @@
 namespace wikid {
 namespace {
 
-// Stored titles were validated when saved; Parse only re-derives URLs.
-std::string UrlFor(const std::string& title) {
-  auto name = PageName::Parse(title);
-  return name.ok() ? name->UrlPath() : "/";
-}
-
 // The items of a PageList and the links to its first and next windows
 // (`base`: the listing's URL with the "after" parameter's '?' or '&').
 void FillPages(const PageList& list, const std::string& after,
@@ -19,7 +13,7 @@ void FillPages(const PageList& list, const std::string& after,
   for (const PageListEntry& entry : list.pages) {
     ctemplate::TemplateDictionary* item = d->AddSectionDictionary("ITEM");
     item->SetValue("TITLE", entry.title);
-    item->SetValue("URL", UrlFor(entry.title));
+    item->SetValue("URL", UrlPathOfTitle(entry.title));
   }
   if (!after.empty()) {
     d->SetValueAndShowSection("URL", base.substr(0, base.size() - 1), "FIRST");

@@ -1,6 +1,7 @@
 #include "views/page_fill.h"
 
 #include "views/diff_fill.h"
+#include "views/render.h"
 
 
 namespace wikid {
@@ -45,8 +46,7 @@ void FillPage(const PageRevision& page, const PageName& name,
   if (!page.is_latest()) {
     d->ShowSection("OLD_REVISION");
     d->SetValue("RESTORE_URL", "/_restore" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
-    d->SetValue("DIFF_CURRENT_URL", "/_diff" + name.UrlPath() + "?from=" + std::to_string(r.rev) +
-                                        "&to=" + std::to_string(page.latest_rev));
+    d->SetValue("DIFF_CURRENT_URL", DiffUrl(name.UrlPath(), r.rev, page.latest_rev));
   }
   if (page.is_protected) d->ShowSection("PROTECTED");
 }
@@ -106,7 +106,6 @@ void FillHistory(const History& history, const PageName& name, int page_size,
   d->SetValue("PAGE_URL", name.UrlPath());
   d->SetIntValue("LATEST_REV", history.latest_rev);
   d->SetValue("DIFF_URL", "/_diff" + name.UrlPath());
-  const std::string diff_base = "/_diff" + name.UrlPath() + "?from=";
   for (size_t i = 0; i < history.revisions.size(); ++i) {
     const Revision& r = history.revisions[i];
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("REVISION");
@@ -115,10 +114,8 @@ void FillHistory(const History& history, const PageName& name, int page_size,
     if (i == 0) row->ShowSection("TO_CHECKED");
     if (i == 1) row->ShowSection("FROM_CHECKED");
     if (r.rev > 1) {
-      row->SetValueAndShowSection(
-          "DIFF_PREVIOUS_URL",
-          diff_base + std::to_string(r.rev - 1) + "&to=" + std::to_string(r.rev),
-          "HAS_PREVIOUS");
+      row->SetValueAndShowSection("DIFF_PREVIOUS_URL", DiffUrl(name.UrlPath(), r.rev - 1, r.rev),
+                                "HAS_PREVIOUS");
     }
     row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
     if (r.rev != history.latest_rev) {
@@ -165,14 +162,11 @@ void FillChangeList(const std::vector<Change>& changes,
   if (changes.empty()) list->ShowSection("NO_CHANGES");
   for (const Change& c : changes) {
     ctemplate::TemplateDictionary* row = list->AddSectionDictionary("CHANGE");
-    // Stored titles were validated when saved; Parse only re-derives URLs.
-    auto name = PageName::Parse(c.title);
-    std::string url = name.ok() ? name->UrlPath() : "/";
+    std::string url = UrlPathOfTitle(c.title);
     row->SetValue("TITLE", c.title);
     row->SetValue("PAGE_URL", url);
     row->SetValue("REV_URL", url + "?rev=" + std::to_string(c.rev));
-    row->SetValue("DIFF_URL", "/_diff" + url + "?from=" + std::to_string(c.rev - 1) +
-                                  "&to=" + std::to_string(c.rev));
+    row->SetValue("DIFF_URL", DiffUrl(url, c.rev - 1, c.rev));
     row->SetIntValue("REV", c.rev);
     row->SetValue("TIME", FormatTime(c.created_at));
     FillAuthor(c.author, c.author_is_account, row);
@@ -210,9 +204,7 @@ void FillPageList(const PageList& list, const std::string& front_page,
   for (const PageListEntry& entry : list.pages) {
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("PAGE");
     row->SetValue("TITLE", entry.title);
-    // Stored titles were validated when saved; Parse only re-derives the URL.
-    auto name = PageName::Parse(entry.title);
-    row->SetValue("URL", name.ok() ? name->UrlPath() : "/");
+    row->SetValue("URL", UrlPathOfTitle(entry.title));
     row->SetIntValue("LATEST_REV", entry.latest_rev);
   }
   if (list.more) {

@@ -77,9 +77,7 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   if (merged && *merged >= 2 && *merged <= found.latest_rev) {
     ctemplate::TemplateDictionary* notice = page.content()->AddSectionDictionary("MERGED");
     notice->SetIntValue("MERGED_REV", *merged);
-    notice->SetValue("MERGED_DIFF_URL", "/_diff" + name.UrlPath() + "?from=" +
-                                            std::to_string(*merged - 1) +
-                                            "&to=" + std::to_string(*merged));
+    notice->SetValue("MERGED_DIFF_URL", DiffUrl(name.UrlPath(), *merged - 1, *merged));
   }
   if (front && found.is_latest()) {
     bool recent_cached = false;

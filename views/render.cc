@@ -67,6 +67,10 @@ std::string ProfileUrl(const std::string& user_name) {
   return "/_user/" + user_name;
 }
 
+std::string DiffUrl(const std::string& page_path, int64_t from, int64_t to) {
+  return "/_diff" + page_path + "?from=" + std::to_string(from) + "&to=" + std::to_string(to);
+}
+
 int HttpStatusFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kOk: return 200;

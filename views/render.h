@@ -41,6 +41,9 @@ Response WithRetryAfter(Response response, int64_t seconds);
 // "/_user/NAME": a user's profile.
 std::string ProfileUrl(const std::string& user_name);
 
+// "/_diff/NAME?from=N&to=M" for the page at URL path `page_path` ("/NAME").
+std::string DiffUrl(const std::string& page_path, int64_t from, int64_t to);
+
 // The HTTP status for a model Status: NotFound 404, Conflict 409, Invalid
 // 400, Forbidden 403, Busy and Unavailable 503, Internal 500.
 int HttpStatusFor(const Status& status);

@@ -40,6 +40,7 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
                 ctemplate::TemplateDictionary* d) {
   d->SetValue("QUERY", state.query);
   d->SetIntValue("MAX_QUERY", static_cast<long>(kMaxSearchBytes));
+  if (state.query.empty()) return;  // nothing searched yet
   if (!state.error.empty())
     d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
   if (state.exact_page) {
@@ -70,9 +71,7 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
   }
   for (const SearchHit& hit : results.hits) {
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("HIT");
-    // Stored titles were validated when saved; Parse only re-derives URLs.
-    auto name = PageName::Parse(hit.title);
-    row->SetValue("URL", name.ok() ? name->UrlPath() : "/");
+    row->SetValue("URL", UrlPathOfTitle(hit.title));
     FillMarked(hit.title_marked, "TITLE_PART", row);
     FillMarked(hit.snippet, "SNIPPET_PART", row);
   }

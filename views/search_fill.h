@@ -21,7 +21,7 @@ struct SearchPageState {
   int page_size = 20;
 };
 
-// search.tpl. Matched words come marked with kMatchStart and kMatchEnd;
+// search.tpl: the form alone when nothing was searched. Matched words come marked with kMatchStart and kMatchEnd;
 // they become <mark> elements around escaped text.
 void FillSearch(const SearchPageState& state, const SearchResults& results,
                 ctemplate::TemplateDictionary* d);

@@ -55,8 +55,8 @@ Response ShowSearch(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   SearchResults results;
   int status = 200;
-  if (state.query.empty()) {
-    page.content()->SetValue("QUERY", "");
+  if (state.query.empty()) {  // the form alone
+    FillSearch(state, results, page.content());
     return page.Render(ctx, 200);
   }
   auto fts = FtsQuery(state.query);
