@@ -21,6 +21,7 @@ struct RawOptions {
   std::string mail_events = "signup,page-created,watched-edit";
   std::string admin_emails;
   int watch_days = 7;
+  bool no_fast_path = false;
 };
 
 po::options_description Options(Config& c, RawOptions& raw) {
@@ -55,6 +56,11 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "memcached servers, host:port[,host:port...]; without it, no cache")
     ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
      "prefix of every cache key, so several wikis can share memcached")
+    ("no-fast-path", po::bool_switch(&raw.no_fast_path),
+     "never let nginx serve page views from memcached (nginx/fast-path.conf)")
+    ("fast-path-flag", po::value(&c.fast_path_flag),
+     "the file whose presence lets nginx serve page views from memcached "
+     "(default: DATA/fast-path-on); nginx must be able to stat it")
     ("local-cache-bytes", po::value(&c.local_cache_bytes)->default_value(c.local_cache_bytes),
      "bytes of page views each worker keeps in memory in front of memcached (0: none)")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
@@ -138,6 +144,9 @@ Status CheckRanges(const Config& c) {
   if (c.cache_prefix.empty() || c.cache_prefix.size() > 64 ||
       c.cache_prefix.find_first_of(" \t\r\n") != std::string::npos) {
     return bad("--cache-prefix must be 1 to 64 characters without spaces");
+  }
+  if (c.fast_path_flag.find_first_of("\r\n") != std::string::npos) {
+    return bad("--fast-path-flag must be a path");
   }
   return Status::Ok();
 }
@@ -253,6 +262,7 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     return Status::Invalid("--session-days must be 1 to 3650");
   }
   c.site.session_seconds = int64_t{raw.session_days} * 86400;
+  c.fast_path = !raw.no_fast_path;
   if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
   // All workers but one may hash a password at once (model/hash_slots.h).
   c.site.password_hash_slots = HashSlots::SlotsFor(c.workers);

@@ -43,6 +43,15 @@ struct Config {
   std::string memcached;
   // Put before every cache key, so several wikis can share a memcached.
   std::string cache_prefix = "wikid:";
+  // nginx serves anonymous page views from memcached (model/fast_path.h)
+  // while this file exists: wikid creates and removes it. Only with a
+  // memcached and outside development mode (templates change underfoot).
+  bool fast_path = true;
+  std::string fast_path_flag;  // empty: data_dir + "/fast-path-on"
+  bool FastPathOn() const { return fast_path && !dev && !memcached.empty(); }
+  std::string FastPathFlag() const {
+    return fast_path_flag.empty() ? data_dir + "/fast-path-on" : fast_path_flag;
+  }
   // Bytes of page views each worker keeps in its own memory in front of
   // memcached (0: none).
   size_t local_cache_bytes = 16 << 20;

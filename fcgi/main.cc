@@ -114,6 +114,11 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "wikid: cannot map the shared password-hash slots\n";
     return 1;
   }
+  wikid::FastPathShared* fast_path = wikid::FastPathShared::CreateShared();
+  if (fast_path == nullptr) {
+    std::cerr << "wikid: cannot map the shared fast-path state\n";
+    return 1;
+  }
   // Workers write to it after they queue mail; the mailer sleeps on it.
   int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
   if (mail_wake_fd < 0) {
@@ -121,7 +126,7 @@ int Serve(const std::vector<std::string>& args) {
     return 1;
   }
   return wikid::RunMaster(config, *listener, reload,
-                          wikid::SharedParts{*cache_state, *hash_slots, mail_wake_fd});
+                          wikid::SharedParts{*cache_state, *hash_slots, *fast_path, mail_wake_fd});
 }
 
 }  // namespace

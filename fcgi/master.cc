@@ -50,6 +50,9 @@ class Master {
         reload_(reload), shared_(shared) {}
 
   int Run() {
+    // Entries an earlier run left in memcached are not trusted: nginx
+    // asks wikid until a worker has cleared them (model/fast_path.h).
+    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "starting");
     for (int i = 0; i < config_.workers; ++i) Spawn();
     SpawnMailer();
     LogError("master started " + std::to_string(config_.workers) +
@@ -194,6 +197,10 @@ class Master {
       }
       LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
                "; starting a new one");
+      // It may have committed a save and died before deleting the old
+      // view nginx serves.
+      SuspendFastPath(shared_.fast_path, config_.FastPathFlag(),
+                      "worker " + std::to_string(pid) + " died");
       if (!was_ready) {
         next_spawn_ = Clock::now() + kStartupFailureBackoff;
         if (!any_ready_) ++failures_at_start_;
@@ -227,6 +234,10 @@ class Master {
                config_.socket);
       fresh->socket = config_.socket;
     }
+    // New templates or settings change what a view shows; the flag may
+    // have moved too.
+    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "SIGHUP");
+    SuspendFastPath(shared_.fast_path, fresh->FastPathFlag(), "SIGHUP");
     int old_workers = config_.workers;
     previous_config_ = config_;
     config_ = std::move(*fresh);

@@ -14,6 +14,7 @@
 #include "fcgi/config.h"
 #include "fcgi/listener.h"
 #include "model/cache_state.h"
+#include "model/fast_path.h"
 #include "model/hash_slots.h"
 
 namespace wikid {
@@ -22,11 +23,12 @@ namespace wikid {
 using ConfigLoader = std::function<Result<Config>()>;
 
 // What the master makes before it forks anything, for all its children:
-// memory shared with every worker (model/cache_state.h, model/hash_slots.h)
-// and the eventfd by which workers wake the mailer.
+// memory shared with every worker (model/cache_state.h, model/hash_slots.h,
+// model/fast_path.h) and the eventfd by which workers wake the mailer.
 struct SharedParts {
   CacheState& cache_state;
   HashSlots& hash_slots;
+  FastPathShared& fast_path;
   int mail_wake_fd;
 };
 

@@ -13,6 +13,7 @@
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "model/failpoint.h"
+#include "model/fast_path.h"
 #include "model/memcache.h"
 #include "model/page_cache.h"
 #include "model/recent_cache.h"
@@ -23,6 +24,7 @@
 #include "model/sqlite_page_store.h"
 #include "model/login_throttle.h"
 #include "model/outbox.h"
+#include "model/page_name.h"
 #include "model/session_store.h"
 #include "model/user_store.h"
 #include "views/api_handlers.h"
@@ -154,6 +156,13 @@ class Worker {
     cache_options.servers = *ParseServerList(config_.memcached);
     cache_options.prefix = config_.cache_prefix;
     cache_ = std::make_unique<Memcache>(cache_options);
+    // nginx reads its entries from one server (nginx/fast-path.conf), so
+    // they go to the first one, not wherever ketama would put them.
+    CacheOptions fast_options = cache_options;
+    if (fast_options.servers.size() > 1) fast_options.servers.resize(1);
+    fast_cache_ = std::make_unique<Memcache>(fast_options);
+    fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path,
+                                            config_.FastPathFlag(), config_.FastPathOn());
     renders_ = std::make_unique<RenderCache>(*cache_);
     views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
     page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);
@@ -173,11 +182,17 @@ class Worker {
         .renders = *renders_,
         .page_cache = *page_cache_,
         .recent = *recent_,
+        .fast_path = *fast_path_,
         .csrf = *csrf_,
         .outbox = *outbox_,
         .wake_mailer = [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
         .now = [] { return static_cast<int64_t>(time(nullptr)); }});
     return Status::Ok();
+  }
+
+  // Work that waits for no request: after each one, and when idle.
+  void BetweenRequests() {
+    fast_path_->MaybeRestore([this] { return AllFastPathKeys(); });
   }
 
   void Serve(FCGX_Request& r) {
@@ -218,6 +233,7 @@ class Worker {
     raw.authorization = Param(r, "HTTP_AUTHORIZATION");
     raw.client_address = Param(r, "REMOTE_ADDR");
     raw.https = Param(r, "HTTPS") == "on";
+    raw.fast_path = Param(r, "WIKID_FAST_PATH");
     switch (ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes,
                      &raw.body)) {
       case BodyRead::kOk:
@@ -238,6 +254,25 @@ class Worker {
     return Dispatch(*request, *ctx_);
   }
 
+  // The key of every entry the fast path may hold: the front page's and
+  // every page's.
+  Result<std::vector<std::string>> AllFastPathKeys() {
+    std::vector<std::string> keys;
+    if (auto key = fast_path_->KeyFor("/")) keys.push_back(*key);
+    std::string after;
+    while (true) {
+      auto list = pages_->ListPages(after, 1000);
+      if (!list.ok()) return list.status();
+      for (const auto& entry : list->pages) {
+        auto name = PageName::Parse(entry.title);
+        if (!name.ok()) continue;
+        if (auto key = fast_path_->KeyFor("/" + name->UrlName())) keys.push_back(*key);
+      }
+      if (!list->more || list->pages.empty()) return keys;
+      after = list->pages.back().title;
+    }
+  }
+
   const Config& config_;
   SharedParts shared_;
   std::unique_ptr<Outbox> outbox_;
@@ -251,6 +286,8 @@ class Worker {
   Markdown markdown_;
   std::unique_ptr<Csrf> csrf_;
   std::unique_ptr<Memcache> cache_;
+  std::unique_ptr<Memcache> fast_cache_;
+  std::unique_ptr<FastPath> fast_path_;
   std::unique_ptr<RenderCache> renders_;
   std::unique_ptr<StampedCache> views_;
   std::unique_ptr<PageCache> page_cache_;
@@ -292,10 +329,14 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     int ready_count = ppoll(fds, 2, &idle_check, &wait_mask);
     if (fds[1].revents != 0) DrainSignalWakeFd();
     if (g_signals.stop || getppid() != master_pid) break;
-    if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) continue;
+    if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) {
+      worker.BetweenRequests();
+      continue;
+    }
     if (FCGX_Accept_r(&request) < 0) continue;
     worker.Serve(request);
     FCGX_Finish_r(&request);
+    worker.BetweenRequests();
   }
 
   // Stopping. nginx may already have queued connections on the socket

@@ -102,6 +102,8 @@ class Memcache {
 
   // False when no server is configured (the wiki runs without a cache).
   bool enabled() const { return !options_.servers.empty(); }
+  // What every key is prefixed with.
+  const std::string& prefix() const { return options_.prefix; }
 
   // Stores `value` under `key` for `ttl_seconds`: 0 means no expiry
   // (memcached may still evict it), and more than 30 days is cut to 30

@@ -7,10 +7,19 @@
 #include <optional>
 
 #include "views/account_fill.h"
+#include "views/fast_views.h"
 #include "views/render.h"
 
 namespace wikid {
 namespace {
+
+std::string Percent(int64_t part, int64_t whole) {
+  if (whole <= 0) return "-";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", 100.0 * static_cast<double>(part) /
+                                                 static_cast<double>(whole));
+  return text;
+}
 
 void FillKind(ctemplate::TemplateDictionary* d, const char* name, int64_t local,
               int64_t hits, int64_t misses, int64_t stale) {
@@ -20,12 +29,40 @@ void FillKind(ctemplate::TemplateDictionary* d, const char* name, int64_t local,
   row->SetIntValue("HITS", static_cast<long>(hits));
   row->SetIntValue("MISSES", static_cast<long>(misses));
   row->SetIntValue("STALE", static_cast<long>(stale));
-  int64_t total = local + hits + misses + stale;
-  char ratio[16] = "-";
-  if (total > 0) {
-    std::snprintf(ratio, sizeof ratio, "%.1f%%", 100.0 * (local + hits) / total);
+  row->SetValue("RATIO", Percent(local + hits, local + hits + misses + stale));
+}
+
+// How many views the fast path could serve now: the entries present for
+// the front page and the first pages of the wiki (a few get_multi calls).
+void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
+  if (!ctx.fast_path.enabled()) return;
+  constexpr int kPagesChecked = 1000;
+  ctemplate::TemplateDictionary* f = d->AddSectionDictionary("FAST_PATH");
+  f->ShowSection(ctx.fast_path.suspended() ? "SUSPENDED" : "SERVING");
+  std::vector<std::string> keys;
+  if (auto key = ctx.fast_path.KeyFor("/")) keys.push_back(*key);
+  auto list = ctx.pages.ListPages("", kPagesChecked);
+  if (list.ok()) {
+    for (const auto& entry : list->pages) {
+      auto name = PageName::Parse(entry.title);
+      if (!name.ok()) continue;
+      if (auto key = ctx.fast_path.KeyFor(FastPathOf(*name, false))) keys.push_back(*key);
+    }
+    if (list->more) f->ShowSection("SAMPLED");
   }
-  row->SetValue("RATIO", ratio);
+  FastPath::Presence presence = ctx.fast_path.CountPresent(keys);
+  if (!presence.reachable) f->ShowSection("UNREACHABLE");
+  f->SetIntValue("PRESENT", static_cast<long>(presence.present));
+  f->SetIntValue("POSSIBLE", static_cast<long>(keys.size()));
+  const FastPathShared& shared = ctx.fast_path.shared();
+  f->SetIntValue("MISSES", static_cast<long>(shared.misses.load()));
+  f->SetIntValue("MISS_HITS", static_cast<long>(shared.miss_hits.load()));
+  f->SetValue("MISS_RATIO", Percent(shared.miss_hits.load(), shared.misses.load()));
+  f->SetIntValue("FILLS", static_cast<long>(shared.fills.load()));
+  f->SetIntValue("ALREADY", static_cast<long>(shared.already.load()));
+  f->SetIntValue("OUTDATED", static_cast<long>(shared.outdated.load()));
+  f->SetIntValue("DELETES", static_cast<long>(shared.deletes.load()));
+  f->SetIntValue("RESTORATIONS", static_cast<long>(shared.restorations.load()));
 }
 
 }  // namespace
@@ -57,6 +94,7 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   d->SetIntValue("ERRORS", static_cast<long>(calls.errors));
   d->SetIntValue("SKIPPED", static_cast<long>(calls.skipped));
   d->SetIntValue("TOO_BIG", static_cast<long>(calls.too_big));
+  FillFastPath(ctx, d);
   d->SetValue("CSRF_TOKEN", FormToken(req, ctx).token);
   return page.Render(ctx, 200);
 }
@@ -128,7 +166,7 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   }
   // Page views show whether a page is protected: older ones stop being
   // served (this bumps the page's counter before the answer is sent).
-  ctx.page_cache.Committed(name->title(), /*created=*/false);
+  AnnounceChange(ctx, *name, /*created=*/false);
   return Response::SeeOther(name->UrlPath());
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/api_token_store.h"
+#include "model/fast_path.h"
 #include "model/hash_slots.h"
 #include "model/login_throttle.h"
 #include "model/outbox.h"
@@ -82,6 +83,7 @@ struct Context {
   RenderCache& renders;
   PageCache& page_cache;
   RecentCache& recent;
+  FastPath& fast_path;  // the views nginx serves from memcached itself
   const Csrf& csrf;
   Outbox& outbox;                    // admins' mail, queued in transactions
   std::function<void()> wake_mailer;  // after queued mail committed

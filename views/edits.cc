@@ -1,5 +1,7 @@
 #include "views/edits.h"
 
+#include "views/fast_views.h"
+
 namespace wikid {
 
 Edit EditBy(const Request& req, Context& ctx, const PageName& name,
@@ -63,7 +65,7 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
 }
 
 void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
-  ctx.page_cache.Committed(name.title(), page_created);
+  AnnounceChange(ctx, name, page_created);
   Stamp stamp = ctx.page_cache.StampFor(name.title());
   auto latest = ctx.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct

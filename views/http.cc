@@ -106,6 +106,7 @@ Result<Request> DecodeRequest(const RawRequest& raw) {
   req.method = MethodFromName(raw.method);
   req.client_address = raw.client_address;
   req.https = raw.https;
+  req.fast_path_miss = raw.fast_path == "miss";
   req.cookies = ParseCookies(raw.cookie_header);
   req.if_match = raw.if_match;
   req.if_none_match = raw.if_none_match;

@@ -33,6 +33,9 @@ struct Request {
   std::map<std::string, std::string, std::less<>> cookies;
   std::string client_address;
   bool https = false;  // the request reached nginx over TLS
+  // nginx looked for this view in memcached first and found nothing
+  // (nginx/fast-path.conf): wikid may fill the entry (model/fast_path.h).
+  bool fast_path_miss = false;
 
   // The query or form field `name`, or nullptr.
   const std::string* Query(std::string_view name) const;
@@ -67,6 +70,7 @@ struct RawRequest {
   std::string authorization;
   std::string client_address;
   bool https = false;
+  std::string fast_path;  // the WIKID_FAST_PATH parameter: "miss" or ""
 };
 
 // Decodes `raw` strictly. Invalid, with a message naming what was wrong,

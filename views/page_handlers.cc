@@ -8,6 +8,7 @@
 #include "views/api_handlers.h"
 #include "views/diff_fill.h"
 #include "views/edits.h"
+#include "views/fast_views.h"
 #include "views/feed_handlers.h"
 #include "views/page_fill.h"
 #include "views/render.h"
@@ -96,13 +97,23 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
-  // The stamp is taken before SQLite is read, so a view made from this
+  // The stamps are taken before SQLite is read, so a view made from this
   // read is never served after a save that this read might have missed.
   Stamp stamp = ctx.page_cache.StampFor(name.title());
+  Stamp site_stamp = ctx.recent.StampNow();  // the front page's changes
+  // The latest revision may also become the entry nginx serves.
+  auto offered = [&](Response response, int64_t latest_rev) {
+    OfferFastView(req, ctx, FastPathOf(name, front), latest_rev, response, [&] {
+      return ctx.page_cache.StampFor(name.title()) == stamp &&
+             (!front || ctx.recent.StampNow() == site_stamp);
+    });
+    return response;
+  };
   if (!*rev) {
     if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
-      return PageView(req, ctx, name, FromCached(*cached), cached->body_html, true,
-                      front);
+      return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,
+                              true, front),
+                     cached->rev);
     }
   }
   auto found = ctx.pages.Find(name, *rev);
@@ -116,6 +127,8 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // Tests widen the window between the read and the fill here.
     FailpointSleep("render_before_cache_fill");
     ctx.page_cache.Store(ToCached(*found, body), stamp);
+    return offered(PageView(req, ctx, name, *found, body, false, front),
+                   found->latest_rev);
   }
   return PageView(req, ctx, name, *found, body, false, front);
 }

@@ -171,6 +171,12 @@ void TestWiki::StartWikid() {
   if (memcached_) {
     argv.push_back("--memcached");
     argv.push_back(memcached_->address());
+    if (options_.fast_path) {
+      argv.push_back("--fast-path-flag");
+      argv.push_back(fast_path_flag());
+    } else {
+      argv.push_back("--no-fast-path");
+    }
   }
   for (const std::string& arg : options_.extra_args) argv.push_back(arg);
   int inherited = -1;
@@ -199,13 +205,29 @@ void TestWiki::StartWikid() {
   }
 }
 
+bool TestWiki::WaitForFastPath(std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (access(fast_path_flag().c_str(), F_OK) != 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 void TestWiki::StartNginx() {
   std::string prefix = dir_.File("nginx");
   std::string script = std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config";
-  pid_t config = Spawn({script, "--port", std::to_string(port_), "--socket",
-                        socket_, "--prefix", prefix, "--max-body",
-                        options_.nginx_max_body},
-                       dir_.File("nginx-config.log"), {});
+  std::vector<std::string> args = {script, "--port", std::to_string(port_), "--socket",
+                                   socket_, "--prefix", prefix, "--max-body",
+                                   options_.nginx_max_body};
+  if (memcached_ && options_.fast_path) {
+    for (const std::string& arg :
+         {std::string("--memcached"), memcached_->address(), std::string("--fast-path-flag"),
+          fast_path_flag()}) {
+      args.push_back(arg);
+    }
+  }
+  pid_t config = Spawn(args, dir_.File("nginx-config.log"), {});
   int status = WaitExit(config, 10000ms);
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error("scripts/nginx-config failed:\n" +

@@ -34,6 +34,10 @@ struct TestWikiOptions {
   bool tcp_socket = false;
   // Start a memcached for this wiki and pass it as --memcached.
   bool memcached = false;
+  // With memcached: nginx serves anonymous page views from it
+  // (nginx/fast-path.conf, model/fast_path.h). Off, wikid runs with
+  // --no-fast-path and sees every request.
+  bool fast_path = false;
   std::vector<std::string> extra_args;      // more wikid serve options
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
@@ -159,6 +163,10 @@ class TestWiki {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
   }
   std::string db_path() const { return data_dir() + "/wikid.db"; }
+  // The file whose presence lets nginx serve from memcached.
+  std::string fast_path_flag() const { return dir_.File("fast-path-on"); }
+  // Waits until wikid has restored the fast path (the flag exists).
+  bool WaitForFastPath(std::chrono::milliseconds timeout) const;
   std::string WikidLog() const;
   std::string NginxErrorLog() const;
 

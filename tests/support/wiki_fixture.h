@@ -42,6 +42,8 @@ struct WikiFixture {
   StampedCache views{no_cache, 0};
   PageCache page_cache{views, *cache_state};
   RecentCache recent{views, *cache_state};
+  FastPathShared* fast_shared = FastPathShared::CreatePrivate();
+  FastPath fast_path{no_cache, *fast_shared, dir.File("fast-path-on"), false};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   std::string session;                        // its login session, if any
@@ -69,7 +71,7 @@ struct WikiFixture {
     site.edit_policy = policy;
     ctx = std::make_unique<Context>(
         Context{site, *pages, *users, *sessions, *tokens, *throttle, *hash_slots, templates, markdown,
-                no_cache, views, renders, page_cache, recent, csrf, *outbox,
+                no_cache, views, renders, page_cache, recent, fast_path, csrf, *outbox,
                 [this] { ++mailer_wakeups; }, [this] { return clock; }});
   }
 

@@ -22,6 +22,24 @@
 </tbody>
 </table>
 <p>memcached calls that failed: {{ERRORS}}; skipped while the breaker was open: {{SKIPPED}}; values too big to cache: {{TOO_BIG}}.</p>
+{{#FAST_PATH}}
+<h2>Fast path: nginx answering anonymous page views from memcached</h2>
+{{#SERVING}}<p>Serving: nginx answers anonymous views of the pages below from memcached, without asking wikid.</p>{{/SERVING}}
+{{#SUSPENDED}}<p class="notice">Suspended: memcached could not confirm a change, or wikid (re)started, so every view goes to wikid until a worker has cleared every entry. This ends by itself once memcached answers.</p>{{/SUSPENDED}}
+<p>All workers together, since wikid started.</p>
+<table class="stats">
+<tbody>
+<tr><th>Views nginx can answer now (entries present)</th><td>{{PRESENT}} of {{POSSIBLE}} pages{{#SAMPLED}} (of the first {{POSSIBLE}}){{/SAMPLED}}{{#UNREACHABLE}} (memcached not answering){{/UNREACHABLE}}</td></tr>
+<tr><th>Views nginx missed and passed to wikid</th><td>{{MISSES}}</td></tr>
+<tr><th>...of which wikid had in its own cache (hit ratio)</th><td>{{MISS_HITS}} ({{MISS_RATIO}})</td></tr>
+<tr><th>Entries wikid filled</th><td>{{FILLS}}</td></tr>
+<tr><th>Fills that found the entry there already</th><td>{{ALREADY}}</td></tr>
+<tr><th>Fills refused because a save came between</th><td>{{OUTDATED}}</td></tr>
+<tr><th>Entries deleted by changes</th><td>{{DELETES}}</td></tr>
+<tr><th>Suspensions ended</th><td>{{RESTORATIONS}}</td></tr>
+</tbody>
+</table>
+{{/FAST_PATH}}
 <form method="post" action="/_admin/cache/flush">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <button type="submit">Empty every memcached server (flush_all)</button>

@@ -1,0 +1,303 @@
+#include "model/fast_path.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "model/shared_memory.h"
+
+namespace wikid {
+namespace {
+
+// memcached refuses longer keys; nginx then gets an error and asks wikid.
+constexpr size_t kMaxKeyBytes = 250;
+// Keys per get_multi when counting entries, and per restoration step.
+constexpr size_t kBatch = 200;
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Holds a robust process-shared mutex for a scope. A holder that died
+// mid-way left memcached in an unknown state for that lock's keys.
+class Held {
+ public:
+  explicit Held(pthread_mutex_t& mutex) : mutex_(mutex) {
+    if (pthread_mutex_lock(&mutex_) == EOWNERDEAD) {
+      pthread_mutex_consistent(&mutex_);
+      owner_died_ = true;
+    }
+  }
+  ~Held() { pthread_mutex_unlock(&mutex_); }
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+  bool owner_died() const { return owner_died_; }
+
+ private:
+  pthread_mutex_t& mutex_;
+  bool owner_died_ = false;
+};
+
+bool InitRobust(pthread_mutex_t* mutex, bool shared) {
+  pthread_mutexattr_t attr;
+  if (pthread_mutexattr_init(&attr) != 0) return false;
+  bool ok = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) == 0 &&
+            (!shared || pthread_mutexattr_setpshared(
+                            &attr, PTHREAD_PROCESS_SHARED) == 0) &&
+            pthread_mutex_init(mutex, &attr) == 0;
+  pthread_mutexattr_destroy(&attr);
+  return ok;
+}
+
+FastPathShared* Create(bool shared) {
+  auto* state = MapAnonymous<FastPathShared>(shared);
+  if (state == nullptr) return nullptr;
+  for (auto& stripe : state->stripes) {
+    if (!InitRobust(&stripe, shared)) return nullptr;
+  }
+  if (!InitRobust(&state->state_lock, shared)) return nullptr;
+  state->suspended = true;  // until a worker has cleared out old entries
+  return state;
+}
+
+void LogLine(const std::string& message) {
+  std::string line =
+      "wikid[" + std::to_string(getpid()) + "]: " + message + "\n";
+  [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
+}
+
+bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Test builds only: WIKID_UNSAFE_FAST_FILL=1 fills with a plain set and no
+// check, the design this file replaces, so a test can show its checker
+// catches the stale views nginx then serves.
+bool Unsafe() {
+#ifdef WIKID_TESTING
+  static const bool unsafe = std::getenv("WIKID_UNSAFE_FAST_FILL") != nullptr;
+  return unsafe;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+FastPathShared* FastPathShared::CreateShared() { return Create(true); }
+FastPathShared* FastPathShared::CreatePrivate() { return Create(false); }
+
+void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
+                     const std::string& why) {
+  Held held(shared.state_lock);
+  bool was_serving = !shared.suspended.exchange(true);
+  shared.suspensions.fetch_add(1);
+  shared.healthy_since_ms = 0;
+  if (unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
+    LogLine("fast path: cannot remove " + flag_path + ": " + strerror(errno) +
+            "; nginx may serve stale pages until it is removed");
+  }
+  if (was_serving) LogLine("fast path suspended: " + why);
+}
+
+std::string EscapeMemcachedKey(std::string_view key) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(key.size());
+  for (unsigned char c : key) {
+    if (c <= ' ' || c == '%') {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+FastPath::FastPath(Memcache& cache, FastPathShared& shared,
+                   std::string flag_path, bool enabled,
+                   std::chrono::milliseconds settle)
+    : cache_(cache),
+      shared_(shared),
+      flag_path_(std::move(flag_path)),
+      enabled_(enabled && cache.enabled()),
+      settle_(settle) {}
+
+std::optional<std::string> FastPath::KeyFor(
+    std::string_view decoded_path) const {
+  std::string key = "fast:" + EscapeMemcachedKey(decoded_path);
+  // DEL passes nginx's escaping but makes Memcache hash the key.
+  if (cache_.prefix().size() + key.size() > kMaxKeyBytes ||
+      key.find('\x7f') != std::string::npos) {
+    return std::nullopt;
+  }
+  return key;
+}
+
+std::string FastPath::Frame(const std::string& key, int64_t rev) const {
+  // "--" may not appear inside an HTML comment.
+  std::string shown = cache_.prefix() + key;
+  std::string safe;
+  for (char c : shown) {
+    if (c == '-') {
+      safe += "%2D";
+    } else {
+      safe += c;
+    }
+  }
+  return "<!-- wikid fast path: key " + safe + " revision " +
+         std::to_string(rev) + " -->\n";
+}
+
+pthread_mutex_t& FastPath::StripeOf(const std::string& key) {
+  return shared_
+      .stripes[std::hash<std::string>{}(key) % FastPathShared::kStripes];
+}
+
+FillResult FastPath::Fill(const std::string& key, int64_t rev,
+                          std::string_view html,
+                          const std::function<bool()>& still_current) {
+  if (!enabled_) return FillResult::kSkipped;
+  std::string value = Frame(key, rev);
+  value += html;
+  if (Unsafe()) {
+    cache_.Set(key, value);
+    return FillResult::kFilled;
+  }
+  if (shared_.suspended) return FillResult::kSkipped;
+  Held held(StripeOf(key));
+  if (held.owner_died()) {
+    Suspend("a worker died while filling or deleting an entry");
+    return FillResult::kFailed;
+  }
+  // Under the lock: a writer that bumped the counters before we looked
+  // deletes after we have added, or we see its bump and do not add.
+  if (!still_current()) {
+    shared_.outdated.fetch_add(1);
+    return FillResult::kOutdated;
+  }
+  if (shared_.suspended) return FillResult::kSkipped;
+  switch (cache_.Add(key, value)) {
+    case CacheStatus::kOk:
+      shared_.fills.fetch_add(1);
+      return FillResult::kFilled;
+    case CacheStatus::kNotStored:
+      shared_.already.fetch_add(1);
+      return FillResult::kPresent;
+    case CacheStatus::kTooBig:
+      return FillResult::kSkipped;
+    case CacheStatus::kMiss:
+    case CacheStatus::kError:
+      break;
+  }
+  // The add may still reach memcached later (a hung server reads it when
+  // it wakes), after a delete it should have preceded.
+  Suspend("memcached did not confirm a fill");
+  return FillResult::kFailed;
+}
+
+void FastPath::Invalidate(const std::vector<std::string>& keys) {
+  // While suspended nothing is filled, and restoring deletes every entry.
+  if (!enabled_ || shared_.suspended) return;
+  for (const std::string& key : keys) {
+    Held held(StripeOf(key));
+    CacheStatus status = cache_.Delete(key);
+    if (status == CacheStatus::kOk) shared_.deletes.fetch_add(1);
+    if (held.owner_died() || status == CacheStatus::kError) {
+      Suspend("memcached did not confirm that a changed page's entry is gone");
+      return;
+    }
+  }
+}
+
+void FastPath::Suspend(const std::string& why) {
+  if (enabled_) SuspendFastPath(shared_, flag_path_, why);
+}
+
+void FastPath::MaybeRestore(
+    const std::function<Result<std::vector<std::string>>()>& all_keys) {
+  if (!enabled_ || !shared_.suspended) return;
+  // A probe at most every tenth of the settle time from each worker.
+  int64_t start = SteadyMs();
+  if (start - last_attempt_ms_ < settle_.count() / 10) return;
+  last_attempt_ms_ = start;
+  const pid_t self = getpid();
+  int32_t holder = shared_.recovering_pid.load();
+  if (holder != 0 && holder != self && !Gone(holder)) return;
+  if (!shared_.recovering_pid.compare_exchange_strong(holder, self)) return;
+  struct Release {
+    std::atomic<int32_t>& pid;
+    ~Release() { pid = 0; }
+  } release{shared_.recovering_pid};
+
+  const uint64_t generation = shared_.suspensions.load();
+  CacheItem probe;
+  if (cache_.Get("fast-path-probe", &probe) == CacheStatus::kError) {
+    shared_.healthy_since_ms = 0;
+    return;
+  }
+  int64_t now = SteadyMs();
+  int64_t since = shared_.healthy_since_ms.load();
+  if (since == 0) {
+    shared_.healthy_since_ms.compare_exchange_strong(since, now);
+    return;
+  }
+  if (now - since < settle_.count()) return;
+
+  auto keys = all_keys();
+  if (!keys.ok()) return;
+  for (const std::string& key : *keys) {
+    if (shared_.suspensions.load() != generation) return;
+    if (cache_.Delete(key) == CacheStatus::kError) {
+      shared_.healthy_since_ms = 0;
+      return;
+    }
+  }
+  Held held(shared_.state_lock);
+  if (shared_.suspensions.load() != generation) return;
+  int fd = open(flag_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    LogLine("fast path: cannot create " + flag_path_ + ": " + strerror(errno));
+    return;
+  }
+  close(fd);
+  shared_.suspended = false;
+  shared_.restorations.fetch_add(1);
+  LogLine("fast path serving: " + std::to_string(keys->size()) +
+          " old entries cleared");
+}
+
+FastPath::Presence FastPath::CountPresent(
+    const std::vector<std::string>& keys) {
+  Presence presence;
+  if (!enabled_) return presence;
+  for (size_t start = 0; start < keys.size(); start += kBatch) {
+    std::vector<std::string> batch(
+        keys.begin() + static_cast<std::ptrdiff_t>(start),
+        keys.begin() +
+            static_cast<std::ptrdiff_t>(std::min(keys.size(), start + kBatch)));
+    std::map<std::string, CacheItem> found;
+    if (cache_.GetMulti(batch, &found) == CacheStatus::kError) {
+      presence.reachable = false;
+      return presence;
+    }
+    for (const auto& [key, item] : found) {
+      ++presence.present;
+      // Every frame starts the same way up to the revision number.
+      std::string frame = Frame(key, 0);
+      std::string_view head(frame.data(), frame.rfind(" revision ") + 10);
+      if (!std::string_view(item.value).starts_with(head))
+        ++presence.mismatched;
+    }
+  }
+  return presence;
+}
+
+}  // namespace wikid

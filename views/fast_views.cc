@@ -1,0 +1,79 @@
+#include "views/fast_views.h"
+
+#include <vector>
+
+namespace wikid {
+namespace {
+
+// A new page linked from more pages than this suspends the fast path
+// instead (restoring it clears every entry), rather than make the save
+// wait for thousands of deletes.
+constexpr int kMaxBacklinkDeletes = 2000;
+constexpr int kBacklinkBatch = 500;
+
+}  // namespace
+
+std::string FastPathOf(const PageName& name, bool front) {
+  return front ? "/" : "/" + name.UrlName();
+}
+
+void OfferFastView(const Request& req, Context& ctx,
+                   const std::string& fast_path, int64_t rev,
+                   const Response& response,
+                   const std::function<bool()>& still_current) {
+  if (!req.fast_path_miss || !ctx.fast_path.enabled()) return;
+  ctx.fast_path.shared().misses.fetch_add(1);
+  for (const auto& [name, value] : response.headers) {
+    if (name == "X-Cache" && value == "hit")
+      ctx.fast_path.shared().miss_hits.fetch_add(1);
+  }
+  // Only what every anonymous reader of this URL would get: the login
+  // links name the path, so it must be the one the key is for.
+  if (response.status != 200 || ctx.viewer.logged_in() || !req.query.empty() ||
+      (req.method != Method::kGet && req.method != Method::kHead) ||
+      req.path != fast_path) {
+    return;
+  }
+  auto key = ctx.fast_path.KeyFor(fast_path);
+  if (!key) return;
+  ctx.fast_path.Fill(*key, rev, response.body, still_current);
+}
+
+void AnnounceChange(Context& ctx, const PageName& name, bool created) {
+  ctx.page_cache.Committed(name.title(), created);
+  if (!ctx.fast_path.enabled()) return;
+  std::vector<std::string> keys;
+  for (bool front : {false, true}) {
+    if (auto key = ctx.fast_path.KeyFor(FastPathOf(name, front)))
+      keys.push_back(*key);
+  }
+  if (created) {
+    std::string after;
+    int listed = 0;
+    while (true) {
+      auto linking = ctx.pages.ListBacklinks(name, after, kBacklinkBatch);
+      if (!linking.ok()) {
+        ctx.fast_path.Suspend(
+            "the pages linking to a new page could not be listed");
+        return;
+      }
+      for (const auto& entry : linking->pages) {
+        auto other = PageName::Parse(entry.title);
+        if (!other.ok()) continue;
+        if (auto key = ctx.fast_path.KeyFor(FastPathOf(*other, false)))
+          keys.push_back(*key);
+      }
+      listed += static_cast<int>(linking->pages.size());
+      if (!linking->more || linking->pages.empty()) break;
+      if (listed >= kMaxBacklinkDeletes) {
+        ctx.fast_path.Suspend("a new page is linked from over " +
+                              std::to_string(kMaxBacklinkDeletes) + " pages");
+        return;
+      }
+      after = linking->pages.back().title;
+    }
+  }
+  ctx.fast_path.Invalidate(keys);
+}
+
+}  // namespace wikid

@@ -1,0 +1,37 @@
+// The views/ side of the fast path (model/fast_path.h): which responses
+// may become entries nginx serves to anonymous readers, and which entries
+// a change to a page takes away.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "model/page_name.h"
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// The path nginx's $uri holds for the canonical URL of a page view: "/"
+// for the front page, else "/" + its URL name, percent-decoded.
+std::string FastPathOf(const PageName& name, bool front);
+
+// Offers `response`, the latest revision `rev` of a page at `fast_path`,
+// as the entry nginx serves there, when nginx asked for it and missed,
+// the reader is anonymous, the request is a plain GET or HEAD of exactly
+// that path, and `still_current()` (see FastPath::Fill) holds.
+void OfferFastView(const Request& req, Context& ctx,
+                   const std::string& fast_path, int64_t rev,
+                   const Response& response,
+                   const std::function<bool()>& still_current);
+
+// After a change to `name` committed, before it is acknowledged: bumps
+// the counters of wikid's own views (PageCache::Committed) and then
+// deletes the entries nginx would serve that no longer show the truth:
+// the page's, the front page's (its list of changes) and, when the page
+// was `created`, those of every page linking to it (its link was shown as
+// missing).
+void AnnounceChange(Context& ctx, const PageName& name, bool created);
+
+}  // namespace wikid
