@@ -148,17 +148,18 @@ void FillHistory(const History& history, const PageName& name, int page_size,
   }
 }
 
-void FillRecentChanges(const RecentChanges& recent,
+void FillRecentChanges(const RecentWindow& window,
                        ctemplate::TemplateDictionary* d) {
-  d->SetIntValue("PAGE_COUNT", recent.page_count);
-  d->SetIntValue("REVISION_COUNT", recent.revision_count);
-  FillChangeList(recent.changes, d);
+  d->SetIntValue("PAGE_COUNT", window.page_count);
+  d->SetIntValue("REVISION_COUNT", window.revision_count);
+  d->SetValue("CHANGE_LIST_HTML", window.list_html);
 }
 
-void FillChangeList(const std::vector<Change>& changes,
-                    ctemplate::TemplateDictionary* d) {
-  ctemplate::TemplateDictionary* list = d->AddIncludeDictionary("CHANGE_LIST");
-  list->SetFilename("changes.tpl");
+namespace {
+
+// The rows of changes.tpl.
+void FillChangeRows(const std::vector<Change>& changes,
+                    ctemplate::TemplateDictionary* list) {
   if (changes.empty()) list->ShowSection("NO_CHANGES");
   for (const Change& c : changes) {
     ctemplate::TemplateDictionary* row = list->AddSectionDictionary("CHANGE");
@@ -180,17 +181,38 @@ void FillChangeList(const std::vector<Change>& changes,
   }
 }
 
-void FillRecentPage(const RecentChanges& recent, bool first_window,
+}  // namespace
+
+void FillChangeList(const std::vector<Change>& changes,
+                    ctemplate::TemplateDictionary* d) {
+  ctemplate::TemplateDictionary* list = d->AddIncludeDictionary("CHANGE_LIST");
+  list->SetFilename("changes.tpl");
+  FillChangeRows(changes, list);
+}
+
+Result<RecentWindow> RenderRecentWindow(Templates& templates,
+                                        const RecentChanges& recent) {
+  ctemplate::TemplateDictionary list("changes");
+  FillChangeRows(recent.changes, &list);
+  auto html = templates.Expand("changes.tpl", list);
+  if (!html.ok()) return html.status();
+  return RecentWindow{
+      .page_count = recent.page_count,
+      .revision_count = recent.revision_count,
+      .shown = static_cast<int64_t>(recent.changes.size()),
+      .oldest_revision_id = recent.changes.empty() ? 0 : recent.changes.back().revision_id,
+      .list_html = std::move(*html)};
+}
+
+void FillRecentPage(const RecentWindow& window, bool first_window,
                     int window_size, ctemplate::TemplateDictionary* d) {
-  FillRecentChanges(recent, d);
+  FillRecentChanges(window, d);
   if (!first_window) d->ShowSection("NEWEST");
   // Revision ids have no gaps: an older window exists if the oldest shown
   // is not the first revision ever saved.
-  if (static_cast<int>(recent.changes.size()) == window_size &&
-      recent.changes.back().revision_id > 1) {
+  if (window.shown == window_size && window.oldest_revision_id > 1) {
     d->SetValueAndShowSection(
-        "URL", "/_recent?before=" + std::to_string(recent.changes.back().revision_id),
-        "OLDER");
+        "URL", "/_recent?before=" + std::to_string(window.oldest_revision_id), "OLDER");
   }
 }
 

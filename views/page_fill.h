@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "model/page_store.h"
+#include "model/recent_cache.h"
+#include "model/status.h"
 #include "model/text_diff.h"
 #include "model/time_text.h"  // FormatTime, for every fill function
+#include "views/templates.h"
 
 namespace wikid {
 
@@ -24,6 +27,11 @@ void FillAuthor(const std::string& author, bool is_account,
 // newest first, with page, revision, author, time, size change, summary.
 void FillChangeList(const std::vector<Change>& changes,
                     ctemplate::TemplateDictionary* d);
+
+// changes.tpl expanded on its own, for a window of recent changes that is
+// cached rendered (model/recent_cache.h).
+Result<RecentWindow> RenderRecentWindow(Templates& templates,
+                                        const RecentChanges& recent);
 
 // page.tpl: one revision, with its rendered body.
 void FillPage(const PageRevision& page, const PageName& name,
@@ -56,12 +64,13 @@ void FillRestore(const PageName& name, const PageRevision& old, int64_t latest_r
 void FillHistory(const History& history, const PageName& name, int page_size,
                  ctemplate::TemplateDictionary* d);
 
-// changes.tpl (FillChangeList) with the recent changes, plus the counts.
-void FillRecentChanges(const RecentChanges& recent,
+// A rendered window of recent changes as CHANGE_LIST_HTML, plus the
+// counts (the front page's list, and /_recent's).
+void FillRecentChanges(const RecentWindow& window,
                        ctemplate::TemplateDictionary* d);
 
 // recent.tpl: one window of recent changes and a link to the next.
-void FillRecentPage(const RecentChanges& recent, bool first_window,
+void FillRecentPage(const RecentWindow& window, bool first_window,
                     int window_size, ctemplate::TemplateDictionary* d);
 
 // pages.tpl.

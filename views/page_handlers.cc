@@ -40,19 +40,21 @@ PageRevision FromCached(const CachedPage& cached) {
   return page;
 }
 
-// A window of recent changes: from the shared cache while no save has
-// happened since it was made, else from SQLite (and then shared).
-Result<RecentChanges> Recent(Context& ctx, std::optional<int64_t> before_id,
-                             int limit, bool* cached) {
+// A window of recent changes, rendered: from the shared cache while no
+// save has happened since it was made, else from SQLite (and then shared).
+Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
+                            int limit, bool* cached) {
   Stamp stamp = ctx.recent.StampNow();  // before SQLite is read
-  if (auto recent = ctx.recent.Find(before_id, limit, stamp)) {
+  if (auto window = ctx.recent.Find(before_id, limit, stamp)) {
     *cached = true;
-    return *recent;
+    return *window;
   }
   *cached = false;
   auto recent = ctx.pages.ListRecentChanges(before_id, limit);
-  if (recent.ok()) ctx.recent.Store(before_id, limit, *recent, stamp);
-  return recent;
+  if (!recent.ok()) return recent.status();
+  auto window = RenderRecentWindow(ctx.templates, *recent);
+  if (window.ok()) ctx.recent.Store(before_id, limit, *window, stamp);
+  return window;
 }
 
 // X-Cache says whether the view came whole from the cache (no SQL). The

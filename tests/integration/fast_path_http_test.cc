@@ -108,19 +108,39 @@ BOOST_FIXTURE_TEST_CASE(a_logged_in_reader_never_gets_the_shared_page, Wiki) {
       wiki.Save("Shared", 0, "one page for every anonymous reader").status ==
       303);
   BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Shared")));
+  wiki.CreateUser("Second", "second-password");
+  Browser second(wiki);
+  BOOST_REQUIRE(second.LogIn("Second", "second-password").status == 303);
+  const std::string tester = "class=\"user\" href=\"/_user/Tester\"";
+  const std::string other = "class=\"user\" href=\"/_user/Second\"";
   for (int i = 0; i < 5; ++i) {
+    // Each sees their own header, never the shared page or the other's.
     HttpResponse mine = wiki.Editor().Get("/Shared");
-    BOOST_TEST(mine.status == 200);
-    BOOST_TEST(!FromNginx(mine));
-    BOOST_TEST(mine.body.find("action=\"/_logout\"") != std::string::npos);
-    BOOST_TEST(mine.body.find("wikid fast path") == std::string::npos);
+    HttpResponse theirs = second.Get("/Shared");
+    for (const HttpResponse* r : {&mine, &theirs}) {
+      BOOST_TEST(r->status == 200);
+      BOOST_TEST(!FromNginx(*r));
+      BOOST_TEST(r->body.find("action=\"/_logout\"") != std::string::npos);
+      BOOST_TEST(r->body.find("wikid fast path") == std::string::npos);
+    }
+    BOOST_TEST(mine.body.find(tester) != std::string::npos);
+    BOOST_TEST(mine.body.find(other) == std::string::npos);
+    BOOST_TEST(theirs.body.find(other) != std::string::npos);
+    BOOST_TEST(theirs.body.find(tester) == std::string::npos);
   }
   // ...and what a logged-in reader got never becomes the shared page.
-  wiki.Editor().Get("/Shared");
   HttpResponse anonymous = wiki.Get("/Shared");
   BOOST_TEST(FromNginx(anonymous));
   BOOST_TEST(anonymous.body.find("/_logout") == std::string::npos);
   BOOST_TEST(anonymous.body.find("Log in") != std::string::npos);
+  // Other cookies do not matter; a session cookie, even a dead one, goes
+  // to wikid, which shows it the anonymous page without filling anything.
+  BOOST_TEST(FromNginx(wiki.Get("/Shared", {"Cookie: theme=dark"})));
+  HttpResponse dead =
+      wiki.Get("/Shared", {"Cookie: theme=dark; wikid_session=gone"});
+  BOOST_TEST(dead.status == 200);
+  BOOST_TEST(!FromNginx(dead));
+  BOOST_TEST(dead.body.find("Log in") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(
