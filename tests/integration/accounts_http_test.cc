@@ -311,8 +311,11 @@ BOOST_AUTO_TEST_CASE(a2_throttling_with_429_and_no_name_enumeration) {
   BOOST_TEST(attacker.LogIn("Targeted", "a long password").status == 429);
 
   // Timing: 30 failed logins for names that exist and 30 for names that
-  // do not, interleaved. Both hash once; the medians must be within 20% of
-  // one hash of each other.
+  // do not, interleaved. Both hash once: the median difference within a
+  // pair (what an attacker timing both kinds would see) must be within
+  // 20% of one hash. Pairs, not the two medians apart, because the suite
+  // runs other tests beside this one and a slow stretch slows both halves
+  // of a pair alike.
   std::vector<std::string> names;
   for (int i = 0; i < 6; ++i) {
     Browser b(Wiki());
@@ -335,11 +338,15 @@ BOOST_AUTO_TEST_CASE(a2_throttling_with_429_and_no_name_enumeration) {
     std::sort(v.begin(), v.end());
     return (v[14] + v[15]) / 2;
   };
+  std::vector<double> differences;
+  for (size_t i = 0; i < real_ms.size(); ++i) differences.push_back(real_ms[i] - unknown_ms[i]);
   double real_median = median(real_ms), unknown_median = median(unknown_ms);
+  double difference = median(differences);
   BOOST_TEST_MESSAGE("login medians: real " << real_median << " ms, unknown "
-                                            << unknown_median << " ms");
+                                            << unknown_median << " ms, difference in a pair "
+                                            << difference << " ms");
   BOOST_TEST(unknown_median > 10.0);  // a hash was done, not skipped
-  BOOST_TEST(std::abs(real_median - unknown_median) < 0.2 * unknown_median);
+  BOOST_TEST(std::abs(difference) < 0.2 * unknown_median);
 }
 
 // A6: wherever `next` comes from, the browser is sent to a local path.
