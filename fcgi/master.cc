@@ -192,6 +192,9 @@ class Master {
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
           LogError("worker " + std::to_string(pid) + " " +
                    DescribeExit(status) + " while stopping");
+          // Killed past the shutdown timeout, perhaps mid-save.
+          SuspendFastPath(shared_.fast_path, config_.FastPathFlag(),
+                          "worker " + std::to_string(pid) + " died while stopping");
         }
         continue;
       }
@@ -234,10 +237,21 @@ class Master {
                config_.socket);
       fresh->socket = config_.socket;
     }
-    // New templates or settings change what a view shows; the flag may
-    // have moved too.
+    // nginx's configuration names the memcached, the key prefix and the
+    // flag file (by default in --data): wikid cannot move them under it.
+    if (fresh->memcached != config_.memcached || fresh->cache_prefix != config_.cache_prefix ||
+        fresh->FastPathFlag() != config_.FastPathFlag()) {
+      LogError("SIGHUP: new --memcached, --cache-prefix, --fast-path-flag or --data "
+               "need a restart (and nginx's configuration to match); keeping the old ones");
+      fresh->memcached = config_.memcached;
+      fresh->cache_prefix = config_.cache_prefix;
+      fresh->fast_path_flag = config_.fast_path_flag;
+      fresh->data_dir = config_.data_dir;
+    }
+    // New templates or settings change what a view shows: workers still
+    // running the old ones must not fill or restore the fast path.
+    shared_.cache_state.generation.fetch_add(1);
     SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "SIGHUP");
-    SuspendFastPath(shared_.fast_path, fresh->FastPathFlag(), "SIGHUP");
     int old_workers = config_.workers;
     previous_config_ = config_;
     config_ = std::move(*fresh);

@@ -24,10 +24,10 @@
 #include "model/sqlite_page_store.h"
 #include "model/login_throttle.h"
 #include "model/outbox.h"
-#include "model/page_name.h"
 #include "model/session_store.h"
 #include "model/user_store.h"
 #include "views/api_handlers.h"
+#include "views/fast_views.h"
 #include "views/markdown.h"
 #include "views/render.h"
 #include "views/router.h"
@@ -161,12 +161,14 @@ class Worker {
     CacheOptions fast_options = cache_options;
     if (fast_options.servers.size() > 1) fast_options.servers.resize(1);
     fast_cache_ = std::make_unique<Memcache>(fast_options);
-    fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path,
+    // Read once: what this worker renders belongs to this configuration.
+    fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path, shared_.cache_state,
                                             config_.FastPathFlag(), config_.FastPathOn());
     renders_ = std::make_unique<RenderCache>(*cache_);
     views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
     page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);
-    recent_ = std::make_unique<RecentCache>(*views_, shared_.cache_state);
+    recent_ = std::make_unique<RecentCache>(*views_, shared_.cache_state,
+                                            shared_.cache_state.generation.load());
     ctx_ = std::make_unique<Context>(Context{
         .site = config_.site,
         .pages = *pages_,
@@ -192,7 +194,7 @@ class Worker {
 
   // Work that waits for no request: after each one, and when idle.
   void BetweenRequests() {
-    fast_path_->MaybeRestore([this] { return AllFastPathKeys(); });
+    fast_path_->MaybeRestore([this] { return FastPathKeys(*pages_, *fast_path_); });
   }
 
   void Serve(FCGX_Request& r) {
@@ -252,25 +254,6 @@ class Worker {
     auto request = DecodeRequest(raw);
     if (!request.ok()) return ErrorFor(*ctx_, raw.request_uri, 400, request.status().message());
     return Dispatch(*request, *ctx_);
-  }
-
-  // The key of every entry the fast path may hold: the front page's and
-  // every page's.
-  Result<std::vector<std::string>> AllFastPathKeys() {
-    std::vector<std::string> keys;
-    if (auto key = fast_path_->KeyFor("/")) keys.push_back(*key);
-    std::string after;
-    while (true) {
-      auto list = pages_->ListPages(after, 1000);
-      if (!list.ok()) return list.status();
-      for (const auto& entry : list->pages) {
-        auto name = PageName::Parse(entry.title);
-        if (!name.ok()) continue;
-        if (auto key = fast_path_->KeyFor("/" + name->UrlName())) keys.push_back(*key);
-      }
-      if (!list->more || list->pages.empty()) return keys;
-      after = list->pages.back().title;
-    }
   }
 
   const Config& config_;

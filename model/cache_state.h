@@ -35,6 +35,11 @@ struct CacheState {
 
   std::atomic<uint64_t> links;
   std::atomic<uint64_t> site;
+  // The configuration generation: bumped by the master on SIGHUP, before
+  // it starts workers with the new templates and settings. A worker reads
+  // it once when it starts; what it renders with its templates is keyed
+  // by (RecentCache) or refused under (FastPath) an older value.
+  std::atomic<uint64_t> generation;
   std::atomic<uint64_t> pages[kSlots];
 
   // The slot counter of the page titled `title`.

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 
 #include "model/shared_memory.h"
@@ -16,7 +17,7 @@ namespace {
 
 // memcached refuses longer keys; nginx then gets an error and asks wikid.
 constexpr size_t kMaxKeyBytes = 250;
-// Keys per get_multi when counting entries, and per restoration step.
+// Keys per get_multi when counting entries.
 constexpr size_t kBatch = 200;
 
 int64_t SteadyMs() {
@@ -25,23 +26,43 @@ int64_t SteadyMs() {
       .count();
 }
 
-// Holds a robust process-shared mutex for a scope. A holder that died
-// mid-way left memcached in an unknown state for that lock's keys.
+// Holds a robust process-shared mutex for a scope, waiting at most
+// `wait` for it (forever when zero). A holder that died mid-way left
+// memcached in an unknown state for that lock's keys.
 class Held {
  public:
-  explicit Held(pthread_mutex_t& mutex) : mutex_(mutex) {
-    if (pthread_mutex_lock(&mutex_) == EOWNERDEAD) {
+  explicit Held(pthread_mutex_t& mutex,
+                std::chrono::milliseconds wait = std::chrono::milliseconds(0))
+      : mutex_(mutex) {
+    int rc;
+    if (wait.count() == 0) {
+      rc = pthread_mutex_lock(&mutex_);
+    } else {
+      // Robust mutexes time out on CLOCK_REALTIME only.
+      timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      int64_t ns = until.tv_nsec + wait.count() * 1'000'000;
+      until.tv_sec += static_cast<time_t>(ns / 1'000'000'000);
+      until.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+      rc = pthread_mutex_timedlock(&mutex_, &until);
+    }
+    if (rc == EOWNERDEAD) {
       pthread_mutex_consistent(&mutex_);
       owner_died_ = true;
     }
+    held_ = rc == 0 || rc == EOWNERDEAD;
   }
-  ~Held() { pthread_mutex_unlock(&mutex_); }
+  ~Held() {
+    if (held_) pthread_mutex_unlock(&mutex_);
+  }
   Held(const Held&) = delete;
   Held& operator=(const Held&) = delete;
+  bool held() const { return held_; }
   bool owner_died() const { return owner_died_; }
 
  private:
   pthread_mutex_t& mutex_;
+  bool held_ = false;
   bool owner_died_ = false;
 };
 
@@ -122,10 +143,12 @@ std::string EscapeMemcachedKey(std::string_view key) {
 }
 
 FastPath::FastPath(Memcache& cache, FastPathShared& shared,
-                   std::string flag_path, bool enabled,
+                   const CacheState& state, std::string flag_path, bool enabled,
                    std::chrono::milliseconds settle)
     : cache_(cache),
       shared_(shared),
+      state_(state),
+      generation_(state.generation.load()),
       flag_path_(std::move(flag_path)),
       enabled_(enabled && cache.enabled()),
       settle_(settle) {}
@@ -171,8 +194,10 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
     cache_.Set(key, value);
     return FillResult::kFilled;
   }
-  if (shared_.suspended) return FillResult::kSkipped;
-  Held held(StripeOf(key));
+  // A worker of an older configuration renders with old templates.
+  if (shared_.suspended || !Current()) return FillResult::kSkipped;
+  Held held(StripeOf(key), kLockWait);
+  if (!held.held()) return FillResult::kSkipped;
   if (held.owner_died()) {
     Suspend("a worker died while filling or deleting an entry");
     return FillResult::kFailed;
@@ -184,7 +209,7 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
     return FillResult::kOutdated;
   }
   if (shared_.suspended) return FillResult::kSkipped;
-  switch (cache_.Add(key, value)) {
+  switch (cache_.Add(key, value, kEntrySeconds)) {
     case CacheStatus::kOk:
       shared_.fills.fetch_add(1);
       return FillResult::kFilled;
@@ -204,10 +229,15 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
 }
 
 void FastPath::Invalidate(const std::vector<std::string>& keys) {
-  // While suspended nothing is filled, and restoring deletes every entry.
+  // While suspended nothing is filled, and restoring deletes every entry
+  // (under the stripe locks, after any fill still in flight).
   if (!enabled_ || shared_.suspended) return;
   for (const std::string& key : keys) {
-    Held held(StripeOf(key));
+    Held held(StripeOf(key), kLockWait);
+    if (!held.held()) {
+      Suspend("a changed page's entry was locked too long to delete");
+      return;
+    }
     CacheStatus status = cache_.Delete(key);
     if (status == CacheStatus::kOk) shared_.deletes.fetch_add(1);
     if (held.owner_died() || status == CacheStatus::kError) {
@@ -223,11 +253,11 @@ void FastPath::Suspend(const std::string& why) {
 
 void FastPath::MaybeRestore(
     const std::function<Result<std::vector<std::string>>()>& all_keys) {
-  if (!enabled_ || !shared_.suspended) return;
+  if (!enabled_ || !shared_.suspended || !Current()) return;
   // A probe at most every tenth of the settle time from each worker.
   int64_t start = SteadyMs();
-  if (start - last_attempt_ms_ < settle_.count() / 10) return;
-  last_attempt_ms_ = start;
+  if (start < next_attempt_ms_) return;
+  next_attempt_ms_ = start + settle_.count() / 10;
   const pid_t self = getpid();
   int32_t holder = shared_.recovering_pid.load();
   if (holder != 0 && holder != self && !Gone(holder)) return;
@@ -237,34 +267,41 @@ void FastPath::MaybeRestore(
     ~Release() { pid = 0; }
   } release{shared_.recovering_pid};
 
-  const uint64_t generation = shared_.suspensions.load();
+  const uint64_t suspensions = shared_.suspensions.load();
   CacheItem probe;
-  if (cache_.Get("fast-path-probe", &probe) == CacheStatus::kError) {
-    shared_.healthy_since_ms = 0;
-    return;
-  }
+  bool answered = cache_.Get("fast-path-probe", &probe) != CacheStatus::kError;
   int64_t now = SteadyMs();
-  int64_t since = shared_.healthy_since_ms.load();
-  if (since == 0) {
-    shared_.healthy_since_ms.compare_exchange_strong(since, now);
-    return;
+  {
+    // The settle clock starts at the first answer after the latest
+    // suspension, never at one from before it.
+    Held held(shared_.state_lock);
+    if (!answered || shared_.suspensions.load() != suspensions) {
+      shared_.healthy_since_ms = 0;
+      return;
+    }
+    if (shared_.healthy_since_ms == 0 || shared_.healthy_after != suspensions) {
+      shared_.healthy_since_ms = now;
+      shared_.healthy_after = suspensions;
+      return;
+    }
+    if (now - shared_.healthy_since_ms < settle_.count()) return;
   }
-  if (now - since < settle_.count()) return;
 
   auto keys = all_keys();
   if (!keys.ok()) return;
   for (const std::string& key : *keys) {
-    if (shared_.suspensions.load() != generation) return;
-    if (cache_.Delete(key) == CacheStatus::kError) {
-      shared_.healthy_since_ms = 0;
-      return;
-    }
+    if (shared_.suspensions.load() != suspensions) return;
+    Held held(StripeOf(key), kLockWait);
+    if (!held.held()) return;  // a fill is stuck: try again later
+    if (cache_.Delete(key) == CacheStatus::kError) return;
   }
   Held held(shared_.state_lock);
-  if (shared_.suspensions.load() != generation) return;
+  if (shared_.suspensions.load() != suspensions) return;
   int fd = open(flag_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    LogLine("fast path: cannot create " + flag_path_ + ": " + strerror(errno));
+    LogLine("fast path: cannot create " + flag_path_ + ": " + strerror(errno) +
+            "; trying again in a minute");
+    next_attempt_ms_ = now + 60'000;
     return;
   }
   close(fd);

@@ -24,13 +24,20 @@
 //   checks (`if (!-f FLAG)`) is removed and nginx sends every view to
 //   wikid. It is restored only after a worker has seen memcached answer
 //   for kSettle (so commands a hung server had buffered are applied by
-//   then), has deleted the entry of every page, and no suspension happened
-//   in between. A flag nginx cannot stat also sends views to wikid: every
-//   failure points the safe way.
+//   then), has deleted the entry of every page (each under its stripe
+//   lock, so a fill still in flight lands first), and no suspension
+//   happened in between. A flag nginx cannot stat also sends views to
+//   wikid: every failure points the safe way.
 // - The master suspends it at start (entries of an earlier run are
 //   untrusted), on SIGHUP (templates and settings change what a view
 //   shows) and when a worker dies unasked (a save may have committed
-//   without its delete).
+//   without its delete). After a SIGHUP, workers still running the old
+//   configuration (CacheState::generation) delete but never fill or
+//   restore.
+// - Entries also expire after a day, a backstop for what this cannot see
+//   (a database swapped under a running memcached, say).
+// It assumes one wikid per memcached prefix, and a memcached that only
+// wikid and nginx can reach (README): nginx serves what it finds there.
 #pragma once
 
 #include <pthread.h>
@@ -45,6 +52,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/cache_state.h"
 #include "model/memcache.h"
 #include "model/status.h"
 
@@ -59,9 +67,12 @@ struct FastPathShared {
   pthread_mutex_t stripes[kStripes];  // a key's fill and its deletes
   pthread_mutex_t state_lock;         // suspending, restoring, the flag file
   std::atomic<bool> suspended;
-  std::atomic<uint64_t> suspensions;      // how many so far (a generation)
-  std::atomic<int64_t> healthy_since_ms;  // first good probe since; 0: none
-  std::atomic<int32_t> recovering_pid;    // the worker restoring it, or 0
+  std::atomic<uint64_t> suspensions;  // how many so far (a generation)
+  // When memcached first answered since the latest suspension (steady
+  // clock ms; 0: not yet), and the suspension count it was seen after.
+  std::atomic<int64_t> healthy_since_ms;
+  std::atomic<uint64_t> healthy_after;
+  std::atomic<int32_t> recovering_pid;  // the worker restoring it, or 0
 
   // What every worker did, for /_admin/cache.
   std::atomic<int64_t> misses;        // views nginx asked wikid for
@@ -102,12 +113,19 @@ enum class FillResult {
 class FastPath {
  public:
   // `cache` must hold exactly the one server nginx reads (see
-  // nginx/fast-path.conf); it and `shared` must outlive this. `enabled`
-  // false makes every call a no-op.
-  FastPath(Memcache& cache, FastPathShared& shared, std::string flag_path,
-           bool enabled, std::chrono::milliseconds settle = kSettle);
+  // nginx/fast-path.conf); it, `shared` and `state` must outlive this.
+  // The configuration generation is read from `state` now, as the worker
+  // starts. `enabled` false makes every call a no-op.
+  FastPath(Memcache& cache, FastPathShared& shared, const CacheState& state,
+           std::string flag_path, bool enabled,
+           std::chrono::milliseconds settle = kSettle);
 
   static constexpr std::chrono::milliseconds kSettle{1000};
+  // How long a fill, a delete or a restoration waits for a stripe: a
+  // worker stopped while holding one must not stop the others.
+  static constexpr std::chrono::milliseconds kLockWait{500};
+  // The backstop expiry of every entry.
+  static constexpr int kEntrySeconds = 86400;
 
   bool enabled() const { return enabled_; }
   bool suspended() const { return shared_.suspended.load(); }
@@ -151,13 +169,17 @@ class FastPath {
 
  private:
   pthread_mutex_t& StripeOf(const std::string& key);
+  // This worker runs the configuration the master runs now.
+  bool Current() const { return state_.generation.load() == generation_; }
 
   Memcache& cache_;
   FastPathShared& shared_;
+  const CacheState& state_;
+  uint64_t generation_;
   std::string flag_path_;
   bool enabled_;
   std::chrono::milliseconds settle_;
-  int64_t last_attempt_ms_ = 0;  // this worker's last MaybeRestore probe
+  int64_t next_attempt_ms_ = 0;  // this worker's next MaybeRestore probe
 };
 
 }  // namespace wikid

@@ -6,13 +6,6 @@
 namespace wikid {
 namespace {
 
-std::string Key(std::optional<int64_t> before_id, int limit) {
-  // "recent3": entries hold rendered lists; entries of older layouts are
-  // never read as this one.
-  return "recent3:" + (before_id ? std::to_string(*before_id) : "top") + ":" +
-         std::to_string(limit);
-}
-
 bool TakeNumber(std::string_view& in, int64_t* number) {
   size_t space = in.find(' ');
   if (space == std::string_view::npos) return false;
@@ -23,6 +16,16 @@ bool TakeNumber(std::string_view& in, int64_t* number) {
 }
 
 }  // namespace
+
+std::string RecentCache::Key(std::optional<int64_t> before_id,
+                             int limit) const {
+  // "recent3": entries hold rendered lists; entries of older layouts are
+  // never read as this one. The generation: nor are lists rendered with
+  // the templates of before a SIGHUP, or after one.
+  return "recent3:" + std::to_string(generation_) + ":" +
+         (before_id ? std::to_string(*before_id) : "top") + ":" +
+         std::to_string(limit);
+}
 
 std::optional<RecentWindow> RecentCache::Find(std::optional<int64_t> before_id,
                                               int limit, const Stamp& stamp) {

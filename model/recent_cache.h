@@ -28,9 +28,10 @@ struct RecentWindow {
 
 class RecentCache {
  public:
-  // Both must outlive it.
-  RecentCache(StampedCache& views, CacheState& state)
-      : views_(views), state_(state) {}
+  // Both must outlive it. `generation` is CacheState::generation as this
+  // worker started: windows rendered with other templates are never read.
+  RecentCache(StampedCache& views, CacheState& state, uint64_t generation)
+      : views_(views), state_(state), generation_(generation) {}
 
   // Take before reading SQLite.
   Stamp StampNow() const { return Stamp{.site = state_.site.load()}; }
@@ -41,8 +42,11 @@ class RecentCache {
              const RecentWindow& window, const Stamp& stamp);
 
  private:
+  std::string Key(std::optional<int64_t> before_id, int limit) const;
+
   StampedCache& views_;
   CacheState& state_;
+  uint64_t generation_;
 };
 
 }  // namespace wikid

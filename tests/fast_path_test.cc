@@ -53,8 +53,9 @@ CacheOptions OptionsFor(const MemcachedServer& server) {
 // One worker's view of a fast path: its own Memcache over the shared state.
 struct Worker {
   Worker(const MemcachedServer& server, FastPathShared& shared,
-         const std::string& flag)
-      : cache(OptionsFor(server)), fast(cache, shared, flag, true, 50ms) {}
+         const CacheState& state, const std::string& flag)
+      : cache(OptionsFor(server)),
+        fast(cache, shared, state, flag, true, 50ms) {}
   Memcache cache;
   FastPath fast;
 };
@@ -64,7 +65,8 @@ struct Fixture {
   TempDir dir;
   std::string flag = dir.File("fast-path-on");
   FastPathShared* shared = FastPathShared::CreatePrivate();
-  Worker worker{server, *shared, flag};
+  CacheState* state = CacheState::CreatePrivate();
+  Worker worker{server, *shared, *state, flag};
   FastPath& fast = worker.fast;
   std::vector<std::string> all_keys;
 
@@ -200,7 +202,8 @@ BOOST_FIXTURE_TEST_CASE(a_suspension_during_restoration_keeps_it_suspended,
                         Fixture) {
   all_keys = {"fast:/A"};
   BOOST_REQUIRE(Restore());
-  FastPath& other = fast;
+  Worker other_worker{server, *shared, *state, flag};
+  FastPath& other = other_worker.fast;
   bool suspended_meanwhile = false;
   SuspendFastPath(*shared, flag, "test");
   std::function<Result<std::vector<std::string>>()> keys = [&] {
@@ -233,6 +236,75 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(fast.Fill("fast:/A", 2, "a2", Current()) == FillResult::kFilled);
 }
 
+// The stripe a key's fills and deletes take, as a stuck worker would hold it.
+pthread_mutex_t& StripeOf(FastPathShared& shared, const std::string& key) {
+  return shared
+      .stripes[std::hash<std::string>{}(key) % FastPathShared::kStripes];
+}
+
+BOOST_FIXTURE_TEST_CASE(restoring_waits_for_a_fill_still_in_flight, Fixture) {
+  all_keys = {"fast:/A"};
+  BOOST_REQUIRE(Restore());
+  SuspendFastPath(*shared, flag, "test");
+  // A fill that passed its checks and has not reached memcached yet holds
+  // its stripe; restoring must not delete that key before it lands.
+  pthread_mutex_lock(&StripeOf(*shared, "fast:/A"));
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < 1500ms) {
+    fast.MaybeRestore(
+        [&] { return Result<std::vector<std::string>>(all_keys); });
+    std::this_thread::sleep_for(10ms);
+  }
+  BOOST_TEST(fast.suspended());
+  BOOST_TEST(!Exists(flag));
+  pthread_mutex_unlock(&StripeOf(*shared, "fast:/A"));
+  BOOST_REQUIRE(Restore());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stuck_stripe_suspends_a_save_instead_of_blocking_it,
+                        Fixture) {
+  BOOST_REQUIRE(Restore());
+  std::thread stuck([&] {  // a worker stopped while holding the stripe
+    pthread_mutex_lock(&StripeOf(*shared, "fast:/A"));
+    std::this_thread::sleep_for(1500ms);
+    pthread_mutex_unlock(&StripeOf(*shared, "fast:/A"));
+  });
+  std::this_thread::sleep_for(50ms);
+  auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(fast.Fill("fast:/A", 1, "a", Current()) == FillResult::kSkipped);
+  fast.Invalidate({"fast:/A"});
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 1400ms));
+  BOOST_TEST(fast.suspended());  // nginx stops reading until it is sorted
+  stuck.join();
+  BOOST_REQUIRE(Restore());
+}
+
+BOOST_FIXTURE_TEST_CASE(workers_of_an_older_configuration_never_fill_or_restore,
+                        Fixture) {
+  all_keys = {"fast:/A"};
+  state->generation.fetch_add(1);  // SIGHUP: `worker` runs the old templates
+  SuspendFastPath(*shared, flag, "SIGHUP");
+  BOOST_TEST(!Restore(500ms));
+  BOOST_TEST(fast.Fill("fast:/A", 1, "old templates", Current()) ==
+             FillResult::kSkipped);
+  Worker fresh{server, *shared, *state, flag};  // started after the SIGHUP
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (fresh.fast.suspended() &&
+         std::chrono::steady_clock::now() < deadline) {
+    fresh.fast.MaybeRestore(
+        [&] { return Result<std::vector<std::string>>(all_keys); });
+    std::this_thread::sleep_for(10ms);
+  }
+  BOOST_REQUIRE(!fresh.fast.suspended());
+  BOOST_TEST(fast.Fill("fast:/A", 1, "old templates", Current()) ==
+             FillResult::kSkipped);
+  BOOST_TEST(fresh.fast.Fill("fast:/A", 1, "new templates", Current()) ==
+             FillResult::kFilled);
+  // The old worker still deletes what a save changes.
+  fast.Invalidate({"fast:/A"});
+  BOOST_TEST(Stored("fast:/A") == "");
+}
+
 // No stale overwrite, with real interleavings: a filler offers views read
 // at some version while a writer bumps the version and deletes. Once the
 // writer's delete returned, memcached never holds a view older than the
@@ -240,7 +312,7 @@ BOOST_FIXTURE_TEST_CASE(
 BOOST_FIXTURE_TEST_CASE(
     a_slow_fill_never_outlives_the_delete_of_a_newer_version, Fixture) {
   BOOST_REQUIRE(Restore());
-  Worker filler{server, *shared, flag};
+  Worker filler{server, *shared, *state, flag};
   std::atomic<int64_t> version = 1;
   std::atomic<bool> done = false;
   std::thread fills([&] {
@@ -248,8 +320,13 @@ BOOST_FIXTURE_TEST_CASE(
     while (!done) {
       int64_t read = version.load();  // "before SQLite is read"
       std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
-      filler.fast.Fill("fast:/Hot", read, "v" + std::to_string(read),
-                       [&] { return version.load() == read; });
+      // The check is already old when the add is sent: only the stripe
+      // lock keeps a writer's delete from coming between them.
+      filler.fast.Fill("fast:/Hot", read, "v" + std::to_string(read), [&] {
+        bool current = version.load() == read;
+        std::this_thread::sleep_for(std::chrono::microseconds(random() % 200));
+        return current;
+      });
     }
   });
   int stale = 0;

@@ -39,21 +39,14 @@ void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
   constexpr int kPagesChecked = 1000;
   ctemplate::TemplateDictionary* f = d->AddSectionDictionary("FAST_PATH");
   f->ShowSection(ctx.fast_path.suspended() ? "SUSPENDED" : "SERVING");
-  std::vector<std::string> keys;
-  if (auto key = ctx.fast_path.KeyFor("/")) keys.push_back(*key);
-  auto list = ctx.pages.ListPages("", kPagesChecked);
-  if (list.ok()) {
-    for (const auto& entry : list->pages) {
-      auto name = PageName::Parse(entry.title);
-      if (!name.ok()) continue;
-      if (auto key = ctx.fast_path.KeyFor(FastPathOf(*name, false))) keys.push_back(*key);
-    }
-    if (list->more) f->ShowSection("SAMPLED");
-  }
-  FastPath::Presence presence = ctx.fast_path.CountPresent(keys);
+  bool more = false;
+  auto keys = FastPathKeys(ctx.pages, ctx.fast_path, kPagesChecked, &more);
+  if (more) f->ShowSection("SAMPLED");
+  if (!keys.ok()) keys = std::vector<std::string>();
+  FastPath::Presence presence = ctx.fast_path.CountPresent(*keys);
   if (!presence.reachable) f->ShowSection("UNREACHABLE");
   f->SetIntValue("PRESENT", static_cast<long>(presence.present));
-  f->SetIntValue("POSSIBLE", static_cast<long>(keys.size()));
+  f->SetIntValue("POSSIBLE", static_cast<long>(keys->size()));
   const FastPathShared& shared = ctx.fast_path.shared();
   f->SetIntValue("MISSES", static_cast<long>(shared.misses.load()));
   f->SetIntValue("MISS_HITS", static_cast<long>(shared.miss_hits.load()));

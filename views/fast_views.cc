@@ -1,5 +1,6 @@
 #include "views/fast_views.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace wikid {
@@ -37,6 +38,38 @@ void OfferFastView(const Request& req, Context& ctx,
   auto key = ctx.fast_path.KeyFor(fast_path);
   if (!key) return;
   ctx.fast_path.Fill(*key, rev, response.body, still_current);
+}
+
+Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
+                                              const FastPath& fast,
+                                              size_t limit, bool* more) {
+  constexpr int kListBatch = 1000;
+  std::vector<std::string> keys;
+  if (auto key = fast.KeyFor("/")) keys.push_back(*key);
+  std::string after;
+  size_t listed = 0;
+  if (more != nullptr) *more = false;
+  while (true) {
+    int batch =
+        limit == 0
+            ? kListBatch
+            : static_cast<int>(std::min<size_t>(kListBatch, limit - listed));
+    auto list = pages.ListPages(after, batch);
+    if (!list.ok()) return list.status();
+    for (const auto& entry : list->pages) {
+      auto name = PageName::Parse(entry.title);
+      if (!name.ok()) continue;
+      if (auto key = fast.KeyFor(FastPathOf(*name, false)))
+        keys.push_back(*key);
+    }
+    listed += list->pages.size();
+    if (!list->more || list->pages.empty()) return keys;
+    if (limit != 0 && listed >= limit) {
+      if (more != nullptr) *more = true;
+      return keys;
+    }
+    after = list->pages.back().title;
+  }
 }
 
 void AnnounceChange(Context& ctx, const PageName& name, bool created) {

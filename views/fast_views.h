@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "model/page_name.h"
 #include "views/context.h"
@@ -25,6 +26,14 @@ void OfferFastView(const Request& req, Context& ctx,
                    const std::string& fast_path, int64_t rev,
                    const Response& response,
                    const std::function<bool()>& still_current);
+
+// The key of every entry the fast path may hold, the front page's first
+// and then every page's, alphabetically, at most `limit` pages (0: all);
+// `more` (if given) says whether pages were left out.
+Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
+                                              const FastPath& fast,
+                                              size_t limit = 0,
+                                              bool* more = nullptr);
 
 // After a change to `name` committed, before it is acknowledged: bumps
 // the counters of wikid's own views (PageCache::Committed) and then

@@ -45,7 +45,9 @@ PageRevision FromCached(const CachedPage& cached) {
 Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
                             int limit, bool* cached) {
   Stamp stamp = ctx.recent.StampNow();  // before SQLite is read
-  if (auto window = ctx.recent.Find(before_id, limit, stamp)) {
+  // In development mode the template may change under any request.
+  const bool keep = !ctx.templates.reloads();
+  if (auto window = keep ? ctx.recent.Find(before_id, limit, stamp) : std::nullopt) {
     *cached = true;
     return *window;
   }
@@ -53,7 +55,7 @@ Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
   auto recent = ctx.pages.ListRecentChanges(before_id, limit);
   if (!recent.ok()) return recent.status();
   auto window = RenderRecentWindow(ctx.templates, *recent);
-  if (window.ok()) ctx.recent.Store(before_id, limit, *window, stamp);
+  if (window.ok() && keep) ctx.recent.Store(before_id, limit, *window, stamp);
   return window;
 }
 

@@ -33,6 +33,10 @@ class Templates {
   // Called at the start of each request: reloads changed files in dev mode.
   void BeforeRequest();
 
+  // True in development mode: templates may change under any request, so
+  // nothing rendered with them may be kept.
+  bool reloads() const { return dev_mode_; }
+
   // Expands the template `name` (a file in the root directory) with `dict`.
   Result<std::string> Expand(const std::string& name,
                              const ctemplate::TemplateDictionary& dict) const;

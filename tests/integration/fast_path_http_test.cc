@@ -6,12 +6,17 @@
 // spelling of an odd name, and through memcached killed, frozen and
 // flushed under load.
 #define BOOST_TEST_MODULE fast_path_http
+#include <signal.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <regex>
 #include <thread>
+#include <tuple>
 
 #include "model/memcache.h"
+#include "tests/support/fastcgi_client.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -208,6 +213,97 @@ BOOST_FIXTURE_TEST_CASE(a_new_page_turns_its_links_blue_on_the_fast_path,
   BOOST_TEST(after.body.find("href=\"/_edit/Linked_Later\"") ==
              std::string::npos);
   BOOST_TEST(after.body.find("href=\"/Linked_Later\"") != std::string::npos);
+}
+
+// wikid's own guards, with nginx's out of the way: requests straight to
+// its socket that say "nginx missed" but are not what every anonymous
+// reader of that URL gets must never become the entry.
+BOOST_FIXTURE_TEST_CASE(only_a_plain_anonymous_view_of_the_exact_url_is_filled,
+                        Wiki) {
+  BOOST_REQUIRE(wiki.Save("Guarded_Page", 0, "guarded page").status == 303);
+  CacheOptions options;
+  options.servers = {wiki.memcached().address()};
+  Memcache cache(options);
+  auto entry = [&] {
+    CacheItem item;
+    return cache.Get("fast:/Guarded_Page", &item) == CacheStatus::kOk
+               ? item.value
+               : "";
+  };
+  auto ask = [&](const std::string& method, const std::string& uri,
+                 const std::string& cookie) {
+    std::map<std::string, std::string> params = {
+        {"REQUEST_METHOD", method},   {"REQUEST_URI", uri},
+        {"SCRIPT_NAME", ""},          {"SERVER_PROTOCOL", "HTTP/1.1"},
+        {"REMOTE_ADDR", "127.0.0.1"}, {"WIKID_FAST_PATH", "miss"}};
+    if (!cookie.empty()) params["HTTP_COOKIE"] = cookie;
+    return FastCgiExchange(wiki.socket_path(), FastCgiRequest(params, ""));
+  };
+  std::string session =
+      "wikid_session=" + wiki.Editor().Cookie("wikid_session");
+  for (const auto& [method, uri, cookie] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"GET", "/Guarded_Page", session},   // logged in
+           {"GET", "/Guarded_Page?rev=1", ""},  // a query
+           {"GET", "/Guarded_Page?merged=1", ""},
+           {"GET", "/Guarded%20Page", ""},  // other spellings of its name
+           {"GET", "/Guarded__Page", ""},
+           {"POST", "/Guarded_Page", ""}}) {
+    std::string reply = ask(method, uri, cookie);
+    BOOST_TEST(!reply.empty(), method << " " << uri);
+    BOOST_TEST(entry() == "", method << " " << uri << " filled the entry");
+  }
+  // The logged-in reply really was the editor's own page.
+  BOOST_TEST(ask("GET", "/Guarded_Page", session).find("/_user/Tester") !=
+             std::string::npos);
+  // And the plain anonymous view is what fills it.
+  std::string plain = ask("GET", "/Guarded_Page", "");
+  BOOST_TEST(plain.find("Status: 200") != std::string::npos);
+  BOOST_TEST(entry().starts_with(
+      "<!-- wikid fast path: key wikid:fast:/Guarded_Page revision 1"));
+}
+
+BOOST_FIXTURE_TEST_CASE(
+    the_front_page_and_protection_change_at_once_on_the_fast_path, Wiki) {
+  BOOST_REQUIRE(wiki.Save("Main_Page", 0, "welcome").status == 303);
+  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/")));
+  // A save of another page changes the front page's list of changes.
+  BOOST_REQUIRE(wiki.Save("Elsewhere", 0, "another page").status == 303);
+  HttpResponse front = wiki.Get("/");
+  BOOST_TEST(front.status == 200);
+  BOOST_TEST(front.body.find(">Elsewhere</a>") != std::string::npos);
+  BOOST_TEST(FromNginx(ViewUntilFast(wiki, "/")));
+  // Protecting a page changes its view.
+  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Elsewhere")));
+  wiki.CreateUser("Keeper", "keeper-password", /*admin=*/true);
+  Browser admin(wiki);
+  BOOST_REQUIRE(admin.LogIn("Keeper", "keeper-password").status == 303);
+  BOOST_REQUIRE(admin.Post("/_protect/Elsewhere", {{"protect", "1"}}).status ==
+                303);
+  HttpResponse page = wiki.Get("/Elsewhere");
+  BOOST_TEST(page.body.find("Protected: only admins") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(
+    a_worker_killed_suspends_the_fast_path_until_it_is_cleared, Wiki) {
+  BOOST_REQUIRE(wiki.Save("Survivor", 0, "still here").status == 303);
+  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Survivor")));
+  kill(wiki.WorkerPids().front(), SIGKILL);
+  // The master removes the flag at once (the dead worker may have
+  // committed a save without deleting its entry)...
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (access(wiki.fast_path_flag().c_str(), F_OK) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  BOOST_TEST(access(wiki.fast_path_flag().c_str(), F_OK) != 0);
+  HttpResponse meanwhile = wiki.Get("/Survivor");
+  BOOST_TEST(meanwhile.status == 200);
+  // ...and a worker puts it back once every entry is gone.
+  BOOST_REQUIRE(wiki.WaitForFastPath(10s));
+  BOOST_TEST(wiki.WikidLog().find("fast path suspended: worker") !=
+             std::string::npos);
+  BOOST_TEST(FromNginx(ViewUntilFast(wiki, "/Survivor")));
 }
 
 struct Race {

@@ -41,9 +41,9 @@ struct WikiFixture {
   HashSlots* hash_slots = HashSlots::CreatePrivate();
   StampedCache views{no_cache, 0};
   PageCache page_cache{views, *cache_state};
-  RecentCache recent{views, *cache_state};
+  RecentCache recent{views, *cache_state, 0};
   FastPathShared* fast_shared = FastPathShared::CreatePrivate();
-  FastPath fast_path{no_cache, *fast_shared, dir.File("fast-path-on"), false};
+  FastPath fast_path{no_cache, *fast_shared, *cache_state, dir.File("fast-path-on"), false};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   std::string session;                        // its login session, if any
