@@ -188,10 +188,9 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
                           std::string_view html,
                           const std::function<bool()>& still_current) {
   if (!enabled_) return FillResult::kSkipped;
-  std::string value = Frame(key, rev);
-  value += html;
+  auto framed = [&] { return Frame(key, rev).append(html); };
   if (Unsafe()) {
-    cache_.Set(key, value);
+    cache_.Set(key, framed());
     return FillResult::kFilled;
   }
   // A worker of an older configuration renders with old templates.
@@ -209,7 +208,7 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
     return FillResult::kOutdated;
   }
   if (shared_.suspended) return FillResult::kSkipped;
-  switch (cache_.Add(key, value, kEntrySeconds)) {
+  switch (cache_.Add(key, framed(), kEntrySeconds)) {
     case CacheStatus::kOk:
       shared_.fills.fetch_add(1);
       return FillResult::kFilled;

@@ -18,18 +18,18 @@ std::string FastPathOf(const PageName& name, bool front) {
   return front ? "/" : "/" + name.UrlName();
 }
 
-void OfferFastView(const Request& req, Context& ctx,
-                   const std::string& fast_path, int64_t rev,
-                   const Response& response,
+void OfferFastView(const Request& req, Context& ctx, const PageName& name,
+                   bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current) {
   if (!req.fast_path_miss || !ctx.fast_path.enabled()) return;
   ctx.fast_path.shared().misses.fetch_add(1);
-  for (const auto& [name, value] : response.headers) {
-    if (name == "X-Cache" && value == "hit")
+  for (const auto& [header, value] : response.headers) {
+    if (header == "X-Cache" && value == "hit")
       ctx.fast_path.shared().miss_hits.fetch_add(1);
   }
   // Only what every anonymous reader of this URL would get: the login
   // links name the path, so it must be the one the key is for.
+  const std::string fast_path = FastPathOf(name, front);
   if (response.status != 200 || ctx.viewer.logged_in() || !req.query.empty() ||
       (req.method != Method::kGet && req.method != Method::kHead) ||
       req.path != fast_path) {

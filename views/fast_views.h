@@ -18,13 +18,13 @@ namespace wikid {
 // for the front page, else "/" + its URL name, percent-decoded.
 std::string FastPathOf(const PageName& name, bool front);
 
-// Offers `response`, the latest revision `rev` of a page at `fast_path`,
-// as the entry nginx serves there, when nginx asked for it and missed,
-// the reader is anonymous, the request is a plain GET or HEAD of exactly
-// that path, and `still_current()` (see FastPath::Fill) holds.
-void OfferFastView(const Request& req, Context& ctx,
-                   const std::string& fast_path, int64_t rev,
-                   const Response& response,
+// Offers `response`, the latest revision `rev` of `name` (shown as the
+// front page when `front`), as the entry nginx serves for it, when nginx
+// asked for it and missed, the reader is anonymous, the request is a
+// plain GET or HEAD of exactly that path, and `still_current()` (see
+// FastPath::Fill) holds. Costs nothing unless nginx missed.
+void OfferFastView(const Request& req, Context& ctx, const PageName& name,
+                   bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current);
 
 // The key of every entry the fast path may hold, the front page's first

@@ -107,7 +107,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   Stamp site_stamp = ctx.recent.StampNow();  // the front page's changes
   // The latest revision may also become the entry nginx serves.
   auto offered = [&](Response response, int64_t latest_rev) {
-    OfferFastView(req, ctx, FastPathOf(name, front), latest_rev, response, [&] {
+    OfferFastView(req, ctx, name, front, latest_rev, response, [&] {
       return ctx.page_cache.StampFor(name.title()) == stamp &&
              (!front || ctx.recent.StampNow() == site_stamp);
     });
