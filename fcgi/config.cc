@@ -62,7 +62,8 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "the file whose presence lets nginx serve page views from memcached "
      "(default: DATA/fast-path-on); nginx must be able to stat it")
     ("local-cache-bytes", po::value(&c.local_cache_bytes)->default_value(c.local_cache_bytes),
-     "bytes of page views each worker keeps in memory in front of memcached (0: none)")
+     "bytes of page views each worker keeps in memory in front of memcached, and as many "
+     "again of whole pages as anonymous readers get them (0: none)")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),

@@ -36,7 +36,7 @@ void InstallWorkerSignals();
 // restart, and an interrupted select() makes it close the connection it
 // just accepted (nginx answers that request 502). So the worker keeps
 // them blocked while it accepts and serves, and lets them in only while
-// it waits, atomically, with ppoll().
+// it waits, atomically, with epoll_pwait() (fcgi/accept_wait.h).
 sigset_t HoldWorkerStopSignals();
 
 // The read end of the self-pipe, for poll().

@@ -1,7 +1,6 @@
 #include "fcgi/worker.h"
 
 #include <fcgiapp.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -10,10 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "fcgi/accept_wait.h"
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "model/failpoint.h"
 #include "model/fast_path.h"
+#include "model/local_views.h"
 #include "model/memcache.h"
 #include "model/page_cache.h"
 #include "model/recent_cache.h"
@@ -114,6 +115,18 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
   if (!head) FCGX_PutStr(r.body.data(), static_cast<int>(r.body.size()), out);
 }
 
+// Sends what is left of the response and closes the connection.
+// libfcgi's own close shuts down the write side and then waits, up to two
+// seconds, for nginx to close its end (a lingering close, so that unread
+// request bytes cannot turn into a reset that destroys the response): the
+// worker sat idle for every request until nginx had read the response.
+// Serve always reads the request to the end of its input, so once that end
+// was seen nothing is left unread and the connection is closed at once.
+void FinishRequest(FCGX_Request& request) {
+  if (FCGX_HasSeenEOF(request.in) == EOF) FCGX_Detach(&request);
+  FCGX_Finish_r(&request);
+}
+
 // Everything one worker owns, opened once after fork().
 class Worker {
  public:
@@ -164,6 +177,9 @@ class Worker {
     // Read once: what this worker renders belongs to this configuration.
     fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path, shared_.cache_state,
                                             config_.FastPathFlag(), config_.FastPathOn());
+    // Without memcached nothing at all is cached (--no-cache measures that).
+    anonymous_views_ = std::make_unique<LocalViews>(
+        cache_->enabled() ? config_.local_cache_bytes : 0);
     renders_ = std::make_unique<RenderCache>(*cache_);
     views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
     page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);
@@ -185,6 +201,7 @@ class Worker {
         .page_cache = *page_cache_,
         .recent = *recent_,
         .fast_path = *fast_path_,
+        .anonymous_views = *anonymous_views_,
         .csrf = *csrf_,
         .outbox = *outbox_,
         .wake_mailer = [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
@@ -271,6 +288,7 @@ class Worker {
   std::unique_ptr<Memcache> cache_;
   std::unique_ptr<Memcache> fast_cache_;
   std::unique_ptr<FastPath> fast_path_;
+  std::unique_ptr<LocalViews> anonymous_views_;
   std::unique_ptr<RenderCache> renders_;
   std::unique_ptr<StampedCache> views_;
   std::unique_ptr<PageCache> page_cache_;
@@ -296,29 +314,33 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     LogError("FCGX_InitRequest failed");
     return 1;
   }
+  auto waiter = AcceptWait::Create(listen_fd, SignalWakeFd());
+  if (!waiter.ok()) {
+    LogError("worker cannot wait for connections: " + waiter.status().message());
+    return 1;
+  }
   char ready = 1;
   [[maybe_unused]] ssize_t n = write(ready_fd, &ready, 1);
   close(ready_fd);
 
-  // The accept loop. ppoll() on the listening socket and the signal pipe,
-  // so a stop request wakes an idle worker at once (stop signals are
-  // delivered only there: see HoldWorkerStopSignals); then FCGX_Accept_r
-  // on the non-blocking socket, which returns < 0 when another worker won
-  // the race for the connection (EAGAIN) or the peer sent garbage.
+  // The accept loop. Wait on the listening socket and the signal pipe
+  // (AcceptWait), so a stop request wakes an idle worker at once (stop
+  // signals are delivered only there: see HoldWorkerStopSignals); then
+  // FCGX_Accept_r on the non-blocking socket, which returns < 0 when
+  // another worker won the race for the connection (EAGAIN) or the peer
+  // sent garbage.
   const sigset_t wait_mask = HoldWorkerStopSignals();
-  const timespec idle_check{kIdleCheckMs / 1000, (kIdleCheckMs % 1000) * 1'000'000L};
   while (!g_signals.stop) {
-    pollfd fds[2] = {{listen_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
-    int ready_count = ppoll(fds, 2, &idle_check, &wait_mask);
-    if (fds[1].revents != 0) DrainSignalWakeFd();
+    AcceptWait::Woken woken = waiter->Wait(kIdleCheckMs, wait_mask);
+    if (woken.signal) DrainSignalWakeFd();
     if (g_signals.stop || getppid() != master_pid) break;
-    if (ready_count <= 0 || (fds[0].revents & POLLIN) == 0) {
+    if (!woken.connection) {
       worker.BetweenRequests();
       continue;
     }
     if (FCGX_Accept_r(&request) < 0) continue;
     worker.Serve(request);
-    FCGX_Finish_r(&request);
+    FinishRequest(request);
     worker.BetweenRequests();
   }
 
@@ -332,7 +354,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   while (g_signals.stop && std::chrono::steady_clock::now() < drain_until &&
          FCGX_Accept_r(&request) >= 0) {
     worker.Serve(request);
-    FCGX_Finish_r(&request);
+    FinishRequest(request);
   }
   FCGX_Free(&request, 1);
   return 0;

@@ -74,13 +74,11 @@ bool Unsafe() {
 std::optional<std::string> StampedCache::Find(const std::string& key,
                                               const Stamp& stamp) {
   if (!cache_.enabled()) return std::nullopt;
-  if (auto it = local_.find(key); it != local_.end() && !Unsafe()) {
-    if (it->second.stamp == stamp) {
-      lru_.splice(lru_.begin(), lru_, it->second.lru);
+  if (!Unsafe()) {
+    if (const LocalViews::Entry* kept = local_.Find(key, stamp)) {
       ++counters_.local_hits;
-      return it->second.payload;
+      return kept->payload;
     }
-    Forget(it);  // outdated for good: counters never go back
   }
   CacheItem item;
   if (cache_.Get(key, &item) != CacheStatus::kOk) {
@@ -98,14 +96,14 @@ std::optional<std::string> StampedCache::Find(const std::string& key,
   }
   ++counters_.hits;
   std::string payload(framed->payload);
-  Remember(key, payload, framed->stamp);
+  local_.Remember(key, payload, framed->stamp);
   return payload;
 }
 
 void StampedCache::Store(const std::string& key, const std::string& payload,
                          const Stamp& stamp, int64_t order) {
   if (!cache_.enabled()) return;
-  Remember(key, payload, stamp);
+  local_.Remember(key, payload, stamp);
   std::string value = Encode(key, stamp, order, payload);
   if (Unsafe()) {
     cache_.Set(key, value, kTtlSeconds);
@@ -127,25 +125,6 @@ void StampedCache::Store(const std::string& key, const std::string& payload,
     // kNotStored or kMiss: someone changed it meanwhile; look again.
     if (put != CacheStatus::kNotStored && put != CacheStatus::kMiss) return;
   }
-}
-
-void StampedCache::Remember(const std::string& key, const std::string& payload,
-                            const Stamp& stamp) {
-  size_t size = key.size() + payload.size();
-  if (size > local_limit_ / 8) return;  // a few huge views must not fill it
-  if (auto it = local_.find(key); it != local_.end()) Forget(it);
-  while (local_bytes_ + size > local_limit_ && !lru_.empty()) {
-    Forget(local_.find(lru_.back()));
-  }
-  lru_.push_front(key);
-  local_.emplace(key, Local{payload, stamp, lru_.begin()});
-  local_bytes_ += size;
-}
-
-void StampedCache::Forget(std::unordered_map<std::string, Local>::iterator it) {
-  local_bytes_ -= it->first.size() + it->second.payload.size();
-  lru_.erase(it->second.lru);
-  local_.erase(it);
 }
 
 }  // namespace wikid

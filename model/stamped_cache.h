@@ -16,23 +16,13 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
+#include "model/local_views.h"
 #include "model/memcache.h"
 
 namespace wikid {
-
-// The counters a view depends on (CacheState values; unused ones are 0),
-// and an order among views made under the same counters (a revision).
-struct Stamp {
-  uint64_t page = 0;
-  uint64_t links = 0;
-  uint64_t site = 0;
-  bool operator==(const Stamp&) const = default;
-};
 
 struct StampedCacheCounters {
   int64_t local_hits = 0;   // answered from this worker's memory
@@ -47,7 +37,7 @@ class StampedCache {
   // `cache` must outlive it. `local_bytes` bounds this worker's own copies
   // (0: none).
   StampedCache(Memcache& cache, size_t local_bytes)
-      : cache_(cache), local_limit_(local_bytes) {}
+      : cache_(cache), local_(local_bytes) {}
 
   bool enabled() const { return cache_.enabled(); }
 
@@ -63,21 +53,9 @@ class StampedCache {
   const StampedCacheCounters& counters() const { return counters_; }
 
  private:
-  struct Local {
-    std::string payload;
-    Stamp stamp;
-    std::list<std::string>::iterator lru;  // position in lru_
-  };
-  void Remember(const std::string& key, const std::string& payload,
-                const Stamp& stamp);
-  void Forget(std::unordered_map<std::string, Local>::iterator it);
-
   Memcache& cache_;
   StampedCacheCounters counters_;
-  std::unordered_map<std::string, Local> local_;
-  std::list<std::string> lru_;  // most recently used first
-  size_t local_bytes_ = 0;
-  size_t local_limit_;
+  LocalViews local_;
 };
 
 }  // namespace wikid

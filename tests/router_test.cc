@@ -253,6 +253,66 @@ BOOST_AUTO_TEST_CASE(the_front_page_shows_recent_changes_and_counts) {
   BOOST_TEST(!Contains(Get("/Main_Page"), "2 pages, 2 revisions"));
 }
 
+// What every anonymous reader gets is kept whole by the worker
+// (views/fast_views.h): served again without SQL or templates, and never
+// after a change it does not show.
+BOOST_AUTO_TEST_CASE(an_anonymous_view_is_kept_whole_until_the_page_changes) {
+  BOOST_REQUIRE(Save("Kept", 0, "first text, [[Later]]").status == 303);
+  Response first = Get("/Kept");
+  BOOST_TEST(Contains(first, "first text"));
+  BOOST_TEST(Contains(first, "href=\"/_edit/Later\""));
+  int64_t queries = db->queries();
+  Response again = Get("/Kept");
+  BOOST_TEST(db->queries() == queries);
+  BOOST_TEST(Header(again, "X-Cache") == "hit");
+  BOOST_TEST(again.body == first.body);
+  BOOST_TEST(anonymous_views.counters().hits == 1);
+  // The page it links to is created: the link is no longer shown missing.
+  BOOST_REQUIRE(Save("Later", 0, "now here").status == 303);
+  Response linked = Get("/Kept");
+  BOOST_TEST(Contains(linked, "href=\"/Later\""));
+  BOOST_TEST(Header(linked, "X-Cache") == "miss");
+  // The page itself is saved again.
+  BOOST_REQUIRE(Save("Kept", 1, "second text").status == 303);
+  Response after = Get("/Kept");
+  BOOST_TEST(Contains(after, "second text"));
+  BOOST_TEST(!Contains(after, "first text"));
+}
+
+BOOST_AUTO_TEST_CASE(the_kept_front_page_shows_a_save_of_any_page) {
+  BOOST_REQUIRE(Save("Main_Page", 0, "Welcome").status == 303);
+  Get("/");
+  BOOST_TEST(Header(Get("/"), "X-Cache") == "hit");
+  BOOST_REQUIRE(Post("/_edit/Other", {{"text", "x"}, {"base_rev", "0"},
+                                      {"summary", "made other"}})
+                    .status == 303);
+  Response front = Get("/");
+  BOOST_TEST(Contains(front, "made other"));
+  BOOST_TEST(Contains(front, "2 pages, 2 revisions"));
+}
+
+BOOST_AUTO_TEST_CASE(only_what_every_anonymous_reader_gets_is_kept) {
+  BOOST_REQUIRE(Save("Kept", 0, "text").status == 303);
+  Get("/Kept");
+  BOOST_REQUIRE(Header(Get("/Kept"), "X-Cache") == "hit");
+  const int64_t hits = anonymous_views.counters().hits;
+  // Not for a reader with a query or of an old revision.
+  BOOST_TEST(Header(Get("/Kept", {{"rev", "1"}}), "X-Cache") != "hit");
+  BOOST_TEST(Header(Get("/Kept", {{"merged", "1"}}), "X-Cache") != "hit");
+  BOOST_TEST(Header(Get("/Kept", {{"x", "1"}}), "X-Cache") != "hit");
+  BOOST_TEST(anonymous_views.counters().hits == hits);
+  // Not for a logged-in reader, whose header is theirs alone; and what
+  // they got is not kept for anyone else.
+  LogInAs("Alice", Role::kUser);
+  Response theirs = Get("/Kept");
+  BOOST_TEST(Contains(theirs, "Alice"));
+  BOOST_TEST(anonymous_views.counters().hits == hits);
+  session.clear();
+  Response anonymous = Get("/Kept");
+  BOOST_TEST(!Contains(anonymous, "Alice"));
+  BOOST_TEST(anonymous_views.counters().hits == hits + 1);
+}
+
 BOOST_AUTO_TEST_CASE(page_list_links_every_page) {
   BOOST_REQUIRE(Save("Café", 0, "x").status == 303);
   Response r = Get("/_pages");

@@ -80,6 +80,8 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   const StampedCacheCounters& views = ctx.views.counters();
   FillKind(d, "Page views and landing views", views.local_hits, views.hits,
            views.misses, views.stale);
+  const LocalViewCounters& whole = ctx.anonymous_views.counters();
+  FillKind(d, "Whole pages for anonymous readers", whole.hits, 0, whole.misses, whole.outdated);
   const RenderCounters& renders = ctx.renders.counters();
   FillKind(d, "Rendered revisions", 0, renders.hits + renders.waited_hits,
            renders.renders, 0);

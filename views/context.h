@@ -13,6 +13,7 @@
 #include "model/api_token_store.h"
 #include "model/fast_path.h"
 #include "model/hash_slots.h"
+#include "model/local_views.h"
 #include "model/login_throttle.h"
 #include "model/outbox.h"
 #include "model/page_cache.h"
@@ -84,6 +85,9 @@ struct Context {
   PageCache& page_cache;
   RecentCache& recent;
   FastPath& fast_path;  // the views nginx serves from memcached itself
+  // This worker's copies of whole responses to anonymous page views
+  // (views/fast_views.h); limit 0 when the wiki runs without a cache.
+  LocalViews& anonymous_views;
   const Csrf& csrf;
   Outbox& outbox;                    // admins' mail, queued in transactions
   std::function<void()> wake_mailer;  // after queued mail committed

@@ -18,6 +18,37 @@ std::string FastPathOf(const PageName& name, bool front) {
   return front ? "/" : "/" + name.UrlName();
 }
 
+bool SharedAnonymousRequest(const Request& req, const Context& ctx,
+                            const PageName& name, bool front) {
+  return !ctx.viewer.logged_in() && req.query.empty() &&
+         (req.method == Method::kGet || req.method == Method::kHead) &&
+         req.path == FastPathOf(name, front);
+}
+
+std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bool front,
+                                          const Stamp& stamp, int64_t* rev) {
+  if (ctx.templates.reloads()) return std::nullopt;
+  const LocalViews::Entry* kept = ctx.anonymous_views.Find(FastPathOf(name, front), stamp);
+  if (kept == nullptr) return std::nullopt;
+  *rev = kept->order;
+  Response response;
+  response.body = kept->payload;
+  response.headers.emplace_back("X-Cache", "hit");
+  return response;
+}
+
+void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
+                       int64_t rev, const Response& response) {
+  if (ctx.templates.reloads() || response.status != 200 ||
+      response.content_type != Response().content_type) {
+    return;
+  }
+  for (const auto& header : response.headers) {
+    if (header.first != "X-Cache") return;
+  }
+  ctx.anonymous_views.Remember(FastPathOf(name, front), response.body, stamp, rev);
+}
+
 void OfferFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current) {
@@ -27,15 +58,8 @@ void OfferFastView(const Request& req, Context& ctx, const PageName& name,
     if (header == "X-Cache" && value == "hit")
       ctx.fast_path.shared().miss_hits.fetch_add(1);
   }
-  // Only what every anonymous reader of this URL would get: the login
-  // links name the path, so it must be the one the key is for.
-  const std::string fast_path = FastPathOf(name, front);
-  if (response.status != 200 || ctx.viewer.logged_in() || !req.query.empty() ||
-      (req.method != Method::kGet && req.method != Method::kHead) ||
-      req.path != fast_path) {
-    return;
-  }
-  auto key = ctx.fast_path.KeyFor(fast_path);
+  if (response.status != 200 || !SharedAnonymousRequest(req, ctx, name, front)) return;
+  auto key = ctx.fast_path.KeyFor(FastPathOf(name, front));
   if (!key) return;
   ctx.fast_path.Fill(*key, rev, response.body, still_current);
 }

@@ -1,10 +1,13 @@
-// The views/ side of the fast path (model/fast_path.h): which responses
-// may become entries nginx serves to anonymous readers, and which entries
-// a change to a page takes away.
+// Page views that skip rendering: the views/ side of the fast path
+// (model/fast_path.h), which responses may become entries nginx serves to
+// anonymous readers and which entries a change to a page takes away; and
+// each worker's own copies of the whole responses anonymous readers got
+// (Context::anonymous_views), for the readers nginx sends on to wikid.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,27 @@ namespace wikid {
 // The path nginx's $uri holds for the canonical URL of a page view: "/"
 // for the front page, else "/" + its URL name, percent-decoded.
 std::string FastPathOf(const PageName& name, bool front);
+
+// Whether `req` gets exactly the response every anonymous reader of the
+// latest revision of `name` gets: not logged in, a plain GET or HEAD, no
+// query, and exactly the path FastPathOf names (the login links in the
+// header name the path).
+bool SharedAnonymousRequest(const Request& req, const Context& ctx,
+                            const PageName& name, bool front);
+
+// This worker's copy of the response a SharedAnonymousRequest for `name`
+// got, if it was made under `stamp` (the page's counters, and the site's
+// when `front`), with the revision it shows in `rev`. Never in
+// development mode, where templates may change under any request.
+std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bool front,
+                                          const Stamp& stamp, int64_t* rev);
+
+// Keeps `response` (to a SharedAnonymousRequest, made from reads after
+// `stamp` was taken, showing revision `rev`) for FindAnonymousView. Only a
+// plain 200 with no header but X-Cache is kept: anything else was made
+// for one reader.
+void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
+                       int64_t rev, const Response& response);
 
 // Offers `response`, the latest revision `rev` of `name` (shown as the
 // front page when `front`), as the entry nginx serves for it, when nginx

@@ -105,14 +105,28 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   // read is never served after a save that this read might have missed.
   Stamp stamp = ctx.page_cache.StampFor(name.title());
   Stamp site_stamp = ctx.recent.StampNow();  // the front page's changes
-  // The latest revision may also become the entry nginx serves.
+  // What every anonymous reader of the latest revision gets is kept whole
+  // by this worker, under both stamps, and may become the entry nginx
+  // serves.
+  const bool shared = !*rev && SharedAnonymousRequest(req, ctx, name, front);
+  const Stamp view_stamp{.page = stamp.page, .links = stamp.links,
+                         .site = front ? site_stamp.site : 0};
+  auto still_current = [&] {
+    return ctx.page_cache.StampFor(name.title()) == stamp &&
+           (!front || ctx.recent.StampNow() == site_stamp);
+  };
   auto offered = [&](Response response, int64_t latest_rev) {
-    OfferFastView(req, ctx, name, front, latest_rev, response, [&] {
-      return ctx.page_cache.StampFor(name.title()) == stamp &&
-             (!front || ctx.recent.StampNow() == site_stamp);
-    });
+    if (shared) KeepAnonymousView(ctx, name, front, view_stamp, latest_rev, response);
+    OfferFastView(req, ctx, name, front, latest_rev, response, still_current);
     return response;
   };
+  if (shared) {
+    int64_t kept_rev = 0;
+    if (auto kept = FindAnonymousView(ctx, name, front, view_stamp, &kept_rev)) {
+      OfferFastView(req, ctx, name, front, kept_rev, *kept, still_current);
+      return std::move(*kept);
+    }
+  }
   if (!*rev) {
     if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
       return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,

@@ -232,6 +232,30 @@ BOOST_AUTO_TEST_CASE(a_stop_signal_while_a_connection_waits_for_its_request_lose
   BOOST_TEST(!ProcessExists(worker));
 }
 
+// A worker closes a connection as soon as it has answered, instead of
+// waiting for nginx to close first (libfcgi's lingering close, up to 2 s):
+// a busy nginx that leaves a finished connection open must not keep the
+// worker from the next request.
+BOOST_AUTO_TEST_CASE(a_worker_does_not_wait_for_nginx_to_close_an_answered_connection) {
+  TestWiki wiki{TestWikiOptions{.workers = 1}};
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 5s));
+  const std::string request =
+      FastCgiRequest({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/_health"},
+                      {"REMOTE_ADDR", "127.0.0.1"}},
+                     "");
+  HeldExchange held = FastCgiExchangeHeld(wiki.socket_path(), request);
+  BOOST_TEST(held.ended);
+  BOOST_TEST(held.stdout_data.find("Status: 200") != std::string::npos);
+  // The only worker answered; the first connection is still open. The next
+  // request is answered well within libfcgi's 2 s linger.
+  std::string next = FastCgiExchange(wiki.socket_path(), request, 1000);
+  BOOST_TEST(next.find("Status: 200") != std::string::npos, "reply: " << next);
+  // The worker's side of the first connection is closed, not just shut.
+  char byte;
+  BOOST_TEST(read(held.fd, &byte, 1) == 0);
+  close(held.fd);
+}
+
 BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   TempDir templates;
   CopyTemplates(templates);

@@ -28,4 +28,15 @@ std::string FastCgiExchangeAfter(const std::string& socket_path, const std::stri
                                  const std::function<void()>& between,
                                  int timeout_ms = 3000);
 
+// A reply read up to its END_REQUEST record, with the connection left
+// open, as a busy nginx might leave it for a while: `fd` is the caller's
+// to close (-1 if connecting failed).
+struct HeldExchange {
+  std::string stdout_data;
+  bool ended = false;  // the END_REQUEST record came
+  int fd = -1;
+};
+HeldExchange FastCgiExchangeHeld(const std::string& socket_path, const std::string& bytes,
+                                 int timeout_ms = 3000);
+
 }  // namespace wikid::testing

@@ -44,6 +44,7 @@ struct WikiFixture {
   RecentCache recent{views, *cache_state, 0};
   FastPathShared* fast_shared = FastPathShared::CreatePrivate();
   FastPath fast_path{no_cache, *fast_shared, *cache_state, dir.File("fast-path-on"), false};
+  LocalViews anonymous_views{1 << 20};
   Csrf csrf{std::string(32, 'k')};
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   std::string session;                        // its login session, if any
@@ -71,7 +72,8 @@ struct WikiFixture {
     site.edit_policy = policy;
     ctx = std::make_unique<Context>(
         Context{site, *pages, *users, *sessions, *tokens, *throttle, *hash_slots, templates, markdown,
-                no_cache, views, renders, page_cache, recent, fast_path, csrf, *outbox,
+                no_cache, views, renders, page_cache, recent, fast_path, anonymous_views, csrf,
+                *outbox,
                 [this] { ++mailer_wakeups; }, [this] { return clock; }});
   }
 

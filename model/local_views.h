@@ -1,0 +1,71 @@
+// LocalViews: one worker's own copies of views, in its memory, each served
+// only while the Stamp it was made under is still current. Bounded in
+// bytes; the least recently used copy goes first.
+//
+// The counters behind a Stamp (CacheState) only grow, so a copy found under
+// another stamp can never be served again and is dropped on sight. This is
+// what lets a worker answer a page view without asking memcached or SQLite
+// anything, and still never serve a view older than an acknowledged save:
+// the save bumped the counters before it was acknowledged.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <string>
+#include <unordered_map>
+
+namespace wikid {
+
+// The counters a view depends on (CacheState values; unused ones are 0).
+struct Stamp {
+  uint64_t page = 0;
+  uint64_t links = 0;
+  uint64_t site = 0;
+  bool operator==(const Stamp&) const = default;
+};
+
+struct LocalViewCounters {
+  int64_t hits = 0;
+  int64_t misses = 0;    // nothing kept under the key
+  int64_t outdated = 0;  // kept under a stamp that is no longer current
+};
+
+class LocalViews {
+ public:
+  struct Entry {
+    std::string payload;
+    Stamp stamp;
+    int64_t order = 0;  // the caller's: a revision, for instance
+  };
+
+  // `limit_bytes` bounds keys and payloads together (0: keeps nothing).
+  explicit LocalViews(size_t limit_bytes) : limit_(limit_bytes) {}
+
+  // The entry under `key` made under exactly `stamp`, or null. Valid until
+  // the next call that changes this LocalViews.
+  const Entry* Find(const std::string& key, const Stamp& stamp);
+
+  // Keeps `payload` under `key`, replacing what was there. A payload over
+  // an eighth of the limit is not kept: a few huge views must not push out
+  // all the others.
+  void Remember(const std::string& key, std::string payload, const Stamp& stamp,
+                int64_t order = 0);
+
+  size_t bytes() const { return bytes_; }
+  const LocalViewCounters& counters() const { return counters_; }
+
+ private:
+  struct Kept {
+    Entry entry;
+    std::list<std::string>::iterator lru;  // position in lru_
+  };
+  void Forget(std::unordered_map<std::string, Kept>::iterator it);
+
+  std::unordered_map<std::string, Kept> kept_;
+  std::list<std::string> lru_;  // most recently used first
+  size_t bytes_ = 0;
+  size_t limit_;
+  LocalViewCounters counters_;
+};
+
+}  // namespace wikid
