@@ -372,8 +372,11 @@ std::vector<ServerStats> Memcache::GetStats() {
           std::free(value);
         }
       }
-      // A server that did not answer has all zeros, pid included.
-      s.reachable = s.values.count("pid") && s.values["pid"] != "0";
+      // A server that did not answer has zeros, and a pid of 0 or -1
+      // (which of them depends on how libmemcached gave up on it).
+      auto pid = s.values.find("pid");
+      s.reachable = pid != s.values.end() && !pid->second.empty() &&
+                    pid->second != "0" && pid->second[0] != '-';
     }
     stats.push_back(std::move(s));
   }

@@ -41,16 +41,19 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
   return std::nullopt;
 }
 
+namespace {
+
+std::string Render(Context& ctx, const PageRevision& page) {
+  return ctx.markdown.ToHtml(page.revision.text, [&](const std::string& t) {
+    return page.existing_links.contains(t);
+  });
+}
+
+}  // namespace
+
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
-  const auto& existing = page.existing_links;
-  return ctx.renders.Get(
-      RenderKey{page.revision.id, existing},
-      [&] {
-        return ctx.markdown.ToHtml(
-            page.revision.text,
-            [&](const std::string& t) { return existing.contains(t); });
-      },
-      cached);
+  return ctx.renders.Get(RenderKey{page.revision.id, page.existing_links},
+                         [&] { return Render(ctx, page); }, cached);
 }
 
 CachedPage ToCached(const PageRevision& page, std::string body_html) {
@@ -69,8 +72,11 @@ void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   Stamp stamp = ctx.page_cache.StampFor(name.title());
   auto latest = ctx.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct
-  bool rendering_cached = false;
-  std::string body = BodyHtml(ctx, *latest, &rendering_cached);
+  // The revision was just made, so no rendering of it can be in memcached
+  // and no reader can be waiting for one: render and offer it without the
+  // lookup and the stampede lock (three memcached calls fewer per save).
+  std::string body = Render(ctx, *latest);
+  ctx.renders.Offer(RenderKey{latest->revision.id, latest->existing_links}, body);
   ctx.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
 }
 
