@@ -20,12 +20,6 @@ constexpr size_t kMaxKeyBytes = 250;
 // Keys per get_multi when counting entries.
 constexpr size_t kBatch = 200;
 
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // Holds a robust process-shared mutex for a scope, waiting at most
 // `wait` for it (forever when zero). A holder that died mid-way left
 // memcached in an unknown state for that lock's keys.
@@ -142,16 +136,23 @@ std::string EscapeMemcachedKey(std::string_view key) {
   return out;
 }
 
+int64_t FastPath::MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 FastPath::FastPath(Memcache& cache, FastPathShared& shared,
                    const CacheState& state, std::string flag_path, bool enabled,
-                   std::chrono::milliseconds settle)
+                   std::chrono::milliseconds settle, std::function<int64_t()> steady_ms)
     : cache_(cache),
       shared_(shared),
       state_(state),
       generation_(state.generation.load()),
       flag_path_(std::move(flag_path)),
       enabled_(enabled && cache.enabled()),
-      settle_(settle) {}
+      settle_(settle),
+      steady_ms_(std::move(steady_ms)) {}
 
 std::optional<std::string> FastPath::KeyFor(
     std::string_view decoded_path) const {
@@ -254,7 +255,7 @@ void FastPath::MaybeRestore(
     const std::function<Result<std::vector<std::string>>()>& all_keys) {
   if (!enabled_ || !shared_.suspended || !Current()) return;
   // A probe at most every tenth of the settle time from each worker.
-  int64_t start = SteadyMs();
+  int64_t start = steady_ms_();
   if (start < next_attempt_ms_) return;
   next_attempt_ms_ = start + settle_.count() / 10;
   const pid_t self = getpid();
@@ -269,7 +270,7 @@ void FastPath::MaybeRestore(
   const uint64_t suspensions = shared_.suspensions.load();
   CacheItem probe;
   bool answered = cache_.Get("fast-path-probe", &probe) != CacheStatus::kError;
-  int64_t now = SteadyMs();
+  int64_t now = steady_ms_();
   {
     // The settle clock starts at the first answer after the latest
     // suspension, never at one from before it.

@@ -116,9 +116,16 @@ class FastPath {
   // nginx/fast-path.conf); it, `shared` and `state` must outlive this.
   // The configuration generation is read from `state` now, as the worker
   // starts. `enabled` false makes every call a no-op.
+  // `steady_ms` reads the monotonic clock in milliseconds (the same in
+  // every process: the settle time is measured across workers); tests
+  // pass their own.
   FastPath(Memcache& cache, FastPathShared& shared, const CacheState& state,
            std::string flag_path, bool enabled,
-           std::chrono::milliseconds settle = kSettle);
+           std::chrono::milliseconds settle = kSettle,
+           std::function<int64_t()> steady_ms = MonotonicMs);
+
+  // CLOCK_MONOTONIC in milliseconds.
+  static int64_t MonotonicMs();
 
   static constexpr std::chrono::milliseconds kSettle{1000};
   // How long a fill, a delete or a restoration waits for a stripe: a
@@ -179,6 +186,7 @@ class FastPath {
   std::string flag_path_;
   bool enabled_;
   std::chrono::milliseconds settle_;
+  std::function<int64_t()> steady_ms_;
   int64_t next_attempt_ms_ = 0;  // this worker's next MaybeRestore probe
 };
 

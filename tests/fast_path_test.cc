@@ -198,6 +198,35 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(shared->restorations.load() == 2);
 }
 
+// The settle time runs on the clock the worker is given, from the first
+// answer after the latest suspension.
+BOOST_FIXTURE_TEST_CASE(restoring_waits_the_settle_time_after_the_latest_suspension,
+                        Fixture) {
+  int64_t now_ms = 5'000'000;
+  Memcache cache(OptionsFor(server));
+  FastPath timed(cache, *shared, *state, flag, true, 1000ms, [&] { return now_ms; });
+  all_keys = {"fast:/A"};
+  auto keys = [&] { return Result<std::vector<std::string>>(all_keys); };
+  BOOST_REQUIRE(timed.suspended());  // as every wikid starts
+  timed.MaybeRestore(keys);          // memcached answers: the settle time starts
+  now_ms += 999;
+  timed.MaybeRestore(keys);
+  BOOST_TEST(timed.suspended());
+  BOOST_TEST(!Exists(flag));
+  // Suspended again before it settled: it starts over from the next answer.
+  timed.Suspend("a delete was not confirmed");
+  now_ms += 101;  // past the settle time counted from the first answer
+  timed.MaybeRestore(keys);
+  BOOST_TEST(timed.suspended());
+  now_ms += 999;
+  timed.MaybeRestore(keys);
+  BOOST_TEST(timed.suspended());
+  now_ms += 101;  // 1,100 ms of answers since the suspension
+  timed.MaybeRestore(keys);
+  BOOST_TEST(!timed.suspended());
+  BOOST_TEST(Exists(flag));
+}
+
 BOOST_FIXTURE_TEST_CASE(a_suspension_during_restoration_keeps_it_suspended,
                         Fixture) {
   all_keys = {"fast:/A"};
