@@ -17,9 +17,9 @@
 #include "fcgi/signals.h"
 #include "model/database.h"
 #include "model/failpoint.h"
+#include "model/log.h"
 #include "model/outbox.h"
 #include "model/smtp.h"
-#include "views/render.h"
 
 namespace wikid {
 namespace {

@@ -15,7 +15,7 @@
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "fcgi/worker.h"
-#include "views/render.h"
+#include "model/log.h"
 
 namespace wikid {
 namespace {

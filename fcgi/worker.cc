@@ -177,9 +177,10 @@ class Worker {
     // Read once: what this worker renders belongs to this configuration.
     fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path, shared_.cache_state,
                                             config_.FastPathFlag(), config_.FastPathOn());
-    // Without memcached nothing at all is cached (--no-cache measures that).
+    // Without memcached nothing at all is cached (--no-cache measures
+    // that); in development mode a template may change under any request.
     anonymous_views_ = std::make_unique<LocalViews>(
-        cache_->enabled() ? config_.local_cache_bytes : 0);
+        cache_->enabled() && !config_.dev ? config_.local_cache_bytes : 0);
     renders_ = std::make_unique<RenderCache>(*cache_);
     views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
     page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <map>
 
+#include "model/log.h"
 #include "model/shared_memory.h"
 
 namespace wikid {
@@ -82,12 +83,6 @@ FastPathShared* Create(bool shared) {
   return state;
 }
 
-void LogLine(const std::string& message) {
-  std::string line =
-      "wikid[" + std::to_string(getpid()) + "]: " + message + "\n";
-  [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
-}
-
 bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
 // Test builds only: WIKID_UNSAFE_FAST_FILL=1 fills with a plain set and no
@@ -114,10 +109,10 @@ void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
   shared.suspensions.fetch_add(1);
   shared.healthy_since_ms = 0;
   if (unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
-    LogLine("fast path: cannot remove " + flag_path + ": " + strerror(errno) +
+    LogError("fast path: cannot remove " + flag_path + ": " + strerror(errno) +
             "; nginx may serve stale pages until it is removed");
   }
-  if (was_serving) LogLine("fast path suspended: " + why);
+  if (was_serving) LogError("fast path suspended: " + why);
 }
 
 std::string EscapeMemcachedKey(std::string_view key) {
@@ -299,7 +294,7 @@ void FastPath::MaybeRestore(
   if (shared_.suspensions.load() != suspensions) return;
   int fd = open(flag_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    LogLine("fast path: cannot create " + flag_path_ + ": " + strerror(errno) +
+    LogError("fast path: cannot create " + flag_path_ + ": " + strerror(errno) +
             "; trying again in a minute");
     next_attempt_ms_ = now + 60'000;
     return;
@@ -307,7 +302,7 @@ void FastPath::MaybeRestore(
   close(fd);
   shared_.suspended = false;
   shared_.restorations.fetch_add(1);
-  LogLine("fast path serving: " + std::to_string(keys->size()) +
+  LogError("fast path serving: " + std::to_string(keys->size()) +
           " old entries cleared");
 }
 

@@ -86,7 +86,8 @@ struct Context {
   RecentCache& recent;
   FastPath& fast_path;  // the views nginx serves from memcached itself
   // This worker's copies of whole responses to anonymous page views
-  // (views/fast_views.h); limit 0 when the wiki runs without a cache.
+  // (views/fast_views.h); limit 0 when the wiki runs without a cache, and
+  // in development mode (templates may change under any request).
   LocalViews& anonymous_views;
   const Csrf& csrf;
   Outbox& outbox;                    // admins' mail, queued in transactions

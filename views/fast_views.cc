@@ -27,7 +27,6 @@ bool SharedAnonymousRequest(const Request& req, const Context& ctx,
 
 std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bool front,
                                           const Stamp& stamp, int64_t* rev) {
-  if (ctx.templates.reloads()) return std::nullopt;
   const LocalViews::Entry* kept = ctx.anonymous_views.Find(FastPathOf(name, front), stamp);
   if (kept == nullptr) return std::nullopt;
   *rev = kept->order;
@@ -39,8 +38,7 @@ std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bo
 
 void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
                        int64_t rev, const Response& response) {
-  if (ctx.templates.reloads() || response.status != 200 ||
-      response.content_type != Response().content_type) {
+  if (response.status != 200 || response.content_type != Response().content_type) {
     return;
   }
   for (const auto& header : response.headers) {

@@ -103,9 +103,10 @@ void FillRestore(const PageName& name, const PageRevision& old, int64_t latest_r
 void FillHistory(const History& history, const PageName& name, int page_size,
                  ctemplate::TemplateDictionary* d) {
   d->SetValue("TITLE", history.title);
-  d->SetValue("PAGE_URL", name.UrlPath());
+  const std::string page_url = name.UrlPath();
+  d->SetValue("PAGE_URL", page_url);
   d->SetIntValue("LATEST_REV", history.latest_rev);
-  d->SetValue("DIFF_URL", "/_diff" + name.UrlPath());
+  d->SetValue("DIFF_URL", "/_diff" + page_url);
   for (size_t i = 0; i < history.revisions.size(); ++i) {
     const Revision& r = history.revisions[i];
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("REVISION");
@@ -114,13 +115,13 @@ void FillHistory(const History& history, const PageName& name, int page_size,
     if (i == 0) row->ShowSection("TO_CHECKED");
     if (i == 1) row->ShowSection("FROM_CHECKED");
     if (r.rev > 1) {
-      row->SetValueAndShowSection("DIFF_PREVIOUS_URL", DiffUrl(name.UrlPath(), r.rev - 1, r.rev),
-                                "HAS_PREVIOUS");
+      row->SetValueAndShowSection("DIFF_PREVIOUS_URL", DiffUrl(page_url, r.rev - 1, r.rev),
+                                  "HAS_PREVIOUS");
     }
-    row->SetValue("REV_URL", name.UrlPath() + "?rev=" + std::to_string(r.rev));
+    row->SetValue("REV_URL", page_url + "?rev=" + std::to_string(r.rev));
     if (r.rev != history.latest_rev) {
       row->SetValueAndShowSection(
-          "RESTORE_URL", "/_restore" + name.UrlPath() + "?rev=" + std::to_string(r.rev),
+          "RESTORE_URL", "/_restore" + page_url + "?rev=" + std::to_string(r.rev),
           "RESTORABLE");
     }
     row->SetValue("TIME", FormatTime(r.created_at));

@@ -1,7 +1,5 @@
 #include "views/render.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 
 namespace wikid {
@@ -104,13 +102,6 @@ Response ErrorPage(Context& ctx, int http_status, const std::string& message) {
   page.content()->SetValue("HEADING", ReasonPhrase(http_status));
   page.content()->SetValue("MESSAGE", message);
   return page.Render(ctx, http_status);
-}
-
-void LogError(const std::string& message) {
-  std::string line = "wikid[" + std::to_string(getpid()) + "]: " + message +
-                     "\n";
-  // One write per line, so lines from several workers never interleave.
-  [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
 }
 
 }  // namespace wikid

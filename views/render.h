@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "model/log.h"  // LogError, for every handler
 #include "model/status.h"
 #include "views/context.h"
 #include "views/http.h"
@@ -77,7 +78,5 @@ inline constexpr char kLoginToEditMessage[] =
 inline constexpr char kLoginNeededMessage[] =
     "You need to log in to do this. Nothing was changed.";
 
-// Writes one line to stderr, the log the master collects.
-void LogError(const std::string& message);
 
 }  // namespace wikid

@@ -125,14 +125,22 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
 
 // Replaces "All pages" in pages.tpl of `dir` and moves its mtime forward
 // (ctemplate compares whole-second mtimes).
-void EditPagesTemplate(const TempDir& dir, const std::string& replacement) {
-  std::string file = dir.File("pages.tpl");
+
+// Replaces `from` with `to` in the template `name` and dates the file in
+// the future, so dev mode's reload sees it changed.
+void EditTemplate(const TempDir& dir, const std::string& name, const std::string& from,
+                  const std::string& to) {
+  std::string file = dir.File(name);
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), {});
-  text.replace(text.find("All pages"), 9, replacement);
+  text.replace(text.find(from), from.size(), to);
   std::ofstream(file) << text;
   utimbuf times{time(nullptr) + 5, time(nullptr) + 5};
   utime(file.c_str(), &times);
+}
+
+void EditPagesTemplate(const TempDir& dir, const std::string& replacement) {
+  EditTemplate(dir, "pages.tpl", "All pages", replacement);
 }
 
 void CopyTemplates(const TempDir& to) {
@@ -338,6 +346,29 @@ BOOST_AUTO_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request) {
   for (int i = 0; i < 4; ++i) {  // whichever worker answers
     BOOST_TEST(wiki.Get("/_pages").body.find("Every page, edited") !=
                std::string::npos);
+  }
+}
+
+// With memcached too: page views (kept whole for anonymous readers outside
+// dev mode) and the front page's rendered changes follow the edit at once.
+BOOST_AUTO_TEST_CASE(dev_mode_keeps_no_rendered_page_past_a_template_edit) {
+  TempDir templates;
+  CopyTemplates(templates);
+  TestWiki wiki{
+      TestWikiOptions{.dev = true, .templates_dir = templates.path(), .memcached = true}};
+  BOOST_REQUIRE(wiki.Save("Main_Page", 0, "front text").status == 303);
+  BOOST_REQUIRE(wiki.Save("Shown", 0, "shown text").status == 303);
+  for (int i = 0; i < 8; ++i) {  // every worker has served both
+    BOOST_REQUIRE(wiki.Get("/Shown").status == 200);
+    BOOST_REQUIRE(wiki.Get("/").status == 200);
+  }
+  EditTemplate(templates, "page.tpl", "<article class=\"page\">",
+               "<article class=\"page\"><p>page template, edited</p>");
+  EditTemplate(templates, "changes.tpl", "{{%AUTOESCAPE context=\"HTML\"}}",
+               "{{%AUTOESCAPE context=\"HTML\"}}<p>changes template, edited</p>");
+  for (int i = 0; i < 4; ++i) {  // whichever worker answers
+    BOOST_TEST(wiki.Get("/Shown").body.find("page template, edited") != std::string::npos);
+    BOOST_TEST(wiki.Get("/").body.find("changes template, edited") != std::string::npos);
   }
 }
 
