@@ -10,7 +10,7 @@
 
 #include <csignal>
 
-#include "model/status.h"
+#include "model/base/status.h"
 
 namespace wikid {
 

@@ -1,7 +1,8 @@
 #include "fcgi/config.h"
 
-#include "model/hash_slots.h"
-#include "model/memcache.h"
+#include "model/accounts/hash_slots.h"
+#include "model/cache/memcache.h"
+#include "model/text/mailbox.h"
 
 #include <boost/program_options.hpp>
 #include <fstream>
@@ -105,9 +106,9 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("smtp-user", po::value(&c.smtp.user), "SMTP login name, if the server wants one")
     ("smtp-password", po::value(&c.smtp.password),
      "SMTP password (put it in the --config file, not on the command line)")
-    ("mail-max-attempts", po::value(&c.mail.max_attempts)->default_value(c.mail.max_attempts),
+    ("mail-max-attempts", po::value(&c.mail.retry.max_attempts)->default_value(c.mail.retry.max_attempts),
      "delivery attempts before a message is marked failed (1-100)")
-    ("mail-retry-seconds", po::value(&c.mail.retry_seconds)->default_value(c.mail.retry_seconds),
+    ("mail-retry-seconds", po::value(&c.mail.retry.retry_seconds)->default_value(c.mail.retry.retry_seconds),
      "delay before the first retry, doubled after each failure (1-86400)");
   // clang-format on
   return desc;
@@ -205,10 +206,10 @@ Status ApplyMailOptions(const RawOptions& raw, Config& c) {
       url.find_first_of(" \t\r\n") != std::string::npos) {
     return Status::Invalid("--smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT");
   }
-  if (m.max_attempts < 1 || m.max_attempts > 100) {
+  if (m.retry.max_attempts < 1 || m.retry.max_attempts > 100) {
     return Status::Invalid("--mail-max-attempts must be 1 to 100");
   }
-  if (m.retry_seconds < 1 || m.retry_seconds > 86400) {
+  if (m.retry.retry_seconds < 1 || m.retry.retry_seconds > 86400) {
     return Status::Invalid("--mail-retry-seconds must be 1 to 86400");
   }
   return Status::Ok();
@@ -266,9 +267,33 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   c.fast_path = !raw.no_fast_path;
   if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
   // All workers but one may hash a password at once (model/hash_slots.h).
-  c.site.password_hash_slots = HashSlots::SlotsFor(c.workers);
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;
+}
+
+}  // namespace wikid
+
+namespace wikid {
+
+WikiOptions WikiOptionsOf(const Config& config) {
+  WikiOptions options;
+  options.storage.data_dir = config.data_dir;
+  options.mail = config.mail;
+  options.throttle = config.throttle;
+  options.hash_slot_count = HashSlots::SlotsFor(config.workers);
+  // ParseServeCommandLine checked the list.
+  if (auto servers = ParseServerList(config.memcached); servers.ok()) {
+    options.cache.servers = std::move(*servers);
+  }
+  options.cache.prefix = config.cache_prefix;
+  options.local_cache_bytes = config.local_cache_bytes;
+  // Without memcached nothing at all is cached (--no-cache measures that);
+  // in development mode a template may change under any request.
+  options.anonymous_view_bytes =
+      !config.memcached.empty() && !config.dev ? config.local_cache_bytes : 0;
+  options.fast_path = config.FastPathOn();
+  options.fast_path_flag = config.FastPathFlag();
+  return options;
 }
 
 }  // namespace wikid

@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "model/login_throttle.h"
-#include "model/outbox.h"
-#include "model/smtp.h"
-#include "model/status.h"
+#include "model/base/status.h"
+#include "model/mail/admin_mail.h"
+#include "model/mail/smtp.h"
+#include "model/store/login_throttle.h"
+#include "model/wiki.h"
 #include "views/context.h"
 
 namespace wikid {
@@ -67,6 +68,9 @@ struct Config {
   // What the handlers see.
   SiteConfig site;
 };
+
+// What the model layer is opened with (model/wiki.h), from `config`.
+WikiOptions WikiOptionsOf(const Config& config);
 
 struct ParsedCommandLine {
   Config config;

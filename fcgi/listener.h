@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "model/status.h"
+#include "model/base/status.h"
 
 namespace wikid {
 

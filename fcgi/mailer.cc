@@ -15,11 +15,11 @@
 #include <string>
 
 #include "fcgi/signals.h"
-#include "model/database.h"
-#include "model/failpoint.h"
-#include "model/log.h"
-#include "model/outbox.h"
-#include "model/smtp.h"
+#include "model/base/failpoint.h"
+#include "model/base/log.h"
+#include "model/mail/admin_mail.h"
+#include "model/mail/smtp.h"
+#include "model/wiki.h"
 
 namespace wikid {
 namespace {
@@ -51,7 +51,7 @@ void Pause() {
 }
 
 // Sends one due message, if there is one. False when none was due.
-bool SendOne(Outbox& outbox, MailTransport& transport) {
+bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transport) {
   auto due = outbox.NextDue(Now());
   if (!due.ok()) {
     LogError("mailer: the outbox cannot be read: " + due.status().message());
@@ -59,7 +59,7 @@ bool SendOne(Outbox& outbox, MailTransport& transport) {
   }
   if (!due->has_value()) return false;
   const OutboxEntry& entry = **due;
-  Status sent = transport.Send(outbox.ToMessage(entry));
+  Status sent = transport.Send(MessageOf(entry, settings));
   if (sent.ok()) {
     // A crash here resends this one message, with the same Message-ID.
     FailpointSleep("mailer_after_send_before_mark");
@@ -112,29 +112,25 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
   InstallWorkerSignals();
   if (getppid() != master_pid) return 1;
   if (!LockOutbox(config.data_dir, master_pid)) return g_signals.stop ? 0 : 1;
-  auto db = Database::Open(config.data_dir + "/wikid.db", Database::Options{});
-  if (!db.ok()) {
-    LogError("mailer cannot start: " + db.status().message());
+  auto wiki = Wiki::Open(WikiOptionsOf(config));
+  if (!wiki.ok()) {
+    LogError("mailer cannot start: " + wiki.status().message());
     return 1;
   }
-  auto outbox = Outbox::Create(**db, config.mail);
-  if (!outbox.ok()) {
-    LogError("mailer cannot start: " + outbox.status().message());
-    return 1;
-  }
+  Outbox& outbox = (*wiki)->stores().outbox;
   CurlSmtp transport(config.smtp);
   auto idle_since = std::chrono::steady_clock::now();
   while (!g_signals.stop && getppid() == master_pid) {
     // Drained before the outbox is read: a wake-up that comes later stays
     // in the counter, so exiting below never loses one.
     Drain(wake_fd);
-    if (SendOne(**outbox, transport)) {
+    if (SendOne(outbox, config.mail, transport)) {
       idle_since = std::chrono::steady_clock::now();
       continue;
     }
     // Nothing due: sleep until woken, or until the next retry is due.
     int64_t timeout_ms = kIdleMs;
-    auto next = (*outbox)->NextAttemptAt();
+    auto next = outbox.NextAttemptAt();
     if (next.ok() && next->has_value()) {
       timeout_ms = std::clamp<int64_t>((**next - Now()) * 1000, 0, kIdleMs);
       idle_since = std::chrono::steady_clock::now();

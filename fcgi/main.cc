@@ -22,10 +22,9 @@
 #include "fcgi/signals.h"
 #include "fcgi/reindex_command.h"
 #include "fcgi/user_command.h"
-#include "model/cache_state.h"
-#include "model/hash_slots.h"
-#include "model/database.h"
-#include "model/secret_key.h"
+#include "model/cache/cache_state.h"
+#include "model/accounts/hash_slots.h"
+#include "model/wiki.h"
 
 namespace {
 
@@ -49,10 +48,8 @@ Status MakeDirectories(const std::string& path) {
 // closed before fork(): a SQLite connection must never cross a fork.
 Status PrepareDataDirectory(const wikid::Config& config) {
   if (Status s = MakeDirectories(config.data_dir); !s.ok()) return s;
-  auto key = wikid::LoadOrCreateSecretKey(config.data_dir + "/secret.key");
-  if (!key.ok()) return key.status();
-  auto db = wikid::Database::Open(config.data_dir + "/wikid.db", {});
-  return db.ok() ? Status::Ok() : db.status();
+  auto wiki = wikid::Wiki::Open(wikid::WikiOptionsOf(config));
+  return wiki.ok() ? Status::Ok() : wiki.status();
 }
 
 int Serve(const std::vector<std::string>& args) {

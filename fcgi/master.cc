@@ -15,7 +15,7 @@
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "fcgi/worker.h"
-#include "model/log.h"
+#include "model/base/log.h"
 
 namespace wikid {
 namespace {

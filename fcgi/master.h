@@ -13,9 +13,9 @@
 
 #include "fcgi/config.h"
 #include "fcgi/listener.h"
-#include "model/cache_state.h"
-#include "model/fast_path.h"
-#include "model/hash_slots.h"
+#include "model/cache/cache_state.h"
+#include "model/cache/fast_path.h"
+#include "model/accounts/hash_slots.h"
 
 namespace wikid {
 

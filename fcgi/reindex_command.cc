@@ -3,8 +3,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "model/database.h"
-#include "model/sqlite_page_store.h"
+#include "model/wiki.h"
 
 namespace wikid {
 namespace po = boost::program_options;
@@ -23,17 +22,15 @@ int RunReindexCommand(const std::vector<std::string>& args) {
               << "\nusage: wikid reindex [--data DIR]\n";
     return 2;
   }
-  auto db = Database::Open(data_dir + "/wikid.db", {});
-  if (!db.ok()) {
-    std::cerr << "wikid reindex: " << db.status().message() << "\n";
+  WikiOptions wiki_options;
+  wiki_options.storage.data_dir = data_dir;
+  wiki_options.tell_admins = false;  // the operator's own command
+  auto wiki = Wiki::Open(wiki_options);
+  if (!wiki.ok()) {
+    std::cerr << "wikid reindex: " << wiki.status().message() << "\n";
     return 1;
   }
-  auto pages = SqlitePageStore::Create(**db);
-  if (!pages.ok()) {
-    std::cerr << "wikid reindex: " << pages.status().message() << "\n";
-    return 1;
-  }
-  auto indexed = (*pages)->RebuildSearchIndex();
+  auto indexed = (*wiki)->stores().pages.RebuildSearchIndex();
   if (!indexed.ok()) {
     std::cerr << "wikid reindex: " << indexed.status().message() << "\n";
     return 1;

@@ -7,10 +7,8 @@
 #include <ctime>
 #include <iostream>
 
-#include "model/database.h"
-#include "model/session_store.h"
-#include "model/user.h"
-#include "model/user_store.h"
+#include "model/accounts/password.h"
+#include "model/wiki.h"
 
 namespace wikid {
 namespace po = boost::program_options;
@@ -76,17 +74,19 @@ int RunUserCommand(const std::vector<std::string>& args) {
   auto user_name = UserName::Parse(name);
   if (!user_name.ok()) return Fail(user_name.status().message());
 
-  auto db = Database::Open(data_dir + "/wikid.db", {});
-  if (!db.ok()) return Fail(db.status().message());
-  auto users = SqliteUserStore::Create(**db);
-  if (!users.ok()) return Fail(users.status().message());
+  WikiOptions wiki_options;
+  wiki_options.storage.data_dir = data_dir;
+  wiki_options.tell_admins = false;  // the operator's own command
+  auto wiki = Wiki::Open(wiki_options);
+  if (!wiki.ok()) return Fail(wiki.status().message());
+  UserStore& users = (*wiki)->stores().users;
 
   if (command == "set-role") {
     auto role = ParseRole(role_text);
     if (!role.ok()) return Fail(role.status().message());
-    auto user = (*users)->Find(*user_name);
+    auto user = users.Find(*user_name);
     if (!user.ok()) return Fail(user.status().message());
-    if (Status s = (*users)->SetRole(user->id, *role); !s.ok()) return Fail(s.message());
+    if (Status s = users.SetRole(user->id, *role); !s.ok()) return Fail(s.message());
     std::cout << user->name << " is now " << RoleName(*role) << "\n";
     return 0;
   }
@@ -95,19 +95,19 @@ int RunUserCommand(const std::vector<std::string>& args) {
   auto hash = HashPassword(password);
   if (!hash.ok()) return Fail(hash.status().message());
   if (command == "create") {
-    auto user = (*users)->Create(*user_name, *hash, admin ? Role::kAdmin : Role::kUser,
+    auto user = users.Create(*user_name, *hash, admin ? Role::kAdmin : Role::kUser,
                                  email, static_cast<int64_t>(time(nullptr)));
     if (!user.ok()) return Fail(user.status().message());
     std::cout << "created " << RoleName(user->role) << " " << user->name << "\n";
     return 0;
   }
-  auto user = (*users)->Find(*user_name);
+  auto user = users.Find(*user_name);
   if (!user.ok()) return Fail(user.status().message());
-  if (Status s = (*users)->SetPassword(user->id, *hash); !s.ok()) return Fail(s.message());
+  if (Status s = users.SetPassword(user->id, *hash); !s.ok()) return Fail(s.message());
   // A new password logs out every browser that knew the old one.
-  auto sessions = SessionStore::Create(**db);
-  if (!sessions.ok()) return Fail(sessions.status().message());
-  if (Status s = (*sessions)->EndAll(user->id); !s.ok()) return Fail(s.message());
+  if (Status s = (*wiki)->stores().sessions.EndAll(user->id); !s.ok()) {
+    return Fail(s.message());
+  }
   std::cout << "password of " << user->name << " changed; its sessions ended\n";
   return 0;
 }

@@ -12,27 +12,13 @@
 #include "fcgi/accept_wait.h"
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
-#include "model/failpoint.h"
-#include "model/fast_path.h"
-#include "model/local_views.h"
-#include "model/memcache.h"
-#include "model/page_cache.h"
-#include "model/recent_cache.h"
-#include "model/stamped_cache.h"
-#include "model/render_cache.h"
-#include "model/secret_key.h"
-#include "model/database.h"
-#include "model/sqlite_page_store.h"
-#include "model/login_throttle.h"
-#include "model/outbox.h"
-#include "model/session_store.h"
-#include "model/user_store.h"
+#include "model/base/failpoint.h"
+#include "model/wiki.h"
 #include "views/api_handlers.h"
 #include "views/fast_views.h"
-#include "views/markdown.h"
 #include "views/render.h"
 #include "views/router.h"
-#include "views/templates.h"
+#include "views/site.h"
 
 namespace wikid {
 namespace {
@@ -131,110 +117,48 @@ void FinishRequest(FCGX_Request& request) {
 class Worker {
  public:
   Worker(const Config& config, const SharedParts& shared)
-      : config_(config),
-        shared_(shared),
-        templates_(config.templates_dir, config.dev) {}
+      : config_(config), shared_(shared) {}
 
   Status Open() {
-    Database::Options options;
-    auto db = Database::Open(config_.data_dir + "/wikid.db", options);
-    if (!db.ok()) return db.status();
-    db_ = std::move(*db);
-    // The outbox hears of saves and signups inside their transactions.
-    auto outbox = Outbox::Create(*db_, config_.mail);
-    if (!outbox.ok()) return outbox.status();
-    outbox_ = std::move(*outbox);
-    auto pages = SqlitePageStore::Create(*db_, outbox_.get());
-    if (!pages.ok()) return pages.status();
-    pages_ = std::move(*pages);
-    auto users = SqliteUserStore::Create(*db_, outbox_.get());
-    if (!users.ok()) return users.status();
-    users_ = std::move(*users);
-    auto sessions = SessionStore::Create(*db_);
-    if (!sessions.ok()) return sessions.status();
-    sessions_ = std::move(*sessions);
-    auto tokens = ApiTokenStore::Create(*db_);
-    if (!tokens.ok()) return tokens.status();
-    tokens_ = std::move(*tokens);
-    auto throttle = LoginThrottle::Create(*db_, config_.throttle);
-    if (!throttle.ok()) return throttle.status();
-    throttle_ = std::move(*throttle);
-    if (Status s = templates_.LoadAll(); !s.ok()) return s;
-    auto key = LoadOrCreateSecretKey(config_.data_dir + "/secret.key");
-    if (!key.ok()) return key.status();
-    csrf_ = std::make_unique<Csrf>(std::move(*key));
-    // The cache connects on first use; a memcached that is down now costs
-    // nothing until then, and is retried after its breaker interval.
-    CacheOptions cache_options;
-    cache_options.servers = *ParseServerList(config_.memcached);
-    cache_options.prefix = config_.cache_prefix;
-    cache_ = std::make_unique<Memcache>(cache_options);
-    // nginx reads its entries from one server (nginx/fast-path.conf), so
-    // they go to the first one, not wherever ketama would put them.
-    CacheOptions fast_options = cache_options;
-    if (fast_options.servers.size() > 1) fast_options.servers.resize(1);
-    fast_cache_ = std::make_unique<Memcache>(fast_options);
-    // Read once: what this worker renders belongs to this configuration.
-    fast_path_ = std::make_unique<FastPath>(*fast_cache_, shared_.fast_path, shared_.cache_state,
-                                            config_.FastPathFlag(), config_.FastPathOn());
-    // Without memcached nothing at all is cached (--no-cache measures
-    // that); in development mode a template may change under any request.
-    anonymous_views_ = std::make_unique<LocalViews>(
-        cache_->enabled() && !config_.dev ? config_.local_cache_bytes : 0);
-    renders_ = std::make_unique<RenderCache>(*cache_);
-    views_ = std::make_unique<StampedCache>(*cache_, config_.local_cache_bytes);
-    page_cache_ = std::make_unique<PageCache>(*views_, shared_.cache_state);
-    recent_ = std::make_unique<RecentCache>(*views_, shared_.cache_state,
-                                            shared_.cache_state.generation.load());
-    ctx_ = std::make_unique<Context>(Context{
-        .site = config_.site,
-        .pages = *pages_,
-        .users = *users_,
-        .sessions = *sessions_,
-        .tokens = *tokens_,
-        .throttle = *throttle_,
-        .hash_slots = shared_.hash_slots,
-        .templates = templates_,
-        .markdown = markdown_,
-        .cache = *cache_,
-        .views = *views_,
-        .renders = *renders_,
-        .page_cache = *page_cache_,
-        .recent = *recent_,
-        .fast_path = *fast_path_,
-        .anonymous_views = *anonymous_views_,
-        .csrf = *csrf_,
-        .outbox = *outbox_,
-        .wake_mailer = [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
-        .now = [] { return static_cast<int64_t>(time(nullptr)); }});
+    auto wiki = Wiki::Open(WikiOptionsOf(config_),
+                           ProcessState{.cache_state = &shared_.cache_state,
+                                        .fast_path = &shared_.fast_path,
+                                        .hash_slots = &shared_.hash_slots});
+    if (!wiki.ok()) return wiki.status();
+    wiki_ = std::move(*wiki);
+    auto site = Site::Open(config_.site, *wiki_, config_.templates_dir, config_.dev,
+                           [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
+                           [] { return static_cast<int64_t>(time(nullptr)); });
+    if (!site.ok()) return site.status();
+    site_ = std::move(*site);
     return Status::Ok();
   }
 
   // Work that waits for no request: after each one, and when idle.
   void BetweenRequests() {
-    fast_path_->MaybeRestore([this] { return FastPathKeys(*pages_, *fast_path_); });
+    FastPath& fast_path = wiki_->caches().fast_path;
+    fast_path.MaybeRestore(
+        [&] { return FastPathKeys(wiki_->stores().pages, fast_path); });
   }
 
   void Serve(FCGX_Request& r) {
     // Tests make requests slow on purpose (graceful stop, rolling restart).
     FailpointSleep("request_sleep");
-    int64_t queries_before = db_->queries();
-    int64_t rows_before = db_->rows();
-    int64_t renders_before = renders_->counters().renders;
+    const StorageCounters before = wiki_->stores().storage.counters();
+    const int64_t renders_before = wiki_->caches().renders.counters().renders;
     Response response = Handle(r);
     std::string debug;
 #ifdef WIKID_TESTING
     // What this request cost, for tests (compiled out of Release builds).
-    debug = "X-Wikid-Queries: " +
-            std::to_string(db_->queries() - queries_before) +
-            "\r\nX-Wikid-Rows: " + std::to_string(db_->rows() - rows_before) +
+    const StorageCounters after = wiki_->stores().storage.counters();
+    debug = "X-Wikid-Queries: " + std::to_string(after.queries - before.queries) +
+            "\r\nX-Wikid-Rows: " + std::to_string(after.rows - before.rows) +
             "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
             "\r\nX-Wikid-Renders: " +
-            std::to_string(renders_->counters().renders - renders_before) +
+            std::to_string(wiki_->caches().renders.counters().renders - renders_before) +
             "\r\n";
 #else
-    (void)queries_before;
-    (void)rows_before;
+    (void)before;
     (void)renders_before;
 #endif
     WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
@@ -259,42 +183,25 @@ class Worker {
       case BodyRead::kOk:
         break;
       case BodyRead::kTooLarge:
-        return ErrorFor(*ctx_, raw.request_uri, 413,
+        return ErrorFor(site_->context(), raw.request_uri, 413,
                         "The request body is larger than the " +
                             std::to_string(config_.max_body_bytes) +
                             " bytes this wiki accepts.");
       case BodyRead::kShort:
-        return ErrorFor(*ctx_, raw.request_uri, 400,
+        return ErrorFor(site_->context(), raw.request_uri, 400,
                         "The request body is shorter than its Content-Length says.");
       case BodyRead::kBadLength:
-        return ErrorFor(*ctx_, raw.request_uri, 400, "The Content-Length is not a number.");
+        return ErrorFor(site_->context(), raw.request_uri, 400, "The Content-Length is not a number.");
     }
     auto request = DecodeRequest(raw);
-    if (!request.ok()) return ErrorFor(*ctx_, raw.request_uri, 400, request.status().message());
-    return Dispatch(*request, *ctx_);
+    if (!request.ok()) return ErrorFor(site_->context(), raw.request_uri, 400, request.status().message());
+    return Dispatch(*request, site_->context());
   }
 
   const Config& config_;
   SharedParts shared_;
-  std::unique_ptr<Outbox> outbox_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<SqlitePageStore> pages_;
-  std::unique_ptr<SqliteUserStore> users_;
-  std::unique_ptr<SessionStore> sessions_;
-  std::unique_ptr<ApiTokenStore> tokens_;
-  std::unique_ptr<LoginThrottle> throttle_;
-  Templates templates_;
-  Markdown markdown_;
-  std::unique_ptr<Csrf> csrf_;
-  std::unique_ptr<Memcache> cache_;
-  std::unique_ptr<Memcache> fast_cache_;
-  std::unique_ptr<FastPath> fast_path_;
-  std::unique_ptr<LocalViews> anonymous_views_;
-  std::unique_ptr<RenderCache> renders_;
-  std::unique_ptr<StampedCache> views_;
-  std::unique_ptr<PageCache> page_cache_;
-  std::unique_ptr<RecentCache> recent_;
-  std::unique_ptr<Context> ctx_;
+  std::unique_ptr<Wiki> wiki_;
+  std::unique_ptr<Site> site_;
 };
 
 }  // namespace

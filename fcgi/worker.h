@@ -7,8 +7,8 @@
 
 #include "fcgi/config.h"
 #include "fcgi/master.h"
-#include "model/cache_state.h"
-#include "model/hash_slots.h"
+#include "model/cache/cache_state.h"
+#include "model/accounts/hash_slots.h"
 
 namespace wikid {
 

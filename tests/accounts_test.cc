@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(when_every_hash_slot_is_busy_logins_wait_without_a_hash) {
   SignUp("Alice", "a long password");
   session.clear();
   // Another live process (the test's parent) holds the only slot.
-  BOOST_REQUIRE(hash_slots->TryAcquire(site.password_hash_slots, getppid()));
+  BOOST_REQUIRE(hash_slots->TryAcquire(wiki->accounts().hash_slot_count(), getppid()));
   for (const char* name : {"Alice", "Nobody"}) {
     Response r = LogIn(name, "a long password");
     BOOST_TEST(r.status == 503, name);

@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "model/token.h"
+#include "model/base/token.h"
 #include "tests/support/wiki_fixture.h"
 
 namespace wikid {

@@ -8,7 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "model/memcache.h"
+#include "model/cache/memcache.h"
 #include "tests/support/memcached_server.h"
 
 namespace wikid {

@@ -3,7 +3,7 @@
 // them, and the restoration that clears every entry before nginx may read
 // them again; against a real memcached.
 #define BOOST_TEST_MODULE fast_path
-#include "model/fast_path.h"
+#include "model/cache/fast_path.h"
 
 #include <unistd.h>
 

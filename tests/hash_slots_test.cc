@@ -1,7 +1,7 @@
 // HashSlots: a bounded number of processes hash passwords at once, and a
 // slot held by a process that died is taken over.
 #define BOOST_TEST_MODULE hash_slots
-#include "model/hash_slots.h"
+#include "model/accounts/hash_slots.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

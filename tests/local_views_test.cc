@@ -1,7 +1,7 @@
 // LocalViews: a worker's own copies, served only under the stamp they
 // were made with, bounded in bytes with the least recently used dropped.
 #define BOOST_TEST_MODULE local_views
-#include "model/local_views.h"
+#include "model/cache/local_views.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>

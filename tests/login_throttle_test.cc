@@ -1,10 +1,10 @@
 // The login throttle: a sliding window of failures per scope, in SQLite.
 #define BOOST_TEST_MODULE login_throttle
-#include "model/login_throttle.h"
+#include "model/store/sqlite/sqlite_login_throttle.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include "model/database.h"
+#include "model/store/sqlite/database.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {
@@ -13,14 +13,14 @@ namespace {
 struct ThrottleFixture {
   testing::TempDir dir;
   std::unique_ptr<Database> db;
-  std::unique_ptr<LoginThrottle> throttle;
+  std::unique_ptr<SqliteLoginThrottle> throttle;
   const std::vector<std::string> alice = {
       LoginThrottle::NameScope("Alice"),
       LoginThrottle::AddressScope("192.0.2.1")};
 
   ThrottleFixture() {
     db = std::move(*Database::Open(dir.File("w.db"), {}));
-    throttle = std::move(*LoginThrottle::Create(*db, ThrottlePolicy{}));
+    throttle = std::move(*SqliteLoginThrottle::Create(*db, ThrottlePolicy{}));
   }
   void Fail(const std::vector<std::string>& scopes, int64_t at, int times = 1) {
     for (int i = 0; i < times; ++i)
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(
 BOOST_AUTO_TEST_CASE(names_and_addresses_have_their_own_limits) {
   ThrottlePolicy generous;
   generous.max_failures_per_address = 20;
-  auto office = *LoginThrottle::Create(*db, generous);
+  auto office = *SqliteLoginThrottle::Create(*db, generous);
   const std::string address = LoginThrottle::AddressScope("203.0.113.9");
   for (int i = 0; i < 19; ++i) {
     BOOST_REQUIRE(

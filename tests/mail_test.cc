@@ -6,10 +6,11 @@
 #include <regex>
 #include <set>
 
-#include "model/database.h"
-#include "model/mail_message.h"
-#include "model/outbox.h"
-#include "model/user_store.h"
+#include "model/mail/admin_mail.h"
+#include "model/mail/mail_message.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/sqlite_outbox.h"
+#include "model/store/sqlite/sqlite_user_store.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/temp_dir.h"
 
@@ -112,7 +113,8 @@ BOOST_AUTO_TEST_SUITE_END()
 struct OutboxFixture {
   testing::TempDir dir;
   std::unique_ptr<Database> db;
-  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<SqliteOutbox> outbox;
+  std::unique_ptr<AdminMail> mail;
   std::unique_ptr<SqliteUserStore> users;
   MailSettings settings;
 
@@ -124,8 +126,9 @@ struct OutboxFixture {
     Reopen();
   }
   void Reopen() {
-    outbox = std::move(*Outbox::Create(*db, settings));
-    users = std::move(*SqliteUserStore::Create(*db, outbox.get()));
+    outbox = std::move(*SqliteOutbox::Create(*db, settings.retry));
+    mail = std::make_unique<AdminMail>(*outbox, settings);
+    users = std::move(*SqliteUserStore::Create(*db, mail.get()));
   }
   User Admin(const std::string& name, const std::string& email,
              bool disabled = false) {
@@ -180,18 +183,18 @@ BOOST_AUTO_TEST_CASE(new_pages_and_watched_edits_queue_mail_with_links) {
                         .account_created_at = 0,
                         .summary = "first",
                         .created_at = 100};
-  BOOST_REQUIRE(outbox->RevisionSaved(created).ok());
+  BOOST_REQUIRE(mail->RevisionSaved(created).ok());
   SavedRevision young = created;
   young.rev = 2;
   young.created_at = 100 + 86400;  // the account is a day old: watched
-  BOOST_REQUIRE(outbox->RevisionSaved(young).ok());
+  BOOST_REQUIRE(mail->RevisionSaved(young).ok());
   SavedRevision old = young;
   old.created_at = 100 + 30 * 86400;  // a month old: not watched
-  BOOST_REQUIRE(outbox->RevisionSaved(old).ok());
+  BOOST_REQUIRE(mail->RevisionSaved(old).ok());
   SavedRevision anonymous = young;
   anonymous.by_account = false;
   anonymous.author = "192.0.2.1";
-  BOOST_REQUIRE(outbox->RevisionSaved(anonymous).ok());
+  BOOST_REQUIRE(mail->RevisionSaved(anonymous).ok());
   auto all = All();
   BOOST_REQUIRE(all.size() == 3u);
   const OutboxEntry& page = all[2];  // newest first
@@ -217,7 +220,7 @@ BOOST_AUTO_TEST_CASE(events_that_are_turned_off_queue_nothing) {
   BOOST_REQUIRE(
       users->Create(*UserName::Parse("Newbie"), "h", Role::kUser, "", 1).ok());
   BOOST_REQUIRE(
-      outbox->RevisionSaved(SavedRevision{.title = "P", .rev = 1}).ok());
+      mail->RevisionSaved(SavedRevision{.title = "P", .rev = 1}).ok());
   BOOST_TEST(All().empty());
   BOOST_TEST(!outbox->TakeQueued());
 }
@@ -225,10 +228,10 @@ BOOST_AUTO_TEST_CASE(events_that_are_turned_off_queue_nothing) {
 BOOST_AUTO_TEST_CASE(
     failures_are_retried_with_doubling_delays_then_marked_failed) {
   settings.extra_recipients = {"ops@example.org"};
-  settings.max_attempts = 4;
-  settings.retry_seconds = 10;
+  settings.retry.max_attempts = 4;
+  settings.retry.retry_seconds = 10;
   Reopen();
-  BOOST_REQUIRE(outbox
+  BOOST_REQUIRE(mail
                     ->RevisionSaved(
                         SavedRevision{.title = "P", .rev = 1, .created_at = 0})
                     .ok());

@@ -4,7 +4,7 @@
 #define BOOST_TEST_MODULE page_name
 #include <boost/test/unit_test.hpp>
 
-#include "model/page_name.h"
+#include "model/text/page_name.h"
 
 namespace wikid {
 namespace {

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/database.h"
-#include "model/schema.h"
-#include "model/sqlite_page_store.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/schema.h"
+#include "model/store/sqlite/sqlite_page_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {

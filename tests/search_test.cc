@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <random>
 
-#include "model/database.h"
-#include "model/search_query.h"
-#include "model/sqlite_page_store.h"
+#include "model/store/sqlite/database.h"
+#include "model/text/search_query.h"
+#include "model/store/sqlite/sqlite_page_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {

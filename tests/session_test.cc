@@ -8,9 +8,9 @@
 
 #include <set>
 
-#include "model/database.h"
-#include "model/session_store.h"
-#include "model/user_store.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/sqlite_session_store.h"
+#include "model/store/sqlite/sqlite_user_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {
@@ -20,13 +20,13 @@ struct SessionFixture {
   testing::TempDir dir;
   std::unique_ptr<Database> db;
   std::unique_ptr<SqliteUserStore> users;
-  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<SqliteSessionStore> sessions;
   int64_t alice = 0, bob = 0;
 
   SessionFixture() {
     db = std::move(*Database::Open(dir.File("w.db"), {}));
     users = std::move(*SqliteUserStore::Create(*db));
-    sessions = std::move(*SessionStore::Create(*db));
+    sessions = std::move(*SqliteSessionStore::Create(*db));
     alice = users->Create(*UserName::Parse("alice"), "h", Role::kUser, "", 0)->id;
     bob = users->Create(*UserName::Parse("bob"), "h", Role::kAdmin, "", 0)->id;
   }

@@ -1,6 +1,6 @@
 // Line diffs and three-way merges (model/text_diff.h).
 #define BOOST_TEST_MODULE text_diff
-#include "model/text_diff.h"
+#include "model/text/text_diff.h"
 
 #include <malloc.h>
 

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <ctime>
 
-#include "model/database.h"
-#include "model/session_store.h"
-#include "model/user.h"
-#include "model/user_store.h"
+#include "model/accounts/password.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/sqlite_session_store.h"
+#include "model/store/sqlite/sqlite_user_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {
@@ -78,13 +78,13 @@ BOOST_AUTO_TEST_CASE(passwords_are_reset_and_roles_set) {
   std::string token;
   {
     auto db = Database::Open(dir.File("wikid.db"), {});
-    auto sessions = SessionStore::Create(**db);
+    auto sessions = SqliteSessionStore::Create(**db);
     token = *(*sessions)->Start(Find(dir, "carol").id, time(nullptr), 3600);
   }
   BOOST_TEST(WikidUser(dir, "set-password Carol", "second-password\n").code == 0);
   {
     auto db = Database::Open(dir.File("wikid.db"), {});
-    auto sessions = SessionStore::Create(**db);
+    auto sessions = SqliteSessionStore::Create(**db);
     BOOST_TEST((*sessions)->Find(token, time(nullptr)).status().IsNotFound());
   }
   User carol = Find(dir, "carol");

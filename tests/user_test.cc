@@ -7,9 +7,11 @@
 
 #include <regex>
 
-#include "model/database.h"
-#include "model/user.h"
-#include "model/user_store.h"
+#include "model/accounts/password.h"
+#include "model/accounts/profile.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/sqlite_user_store.h"
+#include "model/text/mailbox.h"
 #include "tests/support/temp_dir.h"
 
 namespace wikid {

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "model/api_token_store.h"
-#include "model/outbox.h"
-#include "model/page_store.h"
-#include "model/user_store.h"
+#include "model/store/api_token_store.h"
+#include "model/store/outbox.h"
+#include "model/store/page_store.h"
+#include "model/store/user_store.h"
 
 namespace wikid {
 

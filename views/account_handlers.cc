@@ -1,16 +1,10 @@
 #include "views/account_handlers.h"
 
-#include "model/user.h"
 #include "views/account_fill.h"
 #include "views/render.h"
 
 namespace wikid {
 namespace {
-
-// The one answer to every failed login, whether the name exists or not.
-constexpr char kWrongLoginMessage[] =
-    "The user name or the password is wrong. (Names are not case-sensitive; "
-    "passwords are.)";
 
 // The signup or login form (`tpl`) with `state`, answered with `status`.
 Response AccountForm(const Request& req, Context& ctx, const char* title,
@@ -45,26 +39,38 @@ Response LoginForm(const Request& req, Context& ctx, std::string error,
   return AccountForm(req, ctx, "Log in", "login.tpl", state, status);
 }
 
-std::string RetryMessage(int64_t seconds) {
-  int64_t minutes = (seconds + 59) / 60;
-  return "Too many failed logins for this name or from this address. Please "
-         "wait " +
-         std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") +
-         " and try again.";
+// `form`, showing why `answer` is not ok, with the status that says so.
+Response AccountRefusal(const AccountAnswer& answer, Response form) {
+  if (answer.kind == AccountAnswer::Kind::kFailed && form.status >= 500) {
+    LogError("account: " + answer.failure.message());
+  }
+  return answer.retry_after > 0 ? WithRetryAfter(std::move(form), answer.retry_after)
+                                 : form;
 }
 
 }  // namespace
 
-// Logs `user` in: ends the session the browser had (a token planted
-// before the login is worth nothing afterwards), starts a new one and
-// sends the browser on.
+int HttpStatusFor(const AccountAnswer& answer) {
+  switch (answer.kind) {
+    case AccountAnswer::Kind::kOk: return 200;
+    case AccountAnswer::Kind::kInvalid: return 400;
+    case AccountAnswer::Kind::kTaken: return 409;
+    case AccountAnswer::Kind::kThrottled: return 429;
+    case AccountAnswer::Kind::kBusy: return 503;
+    case AccountAnswer::Kind::kForbidden: return 403;
+    case AccountAnswer::Kind::kFailed: return HttpStatusFor(answer.failure);
+  }
+  return 500;
+}
+
+// Logs `user` in (Accounts::StartSession: the browser's old session ends)
+// and sends the browser on.
 Response StartSession(const Request& req, Context& ctx, const User& user,
                       std::string_view next) {
-  if (auto old = req.cookies.find(kSessionCookie); old != req.cookies.end()) {
-    if (Status s = ctx.sessions.End(old->second); !s.ok())
-      return ErrorPage(ctx, s);
-  }
-  auto token = ctx.sessions.Start(user.id, ctx.now(), ctx.site.session_seconds);
+  auto old = req.cookies.find(kSessionCookie);
+  auto token = ctx.security.accounts.StartSession(
+      user, old != req.cookies.end() ? old->second : "", ctx.now(),
+      ctx.site.session_seconds);
   if (!token.ok()) return ErrorPage(ctx, token.status());
   Response response = Response::SeeOther(SafeRedirectTarget(next));
   response.headers.emplace_back(
@@ -118,34 +124,14 @@ Response SignUp(const Request& req, Context& ctx, std::string_view) {
   if (!ctx.site.signup_enabled) {
     return SignupForm(req, ctx, "Signup is turned off on this wiki.", 403);
   }
-  auto name = UserName::Parse(req.FormText("name"));
-  if (!name.ok()) return SignupForm(req, ctx, name.status().message(), 400);
-  const std::string& password = req.FormText("password");
-  if (Status s = CheckPassword(password); !s.ok()) {
-    return SignupForm(req, ctx, s.message(), 400);
+  AccountAnswer answer = ctx.security.accounts.SignUp(
+      req.FormText("name"), req.FormText("password"), req.FormText("password2"),
+      req.FormText("email"), ctx.now());
+  if (!answer.ok()) {
+    return AccountRefusal(answer,
+                          SignupForm(req, ctx, answer.message, HttpStatusFor(answer)));
   }
-  if (password != req.FormText("password2")) {
-    return SignupForm(req, ctx, "The two passwords are not the same.", 400);
-  }
-  const std::string& email = req.FormText("email");
-  if (Status s = CheckEmail(email); !s.ok()) {
-    return SignupForm(req, ctx, s.message(), 400);
-  }
-  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
-  if (!slot.held())
-    return WithRetryAfter(SignupForm(req, ctx, kHashingBusyMessage, 503), 1);
-  auto hash = HashPassword(password);
-  if (!hash.ok()) return SignupForm(req, ctx, hash.status().message(), 503);
-  auto user = ctx.users.Create(*name, *hash, Role::kUser, email, ctx.now());
-  if (user.status().IsConflict()) {
-    return SignupForm(req, ctx, user.status().message(), 409);
-  }
-  if (!user.ok())
-    return SignupForm(req, ctx,
-                      "Your account could not be created "
-                      "now. Please try again.",
-                      HttpStatusFor(user.status()));
-  return StartSession(req, ctx, *user, req.FormText("next"));
+  return StartSession(req, ctx, *answer.user, req.FormText("next"));
 }
 
 Response RefuseSignup(const Request& req, Context& ctx, std::string_view,
@@ -158,67 +144,17 @@ Response ShowLoginForm(const Request& req, Context& ctx, std::string_view) {
   return AccountForm(req, ctx, "Log in", "login.tpl", state, 200);
 }
 
-// POST /_login. The throttle is asked before any hashing, so a flood of
-// guesses costs an indexed lookup each, not an argon2id hash. A name that
-// does not exist is hashed against a dummy, counted and answered exactly
-// like a wrong password, so neither the answer nor its timing tells which
-// names exist.
+// POST /_login: Accounts::LogIn says whether the password is right, and
+// answers a name that does not exist exactly like a wrong password.
 Response LogIn(const Request& req, Context& ctx, std::string_view) {
-  const std::string& typed_name = req.FormText("name");
-  const std::string& password = req.FormText("password");
-  if (password.size() > kMaxPasswordBytes) {
-    return LoginForm(req, ctx, "A password is at most 1024 bytes long.", 400);
+  AccountAnswer answer = ctx.security.accounts.LogIn(
+      req.FormText("name"), req.FormText("password"), req.client_address, ctx.now());
+  if (answer.kind == AccountAnswer::Kind::kFailed) return ErrorPage(ctx, answer.failure);
+  if (!answer.ok()) {
+    return AccountRefusal(answer,
+                          LoginForm(req, ctx, answer.message, HttpStatusFor(answer)));
   }
-  const std::vector<std::string> scopes = {
-      LoginThrottle::NameScope(typed_name),
-      LoginThrottle::AddressScope(req.client_address)};
-  const int64_t now = ctx.now();
-  auto wait = ctx.throttle.RetryAfter(scopes, now);
-  if (!wait.ok()) return ErrorPage(ctx, wait.status());
-  if (*wait > 0) {
-    return WithRetryAfter(LoginForm(req, ctx, RetryMessage(*wait), 429), *wait);
-  }
-  // Taken before the name is looked up, so a busy answer says nothing
-  // about the name either.
-  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
-  if (!slot.held())
-    return WithRetryAfter(LoginForm(req, ctx, kHashingBusyMessage, 503), 1);
-  std::optional<User> user;
-  if (auto name = UserName::Parse(typed_name); name.ok()) {
-    auto found = ctx.users.Find(*name);
-    if (found.ok()) {
-      user = std::move(*found);
-    } else if (!found.status().IsNotFound()) {
-      return ErrorPage(ctx, found.status());
-    }
-  }
-  bool verified = user ? VerifyPassword(user->password_hash, password)
-                       : VerifyAgainstDummyHash(password);
-  if (!verified) {
-    if (Status s = ctx.throttle.RecordFailure(scopes, now); !s.ok()) {
-      LogError("login throttle not recorded: " + s.message());
-    }
-    return LoginForm(req, ctx, kWrongLoginMessage, 403);
-  }
-  // Told only to someone who knows the password.
-  if (user->disabled) {
-    return LoginForm(req, ctx,
-                     "This account is disabled. Ask one of the wiki's "
-                     "admins if you think this is a mistake.",
-                     403);
-  }
-  if (Status s = ctx.throttle.Forget(scopes[0]); !s.ok()) {
-    LogError("login throttle not cleared: " + s.message());
-  }
-  if (PasswordNeedsRehash(user->password_hash)) {
-    // Best effort: the login stands whether or not the upgrade is stored.
-    if (auto hash = HashPassword(password); hash.ok()) {
-      if (Status s = ctx.users.SetPassword(user->id, *hash); !s.ok()) {
-        LogError("password hash not upgraded: " + s.message());
-      }
-    }
-  }
-  return StartSession(req, ctx, *user, req.FormText("next"));
+  return StartSession(req, ctx, *answer.user, req.FormText("next"));
 }
 
 Response RefuseLogin(const Request& req, Context& ctx, std::string_view,
@@ -228,7 +164,7 @@ Response RefuseLogin(const Request& req, Context& ctx, std::string_view,
 
 Response LogOut(const Request& req, Context& ctx, std::string_view) {
   if (ctx.viewer.logged_in()) {
-    if (Status s = ctx.sessions.End(ctx.viewer.session_token); !s.ok()) {
+    if (Status s = ctx.stores.sessions.End(ctx.viewer.session_token); !s.ok()) {
       return ErrorPage(ctx, s);
     }
   }

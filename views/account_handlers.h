@@ -33,6 +33,10 @@ Response RefuseLogin(const Request& req, Context& ctx, std::string_view,
 // POST /_logout: ends the session and clears the cookie.
 Response LogOut(const Request& req, Context& ctx, std::string_view);
 
+// The HTTP status of an account answer: kInvalid 400, kTaken 409,
+// kThrottled 429, kBusy 503, kForbidden 403, kFailed its failure's.
+int HttpStatusFor(const AccountAnswer& answer);
+
 // Logs `user` in: ends the session the browser had (a token planted
 // before the login is worth nothing afterwards), starts a new one and sends
 // the browser to SafeRedirectTarget(next) with its cookie.

@@ -35,19 +35,19 @@ void FillKind(ctemplate::TemplateDictionary* d, const char* name, int64_t local,
 // How many views the fast path could serve now: the entries present for
 // the front page and the first pages of the wiki (a few get_multi calls).
 void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
-  if (!ctx.fast_path.enabled()) return;
+  if (!ctx.caches.fast_path.enabled()) return;
   constexpr int kPagesChecked = 1000;
   ctemplate::TemplateDictionary* f = d->AddSectionDictionary("FAST_PATH");
-  f->ShowSection(ctx.fast_path.suspended() ? "SUSPENDED" : "SERVING");
+  f->ShowSection(ctx.caches.fast_path.suspended() ? "SUSPENDED" : "SERVING");
   bool more = false;
-  auto keys = FastPathKeys(ctx.pages, ctx.fast_path, kPagesChecked, &more);
+  auto keys = FastPathKeys(ctx.stores.pages, ctx.caches.fast_path, kPagesChecked, &more);
   if (more) f->ShowSection("SAMPLED");
   if (!keys.ok()) keys = std::vector<std::string>();
-  FastPath::Presence presence = ctx.fast_path.CountPresent(*keys);
+  FastPath::Presence presence = ctx.caches.fast_path.CountPresent(*keys);
   if (!presence.reachable) f->ShowSection("UNREACHABLE");
   f->SetIntValue("PRESENT", static_cast<long>(presence.present));
   f->SetIntValue("POSSIBLE", static_cast<long>(keys->size()));
-  const FastPathShared& shared = ctx.fast_path.shared();
+  const FastPathShared& shared = ctx.caches.fast_path.shared();
   f->SetIntValue("MISSES", static_cast<long>(shared.misses.load()));
   f->SetIntValue("MISS_HITS", static_cast<long>(shared.miss_hits.load()));
   f->SetValue("MISS_RATIO", Percent(shared.miss_hits.load(), shared.misses.load()));
@@ -64,8 +64,8 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   HtmlPage page("Cache", "admin_cache.tpl");
   page.NoIndex();
   ctemplate::TemplateDictionary* d = page.content();
-  if (!ctx.cache.enabled()) d->ShowSection("DISABLED");
-  for (const ServerStats& server : ctx.cache.GetStats()) {
+  if (!ctx.caches.memcache.enabled()) d->ShowSection("DISABLED");
+  for (const ServerStats& server : ctx.caches.memcache.GetStats()) {
     ctemplate::TemplateDictionary* s = d->AddSectionDictionary("SERVER");
     s->SetValue("NAME", server.server);
     if (!server.reachable) s->ShowSection("DOWN");
@@ -77,15 +77,15 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   }
   if (req.Query("flushed") != nullptr) d->ShowSection("FLUSHED");
   d->SetIntValue("PID", getpid());
-  const StampedCacheCounters& views = ctx.views.counters();
+  const StampedCacheCounters& views = ctx.caches.views.counters();
   FillKind(d, "Page views and landing views", views.local_hits, views.hits,
            views.misses, views.stale);
-  const LocalViewCounters& whole = ctx.anonymous_views.counters();
+  const LocalViewCounters& whole = ctx.caches.anonymous_views.counters();
   FillKind(d, "Whole pages for anonymous readers", whole.hits, 0, whole.misses, whole.outdated);
-  const RenderCounters& renders = ctx.renders.counters();
+  const RenderCounters& renders = ctx.caches.renders.counters();
   FillKind(d, "Rendered revisions", 0, renders.hits + renders.waited_hits,
            renders.renders, 0);
-  const CacheCounters& calls = ctx.cache.counters();
+  const CacheCounters& calls = ctx.caches.memcache.counters();
   d->SetIntValue("ERRORS", static_cast<long>(calls.errors));
   d->SetIntValue("SKIPPED", static_cast<long>(calls.skipped));
   d->SetIntValue("TOO_BIG", static_cast<long>(calls.too_big));
@@ -99,7 +99,7 @@ Response Health(const Request&, Context&, std::string_view) {
 }
 
 Response FlushCache(const Request&, Context& ctx, std::string_view) {
-  if (ctx.cache.enabled() && ctx.cache.FlushAll() != CacheStatus::kOk) {
+  if (ctx.caches.memcache.enabled() && ctx.caches.memcache.FlushAll() != CacheStatus::kOk) {
     return ErrorPage(ctx, 503, "memcached could not be emptied: a server did "
                                "not answer. Nothing is served stale either way.");
   }
@@ -115,7 +115,7 @@ Response ListUsers(const Request& req, Context& ctx, std::string_view) {
     if (!name.ok()) return ErrorPage(ctx, 400, "The parameter 'after' must be a user name.");
     after_key = name->key();
   }
-  auto list = ctx.users.List(after_key, ctx.site.users_page_size);
+  auto list = ctx.stores.users.List(after_key, ctx.site.users_page_size);
   if (!list.ok()) return ErrorPage(ctx, list.status());
   HtmlPage page("Accounts", "admin_users.tpl");
   page.NoIndex();
@@ -127,7 +127,7 @@ Response ListUsers(const Request& req, Context& ctx, std::string_view) {
 Response ChangeUser(const Request& req, Context& ctx, std::string_view rest) {
   auto name = UserName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, 404, "There is no such user.");
-  auto user = ctx.users.Find(*name);
+  auto user = ctx.stores.users.Find(*name);
   if (!user.ok()) return ErrorPage(ctx, user.status());
   if (user->id == ctx.viewer.user->id) {
     return ErrorPage(ctx, 400, "Admins cannot change their own role or disable "
@@ -136,12 +136,12 @@ Response ChangeUser(const Request& req, Context& ctx, std::string_view rest) {
   const std::string& action = req.FormText("action");
   Status done;
   if (action == "promote" || action == "demote") {
-    done = ctx.users.SetRole(user->id, action == "promote" ? Role::kAdmin : Role::kUser);
+    done = ctx.stores.users.SetRole(user->id, action == "promote" ? Role::kAdmin : Role::kUser);
   } else if (action == "disable" || action == "enable") {
-    done = ctx.users.SetDisabled(user->id, action == "disable");
+    done = ctx.stores.users.SetDisabled(user->id, action == "disable");
     // Sessions of a disabled account are refused anyway (SessionStore::
     // Find); ending them makes re-enabling not revive old logins.
-    if (done.ok() && action == "disable") done = ctx.sessions.EndAll(user->id);
+    if (done.ok() && action == "disable") done = ctx.stores.sessions.EndAll(user->id);
   } else {
     return ErrorPage(ctx, 400, "The action must be promote, demote, disable or enable.");
   }
@@ -156,7 +156,7 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   if (protect != "0" && protect != "1") {
     return ErrorPage(ctx, 400, "The field 'protect' must be 1 or 0.");
   }
-  if (Status s = ctx.pages.SetProtected(*name, protect == "1"); !s.ok()) {
+  if (Status s = ctx.stores.pages.SetProtected(*name, protect == "1"); !s.ok()) {
     return ErrorPage(ctx, s);
   }
   // Page views show whether a page is protected: older ones stop being
@@ -171,7 +171,7 @@ Response ListMail(const Request& req, Context& ctx, std::string_view) {
     before = PositiveNumber(*text);
     if (!before) return ErrorPage(ctx, 400, "The parameter 'before' must be a message number.");
   }
-  auto window = ctx.outbox.List(before, ctx.site.users_page_size);
+  auto window = ctx.stores.outbox.List(before, ctx.site.users_page_size);
   if (!window.ok()) return ErrorPage(ctx, window.status());
   HtmlPage page("Mail to admins", "admin_mail.tpl");
   page.NoIndex();
@@ -183,7 +183,7 @@ Response ListMail(const Request& req, Context& ctx, std::string_view) {
 Response RetryMail(const Request&, Context& ctx, std::string_view rest) {
   auto id = PositiveNumber(rest);
   if (!id) return ErrorPage(ctx, 404, "There is no such message.");
-  if (Status s = ctx.outbox.Retry(*id, ctx.now()); !s.ok()) return ErrorPage(ctx, s);
+  if (Status s = ctx.stores.outbox.Retry(*id, ctx.now()); !s.ok()) return ErrorPage(ctx, s);
   return Response::SeeOther("/_admin/mail?retried=1");
 }
 

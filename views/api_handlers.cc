@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/search_query.h"
-#include "model/time_text.h"
+#include "model/text/search_query.h"
+#include "model/base/time_text.h"
 #include "views/edits.h"
 #include "views/render.h"
 
@@ -97,7 +97,7 @@ Response ApiGetPage(const Request& req, Context& ctx, std::string_view rest) {
   if (!name.ok()) return JsonFailure(name.status());
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return JsonFailure(rev.status());
-  auto page = ctx.pages.Find(*name, *rev);
+  auto page = ctx.stores.pages.Find(*name, *rev);
   if (!page.ok()) return JsonFailure(page.status());
   return PageResponse(ctx, 200, *page);
 }
@@ -137,9 +137,9 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   if (auto problem = CheckEdit(ctx.site, base_rev, text, summary)) {
     return JsonError(problem->status, problem->message);
   }
-  auto saved = ctx.pages.Save(EditBy(req, ctx, *name, base_rev, text, summary));
+  auto saved = ctx.stores.pages.Save(EditBy(req, ctx, *name, base_rev, text, summary));
   if (saved.status().IsConflict()) {
-    auto current = ctx.pages.Find(*name, std::nullopt);
+    auto current = ctx.stores.pages.Find(*name, std::nullopt);
     Response refused = JsonError(
         412, current.ok()
                  ? "The page is at revision " +
@@ -152,7 +152,7 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   }
   if (!saved.ok()) return JsonFailure(saved.status());
   if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
-  auto page = ctx.pages.Find(*name, std::nullopt);
+  auto page = ctx.stores.pages.Find(*name, std::nullopt);
   if (!page.ok()) return JsonFailure(page.status());
   return PageResponse(ctx, saved->created && saved->rev == 1 ? 201 : 200,
                       *page);
@@ -162,7 +162,7 @@ Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
   auto before = RevisionParam(req, "before");
   if (!before.ok()) return JsonFailure(before.status());
   const int size = ctx.site.recent_page_size;
-  auto recent = ctx.pages.ListRecentChanges(*before, size);
+  auto recent = ctx.stores.pages.ListRecentChanges(*before, size);
   if (!recent.ok()) return JsonFailure(recent.status());
   Json changes = Json::array();
   for (const Change& c : recent->changes) changes.push_back(ChangeJson(c));
@@ -187,7 +187,7 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
   auto fts = FtsQuery(query);
   if (!fts.ok()) return JsonFailure(fts.status());
   const int size = ctx.site.search_page_size;
-  auto found = ctx.pages.Search(*fts, *from, size);
+  auto found = ctx.stores.pages.Search(*fts, *from, size);
   if (!found.ok()) return JsonFailure(found.status());
   Json hits = Json::array();
   for (const SearchHit& hit : found->hits) {

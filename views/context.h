@@ -10,18 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "model/api_token_store.h"
-#include "model/fast_path.h"
-#include "model/hash_slots.h"
-#include "model/local_views.h"
-#include "model/login_throttle.h"
-#include "model/outbox.h"
-#include "model/page_cache.h"
-#include "model/page_store.h"
-#include "model/recent_cache.h"
-#include "model/render_cache.h"
-#include "model/session_store.h"
-#include "model/user_store.h"
+#include "model/accounts/accounts.h"
+#include "model/wiki.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
 #include "views/templates.h"
@@ -54,7 +44,6 @@ struct SiteConfig {
   EditPolicy edit_policy = EditPolicy::kUsers;
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long
-  int password_hash_slots = 1;           // workers that may hash at once
 };
 
 // Who is asking: found from the session cookie by the router, once per
@@ -67,30 +56,23 @@ struct Viewer {
   bool is_admin() const { return user && user->role == Role::kAdmin; }
 };
 
-// Borrowed references; the worker owns everything and outlives every
+// What keeps accounts and forms safe.
+struct Security {
+  const Csrf& csrf;
+  Accounts& accounts;  // signup, login and password rules (model/accounts)
+};
+
+// What every handler may use, in groups, so a helper's signature can say
+// which part it needs. Borrowed references: the worker (or a test) owns
+// everything through its Wiki and Site (views/site.h), which outlive every
 // request. `now` returns unix seconds (injected so tests can fix time).
 struct Context {
   const SiteConfig& site;
-  PageStore& pages;
-  UserStore& users;
-  SessionStore& sessions;
-  ApiTokenStore& tokens;  // the JSON API's Authorization: Bearer tokens
-  LoginThrottle& throttle;
-  HashSlots& hash_slots;  // shared: at most password_hash_slots hash at once
+  Stores stores;  // model/store: pages, accounts, the outbox
+  Caches caches;  // model/cache: the views kept in front of the stores
+  Security security;
   Templates& templates;
   Markdown& markdown;
-  Memcache& cache;
-  StampedCache& views;
-  RenderCache& renders;
-  PageCache& page_cache;
-  RecentCache& recent;
-  FastPath& fast_path;  // the views nginx serves from memcached itself
-  // This worker's copies of whole responses to anonymous page views
-  // (views/fast_views.h); limit 0 when the wiki runs without a cache, and
-  // in development mode (templates may change under any request).
-  LocalViews& anonymous_views;
-  const Csrf& csrf;
-  Outbox& outbox;                    // admins' mail, queued in transactions
   std::function<void()> wake_mailer;  // after queued mail committed
   std::function<int64_t()> now;
   Viewer viewer;  // per request: set by the router in its copy

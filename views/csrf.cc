@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "model/token.h"
+#include "model/base/token.h"
 
 namespace wikid {
 namespace {

@@ -1,6 +1,6 @@
 #include "views/diff_fill.h"
 
-#include "model/time_text.h"
+#include "model/base/time_text.h"
 #include "views/page_fill.h"
 #include "views/render.h"
 

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "model/page_store.h"
-#include "model/text_diff.h"
+#include "model/store/page_store.h"
+#include "model/text/text_diff.h"
 
 namespace wikid {
 

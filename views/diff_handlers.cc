@@ -1,6 +1,6 @@
 #include "views/diff_handlers.h"
 
-#include "model/text_diff.h"
+#include "model/text/text_diff.h"
 #include "views/diff_fill.h"
 #include "views/render.h"
 
@@ -14,12 +14,12 @@ Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
   // 0 is a revision here: the empty text before the page existed.
   auto from = OffsetParam(req, "from");
   if (!from.ok()) return ErrorPage(ctx, from.status());
-  auto newer = ctx.pages.Find(*name, *to);
+  auto newer = ctx.stores.pages.Find(*name, *to);
   if (!newer.ok()) return ErrorPage(ctx, newer.status());
   int64_t from_rev = req.Query("from") ? *from : newer->revision.rev - 1;
   std::optional<Revision> older;
   if (from_rev > 0) {
-    auto found = ctx.pages.Find(*name, from_rev);
+    auto found = ctx.stores.pages.Find(*name, from_rev);
     if (!found.ok()) return ErrorPage(ctx, found.status());
     older = std::move(found->revision);
   }
@@ -36,7 +36,7 @@ Response ShowRaw(const Request& req, Context& ctx, std::string_view rest) {
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
-  auto found = ctx.pages.Find(*name, *rev);
+  auto found = ctx.stores.pages.Find(*name, *rev);
   if (!found.ok()) return ErrorPage(ctx, found.status());
   Response response;
   response.content_type = "text/plain; charset=utf-8";

@@ -52,7 +52,7 @@ std::string Render(Context& ctx, const PageRevision& page) {
 }  // namespace
 
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
-  return ctx.renders.Get(RenderKey{page.revision.id, page.existing_links},
+  return ctx.caches.renders.Get(RenderKey{page.revision.id, page.existing_links},
                          [&] { return Render(ctx, page); }, cached);
 }
 
@@ -69,15 +69,15 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
 
 void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   AnnounceChange(ctx, name, page_created);
-  Stamp stamp = ctx.page_cache.StampFor(name.title());
-  auto latest = ctx.pages.Find(name, std::nullopt);
+  Stamp stamp = ctx.caches.page_cache.StampFor(name.title());
+  auto latest = ctx.stores.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct
   // The revision was just made, so no rendering of it can be in memcached
   // and no reader can be waiting for one: render and offer it without the
   // lookup and the stampede lock (three memcached calls fewer per save).
   std::string body = Render(ctx, *latest);
-  ctx.renders.Offer(RenderKey{latest->revision.id, latest->existing_links}, body);
-  ctx.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
+  ctx.caches.renders.Offer(RenderKey{latest->revision.id, latest->existing_links}, body);
+  ctx.caches.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
 }
 
 }  // namespace wikid

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "model/page_store.h"
+#include "model/store/page_store.h"
 #include "views/context.h"
 #include "views/http.h"
 

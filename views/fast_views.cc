@@ -27,7 +27,7 @@ bool SharedAnonymousRequest(const Request& req, const Context& ctx,
 
 std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bool front,
                                           const Stamp& stamp, int64_t* rev) {
-  const LocalViews::Entry* kept = ctx.anonymous_views.Find(FastPathOf(name, front), stamp);
+  const LocalViews::Entry* kept = ctx.caches.anonymous_views.Find(FastPathOf(name, front), stamp);
   if (kept == nullptr) return std::nullopt;
   *rev = kept->order;
   Response response;
@@ -44,22 +44,22 @@ void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Sta
   for (const auto& header : response.headers) {
     if (header.first != "X-Cache") return;
   }
-  ctx.anonymous_views.Remember(FastPathOf(name, front), response.body, stamp, rev);
+  ctx.caches.anonymous_views.Remember(FastPathOf(name, front), response.body, stamp, rev);
 }
 
 void OfferFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current) {
-  if (!req.fast_path_miss || !ctx.fast_path.enabled()) return;
-  ctx.fast_path.shared().misses.fetch_add(1);
+  if (!req.fast_path_miss || !ctx.caches.fast_path.enabled()) return;
+  ctx.caches.fast_path.shared().misses.fetch_add(1);
   for (const auto& [header, value] : response.headers) {
     if (header == "X-Cache" && value == "hit")
-      ctx.fast_path.shared().miss_hits.fetch_add(1);
+      ctx.caches.fast_path.shared().miss_hits.fetch_add(1);
   }
   if (response.status != 200 || !SharedAnonymousRequest(req, ctx, name, front)) return;
-  auto key = ctx.fast_path.KeyFor(FastPathOf(name, front));
+  auto key = ctx.caches.fast_path.KeyFor(FastPathOf(name, front));
   if (!key) return;
-  ctx.fast_path.Fill(*key, rev, response.body, still_current);
+  ctx.caches.fast_path.Fill(*key, rev, response.body, still_current);
 }
 
 Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
@@ -95,40 +95,40 @@ Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
 }
 
 void AnnounceChange(Context& ctx, const PageName& name, bool created) {
-  ctx.page_cache.Committed(name.title(), created);
-  if (!ctx.fast_path.enabled()) return;
+  ctx.caches.page_cache.Committed(name.title(), created);
+  if (!ctx.caches.fast_path.enabled()) return;
   std::vector<std::string> keys;
   for (bool front : {false, true}) {
-    if (auto key = ctx.fast_path.KeyFor(FastPathOf(name, front)))
+    if (auto key = ctx.caches.fast_path.KeyFor(FastPathOf(name, front)))
       keys.push_back(*key);
   }
   if (created) {
     std::string after;
     int listed = 0;
     while (true) {
-      auto linking = ctx.pages.ListBacklinks(name, after, kBacklinkBatch);
+      auto linking = ctx.stores.pages.ListBacklinks(name, after, kBacklinkBatch);
       if (!linking.ok()) {
-        ctx.fast_path.Suspend(
+        ctx.caches.fast_path.Suspend(
             "the pages linking to a new page could not be listed");
         return;
       }
       for (const auto& entry : linking->pages) {
         auto other = PageName::Parse(entry.title);
         if (!other.ok()) continue;
-        if (auto key = ctx.fast_path.KeyFor(FastPathOf(*other, false)))
+        if (auto key = ctx.caches.fast_path.KeyFor(FastPathOf(*other, false)))
           keys.push_back(*key);
       }
       listed += static_cast<int>(linking->pages.size());
       if (!linking->more || linking->pages.empty()) break;
       if (listed >= kMaxBacklinkDeletes) {
-        ctx.fast_path.Suspend("a new page is linked from over " +
+        ctx.caches.fast_path.Suspend("a new page is linked from over " +
                               std::to_string(kMaxBacklinkDeletes) + " pages");
         return;
       }
       after = linking->pages.back().title;
     }
   }
-  ctx.fast_path.Invalidate(keys);
+  ctx.caches.fast_path.Invalidate(keys);
 }
 
 }  // namespace wikid

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "model/page_name.h"
+#include "model/text/page_name.h"
 #include "views/context.h"
 #include "views/http.h"
 

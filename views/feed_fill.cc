@@ -1,6 +1,6 @@
 #include "views/feed_fill.h"
 
-#include "model/time_text.h"
+#include "model/base/time_text.h"
 #include "views/render.h"
 
 namespace wikid {

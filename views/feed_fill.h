@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/page_store.h"
+#include "model/store/page_store.h"
 
 namespace wikid {
 

@@ -26,7 +26,7 @@ Response AtomResponse(Context& ctx, const ctemplate::TemplateDictionary& dict) {
 
 Response RecentFeed(const Request&, Context& ctx, std::string_view) {
   auto recent =
-      ctx.pages.ListRecentChanges(std::nullopt, ctx.site.recent_page_size);
+      ctx.stores.pages.ListRecentChanges(std::nullopt, ctx.site.recent_page_size);
   if (!recent.ok()) return ErrorPage(ctx, recent.status());
   const std::string& base = ctx.site.public_url;
   FeedIds ids(base);
@@ -45,7 +45,7 @@ Response HistoryFeed(const Request&, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
   auto history =
-      ctx.pages.ListHistory(*name, std::nullopt, ctx.site.history_page_size);
+      ctx.stores.pages.ListHistory(*name, std::nullopt, ctx.site.history_page_size);
   if (!history.ok()) return ErrorPage(ctx, history.status());
   std::vector<Change> changes;
   for (const Revision& r : history->revisions) {

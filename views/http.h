@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/status.h"
+#include "model/base/status.h"
 #include "views/http_decode.h"
 
 namespace wikid {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "model/status.h"
+#include "model/base/status.h"
 
 namespace wikid {
 

@@ -1,6 +1,6 @@
 #include "views/link_fill.h"
 
-#include "model/page_name.h"
+#include "model/text/page_name.h"
 
 namespace wikid {
 namespace {

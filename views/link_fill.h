@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "model/page_store.h"
+#include "model/store/page_store.h"
 
 namespace wikid {
 

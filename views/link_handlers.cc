@@ -10,7 +10,7 @@ Response ShowBacklinks(const Request& req, Context& ctx,
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
   std::string after = req.QueryText("after");
-  auto list = ctx.pages.ListBacklinks(*name, after, ctx.site.pages_page_size);
+  auto list = ctx.stores.pages.ListBacklinks(*name, after, ctx.site.pages_page_size);
   if (!list.ok()) return ErrorPage(ctx, list.status());
   HtmlPage page("What links to " + name->title(), "link_list.tpl");
   FillBacklinks(*name, *list, after, page.content());
@@ -20,7 +20,7 @@ Response ShowBacklinks(const Request& req, Context& ctx,
 Response ListWantedPages(const Request& req, Context& ctx, std::string_view) {
   auto from = OffsetParam(req, "from");
   if (!from.ok()) return ErrorPage(ctx, from.status());
-  auto wanted = ctx.pages.ListWanted(*from, ctx.site.pages_page_size);
+  auto wanted = ctx.stores.pages.ListWanted(*from, ctx.site.pages_page_size);
   if (!wanted.ok()) return ErrorPage(ctx, wanted.status());
   HtmlPage page("Wanted pages", "link_list.tpl");
   FillWanted(*wanted, *from, ctx.site.pages_page_size, page.content());
@@ -29,7 +29,7 @@ Response ListWantedPages(const Request& req, Context& ctx, std::string_view) {
 
 Response ListOrphanedPages(const Request& req, Context& ctx, std::string_view) {
   std::string after = req.QueryText("after");
-  auto list = ctx.pages.ListOrphans(after, ctx.site.front_page,
+  auto list = ctx.stores.pages.ListOrphans(after, ctx.site.front_page,
                                     ctx.site.pages_page_size);
   if (!list.ok()) return ErrorPage(ctx, list.status());
   HtmlPage page("Orphaned pages", "link_list.tpl");

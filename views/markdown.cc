@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "model/page_name.h"
+#include "model/text/page_name.h"
 
 namespace wikid {
 namespace {

@@ -9,11 +9,11 @@
 #include <optional>
 #include <vector>
 
-#include "model/page_store.h"
-#include "model/recent_cache.h"
-#include "model/status.h"
-#include "model/text_diff.h"
-#include "model/time_text.h"  // FormatTime, for every fill function
+#include "model/store/page_store.h"
+#include "model/cache/recent_cache.h"
+#include "model/base/status.h"
+#include "model/text/text_diff.h"
+#include "model/base/time_text.h"  // FormatTime, for every fill function
 #include "views/templates.h"
 
 namespace wikid {

@@ -3,8 +3,8 @@
 #include <charconv>
 #include <optional>
 
-#include "model/failpoint.h"
-#include "model/text_diff.h"
+#include "model/base/failpoint.h"
+#include "model/text/text_diff.h"
 #include "views/api_handlers.h"
 #include "views/diff_fill.h"
 #include "views/edits.h"
@@ -44,18 +44,18 @@ PageRevision FromCached(const CachedPage& cached) {
 // save has happened since it was made, else from SQLite (and then shared).
 Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
                             int limit, bool* cached) {
-  Stamp stamp = ctx.recent.StampNow();  // before SQLite is read
+  Stamp stamp = ctx.caches.recent.StampNow();  // before SQLite is read
   // In development mode the template may change under any request.
   const bool keep = !ctx.templates.reloads();
-  if (auto window = keep ? ctx.recent.Find(before_id, limit, stamp) : std::nullopt) {
+  if (auto window = keep ? ctx.caches.recent.Find(before_id, limit, stamp) : std::nullopt) {
     *cached = true;
     return *window;
   }
   *cached = false;
-  auto recent = ctx.pages.ListRecentChanges(before_id, limit);
+  auto recent = ctx.stores.pages.ListRecentChanges(before_id, limit);
   if (!recent.ok()) return recent.status();
   auto window = RenderRecentWindow(ctx.templates, *recent);
-  if (window.ok() && keep) ctx.recent.Store(before_id, limit, *window, stamp);
+  if (window.ok() && keep) ctx.caches.recent.Store(before_id, limit, *window, stamp);
   return window;
 }
 
@@ -73,7 +73,7 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
         page.content()->AddSectionDictionary("ADMIN_ACTIONS");
     admin->SetValue("PROTECT_URL", "/_protect" + name.UrlPath());
     admin->SetValue("CSRF_TOKEN",
-                    ctx.csrf.ForSession(ctx.viewer.session_token));
+                    ctx.security.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
   }
   // After a merged save (SaveEdit redirects here with ?merged=REV): per
@@ -103,8 +103,8 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   // The stamps are taken before SQLite is read, so a view made from this
   // read is never served after a save that this read might have missed.
-  Stamp stamp = ctx.page_cache.StampFor(name.title());
-  Stamp site_stamp = ctx.recent.StampNow();  // the front page's changes
+  Stamp stamp = ctx.caches.page_cache.StampFor(name.title());
+  Stamp site_stamp = ctx.caches.recent.StampNow();  // the front page's changes
   // What every anonymous reader of the latest revision gets is kept whole
   // by this worker, under both stamps, and may become the entry nginx
   // serves.
@@ -112,8 +112,8 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   const Stamp view_stamp{.page = stamp.page, .links = stamp.links,
                          .site = front ? site_stamp.site : 0};
   auto still_current = [&] {
-    return ctx.page_cache.StampFor(name.title()) == stamp &&
-           (!front || ctx.recent.StampNow() == site_stamp);
+    return ctx.caches.page_cache.StampFor(name.title()) == stamp &&
+           (!front || ctx.caches.recent.StampNow() == site_stamp);
   };
   auto offered = [&](Response response, int64_t latest_rev) {
     if (shared) KeepAnonymousView(ctx, name, front, view_stamp, latest_rev, response);
@@ -128,13 +128,13 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     }
   }
   if (!*rev) {
-    if (auto cached = ctx.page_cache.Find(name.title(), stamp)) {
+    if (auto cached = ctx.caches.page_cache.Find(name.title(), stamp)) {
       return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,
                               true, front),
                      cached->rev);
     }
   }
-  auto found = ctx.pages.Find(name, *rev);
+  auto found = ctx.stores.pages.Find(name, *rev);
   if (found.status().IsNotFound()) {
     return MissingPage(ctx, name, found.status().message());
   }
@@ -144,7 +144,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   if (found->is_latest()) {
     // Tests widen the window between the read and the fill here.
     FailpointSleep("render_before_cache_fill");
-    ctx.page_cache.Store(ToCached(*found, body), stamp);
+    ctx.caches.page_cache.Store(ToCached(*found, body), stamp);
     return offered(PageView(req, ctx, name, *found, body, false, front),
                    found->latest_rev);
   }
@@ -187,7 +187,7 @@ EditFormState PostedEdit(const Request& req) {
 // The text of revision `rev` (0: the empty text of a page not yet made).
 Result<std::string> BaseText(Context& ctx, const PageName& name, int64_t rev) {
   if (rev == 0) return std::string();
-  auto base = ctx.pages.Find(name, rev);
+  auto base = ctx.stores.pages.Find(name, rev);
   if (!base.ok()) return base.status();
   return std::move(base->revision.text);
 }
@@ -219,7 +219,7 @@ Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
   auto base = BaseText(ctx, name, state.base_rev);
   if (!base.ok()) return ErrorPage(ctx, base.status());
   for (int attempt = 0;; ++attempt) {
-    auto current = ctx.pages.Find(name, std::nullopt);
+    auto current = ctx.stores.pages.Find(name, std::nullopt);
     if (!current.ok()) return ErrorPage(ctx, current.status());
     std::optional<std::string> merged =
         MergeTexts(*base, state.text, current->revision.text);
@@ -239,7 +239,7 @@ Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
       return EditFormResponse(req, ctx, name, state, 409);
     }
     Edit edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
-    auto saved = ctx.pages.Save(edit);
+    auto saved = ctx.stores.pages.Save(edit);
     if (saved.ok()) {
       if (!saved->created) return Response::SeeOther(name.UrlPath());
       PublishLatest(ctx, name, false);
@@ -253,7 +253,7 @@ Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
                      const PageRevision& old, const std::string& message,
                      int status) {
   // What restoring would change: the latest text against the old one.
-  auto latest = ctx.pages.Find(name, std::nullopt);
+  auto latest = ctx.stores.pages.Find(name, std::nullopt);
   if (!latest.ok()) return ErrorPage(ctx, latest.status());
   HtmlPage page("Restore " + old.title, "restore.tpl");
   page.NoIndex();
@@ -280,7 +280,7 @@ Response ShowPage(const Request& req, Context& ctx, std::string_view rest) {
 Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  auto current = ctx.pages.Find(*name, std::nullopt);
+  auto current = ctx.stores.pages.Find(*name, std::nullopt);
   EditFormState state;
   if (current.ok()) {
     state.text = current->revision.text;
@@ -321,7 +321,7 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     // Rendered as a save would show it, links coloured by which pages
     // exist; nothing is written.
     auto targets = ctx.markdown.LinkTargets(state.text);
-    auto existing = ctx.pages.ExistingPages(targets);
+    auto existing = ctx.stores.pages.ExistingPages(targets);
     if (!existing.ok()) return ErrorPage(ctx, existing.status());
     state.preview_html = ctx.markdown.ToHtml(
         state.text,
@@ -343,7 +343,7 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
 
   Edit edit =
       EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
-  auto saved = ctx.pages.Save(edit);
+  auto saved = ctx.stores.pages.Save(edit);
   if (saved.ok()) {
     if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
     return Response::SeeOther(name->UrlPath());
@@ -369,7 +369,7 @@ Response ShowRestore(const Request& req, Context& ctx, std::string_view rest) {
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   if (!*rev)
     return ErrorPage(ctx, 400, "Say which revision to restore: ?rev=N.");
-  auto old = ctx.pages.Find(*name, *rev);
+  auto old = ctx.stores.pages.Find(*name, *rev);
   if (!old.ok()) return ErrorPage(ctx, old.status());
   return RestoreForm(req, ctx, *name, *old, "", 200);
 }
@@ -385,13 +385,13 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
     return ErrorPage(ctx, 400,
                      "The form's revision numbers are missing or wrong.");
   }
-  auto old = ctx.pages.Find(*name, *rev);
+  auto old = ctx.stores.pages.Find(*name, *rev);
   if (!old.ok()) return ErrorPage(ctx, old.status());
   Edit edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
                      "Restored revision " + std::to_string(*rev));
-  auto saved = ctx.pages.Save(edit);
+  auto saved = ctx.stores.pages.Save(edit);
   if (saved.status().IsConflict()) {
-    auto fresh = ctx.pages.Find(*name, *rev);
+    auto fresh = ctx.stores.pages.Find(*name, *rev);
     if (!fresh.ok()) return ErrorPage(ctx, fresh.status());
     return RestoreForm(req, ctx, *name, *fresh,
                        saved.status().message() + " Restore it on top of that?",
@@ -412,7 +412,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   auto from = RevisionParam(req, "from");
   if (!from.ok()) return ErrorPage(ctx, from.status());
   auto history =
-      ctx.pages.ListHistory(*name, *from, ctx.site.history_page_size);
+      ctx.stores.pages.ListHistory(*name, *from, ctx.site.history_page_size);
   if (history.status().IsNotFound()) {
     return MissingPage(ctx, *name, history.status().message());
   }
@@ -441,7 +441,7 @@ Response ListRecent(const Request& req, Context& ctx, std::string_view) {
 
 Response ListAllPages(const Request& req, Context& ctx, std::string_view) {
   const std::string* after = req.Query("after");
-  auto list = ctx.pages.ListPages(after ? *after : std::string(),
+  auto list = ctx.stores.pages.ListPages(after ? *after : std::string(),
                                   ctx.site.pages_page_size);
   if (!list.ok()) return ErrorPage(ctx, list.status());
   HtmlPage page("All pages", "pages.tpl");

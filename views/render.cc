@@ -26,7 +26,7 @@ Response HtmlPage::Render(Context& ctx, int status) {
     ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_IN");
     d->SetValue("USER_NAME", ShownName(*user));
     d->SetValue("PROFILE_URL", ProfileUrl(user->name));
-    d->SetValue("CSRF_TOKEN", ctx.csrf.ForSession(ctx.viewer.session_token));
+    d->SetValue("CSRF_TOKEN", ctx.security.csrf.ForSession(ctx.viewer.session_token));
     if (ctx.viewer.is_admin()) d->ShowSection("ADMIN");
   } else {
     ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_OUT");
@@ -52,7 +52,7 @@ Response HtmlPage::Render(Context& ctx, int status) {
 }
 
 CsrfToken FormToken(const Request& req, const Context& ctx) {
-  return ctx.csrf.TokenFor(req, ctx.viewer.session_token);
+  return ctx.security.csrf.TokenFor(req, ctx.viewer.session_token);
 }
 
 Response WithRetryAfter(Response response, int64_t seconds) {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "model/log.h"  // LogError, for every handler
-#include "model/status.h"
+#include "model/base/log.h"  // LogError, for every handler
+#include "model/base/status.h"
 #include "views/context.h"
 #include "views/http.h"
 
@@ -63,12 +63,6 @@ inline constexpr char kForgedMessage[] =
 // What a non-admin is told about a protected page.
 inline constexpr char kProtectedMessage[] =
     "This page is protected: only the wiki's admins may change it.";
-
-// What a login, signup or password change is told when every worker that
-// may hash a password is already hashing one (model/hash_slots.h).
-inline constexpr char kHashingBusyMessage[] =
-    "The wiki is busy checking other passwords right now. Nothing was "
-    "changed; please try again in a moment.";
 
 // What someone not logged in is told when a form needs a login.
 inline constexpr char kLoginToEditMessage[] =

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "model/failpoint.h"
+#include "model/base/failpoint.h"
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
 #include "views/api_handlers.h"
@@ -125,7 +125,7 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
   // Programs using the JSON API may send a token instead of a cookie. Only
   // there: an HTML form must keep proving itself with its CSRF token.
   if (req.path.starts_with("/_api/") && req.authorization.starts_with("Bearer ")) {
-    auto user = ctx.tokens.Find(req.authorization.substr(7));
+    auto user = ctx.stores.tokens.Find(req.authorization.substr(7));
     if (user.ok()) {
       viewer.user = std::move(*user);
     } else if (!user.status().IsNotFound()) {
@@ -135,7 +135,7 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
   }
   auto cookie = req.cookies.find(kSessionCookie);
   if (cookie == req.cookies.end()) return viewer;
-  auto user = ctx.sessions.Find(cookie->second, ctx.now());
+  auto user = ctx.stores.sessions.Find(cookie->second, ctx.now());
   if (user.ok()) {
     viewer.user = std::move(*user);
     viewer.session_token = cookie->second;
@@ -197,7 +197,7 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
     if (MethodAllows(route.method, req.method)) {
       if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
       if (route.method == Method::kPost &&
-          !ctx.csrf.Verify(req, ctx.viewer.session_token)) {
+          !ctx.security.csrf.Verify(req, ctx.viewer.session_token)) {
         return Refuse(req, ctx, route, rest, kForgedMessage);
       }
       return route.handler(req, ctx, rest);
@@ -220,7 +220,7 @@ Response Dispatch(const Request& req, const Context& worker_ctx) {
     // Mail queued by this request has committed (or rolled back, and the
     // mailer finds nothing): one wake-up, after the handler, for every
     // route, so no handler can forget it.
-    if (ctx.outbox.TakeQueued() && ctx.wake_mailer) ctx.wake_mailer();
+    if (ctx.stores.outbox.TakeQueued() && ctx.wake_mailer) ctx.wake_mailer();
     return response;
   } catch (const std::exception& e) {
     LogError("500 for " + req.method_name + " " + req.path + ": " + e.what());

@@ -1,6 +1,6 @@
 #include "views/search_fill.h"
 
-#include "model/search_query.h"
+#include "model/text/search_query.h"
 
 namespace wikid {
 namespace {

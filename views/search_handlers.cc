@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "model/search_query.h"
+#include "model/text/search_query.h"
 #include "views/render.h"
 #include "views/search_fill.h"
 
@@ -32,7 +32,7 @@ void OfferPage(Context& ctx, const SearchResults& results,
       return;
     }
   }
-  auto existing = ctx.pages.ExistingPages({name->title()});
+  auto existing = ctx.stores.pages.ExistingPages({name->title()});
   if (!existing.ok()) return;  // only an offer; the results still show
   if (existing->contains(name->title())) {
     state->exact_page = *name;
@@ -61,7 +61,7 @@ Response ShowSearch(const Request& req, Context& ctx, std::string_view) {
   }
   auto fts = FtsQuery(state.query);
   if (fts.ok()) {
-    auto found = ctx.pages.Search(*fts, state.offset, state.page_size);
+    auto found = ctx.stores.pages.Search(*fts, state.offset, state.page_size);
     if (found.ok()) {
       results = std::move(*found);
     } else if (found.status().IsInvalid()) {

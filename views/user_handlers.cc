@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "model/accounts/profile.h"
+#include "model/text/mailbox.h"
 #include "views/account_fill.h"
 #include "views/account_handlers.h"
 #include "views/render.h"
@@ -51,7 +53,7 @@ Response PasswordForm(const Request& req, Context& ctx,
 Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
   auto name = UserName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, 404, "There is no such user.");
-  auto user = ctx.users.Find(*name);
+  auto user = ctx.stores.users.Find(*name);
   if (!user.ok()) return ErrorPage(ctx, user.status());
   std::optional<int64_t> before;
   if (const std::string* text = req.Query("before")) {
@@ -61,7 +63,7 @@ Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
                        "The parameter 'before' must be a revision id.");
     }
   }
-  auto contributions = ctx.pages.ListContributions(
+  auto contributions = ctx.stores.pages.ListContributions(
       user->id, before, ctx.site.contributions_page_size);
   if (!contributions.ok()) return ErrorPage(ctx, contributions.status());
   // The same safe renderer as page text. Wiki links in a bio are not
@@ -102,7 +104,7 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
       return ProfileForm(req, ctx, user->name, state, 400);
     }
   }
-  Status saved = ctx.users.SetProfile(user->id, state.display_name, state.bio,
+  Status saved = ctx.stores.users.SetProfile(user->id, state.display_name, state.bio,
                                       state.email);
   if (!saved.ok()) {
     int status = HttpStatusFor(saved);
@@ -128,57 +130,23 @@ Response ShowPasswordForm(const Request& req, Context& ctx,
   return PasswordForm(req, ctx, user->name, "", 200);
 }
 
-// POST /_user/NAME/_password. Guesses at the current password count
-// against the account's login throttle, so a stolen session cannot be used
-// to find the password.
+// POST /_user/NAME/_password (Accounts::ChangePassword: guesses at the
+// current password count against the account's login throttle).
 Response ChangePassword(const Request& req, Context& ctx,
                         std::string_view rest) {
   auto user = OwnAccount(ctx, rest);
   if (!user.ok()) return ErrorPage(ctx, user.status());
-  const std::string& current = req.FormText("current");
-  const std::string& password = req.FormText("password");
-  if (current.size() > kMaxPasswordBytes) {
-    return PasswordForm(req, ctx, user->name,
-                        "A password is at most 1024 bytes long.", 400);
+  AccountAnswer answer = ctx.security.accounts.ChangePassword(
+      *user, req.FormText("current"), req.FormText("password"),
+      req.FormText("password2"), ctx.now());
+  if (answer.kind == AccountAnswer::Kind::kFailed) return ErrorPage(ctx, answer.failure);
+  if (!answer.ok()) {
+    Response form =
+        PasswordForm(req, ctx, user->name, answer.message, HttpStatusFor(answer));
+    return answer.retry_after > 0 ? WithRetryAfter(std::move(form), answer.retry_after)
+                                  : form;
   }
-  const std::vector<std::string> scopes = {
-      LoginThrottle::NameScope(user->name)};
-  const int64_t now = ctx.now();
-  auto wait = ctx.throttle.RetryAfter(scopes, now);
-  if (!wait.ok()) return ErrorPage(ctx, wait.status());
-  if (*wait > 0) {
-    return WithRetryAfter(
-        PasswordForm(req, ctx, user->name,
-                     "Too many wrong passwords; please wait and try again.",
-                     429),
-        *wait);
-  }
-  HashSlot slot(ctx.hash_slots, ctx.site.password_hash_slots);
-  if (!slot.held()) {
-    return WithRetryAfter(
-        PasswordForm(req, ctx, user->name, kHashingBusyMessage, 503), 1);
-  }
-  if (!VerifyPassword(user->password_hash, current)) {
-    if (Status s = ctx.throttle.RecordFailure(scopes, now); !s.ok()) {
-      LogError("login throttle not recorded: " + s.message());
-    }
-    return PasswordForm(req, ctx, user->name, "The current password is wrong.",
-                        403);
-  }
-  if (Status s = CheckPassword(password); !s.ok()) {
-    return PasswordForm(req, ctx, user->name, s.message(), 400);
-  }
-  if (password != req.FormText("password2")) {
-    return PasswordForm(req, ctx, user->name,
-                        "The two new passwords are not the same.", 400);
-  }
-  auto hash = HashPassword(password);
-  if (!hash.ok()) return ErrorPage(ctx, hash.status());
-  if (Status s = ctx.users.SetPassword(user->id, *hash); !s.ok())
-    return ErrorPage(ctx, s);
-  // Every session ends, this one too; this browser gets a fresh one.
-  if (Status s = ctx.sessions.EndAll(user->id); !s.ok())
-    return ErrorPage(ctx, s);
+  // Every session ended; this browser gets a fresh one.
   return StartSession(req, ctx, *user, ProfileUrl(user->name));
 }
 
@@ -186,7 +154,7 @@ namespace {
 
 Response TokenPage(const Request& req, Context& ctx, const User& user,
                    const TokenPageState& state, int status) {
-  auto tokens = ctx.tokens.List(user.id);
+  auto tokens = ctx.stores.tokens.List(user.id);
   if (!tokens.ok()) return ErrorPage(ctx, tokens.status());
   HtmlPage page("API tokens", "tokens.tpl");
   page.NoIndex();
@@ -213,12 +181,12 @@ Response ChangeTokens(const Request& req, Context& ctx, std::string_view rest) {
   if (req.FormText("action") == "revoke") {
     auto id = PositiveNumber(req.FormText("id"));
     if (!id) return ErrorPage(ctx, 400, "Say which token to revoke.");
-    Status revoked = ctx.tokens.Revoke(user->id, *id);
+    Status revoked = ctx.stores.tokens.Revoke(user->id, *id);
     if (!revoked.ok()) return ErrorPage(ctx, revoked);
     return Response::SeeOther(ProfileUrl(user->name) + "/_tokens");
   }
   const std::string& label = req.FormText("label");
-  auto issued = ctx.tokens.Issue(user->id, label, ctx.now());
+  auto issued = ctx.stores.tokens.Issue(user->id, label, ctx.now());
   if (!issued.ok()) {
     if (!issued.status().IsInvalid()) return ErrorPage(ctx, issued.status());
     state.error = issued.status().message();

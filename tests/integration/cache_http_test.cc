@@ -11,7 +11,7 @@
 #include <future>
 #include <thread>
 
-#include "model/memcache.h"
+#include "model/cache/memcache.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {

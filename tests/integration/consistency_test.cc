@@ -17,7 +17,7 @@
 #include <set>
 #include <thread>
 
-#include "model/memcache.h"
+#include "model/cache/memcache.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {

@@ -15,7 +15,7 @@
 #include <thread>
 #include <tuple>
 
-#include "model/memcache.h"
+#include "model/cache/memcache.h"
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/test_wiki.h"
 

@@ -16,8 +16,8 @@
 #include <sstream>
 #include <thread>
 
-#include "model/database.h"
-#include "model/smtp.h"
+#include "model/store/sqlite/database.h"
+#include "model/mail/smtp.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/test_wiki.h"
 

@@ -17,7 +17,7 @@
 #include <future>
 #include <thread>
 
-#include "model/database.h"
+#include "model/store/sqlite/database.h"
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/test_wiki.h"
 

@@ -1,6 +1,6 @@
 #include "tests/support/test_wiki.h"
 
-#include "model/database.h"
+#include "model/store/sqlite/database.h"
 #include "tests/support/loopback.h"
 
 #include <curl/curl.h>

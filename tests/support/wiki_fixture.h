@@ -1,81 +1,82 @@
 // WikiFixture: the router and handlers in-process, with Requests built by
 // hand, a real SQLite file and the real templates, no socket and no
-// memcached. For unit tests of handlers (router_test, accounts_test).
+// memcached, built by the same factories as a worker's (Wiki::Open and
+// Site::Open). For unit tests of handlers (router_test, accounts_test).
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
 
-#include "model/database.h"
-#include "model/login_throttle.h"
-#include "model/outbox.h"
-#include "model/session_store.h"
-#include "model/sqlite_page_store.h"
-#include "model/user_store.h"
+#include "model/accounts/password.h"
+#include "model/wiki.h"
 #include "tests/support/temp_dir.h"
 #include "views/account_handlers.h"
 #include "views/csrf.h"
 #include "views/router.h"
+#include "views/site.h"
 
 namespace wikid::testing {
 
 struct WikiFixture {
   TempDir dir;
-  std::unique_ptr<Database> db;
-  // Mail goes to the one extra recipient watch@example.org (and admins).
-  std::unique_ptr<Outbox> outbox;
-  int mailer_wakeups = 0;
-  std::unique_ptr<SqlitePageStore> pages;
-  std::unique_ptr<SqliteUserStore> users;
-  std::unique_ptr<SessionStore> sessions;
-  std::unique_ptr<ApiTokenStore> tokens;
-  std::unique_ptr<LoginThrottle> throttle;
   SiteConfig site;
-  Templates templates{std::string(WIKID_SOURCE_DIR) + "/views/templates",
-                      false};
-  Markdown markdown;
-  Memcache no_cache{CacheOptions{}};
-  RenderCache renders{no_cache};
-  CacheState* cache_state = CacheState::CreatePrivate();
-  HashSlots* hash_slots = HashSlots::CreatePrivate();
-  StampedCache views{no_cache, 0};
-  PageCache page_cache{views, *cache_state};
-  RecentCache recent{views, *cache_state, 0};
-  FastPathShared* fast_shared = FastPathShared::CreatePrivate();
-  FastPath fast_path{no_cache, *fast_shared, *cache_state, dir.File("fast-path-on"), false};
-  LocalViews anonymous_views{1 << 20};
-  Csrf csrf{std::string(32, 'k')};
+  int mailer_wakeups = 0;
   std::string cookie = std::string(43, 'c');  // this browser's CSRF cookie
   std::string session;                        // its login session, if any
   std::string client_address = "192.0.2.1";
   int64_t clock = 1700000000;
-  std::unique_ptr<Context> ctx;
+  std::unique_ptr<Wiki> wiki;
+  Csrf csrf;  // with the wiki's key: its tokens are the Site's
+  std::unique_ptr<Site> web;
+  // Shorthands for what the tests reach into.
+  PageStore* pages;
+  UserStore* users;
+  SessionStore* sessions;
+  ApiTokenStore* tokens;
+  LoginThrottle* throttle;
+  HashSlots* hash_slots;
+  LocalViews* anonymous_views;
+  Context* ctx;
 
   // `policy`: the page tests here predate accounts and edit anonymously;
   // the accounts tests use the wiki's default.
   // `busy_timeout_ms`: how long a save waits for another writer's lock.
   explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone,
-                       int busy_timeout_ms = 5000) {
-    db = std::move(*Database::Open(dir.File("wikid.db"),
-                                   Database::Options{.busy_timeout_ms = busy_timeout_ms}));
-    MailSettings mail;
-    mail.extra_recipients = {"watch@example.org"};
-    outbox = std::move(*Outbox::Create(*db, mail));
-    pages = std::move(*SqlitePageStore::Create(*db, outbox.get()));
-    users = std::move(*SqliteUserStore::Create(*db, outbox.get()));
-    sessions = std::move(*SessionStore::Create(*db));
-    tokens = std::move(*ApiTokenStore::Create(*db));
-    throttle = std::move(*LoginThrottle::Create(*db, ThrottlePolicy{}));
-    BOOST_REQUIRE(templates.LoadAll().ok());
+                       int busy_timeout_ms = 5000)
+      : wiki(OpenWiki(dir, busy_timeout_ms)), csrf(wiki->secret_key()) {
     site.history_page_size = 3;
     site.edit_policy = policy;
-    ctx = std::make_unique<Context>(
-        Context{site, *pages, *users, *sessions, *tokens, *throttle, *hash_slots, templates, markdown,
-                no_cache, views, renders, page_cache, recent, fast_path, anonymous_views, csrf,
-                *outbox,
-                [this] { ++mailer_wakeups; }, [this] { return clock; }});
+    auto opened = Site::Open(site, *wiki, std::string(WIKID_SOURCE_DIR) + "/views/templates",
+                             false, [this] { ++mailer_wakeups; }, [this] { return clock; });
+    BOOST_REQUIRE(opened.ok());
+    web = std::move(*opened);
+    const Stores& stores = wiki->stores();
+    pages = &stores.pages;
+    users = &stores.users;
+    sessions = &stores.sessions;
+    tokens = &stores.tokens;
+    throttle = &stores.throttle;
+    hash_slots = &wiki->hash_slots();
+    anonymous_views = &wiki->caches().anonymous_views;
+    ctx = &web->context();
   }
+
+  // Mail goes to the one extra recipient watch@example.org (and admins).
+  // No memcached; each handler test keeps whole anonymous pages, as a
+  // worker with memcached does.
+  static std::unique_ptr<Wiki> OpenWiki(const TempDir& dir, int busy_timeout_ms) {
+    WikiOptions options;
+    options.storage = {.data_dir = dir.path(), .busy_timeout_ms = busy_timeout_ms};
+    options.mail.extra_recipients = {"watch@example.org"};
+    options.anonymous_view_bytes = 1 << 20;
+    auto wiki = Wiki::Open(options);
+    BOOST_REQUIRE(wiki.ok());
+    return std::move(*wiki);
+  }
+
+  // Statements run on the wiki's connection so far.
+  int64_t Queries() const { return wiki->stores().storage.counters().queries; }
 
   Request Base(Method method, std::string path) const {
     Request req;

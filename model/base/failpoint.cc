@@ -1,0 +1,47 @@
+#include "model/base/failpoint.h"
+
+#ifdef WIKID_TESTING
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+
+namespace wikid {
+namespace {
+
+// Parses "a=100,b=20" into {a:100, b:20}; malformed entries are ignored
+// (this is test scaffolding, never user input).
+std::map<std::string, int, std::less<>> ParseFailpoints(const char* spec) {
+  std::map<std::string, int, std::less<>> points;
+  std::string_view rest = spec ? spec : "";
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    points[std::string(item.substr(0, eq))] =
+        std::atoi(std::string(item.substr(eq + 1)).c_str());
+  }
+  return points;
+}
+
+}  // namespace
+
+int FailpointValue(std::string_view name) {
+  // Process-wide, read once: the environment does not change under us.
+  static const auto kFailpoints = ParseFailpoints(std::getenv("WIKID_FAILPOINTS"));
+  auto it = kFailpoints.find(name);
+  return it == kFailpoints.end() ? 0 : it->second;
+}
+
+void FailpointSleep(std::string_view name) {
+  int ms = FailpointValue(name);
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+}  // namespace wikid
+
+#endif  // WIKID_TESTING

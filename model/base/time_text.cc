@@ -1,0 +1,28 @@
+#include "model/base/time_text.h"
+
+#include <ctime>
+
+namespace wikid {
+
+namespace {
+
+std::string Format(int64_t unix_seconds, const char* format) {
+  time_t t = static_cast<time_t>(unix_seconds);
+  tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  strftime(buf, sizeof buf, format, &utc);
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatTime(int64_t unix_seconds) {
+  return Format(unix_seconds, "%Y-%m-%d %H:%M UTC");
+}
+
+std::string FormatRfc3339(int64_t unix_seconds) {
+  return Format(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+}  // namespace wikid

@@ -1,0 +1,61 @@
+#include "model/cache/recent_cache.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace wikid {
+namespace {
+
+bool TakeNumber(std::string_view& in, int64_t* number) {
+  size_t space = in.find(' ');
+  if (space == std::string_view::npos) return false;
+  auto [end, ec] = std::from_chars(in.data(), in.data() + space, *number);
+  if (ec != std::errc() || end != in.data() + space) return false;
+  in.remove_prefix(space + 1);
+  return true;
+}
+
+}  // namespace
+
+std::string RecentCache::Key(std::optional<int64_t> before_id,
+                             int limit) const {
+  // "recent3": entries hold rendered lists; entries of older layouts are
+  // never read as this one. The generation: nor are lists rendered with
+  // the templates of before a SIGHUP, or after one.
+  return "recent3:" + std::to_string(generation_) + ":" +
+         (before_id ? std::to_string(*before_id) : "top") + ":" +
+         std::to_string(limit);
+}
+
+std::optional<RecentWindow> RecentCache::Find(std::optional<int64_t> before_id,
+                                              int limit, const Stamp& stamp) {
+  auto payload = views_.Find(Key(before_id, limit), stamp);
+  if (!payload) return std::nullopt;
+  // Four numbers, each followed by a space, then the list.
+  std::string_view in = *payload;
+  RecentWindow window;
+  if (!TakeNumber(in, &window.page_count) ||
+      !TakeNumber(in, &window.revision_count) ||
+      !TakeNumber(in, &window.shown) ||
+      !TakeNumber(in, &window.oldest_revision_id) || window.shown < 0 ||
+      window.shown > limit) {
+    return std::nullopt;
+  }
+  window.list_html = in;
+  return window;
+}
+
+void RecentCache::Store(std::optional<int64_t> before_id, int limit,
+                        const RecentWindow& window, const Stamp& stamp) {
+  std::string out;
+  out.reserve(window.list_html.size() + 64);
+  for (int64_t number : {window.page_count, window.revision_count, window.shown,
+                         window.oldest_revision_id}) {
+    out += std::to_string(number);
+    out += ' ';
+  }
+  out += window.list_html;
+  views_.Store(Key(before_id, limit), out, stamp);
+}
+
+}  // namespace wikid

@@ -1,0 +1,72 @@
+// RenderCache: the rendered HTML of page revisions, shared by all workers
+// through memcached.
+//
+// Keys are immutable: a rendering is addressed by the revision's id and a
+// hash of which of its wiki links led to existing pages when it was made.
+// A new revision, or a linked page coming into existence, gives a new key,
+// so an entry can never be stale and a save never has to invalidate
+// anything; old entries simply age out of memcached's LRU. (This is the
+// "immutable keys" answer to the stale-set race in RELIABILITY-NOTES §4.)
+//
+// Each value starts with a one-line HTML comment naming its own key; a
+// value whose comment does not match is treated as a miss (and counted),
+// which catches cross-talk and format drift for free.
+//
+// Stampedes: when a rendering is missing, the first worker to Add a short-
+// lived lock entry renders it; the others wait briefly for its result, and
+// render themselves only if it does not come. A popular page that was just
+// edited is therefore rendered about once, not once per waiting worker.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "model/cache/memcache.h"
+
+namespace wikid {
+
+struct RenderKey {
+  int64_t revision_id = 0;
+  std::set<std::string> existing_links;
+  // "r:<revision id>:<16 hex digits of a hash of the link set>".
+  std::string ToString() const;
+};
+
+struct RenderCounters {
+  int64_t hits = 0;
+  int64_t misses = 0;
+  int64_t renders = 0;      // renderings this worker made
+  int64_t waited_hits = 0;  // misses that another worker's render answered
+  int64_t bad_frames = 0;   // values whose frame did not match their key
+};
+
+class RenderCache {
+ public:
+  // `cache` must outlive this; it may be disabled (no servers), and then
+  // every call simply renders.
+  explicit RenderCache(Memcache& cache) : cache_(cache) {}
+
+  // The HTML for `key`: from memcached if there, else from `render`
+  // (called at most once), which is then stored for everyone. `hit` says
+  // which it was.
+  std::string Get(const RenderKey& key, const std::function<std::string()>& render,
+                  bool* hit);
+
+  // Stores a rendering made elsewhere (the writer, right after a save), if
+  // no one stored it first.
+  void Offer(const RenderKey& key, const std::string& html);
+
+  const RenderCounters& counters() const { return counters_; }
+
+ private:
+  std::optional<std::string> Lookup(const std::string& key);
+  void Store(const std::string& key, const std::string& html);
+
+  Memcache& cache_;
+  RenderCounters counters_;
+};
+
+}  // namespace wikid

@@ -1,0 +1,61 @@
+// StampedCache: views shared by all workers through memcached, and kept in
+// each worker's own memory in front of it, that are served only while the
+// Stamp they were made under is still current.
+//
+// The stamp is read from CacheState (memory shared by every worker, which
+// nothing can flush or evict) before the data behind a view is read from
+// SQLite; writers bump the counters after they commit and before they
+// acknowledge. So a view made from a read that might have missed a save is
+// never served once that save is acknowledged, however late it reaches
+// memcached, after a flush, or while memcached was unreachable for the
+// writer: correctness never rests on memcached, only hit rates do.
+//
+// In memcached an entry is replaced only by one with a newer stamp (a cas
+// loop), so a slow reader cannot push out a writer's fresh view. Each value
+// starts with a frame naming its key, checked on every read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/cache/local_views.h"
+#include "model/cache/memcache.h"
+
+namespace wikid {
+
+struct StampedCacheCounters {
+  int64_t local_hits = 0;   // answered from this worker's memory
+  int64_t hits = 0;         // answered from memcached
+  int64_t misses = 0;
+  int64_t stale = 0;        // entries found under an outdated stamp
+  int64_t bad_entries = 0;  // values that did not match their key
+};
+
+class StampedCache {
+ public:
+  // `cache` must outlive it. `local_bytes` bounds this worker's own copies
+  // (0: none).
+  StampedCache(Memcache& cache, size_t local_bytes)
+      : cache_(cache), local_(local_bytes) {}
+
+  bool enabled() const { return cache_.enabled(); }
+
+  // The payload stored under `key` with exactly `stamp`, if any.
+  std::optional<std::string> Find(const std::string& key, const Stamp& stamp);
+
+  // Offers `payload`, read from SQLite after `stamp` was taken. `order`
+  // breaks ties between equal stamps (later revision wins). Failures are
+  // ignored: a missing view costs a miss, never a wrong answer.
+  void Store(const std::string& key, const std::string& payload,
+             const Stamp& stamp, int64_t order = 0);
+
+  const StampedCacheCounters& counters() const { return counters_; }
+
+ private:
+  Memcache& cache_;
+  StampedCacheCounters counters_;
+  LocalViews local_;
+};
+
+}  // namespace wikid

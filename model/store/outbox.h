@@ -1,0 +1,79 @@
+// Outbox: mail waiting to be sent, queued in the same transaction as the
+// event that causes it (model/mail/admin_mail.h decides what is queued), and
+// handed to the mailer process (fcgi/mailer.cc), which records each
+// attempt here. A transaction that rolls back takes its messages with it;
+// one that commits always has them. Requests never wait for SMTP.
+//
+// One per process (a worker queues, the mailer sends); not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/base/status.h"
+
+namespace wikid {
+
+struct OutboxEntry {
+  int64_t id = 0;
+  std::string message_id;
+  std::string recipient;
+  std::string subject;
+  std::string body;
+  int64_t created_at = 0;
+  std::string state;  // "queued", "sent" or "failed"
+  int64_t attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::string last_error;
+  int64_t sent_at = 0;  // 0 until sent
+};
+
+struct OutboxWindow {
+  std::vector<OutboxEntry> entries;  // newest first
+  bool more = false;                 // older entries exist
+};
+
+// How a message that could not be sent is retried.
+struct MailRetryPolicy {
+  int max_attempts = 8;        // then the message is marked failed
+  int64_t retry_seconds = 60;  // the first retry's delay; doubled each time
+};
+
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+
+  // The addresses of the enabled admins who gave one, oldest account first.
+  virtual Result<std::vector<std::string>> AdminAddresses() = 0;
+
+  // Queues one message to `recipient`, due at `now`.
+  // REQUIRES: inside the transaction of the event that causes it.
+  virtual Status Queue(const std::string& message_id, const std::string& recipient,
+                       const std::string& subject, const std::string& body,
+                       int64_t now) = 0;
+
+  // True if a message was queued since the last call (the caller wakes
+  // the mailer once its transaction has committed; after a rollback the
+  // wake-up finds nothing, which is harmless).
+  virtual bool TakeQueued() = 0;
+
+  // For the mailer: the oldest queued message due at `now`, if any.
+  virtual Result<std::optional<OutboxEntry>> NextDue(int64_t now) = 0;
+  // When the next queued message falls due, if any is queued.
+  virtual Result<std::optional<int64_t>> NextAttemptAt() = 0;
+  // The server accepted `id`.
+  virtual Status MarkSent(int64_t id, int64_t now) = 0;
+  // An attempt at `id` failed with `error`: queued again after
+  // retry_seconds * 2^(attempts - 1) (at most a day), or marked failed
+  // once max_attempts have been made (MailRetryPolicy).
+  virtual Status MarkFailed(int64_t id, int64_t now, const std::string& error) = 0;
+
+  // For /_admin/mail: up to `limit` messages older than `before_id`.
+  virtual Result<OutboxWindow> List(std::optional<int64_t> before_id, int limit) = 0;
+  // A failed message queued again, due now. NotFound unless it failed.
+  virtual Status Retry(int64_t id, int64_t now) = 0;
+};
+
+}  // namespace wikid

@@ -1,0 +1,212 @@
+// PageStore: the storage interface for pages and their revisions.
+//
+// Narrow on purpose: views/ needs only these verbs, so a second engine
+// (PostgreSQL, for wikis that outgrow one machine) can one day be another
+// implementation of this class rather than a rewrite. SqlitePageStore is
+// the one engine today.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/text/page_name.h"
+#include "model/base/status.h"
+
+namespace wikid {
+
+// One immutable revision of a page. `text` is empty in history listings.
+struct Revision {
+  int64_t id = 0;           // unique across all pages and revisions
+  int64_t rev = 0;          // 1, 2, 3... per page
+  std::string author;       // the account's name, or the client address
+  bool author_is_account = false;  // author names an account (a profile)
+  int64_t created_at = 0;   // unix seconds, UTC
+  std::string summary;
+  std::string text;
+  int64_t size = 0;         // bytes of text
+  int64_t size_change = 0;  // size minus the previous revision's size
+};
+
+// What a page view needs: one revision, where it stands, and which of its
+// wiki links lead to pages that exist.
+struct PageRevision {
+  std::string title;
+  int64_t latest_rev = 0;
+  Revision revision;
+  std::set<std::string> existing_links;
+  bool is_protected = false;  // only admins may save the page
+  bool is_latest() const { return revision.rev == latest_rev; }
+};
+
+// A save request. `base_rev` is the revision the editor started from (0 for
+// a page that did not exist).
+struct Edit {
+  PageName name;
+  int64_t base_rev = 0;
+  std::string text;
+  std::string summary;
+  std::string author;       // the account's name, or the client address
+  int64_t account_id = 0;   // the account saving; 0 for an anonymous edit
+  int64_t account_created_at = 0;  // when that account was made
+  bool may_edit_protected = false;  // an admin: protection does not apply
+  int64_t created_at = 0;
+  std::set<std::string> links;  // canonical [[link]] targets in `text`
+};
+
+struct SaveResult {
+  bool created = false;  // false: the text equalled the latest revision
+  int64_t rev = 0;       // the new revision, or the unchanged latest
+};
+
+// A window of a page's history, newest first.
+struct History {
+  std::string title;
+  int64_t latest_rev = 0;
+  std::vector<Revision> revisions;  // text left empty
+};
+
+// One revision in the list of recent changes.
+struct Change {
+  std::string title;
+  int64_t rev = 0;
+  int64_t revision_id = 0;
+  std::string author;
+  bool author_is_account = false;
+  int64_t created_at = 0;
+  std::string summary;
+  int64_t size_change = 0;
+};
+
+// One account's revisions, newest first.
+struct Contributions {
+  std::vector<Change> changes;
+  int64_t edit_count = 0;  // all of the account's revisions
+};
+
+struct RecentChanges {
+  std::vector<Change> changes;  // newest first
+  int64_t page_count = 0;
+  int64_t revision_count = 0;
+};
+
+struct PageListEntry {
+  std::string title;
+  int64_t latest_rev = 0;
+};
+
+struct PageList {
+  std::vector<PageListEntry> pages;
+  bool more = false;  // pages exist after the last one listed
+};
+
+// A page nobody has written yet, and how many pages link to it.
+struct WantedPage {
+  std::string title;
+  int64_t link_count = 0;
+};
+
+struct WantedPages {
+  std::vector<WantedPage> pages;  // most linked first, ties alphabetical
+  bool more = false;              // more wanted pages follow
+};
+
+// One page found by a search. `title_marked` and `snippet` mark the
+// matched words with kMatchStart and kMatchEnd.
+struct SearchHit {
+  std::string title;
+  std::string title_marked;
+  std::string snippet;  // a few words of the text around the best match
+  int64_t latest_rev = 0;
+};
+inline constexpr char kMatchStart = '\x02';
+inline constexpr char kMatchEnd = '\x03';
+
+struct SearchResults {
+  std::vector<SearchHit> hits;  // title matches first, then by relevance
+  int64_t total = 0;            // pages that match in all
+};
+
+class PageStore {
+ public:
+  virtual ~PageStore() = default;
+
+  // Revision `rev` of `name` (the latest when absent), with the targets of
+  // its wiki links that exist. NotFound if the page or revision is absent.
+  // One query.
+  virtual Result<PageRevision> Find(const PageName& name,
+                                    std::optional<int64_t> rev) = 0;
+
+  // Saves `edit` as a new revision on top of edit.base_rev, atomically.
+  // If the text equals the latest revision's, nothing is written and
+  // SaveResult::created is false (whatever base_rev says). Otherwise
+  // Conflict, with nothing written, if the latest revision is not
+  // base_rev. Forbidden, with nothing written, if the page is protected
+  // and the edit is not an admin's. Unavailable or Busy when storage
+  // refuses the write.
+  virtual Result<SaveResult> Save(const Edit& edit) = 0;
+
+  // Protects the page (only admins may save it) or lifts the protection.
+  // NotFound if the page does not exist.
+  virtual Status SetProtected(const PageName& name, bool is_protected) = 0;
+
+  // Up to `limit` revisions of `name`, newest first, starting at revision
+  // `from_rev` (the latest when absent). Reads only the rows it returns.
+  // NotFound if the page does not exist.
+  virtual Result<History> ListHistory(const PageName& name,
+                                      std::optional<int64_t> from_rev,
+                                      int limit) = 0;
+
+  // Up to `limit` revisions of any page, newest first, older than the
+  // revision with id `before_id` (from the newest when absent), with the
+  // numbers of pages and revisions (0 when no revision is returned).
+  // Reads only the rows it returns.
+  virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                                  int limit) = 0;
+
+  // Up to `limit` revisions saved by account `account_id`, newest first,
+  // older than the revision with id `before_id` (from the newest when
+  // absent), with the account's number of revisions.
+  virtual Result<Contributions> ListContributions(int64_t account_id,
+                                                  std::optional<int64_t> before_id,
+                                                  int limit) = 0;
+
+  // Which of `titles` (canonical names) are pages that exist. One indexed
+  // lookup per title: for previews, not for page views.
+  virtual Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) = 0;
+
+  // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
+  // starting after the page titled `after` (from the start when empty).
+  virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;
+
+  // Up to `limit` pages whose latest revision links to `name` (the page
+  // itself aside), in the order of ListPages, after the page titled
+  // `after`. The page need not exist.
+  virtual Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
+                                         int limit) = 0;
+
+  // Up to `limit` pages that do not exist and that latest revisions link
+  // to, the most linked first, skipping the first `offset`.
+  virtual Result<WantedPages> ListWanted(int64_t offset, int limit) = 0;
+
+  // Up to `limit` pages no other page's latest revision links to, in the
+  // order of ListPages, after the page titled `after`, leaving out the
+  // page titled `except` (the front page, linked from every page's header).
+  virtual Result<PageList> ListOrphans(const std::string& after, const std::string& except,
+                                       int limit) = 0;
+
+  // Up to `limit` pages matching the FTS5 expression `fts_query` (from
+  // FtsQuery), skipping the first `offset`: pages whose name matches
+  // first, each group ranked by bm25 with names weighing ten times the
+  // text. Invalid if FTS5 cannot parse the expression.
+  virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+                                       int limit) = 0;
+
+  // Rebuilds the search index from every page's latest revision, in one
+  // transaction; returns the number of pages indexed.
+  virtual Result<int64_t> RebuildSearchIndex() = 0;
+};
+
+}  // namespace wikid

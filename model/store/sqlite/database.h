@@ -1,0 +1,151 @@
+// Database: one SQLite connection, its prepared statements and its
+// transactions, each with one RAII owner.
+//
+// One Database per worker process, opened after fork() (a connection must
+// never cross a fork: sqlite.org/howtocorrupt.html §2.6). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "model/base/status.h"
+
+// SQLite's handles, declared here so that including this header does not
+// bring sqlite3.h to every file that uses a store engine (the library is
+// linked PRIVATE to it).
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace wikid {
+
+// Maps an SQLite result code to the Status a caller can act on. Disk full,
+// I/O errors and a read-only file all mean "storage cannot take writes
+// now" (kUnavailable); a lock held past the busy timeout is kBusy.
+Status StatusFromSqlite(int rc, std::string_view what);
+
+// A prepared statement, owned. Bind, then Step until it returns false;
+// Reset() (or the Query guard below) ends the read so the connection holds
+// no snapshot between requests (an open read makes the WAL grow).
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt, int64_t* queries, int64_t* rows)
+      : db_(db), stmt_(stmt), queries_(queries), rows_(rows) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are numbered from 1, as in SQLite.
+  void Bind(int index, int64_t value);
+  void Bind(int index, std::string_view text);
+  void BindBlob(int index, std::string_view bytes);
+  void BindNull(int index);
+
+  // Runs one step: a Result of true when a row is ready, false when done.
+  Result<bool> Step();
+
+  int64_t ColumnInt(int column) const;
+  std::string ColumnText(int column) const;
+  bool ColumnIsNull(int column) const;
+
+  // Ends the current execution and clears the bindings.
+  void Reset();
+
+ private:
+  sqlite3* db_;  // borrowed from Database
+  sqlite3_stmt* stmt_;
+  int64_t* queries_;  // borrowed: Database::queries_
+  int64_t* rows_;     // borrowed: Database::rows_
+  bool started_ = false;
+};
+
+// Resets its statement when it goes out of scope, so every early return
+// still releases the read snapshot.
+class Query {
+ public:
+  explicit Query(Statement& stmt) : stmt_(stmt) {}
+  ~Query() { stmt_.Reset(); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  Statement* operator->() { return &stmt_; }
+  Statement& operator*() { return stmt_; }
+
+ private:
+  Statement& stmt_;
+};
+
+class Database {
+ public:
+  struct Options {
+    // How long a writer waits for another process's write lock.
+    int busy_timeout_ms = 5000;
+    // Opened read-only (for tools that must not write).
+    bool read_only = false;
+  };
+
+  // Opens (creating if needed) the database at `path`, sets WAL mode,
+  // synchronous=FULL, foreign keys and the busy timeout, and migrates the
+  // schema to the newest version in one transaction.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                const Options& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Prepares `sql` once; the statement lives as long as the caller keeps
+  // it (normally for the life of the worker).
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+
+  // Prepares each `sql` into its `slot`; the first failure is returned.
+  struct StatementSlot {
+    std::unique_ptr<Statement>* slot;
+    const char* sql;
+  };
+  Status PrepareAll(std::initializer_list<StatementSlot> statements);
+
+  // Runs one bound statement that writes, in its own BEGIN IMMEDIATE
+  // transaction, and returns how many rows it changed.
+  Result<int> WriteOne(Statement& stmt);
+
+  // Runs SQL without results (schema changes, BEGIN/COMMIT).
+  Status Exec(const char* sql);
+
+  // How many statement executions have started on this connection. The
+  // page-view budget ("one SQL query") is checked against it.
+  int64_t queries() const { return queries_; }
+  // How many result rows have been read on this connection (a history
+  // page must read no more rows than it shows).
+  int64_t rows() const { return rows_; }
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  int64_t queries_ = 0;
+  int64_t rows_ = 0;
+};
+
+// A write transaction: BEGIN IMMEDIATE, so the write lock is taken (and
+// waited for, up to the busy timeout) before anything is read. A deferred
+// BEGIN that reads and then writes fails at once with SQLITE_BUSY when
+// another process committed meanwhile; the busy handler is not called for
+// that case. Rolls back in the destructor unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Database& db) : db_(db) {}
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  Status Begin();
+  Status Commit();
+
+ private:
+  Database& db_;
+  bool open_ = false;
+};
+
+}  // namespace wikid

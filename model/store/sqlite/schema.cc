@@ -1,0 +1,227 @@
+#include "model/store/sqlite/schema.h"
+
+#include <string>
+#include <vector>
+
+#include "model/store/sqlite/database.h"
+
+namespace wikid {
+namespace {
+
+// Migrations, oldest first; entry i takes user_version i to i+1. Never edit
+// a migration that has shipped: add a new one.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: pages, their immutable revisions, and the wiki links of each
+      // revision.
+      R"sql(
+      -- A page is a name and a pointer to its newest revision.
+      CREATE TABLE page (
+        id INTEGER PRIMARY KEY,        -- stable id, never reused
+        name TEXT NOT NULL UNIQUE,     -- canonical title: NFC, spaces, case kept
+        latest_rev INTEGER NOT NULL    -- number of the newest revision (>= 1)
+      ) STRICT;
+      -- The page list is alphabetical, ignoring ASCII case; ties by name.
+      CREATE INDEX page_alphabetical ON page (name COLLATE NOCASE, name);
+
+      -- Every save is a new row; rows are never updated or deleted.
+      CREATE TABLE revision (
+        id INTEGER PRIMARY KEY,
+        page_id INTEGER NOT NULL REFERENCES page(id),
+        rev INTEGER NOT NULL,          -- 1, 2, 3... per page, no gaps
+        author TEXT NOT NULL,          -- client address (user name later)
+        created_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        summary TEXT NOT NULL,         -- the edit summary, may be empty
+        text TEXT NOT NULL,            -- full Markdown source of this revision
+        size INTEGER NOT NULL,         -- bytes of text
+        size_change INTEGER NOT NULL,  -- size minus the previous revision's
+        UNIQUE (page_id, rev)          -- one lookup for a page view; history
+                                       -- pages are a range scan of it
+      ) STRICT;
+
+      -- The [[wiki link]] targets of each revision, so a page view learns
+      -- which of its links exist in the same query that reads its text.
+      CREATE TABLE revision_link (
+        revision_id INTEGER NOT NULL REFERENCES revision(id),
+        target TEXT NOT NULL,          -- canonical page name linked to
+        PRIMARY KEY (revision_id, target)
+      ) STRICT, WITHOUT ROWID;
+      )sql",
+      // 2: accounts, and which account saved a revision.
+      R"sql(
+      CREATE TABLE account (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,              -- as typed at signup, case kept
+        name_key TEXT NOT NULL UNIQUE,   -- lowercased: unique regardless of case
+        password_hash TEXT NOT NULL,     -- argon2id PHC string (crypto_pwhash_str)
+        email TEXT NOT NULL DEFAULT '',  -- optional; '' when none
+        role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at INTEGER NOT NULL      -- unix time in seconds, UTC
+      ) STRICT;
+
+      -- The account that saved a revision; NULL for an anonymous edit,
+      -- whose author column keeps the client address.
+      ALTER TABLE revision ADD COLUMN account_id INTEGER REFERENCES account(id);
+      )sql",
+      // 3: login sessions.
+      R"sql(
+      -- A browser's login. The cookie holds a random 256-bit token; only
+      -- its hash is kept, so a copy of the database logs nobody in.
+      CREATE TABLE session (
+        token_hash BLOB PRIMARY KEY,     -- BLAKE2b-256 of the token
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        created_at INTEGER NOT NULL,     -- unix time in seconds, UTC
+        expires_at INTEGER NOT NULL      -- no longer valid from this time on
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX session_by_account ON session (account_id);
+      )sql",
+      // 4: profiles, page protection, login throttling, and contributions.
+      R"sql(
+      ALTER TABLE account ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+                                       -- shown instead of the name; '' for none
+      ALTER TABLE account ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+                                       -- Markdown, rendered like page text
+
+      -- 1: only admins may save this page.
+      ALTER TABLE page ADD COLUMN protected INTEGER NOT NULL DEFAULT 0
+        CHECK (protected IN (0, 1));
+
+      -- A user's contributions, newest first, and their edit count.
+      CREATE INDEX revision_by_account ON revision (account_id, id)
+        WHERE account_id IS NOT NULL;
+
+      -- One row per failed login and per thing it counts against (the
+      -- account name tried, the client address), pruned as they age out of
+      -- the throttle's window. Shared by all workers, so the limit holds
+      -- whichever worker a client reaches.
+      CREATE TABLE login_failure (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,           -- 'name:alice' or 'addr:192.0.2.1'
+        at INTEGER NOT NULL            -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX login_failure_by_scope ON login_failure (scope, at);
+      CREATE INDEX login_failure_by_time ON login_failure (at);
+
+      -- Expired sessions are deleted when new ones start.
+      CREATE INDEX session_by_expiry ON session (expires_at);
+      )sql",
+      // 5: the mail outbox.
+      R"sql(
+      -- One row per message to one recipient, written in the transaction of
+      -- the event that causes it (a signup, a save), so a committed event
+      -- always has its mail and a rolled-back one never does. The mailer
+      -- process sends them; rows are kept after sending, for /_admin/mail.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE, -- "<...@...>", the same on every attempt
+        recipient TEXT NOT NULL,         -- one address, checked when queued
+        subject TEXT NOT NULL,           -- as written, before RFC 2047 encoding
+        body TEXT NOT NULL,              -- plain text, LF line ends
+        created_at INTEGER NOT NULL,     -- unix time in seconds, UTC
+        state TEXT NOT NULL DEFAULT 'queued'
+          CHECK (state IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,  -- SMTP deliveries tried
+        next_attempt_at INTEGER NOT NULL,     -- when a queued row is due
+        last_error TEXT NOT NULL DEFAULT '',  -- why the last attempt failed
+        sent_at INTEGER                       -- when the server accepted it
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'queued';
+
+      -- Every delivery attempt, so the retry schedule can be seen (and tested).
+      CREATE TABLE outbox_attempt (
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+        at INTEGER NOT NULL,             -- unix time in seconds, UTC
+        error TEXT NOT NULL              -- '' when the server accepted it
+      ) STRICT;
+      CREATE INDEX outbox_attempt_by_message ON outbox_attempt (outbox_id, at);
+      )sql",
+      // 6: the links of each page's latest revision, for "what links here",
+      // wanted pages and orphans.
+      R"sql(
+      -- Rewritten in the transaction of every save of the source page, so it
+      -- always matches the latest revisions (revision_link keeps them all).
+      CREATE TABLE page_link (
+        source_id INTEGER NOT NULL REFERENCES page(id),  -- the linking page
+        target TEXT NOT NULL,   -- canonical page name linked to; may not exist
+        PRIMARY KEY (source_id, target)
+      ) STRICT, WITHOUT ROWID;
+      -- "What links here" and orphans look links up by target.
+      CREATE INDEX page_link_by_target ON page_link (target, source_id);
+      INSERT INTO page_link (source_id, target)
+        SELECT p.id, l.target
+          FROM page p
+          JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+          JOIN revision_link l ON l.revision_id = r.id;
+      )sql",
+      // 7: full-text search over page names and latest texts.
+      R"sql(
+      -- One row per page (rowid = page.id): its name and its latest text,
+      -- replaced in the transaction of every save; `wikid reindex` rebuilds
+      -- it. unicode61 with remove_diacritics 2 folds case and accents, so
+      -- "cafe" finds "CAFÉ". FTS5 keeps its own copy of the text, which
+      -- snippet() reads.
+      CREATE VIRTUAL TABLE page_search USING fts5(
+        title, body, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO page_search (rowid, title, body)
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+      )sql",
+      // 8: API tokens, for programs using the JSON API.
+      R"sql(
+      -- Made by an account's owner on their profile and shown once; only
+      -- the hash is kept. A token acts as its account until revoked.
+      CREATE TABLE api_token (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        label TEXT NOT NULL,              -- what the owner called it
+        token_hash BLOB NOT NULL UNIQUE,  -- BLAKE2b-256 of the token
+        created_at INTEGER NOT NULL       -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX api_token_by_account ON api_token (account_id);
+      )sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status MigrateSchema(Database& db) {
+  auto version_stmt = db.Prepare("PRAGMA user_version");
+  if (!version_stmt.ok()) return version_stmt.status();
+  auto read_version = [&]() -> Result<int> {
+    Query q(**version_stmt);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    return static_cast<int>(q->ColumnInt(0));
+  };
+
+  auto before = read_version();
+  if (!before.ok()) return before.status();
+  if (*before == LatestSchemaVersion()) return Status::Ok();  // common case
+
+  Transaction txn(db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  // Read again under the write lock: another worker may have migrated
+  // while this one waited.
+  auto version = read_version();
+  if (!version.ok()) return version.status();
+  if (*version > LatestSchemaVersion()) {
+    return Status::Invalid("the database has schema version " +
+                           std::to_string(*version) +
+                           ", newer than this wikid understands (" +
+                           std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (int v = *version; v < LatestSchemaVersion(); ++v) {
+    if (Status s = db.Exec(Migrations()[v]); !s.ok()) return s;
+  }
+  // PRAGMA takes no bound parameters; the number is ours, not input.
+  std::string set_version =
+      "PRAGMA user_version=" + std::to_string(LatestSchemaVersion());
+  if (Status s = db.Exec(set_version.c_str()); !s.ok()) return s;
+  return txn.Commit();
+}
+
+}  // namespace wikid

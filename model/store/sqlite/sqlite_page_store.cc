@@ -1,0 +1,573 @@
+#include "model/store/sqlite/sqlite_page_store.h"
+
+#include <sqlite3.h>
+
+#include <limits>
+
+#include "model/base/failpoint.h"
+
+namespace wikid {
+namespace {
+
+// A page view: the revision, its page, and which of its link targets exist,
+// in one statement. Page names never contain a newline (control characters
+// are not allowed in them), so it separates the targets safely.
+constexpr char kFindSql[] = R"sql(
+  SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
+         r.text, r.size, r.size_change, r.id,
+         (SELECT group_concat(l.target, char(10)) FROM revision_link l
+           WHERE l.revision_id = r.id
+             AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target)),
+         r.account_id IS NOT NULL, p.protected
+    FROM page p JOIN revision r
+      ON r.page_id = p.id AND r.rev = coalesce(?2, p.latest_rev)
+   WHERE p.name = ?1)sql";
+
+constexpr char kLatestForSaveSql[] = R"sql(
+  SELECT p.id, p.latest_rev, r.text, r.size, p.protected
+    FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+   WHERE p.name = ?1)sql";
+
+constexpr char kInsertPageSql[] =
+    "INSERT INTO page (name, latest_rev) VALUES (?1, 1) RETURNING id";
+
+constexpr char kInsertRevisionSql[] = R"sql(
+  INSERT INTO revision
+    (page_id, rev, author, created_at, summary, text, size, size_change,
+     account_id)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id)sql";
+
+constexpr char kInsertLinkSql[] =
+    "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
+
+// The latest links of a page replace its earlier ones.
+constexpr char kClearPageLinksSql[] = "DELETE FROM page_link WHERE source_id = ?1";
+constexpr char kInsertPageLinkSql[] =
+    "INSERT INTO page_link (source_id, target) VALUES (?1, ?2)";
+
+// By the (target, source_id) index, then sorted like the page list.
+constexpr char kBacklinksSql[] = R"sql(
+  SELECT p.name, p.latest_rev
+    FROM page_link k JOIN page p ON p.id = k.source_id
+   WHERE k.target = ?1 AND p.name != ?1
+     AND (p.name COLLATE NOCASE, p.name) > (?2, ?2)
+   ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
+
+// Reads every link (a wiki has thousands, so this is milliseconds); each
+// counted target is one index lookup in page.
+constexpr char kWantedSql[] = R"sql(
+  SELECT k.target, count(*) AS links
+    FROM page_link k
+   WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name = k.target)
+   GROUP BY k.target
+   ORDER BY links DESC, k.target LIMIT ?2 OFFSET ?1)sql";
+
+// Walks the page list's index, one page_link lookup per page, and stops
+// once the window is full.
+constexpr char kOrphansSql[] = R"sql(
+  SELECT p.name, p.latest_rev FROM page p
+   WHERE (p.name COLLATE NOCASE, p.name) > (?1, ?1) AND p.name != ?2
+     AND NOT EXISTS (SELECT 1 FROM page_link k
+                      WHERE k.target = p.name AND k.source_id != p.id)
+   ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
+
+// The search index holds each page's latest text under its page id.
+constexpr char kUnindexPageSql[] = "DELETE FROM page_search WHERE rowid = ?1";
+constexpr char kIndexPageSql[] =
+    "INSERT INTO page_search (rowid, title, body) VALUES (?1, ?2, ?3)";
+
+// Name matches first (the subquery runs the same expression restricted to
+// the title column), then bm25 with the title weighing 10 and the text 1.
+// char(2) and char(3) are kMatchStart and kMatchEnd.
+constexpr char kSearchSql[] = R"sql(
+  SELECT p.name, p.latest_rev,
+         highlight(page_search, 0, char(2), char(3)),
+         snippet(page_search, 1, char(2), char(3), '…', 24)
+    FROM page_search JOIN page p ON p.id = page_search.rowid
+   WHERE page_search MATCH ?1
+   ORDER BY page_search.rowid NOT IN
+              (SELECT rowid FROM page_search WHERE page_search MATCH 'title : (' || ?1 || ')'),
+            bm25(page_search, 10.0, 1.0), p.name
+   LIMIT ?3 OFFSET ?2)sql";
+
+constexpr char kSearchCountSql[] =
+    "SELECT count(*) FROM page_search WHERE page_search MATCH ?1";
+
+constexpr char kUpdateLatestSql[] =
+    "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
+
+// Walks the (page_id, rev) index backwards from ?2 and stops after ?3
+// rows: a history page reads only the rows it shows.
+constexpr char kHistorySql[] = R"sql(
+  SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
+         r.size, r.size_change, r.account_id IS NOT NULL, r.id
+    FROM page p JOIN revision r ON r.page_id = p.id
+   WHERE p.name = ?1 AND r.rev <= ?2
+   ORDER BY r.rev DESC LIMIT ?3)sql";
+
+constexpr char kPageExistsSql[] =
+    "SELECT latest_rev FROM page WHERE name = ?1";
+
+constexpr char kListPagesSql[] = R"sql(
+  SELECT name, latest_rev FROM page
+   WHERE (name COLLATE NOCASE, name) > (?1, ?1)
+   ORDER BY name COLLATE NOCASE, name LIMIT ?2)sql";
+
+// Walks revision ids (the rowid) backwards: only the rows shown are read.
+// Pages and revisions are never deleted, so the largest ids are the
+// counts, found in O(1) instead of by counting.
+constexpr char kRecentSql[] = R"sql(
+  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
+         r.account_id IS NOT NULL,
+         (SELECT max(id) FROM page), (SELECT max(id) FROM revision)
+    FROM revision r JOIN page p ON p.id = r.page_id
+   WHERE r.id < ?1
+   ORDER BY r.id DESC LIMIT ?2)sql";
+
+constexpr char kSetProtectedSql[] = "UPDATE page SET protected = ?2 WHERE name = ?1";
+
+// Walks the partial (account_id, id) index backwards: only the rows shown.
+constexpr char kContributionsSql[] = R"sql(
+  SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
+         1
+    FROM revision r JOIN page p ON p.id = r.page_id
+   WHERE r.account_id = ?1 AND r.id < ?2
+   ORDER BY r.id DESC LIMIT ?3)sql";
+
+// Counts the account's entries of the same index (a wiki account has
+// thousands of edits, not millions).
+constexpr char kEditCountSql[] =
+    "SELECT count(*) FROM revision WHERE account_id = ?1";
+
+// A Change from columns 0-7 of a recent-changes or contributions row:
+// name, rev, id, author, created_at, summary, size_change, by an account.
+Change ChangeFromRow(const Statement& row) {
+  return Change{.title = row.ColumnText(0),
+                .rev = row.ColumnInt(1),
+                .revision_id = row.ColumnInt(2),
+                .author = row.ColumnText(3),
+                .author_is_account = row.ColumnInt(7) != 0,
+                .created_at = row.ColumnInt(4),
+                .summary = row.ColumnText(5),
+                .size_change = row.ColumnInt(6)};
+}
+
+// Reads a window of (name, latest_rev) rows fetched with LIMIT limit + 1:
+// the extra row, if any, only says that more follow.
+Result<PageList> ReadPageList(Statement& q, int limit) {
+  PageList list;
+  while (true) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(list.pages.size()) == limit) {
+      list.more = true;
+      break;
+    }
+    list.pages.push_back({q.ColumnText(0), q.ColumnInt(1)});
+  }
+  return list;
+}
+
+std::set<std::string> SplitLines(const std::string& joined) {
+  std::set<std::string> lines;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t end = joined.find('\n', start);
+    if (end == std::string::npos) end = joined.size();
+    lines.emplace(joined, start, end - start);
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
+    Database& db, EventSink* events) {
+  std::unique_ptr<SqlitePageStore> store(new SqlitePageStore(db, events));
+  Status prepared = db.PrepareAll({
+      {&store->find_, kFindSql},
+      {&store->latest_for_save_, kLatestForSaveSql},
+      {&store->insert_page_, kInsertPageSql},
+      {&store->insert_revision_, kInsertRevisionSql},
+      {&store->insert_link_, kInsertLinkSql},
+      {&store->clear_page_links_, kClearPageLinksSql},
+      {&store->insert_page_link_, kInsertPageLinkSql},
+      {&store->backlinks_, kBacklinksSql},
+      {&store->wanted_, kWantedSql},
+      {&store->orphans_, kOrphansSql},
+      {&store->unindex_page_, kUnindexPageSql},
+      {&store->index_page_, kIndexPageSql},
+      {&store->search_, kSearchSql},
+      {&store->search_count_, kSearchCountSql},
+      {&store->update_latest_, kUpdateLatestSql},
+      {&store->history_, kHistorySql},
+      {&store->page_exists_, kPageExistsSql},
+      {&store->list_pages_, kListPagesSql},
+      {&store->recent_, kRecentSql},
+      {&store->set_protected_, kSetProtectedSql},
+      {&store->contributions_, kContributionsSql},
+      {&store->edit_count_, kEditCountSql},
+  });
+  if (!prepared.ok()) return prepared;
+  return store;
+}
+
+Result<PageRevision> SqlitePageStore::Find(const PageName& name,
+                                           std::optional<int64_t> rev) {
+  Query q(*find_);
+  q->Bind(1, name.title());
+  if (rev) {
+    q->Bind(2, *rev);
+  } else {
+    q->BindNull(2);
+  }
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::NotFound(rev ? "There is no revision " +
+                                      std::to_string(*rev) + " of this page."
+                                : "This page does not exist yet.");
+  }
+  PageRevision page;
+  page.title = q->ColumnText(0);
+  page.latest_rev = q->ColumnInt(1);
+  page.revision.rev = q->ColumnInt(2);
+  page.revision.author = q->ColumnText(3);
+  page.revision.created_at = q->ColumnInt(4);
+  page.revision.summary = q->ColumnText(5);
+  page.revision.text = q->ColumnText(6);
+  page.revision.size = q->ColumnInt(7);
+  page.revision.size_change = q->ColumnInt(8);
+  page.revision.id = q->ColumnInt(9);
+  page.existing_links = SplitLines(q->ColumnText(10));
+  page.revision.author_is_account = q->ColumnInt(11) != 0;
+  page.is_protected = q->ColumnInt(12) != 0;
+  return page;
+}
+
+Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+
+  int64_t page_id = 0;
+  int64_t latest_rev = 0;
+  int64_t latest_size = 0;
+  {
+    Query q(*latest_for_save_);
+    q->Bind(1, edit.name.title());
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      page_id = q->ColumnInt(0);
+      latest_rev = q->ColumnInt(1);
+      latest_size = q->ColumnInt(3);
+      if (q->ColumnInt(4) != 0 && !edit.may_edit_protected) {
+        return Status::Forbidden(
+            "This page is protected: only the wiki's admins may change it.");
+      }
+      // Identical text is never a new revision, and never a conflict
+      // either: what the editor wanted is already there.
+      if (q->ColumnText(2) == edit.text) {
+        return SaveResult{.created = false, .rev = latest_rev};
+      }
+    }
+  }
+  if (latest_rev != edit.base_rev) {
+    return Status::Conflict(
+        latest_rev == 0
+            ? "This page no longer exists."
+            : "Someone else saved this page (revision " +
+                  std::to_string(latest_rev) + ") while you were editing.");
+  }
+
+  if (page_id == 0) {
+    Query q(*insert_page_);
+    q->Bind(1, edit.name.title());
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    page_id = q->ColumnInt(0);
+  }
+
+  const int64_t rev = latest_rev + 1;
+  const int64_t size = static_cast<int64_t>(edit.text.size());
+  int64_t revision_id = 0;
+  {
+    Query q(*insert_revision_);
+    q->Bind(1, page_id);
+    q->Bind(2, rev);
+    q->Bind(3, edit.author);
+    q->Bind(4, edit.created_at);
+    q->Bind(5, edit.summary);
+    q->Bind(6, edit.text);
+    q->Bind(7, size);
+    q->Bind(8, size - latest_size);
+    if (edit.account_id != 0) {
+      q->Bind(9, edit.account_id);
+    } else {
+      q->BindNull(9);
+    }
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    revision_id = q->ColumnInt(0);
+  }
+  for (const std::string& target : edit.links) {
+    Query q(*insert_link_);
+    q->Bind(1, revision_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  {
+    Query q(*clear_page_links_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  for (const std::string& target : edit.links) {
+    Query q(*insert_page_link_);
+    q->Bind(1, page_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  {
+    Query q(*unindex_page_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  {
+    Query q(*index_page_);
+    q->Bind(1, page_id);
+    q->Bind(2, edit.name.title());
+    q->Bind(3, edit.text);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  if (rev > 1) {
+    Query q(*update_latest_);
+    q->Bind(1, page_id);
+    q->Bind(2, rev);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  // Mail about the save is queued in its transaction: both or neither.
+  if (events_ != nullptr) {
+    SavedRevision saved{.title = edit.name.title(),
+                        .rev = rev,
+                        .revision_id = revision_id,
+                        .author = edit.author,
+                        .by_account = edit.account_id != 0,
+                        .account_created_at = edit.account_created_at,
+                        .summary = edit.summary,
+                        .created_at = edit.created_at};
+    if (Status s = events_->RevisionSaved(saved); !s.ok()) return s;
+  }
+  // Tests kill the worker here to prove a half-done save leaves nothing.
+  FailpointSleep("save_in_txn_sleep");
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return SaveResult{.created = true, .rev = rev};
+}
+
+Result<History> SqlitePageStore::ListHistory(const PageName& name,
+                                             std::optional<int64_t> from_rev,
+                                             int limit) {
+  History history;
+  {
+    Query q(*history_);
+    q->Bind(1, name.title());
+    q->Bind(2, from_rev.value_or(std::numeric_limits<int64_t>::max()));
+    q->Bind(3, static_cast<int64_t>(limit));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      history.title = q->ColumnText(0);
+      history.latest_rev = q->ColumnInt(1);
+      Revision& r = history.revisions.emplace_back();
+      r.rev = q->ColumnInt(2);
+      r.author = q->ColumnText(3);
+      r.created_at = q->ColumnInt(4);
+      r.summary = q->ColumnText(5);
+      r.size = q->ColumnInt(6);
+      r.size_change = q->ColumnInt(7);
+      r.author_is_account = q->ColumnInt(8) != 0;
+      r.id = q->ColumnInt(9);
+    }
+  }
+  if (!history.revisions.empty()) return history;
+
+  // No rows: either no such page or a window past its first revision.
+  Query q(*page_exists_);
+  q->Bind(1, name.title());
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("This page does not exist yet.");
+  history.title = name.title();
+  history.latest_rev = q->ColumnInt(0);
+  return history;
+}
+
+Result<PageList> SqlitePageStore::ListPages(const std::string& after,
+                                            int limit) {
+  Query q(*list_pages_);
+  q->Bind(1, after);
+  // One row more than shown, to know whether a next page exists.
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<PageList> SqlitePageStore::ListBacklinks(const PageName& name,
+                                                const std::string& after, int limit) {
+  Query q(*backlinks_);
+  q->Bind(1, name.title());
+  q->Bind(2, after);
+  q->Bind(3, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<PageList> SqlitePageStore::ListOrphans(const std::string& after,
+                                              const std::string& except, int limit) {
+  Query q(*orphans_);
+  q->Bind(1, after);
+  q->Bind(2, except);
+  q->Bind(3, static_cast<int64_t>(limit) + 1);
+  return ReadPageList(*q, limit);
+}
+
+Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
+                                             int64_t offset, int limit) {
+  SearchResults results;
+  {
+    Query q(*search_count_);
+    q->Bind(1, fts_query);
+    auto row = q->Step();
+    // FtsQuery's output always parses; an expression FTS5 refuses (an
+    // SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
+    if (!row.ok()) {
+      if (row.status().code() == Status::Code::kInternal) {
+        return Status::Invalid("The search could not be understood.");
+      }
+      return row.status();
+    }
+    results.total = *row ? q->ColumnInt(0) : 0;
+  }
+  if (results.total <= offset) return results;
+  Query q(*search_);
+  q->Bind(1, fts_query);
+  q->Bind(2, offset);
+  q->Bind(3, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    results.hits.push_back(SearchHit{.title = q->ColumnText(0),
+                                     .title_marked = q->ColumnText(2),
+                                     .snippet = q->ColumnText(3),
+                                     .latest_rev = q->ColumnInt(1)});
+  }
+  return results;
+}
+
+Result<int64_t> SqlitePageStore::RebuildSearchIndex() {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  if (Status s = db_.Exec("DELETE FROM page_search"); !s.ok()) return s;
+  if (Status s = db_.Exec(R"sql(
+        INSERT INTO page_search (rowid, title, body)
+          SELECT p.id, p.name, r.text
+            FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev)sql");
+      !s.ok())
+    return s;
+  if (Status s = db_.Exec("INSERT INTO page_search (page_search) VALUES ('optimize')"); !s.ok())
+    return s;
+  auto count = db_.Prepare("SELECT count(*) FROM page_search");
+  if (!count.ok()) return count.status();
+  int64_t pages = 0;
+  {
+    Query q(**count);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    pages = q->ColumnInt(0);
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return pages;
+}
+
+Result<WantedPages> SqlitePageStore::ListWanted(int64_t offset, int limit) {
+  WantedPages wanted;
+  Query q(*wanted_);
+  q->Bind(1, offset);
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(wanted.pages.size()) == limit) {
+      wanted.more = true;
+      break;
+    }
+    wanted.pages.push_back({q->ColumnText(0), q->ColumnInt(1)});
+  }
+  return wanted;
+}
+
+Result<RecentChanges> SqlitePageStore::ListRecentChanges(
+    std::optional<int64_t> before_id, int limit) {
+  RecentChanges recent;
+  Query q(*recent_);
+  q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
+  q->Bind(2, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    recent.changes.push_back(ChangeFromRow(*q));
+    recent.page_count = q->ColumnInt(8);
+    recent.revision_count = q->ColumnInt(9);
+  }
+  return recent;
+}
+
+Status SqlitePageStore::SetProtected(const PageName& name, bool is_protected) {
+  set_protected_->Bind(1, name.title());
+  set_protected_->Bind(2, static_cast<int64_t>(is_protected ? 1 : 0));
+  auto changed = db_.WriteOne(*set_protected_);
+  if (!changed.ok()) return changed.status();
+  if (*changed == 0) return Status::NotFound("This page does not exist yet.");
+  return Status::Ok();
+}
+
+Result<Contributions> SqlitePageStore::ListContributions(
+    int64_t account_id, std::optional<int64_t> before_id, int limit) {
+  Contributions contributions;
+  {
+    Query q(*contributions_);
+    q->Bind(1, account_id);
+    q->Bind(2, before_id.value_or(std::numeric_limits<int64_t>::max()));
+    q->Bind(3, static_cast<int64_t>(limit));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      contributions.changes.push_back(ChangeFromRow(*q));
+    }
+  }
+  Query q(*edit_count_);
+  q->Bind(1, account_id);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  contributions.edit_count = *row ? q->ColumnInt(0) : 0;
+  return contributions;
+}
+
+Result<std::set<std::string>> SqlitePageStore::ExistingPages(
+    const std::set<std::string>& titles) {
+  std::set<std::string> existing;
+  for (const std::string& title : titles) {
+    Query q(*page_exists_);
+    q->Bind(1, title);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) existing.insert(title);
+  }
+  return existing;
+}
+
+}  // namespace wikid

@@ -1,0 +1,75 @@
+// SqlitePageStore: PageStore on one SQLite connection.
+//
+// Prepares its statements once, at construction, and reuses them for the
+// life of the worker. One per worker; not thread-safe. `db` must outlive it.
+#pragma once
+
+#include <memory>
+
+#include "model/store/sqlite/database.h"
+#include "model/store/events.h"
+#include "model/store/page_store.h"
+
+namespace wikid {
+
+class SqlitePageStore : public PageStore {
+ public:
+  // Prepares every statement; fails if the schema is not what it expects.
+  // `events`, if given, hears of every saved revision inside its
+  // transaction (and must outlive the store).
+  static Result<std::unique_ptr<SqlitePageStore>> Create(Database& db,
+                                                         EventSink* events = nullptr);
+
+  Result<PageRevision> Find(const PageName& name,
+                            std::optional<int64_t> rev) override;
+  Result<SaveResult> Save(const Edit& edit) override;
+  Result<History> ListHistory(const PageName& name,
+                              std::optional<int64_t> from_rev,
+                              int limit) override;
+  Status SetProtected(const PageName& name, bool is_protected) override;
+  Result<Contributions> ListContributions(int64_t account_id,
+                                          std::optional<int64_t> before_id,
+                                          int limit) override;
+  Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) override;
+  Result<PageList> ListPages(const std::string& after, int limit) override;
+  Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
+                                 int limit) override;
+  Result<WantedPages> ListWanted(int64_t offset, int limit) override;
+  Result<PageList> ListOrphans(const std::string& after, const std::string& except,
+                               int limit) override;
+  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+                               int limit) override;
+  Result<int64_t> RebuildSearchIndex() override;
+  Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                          int limit) override;
+
+ private:
+  SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
+
+  Database& db_;
+  EventSink* events_;  // borrowed; may be null
+  std::unique_ptr<Statement> find_;
+  std::unique_ptr<Statement> latest_for_save_;
+  std::unique_ptr<Statement> insert_page_;
+  std::unique_ptr<Statement> insert_revision_;
+  std::unique_ptr<Statement> insert_link_;
+  std::unique_ptr<Statement> clear_page_links_;
+  std::unique_ptr<Statement> insert_page_link_;
+  std::unique_ptr<Statement> backlinks_;
+  std::unique_ptr<Statement> wanted_;
+  std::unique_ptr<Statement> orphans_;
+  std::unique_ptr<Statement> unindex_page_;
+  std::unique_ptr<Statement> index_page_;
+  std::unique_ptr<Statement> search_;
+  std::unique_ptr<Statement> search_count_;
+  std::unique_ptr<Statement> update_latest_;
+  std::unique_ptr<Statement> history_;
+  std::unique_ptr<Statement> page_exists_;
+  std::unique_ptr<Statement> list_pages_;
+  std::unique_ptr<Statement> recent_;
+  std::unique_ptr<Statement> set_protected_;
+  std::unique_ptr<Statement> contributions_;
+  std::unique_ptr<Statement> edit_count_;
+};
+
+}  // namespace wikid

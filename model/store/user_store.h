@@ -1,0 +1,43 @@
+// UserStore: the storage interface for accounts (SqliteUserStore is the
+// one engine today, as for pages). One per worker; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/base/status.h"
+#include "model/store/user.h"
+#include "model/text/user_name.h"
+
+namespace wikid {
+
+// A window of the account list, by name.
+struct UserList {
+  std::vector<User> users;
+  bool more = false;  // accounts exist after the last one listed
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+
+  // A new account. Conflict if the name is taken in any letter case.
+  virtual Result<User> Create(const UserName& name, const std::string& password_hash,
+                              Role role, const std::string& email,
+                              int64_t created_at) = 0;
+  // The account called `name` in any letter case, or NotFound.
+  virtual Result<User> Find(const UserName& name) = 0;
+  // Up to `limit` accounts in order of their lowercased names, after the
+  // name `after` (from the start when empty).
+  virtual Result<UserList> List(const std::string& after, int limit) = 0;
+  // Each NotFound if there is no account `user_id`.
+  virtual Status SetPassword(int64_t user_id, const std::string& password_hash) = 0;
+  virtual Status SetRole(int64_t user_id, Role role) = 0;
+  virtual Status SetDisabled(int64_t user_id, bool disabled) = 0;
+  // The fields the owner edits on the profile form, already checked.
+  virtual Status SetProfile(int64_t user_id, const std::string& display_name,
+                            const std::string& bio, const std::string& email) = 0;
+};
+
+}  // namespace wikid

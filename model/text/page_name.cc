@@ -1,0 +1,153 @@
+#include "model/text/page_name.h"
+
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace wikid {
+namespace {
+
+Status Broken(const std::string& rule) { return Status::Invalid(rule); }
+
+std::string CodePoint(ucs4_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+// NFC via libunistring; the result is malloc'd by the library.
+Result<std::string> Nfc(std::string_view text) {
+  size_t length = 0;
+  uint8_t* normalised =
+      u8_normalize(UNINORM_NFC, reinterpret_cast<const uint8_t*>(text.data()),
+                   text.size(), nullptr, &length);
+  if (normalised == nullptr) return Broken("A page name must be valid UTF-8.");
+  std::unique_ptr<uint8_t, void (*)(void*)> owner(normalised, std::free);
+  return std::string(reinterpret_cast<char*>(normalised), length);
+}
+
+// Underscores are spaces, and a run of spaces is one.
+std::string SpacesForUnderscores(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '_') c = ' ';
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  return out;
+}
+
+Status CheckCharacters(const std::string& title) {
+  const auto* p = reinterpret_cast<const uint8_t*>(title.data());
+  const auto* end = p + title.size();
+  const uc_general_category_t forbidden = uc_general_category_or(
+      uc_general_category_or(UC_CATEGORY_Cc, UC_CATEGORY_Cf),
+      uc_general_category_or(
+          UC_CATEGORY_Cs, uc_general_category_or(UC_CATEGORY_Co, UC_CATEGORY_Cn)));
+  while (p < end) {
+    ucs4_t c = 0;
+    int n = u8_mbtouc(&c, p, end - p);
+    if (c == 0xFFFD || uc_is_general_category(c, forbidden)) {
+      return Broken("A page name must not contain the invisible or control "
+                    "character " + CodePoint(c) + ".");
+    }
+    p += n;
+  }
+  for (char c : title) {
+    if (std::string_view("#<>[]|{}").find(c) != std::string_view::npos) {
+      return Broken(std::string("A page name must not contain '") + c +
+                    "' (none of # < > [ ] | { } may be used).");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckPath(const std::string& title) {
+  if (title.front() == '/' || title.back() == '/') {
+    return Broken("A page name must not begin or end with '/'.");
+  }
+  if (title.find("//") != std::string::npos) {
+    return Broken("A page name must not contain '//'.");
+  }
+  size_t start = 0;
+  while (start <= title.size()) {
+    size_t slash = title.find('/', start);
+    if (slash == std::string::npos) slash = title.size();
+    std::string_view segment(title.data() + start, slash - start);
+    if (segment == "." || segment == "..") {
+      return Broken("A page name must not have '.' or '..' between slashes.");
+    }
+    start = slash + 1;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PageName> PageName::Parse(std::string_view text) {
+  if (u8_check(reinterpret_cast<const uint8_t*>(text.data()), text.size()) !=
+      nullptr) {
+    return Broken("A page name must be valid UTF-8.");
+  }
+  if (text.empty()) return Broken("A page name must not be empty.");
+  if (text.front() == '_') {
+    return Broken("Page names starting with '_' are reserved for the wiki's "
+                  "own pages.");
+  }
+  auto nfc = Nfc(text);
+  if (!nfc.ok()) return nfc.status();
+  std::string title = SpacesForUnderscores(*nfc);
+  if (title.front() == ' ' || title.back() == ' ') {
+    return Broken("A page name must not begin or end with a space or '_'.");
+  }
+  if (Status s = CheckCharacters(title); !s.ok()) return s;
+  if (Status s = CheckPath(title); !s.ok()) return s;
+  if (title.size() > kMaxBytes) {
+    return Broken("A page name must be at most " + std::to_string(kMaxBytes) +
+                  " bytes long (this one is " + std::to_string(title.size()) +
+                  ").");
+  }
+  return PageName(std::move(title));
+}
+
+std::string PageName::UrlName() const {
+  std::string name = title_;
+  for (char& c : name) {
+    if (c == ' ') c = '_';
+  }
+  return name;
+}
+
+std::string PageName::UrlPath() const { return "/" + PercentEncodePath(UrlName()); }
+
+std::string UrlPathOfTitle(const std::string& title) {
+  auto name = PageName::Parse(title);
+  return name.ok() ? name->UrlPath() : "/";
+}
+
+std::string PercentEncodePath(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (unsigned char c : text) {
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                (c >= '0' && c <= '9') ||
+                std::string_view("-._~/!$'()*,;:@").find(static_cast<char>(c)) !=
+                    std::string_view::npos;
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace wikid

@@ -1,0 +1,149 @@
+// Wiki: the one factory of wikid's model objects. A worker, the mailer,
+// the command-line tools and the tests all open their stores, caches and
+// secrets here, so a new subsystem is wired in one place.
+//
+// Opening is cheap where nothing is configured: without memcached servers
+// the caches are disabled shells (every view renders), and without the
+// master's shared memory the Wiki maps private state of its own (tools,
+// tests). The database and the secret key are created on first open.
+//
+// One per process, opened after fork(); not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "model/accounts/accounts.h"
+#include "model/accounts/hash_slots.h"
+#include "model/base/status.h"
+#include "model/cache/cache_state.h"
+#include "model/cache/fast_path.h"
+#include "model/cache/local_views.h"
+#include "model/cache/memcache.h"
+#include "model/cache/page_cache.h"
+#include "model/cache/recent_cache.h"
+#include "model/cache/render_cache.h"
+#include "model/cache/stamped_cache.h"
+#include "model/mail/admin_mail.h"
+#include "model/store/storage.h"
+
+namespace wikid {
+
+// Where the wiki's data lives.
+struct StorageOptions {
+  std::string data_dir = "var";  // the database and the secret key
+  int busy_timeout_ms = 5000;    // how long a writer waits for another's lock
+};
+
+// The process model's shared memory, mapped by the master before it forks
+// the workers so that all of them share it. A null member makes the Wiki
+// map a private one (tools and tests run in one process).
+struct ProcessState {
+  CacheState* cache_state = nullptr;
+  FastPathShared* fast_path = nullptr;
+  HashSlots* hash_slots = nullptr;
+};
+
+struct WikiOptions {
+  StorageOptions storage;
+  MailSettings mail;        // what the admins hear about...
+  // ...from this process's writes. Off for the operator's own commands
+  // (`wikid user create` makes an admin without mailing the others).
+  bool tell_admins = true;
+  ThrottlePolicy throttle;  // failed logins allowed
+  // Processes that may hash a password at once (HashSlots::SlotsFor).
+  int hash_slot_count = 1;
+  // memcached; no servers: no shared cache, every view renders.
+  CacheOptions cache;
+  // Bytes of views each worker keeps in its own memory in front of
+  // memcached (0: none).
+  size_t local_cache_bytes = 0;
+  // Bytes of whole anonymous responses each worker keeps
+  // (views/fast_views.h; 0: none).
+  size_t anonymous_view_bytes = 0;
+  // nginx serves anonymous views from memcached while `fast_path_flag`
+  // exists (model/cache/fast_path.h).
+  bool fast_path = false;
+  std::string fast_path_flag;
+};
+
+// The stores, borrowed from the Wiki that opened them.
+struct Stores {
+  Storage& storage;
+  PageStore& pages;
+  UserStore& users;
+  SessionStore& sessions;
+  ApiTokenStore& tokens;  // the JSON API's Authorization: Bearer tokens
+  LoginThrottle& throttle;
+  Outbox& outbox;  // mail, queued in the transactions that cause it
+};
+
+// The caches in front of the stores, borrowed likewise.
+struct Caches {
+  Memcache& memcache;
+  StampedCache& views;  // page views and landing views, checked by stamp
+  RenderCache& renders;  // rendered revisions, by immutable key
+  PageCache& page_cache;
+  RecentCache& recent;
+  FastPath& fast_path;  // the views nginx serves from memcached itself
+  // This worker's copies of whole responses to anonymous page views.
+  LocalViews& anonymous_views;
+};
+
+// The database file in `data_dir`.
+std::string DatabasePath(const std::string& data_dir);
+
+class Wiki {
+ public:
+  // Opens (creating and migrating if needed) the database in the data
+  // directory, loads or makes the secret key, and builds the stores and
+  // caches on them. Unavailable or Invalid with the reason when the data
+  // directory cannot be used.
+  static Result<std::unique_ptr<Wiki>> Open(const WikiOptions& options,
+                                            ProcessState process = {});
+  ~Wiki();
+  Wiki(const Wiki&) = delete;
+  Wiki& operator=(const Wiki&) = delete;
+
+  const Stores& stores() const { return *stores_; }
+  const Caches& caches() const { return *caches_; }
+  AdminMail& admin_mail() { return *admin_mail_; }
+  Accounts& accounts() { return *accounts_; }
+  HashSlots& hash_slots() { return *process_.hash_slots; }
+  CacheState& cache_state() { return *process_.cache_state; }
+  // The site's secret key (model/base/secret_key.h): never logged.
+  const std::string& secret_key() const { return secret_key_; }
+
+ private:
+  Wiki() = default;
+  Status OpenStores(const WikiOptions& options);
+  void OpenCaches(const WikiOptions& options);
+
+  ProcessState process_;
+  std::string secret_key_;
+  // Declared in the order they depend on each other: the stores borrow
+  // the storage's connection, and the page and user stores the admins'
+  // mail, which borrows the outbox.
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<AdminMail> admin_mail_;
+  std::unique_ptr<PageStore> pages_;
+  std::unique_ptr<UserStore> users_;
+  std::unique_ptr<SessionStore> sessions_;
+  std::unique_ptr<ApiTokenStore> tokens_;
+  std::unique_ptr<LoginThrottle> throttle_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Memcache> memcache_;
+  std::unique_ptr<Memcache> fast_memcache_;
+  std::unique_ptr<FastPath> fast_path_;
+  std::unique_ptr<LocalViews> anonymous_views_;
+  std::unique_ptr<RenderCache> renders_;
+  std::unique_ptr<StampedCache> views_;
+  std::unique_ptr<PageCache> page_cache_;
+  std::unique_ptr<RecentCache> recent_;
+  std::unique_ptr<Stores> stores_;
+  std::unique_ptr<Caches> caches_;
+};
+
+}  // namespace wikid

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The layering of wikid, checked on every #include.
+
+Data flows fcgi -> views -> model and never back, and inside model/ each
+folder may use only the folders below it (model/README.md says why). A
+library's headers appear only in the layer that links it, so SQLite stays
+inside its engine and libfcgi inside the process layer. Tests may include
+anything.
+
+Usage: layering_test.py ROOT     check the tree at ROOT
+       layering_test.py --self-test
+"""
+import os
+import re
+import sys
+import tempfile
+
+# Each layer (a folder) and the folders it may include from, besides its
+# own. The one table: change it here and in model/README.md together.
+ALLOWED = {
+    "model/base": [],
+    "model/text": ["model/base"],
+    "model/store": ["model/text", "model/base"],
+    "model/store/sqlite": ["model/store", "model/text", "model/base"],
+    "model/accounts": ["model/store", "model/text", "model/base"],
+    "model/cache": ["model/base"],
+    "model/mail": ["model/store", "model/text", "model/base"],
+    # model/wiki.{h,cc}: the factory, the only code above the engine that
+    # names it.
+    "model": ["model/accounts", "model/cache", "model/mail", "model/store",
+              "model/store/sqlite", "model/text", "model/base"],
+    "views": ["model", "model/accounts", "model/cache", "model/mail",
+              "model/store", "model/text", "model/base"],
+    "fcgi": ["views", "model", "model/accounts", "model/cache", "model/mail",
+             "model/store", "model/text", "model/base"],
+}
+
+# Third-party headers (by prefix) and the layers that may include them:
+# the layers whose CMake target links the library.
+LIBRARIES = {
+    "sqlite3.h": ["model/store/sqlite"],
+    "libmemcached": ["model/cache"],
+    "fcgiapp.h": ["fcgi"],
+    "fcgio.h": ["fcgi"],
+    "fcgi_stdio.h": ["fcgi"],
+    "curl/": ["model/mail"],
+    "ctemplate/": ["views"],
+    "cmark-gfm": ["views"],
+    "nlohmann/": ["views"],
+    "dtl/": ["model/text"],
+    "unistr.h": ["model/text", "views"],
+    "uninorm.h": ["model/text"],
+    "unictype.h": ["model/text"],
+    "sodium.h": ["model/base", "model/accounts", "model/cache", "model/mail",
+                 "model/store/sqlite", "views"],
+    "boost/program_options": ["fcgi"],
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+
+
+def layer_of(path):
+    return os.path.dirname(path)
+
+
+def violations(root):
+    found = []
+    for top in ALLOWED:
+        if "/" in top:
+            continue
+        for directory, _, files in os.walk(os.path.join(root, top)):
+            for name in sorted(files):
+                if not name.endswith((".h", ".cc")):
+                    continue
+                full = os.path.join(directory, name)
+                path = os.path.relpath(full, root)
+                layer = layer_of(path)
+                if layer not in ALLOWED:
+                    found.append(f"{path}: the folder {layer} is not in the "
+                                 "layering table")
+                    continue
+                with open(full, encoding="utf-8") as f:
+                    for number, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if not m:
+                            continue
+                        kind, target = m.groups()
+                        close = '"' if kind == '"' else ">"
+                        where = f"{path}:{number}: #include {kind}{target}{close}"
+                        if kind == '"':
+                            used = layer_of(target)
+                            if used != layer and used not in ALLOWED[layer]:
+                                found.append(f"{where}: {layer} may not use {used}")
+                            continue
+                        for prefix, layers in LIBRARIES.items():
+                            if target.startswith(prefix) and layer not in layers:
+                                found.append(f"{where}: only {', '.join(layers)} "
+                                             f"may include {prefix}")
+    return found
+
+
+def self_test():
+    """The checker finds each kind of fault in a tree made to have them."""
+    faults = {
+        "views/bad_engine.cc": '#include "model/store/sqlite/database.h"\n',
+        "model/store/bad_up.h": '#include "model/cache/memcache.h"\n',
+        "model/base/bad_views.cc": '#include "views/context.h"\n',
+        "views/bad_fcgi.cc": '#include "fcgi/worker.h"\n',
+        "model/cache/bad_sqlite.cc": "#include <sqlite3.h>\n",
+        "fcgi/bad_folder/x.cc": "\n",
+    }
+    with tempfile.TemporaryDirectory() as root:
+        for path, text in faults.items():
+            os.makedirs(os.path.join(root, os.path.dirname(path)), exist_ok=True)
+            with open(os.path.join(root, path), "w") as f:
+                f.write(text)
+        with open(os.path.join(root, "views", "good.cc"), "w") as f:
+            f.write('#include "model/store/page_store.h"\n#include <ctemplate/template.h>\n')
+        found = violations(root)
+    missed = [p for p in faults if not any(v.startswith(p) for v in found)]
+    wrongly = [v for v in found if v.startswith("views/good.cc")]
+    if missed or wrongly or len(found) != len(faults):
+        print("layering_test self-test failed: missed", missed, "flagged", wrongly)
+        return 1
+    print(f"self-test: all {len(faults)} planted faults found")
+    return 0
+
+
+def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    root = sys.argv[1]
+    found = violations(root)
+    for v in found:
+        print(v)
+    if found:
+        print(f"{len(found)} include(s) cross the layering (tests/scripts/layering_test.py)")
+        return 1
+    print("every include follows the layering")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

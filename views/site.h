@@ -1,0 +1,44 @@
+// Site: what views/ adds to a Wiki to answer requests (the templates, the
+// Markdown renderer, the anti-forgery key) and the Context every request
+// starts from. The worker and the handler tests build theirs here, the
+// same way.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/base/status.h"
+#include "model/wiki.h"
+#include "views/context.h"
+
+namespace wikid {
+
+class Site {
+ public:
+  // Loads every template in `templates_dir` (reloaded when they change if
+  // `reload_templates`). `config` and `wiki` must outlive the Site.
+  // `wake_mailer` is called after a request queued mail; `now` gives unix
+  // seconds.
+  static Result<std::unique_ptr<Site>> Open(const SiteConfig& config, Wiki& wiki,
+                                            const std::string& templates_dir,
+                                            bool reload_templates,
+                                            std::function<void()> wake_mailer,
+                                            std::function<int64_t()> now);
+
+  // The Context for the router (which copies it per request).
+  Context& context() { return *context_; }
+  Templates& templates() { return templates_; }
+
+ private:
+  Site(const std::string& templates_dir, bool reload_templates, std::string key)
+      : templates_(templates_dir, reload_templates), csrf_(std::move(key)) {}
+
+  Templates templates_;
+  Markdown markdown_;
+  Csrf csrf_;
+  std::unique_ptr<Context> context_;
+};
+
+}  // namespace wikid
