@@ -70,7 +70,7 @@ bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transp
     }
     return true;
   }
-  LogError("mailer: message " + entry.message_id + " to " + entry.recipient +
+  LogWarning("mailer: message " + entry.message_id + " to " + entry.recipient +
            " not sent: " + sent.message());
   if (Status s = outbox.MarkFailed(entry.id, Now(), sent.message()); !s.ok()) {
     LogError("mailer: attempt not recorded: " + s.message());

@@ -55,7 +55,7 @@ class Master {
     SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "starting");
     for (int i = 0; i < config_.workers; ++i) Spawn();
     SpawnMailer();
-    LogError("master started " + std::to_string(config_.workers) +
+    LogInfo("master started " + std::to_string(config_.workers) +
              " workers and the mailer");
     while (true) {
       std::vector<pollfd> fds = {{SignalWakeFd(), POLLIN, 0}};
@@ -149,7 +149,7 @@ class Master {
       mailer_idle_ = true;
       return;
     }
-    LogError("mailer " + DescribeExit(status) + "; starting a new one");
+    LogWarning("mailer " + DescribeExit(status) + "; starting a new one");
     if (Clock::now() - mailer_started_ < kStartupFailureBackoff) {
       next_mailer_ = Clock::now() + kStartupFailureBackoff;
     }
@@ -228,12 +228,12 @@ class Master {
   void BeginReload() {
     auto fresh = reload_();
     if (!fresh.ok()) {
-      LogError("SIGHUP: configuration not reloaded: " +
+      LogWarning("SIGHUP: configuration not reloaded: " +
                fresh.status().message());
       return;
     }
     if (fresh->socket != config_.socket) {
-      LogError("SIGHUP: a new --socket needs a restart; keeping " +
+      LogWarning("SIGHUP: a new --socket needs a restart; keeping " +
                config_.socket);
       fresh->socket = config_.socket;
     }
@@ -241,7 +241,7 @@ class Master {
     // flag file (by default in --data): wikid cannot move them under it.
     if (fresh->memcached != config_.memcached || fresh->cache_prefix != config_.cache_prefix ||
         fresh->FastPathFlag() != config_.FastPathFlag()) {
-      LogError("SIGHUP: new --memcached, --cache-prefix, --fast-path-flag or --data "
+      LogWarning("SIGHUP: new --memcached, --cache-prefix, --fast-path-flag or --data "
                "need a restart (and nginx's configuration to match); keeping the old ones");
       fresh->memcached = config_.memcached;
       fresh->cache_prefix = config_.cache_prefix;
@@ -262,7 +262,7 @@ class Master {
         to_replace_.push_back(pid);
       }
     }
-    LogError("SIGHUP: replacing " + std::to_string(to_replace_.size()) +
+    LogInfo("SIGHUP: replacing " + std::to_string(to_replace_.size()) +
              " workers one by one, and the mailer");
     // The mailer takes the new settings by starting again; a message in
     // flight finishes first (it stops between messages).
@@ -330,7 +330,7 @@ class Master {
   }
 
   int Stop() {
-    LogError("stopping: waiting for workers to finish their requests");
+    LogInfo("stopping: waiting for workers to finish their requests");
     UnlinkListener(listener_);
     close(listener_.fd);
     for (const auto& [pid, info] : workers_) kill(pid, SIGTERM);
@@ -352,7 +352,7 @@ class Master {
       DrainSignalWakeFd();
       Reap();
     }
-    LogError("stopped");
+    LogInfo("stopped");
     return 0;
   }
 

@@ -60,7 +60,7 @@ struct WikiOptions {
   // memcached (0: none).
   size_t local_cache_bytes = 0;
   // Bytes of whole anonymous responses each worker keeps
-  // (views/fast_views.h; 0: none).
+  // (views/shared_views.h; 0: none).
   size_t anonymous_view_bytes = 0;
   // nginx serves anonymous views from memcached while `fast_path_flag`
   // exists (model/cache/fast_path.h).

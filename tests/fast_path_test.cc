@@ -18,17 +18,17 @@
 namespace wikid {
 
 // For BOOST_TEST's messages.
-std::ostream& operator<<(std::ostream& out, FillResult result) {
+std::ostream& operator<<(std::ostream& out, StoreResult result) {
   switch (result) {
-    case FillResult::kFilled:
+    case StoreResult::kStored:
       return out << "filled";
-    case FillResult::kPresent:
+    case StoreResult::kPresent:
       return out << "present";
-    case FillResult::kOutdated:
+    case StoreResult::kOutdated:
       return out << "outdated";
-    case FillResult::kSkipped:
+    case StoreResult::kSkipped:
       return out << "skipped";
-    case FillResult::kFailed:
+    case StoreResult::kFailed:
       return out << "failed";
   }
   return out << "?";
@@ -125,19 +125,19 @@ BOOST_FIXTURE_TEST_CASE(a_fill_lands_only_while_its_view_is_current, Fixture) {
   // what an earlier run may have left.
   BOOST_TEST(fast.suspended());
   BOOST_TEST(!Exists(flag));
-  BOOST_TEST(fast.Fill("fast:/A", 1, "<p>one", Current()) ==
-             FillResult::kSkipped);
+  BOOST_TEST(fast.Store("fast:/A", 1, "<p>one", Current()) ==
+             StoreResult::kSkipped);
   BOOST_REQUIRE(Restore());
   BOOST_TEST(Exists(flag));
 
-  BOOST_TEST(fast.Fill("fast:/A", 3, "<p>three", [] { return false; }) ==
-             FillResult::kOutdated);
+  BOOST_TEST(fast.Store("fast:/A", 3, "<p>three", [] { return false; }) ==
+             StoreResult::kOutdated);
   BOOST_TEST(Stored("fast:/A") == "");
-  BOOST_TEST(fast.Fill("fast:/A", 1, "<p>one", Current()) ==
-             FillResult::kFilled);
+  BOOST_TEST(fast.Store("fast:/A", 1, "<p>one", Current()) ==
+             StoreResult::kStored);
   BOOST_TEST(Stored("fast:/A") == fast.Frame("fast:/A", 1) + "<p>one");
-  BOOST_TEST(fast.Fill("fast:/A", 1, "<p>one", Current()) ==
-             FillResult::kPresent);
+  BOOST_TEST(fast.Store("fast:/A", 1, "<p>one", Current()) ==
+             StoreResult::kPresent);
   BOOST_TEST(shared->fills.load() == 1);
   BOOST_TEST(shared->already.load() == 1);
   BOOST_TEST(shared->outdated.load() == 1);
@@ -156,8 +156,8 @@ BOOST_FIXTURE_TEST_CASE(a_fill_lands_only_while_its_view_is_current, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(a_change_deletes_its_entries, Fixture) {
   BOOST_REQUIRE(Restore());
-  fast.Fill("fast:/A", 1, "a", Current());
-  fast.Fill("fast:/B", 1, "b", Current());
+  fast.Store("fast:/A", 1, "a", Current());
+  fast.Store("fast:/B", 1, "b", Current());
   fast.Invalidate({"fast:/A", "fast:/missing"});
   BOOST_TEST(Stored("fast:/A") == "");
   BOOST_TEST(Stored("fast:/B") != "");
@@ -169,8 +169,8 @@ BOOST_FIXTURE_TEST_CASE(
     an_unconfirmed_delete_suspends_until_every_entry_is_gone, Fixture) {
   all_keys = {"fast:/A", "fast:/B"};
   BOOST_REQUIRE(Restore());
-  fast.Fill("fast:/A", 1, "a", Current());
-  fast.Fill("fast:/B", 1, "b", Current());
+  fast.Store("fast:/A", 1, "a", Current());
+  fast.Store("fast:/B", 1, "b", Current());
 
   server.Pause();  // the delete cannot be confirmed...
   auto start = std::chrono::steady_clock::now();
@@ -178,7 +178,7 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(fast.suspended());  // ...so nginx must stop reading entries
   BOOST_TEST(!Exists(flag));
   BOOST_TEST((std::chrono::steady_clock::now() - start < 500ms));
-  BOOST_TEST(fast.Fill("fast:/B", 2, "b2", Current()) == FillResult::kSkipped);
+  BOOST_TEST(fast.Store("fast:/B", 2, "b2", Current()) == StoreResult::kSkipped);
   // Still hung: restoring waits.
   for (int i = 0; i < 10; ++i) {
     fast.MaybeRestore(
@@ -258,11 +258,11 @@ BOOST_FIXTURE_TEST_CASE(
   all_keys = {"fast:/A"};
   BOOST_REQUIRE(Restore());
   server.Stop();
-  BOOST_TEST(fast.Fill("fast:/A", 1, "a", Current()) == FillResult::kFailed);
+  BOOST_TEST(fast.Store("fast:/A", 1, "a", Current()) == StoreResult::kFailed);
   BOOST_TEST(fast.suspended());
   server.Start();
   BOOST_REQUIRE(Restore(5s));
-  BOOST_TEST(fast.Fill("fast:/A", 2, "a2", Current()) == FillResult::kFilled);
+  BOOST_TEST(fast.Store("fast:/A", 2, "a2", Current()) == StoreResult::kStored);
 }
 
 // The stripe a key's fills and deletes take, as a stuck worker would hold it.
@@ -300,7 +300,7 @@ BOOST_FIXTURE_TEST_CASE(a_stuck_stripe_suspends_a_save_instead_of_blocking_it,
   });
   std::this_thread::sleep_for(50ms);
   auto start = std::chrono::steady_clock::now();
-  BOOST_TEST(fast.Fill("fast:/A", 1, "a", Current()) == FillResult::kSkipped);
+  BOOST_TEST(fast.Store("fast:/A", 1, "a", Current()) == StoreResult::kSkipped);
   fast.Invalidate({"fast:/A"});
   BOOST_TEST((std::chrono::steady_clock::now() - start < 1400ms));
   BOOST_TEST(fast.suspended());  // nginx stops reading until it is sorted
@@ -314,8 +314,8 @@ BOOST_FIXTURE_TEST_CASE(workers_of_an_older_configuration_never_fill_or_restore,
   state->generation.fetch_add(1);  // SIGHUP: `worker` runs the old templates
   SuspendFastPath(*shared, flag, "SIGHUP");
   BOOST_TEST(!Restore(500ms));
-  BOOST_TEST(fast.Fill("fast:/A", 1, "old templates", Current()) ==
-             FillResult::kSkipped);
+  BOOST_TEST(fast.Store("fast:/A", 1, "old templates", Current()) ==
+             StoreResult::kSkipped);
   Worker fresh{server, *shared, *state, flag};  // started after the SIGHUP
   auto deadline = std::chrono::steady_clock::now() + 3s;
   while (fresh.fast.suspended() &&
@@ -325,10 +325,10 @@ BOOST_FIXTURE_TEST_CASE(workers_of_an_older_configuration_never_fill_or_restore,
     std::this_thread::sleep_for(10ms);
   }
   BOOST_REQUIRE(!fresh.fast.suspended());
-  BOOST_TEST(fast.Fill("fast:/A", 1, "old templates", Current()) ==
-             FillResult::kSkipped);
-  BOOST_TEST(fresh.fast.Fill("fast:/A", 1, "new templates", Current()) ==
-             FillResult::kFilled);
+  BOOST_TEST(fast.Store("fast:/A", 1, "old templates", Current()) ==
+             StoreResult::kSkipped);
+  BOOST_TEST(fresh.fast.Store("fast:/A", 1, "new templates", Current()) ==
+             StoreResult::kStored);
   // The old worker still deletes what a save changes.
   fast.Invalidate({"fast:/A"});
   BOOST_TEST(Stored("fast:/A") == "");
@@ -351,7 +351,7 @@ BOOST_FIXTURE_TEST_CASE(
       std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
       // The check is already old when the add is sent: only the stripe
       // lock keeps a writer's delete from coming between them.
-      filler.fast.Fill("fast:/Hot", read, "v" + std::to_string(read), [&] {
+      filler.fast.Store("fast:/Hot", read, "v" + std::to_string(read), [&] {
         bool current = version.load() == read;
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 200));
         return current;

@@ -14,7 +14,7 @@ const Stamp kLater{.page = 8, .links = 3};
 
 BOOST_AUTO_TEST_CASE(a_copy_is_served_only_under_its_own_stamp) {
   LocalViews views(1 << 20);
-  views.Remember("page:A", "<p>one</p>", kFirst, 1);
+  views.Store("page:A", "<p>one</p>", kFirst, 1);
   const LocalViews::Entry* found = views.Find("page:A", kFirst);
   BOOST_REQUIRE(found != nullptr);
   BOOST_TEST(found->payload == "<p>one</p>");
@@ -32,10 +32,10 @@ BOOST_AUTO_TEST_CASE(a_copy_is_served_only_under_its_own_stamp) {
 
 BOOST_AUTO_TEST_CASE(remembering_again_replaces_the_copy) {
   LocalViews views(1 << 20);
-  views.Remember("k", "old", kFirst);
-  views.Remember("k", "newer", kLater);
+  views.Store("k", "old", kFirst);
+  views.Store("k", "newer", kLater);
   BOOST_TEST(views.Find("k", kFirst) == nullptr);
-  views.Remember("k", "newer", kLater);
+  views.Store("k", "newer", kLater);
   BOOST_REQUIRE(views.Find("k", kLater) != nullptr);
   BOOST_TEST(views.Find("k", kLater)->payload == "newer");
   BOOST_TEST(views.bytes() ==
@@ -47,9 +47,9 @@ BOOST_AUTO_TEST_CASE(the_least_recently_used_copy_goes_first) {
   LocalViews views(8 * 11 + 5);
   const std::string payload(10, 'x');
   for (char key = 'a'; key < 'a' + 8; ++key)
-    views.Remember(std::string(1, key), payload, kFirst);
+    views.Store(std::string(1, key), payload, kFirst);
   BOOST_REQUIRE(views.Find("a", kFirst) != nullptr);  // "b" is now the oldest
-  views.Remember("i", payload, kFirst);
+  views.Store("i", payload, kFirst);
   BOOST_TEST(views.Find("b", kFirst) == nullptr);
   for (std::string key : {"a", "c", "h", "i"}) {
     BOOST_TEST(views.Find(key, kFirst) != nullptr, key);
@@ -59,12 +59,12 @@ BOOST_AUTO_TEST_CASE(the_least_recently_used_copy_goes_first) {
 
 BOOST_AUTO_TEST_CASE(a_huge_payload_or_a_zero_limit_keeps_nothing) {
   LocalViews views(800);
-  views.Remember("small", std::string(50, 'x'), kFirst);
-  views.Remember("huge", std::string(101, 'x'), kFirst);  // over 800 / 8
+  views.Store("small", std::string(50, 'x'), kFirst);
+  views.Store("huge", std::string(101, 'x'), kFirst);  // over 800 / 8
   BOOST_TEST(views.Find("huge", kFirst) == nullptr);
   BOOST_TEST(views.Find("small", kFirst) != nullptr);
   LocalViews none(0);
-  none.Remember("k", "v", kFirst);
+  none.Store("k", "v", kFirst);
   BOOST_TEST(none.Find("k", kFirst) == nullptr);
   BOOST_TEST(none.bytes() == 0u);
 }

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "views/account_fill.h"
-#include "views/fast_views.h"
+#include "views/shared_views.h"
 #include "views/render.h"
 
 namespace wikid {
@@ -161,7 +161,7 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   }
   // Page views show whether a page is protected: older ones stop being
   // served (this bumps the page's counter before the answer is sent).
-  AnnounceChange(ctx, *name, /*created=*/false);
+  InvalidateViews(ctx, *name, /*created=*/false);
   return Response::SeeOther(name->UrlPath());
 }
 

@@ -1,32 +1,13 @@
 #include "views/api_handlers.h"
 
-#include <nlohmann/json.hpp>
-
-#include "model/text/search_query.h"
 #include "model/base/time_text.h"
-#include "views/edits.h"
+#include "model/text/search_query.h"
+#include "views/json.h"
+#include "views/page_saves.h"
 #include "views/render.h"
 
 namespace wikid {
 namespace {
-
-using Json = nlohmann::json;
-
-Response JsonResponse(int status, const Json& value) {
-  Response response;
-  response.status = status;
-  response.content_type = "application/json; charset=utf-8";
-  // Invalid UTF-8 cannot reach here (requests and pages are checked), but
-  // a replacement character beats an exception if it ever did.
-  response.body =
-      value.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
-  return response;
-}
-
-Response JsonError(int status, const std::string& message) {
-  return JsonResponse(
-      status, Json{{"error", {{"status", status}, {"message", message}}}});
-}
 
 // A model failure as a JSON error, with the same status the HTML pages
 // give it; internal details are logged, not shown.
@@ -205,12 +186,6 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
                                 {"from", *from},
                                 {"hits", hits},
                                 {"next", next}});
-}
-
-Response ErrorFor(Context& ctx, std::string_view path, int status,
-                  const std::string& message) {
-  if (path.starts_with("/_api/")) return JsonError(status, message);
-  return ErrorPage(ctx, status, message);
 }
 
 Response RefuseApi(const Request&, Context& ctx, std::string_view, int status,

@@ -27,12 +27,6 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view name);
 Response ApiRecent(const Request& req, Context& ctx, std::string_view);
 // GET /_api/search?q=TEXT&from=N: search results, paged as /_search.
 Response ApiSearch(const Request& req, Context& ctx, std::string_view);
-// An error in the form the path's clients read: JSON under /_api/, the
-// HTML error page elsewhere. For errors found before a handler runs (a
-// body over the limit, a bad encoding, no such route or method).
-Response ErrorFor(Context& ctx, std::string_view path, int status,
-                  const std::string& message);
-
 // The router's refusal of an API request (not logged in under the users
 // edit policy, or not allowed): a JSON error, 401 with WWW-Authenticate
 // when logging in would help.

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "views/json.h"
+
 namespace wikid {
 
 HtmlPage::HtmlPage(const std::string& title,
@@ -102,6 +104,12 @@ Response ErrorPage(Context& ctx, int http_status, const std::string& message) {
   page.content()->SetValue("HEADING", ReasonPhrase(http_status));
   page.content()->SetValue("MESSAGE", message);
   return page.Render(ctx, http_status);
+}
+
+Response ErrorFor(Context& ctx, std::string_view path, int status,
+                  const std::string& message) {
+  if (path.starts_with("/_api/")) return JsonError(status, message);
+  return ErrorPage(ctx, status, message);
 }
 
 }  // namespace wikid

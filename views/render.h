@@ -54,6 +54,12 @@ int HttpStatusFor(const Status& status);
 Response ErrorPage(Context& ctx, const Status& status);
 Response ErrorPage(Context& ctx, int http_status, const std::string& message);
 
+// An error in the form the path's clients read: JSON under /_api/, the
+// HTML error page elsewhere. For errors found before a handler runs (a
+// body over the limit, a bad encoding, no such route or method).
+Response ErrorFor(Context& ctx, std::string_view path, int status,
+                  const std::string& message);
+
 // What a POST without a valid anti-forgery token is told.
 inline constexpr char kForgedMessage[] =
     "This form's security token is missing or does not match this browser "

@@ -12,6 +12,7 @@
 #include "views/feed_handlers.h"
 #include "views/link_handlers.h"
 #include "views/search_handlers.h"
+#include "views/edit_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
 #include "views/render.h"

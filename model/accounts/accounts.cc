@@ -105,13 +105,13 @@ AccountAnswer Accounts::LogIn(std::string_view typed_name, std::string_view pass
                    "you think this is a mistake.");
   }
   if (Status s = throttle_.Forget(scopes[0]); !s.ok()) {
-    LogError("login throttle not cleared: " + s.message());
+    LogWarning("login throttle not cleared: " + s.message());
   }
   if (PasswordNeedsRehash(user->password_hash)) {
     // Best effort: the login stands whether or not the upgrade is stored.
     if (auto hash = HashPassword(password); hash.ok()) {
       if (Status s = users_.SetPassword(user->id, *hash); !s.ok()) {
-        LogError("password hash not upgraded: " + s.message());
+        LogWarning("password hash not upgraded: " + s.message());
       }
     }
   }

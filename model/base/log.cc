@@ -4,8 +4,11 @@
 
 namespace wikid {
 
-void LogError(const std::string& message) {
-  std::string line = "wikid[" + std::to_string(getpid()) + "]: " + message + "\n";
+void Log(LogLevel level, const std::string& message) {
+  const char* label = level == LogLevel::kError     ? "error: "
+                      : level == LogLevel::kWarning ? "warning: "
+                                                    : "";
+  std::string line = "wikid[" + std::to_string(getpid()) + "]: " + label + message + "\n";
   [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
 }
 

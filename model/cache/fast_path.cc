@@ -112,7 +112,7 @@ void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
     LogError("fast path: cannot remove " + flag_path + ": " + strerror(errno) +
             "; nginx may serve stale pages until it is removed");
   }
-  if (was_serving) LogError("fast path suspended: " + why);
+  if (was_serving) LogWarning("fast path suspended: " + why);
 }
 
 std::string EscapeMemcachedKey(std::string_view key) {
@@ -180,39 +180,39 @@ pthread_mutex_t& FastPath::StripeOf(const std::string& key) {
       .stripes[std::hash<std::string>{}(key) % FastPathShared::kStripes];
 }
 
-FillResult FastPath::Fill(const std::string& key, int64_t rev,
+StoreResult FastPath::Store(const std::string& key, int64_t rev,
                           std::string_view html,
                           const std::function<bool()>& still_current) {
-  if (!enabled_) return FillResult::kSkipped;
+  if (!enabled_) return StoreResult::kSkipped;
   auto framed = [&] { return Frame(key, rev).append(html); };
   if (Unsafe()) {
     cache_.Set(key, framed());
-    return FillResult::kFilled;
+    return StoreResult::kStored;
   }
   // A worker of an older configuration renders with old templates.
-  if (shared_.suspended || !Current()) return FillResult::kSkipped;
+  if (shared_.suspended || !Current()) return StoreResult::kSkipped;
   Held held(StripeOf(key), kLockWait);
-  if (!held.held()) return FillResult::kSkipped;
+  if (!held.held()) return StoreResult::kSkipped;
   if (held.owner_died()) {
     Suspend("a worker died while filling or deleting an entry");
-    return FillResult::kFailed;
+    return StoreResult::kFailed;
   }
   // Under the lock: a writer that bumped the counters before we looked
   // deletes after we have added, or we see its bump and do not add.
   if (!still_current()) {
     shared_.outdated.fetch_add(1);
-    return FillResult::kOutdated;
+    return StoreResult::kOutdated;
   }
-  if (shared_.suspended) return FillResult::kSkipped;
+  if (shared_.suspended) return StoreResult::kSkipped;
   switch (cache_.Add(key, framed(), kEntrySeconds)) {
     case CacheStatus::kOk:
       shared_.fills.fetch_add(1);
-      return FillResult::kFilled;
+      return StoreResult::kStored;
     case CacheStatus::kNotStored:
       shared_.already.fetch_add(1);
-      return FillResult::kPresent;
+      return StoreResult::kPresent;
     case CacheStatus::kTooBig:
-      return FillResult::kSkipped;
+      return StoreResult::kSkipped;
     case CacheStatus::kMiss:
     case CacheStatus::kError:
       break;
@@ -220,7 +220,7 @@ FillResult FastPath::Fill(const std::string& key, int64_t rev,
   // The add may still reach memcached later (a hung server reads it when
   // it wakes), after a delete it should have preceded.
   Suspend("memcached did not confirm a fill");
-  return FillResult::kFailed;
+  return StoreResult::kFailed;
 }
 
 void FastPath::Invalidate(const std::vector<std::string>& keys) {
@@ -302,7 +302,7 @@ void FastPath::MaybeRestore(
   close(fd);
   shared_.suspended = false;
   shared_.restorations.fetch_add(1);
-  LogError("fast path serving: " + std::to_string(keys->size()) +
+  LogInfo("fast path serving: " + std::to_string(keys->size()) +
           " old entries cleared");
 }
 

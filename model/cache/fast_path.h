@@ -14,7 +14,7 @@
 //   SQLite was read) is still current, checked while holding the key's
 //   stripe lock.
 // - Changes. After a save commits and its counters are bumped
-//   (PageCache::Committed), the writer deletes the entries whose view
+//   (PageCache::Invalidate), the writer deletes the entries whose view
 //   changed while holding the same stripe lock, before it acknowledges.
 //   A fill therefore either reached memcached before the delete (and is
 //   deleted) or saw the new counters (and is not made).
@@ -102,8 +102,8 @@ void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
 // bytes up to ' ' and '%' become %XX with upper-case hex digits.
 std::string EscapeMemcachedKey(std::string_view key);
 
-enum class FillResult {
-  kFilled,    // the entry is there now
+enum class StoreResult {
+  kStored,    // the entry is there now
   kPresent,   // it was there already (entries present are current)
   kOutdated,  // a save committed since the view was read: not filled
   kSkipped,   // off, suspended, or too big to cache
@@ -149,7 +149,7 @@ class FastPath {
 
   // Adds `html` under `key`, framed, if `still_current()` (called under
   // the key's lock) says no save came since the view was read.
-  FillResult Fill(const std::string& key, int64_t rev, std::string_view html,
+  StoreResult Store(const std::string& key, int64_t rev, std::string_view html,
                   const std::function<bool()>& still_current);
 
   // After a commit whose counters are bumped, before acknowledging it:

@@ -21,7 +21,7 @@ const LocalViews::Entry* LocalViews::Find(const std::string& key,
   return &it->second.entry;
 }
 
-void LocalViews::Remember(const std::string& key, std::string payload,
+void LocalViews::Store(const std::string& key, std::string payload,
                           const Stamp& stamp, int64_t order) {
   size_t size = key.size() + payload.size();
   if (size > limit_ / 8) return;

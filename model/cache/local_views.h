@@ -14,15 +14,9 @@
 #include <string>
 #include <unordered_map>
 
-namespace wikid {
+#include "model/cache/stamp.h"
 
-// The counters a view depends on (CacheState values; unused ones are 0).
-struct Stamp {
-  uint64_t page = 0;
-  uint64_t links = 0;
-  uint64_t site = 0;
-  bool operator==(const Stamp&) const = default;
-};
+namespace wikid {
 
 struct LocalViewCounters {
   int64_t hits = 0;
@@ -48,7 +42,7 @@ class LocalViews {
   // Keeps `payload` under `key`, replacing what was there. A payload over
   // an eighth of the limit is not kept: a few huge views must not push out
   // all the others.
-  void Remember(const std::string& key, std::string payload, const Stamp& stamp,
+  void Store(const std::string& key, std::string payload, const Stamp& stamp,
                 int64_t order = 0);
 
   size_t bytes() const { return bytes_; }

@@ -82,7 +82,7 @@ void PageCache::Store(const CachedPage& page, const Stamp& stamp) {
   views_.Store(Key(page.title), Encode(page), stamp, page.rev);
 }
 
-void PageCache::Committed(const std::string& title, bool created) {
+void PageCache::Invalidate(const std::string& title, bool created) {
   if (created) state_.links.fetch_add(1);
   state_.PageSlot(title).fetch_add(1);
   state_.site.fetch_add(1);

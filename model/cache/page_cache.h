@@ -38,14 +38,14 @@ class PageCache {
   // The view of `title` made under `stamp`, if there is one.
   std::optional<CachedPage> Find(const std::string& title, const Stamp& stamp);
 
-  // Offers a view read from SQLite after `stamp` was taken.
+  // Stores a view read from SQLite after `stamp` was taken.
   void Store(const CachedPage& page, const Stamp& stamp);
 
   // After a save of `title` committed, before it is acknowledged: views of
   // the page read before now stop being served, and so does every view at
   // all when `created` (a link to the new page may show it as missing),
   // and every view of the site as a whole (recent changes, counts).
-  void Committed(const std::string& title, bool created);
+  void Invalidate(const std::string& title, bool created);
 
  private:
   StampedCache& views_;

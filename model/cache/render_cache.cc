@@ -48,7 +48,7 @@ std::optional<std::string> RenderCache::Lookup(const std::string& key) {
   return item.value.substr(frame.size());
 }
 
-void RenderCache::Store(const std::string& key, const std::string& html) {
+void RenderCache::Add(const std::string& key, const std::string& html) {
   // Add, not Set: an entry already there is the same rendering.
   cache_.Add(key, Frame(key) + html, kTtlSeconds);
 }
@@ -83,13 +83,13 @@ std::string RenderCache::Get(const RenderKey& render_key,
   }
   ++counters_.renders;
   std::string html = render();
-  Store(key, html);
+  Add(key, html);
   if (locked == CacheStatus::kOk) cache_.Delete(lock);
   return html;
 }
 
-void RenderCache::Offer(const RenderKey& key, const std::string& html) {
-  if (cache_.enabled()) Store(key.ToString(), html);
+void RenderCache::Store(const RenderKey& key, const std::string& html) {
+  if (cache_.enabled()) Add(key.ToString(), html);
 }
 
 }  // namespace wikid

@@ -57,13 +57,13 @@ class RenderCache {
 
   // Stores a rendering made elsewhere (the writer, right after a save), if
   // no one stored it first.
-  void Offer(const RenderKey& key, const std::string& html);
+  void Store(const RenderKey& key, const std::string& html);
 
   const RenderCounters& counters() const { return counters_; }
 
  private:
   std::optional<std::string> Lookup(const std::string& key);
-  void Store(const std::string& key, const std::string& html);
+  void Add(const std::string& key, const std::string& html);
 
   Memcache& cache_;
   RenderCounters counters_;

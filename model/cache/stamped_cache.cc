@@ -96,14 +96,14 @@ std::optional<std::string> StampedCache::Find(const std::string& key,
   }
   ++counters_.hits;
   std::string payload(framed->payload);
-  local_.Remember(key, payload, framed->stamp);
+  local_.Store(key, payload, framed->stamp);
   return payload;
 }
 
 void StampedCache::Store(const std::string& key, const std::string& payload,
                          const Stamp& stamp, int64_t order) {
   if (!cache_.enabled()) return;
-  local_.Remember(key, payload, stamp);
+  local_.Store(key, payload, stamp);
   std::string value = Encode(key, stamp, order, payload);
   if (Unsafe()) {
     cache_.Set(key, value, kTtlSeconds);

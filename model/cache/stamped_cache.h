@@ -44,7 +44,7 @@ class StampedCache {
   // The payload stored under `key` with exactly `stamp`, if any.
   std::optional<std::string> Find(const std::string& key, const Stamp& stamp);
 
-  // Offers `payload`, read from SQLite after `stamp` was taken. `order`
+  // Stores `payload`, read from SQLite after `stamp` was taken. `order`
   // breaks ties between equal stamps (later revision wins). Failures are
   // ignored: a missing view costs a miss, never a wrong answer.
   void Store(const std::string& key, const std::string& payload,

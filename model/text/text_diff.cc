@@ -7,6 +7,8 @@
 namespace wikid {
 namespace {
 
+// --- Lines and the edit script ------------------------------------------
+
 // Lines with their '\n' kept, so that joining them gives the text back
 // exactly and "last line without a newline" differs from the same line
 // with one (as in diff3 and git).
@@ -84,6 +86,8 @@ std::vector<Op> EditScript(const std::vector<int>& a,
   }
   return ops;
 }
+
+// --- Changed words inside a changed line --------------------------------
 
 std::string_view WithoutNewline(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
@@ -171,6 +175,8 @@ void MarkChangedWords(std::string_view old_line, std::string_view new_line,
   old_out->segments = std::move(old_segments);
   new_out->segments = std::move(new_segments);
 }
+
+// --- Hunks: changes with their context ----------------------------------
 
 // Groups an edit script into hunks: changes with up to 2 * context equal
 // lines between them share a hunk.
@@ -293,6 +299,8 @@ class HunkBuilder {
   const DiffLimits& limits_;
   std::vector<Change> changes_;
 };
+
+// --- Three-way merges ---------------------------------------------------
 
 // Lines equal at the start and at the end of both texts: they need no
 // diffing, and trimming them first keeps dtl's work to the changed middle.

@@ -9,6 +9,8 @@
 namespace wikid {
 namespace {
 
+// --- Statements ---------------------------------------------------------
+
 // A page view: the revision, its page, and which of its link targets exist,
 // in one statement. Page names never contain a newline (control characters
 // are not allowed in them), so it separates the targets safely.
@@ -141,6 +143,8 @@ constexpr char kEditCountSql[] =
 
 // A Change from columns 0-7 of a recent-changes or contributions row:
 // name, rev, id, author, created_at, summary, size_change, by an account.
+// --- Rows ---------------------------------------------------------------
+
 Change ChangeFromRow(const Statement& row) {
   return Change{.title = row.ColumnText(0),
                 .rev = row.ColumnInt(1),
@@ -182,6 +186,8 @@ std::set<std::string> SplitLines(const std::string& joined) {
 }
 
 }  // namespace
+
+// --- Opening, and reading one page --------------------------------------
 
 Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
     Database& db, EventSink* events) {
@@ -247,41 +253,103 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   return page;
 }
 
+// --- Saving -------------------------------------------------------------
+
+Result<SqlitePageStore::Latest> SqlitePageStore::ReadLatest(const PageName& name) {
+  Query q(*latest_for_save_);
+  q->Bind(1, name.title());
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Latest{};
+  return Latest{.page_id = q->ColumnInt(0),
+                .rev = q->ColumnInt(1),
+                .text = q->ColumnText(2),
+                .size = q->ColumnInt(3),
+                .is_protected = q->ColumnInt(4) != 0};
+}
+
+Result<int64_t> SqlitePageStore::InsertRevision(const Edit& edit, int64_t page_id,
+                                                int64_t rev, int64_t size_change) {
+  Query q(*insert_revision_);
+  q->Bind(1, page_id);
+  q->Bind(2, rev);
+  q->Bind(3, edit.author);
+  q->Bind(4, edit.created_at);
+  q->Bind(5, edit.summary);
+  q->Bind(6, edit.text);
+  q->Bind(7, static_cast<int64_t>(edit.text.size()));
+  q->Bind(8, size_change);
+  if (edit.account_id != 0) {
+    q->Bind(9, edit.account_id);
+  } else {
+    q->BindNull(9);
+  }
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return q->ColumnInt(0);
+}
+
+Status SqlitePageStore::WriteLinks(int64_t page_id, int64_t revision_id,
+                                   const std::set<std::string>& links) {
+  // The revision's own links, kept with it for ever...
+  for (const std::string& target : links) {
+    Query q(*insert_link_);
+    q->Bind(1, revision_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  // ...and the page's current links, for backlinks, wanted and orphans.
+  {
+    Query q(*clear_page_links_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  for (const std::string& target : links) {
+    Query q(*insert_page_link_);
+    q->Bind(1, page_id);
+    q->Bind(2, target);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  return Status::Ok();
+}
+
+Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit) {
+  {
+    Query q(*unindex_page_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  Query q(*index_page_);
+  q->Bind(1, page_id);
+  q->Bind(2, edit.name.title());
+  q->Bind(3, edit.text);
+  auto done = q->Step();
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+// One transaction: check the base revision, write the revision, its
+// links, the search entry and what the events queue (mail), so a save is
+// all there or not at all.
 Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
-
-  int64_t page_id = 0;
-  int64_t latest_rev = 0;
-  int64_t latest_size = 0;
-  {
-    Query q(*latest_for_save_);
-    q->Bind(1, edit.name.title());
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (*row) {
-      page_id = q->ColumnInt(0);
-      latest_rev = q->ColumnInt(1);
-      latest_size = q->ColumnInt(3);
-      if (q->ColumnInt(4) != 0 && !edit.may_edit_protected) {
-        return Status::Forbidden(
-            "This page is protected: only the wiki's admins may change it.");
-      }
-      // Identical text is never a new revision, and never a conflict
-      // either: what the editor wanted is already there.
-      if (q->ColumnText(2) == edit.text) {
-        return SaveResult{.created = false, .rev = latest_rev};
-      }
+  auto latest = ReadLatest(edit.name);
+  if (!latest.ok()) return latest.status();
+  if (latest->page_id != 0) {
+    if (latest->is_protected && !edit.may_edit_protected) {
+      return Status::Forbidden("This page is protected: only the wiki's admins may change it.");
     }
+    // Identical text is never a new revision, and never a conflict
+    // either: what the editor wanted is already there.
+    if (latest->text == edit.text) return SaveResult{.created = false, .rev = latest->rev};
   }
-  if (latest_rev != edit.base_rev) {
-    return Status::Conflict(
-        latest_rev == 0
-            ? "This page no longer exists."
-            : "Someone else saved this page (revision " +
-                  std::to_string(latest_rev) + ") while you were editing.");
+  if (latest->rev != edit.base_rev) {
+    return Status::Conflict(latest->rev == 0
+                                ? "This page no longer exists."
+                                : "Someone else saved this page (revision " +
+                                      std::to_string(latest->rev) + ") while you were editing.");
   }
-
+  int64_t page_id = latest->page_id;
   if (page_id == 0) {
     Query q(*insert_page_);
     q->Bind(1, edit.name.title());
@@ -289,69 +357,22 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     if (!row.ok()) return row.status();
     page_id = q->ColumnInt(0);
   }
-
-  const int64_t rev = latest_rev + 1;
-  const int64_t size = static_cast<int64_t>(edit.text.size());
-  int64_t revision_id = 0;
-  {
-    Query q(*insert_revision_);
-    q->Bind(1, page_id);
-    q->Bind(2, rev);
-    q->Bind(3, edit.author);
-    q->Bind(4, edit.created_at);
-    q->Bind(5, edit.summary);
-    q->Bind(6, edit.text);
-    q->Bind(7, size);
-    q->Bind(8, size - latest_size);
-    if (edit.account_id != 0) {
-      q->Bind(9, edit.account_id);
-    } else {
-      q->BindNull(9);
-    }
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    revision_id = q->ColumnInt(0);
-  }
-  for (const std::string& target : edit.links) {
-    Query q(*insert_link_);
-    q->Bind(1, revision_id);
-    q->Bind(2, target);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  {
-    Query q(*clear_page_links_);
-    q->Bind(1, page_id);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  for (const std::string& target : edit.links) {
-    Query q(*insert_page_link_);
-    q->Bind(1, page_id);
-    q->Bind(2, target);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  {
-    Query q(*unindex_page_);
-    q->Bind(1, page_id);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  {
-    Query q(*index_page_);
-    q->Bind(1, page_id);
-    q->Bind(2, edit.name.title());
-    q->Bind(3, edit.text);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
+  const int64_t rev = latest->rev + 1;
+  auto revision_id = InsertRevision(edit, page_id, rev,
+                                    static_cast<int64_t>(edit.text.size()) - latest->size);
+  if (!revision_id.ok()) return revision_id.status();
+  if (Status s = WriteLinks(page_id, *revision_id, edit.links); !s.ok()) return s;
+  if (Status s = IndexText(page_id, edit); !s.ok()) return s;
   if (rev > 1) {
     Query q(*update_latest_);
     q->Bind(1, page_id);
     q->Bind(2, rev);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
-  // Mail about the save is queued in its transaction: both or neither.
   if (events_ != nullptr) {
     SavedRevision saved{.title = edit.name.title(),
                         .rev = rev,
-                        .revision_id = revision_id,
+                        .revision_id = *revision_id,
                         .author = edit.author,
                         .by_account = edit.account_id != 0,
                         .account_created_at = edit.account_created_at,
@@ -364,6 +385,8 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (Status s = txn.Commit(); !s.ok()) return s;
   return SaveResult{.created = true, .rev = rev};
 }
+
+// --- Lists --------------------------------------------------------------
 
 Result<History> SqlitePageStore::ListHistory(const PageName& name,
                                              std::optional<int64_t> from_rev,
@@ -429,65 +452,6 @@ Result<PageList> SqlitePageStore::ListOrphans(const std::string& after,
   q->Bind(2, except);
   q->Bind(3, static_cast<int64_t>(limit) + 1);
   return ReadPageList(*q, limit);
-}
-
-Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
-                                             int64_t offset, int limit) {
-  SearchResults results;
-  {
-    Query q(*search_count_);
-    q->Bind(1, fts_query);
-    auto row = q->Step();
-    // FtsQuery's output always parses; an expression FTS5 refuses (an
-    // SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
-    if (!row.ok()) {
-      if (row.status().code() == Status::Code::kInternal) {
-        return Status::Invalid("The search could not be understood.");
-      }
-      return row.status();
-    }
-    results.total = *row ? q->ColumnInt(0) : 0;
-  }
-  if (results.total <= offset) return results;
-  Query q(*search_);
-  q->Bind(1, fts_query);
-  q->Bind(2, offset);
-  q->Bind(3, static_cast<int64_t>(limit));
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    results.hits.push_back(SearchHit{.title = q->ColumnText(0),
-                                     .title_marked = q->ColumnText(2),
-                                     .snippet = q->ColumnText(3),
-                                     .latest_rev = q->ColumnInt(1)});
-  }
-  return results;
-}
-
-Result<int64_t> SqlitePageStore::RebuildSearchIndex() {
-  Transaction txn(db_);
-  if (Status s = txn.Begin(); !s.ok()) return s;
-  if (Status s = db_.Exec("DELETE FROM page_search"); !s.ok()) return s;
-  if (Status s = db_.Exec(R"sql(
-        INSERT INTO page_search (rowid, title, body)
-          SELECT p.id, p.name, r.text
-            FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev)sql");
-      !s.ok())
-    return s;
-  if (Status s = db_.Exec("INSERT INTO page_search (page_search) VALUES ('optimize')"); !s.ok())
-    return s;
-  auto count = db_.Prepare("SELECT count(*) FROM page_search");
-  if (!count.ok()) return count.status();
-  int64_t pages = 0;
-  {
-    Query q(**count);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    pages = q->ColumnInt(0);
-  }
-  if (Status s = txn.Commit(); !s.ok()) return s;
-  return pages;
 }
 
 Result<WantedPages> SqlitePageStore::ListWanted(int64_t offset, int limit) {
@@ -568,6 +532,67 @@ Result<std::set<std::string>> SqlitePageStore::ExistingPages(
     if (*row) existing.insert(title);
   }
   return existing;
+}
+
+// --- Search (FTS5, updated in the save's transaction) -------------------
+
+Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
+                                             int64_t offset, int limit) {
+  SearchResults results;
+  {
+    Query q(*search_count_);
+    q->Bind(1, fts_query);
+    auto row = q->Step();
+    // FtsQuery's output always parses; an expression FTS5 refuses (an
+    // SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
+    if (!row.ok()) {
+      if (row.status().code() == Status::Code::kInternal) {
+        return Status::Invalid("The search could not be understood.");
+      }
+      return row.status();
+    }
+    results.total = *row ? q->ColumnInt(0) : 0;
+  }
+  if (results.total <= offset) return results;
+  Query q(*search_);
+  q->Bind(1, fts_query);
+  q->Bind(2, offset);
+  q->Bind(3, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    results.hits.push_back(SearchHit{.title = q->ColumnText(0),
+                                     .title_marked = q->ColumnText(2),
+                                     .snippet = q->ColumnText(3),
+                                     .latest_rev = q->ColumnInt(1)});
+  }
+  return results;
+}
+
+Result<int64_t> SqlitePageStore::RebuildSearchIndex() {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  if (Status s = db_.Exec("DELETE FROM page_search"); !s.ok()) return s;
+  if (Status s = db_.Exec(R"sql(
+        INSERT INTO page_search (rowid, title, body)
+          SELECT p.id, p.name, r.text
+            FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev)sql");
+      !s.ok())
+    return s;
+  if (Status s = db_.Exec("INSERT INTO page_search (page_search) VALUES ('optimize')"); !s.ok())
+    return s;
+  auto count = db_.Prepare("SELECT count(*) FROM page_search");
+  if (!count.ok()) return count.status();
+  int64_t pages = 0;
+  {
+    Query q(**count);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    pages = q->ColumnInt(0);
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return pages;
 }
 
 }  // namespace wikid

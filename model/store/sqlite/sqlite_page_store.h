@@ -46,6 +46,21 @@ class SqlitePageStore : public PageStore {
  private:
   SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
 
+  // The steps of Save, inside its transaction.
+  struct Latest {
+    int64_t page_id = 0;  // 0: no such page yet
+    int64_t rev = 0;
+    std::string text;
+    int64_t size = 0;
+    bool is_protected = false;
+  };
+  Result<Latest> ReadLatest(const PageName& name);
+  // The new revision's id.
+  Result<int64_t> InsertRevision(const Edit& edit, int64_t page_id, int64_t rev,
+                                 int64_t size_change);
+  Status WriteLinks(int64_t page_id, int64_t revision_id, const std::set<std::string>& links);
+  Status IndexText(int64_t page_id, const Edit& edit);
+
   Database& db_;
   EventSink* events_;  // borrowed; may be null
   std::unique_ptr<Statement> find_;

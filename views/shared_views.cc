@@ -1,4 +1,4 @@
-#include "views/fast_views.h"
+#include "views/shared_views.h"
 
 #include <algorithm>
 #include <vector>
@@ -36,7 +36,7 @@ std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bo
   return response;
 }
 
-void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
+void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
                        int64_t rev, const Response& response) {
   if (response.status != 200 || response.content_type != Response().content_type) {
     return;
@@ -44,10 +44,10 @@ void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Sta
   for (const auto& header : response.headers) {
     if (header.first != "X-Cache") return;
   }
-  ctx.caches.anonymous_views.Remember(FastPathOf(name, front), response.body, stamp, rev);
+  ctx.caches.anonymous_views.Store(FastPathOf(name, front), response.body, stamp, rev);
 }
 
-void OfferFastView(const Request& req, Context& ctx, const PageName& name,
+void StoreFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current) {
   if (!req.fast_path_miss || !ctx.caches.fast_path.enabled()) return;
@@ -59,7 +59,7 @@ void OfferFastView(const Request& req, Context& ctx, const PageName& name,
   if (response.status != 200 || !SharedAnonymousRequest(req, ctx, name, front)) return;
   auto key = ctx.caches.fast_path.KeyFor(FastPathOf(name, front));
   if (!key) return;
-  ctx.caches.fast_path.Fill(*key, rev, response.body, still_current);
+  ctx.caches.fast_path.Store(*key, rev, response.body, still_current);
 }
 
 Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
@@ -94,8 +94,8 @@ Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
   }
 }
 
-void AnnounceChange(Context& ctx, const PageName& name, bool created) {
-  ctx.caches.page_cache.Committed(name.title(), created);
+void InvalidateViews(Context& ctx, const PageName& name, bool created) {
+  ctx.caches.page_cache.Invalidate(name.title(), created);
   if (!ctx.caches.fast_path.enabled()) return;
   std::vector<std::string> keys;
   for (bool front : {false, true}) {

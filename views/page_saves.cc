@@ -1,6 +1,6 @@
-#include "views/edits.h"
+#include "views/page_saves.h"
 
-#include "views/fast_views.h"
+#include "views/shared_views.h"
 
 namespace wikid {
 
@@ -68,7 +68,7 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
 }
 
 void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
-  AnnounceChange(ctx, name, page_created);
+  InvalidateViews(ctx, name, page_created);
   Stamp stamp = ctx.caches.page_cache.StampFor(name.title());
   auto latest = ctx.stores.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct
@@ -76,7 +76,7 @@ void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   // and no reader can be waiting for one: render and offer it without the
   // lookup and the stampede lock (three memcached calls fewer per save).
   std::string body = Render(ctx, *latest);
-  ctx.caches.renders.Offer(RenderKey{latest->revision.id, latest->existing_links}, body);
+  ctx.caches.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
   ctx.caches.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
 }
 

@@ -38,15 +38,15 @@ std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bo
 // `stamp` was taken, showing revision `rev`) for FindAnonymousView. Only a
 // plain 200 with no header but X-Cache is kept: anything else was made
 // for one reader.
-void KeepAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
+void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const Stamp& stamp,
                        int64_t rev, const Response& response);
 
-// Offers `response`, the latest revision `rev` of `name` (shown as the
+// Stores `response`, the latest revision `rev` of `name` (shown as the
 // front page when `front`), as the entry nginx serves for it, when nginx
 // asked for it and missed, the reader is anonymous, the request is a
 // plain GET or HEAD of exactly that path, and `still_current()` (see
 // FastPath::Fill) holds. Costs nothing unless nginx missed.
-void OfferFastView(const Request& req, Context& ctx, const PageName& name,
+void StoreFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current);
 
@@ -59,11 +59,11 @@ Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
                                               bool* more = nullptr);
 
 // After a change to `name` committed, before it is acknowledged: bumps
-// the counters of wikid's own views (PageCache::Committed) and then
+// the counters of wikid's own views (PageCache::Invalidate) and then
 // deletes the entries nginx would serve that no longer show the truth:
 // the page's, the front page's (its list of changes) and, when the page
 // was `created`, those of every page linking to it (its link was shown as
 // missing).
-void AnnounceChange(Context& ctx, const PageName& name, bool created);
+void InvalidateViews(Context& ctx, const PageName& name, bool created);
 
 }  // namespace wikid

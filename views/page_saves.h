@@ -41,7 +41,7 @@ std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
 CachedPage ToCached(const PageRevision& page, std::string body_html);
 
 // After a save committed and before it is acknowledged: older views of
-// the page stop being served (AnnounceChange), and the new one is
+// the page stop being served (InvalidateViews), and the new one is
 // offered to the cache at once, so the next view on any worker hits.
 void PublishLatest(Context& ctx, const PageName& name, bool page_created);
 
