@@ -266,14 +266,9 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   c.site.session_seconds = int64_t{raw.session_days} * 86400;
   c.fast_path = !raw.no_fast_path;
   if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
-  // All workers but one may hash a password at once (model/hash_slots.h).
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;
 }
-
-}  // namespace wikid
-
-namespace wikid {
 
 WikiOptions WikiOptionsOf(const Config& config) {
   WikiOptions options;

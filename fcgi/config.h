@@ -44,7 +44,7 @@ struct Config {
   std::string memcached;
   // Put before every cache key, so several wikis can share a memcached.
   std::string cache_prefix = "wikid:";
-  // nginx serves anonymous page views from memcached (model/fast_path.h)
+  // nginx serves anonymous page views from memcached (model/cache/fast_path.h)
   // while this file exists: wikid creates and removes it. Only with a
   // memcached and outside development mode (templates change underfoot).
   bool fast_path = true;

@@ -23,8 +23,8 @@ namespace wikid {
 using ConfigLoader = std::function<Result<Config>()>;
 
 // What the master makes before it forks anything, for all its children:
-// memory shared with every worker (model/cache_state.h, model/hash_slots.h,
-// model/fast_path.h) and the eventfd by which workers wake the mailer.
+// memory shared with every worker (model/cache/cache_state.h, model/accounts/hash_slots.h,
+// model/cache/fast_path.h) and the eventfd by which workers wake the mailer.
 struct SharedParts {
   CacheState& cache_state;
   HashSlots& hash_slots;

@@ -14,15 +14,22 @@ Status Take(Result<std::unique_ptr<T>> opened, std::unique_ptr<T>& slot) {
   return Status::Ok();
 }
 
+// The database file in `data_dir`.
+std::string DatabasePath(const std::string& data_dir) {
+  return data_dir + "/wikid.db";
+}
+
 }  // namespace
 
-std::string DatabasePath(const std::string& data_dir) { return data_dir + "/wikid.db"; }
-
-Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options, ProcessState process) {
+Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
+                                         ProcessState process) {
   std::unique_ptr<Wiki> wiki(new Wiki());
-  if (process.cache_state == nullptr) process.cache_state = CacheState::CreatePrivate();
-  if (process.fast_path == nullptr) process.fast_path = FastPathShared::CreatePrivate();
-  if (process.hash_slots == nullptr) process.hash_slots = HashSlots::CreatePrivate();
+  if (process.cache_state == nullptr)
+    process.cache_state = CacheState::CreatePrivate();
+  if (process.fast_path == nullptr)
+    process.fast_path = FastPathShared::CreatePrivate();
+  if (process.hash_slots == nullptr)
+    process.hash_slots = HashSlots::CreatePrivate();
   if (!process.cache_state || !process.fast_path || !process.hash_slots) {
     return Status::Unavailable("cannot map the process's shared state");
   }
@@ -47,15 +54,18 @@ Status Wiki::OpenStores(const WikiOptions& options) {
       Database::Options{.busy_timeout_ms = options.storage.busy_timeout_ms});
   if (!storage.ok()) return storage.status();
   storage_ = std::move(*storage);
-  if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_); !s.ok()) return s;
+  if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_);
+      !s.ok())
+    return s;
   // The admins' mail hears of saves and signups inside their transactions.
   admin_mail_ = std::make_unique<AdminMail>(*outbox_, options.mail);
   EventSink* events = options.tell_admins ? admin_mail_.get() : nullptr;
-  for (Status s : {Take(storage_->OpenPages(events), pages_),
-                   Take(storage_->OpenUsers(events), users_),
-                   Take(storage_->OpenSessions(), sessions_),
-                   Take(storage_->OpenApiTokens(), tokens_),
-                   Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
+  for (Status s :
+       {Take(storage_->OpenPages(events), pages_),
+        Take(storage_->OpenUsers(events), users_),
+        Take(storage_->OpenSessions(), sessions_),
+        Take(storage_->OpenApiTokens(), tokens_),
+        Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
     if (!s.ok()) return s;
   }
   stores_ = std::make_unique<Stores>(Stores{.storage = *storage_,
@@ -80,20 +90,24 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   // Reads the configuration generation once: what this worker renders
   // belongs to the configuration it started with.
   CacheState& state = *process_.cache_state;
-  fast_path_ = std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
-                                          options.fast_path_flag, options.fast_path);
+  fast_path_ =
+      std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
+                                 options.fast_path_flag, options.fast_path);
   anonymous_views_ = std::make_unique<LocalViews>(options.anonymous_view_bytes);
   renders_ = std::make_unique<RenderCache>(*memcache_);
-  views_ = std::make_unique<StampedCache>(*memcache_, options.local_cache_bytes);
+  views_ =
+      std::make_unique<StampedCache>(*memcache_, options.local_cache_bytes);
   page_cache_ = std::make_unique<PageCache>(*views_, state);
-  recent_ = std::make_unique<RecentCache>(*views_, state, state.generation.load());
-  caches_ = std::make_unique<Caches>(Caches{.memcache = *memcache_,
-                                            .views = *views_,
-                                            .renders = *renders_,
-                                            .page_cache = *page_cache_,
-                                            .recent = *recent_,
-                                            .fast_path = *fast_path_,
-                                            .anonymous_views = *anonymous_views_});
+  recent_ =
+      std::make_unique<RecentCache>(*views_, state, state.generation.load());
+  caches_ =
+      std::make_unique<Caches>(Caches{.memcache = *memcache_,
+                                      .views = *views_,
+                                      .renders = *renders_,
+                                      .page_cache = *page_cache_,
+                                      .recent = *recent_,
+                                      .fast_path = *fast_path_,
+                                      .anonymous_views = *anonymous_views_});
 }
 
 }  // namespace wikid

@@ -47,7 +47,7 @@ struct ProcessState {
 
 struct WikiOptions {
   StorageOptions storage;
-  MailSettings mail;        // what the admins hear about...
+  MailSettings mail;  // what the admins hear about...
   // ...from this process's writes. Off for the operator's own commands
   // (`wikid user create` makes an admin without mailing the others).
   bool tell_admins = true;
@@ -82,7 +82,7 @@ struct Stores {
 // The caches in front of the stores, borrowed likewise.
 struct Caches {
   Memcache& memcache;
-  StampedCache& views;  // page views and landing views, checked by stamp
+  StampedCache& views;   // page views and landing views, checked by stamp
   RenderCache& renders;  // rendered revisions, by immutable key
   PageCache& page_cache;
   RecentCache& recent;
@@ -90,9 +90,6 @@ struct Caches {
   // This worker's copies of whole responses to anonymous page views.
   LocalViews& anonymous_views;
 };
-
-// The database file in `data_dir`.
-std::string DatabasePath(const std::string& data_dir);
 
 class Wiki {
  public:
@@ -108,10 +105,8 @@ class Wiki {
 
   const Stores& stores() const { return *stores_; }
   const Caches& caches() const { return *caches_; }
-  AdminMail& admin_mail() { return *admin_mail_; }
   Accounts& accounts() { return *accounts_; }
   HashSlots& hash_slots() { return *process_.hash_slots; }
-  CacheState& cache_state() { return *process_.cache_state; }
   // The site's secret key (model/base/secret_key.h): never logged.
   const std::string& secret_key() const { return secret_key_; }
 

@@ -1,5 +1,5 @@
 // Full-text search: what readers type made into FTS5 queries
-// (model/search_query.h), and the index the page store keeps
+// (model/text/search_query.h), and the index the page store keeps
 // (SqlitePageStore::Search, RebuildSearchIndex, `wikid reindex`), against
 // a real SQLite file.
 #define BOOST_TEST_MODULE search

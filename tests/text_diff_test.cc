@@ -1,4 +1,4 @@
-// Line diffs and three-way merges (model/text_diff.h).
+// Line diffs and three-way merges (model/text/text_diff.h).
 #define BOOST_TEST_MODULE text_diff
 #include "model/text/text_diff.h"
 

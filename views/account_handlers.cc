@@ -39,7 +39,8 @@ Response LoginForm(const Request& req, Context& ctx, std::string error,
   return AccountForm(req, ctx, "Log in", "login.tpl", state, status);
 }
 
-// `form`, showing why `answer` is not ok, with the status that says so.
+}  // namespace
+
 Response AccountRefusal(const AccountAnswer& answer, Response form) {
   if (answer.kind == AccountAnswer::Kind::kFailed && form.status >= 500) {
     LogError("account: " + answer.failure.message());
@@ -47,8 +48,6 @@ Response AccountRefusal(const AccountAnswer& answer, Response form) {
   return answer.retry_after > 0 ? WithRetryAfter(std::move(form), answer.retry_after)
                                  : form;
 }
-
-}  // namespace
 
 int HttpStatusFor(const AccountAnswer& answer) {
   switch (answer.kind) {

@@ -1,6 +1,6 @@
 // Handlers for accounts: signing up, logging in and out.
 //
-// A login is a session (model/session_store.h) whose random token lives in
+// A login is a session (model/store/session_store.h) whose random token lives in
 // the wikid_session cookie: HttpOnly, SameSite=Lax, Path=/, Secure when the
 // request came over HTTPS. A new token is issued at every login, so a
 // token planted before it is worth nothing (no session fixation), and the
@@ -36,6 +36,11 @@ Response LogOut(const Request& req, Context& ctx, std::string_view);
 // The HTTP status of an account answer: kInvalid 400, kTaken 409,
 // kThrottled 429, kBusy 503, kForbidden 403, kFailed its failure's.
 int HttpStatusFor(const AccountAnswer& answer);
+
+// `form` (showing why `answer` is not ok, with HttpStatusFor(answer)),
+// with Retry-After when the answer says when to try again; a storage
+// failure behind a 5xx is logged.
+Response AccountRefusal(const AccountAnswer& answer, Response form);
 
 // Logs `user` in: ends the session the browser had (a token planted
 // before the login is worth nothing afterwards), starts a new one and sends

@@ -6,13 +6,11 @@
 #include "model/text/text_diff.h"
 #include "views/diff_fill.h"
 #include "views/page_fill.h"
-#include "views/page_handlers.h"
 #include "views/page_saves.h"
 #include "views/render.h"
 
 namespace wikid {
 namespace {
-
 
 Response EditFormResponse(const Request& req, Context& ctx,
                           const PageName& name, const EditFormState& state,

@@ -25,4 +25,5 @@ Response ShowRestore(const Request& req, Context& ctx, std::string_view name);
 // POST /_restore/NAME: saves a new revision with revision N's text and the
 // summary "Restored revision N"; the history is never rewritten.
 Response Restore(const Request& req, Context& ctx, std::string_view name);
+
 }  // namespace wikid

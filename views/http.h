@@ -34,7 +34,7 @@ struct Request {
   std::string client_address;
   bool https = false;  // the request reached nginx over TLS
   // nginx looked for this view in memcached first and found nothing
-  // (nginx/fast-path.conf): wikid may fill the entry (model/fast_path.h).
+  // (nginx/fast-path.conf): wikid may fill the entry (model/cache/fast_path.h).
   bool fast_path_miss = false;
 
   // The query or form field `name`, or nullptr.

@@ -29,7 +29,7 @@ void FillChangeList(const std::vector<Change>& changes,
                     ctemplate::TemplateDictionary* d);
 
 // changes.tpl expanded on its own, for a window of recent changes that is
-// cached rendered (model/recent_cache.h).
+// cached rendered (model/cache/recent_cache.h).
 Result<RecentWindow> RenderRecentWindow(Templates& templates,
                                         const RecentChanges& recent);
 

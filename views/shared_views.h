@@ -1,8 +1,8 @@
 // Page views that skip rendering: the views/ side of the fast path
-// (model/fast_path.h), which responses may become entries nginx serves to
+// (model/cache/fast_path.h), which responses may become entries nginx serves to
 // anonymous readers and which entries a change to a page takes away; and
 // each worker's own copies of the whole responses anonymous readers got
-// (Context::anonymous_views), for the readers nginx sends on to wikid.
+// (Caches::anonymous_views), for the readers nginx sends on to wikid.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,7 @@ void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const St
 // front page when `front`), as the entry nginx serves for it, when nginx
 // asked for it and missed, the reader is anonymous, the request is a
 // plain GET or HEAD of exactly that path, and `still_current()` (see
-// FastPath::Fill) holds. Costs nothing unless nginx missed.
+// FastPath::Store) holds. Costs nothing unless nginx missed.
 void StoreFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current);

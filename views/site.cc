@@ -7,17 +7,18 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
                                          bool reload_templates,
                                          std::function<void()> wake_mailer,
                                          std::function<int64_t()> now) {
-  std::unique_ptr<Site> site(new Site(templates_dir, reload_templates, wiki.secret_key()));
+  std::unique_ptr<Site> site(
+      new Site(templates_dir, reload_templates, wiki.secret_key()));
   if (Status s = site->templates_.LoadAll(); !s.ok()) return s;
-  site->context_ = std::make_unique<Context>(
-      Context{.site = config,
-              .stores = wiki.stores(),
-              .caches = wiki.caches(),
-              .security = Security{.csrf = site->csrf_, .accounts = wiki.accounts()},
-              .templates = site->templates_,
-              .markdown = site->markdown_,
-              .wake_mailer = std::move(wake_mailer),
-              .now = std::move(now)});
+  site->context_ = std::make_unique<Context>(Context{
+      .site = config,
+      .stores = wiki.stores(),
+      .caches = wiki.caches(),
+      .security = Security{.csrf = site->csrf_, .accounts = wiki.accounts()},
+      .templates = site->templates_,
+      .markdown = site->markdown_,
+      .wake_mailer = std::move(wake_mailer),
+      .now = std::move(now)});
   return site;
 }
 

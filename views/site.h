@@ -21,7 +21,8 @@ class Site {
   // `reload_templates`). `config` and `wiki` must outlive the Site.
   // `wake_mailer` is called after a request queued mail; `now` gives unix
   // seconds.
-  static Result<std::unique_ptr<Site>> Open(const SiteConfig& config, Wiki& wiki,
+  static Result<std::unique_ptr<Site>> Open(const SiteConfig& config,
+                                            Wiki& wiki,
                                             const std::string& templates_dir,
                                             bool reload_templates,
                                             std::function<void()> wake_mailer,
@@ -29,7 +30,6 @@ class Site {
 
   // The Context for the router (which copies it per request).
   Context& context() { return *context_; }
-  Templates& templates() { return templates_; }
 
  private:
   Site(const std::string& templates_dir, bool reload_templates, std::string key)

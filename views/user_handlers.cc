@@ -141,10 +141,8 @@ Response ChangePassword(const Request& req, Context& ctx,
       req.FormText("password2"), ctx.now());
   if (answer.kind == AccountAnswer::Kind::kFailed) return ErrorPage(ctx, answer.failure);
   if (!answer.ok()) {
-    Response form =
-        PasswordForm(req, ctx, user->name, answer.message, HttpStatusFor(answer));
-    return answer.retry_after > 0 ? WithRetryAfter(std::move(form), answer.retry_after)
-                                  : form;
+    return AccountRefusal(
+        answer, PasswordForm(req, ctx, user->name, answer.message, HttpStatusFor(answer)));
   }
   // Every session ended; this browser gets a fresh one.
   return StartSession(req, ctx, *user, ProfileUrl(user->name));

@@ -22,15 +22,18 @@ constexpr char kHashingBusyMessage[] =
     "The wiki is busy checking other passwords right now. Nothing was "
     "changed; please try again in a moment.";
 
-constexpr char kOverlongPasswordMessage[] = "A password is at most 1024 bytes long.";
+constexpr char kOverlongPasswordMessage[] =
+    "A password is at most 1024 bytes long.";
 
 AccountAnswer Refused(Kind kind, std::string message, int64_t retry_after = 0) {
-  return AccountAnswer{.kind = kind, .message = std::move(message), .retry_after = retry_after};
+  return AccountAnswer{
+      .kind = kind, .message = std::move(message), .retry_after = retry_after};
 }
 
 AccountAnswer Failed(Status failure, std::string message = "") {
   if (message.empty()) message = failure.message();
-  return AccountAnswer{.kind = Kind::kFailed, .message = std::move(message),
+  return AccountAnswer{.kind = Kind::kFailed,
+                       .message = std::move(message),
                        .failure = std::move(failure)};
 }
 
@@ -50,36 +53,45 @@ std::string LoginRetryMessage(int64_t seconds) {
 
 }  // namespace
 
-AccountAnswer Accounts::SignUp(std::string_view name_text, std::string_view password,
-                               std::string_view confirmation, std::string_view email,
-                               int64_t now) {
+AccountAnswer Accounts::SignUp(std::string_view name_text,
+                               std::string_view password,
+                               std::string_view confirmation,
+                               std::string_view email, int64_t now) {
   auto name = UserName::Parse(name_text);
   if (!name.ok()) return Refused(Kind::kInvalid, name.status().message());
-  if (Status s = CheckPassword(password); !s.ok()) return Refused(Kind::kInvalid, s.message());
+  if (Status s = CheckPassword(password); !s.ok())
+    return Refused(Kind::kInvalid, s.message());
   if (password != confirmation) {
     return Refused(Kind::kInvalid, "The two passwords are not the same.");
   }
-  if (Status s = CheckEmail(email); !s.ok()) return Refused(Kind::kInvalid, s.message());
+  if (Status s = CheckEmail(email); !s.ok())
+    return Refused(Kind::kInvalid, s.message());
   HashSlot slot(hash_slots_, hash_slot_count_);
   if (!slot.held()) return Busy();
   auto hash = HashPassword(password);
   if (!hash.ok()) return Failed(Status::Unavailable(hash.status().message()));
   auto user = users_.Create(*name, *hash, Role::kUser, std::string(email), now);
-  if (user.status().IsConflict()) return Refused(Kind::kTaken, user.status().message());
+  if (user.status().IsConflict())
+    return Refused(Kind::kTaken, user.status().message());
   if (!user.ok()) {
-    return Failed(user.status(), "Your account could not be created now. Please try again.");
+    return Failed(user.status(),
+                  "Your account could not be created now. Please try again.");
   }
   return Accepted(std::move(*user));
 }
 
-AccountAnswer Accounts::LogIn(std::string_view typed_name, std::string_view password,
+AccountAnswer Accounts::LogIn(std::string_view typed_name,
+                              std::string_view password,
                               std::string_view client_address, int64_t now) {
-  if (password.size() > kMaxPasswordBytes) return Refused(Kind::kInvalid, kOverlongPasswordMessage);
-  const std::vector<std::string> scopes = {LoginThrottle::NameScope(typed_name),
-                                           LoginThrottle::AddressScope(client_address)};
+  if (password.size() > kMaxPasswordBytes)
+    return Refused(Kind::kInvalid, kOverlongPasswordMessage);
+  const std::vector<std::string> scopes = {
+      LoginThrottle::NameScope(typed_name),
+      LoginThrottle::AddressScope(client_address)};
   auto wait = throttle_.RetryAfter(scopes, now);
   if (!wait.ok()) return Failed(wait.status());
-  if (*wait > 0) return Refused(Kind::kThrottled, LoginRetryMessage(*wait), *wait);
+  if (*wait > 0)
+    return Refused(Kind::kThrottled, LoginRetryMessage(*wait), *wait);
   HashSlot slot(hash_slots_, hash_slot_count_);
   if (!slot.held()) return Busy();
   std::optional<User> user;
@@ -118,15 +130,19 @@ AccountAnswer Accounts::LogIn(std::string_view typed_name, std::string_view pass
   return Accepted(std::move(*user));
 }
 
-AccountAnswer Accounts::ChangePassword(const User& user, std::string_view current,
+AccountAnswer Accounts::ChangePassword(const User& user,
+                                       std::string_view current,
                                        std::string_view password,
-                                       std::string_view confirmation, int64_t now) {
-  if (current.size() > kMaxPasswordBytes) return Refused(Kind::kInvalid, kOverlongPasswordMessage);
+                                       std::string_view confirmation,
+                                       int64_t now) {
+  if (current.size() > kMaxPasswordBytes)
+    return Refused(Kind::kInvalid, kOverlongPasswordMessage);
   const std::vector<std::string> scopes = {LoginThrottle::NameScope(user.name)};
   auto wait = throttle_.RetryAfter(scopes, now);
   if (!wait.ok()) return Failed(wait.status());
   if (*wait > 0) {
-    return Refused(Kind::kThrottled, "Too many wrong passwords; please wait and try again.",
+    return Refused(Kind::kThrottled,
+                   "Too many wrong passwords; please wait and try again.",
                    *wait);
   }
   HashSlot slot(hash_slots_, hash_slot_count_);
@@ -137,7 +153,8 @@ AccountAnswer Accounts::ChangePassword(const User& user, std::string_view curren
     }
     return Refused(Kind::kForbidden, "The current password is wrong.");
   }
-  if (Status s = CheckPassword(password); !s.ok()) return Refused(Kind::kInvalid, s.message());
+  if (Status s = CheckPassword(password); !s.ok())
+    return Refused(Kind::kInvalid, s.message());
   if (password != confirmation) {
     return Refused(Kind::kInvalid, "The two new passwords are not the same.");
   }
@@ -149,10 +166,12 @@ AccountAnswer Accounts::ChangePassword(const User& user, std::string_view curren
   return Accepted(user);
 }
 
-Result<std::string> Accounts::StartSession(const User& user, std::string_view previous_token,
+Result<std::string> Accounts::StartSession(const User& user,
+                                           std::string_view previous_token,
                                            int64_t now, int64_t ttl_seconds) {
   if (!previous_token.empty()) {
-    if (Status s = sessions_.End(std::string(previous_token)); !s.ok()) return s;
+    if (Status s = sessions_.End(std::string(previous_token)); !s.ok())
+      return s;
   }
   return sessions_.Start(user.id, now, ttl_seconds);
 }

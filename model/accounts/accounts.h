@@ -16,7 +16,7 @@
 // - A success clears the name's failures (never the address's) and
 //   upgrades a hash made with older limits.
 //
-// One per worker; not thread-safe.
+// One per process (Wiki::Open); not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -43,9 +43,9 @@ struct AccountAnswer {
     kFailed,     // storage failed: `failure`, logged by whoever shows it
   };
   Kind kind = Kind::kOk;
-  std::string message;      // for the person, for every kind but kOk
-  int64_t retry_after = 0;  // seconds, for kThrottled and kBusy
-  Status failure;           // for kFailed
+  std::string message;       // for the person, for every kind but kOk
+  int64_t retry_after = 0;   // seconds, for kThrottled and kBusy
+  Status failure;            // for kFailed
   std::optional<User> user;  // for kOk
 
   bool ok() const { return kind == Kind::kOk; }
@@ -86,10 +86,9 @@ class Accounts {
   // Logs `user` in: ends `previous_token`'s session, if any (a token
   // planted before the login is worth nothing afterwards), and returns the
   // token of a new one lasting `ttl_seconds`.
-  Result<std::string> StartSession(const User& user, std::string_view previous_token,
-                                   int64_t now, int64_t ttl_seconds);
-
-  int hash_slot_count() const { return hash_slot_count_; }
+  Result<std::string> StartSession(const User& user,
+                                   std::string_view previous_token, int64_t now,
+                                   int64_t ttl_seconds);
 
  private:
   UserStore& users_;

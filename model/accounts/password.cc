@@ -29,7 +29,8 @@ Result<std::string> HashPassword(std::string_view password) {
 
 bool VerifyPassword(const std::string& hash, std::string_view password) {
   if (password.size() > kMaxPasswordBytes || sodium_init() < 0) return false;
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(),
+                                  password.size()) == 0;
 }
 
 bool VerifyAgainstDummyHash(std::string_view password) {
@@ -44,8 +45,9 @@ bool VerifyAgainstDummyHash(std::string_view password) {
 }
 
 bool PasswordNeedsRehash(const std::string& hash) {
-  return crypto_pwhash_str_needs_rehash(hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+  return crypto_pwhash_str_needs_rehash(
+             hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
 }
 
 }  // namespace wikid

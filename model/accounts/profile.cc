@@ -8,7 +8,8 @@ Status CheckDisplayName(std::string_view display_name) {
   }
   for (unsigned char c : display_name) {
     if (c < 0x20 || c == 0x7f) {
-      return Status::Invalid("A display name is one line, without control characters.");
+      return Status::Invalid(
+          "A display name is one line, without control characters.");
     }
   }
   return Status::Ok();

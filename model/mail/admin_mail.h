@@ -5,7 +5,7 @@
 // queues one message per admin address in the Outbox, in that same
 // transaction.
 //
-// One per worker; not thread-safe.
+// One per process (Wiki::Open); not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -42,8 +42,6 @@ class AdminMail : public EventSink {
   // EventSink. Queue the messages the settings ask for.
   Status AccountCreated(const User& user) override;
   Status RevisionSaved(const SavedRevision& revision) override;
-
-  const MailSettings& settings() const { return settings_; }
 
  private:
   // One message per admin address (and extra recipient), inside the

@@ -35,8 +35,8 @@ class ApiTokenStore {
 
   // A new token for `account_id`. Invalid if the label is empty, longer
   // than kMaxTokenLabelBytes or not one line.
-  virtual Result<NewApiToken> Issue(int64_t account_id, const std::string& label,
-                                    int64_t now) = 0;
+  virtual Result<NewApiToken> Issue(int64_t account_id,
+                                    const std::string& label, int64_t now) = 0;
   // The account's tokens, newest first.
   virtual Result<std::vector<ApiTokenInfo>> List(int64_t account_id) = 0;
   // Ends token `id` of `account_id`. NotFound if it has no such token.

@@ -5,7 +5,8 @@
 namespace wikid {
 
 int ThrottlePolicy::LimitFor(const std::string& scope) const {
-  return scope.starts_with("addr:") ? max_failures_per_address : max_failures_per_name;
+  return scope.starts_with("addr:") ? max_failures_per_address
+                                    : max_failures_per_name;
 }
 
 std::string LoginThrottle::NameScope(std::string_view typed_name) {

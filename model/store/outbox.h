@@ -50,9 +50,9 @@ class Outbox {
 
   // Queues one message to `recipient`, due at `now`.
   // REQUIRES: inside the transaction of the event that causes it.
-  virtual Status Queue(const std::string& message_id, const std::string& recipient,
-                       const std::string& subject, const std::string& body,
-                       int64_t now) = 0;
+  virtual Status Queue(const std::string& message_id,
+                       const std::string& recipient, const std::string& subject,
+                       const std::string& body, int64_t now) = 0;
 
   // True if a message was queued since the last call (the caller wakes
   // the mailer once its transaction has committed; after a rollback the
@@ -68,10 +68,12 @@ class Outbox {
   // An attempt at `id` failed with `error`: queued again after
   // retry_seconds * 2^(attempts - 1) (at most a day), or marked failed
   // once max_attempts have been made (MailRetryPolicy).
-  virtual Status MarkFailed(int64_t id, int64_t now, const std::string& error) = 0;
+  virtual Status MarkFailed(int64_t id, int64_t now,
+                            const std::string& error) = 0;
 
   // For /_admin/mail: up to `limit` messages older than `before_id`.
-  virtual Result<OutboxWindow> List(std::optional<int64_t> before_id, int limit) = 0;
+  virtual Result<OutboxWindow> List(std::optional<int64_t> before_id,
+                                    int limit) = 0;
   // A failed message queued again, due now. NotFound unless it failed.
   virtual Status Retry(int64_t id, int64_t now) = 0;
 };

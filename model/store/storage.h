@@ -44,7 +44,8 @@ class Storage {
   virtual Result<std::unique_ptr<ApiTokenStore>> OpenApiTokens() = 0;
   virtual Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(
       const ThrottlePolicy& policy) = 0;
-  virtual Result<std::unique_ptr<Outbox>> OpenOutbox(const MailRetryPolicy& retry) = 0;
+  virtual Result<std::unique_ptr<Outbox>> OpenOutbox(
+      const MailRetryPolicy& retry) = 0;
 
   virtual StorageCounters counters() const = 0;
 };

@@ -2,7 +2,9 @@
 
 namespace wikid {
 
-const char* RoleName(Role role) { return role == Role::kAdmin ? "admin" : "user"; }
+const char* RoleName(Role role) {
+  return role == Role::kAdmin ? "admin" : "user";
+}
 
 Result<Role> ParseRole(std::string_view text) {
   if (text == "admin") return Role::kAdmin;

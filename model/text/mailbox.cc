@@ -8,7 +8,8 @@ Status CheckMailbox(std::string_view address) {
       "name@example.org, without spaces.");
   if (address.empty()) return bad;
   if (address.size() > kMaxEmailBytes) {
-    return Status::Invalid("An email address may be at most 254 characters long.");
+    return Status::Invalid(
+        "An email address may be at most 254 characters long.");
   }
   size_t at = address.find('@');
   if (at == 0 || at == std::string_view::npos || at + 1 == address.size() ||
@@ -16,8 +17,9 @@ Status CheckMailbox(std::string_view address) {
     return bad;
   }
   for (unsigned char c : address) {
-    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' ||
-        c == ';' || c == '(' || c == ')' || c == '[' || c == ']' || c == '\\') {
+    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
+        c == ',' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']' ||
+        c == '\\') {
       return bad;
     }
   }

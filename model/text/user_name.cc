@@ -8,9 +8,9 @@ namespace {
 
 // Names that would read as the wiki speaking, or clash with its routes.
 constexpr std::array<std::string_view, 14> kReserved = {
-    "admin", "administrator", "root", "system", "wikid", "anonymous",
-    "nobody", "moderator", "support", "signup", "login", "logout",
-    "user", "users"};
+    "admin",     "administrator", "root",      "system",  "wikid",
+    "anonymous", "nobody",        "moderator", "support", "signup",
+    "login",     "logout",        "user",      "users"};
 
 bool NameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -40,8 +40,10 @@ Result<UserName> UserName::Parse(std::string_view text) {
   if (first == '-' || first == '_' || first == '.') {
     return Status::Invalid("A user name must start with a letter or a digit.");
   }
-  if (std::find(kReserved.begin(), kReserved.end(), AsciiLower(text)) != kReserved.end()) {
-    return Status::Invalid("That user name is reserved; please choose another.");
+  if (std::find(kReserved.begin(), kReserved.end(), AsciiLower(text)) !=
+      kReserved.end()) {
+    return Status::Invalid(
+        "That user name is reserved; please choose another.");
   }
   return UserName(std::string(text));
 }

@@ -378,7 +378,7 @@ BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_nginx_serves_nothing_older) {
 
 BOOST_AUTO_TEST_CASE(the_unchecked_fill_is_caught_by_the_same_checker) {
   // The control: fills made with a plain set and no check (the design
-  // model/fast_path.h replaces) leave nginx serving views older than
+  // model/cache/fast_path.h replaces) leave nginx serving views older than
   // acknowledged saves, and the checker above sees them.
   TestWikiOptions options = FastPathOptions();
   options.env["WIKID_FAILPOINTS"] = "render_before_cache_fill=300";

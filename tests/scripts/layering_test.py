@@ -35,6 +35,12 @@ ALLOWED = {
              "model/store", "model/text", "model/base"],
 }
 
+# Edges only a layer's .cc files may use: its headers must not pass the
+# folder on to whoever includes them (model/wiki.h reaches every handler).
+SOURCES_ONLY = {
+    "model": ["model/store/sqlite"],
+}
+
 # Third-party headers (by prefix) and the layers that may include them:
 # the layers whose CMake target links the library.
 LIBRARIES = {
@@ -91,6 +97,8 @@ def violations(root):
                             used = layer_of(target)
                             if used != layer and used not in ALLOWED[layer]:
                                 found.append(f"{where}: {layer} may not use {used}")
+                            elif name.endswith(".h") and used in SOURCES_ONLY.get(layer, []):
+                                found.append(f"{where}: only {layer}'s .cc files may use {used}")
                             continue
                         for prefix, layers in LIBRARIES.items():
                             if target.startswith(prefix) and layer not in layers:
@@ -108,6 +116,8 @@ def self_test():
         "views/bad_fcgi.cc": '#include "fcgi/worker.h"\n',
         "model/cache/bad_sqlite.cc": "#include <sqlite3.h>\n",
         "fcgi/bad_folder/x.cc": "\n",
+        "model/bad_factory.h": '#include "model/store/sqlite/database.h"\n',
+
     }
     with tempfile.TemporaryDirectory() as root:
         for path, text in faults.items():
@@ -116,9 +126,11 @@ def self_test():
                 f.write(text)
         with open(os.path.join(root, "views", "good.cc"), "w") as f:
             f.write('#include "model/store/page_store.h"\n#include <ctemplate/template.h>\n')
+        with open(os.path.join(root, "model", "good_factory.cc"), "w") as f:
+            f.write('#include "model/store/sqlite/database.h"\n')
         found = violations(root)
     missed = [p for p in faults if not any(v.startswith(p) for v in found)]
-    wrongly = [v for v in found if v.startswith("views/good.cc")]
+    wrongly = [v for v in found if v.startswith(("views/good.cc", "model/good_factory.cc"))]
     if missed or wrongly or len(found) != len(faults):
         print("layering_test self-test failed: missed", missed, "flagged", wrongly)
         return 1

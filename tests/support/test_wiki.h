@@ -35,7 +35,7 @@ struct TestWikiOptions {
   // Start a memcached for this wiki and pass it as --memcached.
   bool memcached = false;
   // With memcached: nginx serves anonymous page views from it
-  // (nginx/fast-path.conf, model/fast_path.h). Off, wikid runs with
+  // (nginx/fast-path.conf, model/cache/fast_path.h). Off, wikid runs with
   // --no-fast-path and sees every request.
   bool fast_path = false;
   std::vector<std::string> extra_args;      // more wikid serve options

@@ -70,6 +70,7 @@ struct WikiFixture {
     options.storage = {.data_dir = dir.path(), .busy_timeout_ms = busy_timeout_ms};
     options.mail.extra_recipients = {"watch@example.org"};
     options.anonymous_view_bytes = 1 << 20;
+    options.hash_slot_count = 1;  // one process may hash a password at once
     auto wiki = Wiki::Open(options);
     BOOST_REQUIRE(wiki.ok());
     return std::move(*wiki);

@@ -30,7 +30,7 @@
 {{#FRONT}}
 <section class="recent">
 <h2>Recent changes</h2>
-{{! CHANGE_LIST_HTML is changes.tpl, auto-escaped when it was expanded, kept rendered in the cache (model/recent_cache.h); escaping it again would show the markup as text. }}
+{{! CHANGE_LIST_HTML is changes.tpl, auto-escaped when it was expanded, kept rendered in the cache (model/cache/recent_cache.h); escaping it again would show the markup as text. }}
 {{CHANGE_LIST_HTML:none}}
 <p>{{PAGE_COUNT}} pages, {{REVISION_COUNT}} revisions. <a href="/_recent">All recent changes</a></p>
 </section>

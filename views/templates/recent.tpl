@@ -2,7 +2,7 @@
 <article class="recent">
 <h1>Recent changes</h1>
 <p>{{PAGE_COUNT}} pages, {{REVISION_COUNT}} revisions in all; newest first.</p>
-{{! CHANGE_LIST_HTML is changes.tpl, auto-escaped when it was expanded, kept rendered in the cache (model/recent_cache.h); escaping it again would show the markup as text. }}
+{{! CHANGE_LIST_HTML is changes.tpl, auto-escaped when it was expanded, kept rendered in the cache (model/cache/recent_cache.h); escaping it again would show the markup as text. }}
 {{CHANGE_LIST_HTML:none}}
 <nav class="pagination">
 {{#NEWEST}}<a href="/_recent">Newest changes</a>{{/NEWEST}}

@@ -12,15 +12,18 @@ namespace wikid {
 class SqliteLoginThrottle : public LoginThrottle {
  public:
   // Prepares its statements once.
-  static Result<std::unique_ptr<SqliteLoginThrottle>> Create(Database& db,
-                                                             ThrottlePolicy policy);
+  static Result<std::unique_ptr<SqliteLoginThrottle>> Create(
+      Database& db, ThrottlePolicy policy);
 
-  Result<int64_t> RetryAfter(const std::vector<std::string>& scopes, int64_t now) override;
-  Status RecordFailure(const std::vector<std::string>& scopes, int64_t now) override;
+  Result<int64_t> RetryAfter(const std::vector<std::string>& scopes,
+                             int64_t now) override;
+  Status RecordFailure(const std::vector<std::string>& scopes,
+                       int64_t now) override;
   Status Forget(const std::string& scope) override;
 
  private:
-  SqliteLoginThrottle(Database& db, ThrottlePolicy policy) : db_(db), policy_(policy) {}
+  SqliteLoginThrottle(Database& db, ThrottlePolicy policy)
+      : db_(db), policy_(policy) {}
 
   Database& db_;
   ThrottlePolicy policy_;

@@ -12,17 +12,20 @@ namespace wikid {
 class SqliteOutbox : public Outbox {
  public:
   // Prepares its statements once.
-  static Result<std::unique_ptr<SqliteOutbox>> Create(Database& db, MailRetryPolicy retry);
+  static Result<std::unique_ptr<SqliteOutbox>> Create(Database& db,
+                                                      MailRetryPolicy retry);
 
   Result<std::vector<std::string>> AdminAddresses() override;
   Status Queue(const std::string& message_id, const std::string& recipient,
-               const std::string& subject, const std::string& body, int64_t now) override;
+               const std::string& subject, const std::string& body,
+               int64_t now) override;
   bool TakeQueued() override;
   Result<std::optional<OutboxEntry>> NextDue(int64_t now) override;
   Result<std::optional<int64_t>> NextAttemptAt() override;
   Status MarkSent(int64_t id, int64_t now) override;
   Status MarkFailed(int64_t id, int64_t now, const std::string& error) override;
-  Result<OutboxWindow> List(std::optional<int64_t> before_id, int limit) override;
+  Result<OutboxWindow> List(std::optional<int64_t> before_id,
+                            int limit) override;
   Status Retry(int64_t id, int64_t now) override;
 
  private:

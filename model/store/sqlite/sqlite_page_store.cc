@@ -141,10 +141,10 @@ constexpr char kContributionsSql[] = R"sql(
 constexpr char kEditCountSql[] =
     "SELECT count(*) FROM revision WHERE account_id = ?1";
 
-// A Change from columns 0-7 of a recent-changes or contributions row:
-// name, rev, id, author, created_at, summary, size_change, by an account.
 // --- Rows ---------------------------------------------------------------
 
+// A Change from columns 0-7 of a recent-changes or contributions row:
+// name, rev, id, author, created_at, summary, size_change, by an account.
 Change ChangeFromRow(const Statement& row) {
   return Change{.title = row.ColumnText(0),
                 .rev = row.ColumnInt(1),
@@ -255,17 +255,17 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
 
 // --- Saving -------------------------------------------------------------
 
-Result<SqlitePageStore::Latest> SqlitePageStore::ReadLatest(const PageName& name) {
+Result<SqlitePageStore::Latest> SqlitePageStore::ReadLatest(const Edit& edit) {
   Query q(*latest_for_save_);
-  q->Bind(1, name.title());
+  q->Bind(1, edit.name.title());
   auto row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Latest{};
   return Latest{.page_id = q->ColumnInt(0),
                 .rev = q->ColumnInt(1),
-                .text = q->ColumnText(2),
                 .size = q->ColumnInt(3),
-                .is_protected = q->ColumnInt(4) != 0};
+                .is_protected = q->ColumnInt(4) != 0,
+                .same_text = q->ColumnText(2) == edit.text};
 }
 
 Result<int64_t> SqlitePageStore::InsertRevision(const Edit& edit, int64_t page_id,
@@ -333,7 +333,7 @@ Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit) {
 Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
-  auto latest = ReadLatest(edit.name);
+  auto latest = ReadLatest(edit);
   if (!latest.ok()) return latest.status();
   if (latest->page_id != 0) {
     if (latest->is_protected && !edit.may_edit_protected) {
@@ -341,7 +341,7 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     }
     // Identical text is never a new revision, and never a conflict
     // either: what the editor wanted is already there.
-    if (latest->text == edit.text) return SaveResult{.created = false, .rev = latest->rev};
+    if (latest->same_text) return SaveResult{.created = false, .rev = latest->rev};
   }
   if (latest->rev != edit.base_rev) {
     return Status::Conflict(latest->rev == 0

@@ -50,11 +50,11 @@ class SqlitePageStore : public PageStore {
   struct Latest {
     int64_t page_id = 0;  // 0: no such page yet
     int64_t rev = 0;
-    std::string text;
     int64_t size = 0;
     bool is_protected = false;
+    bool same_text = false;  // the latest revision's text is the edit's
   };
-  Result<Latest> ReadLatest(const PageName& name);
+  Result<Latest> ReadLatest(const Edit& edit);
   // The new revision's id.
   Result<int64_t> InsertRevision(const Edit& edit, int64_t page_id, int64_t rev,
                                  int64_t size_change);

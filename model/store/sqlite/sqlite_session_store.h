@@ -14,7 +14,8 @@ class SqliteSessionStore : public SessionStore {
   // Prepares its statements once.
   static Result<std::unique_ptr<SqliteSessionStore>> Create(Database& db);
 
-  Result<std::string> Start(int64_t account_id, int64_t now, int64_t ttl_seconds) override;
+  Result<std::string> Start(int64_t account_id, int64_t now,
+                            int64_t ttl_seconds) override;
   Result<User> Find(const std::string& token, int64_t now) override;
   Status End(const std::string& token) override;
   Status EndAll(int64_t account_id) override;

@@ -12,15 +12,16 @@ namespace {
 
 // A Result of the engine's class as a Result of the interface.
 template <typename Interface, typename Engine>
-Result<std::unique_ptr<Interface>> Opened(Result<std::unique_ptr<Engine>> store) {
+Result<std::unique_ptr<Interface>> Opened(
+    Result<std::unique_ptr<Engine>> store) {
   if (!store.ok()) return store.status();
   return std::unique_ptr<Interface>(std::move(*store));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const std::string& path,
-                                                           const Database::Options& options) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(
+    const std::string& path, const Database::Options& options) {
   auto db = Database::Open(path, options);
   if (!db.ok()) return db.status();
   return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(*db)));
@@ -47,7 +48,8 @@ Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(
   return Opened<LoginThrottle>(SqliteLoginThrottle::Create(*db_, policy));
 }
 
-Result<std::unique_ptr<Outbox>> SqliteStorage::OpenOutbox(const MailRetryPolicy& retry) {
+Result<std::unique_ptr<Outbox>> SqliteStorage::OpenOutbox(
+    const MailRetryPolicy& retry) {
   return Opened<Outbox>(SqliteOutbox::Create(*db_, retry));
 }
 

@@ -13,19 +13,18 @@ namespace wikid {
 class SqliteStorage : public Storage {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
-  static Result<std::unique_ptr<SqliteStorage>> Open(const std::string& path,
-                                                     const Database::Options& options);
+  static Result<std::unique_ptr<SqliteStorage>> Open(
+      const std::string& path, const Database::Options& options);
 
   Result<std::unique_ptr<PageStore>> OpenPages(EventSink* events) override;
   Result<std::unique_ptr<UserStore>> OpenUsers(EventSink* events) override;
   Result<std::unique_ptr<SessionStore>> OpenSessions() override;
   Result<std::unique_ptr<ApiTokenStore>> OpenApiTokens() override;
-  Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(const ThrottlePolicy& policy) override;
-  Result<std::unique_ptr<Outbox>> OpenOutbox(const MailRetryPolicy& retry) override;
+  Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(
+      const ThrottlePolicy& policy) override;
+  Result<std::unique_ptr<Outbox>> OpenOutbox(
+      const MailRetryPolicy& retry) override;
   StorageCounters counters() const override;
-
-  // The connection, for tests of the engine itself.
-  Database& database() { return *db_; }
 
  private:
   explicit SqliteStorage(std::unique_ptr<Database> db) : db_(std::move(db)) {}
