@@ -107,11 +107,13 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
   std::this_thread::sleep_for(500ms);  // all sent: 4 served, 16 queued
   pid_t mailer = wiki.MailerPid();
   BOOST_REQUIRE(mailer > 0);
-  auto started = std::chrono::steady_clock::now();
   int status = wiki.StopWikid(10s);
   BOOST_TEST(!ProcessExists(mailer));  // stopped with the workers
   BOOST_TEST(status == 0);
-  BOOST_TEST((std::chrono::steady_clock::now() - started < 5s));
+  // Every worker finished on its own: none had to be killed at the
+  // shutdown timeout. (Said by the master's log, not by a stopwatch: how
+  // long twenty answers take depends on how loaded the machine is.)
+  BOOST_TEST(wiki.WikidLog().find("did not finish in time") == std::string::npos);
   int whole = 0;
   for (auto& f : in_flight) {
     HttpResponse r = f.get();
