@@ -52,6 +52,26 @@ Status PrepareDataDirectory(const wikid::Config& config) {
   return wiki.ok() ? Status::Ok() : wiki.status();
 }
 
+// What the master makes before it forks anything, so every worker shares
+// it: the process model's memory and the mailer's wake-up eventfd.
+wikid::Result<wikid::SharedParts> MapSharedParts() {
+  wikid::CacheState* cache_state = wikid::CacheState::CreateShared();
+  if (cache_state == nullptr) return Status::Unavailable("cannot map the shared cache state");
+  wikid::HashSlots* hash_slots = wikid::HashSlots::CreateShared();
+  if (hash_slots == nullptr) {
+    return Status::Unavailable("cannot map the shared password-hash slots");
+  }
+  wikid::FastPathShared* fast_path = wikid::FastPathShared::CreateShared();
+  if (fast_path == nullptr) return Status::Unavailable("cannot map the shared fast-path state");
+  // Workers write to it after they queue mail; the mailer sleeps on it.
+  int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
+  if (mail_wake_fd < 0) {
+    return Status::Unavailable(std::string("cannot make the mailer's eventfd: ") +
+                               strerror(errno));
+  }
+  return wikid::SharedParts{*cache_state, *hash_slots, *fast_path, mail_wake_fd};
+}
+
 int Serve(const std::vector<std::string>& args) {
   auto parsed = wikid::ParseServeCommandLine(args);
   if (!parsed.ok()) {
@@ -100,30 +120,12 @@ int Serve(const std::vector<std::string>& args) {
     if (!again.ok()) return again.status();
     return again->config;
   };
-  // Made before any fork, so every worker shares it.
-  wikid::CacheState* cache_state = wikid::CacheState::CreateShared();
-  if (cache_state == nullptr) {
-    std::cerr << "wikid: cannot map the shared cache state\n";
+  auto shared = MapSharedParts();
+  if (!shared.ok()) {
+    std::cerr << "wikid: " << shared.status().message() << "\n";
     return 1;
   }
-  wikid::HashSlots* hash_slots = wikid::HashSlots::CreateShared();
-  if (hash_slots == nullptr) {
-    std::cerr << "wikid: cannot map the shared password-hash slots\n";
-    return 1;
-  }
-  wikid::FastPathShared* fast_path = wikid::FastPathShared::CreateShared();
-  if (fast_path == nullptr) {
-    std::cerr << "wikid: cannot map the shared fast-path state\n";
-    return 1;
-  }
-  // Workers write to it after they queue mail; the mailer sleeps on it.
-  int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
-  if (mail_wake_fd < 0) {
-    std::cerr << "wikid: cannot make the mailer's eventfd: " << strerror(errno) << "\n";
-    return 1;
-  }
-  return wikid::RunMaster(config, *listener, reload,
-                          wikid::SharedParts{*cache_state, *hash_slots, *fast_path, mail_wake_fd});
+  return wikid::RunMaster(config, *listener, reload, *shared);
 }
 
 }  // namespace
