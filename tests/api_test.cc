@@ -202,6 +202,20 @@ BOOST_AUTO_TEST_CASE(recent_and_search_page_like_the_html_views) {
   Response garbage = Get("/_api/search", {{"q", "***"}});
   BOOST_TEST(garbage.status == 400);
   BOOST_TEST(Error(garbage) == "Type a word or a number to search for.");
+  // Paged no deeper than the store serves (issue 16): past it, a clear 400
+  // that says what to do, answered before anything is read.
+  BOOST_TEST(Get("/_api/search", {{"q", "shared"}, {"from", std::to_string(kMaxSearchOffset)}})
+                 .status == 200);
+  // As cheap as a request refused for a malformed `from` (the session
+  // lookup only).
+  int64_t queries = Queries();
+  BOOST_TEST(Get("/_api/search", {{"q", "shared"}, {"from", "x"}}).status == 400);
+  const int64_t refused_cost = Queries() - queries;
+  queries = Queries();
+  Response deep = Get("/_api/search", {{"q", "shared"}, {"from", "99980"}});
+  BOOST_TEST(deep.status == 400);
+  BOOST_TEST(Error(deep).find("add words to narrow the search") != std::string::npos);
+  BOOST_TEST(Queries() - queries == refused_cost);
 }
 
 BOOST_AUTO_TEST_CASE(tokens_are_made_on_the_profile_shown_once_and_revoked) {

@@ -89,6 +89,32 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_REQUIRE(found.ok());
   BOOST_REQUIRE_EQUAL(found->hits.size(), 1u);
   BOOST_TEST(found->hits[0].title == "Main Page");
+  // Version 10: wanted pages, counted from the latest links (all of
+  // which lead to pages here).
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM wanted") == 0);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") > 0);
+}
+
+// Version 9: each account's edit count, counted once from its revisions.
+BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  // Back to version 8 as it was, with an account and its revisions.
+  RawExec(dir.File("w.db"), R"sql(
+      DROP TABLE wanted;
+      ALTER TABLE account DROP COLUMN edit_count;
+      INSERT INTO account (id, name, name_key, password_hash, created_at)
+        VALUES (7, 'Alice', 'alice', 'h', 0);
+      INSERT INTO page (id, name, latest_rev) VALUES (1, 'P', 3);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size,
+                            size_change, account_id)
+        VALUES (1, 1, 'Alice', 0, '', 'a', 1, 1, 7), (1, 2, '192.0.2.1', 0, '', 'b', 1, 0, NULL),
+               (1, 3, 'Alice', 0, '', 'c', 1, 0, 7);
+      PRAGMA user_version = 8;)sql");
+  auto upgraded = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT edit_count FROM account WHERE id = 7") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

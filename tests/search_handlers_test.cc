@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tests/support/html_safety.h"
+#include "views/search_fill.h"
 #include "tests/support/wiki_fixture.h"
 
 namespace wikid {
@@ -57,6 +58,38 @@ BOOST_AUTO_TEST_CASE(results_are_paginated) {
   BOOST_TEST(Contains(second, "<ol class=\"search-results\" start=\"3\">"));
   BOOST_TEST(Contains(second, "href=\"/_search?q=common\">Previous"));
   BOOST_TEST(Get("/_search", {{"q", "common"}, {"from", "-2"}}).status == 400);
+}
+
+// Issue 16: every hit before an offset is ranked to be skipped, so the
+// store pages no deeper than kMaxSearchOffset; a deeper request is refused
+// before anything is read, and the last window offers a narrower search
+// instead of more results.
+BOOST_AUTO_TEST_CASE(results_are_paged_no_deeper_than_the_cap) {
+  BOOST_REQUIRE(Save("Common", 0, "common words").status == 303);
+  Response at_cap =
+      Get("/_search", {{"q", "common"}, {"from", std::to_string(kMaxSearchOffset)}});
+  BOOST_TEST(at_cap.status == 200);
+  const int64_t queries = Queries();
+  Response deep = Get("/_search", {{"q", "common"}, {"from", "99980"}});
+  BOOST_TEST(deep.status == 400);
+  BOOST_TEST(Contains(deep, "add words to narrow the search"));
+  BOOST_TEST(Contains(deep, "value=\"common\""));  // the form keeps the query
+  BOOST_TEST(Queries() == queries);
+
+  SearchResults many;
+  many.total = 5000;
+  many.hits.assign(20, SearchHit{.title = "Common", .title_marked = "Common"});
+  auto window = [&](int64_t offset) {
+    SearchPageState state{.query = "common", .offset = offset, .page_size = 20};
+    ctemplate::TemplateDictionary d("search");
+    FillSearch(state, many, &d);
+    return *ctx->templates.Expand("search.tpl", d);
+  };
+  std::string middle = window(500), last = window(kMaxSearchOffset - 10);
+  BOOST_TEST(middle.find("rel=\"next\"") != std::string::npos);
+  BOOST_TEST(middle.find("add words to narrow") == std::string::npos);
+  BOOST_TEST(last.find("rel=\"next\"") == std::string::npos);
+  BOOST_TEST(last.find("add words to narrow the search") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_query_with_nothing_to_search_for_is_400_with_a_message) {

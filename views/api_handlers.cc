@@ -176,8 +176,11 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
                         {"url", UrlPathOfTitle(hit.title)},
                         {"snippet", WithoutMarks(hit.snippet)}});
   }
+  // Paged as deep as the store serves (kMaxSearchOffset), then no
+  // further: `next` is null and a narrower query is the way on.
   Json next = nullptr;
-  if (*from + static_cast<int64_t>(found->hits.size()) < found->total) {
+  if (*from + static_cast<int64_t>(found->hits.size()) < found->total &&
+      *from + size <= kMaxSearchOffset) {
     next = "/_api/search?q=" + PercentEncodePath(query) +
            "&from=" + std::to_string(*from + size);
   }

@@ -84,8 +84,15 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
   }
   if (state.offset + static_cast<int64_t>(results.hits.size()) <
       results.total) {
-    d->SetValueAndShowSection(
-        "URL", SearchUrl(state.query, state.offset + state.page_size), "NEXT");
+    // Only as deep as the store pages (kMaxSearchOffset); past it, a
+    // narrower search is the way on.
+    const int64_t next = state.offset + state.page_size;
+    if (next <= kMaxSearchOffset) {
+      d->SetValueAndShowSection("URL", SearchUrl(state.query, next), "NEXT");
+    } else {
+      d->SetIntValue("PAGED", static_cast<long>(next));
+      d->ShowSection("REFINE");
+    }
   }
 }
 

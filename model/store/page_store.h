@@ -124,6 +124,12 @@ struct SearchHit {
 inline constexpr char kMatchStart = '\x02';
 inline constexpr char kMatchEnd = '\x03';
 
+// The deepest offset Search serves. Every hit before an offset must be
+// ranked to be skipped, so paging deeper would let one request rank the
+// whole wiki; a reader not helped by the first thousand results is better
+// served by a narrower search.
+inline constexpr int64_t kMaxSearchOffset = 1000;
+
 struct SearchResults {
   std::vector<SearchHit> hits;  // title matches first, then by relevance
   int64_t total = 0;            // pages that match in all
@@ -200,7 +206,8 @@ class PageStore {
   // Up to `limit` pages matching the FTS5 expression `fts_query` (from
   // FtsQuery), skipping the first `offset`: pages whose name matches
   // first, each group ranked by bm25 with names weighing ten times the
-  // text. Invalid if FTS5 cannot parse the expression.
+  // text. Invalid if FTS5 cannot parse the expression, or (before
+  // anything is read) if `offset` is over kMaxSearchOffset.
   virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                        int limit) = 0;
 

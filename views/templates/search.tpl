@@ -22,4 +22,5 @@
 {{#PREVIOUS}}<a rel="prev" href="{{URL}}">Previous results</a>{{/PREVIOUS}}
 {{#NEXT}}<a rel="next" href="{{URL}}">More results</a>{{/NEXT}}
 </nav>
+{{#REFINE}}<p class="search-refine">That is as far as results can be paged (the first {{PAGED}}); add words to narrow the search.</p>{{/REFINE}}
 </article>

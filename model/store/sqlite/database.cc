@@ -61,6 +61,7 @@ Result<bool> Statement::Step() {
     ++*queries_;
   }
   int rc = sqlite3_step(stmt_);
+  *steps_ += sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, /*reset=*/1);
   if (rc == SQLITE_ROW) {
     ++*rows_;
     return true;
@@ -137,7 +138,7 @@ Result<std::unique_ptr<Statement>> Database::Prepare(std::string_view sql) {
                             std::string(sqlite3_errmsg(db_)) + " in: " +
                             std::string(sql));
   }
-  return std::make_unique<Statement>(db_, stmt, &queries_, &rows_);
+  return std::make_unique<Statement>(db_, stmt, &queries_, &rows_, &steps_);
 }
 
 Status Database::PrepareAll(std::initializer_list<StatementSlot> statements) {

@@ -31,8 +31,9 @@ Status StatusFromSqlite(int rc, std::string_view what);
 // no snapshot between requests (an open read makes the WAL grow).
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, int64_t* queries, int64_t* rows)
-      : db_(db), stmt_(stmt), queries_(queries), rows_(rows) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, int64_t* queries, int64_t* rows,
+            int64_t* steps)
+      : db_(db), stmt_(stmt), queries_(queries), rows_(rows), steps_(steps) {}
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -58,6 +59,7 @@ class Statement {
   sqlite3_stmt* stmt_;
   int64_t* queries_;  // borrowed: Database::queries_
   int64_t* rows_;     // borrowed: Database::rows_
+  int64_t* steps_;    // borrowed: Database::steps_
   bool started_ = false;
 };
 
@@ -118,6 +120,10 @@ class Database {
   // How many result rows have been read on this connection (a history
   // page must read no more rows than it shows).
   int64_t rows() const { return rows_; }
+  // How many virtual-machine instructions SQLite ran for statements on
+  // this connection: the work a query did, whatever it returned (a list
+  // that scans from the first page instead of its cursor shows here).
+  int64_t steps() const { return steps_; }
 
   sqlite3* handle() { return db_; }
 
@@ -126,6 +132,7 @@ class Database {
   sqlite3* db_;
   int64_t queries_ = 0;
   int64_t rows_ = 0;
+  int64_t steps_ = 0;
 };
 
 // A write transaction: BEGIN IMMEDIATE, so the write lock is taken (and

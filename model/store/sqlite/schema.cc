@@ -180,6 +180,30 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       CREATE INDEX api_token_by_account ON api_token (account_id);
       )sql",
+      // 9: each account's number of revisions, kept as a counter.
+      R"sql(
+      -- Revisions saved by the account: counted once here, then raised in
+      -- each save's transaction, so a profile view counts nothing.
+      ALTER TABLE account ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE account SET edit_count =
+        (SELECT count(*) FROM revision r WHERE r.account_id = account.id);
+      )sql",
+      // 10: wanted pages, counted as links come and go.
+      R"sql(
+      -- Each name that latest revisions link to and no page has, with how
+      -- many pages link to it: kept by every save (and page creation), so
+      -- /_wanted reads a window of an index instead of grouping every link
+      -- of the wiki on each request.
+      CREATE TABLE wanted (
+        target TEXT PRIMARY KEY,                   -- a canonical page name
+        links INTEGER NOT NULL CHECK (links > 0)   -- pages linking to it
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX wanted_most_linked ON wanted (links DESC, target);
+      INSERT INTO wanted (target, links)
+        SELECT k.target, count(*) FROM page_link k
+         WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name = k.target)
+         GROUP BY k.target;
+      )sql",
   };
   return kMigrations;
 }

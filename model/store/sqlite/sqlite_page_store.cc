@@ -55,20 +55,34 @@ constexpr char kBacklinksSql[] = R"sql(
      AND (p.name COLLATE NOCASE, p.name) > (?2, ?2)
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
 
-// Reads every link (a wiki has thousands, so this is milliseconds); each
-// counted target is one index lookup in page.
+// A window of the wanted_most_linked index: what every save keeps
+// counted (UpdateWanted), never a grouping of all links.
 constexpr char kWantedSql[] = R"sql(
-  SELECT k.target, count(*) AS links
-    FROM page_link k
-   WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name = k.target)
-   GROUP BY k.target
-   ORDER BY links DESC, k.target LIMIT ?2 OFFSET ?1)sql";
+  SELECT target, links FROM wanted
+   ORDER BY links DESC, target LIMIT ?2 OFFSET ?1)sql";
 
-// Walks the page list's index, one page_link lookup per page, and stops
-// once the window is full.
+// The page's current link targets, before a save replaces them.
+constexpr char kPageLinksSql[] = "SELECT target FROM page_link WHERE source_id = ?1";
+// A name a page now has is wanted no more.
+constexpr char kUnwantSql[] = "DELETE FROM wanted WHERE target = ?1";
+// One more page links to a missing target...
+constexpr char kWantSql[] = R"sql(
+  INSERT INTO wanted (target, links) VALUES (?1, 1)
+  ON CONFLICT (target) DO UPDATE SET links = links + 1)sql";
+// ...or one fewer: the last one takes the row (links stays > 0).
+constexpr char kWantLessSql[] = R"sql(
+  UPDATE wanted SET links = links - 1 WHERE target = ?1 AND links > 1)sql";
+constexpr char kWantNoMoreSql[] = "DELETE FROM wanted WHERE target = ?1 AND links = 1";
+
+// Walks the page list's index from `after`, one page_link lookup per
+// page, and stops once the window is full. The row-value condition alone
+// is not an index range for SQLite (it scans from the first page); the
+// `>=` on the index's first column is, and the row value then only skips
+// the equal names up to `after` itself.
 constexpr char kOrphansSql[] = R"sql(
   SELECT p.name, p.latest_rev FROM page p
-   WHERE (p.name COLLATE NOCASE, p.name) > (?1, ?1) AND p.name != ?2
+   WHERE p.name COLLATE NOCASE >= ?1 AND (p.name COLLATE NOCASE, p.name) > (?1, ?1)
+     AND p.name != ?2
      AND NOT EXISTS (SELECT 1 FROM page_link k
                       WHERE k.target = p.name AND k.source_id != p.id)
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
@@ -110,9 +124,11 @@ constexpr char kHistorySql[] = R"sql(
 constexpr char kPageExistsSql[] =
     "SELECT latest_rev FROM page WHERE name = ?1";
 
+// A range of the page_alphabetical index from `after` (see kOrphansSql
+// for why the `>=` is there).
 constexpr char kListPagesSql[] = R"sql(
   SELECT name, latest_rev FROM page
-   WHERE (name COLLATE NOCASE, name) > (?1, ?1)
+   WHERE name COLLATE NOCASE >= ?1 AND (name COLLATE NOCASE, name) > (?1, ?1)
    ORDER BY name COLLATE NOCASE, name LIMIT ?2)sql";
 
 // Walks revision ids (the rowid) backwards: only the rows shown are read.
@@ -136,10 +152,11 @@ constexpr char kContributionsSql[] = R"sql(
    WHERE r.account_id = ?1 AND r.id < ?2
    ORDER BY r.id DESC LIMIT ?3)sql";
 
-// Counts the account's entries of the same index (a wiki account has
-// thousands of edits, not millions).
-constexpr char kEditCountSql[] =
-    "SELECT count(*) FROM revision WHERE account_id = ?1";
+// The account's counter, raised by every save (kCountEditSql): a profile
+// view costs one row, whatever the number of edits.
+constexpr char kEditCountSql[] = "SELECT edit_count FROM account WHERE id = ?1";
+constexpr char kCountEditSql[] =
+    "UPDATE account SET edit_count = edit_count + 1 WHERE id = ?1";
 
 // --- Rows ---------------------------------------------------------------
 
@@ -215,6 +232,12 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->set_protected_, kSetProtectedSql},
       {&store->contributions_, kContributionsSql},
       {&store->edit_count_, kEditCountSql},
+      {&store->page_links_, kPageLinksSql},
+      {&store->unwant_, kUnwantSql},
+      {&store->want_, kWantSql},
+      {&store->want_less_, kWantLessSql},
+      {&store->want_no_more_, kWantNoMoreSql},
+      {&store->count_edit_, kCountEditSql},
   });
   if (!prepared.ok()) return prepared;
   return store;
@@ -289,6 +312,53 @@ Result<int64_t> SqlitePageStore::InsertRevision(const Edit& edit, int64_t page_i
   return q->ColumnInt(0);
 }
 
+Result<bool> SqlitePageStore::PageExists(const std::string& title) {
+  Query q(*page_exists_);
+  q->Bind(1, title);
+  return q->Step();
+}
+
+Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit, bool created) {
+  auto run = [](Statement& stmt, const std::string& target) -> Status {
+    Query q(stmt);
+    q->Bind(1, target);
+    auto done = q->Step();
+    return done.ok() ? Status::Ok() : done.status();
+  };
+  if (created) {
+    if (Status s = run(*unwant_, edit.name.title()); !s.ok()) return s;
+  }
+  std::set<std::string> before;
+  {
+    Query q(*page_links_);
+    q->Bind(1, page_id);
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      before.insert(q->ColumnText(0));
+    }
+  }
+  // Only the targets this save adds or drops change a count, and only
+  // those that are not pages (a name that is a page is never wanted).
+  for (const std::string& target : before) {
+    if (edit.links.contains(target)) continue;
+    auto exists = PageExists(target);
+    if (!exists.ok()) return exists.status();
+    if (*exists) continue;
+    if (Status s = run(*want_no_more_, target); !s.ok()) return s;
+    if (Status s = run(*want_less_, target); !s.ok()) return s;
+  }
+  for (const std::string& target : edit.links) {
+    if (before.contains(target)) continue;
+    auto exists = PageExists(target);
+    if (!exists.ok()) return exists.status();
+    if (*exists) continue;
+    if (Status s = run(*want_, target); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status SqlitePageStore::WriteLinks(int64_t page_id, int64_t revision_id,
                                    const std::set<std::string>& links) {
   // The revision's own links, kept with it for ever...
@@ -361,12 +431,18 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   auto revision_id = InsertRevision(edit, page_id, rev,
                                     static_cast<int64_t>(edit.text.size()) - latest->size);
   if (!revision_id.ok()) return revision_id.status();
+  if (Status s = UpdateWanted(page_id, edit, latest->page_id == 0); !s.ok()) return s;
   if (Status s = WriteLinks(page_id, *revision_id, edit.links); !s.ok()) return s;
   if (Status s = IndexText(page_id, edit); !s.ok()) return s;
   if (rev > 1) {
     Query q(*update_latest_);
     q->Bind(1, page_id);
     q->Bind(2, rev);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  if (edit.account_id != 0) {
+    Query q(*count_edit_);
+    q->Bind(1, edit.account_id);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
   if (events_ != nullptr) {
@@ -538,6 +614,11 @@ Result<std::set<std::string>> SqlitePageStore::ExistingPages(
 
 Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
                                              int64_t offset, int limit) {
+  if (offset > kMaxSearchOffset) {
+    return Status::Invalid("Search results can be paged through up to result " +
+                           std::to_string(kMaxSearchOffset) +
+                           "; add words to narrow the search.");
+  }
   SearchResults results;
   {
     Query q(*search_count_);

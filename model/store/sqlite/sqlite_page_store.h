@@ -58,6 +58,11 @@ class SqlitePageStore : public PageStore {
   // The new revision's id.
   Result<int64_t> InsertRevision(const Edit& edit, int64_t page_id, int64_t rev,
                                  int64_t size_change);
+  // Counts in `wanted` the targets the edit adds and drops (and takes the
+  // page's own name out when it was just `created`). Before WriteLinks:
+  // it reads the page's links as they were.
+  Status UpdateWanted(int64_t page_id, const Edit& edit, bool created);
+  Result<bool> PageExists(const std::string& title);
   Status WriteLinks(int64_t page_id, int64_t revision_id, const std::set<std::string>& links);
   Status IndexText(int64_t page_id, const Edit& edit);
 
@@ -85,6 +90,12 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> set_protected_;
   std::unique_ptr<Statement> contributions_;
   std::unique_ptr<Statement> edit_count_;
+  std::unique_ptr<Statement> count_edit_;
+  std::unique_ptr<Statement> page_links_;
+  std::unique_ptr<Statement> unwant_;
+  std::unique_ptr<Statement> want_;
+  std::unique_ptr<Statement> want_less_;
+  std::unique_ptr<Statement> want_no_more_;
 };
 
 }  // namespace wikid
