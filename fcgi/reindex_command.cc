@@ -1,5 +1,7 @@
 #include "fcgi/reindex_command.h"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -10,16 +12,22 @@ namespace po = boost::program_options;
 
 int RunReindexCommand(const std::vector<std::string>& args) {
   std::string data_dir = "var";
+  int batch = 1000;
   po::options_description options;
   options.add_options()("data", po::value(&data_dir),
-                        "the wiki's data directory");
+                        "the wiki's data directory")(
+      "batch", po::value(&batch), "pages per transaction (saves get through between them)");
   try {
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(options).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "wikid reindex: " << e.what()
-              << "\nusage: wikid reindex [--data DIR]\n";
+              << "\nusage: wikid reindex [--data DIR] [--batch N]\n";
+    return 2;
+  }
+  if (batch < 1 || batch > 1000000) {
+    std::cerr << "wikid reindex: --batch must be 1 to 1000000\n";
     return 2;
   }
   WikiOptions wiki_options;
@@ -30,7 +38,13 @@ int RunReindexCommand(const std::vector<std::string>& args) {
     std::cerr << "wikid reindex: " << wiki.status().message() << "\n";
     return 1;
   }
-  auto indexed = (*wiki)->stores().pages.RebuildSearchIndex();
+  // Progress on a terminal only, overwriting one line.
+  const bool terminal = isatty(STDERR_FILENO);
+  auto indexed = (*wiki)->stores().pages.RebuildSearchIndex(
+      batch, [terminal](int64_t done, int64_t total) {
+        if (terminal) std::cerr << "\rindexed " << done << " of " << total << " pages" << std::flush;
+      });
+  if (terminal) std::cerr << "\n";
   if (!indexed.ok()) {
     std::cerr << "wikid reindex: " << indexed.status().message() << "\n";
     return 1;

@@ -194,6 +194,30 @@ BOOST_FIXTURE_TEST_CASE(the_index_is_rebuilt_from_latest_revisions,
   BOOST_TEST((Titles("gamma") == V{"Two"}));
 }
 
+// Issue 16: a rebuild goes in batches, each its own transaction, and a save
+// between two batches is indexed whether its page was rebuilt already (its
+// own transaction indexes it) or not yet (the later batch reads it).
+BOOST_FIXTURE_TEST_CASE(a_rebuild_goes_in_batches_and_lets_saves_through,
+                        StoreFixture) {
+  for (int i = 0; i < 5; ++i) Save("Page " + std::to_string(i), 0, "old words");
+  BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
+  std::vector<int64_t> progress;
+  auto indexed = store->RebuildSearchIndex(2, [&](int64_t done, int64_t total) {
+    progress.push_back(done);
+    BOOST_TEST(total == 5);
+    if (done == 2) {
+      Save("Page 0", 1, "newer words");  // rebuilt already
+      Save("Page 4", 1, "fresh words");  // not yet
+    }
+  });
+  BOOST_REQUIRE(indexed.ok());
+  BOOST_TEST(*indexed == 5);
+  BOOST_TEST((progress == std::vector<int64_t>{2, 4, 5}));
+  BOOST_TEST((Titles("newer") == V{"Page 0"}));
+  BOOST_TEST((Titles("fresh") == V{"Page 4"}));
+  BOOST_TEST((Titles("old") == V{"Page 1", "Page 2", "Page 3"}));
+}
+
 BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,
                         StoreFixture) {
   Save("Indexed", 0, "findable words");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -211,9 +212,14 @@ class PageStore {
   virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                        int limit) = 0;
 
-  // Rebuilds the search index from every page's latest revision, in one
-  // transaction; returns the number of pages indexed.
-  virtual Result<int64_t> RebuildSearchIndex() = 0;
+  // Rebuilds the search index from every page's latest revision, `batch`
+  // pages per transaction, so that saves get through between batches (a
+  // save indexes its page in its own transaction, and a later batch reads
+  // the latest text anyway). Calls `progress` (pages done, pages in all)
+  // after each batch, outside any transaction. Returns the pages indexed.
+  virtual Result<int64_t> RebuildSearchIndex(
+      int batch = 1000,
+      const std::function<void(int64_t done, int64_t total)>& progress = {}) = 0;
 };
 
 }  // namespace wikid

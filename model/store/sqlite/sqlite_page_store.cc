@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "model/base/failpoint.h"
@@ -651,29 +652,57 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
   return results;
 }
 
-Result<int64_t> SqlitePageStore::RebuildSearchIndex() {
-  Transaction txn(db_);
-  if (Status s = txn.Begin(); !s.ok()) return s;
-  if (Status s = db_.Exec("DELETE FROM page_search"); !s.ok()) return s;
-  if (Status s = db_.Exec(R"sql(
-        INSERT INTO page_search (rowid, title, body)
-          SELECT p.id, p.name, r.text
-            FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev)sql");
-      !s.ok())
-    return s;
-  if (Status s = db_.Exec("INSERT INTO page_search (page_search) VALUES ('optimize')"); !s.ok())
-    return s;
-  auto count = db_.Prepare("SELECT count(*) FROM page_search");
-  if (!count.ok()) return count.status();
+Result<int64_t> SqlitePageStore::RebuildSearchIndex(
+    int batch, const std::function<void(int64_t done, int64_t total)>& progress) {
+  // Rare (an operator's command): prepared here, not kept.
+  auto total = db_.Prepare("SELECT count(*) FROM page");
+  // The last page id of the next batch after ?1.
+  auto batch_end =
+      db_.Prepare("SELECT max(id), count(*) FROM (SELECT id FROM page WHERE id > ?1 ORDER BY id LIMIT ?2)");
+  auto unindex = db_.Prepare("DELETE FROM page_search WHERE rowid > ?1 AND rowid <= ?2");
+  auto index = db_.Prepare(R"sql(
+      INSERT INTO page_search (rowid, title, body)
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+         WHERE p.id > ?1 AND p.id <= ?2)sql");
+  for (auto* prepared : {&total, &batch_end, &unindex, &index}) {
+    if (!prepared->ok()) return prepared->status();
+  }
   int64_t pages = 0;
   {
-    Query q(**count);
+    Query q(**total);
     auto row = q->Step();
     if (!row.ok()) return row.status();
     pages = q->ColumnInt(0);
   }
-  if (Status s = txn.Commit(); !s.ok()) return s;
-  return pages;
+  // FTS5 merges its segments as it goes (automerge); an 'optimize' at the
+  // end would hold the write lock for the whole index at once.
+  int64_t done = 0, last_id = 0;
+  while (true) {
+    Transaction txn(db_);
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    int64_t end_id = 0, count = 0;
+    {
+      Query q(**batch_end);
+      q->Bind(1, last_id);
+      q->Bind(2, static_cast<int64_t>(batch));
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      count = q->ColumnInt(1);
+      end_id = q->ColumnInt(0);
+    }
+    if (count == 0) return done;  // nothing was written: the rollback is free
+    for (Statement* stmt : {unindex->get(), index->get()}) {
+      Query q(*stmt);
+      q->Bind(1, last_id);
+      q->Bind(2, end_id);
+      if (auto written = q->Step(); !written.ok()) return written.status();
+    }
+    if (Status s = txn.Commit(); !s.ok()) return s;
+    done += count;
+    last_id = end_id;
+    if (progress) progress(done, std::max(pages, done));
+  }
 }
 
 }  // namespace wikid

@@ -39,7 +39,10 @@ class SqlitePageStore : public PageStore {
                                int limit) override;
   Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                int limit) override;
-  Result<int64_t> RebuildSearchIndex() override;
+  // The interface's defaults, for callers that hold the engine's type.
+  Result<int64_t> RebuildSearchIndex(
+      int batch = 1000,
+      const std::function<void(int64_t done, int64_t total)>& progress = {}) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
 
