@@ -205,6 +205,20 @@ BOOST_AUTO_TEST_CASE(list_windows_cost_the_same_anywhere_in_the_wiki) {
   int64_t orphans_far =
       cost([&] { BOOST_TEST(store->ListOrphans("Page 4990", "", 5)->pages.size() == 5u); });
   BOOST_TEST(orphans_far < 2 * orphans_near + 50, orphans_near << " then " << orphans_far);
+  // What links here, from a cursor late in 5,000 backlinks, the same.
+  BOOST_REQUIRE(db->Exec(R"sql(
+      INSERT INTO page_link (source_id, target, source_name)
+        SELECT id, 'Hub', name FROM page)sql").ok());
+  const PageName hub = Name("Hub");
+  int64_t links_near =
+      cost([&] { BOOST_TEST(store->ListBacklinks(hub, "Page 0010", 5)->pages.size() == 5u); });
+  int64_t links_far =
+      cost([&] { BOOST_TEST(store->ListBacklinks(hub, "Page 4990", 5)->pages.size() == 5u); });
+  BOOST_TEST(links_far < 2 * links_near + 50, links_near << " then " << links_far);
+  // ...and a window of links costs about what a window of pages does, not
+  // a read and sort of every link to the target.
+  BOOST_TEST(links_far < 4 * pages_near + 100, links_far << " against " << pages_near);
+  BOOST_TEST(store->ListBacklinks(hub, "Page 4990", 5)->pages.front().title == "Page 4991");
   // The window itself is still exactly the next five, in order.
   auto window = store->ListPages("page 4990", 5);
   BOOST_TEST(window->pages.front().title == "Page 4991");

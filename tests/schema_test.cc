@@ -101,6 +101,8 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
+      DROP INDEX page_link_backlinks;
+      ALTER TABLE page_link DROP COLUMN source_name;
       DROP TABLE wanted;
       ALTER TABLE account DROP COLUMN edit_count;
       INSERT INTO account (id, name, name_key, password_hash, created_at)

@@ -204,6 +204,16 @@ const std::vector<const char*>& Migrations() {
          WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name = k.target)
          GROUP BY k.target;
       )sql",
+      // 11: backlinks in the page list's order, by one index range.
+      R"sql(
+      -- The linking page's name beside its id, so "what links here" walks
+      -- (target, name) from its cursor instead of reading, joining and
+      -- sorting every backlink of a much-linked page.
+      ALTER TABLE page_link ADD COLUMN source_name TEXT NOT NULL DEFAULT '';
+      UPDATE page_link SET source_name = (SELECT name FROM page WHERE id = source_id);
+      CREATE INDEX page_link_backlinks
+        ON page_link (target, source_name COLLATE NOCASE, source_name);
+      )sql",
   };
   return kMigrations;
 }

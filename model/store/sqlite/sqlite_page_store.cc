@@ -46,15 +46,18 @@ constexpr char kInsertLinkSql[] =
 // The latest links of a page replace its earlier ones.
 constexpr char kClearPageLinksSql[] = "DELETE FROM page_link WHERE source_id = ?1";
 constexpr char kInsertPageLinkSql[] =
-    "INSERT INTO page_link (source_id, target) VALUES (?1, ?2)";
+    "INSERT INTO page_link (source_id, target, source_name) VALUES (?1, ?2, ?3)";
 
-// By the (target, source_id) index, then sorted like the page list.
+// A range of the page_link_backlinks index from the cursor, already in
+// the page list's order (see kOrphansSql for the `>=`): a window reads
+// only the links it shows, however many pages link to the target.
 constexpr char kBacklinksSql[] = R"sql(
-  SELECT p.name, p.latest_rev
+  SELECT k.source_name, p.latest_rev
     FROM page_link k JOIN page p ON p.id = k.source_id
-   WHERE k.target = ?1 AND p.name != ?1
-     AND (p.name COLLATE NOCASE, p.name) > (?2, ?2)
-   ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
+   WHERE k.target = ?1 AND k.source_name != ?1
+     AND k.source_name COLLATE NOCASE >= ?2
+     AND (k.source_name COLLATE NOCASE, k.source_name) > (?2, ?2)
+   ORDER BY k.source_name COLLATE NOCASE, k.source_name LIMIT ?3)sql";
 
 // A window of the wanted_most_linked index: what every save keeps
 // counted (UpdateWanted), never a grouping of all links.
@@ -360,8 +363,8 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit, bool cre
   return Status::Ok();
 }
 
-Status SqlitePageStore::WriteLinks(int64_t page_id, int64_t revision_id,
-                                   const std::set<std::string>& links) {
+Status SqlitePageStore::WriteLinks(int64_t page_id, const std::string& title,
+                                   int64_t revision_id, const std::set<std::string>& links) {
   // The revision's own links, kept with it for ever...
   for (const std::string& target : links) {
     Query q(*insert_link_);
@@ -379,6 +382,7 @@ Status SqlitePageStore::WriteLinks(int64_t page_id, int64_t revision_id,
     Query q(*insert_page_link_);
     q->Bind(1, page_id);
     q->Bind(2, target);
+    q->Bind(3, title);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
   return Status::Ok();
@@ -433,7 +437,9 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
                                     static_cast<int64_t>(edit.text.size()) - latest->size);
   if (!revision_id.ok()) return revision_id.status();
   if (Status s = UpdateWanted(page_id, edit, latest->page_id == 0); !s.ok()) return s;
-  if (Status s = WriteLinks(page_id, *revision_id, edit.links); !s.ok()) return s;
+  if (Status s = WriteLinks(page_id, edit.name.title(), *revision_id, edit.links); !s.ok()) {
+    return s;
+  }
   if (Status s = IndexText(page_id, edit); !s.ok()) return s;
   if (rev > 1) {
     Query q(*update_latest_);

@@ -66,7 +66,9 @@ class SqlitePageStore : public PageStore {
   // it reads the page's links as they were.
   Status UpdateWanted(int64_t page_id, const Edit& edit, bool created);
   Result<bool> PageExists(const std::string& title);
-  Status WriteLinks(int64_t page_id, int64_t revision_id, const std::set<std::string>& links);
+  // `title` is the page's: page_link keeps it for backlinks in order.
+  Status WriteLinks(int64_t page_id, const std::string& title, int64_t revision_id,
+                    const std::set<std::string>& links);
   Status IndexText(int64_t page_id, const Edit& edit);
 
   Database& db_;
