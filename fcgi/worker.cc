@@ -143,12 +143,14 @@ class Worker {
   void Serve(FCGX_Request& r) {
     // Tests make requests slow on purpose (graceful stop, rolling restart).
     FailpointSleep("request_sleep");
+#ifdef WIKID_TESTING
+    // What this request cost, for tests (compiled out of Release builds).
     const StorageCounters before = wiki_->stores().storage.counters();
     const int64_t renders_before = wiki_->caches().renders.counters().renders;
+#endif
     Response response = Handle(r);
     std::string debug;
 #ifdef WIKID_TESTING
-    // What this request cost, for tests (compiled out of Release builds).
     const StorageCounters after = wiki_->stores().storage.counters();
     debug = "X-Wikid-Queries: " + std::to_string(after.queries - before.queries) +
             "\r\nX-Wikid-Rows: " + std::to_string(after.rows - before.rows) +
@@ -156,9 +158,6 @@ class Worker {
             "\r\nX-Wikid-Renders: " +
             std::to_string(wiki_->caches().renders.counters().renders - renders_before) +
             "\r\n";
-#else
-    (void)before;
-    (void)renders_before;
 #endif
     WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
                   debug);

@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(the_session_cookie_is_secure_over_https) {
   req.form = {{"name", "Sam"},
               {"password", "a long password"},
               {"password2", "a long password"}};
-  req.form.emplace(kCsrfField, csrf.TokenFor(req, "").token);
+  req.form.emplace(kCsrfField, csrf->TokenFor(req, "").token);
   Response r = Dispatch(req, *ctx);
   BOOST_TEST(r.status == 303);
   BOOST_TEST(Header(r, "Set-Cookie").ends_with("; Secure"));
@@ -328,7 +328,7 @@ BOOST_AUTO_TEST_CASE(
   std::string alice = session;
   LogInAs("bob", Role::kUser);
   std::string bobs_token =
-      csrf.TokenFor(Base(Method::kPost, "/"), session).token;
+      csrf->TokenFor(Base(Method::kPost, "/"), session).token;
   session = alice;
   Response stolen =
       Post("/_edit/P",
@@ -336,7 +336,7 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(stolen.status == 403);
   BOOST_TEST(Contains(stolen, ">\ntyped</textarea>"));
   std::string anonymous_token =
-      csrf.TokenFor(Base(Method::kPost, "/"), "").token;
+      csrf->TokenFor(Base(Method::kPost, "/"), "").token;
   BOOST_TEST(Post("/_edit/P", {{"text", "typed"},
                                {"base_rev", "0"},
                                {kCsrfField, anonymous_token}})

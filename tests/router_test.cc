@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_post_without_a_valid_csrf_token_is_403_and_keeps_text) {
   Request other;
   other.cookies[kCsrfCookie] = std::string(43, 'o');
   Response stolen = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
-                                      {kCsrfField, csrf.TokenFor(other, "").token}});
+                                      {kCsrfField, csrf->TokenFor(other, "").token}});
   BOOST_TEST(stolen.status == 403);
   Request no_cookie;
   no_cookie.method = Method::kPost;

@@ -28,7 +28,6 @@ namespace wikid {
 struct StorageCounters {
   int64_t queries = 0;  // statement executions started
   int64_t rows = 0;     // result rows read
-  int64_t steps = 0;    // the engine's units of work (SQLite: VM steps)
 };
 
 class Storage {

@@ -27,7 +27,6 @@ struct WikiFixture {
   std::string client_address = "192.0.2.1";
   int64_t clock = 1700000000;
   std::unique_ptr<Wiki> wiki;
-  Csrf csrf;  // with the wiki's key: its tokens are the Site's
   std::unique_ptr<Site> web;
   // Shorthands for what the tests reach into.
   PageStore* pages;
@@ -37,6 +36,7 @@ struct WikiFixture {
   LoginThrottle* throttle;
   HashSlots* hash_slots;
   LocalViews* anonymous_views;
+  const Csrf* csrf;  // the Site's: the tokens its forms carry
   Context* ctx;
 
   // `policy`: the page tests here predate accounts and edit anonymously;
@@ -44,7 +44,7 @@ struct WikiFixture {
   // `busy_timeout_ms`: how long a save waits for another writer's lock.
   explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone,
                        int busy_timeout_ms = 5000)
-      : wiki(OpenWiki(dir, busy_timeout_ms)), csrf(wiki->secret_key()) {
+      : wiki(OpenWiki(dir, busy_timeout_ms)) {
     site.history_page_size = 3;
     site.edit_policy = policy;
     auto opened = Site::Open(site, *wiki, std::string(WIKID_SOURCE_DIR) + "/views/templates",
@@ -60,6 +60,7 @@ struct WikiFixture {
     hash_slots = &wiki->hash_slots();
     anonymous_views = &wiki->caches().anonymous_views;
     ctx = &web->context();
+    csrf = &ctx->security.csrf;
   }
 
   // Mail goes to the one extra recipient watch@example.org (and admins).
@@ -99,7 +100,7 @@ struct WikiFixture {
   Response Post(std::string path, FormFields form) {
     Request req = Base(Method::kPost, std::move(path));
     req.form = std::move(form);
-    req.form.emplace(kCsrfField, csrf.TokenFor(req, session).token);
+    req.form.emplace(kCsrfField, csrf->TokenFor(req, session).token);
     return Dispatch(req, *ctx);
   }
   Response Save(const std::string& name, int64_t base,

@@ -54,7 +54,7 @@ Result<std::unique_ptr<Outbox>> SqliteStorage::OpenOutbox(
 }
 
 StorageCounters SqliteStorage::counters() const {
-  return StorageCounters{.queries = db_->queries(), .rows = db_->rows(), .steps = db_->steps()};
+  return StorageCounters{.queries = db_->queries(), .rows = db_->rows()};
 }
 
 }  // namespace wikid
