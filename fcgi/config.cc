@@ -60,8 +60,9 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("no-fast-path", po::bool_switch(&raw.no_fast_path),
      "never let nginx serve page views from memcached (nginx/fast-path.conf)")
     ("fast-path-flag", po::value(&c.fast_path_flag),
-     "the file whose presence lets nginx serve page views from memcached "
-     "(default: DATA/fast-path-on); nginx must be able to stat it")
+     "the switch nginx checks before it serves page views from memcached: a symlink "
+     "wikid points at FLAG.d/off or at the generation being served "
+     "(default: DATA/fast-path); nginx must be able to resolve it")
     ("local-cache-bytes", po::value(&c.local_cache_bytes)->default_value(c.local_cache_bytes),
      "bytes of page views each worker keeps in memory in front of memcached, and as many "
      "again of whole pages as anonymous readers get them (0: none)")

@@ -48,10 +48,10 @@ struct Config {
   // while this file exists: wikid creates and removes it. Only with a
   // memcached and outside development mode (templates change underfoot).
   bool fast_path = true;
-  std::string fast_path_flag;  // empty: data_dir + "/fast-path-on"
+  std::string fast_path_flag;  // empty: data_dir + "/fast-path"
   bool FastPathOn() const { return fast_path && !dev && !memcached.empty(); }
   std::string FastPathFlag() const {
-    return fast_path_flag.empty() ? data_dir + "/fast-path-on" : fast_path_flag;
+    return fast_path_flag.empty() ? data_dir + "/fast-path" : fast_path_flag;
   }
   // Bytes of page views each worker keeps in its own memory in front of
   // memcached (0: none).

@@ -51,7 +51,8 @@ class Master {
 
   int Run() {
     // Entries an earlier run left in memcached are not trusted: nginx
-    // asks wikid until a worker has cleared them (model/cache/fast_path.h).
+    // asks wikid until a worker starts a new generation
+    // (model/cache/fast_path.h).
     SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "starting");
     for (int i = 0; i < config_.workers; ++i) Spawn();
     SpawnMailer();

@@ -135,9 +135,7 @@ class Worker {
 
   // Work that waits for no request: after each one, and when idle.
   void BetweenRequests() {
-    FastPath& fast_path = wiki_->caches().fast_path;
-    fast_path.MaybeRestore(
-        [&] { return FastPathKeys(wiki_->stores().pages, fast_path); });
+    wiki_->caches().fast_path.MaybeRestore();
   }
 
   void Serve(FCGX_Request& r) {

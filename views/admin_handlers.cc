@@ -40,13 +40,14 @@ void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
   ctemplate::TemplateDictionary* f = d->AddSectionDictionary("FAST_PATH");
   f->ShowSection(ctx.caches.fast_path.suspended() ? "SUSPENDED" : "SERVING");
   bool more = false;
-  auto keys = FastPathKeys(ctx.stores.pages, ctx.caches.fast_path, kPagesChecked, &more);
+  auto entries =
+      FastPathEntries(ctx.stores.pages, ctx.caches.fast_path, kPagesChecked, &more);
   if (more) f->ShowSection("SAMPLED");
-  if (!keys.ok()) keys = std::vector<std::string>();
-  FastPath::Presence presence = ctx.caches.fast_path.CountPresent(*keys);
+  if (!entries.ok()) entries = std::vector<std::string>();
+  FastPath::Presence presence = ctx.caches.fast_path.CountPresent(*entries);
   if (!presence.reachable) f->ShowSection("UNREACHABLE");
   f->SetIntValue("PRESENT", static_cast<long>(presence.present));
-  f->SetIntValue("POSSIBLE", static_cast<long>(keys->size()));
+  f->SetIntValue("POSSIBLE", static_cast<long>(entries->size()));
   const FastPathShared& shared = ctx.caches.fast_path.shared();
   f->SetIntValue("MISSES", static_cast<long>(shared.misses.load()));
   f->SetIntValue("MISS_HITS", static_cast<long>(shared.miss_hits.load()));

@@ -7,8 +7,8 @@ namespace wikid {
 namespace {
 
 // A new page linked from more pages than this suspends the fast path
-// instead (restoring it clears every entry), rather than make the save
-// wait for thousands of deletes.
+// instead (restoring it starts a new, empty generation), rather than make
+// the save wait for thousands of deletes.
 constexpr int kMaxBacklinkDeletes = 2000;
 constexpr int kBacklinkBatch = 500;
 
@@ -57,50 +57,35 @@ void StoreFastView(const Request& req, Context& ctx, const PageName& name,
       ctx.caches.fast_path.shared().miss_hits.fetch_add(1);
   }
   if (response.status != 200 || !SharedAnonymousRequest(req, ctx, name, front)) return;
-  auto key = ctx.caches.fast_path.KeyFor(FastPathOf(name, front));
-  if (!key) return;
-  ctx.caches.fast_path.Store(*key, rev, response.body, still_current);
+  auto entry = ctx.caches.fast_path.EntryFor(FastPathOf(name, front));
+  if (!entry) return;
+  ctx.caches.fast_path.Store(*entry, rev, response.body, still_current);
 }
 
-Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
-                                              const FastPath& fast,
-                                              size_t limit, bool* more) {
-  constexpr int kListBatch = 1000;
-  std::vector<std::string> keys;
-  if (auto key = fast.KeyFor("/")) keys.push_back(*key);
-  std::string after;
-  size_t listed = 0;
-  if (more != nullptr) *more = false;
-  while (true) {
-    int batch =
-        limit == 0
-            ? kListBatch
-            : static_cast<int>(std::min<size_t>(kListBatch, limit - listed));
-    auto list = pages.ListPages(after, batch);
-    if (!list.ok()) return list.status();
-    for (const auto& entry : list->pages) {
-      auto name = PageName::Parse(entry.title);
-      if (!name.ok()) continue;
-      if (auto key = fast.KeyFor(FastPathOf(*name, false)))
-        keys.push_back(*key);
-    }
-    listed += list->pages.size();
-    if (!list->more || list->pages.empty()) return keys;
-    if (limit != 0 && listed >= limit) {
-      if (more != nullptr) *more = true;
-      return keys;
-    }
-    after = list->pages.back().title;
+Result<std::vector<std::string>> FastPathEntries(PageStore& pages,
+                                                 const FastPath& fast,
+                                                 int limit, bool* more) {
+  std::vector<std::string> entries;
+  if (auto entry = fast.EntryFor("/")) entries.push_back(*entry);
+  auto list = pages.ListPages("", limit);
+  if (!list.ok()) return list.status();
+  for (const auto& listed : list->pages) {
+    auto name = PageName::Parse(listed.title);
+    if (!name.ok()) continue;
+    if (auto entry = fast.EntryFor(FastPathOf(*name, false)))
+      entries.push_back(*entry);
   }
+  *more = list->more;
+  return entries;
 }
 
 void InvalidateViews(Context& ctx, const PageName& name, bool created) {
   ctx.caches.page_cache.Invalidate(name.title(), created);
   if (!ctx.caches.fast_path.enabled()) return;
-  std::vector<std::string> keys;
+  std::vector<std::string> entries;
   for (bool front : {false, true}) {
-    if (auto key = ctx.caches.fast_path.KeyFor(FastPathOf(name, front)))
-      keys.push_back(*key);
+    if (auto entry = ctx.caches.fast_path.EntryFor(FastPathOf(name, front)))
+      entries.push_back(*entry);
   }
   if (created) {
     std::string after;
@@ -115,8 +100,8 @@ void InvalidateViews(Context& ctx, const PageName& name, bool created) {
       for (const auto& entry : linking->pages) {
         auto other = PageName::Parse(entry.title);
         if (!other.ok()) continue;
-        if (auto key = ctx.caches.fast_path.KeyFor(FastPathOf(*other, false)))
-          keys.push_back(*key);
+        if (auto entry = ctx.caches.fast_path.EntryFor(FastPathOf(*other, false)))
+          entries.push_back(*entry);
       }
       listed += static_cast<int>(linking->pages.size());
       if (!linking->more || linking->pages.empty()) break;
@@ -128,7 +113,7 @@ void InvalidateViews(Context& ctx, const PageName& name, bool created) {
       after = linking->pages.back().title;
     }
   }
-  ctx.caches.fast_path.Invalidate(keys);
+  ctx.caches.fast_path.Invalidate(entries);
 }
 
 }  // namespace wikid

@@ -50,13 +50,11 @@ void StoreFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current);
 
-// The key of every entry the fast path may hold, the front page's first
-// and then every page's, alphabetically, at most `limit` pages (0: all);
-// `more` (if given) says whether pages were left out.
-Result<std::vector<std::string>> FastPathKeys(PageStore& pages,
-                                              const FastPath& fast,
-                                              size_t limit = 0,
-                                              bool* more = nullptr);
+// The entries the fast path may hold for the front page and the first
+// `limit` pages, alphabetically; `more` says whether pages were left out.
+Result<std::vector<std::string>> FastPathEntries(PageStore& pages,
+                                                 const FastPath& fast,
+                                                 int limit, bool* more);
 
 // After a change to `name` committed, before it is acknowledged: bumps
 // the counters of wikid's own views (PageCache::Invalidate) and then

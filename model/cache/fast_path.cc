@@ -1,15 +1,19 @@
 #include "model/cache/fast_path.h"
 
-#include <fcntl.h>
-#include <signal.h>
+#include <dirent.h>
+#include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <map>
 
+#include "model/base/failpoint.h"
 #include "model/base/log.h"
 #include "model/base/shared_memory.h"
 
@@ -18,6 +22,10 @@ namespace {
 
 // memcached refuses longer keys; nginx then gets an error and asks wikid.
 constexpr size_t kMaxKeyBytes = 250;
+// "fast:" + 16 hex digits + ":" before the entry.
+constexpr size_t kKeyHeadBytes = 5 + 16 + 1;
+// What the switch points at while suspended.
+constexpr char kOff[] = "off";
 // Keys per get_multi when counting entries.
 constexpr size_t kBatch = 200;
 
@@ -79,11 +87,69 @@ FastPathShared* Create(bool shared) {
     if (!InitRobust(&stripe, shared)) return nullptr;
   }
   if (!InitRobust(&state->state_lock, shared)) return nullptr;
-  state->suspended = true;  // until a worker has cleared out old entries
+  state->suspended = true;  // until a worker starts a generation of its own
   return state;
 }
 
-bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+std::string Hex(uint64_t generation) {
+  char text[17];
+  snprintf(text, sizeof text, "%016llx",
+           static_cast<unsigned long long>(generation));
+  return text;
+}
+
+// The directory of the switch's targets: FLAG.d beside FLAG.
+std::string TargetsOf(const std::string& flag_path) { return flag_path + ".d"; }
+
+// Points the switch at FLAG.d/`target` (made if missing) in one rename, so
+// nginx always finds it pointing somewhere that exists. False, with the
+// reason in `error`, if it could not.
+bool PointSwitch(const std::string& flag_path, const std::string& target,
+                 std::string* error) {
+  const std::string targets = TargetsOf(flag_path);
+  const std::string dir = targets + "/" + target;
+  size_t slash = flag_path.rfind('/');
+  // Relative, so the data folder can move.
+  std::string link = flag_path.substr(slash + 1) + ".d/" + target;
+  std::string temporary = flag_path + ".new" + std::to_string(getpid());
+  auto failed = [&](const std::string& what) {
+    *error = what + ": " + strerror(errno);
+    return false;
+  };
+  if (mkdir(targets.c_str(), 0755) != 0 && errno != EEXIST)
+    return failed("cannot make " + targets);
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return failed("cannot make " + dir);
+  unlink(temporary.c_str());
+  if (symlink(link.c_str(), temporary.c_str()) != 0)
+    return failed("cannot make " + temporary);
+  if (rename(temporary.c_str(), flag_path.c_str()) != 0) {
+    bool done = failed("cannot replace " + flag_path);
+    unlink(temporary.c_str());
+    return done;
+  }
+  return true;
+}
+
+// Removes the generations' directories but the off one and `keep`:
+// nothing points at them any more. (The previous one stays: a request
+// whose realpath() read the switch an instant before the latest rename
+// must still find its target, or nginx answers 500.)
+void RemoveOldTargets(const std::string& flag_path,
+                      const std::vector<std::string>& keep) {
+  const std::string targets = TargetsOf(flag_path);
+  DIR* dir = opendir(targets.c_str());
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name.size() != 16 || name.find_first_not_of("0123456789abcdef") !=
+                                 std::string::npos)
+      continue;
+    if (std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
+    rmdir((targets + "/" + name).c_str());
+  }
+  closedir(dir);
+}
 
 // Test builds only: WIKID_UNSAFE_FAST_FILL=1 fills with a plain set and no
 // check, the design this file replaces, so a test can show its checker
@@ -97,22 +163,58 @@ bool Unsafe() {
 #endif
 }
 
+// Test builds only: WIKID_UNSAFE_FAST_GENERATION=1 restores the fast path
+// in the generation it was suspended in, as a restoration that neither
+// deletes nor moves on would, so a test can show that the entries a
+// suspension left behind are then served.
+bool SameGeneration() {
+#ifdef WIKID_TESTING
+  static const bool same = std::getenv("WIKID_UNSAFE_FAST_GENERATION") != nullptr;
+  return same;
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 FastPathShared* FastPathShared::CreateShared() { return Create(true); }
 FastPathShared* FastPathShared::CreatePrivate() { return Create(false); }
 
 void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
-                     const std::string& why) {
+                     const std::string& why, Suspension kind) {
   Held held(shared.state_lock);
   bool was_serving = !shared.suspended.exchange(true);
   shared.suspensions.fetch_add(1);
+  shared.suspended_at_ms = FastPath::MonotonicMs();
   shared.healthy_since_ms = 0;
-  if (unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
-    LogError("fast path: cannot remove " + flag_path + ": " + strerror(errno) +
-            "; nginx may serve stale pages until it is removed");
+  if (kind == Suspension::kDoubt) {
+    shared.doubted = true;
+  } else if (was_serving) {
+    shared.doubted = false;
+  }
+  std::string error;
+  if (!PointSwitch(flag_path, kOff, &error)) {
+    // No switch at all also sends nginx to wikid.
+    if (unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
+      LogError("fast path: " + error + ", and cannot remove " + flag_path +
+               ": " + strerror(errno) +
+               "; nginx may serve stale pages until it is removed");
+    }
   }
   if (was_serving) LogWarning("fast path suspended: " + why);
+}
+
+std::string FastPathSwitch(const std::string& flag_path) {
+  char target[4096];
+  ssize_t size = readlink(flag_path.c_str(), target, sizeof target - 1);
+  if (size < 0) return "";
+  std::string link(target, static_cast<size_t>(size));
+  size_t slash = link.rfind('/');
+  std::string name = link.substr(slash == std::string::npos ? 0 : slash + 1);
+  struct stat info;
+  if (stat(flag_path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) return "";
+  return name;
 }
 
 std::string EscapeMemcachedKey(std::string_view key) {
@@ -149,15 +251,25 @@ FastPath::FastPath(Memcache& cache, FastPathShared& shared,
       settle_(settle),
       steady_ms_(std::move(steady_ms)) {}
 
-std::optional<std::string> FastPath::KeyFor(
+std::optional<std::string> FastPath::EntryFor(
     std::string_view decoded_path) const {
-  std::string key = "fast:" + EscapeMemcachedKey(decoded_path);
+  std::string entry = EscapeMemcachedKey(decoded_path);
   // DEL passes nginx's escaping but makes Memcache hash the key.
-  if (cache_.prefix().size() + key.size() > kMaxKeyBytes ||
-      key.find('\x7f') != std::string::npos) {
+  if (cache_.prefix().size() + kKeyHeadBytes + entry.size() > kMaxKeyBytes ||
+      entry.find('\x7f') != std::string::npos) {
     return std::nullopt;
   }
+  return entry;
+}
+
+std::string FastPath::KeyOf(uint64_t generation, std::string_view entry) {
+  std::string key = "fast:" + Hex(generation) + ":";
+  key.append(entry);
   return key;
+}
+
+std::string FastPath::CurrentKey(std::string_view entry) const {
+  return KeyOf(shared_.generation.load(), entry);
 }
 
 std::string FastPath::Frame(const std::string& key, int64_t rev) const {
@@ -175,28 +287,31 @@ std::string FastPath::Frame(const std::string& key, int64_t rev) const {
          std::to_string(rev) + " -->\n";
 }
 
-pthread_mutex_t& FastPath::StripeOf(const std::string& key) {
+pthread_mutex_t& FastPath::StripeOf(std::string_view entry) {
   return shared_
-      .stripes[std::hash<std::string>{}(key) % FastPathShared::kStripes];
+      .stripes[std::hash<std::string_view>{}(entry) % FastPathShared::kStripes];
 }
 
-StoreResult FastPath::Store(const std::string& key, int64_t rev,
-                          std::string_view html,
-                          const std::function<bool()>& still_current) {
+StoreResult FastPath::Store(const std::string& entry, int64_t rev,
+                            std::string_view html,
+                            const std::function<bool()>& still_current) {
   if (!enabled_) return StoreResult::kSkipped;
-  auto framed = [&] { return Frame(key, rev).append(html); };
   if (Unsafe()) {
-    cache_.Set(key, framed());
+    std::string key = CurrentKey(entry);
+    cache_.Set(key, Frame(key, rev).append(html));
     return StoreResult::kStored;
   }
   // A worker of an older configuration renders with old templates.
   if (shared_.suspended || !Current()) return StoreResult::kSkipped;
-  Held held(StripeOf(key), kLockWait);
+  Held held(StripeOf(entry), kLockWait);
   if (!held.held()) return StoreResult::kSkipped;
   if (held.owner_died()) {
     Suspend("a worker died while filling or deleting an entry");
     return StoreResult::kFailed;
   }
+  // Read before the check: if a restoration comes between them, the entry
+  // lands in a generation nginx no longer reads.
+  const std::string key = CurrentKey(entry);
   // Under the lock: a writer that bumped the counters before we looked
   // deletes after we have added, or we see its bump and do not add.
   if (!still_current()) {
@@ -204,7 +319,7 @@ StoreResult FastPath::Store(const std::string& key, int64_t rev,
     return StoreResult::kOutdated;
   }
   if (shared_.suspended) return StoreResult::kSkipped;
-  switch (cache_.Add(key, framed(), kEntrySeconds)) {
+  switch (cache_.Add(key, Frame(key, rev).append(html), kEntrySeconds)) {
     case CacheStatus::kOk:
       shared_.fills.fetch_add(1);
       return StoreResult::kStored;
@@ -219,61 +334,58 @@ StoreResult FastPath::Store(const std::string& key, int64_t rev,
   }
   // The add may still reach memcached later (a hung server reads it when
   // it wakes), after a delete it should have preceded.
-  Suspend("memcached did not confirm a fill");
+  Suspend("memcached did not confirm a fill", Suspension::kDoubt);
   return StoreResult::kFailed;
 }
 
-void FastPath::Invalidate(const std::vector<std::string>& keys) {
-  // While suspended nothing is filled, and restoring deletes every entry
-  // (under the stripe locks, after any fill still in flight).
+void FastPath::Invalidate(const std::vector<std::string>& entries) {
+  // While suspended nothing is filled, and the generation restoring
+  // starts holds nothing yet.
   if (!enabled_ || shared_.suspended) return;
-  for (const std::string& key : keys) {
-    Held held(StripeOf(key), kLockWait);
+  for (const std::string& entry : entries) {
+    Held held(StripeOf(entry), kLockWait);
     if (!held.held()) {
       Suspend("a changed page's entry was locked too long to delete");
       return;
     }
-    CacheStatus status = cache_.Delete(key);
+    CacheStatus status = cache_.Delete(CurrentKey(entry));
     if (status == CacheStatus::kOk) shared_.deletes.fetch_add(1);
-    if (held.owner_died() || status == CacheStatus::kError) {
-      Suspend("memcached did not confirm that a changed page's entry is gone");
+    if (held.owner_died()) {
+      Suspend("a worker died while filling or deleting an entry");
+      return;
+    }
+    if (status == CacheStatus::kError) {
+      Suspend("memcached did not confirm that a changed page's entry is gone",
+              Suspension::kDoubt);
       return;
     }
   }
 }
 
-void FastPath::Suspend(const std::string& why) {
-  if (enabled_) SuspendFastPath(shared_, flag_path_, why);
+void FastPath::Suspend(const std::string& why, Suspension kind) {
+  if (enabled_) SuspendFastPath(shared_, flag_path_, why, kind);
 }
 
-void FastPath::MaybeRestore(
-    const std::function<Result<std::vector<std::string>>()>& all_keys) {
+void FastPath::MaybeRestore() {
   if (!enabled_ || !shared_.suspended || !Current()) return;
   // A probe at most every tenth of the settle time from each worker.
   int64_t start = steady_ms_();
   if (start < next_attempt_ms_) return;
   next_attempt_ms_ = start + settle_.count() / 10;
-  const pid_t self = getpid();
-  int32_t holder = shared_.recovering_pid.load();
-  if (holder != 0 && holder != self && !Gone(holder)) return;
-  if (!shared_.recovering_pid.compare_exchange_strong(holder, self)) return;
-  struct Release {
-    std::atomic<int32_t>& pid;
-    ~Release() { pid = 0; }
-  } release{shared_.recovering_pid};
 
   const uint64_t suspensions = shared_.suspensions.load();
   CacheItem probe;
   bool answered = cache_.Get("fast-path-probe", &probe) != CacheStatus::kError;
   int64_t now = steady_ms_();
-  {
+  Held held(shared_.state_lock);
+  if (!shared_.suspended) return;  // another worker was first
+  if (!answered || shared_.suspensions.load() != suspensions) {
+    shared_.healthy_since_ms = 0;
+    return;
+  }
+  if (shared_.doubted) {
     // The settle clock starts at the first answer after the latest
     // suspension, never at one from before it.
-    Held held(shared_.state_lock);
-    if (!answered || shared_.suspensions.load() != suspensions) {
-      shared_.healthy_since_ms = 0;
-      return;
-    }
     if (shared_.healthy_since_ms == 0 || shared_.healthy_after != suspensions) {
       shared_.healthy_since_ms = now;
       shared_.healthy_after = suspensions;
@@ -281,40 +393,36 @@ void FastPath::MaybeRestore(
     }
     if (now - shared_.healthy_since_ms < settle_.count()) return;
   }
-
-  auto keys = all_keys();
-  if (!keys.ok()) return;
-  for (const std::string& key : *keys) {
-    if (shared_.suspensions.load() != suspensions) return;
-    Held held(StripeOf(key), kLockWait);
-    if (!held.held()) return;  // a fill is stuck: try again later
-    if (cache_.Delete(key) == CacheStatus::kError) return;
+  // Tests hold a suspension open to act inside it.
+  if (int hold = FailpointValue("fast_path_restore_hold");
+      hold > 0 && MonotonicMs() - shared_.suspended_at_ms < hold) {
+    return;
   }
-  Held held(shared_.state_lock);
-  if (shared_.suspensions.load() != suspensions) return;
-  int fd = open(flag_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    LogError("fast path: cannot create " + flag_path_ + ": " + strerror(errno) +
-            "; trying again in a minute");
+  uint64_t generation = SameGeneration() ? shared_.generation.load() : 0;
+  while (generation == 0) randombytes_buf(&generation, sizeof generation);
+  std::string error;
+  if (!PointSwitch(flag_path_, Hex(generation), &error)) {
+    LogError("fast path: " + error + "; trying again in a minute");
     next_attempt_ms_ = now + 60'000;
     return;
   }
-  close(fd);
+  const uint64_t previous = shared_.generation.exchange(generation);
+  shared_.doubted = false;
   shared_.suspended = false;
   shared_.restorations.fetch_add(1);
-  LogInfo("fast path serving: " + std::to_string(keys->size()) +
-          " old entries cleared");
+  RemoveOldTargets(flag_path_, {Hex(generation), Hex(previous)});
+  LogInfo("fast path serving: generation " + Hex(generation));
 }
 
 FastPath::Presence FastPath::CountPresent(
-    const std::vector<std::string>& keys) {
+    const std::vector<std::string>& entries) {
   Presence presence;
   if (!enabled_) return presence;
-  for (size_t start = 0; start < keys.size(); start += kBatch) {
-    std::vector<std::string> batch(
-        keys.begin() + static_cast<std::ptrdiff_t>(start),
-        keys.begin() +
-            static_cast<std::ptrdiff_t>(std::min(keys.size(), start + kBatch)));
+  const uint64_t generation = shared_.generation.load();
+  for (size_t start = 0; start < entries.size(); start += kBatch) {
+    std::vector<std::string> batch;
+    for (size_t i = start; i < std::min(entries.size(), start + kBatch); ++i)
+      batch.push_back(KeyOf(generation, entries[i]));
     std::map<std::string, CacheItem> found;
     if (cache_.GetMulti(batch, &found) == CacheStatus::kError) {
       presence.reachable = false;

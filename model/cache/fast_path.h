@@ -5,35 +5,48 @@
 // wikid's own views are checked against CacheState on every read, so a
 // stale one in memcached is harmless. nginx cannot read CacheState: an
 // entry it may serve must never be stale at all. So:
-// - Keys. nginx asks for prefix + "fast:" + $uri, escaping ' ', '%' and
-//   control bytes as %XX (ngx_escape_uri's memcached table). wikid writes
-//   only the key of a page's canonical URL, decoded the same way; every
-//   other spelling of a page misses and goes to wikid. Names whose key
-//   would pass memcached's 250 bytes stay off the fast path.
+// - Keys. nginx asks for prefix + "fast:" + generation + ":" + $uri,
+//   escaping ' ', '%' and control bytes as %XX (ngx_escape_uri's memcached
+//   table). wikid writes only the key of a page's canonical URL, decoded
+//   the same way; every other spelling of a page misses and goes to wikid.
+//   Names whose key would pass memcached's 250 bytes stay off the fast
+//   path.
+// - Generations. The switch nginx checks (--fast-path-flag) is a symlink
+//   to a directory: FLAG.d/off while suspended, FLAG.d/<generation> while
+//   serving, 16 random hex digits that nginx reads back through
+//   $realpath_root and puts in every key. Restoring makes a new
+//   generation and points the switch at it, one rename: every entry of an
+//   older generation, current or not, is simply never read again, so a
+//   restoration costs the same at 100 or 100,000 pages. Old entries age
+//   out of memcached's LRU.
 // - Fills. An entry is added only from a view whose stamp (taken before
 //   SQLite was read) is still current, checked while holding the key's
-//   stripe lock.
+//   stripe lock; the generation it is added under is read before that
+//   check, so a fill that straddles a restoration lands in the older one.
 // - Changes. After a save commits and its counters are bumped
 //   (PageCache::Invalidate), the writer deletes the entries whose view
-//   changed while holding the same stripe lock, before it acknowledges.
-//   A fill therefore either reached memcached before the delete (and is
-//   deleted) or saw the new counters (and is not made).
+//   changed, in the generation nginx reads, while holding the same stripe
+//   lock, before it acknowledges. A fill therefore either reached
+//   memcached before the delete (and is deleted) or saw the new counters
+//   (and is not made); a delete that finds the fast path suspended has
+//   nothing to do, since the next generation starts empty.
 // - Doubt. When a delete or a fill cannot be confirmed (memcached down,
 //   hung or behind its breaker), an entry might be stale, so the fast path
-//   is suspended before the save is acknowledged: the flag file that nginx
-//   checks (`if (!-f FLAG)`) is removed and nginx sends every view to
-//   wikid. It is restored only after a worker has seen memcached answer
-//   for kSettle (so commands a hung server had buffered are applied by
-//   then), has deleted the entry of every page (each under its stripe
-//   lock, so a fill still in flight lands first), and no suspension
-//   happened in between. A flag nginx cannot stat also sends views to
-//   wikid: every failure points the safe way.
+//   is suspended before the save is acknowledged: the switch is pointed at
+//   FLAG.d/off (nginx checks the directory's name) and nginx sends every
+//   view to wikid. After such a doubt it is restored only once a worker
+//   has seen memcached answer for kSettle and no suspension happened in
+//   between, so a flapping server does not empty the fast path over and
+//   over. A switch nginx cannot stat also sends views to wikid: every
+//   failure points the safe way.
 // - The master suspends it at start (entries of an earlier run are
 //   untrusted), on SIGHUP (templates and settings change what a view
 //   shows) and when a worker dies unasked (a save may have committed
-//   without its delete). After a SIGHUP, workers still running the old
-//   configuration (CacheState::generation) delete but never fill or
-//   restore.
+//   without its delete); a worker does when a new page is linked from too
+//   many pages to delete them all. These need no settle time: the next
+//   generation is restored by the next worker that looks. After a
+//   SIGHUP, workers still running the old configuration
+//   (CacheState::generation) delete but never fill or restore.
 // - Entries also expire after a day, a backstop for what this cannot see
 //   (a database swapped under a running memcached, say).
 // It assumes one wikid per memcached prefix, and a memcached that only
@@ -65,14 +78,19 @@ struct FastPathShared {
   static constexpr size_t kStripes = 64;
 
   pthread_mutex_t stripes[kStripes];  // a key's fill and its deletes
-  pthread_mutex_t state_lock;         // suspending, restoring, the flag file
+  pthread_mutex_t state_lock;         // suspending, restoring, the switch
   std::atomic<bool> suspended;
-  std::atomic<uint64_t> suspensions;  // how many so far (a generation)
+  std::atomic<uint64_t> suspensions;  // how many so far
+  // The generation nginx reads while serving (0: none yet this run).
+  std::atomic<uint64_t> generation;
+  // A suspension since the latest restoration came from memcached not
+  // confirming a fill or a delete: restoring waits for kSettle of answers.
+  std::atomic<bool> doubted;
+  std::atomic<int64_t> suspended_at_ms;  // the latest suspension (steady ms)
   // When memcached first answered since the latest suspension (steady
   // clock ms; 0: not yet), and the suspension count it was seen after.
   std::atomic<int64_t> healthy_since_ms;
   std::atomic<uint64_t> healthy_after;
-  std::atomic<int32_t> recovering_pid;  // the worker restoring it, or 0
 
   // What every worker did, for /_admin/cache.
   std::atomic<int64_t> misses;        // views nginx asked wikid for
@@ -93,10 +111,22 @@ static_assert(std::atomic<int64_t>::is_always_lock_free &&
                   std::atomic<bool>::is_always_lock_free,
               "state shared between processes must be lock-free");
 
-// Stops nginx from serving entries until a worker restores the fast path.
-// `flag_path` is the file nginx checks. Safe in the master and in workers.
+// Why the fast path stops: a restart of sorts (start, SIGHUP, a worker
+// gone, too many entries to delete), after which the next generation can
+// serve at once; or memcached not confirming a fill or a delete, after
+// which it must answer for the settle time first.
+enum class Suspension { kRestart, kDoubt };
+
+// Stops nginx from serving entries until a worker restores the fast path
+// in a new generation. `flag_path` is the switch nginx checks. Safe in the
+// master and in workers.
 void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
-                     const std::string& why);
+                     const std::string& why,
+                     Suspension kind = Suspension::kRestart);
+
+// Where the switch points now: a generation's 16 hex digits, "off", or ""
+// when it is missing or points elsewhere. For tests and tools.
+std::string FastPathSwitch(const std::string& flag_path);
 
 // nginx's escaping of a memcached key (ngx_escape_uri, memcached table):
 // bytes up to ' ' and '%' become %XX with upper-case hex digits.
@@ -139,43 +169,48 @@ class FastPath {
   const std::string& flag_path() const { return flag_path_; }
   FastPathShared& shared() { return shared_; }
 
-  // The key (without the cache's prefix) nginx asks for when $uri is
-  // `decoded_path` ("/" or "/" + a page's URL name), or none when the
-  // prefixed key would be over memcached's 250 bytes.
-  std::optional<std::string> KeyFor(std::string_view decoded_path) const;
+  // The entry nginx asks for when $uri is `decoded_path` ("/" or "/" + a
+  // page's URL name): the path as nginx escapes it in the key. None when
+  // the prefixed key would be over memcached's 250 bytes.
+  std::optional<std::string> EntryFor(std::string_view decoded_path) const;
+
+  // The memcached key (without the cache's prefix) of `entry` in
+  // `generation`, and in the generation nginx reads now.
+  static std::string KeyOf(uint64_t generation, std::string_view entry);
+  std::string CurrentKey(std::string_view entry) const;
 
   // The comment every entry starts with, naming its key and revision.
   std::string Frame(const std::string& key, int64_t rev) const;
 
-  // Adds `html` under `key`, framed, if `still_current()` (called under
-  // the key's lock) says no save came since the view was read.
-  StoreResult Store(const std::string& key, int64_t rev, std::string_view html,
-                  const std::function<bool()>& still_current);
+  // Adds `html` as `entry`, framed, if `still_current()` (called under
+  // the entry's lock) says no save came since the view was read.
+  StoreResult Store(const std::string& entry, int64_t rev, std::string_view html,
+                    const std::function<bool()>& still_current);
 
   // After a commit whose counters are bumped, before acknowledging it:
   // deletes these entries, or suspends the fast path if it cannot.
-  void Invalidate(const std::vector<std::string>& keys);
+  void Invalidate(const std::vector<std::string>& entries);
 
   // Suspends the fast path (see SuspendFastPath).
-  void Suspend(const std::string& why);
+  void Suspend(const std::string& why, Suspension kind = Suspension::kRestart);
 
-  // Between requests: restores a suspended fast path once memcached has
-  // answered for the settle time, deleting the entries of `all_keys()`
-  // first. Cheap when not suspended.
-  void MaybeRestore(
-      const std::function<Result<std::vector<std::string>>()>& all_keys);
+  // Between requests: restores a suspended fast path in a new generation,
+  // once memcached answers (for the settle time, after a doubt). Cheap
+  // when not suspended.
+  void MaybeRestore();
 
-  // How many of `keys` have an entry, and how many of those do not carry
-  // their own key in their frame (never expected).
+  // How many of `entries` are present in the generation nginx reads, and
+  // how many of those do not carry their own key in their frame (never
+  // expected).
   struct Presence {
     int64_t present = 0;
     int64_t mismatched = 0;
     bool reachable = true;
   };
-  Presence CountPresent(const std::vector<std::string>& keys);
+  Presence CountPresent(const std::vector<std::string>& entries);
 
  private:
-  pthread_mutex_t& StripeOf(const std::string& key);
+  pthread_mutex_t& StripeOf(std::string_view entry);
   // This worker runs the configuration the master runs now.
   bool Current() const { return state_.generation.load() == generation_; }
 

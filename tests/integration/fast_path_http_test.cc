@@ -64,8 +64,8 @@ BOOST_FIXTURE_TEST_CASE(anonymous_views_come_from_nginx_with_wikids_headers,
   HttpResponse fast = ViewUntilFast(wiki, "/Fast_Page");
   BOOST_REQUIRE(FromNginx(fast));
   // The entry names its key and revision, then is the page wikid served.
-  std::string frame =
-      "<!-- wikid fast path: key wikid:fast:/Fast_Page revision 1 -->\n";
+  std::string frame = "<!-- wikid fast path: key wikid:fast:" +
+                      wiki.FastPathSwitch() + ":/Fast_Page revision 1 -->\n";
   BOOST_TEST(fast.body == frame + first.body);
   BOOST_TEST(fast.Header("x-wikid-queries") == "");  // wikid never saw it
   for (const char* name :
@@ -226,7 +226,8 @@ BOOST_FIXTURE_TEST_CASE(only_a_plain_anonymous_view_of_the_exact_url_is_filled,
   Memcache cache(options);
   auto entry = [&] {
     CacheItem item;
-    return cache.Get("fast:/Guarded_Page", &item) == CacheStatus::kOk
+    return cache.Get("fast:" + wiki.FastPathSwitch() + ":/Guarded_Page",
+                     &item) == CacheStatus::kOk
                ? item.value
                : "";
   };
@@ -259,8 +260,9 @@ BOOST_FIXTURE_TEST_CASE(only_a_plain_anonymous_view_of_the_exact_url_is_filled,
   // And the plain anonymous view is what fills it.
   std::string plain = ask("GET", "/Guarded_Page", "");
   BOOST_TEST(plain.find("Status: 200") != std::string::npos);
-  BOOST_TEST(entry().starts_with(
-      "<!-- wikid fast path: key wikid:fast:/Guarded_Page revision 1"));
+  BOOST_TEST(entry().starts_with("<!-- wikid fast path: key wikid:fast:" +
+                                 wiki.FastPathSwitch() +
+                                 ":/Guarded_Page revision 1"));
 }
 
 BOOST_FIXTURE_TEST_CASE(
@@ -284,26 +286,89 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(page.body.find("Protected: only admins") != std::string::npos);
 }
 
-BOOST_FIXTURE_TEST_CASE(
-    a_worker_killed_suspends_the_fast_path_until_it_is_cleared, Wiki) {
-  BOOST_REQUIRE(wiki.Save("Survivor", 0, "still here").status == 303);
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Survivor")));
-  kill(wiki.WorkerPids().front(), SIGKILL);
-  // The master removes the flag at once (the dead worker may have
-  // committed a save without deleting its entry)...
+// Waits until the switch points at "off".
+bool WaitForSuspension(TestWiki& wiki) {
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (access(wiki.fast_path_flag().c_str(), F_OK) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (wiki.FastPathSwitch() != "off") {
+    if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(5ms);
   }
-  BOOST_TEST(access(wiki.fast_path_flag().c_str(), F_OK) != 0);
+  return true;
+}
+
+BOOST_FIXTURE_TEST_CASE(
+    a_worker_killed_suspends_the_fast_path_until_a_new_generation, Wiki) {
+  BOOST_REQUIRE(wiki.Save("Survivor", 0, "still here").status == 303);
+  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Survivor")));
+  const std::string before = wiki.FastPathSwitch();
+  kill(wiki.WorkerPids().front(), SIGKILL);
+  // The master turns the switch off at once (the dead worker may have
+  // committed a save without deleting its entry)...
+  BOOST_TEST(WaitForSuspension(wiki));
   HttpResponse meanwhile = wiki.Get("/Survivor");
   BOOST_TEST(meanwhile.status == 200);
-  // ...and a worker puts it back once every entry is gone.
-  BOOST_REQUIRE(wiki.WaitForFastPath(10s));
+  // ...and a worker turns it on in a new generation.
+  BOOST_REQUIRE(wiki.WaitForFastPath(10s, before));
   BOOST_TEST(wiki.WikidLog().find("fast path suspended: worker") !=
              std::string::npos);
   BOOST_TEST(FromNginx(ViewUntilFast(wiki, "/Survivor")));
+}
+
+// What a reader sees after a save acknowledged while the fast path was
+// suspended (so it deleted nothing), once the fast path is back: the old
+// entry is still in memcached, under the generation nginx read before.
+struct AfterRestoration {
+  int shown = 0;            // the revision an anonymous view shows
+  bool from_nginx = false;  // ...answered by nginx
+  bool old_entry_kept = false;
+};
+
+AfterRestoration SaveWhileSuspended(TestWikiOptions options) {
+  // Each suspension lasts at least 4 s: time to save inside it.
+  options.env["WIKID_FAILPOINTS"] = "fast_path_restore_hold=4000";
+  TestWiki wiki{options};
+  BOOST_REQUIRE(wiki.WaitForFastPath(10s));
+  BOOST_REQUIRE(wiki.Save("Kept", 0, "first text").status == 303);
+  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Kept")));
+  const std::string before = wiki.FastPathSwitch();
+  kill(wiki.WorkerPids().front(), SIGKILL);
+  BOOST_REQUIRE(WaitForSuspension(wiki));
+  BOOST_REQUIRE(wiki.Save("Kept", 1, "second text").status == 303);
+  // The save really came inside the suspension.
+  BOOST_REQUIRE(wiki.FastPathSwitch() == "off");
+  BOOST_REQUIRE(wiki.WaitForFastPath(10s));
+
+  AfterRestoration after;
+  CacheOptions cache_options;
+  cache_options.servers = {wiki.memcached().address()};
+  Memcache cache(cache_options);
+  CacheItem item;
+  after.old_entry_kept =
+      cache.Get("fast:" + before + ":/Kept", &item) == CacheStatus::kOk &&
+      item.value.find(" revision 1 -->") != std::string::npos;
+  HttpResponse view = wiki.Get("/Kept");
+  after.shown = ShownRevision(view);
+  after.from_nginx = FromNginx(view);
+  return after;
+}
+
+BOOST_AUTO_TEST_CASE(a_restored_fast_path_never_serves_an_older_generation) {
+  AfterRestoration after = SaveWhileSuspended(FastPathOptions());
+  BOOST_TEST(after.old_entry_kept);  // nothing deleted it...
+  BOOST_TEST(after.shown == 2);      // ...and nginx never read it again
+  BOOST_TEST(!after.from_nginx);     // the new generation starts empty
+}
+
+BOOST_AUTO_TEST_CASE(restoring_in_the_same_generation_would_serve_a_stale_view) {
+  // The control: a restoration that neither deletes nor moves to a new
+  // generation leaves nginx serving the view the suspended save changed,
+  // and the same check sees it.
+  TestWikiOptions options = FastPathOptions();
+  options.env["WIKID_UNSAFE_FAST_GENERATION"] = "1";
+  AfterRestoration after = SaveWhileSuspended(options);
+  BOOST_TEST(after.old_entry_kept);
+  BOOST_TEST(after.shown == 1);
+  BOOST_TEST(after.from_nginx);
 }
 
 struct Race {

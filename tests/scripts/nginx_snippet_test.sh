@@ -37,11 +37,13 @@ check plain "$tmp/empty.conf" "$tmp/plain.conf"
 grep -q "memcached_pass" "$tmp/plain.conf" && fail "the plain snippet has the fast path"
 
 "$config" --snippet-only --socket 127.0.0.1:9000 --memcached 127.0.0.1:11211 \
-  --fast-path-flag /run/wikid/fast-path-on --cache-prefix wiki2: >"$tmp/fast.conf"
+  --fast-path-flag /run/wikid/fast-path --cache-prefix wiki2: >"$tmp/fast.conf"
 "$config" --http-snippet-only --memcached 127.0.0.1:11211 >"$tmp/fast-http.conf"
 check fast "$tmp/fast-http.conf" "$tmp/fast.conf"
-grep -q 'set $memcached_key "wiki2:fast:$uri";' "$tmp/fast.conf" || fail "the key prefix is not wikid's"
-grep -q 'if (!-f "/run/wikid/fast-path-on")' "$tmp/fast.conf" || fail "the flag is not checked"
+grep -q 'set $memcached_key "wiki2:fast:$wikid_generation:$uri";' "$tmp/fast.conf" ||
+  fail "the key is not wikid's prefix and generation"
+grep -q 'if (!-d "/run/wikid/fast-path")' "$tmp/fast.conf" || fail "the switch is not checked"
+grep -q 'root "/run/wikid/fast-path";' "$tmp/fast.conf" || fail "the generation is not read from the switch"
 grep -q 'open_file_cache off;' "$tmp/fast.conf" || fail "a cached stat could outlive the flag"
 grep -q "server 127.0.0.1:11211;" "$tmp/fast-http.conf" || fail "the upstream is not the memcached"
 

@@ -1,5 +1,6 @@
 #include "tests/support/test_wiki.h"
 
+#include "model/cache/fast_path.h"
 #include "model/store/sqlite/database.h"
 #include "tests/support/loopback.h"
 
@@ -205,9 +206,18 @@ void TestWiki::StartWikid() {
   }
 }
 
-bool TestWiki::WaitForFastPath(std::chrono::milliseconds timeout) const {
+std::string TestWiki::FastPathSwitch() const {
+  return wikid::FastPathSwitch(fast_path_flag());
+}
+
+bool TestWiki::WaitForFastPath(std::chrono::milliseconds timeout,
+                               const std::string& not_this) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (access(fast_path_flag().c_str(), F_OK) != 0) {
+  auto serving = [&] {
+    std::string now = FastPathSwitch();
+    return now.size() == 16 && now != not_this;
+  };
+  while (!serving()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -163,10 +163,15 @@ class TestWiki {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
   }
   std::string db_path() const { return data_dir() + "/wikid.db"; }
-  // The file whose presence lets nginx serve from memcached.
-  std::string fast_path_flag() const { return dir_.File("fast-path-on"); }
-  // Waits until wikid has restored the fast path (the flag exists).
-  bool WaitForFastPath(std::chrono::milliseconds timeout) const;
+  // The switch nginx checks before it serves from memcached.
+  std::string fast_path_flag() const { return dir_.File("fast-path"); }
+  // What the switch points at: a generation's 16 hex digits, "off", or ""
+  // (model/cache/fast_path.h).
+  std::string FastPathSwitch() const;
+  // Waits until wikid serves the fast path in a generation other than
+  // `not_this` (any, by default).
+  bool WaitForFastPath(std::chrono::milliseconds timeout,
+                       const std::string& not_this = "") const;
   std::string WikidLog() const;
   std::string NginxErrorLog() const;
 

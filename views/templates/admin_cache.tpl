@@ -25,7 +25,7 @@
 {{#FAST_PATH}}
 <h2>Fast path: nginx answering anonymous page views from memcached</h2>
 {{#SERVING}}<p>Serving: nginx answers anonymous views of the pages below from memcached, without asking wikid.</p>{{/SERVING}}
-{{#SUSPENDED}}<p class="notice">Suspended: memcached could not confirm a change, or wikid (re)started, so every view goes to wikid until a worker has cleared every entry. This ends by itself once memcached answers.</p>{{/SUSPENDED}}
+{{#SUSPENDED}}<p class="notice">Suspended: memcached could not confirm a change, or wikid (re)started, so every view goes to wikid until a worker starts a new, empty generation of entries. This ends by itself once memcached answers.</p>{{/SUSPENDED}}
 <p>All workers together, since wikid started.</p>
 <table class="stats">
 <tbody>
