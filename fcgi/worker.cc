@@ -25,6 +25,9 @@ namespace {
 // How often an idle worker checks that its master is still alive, on top
 // of PR_SET_PDEATHSIG (which a master that exec'd would not trigger).
 constexpr int kIdleCheckMs = 1000;
+// How often an idle worker tries to restore a suspended fast path
+// (MaybeRestore probes memcached no more often than this anyway).
+constexpr int kRestoreCheckMs = 100;
 
 std::string Param(const FCGX_Request& r, const char* name) {
   const char* value = FCGX_GetParam(name, r.envp);
@@ -133,9 +136,17 @@ class Worker {
     return Status::Ok();
   }
 
-  // Work that waits for no request: after each one, and when idle.
+  // Work that waits for no request: at start, after each request, and
+  // when idle.
   void BetweenRequests() {
     wiki_->caches().fast_path.MaybeRestore();
+  }
+
+  // How long an idle worker may wait before BetweenRequests again: not
+  // long while a suspended fast path waits for this worker to restore it.
+  int IdleWaitMs() const {
+    return wiki_->caches().fast_path.WantsRestoring() ? kRestoreCheckMs
+                                                      : kIdleCheckMs;
   }
 
   void Serve(FCGX_Request& r) {
@@ -234,8 +245,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // another worker won the race for the connection (EAGAIN) or the peer
   // sent garbage.
   const sigset_t wait_mask = HoldWorkerStopSignals();
+  worker.BetweenRequests();
   while (!g_signals.stop) {
-    AcceptWait::Woken woken = waiter->Wait(kIdleCheckMs, wait_mask);
+    AcceptWait::Woken woken = waiter->Wait(worker.IdleWaitMs(), wait_mask);
     if (woken.signal) DrainSignalWakeFd();
     if (g_signals.stop || getppid() != master_pid) break;
     if (!woken.connection) {

@@ -166,6 +166,8 @@ class FastPath {
 
   bool enabled() const { return enabled_; }
   bool suspended() const { return shared_.suspended.load(); }
+  // Suspended, and this worker may restore it (MaybeRestore would try).
+  bool WantsRestoring() const { return enabled_ && suspended() && Current(); }
   const std::string& flag_path() const { return flag_path_; }
   FastPathShared& shared() { return shared_; }
 
