@@ -101,6 +101,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
+      DROP TABLE page_title_search;
       DROP INDEX page_link_backlinks;
       ALTER TABLE page_link DROP COLUMN source_name;
       DROP TABLE wanted;
@@ -117,6 +118,11 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT edit_count FROM account WHERE id = 7") == 2);
+  // Version 12 indexed the page again, and its name alone.
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT rowid FROM page_search WHERE page_search MATCH 'c'") == 1);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT rowid FROM page_title_search WHERE page_title_search MATCH 'p'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

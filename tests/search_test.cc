@@ -71,6 +71,21 @@ BOOST_AUTO_TEST_CASE(nothing_to_search_for_is_a_message_not_a_query) {
              std::string::npos);
 }
 
+// Issue 16: a one-character prefix would merge the index lists of every
+// word that starts with it; two characters have a list of their own.
+BOOST_AUTO_TEST_CASE(a_prefix_needs_two_characters) {
+  for (const char* text : {"w*", "fox w*", "é*", "a-b*"}) {
+    auto query = FtsQuery(text);
+    BOOST_TEST(!query.ok(), text);
+    BOOST_TEST(query.status().IsInvalid());
+    BOOST_TEST(query.status().message().find("at least two letters") !=
+               std::string::npos, text);
+  }
+  for (const char* text : {"wo*", "éa*", "a-bc*", "12*"}) {
+    BOOST_TEST(FtsQuery(text).ok(), text);
+  }
+}
+
 struct StoreFixture {
   testing::TempDir dir;
   std::unique_ptr<Database> db =
@@ -144,6 +159,43 @@ BOOST_FIXTURE_TEST_CASE(name_matches_come_first_then_relevance, StoreFixture) {
   BOOST_TEST(store->Search(Fts("tomatoes"), 7, 10)->hits.empty());
 }
 
+// Issue 16: a search ranks a bounded number of candidates, whatever the
+// size of the wiki, and says when more match than it counted.
+BOOST_FIXTURE_TEST_CASE(a_search_ranks_the_newest_candidates_and_says_so,
+                        StoreFixture) {
+  store->set_search_candidates(4);
+  Save("Word list", 0, "the oldest page, named for the word");
+  for (int i = 1; i <= 8; ++i) {
+    Save("Page " + std::to_string(i), 0,
+         "word " + std::string(static_cast<size_t>(i), 'x') + " filler");
+  }
+  auto results = store->Search(Fts("word"), 0, 10);
+  BOOST_REQUIRE(results.ok());
+  BOOST_TEST(results->total == 4);
+  BOOST_TEST(results->more);
+  // The page named for the word first, though it is the oldest; then the
+  // newest four that match.
+  V titles;
+  for (const auto& hit : results->hits) titles.push_back(hit.title);
+  BOOST_REQUIRE_EQUAL(titles.size(), 5u);
+  BOOST_TEST(titles[0] == "Word list");
+  V rest(titles.begin() + 1, titles.end());
+  std::sort(rest.begin(), rest.end());
+  BOOST_TEST((rest == V{"Page 5", "Page 6", "Page 7", "Page 8"}));
+  // Under the cap, the count is exact.
+  auto few = store->Search(Fts("oldest"), 0, 10);
+  BOOST_TEST(few->total == 1);
+  BOOST_TEST(!few->more);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_name_that_matches_counts_only_if_the_page_does,
+                        StoreFixture) {
+  Save("Apple pie", 0, "with banana, oddly");
+  Save("Apple tart", 0, "apples only");
+  BOOST_TEST((Titles("apple -banana") == V{"Apple tart"}));
+  BOOST_TEST((Titles("apple") == V{"Apple tart", "Apple pie"}));
+}
+
 BOOST_FIXTURE_TEST_CASE(matches_are_marked_in_names_and_snippets,
                         StoreFixture) {
   Save("Café Müller", 0, "The CAFÉ opens at nine; coffee is served all day.");
@@ -161,6 +213,34 @@ BOOST_FIXTURE_TEST_CASE(matches_are_marked_in_names_and_snippets,
   BOOST_TEST((Titles("coffee -tea") == V{"Café Müller"}));
   BOOST_TEST((Titles("coffee -served") == V{}));
   BOOST_TEST((Titles("tea OR coffee") == V{"Café Müller"}));
+}
+
+// A snippet is a few words around the first match, whatever the length of
+// the page or the number of its matches.
+BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
+                        StoreFixture) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) {
+    text += i == 500 ? "the needle in a haystack " : "hay" + std::to_string(i) + " ";
+  }
+  for (int i = 0; i < 300; ++i) text += "needles ";
+  Save("Long page", 0, text);
+  auto results = store->Search(Fts("needle*"), 0, 10);
+  BOOST_REQUIRE(results.ok());
+  BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
+  const std::string& snippet = results->hits[0].snippet;
+  BOOST_TEST(snippet.starts_with("…hay495 "), snippet);
+  BOOST_TEST(snippet.find(std::string() + kMatchStart + "needle" + kMatchEnd +
+                          " in a haystack") != std::string::npos);
+  BOOST_TEST(snippet.ends_with("…"));
+  BOOST_TEST(std::count(snippet.begin(), snippet.end(), ' ') == 23);
+  // A phrase is one mark, never cut in two.
+  auto phrase = store->Search(Fts("\"needle in a haystack\""), 0, 10);
+  BOOST_REQUIRE(phrase.ok());
+  BOOST_REQUIRE_EQUAL(phrase->hits.size(), 1u);
+  const std::string& marked = phrase->hits[0].snippet;
+  BOOST_TEST(std::count(marked.begin(), marked.end(), kMatchStart) ==
+             std::count(marked.begin(), marked.end(), kMatchEnd));
 }
 
 BOOST_FIXTURE_TEST_CASE(the_index_follows_every_save_in_its_transaction,
@@ -189,7 +269,8 @@ BOOST_FIXTURE_TEST_CASE(the_index_is_rebuilt_from_latest_revisions,
   auto indexed = store->RebuildSearchIndex();
   BOOST_REQUIRE(indexed.ok());
   BOOST_TEST(*indexed == 2);
-  BOOST_TEST((Titles("text") == V{"One", "Two"}));
+  // As relevant as each other: the newer page first.
+  BOOST_TEST((Titles("text") == V{"Two", "One"}));
   BOOST_TEST(Titles("beta").empty());
   BOOST_TEST((Titles("gamma") == V{"Two"}));
 }
@@ -215,7 +296,7 @@ BOOST_FIXTURE_TEST_CASE(a_rebuild_goes_in_batches_and_lets_saves_through,
   BOOST_TEST((progress == std::vector<int64_t>{2, 4, 5}));
   BOOST_TEST((Titles("newer") == V{"Page 0"}));
   BOOST_TEST((Titles("fresh") == V{"Page 4"}));
-  BOOST_TEST((Titles("old") == V{"Page 1", "Page 2", "Page 3"}));
+  BOOST_TEST((Titles("old") == V{"Page 3", "Page 2", "Page 1"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,

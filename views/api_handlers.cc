@@ -186,6 +186,7 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
   }
   return JsonResponse(200, Json{{"query", query},
                                 {"total", found->total},
+                                {"more", found->more},
                                 {"from", *from},
                                 {"hits", hits},
                                 {"next", next}});

@@ -59,8 +59,12 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
     d->ShowSection("NONE");
   } else {
     ctemplate::TemplateDictionary* count = d->AddSectionDictionary("COUNT");
-    count->SetValue("TOTAL", std::to_string(results.total) +
+    count->SetValue("TOTAL", (results.more ? "More than " : "") +
+                                 std::to_string(results.total) +
                                  (results.total == 1 ? " page" : " pages"));
+    if (results.more) {
+      d->SetValueAndShowSection("CANDIDATES", std::to_string(results.total), "MANY");
+    }
     if (results.total > static_cast<int64_t>(results.hits.size())) {
       ctemplate::TemplateDictionary* range =
           count->AddSectionDictionary("RANGE");

@@ -131,9 +131,20 @@ inline constexpr char kMatchEnd = '\x03';
 // served by a narrower search.
 inline constexpr int64_t kMaxSearchOffset = 1000;
 
+// How many pages a search ranks at most: the newest this many whose names
+// match, then the newest this many whose names or texts match. Counting
+// and ranking every match of a word in every page would cost a request
+// time that grows with the wiki; past this many, a narrower search serves
+// a reader better anyway. At least kMaxSearchOffset plus a page of
+// results, so every page of results that may be asked for is ranked.
+inline constexpr int64_t kSearchCandidates = 2000;
+
 struct SearchResults {
   std::vector<SearchHit> hits;  // title matches first, then by relevance
-  int64_t total = 0;            // pages that match in all
+  // Pages that match, counted up to kSearchCandidates; `more` when more
+  // than that match (the hits are then the best of the newest ones).
+  int64_t total = 0;
+  bool more = false;
 };
 
 class PageStore {
@@ -207,8 +218,11 @@ class PageStore {
   // Up to `limit` pages matching the FTS5 expression `fts_query` (from
   // FtsQuery), skipping the first `offset`: pages whose name matches
   // first, each group ranked by bm25 with names weighing ten times the
-  // text. Invalid if FTS5 cannot parse the expression, or (before
-  // anything is read) if `offset` is over kMaxSearchOffset.
+  // text (between equals, the newer page first), among at most
+  // kSearchCandidates of each (the newest). Costs the
+  // same whatever the size of the wiki. Invalid if FTS5 cannot parse the
+  // expression, or (before anything is read) if `offset` is over
+  // kMaxSearchOffset.
   virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                        int limit) = 0;
 

@@ -23,6 +23,18 @@ bool HasToken(std::string_view text) {
   return false;
 }
 
+// How many characters the last word of `text` has (the word a '*' after
+// it makes a prefix).
+size_t LastWordChars(std::string_view text) {
+  size_t chars = 0;
+  for (size_t i = text.size(); i > 0; --i) {
+    unsigned char c = static_cast<unsigned char>(text[i - 1]);
+    if (c < 0x80 && !HasToken(text.substr(i - 1, 1))) break;
+    if (c < 0x80 || c >= 0xC0) ++chars;  // not a UTF-8 continuation byte
+  }
+  return chars;
+}
+
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Splits `text` into quoted phrases and bare words; an unclosed quote runs
@@ -97,6 +109,12 @@ Result<std::string> FtsQuery(std::string_view text) {
       continue;
     }
     if (!HasToken(t.text)) continue;
+    // FTS5 keeps lists for prefixes of two and three characters; one
+    // would merge the list of every word that starts with it.
+    if (t.prefix && LastWordChars(t.text) < 2) {
+      return Status::Invalid("Put at least two letters before *: “" + t.text +
+                             "*” would match too many words.");
+    }
     std::string atom = Quoted(t.text) + (t.prefix ? "*" : "");
     if (query.empty()) {
       if (t.negated) continue;  // FTS5's NOT needs something to subtract from

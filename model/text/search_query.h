@@ -28,7 +28,8 @@ namespace wikid {
 inline constexpr size_t kMaxSearchBytes = 500;
 
 // The FTS5 MATCH expression for `text`, or Invalid (with a message for the
-// reader) when it has nothing to search for or is too long.
+// reader) when it has nothing to search for, is too long, or has a prefix
+// (word*) of one character.
 Result<std::string> FtsQuery(std::string_view text);
 
 }  // namespace wikid

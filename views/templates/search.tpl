@@ -22,5 +22,6 @@
 {{#PREVIOUS}}<a rel="prev" href="{{URL}}">Previous results</a>{{/PREVIOUS}}
 {{#NEXT}}<a rel="next" href="{{URL}}">More results</a>{{/NEXT}}
 </nav>
+{{#MANY}}<p class="search-refine">So many pages match that these are the best of the {{CANDIDATES}} newest; add words to narrow the search.</p>{{/MANY}}
 {{#REFINE}}<p class="search-refine">That is as far as results can be paged (the first {{PAGED}}); add words to narrow the search.</p>{{/REFINE}}
 </article>

@@ -73,6 +73,10 @@ Result<bool> Statement::Step() {
   return status;
 }
 
+double Statement::ColumnDouble(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
 int64_t Statement::ColumnInt(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

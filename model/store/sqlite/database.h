@@ -48,6 +48,7 @@ class Statement {
   Result<bool> Step();
 
   int64_t ColumnInt(int column) const;
+  double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
   bool ColumnIsNull(int column) const;
 

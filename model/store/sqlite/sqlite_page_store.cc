@@ -92,27 +92,6 @@ constexpr char kOrphansSql[] = R"sql(
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
 
 // The search index holds each page's latest text under its page id.
-constexpr char kUnindexPageSql[] = "DELETE FROM page_search WHERE rowid = ?1";
-constexpr char kIndexPageSql[] =
-    "INSERT INTO page_search (rowid, title, body) VALUES (?1, ?2, ?3)";
-
-// Name matches first (the subquery runs the same expression restricted to
-// the title column), then bm25 with the title weighing 10 and the text 1.
-// char(2) and char(3) are kMatchStart and kMatchEnd.
-constexpr char kSearchSql[] = R"sql(
-  SELECT p.name, p.latest_rev,
-         highlight(page_search, 0, char(2), char(3)),
-         snippet(page_search, 1, char(2), char(3), '…', 24)
-    FROM page_search JOIN page p ON p.id = page_search.rowid
-   WHERE page_search MATCH ?1
-   ORDER BY page_search.rowid NOT IN
-              (SELECT rowid FROM page_search WHERE page_search MATCH 'title : (' || ?1 || ')'),
-            bm25(page_search, 10.0, 1.0), p.name
-   LIMIT ?3 OFFSET ?2)sql";
-
-constexpr char kSearchCountSql[] =
-    "SELECT count(*) FROM page_search WHERE page_search MATCH ?1";
-
 constexpr char kUpdateLatestSql[] =
     "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
 
@@ -224,10 +203,6 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->backlinks_, kBacklinksSql},
       {&store->wanted_, kWantedSql},
       {&store->orphans_, kOrphansSql},
-      {&store->unindex_page_, kUnindexPageSql},
-      {&store->index_page_, kIndexPageSql},
-      {&store->search_, kSearchSql},
-      {&store->search_count_, kSearchCountSql},
       {&store->update_latest_, kUpdateLatestSql},
       {&store->history_, kHistorySql},
       {&store->page_exists_, kPageExistsSql},
@@ -244,6 +219,7 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->count_edit_, kCountEditSql},
   });
   if (!prepared.ok()) return prepared;
+  if (Status search = store->PrepareSearch(); !search.ok()) return search;
   return store;
 }
 
@@ -388,20 +364,6 @@ Status SqlitePageStore::WriteLinks(int64_t page_id, const std::string& title,
   return Status::Ok();
 }
 
-Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit) {
-  {
-    Query q(*unindex_page_);
-    q->Bind(1, page_id);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  Query q(*index_page_);
-  q->Bind(1, page_id);
-  q->Bind(2, edit.name.title());
-  q->Bind(3, edit.text);
-  auto done = q->Step();
-  return done.ok() ? Status::Ok() : done.status();
-}
-
 // One transaction: check the base revision, write the revision, its
 // links, the search entry and what the events queue (mail), so a save is
 // all there or not at all.
@@ -440,7 +402,7 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (Status s = WriteLinks(page_id, edit.name.title(), *revision_id, edit.links); !s.ok()) {
     return s;
   }
-  if (Status s = IndexText(page_id, edit); !s.ok()) return s;
+  if (Status s = IndexText(page_id, edit, latest->page_id == 0); !s.ok()) return s;
   if (rev > 1) {
     Query q(*update_latest_);
     q->Bind(1, page_id);
@@ -615,100 +577,6 @@ Result<std::set<std::string>> SqlitePageStore::ExistingPages(
     if (*row) existing.insert(title);
   }
   return existing;
-}
-
-// --- Search (FTS5, updated in the save's transaction) -------------------
-
-Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
-                                             int64_t offset, int limit) {
-  if (offset > kMaxSearchOffset) {
-    return Status::Invalid("Search results can be paged through up to result " +
-                           std::to_string(kMaxSearchOffset) +
-                           "; add words to narrow the search.");
-  }
-  SearchResults results;
-  {
-    Query q(*search_count_);
-    q->Bind(1, fts_query);
-    auto row = q->Step();
-    // FtsQuery's output always parses; an expression FTS5 refuses (an
-    // SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
-    if (!row.ok()) {
-      if (row.status().code() == Status::Code::kInternal) {
-        return Status::Invalid("The search could not be understood.");
-      }
-      return row.status();
-    }
-    results.total = *row ? q->ColumnInt(0) : 0;
-  }
-  if (results.total <= offset) return results;
-  Query q(*search_);
-  q->Bind(1, fts_query);
-  q->Bind(2, offset);
-  q->Bind(3, static_cast<int64_t>(limit));
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    results.hits.push_back(SearchHit{.title = q->ColumnText(0),
-                                     .title_marked = q->ColumnText(2),
-                                     .snippet = q->ColumnText(3),
-                                     .latest_rev = q->ColumnInt(1)});
-  }
-  return results;
-}
-
-Result<int64_t> SqlitePageStore::RebuildSearchIndex(
-    int batch, const std::function<void(int64_t done, int64_t total)>& progress) {
-  // Rare (an operator's command): prepared here, not kept.
-  auto total = db_.Prepare("SELECT count(*) FROM page");
-  // The last page id of the next batch after ?1.
-  auto batch_end =
-      db_.Prepare("SELECT max(id), count(*) FROM (SELECT id FROM page WHERE id > ?1 ORDER BY id LIMIT ?2)");
-  auto unindex = db_.Prepare("DELETE FROM page_search WHERE rowid > ?1 AND rowid <= ?2");
-  auto index = db_.Prepare(R"sql(
-      INSERT INTO page_search (rowid, title, body)
-        SELECT p.id, p.name, r.text
-          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
-         WHERE p.id > ?1 AND p.id <= ?2)sql");
-  for (auto* prepared : {&total, &batch_end, &unindex, &index}) {
-    if (!prepared->ok()) return prepared->status();
-  }
-  int64_t pages = 0;
-  {
-    Query q(**total);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    pages = q->ColumnInt(0);
-  }
-  // FTS5 merges its segments as it goes (automerge); an 'optimize' at the
-  // end would hold the write lock for the whole index at once.
-  int64_t done = 0, last_id = 0;
-  while (true) {
-    Transaction txn(db_);
-    if (Status s = txn.Begin(); !s.ok()) return s;
-    int64_t end_id = 0, count = 0;
-    {
-      Query q(**batch_end);
-      q->Bind(1, last_id);
-      q->Bind(2, static_cast<int64_t>(batch));
-      auto row = q->Step();
-      if (!row.ok()) return row.status();
-      count = q->ColumnInt(1);
-      end_id = q->ColumnInt(0);
-    }
-    if (count == 0) return done;  // nothing was written: the rollback is free
-    for (Statement* stmt : {unindex->get(), index->get()}) {
-      Query q(*stmt);
-      q->Bind(1, last_id);
-      q->Bind(2, end_id);
-      if (auto written = q->Step(); !written.ok()) return written.status();
-    }
-    if (Status s = txn.Commit(); !s.ok()) return s;
-    done += count;
-    last_id = end_id;
-    if (progress) progress(done, std::max(pages, done));
-  }
 }
 
 }  // namespace wikid

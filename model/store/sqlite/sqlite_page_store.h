@@ -39,6 +39,8 @@ class SqlitePageStore : public PageStore {
                                int limit) override;
   Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                int limit) override;
+  // Tests: fewer candidates than kSearchCandidates, to reach the cap.
+  void set_search_candidates(int64_t n) { search_candidates_ = n; }
   // The interface's defaults, for callers that hold the engine's type.
   Result<int64_t> RebuildSearchIndex(
       int batch = 1000,
@@ -69,7 +71,11 @@ class SqlitePageStore : public PageStore {
   // `title` is the page's: page_link keeps it for backlinks in order.
   Status WriteLinks(int64_t page_id, const std::string& title, int64_t revision_id,
                     const std::set<std::string>& links);
-  Status IndexText(int64_t page_id, const Edit& edit);
+  // The page's entry in the search index (and its name's, when the page
+  // was just `created`), in the save's transaction.
+  Status IndexText(int64_t page_id, const Edit& edit, bool created);
+  // Prepares the search statements.
+  Status PrepareSearch();
 
   Database& db_;
   EventSink* events_;  // borrowed; may be null
@@ -83,10 +89,16 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> backlinks_;
   std::unique_ptr<Statement> wanted_;
   std::unique_ptr<Statement> orphans_;
+  // Search (sqlite_page_search.cc).
   std::unique_ptr<Statement> unindex_page_;
   std::unique_ptr<Statement> index_page_;
-  std::unique_ptr<Statement> search_;
+  std::unique_ptr<Statement> index_title_;
   std::unique_ptr<Statement> search_count_;
+  std::unique_ptr<Statement> search_titles_;
+  std::unique_ptr<Statement> search_titled_;
+  std::unique_ptr<Statement> search_texts_;
+  std::unique_ptr<Statement> search_shown_;
+  int64_t search_candidates_ = kSearchCandidates;
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;

@@ -1,0 +1,325 @@
+// SqlitePageStore's search: FTS5 over page names and latest texts
+// (page_search) and over names alone (page_title_search), kept in the
+// transaction of every save, rebuilt by `wikid reindex`.
+//
+// Every statement here reads a bounded number of rows, whatever the size
+// of the wiki: the count stops past the candidates, the candidates are
+// the newest matches (FTS5 walks a word's list from its end and stops),
+// and highlight() and snippet(), which read and tokenize a page's text,
+// run only for the hits shown.
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/store/sqlite/sqlite_page_store.h"
+
+namespace wikid {
+namespace {
+
+constexpr char kUnindexPageSql[] = "DELETE FROM page_search WHERE rowid = ?1";
+constexpr char kIndexPageSql[] =
+    "INSERT INTO page_search (rowid, title, body) VALUES (?1, ?2, ?3)";
+constexpr char kIndexTitleSql[] =
+    "INSERT INTO page_title_search (rowid, title) VALUES (?1, ?2)";
+
+// Matches, counted up to ?2.
+constexpr char kSearchCountSql[] = R"sql(
+  SELECT count(*) FROM
+    (SELECT 1 FROM page_search WHERE page_search MATCH ?1 LIMIT ?2))sql";
+
+// The newest ?2 pages whose name alone matches.
+constexpr char kSearchTitlesSql[] = R"sql(
+  SELECT rowid FROM page_title_search WHERE page_title_search MATCH ?1
+   ORDER BY rowid DESC LIMIT ?2)sql";
+
+// Of the pages in the list ?4 (",id,id,...,", between ?2 and ?3), those
+// that match the whole expression (a name can match "a -b" while the text
+// has b), with their rank. The expression is evaluated once, walking the
+// range: an IN list would make SQLite look each page up with the
+// expression evaluated again, which for a prefix of four characters or
+// more merges the lists of every word that starts with it each time.
+constexpr char kSearchTitledSql[] = R"sql(
+  SELECT rowid, bm25(page_search, 10.0, 1.0) FROM page_search
+   WHERE page_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3
+     AND instr(?4, ',' || rowid || ',') > 0)sql";
+
+// The newest ?2 pages that match, with their rank.
+constexpr char kSearchTextsSql[] = R"sql(
+  SELECT rowid, bm25(page_search, 10.0, 1.0) FROM page_search
+   WHERE page_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)sql";
+
+// The hits shown, marked (char(2) and char(3) are kMatchStart and
+// kMatchEnd), found as above. The whole text is marked, and SnippetOf
+// cuts it: FTS5's snippet() weighs every window against every match,
+// which took 30 ms a page for a prefix matching hundreds of words in it.
+constexpr char kSearchShownSql[] = R"sql(
+  SELECT page_search.rowid, p.name, p.latest_rev,
+         highlight(page_search, 0, char(2), char(3)),
+         highlight(page_search, 1, char(2), char(3))
+    FROM page_search JOIN page p ON p.id = page_search.rowid
+   WHERE page_search MATCH ?1 AND page_search.rowid BETWEEN ?2 AND ?3
+     AND instr(?4, ',' || page_search.rowid || ',') > 0)sql";
+
+struct Ranked {
+  int64_t id;
+  double score;  // bm25: lower is better
+};
+
+// The (rowid, bm25) rows of `q` but those in `skip`, best first, the
+// newer page first between equals.
+Result<std::vector<Ranked>> ReadRanked(Query& q,
+                                       const std::unordered_set<int64_t>& skip = {}) {
+  std::vector<Ranked> ranked;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (!skip.contains(q->ColumnInt(0)))
+      ranked.push_back({q->ColumnInt(0), q->ColumnDouble(1)});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return a.score != b.score ? a.score < b.score : a.id > b.id;
+  });
+  return ranked;
+}
+
+// Binds ?2, ?3 and ?4 as the range and the list ",id,id,...," of `ids`.
+void BindIds(Query& q, const std::vector<int64_t>& ids) {
+  std::string list = ",";
+  for (int64_t id : ids) list += std::to_string(id) + ",";
+  q->Bind(2, *std::min_element(ids.begin(), ids.end()));
+  q->Bind(3, *std::max_element(ids.begin(), ids.end()));
+  q->Bind(4, list);
+}
+
+// About `words` words of `marked` (a text with its matches marked) from
+// a few before its first match, with "…" where it was cut, never inside
+// a mark. Linear in the text.
+std::string SnippetOf(std::string_view marked, size_t words = 24) {
+  // Where each word starts, and whether a mark is open there.
+  struct Word {
+    size_t start;
+    bool in_mark;
+  };
+  std::vector<Word> starts;
+  bool in_mark = false, in_word = false;
+  size_t first_match_word = std::string_view::npos;
+  for (size_t i = 0; i < marked.size(); ++i) {
+    char c = marked[i];
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space && !in_word) starts.push_back({i, in_mark});
+    in_word = !space;
+    if (c == kMatchStart) {
+      in_mark = true;
+      if (first_match_word == std::string_view::npos) first_match_word = starts.size() - 1;
+    } else if (c == kMatchEnd) {
+      in_mark = false;
+    }
+  }
+  if (starts.empty()) return "";
+  size_t first = first_match_word == std::string_view::npos ? 0 : first_match_word;
+  size_t begin = first > words / 4 ? first - words / 4 : 0;
+  while (begin > 0 && starts[begin].in_mark) --begin;
+  size_t end = std::min(starts.size(), begin + words);
+  while (end < starts.size() && starts[end].in_mark) ++end;
+  size_t from = starts[begin].start;
+  size_t to = end < starts.size() ? starts[end].start : marked.size();
+  std::string_view cut = marked.substr(from, to - from);
+  while (!cut.empty() && (cut.back() == ' ' || cut.back() == '\n' ||
+                          cut.back() == '\t' || cut.back() == '\r'))
+    cut.remove_suffix(1);
+  std::string snippet = begin > 0 ? "…" : "";
+  snippet.append(cut);
+  if (end < starts.size()) snippet += "…";
+  return snippet;
+}
+
+// FtsQuery's output always parses; an expression FTS5 refuses (an
+// SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
+Status Refused(const Status& status) {
+  if (status.code() == Status::Code::kInternal) {
+    return Status::Invalid("The search could not be understood.");
+  }
+  return status;
+}
+
+}  // namespace
+
+Status SqlitePageStore::PrepareSearch() {
+  return db_.PrepareAll({
+      {&unindex_page_, kUnindexPageSql},
+      {&index_page_, kIndexPageSql},
+      {&index_title_, kIndexTitleSql},
+      {&search_count_, kSearchCountSql},
+      {&search_titles_, kSearchTitlesSql},
+      {&search_titled_, kSearchTitledSql},
+      {&search_texts_, kSearchTextsSql},
+      {&search_shown_, kSearchShownSql},
+  });
+}
+
+Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit, bool created) {
+  {
+    Query q(*unindex_page_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  {
+    Query q(*index_page_);
+    q->Bind(1, page_id);
+    q->Bind(2, edit.name.title());
+    q->Bind(3, edit.text);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  if (!created) return Status::Ok();
+  Query q(*index_title_);
+  q->Bind(1, page_id);
+  q->Bind(2, edit.name.title());
+  auto done = q->Step();
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
+                                             int64_t offset, int limit) {
+  if (offset > kMaxSearchOffset) {
+    return Status::Invalid("Search results can be paged through up to result " +
+                           std::to_string(kMaxSearchOffset) +
+                           "; add words to narrow the search.");
+  }
+  SearchResults results;
+  {
+    Query q(*search_count_);
+    q->Bind(1, fts_query);
+    q->Bind(2, search_candidates_ + 1);
+    auto row = q->Step();
+    if (!row.ok()) return Refused(row.status());
+    results.total = *row ? q->ColumnInt(0) : 0;
+  }
+  results.more = results.total > search_candidates_;
+  results.total = std::min(results.total, search_candidates_);
+  if (results.total <= offset) return results;
+
+  // Names first: the newest candidates whose name matches, kept if the
+  // page matches as a whole.
+  std::vector<int64_t> titles;
+  {
+    Query q(*search_titles_);
+    q->Bind(1, fts_query);
+    q->Bind(2, search_candidates_);
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return Refused(row.status());
+      if (!*row) break;
+      titles.push_back(q->ColumnInt(0));
+    }
+  }
+  std::vector<Ranked> ranked;
+  if (!titles.empty()) {
+    Query q(*search_titled_);
+    q->Bind(1, fts_query);
+    BindIds(q, titles);
+    auto named = ReadRanked(q);
+    if (!named.ok()) return Refused(named.status());
+    ranked = std::move(*named);
+  }
+  // Then the newest candidates of all, unless the names fill the page.
+  if (offset + limit > static_cast<int64_t>(ranked.size())) {
+    std::unordered_set<int64_t> named;
+    for (const Ranked& r : ranked) named.insert(r.id);
+    Query q(*search_texts_);
+    q->Bind(1, fts_query);
+    q->Bind(2, search_candidates_);
+    auto texts = ReadRanked(q, named);
+    if (!texts.ok()) return Refused(texts.status());
+    ranked.insert(ranked.end(), texts->begin(), texts->end());
+  }
+  if (offset >= static_cast<int64_t>(ranked.size())) return results;
+  std::vector<int64_t> shown;
+  for (size_t i = static_cast<size_t>(offset);
+       i < ranked.size() && shown.size() < static_cast<size_t>(limit); ++i) {
+    shown.push_back(ranked[i].id);
+  }
+
+  std::unordered_map<int64_t, SearchHit> marked;
+  {
+    Query q(*search_shown_);
+    q->Bind(1, fts_query);
+    BindIds(q, shown);
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return Refused(row.status());
+      if (!*row) break;
+      marked.emplace(q->ColumnInt(0), SearchHit{.title = q->ColumnText(1),
+                                                .title_marked = q->ColumnText(3),
+                                                .snippet = SnippetOf(q->ColumnText(4)),
+                                                .latest_rev = q->ColumnInt(2)});
+    }
+  }
+  for (int64_t id : shown) {
+    auto hit = marked.find(id);
+    if (hit != marked.end()) results.hits.push_back(std::move(hit->second));
+  }
+  return results;
+}
+
+Result<int64_t> SqlitePageStore::RebuildSearchIndex(
+    int batch, const std::function<void(int64_t done, int64_t total)>& progress) {
+  // Rare (an operator's command): prepared here, not kept.
+  auto total = db_.Prepare("SELECT count(*) FROM page");
+  // The last page id of the next batch after ?1.
+  auto batch_end =
+      db_.Prepare("SELECT max(id), count(*) FROM (SELECT id FROM page WHERE id > ?1 ORDER BY id LIMIT ?2)");
+  auto unindex = db_.Prepare("DELETE FROM page_search WHERE rowid > ?1 AND rowid <= ?2");
+  auto unindex_titles =
+      db_.Prepare("DELETE FROM page_title_search WHERE rowid > ?1 AND rowid <= ?2");
+  auto index_titles = db_.Prepare(
+      "INSERT INTO page_title_search (rowid, title) "
+      "SELECT id, name FROM page WHERE id > ?1 AND id <= ?2");
+  auto index = db_.Prepare(R"sql(
+      INSERT INTO page_search (rowid, title, body)
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+         WHERE p.id > ?1 AND p.id <= ?2)sql");
+  for (auto* prepared :
+       {&total, &batch_end, &unindex, &index, &unindex_titles, &index_titles}) {
+    if (!prepared->ok()) return prepared->status();
+  }
+  int64_t pages = 0;
+  {
+    Query q(**total);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    pages = q->ColumnInt(0);
+  }
+  // FTS5 merges its segments as it goes (automerge); an 'optimize' at the
+  // end would hold the write lock for the whole index at once.
+  int64_t done = 0, last_id = 0;
+  while (true) {
+    Transaction txn(db_);
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    int64_t end_id = 0, count = 0;
+    {
+      Query q(**batch_end);
+      q->Bind(1, last_id);
+      q->Bind(2, static_cast<int64_t>(batch));
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      count = q->ColumnInt(1);
+      end_id = q->ColumnInt(0);
+    }
+    if (count == 0) return done;  // nothing was written: the rollback is free
+    for (Statement* stmt : {unindex->get(), index->get(), unindex_titles->get(),
+                            index_titles->get()}) {
+      Query q(*stmt);
+      q->Bind(1, last_id);
+      q->Bind(2, end_id);
+      if (auto written = q->Step(); !written.ok()) return written.status();
+    }
+    if (Status s = txn.Commit(); !s.ok()) return s;
+    done += count;
+    last_id = end_id;
+    if (progress) progress(done, std::max(pages, done));
+  }
+}
+
+}  // namespace wikid
