@@ -54,6 +54,7 @@ class Master {
     // asks wikid until a worker starts a new generation
     // (model/cache/fast_path.h).
     SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "starting");
+    RemoveOldFastPathFlag();
     for (int i = 0; i < config_.workers; ++i) Spawn();
     SpawnMailer();
     LogInfo("master started " + std::to_string(config_.workers) +
@@ -213,6 +214,19 @@ class Master {
       // The old worker being replaced died on its own: its successor
       // simply stays.
       if (pid == replacing_) replacing_ = 0;
+    }
+  }
+
+  // Before generations, the default flag was DATA/fast-path-on, a plain
+  // file whose presence let nginx serve entries that this wikid no longer
+  // writes or deletes: gone, nginx (until its configuration is made
+  // again) asks wikid for every view.
+  void RemoveOldFastPathFlag() {
+    const std::string old_flag = config_.data_dir + "/fast-path-on";
+    if (old_flag == config_.FastPathFlag()) return;
+    if (unlink(old_flag.c_str()) == 0) {
+      LogWarning("removed " + old_flag + ", the fast path's flag of an older wikid: make "
+                 "nginx's configuration again (scripts/nginx-config) for the fast path");
     }
   }
 

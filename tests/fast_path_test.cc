@@ -181,6 +181,20 @@ BOOST_FIXTURE_TEST_CASE(a_change_deletes_its_entries, Fixture) {
   BOOST_TEST(shared->deletes.load() == 1);
 }
 
+// A fill that passed its checks before a suspension may add to the
+// generation a restoration starts (or to the one nginx reads until the
+// switch is off): a save's delete, under the same lock, must come after it
+// even while suspended.
+BOOST_FIXTURE_TEST_CASE(a_change_deletes_its_entries_even_while_suspended, Fixture) {
+  BOOST_REQUIRE(Restore());
+  fast.Store("/A", 1, "a", Current());
+  const std::string key = fast.CurrentKey("/A");
+  BOOST_REQUIRE(Stored(key) != "");
+  fast.Suspend("a worker died");
+  fast.Invalidate({"/A"});
+  BOOST_TEST(Stored(key) == "");
+}
+
 BOOST_FIXTURE_TEST_CASE(the_switch_always_points_at_a_directory, Fixture) {
   // An older wikid kept a plain file here: the switch replaces it.
   std::ofstream(flag) << "";

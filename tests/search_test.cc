@@ -239,8 +239,30 @@ BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
   BOOST_REQUIRE(phrase.ok());
   BOOST_REQUIRE_EQUAL(phrase->hits.size(), 1u);
   const std::string& marked = phrase->hits[0].snippet;
-  BOOST_TEST(std::count(marked.begin(), marked.end(), kMatchStart) ==
-             std::count(marked.begin(), marked.end(), kMatchEnd));
+  BOOST_TEST(marked.find(std::string() + kMatchStart + "needle in a haystack" +
+                         kMatchEnd) != std::string::npos, marked);
+  // A short text is shown whole, and a name's match shows the text's start.
+  Save("Straße", 0, "Ünïcode text, short.");
+  auto whole = store->Search(Fts("unicode"), 0, 10);
+  BOOST_REQUIRE(whole.ok());
+  BOOST_REQUIRE_EQUAL(whole->hits.size(), 1u);
+  BOOST_TEST(whole->hits[0].snippet ==
+             std::string() + kMatchStart + "Ünïcode" + kMatchEnd + " text, short.");
+  auto named = store->Search(Fts("strasse OR straße"), 0, 10);
+  BOOST_REQUIRE(named.ok());
+  BOOST_REQUIRE_EQUAL(named->hits.size(), 1u);
+  BOOST_TEST(named->hits[0].snippet == "Ünïcode text, short.");
+  // A "word" of a thousand characters (CJK runs are one token) is cut,
+  // at a character's start.
+  std::string run;
+  for (int i = 0; i < 1000; ++i) run += "漢";
+  Save("Kanji", 0, "kanji " + run);
+  auto long_word = store->Search(Fts("kanji"), 0, 10);
+  BOOST_REQUIRE(long_word.ok());
+  BOOST_REQUIRE_EQUAL(long_word->hits.size(), 1u);
+  const std::string& cut = long_word->hits[0].snippet;
+  BOOST_TEST(cut.size() < 420u);
+  BOOST_TEST(cut.ends_with("漢…"));
 }
 
 BOOST_FIXTURE_TEST_CASE(the_index_follows_every_save_in_its_transaction,

@@ -1,5 +1,6 @@
 #include "views/page_saves.h"
 
+#include "model/base/failpoint.h"
 #include "views/shared_views.h"
 
 namespace wikid {
@@ -68,6 +69,8 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
 }
 
 void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
+  // Tests kill the worker here: an edit committed, its views not deleted.
+  if (!page_created) FailpointSleep("edit_before_invalidate");
   InvalidateViews(ctx, name, page_created);
   Stamp stamp = ctx.caches.page_cache.StampFor(name.title());
   auto latest = ctx.stores.pages.Find(name, std::nullopt);

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <map>
 
-#include "model/base/failpoint.h"
 #include "model/base/log.h"
 #include "model/base/shared_memory.h"
 
@@ -134,7 +133,8 @@ bool PointSwitch(const std::string& flag_path, const std::string& target,
 // Removes the generations' directories but the off one and `keep`:
 // nothing points at them any more. (The previous one stays: a request
 // whose realpath() read the switch an instant before the latest rename
-// must still find its target, or nginx answers 500.)
+// must still find its target, or nginx logs a critical error, though it
+// then asks wikid.)
 void RemoveOldTargets(const std::string& flag_path,
                       const std::vector<std::string>& keep) {
   const std::string targets = TargetsOf(flag_path);
@@ -186,7 +186,6 @@ void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
   Held held(shared.state_lock);
   bool was_serving = !shared.suspended.exchange(true);
   shared.suspensions.fetch_add(1);
-  shared.suspended_at_ms = FastPath::MonotonicMs();
   shared.healthy_since_ms = 0;
   if (kind == Suspension::kDoubt) {
     shared.doubted = true;
@@ -309,9 +308,12 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     Suspend("a worker died while filling or deleting an entry");
     return StoreResult::kFailed;
   }
-  // Read before the check: if a restoration comes between them, the entry
+  // Read before the checks: if a restoration comes between them, the entry
   // lands in a generation nginx no longer reads.
   const std::string key = CurrentKey(entry);
+  // A SIGHUP since the check above (the master bumps the configuration
+  // before it suspends): this view has the old templates.
+  if (!Current()) return StoreResult::kSkipped;
   // Under the lock: a writer that bumped the counters before we looked
   // deletes after we have added, or we see its bump and do not add.
   if (!still_current()) {
@@ -339,9 +341,12 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
 }
 
 void FastPath::Invalidate(const std::vector<std::string>& entries) {
-  // While suspended nothing is filled, and the generation restoring
-  // starts holds nothing yet.
-  if (!enabled_ || shared_.suspended) return;
+  // Even while suspended: a fill that passed its checks before the
+  // suspension may still add, under its lock, to the generation a
+  // restoration has just started (or to the one nginx reads until the
+  // switch is turned off); deleting under the same lock, in the generation
+  // current then, comes after it.
+  if (!enabled_) return;
   for (const std::string& entry : entries) {
     Held held(StripeOf(entry), kLockWait);
     if (!held.held()) {
@@ -392,11 +397,6 @@ void FastPath::MaybeRestore() {
       return;
     }
     if (now - shared_.healthy_since_ms < settle_.count()) return;
-  }
-  // Tests hold a suspension open to act inside it.
-  if (int hold = FailpointValue("fast_path_restore_hold");
-      hold > 0 && MonotonicMs() - shared_.suspended_at_ms < hold) {
-    return;
   }
   uint64_t generation = SameGeneration() ? shared_.generation.load() : 0;
   while (generation == 0) randombytes_buf(&generation, sizeof generation);

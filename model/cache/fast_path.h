@@ -86,7 +86,6 @@ struct FastPathShared {
   // A suspension since the latest restoration came from memcached not
   // confirming a fill or a delete: restoring waits for kSettle of answers.
   std::atomic<bool> doubted;
-  std::atomic<int64_t> suspended_at_ms;  // the latest suspension (steady ms)
   // When memcached first answered since the latest suspension (steady
   // clock ms; 0: not yet), and the suspension count it was seen after.
   std::atomic<int64_t> healthy_since_ms;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/store/sqlite/search_excerpt.h"
 #include "model/store/sqlite/sqlite_page_store.h"
 
 namespace wikid {
@@ -27,21 +28,11 @@ constexpr char kSearchCountSql[] = R"sql(
   SELECT count(*) FROM
     (SELECT 1 FROM page_search WHERE page_search MATCH ?1 LIMIT ?2))sql";
 
-// The newest ?2 pages whose name alone matches.
+// The newest ?2 pages whose name alone matches, with the rank of the
+// name.
 constexpr char kSearchTitlesSql[] = R"sql(
-  SELECT rowid FROM page_title_search WHERE page_title_search MATCH ?1
-   ORDER BY rowid DESC LIMIT ?2)sql";
-
-// Of the pages in the list ?4 (",id,id,...,", between ?2 and ?3), those
-// that match the whole expression (a name can match "a -b" while the text
-// has b), with their rank. The expression is evaluated once, walking the
-// range: an IN list would make SQLite look each page up with the
-// expression evaluated again, which for a prefix of four characters or
-// more merges the lists of every word that starts with it each time.
-constexpr char kSearchTitledSql[] = R"sql(
-  SELECT rowid, bm25(page_search, 10.0, 1.0) FROM page_search
-   WHERE page_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3
-     AND instr(?4, ',' || rowid || ',') > 0)sql";
+  SELECT rowid, bm25(page_title_search) FROM page_title_search
+   WHERE page_title_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)sql";
 
 // The newest ?2 pages that match, with their rank.
 constexpr char kSearchTextsSql[] = R"sql(
@@ -49,13 +40,17 @@ constexpr char kSearchTextsSql[] = R"sql(
    WHERE page_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)sql";
 
 // The hits shown, marked (char(2) and char(3) are kMatchStart and
-// kMatchEnd), found as above. The whole text is marked, and SnippetOf
-// cuts it: FTS5's snippet() weighs every window against every match,
-// which took 30 ms a page for a prefix matching hundreds of words in it.
+// kMatchEnd), the text's excerpt by wikid_excerpt (search_excerpt.h),
+// linear where FTS5's snippet() is not: of the pages in the list ?4
+// (",id,id,...,", between ?2 and ?3). The expression is evaluated once,
+// walking the range (ShownGroups keeps it short): an IN list would make
+// SQLite look each page up with the expression evaluated again, which for
+// a prefix of four characters or more merges the lists of every word that
+// starts with it each time.
 constexpr char kSearchShownSql[] = R"sql(
   SELECT page_search.rowid, p.name, p.latest_rev,
          highlight(page_search, 0, char(2), char(3)),
-         highlight(page_search, 1, char(2), char(3))
+         wikid_excerpt(page_search, 1, 24)
     FROM page_search JOIN page p ON p.id = page_search.rowid
    WHERE page_search MATCH ?1 AND page_search.rowid BETWEEN ?2 AND ?3
      AND instr(?4, ',' || page_search.rowid || ',') > 0)sql";
@@ -83,55 +78,39 @@ Result<std::vector<Ranked>> ReadRanked(Query& q,
   return ranked;
 }
 
-// Binds ?2, ?3 and ?4 as the range and the list ",id,id,...," of `ids`.
+// The hits to show, in groups of ids close together, so that the rows
+// between a group's first and last id, which the statement walks, are
+// few.
+std::vector<std::vector<int64_t>> ShownGroups(std::vector<int64_t> ids) {
+  constexpr int64_t kGap = 1000;
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::vector<int64_t>> groups;
+  for (int64_t id : ids) {
+    if (groups.empty() || id - groups.back().back() > kGap) groups.emplace_back();
+    groups.back().push_back(id);
+  }
+  return groups;
+}
+
+// Whether the expression subtracts (FtsQuery writes NOT only as an
+// operator: words are quoted).
+bool Subtracts(const std::string& fts_query) {
+  bool quoted = false;
+  for (size_t i = 0; i < fts_query.size(); ++i) {
+    if (fts_query[i] == '"') quoted = !quoted;
+    if (!quoted && fts_query.compare(i, 5, " NOT ") == 0) return true;
+  }
+  return false;
+}
+
+// Binds ?2, ?3 and ?4 as the range and the list ",id,id,...," of `ids`
+// (not empty).
 void BindIds(Query& q, const std::vector<int64_t>& ids) {
   std::string list = ",";
   for (int64_t id : ids) list += std::to_string(id) + ",";
   q->Bind(2, *std::min_element(ids.begin(), ids.end()));
   q->Bind(3, *std::max_element(ids.begin(), ids.end()));
   q->Bind(4, list);
-}
-
-// About `words` words of `marked` (a text with its matches marked) from
-// a few before its first match, with "…" where it was cut, never inside
-// a mark. Linear in the text.
-std::string SnippetOf(std::string_view marked, size_t words = 24) {
-  // Where each word starts, and whether a mark is open there.
-  struct Word {
-    size_t start;
-    bool in_mark;
-  };
-  std::vector<Word> starts;
-  bool in_mark = false, in_word = false;
-  size_t first_match_word = std::string_view::npos;
-  for (size_t i = 0; i < marked.size(); ++i) {
-    char c = marked[i];
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space && !in_word) starts.push_back({i, in_mark});
-    in_word = !space;
-    if (c == kMatchStart) {
-      in_mark = true;
-      if (first_match_word == std::string_view::npos) first_match_word = starts.size() - 1;
-    } else if (c == kMatchEnd) {
-      in_mark = false;
-    }
-  }
-  if (starts.empty()) return "";
-  size_t first = first_match_word == std::string_view::npos ? 0 : first_match_word;
-  size_t begin = first > words / 4 ? first - words / 4 : 0;
-  while (begin > 0 && starts[begin].in_mark) --begin;
-  size_t end = std::min(starts.size(), begin + words);
-  while (end < starts.size() && starts[end].in_mark) ++end;
-  size_t from = starts[begin].start;
-  size_t to = end < starts.size() ? starts[end].start : marked.size();
-  std::string_view cut = marked.substr(from, to - from);
-  while (!cut.empty() && (cut.back() == ' ' || cut.back() == '\n' ||
-                          cut.back() == '\t' || cut.back() == '\r'))
-    cut.remove_suffix(1);
-  std::string snippet = begin > 0 ? "…" : "";
-  snippet.append(cut);
-  if (end < starts.size()) snippet += "…";
-  return snippet;
 }
 
 // FtsQuery's output always parses; an expression FTS5 refuses (an
@@ -146,13 +125,13 @@ Status Refused(const Status& status) {
 }  // namespace
 
 Status SqlitePageStore::PrepareSearch() {
+  if (Status s = RegisterSearchExcerpt(db_.handle()); !s.ok()) return s;
   return db_.PrepareAll({
       {&unindex_page_, kUnindexPageSql},
       {&index_page_, kIndexPageSql},
       {&index_title_, kIndexTitleSql},
       {&search_count_, kSearchCountSql},
       {&search_titles_, kSearchTitlesSql},
-      {&search_titled_, kSearchTitledSql},
       {&search_texts_, kSearchTextsSql},
       {&search_shown_, kSearchShownSql},
   });
@@ -199,25 +178,15 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
   results.total = std::min(results.total, search_candidates_);
   if (results.total <= offset) return results;
 
-  // Names first: the newest candidates whose name matches, kept if the
-  // page matches as a whole.
-  std::vector<int64_t> titles;
-  {
+  // Names first: the newest candidates whose name matches. A page whose
+  // name matches matches as a whole, unless the expression subtracts ("a
+  // -b", and b in the text): then names count only through their weight
+  // in the rank.
+  std::vector<Ranked> ranked;
+  if (!Subtracts(fts_query)) {
     Query q(*search_titles_);
     q->Bind(1, fts_query);
     q->Bind(2, search_candidates_);
-    while (true) {
-      auto row = q->Step();
-      if (!row.ok()) return Refused(row.status());
-      if (!*row) break;
-      titles.push_back(q->ColumnInt(0));
-    }
-  }
-  std::vector<Ranked> ranked;
-  if (!titles.empty()) {
-    Query q(*search_titled_);
-    q->Bind(1, fts_query);
-    BindIds(q, titles);
     auto named = ReadRanked(q);
     if (!named.ok()) return Refused(named.status());
     ranked = std::move(*named);
@@ -241,17 +210,17 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
   }
 
   std::unordered_map<int64_t, SearchHit> marked;
-  {
+  for (const std::vector<int64_t>& group : ShownGroups(shown)) {
     Query q(*search_shown_);
     q->Bind(1, fts_query);
-    BindIds(q, shown);
+    BindIds(q, group);
     while (true) {
       auto row = q->Step();
       if (!row.ok()) return Refused(row.status());
       if (!*row) break;
       marked.emplace(q->ColumnInt(0), SearchHit{.title = q->ColumnText(1),
                                                 .title_marked = q->ColumnText(3),
-                                                .snippet = SnippetOf(q->ColumnText(4)),
+                                                .snippet = q->ColumnText(4),
                                                 .latest_rev = q->ColumnInt(2)});
     }
   }

@@ -95,7 +95,6 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> index_title_;
   std::unique_ptr<Statement> search_count_;
   std::unique_ptr<Statement> search_titles_;
-  std::unique_ptr<Statement> search_titled_;
   std::unique_ptr<Statement> search_texts_;
   std::unique_ptr<Statement> search_shown_;
   int64_t search_candidates_ = kSearchCandidates;
