@@ -42,7 +42,10 @@ int RunReindexCommand(const std::vector<std::string>& args) {
   const bool terminal = isatty(STDERR_FILENO);
   auto indexed = (*wiki)->stores().pages.RebuildSearchIndex(
       batch, [terminal](int64_t done, int64_t total) {
-        if (terminal) std::cerr << "\rindexed " << done << " of " << total << " pages" << std::flush;
+        if (!terminal) return;
+        std::cerr << "\rindexed " << done << " of " << total << " pages";
+        if (done == total) std::cerr << "; packing the index";
+        std::cerr << std::flush;
       });
   if (terminal) std::cerr << "\n";
   if (!indexed.ok()) {

@@ -101,6 +101,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
+      DROP TABLE search_word;
       DROP TABLE page_title_search;
       DROP INDEX page_link_backlinks;
       ALTER TABLE page_link DROP COLUMN source_name;
@@ -123,6 +124,23 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
                        "SELECT rowid FROM page_search WHERE page_search MATCH 'c'") == 1);
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT rowid FROM page_title_search WHERE page_title_search MATCH 'p'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  RawExec(dir.File("w.db"), R"sql(
+      INSERT INTO page_search (rowid, title, body) VALUES (1, 'Page', 'Wodigar ab Wódix');
+      DROP TABLE search_word;
+      PRAGMA user_version = 12;)sql");
+  auto upgraded = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
+  // The index's words as the index holds them (folded), four characters
+  // or more.
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM search_word WHERE word IN ('page', 'wodigar', 'wodix')") == 3);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {

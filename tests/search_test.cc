@@ -151,7 +151,9 @@ BOOST_FIXTURE_TEST_CASE(name_matches_come_first_then_relevance, StoreFixture) {
   BOOST_TEST(titles[0] == "Tomatoes");
   BOOST_TEST(titles[1] == "Gardening");  // more often, so ranked higher
   BOOST_TEST(titles[2] == "Kitchen");
-  BOOST_TEST((Titles("tomato*") == titles));
+  // A prefix: names first, then the newest (a prefix's words are not
+  // weighed).
+  BOOST_TEST((Titles("tomato*") == V{"Tomatoes", "Kitchen", "Gardening"}));
   BOOST_TEST((Titles("tomatoes", 1, 1) == V{"Gardening"}));
   auto results = store->Search(Fts("tomatoes"), 0, 1);
   BOOST_TEST(results->total == 3);
@@ -186,6 +188,55 @@ BOOST_FIXTURE_TEST_CASE(a_search_ranks_the_newest_candidates_and_says_so,
   auto few = store->Search(Fts("oldest"), 0, 10);
   BOOST_TEST(few->total == 1);
   BOOST_TEST(!few->more);
+}
+
+// Issue 16: a prefix of four characters or more becomes the words that
+// start with it (search_words.h), recorded as pages are saved.
+BOOST_FIXTURE_TEST_CASE(a_long_prefix_finds_every_word_that_starts_with_it,
+                        StoreFixture) {
+  Save("Alpha", 0, "the wodigar sings");
+  Save("Beta", 0, "a Wódimo, folded");        // diacritics and case folded
+  Save("Gamma", 0, "Wodi alone");             // the prefix itself is a word
+  Save("Delta", 0, "wodj is past the prefix");
+  Save("Epsilon", 0, "big-wodirun and small-wodirun");
+  BOOST_TEST((Titles("wodi*") == V{"Epsilon", "Gamma", "Beta", "Alpha"}));
+  BOOST_TEST((Titles("wódi*") == V{"Epsilon", "Gamma", "Beta", "Alpha"}));
+  BOOST_TEST((Titles("wodig*") == V{"Alpha"}));
+  BOOST_TEST((Titles("wodigar*") == V{"Alpha"}));
+  BOOST_TEST(Titles("wodigars*").empty());
+  // The prefix ends a phrase: only the phrase's other words before it.
+  BOOST_TEST((Titles("big-wodi*") == V{"Epsilon"}));
+  BOOST_TEST(Titles("sings-wodi*").empty());
+  // With other words and operators around it.
+  BOOST_TEST((Titles("wodi* folded") == V{"Beta"}));
+  BOOST_TEST((Titles("wodi* -alone") == V{"Epsilon", "Beta", "Alpha"}));
+  BOOST_TEST((Titles("sings OR wodj*") == V{"Delta", "Alpha"}));
+  // Matches are marked in the snippet as any word's.
+  auto results = store->Search(Fts("wodig*"), 0, 10);
+  BOOST_REQUIRE(results.ok());
+  BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
+  BOOST_TEST(results->hits[0].snippet.find(std::string(1, kMatchStart) + "wodigar" +
+                                           kMatchEnd) != std::string::npos,
+             results->hits[0].snippet);
+  // A word that left its page no longer finds it.
+  Save("Alpha", 1, "silent now");
+  BOOST_TEST((Titles("wodi*") == V{"Epsilon", "Gamma", "Beta"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_prefix_of_too_many_words_asks_for_more_letters,
+                        StoreFixture) {
+  std::string text;
+  for (int i = 0; i <= kMaxPrefixWords; ++i) text += "zyxw" + std::to_string(1000 + i) + " ";
+  Save("Many", 0, text);
+  auto refused = store->Search(Fts("zyxw*"), 0, 10);
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST(refused.status().IsInvalid());
+  BOOST_TEST(refused.status().message().find("add a letter") != std::string::npos,
+             refused.status().message());
+  // One letter more and it is a search again; three letters read FTS5's
+  // own prefix index, however many words.
+  BOOST_TEST((Titles("zyxw12*") == V{"Many"}));
+  BOOST_TEST((Titles("zyx*") == V{"Many"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_name_that_matches_counts_only_if_the_page_does,
@@ -319,6 +370,28 @@ BOOST_FIXTURE_TEST_CASE(a_rebuild_goes_in_batches_and_lets_saves_through,
   BOOST_TEST((Titles("newer") == V{"Page 0"}));
   BOOST_TEST((Titles("fresh") == V{"Page 4"}));
   BOOST_TEST((Titles("old") == V{"Page 3", "Page 2", "Page 1"}));
+}
+
+// Issue 16: batches leave the index in many segments, which every search
+// reads; the rebuild packs them, a step per transaction.
+BOOST_FIXTURE_TEST_CASE(a_rebuild_leaves_each_index_in_one_segment, StoreFixture) {
+  auto segments = [&](const char* index) {
+    auto q = db->Prepare("SELECT count(DISTINCT segid) FROM " + std::string(index));
+    BOOST_REQUIRE(q.ok());
+    Query query(**q);
+    BOOST_REQUIRE(*query->Step());
+    return query->ColumnInt(0);
+  };
+  for (int i = 0; i < 12; ++i) Save("Page " + std::to_string(i), 0, "some words");
+  // Each save committed its own segment; FTS5 merges four at a time.
+  BOOST_REQUIRE_GT(segments("page_search_idx"), 1);
+  BOOST_REQUIRE_GT(segments("page_title_search_idx"), 1);
+  auto indexed = store->RebuildSearchIndex(1);
+  BOOST_REQUIRE(indexed.ok());
+  BOOST_TEST(segments("page_search_idx") == 1);
+  BOOST_TEST(segments("page_title_search_idx") == 1);
+  BOOST_TEST(Titles("words").size() == 10u);
+  BOOST_TEST(store->Search(Fts("words"), 0, 20)->total == 12);
 }
 
 BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,

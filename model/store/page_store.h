@@ -230,7 +230,8 @@ class PageStore {
   // pages per transaction, so that saves get through between batches (a
   // save indexes its page in its own transaction, and a later batch reads
   // the latest text anyway). Calls `progress` (pages done, pages in all)
-  // after each batch, outside any transaction. Returns the pages indexed.
+  // after each batch, outside any transaction; then packs the index in
+  // steps, each its own transaction. Returns the pages indexed.
   virtual Result<int64_t> RebuildSearchIndex(
       int batch = 1000,
       const std::function<void(int64_t done, int64_t total)>& progress = {}) = 0;

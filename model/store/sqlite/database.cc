@@ -167,6 +167,8 @@ Result<int> Database::WriteOne(Statement& stmt) {
   return changed;
 }
 
+int64_t Database::total_changes() { return sqlite3_total_changes64(db_); }
+
 Status Database::Exec(const char* sql) {
   char* error = nullptr;
   ++queries_;

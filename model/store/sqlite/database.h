@@ -126,6 +126,10 @@ class Database {
   // that scans from the first page instead of its cursor shows here).
   int64_t steps() const { return steps_; }
 
+  // Rows changed on this connection since it opened, those a virtual
+  // table wrote into its own tables included.
+  int64_t total_changes();
+
   sqlite3* handle() { return db_; }
 
  private:

@@ -233,6 +233,17 @@ const std::vector<const char*>& Migrations() {
         title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
       INSERT INTO page_title_search (rowid, title) SELECT id, name FROM page;
       )sql",
+      // 13: the words of the search index (search_words.h).
+      R"sql(
+      -- Every word of four characters or more the index holds, so that a
+      -- prefix that long reads the lists of the words that start with it
+      -- instead of merging them all; filled once from FTS5's own list.
+      CREATE TABLE search_word (word TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE VIRTUAL TABLE temp.page_search_words USING fts5vocab(main, page_search, row);
+      INSERT INTO search_word (word)
+        SELECT term FROM temp.page_search_words WHERE length(term) >= 4;
+      DROP TABLE temp.page_search_words;
+      )sql",
   };
   return kMigrations;
 }

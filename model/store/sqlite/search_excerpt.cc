@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/store/page_store.h"
+#include "model/store/sqlite/fts5.h"
 
 namespace wikid {
 namespace {
@@ -157,18 +158,9 @@ void Excerpt(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* res
 }  // namespace
 
 Status RegisterSearchExcerpt(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
-    return Status::Internal(std::string("FTS5 is missing: ") + sqlite3_errmsg(db));
-  }
-  sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-  if (api == nullptr || api->iVersion < 2) {
-    return Status::Internal("FTS5's API is missing or too old");
-  }
-  if (api->xCreateFunction(api, "wikid_excerpt", nullptr, Excerpt, nullptr) != SQLITE_OK) {
+  auto api = Fts5Api(db);
+  if (!api.ok()) return api.status();
+  if ((*api)->xCreateFunction(*api, "wikid_excerpt", nullptr, Excerpt, nullptr) != SQLITE_OK) {
     return Status::Internal("cannot register wikid_excerpt");
   }
   return Status::Ok();

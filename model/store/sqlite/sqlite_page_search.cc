@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "model/store/sqlite/search_excerpt.h"
+#include "model/store/sqlite/search_words.h"
 #include "model/store/sqlite/sqlite_page_store.h"
 
 namespace wikid {
@@ -37,6 +38,15 @@ constexpr char kSearchTitlesSql[] = R"sql(
 // The newest ?2 pages that match, with their rank.
 constexpr char kSearchTextsSql[] = R"sql(
   SELECT rowid, bm25(page_search, 10.0, 1.0) FROM page_search
+   WHERE page_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)sql";
+
+// The newest ?2 pages that match, unranked: a prefix stands for words of
+// very different weights, and weighing each of the candidates by all of
+// the words it holds (hundreds, in a long page, for "wo*") costs more
+// than the rest of the search; so, as Lucene does with its prefix
+// queries, all score the same and the newest come first, after names.
+constexpr char kSearchNewestSql[] = R"sql(
+  SELECT rowid, 0.0 FROM page_search
    WHERE page_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)sql";
 
 // The hits shown, marked (char(2) and char(3) are kMatchStart and
@@ -126,6 +136,9 @@ Status Refused(const Status& status) {
 
 Status SqlitePageStore::PrepareSearch() {
   if (Status s = RegisterSearchExcerpt(db_.handle()); !s.ok()) return s;
+  auto words = SearchWords::Open(db_);
+  if (!words.ok()) return words.status();
+  search_words_ = std::move(*words);
   return db_.PrepareAll({
       {&unindex_page_, kUnindexPageSql},
       {&index_page_, kIndexPageSql},
@@ -133,6 +146,7 @@ Status SqlitePageStore::PrepareSearch() {
       {&search_count_, kSearchCountSql},
       {&search_titles_, kSearchTitlesSql},
       {&search_texts_, kSearchTextsSql},
+      {&search_newest_, kSearchNewestSql},
       {&search_shown_, kSearchShownSql},
   });
 }
@@ -150,6 +164,10 @@ Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit, bool create
     q->Bind(3, edit.text);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
+  for (std::string_view text : {std::string_view(edit.name.title()),
+                                std::string_view(edit.text)}) {
+    if (Status s = search_words_->Record(text); !s.ok()) return s;
+  }
   if (!created) return Status::Ok();
   Query q(*index_title_);
   q->Bind(1, page_id);
@@ -158,13 +176,17 @@ Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit, bool create
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
+Result<SearchResults> SqlitePageStore::Search(const std::string& typed_query,
                                              int64_t offset, int limit) {
   if (offset > kMaxSearchOffset) {
     return Status::Invalid("Search results can be paged through up to result " +
                            std::to_string(kMaxSearchOffset) +
                            "; add words to narrow the search.");
   }
+  const bool prefix = SearchWords::HasPrefix(typed_query);
+  auto expanded = search_words_->ExpandPrefixes(typed_query);
+  if (!expanded.ok()) return expanded.status();
+  const std::string& fts_query = *expanded;
   SearchResults results;
   {
     Query q(*search_count_);
@@ -195,7 +217,7 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& fts_query,
   if (offset + limit > static_cast<int64_t>(ranked.size())) {
     std::unordered_set<int64_t> named;
     for (const Ranked& r : ranked) named.insert(r.id);
-    Query q(*search_texts_);
+    Query q(prefix ? *search_newest_ : *search_texts_);
     q->Bind(1, fts_query);
     q->Bind(2, search_candidates_);
     auto texts = ReadRanked(q, named);
@@ -260,8 +282,6 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
     if (!row.ok()) return row.status();
     pages = q->ColumnInt(0);
   }
-  // FTS5 merges its segments as it goes (automerge); an 'optimize' at the
-  // end would hold the write lock for the whole index at once.
   int64_t done = 0, last_id = 0;
   while (true) {
     Transaction txn(db_);
@@ -276,7 +296,7 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
       count = q->ColumnInt(1);
       end_id = q->ColumnInt(0);
     }
-    if (count == 0) return done;  // nothing was written: the rollback is free
+    if (count == 0) break;  // nothing was written: the rollback is free
     for (Statement* stmt : {unindex->get(), index->get(), unindex_titles->get(),
                             index_titles->get()}) {
       Query q(*stmt);
@@ -289,6 +309,25 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
     last_id = end_id;
     if (progress) progress(done, std::max(pages, done));
   }
+  // Batches leave each index in many segments, which every search then
+  // reads (common words ran at twice the time after a reindex at 100,000
+  // pages). FTS5's 'optimize' would pack one in a single transaction,
+  // holding the write lock for tens of seconds; a negative 'merge' packs
+  // a few megabytes per step, across levels, and saves get through
+  // between steps. A step that changed less than two rows found nothing
+  // left to merge (FTS5's documented test).
+  for (const char* merge :
+       {"INSERT INTO page_search (page_search, rank) VALUES ('merge', -1000)",
+        "INSERT INTO page_title_search (page_title_search, rank) VALUES ('merge', -1000)"}) {
+    auto step = db_.Prepare(merge);
+    if (!step.ok()) return step.status();
+    while (true) {
+      const int64_t before = db_.total_changes();
+      if (auto written = db_.WriteOne(**step); !written.ok()) return written.status();
+      if (db_.total_changes() - before < 2) break;
+    }
+  }
+  return done;
 }
 
 }  // namespace wikid

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "model/store/sqlite/database.h"
+#include "model/store/sqlite/search_words.h"
 #include "model/store/events.h"
 #include "model/store/page_store.h"
 
@@ -96,7 +97,9 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> search_count_;
   std::unique_ptr<Statement> search_titles_;
   std::unique_ptr<Statement> search_texts_;
+  std::unique_ptr<Statement> search_newest_;
   std::unique_ptr<Statement> search_shown_;
+  std::unique_ptr<SearchWords> search_words_;
   int64_t search_candidates_ = kSearchCandidates;
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
