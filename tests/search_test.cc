@@ -239,6 +239,37 @@ BOOST_FIXTURE_TEST_CASE(a_prefix_of_too_many_words_asks_for_more_letters,
   BOOST_TEST((Titles("zyx*") == V{"Many"}));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_reindex_makes_the_words_those_of_the_index, StoreFixture) {
+  Save("Alpha", 0, "wodigar");
+  Save("Beta", 0, "wodimo");
+  // A word lost (an index restored from an older backup), and a save
+  // whose hundreds of words left with the next one.
+  BOOST_REQUIRE(db->Exec("DELETE FROM search_word WHERE word = 'wodimo'").ok());
+  BOOST_TEST((Titles("wodi*") == V{"Alpha"}));
+  std::string text;
+  for (int i = 0; i <= kMaxPrefixWords; ++i) text += "wiki" + std::to_string(1000 + i) + " ";
+  Save("Vandal", 0, text);
+  Save("Vandal", 1, "wikipedia, reverted");
+  BOOST_TEST(!store->Search(Fts("wiki*"), 0, 10).ok());
+  auto indexed = store->RebuildSearchIndex(2);
+  BOOST_REQUIRE_MESSAGE(indexed.ok(), indexed.status().message());
+  BOOST_TEST((Titles("wodi*") == V{"Beta", "Alpha"}));
+  BOOST_TEST((Titles("wiki*") == V{"Vandal"}));
+  auto q = db->Prepare("SELECT count(*) FROM search_word");
+  Query count(**q);
+  BOOST_REQUIRE(*count->Step());
+  // alpha, beta, vandal, wodigar, wodimo, wikipedia, reverted
+  BOOST_TEST(count->ColumnInt(0) == 7);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_subtracted_prefix_leaves_the_ranking_alone, StoreFixture) {
+  Save("Aaa", 0, "cat cat cat");
+  Save("Bbb", 0, "cat");
+  BOOST_TEST((Titles("cat") == V{"Aaa", "Bbb"}));
+  BOOST_TEST((Titles("cat -wodi*") == V{"Aaa", "Bbb"}));
+  BOOST_TEST((Titles("ca*") == V{"Bbb", "Aaa"}));  // a prefix: newest first
+}
+
 BOOST_FIXTURE_TEST_CASE(a_name_that_matches_counts_only_if_the_page_does,
                         StoreFixture) {
   Save("Apple pie", 0, "with banana, oddly");

@@ -19,6 +19,11 @@ constexpr int kTtlSeconds = 7 * 24 * 3600;
 
 std::string Frame(const std::string& key) { return "<!-- wikid " + key + " -->\n"; }
 
+// What a rendering's key holds while a worker renders it: its claim, which
+// the rendering then replaces (one write, where a lock of its own key
+// took two more round trips, its add and its delete, on every miss).
+constexpr std::string_view kClaim = "<!-- wikid rendering -->";
+
 }  // namespace
 
 std::string RenderKey::ToString() const {
@@ -37,9 +42,14 @@ std::string RenderKey::ToString() const {
   return "r:" + std::to_string(revision_id) + ":" + hex;
 }
 
-std::optional<std::string> RenderCache::Lookup(const std::string& key) {
+std::optional<std::string> RenderCache::Lookup(const std::string& key, bool* claimed) {
+  *claimed = false;
   CacheItem item;
   if (cache_.Get(key, &item) != CacheStatus::kOk) return std::nullopt;
+  if (item.value == kClaim) {
+    *claimed = true;
+    return std::nullopt;
+  }
   std::string frame = Frame(key);
   if (!item.value.starts_with(frame)) {
     ++counters_.bad_frames;
@@ -62,29 +72,41 @@ std::string RenderCache::Get(const RenderKey& render_key,
     return render();
   }
   const std::string key = render_key.ToString();
-  if (auto html = Lookup(key)) {
+  bool claimed_by_other = false;
+  if (auto html = Lookup(key, &claimed_by_other)) {
     ++counters_.hits;
     *hit = true;
     return *html;
   }
   ++counters_.misses;
-  const std::string lock = "lock:" + key;
-  CacheStatus locked = cache_.Add(lock, "1", kLockSeconds);
-  if (locked == CacheStatus::kNotStored) {
+  bool claimed = false;
+  if (!claimed_by_other) {
+    CacheStatus claim = cache_.Add(key, std::string(kClaim), kLockSeconds);
+    claimed = claim == CacheStatus::kOk;
+    claimed_by_other = claim == CacheStatus::kNotStored;  // or the rendering, just made
+  }
+  if (claimed_by_other) {
     // Someone else is rendering it: wait a little for their result.
     for (int i = 0; i < kWaitSteps; ++i) {
-      std::this_thread::sleep_for(kWaitStep);
-      if (auto html = Lookup(key)) {
+      if (auto html = Lookup(key, &claimed_by_other)) {
         ++counters_.waited_hits;
         *hit = true;
         return *html;
       }
+      if (!claimed_by_other) break;  // their claim is gone, and no rendering
+      std::this_thread::sleep_for(kWaitStep);
     }
   }
   ++counters_.renders;
   std::string html = render();
-  Add(key, html);
-  if (locked == CacheStatus::kOk) cache_.Delete(lock);
+  if (claimed) {
+    // Over our claim; a rendering memcached refuses (too big) must not
+    // leave the claim for others to wait on.
+    if (cache_.Set(key, Frame(key) + html, kTtlSeconds) != CacheStatus::kOk)
+      cache_.Delete(key);
+  } else {
+    Add(key, html);
+  }
   return html;
 }
 

@@ -13,7 +13,8 @@
 // which catches cross-talk and format drift for free.
 //
 // Stampedes: when a rendering is missing, the first worker to Add a short-
-// lived lock entry renders it; the others wait briefly for its result, and
+// lived claim under the rendering's own key renders it (and replaces the
+// claim with it); the others wait briefly for its result, and
 // render themselves only if it does not come. A popular page that was just
 // edited is therefore rendered about once, not once per waiting worker.
 #pragma once
@@ -62,7 +63,9 @@ class RenderCache {
   const RenderCounters& counters() const { return counters_; }
 
  private:
-  std::optional<std::string> Lookup(const std::string& key);
+  // The rendering under `key`; `claimed` says whether a worker's claim
+  // (it is rendering it) was there instead.
+  std::optional<std::string> Lookup(const std::string& key, bool* claimed);
   void Add(const std::string& key, const std::string& html);
 
   Memcache& cache_;

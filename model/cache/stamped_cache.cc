@@ -109,6 +109,9 @@ void StampedCache::Store(const std::string& key, const std::string& payload,
     cache_.Set(key, value, kTtlSeconds);
     return;
   }
+  // Most stores follow a miss: add first (one round trip), and read what
+  // is there only when something is.
+  if (cache_.Add(key, value, kTtlSeconds) != CacheStatus::kNotStored) return;
   for (int attempt = 0; attempt < kCasAttempts; ++attempt) {
     CacheItem item;
     CacheStatus got = cache_.Get(key, &item);

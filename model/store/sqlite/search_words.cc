@@ -91,7 +91,7 @@ Result<std::unique_ptr<SearchWords>> SearchWords::Open(Database& db) {
   if (api->xCreate(user_data, options, 2, &tokenizer) != SQLITE_OK) {
     return Status::Internal("cannot create FTS5's unicode61 tokenizer");
   }
-  std::unique_ptr<SearchWords> words(new SearchWords(std::move(api), tokenizer));
+  std::unique_ptr<SearchWords> words(new SearchWords(db, std::move(api), tokenizer));
   if (Status s = db.PrepareAll({{&words->insert_, kInsertWordSql},
                                 {&words->starting_with_, kWordsStartingWithSql}});
       !s.ok()) {
@@ -100,8 +100,9 @@ Result<std::unique_ptr<SearchWords>> SearchWords::Open(Database& db) {
   return words;
 }
 
-SearchWords::SearchWords(std::unique_ptr<fts5_tokenizer> api, Fts5Tokenizer* tokenizer)
-    : api_(std::move(api)), tokenizer_(tokenizer) {}
+SearchWords::SearchWords(Database& db, std::unique_ptr<fts5_tokenizer> api,
+                         Fts5Tokenizer* tokenizer)
+    : api_(std::move(api)), tokenizer_(tokenizer), db_(db) {}
 
 SearchWords::~SearchWords() { api_->xDelete(tokenizer_); }
 
@@ -122,9 +123,62 @@ Status SearchWords::Record(std::string_view text) {
   return Status::Ok();
 }
 
+Status SearchWords::SyncWithIndex() {
+  // Rare (`wikid reindex`): prepared here, not kept. FTS5's own list of
+  // its words, in order, read a step at a time from the last word done.
+  if (Status s = db_.Exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_search_words "
+                          "USING fts5vocab(main, page_search, row)");
+      !s.ok()) {
+    return s;
+  }
+  auto step_end = db_.Prepare(
+      "SELECT max(term), count(*) FROM (SELECT term FROM temp.page_search_words "
+      "WHERE term > ?1 ORDER BY term LIMIT 5000)");
+  // The words of the step (?1, ?2].
+  auto remove = db_.Prepare(R"sql(
+      DELETE FROM search_word
+       WHERE word > ?1 AND word <= ?2
+         AND word NOT IN (SELECT term FROM temp.page_search_words
+                           WHERE term > ?1 AND term <= ?2))sql");
+  auto add = db_.Prepare(R"sql(
+      INSERT OR IGNORE INTO search_word (word)
+        SELECT term FROM temp.page_search_words
+         WHERE term > ?1 AND term <= ?2 AND length(term) >= 4)sql");
+  for (auto* prepared : {&step_end, &remove, &add}) {
+    if (!prepared->ok()) return prepared->status();
+  }
+  std::string last;  // every word sorts after ""
+  while (true) {
+    Transaction txn(db_);
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    std::string end;
+    bool final_step = false;
+    {
+      Query q(**step_end);
+      q->Bind(1, last);
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      final_step = q->ColumnInt(1) < 5000;
+      // The last step runs to past any word (0xF5 starts no UTF-8).
+      end = final_step ? std::string("\xF5") : q->ColumnText(0);
+    }
+    for (Statement* stmt : {remove->get(), add->get()}) {
+      Query q(*stmt);
+      q->Bind(1, last);
+      q->Bind(2, end);
+      if (auto done = q->Step(); !done.ok()) return done.status();
+    }
+    if (Status s = txn.Commit(); !s.ok()) return s;
+    if (final_step) return Status::Ok();
+    last = end;
+  }
+}
+
 bool SearchWords::HasPrefix(const std::string& fts_query) {
   for (const Atom& atom : Atoms(fts_query)) {
-    if (atom.prefix) return true;
+    // A prefix subtracted ("a -wo*") ranks nothing.
+    const bool subtracted = std::string_view(fts_query).substr(0, atom.begin).ends_with(" NOT ");
+    if (atom.prefix && !subtracted) return true;
   }
   return false;
 }

@@ -10,8 +10,8 @@
 // becomes the OR of the words that start with it, at most
 // kMaxPrefixWords, which FTS5 walks lazily, newest page first, and stops.
 //
-// Words are never removed: a word no page holds any longer expands to a
-// list that is empty.
+// A save only adds words: one no page holds any longer expands to a list
+// that is empty, and `wikid reindex` removes it (SyncWithIndex).
 #pragma once
 
 #include <memory>
@@ -49,11 +49,19 @@ class SearchWords {
   // when more than kMaxPrefixWords words start with one.
   Result<std::string> ExpandPrefixes(const std::string& fts_query);
 
-  // Whether `fts_query` holds a prefix (before ExpandPrefixes).
+  // Makes search_word the words of four characters or more that
+  // page_search holds: adds those missing (an index rebuilt, or restored
+  // from an older backup) and removes those no page holds any more. In
+  // steps of a few thousand words, each its own transaction, so that
+  // saves get through.
+  Status SyncWithIndex();
+
+  // Whether `fts_query` holds a prefix that is not subtracted (before
+  // ExpandPrefixes).
   static bool HasPrefix(const std::string& fts_query);
 
  private:
-  SearchWords(std::unique_ptr<fts5_tokenizer> api, Fts5Tokenizer* tokenizer);
+  SearchWords(Database& db, std::unique_ptr<fts5_tokenizer> api, Fts5Tokenizer* tokenizer);
 
   // The tokenizer's methods (copied from FTS5) and the instance they made,
   // which the destructor deletes.
@@ -61,6 +69,7 @@ class SearchWords {
   Fts5Tokenizer* tokenizer_;
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> starting_with_;
+  Database& db_;
 };
 
 }  // namespace wikid

@@ -327,6 +327,7 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
       if (db_.total_changes() - before < 2) break;
     }
   }
+  if (Status s = search_words_->SyncWithIndex(); !s.ok()) return s;
   return done;
 }
 

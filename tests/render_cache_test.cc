@@ -1,0 +1,77 @@
+// RenderCache against a real memcached: a miss renders once and stores
+// the rendering over the claim it made, a claim someone else holds is
+// waited on and then rendered past, and a rendering memcached refuses
+// leaves no claim behind (C4's stampede guard, issue 16's cheaper miss).
+#define BOOST_TEST_MODULE render_cache
+#include <boost/test/unit_test.hpp>
+
+#include "model/cache/memcache.h"
+#include "model/cache/render_cache.h"
+#include "tests/support/memcached_server.h"
+
+namespace wikid {
+namespace {
+
+struct RenderFixture {
+  testing::MemcachedServer server;
+  std::unique_ptr<Memcache> cache;
+  std::unique_ptr<RenderCache> renders;
+  RenderKey key{.revision_id = 7, .existing_links = {"Other page"}};
+  int rendered = 0;
+
+  RenderFixture() {
+    CacheOptions options;
+    options.servers = {server.address()};
+    options.prefix = "test:";
+    options.max_value_bytes = 64 * 1024;
+    options.connect_timeout_ms = 300;
+    options.poll_timeout_ms = 300;
+    cache = std::make_unique<Memcache>(options);
+    renders = std::make_unique<RenderCache>(*cache);
+  }
+  std::string Get(const std::string& html, bool* hit) {
+    return renders->Get(key, [&] { ++rendered; return html; }, hit);
+  }
+  std::string Raw() {
+    CacheItem item;
+    return cache->Get(key.ToString(), &item) == CacheStatus::kOk ? item.value : "<miss>";
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_miss_renders_once_and_replaces_its_claim, RenderFixture) {
+  bool hit = true;
+  BOOST_TEST(Get("<p>x</p>", &hit) == "<p>x</p>");
+  BOOST_TEST(!hit);
+  BOOST_TEST(rendered == 1);
+  BOOST_TEST(Raw() == "<!-- wikid " + key.ToString() + " -->\n<p>x</p>");
+  BOOST_TEST(Get("<p>other</p>", &hit) == "<p>x</p>");
+  BOOST_TEST(hit);
+  BOOST_TEST(rendered == 1);
+  BOOST_TEST(renders->counters().renders == 1);
+  BOOST_TEST(renders->counters().hits == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_claim_that_never_resolves_is_rendered_past, RenderFixture) {
+  // A worker claimed the rendering and died.
+  BOOST_REQUIRE(cache->Add(key.ToString(), "<!-- wikid rendering -->", 60) == CacheStatus::kOk);
+  bool hit = true;
+  BOOST_TEST(Get("<p>x</p>", &hit) == "<p>x</p>");
+  BOOST_TEST(!hit);
+  BOOST_TEST(rendered == 1);
+  BOOST_TEST(renders->counters().bad_frames == 0);  // a claim is no bad entry
+  BOOST_TEST(Raw() == "<!-- wikid rendering -->");   // not ours to replace
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rendering_too_big_to_keep_leaves_no_claim, RenderFixture) {
+  const std::string big(100 * 1024, 'x');
+  bool hit = true;
+  BOOST_TEST(Get(big, &hit).size() == big.size());
+  BOOST_TEST(Raw() == "<miss>");
+  // So the next view renders at once instead of waiting on a claim.
+  BOOST_TEST(Get(big, &hit).size() == big.size());
+  BOOST_TEST(renders->counters().waited_hits == 0);
+  BOOST_TEST(rendered == 2);
+}
+
+}  // namespace
+}  // namespace wikid
