@@ -17,6 +17,7 @@ namespace {
 // parsing.
 struct RawOptions {
   std::string mode_text;
+  std::string admission_text = "second-view";
   std::string policy_text;
   int session_days = 30;
   std::string mail_events = "signup,page-created,watched-edit";
@@ -66,6 +67,9 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("local-cache-bytes", po::value(&c.local_cache_bytes)->default_value(c.local_cache_bytes),
      "bytes of page views each worker keeps in memory in front of memcached, and as many "
      "again of whole pages as anonymous readers get them (0: none)")
+    ("cache-admission", po::value(&raw.admission_text)->default_value(raw.admission_text),
+     "which page views fill the shared caches: 'second-view' (of pages viewed lately on this "
+     "host; a first view renders and fills nothing) or 'first-view' (every view)")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
@@ -266,6 +270,13 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   }
   c.site.session_seconds = int64_t{raw.session_days} * 86400;
   c.fast_path = !raw.no_fast_path;
+  if (raw.admission_text == "second-view") {
+    c.cache_admission = CacheAdmission::kSecondView;
+  } else if (raw.admission_text == "first-view") {
+    c.cache_admission = CacheAdmission::kFirstView;
+  } else {
+    return Status::Invalid("--cache-admission must be 'second-view' or 'first-view'");
+  }
   if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;
@@ -288,6 +299,7 @@ WikiOptions WikiOptionsOf(const Config& config) {
   options.anonymous_view_bytes =
       !config.memcached.empty() && !config.dev ? config.local_cache_bytes : 0;
   options.fast_path = config.FastPathOn();
+  options.cache_admission = config.cache_admission;
   options.fast_path_flag = config.FastPathFlag();
   return options;
 }

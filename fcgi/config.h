@@ -56,6 +56,9 @@ struct Config {
   // Bytes of page views each worker keeps in its own memory in front of
   // memcached (0: none).
   size_t local_cache_bytes = 16 << 20;
+  // Which page views use and fill the shared caches
+  // (model/cache/view_admission.h).
+  CacheAdmission cache_admission = CacheAdmission::kSecondView;
   // Failed logins allowed per account name and per client address in the
   // throttle's window before further attempts get 429.
   ThrottlePolicy throttle;

@@ -100,6 +100,7 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   page_cache_ = std::make_unique<PageCache>(*views_, state);
   recent_ =
       std::make_unique<RecentCache>(*views_, state, state.generation.load());
+  admission_ = std::make_unique<ViewAdmission>(state, options.cache_admission);
   caches_ =
       std::make_unique<Caches>(Caches{.memcache = *memcache_,
                                       .views = *views_,
@@ -107,7 +108,8 @@ void Wiki::OpenCaches(const WikiOptions& options) {
                                       .page_cache = *page_cache_,
                                       .recent = *recent_,
                                       .fast_path = *fast_path_,
-                                      .anonymous_views = *anonymous_views_});
+                                      .anonymous_views = *anonymous_views_,
+                                      .admission = *admission_});
 }
 
 }  // namespace wikid

@@ -25,6 +25,7 @@
 #include "model/cache/recent_cache.h"
 #include "model/cache/render_cache.h"
 #include "model/cache/stamped_cache.h"
+#include "model/cache/view_admission.h"
 #include "model/mail/admin_mail.h"
 #include "model/store/storage.h"
 
@@ -62,6 +63,8 @@ struct WikiOptions {
   // Bytes of whole anonymous responses each worker keeps
   // (views/shared_views.h; 0: none).
   size_t anonymous_view_bytes = 0;
+  // Which page views use and fill the shared caches (view_admission.h).
+  CacheAdmission cache_admission = CacheAdmission::kFirstView;
   // nginx serves anonymous views from memcached while `fast_path_flag`
   // exists (model/cache/fast_path.h).
   bool fast_path = false;
@@ -89,6 +92,8 @@ struct Caches {
   FastPath& fast_path;  // the views nginx serves from memcached itself
   // This worker's copies of whole responses to anonymous page views.
   LocalViews& anonymous_views;
+  // Whether a page view uses and fills the shared caches at all.
+  ViewAdmission& admission;
 };
 
 class Wiki {
@@ -137,6 +142,7 @@ class Wiki {
   std::unique_ptr<StampedCache> views_;
   std::unique_ptr<PageCache> page_cache_;
   std::unique_ptr<RecentCache> recent_;
+  std::unique_ptr<ViewAdmission> admission_;
   std::unique_ptr<Stores> stores_;
   std::unique_ptr<Caches> caches_;
 };

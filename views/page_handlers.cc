@@ -116,14 +116,17 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     StoreFastView(req, ctx, name, front, latest_rev, response, still_current);
     return response;
   };
-  if (shared) {
+  // A page's first view in a while uses no shared cache: it reads SQLite,
+  // renders, and fills nothing (model/cache/view_admission.h).
+  const bool admitted = *rev || ctx.caches.admission.Admit(name.title());
+  if (shared && admitted) {
     int64_t kept_rev = 0;
     if (auto kept = FindAnonymousView(ctx, name, front, view_stamp, &kept_rev)) {
       StoreFastView(req, ctx, name, front, kept_rev, *kept, still_current);
       return std::move(*kept);
     }
   }
-  if (!*rev) {
+  if (!*rev && admitted) {
     if (auto cached = ctx.caches.page_cache.Find(name.title(), stamp)) {
       return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,
                               true, front),
@@ -135,6 +138,9 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
+  if (!admitted) {
+    return PageView(req, ctx, name, *found, RenderNow(ctx, *found), false, front);
+  }
   bool rendering_cached = false;
   std::string body = BodyHtml(ctx, *found, &rendering_cached);
   if (found->is_latest()) {

@@ -42,19 +42,15 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
   return std::nullopt;
 }
 
-namespace {
-
-std::string Render(Context& ctx, const PageRevision& page) {
+std::string RenderNow(Context& ctx, const PageRevision& page) {
   return ctx.markdown.ToHtml(page.revision.text, [&](const std::string& t) {
     return page.existing_links.contains(t);
   });
 }
 
-}  // namespace
-
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
   return ctx.caches.renders.Get(RenderKey{page.revision.id, page.existing_links},
-                         [&] { return Render(ctx, page); }, cached);
+                         [&] { return RenderNow(ctx, page); }, cached);
 }
 
 CachedPage ToCached(const PageRevision& page, std::string body_html) {
@@ -78,9 +74,10 @@ void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   // The revision was just made, so no rendering of it can be in memcached
   // and no reader can be waiting for one: render and offer it without the
   // lookup and the stampede lock (three memcached calls fewer per save).
-  std::string body = Render(ctx, *latest);
+  std::string body = RenderNow(ctx, *latest);
   ctx.caches.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
   ctx.caches.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
+  ctx.caches.admission.Note(name.title());  // so its next view reads them
 }
 
 }  // namespace wikid

@@ -36,6 +36,8 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 // made now. The key names the revision and which of its links exist
 // (known from the page view's one query), so it can never be stale.
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
+// The same, rendered now, without the render cache.
+std::string RenderNow(Context& ctx, const PageRevision& page);
 
 // The latest revision as the page cache keeps it.
 CachedPage ToCached(const PageRevision& page, std::string body_html);

@@ -18,6 +18,9 @@
 // "version read before the data, bumped after the commit" rule.
 // Two pages sharing a slot only cost each other extra misses.
 //
+// - viewed: which pages were viewed lately on this host, one bit per hash
+//   of a title (ViewAdmission, view_admission.h); hints, not versions.
+//
 // This is process-model state, shared on purpose and nowhere else: one
 // anonymous MAP_SHARED mapping made by the master, lock-free atomics, and
 // every counter starts from a random value at each master start, so views
@@ -41,6 +44,10 @@ struct CacheState {
   // by (RecentCache) or refused under (FastPath) an older value.
   std::atomic<uint64_t> generation;
   std::atomic<uint64_t> pages[kSlots];
+
+  static constexpr size_t kViewedWords = 16384;  // 1,048,576 bits, 128 KB
+  std::atomic<uint64_t> viewed_set;  // bits set since they were last cleared
+  std::atomic<uint64_t> viewed[kViewedWords];
 
   // The slot counter of the page titled `title`.
   std::atomic<uint64_t>& PageSlot(std::string_view title);

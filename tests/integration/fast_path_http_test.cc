@@ -369,6 +369,39 @@ AfterLostDelete KillBetweenCommitAndDelete(TestWikiOptions options) {
   return after;
 }
 
+// Issue 16: a page's first view in a while (here, after a restart, which
+// forgets what was viewed) reads SQLite, renders and fills nothing, so on
+// a memcached too small for the wiki it evicts nothing; its second view
+// fills, and nginx serves the third. The control, --cache-admission
+// first-view, fills on the first view.
+BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
+  for (bool control : {false, true}) {
+    BOOST_TEST_CONTEXT("first-view control: " << control) {
+      TestWikiOptions options = FastPathOptions();
+      if (control) options.extra_args = {"--cache-admission", "first-view"};
+      TestWiki wiki(options);
+      BOOST_REQUIRE(wiki.WaitForFastPath(10s));
+      BOOST_REQUIRE(wiki.Save("Cold_Page", 0, "Read **rarely**.").status == 303);
+      const std::string before = wiki.FastPathSwitch();
+      BOOST_REQUIRE(wiki.StopWikid(10s) == 0);
+      wiki.StartWikid();
+      BOOST_REQUIRE(wiki.WaitForFastPath(10s, before));
+      HttpResponse first = wiki.Get("/Cold_Page");
+      BOOST_TEST(first.status == 200);
+      BOOST_TEST(first.Header("x-cache") == "miss");
+      BOOST_TEST(ShownRevision(first) == 1);
+      HttpResponse second = wiki.Get("/Cold_Page");
+      BOOST_TEST(ShownRevision(second) == 1);
+      if (control) {
+        BOOST_TEST(FromNginx(second));  // the first view filled
+      } else {
+        BOOST_TEST(!FromNginx(second));  // it filled nothing...
+        BOOST_TEST(FromNginx(wiki.Get("/Cold_Page")));  // ...the second did
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_restored_fast_path_never_serves_an_older_generation) {
   AfterLostDelete after = KillBetweenCommitAndDelete(FastPathOptions());
   BOOST_TEST(after.old_entry_kept);  // nothing deleted it...

@@ -430,6 +430,10 @@ BOOST_AUTO_TEST_CASE(start_up_errors_are_reported_clearly) {
   std::tie(code, out) = run("--workers 0");
   BOOST_TEST(code == 2);
   BOOST_TEST(out.find("--workers must be 1 to 64") != std::string::npos, out);
+  std::tie(code, out) = run("--cache-admission sometimes");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(out.find("--cache-admission must be 'second-view' or 'first-view'") !=
+                 std::string::npos, out);
   std::tie(code, out) = run("--no-such-option");
   BOOST_TEST(code == 2);
   BOOST_TEST(out.find("no-such-option") != std::string::npos, out);

@@ -25,6 +25,15 @@ for _ in $(seq 600); do  # the first run builds wikid: allow minutes
   sleep 0.5
 done
 grep -q "serving $url" "$tmp/out" || fail "no URL printed"
+# The private memcached is sized for the machine, and says so.
+grep -qE "memcached on 127\.0\.0\.1:[0-9]+ \(up to [0-9]+ MB\)" "$tmp/out" ||
+  fail "no memcached size printed"
+set +e
+"$root/scripts/run" --cache-mb 3 >"$tmp/small" 2>&1
+small_status=$?
+set -e
+[[ $small_status == 2 ]] && grep -q -- "--cache-mb must be" "$tmp/small" ||
+  fail "--cache-mb 3 was not refused: $small_status $(cat "$tmp/small")"
 
 status=$(curl -s -o "$tmp/front" -w '%{http_code}' "$url")
 [[ "$status" == 404 ]] || fail "empty wiki front page: $status"

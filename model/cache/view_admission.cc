@@ -1,0 +1,31 @@
+#include "model/cache/view_admission.h"
+
+#include <functional>
+
+namespace wikid {
+
+bool ViewAdmission::Admit(std::string_view title) {
+  const bool seen = Record(title);
+  return seen || policy_ == CacheAdmission::kFirstView;
+}
+
+bool ViewAdmission::Record(std::string_view title) {
+  // Every worker runs the same binary, so std::hash agrees among them; the
+  // multiplication spreads it apart from PageSlot's use of the same hash.
+  constexpr uint64_t kBits = CacheState::kViewedWords * 64;
+  const uint64_t bit =
+      (std::hash<std::string_view>{}(title) * 0x9E3779B97F4A7C15ull) % kBits;
+  std::atomic<uint64_t>& word = state_.viewed[bit / 64];
+  const uint64_t mask = uint64_t{1} << (bit % 64);
+  if (word.load(std::memory_order_relaxed) & mask) return true;
+  if (word.fetch_or(mask, std::memory_order_relaxed) & mask) return true;  // a race
+  if (state_.viewed_set.fetch_add(1, std::memory_order_relaxed) + 1 >= kBits / 8) {
+    // Forget them all. Races with other workers' views only make a few
+    // answers wrong the other way, which costs nothing but a fill.
+    state_.viewed_set.store(0, std::memory_order_relaxed);
+    for (auto& w : state_.viewed) w.store(0, std::memory_order_relaxed);
+  }
+  return false;
+}
+
+}  // namespace wikid
