@@ -139,7 +139,9 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
   if (!admitted) {
-    return PageView(req, ctx, name, *found, RenderNow(ctx, *found), false, front);
+    Response response = PageView(req, ctx, name, *found, RenderNow(ctx, *found), false, front);
+    CountFastPathMiss(req, ctx, response);
+    return response;
   }
   bool rendering_cached = false;
   std::string body = BodyHtml(ctx, *found, &rendering_cached);

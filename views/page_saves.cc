@@ -72,8 +72,9 @@ void PublishLatest(Context& ctx, const PageName& name, bool page_created) {
   auto latest = ctx.stores.pages.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads SQLite; still correct
   // The revision was just made, so no rendering of it can be in memcached
-  // and no reader can be waiting for one: render and offer it without the
-  // lookup and the stampede lock (three memcached calls fewer per save).
+  // yet (a reader may have claimed it since the commit: the rendering is
+  // written over the claim): render and offer it without the lookup and
+  // the claim (two memcached calls fewer per save).
   std::string body = RenderNow(ctx, *latest);
   ctx.caches.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
   ctx.caches.page_cache.Store(ToCached(*latest, std::move(body)), stamp);

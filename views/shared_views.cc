@@ -47,15 +47,20 @@ void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const St
   ctx.caches.anonymous_views.Store(FastPathOf(name, front), response.body, stamp, rev);
 }
 
-void StoreFastView(const Request& req, Context& ctx, const PageName& name,
-                   bool front, int64_t rev, const Response& response,
-                   const std::function<bool()>& still_current) {
-  if (!req.fast_path_miss || !ctx.caches.fast_path.enabled()) return;
+bool CountFastPathMiss(const Request& req, Context& ctx, const Response& response) {
+  if (!req.fast_path_miss || !ctx.caches.fast_path.enabled()) return false;
   ctx.caches.fast_path.shared().misses.fetch_add(1);
   for (const auto& [header, value] : response.headers) {
     if (header == "X-Cache" && value == "hit")
       ctx.caches.fast_path.shared().miss_hits.fetch_add(1);
   }
+  return true;
+}
+
+void StoreFastView(const Request& req, Context& ctx, const PageName& name,
+                   bool front, int64_t rev, const Response& response,
+                   const std::function<bool()>& still_current) {
+  if (!CountFastPathMiss(req, ctx, response)) return;
   if (response.status != 200 || !SharedAnonymousRequest(req, ctx, name, front)) return;
   auto entry = ctx.caches.fast_path.EntryFor(FastPathOf(name, front));
   if (!entry) return;

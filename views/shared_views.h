@@ -46,6 +46,10 @@ void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const St
 // asked for it and missed, the reader is anonymous, the request is a
 // plain GET or HEAD of exactly that path, and `still_current()` (see
 // FastPath::Store) holds. Costs nothing unless nginx missed.
+// Counts a view nginx's fast path missed (for /_admin/cache); false when
+// the request did not come that way.
+bool CountFastPathMiss(const Request& req, Context& ctx, const Response& response);
+
 void StoreFastView(const Request& req, Context& ctx, const PageName& name,
                    bool front, int64_t rev, const Response& response,
                    const std::function<bool()>& still_current);

@@ -58,9 +58,8 @@ std::optional<std::string> RenderCache::Lookup(const std::string& key, bool* cla
   return item.value.substr(frame.size());
 }
 
-void RenderCache::Add(const std::string& key, const std::string& html) {
-  // Add, not Set: an entry already there is the same rendering.
-  cache_.Add(key, Frame(key) + html, kTtlSeconds);
+CacheStatus RenderCache::Put(const std::string& key, const std::string& html) {
+  return cache_.Set(key, Frame(key) + html, kTtlSeconds);
 }
 
 std::string RenderCache::Get(const RenderKey& render_key,
@@ -88,30 +87,29 @@ std::string RenderCache::Get(const RenderKey& render_key,
   if (claimed_by_other) {
     // Someone else is rendering it: wait a little for their result.
     for (int i = 0; i < kWaitSteps; ++i) {
+      std::this_thread::sleep_for(kWaitStep);
       if (auto html = Lookup(key, &claimed_by_other)) {
         ++counters_.waited_hits;
         *hit = true;
         return *html;
       }
       if (!claimed_by_other) break;  // their claim is gone, and no rendering
-      std::this_thread::sleep_for(kWaitStep);
     }
   }
   ++counters_.renders;
   std::string html = render();
-  if (claimed) {
-    // Over our claim; a rendering memcached refuses (too big) must not
-    // leave the claim for others to wait on.
-    if (cache_.Set(key, Frame(key) + html, kTtlSeconds) != CacheStatus::kOk)
-      cache_.Delete(key);
-  } else {
-    Add(key, html);
-  }
+  // Set, not Add: over our claim, or over one whose worker died or never
+  // learnt it had claimed (an add memcached confirmed too late), which
+  // would otherwise stall every viewer until it expires. A key names one
+  // rendering, so whatever is there is these same bytes or a claim. A
+  // rendering memcached refuses (too big) must not leave our claim for
+  // others to wait on.
+  if (Put(key, html) != CacheStatus::kOk && claimed) cache_.Delete(key);
   return html;
 }
 
 void RenderCache::Store(const RenderKey& key, const std::string& html) {
-  if (cache_.enabled()) Add(key.ToString(), html);
+  if (cache_.enabled()) Put(key.ToString(), html);
 }
 
 }  // namespace wikid

@@ -56,8 +56,8 @@ class RenderCache {
   std::string Get(const RenderKey& key, const std::function<std::string()>& render,
                   bool* hit);
 
-  // Stores a rendering made elsewhere (the writer, right after a save), if
-  // no one stored it first.
+  // Stores a rendering made elsewhere (the writer, right after a save),
+  // over a reader's claim if one came first.
   void Store(const RenderKey& key, const std::string& html);
 
   const RenderCounters& counters() const { return counters_; }
@@ -66,7 +66,8 @@ class RenderCache {
   // The rendering under `key`; `claimed` says whether a worker's claim
   // (it is rendering it) was there instead.
   std::optional<std::string> Lookup(const std::string& key, bool* claimed);
-  void Add(const std::string& key, const std::string& html);
+  // Writes the rendering under `key`, over whatever is there.
+  CacheStatus Put(const std::string& key, const std::string& html);
 
   Memcache& cache_;
   RenderCounters counters_;

@@ -1,6 +1,7 @@
 // ViewAdmission: whether a page view uses and fills the shared caches, or
 // is a page's first view in a while, which reads SQLite and renders as a
-// wiki without a cache would, and asks memcached nothing.
+// wiki without a cache would, and asks memcached nothing about the page
+// (the front page still reads its list of recent changes from the cache).
 //
 // A fill pays off only if the page is read again before memcached evicts
 // it. In a wiki larger than its memcached, most first views are of pages
