@@ -3,7 +3,10 @@
 #define BOOST_TEST_MODULE link_handlers
 #include <boost/test/unit_test.hpp>
 
+#include <regex>
+
 #include "tests/support/html_safety.h"
+#include "views/http_decode.h"
 #include "tests/support/wiki_fixture.h"
 
 namespace wikid {
@@ -62,8 +65,44 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(Contains(r, "href=\"/_links/Soon\">1 page</a>"));
   BOOST_REQUIRE(Save("Later", 0, "written").status == 303);
   BOOST_TEST(!Contains(Get("/_wanted"), "Later"));
-  BOOST_TEST(Get("/_wanted", {{"from", "x"}}).status == 400);
-  BOOST_TEST(Get("/_wanted", {{"from", "5"}}).status == 200);
+  BOOST_TEST(Get("/_wanted", {{"links", "x"}}).status == 400);
+  BOOST_TEST(Get("/_wanted", {{"links", "0"}}).status == 400);
+  BOOST_TEST(Get("/_wanted", {{"links", "5"}, {"after", "Zzz"}}).status == 200);
+}
+
+// Issue 16: the wanted list pages by a cursor (the last page's link count
+// and name), so a late window reads one index range, not every page
+// before it; names with the same count page alphabetically.
+BOOST_AUTO_TEST_CASE(wanted_pages_page_by_a_cursor) {
+  // Twelve wanted names (Hub's links) with two links each, more than the
+  // page size, and one with three.
+  std::string hub, spoke;
+  for (int i = 0; i < 12; ++i) hub += "[[Want " + std::to_string(10 + i) + "&x]] ";
+  BOOST_REQUIRE(Save("Hub", 0, hub).status == 303);
+  BOOST_REQUIRE(Save("Spoke", 0, hub + "[[Top]]").status == 303);
+  BOOST_REQUIRE(Save("Third", 0, "[[Top]]").status == 303);
+  site.pages_page_size = 5;
+  std::vector<std::string> seen;
+  FormFields params;
+  int windows = 0;
+  for (; windows < 10; ++windows) {
+    Response r = Get("/_wanted", params);
+    BOOST_REQUIRE(r.status == 200);
+    static const std::regex item("href=\"/_edit/([^\"]+)\"");
+    for (std::sregex_iterator it(r.body.begin(), r.body.end(), item), end; it != end; ++it)
+      seen.push_back((*it)[1]);
+    static const std::regex next("href=\"/_wanted\\?links=(\\d+)&amp;after=([^\"]+)\">Next");
+    std::smatch m;
+    if (!std::regex_search(r.body, m, next)) break;
+    auto after = PercentDecode(m[2].str(), PlusMeans::kSpace);
+    BOOST_REQUIRE(after.ok());
+    params = {{"links", m[1].str()}, {"after", *after}};
+  }
+  BOOST_TEST(windows == 2);  // three windows: 5, 5 and 3
+  BOOST_REQUIRE_EQUAL(seen.size(), 13u);
+  BOOST_TEST(seen[0] == "Top");
+  BOOST_TEST(seen[1] == "Want_10%26x");
+  BOOST_TEST(seen[12] == "Want_21%26x");
 }
 
 BOOST_AUTO_TEST_CASE(orphans_leave_out_linked_pages_and_the_front_page) {

@@ -219,6 +219,21 @@ BOOST_AUTO_TEST_CASE(list_windows_cost_the_same_anywhere_in_the_wiki) {
   // a read and sort of every link to the target.
   BOOST_TEST(links_far < 4 * pages_near + 100, links_far << " against " << pages_near);
   BOOST_TEST(store->ListBacklinks(hub, "Page 4990", 5)->pages.front().title == "Page 4991");
+  // Wanted pages from a cursor late among 5,000 names of one link count
+  // (the common case: most wanted names have one link), the same.
+  BOOST_REQUIRE(db->Exec(R"sql(
+      INSERT INTO wanted (target, links)
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
+        SELECT printf('Want %04d', i), 1 FROM n)sql").ok());
+  int64_t wanted_near = cost([&] {
+    BOOST_TEST(store->ListWanted({.link_count = 1, .title = "Want 0010"}, 5)->pages.size() == 5u);
+  });
+  int64_t wanted_far = cost([&] {
+    BOOST_TEST(store->ListWanted({.link_count = 1, .title = "Want 4990"}, 5)->pages.size() == 5u);
+  });
+  BOOST_TEST(wanted_far < 2 * wanted_near + 50, wanted_near << " then " << wanted_far);
+  BOOST_TEST(store->ListWanted({.link_count = 1, .title = "Want 4990"}, 5)->pages.front().title ==
+             "Want 4991");
   // The window itself is still exactly the next five, in order.
   auto window = store->ListPages("page 4990", 5);
   BOOST_TEST(window->pages.front().title == "Page 4991");
@@ -317,7 +332,7 @@ BOOST_AUTO_TEST_CASE(wanted_pages_are_missing_targets_most_linked_first) {
   BOOST_REQUIRE(Save("One", 0, "x", {"Missing a", "Missing b", "Two"}).ok());
   BOOST_REQUIRE(Save("Two", 0, "x", {"Missing b", "Missing c"}).ok());
   BOOST_REQUIRE(Save("Three", 0, "x", {"Missing b", "Missing c"}).ok());
-  auto wanted = store->ListWanted(0, 10);
+  auto wanted = store->ListWanted({}, 10);
   BOOST_REQUIRE(wanted.ok());
   BOOST_REQUIRE_EQUAL(wanted->pages.size(), 3u);
   BOOST_TEST(wanted->pages[0].title == "Missing b");
@@ -325,13 +340,16 @@ BOOST_AUTO_TEST_CASE(wanted_pages_are_missing_targets_most_linked_first) {
   BOOST_TEST(wanted->pages[1].title == "Missing c");
   BOOST_TEST(wanted->pages[2].title == "Missing a");
   BOOST_TEST(!wanted->more);
-  auto second = store->ListWanted(1, 1);
+  auto second = store->ListWanted({.link_count = 3, .title = "Missing b"}, 1);
   BOOST_TEST(second->pages.at(0).title == "Missing c");
   BOOST_TEST(second->more);
+  auto third = store->ListWanted({.link_count = 2, .title = "Missing c"}, 1);
+  BOOST_TEST(third->pages.at(0).title == "Missing a");
+  BOOST_TEST(!third->more);
   // Writing a wanted page takes it off the list.
   BOOST_REQUIRE(Save("Missing b", 0, "here now").ok());
-  BOOST_TEST(store->ListWanted(0, 10)->pages.at(0).title == "Missing c");
-  BOOST_TEST(store->ListWanted(0, 10)->pages.size() == 2u);
+  BOOST_TEST(store->ListWanted({}, 10)->pages.at(0).title == "Missing c");
+  BOOST_TEST(store->ListWanted({}, 10)->pages.size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(orphans_are_pages_no_other_page_links_to) {

@@ -38,7 +38,7 @@ void FillBacklinks(const PageName& name, const PageList& list,
   FillPages(list, after, "/_links" + name.UrlPath() + "?", d);
 }
 
-void FillWanted(const WantedPages& wanted, int64_t offset, int page_size,
+void FillWanted(const WantedPages& wanted, const WantedCursor& after,
                 ctemplate::TemplateDictionary* d) {
   d->SetValue("HEADING", "Wanted pages");
   d->SetValue(
@@ -58,10 +58,13 @@ void FillWanted(const WantedPages& wanted, int64_t offset, int page_size,
                                  (page.link_count == 1 ? " page" : " pages"));
     count->SetValue("LINKS_URL", name.ok() ? "/_links" + name->UrlPath() : "/");
   }
-  if (offset > 0) d->SetValueAndShowSection("URL", "/_wanted", "FIRST");
+  if (after.link_count > 0) d->SetValueAndShowSection("URL", "/_wanted", "FIRST");
   if (wanted.more) {
-    d->SetValueAndShowSection(
-        "URL", "/_wanted?from=" + std::to_string(offset + page_size), "NEXT");
+    const WantedPage& last = wanted.pages.back();
+    d->SetValueAndShowSection("URL",
+                              "/_wanted?links=" + std::to_string(last.link_count) +
+                                  "&after=" + PercentEncodePath(last.title),
+                              "NEXT");
   }
 }
 

@@ -16,8 +16,9 @@ namespace wikid {
 void FillBacklinks(const PageName& name, const PageList& list,
                    const std::string& after, ctemplate::TemplateDictionary* d);
 
-// Wanted pages from the `offset`th on, `page_size` per window.
-void FillWanted(const WantedPages& wanted, int64_t offset, int page_size,
+// A window of wanted pages, the one after `after`; the Next link carries
+// the window's last page as the next cursor.
+void FillWanted(const WantedPages& wanted, const WantedCursor& after,
                 ctemplate::TemplateDictionary* d);
 
 // Orphaned pages, from after `after` ("" for the first window).

@@ -18,12 +18,20 @@ Response ShowBacklinks(const Request& req, Context& ctx,
 }
 
 Response ListWantedPages(const Request& req, Context& ctx, std::string_view) {
-  auto from = OffsetParam(req, "from");
-  if (!from.ok()) return ErrorPage(ctx, from.status());
-  auto wanted = ctx.stores.pages.ListWanted(*from, ctx.site.pages_page_size);
+  // The cursor: after the page `after`, linked from `links` pages (the
+  // last of the window before).
+  WantedCursor after;
+  if (const std::string* links = req.Query("links")) {
+    auto count = PositiveNumber(*links);
+    if (!count) {
+      return ErrorPage(ctx, Status::Invalid("The parameter 'links' must be a number (1, 2...)."));
+    }
+    after = WantedCursor{.link_count = *count, .title = req.QueryText("after")};
+  }
+  auto wanted = ctx.stores.pages.ListWanted(after, ctx.site.pages_page_size);
   if (!wanted.ok()) return ErrorPage(ctx, wanted.status());
   HtmlPage page("Wanted pages", "link_list.tpl");
-  FillWanted(*wanted, *from, ctx.site.pages_page_size, page.content());
+  FillWanted(*wanted, after, page.content());
   return page.Render(ctx, 200);
 }
 

@@ -114,6 +114,14 @@ struct WantedPages {
   bool more = false;              // more wanted pages follow
 };
 
+// Where a window of wanted pages starts: after the page `title` with
+// `link_count` links (the last one of the window before), or at the
+// start when `link_count` is 0.
+struct WantedCursor {
+  int64_t link_count = 0;
+  std::string title;
+};
+
 // One page found by a search. `title_marked` and `snippet` mark the
 // matched words with kMatchStart and kMatchEnd.
 struct SearchHit {
@@ -206,8 +214,9 @@ class PageStore {
                                          int limit) = 0;
 
   // Up to `limit` pages that do not exist and that latest revisions link
-  // to, the most linked first, skipping the first `offset`.
-  virtual Result<WantedPages> ListWanted(int64_t offset, int limit) = 0;
+  // to, the most linked first, from `after` on: one index range, wherever
+  // the window is.
+  virtual Result<WantedPages> ListWanted(const WantedCursor& after, int limit) = 0;
 
   // Up to `limit` pages no other page's latest revision links to, in the
   // order of ListPages, after the page titled `after`, leaving out the

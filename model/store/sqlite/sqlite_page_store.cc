@@ -62,8 +62,15 @@ constexpr char kBacklinksSql[] = R"sql(
 // A window of the wanted_most_linked index: what every save keeps
 // counted (UpdateWanted), never a grouping of all links.
 constexpr char kWantedSql[] = R"sql(
-  SELECT target, links FROM wanted
-   ORDER BY links DESC, target LIMIT ?2 OFFSET ?1)sql";
+  SELECT target, links FROM wanted ORDER BY links DESC, target LIMIT ?1)sql";
+// The same after (?1 links, ?2): the rest of ?1's names, then fewer links,
+// two ranges of the index that SQLite merges as it reads (an OR would
+// walk every name with ?1 links up to ?2).
+constexpr char kWantedAfterSql[] = R"sql(
+  SELECT target, links FROM wanted WHERE links = ?1 AND target > ?2
+  UNION ALL
+  SELECT target, links FROM wanted WHERE links < ?1
+  ORDER BY 2 DESC, 1 LIMIT ?3)sql";
 
 // The page's current link targets, before a save replaces them.
 constexpr char kPageLinksSql[] = "SELECT target FROM page_link WHERE source_id = ?1";
@@ -202,6 +209,7 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->insert_page_link_, kInsertPageLinkSql},
       {&store->backlinks_, kBacklinksSql},
       {&store->wanted_, kWantedSql},
+      {&store->wanted_after_, kWantedAfterSql},
       {&store->orphans_, kOrphansSql},
       {&store->update_latest_, kUpdateLatestSql},
       {&store->history_, kHistorySql},
@@ -499,11 +507,17 @@ Result<PageList> SqlitePageStore::ListOrphans(const std::string& after,
   return ReadPageList(*q, limit);
 }
 
-Result<WantedPages> SqlitePageStore::ListWanted(int64_t offset, int limit) {
+Result<WantedPages> SqlitePageStore::ListWanted(const WantedCursor& after, int limit) {
   WantedPages wanted;
-  Query q(*wanted_);
-  q->Bind(1, offset);
-  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  const bool first = after.link_count <= 0;
+  Query q(first ? *wanted_ : *wanted_after_);
+  if (first) {
+    q->Bind(1, static_cast<int64_t>(limit) + 1);
+  } else {
+    q->Bind(1, after.link_count);
+    q->Bind(2, after.title);
+    q->Bind(3, static_cast<int64_t>(limit) + 1);
+  }
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();

@@ -35,7 +35,7 @@ class SqlitePageStore : public PageStore {
   Result<PageList> ListPages(const std::string& after, int limit) override;
   Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
                                  int limit) override;
-  Result<WantedPages> ListWanted(int64_t offset, int limit) override;
+  Result<WantedPages> ListWanted(const WantedCursor& after, int limit) override;
   Result<PageList> ListOrphans(const std::string& after, const std::string& except,
                                int limit) override;
   Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
@@ -89,6 +89,7 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> insert_page_link_;
   std::unique_ptr<Statement> backlinks_;
   std::unique_ptr<Statement> wanted_;
+  std::unique_ptr<Statement> wanted_after_;
   std::unique_ptr<Statement> orphans_;
   // Search (sqlite_page_search.cc).
   std::unique_ptr<Statement> unindex_page_;
