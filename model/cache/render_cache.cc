@@ -8,9 +8,9 @@
 namespace wikid {
 namespace {
 
-// How long the lock on a missing rendering lives if its holder dies, and
-// how long the others wait for the holder before rendering themselves.
-constexpr int kLockSeconds = 5;
+// How long a claim on a missing rendering lives if its worker dies, and
+// how long the others wait for the claimant before rendering themselves.
+constexpr int kClaimSeconds = 5;
 constexpr auto kWaitStep = std::chrono::milliseconds(5);
 constexpr int kWaitSteps = 40;  // 200 ms in all
 
@@ -80,7 +80,7 @@ std::string RenderCache::Get(const RenderKey& render_key,
   ++counters_.misses;
   bool claimed = false;
   if (!claimed_by_other) {
-    CacheStatus claim = cache_.Add(key, std::string(kClaim), kLockSeconds);
+    CacheStatus claim = cache_.Add(key, std::string(kClaim), kClaimSeconds);
     claimed = claim == CacheStatus::kOk;
     claimed_by_other = claim == CacheStatus::kNotStored;  // or the rendering, just made
   }

@@ -228,7 +228,8 @@ class PageStore {
   // FtsQuery), skipping the first `offset`: pages whose name matches
   // first, each group ranked by bm25 with names weighing ten times the
   // text (between equals, the newer page first), among at most
-  // kSearchCandidates of each (the newest). Costs the
+  // kSearchCandidates of each (the newest); with a prefix (word*) that
+  // is not subtracted, the texts' group is newest first instead. Costs the
   // same whatever the size of the wiki. Invalid if FTS5 cannot parse the
   // expression, or (before anything is read) if `offset` is over
   // kMaxSearchOffset.

@@ -74,7 +74,13 @@ std::vector<Term> Split(std::string_view text) {
   return terms;
 }
 
-std::string Quoted(const std::string& text) {
+bool IsOperator(const Term& t, const char* name) {
+  return !t.phrase && !t.prefix && !t.negated && t.text == name;
+}
+
+}  // namespace
+
+std::string FtsString(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';  // FTS5 doubles a quote inside a string
@@ -82,12 +88,6 @@ std::string Quoted(const std::string& text) {
   }
   return out + "\"";
 }
-
-bool IsOperator(const Term& t, const char* name) {
-  return !t.phrase && !t.prefix && !t.negated && t.text == name;
-}
-
-}  // namespace
 
 Result<std::string> FtsQuery(std::string_view text) {
   if (text.size() > kMaxSearchBytes) {
@@ -115,7 +115,7 @@ Result<std::string> FtsQuery(std::string_view text) {
       return Status::Invalid("Put at least two letters before *: “" + t.text +
                              "*” would match too many words.");
     }
-    std::string atom = Quoted(t.text) + (t.prefix ? "*" : "");
+    std::string atom = FtsString(t.text) + (t.prefix ? "*" : "");
     if (query.empty()) {
       if (t.negated) continue;  // FTS5's NOT needs something to subtract from
       query = atom;

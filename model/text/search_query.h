@@ -27,6 +27,9 @@ namespace wikid {
 // Longest search text accepted, in bytes.
 inline constexpr size_t kMaxSearchBytes = 500;
 
+// `text` as an FTS5 string: between double quotes, a quote inside doubled.
+std::string FtsString(std::string_view text);
+
 // The FTS5 MATCH expression for `text`, or Invalid (with a message for the
 // reader) when it has nothing to search for, is too long, or has a prefix
 // (word*) of one character.

@@ -335,7 +335,7 @@ AfterLostDelete KillBetweenCommitAndDelete(TestWikiOptions options) {
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (wiki.Scalar("SELECT latest_rev FROM page WHERE name = 'Kept'") != 2 &&
          std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(10ms);  // a poll, under the deadline above
   }
   BOOST_REQUIRE(wiki.Scalar("SELECT latest_rev FROM page WHERE name = 'Kept'") == 2);
   for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
@@ -350,7 +350,7 @@ AfterLostDelete KillBetweenCommitAndDelete(TestWikiOptions options) {
   };
   deadline = std::chrono::steady_clock::now() + 10s;
   while (!restored() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(10ms);  // a poll, under the deadline above
   }
   BOOST_REQUIRE(restored());
   BOOST_REQUIRE(wiki.WaitForFastPath(10s));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/store/sqlite/fts5.h"
+#include "model/text/search_query.h"
 
 namespace wikid {
 namespace {
@@ -58,15 +59,6 @@ std::vector<Atom> Atoms(const std::string& query) {
     atoms.push_back(std::move(atom));
   }
   return atoms;
-}
-
-std::string Quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 int CollectToken(void* context, int, const char* token, int size, int, int) {
@@ -226,7 +218,7 @@ Result<std::string> SearchWords::ExpandPrefixes(const std::string& fts_query) {
     out += "(";
     for (size_t i = 0; i < words.size(); ++i) {
       if (i > 0) out += " OR ";
-      out += Quoted(before + words[i]);
+      out += FtsString(before + words[i]);
     }
     out += ")";
     copied = atom.end;
