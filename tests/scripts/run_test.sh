@@ -2,7 +2,8 @@
 # scripts/run end to end, as a newcomer uses it: started from another
 # directory on a free port, it serves a wiki where a page can be created
 # and read; a taken port is refused with a clear message; SIGTERM stops
-# wikid and nginx and leaves nothing behind.
+# wikid and nginx and leaves nothing behind. With WIKID_BINARY set (ctest
+# sets it) it serves with that wikid (--wikid) instead of building one.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d /tmp/wikid-run-test.XXXXXX)
@@ -14,9 +15,12 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [[ -f "$tmp/out" ]] && cat "$tmp/out" >&2; exit 1; }
 
+wikid_args=()
+[[ -n "${WIKID_BINARY:-}" ]] && wikid_args=(--wikid "$WIKID_BINARY")
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cd "$tmp"  # any current directory must do
-"$root/scripts/run" --port "$port" --data "$tmp/data" --workers 2 >"$tmp/out" 2>&1 &
+"$root/scripts/run" "${wikid_args[@]}" --port "$port" --data "$tmp/data" --workers 2 >"$tmp/out" 2>&1 &
 run_pid=$!
 url="http://127.0.0.1:$port/"
 for _ in $(seq 600); do  # the first run builds wikid: allow minutes
@@ -34,6 +38,12 @@ small_status=$?
 set -e
 [[ $small_status == 2 ]] && grep -q -- "--cache-mb must be" "$tmp/small" ||
   fail "--cache-mb 3 was not refused: $small_status $(cat "$tmp/small")"
+set +e
+"$root/scripts/run" --wikid "$tmp/no-such-wikid" >"$tmp/nowikid" 2>&1
+nowikid_status=$?
+set -e
+[[ $nowikid_status == 2 ]] && grep -q "is not an executable file" "$tmp/nowikid" ||
+  fail "a missing --wikid was not refused: $nowikid_status $(cat "$tmp/nowikid")"
 
 status=$(curl -s -o "$tmp/front" -w '%{http_code}' "$url")
 [[ "$status" == 404 ]] || fail "empty wiki front page: $status"
@@ -73,7 +83,7 @@ done
 (( hit )) || fail "no cache hit with the default memcached"
 
 # The same port again is refused, plainly.
-if "$root/scripts/run" --port "$port" --data "$tmp/data2" >"$tmp/second" 2>&1; then
+if "$root/scripts/run" "${wikid_args[@]}" --port "$port" --data "$tmp/data2" >"$tmp/second" 2>&1; then
   fail "a second scripts/run on a taken port succeeded"
 fi
 grep -q "port $port is already in use" "$tmp/second" || fail "unclear taken-port message: $(cat "$tmp/second")"
