@@ -195,17 +195,13 @@ class Master {
           LogError("worker " + std::to_string(pid) + " " +
                    DescribeExit(status) + " while stopping");
           // Killed past the shutdown timeout, perhaps mid-save.
-          SuspendFastPath(shared_.fast_path, config_.FastPathFlag(),
-                          "worker " + std::to_string(pid) + " died while stopping");
+          DistrustViews("worker " + std::to_string(pid) + " died while stopping");
         }
         continue;
       }
       LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
                "; starting a new one");
-      // It may have committed a save and died before deleting the old
-      // view nginx serves.
-      SuspendFastPath(shared_.fast_path, config_.FastPathFlag(),
-                      "worker " + std::to_string(pid) + " died");
+      DistrustViews("worker " + std::to_string(pid) + " died");
       if (!was_ready) {
         next_spawn_ = Clock::now() + kStartupFailureBackoff;
         if (!any_ready_) ++failures_at_start_;
@@ -215,6 +211,17 @@ class Master {
       // simply stays.
       if (pid == replacing_) replacing_ = 0;
     }
+  }
+
+  // A worker died unasked: it may have committed a save and died before
+  // its invalidation (model/page_writes.h, step 2). Every view cached so
+  // far may miss that save: the fast path is suspended (its next
+  // generation starts empty) and the links and site counters are bumped,
+  // which every view's stamp holds, so no worker serves an older view.
+  void DistrustViews(const std::string& why) {
+    shared_.cache_state.links.fetch_add(1);
+    shared_.cache_state.site.fetch_add(1);
+    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), why);
   }
 
   // Before generations, the default flag was DATA/fast-path-on, a plain

@@ -40,7 +40,7 @@ int RunReindexCommand(const std::vector<std::string>& args) {
   }
   // Progress on a terminal only, overwriting one line.
   const bool terminal = isatty(STDERR_FILENO);
-  auto indexed = (*wiki)->stores().pages.RebuildSearchIndex(
+  auto indexed = (*wiki)->page_store().RebuildSearchIndex(
       batch, [terminal](int64_t done, int64_t total) {
         if (!terminal) return;
         std::cerr << "\rindexed " << done << " of " << total << " pages";

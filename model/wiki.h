@@ -71,10 +71,11 @@ struct WikiOptions {
   std::string fast_path_flag;
 };
 
-// The stores, borrowed from the Wiki that opened them.
+// The stores, borrowed from the Wiki that opened them. Pages are read
+// here and written through PageWrites (model/page_writes.h).
 struct Stores {
   Storage& storage;
-  PageStore& pages;
+  PageReader& pages;
   UserStore& users;
   SessionStore& sessions;
   ApiTokenStore& tokens;  // the JSON API's Authorization: Bearer tokens
@@ -110,6 +111,10 @@ class Wiki {
 
   const Stores& stores() const { return *stores_; }
   const Caches& caches() const { return *caches_; }
+  // The pages with their writes, for PageWrites and the operator's
+  // commands (reindex): a write here, outside PageWrites, leaves the
+  // caches unaware of it.
+  PageStore& page_store() { return *pages_; }
   Accounts& accounts() { return *accounts_; }
   HashSlots& hash_slots() { return *process_.hash_slots; }
   // The site's secret key (model/base/secret_key.h): never logged.

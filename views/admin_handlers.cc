@@ -157,12 +157,9 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   if (protect != "0" && protect != "1") {
     return ErrorPage(ctx, 400, "The field 'protect' must be 1 or 0.");
   }
-  if (Status s = ctx.stores.pages.SetProtected(*name, protect == "1"); !s.ok()) {
+  if (Status s = ctx.writes.SetProtected(*name, protect == "1"); !s.ok()) {
     return ErrorPage(ctx, s);
   }
-  // Page views show whether a page is protected: older ones stop being
-  // served (this bumps the page's counter before the answer is sent).
-  InvalidateViews(ctx, *name, /*created=*/false);
   return Response::SeeOther(name->UrlPath());
 }
 

@@ -118,7 +118,7 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   if (auto problem = CheckEdit(ctx.site, base_rev, text, summary)) {
     return JsonError(problem->status, problem->message);
   }
-  auto saved = ctx.stores.pages.Save(EditBy(req, ctx, *name, base_rev, text, summary));
+  auto saved = ctx.writes.Save(EditBy(req, ctx, *name, base_rev, text, summary));
   if (saved.status().IsConflict()) {
     auto current = ctx.stores.pages.Find(*name, std::nullopt);
     Response refused = JsonError(
@@ -132,7 +132,6 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
     return refused;
   }
   if (!saved.ok()) return JsonFailure(saved.status());
-  if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
   auto page = ctx.stores.pages.Find(*name, std::nullopt);
   if (!page.ok()) return JsonFailure(page.status());
   return PageResponse(ctx, saved->created && saved->rev == 1 ? 201 : 200,

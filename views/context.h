@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/accounts/accounts.h"
+#include "model/page_writes.h"
 #include "model/wiki.h"
 #include "views/csrf.h"
 #include "views/markdown.h"
@@ -70,6 +71,7 @@ struct Context {
   const SiteConfig& site;
   Stores stores;  // model/store: pages, accounts, the outbox
   Caches caches;  // model/cache: the views kept in front of the stores
+  PageWrites& writes;  // every change to pages (model/page_writes.h)
   Security security;
   Templates& templates;
   Markdown& markdown;

@@ -100,10 +100,9 @@ Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
       return EditFormResponse(req, ctx, name, state, 409);
     }
     Edit edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
-    auto saved = ctx.stores.pages.Save(edit);
+    auto saved = ctx.writes.Save(edit);
     if (saved.ok()) {
       if (!saved->created) return Response::SeeOther(name.UrlPath());
-      PublishLatest(ctx, name, false);
       return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev));
     }
     if (!saved.status().IsConflict()) return SaveRefused(req, ctx, name, state, saved.status());
@@ -192,9 +191,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
 
   Edit edit =
       EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
-  auto saved = ctx.stores.pages.Save(edit);
+  auto saved = ctx.writes.Save(edit);
   if (saved.ok()) {
-    if (saved->created) PublishLatest(ctx, *name, saved->rev == 1);
     return Response::SeeOther(name->UrlPath());
   }
   if (saved.status().IsConflict()) return MergeOrConflict(req, ctx, *name, state);
@@ -238,7 +236,7 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   if (!old.ok()) return ErrorPage(ctx, old.status());
   Edit edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
                      "Restored revision " + std::to_string(*rev));
-  auto saved = ctx.stores.pages.Save(edit);
+  auto saved = ctx.writes.Save(edit);
   if (saved.status().IsConflict()) {
     auto fresh = ctx.stores.pages.Find(*name, *rev);
     if (!fresh.ok()) return ErrorPage(ctx, fresh.status());
@@ -247,7 +245,6 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
                        409);
   }
   if (!saved.ok()) return ErrorPage(ctx, saved.status());
-  if (saved->created) PublishLatest(ctx, *name, false);
   return Response::SeeOther(name->UrlPath());
 }
 

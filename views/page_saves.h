@@ -1,6 +1,7 @@
 // Saving pages, for every way of saving one (the edit form, restore, the
-// JSON API): who an edit is by, the rules every save must meet, and
-// publishing the new revision to the shared caches once it committed.
+// JSON API): who an edit is by and the rules every save must meet. The
+// save itself, and keeping the caches true after it, is PageWrites'
+// (model/page_writes.h).
 #pragma once
 
 #include <optional>
@@ -38,13 +39,7 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
 // The same, rendered now, without the render cache.
 std::string RenderNow(Context& ctx, const PageRevision& page);
-
-// The latest revision as the page cache keeps it.
-CachedPage ToCached(const PageRevision& page, std::string body_html);
-
-// After a save committed and before it is acknowledged: older views of
-// the page stop being served (InvalidateViews), and the new one is
-// offered to the cache at once, so the next view on any worker hits.
-void PublishLatest(Context& ctx, const PageName& name, bool page_created);
+// Rendered by `markdown` (what RenderNow does; PageWrites' Renderer).
+std::string RenderRevision(Markdown& markdown, const PageRevision& page);
 
 }  // namespace wikid

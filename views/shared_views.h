@@ -1,6 +1,7 @@
 // Page views that skip rendering: the views/ side of the fast path
-// (model/cache/fast_path.h), which responses may become entries nginx serves to
-// anonymous readers and which entries a change to a page takes away; and
+// (model/cache/fast_path.h), which responses may become entries nginx
+// serves to anonymous readers (which entries a change to a page takes
+// away is PageWrites', model/page_writes.h); and
 // each worker's own copies of the whole responses anonymous readers got
 // (Caches::anonymous_views), for the readers nginx sends on to wikid.
 #pragma once
@@ -17,14 +18,10 @@
 
 namespace wikid {
 
-// The path nginx's $uri holds for the canonical URL of a page view: "/"
-// for the front page, else "/" + its URL name, percent-decoded.
-std::string FastPathOf(const PageName& name, bool front);
-
 // Whether `req` gets exactly the response every anonymous reader of the
 // latest revision of `name` gets: not logged in, a plain GET or HEAD, no
-// query, and exactly the path FastPathOf names (the login links in the
-// header name the path).
+// query, and exactly the path PageViewPath (model/page_writes.h) names
+// (the login links in the header name the path).
 bool SharedAnonymousRequest(const Request& req, const Context& ctx,
                             const PageName& name, bool front);
 
@@ -56,16 +53,8 @@ void StoreFastView(const Request& req, Context& ctx, const PageName& name,
 
 // The entries the fast path may hold for the front page and the first
 // `limit` pages, alphabetically; `more` says whether pages were left out.
-Result<std::vector<std::string>> FastPathEntries(PageStore& pages,
+Result<std::vector<std::string>> FastPathEntries(PageReader& pages,
                                                  const FastPath& fast,
                                                  int limit, bool* more);
-
-// After a change to `name` committed, before it is acknowledged: bumps
-// the counters of wikid's own views (PageCache::Invalidate) and then
-// deletes the entries nginx would serve that no longer show the truth:
-// the page's, the front page's (its list of changes) and, when the page
-// was `created`, those of every page linking to it (its link was shown as
-// missing).
-void InvalidateViews(Context& ctx, const PageName& name, bool created);
 
 }  // namespace wikid

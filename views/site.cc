@@ -1,5 +1,7 @@
 #include "views/site.h"
 
+#include "views/page_saves.h"
+
 namespace wikid {
 
 Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
@@ -10,10 +12,16 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
   std::unique_ptr<Site> site(
       new Site(templates_dir, reload_templates, wiki.secret_key()));
   if (Status s = site->templates_.LoadAll(); !s.ok()) return s;
+  site->writes_ = std::make_unique<PageWrites>(
+      wiki.page_store(), wiki.caches(),
+      [markdown = &site->markdown_](const PageRevision& page) {
+        return RenderRevision(*markdown, page);
+      });
   site->context_ = std::make_unique<Context>(Context{
       .site = config,
       .stores = wiki.stores(),
       .caches = wiki.caches(),
+      .writes = *site->writes_,
       .security = Security{.csrf = site->csrf_, .accounts = wiki.accounts()},
       .templates = site->templates_,
       .markdown = site->markdown_,

@@ -1,5 +1,6 @@
 // Site: what views/ adds to a Wiki to answer requests (the templates, the
-// Markdown renderer, the anti-forgery key) and the Context every request
+// Markdown renderer, the anti-forgery key, page writes that publish what
+// that renderer makes) and the Context every request
 // starts from. The worker and the handler tests build theirs here, the
 // same way.
 #pragma once
@@ -38,6 +39,7 @@ class Site {
   Templates templates_;
   Markdown markdown_;
   Csrf csrf_;
+  std::unique_ptr<PageWrites> writes_;  // renders with markdown_
   std::unique_ptr<Context> context_;
 };
 

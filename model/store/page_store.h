@@ -1,4 +1,7 @@
-// PageStore: the storage interface for pages and their revisions.
+// PageStore: the storage interface for pages and their revisions, in two
+// parts: PageReader, the reads, which views/ uses directly, and the
+// writes, which only model/ calls (views/ writes through PageWrites,
+// model/page_writes.h, which keeps the caches true after each one).
 //
 // Narrow on purpose: views/ needs only these verbs, so a second engine
 // (PostgreSQL, for wikis that outgrow one machine) can one day be another
@@ -155,28 +158,15 @@ struct SearchResults {
   bool more = false;
 };
 
-class PageStore {
+class PageReader {
  public:
-  virtual ~PageStore() = default;
+  virtual ~PageReader() = default;
 
   // Revision `rev` of `name` (the latest when absent), with the targets of
   // its wiki links that exist. NotFound if the page or revision is absent.
   // One query.
   virtual Result<PageRevision> Find(const PageName& name,
                                     std::optional<int64_t> rev) = 0;
-
-  // Saves `edit` as a new revision on top of edit.base_rev, atomically.
-  // If the text equals the latest revision's, nothing is written and
-  // SaveResult::created is false (whatever base_rev says). Otherwise
-  // Conflict, with nothing written, if the latest revision is not
-  // base_rev. Forbidden, with nothing written, if the page is protected
-  // and the edit is not an admin's. Unavailable or Busy when storage
-  // refuses the write.
-  virtual Result<SaveResult> Save(const Edit& edit) = 0;
-
-  // Protects the page (only admins may save it) or lifts the protection.
-  // NotFound if the page does not exist.
-  virtual Status SetProtected(const PageName& name, bool is_protected) = 0;
 
   // Up to `limit` revisions of `name`, newest first, starting at revision
   // `from_rev` (the latest when absent). Reads only the rows it returns.
@@ -235,6 +225,23 @@ class PageStore {
   // kMaxSearchOffset.
   virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
                                        int limit) = 0;
+};
+
+// The reads and the writes.
+class PageStore : public PageReader {
+ public:
+  // Saves `edit` as a new revision on top of edit.base_rev, atomically.
+  // If the text equals the latest revision's, nothing is written and
+  // SaveResult::created is false (whatever base_rev says). Otherwise
+  // Conflict, with nothing written, if the latest revision is not
+  // base_rev. Forbidden, with nothing written, if the page is protected
+  // and the edit is not an admin's. Unavailable or Busy when storage
+  // refuses the write.
+  virtual Result<SaveResult> Save(const Edit& edit) = 0;
+
+  // Protects the page (only admins may save it) or lifts the protection.
+  // NotFound if the page does not exist.
+  virtual Status SetProtected(const PageName& name, bool is_protected) = 0;
 
   // Rebuilds the search index from every page's latest revision, `batch`
   // pages per transaction, so that saves get through between batches (a

@@ -79,19 +79,23 @@ int main(int argc, char** argv) {
     std::cerr << "fill_wiki: " << user.status().message() << "\n";
     return 1;
   }
+  wikid::PageStore& store = (*wiki)->page_store();
   std::mt19937_64 random(seed);
   int64_t clock = 1700000000;
   auto save = [&](const std::string& title, int64_t base, std::string text,
                   std::set<std::string> links) {
-    auto saved = stores.pages.Save(Edit{.name = *PageName::Parse(title),
-                                        .base_rev = base,
-                                        .text = std::move(text),
-                                        .summary = "generated",
-                                        .author = user->name,
-                                        .account_id = user->id,
-                                        .account_created_at = user->created_at,
-                                        .created_at = ++clock,
-                                        .links = std::move(links)});
+    // Straight to the store: no wikid runs while the wiki is filled, so
+    // no cache can hold a view of it (PageWrites would have none to keep
+    // true).
+    auto saved = store.Save(Edit{.name = *PageName::Parse(title),
+                                 .base_rev = base,
+                                 .text = std::move(text),
+                                 .summary = "generated",
+                                 .author = user->name,
+                                 .account_id = user->id,
+                                 .account_created_at = user->created_at,
+                                 .created_at = ++clock,
+                                 .links = std::move(links)});
     if (!saved.ok()) {
       std::cerr << "fill_wiki: " << title << ": " << saved.status().message() << "\n";
       std::exit(1);

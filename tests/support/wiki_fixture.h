@@ -52,7 +52,7 @@ struct WikiFixture {
     BOOST_REQUIRE(opened.ok());
     web = std::move(*opened);
     const Stores& stores = wiki->stores();
-    pages = &stores.pages;
+    pages = &wiki->page_store();
     users = &stores.users;
     sessions = &stores.sessions;
     tokens = &stores.tokens;

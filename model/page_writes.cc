@@ -1,0 +1,99 @@
+#include "model/page_writes.h"
+
+#include <vector>
+
+#include "model/base/failpoint.h"
+
+namespace wikid {
+namespace {
+
+// A new page linked from more pages than this suspends the fast path
+// instead (restoring it starts a new, empty generation), rather than make
+// the save wait for thousands of deletes.
+constexpr int kMaxBacklinkDeletes = 2000;
+constexpr int kBacklinkBatch = 500;
+
+}  // namespace
+
+std::string PageViewPath(const PageName& name, bool front) {
+  return front ? "/" : "/" + name.UrlName();
+}
+
+CachedPage ToCached(const PageRevision& page, std::string body_html) {
+  return CachedPage{.title = page.title,
+                    .rev = page.revision.rev,
+                    .revision_id = page.revision.id,
+                    .author = page.revision.author,
+                    .author_is_account = page.revision.author_is_account,
+                    .is_protected = page.is_protected,
+                    .created_at = page.revision.created_at,
+                    .body_html = std::move(body_html)};
+}
+
+Result<SaveResult> PageWrites::Save(const Edit& edit) {
+  auto saved = store_.Save(edit);
+  if (!saved.ok() || !saved->created) return saved;
+  const bool page_created = saved->rev == 1;
+  // Tests kill the worker here: an edit committed, its views not deleted.
+  if (!page_created) FailpointSleep("edit_before_invalidate");
+  Invalidate(edit.name, page_created);
+  Publish(edit.name);
+  return saved;
+}
+
+Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
+  if (Status s = store_.SetProtected(name, is_protected); !s.ok()) return s;
+  Invalidate(name, /*created=*/false);
+  return Status::Ok();
+}
+
+void PageWrites::Invalidate(const PageName& name, bool created) {
+  caches_.page_cache.Invalidate(name.title(), created);
+  FastPath& fast = caches_.fast_path;
+  if (!fast.enabled()) return;
+  std::vector<std::string> entries;
+  for (bool front : {false, true}) {
+    if (auto entry = fast.EntryFor(PageViewPath(name, front))) entries.push_back(*entry);
+  }
+  if (created) {
+    std::string after;
+    int listed = 0;
+    while (true) {
+      auto linking = store_.ListBacklinks(name, after, kBacklinkBatch);
+      if (!linking.ok()) {
+        fast.Suspend("the pages linking to a new page could not be listed");
+        return;
+      }
+      for (const auto& listed_page : linking->pages) {
+        auto other = PageName::Parse(listed_page.title);
+        if (!other.ok()) continue;
+        if (auto entry = fast.EntryFor(PageViewPath(*other, false))) entries.push_back(*entry);
+      }
+      listed += static_cast<int>(linking->pages.size());
+      if (!linking->more || linking->pages.empty()) break;
+      if (listed >= kMaxBacklinkDeletes) {
+        fast.Suspend("a new page is linked from over " +
+                     std::to_string(kMaxBacklinkDeletes) + " pages");
+        return;
+      }
+      after = linking->pages.back().title;
+    }
+  }
+  fast.Invalidate(entries);
+}
+
+void PageWrites::Publish(const PageName& name) {
+  Stamp stamp = caches_.page_cache.StampFor(name.title());
+  auto latest = store_.Find(name, std::nullopt);
+  if (!latest.ok()) return;  // the next view reads the store; still correct
+  // The revision was just made, so no rendering of it can be in memcached
+  // yet (a reader may have claimed it since the commit: the rendering is
+  // written over the claim): render and offer it without the lookup and
+  // the claim (two memcached calls fewer per save).
+  std::string body = render_(*latest);
+  caches_.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
+  caches_.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
+  caches_.admission.Note(name.title());  // so its next view reads them
+}
+
+}  // namespace wikid

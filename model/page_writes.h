@@ -1,0 +1,70 @@
+// PageWrites: every change to pages goes through here, so that no cached
+// view outlives the change it does not show. views/ reads pages through
+// PageReader and cannot write them any other way (Stores::pages is the
+// read side only).
+//
+// The protocol, for each write, in this order:
+//   1. Commit (the store's one transaction: revision, links, search
+//      entry, queued mail).
+//   2. Invalidate, before anything is acknowledged: bump the page's
+//      counters (CacheState through PageCache::Invalidate: the page's slot,
+//      the site's, and the links' when a page was created), so views read
+//      before the commit stop being served by any worker; then delete the
+//      entries nginx serves that changed: the page's own, the front page's
+//      (it lists recent changes) and, when a page was created, those of
+//      every page linking to it (they showed the link as missing). A
+//      delete memcached does not confirm suspends the fast path instead.
+//   3. Publish (saves only): render the new revision and offer it to the
+//      render and page caches under a stamp taken after step 2, so the
+//      next view on any worker hits instead of rendering.
+//   4. Return: the caller acknowledges.
+// A process killed between 1 and 2 leaves views that miss the commit:
+// the master suspends the fast path when a worker dies unasked, and the
+// counters' next bump ends wikid's own (fcgi/master.cc).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "model/base/status.h"
+#include "model/store/page_store.h"
+#include "model/text/page_name.h"
+#include "model/wiki.h"
+
+namespace wikid {
+
+// The path nginx's $uri holds for the canonical URL of a page view: "/"
+// for the front page, else "/" + its URL name, percent-decoded. The fast
+// path keys its entries by it.
+std::string PageViewPath(const PageName& name, bool front);
+
+// The latest revision `page` as the page cache keeps it.
+CachedPage ToCached(const PageRevision& page, std::string body_html);
+
+class PageWrites {
+ public:
+  // The body of a revision as HTML, links to existing pages marked (the
+  // views' Markdown renderer).
+  using Renderer = std::function<std::string(const PageRevision&)>;
+
+  // `store` and `caches` must outlive it.
+  PageWrites(PageStore& store, const Caches& caches, Renderer render)
+      : store_(store), caches_(caches), render_(std::move(render)) {}
+
+  // PageStore::Save, then, when a revision was made, steps 2 and 3.
+  Result<SaveResult> Save(const Edit& edit);
+
+  // PageStore::SetProtected, then step 2 (a view shows whether a page is
+  // protected).
+  Status SetProtected(const PageName& name, bool is_protected);
+
+ private:
+  void Invalidate(const PageName& name, bool created);
+  void Publish(const PageName& name);
+
+  PageStore& store_;
+  const Caches& caches_;
+  Renderer render_;
+};
+
+}  // namespace wikid
