@@ -18,6 +18,7 @@ namespace {
 struct RawOptions {
   std::string mode_text;
   std::string admission_text = "second-view";
+  std::string trusted_proxies;
   std::string policy_text;
   int session_days = 30;
   std::string mail_events = "signup,page-created,watched-edit";
@@ -85,6 +86,10 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "let people create accounts at /_signup (true or false)")
     ("session-days", po::value(&raw.session_days)->default_value(raw.session_days),
      "days a login lasts (1-3650)")
+    ("trusted-proxies", po::value(&raw.trusted_proxies),
+     "addresses and CIDR ranges of load balancers in front of nginx, comma-"
+     "separated: the client address is then taken from the X-Forwarded-For "
+     "they add (never from anyone else's)")
     ("login-failures-per-address", po::value(&c.throttle.max_failures_per_address)
          ->default_value(c.throttle.max_failures_per_address),
      "failed logins from one address in 15 minutes before it must wait (1-10000); "
@@ -277,6 +282,9 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   } else {
     return Status::Invalid("--cache-admission must be 'second-view' or 'first-view'");
   }
+  auto proxies = TrustedProxies::Parse(raw.trusted_proxies);
+  if (!proxies.ok()) return Status::Invalid("--trusted-proxies: " + proxies.status().message());
+  c.trusted_proxies = std::move(*proxies);
   if (Status s = ApplyMailOptions(raw, c); !s.ok()) return s;
   if (Status s = CheckRanges(c); !s.ok()) return s;
   return parsed;

@@ -11,6 +11,7 @@
 #include "model/mail/smtp.h"
 #include "model/store/login_throttle.h"
 #include "model/wiki.h"
+#include "views/client_address.h"
 #include "views/context.h"
 
 namespace wikid {
@@ -62,6 +63,9 @@ struct Config {
   // Failed logins allowed per account name and per client address in the
   // throttle's window before further attempts get 429.
   ThrottlePolicy throttle;
+  // Load balancers in front of nginx whose X-Forwarded-For is believed
+  // (views/client_address.h); none by default.
+  TrustedProxies trusted_proxies;
   // The admins' mail: which events, to whom, how it is retried...
   MailSettings mail;
   // ...and the SMTP server the mailer process sends it through.

@@ -182,7 +182,8 @@ class Worker {
     raw.if_match = Param(r, "HTTP_IF_MATCH");
     raw.if_none_match = Param(r, "HTTP_IF_NONE_MATCH");
     raw.authorization = Param(r, "HTTP_AUTHORIZATION");
-    raw.client_address = Param(r, "REMOTE_ADDR");
+    raw.remote_address = Param(r, "REMOTE_ADDR");
+    raw.forwarded_for = Param(r, "HTTP_X_FORWARDED_FOR");
     raw.https = Param(r, "HTTPS") == "on";
     raw.fast_path = Param(r, "WIKID_FAST_PATH");
     switch (ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes,
@@ -200,7 +201,7 @@ class Worker {
       case BodyRead::kBadLength:
         return ErrorFor(site_->context(), raw.request_uri, 400, "The Content-Length is not a number.");
     }
-    auto request = DecodeRequest(raw);
+    auto request = DecodeRequest(raw, config_.trusted_proxies);
     if (!request.ok()) return ErrorFor(site_->context(), raw.request_uri, 400, request.status().message());
     return Dispatch(*request, site_->context());
   }

@@ -100,11 +100,11 @@ Response Response::PlainText(int status, std::string body) {
   return r;
 }
 
-Result<Request> DecodeRequest(const RawRequest& raw) {
+Result<Request> DecodeRequest(const RawRequest& raw, const TrustedProxies& proxies) {
   Request req;
   req.method_name = raw.method;
   req.method = MethodFromName(raw.method);
-  req.client_address = raw.client_address;
+  req.client_address = proxies.ClientOf(raw.remote_address, raw.forwarded_for);
   req.https = raw.https;
   req.fast_path_miss = raw.fast_path == "miss";
   req.cookies = ParseCookies(raw.cookie_header);

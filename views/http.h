@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/base/status.h"
+#include "views/client_address.h"
 #include "views/http_decode.h"
 
 namespace wikid {
@@ -68,7 +69,8 @@ struct RawRequest {
   std::string if_match;
   std::string if_none_match;
   std::string authorization;
-  std::string client_address;
+  std::string remote_address;  // REMOTE_ADDR: who reached nginx
+  std::string forwarded_for;   // X-Forwarded-For, as sent
   bool https = false;
   std::string fast_path;  // the WIKID_FAST_PATH parameter: "miss" or ""
 };
@@ -76,8 +78,9 @@ struct RawRequest {
 // Decodes `raw` strictly. Invalid, with a message naming what was wrong,
 // for a bad percent-encoding, invalid UTF-8 or a NUL in the path or query,
 // a malformed or duplicated field, or a POST body that is not
-// application/x-www-form-urlencoded.
-Result<Request> DecodeRequest(const RawRequest& raw);
+// application/x-www-form-urlencoded. The client's address is
+// `proxies.ClientOf` the remote address and X-Forwarded-For.
+Result<Request> DecodeRequest(const RawRequest& raw, const TrustedProxies& proxies = {});
 
 // `text` as a number of 1 or more (decimal digits only), or nothing: for
 // revision numbers and ids in query strings, form fields and paths.

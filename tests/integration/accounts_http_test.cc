@@ -441,6 +441,34 @@ BOOST_AUTO_TEST_CASE(the_address_limit_holds_across_names_by_default) {
   BOOST_TEST(!refused.Header("retry-after").empty());
 }
 
+// Behind a load balancer (played by this test, at 127.0.0.1): with
+// --trusted-proxies the throttle counts the address the balancer says it
+// forwarded for; without it, a client's own X-Forwarded-For changes
+// nothing, so it cannot dodge the per-address limit.
+BOOST_AUTO_TEST_CASE(the_throttle_sees_the_client_behind_a_trusted_proxy) {
+  for (bool trusted : {false, true}) {
+    BOOST_TEST_CONTEXT("trusted: " << trusted) {
+      TestWikiOptions options;
+      if (trusted) options.extra_args = {"--trusted-proxies", "127.0.0.0/8"};
+      TestWiki wiki{options};
+      Browser browser(wiki);
+      auto log_in_from = [&](const std::string& address, int i) {
+        return browser.Post("/_login",
+                            {{"name", "name" + std::to_string(i)}, {"password", "guess"}},
+                            {"X-Forwarded-For: " + address});
+      };
+      for (int i = 0; i < 5; ++i) BOOST_TEST(log_in_from("198.51.100.1", i).status == 403);
+      BOOST_TEST(log_in_from("198.51.100.1", 5).status == 429);
+      // Another client behind the balancer: its own limit, if believed.
+      BOOST_TEST(log_in_from("198.51.100.2", 6).status == (trusted ? 403 : 429));
+      // A client that names itself after the first one, while the balancer
+      // saw another address: the address the balancer appended counts.
+      BOOST_TEST(log_in_from("198.51.100.1, 198.51.100.3", 7).status ==
+                 (trusted ? 403 : 429));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(editing)

@@ -434,6 +434,9 @@ BOOST_AUTO_TEST_CASE(start_up_errors_are_reported_clearly) {
   BOOST_TEST(code == 2);
   BOOST_TEST(out.find("--cache-admission must be 'second-view' or 'first-view'") !=
                  std::string::npos, out);
+  std::tie(code, out) = run("--trusted-proxies 10.0.0.0/99");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(out.find("--trusted-proxies: '10.0.0.0/99'") != std::string::npos, out);
   std::tie(code, out) = run("--no-such-option");
   BOOST_TEST(code == 2);
   BOOST_TEST(out.find("no-such-option") != std::string::npos, out);
