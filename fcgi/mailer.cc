@@ -1,13 +1,10 @@
 #include "fcgi/mailer.h"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -50,9 +47,23 @@ void Pause() {
   poll(&fd, 1, 1000);
 }
 
-// Sends one due message, if there is one. False when none was due.
-bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transport) {
-  auto due = outbox.NextDue(Now());
+// How long a claimed message is this mailer's alone (model/store/outbox.h):
+// well past the longest SMTP exchange (SmtpSettings::timeout_ms, 10 s),
+// so only a mailer that died gives its messages up.
+constexpr int64_t kClaimSeconds = 60;
+
+// This mailer, as its claims and attempts name it: "host:pid".
+std::string MailerName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "?");
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+// Claims and sends one due message, if there is one. False when none was
+// due (or every due one is claimed by another mailer).
+bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transport,
+             const std::string& mailer) {
+  auto due = outbox.Claim(Now(), kClaimSeconds, mailer);
   if (!due.ok()) {
     LogError("mailer: the outbox cannot be read: " + due.status().message());
     return false;
@@ -63,7 +74,7 @@ bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transp
   if (sent.ok()) {
     // A crash here resends this one message, with the same Message-ID.
     FailpointSleep("mailer_after_send_before_mark");
-    if (Status s = outbox.MarkSent(entry.id, Now()); !s.ok()) {
+    if (Status s = outbox.MarkSent(entry.id, Now(), mailer); !s.ok()) {
       LogError("mailer: message " + entry.message_id +
                " sent but not marked: " + s.message());
       Pause();
@@ -72,30 +83,11 @@ bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transp
   }
   LogWarning("mailer: message " + entry.message_id + " to " + entry.recipient +
            " not sent: " + sent.message());
-  if (Status s = outbox.MarkFailed(entry.id, Now(), sent.message()); !s.ok()) {
+  if (Status s = outbox.MarkFailed(entry.id, Now(), mailer, sent.message()); !s.ok()) {
     LogError("mailer: attempt not recorded: " + s.message());
     Pause();
   }
   return true;
-}
-
-// Exactly one mailer sends, even across a crashed master: the mailer of a
-// master that was SIGKILLed may still be finishing a message while the
-// next master starts its own. A lock on a file in the data directory,
-// released by the kernel when its holder dies, settles it.
-bool LockOutbox(const std::string& data_dir, pid_t master_pid) {
-  int fd = open((data_dir + "/mailer.lock").c_str(),
-                O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    LogError("mailer cannot open its lock file: " +
-             std::string(strerror(errno)));
-    return false;
-  }
-  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (g_signals.stop || getppid() != master_pid) return false;
-    Pause();
-  }
-  return true;  // held until this process exits (fd deliberately kept)
 }
 
 }  // namespace
@@ -111,7 +103,9 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
   prctl(PR_SET_NAME, "wikid-mailer");
   InstallWorkerSignals();
   if (getppid() != master_pid) return 1;
-  if (!LockOutbox(config.data_dir, master_pid)) return g_signals.stop ? 0 : 1;
+  // No lock: every host's mailer (and the mailer of a crashed master,
+  // finishing) may run at once; claims keep each message to one of them.
+  const std::string mailer = MailerName();
   auto wiki = Wiki::Open(WikiOptionsOf(config));
   if (!wiki.ok()) {
     LogError("mailer cannot start: " + wiki.status().message());
@@ -124,7 +118,7 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
     // Drained before the outbox is read: a wake-up that comes later stays
     // in the counter, so exiting below never loses one.
     Drain(wake_fd);
-    if (SendOne(outbox, config.mail, transport)) {
+    if (SendOne(outbox, config.mail, transport, mailer)) {
       idle_since = std::chrono::steady_clock::now();
       continue;
     }

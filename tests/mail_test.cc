@@ -238,14 +238,14 @@ BOOST_AUTO_TEST_CASE(
   int64_t id = All()[0].id;
   int64_t now = 0;
   for (int64_t delay : {10, 20, 40}) {
-    auto due = outbox->NextDue(now);
+    auto due = outbox->Claim(now, 60, "host:1");
     BOOST_REQUIRE(due->has_value());
-    BOOST_REQUIRE(outbox->MarkFailed(id, now, "421 try later").ok());
-    BOOST_TEST(!outbox->NextDue(now + delay - 1)->has_value());
+    BOOST_REQUIRE(outbox->MarkFailed(id, now, "host:1", "421 try later").ok());
+    BOOST_TEST(!outbox->Claim(now + delay - 1, 60, "host:1")->has_value());
     BOOST_TEST(**outbox->NextAttemptAt() == now + delay);
     now += delay;
   }
-  BOOST_REQUIRE(outbox->MarkFailed(id, now, "421 try later").ok());  // the 4th
+  BOOST_REQUIRE(outbox->MarkFailed(id, now, "host:1", "421 try later").ok());  // the 4th
   OutboxEntry failed = All()[0];
   BOOST_TEST(failed.state == "failed");
   BOOST_TEST(failed.attempts == 4);
@@ -254,12 +254,53 @@ BOOST_AUTO_TEST_CASE(
   // An admin's retry queues it again, due at once, with the same id.
   BOOST_TEST(outbox->Retry(id, 500).ok());
   BOOST_TEST(outbox->Retry(id, 500).IsNotFound());  // no longer failed
-  auto again = outbox->NextDue(500);
+  auto again = outbox->Claim(500, 60, "host:1");
   BOOST_REQUIRE(again->has_value());
   BOOST_TEST((*again)->message_id == failed.message_id);
-  BOOST_REQUIRE(outbox->MarkSent(id, 501).ok());
+  BOOST_REQUIRE(outbox->MarkSent(id, 501, "host:1").ok());
   BOOST_TEST(All()[0].state == "sent");
   BOOST_TEST(All()[0].sent_at == 501);
+}
+
+// Mailers on several hosts (issue 17): a claimed message is no other
+// mailer's while the claim lasts, a dead mailer's claim expires, and every
+// attempt names the mailer that made it.
+BOOST_AUTO_TEST_CASE(a_claimed_message_is_one_mailers_until_the_claim_expires) {
+  settings.extra_recipients = {"ops@example.org"};
+  Reopen();
+  for (int rev : {1, 2}) {
+    BOOST_REQUIRE(mail->RevisionSaved(SavedRevision{.title = "P" + std::to_string(rev),
+                                                    .rev = 1, .created_at = 10 * rev})
+                      .ok());
+  }
+  auto a = outbox->Claim(100, 60, "a:1");
+  auto b = outbox->Claim(100, 60, "b:2");
+  BOOST_REQUIRE(a->has_value());
+  BOOST_REQUIRE(b->has_value());
+  BOOST_TEST((*a)->id != (*b)->id);  // one each, oldest first
+  BOOST_TEST((*a)->created_at == 10);
+  // Nothing left to claim; the next chance is when a claim expires.
+  BOOST_TEST(!outbox->Claim(100, 60, "c:3")->has_value());
+  BOOST_TEST(**outbox->NextAttemptAt() == 160);
+  // a sends; b dies holding its claim, which c takes once it expired.
+  BOOST_REQUIRE(outbox->MarkSent((*a)->id, 101, "a:1").ok());
+  BOOST_TEST(!outbox->Claim(159, 60, "c:3")->has_value());
+  auto c = outbox->Claim(160, 60, "c:3");
+  BOOST_REQUIRE(c->has_value());
+  BOOST_TEST((*c)->id == (*b)->id);
+  BOOST_REQUIRE(outbox->MarkFailed((*c)->id, 161, "c:3", "421 busy").ok());
+  // A failure ends the claim: due again after the retry delay, to anyone.
+  BOOST_TEST(**outbox->NextAttemptAt() == 161 + settings.retry.retry_seconds);
+  BOOST_TEST(outbox->Claim(161 + settings.retry.retry_seconds, 60, "a:1")->has_value());
+  auto mailers = [&](int64_t id) {
+    std::vector<std::string> names;
+    auto q = db->Prepare("SELECT mailer FROM outbox_attempt WHERE outbox_id = ? ORDER BY at");
+    (*q)->Bind(1, id);
+    while (*(*q)->Step()) names.push_back((*q)->ColumnText(0));
+    return names;
+  };
+  BOOST_TEST(mailers((*a)->id) == std::vector<std::string>{"a:1"});
+  BOOST_TEST(mailers((*b)->id) == std::vector<std::string>{"c:3"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

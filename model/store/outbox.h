@@ -1,8 +1,17 @@
 // Outbox: mail waiting to be sent, queued in the same transaction as the
 // event that causes it (model/mail/admin_mail.h decides what is queued), and
-// handed to the mailer process (fcgi/mailer.cc), which records each
+// handed to the mailer processes (fcgi/mailer.cc), which record each
 // attempt here. A transaction that rolls back takes its messages with it;
 // one that commits always has them. Requests never wait for SMTP.
+//
+// Every wikid host runs a mailer, and any may send any message: a mailer
+// claims a message before sending it, for a lease of `claim_seconds`, and
+// no other mailer takes it while the claim lasts. A mailer that dies
+// mid-send (or whose host does) leaves a claim that simply expires; the
+// message is then sent by another (at most once more: the one duplicate
+// a crash between SMTP's answer and MarkSent allows anyway). Leases are
+// in unix seconds, so the hosts' clocks must agree to well within a lease
+// (NTP).
 //
 // One per process (a worker queues, the mailer sends); not thread-safe.
 #pragma once
@@ -59,16 +68,21 @@ class Outbox {
   // wake-up finds nothing, which is harmless).
   virtual bool TakeQueued() = 0;
 
-  // For the mailer: the oldest queued message due at `now`, if any.
-  virtual Result<std::optional<OutboxEntry>> NextDue(int64_t now) = 0;
-  // When the next queued message falls due, if any is queued.
+  // For a mailer: claims the oldest queued message due at `now` that no
+  // other mailer's claim holds, for `mailer` ("host:pid") until now +
+  // `claim_seconds`, in one atomic write. None when nothing is due.
+  virtual Result<std::optional<OutboxEntry>> Claim(int64_t now, int64_t claim_seconds,
+                                                   const std::string& mailer) = 0;
+  // When the next queued message can be claimed (due, and any claim on it
+  // expired), if any is queued.
   virtual Result<std::optional<int64_t>> NextAttemptAt() = 0;
-  // The server accepted `id`.
-  virtual Status MarkSent(int64_t id, int64_t now) = 0;
-  // An attempt at `id` failed with `error`: queued again after
-  // retry_seconds * 2^(attempts - 1) (at most a day), or marked failed
-  // once max_attempts have been made (MailRetryPolicy).
-  virtual Status MarkFailed(int64_t id, int64_t now,
+  // The server accepted `id`, sent by `mailer`; its claim ends.
+  virtual Status MarkSent(int64_t id, int64_t now, const std::string& mailer) = 0;
+  // An attempt at `id` by `mailer` failed with `error`: its claim ends and
+  // it is queued again after retry_seconds * 2^(attempts - 1) (at most a
+  // day), or marked failed once max_attempts have been made
+  // (MailRetryPolicy).
+  virtual Status MarkFailed(int64_t id, int64_t now, const std::string& mailer,
                             const std::string& error) = 0;
 
   // For /_admin/mail: up to `limit` messages older than `before_id`.

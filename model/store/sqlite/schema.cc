@@ -244,6 +244,15 @@ const std::vector<const char*>& Migrations() {
         SELECT term FROM temp.page_search_words WHERE length(term) >= 4;
       DROP TABLE temp.page_search_words;
       )sql",
+      // 14: mail claimed with a lease (outbox.h), so that mailers on
+      // several hosts never send one message twice.
+      R"sql(
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+      -- Unix seconds until which claimed_by alone may send it; 0: unclaimed.
+      ALTER TABLE outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+      -- Which mailer ("host:pid") made the attempt.
+      ALTER TABLE outbox_attempt ADD COLUMN mailer TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return kMigrations;
 }

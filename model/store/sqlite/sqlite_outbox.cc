@@ -18,26 +18,34 @@ constexpr char kColumns[] =
     "id, message_id, recipient, subject, body, created_at, state, attempts, "
     "next_attempt_at, last_error, coalesce(sent_at, 0)";
 
-const std::string kNextDueSql =
-    std::string("SELECT ") + kColumns +
-    " FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1"
-    " ORDER BY next_attempt_at, id LIMIT 1";
+// One statement, so the choice and the claim are one atomic write: two
+// mailers never claim the same message while a claim lasts.
+const std::string kClaimSql =
+    std::string("UPDATE outbox SET claimed_by = ?3, claimed_until = ?1 + ?2"
+                " WHERE id = (SELECT id FROM outbox"
+                "              WHERE state = 'queued' AND next_attempt_at <= ?1"
+                "                AND claimed_until <= ?1"
+                "              ORDER BY next_attempt_at, id LIMIT 1)"
+                " RETURNING ") +
+    kColumns;
 
 constexpr char kNextAtSql[] =
-    "SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'";
+    "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'queued'";
 
 constexpr char kMarkSentSql[] = R"sql(
-  UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = ''
+  UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = '',
+         claimed_by = '', claimed_until = 0
    WHERE id = ?1 AND state = 'queued')sql";
 
 constexpr char kMarkFailedSql[] = R"sql(
   UPDATE outbox SET attempts = attempts + 1, last_error = ?3,
          state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END,
-         next_attempt_at = ?2 + min(86400, ?5 << min(attempts, 20))
+         next_attempt_at = ?2 + min(86400, ?5 << min(attempts, 20)),
+         claimed_by = '', claimed_until = 0
    WHERE id = ?1 AND state = 'queued')sql";
 
 constexpr char kAttemptSql[] =
-    "INSERT INTO outbox_attempt (outbox_id, at, error) VALUES (?1, ?2, ?3)";
+    "INSERT INTO outbox_attempt (outbox_id, at, error, mailer) VALUES (?1, ?2, ?3, ?4)";
 
 const std::string kListSql =
     std::string("SELECT ") + kColumns +
@@ -68,7 +76,7 @@ Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Create(Database& db,
   std::unique_ptr<SqliteOutbox> outbox(new SqliteOutbox(db, retry));
   Status prepared = db.PrepareAll({{&outbox->admins_, kAdminsSql},
                                    {&outbox->insert_, kInsertSql},
-                                   {&outbox->next_due_, kNextDueSql.c_str()},
+                                   {&outbox->claim_, kClaimSql.c_str()},
                                    {&outbox->next_at_, kNextAtSql},
                                    {&outbox->mark_sent_, kMarkSentSql},
                                    {&outbox->mark_failed_, kMarkFailedSql},
@@ -106,13 +114,24 @@ Result<std::vector<std::string>> SqliteOutbox::AdminAddresses() {
 
 bool SqliteOutbox::TakeQueued() { return std::exchange(queued_, false); }
 
-Result<std::optional<OutboxEntry>> SqliteOutbox::NextDue(int64_t now) {
-  Query q(*next_due_);
-  q->Bind(1, now);
-  auto row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<OutboxEntry>();
-  return std::optional<OutboxEntry>(EntryFromRow(*q));
+Result<std::optional<OutboxEntry>> SqliteOutbox::Claim(int64_t now, int64_t claim_seconds,
+                                                       const std::string& mailer) {
+  std::optional<OutboxEntry> claimed;
+  {
+    Query q(*claim_);
+    q->Bind(1, now);
+    q->Bind(2, claim_seconds);
+    q->Bind(3, mailer);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row) claimed = EntryFromRow(*q);
+    // Stepped to the end: the write is done (and committed) only then.
+    if (*row) {
+      auto end = q->Step();
+      if (!end.ok()) return end.status();
+    }
+  }
+  return claimed;
 }
 
 Result<std::optional<int64_t>> SqliteOutbox::NextAttemptAt() {
@@ -123,17 +142,18 @@ Result<std::optional<int64_t>> SqliteOutbox::NextAttemptAt() {
   return std::optional<int64_t>(q->ColumnInt(0));
 }
 
-Status SqliteOutbox::RecordAttempt(int64_t id, int64_t now,
-                             const std::string& error) {
+Status SqliteOutbox::RecordAttempt(int64_t id, int64_t now, const std::string& mailer,
+                                   const std::string& error) {
   Query q(*attempt_);
   q->Bind(1, id);
   q->Bind(2, now);
   q->Bind(3, error);
+  q->Bind(4, mailer);
   auto done = q->Step();
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Status SqliteOutbox::MarkSent(int64_t id, int64_t now) {
+Status SqliteOutbox::MarkSent(int64_t id, int64_t now, const std::string& mailer) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   {
@@ -142,11 +162,12 @@ Status SqliteOutbox::MarkSent(int64_t id, int64_t now) {
     q->Bind(2, now);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
-  if (Status s = RecordAttempt(id, now, ""); !s.ok()) return s;
+  if (Status s = RecordAttempt(id, now, mailer, ""); !s.ok()) return s;
   return txn.Commit();
 }
 
-Status SqliteOutbox::MarkFailed(int64_t id, int64_t now, const std::string& error) {
+Status SqliteOutbox::MarkFailed(int64_t id, int64_t now, const std::string& mailer,
+                                const std::string& error) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   {
@@ -158,7 +179,7 @@ Status SqliteOutbox::MarkFailed(int64_t id, int64_t now, const std::string& erro
     q->Bind(5, retry_.retry_seconds);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
-  if (Status s = RecordAttempt(id, now, error.empty() ? "failed" : error);
+  if (Status s = RecordAttempt(id, now, mailer, error.empty() ? "failed" : error);
       !s.ok())
     return s;
   return txn.Commit();

@@ -20,24 +20,27 @@ class SqliteOutbox : public Outbox {
                const std::string& subject, const std::string& body,
                int64_t now) override;
   bool TakeQueued() override;
-  Result<std::optional<OutboxEntry>> NextDue(int64_t now) override;
+  Result<std::optional<OutboxEntry>> Claim(int64_t now, int64_t claim_seconds,
+                                           const std::string& mailer) override;
   Result<std::optional<int64_t>> NextAttemptAt() override;
-  Status MarkSent(int64_t id, int64_t now) override;
-  Status MarkFailed(int64_t id, int64_t now, const std::string& error) override;
+  Status MarkSent(int64_t id, int64_t now, const std::string& mailer) override;
+  Status MarkFailed(int64_t id, int64_t now, const std::string& mailer,
+                    const std::string& error) override;
   Result<OutboxWindow> List(std::optional<int64_t> before_id,
                             int limit) override;
   Status Retry(int64_t id, int64_t now) override;
 
  private:
   SqliteOutbox(Database& db, MailRetryPolicy retry) : db_(db), retry_(retry) {}
-  Status RecordAttempt(int64_t id, int64_t now, const std::string& error);
+  Status RecordAttempt(int64_t id, int64_t now, const std::string& mailer,
+                       const std::string& error);
 
   Database& db_;
   MailRetryPolicy retry_;
   bool queued_ = false;
   std::unique_ptr<Statement> admins_;
   std::unique_ptr<Statement> insert_;
-  std::unique_ptr<Statement> next_due_;
+  std::unique_ptr<Statement> claim_;
   std::unique_ptr<Statement> next_at_;
   std::unique_ptr<Statement> mark_sent_;
   std::unique_ptr<Statement> mark_failed_;
