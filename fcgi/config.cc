@@ -45,7 +45,11 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("workers", po::value(&c.workers)->default_value(c.workers),
      "worker processes (1-64)")
     ("data", po::value(&c.data_dir)->default_value(c.data_dir),
-     "directory of the database, created if missing")
+     "directory of the database (unless --database names one) and of this "
+     "host's own files, created if missing")
+    ("database", po::value(&c.database),
+     "the database, sqlite:PATH (default: DATA/wikid.db); every host of a "
+     "wiki names the same one")
     ("templates", po::value(&c.templates_dir)->default_value(c.templates_dir),
      "directory of the page templates")
     ("dev", po::bool_switch(&c.dev),
@@ -293,6 +297,7 @@ Result<ParsedCommandLine> ParseServeCommandLine(
 WikiOptions WikiOptionsOf(const Config& config) {
   WikiOptions options;
   options.storage.data_dir = config.data_dir;
+  options.storage.database = config.database;
   options.mail = config.mail;
   options.throttle = config.throttle;
   options.hash_slot_count = HashSlots::SlotsFor(config.workers);

@@ -29,8 +29,12 @@ struct Config {
   std::string socket_group;
   // Worker processes. Each serves one request at a time.
   int workers = 2;
-  // Directory of the database (wikid.db); created if missing.
+  // Directory of this host's files and, unless `database` names another,
+  // of the database (wikid.db); created if missing.
   std::string data_dir = "var";
+  // The database: "sqlite:PATH"; empty: DATA/wikid.db. Every host of a
+  // wiki names the same one.
+  std::string database;
   // Directory of the ctemplate files.
   std::string templates_dir;
   // Development mode: templates reload from disk when they change.

@@ -3,6 +3,7 @@
 //   wikid [serve] [options]   run the master and its workers (see --help)
 //   wikid user ...            manage accounts (fcgi/user_command.h)
 //   wikid reindex             rebuild the search index (fcgi/reindex_command.h)
+//   wikid key rotate          a new secret key for forms (fcgi/key_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <sys/eventfd.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "fcgi/config.h"
+#include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
 #include "fcgi/signals.h"
@@ -140,6 +142,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return Serve(args);
   if (command == "user") return wikid::RunUserCommand(args);
   if (command == "reindex") return wikid::RunReindexCommand(args);
+  if (command == "key") return wikid::RunKeyCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
   std::cerr << "wikid: unknown command '" << command
             << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n"
                "       wikid user create|set-password|set-role ...\n"
-               "       wikid reindex [--data DIR]\n";
+               "       wikid reindex [--data DIR] [--database sqlite:PATH]\n"
+               "       wikid key rotate [--data DIR] [--database sqlite:PATH]\n";
   return 2;
 }

@@ -11,11 +11,12 @@ namespace wikid {
 namespace po = boost::program_options;
 
 int RunReindexCommand(const std::vector<std::string>& args) {
-  std::string data_dir = "var";
+  std::string data_dir = "var", database;
   int batch = 1000;
   po::options_description options;
   options.add_options()("data", po::value(&data_dir),
                         "the wiki's data directory")(
+      "database", po::value(&database), "the database, sqlite:PATH (default DATA/wikid.db)")(
       "batch", po::value(&batch), "pages per transaction (saves get through between them)");
   try {
     po::variables_map vm;
@@ -23,7 +24,7 @@ int RunReindexCommand(const std::vector<std::string>& args) {
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "wikid reindex: " << e.what()
-              << "\nusage: wikid reindex [--data DIR] [--batch N]\n";
+              << "\nusage: wikid reindex [--data DIR] [--database sqlite:PATH] [--batch N]\n";
     return 2;
   }
   if (batch < 1 || batch > 1000000) {
@@ -32,6 +33,7 @@ int RunReindexCommand(const std::vector<std::string>& args) {
   }
   WikiOptions wiki_options;
   wiki_options.storage.data_dir = data_dir;
+  wiki_options.storage.database = database;
   wiki_options.tell_admins = false;  // the operator's own command
   auto wiki = Wiki::Open(wiki_options);
   if (!wiki.ok()) {

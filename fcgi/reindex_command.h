@@ -1,7 +1,8 @@
-// `wikid reindex [--data DIR]`: rebuilds the full-text search index from
-// every page's latest revision, in one transaction, while the wiki runs
-// (saves wait for it, views do not). For an index damaged by hand or
-// restored from an older backup; saves keep it current otherwise.
+// `wikid reindex [--data DIR] [--database URL] [--batch N]`: rebuilds the
+// full-text search index from every page's latest revision, N pages per
+// transaction, while the wiki runs (saves get through between batches,
+// views never wait). For an index damaged by hand or restored from an
+// older backup; saves keep it current otherwise.
 #pragma once
 
 #include <string>

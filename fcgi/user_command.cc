@@ -18,6 +18,7 @@ constexpr char kUsage[] =
     "usage: wikid user create NAME [--admin] [--email ADDRESS] [--data DIR]\n"
     "       wikid user set-password NAME [--data DIR]\n"
     "       wikid user set-role NAME user|admin [--data DIR]\n"
+    "(--database sqlite:PATH names the database, as for wikid serve.)\n"
     "The password is read from standard input.\n";
 
 // One line from standard input, without echo when it is a terminal.
@@ -49,12 +50,13 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int RunUserCommand(const std::vector<std::string>& args) {
-  std::string command, name, role_text, email, data_dir = "var";
+  std::string command, name, role_text, email, data_dir = "var", database;
   bool admin = false;
   po::options_description options;
   options.add_options()("command", po::value(&command))("name", po::value(&name))(
       "role", po::value(&role_text))("admin", po::bool_switch(&admin))(
-      "email", po::value(&email))("data", po::value(&data_dir));
+      "email", po::value(&email))("data", po::value(&data_dir))(
+      "database", po::value(&database));
   po::positional_options_description positional;
   positional.add("command", 1).add("name", 1).add("role", 1);
   try {
@@ -76,6 +78,7 @@ int RunUserCommand(const std::vector<std::string>& args) {
 
   WikiOptions wiki_options;
   wiki_options.storage.data_dir = data_dir;
+  wiki_options.storage.database = database;
   wiki_options.tell_admins = false;  // the operator's own command
   auto wiki = Wiki::Open(wiki_options);
   if (!wiki.ok()) return Fail(wiki.status().message());

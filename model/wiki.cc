@@ -1,5 +1,8 @@
 #include "model/wiki.h"
 
+#include <ctime>
+#include <string_view>
+
 #include "model/base/secret_key.h"
 #include "model/store/sqlite/sqlite_storage.h"
 
@@ -14,9 +17,25 @@ Status Take(Result<std::unique_ptr<T>> opened, std::unique_ptr<T>& slot) {
   return Status::Ok();
 }
 
-// The database file in `data_dir`.
-std::string DatabasePath(const std::string& data_dir) {
-  return data_dir + "/wikid.db";
+// The SQLite file `options` name: --database sqlite:PATH, else wikid.db in
+// the data directory.
+Result<std::string> DatabasePath(const StorageOptions& options) {
+  if (options.database.empty()) return options.data_dir + "/wikid.db";
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (options.database.starts_with(kSqlite) && options.database.size() > kSqlite.size()) {
+    return options.database.substr(kSqlite.size());
+  }
+  return Status::Invalid("--database must be sqlite:PATH (the only engine this wikid has)");
+}
+
+// The first secret key of a new wiki: the key file of a wikid from before
+// keys lived in the database, so its forms and cookies stay valid, else a
+// new one.
+Result<std::string> FirstSecretKey(const std::string& data_dir) {
+  auto kept = ReadSecretKeyFile(data_dir + "/secret.key");
+  if (!kept.ok()) return kept.status();
+  if (kept->has_value()) return std::move(**kept);
+  return NewSecretKey();
 }
 
 }  // namespace
@@ -34,10 +53,11 @@ Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
     return Status::Unavailable("cannot map the process's shared state");
   }
   wiki->process_ = process;
-  auto key = LoadOrCreateSecretKey(options.storage.data_dir + "/secret.key");
-  if (!key.ok()) return key.status();
-  wiki->secret_key_ = std::move(*key);
   if (Status s = wiki->OpenStores(options); !s.ok()) return s;
+  auto first_key = FirstSecretKey(options.storage.data_dir);
+  if (!first_key.ok()) return first_key.status();
+  wiki->site_keys_ = std::make_unique<SiteKeys>(*wiki->site_key_store_);
+  if (Status s = wiki->site_keys_->Load(*first_key, time(nullptr)); !s.ok()) return s;
   wiki->accounts_ = std::make_unique<Accounts>(
       *wiki->users_, *wiki->sessions_, *wiki->throttle_, *process.hash_slots,
       options.hash_slot_count);
@@ -49,9 +69,10 @@ Wiki::~Wiki() = default;
 
 Status Wiki::OpenStores(const WikiOptions& options) {
   // The one place that says which engine stores the wiki.
+  auto path = DatabasePath(options.storage);
+  if (!path.ok()) return path.status();
   auto storage = SqliteStorage::Open(
-      DatabasePath(options.storage.data_dir),
-      Database::Options{.busy_timeout_ms = options.storage.busy_timeout_ms});
+      *path, Database::Options{.busy_timeout_ms = options.storage.busy_timeout_ms});
   if (!storage.ok()) return storage.status();
   storage_ = std::move(*storage);
   if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_);
@@ -65,6 +86,7 @@ Status Wiki::OpenStores(const WikiOptions& options) {
         Take(storage_->OpenUsers(events), users_),
         Take(storage_->OpenSessions(), sessions_),
         Take(storage_->OpenApiTokens(), tokens_),
+        Take(storage_->OpenSiteKeys(), site_key_store_),
         Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
     if (!s.ok()) return s;
   }

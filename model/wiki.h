@@ -5,7 +5,8 @@
 // Opening is cheap where nothing is configured: without memcached servers
 // the caches are disabled shells (every view renders), and without the
 // master's shared memory the Wiki maps private state of its own (tools,
-// tests). The database and the secret key are created on first open.
+// tests). The database and the site's first secret key are created on
+// first open.
 //
 // One per process, opened after fork(); not thread-safe.
 #pragma once
@@ -16,6 +17,7 @@
 
 #include "model/accounts/accounts.h"
 #include "model/accounts/hash_slots.h"
+#include "model/accounts/site_keys.h"
 #include "model/base/status.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
@@ -33,7 +35,11 @@ namespace wikid {
 
 // Where the wiki's data lives.
 struct StorageOptions {
-  std::string data_dir = "var";  // the database and the secret key
+  // This host's own files (and the database, unless `database` names it).
+  std::string data_dir = "var";
+  // The database: "sqlite:PATH", or empty for data_dir/wikid.db. Several
+  // hosts name the one they share.
+  std::string database;
   int busy_timeout_ms = 5000;    // how long a writer waits for another's lock
 };
 
@@ -117,8 +123,8 @@ class Wiki {
   PageStore& page_store() { return *pages_; }
   Accounts& accounts() { return *accounts_; }
   HashSlots& hash_slots() { return *process_.hash_slots; }
-  // The site's secret key (model/base/secret_key.h): never logged.
-  const std::string& secret_key() const { return secret_key_; }
+  // The site's secret keys (model/accounts/site_keys.h): never logged.
+  SiteKeys& site_keys() { return *site_keys_; }
 
  private:
   Wiki() = default;
@@ -126,7 +132,6 @@ class Wiki {
   void OpenCaches(const WikiOptions& options);
 
   ProcessState process_;
-  std::string secret_key_;
   // Declared in the order they depend on each other: the stores borrow
   // the storage's connection, and the page and user stores the admins'
   // mail, which borrows the outbox.
@@ -138,6 +143,8 @@ class Wiki {
   std::unique_ptr<SessionStore> sessions_;
   std::unique_ptr<ApiTokenStore> tokens_;
   std::unique_ptr<LoginThrottle> throttle_;
+  std::unique_ptr<SiteKeyStore> site_key_store_;
+  std::unique_ptr<SiteKeys> site_keys_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Memcache> memcache_;
   std::unique_ptr<Memcache> fast_memcache_;

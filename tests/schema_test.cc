@@ -95,9 +95,10 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") > 0);
 }
 
-// What version 14 added (mail claims), taken away again to make an older
-// database.
-constexpr char kUndoVersion14[] = R"sql(
+// What versions 14 (mail claims) and 15 (site keys) added, taken away
+// again to make an older database.
+constexpr char kUndoVersions14And15[] = R"sql(
+    DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
     ALTER TABLE outbox_attempt DROP COLUMN mailer;)sql";
@@ -122,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
         VALUES (1, 1, 'Alice', 0, '', 'a', 1, 1, 7), (1, 2, '192.0.2.1', 0, '', 'b', 1, 0, NULL),
                (1, 3, 'Alice', 0, '', 'c', 1, 0, 7);
       PRAGMA user_version = 8;)sql");
-  RawExec(dir.File("w.db"), kUndoVersion14);
+  RawExec(dir.File("w.db"), kUndoVersions14And15);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -141,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
       INSERT INTO page_search (rowid, title, body) VALUES (1, 'Page', 'Wodigar ab Wódix');
       DROP TABLE search_word;
       PRAGMA user_version = 12;)sql");
-  RawExec(dir.File("w.db"), kUndoVersion14);
+  RawExec(dir.File("w.db"), kUndoVersions14And15);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersion14);
+  RawExec(dir.File("w.db"), kUndoVersions14And15);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);

@@ -1,16 +1,19 @@
 // `wikid user ...` as an operator runs it: the password comes on standard
-// input, never on the command line.
+// input, never on the command line. And `wikid key rotate`, and the
+// --database option they share with `wikid serve`.
 #define BOOST_TEST_MODULE user_command
 #include <boost/test/unit_test.hpp>
 
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 
 #include "model/accounts/password.h"
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/sqlite_session_store.h"
+#include "model/store/sqlite/sqlite_site_key_store.h"
 #include "model/store/sqlite/sqlite_user_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,17 +25,20 @@ struct Run {
   std::string output;
 };
 
-// Runs `wikid user ARGS` with `input` on standard input.
-Run WikidUser(const testing::TempDir& dir, const std::string& args,
-         const std::string& input) {
-  std::string command = "printf '%s' '" + input + "' | " + WIKID_BINARY +
-                        " user " + args + " --data " + dir.path() + " 2>&1";
+// Runs `wikid ARGS` with `input` on standard input.
+Run Wikid(const std::string& args, const std::string& input = "") {
+  std::string command = "printf '%s' '" + input + "' | " + WIKID_BINARY + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buf[256];
   while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
   int status = pclose(pipe);
   return {WEXITSTATUS(status), output};
+}
+
+// Runs `wikid user ARGS --data DIR` with `input` on standard input.
+Run WikidUser(const testing::TempDir& dir, const std::string& args, const std::string& input) {
+  return Wikid("user " + args + " --data " + dir.path(), input);
 }
 
 User Find(const testing::TempDir& dir, const std::string& name) {
@@ -92,6 +98,30 @@ BOOST_AUTO_TEST_CASE(passwords_are_reset_and_roles_set) {
   BOOST_TEST(!VerifyPassword(carol.password_hash, "first-password"));
   BOOST_TEST(WikidUser(dir, "set-role carol admin", "").code == 0);
   BOOST_TEST((Find(dir, "carol").role == Role::kAdmin));
+}
+
+BOOST_AUTO_TEST_CASE(a_key_rotation_adds_a_key_to_the_named_database) {
+  testing::TempDir shared, data;
+  const std::string database = shared.File("wiki.db");
+  Run created = WikidUser(data, "create Alice --database sqlite:" + database, "long-enough-1\n");
+  BOOST_REQUIRE_MESSAGE(created.code == 0, created.output);
+  Run rotated = Wikid("key rotate --data " + data.path() + " --database sqlite:" + database);
+  BOOST_TEST(rotated.code == 0, rotated.output);
+  BOOST_TEST(rotated.output.find("a new key signs forms") != std::string::npos);
+  // Into the database named, not the data folder's.
+  auto db = Database::Open(database, {});
+  BOOST_REQUIRE(db.ok());
+  auto keys = (*SqliteSiteKeyStore::Create(**db))->Newest(5);
+  BOOST_REQUIRE(keys.ok());
+  BOOST_TEST(keys->size() == 2u);
+  BOOST_TEST((*keys)[0] != (*keys)[1]);
+  BOOST_TEST(!std::filesystem::exists(data.File("wikid.db")));
+  // Bad usage and an engine this wikid lacks are refused plainly.
+  BOOST_TEST(Wikid("key turn --data " + data.path()).code == 2);
+  Run postgres = Wikid("key rotate --data " + data.path() + " --database postgresql://u@h/db");
+  BOOST_TEST(postgres.code == 1);
+  BOOST_TEST(postgres.output.find("--database must be sqlite:PATH") != std::string::npos,
+             postgres.output);
 }
 
 }  // namespace

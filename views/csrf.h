@@ -1,8 +1,9 @@
 // Protection against cross-site request forgery for every form that
 // changes state.
 //
-// A form token is a keyed hash (the site's secret key) of what identifies
-// the browser to the wiki:
+// A form token is a keyed hash (the site's newest secret key, shared by
+// every host through the database: model/accounts/site_keys.h) of what
+// identifies the browser to the wiki:
 //  - for a logged-in viewer, the session token, so a form is valid only in
 //    the session that showed it: another session's token, or a token from
 //    before the login, is refused;
@@ -10,11 +11,13 @@
 //    SameSite=Lax, Secure over HTTPS) set the first time a form is shown.
 // A forged POST from another site carries the cookies but cannot know the
 // hash; a cookie planted by a sibling subdomain is useless without the key.
-// Comparison is constant-time.
+// Comparison is constant-time. A token signed with the key before the
+// newest still verifies, so a rotation does not break forms already shown.
 #pragma once
 
 #include <string>
 
+#include "model/accounts/site_keys.h"
 #include "views/http.h"
 
 namespace wikid {
@@ -34,8 +37,8 @@ struct CsrfToken {
 
 class Csrf {
  public:
-  // `key` is the site's secret key (kSecretKeyBytes bytes).
-  explicit Csrf(std::string key);
+  // `keys` (the Wiki's) must outlive it.
+  explicit Csrf(SiteKeys& keys);
 
   // The token for forms shown in answer to `req`. `session_token` is the
   // viewer's login session, or empty for a viewer who is not logged in.
@@ -50,8 +53,10 @@ class Csrf {
   bool Verify(const Request& req, const std::string& session_token) const;
 
  private:
-  std::string Sign(std::string_view domain, const std::string& secret) const;
-  std::string key_;
+  std::string Sign(std::string_view domain, const std::string& secret,
+                   const std::string& key) const;
+  SiteKeys& keys_;
+  bool usable_ = false;  // libsodium started
 };
 
 }  // namespace wikid

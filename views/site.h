@@ -33,8 +33,8 @@ class Site {
   Context& context() { return *context_; }
 
  private:
-  Site(const std::string& templates_dir, bool reload_templates, std::string key)
-      : templates_(templates_dir, reload_templates), csrf_(std::move(key)) {}
+  Site(const std::string& templates_dir, bool reload_templates, SiteKeys& keys)
+      : templates_(templates_dir, reload_templates), csrf_(keys) {}
 
   Templates templates_;
   Markdown markdown_;

@@ -1,7 +1,10 @@
-// The site's secret key: 32 random bytes kept in the data directory, used
-// to sign anti-forgery (CSRF) tokens. Created once; never logged.
+// The site's secret keys: 32 random bytes each, used to sign anti-forgery
+// (CSRF) tokens. They live in the database (model/accounts/site_keys.h);
+// wikids before that kept one in a file of the data directory, which the
+// first key of such a wiki is taken from. Never logged.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "model/base/status.h"
@@ -10,9 +13,11 @@ namespace wikid {
 
 constexpr size_t kSecretKeyBytes = 32;
 
-// Reads the key at `path`, creating it (mode 0600, random bytes from
-// libsodium) if the file does not exist. Unavailable if the file cannot be
-// read or written; Invalid if it exists with the wrong size.
-Result<std::string> LoadOrCreateSecretKey(const std::string& path);
+// A new random key (libsodium).
+Result<std::string> NewSecretKey();
+
+// The key in the file at `path`, or none if there is no such file.
+// Unavailable if it cannot be read; Invalid if it has the wrong size.
+Result<std::optional<std::string>> ReadSecretKeyFile(const std::string& path);
 
 }  // namespace wikid

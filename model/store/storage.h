@@ -19,6 +19,7 @@
 #include "model/store/outbox.h"
 #include "model/store/page_store.h"
 #include "model/store/session_store.h"
+#include "model/store/site_key_store.h"
 #include "model/store/user_store.h"
 
 namespace wikid {
@@ -46,6 +47,7 @@ class Storage {
       const ThrottlePolicy& policy) = 0;
   virtual Result<std::unique_ptr<Outbox>> OpenOutbox(
       const MailRetryPolicy& retry) = 0;
+  virtual Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

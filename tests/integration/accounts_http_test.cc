@@ -16,6 +16,7 @@
 
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/html_safety.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -90,6 +91,32 @@ BOOST_AUTO_TEST_CASE(a_login_on_one_worker_is_known_to_every_worker) {
   BOOST_TEST(
       Contains(page, "<a class=\"user\" href=\"/_user/Across\">Across</a>"));
   BOOST_TEST(Contains(page, "action=\"/_logout\""));
+}
+
+// Two hosts (two wikids, each with its own data folder) on one database
+// (issue 17): a form shown by one is accepted by the other (the key that
+// signs forms lives in the database), a login made on one is valid on the
+// other, and a logout on the other ends it at once.
+BOOST_AUTO_TEST_CASE(forms_and_logins_work_across_hosts) {
+  TempDir shared;
+  const std::vector<std::string> args = {"--database", "sqlite:" + shared.File("wiki.db")};
+  TestWiki host_a{TestWikiOptions{.extra_args = args}};
+  TestWiki host_b{TestWikiOptions{.extra_args = args}};
+  BOOST_REQUIRE(host_a.data_dir() != host_b.data_dir());
+  Browser on_a(host_a), on_b(host_b);
+  // The signup form comes from A; the same browser posts it to B.
+  const std::string token = on_a.FormToken();
+  on_b.SetCookie("wikid_csrf", on_a.Cookie("wikid_csrf"));
+  HttpResponse signed_up = on_b.PostWithoutToken(
+      "/_signup", {{"csrf", token}, {"name", "Traveller"}, {"password", "a long password"},
+                   {"password2", "a long password"}});
+  BOOST_REQUIRE(signed_up.status == 303);
+  // The login B made is valid on A...
+  on_a.SetCookie("wikid_session", on_b.Cookie("wikid_session"));
+  BOOST_TEST(on_a.Get("/_user/Traveller/_edit").status == 200);
+  // ...and a logout on A ends it on B at once.
+  BOOST_REQUIRE(on_a.LogOut().status == 303);
+  BOOST_TEST(on_b.Get("/_user/Traveller/_edit").status != 200);
 }
 
 BOOST_AUTO_TEST_CASE(a3_a_planted_token_is_replaced_at_login) {

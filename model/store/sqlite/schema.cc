@@ -253,6 +253,14 @@ const std::vector<const char*>& Migrations() {
       -- Which mailer ("host:pid") made the attempt.
       ALTER TABLE outbox_attempt ADD COLUMN mailer TEXT NOT NULL DEFAULT '';
       )sql",
+      // 15: the site's secret keys (site_key_store.h), shared by every host.
+      R"sql(
+      CREATE TABLE site_key (
+        id INTEGER PRIMARY KEY,        -- the newest signs forms
+        secret TEXT NOT NULL,          -- 32 random bytes, hex
+        created_at INTEGER NOT NULL    -- unix time in seconds, UTC
+      ) STRICT;
+      )sql",
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include "model/store/sqlite/sqlite_outbox.h"
 #include "model/store/sqlite/sqlite_page_store.h"
 #include "model/store/sqlite/sqlite_session_store.h"
+#include "model/store/sqlite/sqlite_site_key_store.h"
 #include "model/store/sqlite/sqlite_user_store.h"
 
 namespace wikid {
@@ -41,6 +42,10 @@ Result<std::unique_ptr<SessionStore>> SqliteStorage::OpenSessions() {
 
 Result<std::unique_ptr<ApiTokenStore>> SqliteStorage::OpenApiTokens() {
   return Opened<ApiTokenStore>(SqliteApiTokenStore::Create(*db_));
+}
+
+Result<std::unique_ptr<SiteKeyStore>> SqliteStorage::OpenSiteKeys() {
+  return Opened<SiteKeyStore>(SqliteSiteKeyStore::Create(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(

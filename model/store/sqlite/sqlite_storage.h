@@ -20,6 +20,7 @@ class SqliteStorage : public Storage {
   Result<std::unique_ptr<UserStore>> OpenUsers(EventSink* events) override;
   Result<std::unique_ptr<SessionStore>> OpenSessions() override;
   Result<std::unique_ptr<ApiTokenStore>> OpenApiTokens() override;
+  Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() override;
   Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(
       const ThrottlePolicy& policy) override;
   Result<std::unique_ptr<Outbox>> OpenOutbox(
