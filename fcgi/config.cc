@@ -36,7 +36,7 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("config", po::value(&c.config_file),
      "read options from this file (key = value lines); the command line wins")
     ("socket", po::value(&c.socket),
-     "listen on this unix socket path or 127.0.0.1:PORT; without it, use the "
+     "listen on this unix socket path or IPV4:PORT; without it, use the "
      "listening socket on fd 0 (spawn-fcgi) or from systemd (LISTEN_FDS)")
     ("socket-mode", po::value(&raw.mode_text)->default_value("0660"),
      "permission bits of the unix socket (octal)")
