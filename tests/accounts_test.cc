@@ -481,6 +481,12 @@ BOOST_AUTO_TEST_CASE(profile_errors_keep_what_was_typed) {
   BOOST_TEST(r.status == 400);
   BOOST_TEST(Contains(r, ">\nline one\nline\ttwo</textarea>"));
   BOOST_TEST(Contains(r, "value=\"broken@\""));
+  // A control character in the bio: refused, naming it, and kept.
+  Response bell = Post("/_user/alice/_edit", {{"display_name", "ok"},
+                                              {"bio", "one\nding\x07"}});
+  BOOST_TEST(bell.status == 400);
+  BOOST_TEST(Contains(bell, "Line 2 of the bio holds the invisible character U+0007"));
+  BOOST_TEST(Contains(bell, ">\none\nding\x07</textarea>"));
   Response forged =
       Post("/_user/alice/_edit", {{"display_name", "kept"}, {kCsrfField, "x"}});
   BOOST_TEST(forged.status == 403);

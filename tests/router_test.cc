@@ -162,6 +162,20 @@ BOOST_AUTO_TEST_CASE(bad_form_values_are_400_with_the_text_kept) {
   BOOST_TEST(Save("P", 0, "  \n").status == 400);
 }
 
+// Issue 23: a control character or noncharacter is refused at save, named
+// with its line, and the text comes back as typed.
+BOOST_AUTO_TEST_CASE(invisible_characters_are_refused_naming_the_line) {
+  Response text = Save("P", 0, "fine\nand \x1B[31m red");
+  BOOST_TEST(text.status == 400);
+  BOOST_TEST(Contains(text, "Line 2 of the text holds the invisible character U+001B"));
+  BOOST_TEST(Contains(text, ">\nfine\nand \x1B[31m red</textarea>"));
+  Response summary = Post("/_edit/P", {{"text", "ok"}, {"base_rev", "0"},
+                                       {"summary", "odd \xEF\xBF\xBE"}});
+  BOOST_TEST(summary.status == 400);
+  BOOST_TEST(Contains(summary, "The summary holds the invisible character U+FFFE"));
+  BOOST_TEST(Save("P", 0, "tabs\tand\nlines are fine").status == 303);
+}
+
 BOOST_AUTO_TEST_CASE(a_post_without_a_valid_csrf_token_is_403_and_keeps_text) {
   Response missing = Post("/_edit/P", {{"text", "typed"}, {"base_rev", "0"},
                                        {kCsrfField, ""}});

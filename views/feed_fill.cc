@@ -1,6 +1,7 @@
 #include "views/feed_fill.h"
 
 #include "model/base/time_text.h"
+#include "model/text/characters.h"
 #include "views/render.h"
 
 namespace wikid {
@@ -39,10 +40,10 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
               const FeedIds& ids, const std::string& public_url,
               ctemplate::TemplateDictionary* d) {
   d->SetValue("FEED_ID", header.id);
-  d->SetValue("FEED_TITLE", header.title);
+  d->SetValue("FEED_TITLE", XmlSafe(header.title));
   d->SetValue("SELF_URL", header.self_url);
   d->SetValue("HTML_URL", header.html_url);
-  d->SetValue("SITE_NAME", header.site_name);
+  d->SetValue("SITE_NAME", XmlSafe(header.site_name));
   d->SetValue(
       "UPDATED",
       FormatRfc3339(changes.empty() ? header.now : changes.front().created_at));
@@ -50,15 +51,17 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
     ctemplate::TemplateDictionary* e = d->AddSectionDictionary("ENTRY");
     std::string path = UrlPathOfTitle(c.title);
     e->SetValue("ID", ids.Revision(c.revision_id));
-    e->SetValue("TITLE", c.title + " (revision " + std::to_string(c.rev) + ")");
+    // Whatever a revision holds (saved before saves refused such
+    // characters, say), the feed stays XML: XmlSafe.
+    e->SetValue("TITLE", XmlSafe(c.title) + " (revision " + std::to_string(c.rev) + ")");
     e->SetValue("UPDATED", FormatRfc3339(c.created_at));
-    e->SetValue("AUTHOR", c.author);
+    e->SetValue("AUTHOR", XmlSafe(c.author));
     if (c.author_is_account) {
       e->SetValueAndShowSection("AUTHOR_URI", public_url + "/_user/" + c.author,
                                 "BY_ACCOUNT");
     }
     e->SetValue("DIFF_URL", public_url + DiffUrl(path, c.rev - 1, c.rev));
-    e->SetValue("SUMMARY", (c.summary.empty() ? "(no summary)" : c.summary) +
+    e->SetValue("SUMMARY", XmlSafe(c.summary.empty() ? "(no summary)" : c.summary) +
                                " (" + SignedBytes(c.size_change) + ")");
   }
 }

@@ -1,5 +1,7 @@
 #include "views/page_saves.h"
 
+#include "model/text/characters.h"
+
 namespace wikid {
 
 Edit EditBy(const Request& req, Context& ctx, const PageName& name,
@@ -35,6 +37,17 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
   }
   if (base_rev == 0 && text.find_first_not_of(" \t\n") == std::string::npos) {
     return EditProblem{400, "A new page needs some text."};
+  }
+  if (auto unwanted = FindUnwantedCharacter(text, /*multiline=*/true)) {
+    return EditProblem{400, "Line " + std::to_string(unwanted->line) +
+                                " of the text holds the invisible character " +
+                                CodePointName(unwanted->code_point) +
+                                ", which no page or feed can show; please remove it."};
+  }
+  if (auto unwanted = FindUnwantedCharacter(summary, /*multiline=*/false)) {
+    return EditProblem{400, "The summary holds the invisible character " +
+                                CodePointName(unwanted->code_point) +
+                                ", which no page or feed can show; please remove it."};
   }
   return std::nullopt;
 }

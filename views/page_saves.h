@@ -27,8 +27,10 @@ struct EditProblem {
   std::string message;
 };
 // The text at most SiteConfig::max_page_bytes (413), the summary one line
-// of at most max_summary_bytes (400), and a new page (base_rev 0) not
-// blank (400). `text` has LF line ends already.
+// of at most max_summary_bytes (400), a new page (base_rev 0) not blank
+// (400), and neither holding a control character (but tabs, and line
+// feeds in the text) or a noncharacter (400, model/text/characters.h).
+// `text` has LF line ends already.
 std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
                                      const std::string& text,
                                      const std::string& summary);

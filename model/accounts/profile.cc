@@ -1,16 +1,17 @@
 #include "model/accounts/profile.h"
 
+#include "model/text/characters.h"
+
 namespace wikid {
 
 Status CheckDisplayName(std::string_view display_name) {
   if (display_name.size() > kMaxDisplayNameBytes) {
     return Status::Invalid("A display name may be at most 64 bytes long.");
   }
-  for (unsigned char c : display_name) {
-    if (c < 0x20 || c == 0x7f) {
-      return Status::Invalid(
-          "A display name is one line, without control characters.");
-    }
+  if (FindUnwantedCharacter(display_name, /*multiline=*/false) ||
+      display_name.find('\t') != std::string_view::npos) {
+    return Status::Invalid(
+        "A display name is one line, without control or invisible characters.");
   }
   return Status::Ok();
 }
@@ -18,6 +19,11 @@ Status CheckDisplayName(std::string_view display_name) {
 Status CheckBio(std::string_view bio) {
   if (bio.size() > kMaxBioBytes) {
     return Status::Invalid("A bio may be at most 4096 bytes long.");
+  }
+  if (auto unwanted = FindUnwantedCharacter(bio, /*multiline=*/true)) {
+    return Status::Invalid("Line " + std::to_string(unwanted->line) +
+                           " of the bio holds the invisible character " +
+                           CodePointName(unwanted->code_point) + "; please remove it.");
   }
   return Status::Ok();
 }

@@ -8,16 +8,12 @@
 #include <cstdlib>
 #include <memory>
 
+#include "model/text/characters.h"
+
 namespace wikid {
 namespace {
 
 Status Broken(const std::string& rule) { return Status::Invalid(rule); }
-
-std::string CodePoint(ucs4_t c) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
-  return buf;
-}
 
 // NFC via libunistring; the result is malloc'd by the library.
 Result<std::string> Nfc(std::string_view text) {
@@ -54,7 +50,7 @@ Status CheckCharacters(const std::string& title) {
     int n = u8_mbtouc(&c, p, end - p);
     if (c == 0xFFFD || uc_is_general_category(c, forbidden)) {
       return Broken("A page name must not contain the invisible or control "
-                    "character " + CodePoint(c) + ".");
+                    "character " + CodePointName(c) + ".");
     }
     p += n;
   }
