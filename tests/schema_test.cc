@@ -2,6 +2,8 @@
 // transaction, keeps what was there, and a database newer than the binary
 // is refused untouched.
 #define BOOST_TEST_MODULE schema
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <sqlite3.h>
@@ -173,6 +175,32 @@ BOOST_AUTO_TEST_CASE(a_failed_migration_changes_nothing) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == 0);
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM sqlite_schema WHERE name='page'") == 0);
+}
+
+// Issue 23: password hashes, addresses and token hashes are for wikid's
+// user alone: the database and its -wal and -shm files are 0600, and one an
+// older wikid left readable by others is narrowed.
+BOOST_AUTO_TEST_CASE(the_database_is_readable_by_its_owner_only) {
+  testing::TempDir dir;
+  auto mode = [](const std::string& path) {
+    struct stat info;
+    BOOST_REQUIRE(stat(path.c_str(), &info) == 0);
+    return info.st_mode & 0777;
+  };
+  const std::string path = dir.File("w.db");
+  {
+    auto db = Database::Open(path, {});
+    BOOST_REQUIRE(db.ok());
+    BOOST_TEST(mode(path) == 0600u);
+    BOOST_TEST(mode(path + "-wal") == 0600u);
+    BOOST_TEST(mode(path + "-shm") == 0600u);
+  }
+  const std::string older = dir.File("older.db");
+  RawExec(older, "CREATE TABLE t(x)");  // as an older wikid made it
+  BOOST_REQUIRE(chmod(older.c_str(), 0644) == 0);
+  auto db = Database::Open(older, {});
+  BOOST_REQUIRE(db.ok());
+  BOOST_TEST(mode(older) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {

@@ -1,7 +1,11 @@
 #include "model/store/sqlite/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "model/base/log.h"
 #include "model/store/sqlite/schema.h"
 
 namespace wikid {
@@ -98,8 +102,30 @@ void Statement::Reset() {
   started_ = false;
 }
 
+namespace {
+
+// The database holds password hashes, email addresses and token hashes:
+// only wikid's own user may read it. SQLite gives its -wal and -shm files
+// the mode of the database file, so creating that file 0600 (or narrowing
+// it, if an older wikid left it readable by others) covers all three.
+void KeepPrivate(const std::string& path) {
+  if (path.empty() || path.front() == ':') return;  // ":memory:"
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // SQLite says why when it tries
+  struct stat info;
+  if (fstat(fd, &info) == 0 && (info.st_mode & 077) != 0) {
+    fchmod(fd, 0600);
+    for (const char* suffix : {"-wal", "-shm"}) chmod((path + suffix).c_str(), 0600);
+    LogWarning("the database " + path + " was readable by other users; made it 0600");
+  }
+  close(fd);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const Options& options) {
+  if (!options.read_only) KeepPrivate(path);
   sqlite3* handle = nullptr;
   // NOMUTEX: one connection per single-threaded worker process.
   int flags = SQLITE_OPEN_NOMUTEX |
