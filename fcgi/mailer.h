@@ -1,7 +1,9 @@
-// The mailer process: the one process that sends the admins' mail. The
-// master forks it at start (for mail left queued by an earlier run) and
-// whenever a worker queues mail while none runs, restarts it if it dies,
-// and stops it with the workers. It sleeps in poll() until a worker queues
+// The mailer process: the process that sends the admins' mail (one per
+// host; claims keep each message to one mailer, model/store/outbox.h). The
+// master forks it at start (for mail left queued by an earlier run),
+// whenever a worker queues mail while none runs, and every few minutes
+// while none runs (mail another host queued and did not live to send),
+// restarts it if it dies, and stops it with the workers. It sleeps in poll() until a worker queues
 // mail (a write to the shared eventfd `wake_fd`) or a retry falls due;
 // after a minute with nothing queued it exits, so an idle wiki has no
 // mailer at all. libcurl is initialised only when a message is sent.

@@ -15,6 +15,7 @@
 #include "fcgi/mailer.h"
 #include "fcgi/signals.h"
 #include "fcgi/worker.h"
+#include "model/base/failpoint.h"
 #include "model/base/log.h"
 
 namespace wikid {
@@ -84,6 +85,11 @@ class Master {
       ContinueReload();
       RespawnMissing();
       if (mailer_ == 0 && !mailer_idle_ && Clock::now() >= next_mailer_) SpawnMailer();
+      // Now and then an idle mailer looks anyway: another host of the wiki
+      // may have queued mail and died before it was sent.
+      if (mailer_ == 0 && mailer_idle_ && Clock::now() >= mailer_idle_since_ + MailerRecheck()) {
+        SpawnMailer();
+      }
       if (!any_ready_ && workers_.empty() && failures_at_start_ >= 3) {
         LogError("no worker could start; giving up");
         UnlinkListener(listener_);
@@ -120,6 +126,13 @@ class Master {
     return pid;
   }
 
+  // How long an idle mailer stays away before it looks at the outbox
+  // anyway (tests shorten it).
+  static std::chrono::milliseconds MailerRecheck() {
+    int ms = FailpointValue("mailer_recheck_ms");
+    return std::chrono::milliseconds(ms > 0 ? ms : 240'000);
+  }
+
   // Forks the mailer (fcgi/mailer.h). One at a time: mailer_ is its pid.
   void SpawnMailer() {
     pid_t master = getpid();
@@ -149,6 +162,7 @@ class Master {
     if (std::exchange(mailer_retiring_, false) || g_signals.stop) return;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       mailer_idle_ = true;
+      mailer_idle_since_ = Clock::now();
       return;
     }
     LogWarning("mailer " + DescribeExit(status) + "; starting a new one");
@@ -388,6 +402,7 @@ class Master {
   Clock::time_point mailer_started_{};
   bool mailer_retiring_ = false;      // asked to stop for a reload
   bool mailer_idle_ = false;          // left when idle: start on a wake-up
+  Clock::time_point mailer_idle_since_{};  // ...or after MailerRecheck()
   std::map<pid_t, WorkerInfo> workers_;
   std::map<pid_t, bool> retiring_;  // asked to stop after a reload
   std::deque<pid_t> to_replace_;    // old workers still to be replaced

@@ -18,6 +18,7 @@
 #include "model/store/sqlite/database.h"
 #include "model/mail/smtp.h"
 #include "tests/support/smtp_sink.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -387,6 +388,38 @@ BOOST_AUTO_TEST_CASE(two_mailers_deliver_each_message_exactly_once) {
   BOOST_TEST(std::set<std::string>(ids.begin(), ids.end()).size() == 50u);
   // Both mailers sent some of them.
   BOOST_TEST(first.Scalar("SELECT count(DISTINCT mailer) FROM outbox_attempt WHERE error = ''") == 2);
+}
+
+// Mail another host queued and did not live to send (issue 17): this
+// host's mailer had left, idle, but looks at the outbox again now and then
+// (every 4 minutes; 400 ms here), finds it and sends it.
+BOOST_AUTO_TEST_CASE(an_idle_host_sends_the_mail_a_stopped_host_left) {
+  SmtpSink sink;
+  sink.Stop();
+  TempDir shared;
+  const std::vector<std::string> args = {"--admin-emails", "ops@example.org", "--mail-events",
+                                         "page-created", "--edit-policy", "anyone",
+                                         "--database", "sqlite:" + shared.File("wiki.db")};
+  TestWiki idle{MailingWiki(
+      sink, args, {{"WIKID_FAILPOINTS", "mailer_idle_exit_ms=300,mailer_recheck_ms=400"}})};
+  for (int i = 0; i < 100 && idle.MailerPid() != 0; ++i) {
+    std::this_thread::sleep_for(50ms);  // a poll, under the bound of the loop
+  }
+  BOOST_REQUIRE(idle.MailerPid() == 0);
+  {
+    TestWiki leaving{MailingWiki(sink, args)};
+    BOOST_REQUIRE(leaving.Save("Left_Behind", 0, "text").status == 303);
+    // Its mailer tried (the server is down) before the host went away.
+    for (int i = 0; i < 200 && leaving.Scalar("SELECT count(*) FROM outbox_attempt") == 0; ++i) {
+      std::this_thread::sleep_for(50ms);  // a poll, under the bound of the loop
+    }
+    BOOST_REQUIRE(leaving.Scalar("SELECT count(*) FROM outbox_attempt") > 0);
+    BOOST_REQUIRE(leaving.StopWikid(10s) == 0);
+  }
+  sink.Start();
+  auto mail = sink.WaitFor(1, 30);
+  BOOST_REQUIRE(mail.size() == 1u);
+  BOOST_TEST(mail[0].Header("subject").find("Left Behind") != std::string::npos);
 }
 
 // An idle wiki has no mailer at all; queued mail starts one on demand.

@@ -415,6 +415,14 @@ pid_t TestWiki::MailerPid() const {
   return mailer.empty() ? 0 : mailer.front();
 }
 
+std::string TestWiki::db_path() const {
+  const auto& args = options_.extra_args;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--database" && args[i + 1].starts_with("sqlite:")) return args[i + 1].substr(7);
+  }
+  return data_dir() + "/wikid.db";
+}
+
 int64_t TestWiki::Scalar(const std::string& sql) const {
   auto db = Database::Open(db_path(), Database::Options{});
   if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.status().message());

@@ -162,7 +162,9 @@ class TestWiki {
   std::string data_dir() const {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
   }
-  std::string db_path() const { return data_dir() + "/wikid.db"; }
+  // The database: the one --database names in extra_args, else the data
+  // folder's.
+  std::string db_path() const;
   // The switch nginx checks before it serves from memcached.
   std::string fast_path_flag() const { return dir_.File("fast-path"); }
   // What the switch points at: a generation's 16 hex digits, "off", or ""
