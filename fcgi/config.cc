@@ -48,8 +48,8 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "directory of the database (unless --database names one) and of this "
      "host's own files, created if missing")
     ("database", po::value(&c.database),
-     "the database, sqlite:PATH (default: DATA/wikid.db); every host of a "
-     "wiki names the same one")
+     "the database, sqlite:PATH (default: DATA/wikid.db); several wikids on "
+     "one machine may name the same one")
     ("templates", po::value(&c.templates_dir)->default_value(c.templates_dir),
      "directory of the page templates")
     ("dev", po::bool_switch(&c.dev),

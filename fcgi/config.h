@@ -32,8 +32,8 @@ struct Config {
   // Directory of this host's files and, unless `database` names another,
   // of the database (wikid.db); created if missing.
   std::string data_dir = "var";
-  // The database: "sqlite:PATH"; empty: DATA/wikid.db. Every host of a
-  // wiki names the same one.
+  // The database: "sqlite:PATH"; empty: DATA/wikid.db. Several wikids on
+  // one machine may name the same one.
   std::string database;
   // Directory of the ctemplate files.
   std::string templates_dir;

@@ -6,7 +6,7 @@
 // restarts it if it dies, and stops it with the workers. It sleeps in poll() until a worker queues
 // mail (a write to the shared eventfd `wake_fd`) or a retry falls due;
 // after a minute with nothing queued it exits, so an idle wiki has no
-// mailer at all. libcurl is initialised only when a message is sent.
+// mailer most of the time. libcurl is initialised only when a message is sent.
 #pragma once
 
 #include <sys/types.h>

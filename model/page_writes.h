@@ -19,8 +19,8 @@
 //      next view on any worker hits instead of rendering.
 //   4. Return: the caller acknowledges.
 // A process killed between 1 and 2 leaves views that miss the commit:
-// the master suspends the fast path when a worker dies unasked, and the
-// counters' next bump ends wikid's own (fcgi/master.cc).
+// when a worker dies unasked, the master suspends the fast path and bumps
+// the counters every view's stamp holds (fcgi/master.cc).
 #pragma once
 
 #include <functional>

@@ -54,10 +54,12 @@ Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
   }
   wiki->process_ = process;
   if (Status s = wiki->OpenStores(options); !s.ok()) return s;
-  auto first_key = FirstSecretKey(options.storage.data_dir);
-  if (!first_key.ok()) return first_key.status();
   wiki->site_keys_ = std::make_unique<SiteKeys>(*wiki->site_key_store_);
-  if (Status s = wiki->site_keys_->Load(*first_key, time(nullptr)); !s.ok()) return s;
+  const std::string data_dir = options.storage.data_dir;
+  if (Status s = wiki->site_keys_->Load([&] { return FirstSecretKey(data_dir); }, time(nullptr));
+      !s.ok()) {
+    return s;
+  }
   wiki->accounts_ = std::make_unique<Accounts>(
       *wiki->users_, *wiki->sessions_, *wiki->throttle_, *process.hash_slots,
       options.hash_slot_count);

@@ -38,7 +38,7 @@ struct StorageOptions {
   // This host's own files (and the database, unless `database` names it).
   std::string data_dir = "var";
   // The database: "sqlite:PATH", or empty for data_dir/wikid.db. Several
-  // hosts name the one they share.
+  // wikids on one machine may share one (WAL needs one machine's memory).
   std::string database;
   int busy_timeout_ms = 5000;    // how long a writer waits for another's lock
 };
@@ -80,7 +80,7 @@ struct WikiOptions {
 // The stores, borrowed from the Wiki that opened them. Pages are read
 // here and written through PageWrites (model/page_writes.h).
 struct Stores {
-  Storage& storage;
+  const Storage& storage;  // its counters (opening stores is the Wiki's)
   PageReader& pages;
   UserStore& users;
   SessionStore& sessions;

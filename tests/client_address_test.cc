@@ -70,6 +70,10 @@ BOOST_AUTO_TEST_CASE(only_the_entries_trusted_proxies_added_are_read) {
   BOOST_TEST(chain.ClientOf("10.0.0.2", "198.51.100.9, garbage") == "10.0.0.2");
   BOOST_TEST(chain.ClientOf("10.0.0.2", "198.51.100.9, 192.0.2.7, ") == "10.0.0.2");
   BOOST_TEST(chain.ClientOf("10.0.0.2", "  2001:db8::5 ") == "2001:db8::5");
+  // One client, one spelling: the throttle must not count it twice.
+  BOOST_TEST(chain.ClientOf("10.0.0.2", "2001:DB8:0::5") == "2001:db8::5");
+  BOOST_TEST(chain.ClientOf("10.0.0.2", "::ffff:198.51.100.9") == "198.51.100.9");
+  BOOST_TEST(chain.ClientOf("::ffff:10.0.0.2", "198.51.100.9") == "198.51.100.9");
 }
 
 BOOST_AUTO_TEST_CASE(the_decoded_request_carries_the_client) {

@@ -137,10 +137,10 @@ BOOST_AUTO_TEST_CASE(html_in_names_summaries_and_authors_stays_escaped_xml) {
 
 // Issue 23: whatever a revision holds, the feeds stay XML. Saves refuse
 // control characters and noncharacters now (router_test), but revisions
-// saved before that, or written around the edit form, may hold them: every
-// code point, in the summary of a revision written straight to the store,
-// comes out of the feeds as well-formed XML.
-BOOST_AUTO_TEST_CASE(every_code_point_in_a_summary_leaves_the_feeds_well_formed) {
+// saved before that, or written around the edit form, may hold them: the
+// troublesome code points and 384 random ones, in the summaries of
+// revisions written straight to the store, come out as well-formed XML.
+BOOST_AUTO_TEST_CASE(any_code_point_in_a_summary_leaves_the_feeds_well_formed) {
   auto utf8 = [](char32_t c) {
     std::string out;
     if (c < 0x80) {

@@ -245,6 +245,7 @@ BOOST_AUTO_TEST_CASE(
     BOOST_TEST(**outbox->NextAttemptAt() == now + delay);
     now += delay;
   }
+  BOOST_REQUIRE(outbox->Claim(now, 60, "host:1")->has_value());
   BOOST_REQUIRE(outbox->MarkFailed(id, now, "host:1", "421 try later").ok());  // the 4th
   OutboxEntry failed = All()[0];
   BOOST_TEST(failed.state == "failed");
@@ -288,6 +289,10 @@ BOOST_AUTO_TEST_CASE(a_claimed_message_is_one_mailers_until_the_claim_expires) {
   auto c = outbox->Claim(160, 60, "c:3");
   BOOST_REQUIRE(c->has_value());
   BOOST_TEST((*c)->id == (*b)->id);
+  // b comes back to life and reports its failure: c's claim stands.
+  BOOST_REQUIRE(outbox->MarkFailed((*b)->id, 161, "b:2", "timed out").ok());
+  BOOST_TEST(!outbox->Claim(161, 60, "a:1")->has_value());
+  BOOST_TEST(**outbox->NextAttemptAt() == 220);
   BOOST_REQUIRE(outbox->MarkFailed((*c)->id, 161, "c:3", "421 busy").ok());
   // A failure ends the claim: due again after the retry delay, to anyone.
   BOOST_TEST(**outbox->NextAttemptAt() == 161 + settings.retry.retry_seconds);
@@ -300,7 +305,7 @@ BOOST_AUTO_TEST_CASE(a_claimed_message_is_one_mailers_until_the_claim_expires) {
     return names;
   };
   BOOST_TEST(mailers((*a)->id) == std::vector<std::string>{"a:1"});
-  BOOST_TEST(mailers((*b)->id) == std::vector<std::string>{"c:3"});
+  BOOST_TEST((mailers((*b)->id) == std::vector<std::string>{"b:2", "c:3"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -31,6 +32,24 @@ std::optional<std::array<uint8_t, 16>> ParseAddress(std::string_view text, bool*
     return bytes;
   }
   return std::nullopt;
+}
+
+// One spelling per address, as inet_ntop writes it (an IPv4-mapped IPv6
+// address as plain IPv4), so that the throttle counts one client once
+// however a proxy wrote it. Text that is no address stays as it was.
+std::string Canonical(std::string_view address) {
+  bool v4 = false;
+  auto bytes = ParseAddress(address, &v4);
+  if (!bytes) return std::string(address);
+  char text[INET6_ADDRSTRLEN] = {};
+  const bool mapped = std::all_of(bytes->begin(), bytes->begin() + 10, [](uint8_t b) { return b == 0; }) &&
+                      (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
+  if (v4 || mapped) {
+    inet_ntop(AF_INET, bytes->data() + 12, text, sizeof text);
+  } else {
+    inet_ntop(AF_INET6, bytes->data(), text, sizeof text);
+  }
+  return text;
 }
 
 bool InRange(const std::array<uint8_t, 16>& address, const std::array<uint8_t, 16>& base,
@@ -104,7 +123,7 @@ std::string TrustedProxies::ClientOf(std::string_view remote_addr,
     if (!ParseAddress(hop, nullptr)) break;  // the proxy that sent it stays
     client = hop;
   }
-  return std::string(client);
+  return Canonical(client);
 }
 
 }  // namespace wikid

@@ -38,7 +38,8 @@ class TrustedProxies {
   // Whether `address` (a literal IPv4 or IPv6 address) is a trusted proxy.
   bool Contains(std::string_view address) const;
 
-  // The client's address, from REMOTE_ADDR and X-Forwarded-For as sent.
+  // The client's address, from REMOTE_ADDR and X-Forwarded-For as sent,
+  // in one spelling (inet_ntop's; IPv4-mapped IPv6 as IPv4).
   std::string ClientOf(std::string_view remote_addr,
                        std::string_view forwarded_for) const;
 

@@ -13,13 +13,15 @@ int64_t SiteKeys::MonotonicMs() {
       .count();
 }
 
-Status SiteKeys::Load(const std::string& first, int64_t now) {
+Status SiteKeys::Load(const std::function<Result<std::string>()>& first, int64_t now) {
   auto keys = store_.Newest(kKept);
   if (!keys.ok()) return keys.status();
   // Written only by the first process of a new wiki: a worker's start
   // takes no write lock.
   if (keys->empty()) {
-    if (Status s = store_.AddFirst(first, now); !s.ok()) return s;
+    auto key = first();
+    if (!key.ok()) return key.status();
+    if (Status s = store_.AddFirst(*key, now); !s.ok()) return s;
     keys = store_.Newest(kKept);
     if (!keys.ok()) return keys.status();
   }

@@ -34,10 +34,10 @@ class SiteKeys {
   // pass their own).
   explicit SiteKeys(SiteKeyStore& store, std::function<int64_t()> steady_ms = MonotonicMs);
 
-  // Reads the keys, first adding `first` as the wiki's first key if it has
-  // none (`now`: unix seconds). Unavailable if the database cannot be
-  // read.
-  Status Load(const std::string& first, int64_t now);
+  // Reads the keys, first adding the one `first` gives as the wiki's first
+  // key if it has none (`now`: unix seconds); `first` is called only then.
+  // Its error, or Unavailable if the database cannot be read.
+  Status Load(const std::function<Result<std::string>()>& first, int64_t now);
 
   // The key to sign with, and every key a token may be checked against,
   // newest first (re-read when older than kRefreshMs).

@@ -81,7 +81,8 @@ class Outbox {
   // An attempt at `id` by `mailer` failed with `error`: its claim ends and
   // it is queued again after retry_seconds * 2^(attempts - 1) (at most a
   // day), or marked failed once max_attempts have been made
-  // (MailRetryPolicy).
+  // (MailRetryPolicy). If another mailer holds the claim now (`mailer`'s
+  // ran out), only the attempt is recorded.
   virtual Status MarkFailed(int64_t id, int64_t now, const std::string& mailer,
                             const std::string& error) = 0;
 

@@ -1,6 +1,6 @@
 // Characters that text kept by the wiki must not hold: control characters
 // (no page, summary or feed can show them, and XML 1.0 forbids most) and
-// the noncharacters U+FFFE and U+FFFF (forbidden in XML too). Saves refuse
+// the 66 noncharacters (U+FFFE and U+FFFF are forbidden in XML too). Saves refuse
 // them with a message naming the character; what was saved before this
 // rule (or written around it) is made safe where it is written as XML.
 #pragma once

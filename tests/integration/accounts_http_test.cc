@@ -492,6 +492,12 @@ BOOST_AUTO_TEST_CASE(the_throttle_sees_the_client_behind_a_trusted_proxy) {
       // saw another address: the address the balancer appended counts.
       BOOST_TEST(log_in_from("198.51.100.1, 198.51.100.3", 7).status ==
                  (trusted ? 403 : 429));
+      // The same as two header lines (a balancer that adds a line of its
+      // own): the last line's address counts.
+      HttpResponse two_lines = browser.Post(
+          "/_login", {{"name", "name8"}, {"password", "guess"}},
+          {"X-Forwarded-For: 198.51.100.1", "X-Forwarded-For: 198.51.100.5"});
+      BOOST_TEST(two_lines.status == (trusted ? 403 : 429));
     }
   }
 }

@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "model/base/log.h"
 #include "model/store/sqlite/schema.h"
 
@@ -114,9 +117,17 @@ void KeepPrivate(const std::string& path) {
   if (fd < 0) return;  // SQLite says why when it tries
   struct stat info;
   if (fstat(fd, &info) == 0 && (info.st_mode & 077) != 0) {
-    fchmod(fd, 0600);
-    for (const char* suffix : {"-wal", "-shm"}) chmod((path + suffix).c_str(), 0600);
-    LogWarning("the database " + path + " was readable by other users; made it 0600");
+    bool narrowed = fchmod(fd, 0600) == 0;
+    for (const char* suffix : {"-wal", "-shm"}) {
+      const std::string other = path + suffix;
+      narrowed = (chmod(other.c_str(), 0600) == 0 || errno == ENOENT) && narrowed;
+    }
+    if (narrowed) {
+      LogWarning("the database " + path + " was readable by other users; made it 0600");
+    } else {
+      LogError("the database " + path + " is readable by other users and cannot be made "
+               "0600 (" + std::strerror(errno) + "): change its owner or mode");
+    }
   }
   close(fd);
 }

@@ -42,7 +42,7 @@ constexpr char kMarkFailedSql[] = R"sql(
          state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END,
          next_attempt_at = ?2 + min(86400, ?5 << min(attempts, 20)),
          claimed_by = '', claimed_until = 0
-   WHERE id = ?1 AND state = 'queued')sql";
+   WHERE id = ?1 AND state = 'queued' AND claimed_by = ?6)sql";
 
 constexpr char kAttemptSql[] =
     "INSERT INTO outbox_attempt (outbox_id, at, error, mailer) VALUES (?1, ?2, ?3, ?4)";
@@ -125,7 +125,8 @@ Result<std::optional<OutboxEntry>> SqliteOutbox::Claim(int64_t now, int64_t clai
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (*row) claimed = EntryFromRow(*q);
-    // Stepped to the end: the write is done (and committed) only then.
+    // Stepped to the end: the statement's changes are made on its first
+    // step, but its autocommit transaction ends only with the statement.
     if (*row) {
       auto end = q->Step();
       if (!end.ok()) return end.status();
@@ -177,6 +178,9 @@ Status SqliteOutbox::MarkFailed(int64_t id, int64_t now, const std::string& mail
     q->Bind(3, error);
     q->Bind(4, static_cast<int64_t>(retry_.max_attempts));
     q->Bind(5, retry_.retry_seconds);
+    // A mailer whose claim ran out (another one may be sending it now)
+    // records its attempt but leaves the message to the claim's holder.
+    q->Bind(6, mailer);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
   if (Status s = RecordAttempt(id, now, mailer, error.empty() ? "failed" : error);

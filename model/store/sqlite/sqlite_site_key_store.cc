@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "model/base/secret_key.h"
+
 namespace wikid {
 namespace {
 
@@ -59,7 +61,10 @@ Result<std::vector<std::string>> SqliteSiteKeyStore::Newest(int limit) {
     if (!row.ok()) return row.status();
     if (!*row) return keys;
     auto key = FromHex(q->ColumnText(0));
-    if (!key) return Status::Internal("a site key in the database is not hex");
+    // Signing reads kSecretKeyBytes of it, whatever its length.
+    if (!key || key->size() != kSecretKeyBytes) {
+      return Status::Internal("a site key in the database is damaged (not 32 bytes of hex)");
+    }
     keys.push_back(std::move(*key));
   }
 }
