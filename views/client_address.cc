@@ -113,6 +113,8 @@ bool TrustedProxies::Contains(std::string_view address) const {
 
 std::string TrustedProxies::ClientOf(std::string_view remote_addr,
                                      std::string_view forwarded_for) const {
+  // No proxies (the usual case): nginx's own address text, as it is.
+  if (ranges_.empty()) return std::string(remote_addr);
   std::string_view client = remote_addr;
   while (Contains(client) && !forwarded_for.empty()) {
     size_t comma = forwarded_for.rfind(',');
