@@ -309,7 +309,7 @@ BOOST_FIXTURE_TEST_CASE(a_suspension_during_restoration_keeps_it_suspended,
   Memcache cache(OptionsFor(server));
   FastPath probing(cache, *shared, *state, flag, true, 50ms, [&] {
     if (++reads == 2) other_worker.fast.Suspend("another worker's delete failed");
-    return FastPath::MonotonicMs();
+    return MonotonicMs();
   });
   probing.MaybeRestore();
   BOOST_REQUIRE(reads >= 2);

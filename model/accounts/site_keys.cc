@@ -7,12 +7,6 @@ namespace wikid {
 SiteKeys::SiteKeys(SiteKeyStore& store, std::function<int64_t()> steady_ms)
     : store_(store), steady_ms_(std::move(steady_ms)) {}
 
-int64_t SiteKeys::MonotonicMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 Status SiteKeys::Load(const std::function<Result<std::string>()>& first, int64_t now) {
   auto keys = store_.Newest(kKept);
   if (!keys.ok()) return keys.status();

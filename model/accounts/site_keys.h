@@ -13,12 +13,12 @@
 // One per process; not thread-safe.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "model/base/clock.h"
 #include "model/base/status.h"
 #include "model/store/site_key_store.h"
 
@@ -51,8 +51,6 @@ class SiteKeys {
   // After a token matched none of Verifying(): reads the keys again unless
   // that was done less than kReloadGapMs ago. True if they changed.
   bool Reload();
-
-  static int64_t MonotonicMs();
 
  private:
   void RefreshIfOld();

@@ -232,12 +232,6 @@ std::string EscapeMemcachedKey(std::string_view key) {
   return out;
 }
 
-int64_t FastPath::MonotonicMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 FastPath::FastPath(Memcache& cache, FastPathShared& shared,
                    const CacheState& state, std::string flag_path, bool enabled,
                    std::chrono::milliseconds settle, std::function<int64_t()> steady_ms)

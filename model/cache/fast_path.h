@@ -65,6 +65,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/base/clock.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/memcache.h"
 #include "model/base/status.h"
@@ -152,9 +153,6 @@ class FastPath {
            std::string flag_path, bool enabled,
            std::chrono::milliseconds settle = kSettle,
            std::function<int64_t()> steady_ms = MonotonicMs);
-
-  // CLOCK_MONOTONIC in milliseconds.
-  static int64_t MonotonicMs();
 
   static constexpr std::chrono::milliseconds kSettle{1000};
   // How long a fill, a delete or a restoration waits for a stripe: a

@@ -99,9 +99,8 @@ BOOST_AUTO_TEST_CASE(a_login_on_one_worker_is_known_to_every_worker) {
 // other, and a logout on the other ends it at once.
 BOOST_AUTO_TEST_CASE(forms_and_logins_work_across_hosts) {
   TempDir shared;
-  const std::vector<std::string> args = {"--database", "sqlite:" + shared.File("wiki.db")};
-  TestWiki host_a{TestWikiOptions{.extra_args = args}};
-  TestWiki host_b{TestWikiOptions{.extra_args = args}};
+  TestWiki host_a{TestWikiOptions{.database = shared.File("wiki.db")}};
+  TestWiki host_b{TestWikiOptions{.database = shared.File("wiki.db")}};
   BOOST_REQUIRE(host_a.data_dir() != host_b.data_dir());
   Browser on_a(host_a), on_b(host_b);
   // The signup form comes from A; the same browser posts it to B.

@@ -398,16 +398,19 @@ BOOST_AUTO_TEST_CASE(an_idle_host_sends_the_mail_a_stopped_host_left) {
   sink.Stop();
   TempDir shared;
   const std::vector<std::string> args = {"--admin-emails", "ops@example.org", "--mail-events",
-                                         "page-created", "--edit-policy", "anyone",
-                                         "--database", "sqlite:" + shared.File("wiki.db")};
-  TestWiki idle{MailingWiki(
-      sink, args, {{"WIKID_FAILPOINTS", "mailer_idle_exit_ms=300,mailer_recheck_ms=400"}})};
+                                         "page-created", "--edit-policy", "anyone"};
+  auto host = [&](std::map<std::string, std::string> env) {
+    TestWikiOptions options = MailingWiki(sink, args, std::move(env));
+    options.database = shared.File("wiki.db");
+    return options;
+  };
+  TestWiki idle{host({{"WIKID_FAILPOINTS", "mailer_idle_exit_ms=300,mailer_recheck_ms=400"}})};
   for (int i = 0; i < 100 && idle.MailerPid() != 0; ++i) {
     std::this_thread::sleep_for(50ms);  // a poll, under the bound of the loop
   }
   BOOST_REQUIRE(idle.MailerPid() == 0);
   {
-    TestWiki leaving{MailingWiki(sink, args)};
+    TestWiki leaving{host({})};
     BOOST_REQUIRE(leaving.Save("Left_Behind", 0, "text").status == 303);
     // Its mailer tried (the server is down) before the host went away.
     for (int i = 0; i < 200 && leaving.Scalar("SELECT count(*) FROM outbox_attempt") == 0; ++i) {

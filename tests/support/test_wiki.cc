@@ -169,6 +169,10 @@ void TestWiki::StartWikid() {
                                              "/views/templates"
                                        : options_.templates_dir};
   if (options_.dev) argv.push_back("--dev");
+  if (!options_.database.empty()) {
+    argv.push_back("--database");
+    argv.push_back("sqlite:" + options_.database);
+  }
   if (memcached_) {
     argv.push_back("--memcached");
     argv.push_back(memcached_->address());
@@ -413,14 +417,6 @@ std::vector<pid_t> TestWiki::WorkerPids() const { return Children(wikid_pid_, fa
 pid_t TestWiki::MailerPid() const {
   auto mailer = Children(wikid_pid_, true);
   return mailer.empty() ? 0 : mailer.front();
-}
-
-std::string TestWiki::db_path() const {
-  const auto& args = options_.extra_args;
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--database" && args[i + 1].starts_with("sqlite:")) return args[i + 1].substr(7);
-  }
-  return data_dir() + "/wikid.db";
 }
 
 int64_t TestWiki::Scalar(const std::string& sql) const {

@@ -34,6 +34,9 @@ struct TestWikiOptions {
   bool tcp_socket = false;
   // Start a memcached for this wiki and pass it as --memcached.
   bool memcached = false;
+  // The database file (--database sqlite:PATH), shared with other wikids;
+  // default: the data folder's.
+  std::string database;
   // With memcached: nginx serves anonymous page views from it
   // (nginx/fast-path.conf, model/cache/fast_path.h). Off, wikid runs with
   // --no-fast-path and sees every request.
@@ -162,9 +165,9 @@ class TestWiki {
   std::string data_dir() const {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
   }
-  // The database: the one --database names in extra_args, else the data
-  // folder's.
-  std::string db_path() const;
+  std::string db_path() const {
+    return options_.database.empty() ? data_dir() + "/wikid.db" : options_.database;
+  }
   // The switch nginx checks before it serves from memcached.
   std::string fast_path_flag() const { return dir_.File("fast-path"); }
   // What the switch points at: a generation's 16 hex digits, "off", or ""

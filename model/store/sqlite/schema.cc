@@ -257,7 +257,7 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       CREATE TABLE site_key (
         id INTEGER PRIMARY KEY,        -- the newest signs forms
-        secret TEXT NOT NULL,          -- 32 random bytes, hex
+        secret BLOB NOT NULL,          -- 32 random bytes
         created_at INTEGER NOT NULL    -- unix time in seconds, UTC
       ) STRICT;
       )sql",

@@ -1,5 +1,5 @@
 // SqliteSiteKeyStore: SiteKeyStore on one SQLite connection, in the
-// site_key table (keys as hex text). One per process; `db` must outlive it.
+// site_key table. One per process; `db` must outlive it.
 #pragma once
 
 #include <memory>
