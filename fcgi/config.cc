@@ -81,6 +81,10 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "the page shown at /")
     ("max-page-bytes", po::value(&s.max_page_bytes)->default_value(s.max_page_bytes),
      "longest page text accepted (bytes); longer saves get 413 with the text kept")
+    ("render-budget-ms", po::value(&s.render_budget_ms)->default_value(s.render_budget_ms),
+     "CPU time one parse of Markdown may take (100-60000 ms): text that needs more "
+     "(nesting thousands deep) gets 422 with the text kept at save and preview, and "
+     "the worker that tried is replaced; 1 MiB of ordinary text needs well under 100 ms")
     ("history-page-size", po::value(&s.history_page_size)
          ->default_value(s.history_page_size),
      "revisions per history page (1-1000)")
@@ -139,6 +143,9 @@ Status CheckRanges(const Config& c) {
   }
   if (c.site.max_page_bytes < 1 || c.site.max_page_bytes > c.max_body_bytes) {
     return bad("--max-page-bytes must be 1 to --max-body-bytes");
+  }
+  if (c.site.render_budget_ms < 100 || c.site.render_budget_ms > 60000) {
+    return bad("--render-budget-ms must be 100 to 60000");
   }
   if (c.site.history_page_size < 1 || c.site.history_page_size > 1000) {
     return bad("--history-page-size must be 1 to 1000");

@@ -204,6 +204,13 @@ class Master {
           WEXITSTATUS(status) == 0) {
         continue;  // an old worker leaving after a reload, as asked
       }
+      if (WIFEXITED(status) && WEXITSTATUS(status) == kWorkerReplaceMeExit) {
+        // It answered its request and asked to be replaced (a runaway
+        // rendering): nothing half-done, so the caches stay trusted.
+        LogWarning("worker " + std::to_string(pid) + " asked to be replaced");
+        if (pid == replacing_) replacing_ = 0;
+        continue;
+      }
       if (g_signals.stop) {
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
           LogError("worker " + std::to_string(pid) + " " +

@@ -142,6 +142,9 @@ class Worker {
     wiki_->caches().fast_path.MaybeRestore();
   }
 
+  // This process should end after its request (Site::WantsReplacing).
+  bool WantsReplacing() const { return site_->WantsReplacing(); }
+
   // How long an idle worker may wait before BetweenRequests again: not
   // long while a suspended fast path waits for this worker to restore it.
   int IdleWaitMs() const {
@@ -258,6 +261,12 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     if (FCGX_Accept_r(&request) < 0) continue;
     worker.Serve(request);
     FinishRequest(request);
+    if (worker.WantsReplacing()) {
+      LogWarning("worker " + std::to_string(getpid()) +
+                 " ends: a rendering overran its budget and still runs");
+      FCGX_Free(&request, 1);
+      return kWorkerReplaceMeExit;
+    }
     worker.BetweenRequests();
   }
 

@@ -17,6 +17,12 @@ namespace wikid {
 // closed. Returns the process exit code: 0 after a graceful stop, non-zero
 // if start-up failed.
 // `shared` are the master's shared parts.
+// The exit code of a worker that ended itself after answering, because a
+// rendering overran its budget and still runs on its thread
+// (views/budgeted_thread.h). Nothing was left half-done: the master
+// starts another worker and trusts the caches.
+constexpr int kWorkerReplaceMeExit = 3;
+
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
               pid_t master_pid, const SharedParts& shared);
 

@@ -118,7 +118,9 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   if (auto problem = CheckEdit(ctx.site, base_rev, text, summary)) {
     return JsonError(problem->status, problem->message);
   }
-  auto saved = ctx.writes.Save(EditBy(req, ctx, *name, base_rev, text, summary));
+  auto edit = EditBy(req, ctx, *name, base_rev, text, summary);
+  if (!edit.ok()) return JsonFailure(edit.status());
+  auto saved = ctx.writes.Save(*edit);
   if (saved.status().IsConflict()) {
     auto current = ctx.stores.pages.Find(*name, std::nullopt);
     Response refused = JsonError(

@@ -35,6 +35,7 @@ struct SiteConfig {
   std::string public_url = "http://127.0.0.1:8080";
   size_t max_page_bytes = 1 << 20;       // longest page text accepted
   size_t max_summary_bytes = 500;        // longest edit summary accepted
+  int64_t render_budget_ms = 2000;       // CPU time one Markdown parse may take
   int history_page_size = 50;            // revisions per history page
   int pages_page_size = 100;             // pages per page of the page list
   int recent_page_size = 50;             // changes per page of /_recent

@@ -99,8 +99,9 @@ Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
       state.base_rev = current->revision.rev;
       return EditFormResponse(req, ctx, name, state, 409);
     }
-    Edit edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
-    auto saved = ctx.writes.Save(edit);
+    auto edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
+    if (!edit.ok()) return SaveRefused(req, ctx, name, state, edit.status());
+    auto saved = ctx.writes.Save(*edit);
     if (saved.ok()) {
       if (!saved->created) return Response::SeeOther(name.UrlPath());
       return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev));
@@ -169,11 +170,12 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     // Rendered as a save would show it, links coloured by which pages
     // exist; nothing is written.
     auto targets = ctx.markdown.LinkTargets(state.text);
-    auto existing = ctx.stores.pages.ExistingPages(targets);
+    if (!targets.ok()) return SaveRefused(req, ctx, *name, state, targets.status());
+    auto existing = ctx.stores.pages.ExistingPages(*targets);
     if (!existing.ok()) return ErrorPage(ctx, existing.status());
-    state.preview_html = ctx.markdown.ToHtml(
-        state.text,
-        [&](const std::string& title) { return existing->contains(title); });
+    auto html = ctx.markdown.ToHtml(state.text, std::move(*existing));
+    if (!html.ok()) return SaveRefused(req, ctx, *name, state, html.status());
+    state.preview_html = std::move(*html);
     return EditFormResponse(req, ctx, *name, state, 200);
   }
 
@@ -189,9 +191,10 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     return EditFormResponse(req, ctx, *name, state, 200);
   }
 
-  Edit edit =
+  auto edit =
       EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
-  auto saved = ctx.writes.Save(edit);
+  if (!edit.ok()) return SaveRefused(req, ctx, *name, state, edit.status());
+  auto saved = ctx.writes.Save(*edit);
   if (saved.ok()) {
     return Response::SeeOther(name->UrlPath());
   }
@@ -234,9 +237,10 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   }
   auto old = ctx.stores.pages.Find(*name, *rev);
   if (!old.ok()) return ErrorPage(ctx, old.status());
-  Edit edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
+  auto edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
                      "Restored revision " + std::to_string(*rev));
-  auto saved = ctx.writes.Save(edit);
+  if (!edit.ok()) return ErrorPage(ctx, edit.status());
+  auto saved = ctx.writes.Save(*edit);
   if (saved.status().IsConflict()) {
     auto fresh = ctx.stores.pages.Find(*name, *rev);
     if (!fresh.ok()) return ErrorPage(ctx, fresh.status());

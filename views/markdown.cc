@@ -67,53 +67,59 @@ std::string_view Trim(std::string_view s) {
 }
 
 // The valid wiki links in `literal`, in order. "[[" ... "]]" pairs whose
-// target is not a valid page name stay plain text.
+// target is not a valid page name stay plain text. One pass: each "]]"
+// pairs with the nearest "[[" before it that no earlier pair used, so
+// "[[[[x]]]]" links x. (Searching back from every "]]" for its "[[" made
+// a page of "]]" repeated quadratic: 1 MiB of it took over a minute.)
 std::vector<WikiLink> FindWikiLinks(std::string_view literal) {
   std::vector<WikiLink> links;
-  size_t pos = 0;
-  while (pos < literal.size()) {
-    size_t close = literal.find("]]", pos);
-    if (close == std::string_view::npos) break;
-    // The innermost "[[" before this "]]", so "[[[[x]]]]" links x.
-    size_t open = close >= 2 ? literal.rfind("[[", close - 2) : std::string_view::npos;
-    if (open == std::string_view::npos || open < pos) {
-      pos = close + 2;
+  constexpr size_t kNone = std::string_view::npos;
+  size_t open = kNone;  // the last unused "[[" so far
+  for (size_t i = 0; i + 1 < literal.size(); ++i) {
+    if (literal[i] == '[' && literal[i + 1] == '[') {
+      open = i;
       continue;
     }
-    std::string_view inner = literal.substr(open + 2, close - open - 2);
+    if (literal[i] != ']' || literal[i + 1] != ']') continue;
+    size_t close = i;
+    i = close + 1;  // the loop's ++i steps past the "]]"
+    if (open == kNone || open + 2 > close) continue;
+    const size_t begin = open;
+    open = kNone;
+    std::string_view inner = literal.substr(begin + 2, close - begin - 2);
+    if (inner.find('\n') != std::string_view::npos) continue;
     size_t bar = inner.find('|');
     std::string_view target = Trim(inner.substr(0, bar));
     std::string_view label =
         bar == std::string_view::npos ? target : Trim(inner.substr(bar + 1));
     auto name = PageName::Parse(target);
-    if (name.ok() && inner.find('\n') == std::string_view::npos) {
-      links.push_back(WikiLink{open, close + 2, *name,
+    if (name.ok()) {
+      links.push_back(WikiLink{begin, close + 2, *name,
                                std::string(label.empty() ? target : label)});
     }
-    pos = close + 2;
   }
   return links;
 }
 
 // The text nodes of `doc` that may hold wiki links: not inside a link or an
-// image (code spans and blocks are other node types, so never seen).
+// image (code spans and blocks are other node types, so never seen). The
+// depth of links around the current node is counted on the way in and out,
+// not looked up per node: nesting thousands deep must stay linear.
 std::vector<cmark_node*> LinkableTextNodes(cmark_node* doc) {
   std::vector<cmark_node*> nodes;
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc));
+  size_t link_depth = 0;
   cmark_event_type event;
   while ((event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
     cmark_node* node = cmark_iter_get_node(iter.get());
-    if (event != CMARK_EVENT_ENTER ||
-        cmark_node_get_type(node) != CMARK_NODE_TEXT) {
-      continue;
+    cmark_node_type type = cmark_node_get_type(node);
+    if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+      if (event == CMARK_EVENT_ENTER) ++link_depth;
+      if (event == CMARK_EVENT_EXIT) --link_depth;
+    } else if (type == CMARK_NODE_TEXT && event == CMARK_EVENT_ENTER &&
+               link_depth == 0) {
+      nodes.push_back(node);
     }
-    bool inside_link = false;
-    for (cmark_node* up = cmark_node_parent(node); up && !inside_link;
-         up = cmark_node_parent(up)) {
-      cmark_node_type type = cmark_node_get_type(up);
-      inside_link = type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE;
-    }
-    if (!inside_link) nodes.push_back(node);
   }
   return nodes;
 }
@@ -157,16 +163,7 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
   cmark_node_free(node);
 }
 
-}  // namespace
-
-void Markdown::EnsureInitialised() {
-  if (initialised_) return;
-  cmark_gfm_core_extensions_ensure_registered();
-  initialised_ = true;
-}
-
-std::set<std::string> Markdown::LinkTargets(std::string_view text) {
-  EnsureInitialised();
+std::set<std::string> FindLinkTargets(std::string_view text) {
   Parser parser = NewParser();
   Document doc = Parse(parser.get(), text);
   std::set<std::string> targets;
@@ -178,17 +175,18 @@ std::set<std::string> Markdown::LinkTargets(std::string_view text) {
   return targets;
 }
 
-std::string Markdown::ToHtml(std::string_view text, const ExistsFn& exists) {
-  EnsureInitialised();
+std::string RenderHtml(std::string_view text, const Markdown::Existing& existing) {
   Parser parser = NewParser();
   Document doc = Parse(parser.get(), text);
-  std::map<std::string, bool> known;  // one exists() call per target
+  std::map<std::string, bool> known;  // one lookup per target
   for (cmark_node* node : LinkableTextNodes(doc.get())) {
     std::vector<WikiLink> links = FindWikiLinks(cmark_node_get_literal(node));
     if (links.empty()) continue;
     for (const WikiLink& link : links) {
       const std::string& title = link.target.title();
-      if (!known.contains(title)) known[title] = exists(title);
+      if (!known.contains(title)) {
+        known[title] = !existing || existing->contains(title);
+      }
     }
     SplitIntoLinks(node, links, known);
   }
@@ -197,6 +195,52 @@ std::string Markdown::ToHtml(std::string_view text, const ExistsFn& exists) {
   std::string out(html);
   cmark_get_default_mem_allocator()->free(html);
   return out;
+}
+
+// Once per process, before the first parse: cmark's extension registry
+// is global, and written only here.
+void EnsureRegistered() {
+  static const bool registered = [] {
+    cmark_gfm_core_extensions_ensure_registered();
+    return true;
+  }();
+  (void)registered;
+}
+
+}  // namespace
+
+Status Markdown::TooComplex() const {
+  return Status::TooComplex(
+      "This text needs more than " +
+      std::to_string(thread_.budget().cpu.count()) +
+      " ms to render, the most this wiki allows (Markdown nested or "
+      "bracketed thousands deep, or a table thousands of columns wide, do "
+      "that); please simplify it.");
+}
+
+Result<std::set<std::string>> Markdown::LinkTargets(std::string_view text) {
+  EnsureRegistered();
+  // The job owns its input and output: after an overrun it outlives us.
+  auto job = std::make_shared<std::pair<std::string, std::set<std::string>>>(
+      std::string(text), std::set<std::string>());
+  if (!thread_.Run([job] { job->second = FindLinkTargets(job->first); })) {
+    return TooComplex();
+  }
+  return std::move(job->second);
+}
+
+Result<std::string> Markdown::ToHtml(std::string_view text, Existing existing) {
+  EnsureRegistered();
+  struct Job {
+    std::string text;
+    Existing existing;
+    std::string html;
+  };
+  auto job = std::make_shared<Job>(Job{std::string(text), std::move(existing), {}});
+  if (!thread_.Run([job] { job->html = RenderHtml(job->text, job->existing); })) {
+    return TooComplex();
+  }
+  return std::move(job->html);
 }
 
 }  // namespace wikid

@@ -15,39 +15,63 @@
 // form, and the stylesheet colours links into /_edit/ differently. (cmark
 // cannot put a class on a link, and HTML must not be patched afterwards.)
 //
+// Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic or
+// worse in some inputs (measured here, 64 KiB each: "*a " nested 8,000
+// deep 1.0 s, "![[]()" repeated 0.25 s, a table 8,000 columns wide
+// 0.3 s, "www.a_" repeated 1.8 s; 4x the size costs 16-30x; fixed
+// upstream in 0.29.0.gfm.7-13: CVE-2023-22483/22484/22486, -24824,
+// -26485, -37463). So every parse runs on a BudgetedThread: text that
+// needs more CPU time than the budget is refused (Status kTooComplex),
+// and the worker retires after answering (views/budgeted_thread.h). What
+// is ours, the [[link]] scan, is one linear pass.
+//
 // One Markdown per worker. cmark's extension registry is set up on first
 // use, not at construction, so a worker starts fast (the lazy init the
 // design asks for). Not thread-safe.
 #pragma once
 
-#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/base/status.h"
+#include "views/budgeted_thread.h"
+
 namespace wikid {
+
+// Safe HTML shown in place of a text that overran the budget (an old
+// revision, saved before saves were bounded, or a bio).
+inline constexpr char kTooComplexNotice[] =
+    "<p class=\"notice\">This text is too complex to show: rendering it "
+    "takes longer than this wiki allows. Its source is under History.</p>\n";
 
 class Markdown {
  public:
-  // Answers whether a page with this canonical title exists.
-  using ExistsFn = std::function<bool(const std::string& title)>;
+  // The canonical titles of the pages that exist, for colouring links;
+  // nullopt shows every link as existing (bios: no query per link).
+  using Existing = std::optional<std::set<std::string>>;
 
-  Markdown() = default;
+  explicit Markdown(BudgetedThread::Budget budget = {}) : thread_(budget) {}
   Markdown(const Markdown&) = delete;
   Markdown& operator=(const Markdown&) = delete;
 
   // The canonical titles of the valid [[wiki link]] targets in `text`,
-  // sorted and without duplicates.
-  std::set<std::string> LinkTargets(std::string_view text);
+  // sorted and without duplicates; kTooComplex past the budget.
+  Result<std::set<std::string>> LinkTargets(std::string_view text);
 
-  // Renders `text` to safe HTML. `exists` is asked once per distinct link
-  // target.
-  std::string ToHtml(std::string_view text, const ExistsFn& exists);
+  // Renders `text` to safe HTML; kTooComplex past the budget.
+  Result<std::string> ToHtml(std::string_view text, Existing existing);
+
+  // A parse overran its budget and still runs: every later call fails,
+  // and the process should end after its request (fcgi/worker.cc).
+  bool overran() const { return thread_.overran(); }
 
  private:
-  void EnsureInitialised();
-  bool initialised_ = false;
+  Status TooComplex() const;
+
+  BudgetedThread thread_;
 };
 
 }  // namespace wikid

@@ -139,7 +139,13 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
   if (!admitted) {
-    Response response = PageView(req, ctx, name, *found, RenderNow(ctx, *found), false, front);
+    std::string body = RenderNow(ctx, *found);
+    // A rendering that overran its budget (its notice) is shared at once:
+    // admission keeps cheap first views out, and that one cost a budget.
+    if (ctx.markdown.overran()) {
+      ctx.caches.renders.Store(RenderKeyOf(*found), body);
+    }
+    Response response = PageView(req, ctx, name, *found, body, false, front);
     CountFastPathMiss(req, ctx, response);
     return response;
   }

@@ -4,9 +4,11 @@
 
 namespace wikid {
 
-Edit EditBy(const Request& req, Context& ctx, const PageName& name,
-            int64_t base_rev, const std::string& text,
-            const std::string& summary) {
+Result<Edit> EditBy(const Request& req, Context& ctx, const PageName& name,
+                    int64_t base_rev, const std::string& text,
+                    const std::string& summary) {
+  auto links = ctx.markdown.LinkTargets(text);
+  if (!links.ok()) return links.status();
   const auto& user = ctx.viewer.user;
   return Edit{.name = name,
               .base_rev = base_rev,
@@ -17,7 +19,7 @@ Edit EditBy(const Request& req, Context& ctx, const PageName& name,
               .account_created_at = user ? user->created_at : 0,
               .may_edit_protected = ctx.viewer.is_admin(),
               .created_at = ctx.now(),
-              .links = ctx.markdown.LinkTargets(text)};
+              .links = std::move(*links)};
 }
 
 std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
@@ -53,9 +55,15 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 }
 
 std::string RenderRevision(Markdown& markdown, const PageRevision& page) {
-  return markdown.ToHtml(page.revision.text, [&](const std::string& t) {
-    return page.existing_links.contains(t);
-  });
+  // A revision saved before renders were bounded may overrun: it shows a
+  // notice, which the render cache keeps like any rendering (a revision
+  // never changes), so its views do not pay the budget again.
+  return markdown.ToHtml(page.revision.text, page.existing_links)
+      .value_or(kTooComplexNotice);
+}
+
+RenderKey RenderKeyOf(const PageRevision& page) {
+  return RenderKey{page.revision.id, page.existing_links};
 }
 
 std::string RenderNow(Context& ctx, const PageRevision& page) {
@@ -63,7 +71,7 @@ std::string RenderNow(Context& ctx, const PageRevision& page) {
 }
 
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
-  return ctx.caches.renders.Get(RenderKey{page.revision.id, page.existing_links},
+  return ctx.caches.renders.Get(RenderKeyOf(page),
                          [&] { return RenderNow(ctx, page); }, cached);
 }
 

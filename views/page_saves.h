@@ -16,9 +16,11 @@ namespace wikid {
 // A save of `text` on top of `base_rev` by whoever is asking: their
 // account (whose admin role may change protected pages), or, for an
 // anonymous edit, their address.
-Edit EditBy(const Request& req, Context& ctx, const PageName& name,
-            int64_t base_rev, const std::string& text,
-            const std::string& summary);
+// kTooComplex when the text takes longer to parse than the render budget
+// (views/markdown.h).
+Result<Edit> EditBy(const Request& req, Context& ctx, const PageName& name,
+                    int64_t base_rev, const std::string& text,
+                    const std::string& summary);
 
 // Why a save's text and summary cannot be saved as they are, before
 // storage is asked: the HTTP status and a message for the user.
@@ -39,6 +41,8 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 // made now. The key names the revision and which of its links exist
 // (known from the page view's one query), so it can never be stale.
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
+// What the render cache keeps the revision's body under.
+RenderKey RenderKeyOf(const PageRevision& page);
 // The same, rendered now, without the render cache.
 std::string RenderNow(Context& ctx, const PageRevision& page);
 // Rendered by `markdown` (what RenderNow does; PageWrites' Renderer).

@@ -10,7 +10,7 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
                                          std::function<void()> wake_mailer,
                                          std::function<int64_t()> now) {
   std::unique_ptr<Site> site(
-      new Site(templates_dir, reload_templates, wiki.site_keys()));
+      new Site(config, templates_dir, reload_templates, wiki.site_keys()));
   if (Status s = site->templates_.LoadAll(); !s.ok()) return s;
   site->writes_ = std::make_unique<PageWrites>(
       wiki.page_store(), wiki.caches(),

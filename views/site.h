@@ -32,9 +32,19 @@ class Site {
   // The Context for the router (which copies it per request).
   Context& context() { return *context_; }
 
+  // A rendering overran its budget and still runs on its thread
+  // (views/budgeted_thread.h): the process should end once the request
+  // is answered, and a fresh one take its place.
+  bool WantsReplacing() const { return markdown_.overran(); }
+
  private:
-  Site(const std::string& templates_dir, bool reload_templates, SiteKeys& keys)
-      : templates_(templates_dir, reload_templates), csrf_(keys) {}
+  Site(const SiteConfig& config, const std::string& templates_dir,
+       bool reload_templates, SiteKeys& keys)
+      : templates_(templates_dir, reload_templates),
+        markdown_(BudgetedThread::Budget{
+            .cpu = std::chrono::milliseconds(config.render_budget_ms),
+            .wall = std::chrono::milliseconds(config.render_budget_ms * 10)}),
+        csrf_(keys) {}
 
   Templates templates_;
   Markdown markdown_;

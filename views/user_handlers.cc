@@ -72,8 +72,8 @@ Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
   std::string bio_html =
       user->bio.empty()
           ? ""
-          : ctx.markdown.ToHtml(user->bio,
-                                [](const std::string&) { return true; });
+          : ctx.markdown.ToHtml(user->bio, std::nullopt)
+                .value_or(kTooComplexNotice);
   bool own = ctx.viewer.logged_in() && ctx.viewer.user->id == user->id;
   HtmlPage page(ShownName(*user), "profile.tpl");
   if (before) page.NoIndex();

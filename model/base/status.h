@@ -22,6 +22,7 @@ class Status {
     kForbidden,    // this person may not do that (a protected page, ...)
     kBusy,         // the database stayed locked past the busy timeout
     kUnavailable,  // storage cannot take writes (disk full, read-only, I/O)
+    kTooComplex,   // the input needs more time to process than allowed
     kInternal,     // a bug or an unexpected library error
   };
 
@@ -33,6 +34,7 @@ class Status {
   static Status Forbidden(std::string m) { return {Code::kForbidden, m}; }
   static Status Busy(std::string m) { return {Code::kBusy, m}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, m}; }
+  static Status TooComplex(std::string m) { return {Code::kTooComplex, m}; }
   static Status Internal(std::string m) { return {Code::kInternal, m}; }
 
   bool ok() const { return code_ == Code::kOk; }
@@ -76,6 +78,10 @@ class Result {
   T&& value() && {
     assert(ok());
     return std::move(*value_);
+  }
+  // The value, or `fallback` when there is none.
+  T value_or(T fallback) && {
+    return ok() ? std::move(*value_) : std::move(fallback);
   }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }

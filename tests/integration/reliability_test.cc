@@ -36,30 +36,6 @@ std::string IntegrityCheck(const std::string& db_path) {
   return q->ColumnText(0);
 }
 
-// The text of the edit form's textarea, HTML entities decoded.
-std::string TextareaText(const std::string& html) {
-  size_t open = html.find("name=\"text\"");
-  open = html.find('>', open) + 1;
-  if (html[open] == '\n') ++open;  // as a browser does
-  std::string text = html.substr(open, html.find("</textarea>", open) - open);
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const std::pair<const char*, char> entities[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-        {"&#39;", '\''}};
-    bool matched = false;
-    for (const auto& [entity, c] : entities) {
-      if (text.compare(i, std::strlen(entity), entity) == 0) {
-        out += c;
-        i += std::strlen(entity) - 1;
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) out += text[i];
-  }
-  return out;
-}
 
 
 // A small tmpfs for the data directory; needs root (CAP_SYS_ADMIN).

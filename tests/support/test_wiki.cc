@@ -534,6 +534,30 @@ HttpResponse Browser::PostWithoutToken(const std::string& path, const FormList& 
   return Send("POST", path, EncodeForm(fields), headers);
 }
 
+std::string TextareaText(const std::string& html) {
+  size_t open = html.find("name=\"text\"");
+  open = html.find('>', open) + 1;
+  if (html[open] == '\n') ++open;  // as a browser does
+  std::string text = html.substr(open, html.find("</textarea>", open) - open);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const std::pair<const char*, char> entities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
+        {"&#39;", '\''}};
+    bool matched = false;
+    for (const auto& [entity, c] : entities) {
+      if (text.compare(i, std::strlen(entity), entity) == 0) {
+        out += c;
+        i += std::strlen(entity) - 1;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) out += text[i];
+  }
+  return out;
+}
+
 HttpResponse Browser::Save(const std::string& name, int64_t base_rev,
                            const std::string& text, const std::string& summary) {
   return Post("/_edit/" + name, {{"text", text},

@@ -56,6 +56,10 @@ struct HttpResponse {
 using FormList = std::vector<std::pair<std::string, std::string>>;
 using HeaderList = std::vector<std::string>;  // "Name: value"
 
+// The text of an edit form's textarea, HTML entities decoded, as a
+// browser would submit it again.
+std::string TextareaText(const std::string& html);
+
 class TestWiki;
 
 // One person's browser on a TestWiki: it keeps the cookies the wiki sets

@@ -1,0 +1,146 @@
+// Issue 23's hostile inputs, through nginx: text that cmark-gfm cannot
+// parse in bounded time is refused within the render budget with the text
+// kept, the worker that tried is replaced without distrusting the caches,
+// and the inputs our own [[link]] scan made quadratic save normally.
+#define BOOST_TEST_MODULE hardening_http
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Repeat(std::string_view unit, size_t bytes) {
+  std::string out;
+  while (out.size() < bytes) out += unit;
+  return out;
+}
+
+bool Contains(const HttpResponse& r, std::string_view needle) {
+  return r.body.find(needle) != std::string::npos;
+}
+
+bool IsWorker(const TestWiki& wiki, pid_t pid) {
+  auto pids = wiki.WorkerPids();
+  return std::find(pids.begin(), pids.end(), pid) != pids.end();
+}
+
+// Waits until `pid` is no longer one of the wiki's workers and the master
+// has its `n` workers again.
+bool WaitForReplacement(const TestWiki& wiki, pid_t pid, size_t n) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!IsWorker(wiki, pid) && wiki.WaitForWorkerCount(n, 1s)) return true;
+    std::this_thread::sleep_for(10ms);  // a poll under the deadline above
+  }
+  return false;
+}
+
+// cmark-gfm 0.29.0.gfm.6 is quadratic in each of these (issue 23's
+// report, and views/markdown.h): measured here at 4 s, 8 s and 4 s, over
+// ten times the 300 ms budget below, at a fraction of the page limit.
+const std::pair<const char*, std::string> kOverBudget[] = {
+    {"images in brackets", Repeat("![[]()", 250 << 10)},
+    {"autolinks", Repeat("www.a_", 128 << 10)},
+    {"a table 30,000 columns wide",
+     Repeat("|a", 60000) + "\n" + Repeat("|-", 60000) + "\n" + Repeat("|b", 60000) + "\n"},
+};
+
+BOOST_AUTO_TEST_CASE(text_past_the_render_budget_is_refused_and_kept) {
+  TestWiki wiki{TestWikiOptions{.memcached = true,
+                                .fast_path = true,
+                                .extra_args = {"--render-budget-ms", "300"}}};
+  BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
+  BOOST_REQUIRE(wiki.WaitForFastPath(30s));
+  const std::string generation = wiki.FastPathSwitch();
+  for (const auto& [what, body] : kOverBudget) {
+    BOOST_TEST_CONTEXT(what) {
+      const std::string text = "first line stays\n\n" + body;
+      for (const char* action : {"preview", "save"}) {
+        HttpResponse r = wiki.Post("/_edit/Hostile",
+                                   {{"text", text}, {"base_rev", "0"}, {"action", action}});
+        BOOST_TEST(r.status == 422, action << " " << r.status << " " << r.body.substr(0, 300));
+        BOOST_TEST(Contains(r, "needs more than 300 ms to render"), action);
+        BOOST_TEST((TextareaText(r.body) == text), action);
+        // The worker whose rendering still runs is replaced, and the
+        // caches stay trusted: no fast-path suspension.
+        pid_t worker = std::stoi(r.Header("x-wikid-worker"));
+        BOOST_TEST(WaitForReplacement(wiki, worker, 2), action);
+      }
+      BOOST_TEST(wiki.Get("/Hostile").status == 404);
+    }
+  }
+  BOOST_TEST(wiki.FastPathSwitch() == generation);
+  BOOST_TEST(wiki.WikidLog().find("asked to be replaced") != std::string::npos);
+  BOOST_TEST(wiki.WikidLog().find("died") == std::string::npos, wiki.WikidLog());
+  // The JSON API says the same, as JSON.
+  HttpResponse made = wiki.Editor().Post("/_user/Tester/_tokens",
+                                         {{"action", "issue"}, {"label", "bot"}});
+  size_t at = made.body.find("<code class=\"token\">");
+  BOOST_REQUIRE(at != std::string::npos);
+  HttpResponse api = wiki.Request(
+      "PUT", "/_api/page/Hostile",
+      "{\"text\": \"" + Repeat("www.a_", 128 << 10) + "\"}",
+      {"Content-Type: application/json", "If-None-Match: *",
+       "Authorization: Bearer " + made.body.substr(at + 20, 43)});
+  BOOST_TEST(api.status == 422, api.body.substr(0, 200));
+  BOOST_TEST(api.Header("content-type") == "application/json; charset=utf-8");
+}
+
+// Issue 23's inputs that were slow in wikid's own [[link]] scan (13 s,
+// 5 s and 17 s then) save, show and preview at the default budget.
+BOOST_AUTO_TEST_CASE(what_was_quadratic_in_our_link_scan_saves) {
+  TestWiki wiki{TestWikiOptions{}};
+  const std::pair<const char*, std::string> inputs[] = {
+      {"Closers", Repeat("]]", 256 << 10)},
+      {"Opened_once", "[[a" + Repeat("]]", 256 << 10)},
+      {"Nested_links", Repeat("[[a ", 100 << 10) + Repeat("]] ", 100 << 10)},
+  };
+  for (const auto& [name, text] : inputs) {
+    BOOST_TEST_CONTEXT(name) {
+      HttpResponse preview = wiki.Post(std::string("/_edit/") + name,
+                                       {{"text", text}, {"base_rev", "0"}, {"action", "preview"}});
+      BOOST_TEST(preview.status == 200);
+      BOOST_TEST(wiki.Save(name, 0, text).status == 303);
+      BOOST_TEST(wiki.Get(std::string("/") + name).status == 200);
+    }
+  }
+}
+
+// A revision saved before saves were bounded (written here straight into
+// the database) shows a notice instead of its text, and the notice is kept
+// like any rendering: the next view neither renders nor replaces a worker.
+BOOST_AUTO_TEST_CASE(an_old_revision_past_the_budget_shows_a_notice) {
+  TestWiki wiki{TestWikiOptions{.memcached = true,
+                                .extra_args = {"--render-budget-ms", "300"}}};
+  BOOST_REQUIRE(wiki.Save("Old", 0, "harmless then").status == 303);
+  BOOST_REQUIRE(wiki.StopWikid(30s) == 0);
+  // "www.a_" 30,000 times: 3 s for cmark-gfm 0.29.0.gfm.6.
+  wiki.Scalar(
+      "UPDATE revision SET text = replace(hex(zeroblob(30000)), '00', 'www.a_') "
+      "RETURNING id");
+  // Its rendering from the save is gone with memcached's contents.
+  wiki.memcached().Stop();
+  wiki.memcached().Start();
+  wiki.StartWikid();
+  HttpResponse first = wiki.Get("/Old");
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(Contains(first, "too complex to show"));
+  pid_t worker = std::stoi(first.Header("x-wikid-worker"));
+  BOOST_TEST(WaitForReplacement(wiki, worker, 2));
+  HttpResponse again = wiki.Get("/Old");
+  BOOST_TEST(again.status == 200);
+  BOOST_TEST(Contains(again, "too complex to show"));
+  BOOST_TEST(again.Header("x-wikid-renders") == "0");
+  BOOST_TEST(IsWorker(wiki, std::stoi(again.Header("x-wikid-worker"))));
+}
+
+}  // namespace
+}  // namespace wikid::testing
