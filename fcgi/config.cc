@@ -59,6 +59,10 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("shutdown-timeout", po::value(&c.shutdown_timeout_seconds)
          ->default_value(c.shutdown_timeout_seconds),
      "seconds a stopping worker may take to finish its request (1-600)")
+    ("fastcgi-timeout-ms", po::value(&c.fastcgi_timeout_ms)
+         ->default_value(c.fastcgi_timeout_ms),
+     "milliseconds a FastCGI peer may take to send a request's parameters, and any "
+     "later read or write may wait, before its connection is closed (100-600000)")
     ("memcached", po::value(&c.memcached),
      "memcached servers, host:port[,host:port...]; without it, no cache")
     ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
@@ -137,6 +141,9 @@ Status CheckRanges(const Config& c) {
   if (c.workers < 1 || c.workers > 64) return bad("--workers must be 1 to 64");
   if (c.shutdown_timeout_seconds < 1 || c.shutdown_timeout_seconds > 600) {
     return bad("--shutdown-timeout must be 1 to 600 seconds");
+  }
+  if (c.fastcgi_timeout_ms < 100 || c.fastcgi_timeout_ms > 600000) {
+    return bad("--fastcgi-timeout-ms must be 100 to 600000");
   }
   if (c.max_body_bytes < 1024 || c.max_body_bytes > (size_t{1} << 30)) {
     return bad("--max-body-bytes must be 1 KiB to 1 GiB");

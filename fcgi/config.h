@@ -45,6 +45,9 @@ struct Config {
   // Seconds a stopping worker may take to finish its request before the
   // master kills it.
   int shutdown_timeout_seconds = 10;
+  // Milliseconds a FastCGI peer may take to send a request's head, and
+  // each later read or write may wait (fcgi/request_check.h).
+  int fastcgi_timeout_ms = 10000;
   // memcached servers ("host:port,host:port"); empty: no cache.
   std::string memcached;
   // Put before every cache key, so several wikis can share a memcached.

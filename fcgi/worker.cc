@@ -11,6 +11,7 @@
 
 #include "fcgi/accept_wait.h"
 #include "fcgi/mailer.h"
+#include "fcgi/request_check.h"
 #include "fcgi/signals.h"
 #include "model/base/failpoint.h"
 #include "model/wiki.h"
@@ -113,6 +114,40 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
 void FinishRequest(FCGX_Request& request) {
   if (FCGX_HasSeenEOF(request.in) == EOF) FCGX_Detach(&request);
   FCGX_Finish_r(&request);
+}
+
+// What accepting the next connection gave.
+enum class Accepted {
+  kRequest,  // a request, read by libfcgi: serve it
+  kNone,     // no connection was waiting (another worker took it)
+  kDropped,  // one was closed unanswered (fcgi/request_check.h)
+};
+
+// Accepts a connection, checks its request's head before libfcgi reads
+// it, then lets FCGX_Accept_r read that connection: with ipcFd set it
+// accepts nothing itself, and keepConnection keeps the FCGX_Finish_r it
+// starts with from closing the connection.
+Accepted AcceptNext(int listen_fd, const Config& config, FCGX_Request& request) {
+  std::string why;
+  int fd = AcceptChecked(listen_fd, std::chrono::milliseconds(config.fastcgi_timeout_ms),
+                         &why);
+  if (fd < 0) {
+    if (why.empty()) return Accepted::kNone;
+    LogWarning("closed a FastCGI connection unanswered: " + why);
+    return Accepted::kDropped;
+  }
+  request.ipcFd = fd;
+  request.keepConnection = 1;
+  return FCGX_Accept_r(&request) >= 0 ? Accepted::kRequest : Accepted::kDropped;
+}
+
+// Ends the request and its connection. A peer that asked to keep the
+// connection (FCGI_KEEP_CONN) gets it closed all the same: every request
+// must come through AcceptNext's checks, and a kept connection would tie
+// a pre-forked worker to one nginx connection.
+void EndRequest(FCGX_Request& request) {
+  FinishRequest(request);
+  if (request.ipcFd >= 0) FCGX_Free(&request, 1);
 }
 
 // Everything one worker owns, opened once after fork().
@@ -229,7 +264,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     return 1;
   }
   FCGX_Request request;
-  if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
+  // No listening socket for libfcgi: it must never accept a connection
+  // itself, unchecked (AcceptNext hands it each one).
+  if (FCGX_InitRequest(&request, -1, 0) != 0) {
     LogError("FCGX_InitRequest failed");
     return 1;
   }
@@ -245,9 +282,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // The accept loop. Wait on the listening socket and the signal pipe
   // (AcceptWait), so a stop request wakes an idle worker at once (stop
   // signals are delivered only there: see HoldWorkerStopSignals); then
-  // FCGX_Accept_r on the non-blocking socket, which returns < 0 when
-  // another worker won the race for the connection (EAGAIN) or the peer
-  // sent garbage.
+  // AcceptNext on the non-blocking socket, which finds nothing when
+  // another worker won the race for the connection (EAGAIN), and drops a
+  // peer that sent garbage or too little in time.
   const sigset_t wait_mask = HoldWorkerStopSignals();
   worker.BetweenRequests();
   while (!g_signals.stop) {
@@ -258,9 +295,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
       worker.BetweenRequests();
       continue;
     }
-    if (FCGX_Accept_r(&request) < 0) continue;
+    if (AcceptNext(listen_fd, config, request) != Accepted::kRequest) continue;
     worker.Serve(request);
-    FinishRequest(request);
+    EndRequest(request);
     if (worker.WantsReplacing()) {
       LogWarning("worker " + std::to_string(getpid()) +
                  " ends: a rendering overran its budget and still runs");
@@ -277,10 +314,12 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // time, for a TCP socket under load, well inside the master's patience.
   auto drain_until = std::chrono::steady_clock::now() +
                      std::chrono::seconds(config.shutdown_timeout_seconds) / 2;
-  while (g_signals.stop && std::chrono::steady_clock::now() < drain_until &&
-         FCGX_Accept_r(&request) >= 0) {
+  while (g_signals.stop && std::chrono::steady_clock::now() < drain_until) {
+    Accepted next = AcceptNext(listen_fd, config, request);
+    if (next == Accepted::kNone) break;
+    if (next != Accepted::kRequest) continue;
     worker.Serve(request);
-    FinishRequest(request);
+    EndRequest(request);
   }
   FCGX_Free(&request, 1);
   return 0;

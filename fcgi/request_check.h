@@ -1,0 +1,57 @@
+// RequestCheck: reads a FastCGI request's head (BEGIN_REQUEST and every
+// PARAMS record, up to the empty one) without consuming it, and lets
+// libfcgi at it only once it is whole and within limits.
+//
+// Why: libfcgi 2.4.2 (fcgiapp.c, ReadParams) allocates each name-value
+// pair at the length the peer declares, up to 2 x 2 GiB, before reading
+// it, and asserts when malloc fails: crafted lengths killed workers
+// (issue 23). It reads with no time limit, so a peer that stops
+// mid-record held a worker for ever. libfcgi has no hook between its
+// accept() and its reads, so the worker accepts the connection itself
+// (AcceptChecked), checks the head here by peeking (MSG_PEEK), and hands
+// the connection to libfcgi through FCGX_Request::ipcFd, which
+// FCGX_Accept_r then reads instead of accepting (fcgi/worker.cc).
+//
+// What nginx sends, and so all that passes: BEGIN_REQUEST (role
+// RESPONDER), then PARAMS records of that request ending with an empty
+// one, at most kMaxParamsBytes of pairs and kMaxParams pairs (nginx sends
+// a few dozen pairs, under 40 KiB with its largest headers), each
+// complete. Anything else closes the connection unanswered.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace wikid {
+
+inline constexpr size_t kMaxParamsBytes = 64 * 1024;
+inline constexpr size_t kMaxParams = 512;
+inline constexpr size_t kMaxParamsRecords = 256;
+
+// What the bytes received so far say about a request's head.
+struct HeadCheck {
+  enum class Verdict {
+    kWhole,    // the head is complete and within limits
+    kPartial,  // fine so far: wait for `needed` bytes in all
+    kRefused,  // not a request wikid serves: `why`
+  };
+  Verdict verdict = Verdict::kPartial;
+  size_t needed = 0;
+  std::string why;
+};
+
+// Checks `bytes`, the start of a connection's stream.
+HeadCheck CheckRequestHead(std::string_view bytes);
+
+// Accepts one connection on the non-blocking `listen_fd` and waits, at
+// most `timeout`, for a head CheckRequestHead calls whole. Returns the
+// connection, with `timeout` also set as its read and write timeout
+// (SO_RCVTIMEO/SO_SNDTIMEO: a peer that stops sending its body, or
+// reading the answer, is dropped after it), or -1: no connection was
+// waiting (another worker took it), or it was closed unanswered (refused,
+// too slow, or gone; `why` says which, "" for none waiting).
+int AcceptChecked(int listen_fd, std::chrono::milliseconds timeout, std::string* why);
+
+}  // namespace wikid
