@@ -320,6 +320,12 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     if (next != Accepted::kRequest) continue;
     worker.Serve(request);
     EndRequest(request);
+    // Its rendering still runs: every later one would be refused. Leave
+    // the rest of the queue to the other workers (or nginx's retry).
+    if (worker.WantsReplacing()) {
+      FCGX_Free(&request, 1);
+      return kWorkerReplaceMeExit;
+    }
   }
   FCGX_Free(&request, 1);
   return 0;

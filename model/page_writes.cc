@@ -90,7 +90,9 @@ void PageWrites::Publish(const PageName& name) {
   // yet (a reader may have claimed it since the commit: the rendering is
   // written over the claim): render and offer it without the lookup and
   // the claim (two memcached calls fewer per save).
-  std::string body = render_(*latest);
+  std::optional<std::string> rendered = render_(*latest);
+  if (!rendered) return;
+  std::string body = std::move(*rendered);
   caches_.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
   caches_.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
   caches_.admission.Note(name.title());  // so its next view reads them

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "model/base/status.h"
@@ -44,8 +45,9 @@ CachedPage ToCached(const PageRevision& page, std::string body_html);
 class PageWrites {
  public:
   // The body of a revision as HTML, links to existing pages marked (the
-  // views' Markdown renderer).
-  using Renderer = std::function<std::string(const PageRevision&)>;
+  // views' Markdown renderer); nullopt when it cannot be rendered now
+  // (then nothing is published, and views render it when asked).
+  using Renderer = std::function<std::optional<std::string>(const PageRevision&)>;
 
   // `store` and `caches` must outlive it.
   PageWrites(PageStore& store, const Caches& caches, Renderer render)

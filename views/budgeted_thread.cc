@@ -5,7 +5,10 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
+
+#include "model/base/log.h"
 
 namespace wikid {
 
@@ -20,16 +23,20 @@ struct BudgetedThread::Shared {
   bool finished = false;
   bool stop = false;
   clockid_t cpu_clock{};  // the thread's CPU-time clock
+  bool has_cpu_clock = false;  // else only the wall-time limit applies
   std::thread thread;
+
+  // The thread's CPU time so far; zero without its clock.
+  std::chrono::nanoseconds CpuTime() const {
+    timespec ts{};
+    if (!has_cpu_clock || clock_gettime(cpu_clock, &ts) != 0) {
+      return std::chrono::nanoseconds(0);
+    }
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  }
 };
 
 namespace {
-
-std::chrono::nanoseconds CpuTime(clockid_t clock) {
-  timespec ts{};
-  if (clock_gettime(clock, &ts) != 0) return std::chrono::nanoseconds::max();
-  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
 
 // How often a waiting caller looks at the thread's CPU clock. A job that
 // finishes wakes the caller at once; this only sets how far past the
@@ -41,7 +48,7 @@ constexpr std::chrono::milliseconds kPollInterval{10};
 BudgetedThread::~BudgetedThread() {
   if (!shared_) return;
   if (overran_) {
-    shared_->thread.detach();
+    if (shared_->thread.joinable()) shared_->thread.detach();
     return;
   }
   {
@@ -52,27 +59,38 @@ BudgetedThread::~BudgetedThread() {
   shared_->thread.join();
 }
 
-bool BudgetedThread::Run(std::function<void()> job) {
-  if (overran_) return false;
+BudgetedThread::Outcome BudgetedThread::Run(std::function<void()> job,
+                                             std::optional<std::chrono::milliseconds> cpu) {
+  if (overran_) return Outcome::kRefused;
   if (!shared_) {
-    shared_ = std::make_shared<Shared>();
-    shared_->thread = std::thread([shared = shared_] {
-      std::unique_lock lock(shared->mutex);
-      for (;;) {
-        shared->wake.wait(lock, [&] { return shared->stop || shared->job; });
-        if (shared->stop) return;
-        std::function<void()> job = std::move(shared->job);
-        shared->job = nullptr;
-        lock.unlock();
-        job();
-        lock.lock();
-        shared->finished = true;
-        shared->done.notify_one();
-      }
-    });
-    pthread_getcpuclockid(shared_->thread.native_handle(), &shared_->cpu_clock);
+    auto shared = std::make_shared<Shared>();
+    try {
+      shared->thread = std::thread([shared] {
+        std::unique_lock lock(shared->mutex);
+        for (;;) {
+          shared->wake.wait(lock, [&] { return shared->stop || shared->job; });
+          if (shared->stop) return;
+          std::function<void()> job = std::move(shared->job);
+          shared->job = nullptr;
+          lock.unlock();
+          job();
+          lock.lock();
+          shared->finished = true;
+          shared->done.notify_one();
+        }
+      });
+    } catch (const std::system_error& e) {
+      LogError(std::string("cannot start a thread for budgeted work, running it "
+                           "unbounded: ") + e.what());
+      job();
+      return Outcome::kFinished;
+    }
+    shared->has_cpu_clock =
+        pthread_getcpuclockid(shared->thread.native_handle(), &shared->cpu_clock) == 0;
+    shared_ = std::move(shared);
   }
-  const auto cpu_start = CpuTime(shared_->cpu_clock);
+  const auto cpu_budget = cpu.value_or(budget_.cpu);
+  const auto cpu_start = shared_->CpuTime();
   const auto wall_deadline = std::chrono::steady_clock::now() + budget_.wall;
   std::unique_lock lock(shared_->mutex);
   shared_->finished = false;
@@ -80,13 +98,13 @@ bool BudgetedThread::Run(std::function<void()> job) {
   shared_->wake.notify_one();
   while (!shared_->done.wait_for(lock, kPollInterval,
                                  [&] { return shared_->finished; })) {
-    if (CpuTime(shared_->cpu_clock) - cpu_start > budget_.cpu ||
+    if (shared_->CpuTime() - cpu_start > cpu_budget ||
         std::chrono::steady_clock::now() > wall_deadline) {
       overran_ = true;
-      return false;
+      return Outcome::kOverran;
     }
   }
-  return true;
+  return Outcome::kFinished;
 }
 
 }  // namespace wikid

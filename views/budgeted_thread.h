@@ -22,6 +22,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace wikid {
 
@@ -38,12 +39,21 @@ class BudgetedThread {
   // Ends an idle thread; leaves an overrun one running (detached).
   ~BudgetedThread();
 
+  enum class Outcome {
+    kFinished,  // the job ran to its end within the budget
+    kOverran,   // this job overran: it still runs, and overran() is true
+    kRefused,   // not run: an earlier job overran
+  };
+
   // Runs `job` on the thread (started on first use, so a worker that
-  // renders nothing starts none) and waits for it. True when it finished
-  // within the budget; false when it overran (or an earlier job did). The
+  // renders nothing starts none) and waits for it, at most `cpu` of its
+  // CPU time (the budget's, by default) and the budget's wall time. The
   // job must own, or share ownership of, everything it touches: after an
-  // overrun it outlives this call.
-  bool Run(std::function<void()> job);
+  // overrun it outlives this call. If the thread cannot be started (no
+  // resources), the job runs here, unbounded, and the failure is logged:
+  // a right answer late rather than a wrong one.
+  Outcome Run(std::function<void()> job,
+              std::optional<std::chrono::milliseconds> cpu = std::nullopt);
 
   bool overran() const { return overran_; }
   const Budget& budget() const { return budget_; }

@@ -239,6 +239,13 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   if (!old.ok()) return ErrorPage(ctx, old.status());
   auto edit = EditBy(req, ctx, *name, *base_rev, old->revision.text,
                      "Restored revision " + std::to_string(*rev));
+  if (!edit.ok() && edit.status().code() == Status::Code::kTooComplex) {
+    return ErrorPage(ctx, 422,
+                     "Revision " + std::to_string(*rev) +
+                         " takes longer to render than this wiki allows, so it "
+                         "cannot be restored as it is; copy what you need from its "
+                         "source into an edit instead.");
+  }
   if (!edit.ok()) return ErrorPage(ctx, edit.status());
   auto saved = ctx.writes.Save(*edit);
   if (saved.status().IsConflict()) {

@@ -163,19 +163,9 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
   cmark_node_free(node);
 }
 
-std::set<std::string> FindLinkTargets(std::string_view text) {
-  Parser parser = NewParser();
-  Document doc = Parse(parser.get(), text);
-  std::set<std::string> targets;
-  for (cmark_node* node : LinkableTextNodes(doc.get())) {
-    for (const WikiLink& link : FindWikiLinks(cmark_node_get_literal(node))) {
-      targets.insert(link.target.title());
-    }
-  }
-  return targets;
-}
-
-std::string RenderHtml(std::string_view text, const Markdown::Existing& existing) {
+// The HTML of `text`; `targets`, if given, gets its link targets.
+std::string RenderHtml(std::string_view text, const Markdown::Existing& existing,
+                       std::set<std::string>* targets = nullptr) {
   Parser parser = NewParser();
   Document doc = Parse(parser.get(), text);
   std::map<std::string, bool> known;  // one lookup per target
@@ -189,6 +179,9 @@ std::string RenderHtml(std::string_view text, const Markdown::Existing& existing
       }
     }
     SplitIntoLinks(node, links, known);
+  }
+  if (targets) {
+    for (const auto& [title, found] : known) targets->insert(title);
   }
   char* html = cmark_render_html(doc.get(), kOptions,
                                  cmark_parser_get_syntax_extensions(parser.get()));
@@ -209,23 +202,31 @@ void EnsureRegistered() {
 
 }  // namespace
 
-Status Markdown::TooComplex() const {
+Status Markdown::Refusal(BudgetedThread::Outcome outcome,
+                         std::chrono::milliseconds budget) const {
+  if (outcome == BudgetedThread::Outcome::kRefused) {
+    // Only after an overrun in this request; the worker is replaced next.
+    return Status::Unavailable("This worker is being replaced; please try again.");
+  }
   return Status::TooComplex(
-      "This text needs more than " +
-      std::to_string(thread_.budget().cpu.count()) +
-      " ms to render, the most this wiki allows (Markdown nested or "
-      "bracketed thousands deep, or a table thousands of columns wide, do "
-      "that); please simplify it.");
+      "This text needs too long to render: more than " +
+      std::to_string(budget.count()) +
+      " ms, the most this wiki allows (Markdown nested or bracketed "
+      "thousands deep, or a table thousands of columns wide, do that); "
+      "please simplify it.");
 }
 
 Result<std::set<std::string>> Markdown::LinkTargets(std::string_view text) {
   EnsureRegistered();
   // The job owns its input and output: after an overrun it outlives us.
+  // It renders too, in half the budget, so that a saved text renders
+  // within the whole budget when it is shown.
   auto job = std::make_shared<std::pair<std::string, std::set<std::string>>>(
       std::string(text), std::set<std::string>());
-  if (!thread_.Run([job] { job->second = FindLinkTargets(job->first); })) {
-    return TooComplex();
-  }
+  const auto half = thread_.budget().cpu / 2;
+  auto outcome = thread_.Run(
+      [job] { RenderHtml(job->first, std::nullopt, &job->second); }, half);
+  if (outcome != BudgetedThread::Outcome::kFinished) return Refusal(outcome, half);
   return std::move(job->second);
 }
 
@@ -237,8 +238,10 @@ Result<std::string> Markdown::ToHtml(std::string_view text, Existing existing) {
     std::string html;
   };
   auto job = std::make_shared<Job>(Job{std::string(text), std::move(existing), {}});
-  if (!thread_.Run([job] { job->html = RenderHtml(job->text, job->existing); })) {
-    return TooComplex();
+  auto outcome =
+      thread_.Run([job] { job->html = RenderHtml(job->text, job->existing); });
+  if (outcome != BudgetedThread::Outcome::kFinished) {
+    return Refusal(outcome, thread_.budget().cpu);
   }
   return std::move(job->html);
 }

@@ -41,11 +41,11 @@
 
 namespace wikid {
 
-// Safe HTML shown in place of a text that overran the budget (an old
-// revision, saved before saves were bounded, or a bio).
+// Safe HTML shown in place of a text that overran the budget (a revision
+// saved before saves were bounded, or a bio).
 inline constexpr char kTooComplexNotice[] =
     "<p class=\"notice\">This text is too complex to show: rendering it "
-    "takes longer than this wiki allows. Its source is under History.</p>\n";
+    "takes longer than this wiki allows.</p>\n";
 
 class Markdown {
  public:
@@ -58,10 +58,14 @@ class Markdown {
   Markdown& operator=(const Markdown&) = delete;
 
   // The canonical titles of the valid [[wiki link]] targets in `text`,
-  // sorted and without duplicates; kTooComplex past the budget.
+  // sorted and without duplicates, for a save: kTooComplex when the text
+  // does not render in half the budget (so what is saved always renders
+  // within the budget when shown).
   Result<std::set<std::string>> LinkTargets(std::string_view text);
 
   // Renders `text` to safe HTML; kTooComplex past the budget.
+  // (Unavailable if an earlier call overran: the worker is being
+  // replaced.)
   Result<std::string> ToHtml(std::string_view text, Existing existing);
 
   // A parse overran its budget and still runs: every later call fails,
@@ -69,7 +73,7 @@ class Markdown {
   bool overran() const { return thread_.overran(); }
 
  private:
-  Status TooComplex() const;
+  Status Refusal(BudgetedThread::Outcome outcome, std::chrono::milliseconds budget) const;
 
   BudgetedThread thread_;
 };

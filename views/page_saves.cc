@@ -54,12 +54,8 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
   return std::nullopt;
 }
 
-std::string RenderRevision(Markdown& markdown, const PageRevision& page) {
-  // A revision saved before renders were bounded may overrun: it shows a
-  // notice, which the render cache keeps like any rendering (a revision
-  // never changes), so its views do not pay the budget again.
-  return markdown.ToHtml(page.revision.text, page.existing_links)
-      .value_or(kTooComplexNotice);
+Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page) {
+  return markdown.ToHtml(page.revision.text, page.existing_links);
 }
 
 RenderKey RenderKeyOf(const PageRevision& page) {
@@ -67,7 +63,11 @@ RenderKey RenderKeyOf(const PageRevision& page) {
 }
 
 std::string RenderNow(Context& ctx, const PageRevision& page) {
-  return RenderRevision(ctx.markdown, page);
+  // A revision saved before renders were bounded may overrun: it shows a
+  // notice, which the render cache keeps like any rendering (a revision
+  // never changes), so its views do not pay the budget again. (A save
+  // now must render in half the budget: markdown.h.)
+  return RenderRevision(ctx.markdown, page).value_or(kTooComplexNotice);
 }
 
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {

@@ -45,7 +45,8 @@ std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
 RenderKey RenderKeyOf(const PageRevision& page);
 // The same, rendered now, without the render cache.
 std::string RenderNow(Context& ctx, const PageRevision& page);
-// Rendered by `markdown` (what RenderNow does; PageWrites' Renderer).
-std::string RenderRevision(Markdown& markdown, const PageRevision& page);
+// Rendered by `markdown`, or kTooComplex (PageWrites' Renderer; RenderNow
+// shows a notice instead).
+Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page);
 
 }  // namespace wikid

@@ -14,8 +14,10 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
   if (Status s = site->templates_.LoadAll(); !s.ok()) return s;
   site->writes_ = std::make_unique<PageWrites>(
       wiki.page_store(), wiki.caches(),
-      [markdown = &site->markdown_](const PageRevision& page) {
-        return RenderRevision(*markdown, page);
+      [markdown = &site->markdown_](const PageRevision& page) -> std::optional<std::string> {
+        auto html = RenderRevision(*markdown, page);
+        if (!html.ok()) return std::nullopt;
+        return std::move(*html);
       });
   site->context_ = std::make_unique<Context>(Context{
       .site = config,
