@@ -84,7 +84,10 @@ std::string FtsString(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';  // FTS5 doubles a quote inside a string
-    out += c;
+    // FTS5's expression parser stops at a NUL, leaving the string open
+    // (an error for the reader): a NUL separates words like a space.
+    // (HTTP decoding refuses NULs; this keeps the function total.)
+    out += c == '\0' ? ' ' : c;
   }
   return out + "\"";
 }

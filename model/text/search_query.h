@@ -27,7 +27,8 @@ namespace wikid {
 // Longest search text accepted, in bytes.
 inline constexpr size_t kMaxSearchBytes = 500;
 
-// `text` as an FTS5 string: between double quotes, a quote inside doubled.
+// `text` as an FTS5 string: between double quotes, a quote inside doubled
+// and a NUL (which FTS5 would take for the end of the query) as a space.
 std::string FtsString(std::string_view text);
 
 // The FTS5 MATCH expression for `text`, or Invalid (with a message for the

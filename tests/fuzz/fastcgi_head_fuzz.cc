@@ -1,0 +1,22 @@
+// FastCGI request heads as a peer on wikid's socket may send them
+// (fcgi/request_check.h): never a crash, a partial head always asks for
+// more than it has, and a whole head stays whole whatever follows it.
+#include "fcgi/request_check.h"
+#include "tests/fuzz/fuzz_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using wikid::HeadCheck;
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  HeadCheck check = wikid::CheckRequestHead(bytes);
+  if (check.verdict == HeadCheck::Verdict::kPartial) {
+    wikid::fuzz::Check(check.needed > size, "a partial head asks for more bytes");
+  }
+  if (check.verdict == HeadCheck::Verdict::kWhole) {
+    std::string longer(bytes);
+    longer += "\x01\x05\x00\x01";
+    wikid::fuzz::Check(
+        wikid::CheckRequestHead(longer).verdict == HeadCheck::Verdict::kWhole,
+        "bytes after a whole head change nothing");
+  }
+  return 0;
+}

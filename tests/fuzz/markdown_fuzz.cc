@@ -1,0 +1,21 @@
+// Page text (views/markdown.h): never a crash, and nothing rendered is
+// something a browser could run (tests/support/html_safety.h): no script,
+// no event handler, no dangerous URL, whatever the Markdown and the wiki
+// links around it.
+#include "tests/fuzz/fuzz_input.h"
+#include "tests/support/html_safety.h"
+#include "views/markdown.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static wikid::Markdown markdown;
+  if (markdown.overran()) return 0;  // a budget ran out: nothing more to learn here
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto html = markdown.ToHtml(text, std::set<std::string>{"Main Page", "a"});
+  if (html.ok()) {
+    std::string dangers = wikid::testing::Dangers(*html);
+    if (!dangers.empty()) std::fprintf(stderr, "%s\n", dangers.c_str());
+    wikid::fuzz::Check(dangers.empty(), "rendered HTML holds nothing a browser runs");
+  }
+  markdown.LinkTargets(text);
+  return 0;
+}

@@ -1,0 +1,11 @@
+# The fuzz targets: tests/fuzz/NAME_fuzz.cc, seeds in tests/fuzz/corpus/NAME.
+# Read by tests/fuzz/CMakeLists.txt (the clang build that makes them) and
+# by tests/CMakeLists.txt (which runs each in the suite).
+set(WIKID_FUZZ_TARGETS
+  fastcgi_head
+  http_request
+  page_name
+  search_query
+  markdown
+  text_diff
+)
