@@ -1,5 +1,6 @@
 #include "fcgi/request_check.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace wikid {
@@ -86,6 +88,7 @@ HeadCheck CheckRequestHead(std::string_view b) {
       begin.content_length != 8) {
     return Refused("the first record is not a FastCGI 1 BEGIN_REQUEST");
   }
+  if (begin.request_id == 0) return Refused("the request id is 0 (a management record's)");
   size_t at = kHeaderBytes + begin.content_length + begin.padding_length;
   if (b.size() < at) return Partial(at);
   const unsigned role = (static_cast<unsigned char>(b[kHeaderBytes]) << 8u) |
@@ -183,26 +186,68 @@ bool WaitForWholeHead(int fd, std::chrono::steady_clock::time_point deadline,
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return fail("the request did not arrive in time");
     epoll_event ev{};
-    if (epoll_wait(epoll, &ev, 1, static_cast<int>(left.count()) + 1) < 0 &&
-        errno != EINTR) {
+    int ready = epoll_wait(epoll, &ev, 1, static_cast<int>(left.count()) + 1);
+    if (ready < 0 && errno != EINTR) {
       return fail(std::string("epoll_wait: ") + std::strerror(errno));
+    }
+    // The peer closed (or failed) with the head still partial: the bytes
+    // peeked so far stay queued, so only this event says so, once.
+    if (ready > 0 && (ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      return fail("the peer closed before its request was whole");
     }
   }
 }
 
 }  // namespace
 
-int AcceptChecked(int listen_fd, std::chrono::milliseconds timeout, std::string* why) {
+std::vector<std::string> WebServerAddresses() {
+  std::vector<std::string> addresses;
+  const char* list = std::getenv("FCGI_WEB_SERVER_ADDRS");
+  std::string_view rest = list ? list : "";
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) addresses.emplace_back(item);
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+  }
+  return addresses;
+}
+
+int AcceptChecked(int listen_fd, const std::vector<std::string>& allowed,
+                  std::chrono::milliseconds head_timeout,
+                  std::chrono::milliseconds io_timeout, std::string* why) {
   why->clear();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) return -1;  // EAGAIN: another worker took it
+  const auto deadline = std::chrono::steady_clock::now() + head_timeout;
+  sockaddr_storage peer{};
+  socklen_t peer_len = sizeof peer;
+  int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC);
+  if (fd < 0) {
+    // EAGAIN: another worker took it. Anything else (ECONNABORTED: the
+    // peer left; EMFILE) is a connection lost, not an empty queue.
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      *why = std::string("accept: ") + std::strerror(errno);
+    }
+    return -1;
+  }
+  if (peer.ss_family == AF_INET && !allowed.empty()) {
+    char text[INET_ADDRSTRLEN] = "";
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&peer)->sin_addr, text, sizeof text);
+    bool listed = false;
+    for (const std::string& address : allowed) listed = listed || address == text;
+    if (!listed) {
+      *why = std::string("the peer ") + text + " is not in FCGI_WEB_SERVER_ADDRS";
+      close(fd);
+      return -1;
+    }
+  }
   NoDelayIfTcp(fd);
   if (!WaitForWholeHead(fd, deadline, why)) {
     close(fd);
     return -1;
   }
-  SetTimeouts(fd, timeout);
+  SetTimeouts(fd, io_timeout);
   return fd;
 }
 

@@ -13,16 +13,28 @@
 // FCGX_Accept_r then reads instead of accepting (fcgi/worker.cc).
 //
 // What nginx sends, and so all that passes: BEGIN_REQUEST (role
-// RESPONDER), then PARAMS records of that request ending with an empty
-// one, at most kMaxParamsBytes of pairs and kMaxParams pairs (nginx sends
-// a few dozen pairs, under 40 KiB with its largest headers), each
-// complete. Anything else closes the connection unanswered.
+// RESPONDER, a request id other than 0), then PARAMS records of that
+// request ending with an empty one, at most kMaxParamsBytes of pairs and
+// kMaxParams pairs (nginx sends a few dozen pairs, in one record of at
+// most 64 KiB), each complete. Anything else closes the connection
+// unanswered. Over TCP, the peer's address must also be one of
+// FCGI_WEB_SERVER_ADDRS (libfcgi's own rule, which its accept applied).
+//
+// What this cannot check: records after the head. libfcgi reads the body
+// (STDIN) as the request is served, and a management record there
+// (request id 0, FCGI_GET_VALUES) with gigantic declared lengths still
+// makes libfcgi's ReadParams abort the worker; the body can be larger
+// than any socket buffer, so it cannot be peeked whole first. What bounds
+// it: only nginx should reach the socket (a 0660 unix socket, or TCP
+// from FCGI_WEB_SERVER_ADDRS only), nginx never sends such a record, and
+// the master replaces a worker that dies.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wikid {
 
@@ -45,13 +57,21 @@ struct HeadCheck {
 // Checks `bytes`, the start of a connection's stream.
 HeadCheck CheckRequestHead(std::string_view bytes);
 
+// The IPv4 addresses FCGI_WEB_SERVER_ADDRS lists (comma-separated), the
+// only TCP peers accepted; empty: any (a unix socket's permissions decide
+// who connects).
+std::vector<std::string> WebServerAddresses();
+
 // Accepts one connection on the non-blocking `listen_fd` and waits, at
-// most `timeout`, for a head CheckRequestHead calls whole. Returns the
-// connection, with `timeout` also set as its read and write timeout
+// most `head_timeout`, for a head CheckRequestHead calls whole. Returns
+// the connection, with `io_timeout` set as its read and write timeout
 // (SO_RCVTIMEO/SO_SNDTIMEO: a peer that stops sending its body, or
 // reading the answer, is dropped after it), or -1: no connection was
 // waiting (another worker took it), or it was closed unanswered (refused,
-// too slow, or gone; `why` says which, "" for none waiting).
-int AcceptChecked(int listen_fd, std::chrono::milliseconds timeout, std::string* why);
+// not from `allowed` over TCP, too slow, or gone; `why` says which, ""
+// for none waiting).
+int AcceptChecked(int listen_fd, const std::vector<std::string>& allowed,
+                  std::chrono::milliseconds head_timeout,
+                  std::chrono::milliseconds io_timeout, std::string* why);
 
 }  // namespace wikid

@@ -3,11 +3,13 @@
 #include <fcgiapp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fcgi/accept_wait.h"
 #include "fcgi/mailer.h"
@@ -123,14 +125,17 @@ enum class Accepted {
   kDropped,  // one was closed unanswered (fcgi/request_check.h)
 };
 
-// Accepts a connection, checks its request's head before libfcgi reads
-// it, then lets FCGX_Accept_r read that connection: with ipcFd set it
-// accepts nothing itself, and keepConnection keeps the FCGX_Finish_r it
-// starts with from closing the connection.
-Accepted AcceptNext(int listen_fd, const Config& config, FCGX_Request& request) {
+// Accepts a connection (from `allowed` over TCP), checks its request's
+// head, waiting at most `head_timeout`, before libfcgi reads it, then lets
+// FCGX_Accept_r read that connection: with ipcFd set it accepts nothing
+// itself, and keepConnection keeps the FCGX_Finish_r it starts with from
+// closing the connection.
+Accepted AcceptNext(int listen_fd, const std::vector<std::string>& allowed,
+                    std::chrono::milliseconds head_timeout, const Config& config,
+                    FCGX_Request& request) {
   std::string why;
-  int fd = AcceptChecked(listen_fd, std::chrono::milliseconds(config.fastcgi_timeout_ms),
-                         &why);
+  int fd = AcceptChecked(listen_fd, allowed, head_timeout,
+                         std::chrono::milliseconds(config.fastcgi_timeout_ms), &why);
   if (fd < 0) {
     if (why.empty()) return Accepted::kNone;
     LogWarning("closed a FastCGI connection unanswered: " + why);
@@ -286,6 +291,8 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // another worker won the race for the connection (EAGAIN), and drops a
   // peer that sent garbage or too little in time.
   const sigset_t wait_mask = HoldWorkerStopSignals();
+  const std::vector<std::string> allowed = WebServerAddresses();
+  const std::chrono::milliseconds timeout(config.fastcgi_timeout_ms);
   worker.BetweenRequests();
   while (!g_signals.stop) {
     AcceptWait::Woken woken = waiter->Wait(worker.IdleWaitMs(), wait_mask);
@@ -295,7 +302,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
       worker.BetweenRequests();
       continue;
     }
-    if (AcceptNext(listen_fd, config, request) != Accepted::kRequest) continue;
+    if (AcceptNext(listen_fd, allowed, timeout, config, request) != Accepted::kRequest) {
+      continue;
+    }
     worker.Serve(request);
     EndRequest(request);
     if (worker.WantsReplacing()) {
@@ -315,7 +324,10 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   auto drain_until = std::chrono::steady_clock::now() +
                      std::chrono::seconds(config.shutdown_timeout_seconds) / 2;
   while (g_signals.stop && std::chrono::steady_clock::now() < drain_until) {
-    Accepted next = AcceptNext(listen_fd, config, request);
+    // A slow peer may take only what is left of the drain.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        drain_until - std::chrono::steady_clock::now());
+    Accepted next = AcceptNext(listen_fd, allowed, std::min(timeout, left), config, request);
     if (next == Accepted::kNone) break;
     if (next != Accepted::kRequest) continue;
     worker.Serve(request);

@@ -12,6 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     wikid::fuzz::Check(check.needed > size, "a partial head asks for more bytes");
   }
   if (check.verdict == HeadCheck::Verdict::kWhole) {
+    // libfcgi refuses a request id of 0 (a management record's).
+    wikid::fuzz::Check(size >= 8 && (data[2] != 0 || data[3] != 0),
+                       "a whole head has a request id");
     std::string longer(bytes);
     longer += "\x01\x05\x00\x01";
     wikid::fuzz::Check(

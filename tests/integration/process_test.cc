@@ -361,6 +361,25 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
   BOOST_TEST(ClosedUnanswered(wiki.socket_path(), BeginRequest(1) + "\x01\x04"));
   BOOST_TEST(ClosedUnanswered(wiki.socket_path(),
                               BeginRequest(1) + FastCgiRecord(4, std::string("\x01\x01") + "ab")));
+  // A peer that hangs up with its head half sent is let go at once (its
+  // bytes stay queued, so only the hang-up says so).
+  {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, wiki.socket_path().c_str(), sizeof addr.sun_path - 1);
+    BOOST_REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    std::string half = BeginRequest(1) + "\x01\x04";
+    BOOST_REQUIRE(write(fd, half.data(), half.size()) == static_cast<ssize_t>(half.size()));
+    close(fd);
+  }
+  bool hang_up_seen = false;
+  for (int i = 0; i < 3000 && !hang_up_seen; ++i) {  // a poll under a 30 s bound
+    hang_up_seen = wiki.WikidLog().find("closed before its request was whole") !=
+                   std::string::npos;
+    if (!hang_up_seen) std::this_thread::sleep_for(10ms);
+  }
+  BOOST_TEST(hang_up_seen);
   // Every one of them cost no worker, and so no fast-path suspension.
   BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
   BOOST_TEST((wiki.WorkerPids() == workers));
@@ -368,6 +387,19 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
   BOOST_TEST(wiki.WikidLog().find("died") == std::string::npos, wiki.WikidLog());
   BOOST_TEST(wiki.WikidLog().find("closed a FastCGI connection unanswered") !=
              std::string::npos);
+}
+
+// Over TCP, only FCGI_WEB_SERVER_ADDRS may connect (libfcgi's own rule,
+// kept now that the worker accepts connections itself).
+BOOST_AUTO_TEST_CASE(a_tcp_peer_not_listed_is_refused) {
+  TestWiki wiki{TestWikiOptions{.tcp_socket = true,
+                                .env = {{"FCGI_WEB_SERVER_ADDRS", "127.0.0.2"}}}};
+  BOOST_TEST(wiki.Get("/_pages").status == 502);
+  BOOST_TEST(wiki.WikidLog().find("the peer 127.0.0.1 is not in FCGI_WEB_SERVER_ADDRS") !=
+             std::string::npos);
+  TestWiki listed{TestWikiOptions{.tcp_socket = true,
+                                  .env = {{"FCGI_WEB_SERVER_ADDRS", "127.0.0.2,127.0.0.1"}}}};
+  BOOST_TEST(listed.Get("/_pages").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
