@@ -64,7 +64,8 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "milliseconds a FastCGI peer may take to send a request's parameters, and any "
      "later read or write may wait, before its connection is closed (100-600000)")
     ("memcached", po::value(&c.memcached),
-     "memcached servers, host:port[,host:port...]; without it, no cache")
+     "memcached servers, host:port or a unix socket's /path, comma-separated; "
+     "without it, no cache")
     ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
      "prefix of every cache key, so several wikis can share memcached")
     ("no-fast-path", po::bool_switch(&raw.no_fast_path),

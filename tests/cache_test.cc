@@ -10,6 +10,7 @@
 
 #include "model/cache/memcache.h"
 #include "tests/support/memcached_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace wikid {
 namespace {
@@ -189,6 +190,22 @@ BOOST_AUTO_TEST_CASE(flush_all_empties_every_server) {
                  std::stoi(stats[1].values["curr_items"]) == 50);
   BOOST_TEST_STATUS(cache->FlushAll(), CacheStatus::kOk);
   for (int i = 0; i < 50; ++i) BOOST_TEST(GetValue("k" + std::to_string(i)) == "<miss>");
+}
+
+BOOST_AUTO_TEST_CASE(a_unix_socket_server_works_beside_a_tcp_one) {
+  // scripts/run's private memcached: a socket only its owner may use.
+  testing::TempDir dir;
+  MemcachedServer local(dir.File("memcached.sock"));
+  Connect({local.address(), server.address()});
+  for (int i = 0; i < 50; ++i) cache->Set("k" + std::to_string(i), "v" + std::to_string(i));
+  for (int i = 0; i < 50; ++i) BOOST_TEST(GetValue("k" + std::to_string(i)) == "v" + std::to_string(i));
+  auto stats = cache->GetStats();
+  BOOST_REQUIRE(stats.size() == 2u);
+  BOOST_TEST(stats[0].server == local.address());  // a path, no ":0"
+  BOOST_TEST(stats[0].reachable);
+  BOOST_TEST(std::stoi(stats[0].values["curr_items"]) > 0);
+  BOOST_TEST(ParseServerList(local.address() + ",127.0.0.1:11211").ok());
+  BOOST_TEST(!ParseServerList("/with space/m.sock").ok());
 }
 
 BOOST_AUTO_TEST_CASE(get_stats_names_each_server_and_whether_it_answers) {

@@ -75,6 +75,14 @@ Result<std::vector<std::string>> ParseServerList(std::string_view list) {
     size_t comma = list.find(',');
     std::string_view item = list.substr(0, comma);
     list = comma == std::string_view::npos ? "" : list.substr(comma + 1);
+    if (item.starts_with('/')) {
+      if (item.find_first_of(" \t\r\n") != std::string_view::npos || item.size() > 107) {
+        return Status::Invalid("--memcached: '" + std::string(item) +
+                               "' is not a unix socket's path");
+      }
+      servers.emplace_back(item);
+      continue;
+    }
     size_t colon = item.rfind(':');
     int port = 0;
     auto [end, ec] = colon == std::string_view::npos
@@ -142,6 +150,10 @@ memcached_st* Memcache::Handle() {
     memcached_behavior_set(mc_, behaviour, value);
   }
   for (const std::string& server : options_.servers) {
+    if (server.starts_with('/')) {
+      memcached_server_add_unix_socket(mc_, server.c_str());
+      continue;
+    }
     size_t colon = server.rfind(':');
     memcached_server_add(mc_, server.substr(0, colon).c_str(),
                          static_cast<in_port_t>(std::atoi(server.c_str() + colon + 1)));
@@ -358,8 +370,10 @@ std::vector<ServerStats> Memcache::GetStats() {
   for (uint32_t i = 0; i < count; ++i) {
     const memcached_instance_st* instance = memcached_server_instance_by_position(mc, i);
     ServerStats s;
-    s.server = std::string(memcached_server_name(instance)) + ":" +
-               std::to_string(memcached_server_port(instance));
+    s.server = memcached_server_name(instance);
+    if (memcached_server_port(instance) != 0) {  // 0: a unix socket
+      s.server += ":" + std::to_string(memcached_server_port(instance));
+    }
     if (all != nullptr) {
       for (const char* name : {"pid", "uptime", "version", "curr_items", "bytes",
                                "limit_maxbytes", "get_hits", "get_misses",

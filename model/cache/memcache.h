@@ -65,7 +65,9 @@ struct CacheOptions {
   std::chrono::milliseconds breaker_open = std::chrono::seconds(2);
 };
 
-// Parses "host:port,host:port" (the --memcached option). Invalid names the
+// Parses "host:port,host:port" (the --memcached option); an entry that is
+// an absolute path is a unix socket ("/run/wikid/memcached.sock"), which
+// only the processes its permissions let in can reach. Invalid names the
 // part that is wrong.
 Result<std::vector<std::string>> ParseServerList(std::string_view list);
 

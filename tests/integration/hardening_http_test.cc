@@ -142,5 +142,43 @@ BOOST_AUTO_TEST_CASE(an_old_revision_past_the_budget_shows_a_notice) {
   BOOST_TEST(IsWorker(wiki, std::stoi(again.Header("x-wikid-worker"))));
 }
 
+// The responses nginx makes itself carry wikid's security headers and its
+// error page (they carried none); wikid's own carry each header once.
+BOOST_AUTO_TEST_CASE(nginx_errors_carry_the_security_headers) {
+  TestWiki wiki{TestWikiOptions{.nginx_max_body = "64k",
+                                .extra_args = {"--max-body-bytes", "65536",
+                                               "--max-page-bytes", "60000"}}};
+  BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
+  auto headers_once = [](const HttpResponse& r) {
+    for (const char* name : {"x-content-type-options", "x-frame-options",
+                             "content-security-policy", "referrer-policy"}) {
+      if (r.headers.count(name) != 1) return std::string(name);
+    }
+    return std::string();
+  };
+  HttpResponse page = wiki.Get("/Home");
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(headers_once(page) == "");
+  // Refused before any location: a NUL in the path.
+  HttpResponse nul = wiki.Get("/a%00b");
+  BOOST_TEST(nul.status == 400);
+  BOOST_TEST(headers_once(nul) == "");
+  BOOST_TEST(Contains(nul, "could not answer"));
+  // A body past nginx's limit: refused by nginx before wikid reads it.
+  HttpResponse big = wiki.PostRaw("/_edit/Big", "text=" + std::string(100000, 'b'),
+                                  "application/x-www-form-urlencoded");
+  BOOST_TEST(big.status == 413);
+  BOOST_TEST(headers_once(big) == "");
+  // wikid gone: nginx answers 502 itself.
+  BOOST_REQUIRE(wiki.StopWikid(30s) == 0);
+  HttpResponse down = wiki.Get("/Home");
+  BOOST_TEST(down.status == 502);
+  BOOST_TEST(headers_once(down) == "");
+  BOOST_TEST(Contains(down, "could not answer"));
+  HttpResponse down_edit = wiki.Get("/_edit/Home");
+  BOOST_TEST(down_edit.status == 502);
+  BOOST_TEST(headers_once(down_edit) == "");
+}
+
 }  // namespace
 }  // namespace wikid::testing

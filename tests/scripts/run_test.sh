@@ -29,9 +29,15 @@ for _ in $(seq 600); do  # the first run builds wikid: allow minutes
   sleep 0.5
 done
 grep -q "serving $url" "$tmp/out" || fail "no URL printed"
-# The private memcached is sized for the machine, and says so.
-grep -qE "memcached on 127\.0\.0\.1:[0-9]+ \(up to [0-9]+ MB\)" "$tmp/out" ||
-  fail "no memcached size printed"
+# The private memcached is sized for the machine, and says so. It listens
+# on a unix socket only its owner (the user wikid and nginx run as) may
+# use: no other local process can read the cache or plant pages in it.
+grep -qE "memcached on /[^ ]+\.sock \(up to [0-9]+ MB\)" "$tmp/out" ||
+  fail "no memcached socket and size printed: $(cat "$tmp/out")"
+cache_socket=$(grep -oE "memcached on /[^ ]+\.sock" "$tmp/out" | sed 's/^memcached on //')
+[[ -S "$cache_socket" ]] || fail "no memcached socket at $cache_socket"
+[[ $(stat -c '%a %u' "$cache_socket") == "600 $(id -u)" ]] ||
+  fail "the memcached socket is not private: $(stat -c '%a %U' "$cache_socket")"
 set +e
 "$root/scripts/run" --cache-mb 3 >"$tmp/small" 2>&1
 small_status=$?

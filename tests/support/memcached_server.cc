@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,9 +18,21 @@
 namespace wikid::testing {
 namespace {
 
+int ConnectUnix(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // True once "version" gets an answer.
-bool Answers(int port) {
-  int fd = ConnectLoopback(port);
+bool Answers(int port, const std::string& socket_path) {
+  int fd = socket_path.empty() ? ConnectLoopback(port) : ConnectUnix(socket_path);
   bool ok = false;
   if (fd >= 0) {
     timeval timeout{0, 200000};
@@ -36,6 +50,11 @@ bool Answers(int port) {
 
 MemcachedServer::MemcachedServer() : port_(FreePort()) { Start(); }
 
+MemcachedServer::MemcachedServer(std::string socket_path)
+    : socket_path_(std::move(socket_path)) {
+  Start();
+}
+
 MemcachedServer::~MemcachedServer() {
   if (pid_ > 0) {
     kill(pid_, SIGCONT);
@@ -52,13 +71,20 @@ void MemcachedServer::Start() {
     dup2(null, 1);
     dup2(null, 2);
     std::string port = std::to_string(port_);
-    // -U 0: no UDP. -u: memcached refuses to run as root without a user.
-    execlp("memcached", "memcached", "-l", "127.0.0.1", "-p", port.c_str(),
-           "-U", "0", "-m", "64", "-u", "nobody", nullptr);
+    // -U 0: no UDP. -u: memcached refuses to run as root without a user
+    // (its own, for a socket only its owner may use).
+    if (!socket_path_.empty()) {
+      unlink(socket_path_.c_str());
+      execlp("memcached", "memcached", "-s", socket_path_.c_str(), "-a", "0600", "-m", "64",
+             "-u", getuid() == 0 ? "root" : "nobody", nullptr);
+    } else {
+      execlp("memcached", "memcached", "-l", "127.0.0.1", "-p", port.c_str(),
+             "-U", "0", "-m", "64", "-u", "nobody", nullptr);
+    }
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {
-    if (Answers(port_)) return;
+    if (Answers(port_, socket_path_)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("memcached did not start on port " +

@@ -7,18 +7,24 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 
 namespace wikid::testing {
 
 class MemcachedServer {
  public:
   MemcachedServer();
+  // On a unix socket at `socket_path` (mode 0600) instead of TCP.
+  explicit MemcachedServer(std::string socket_path);
   ~MemcachedServer();
   MemcachedServer(const MemcachedServer&) = delete;
   MemcachedServer& operator=(const MemcachedServer&) = delete;
 
   int port() const { return port_; }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // What --memcached takes: 127.0.0.1:PORT, or the socket's path.
+  std::string address() const {
+    return socket_path_.empty() ? "127.0.0.1:" + std::to_string(port_) : socket_path_;
+  }
 
   // Kills it (SIGKILL: memcached takes ~3 s to exit on SIGTERM) and starts
   // a new, empty one on the same port.
@@ -30,6 +36,7 @@ class MemcachedServer {
 
  private:
   int port_ = 0;
+  std::string socket_path_;
   pid_t pid_ = -1;
 };
 
