@@ -65,13 +65,16 @@ wikid::Result<wikid::SharedParts> MapSharedParts() {
   }
   wikid::FastPathShared* fast_path = wikid::FastPathShared::CreateShared();
   if (fast_path == nullptr) return Status::Unavailable("cannot map the shared fast-path state");
+  wikid::WorkerPhases* worker_phases = wikid::WorkerPhases::CreateShared();
+  if (worker_phases == nullptr) return Status::Unavailable("cannot map the workers' phases");
   // Workers write to it after they queue mail; the mailer sleeps on it.
   int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
   if (mail_wake_fd < 0) {
     return Status::Unavailable(std::string("cannot make the mailer's eventfd: ") +
                                strerror(errno));
   }
-  return wikid::SharedParts{*cache_state, *hash_slots, *fast_path, mail_wake_fd};
+  return wikid::SharedParts{*cache_state, *hash_slots, *fast_path, *worker_phases,
+                            mail_wake_fd};
 }
 
 int Serve(const std::vector<std::string>& args) {

@@ -200,6 +200,9 @@ class Master {
       bool was_ready = it->second.ready;
       if (it->second.ready_fd >= 0) close(it->second.ready_fd);
       workers_.erase(it);
+      // Whether it died inside libfcgi, reading a request: then it wrote
+      // nothing, and no view needs distrusting (fcgi/worker_phases.h).
+      const bool died_reading = shared_.worker_phases.Release(pid);
       if (retiring_.erase(pid) > 0 && WIFEXITED(status) &&
           WEXITSTATUS(status) == 0) {
         continue;  // an old worker leaving after a reload, as asked
@@ -216,13 +219,21 @@ class Master {
           LogError("worker " + std::to_string(pid) + " " +
                    DescribeExit(status) + " while stopping");
           // Killed past the shutdown timeout, perhaps mid-save.
-          DistrustViews("worker " + std::to_string(pid) + " died while stopping");
+          if (!died_reading) {
+            DistrustViews("worker " + std::to_string(pid) + " died while stopping");
+          }
         }
         continue;
       }
-      LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
-               "; starting a new one");
-      DistrustViews("worker " + std::to_string(pid) + " died");
+      if (died_reading) {
+        LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
+                 " while reading a request (malformed FastCGI records?); starting a "
+                 "new one, caches trusted: it was writing nothing");
+      } else {
+        LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
+                 "; starting a new one");
+        DistrustViews("worker " + std::to_string(pid) + " died");
+      }
       if (!was_ready) {
         next_spawn_ = Clock::now() + kStartupFailureBackoff;
         if (!any_ready_) ++failures_at_start_;

@@ -13,6 +13,7 @@
 
 #include "fcgi/config.h"
 #include "fcgi/listener.h"
+#include "fcgi/worker_phases.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
 #include "model/accounts/hash_slots.h"
@@ -24,11 +25,13 @@ using ConfigLoader = std::function<Result<Config>()>;
 
 // What the master makes before it forks anything, for all its children:
 // memory shared with every worker (model/cache/cache_state.h, model/accounts/hash_slots.h,
-// model/cache/fast_path.h) and the eventfd by which workers wake the mailer.
+// model/cache/fast_path.h, fcgi/worker_phases.h) and the eventfd by which
+// workers wake the mailer.
 struct SharedParts {
   CacheState& cache_state;
   HashSlots& hash_slots;
   FastPathShared& fast_path;
+  WorkerPhases& worker_phases;
   int mail_wake_fd;
 };
 

@@ -27,7 +27,8 @@
 // than any socket buffer, so it cannot be peeked whole first. What bounds
 // it: only nginx should reach the socket (a 0660 unix socket, or TCP
 // from FCGI_WEB_SERVER_ADDRS only), nginx never sends such a record, and
-// the master replaces a worker that dies.
+// the master replaces a worker that dies while reading a request without
+// distrusting the caches (fcgi/worker_phases.h).
 #pragma once
 
 #include <chrono>

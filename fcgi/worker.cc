@@ -182,6 +182,9 @@ class Worker {
     wiki_->caches().fast_path.MaybeRestore();
   }
 
+  // Where this worker says whether it is reading a request (null: no slot).
+  void SetPhaseSlot(WorkerPhases::Slot* slot) { phase_ = slot; }
+
   // This process should end after its request (Site::WantsReplacing).
   bool WantsReplacing() const { return site_->WantsReplacing(); }
 
@@ -229,8 +232,11 @@ class Worker {
     raw.forwarded_for = Param(r, "HTTP_X_FORWARDED_FOR");
     raw.https = Param(r, "HTTPS") == "on";
     raw.fast_path = Param(r, "WIKID_FAST_PATH");
-    switch (ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes,
-                     &raw.body)) {
+    const BodyRead body =
+        ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes, &raw.body);
+    // Out of libfcgi's reading: from here on this worker may write.
+    if (phase_) phase_->Set(WorkerPhases::Phase::kWorking);
+    switch (body) {
       case BodyRead::kOk:
         break;
       case BodyRead::kTooLarge:
@@ -251,6 +257,7 @@ class Worker {
 
   const Config& config_;
   SharedParts shared_;
+  WorkerPhases::Slot* phase_ = nullptr;
   std::unique_ptr<Wiki> wiki_;
   std::unique_ptr<Site> site_;
 };
@@ -290,6 +297,13 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // AcceptNext on the non-blocking socket, which finds nothing when
   // another worker won the race for the connection (EAGAIN), and drops a
   // peer that sent garbage or too little in time.
+  // Reading a request (inside libfcgi) or anything else, for the master
+  // should this process die (fcgi/worker_phases.h).
+  WorkerPhases::Slot* phase = shared.worker_phases.Claim(getpid());
+  worker.SetPhaseSlot(phase);
+  auto reading = [phase] {
+    if (phase) phase->Set(WorkerPhases::Phase::kReading);
+  };
   const sigset_t wait_mask = HoldWorkerStopSignals();
   const std::vector<std::string> allowed = WebServerAddresses();
   const std::chrono::milliseconds timeout(config.fastcgi_timeout_ms);
@@ -302,7 +316,9 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
       worker.BetweenRequests();
       continue;
     }
+    reading();
     if (AcceptNext(listen_fd, allowed, timeout, config, request) != Accepted::kRequest) {
+      if (phase) phase->Set(WorkerPhases::Phase::kWorking);
       continue;
     }
     worker.Serve(request);
@@ -327,6 +343,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     // A slow peer may take only what is left of the drain.
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         drain_until - std::chrono::steady_clock::now());
+    reading();
     Accepted next = AcceptNext(listen_fd, allowed, std::min(timeout, left), config, request);
     if (next == Accepted::kNone) break;
     if (next != Accepted::kRequest) continue;

@@ -389,6 +389,59 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
              std::string::npos);
 }
 
+// What the kernel says process `pid` waits in (/proc/PID/wchan).
+std::string WaitChannel(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/wchan");
+  std::string channel;
+  std::getline(in, channel);
+  return channel;
+}
+
+// A worker that dies while libfcgi reads its request (as libfcgi's own
+// abort on a management record in the body kills one) was writing
+// nothing: the master replaces it and keeps trusting the caches. One
+// that dies doing anything else (here: idle between requests) may have
+// died mid-save, and the fast path is suspended, as before.
+BOOST_AUTO_TEST_CASE(a_worker_dying_while_reading_a_request_leaves_the_caches_trusted) {
+  TestWiki wiki{TestWikiOptions{.workers = 1,
+                                .memcached = true,
+                                .fast_path = true,
+                                .extra_args = {"--fastcgi-timeout-ms", "60000"}}};
+  BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
+  BOOST_REQUIRE(wiki.WaitForFastPath(30s));
+  const std::string generation = wiki.FastPathSwitch();
+  const pid_t worker = wiki.WorkerPids().at(0);
+  // A whole head, a body that never comes: the worker waits in ReadBody.
+  std::string head = FastCgiRequest({{"REQUEST_METHOD", "POST"},
+                                     {"REQUEST_URI", "/_edit/X"},
+                                     {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
+                                     {"CONTENT_LENGTH", "100"}},
+                                    "");
+  head.resize(head.size() - 8);  // without the empty STDIN that ends it
+  std::thread peer([&] { FastCgiExchange(wiki.socket_path(), head, 20000); });
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (WaitChannel(worker) == "do_epoll_wait" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);  // a poll until it leaves its idle wait
+  }
+  BOOST_REQUIRE(WaitChannel(worker) != "do_epoll_wait");
+  BOOST_REQUIRE(kill(worker, SIGKILL) == 0);
+  peer.join();
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 10s));
+  auto log_says = [&](const char* text) {
+    for (int i = 0; i < 1000; ++i) {  // a poll under a 10 s bound
+      if (wiki.WikidLog().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  };
+  BOOST_TEST(log_says("while reading a request"));
+  BOOST_TEST(wiki.FastPathSwitch() == generation);
+  // The control: a worker killed while idle distrusts every view.
+  const pid_t idle = wiki.WorkerPids().at(0);
+  BOOST_REQUIRE(kill(idle, SIGKILL) == 0);
+  BOOST_TEST(log_says("fast path suspended"));
+}
+
 // Over TCP, only FCGI_WEB_SERVER_ADDRS may connect (libfcgi's own rule,
 // kept now that the worker accepts connections itself).
 BOOST_AUTO_TEST_CASE(a_tcp_peer_not_listed_is_refused) {
