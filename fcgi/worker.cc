@@ -345,7 +345,10 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
         drain_until - std::chrono::steady_clock::now());
     reading();
     Accepted next = AcceptNext(listen_fd, allowed, std::min(timeout, left), config, request);
-    if (next == Accepted::kNone) break;
+    if (next == Accepted::kNone) {
+      if (phase) phase->Set(WorkerPhases::Phase::kWorking);
+      break;
+    }
     if (next != Accepted::kRequest) continue;
     worker.Serve(request);
     EndRequest(request);

@@ -164,6 +164,13 @@ BOOST_AUTO_TEST_CASE(nginx_errors_carry_the_security_headers) {
   BOOST_TEST(nul.status == 400);
   BOOST_TEST(headers_once(nul) == "");
   BOOST_TEST(Contains(nul, "could not answer"));
+  // A method nginx does not serve, and a static file that is not there.
+  HttpResponse trace = wiki.Request("TRACE", "/Home", "", {});
+  BOOST_TEST(trace.status == 405);
+  BOOST_TEST(headers_once(trace) == "");
+  HttpResponse missing = wiki.Get("/_static/nope.css");
+  BOOST_TEST(missing.status == 404);
+  BOOST_TEST(headers_once(missing) == "");
   // A body past nginx's limit: refused by nginx before wikid reads it.
   HttpResponse big = wiki.PostRaw("/_edit/Big", "text=" + std::string(100000, 'b'),
                                   "application/x-www-form-urlencoded");
