@@ -133,11 +133,8 @@ void SetTimeouts(int fd, std::chrono::milliseconds timeout) {
 
 // TCP from nginx on another host: no Nagle delay on the answer (what
 // libfcgi's own accept does).
-void NoDelayIfTcp(int fd) {
-  int domain = 0;
-  socklen_t len = sizeof domain;
-  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
-      (domain == AF_INET || domain == AF_INET6)) {
+void NoDelayIfTcp(int fd, const sockaddr_storage& peer) {
+  if (peer.ss_family == AF_INET || peer.ss_family == AF_INET6) {
     int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   }
@@ -149,7 +146,8 @@ void NoDelayIfTcp(int fd) {
 // report the bytes already peeked as readable again at once.
 bool WaitForWholeHead(int fd, std::chrono::steady_clock::time_point deadline,
                       std::string* why) {
-  std::string buffer(16 * 1024, '\0');
+  // nginx's heads are 1-2 KiB; a larger one grows the buffer below.
+  std::string buffer(4096, '\0');
   int epoll = -1;
   auto fail = [&](std::string reason) {
     *why = std::move(reason);
@@ -242,7 +240,7 @@ int AcceptChecked(int listen_fd, const std::vector<std::string>& allowed,
       return -1;
     }
   }
-  NoDelayIfTcp(fd);
+  NoDelayIfTcp(fd, peer);
   if (!WaitForWholeHead(fd, deadline, why)) {
     close(fd);
     return -1;
