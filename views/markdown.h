@@ -15,15 +15,18 @@
 // form, and the stylesheet colours links into /_edit/ differently. (cmark
 // cannot put a class on a link, and HTML must not be patched afterwards.)
 //
-// Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic or
-// worse in some inputs (measured here, 64 KiB each: "*a " nested 8,000
-// deep 1.0 s, "![[]()" repeated 0.25 s, a table 8,000 columns wide
-// 0.3 s, "www.a_" repeated 1.8 s; 4x the size costs 16-30x; fixed
-// upstream in 0.29.0.gfm.7-13: CVE-2023-22483/22484/22486, -24824,
-// -26485, -37463). So every parse runs on a BudgetedThread: text that
-// needs more CPU time than the budget is refused (Status kTooComplex),
-// and the worker retires after answering (views/budgeted_thread.h). What
-// is ours, the [[link]] scan, is one linear pass.
+// Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic in
+// some inputs (measured here: "www.a_" repeated, 2.1 s at 64 KiB;
+// "![[]()" repeated, 1 s at 128 KiB; a table 10,000 columns wide, 0.44 s
+// at 60 KB; twice the size costs four times as much; fixed upstream in
+// 0.29.0.gfm.7-13: CVE-2023-22483/22484/22486, -24824, -26485, -37463).
+// So every parse runs on a BudgetedThread: text that needs more CPU time
+// than the budget is refused (Status kTooComplex), and the worker is
+// replaced after answering (views/budgeted_thread.h). What is ours is
+// linear: the [[link]] scan is one pass, and the depth of links around a
+// text node is counted on the way in and out (searching back from each
+// "]]", and walking each node's parents, made 1 MiB of "]]" and emphasis
+// nested 40,000 deep take minutes).
 //
 // One Markdown per worker. cmark's extension registry is set up on first
 // use, not at construction, so a worker starts fast (the lazy init the

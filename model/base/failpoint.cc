@@ -1,5 +1,7 @@
 #include "model/base/failpoint.h"
 
+#include "model/base/log.h"
+
 #ifdef WIKID_TESTING
 
 #include <chrono>
@@ -39,7 +41,11 @@ int FailpointValue(std::string_view name) {
 
 void FailpointSleep(std::string_view name) {
   int ms = FailpointValue(name);
-  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  if (ms <= 0) return;
+  // Said in the log, so a test can wait for the process to be here
+  // instead of guessing from what else it can observe.
+  LogInfo("failpoint " + std::string(name) + ": sleeping " + std::to_string(ms) + " ms");
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 }  // namespace wikid

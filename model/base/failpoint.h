@@ -15,7 +15,8 @@ namespace wikid {
 // The number the environment gives `name`, or 0 if it is not set. The
 // environment is read once, on first use.
 int FailpointValue(std::string_view name);
-// Sleeps FailpointValue(name) milliseconds.
+// Sleeps FailpointValue(name) milliseconds, saying so in the log first
+// ("failpoint NAME: sleeping N ms").
 void FailpointSleep(std::string_view name);
 #else
 inline int FailpointValue(std::string_view) { return 0; }
