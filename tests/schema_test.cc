@@ -97,9 +97,19 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") > 0);
 }
 
-// What versions 14 (mail claims) and 15 (site keys) added, taken away
+// What version 16 (the index without its copy of the texts) changed,
+// taken back to make an older database: page_search as versions 12 to 15
+// had it, empty.
+constexpr char kUndoVersion16[] = R"sql(
+    DROP TABLE search_rebuild;
+    DROP TABLE page_search;
+    DROP VIEW page_search_source;
+    CREATE VIRTUAL TABLE page_search USING fts5(
+      title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
+
+// What versions 14 (mail claims), 15 (site keys) and 16 added, taken away
 // again to make an older database.
-constexpr char kUndoVersions14And15[] = R"sql(
+const std::string kUndoVersions14To16 = std::string(kUndoVersion16) + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -125,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
         VALUES (1, 1, 'Alice', 0, '', 'a', 1, 1, 7), (1, 2, '192.0.2.1', 0, '', 'b', 1, 0, NULL),
                (1, 3, 'Alice', 0, '', 'c', 1, 0, 7);
       PRAGMA user_version = 8;)sql");
-  RawExec(dir.File("w.db"), kUndoVersions14And15);
+  RawExec(dir.File("w.db"), kUndoVersions14To16);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -140,11 +150,11 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  RawExec(dir.File("w.db"), kUndoVersions14To16);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page_search (rowid, title, body) VALUES (1, 'Page', 'Wodigar ab Wódix');
       DROP TABLE search_word;
       PRAGMA user_version = 12;)sql");
-  RawExec(dir.File("w.db"), kUndoVersions14And15);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -153,6 +163,37 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM search_word WHERE word IN ('page', 'wodigar', 'wodix')") == 3);
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 3);
+}
+
+// Version 16: the index reads texts from revision instead of keeping a
+// copy, and finds what it found before.
+BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  RawExec(dir.File("w.db"), kUndoVersion16);
+  RawExec(dir.File("w.db"), R"sql(
+      INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'apples', 6, 6), (1, 2, 'a', 0, '', 'pears', 5, -1),
+               (2, 1, 'a', 0, '', 'hammers and pears', 17, 17);
+      INSERT INTO page_search (rowid, title, body)
+        VALUES (1, 'Fruit', 'pears'), (2, 'Tools', 'hammers and pears');
+      PRAGMA user_version = 15;)sql");
+  BOOST_REQUIRE(RawScalar(dir.File("w.db"),
+                          "SELECT count(*) FROM sqlite_schema WHERE name = 'page_search_content'") == 1);
+  auto upgraded = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
+  BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM sqlite_schema WHERE name = 'page_search_content'") == 0);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM page_search WHERE page_search MATCH 'pears'") == 2);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM page_search WHERE page_search MATCH 'apples'") == 0);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT rowid FROM page_search WHERE page_search MATCH 'ham*'") == 2);
+  // What FTS5 indexed is exactly what the view shows (else it fails).
+  RawExec(dir.File("w.db"), "INSERT INTO page_search (page_search, rank) VALUES ('integrity-check', 1)");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused_and_left_alone) {
@@ -222,7 +263,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14And15);
+  RawExec(dir.File("w.db"), kUndoVersions14To16);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);

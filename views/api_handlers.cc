@@ -188,6 +188,7 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
   return JsonResponse(200, Json{{"query", query},
                                 {"total", found->total},
                                 {"more", found->more},
+                                {"partial_index", found->partial_index},
                                 {"from", *from},
                                 {"hits", hits},
                                 {"next", next}});

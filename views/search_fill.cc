@@ -55,6 +55,7 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
   }
   d->SetIntValue("FIRST", state.offset + 1);
   if (!state.error.empty()) return;
+  if (results.partial_index) d->ShowSection("PARTIAL");
   if (results.total == 0) {
     d->ShowSection("NONE");
   } else {

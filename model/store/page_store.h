@@ -156,6 +156,9 @@ struct SearchResults {
   // than that match (the hits are then the best of the newest ones).
   int64_t total = 0;
   bool more = false;
+  // `wikid reindex` is rebuilding the index (or was interrupted): pages
+  // it has not reached yet are missing from these results.
+  bool partial_index = false;
 };
 
 class PageReader {

@@ -6,6 +6,7 @@
 <button type="submit">Search</button>
 </form>
 <p class="search-help">Words are all required; <code>"a phrase"</code> keeps words together, <code>wo*</code> finds words that start with it (two letters at least; pages named so first, then the newest), <code>OR</code> finds either, <code>-word</code> leaves pages with it out.</p>
+{{#PARTIAL}}<p class="notice" role="status">The search index is being rebuilt: pages it has not reached yet are missing from these results.</p>{{/PARTIAL}}
 {{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
 {{#GO}}<p class="search-go">There is a page named <a href="{{URL}}">{{TITLE}}</a>: go straight to it.</p>{{/GO}}
 {{#CREATE}}<p class="search-create">There is no page named “{{TITLE}}”. <a href="{{URL}}">Create it</a>.</p>{{/CREATE}}

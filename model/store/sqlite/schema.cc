@@ -261,6 +261,31 @@ const std::vector<const char*>& Migrations() {
         created_at INTEGER NOT NULL    -- unix time in seconds, UTC
       ) STRICT;
       )sql",
+      // 16: the search index without its own copy of every text.
+      R"sql(
+      -- FTS5 kept a copy of each page's latest text (page_search_content,
+      -- a fifth of the file at 100,000 pages) beside revision.text. Now it
+      -- reads the text where it lives (an external content table over
+      -- this view), only for the hits a search shows. The index must
+      -- always hold exactly what the view shows: a save removes its page's
+      -- entry while the view still shows the old revision, then adds the
+      -- new text, in the same transaction (sqlite_page_search.cc).
+      CREATE VIEW page_search_source (page_id, title, body) AS
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+      DROP TABLE page_search;
+      CREATE VIRTUAL TABLE page_search USING fts5(
+        title, body, content = 'page_search_source', content_rowid = 'page_id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+      INSERT INTO page_search (page_search) VALUES ('rebuild');
+      -- While `wikid reindex` runs (or after it was interrupted): pages
+      -- with ids up to indexed_through are in the rebuilt index and saves
+      -- keep them there; later ones wait for their batch.
+      CREATE TABLE search_rebuild (
+        id INTEGER PRIMARY KEY CHECK (id = 1),   -- one row at most
+        indexed_through INTEGER NOT NULL         -- a page id
+      ) STRICT;
+      )sql",
   };
   return kMigrations;
 }

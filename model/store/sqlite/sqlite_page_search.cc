@@ -18,9 +18,13 @@
 namespace wikid {
 namespace {
 
+// page_search reads texts from page_search_source (schema 16): deleting a
+// row removes the words of what the view shows for it now.
 constexpr char kUnindexPageSql[] = "DELETE FROM page_search WHERE rowid = ?1";
 constexpr char kIndexPageSql[] =
     "INSERT INTO page_search (rowid, title, body) VALUES (?1, ?2, ?3)";
+// Set while `wikid reindex` runs: pages up to it are in the index.
+constexpr char kRebuildCursorSql[] = "SELECT indexed_through FROM search_rebuild";
 constexpr char kIndexTitleSql[] =
     "INSERT INTO page_title_search (rowid, title) VALUES (?1, ?2)";
 
@@ -143,6 +147,7 @@ Status SqlitePageStore::PrepareSearch() {
       {&unindex_page_, kUnindexPageSql},
       {&index_page_, kIndexPageSql},
       {&index_title_, kIndexTitleSql},
+      {&rebuild_cursor_, kRebuildCursorSql},
       {&search_count_, kSearchCountSql},
       {&search_titles_, kSearchTitlesSql},
       {&search_texts_, kSearchTextsSql},
@@ -151,18 +156,22 @@ Status SqlitePageStore::PrepareSearch() {
   });
 }
 
+Result<std::optional<int64_t>> SqlitePageStore::RebuildCursor() {
+  Query q(*rebuild_cursor_);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(q->ColumnInt(0));
+}
+
 Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit, bool created) {
-  {
-    Query q(*unindex_page_);
-    q->Bind(1, page_id);
-    if (auto done = q->Step(); !done.ok()) return done.status();
-  }
-  {
-    Query q(*index_page_);
-    q->Bind(1, page_id);
-    q->Bind(2, edit.name.title());
-    q->Bind(3, edit.text);
-    if (auto done = q->Step(); !done.ok()) return done.status();
+  // While a rebuild runs, a page past its cursor is not in the index: its
+  // batch will read the latest text, and a delete here would remove words
+  // the index does not hold (FTS5 external content trusts the caller).
+  auto cursor = RebuildCursor();
+  if (!cursor.ok()) return cursor.status();
+  if (!*cursor || page_id <= **cursor) {
+    if (Status s = ReplaceIndexedText(page_id, edit, created); !s.ok()) return s;
   }
   for (std::string_view text : {std::string_view(edit.name.title()),
                                 std::string_view(edit.text)}) {
@@ -172,6 +181,25 @@ Status SqlitePageStore::IndexText(int64_t page_id, const Edit& edit, bool create
   Query q(*index_title_);
   q->Bind(1, page_id);
   q->Bind(2, edit.name.title());
+  auto done = q->Step();
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+Status SqlitePageStore::ReplaceIndexedText(int64_t page_id, const Edit& edit,
+                                           bool created) {
+  // A new page has nothing indexed (page_search_source already shows its
+  // text: deleting it would remove words never added). A page saved
+  // again is still shown by the view at its old revision, since Save
+  // moves the page's latest revision after this.
+  if (!created) {
+    Query q(*unindex_page_);
+    q->Bind(1, page_id);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  Query q(*index_page_);
+  q->Bind(1, page_id);
+  q->Bind(2, edit.name.title());
+  q->Bind(3, edit.text);
   auto done = q->Step();
   return done.ok() ? Status::Ok() : done.status();
 }
@@ -188,6 +216,9 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& typed_query,
   if (!expanded.ok()) return expanded.status();
   const std::string& fts_query = *expanded;
   SearchResults results;
+  auto rebuilding = RebuildCursor();
+  if (!rebuilding.ok()) return rebuilding.status();
+  results.partial_index = rebuilding->has_value();
   {
     Query q(*search_count_);
     q->Bind(1, fts_query);
@@ -257,35 +288,64 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
     int batch, const std::function<void(int64_t done, int64_t total)>& progress) {
   // Rare (an operator's command): prepared here, not kept.
   auto total = db_.Prepare("SELECT count(*) FROM page");
+  auto start = db_.Prepare("INSERT INTO search_rebuild (id, indexed_through) VALUES (1, 0)");
+  auto clear = db_.Prepare("INSERT INTO page_search (page_search) VALUES ('delete-all')");
+  auto reached = db_.Prepare("SELECT count(*) FROM page WHERE id <= ?1");
   // The last page id of the next batch after ?1.
   auto batch_end =
       db_.Prepare("SELECT max(id), count(*) FROM (SELECT id FROM page WHERE id > ?1 ORDER BY id LIMIT ?2)");
-  auto unindex = db_.Prepare("DELETE FROM page_search WHERE rowid > ?1 AND rowid <= ?2");
+  auto index = db_.Prepare(
+      "INSERT INTO page_search (rowid, title, body) "
+      "SELECT page_id, title, body FROM page_search_source "
+      "WHERE page_id > ?1 AND page_id <= ?2");
   auto unindex_titles =
       db_.Prepare("DELETE FROM page_title_search WHERE rowid > ?1 AND rowid <= ?2");
   auto index_titles = db_.Prepare(
       "INSERT INTO page_title_search (rowid, title) "
       "SELECT id, name FROM page WHERE id > ?1 AND id <= ?2");
-  auto index = db_.Prepare(R"sql(
-      INSERT INTO page_search (rowid, title, body)
-        SELECT p.id, p.name, r.text
-          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
-         WHERE p.id > ?1 AND p.id <= ?2)sql");
-  for (auto* prepared :
-       {&total, &batch_end, &unindex, &index, &unindex_titles, &index_titles}) {
+  auto advance = db_.Prepare("UPDATE search_rebuild SET indexed_through = ?1");
+  auto finish = db_.Prepare("DELETE FROM search_rebuild");
+  for (auto* prepared : {&total, &start, &clear, &reached, &batch_end, &index,
+                         &unindex_titles, &index_titles, &advance, &finish}) {
     if (!prepared->ok()) return prepared->status();
   }
-  int64_t pages = 0;
-  {
-    Query q(**total);
+  auto count_of = [](Statement& stmt, std::optional<int64_t> bound) -> Result<int64_t> {
+    Query q(stmt);
+    if (bound) q->Bind(1, *bound);
     auto row = q->Step();
     if (!row.ok()) return row.status();
-    pages = q->ColumnInt(0);
+    return q->ColumnInt(0);
+  };
+  // The index is emptied once and refilled in batches; the cursor in
+  // search_rebuild tells saves which pages it holds (IndexText). An
+  // interrupted rebuild left its cursor: this one goes on from there.
+  int64_t done = 0;
+  {
+    Transaction txn(db_);
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    auto cursor = RebuildCursor();
+    if (!cursor.ok()) return cursor.status();
+    if (*cursor) {
+      auto before = count_of(**reached, **cursor);
+      if (!before.ok()) return before.status();
+      done = *before;
+    } else {
+      for (Statement* stmt : {start->get(), clear->get()}) {
+        Query q(*stmt);
+        if (auto written = q->Step(); !written.ok()) return written.status();
+      }
+    }
+    if (Status s = txn.Commit(); !s.ok()) return s;
   }
-  int64_t done = 0, last_id = 0;
   while (true) {
     Transaction txn(db_);
     if (Status s = txn.Begin(); !s.ok()) return s;
+    // Read in the batch's transaction: another `wikid reindex` may have
+    // moved it (two of them share the work).
+    auto cursor = RebuildCursor();
+    if (!cursor.ok()) return cursor.status();
+    if (!*cursor) break;  // another one finished it
+    const int64_t last_id = **cursor;
     int64_t end_id = 0, count = 0;
     {
       Query q(**batch_end);
@@ -296,18 +356,31 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
       count = q->ColumnInt(1);
       end_id = q->ColumnInt(0);
     }
-    if (count == 0) break;  // nothing was written: the rollback is free
-    for (Statement* stmt : {unindex->get(), index->get(), unindex_titles->get(),
-                            index_titles->get()}) {
+    if (count == 0) {
+      // Every page is in: saves index every page again.
+      Query q(**finish);
+      if (auto written = q->Step(); !written.ok()) return written.status();
+      if (Status s = txn.Commit(); !s.ok()) return s;
+      break;
+    }
+    for (Statement* stmt : {index->get(), unindex_titles->get(), index_titles->get()}) {
       Query q(*stmt);
       q->Bind(1, last_id);
       q->Bind(2, end_id);
       if (auto written = q->Step(); !written.ok()) return written.status();
     }
+    {
+      Query q(**advance);
+      q->Bind(1, end_id);
+      if (auto written = q->Step(); !written.ok()) return written.status();
+    }
     if (Status s = txn.Commit(); !s.ok()) return s;
     done += count;
-    last_id = end_id;
-    if (progress) progress(done, std::max(pages, done));
+    if (progress) {
+      auto pages = count_of(**total, std::nullopt);
+      if (!pages.ok()) return pages.status();
+      progress(done, std::max(*pages, done));
+    }
   }
   // Batches leave each index in many segments, which every search then
   // reads (common words ran at twice the time after a reindex at 100,000

@@ -410,6 +410,8 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (Status s = WriteLinks(page_id, edit.name.title(), *revision_id, edit.links); !s.ok()) {
     return s;
   }
+  // Before the page's latest revision moves: the index removes the words
+  // of the text page_search_source still shows (schema 16).
   if (Status s = IndexText(page_id, edit, latest->page_id == 0); !s.ok()) return s;
   if (rev > 1) {
     Query q(*update_latest_);

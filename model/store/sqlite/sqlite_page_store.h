@@ -75,6 +75,9 @@ class SqlitePageStore : public PageStore {
   // The page's entry in the search index (and its name's, when the page
   // was just `created`), in the save's transaction.
   Status IndexText(int64_t page_id, const Edit& edit, bool created);
+  Status ReplaceIndexedText(int64_t page_id, const Edit& edit, bool created);
+  // The last page id a running (or interrupted) rebuild has indexed.
+  Result<std::optional<int64_t>> RebuildCursor();
   // Prepares the search statements.
   Status PrepareSearch();
 
@@ -95,6 +98,7 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> unindex_page_;
   std::unique_ptr<Statement> index_page_;
   std::unique_ptr<Statement> index_title_;
+  std::unique_ptr<Statement> rebuild_cursor_;
   std::unique_ptr<Statement> search_count_;
   std::unique_ptr<Statement> search_titles_;
   std::unique_ptr<Statement> search_texts_;
