@@ -493,8 +493,34 @@ BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, StoreFi
       BOOST_TEST((found == expected), phase << ": " << word);
     }
   };
-  auto partial = [&] { return store->Search(Fts("amber OR birch OR cedar"), 0, 5)->partial_index; };
+  auto partial = [&] {
+    auto found = store->Search(Fts("amber OR birch OR cedar"), 0, 5);
+    BOOST_REQUIRE(found.ok());
+    return found->partial_index;
+  };
   struct Interrupted {};
+  // A rebuild that died right after emptying the index (its cursor at 0):
+  // saves leave the index alone, the next rebuild refills it.
+  BOOST_REQUIRE(db->Exec("INSERT INTO search_rebuild VALUES (1, 0); "
+                         "INSERT INTO page_search (page_search) VALUES ('delete-all')").ok());
+  phase = "after a rebuild died at its start";
+  for (int i = 0; i < 20; ++i) save_something();
+  index_matches_texts_so_far();
+  BOOST_TEST(partial());
+  // A second rebuild run while the first waits between batches finishes
+  // the work; the first then finds nothing left.
+  bool nested = false;
+  auto first = store->RebuildSearchIndex(8, [&](int64_t, int64_t) {
+    if (nested) return;
+    nested = true;
+    save_something();
+    BOOST_TEST(store->RebuildSearchIndex(8).ok());
+    save_something();
+  });
+  BOOST_TEST(first.ok());
+  BOOST_TEST(nested);
+  index_matches_texts();
+  BOOST_TEST(!partial());
   for (int round = 0; round < 6; ++round) {
     phase = "saves of round " + std::to_string(round);
     for (int i = 0; i < 30; ++i) save_something();
@@ -538,6 +564,18 @@ BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, StoreFi
     for (const std::string& title : Titles(word, 0, 50)) found.insert(title);
     BOOST_TEST((found == expected), word);
   }
+}
+
+// An index out of step with the texts it reads (changed behind wikid's
+// back) is the wiki's fault, not the query's: 503 and what to do, not a
+// 400 "could not be understood".
+BOOST_FIXTURE_TEST_CASE(a_damaged_index_is_unavailable_not_a_bad_query, StoreFixture) {
+  Save("Lost", 0, "vanishing words");
+  BOOST_REQUIRE(db->Exec("UPDATE page SET latest_rev = 9").ok());  // the view shows nothing
+  auto found = store->Search(Fts("vanishing"), 0, 10);
+  BOOST_REQUIRE(!found.ok());
+  BOOST_TEST((found.status().code() == Status::Code::kUnavailable));
+  BOOST_TEST(found.status().message().find("wikid reindex") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,

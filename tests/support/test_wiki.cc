@@ -430,6 +430,14 @@ int64_t TestWiki::Scalar(const std::string& sql) const {
   return q->ColumnInt(0);
 }
 
+void TestWiki::Exec(const std::string& sql) const {
+  auto db = Database::Open(db_path(), Database::Options{});
+  if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.status().message());
+  if (Status s = (*db)->Exec(sql.c_str()); !s.ok()) {
+    throw std::runtime_error("cannot run " + sql + ": " + s.message());
+  }
+}
+
 bool TestWiki::WaitForWriteLock(std::chrono::milliseconds timeout) const {
   auto db = Database::Open(db_path(), Database::Options{.busy_timeout_ms = 0});
   if (!db.ok()) return false;

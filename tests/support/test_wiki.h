@@ -152,6 +152,8 @@ class TestWiki {
   // One number from the wiki's database, read through a connection of its
   // own. Throws if the query fails or returns no row.
   int64_t Scalar(const std::string& sql) const;
+  // Runs statements that return nothing on the wiki's database.
+  void Exec(const std::string& sql) const;
   // Waits until some process holds the database's write lock (a save is
   // inside its transaction), by trying to take it without waiting.
   bool WaitForWriteLock(std::chrono::milliseconds timeout) const;

@@ -37,6 +37,16 @@ Status StatusFromSqlite(int rc, std::string_view what) {
       return Status::Unavailable(
           "The wiki's storage cannot accept changes right now (" + where +
           ": " + sqlite3_errstr(rc) + ").");
+    // A damaged file, or a search index out of step with the texts it
+    // reads (schema 16): nothing the request can change, so not its
+    // fault; an administrator must look (`wikid reindex` rebuilds the
+    // index).
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Unavailable("The wiki's database is damaged (" + where + ": " +
+                                 sqlite3_errstr(rc) +
+                                 "); an administrator must look (wikid reindex rebuilds "
+                                 "the search index).");
     case SQLITE_CONSTRAINT:
       return Status::Conflict(where + ": " + sqlite3_errstr(rc));
     default:

@@ -243,6 +243,12 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& typed_query,
     auto named = ReadRanked(q);
     if (!named.ok()) return Refused(named.status());
     ranked = std::move(*named);
+    // page_title_search is rebuilt range by range, so it holds every
+    // name; while page_search is refilled, pages past the rebuild's
+    // cursor are not in it yet, and would be listed without their text.
+    if (const std::optional<int64_t>& cursor = *rebuilding) {
+      std::erase_if(ranked, [&](const Ranked& r) { return r.id > *cursor; });
+    }
   }
   // Then the newest candidates of all, unless the names fill the page.
   if (offset + limit > static_cast<int64_t>(ranked.size())) {
