@@ -1,5 +1,5 @@
 // RenderCache against a real memcached: a miss renders once and stores
-// the rendering over the claim it made, a claim someone else holds is
+// the rendering over the claim it made (long texts only), a claim someone else holds is
 // waited on and then rendered over, and a rendering memcached refuses
 // leaves no claim behind (C4's stampede guard, issue 16's cheaper miss).
 #define BOOST_TEST_MODULE render_cache
@@ -18,6 +18,7 @@ struct RenderFixture {
   std::unique_ptr<RenderCache> renders;
   RenderKey key{.revision_id = 7, .existing_links = {"Other page"}};
   int rendered = 0;
+  size_t source_bytes = 64 * 1024;  // long enough for a claim
 
   RenderFixture() {
     CacheOptions options;
@@ -30,7 +31,7 @@ struct RenderFixture {
     renders = std::make_unique<RenderCache>(*cache);
   }
   std::string Get(const std::string& html, bool* hit) {
-    return renders->Get(key, [&] { ++rendered; return html; }, hit);
+    return renders->Get(key, source_bytes, [&] { ++rendered; return html; }, hit);
   }
   std::string Raw() {
     CacheItem item;
@@ -49,6 +50,26 @@ BOOST_FIXTURE_TEST_CASE(a_miss_renders_once_and_replaces_its_claim, RenderFixtur
   BOOST_TEST(rendered == 1);
   BOOST_TEST(renders->counters().renders == 1);
   BOOST_TEST(renders->counters().hits == 1);
+}
+
+// The claim is there while a long text renders; a short text renders
+// without one (its add would cost every miss a round trip).
+BOOST_FIXTURE_TEST_CASE(only_long_texts_are_claimed_while_they_render, RenderFixture) {
+  const std::string claim = "<!-- wikid rendering -->";
+  std::string seen;
+  bool hit = true;
+  auto render = [&] {
+    seen = Raw();
+    return std::string("<p>x</p>");
+  };
+  renders->Get(key, 64 * 1024, render, &hit);
+  BOOST_TEST(seen == claim);
+  key.revision_id = 8;
+  renders->Get(key, 2 * 1024, render, &hit);
+  BOOST_TEST(seen == "<miss>");
+  BOOST_TEST(!hit);
+  // Stored all the same.
+  BOOST_TEST(Raw() == "<!-- wikid " + key.ToString() + " -->\n<p>x</p>");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_claim_that_never_resolves_is_rendered_past, RenderFixture) {

@@ -71,7 +71,7 @@ std::string RenderNow(Context& ctx, const PageRevision& page) {
 }
 
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached) {
-  return ctx.caches.renders.Get(RenderKeyOf(page),
+  return ctx.caches.renders.Get(RenderKeyOf(page), page.revision.text.size(),
                          [&] { return RenderNow(ctx, page); }, cached);
 }
 

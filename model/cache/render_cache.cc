@@ -14,6 +14,15 @@ constexpr int kClaimSeconds = 5;
 constexpr auto kWaitStep = std::chrono::milliseconds(5);
 constexpr int kWaitSteps = 40;  // 200 ms in all
 
+// Texts shorter than this are rendered without a claim. Measured on the
+// 2-core benchmark machine (scripts/bench-scale, cold views): cmark-gfm
+// renders wiki text at about 6 microseconds a kilobyte, while a claim's
+// add costs a miss 30-40 microseconds of CPU between wikid and memcached,
+// every time, to save a duplicate rendering only when two workers miss
+// the same revision at once. At 16 KiB a duplicate rendering costs about
+// 100 microseconds, and claims start to pay.
+constexpr size_t kClaimFromBytes = 16 * 1024;
+
 // Renderings are kept a week at most; memcached evicts earlier as needed.
 constexpr int kTtlSeconds = 7 * 24 * 3600;
 
@@ -62,7 +71,7 @@ CacheStatus RenderCache::Put(const std::string& key, const std::string& html) {
   return cache_.Set(key, Frame(key) + html, kTtlSeconds);
 }
 
-std::string RenderCache::Get(const RenderKey& render_key,
+std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
                              const std::function<std::string()>& render,
                              bool* hit) {
   *hit = false;
@@ -79,7 +88,7 @@ std::string RenderCache::Get(const RenderKey& render_key,
   }
   ++counters_.misses;
   bool claimed = false;
-  if (!claimed_by_other) {
+  if (!claimed_by_other && source_bytes >= kClaimFromBytes) {
     CacheStatus claim = cache_.Add(key, std::string(kClaim), kClaimSeconds);
     claimed = claim == CacheStatus::kOk;
     claimed_by_other = claim == CacheStatus::kNotStored;  // or the rendering, just made

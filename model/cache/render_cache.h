@@ -12,11 +12,14 @@
 // value whose comment does not match is treated as a miss (and counted),
 // which catches cross-talk and format drift for free.
 //
-// Stampedes: when a rendering is missing, the first worker to Add a short-
-// lived claim under the rendering's own key renders it (and replaces the
-// claim with it); the others wait briefly for its result, and
-// render themselves only if it does not come. A popular page that was just
-// edited is therefore rendered about once, not once per waiting worker.
+// Stampedes: when a rendering of a long text is missing, the first worker
+// to Add a short-lived claim under the rendering's own key renders it (and
+// replaces the claim with it); the others wait briefly for its result,
+// and render themselves only if it does not come. A popular long page
+// that was just edited is therefore rendered about once, not once per
+// waiting worker. A short text is rendered without a claim: the claim's
+// round trip, paid on every miss, costs more than the few duplicate
+// renderings it could save (see kClaimFromBytes).
 #pragma once
 
 #include <cstdint>
@@ -52,9 +55,10 @@ class RenderCache {
 
   // The HTML for `key`: from memcached if there, else from `render`
   // (called at most once), which is then stored for everyone. `hit` says
-  // which it was.
-  std::string Get(const RenderKey& key, const std::function<std::string()>& render,
-                  bool* hit);
+  // which it was. `source_bytes`, the length of the text `render` reads,
+  // decides whether a miss claims the rendering first.
+  std::string Get(const RenderKey& key, size_t source_bytes,
+                  const std::function<std::string()>& render, bool* hit);
 
   // Stores a rendering made elsewhere (the writer, right after a save),
   // over a reader's claim if one came first.
