@@ -3,6 +3,7 @@
 #include "model/accounts/hash_slots.h"
 #include "model/cache/memcache.h"
 #include "model/text/mailbox.h"
+#include "views/markdown.h"
 
 #include <boost/program_options.hpp>
 #include <fstream>
@@ -313,6 +314,7 @@ WikiOptions WikiOptionsOf(const Config& config) {
   WikiOptions options;
   options.storage.data_dir = config.data_dir;
   options.storage.database = config.database;
+  options.renderer_version = kRendererVersion;
   options.mail = config.mail;
   options.throttle = config.throttle;
   options.hash_slot_count = HashSlots::SlotsFor(config.workers);

@@ -118,7 +118,7 @@ void Wiki::OpenCaches(const WikiOptions& options) {
       std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
                                  options.fast_path_flag, options.fast_path);
   anonymous_views_ = std::make_unique<LocalViews>(options.anonymous_view_bytes);
-  renders_ = std::make_unique<RenderCache>(*memcache_);
+  renders_ = std::make_unique<RenderCache>(*memcache_, options.renderer_version);
   views_ =
       std::make_unique<StampedCache>(*memcache_, options.local_cache_bytes);
   page_cache_ = std::make_unique<PageCache>(*views_, state);

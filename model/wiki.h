@@ -69,6 +69,8 @@ struct WikiOptions {
   // Bytes of whole anonymous responses each worker keeps
   // (views/shared_views.h; 0: none).
   size_t anonymous_view_bytes = 0;
+  // What the renderer makes, in every rendering's key (render_cache.h).
+  std::string renderer_version;
   // Which page views use and fill the shared caches (view_admission.h).
   CacheAdmission cache_admission = CacheAdmission::kFirstView;
   // nginx serves anonymous views from memcached while `fast_path_flag`

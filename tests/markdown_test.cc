@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_SUITE(rendering)
 
 BOOST_AUTO_TEST_CASE(commonmark_basics) {
   std::string html = Render("# Title\n\nSome *emphasis* and **strong**.\n");
-  BOOST_TEST(Has(html, "<h1>Title</h1>"));
+  BOOST_TEST(Has(html, "<h1 id=\"title\">\nTitle\n</h1>"));  // views/headings.h
   BOOST_TEST(Has(html, "<em>emphasis</em>"));
   BOOST_TEST(Has(html, "<strong>strong</strong>"));
 }
@@ -209,6 +209,15 @@ BOOST_AUTO_TEST_CASE(x1_xss_corpus_never_executes) {
     BOOST_TEST_CONTEXT(payload) {
       std::string html = Render(payload);
       BOOST_TEST(Dangers(html) == "", html);
+      // As headings (their ids and the contents' links and labels), and
+      // as sections named in links.
+      std::string p = payload;
+      for (const std::string& text :
+           {"# " + p + "\n## " + p + "\n### " + p + "\n", "[[Page#" + p + "]] [[#" + p + "]]",
+            "[[Page#" + p + "|" + p + "]]"}) {
+        html = Render(text, {"Page"});
+        BOOST_TEST(Dangers(html) == "", html);
+      }
     }
   }
 }

@@ -72,6 +72,20 @@ BOOST_FIXTURE_TEST_CASE(only_long_texts_are_claimed_while_they_render, RenderFix
   BOOST_TEST(Raw() == "<!-- wikid " + key.ToString() + " -->\n<p>x</p>");
 }
 
+// A renderer that makes other HTML (a newer wikid sharing the memcached)
+// never reads what an older one rendered, and the other way round.
+BOOST_FIXTURE_TEST_CASE(renderer_versions_never_share_renderings, RenderFixture) {
+  RenderCache older(*cache, "1"), newer(*cache, "2");
+  bool hit = true;
+  BOOST_TEST(older.Get(key, 100, [] { return std::string("<h1>old</h1>"); }, &hit) ==
+             "<h1>old</h1>");
+  BOOST_TEST(newer.Get(key, 100, [] { return std::string("<h1 id=\"x\">new</h1>"); }, &hit) ==
+             "<h1 id=\"x\">new</h1>");
+  BOOST_TEST(!hit);
+  BOOST_TEST(older.Get(key, 100, [] { return std::string("again"); }, &hit) == "<h1>old</h1>");
+  BOOST_TEST(hit);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_claim_that_never_resolves_is_rendered_past, RenderFixture) {
   // A worker claimed the rendering and died.
   BOOST_REQUIRE(cache->Add(key.ToString(), "<!-- wikid rendering -->", 60) == CacheStatus::kOk);

@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(save_redirects_and_page_shows_rendered_text) {
   BOOST_TEST(Header(saved, "Location") == "/Main_Page");
   Response page = Get("/");
   BOOST_TEST(page.status == 200);
-  BOOST_TEST(Contains(page, "<h1>Hello</h1>"));
+  BOOST_TEST(Contains(page, "<h1 id=\"hello\">\nHello\n</h1>"));
   BOOST_TEST(Contains(page, "<em>text</em>"));
   BOOST_TEST(page.content_type == "text/html; charset=utf-8");
 }

@@ -5,9 +5,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "model/text/heading_slug.h"
 #include "model/text/page_name.h"
+#include "views/headings.h"
 
 namespace wikid {
 namespace {
@@ -52,11 +55,12 @@ Document Parse(cmark_parser* parser, std::string_view text) {
   return doc;
 }
 
-// One [[target|label]] found in a text literal.
+// One [[target#section|label]] found in a text literal.
 struct WikiLink {
   size_t begin = 0;  // offset of "[["
   size_t end = 0;    // offset just past "]]"
-  PageName target;
+  std::optional<PageName> target;  // none: this page ([[#Section]])
+  std::string section;             // as typed after '#'; may be empty
   std::string label;
 };
 
@@ -92,11 +96,23 @@ std::vector<WikiLink> FindWikiLinks(std::string_view literal) {
     std::string_view target = Trim(inner.substr(0, bar));
     std::string_view label =
         bar == std::string_view::npos ? target : Trim(inner.substr(bar + 1));
-    auto name = PageName::Parse(target);
-    if (name.ok()) {
-      links.push_back(WikiLink{begin, close + 2, *name,
-                               std::string(label.empty() ? target : label)});
+    // '#' is never part of a page name: what follows names a section.
+    const size_t hash = target.find('#');
+    std::string_view page = Trim(target.substr(0, hash));
+    std::string_view section =
+        hash == std::string_view::npos ? std::string_view() : Trim(target.substr(hash + 1));
+    WikiLink link{.begin = begin,
+                  .end = close + 2,
+                  .section = std::string(section),
+                  .label = std::string(label.empty() ? target : label)};
+    if (page.empty()) {
+      if (section.empty()) continue;  // "[[#]]"
+    } else {
+      auto name = PageName::Parse(page);
+      if (!name.ok()) continue;
+      link.target = *name;
     }
+    links.push_back(std::move(link));
   }
   return links;
 }
@@ -142,16 +158,25 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
       cmark_node_insert_before(node, NewText(std::string_view(literal).substr(
                                          done, link.begin - done)));
     }
-    bool found = exists.at(link.target.title());
-    // A missing page links to its edit form; the stylesheet shows links
-    // into /_edit/ differently, so readers see the page is not written yet.
-    std::string url = found ? link.target.UrlPath()
-                            : "/_edit" + link.target.UrlPath();
+    // A section is named by its heading's slug (views/headings.h); one
+    // that does not exist just leads to the top of the page.
+    const std::string fragment =
+        link.section.empty() ? "" : "#" + HeadingSlug(link.section);
+    std::string url, title;
+    if (!link.target) {
+      url = fragment;
+    } else if (exists.at(link.target->title())) {
+      url = link.target->UrlPath() + fragment;
+      title = link.target->title();
+    } else {
+      // A missing page links to its edit form; the stylesheet shows links
+      // into /_edit/ differently, so readers see it is not written yet.
+      url = "/_edit" + link.target->UrlPath();
+      title = link.target->title() + " (not written yet)";
+    }
     cmark_node* anchor = cmark_node_new(CMARK_NODE_LINK);
     cmark_node_set_url(anchor, url.c_str());
-    cmark_node_set_title(anchor, found ? link.target.title().c_str()
-                                       : (link.target.title() +
-                                          " (not written yet)").c_str());
+    cmark_node_set_title(anchor, title.c_str());
     cmark_node_append_child(anchor, NewText(link.label));
     cmark_node_insert_before(node, anchor);
     done = link.end;
@@ -173,13 +198,16 @@ std::string RenderHtml(std::string_view text, const Markdown::Existing& existing
     std::vector<WikiLink> links = FindWikiLinks(cmark_node_get_literal(node));
     if (links.empty()) continue;
     for (const WikiLink& link : links) {
-      const std::string& title = link.target.title();
+      if (!link.target) continue;  // this page
+      const std::string& title = link.target->title();
       if (!known.contains(title)) {
         known[title] = !existing || existing->contains(title);
       }
     }
     SplitIntoLinks(node, links, known);
   }
+  // After the links, so a heading's contents entry shows their labels.
+  HeadingAnchors anchors(doc.get());
   if (targets) {
     for (const auto& [title, found] : known) targets->insert(title);
   }

@@ -14,6 +14,12 @@
 // missing page as <a href="/_edit/Page_Name">, so it leads to the edit
 // form, and the stylesheet colours links into /_edit/ differently. (cmark
 // cannot put a class on a link, and HTML must not be patched afterwards.)
+// [[Page#Section]] and [[#Section]] lead to a heading's anchor (the slug
+// of the section's name, views/headings.h: headings get ids and long
+// pages a table of contents); a section that does not exist is no error.
+//
+// What a text renders to is part of every rendering's key (kVersion), so
+// a wikid whose renderer changed never shows renderings of an older one.
 //
 // Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic in
 // some inputs (measured here: "www.a_" repeated, 2.1 s at 64 KiB;
@@ -43,6 +49,11 @@
 #include "views/budgeted_thread.h"
 
 namespace wikid {
+
+// Which HTML the renderer makes: raised whenever a text would render
+// differently (2: headings with anchors, contents, section links), and
+// part of the render cache's keys (WikiOptions::renderer_version).
+inline constexpr char kRendererVersion[] = "2";
 
 // Safe HTML shown in place of a text that overran the budget (a revision
 // saved before saves were bounded, or a bio).

@@ -79,7 +79,7 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
     ++counters_.renders;
     return render();
   }
-  const std::string key = render_key.ToString();
+  const std::string key = key_prefix_ + render_key.ToString();
   bool claimed_by_other = false;
   if (auto html = Lookup(key, &claimed_by_other)) {
     ++counters_.hits;
@@ -118,7 +118,7 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
 }
 
 void RenderCache::Store(const RenderKey& key, const std::string& html) {
-  if (cache_.enabled()) Put(key.ToString(), html);
+  if (cache_.enabled()) Put(key_prefix_ + key.ToString(), html);
 }
 
 }  // namespace wikid

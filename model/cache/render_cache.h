@@ -50,8 +50,12 @@ struct RenderCounters {
 class RenderCache {
  public:
   // `cache` must outlive this; it may be disabled (no servers), and then
-  // every call simply renders.
-  explicit RenderCache(Memcache& cache) : cache_(cache) {}
+  // every call simply renders. `renderer_version` names what the renderer
+  // makes: it goes in every key, so renderings of another version (a
+  // wikid before an upgrade, sharing the memcached) are never read.
+  explicit RenderCache(Memcache& cache, std::string renderer_version = "")
+      : cache_(cache),
+        key_prefix_(renderer_version.empty() ? "" : "v" + renderer_version + ":") {}
 
   // The HTML for `key`: from memcached if there, else from `render`
   // (called at most once), which is then stored for everyone. `hit` says
@@ -74,6 +78,7 @@ class RenderCache {
   CacheStatus Put(const std::string& key, const std::string& html);
 
   Memcache& cache_;
+  std::string key_prefix_;  // "v<version>:", or "" without a version
   RenderCounters counters_;
 };
 

@@ -1,0 +1,125 @@
+// Headings: GitHub-style slugs made unique on a page, ids on every
+// heading, the contents of pages with three headings or more, and
+// [[Page#Section]] links to them (views/headings.h, views/markdown.h).
+#define BOOST_TEST_MODULE headings
+#include <boost/test/unit_test.hpp>
+
+#include "model/text/heading_slug.h"
+#include "tests/support/html_safety.h"
+#include "views/headings.h"
+#include "views/markdown.h"
+
+namespace wikid {
+namespace {
+
+std::string Render(std::string_view text, const std::set<std::string>& existing = {}) {
+  Markdown md;
+  return md.ToHtml(text, existing).value();
+}
+
+bool Has(const std::string& html, std::string_view needle) {
+  return html.find(needle) != std::string::npos;
+}
+
+BOOST_AUTO_TEST_CASE(slugs_are_githubs) {
+  BOOST_TEST(HeadingSlug("Getting Started") == "getting-started");
+  BOOST_TEST(HeadingSlug("What's new in 2.0?") == "whats-new-in-20");
+  BOOST_TEST(HeadingSlug("snake_case and kebab-case") == "snake_case-and-kebab-case");
+  BOOST_TEST(HeadingSlug("  two  spaces ") == "--two--spaces-");
+  BOOST_TEST(HeadingSlug("Überblick — Café") == "überblick--café");
+  BOOST_TEST(HeadingSlug("日本語の見出し") == "日本語の見出し");
+  BOOST_TEST(HeadingSlug("<script>\"&'") == "script");
+  BOOST_TEST(HeadingSlug("?!.") == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_slug_used_before_gets_a_number) {
+  HeadingSlugs slugs;
+  BOOST_TEST(slugs.Unique("Notes") == "notes");
+  BOOST_TEST(slugs.Unique("Notes") == "notes-1");
+  BOOST_TEST(slugs.Unique("notes") == "notes-2");
+  BOOST_TEST(slugs.Unique("Notes 1") == "notes-1-1");  // "notes-1" is taken
+  BOOST_TEST(slugs.Unique("???") == "section");
+  BOOST_TEST(slugs.Unique("") == "section-1");
+}
+
+BOOST_AUTO_TEST_CASE(every_heading_has_an_id_and_keeps_its_markup) {
+  std::string html = Render("# Intro\n\ntext\n\n## *Deep* `code` dive\n");
+  BOOST_TEST(Has(html, "<h1 id=\"intro\">\nIntro\n</h1>"), html);
+  BOOST_TEST(Has(html, "<h2 id=\"deep-code-dive\">\n<em>Deep</em> <code>code</code> dive\n</h2>"),
+             html);
+  // Two headings: no contents.
+  BOOST_TEST(!Has(html, "class=\"toc\""));
+  // Setext headings and headings inside quotes count too.
+  html = Render("Title\n=====\n\n> ### Quoted\n");
+  BOOST_TEST(Has(html, "<h1 id=\"title\">"));
+  BOOST_TEST(Has(html, "<h3 id=\"quoted\">"));
+}
+
+BOOST_AUTO_TEST_CASE(three_headings_get_nested_contents_before_the_first) {
+  std::string html = Render(
+      "Lead paragraph.\n\n# One\n\n## One A\n\n## One B\n\n### Deep\n\n# Two\n\n## Two A\n");
+  const size_t toc = html.find("<nav class=\"toc\" aria-label=\"Contents\">");
+  BOOST_REQUIRE(toc != std::string::npos);
+  BOOST_TEST(html.find("Lead paragraph.") < toc);
+  BOOST_TEST(toc < html.find("<h1 id=\"one\">"));
+  const std::string expected =
+      "<ol>\n<li><a href=\"#one\">One</a>\n"
+      "<ol>\n<li><a href=\"#one-a\">One A</a></li>\n"
+      "<li><a href=\"#one-b\">One B</a>\n"
+      "<ol>\n<li><a href=\"#deep\">Deep</a></li>\n</ol>\n</li>\n</ol>\n</li>\n"
+      "<li><a href=\"#two\">Two</a>\n"
+      "<ol>\n<li><a href=\"#two-a\">Two A</a></li>\n</ol>\n</li>\n</ol>\n";
+  BOOST_TEST(Has(html, expected), html);
+}
+
+BOOST_AUTO_TEST_CASE(contents_of_a_page_that_starts_deep_or_skips_levels) {
+  // ### then # then ###: a shallower heading later is a sibling of the
+  // first, and a skipped level nests one step.
+  std::string html = Render("### A\n\n# B\n\n### C\n");
+  BOOST_TEST(Has(html,
+                 "<ol>\n<li><a href=\"#a\">A</a></li>\n<li><a href=\"#b\">B</a>\n"
+                 "<ol>\n<li><a href=\"#c\">C</a></li>\n</ol>\n</li>\n</ol>\n"),
+             html);
+  // Inside a quote, the contents stay outside it.
+  html = Render("> # A\n> # B\n> # C\n");
+  BOOST_TEST(html.find("class=\"toc\"") < html.find("<blockquote>"), html);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_headings_link_to_their_own_anchors) {
+  std::string html = Render("## Notes\n\n## Notes\n\n## Notes\n");
+  for (const char* id : {"notes", "notes-1", "notes-2"}) {
+    BOOST_TEST(Has(html, std::string("<h2 id=\"") + id + "\">"), id);
+    BOOST_TEST(Has(html, std::string("<a href=\"#") + id + "\">Notes</a>"), id);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(contents_show_link_labels_and_escape_text) {
+  std::string html = Render("# See [[Other page|the other]]\n\n# a < b & \"c\"\n\n# x\n",
+                            {"Other page"});
+  BOOST_TEST(Has(html, "<a href=\"#see-the-other\">See the other</a>"), html);
+  BOOST_TEST(Has(html, "<a href=\"#a--b--c\">a &lt; b &amp; &quot;c&quot;</a>"), html);
+  BOOST_TEST(testing::Dangers(html) == "");
+}
+
+BOOST_AUTO_TEST_CASE(section_links_lead_to_the_heading) {
+  std::string html = Render("[[Guide#Getting started]] and [[#Local notes|here]]", {"Guide"});
+  BOOST_TEST(Has(html, "<a href=\"/Guide#getting-started\" title=\"Guide\">Guide#Getting started</a>"),
+             html);
+  BOOST_TEST(Has(html, "<a href=\"#local-notes\">here</a>"), html);
+  // A missing page leads to its edit form, without the section.
+  html = Render("[[Nowhere#Part]]");
+  BOOST_TEST(Has(html, "href=\"/_edit/Nowhere\""), html);
+  // "[[#]]" and an invalid page stay text.
+  html = Render("[[#]] [[Bad|Page#x]]");
+  BOOST_TEST(Has(html, "[[#]]"), html);
+}
+
+BOOST_AUTO_TEST_CASE(only_the_page_is_a_link_target) {
+  Markdown md;
+  auto targets = md.LinkTargets("[[Guide#Intro]] [[#Local]] [[Other]]");
+  BOOST_REQUIRE(targets.ok());
+  BOOST_TEST((*targets == std::set<std::string>{"Guide", "Other"}));
+}
+
+}  // namespace
+}  // namespace wikid
