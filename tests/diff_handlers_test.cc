@@ -24,7 +24,7 @@ const PageName& Name(const char* title) {
 
 // The text between <textarea id="text" ...>\n and </textarea>.
 std::string EditorText(const Response& r) {
-  size_t open = r.body.find("<textarea id=\"text\"");
+  size_t open = r.body.find("<textarea id=\"field.text\"");
   if (open == std::string::npos) return "(no editor)";
   size_t start = r.body.find(">\n", open) + 2;
   return r.body.substr(start, r.body.find("</textarea>", start) - start);

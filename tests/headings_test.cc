@@ -30,6 +30,8 @@ BOOST_AUTO_TEST_CASE(slugs_are_githubs) {
   BOOST_TEST(HeadingSlug("日本語の見出し") == "日本語の見出し");
   BOOST_TEST(HeadingSlug("<script>\"&'") == "script");
   BOOST_TEST(HeadingSlug("?!.") == "");
+  // Composed or not, one slug: a link typed either way finds the heading.
+  BOOST_TEST(HeadingSlug("Cafe\u0301") == "café");
 }
 
 BOOST_AUTO_TEST_CASE(a_slug_used_before_gets_a_number) {
@@ -40,6 +42,13 @@ BOOST_AUTO_TEST_CASE(a_slug_used_before_gets_a_number) {
   BOOST_TEST(slugs.Unique("Notes 1") == "notes-1-1");  // "notes-1" is taken
   BOOST_TEST(slugs.Unique("???") == "section");
   BOOST_TEST(slugs.Unique("") == "section-1");
+  // Numbers go on from the last one given: many equal headings are cheap
+  // and still each unique.
+  HeadingSlugs many;
+  std::string last;
+  for (int i = 0; i < 20000; ++i) last = many.Unique("Same");
+  BOOST_TEST(last == "same-19999");
+  BOOST_TEST(many.Unique("Same 19999") == "same-19999-1");
 }
 
 BOOST_AUTO_TEST_CASE(every_heading_has_an_id_and_keeps_its_markup) {
@@ -85,6 +94,20 @@ BOOST_AUTO_TEST_CASE(contents_of_a_page_that_starts_deep_or_skips_levels) {
   BOOST_TEST(html.find("class=\"toc\"") < html.find("<blockquote>"), html);
 }
 
+BOOST_AUTO_TEST_CASE(headings_anywhere_and_of_any_content) {
+  // In a list item, made of a wiki link alone, and empty: each has an id;
+  // the empty one is left out of the contents.
+  std::string html = Render("- ## In a list\n\n# [[Guide]]\n\n#\n\n# Last\n", {"Guide"});
+  BOOST_TEST(Has(html, "<h2 id=\"in-a-list\">"), html);
+  BOOST_TEST(Has(html, "<h1 id=\"guide\">\n<a href=\"/Guide\" title=\"Guide\">Guide</a>\n</h1>"),
+             html);
+  BOOST_TEST(Has(html, "<h1 id=\"section\">"), html);
+  BOOST_TEST(Has(html, "<a href=\"#guide\">Guide</a>"), html);
+  BOOST_TEST(!Has(html, "href=\"#section\""), html);
+  // The contents before the list, not inside it.
+  BOOST_TEST(html.find("class=\"toc\"") < html.find("<ul>"), html);
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_headings_link_to_their_own_anchors) {
   std::string html = Render("## Notes\n\n## Notes\n\n## Notes\n");
   for (const char* id : {"notes", "notes-1", "notes-2"}) {
@@ -109,9 +132,11 @@ BOOST_AUTO_TEST_CASE(section_links_lead_to_the_heading) {
   // A missing page leads to its edit form, without the section.
   html = Render("[[Nowhere#Part]]");
   BOOST_TEST(Has(html, "href=\"/_edit/Nowhere\""), html);
-  // "[[#]]" and an invalid page stay text.
-  html = Render("[[#]] [[Bad|Page#x]]");
-  BOOST_TEST(Has(html, "[[#]]"), html);
+  // Nothing after the '#' names no section, and '#' is no part of a name:
+  // "[[#]]" and "[[C#]]" stay text.
+  html = Render("[[#]] and [[C#]] and [[C#|label]]", {"C"});
+  BOOST_TEST(Has(html, "[[#]] and [[C#]] and [[C#|label]]"), html);
+  BOOST_TEST(!Has(html, "<a"), html);
 }
 
 BOOST_AUTO_TEST_CASE(only_the_page_is_a_link_target) {

@@ -28,7 +28,7 @@ struct RenderFixture {
     options.connect_timeout_ms = 300;
     options.poll_timeout_ms = 300;
     cache = std::make_unique<Memcache>(options);
-    renders = std::make_unique<RenderCache>(*cache);
+    renders = std::make_unique<RenderCache>(*cache, "");
   }
   std::string Get(const std::string& html, bool* hit) {
     return renders->Get(key, source_bytes, [&] { ++rendered; return html; }, hit);
@@ -83,6 +83,14 @@ BOOST_FIXTURE_TEST_CASE(renderer_versions_never_share_renderings, RenderFixture)
              "<h1 id=\"x\">new</h1>");
   BOOST_TEST(!hit);
   BOOST_TEST(older.Get(key, 100, [] { return std::string("again"); }, &hit) == "<h1>old</h1>");
+  BOOST_TEST(hit);
+  // A saver's rendering too (PageWrites::Publish stores it), and a claim.
+  key.revision_id = 9;
+  newer.Store(key, "<p>saved</p>");
+  BOOST_TEST(older.Get(key, 64 * 1024, [] { return std::string("<p>mine</p>"); }, &hit) ==
+             "<p>mine</p>");
+  BOOST_TEST(!hit);
+  BOOST_TEST(newer.Get(key, 64 * 1024, [] { return std::string("x"); }, &hit) == "<p>saved</p>");
   BOOST_TEST(hit);
 }
 

@@ -76,6 +76,21 @@ BOOST_AUTO_TEST_CASE(attribute_values_are_quoted) {
   }
 }
 
+// Rendered text gives its headings ids (views/headings.h) made of
+// letters, digits, '-' and '_': a template's own ids hold a '.', so no
+// heading of a previewed text takes the id a form's label points at.
+BOOST_AUTO_TEST_CASE(template_ids_are_never_heading_slugs) {
+  std::regex id(R"re(\s(id|for)="([^"]*)")re");
+  for (const auto& file : Templates()) {
+    std::string text = Read(file);
+    BOOST_TEST_CONTEXT(file.filename()) {
+      for (std::sregex_iterator m(text.begin(), text.end(), id), end; m != end; ++m) {
+        BOOST_TEST((*m)[2].str().find('.') != std::string::npos, (*m)[0].str());
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(no_inline_script_or_style) {
   // The Content-Security-Policy forbids them; they would silently not run.
   for (const auto& file : Templates()) {

@@ -72,6 +72,7 @@ cmark_node* Contents(const std::vector<Heading>& headings) {
   };
   std::vector<Open> open;
   for (const Heading& h : headings) {
+    if (h.text.empty()) continue;  // an empty heading has nothing to list
     if (open.empty()) {
       open.push_back({h.level, NewList()});
       cmark_node_append_child(nav, open.back().list);

@@ -105,8 +105,11 @@ std::vector<WikiLink> FindWikiLinks(std::string_view literal) {
                   .end = close + 2,
                   .section = std::string(section),
                   .label = std::string(label.empty() ? target : label)};
+    // "[[#]]" and "[[C#]]" (no section after the '#') stay text: '#' is
+    // no part of a page name, so neither names a page.
+    if (hash != std::string_view::npos && section.empty()) continue;
     if (page.empty()) {
-      if (section.empty()) continue;  // "[[#]]"
+      if (section.empty()) continue;
     } else {
       auto name = PageName::Parse(page);
       if (!name.ok()) continue;

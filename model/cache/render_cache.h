@@ -53,7 +53,7 @@ class RenderCache {
   // every call simply renders. `renderer_version` names what the renderer
   // makes: it goes in every key, so renderings of another version (a
   // wikid before an upgrade, sharing the memcached) are never read.
-  explicit RenderCache(Memcache& cache, std::string renderer_version = "")
+  RenderCache(Memcache& cache, std::string renderer_version)
       : cache_(cache),
         key_prefix_(renderer_version.empty() ? "" : "v" + renderer_version + ":") {}
 

@@ -2,7 +2,11 @@
 
 #include <unicase.h>
 #include <unictype.h>
+#include <uninorm.h>
 #include <unistr.h>
+
+#include <cstdlib>
+#include <memory>
 
 namespace wikid {
 namespace {
@@ -16,6 +20,14 @@ void AppendCodePoint(ucs4_t c, std::string* out) {
 }  // namespace
 
 std::string HeadingSlug(std::string_view text) {
+  // NFC first, so a heading and a link typed with composed and decomposed
+  // accents name the same section.
+  size_t length = 0;
+  std::unique_ptr<uint8_t, decltype(&free)> nfc(
+      u8_normalize(UNINORM_NFC, reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                   nullptr, &length),
+      &free);
+  if (nfc) text = std::string_view(reinterpret_cast<const char*>(nfc.get()), length);
   std::string slug;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const uint8_t* end = s + text.size();
@@ -38,7 +50,14 @@ std::string HeadingSlugs::Unique(std::string_view text) {
   std::string slug = HeadingSlug(text);
   if (slug.empty()) slug = "section";
   std::string unique = slug;
-  for (int n = 1; used_.contains(unique); ++n) unique = slug + "-" + std::to_string(n);
+  // Numbers go on from the last one given to this slug (as GitHub's
+  // slugger does): a page of ten thousand equal headings stays linear.
+  if (used_.contains(unique)) {
+    int& last = last_number_[slug];
+    do {
+      unique = slug + "-" + std::to_string(++last);
+    } while (used_.contains(unique));
+  }
   used_.insert(unique);
   return unique;
 }

@@ -3,13 +3,14 @@
 // a page's contents (views/headings.h).
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
 
 namespace wikid {
 
-// The slug of a heading's text: letters lowercased, letters, marks and
+// The slug of a heading's text, once in NFC: letters lowercased, letters, marks and
 // digits of any script and '_' kept, spaces, tabs and '-' become '-',
 // anything else is dropped. "" when nothing is left. Holds nothing that
 // HTML would need escaped.
@@ -24,6 +25,7 @@ class HeadingSlugs {
 
  private:
   std::set<std::string> used_;
+  std::map<std::string, int> last_number_;  // per slug, the last "-N" given
 };
 
 }  // namespace wikid

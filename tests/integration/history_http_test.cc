@@ -37,7 +37,7 @@ bool Contains(const HttpResponse& r, std::string_view needle) {
 // The editor's text in a form that came back, as a browser would show it.
 bool KeepsText(const HttpResponse& r, const std::string& escaped_text) {
   return Contains(
-      r, "<textarea id=\"text\" name=\"text\" rows=\"24\" autofocus>\n" +
+      r, "<textarea id=\"field.text\" name=\"text\" rows=\"24\" autofocus>\n" +
              escaped_text + "</textarea>");
 }
 

@@ -34,11 +34,11 @@
 <form method="post" action="{{ACTION_URL}}" class="edit-form">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="base_rev" value="{{BASE_REV}}">
-<label for="text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
-<textarea id="text" name="text" rows="24" autofocus>
+<label for="field.text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
+<textarea id="field.text" name="text" rows="24" autofocus>
 {{TEXT:pre_escape}}</textarea>
-<label for="summary">Summary of your change</label>
-<input type="text" id="summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
+<label for="field.summary">Summary of your change</label>
+<input type="text" id="field.summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
 <div class="actions">
 <button type="submit" name="action" value="save">Save</button>
 <button type="submit" name="action" value="preview">Preview</button>

@@ -5,10 +5,10 @@
 <form method="post" action="/_login">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="next" value="{{NEXT}}">
-<label for="name">User name</label>
-<input type="text" id="name" name="name" value="{{NAME}}" required maxlength="64" autocomplete="username" autofocus>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" required maxlength="1024" autocomplete="current-password">
+<label for="field.name">User name</label>
+<input type="text" id="field.name" name="name" value="{{NAME}}" required maxlength="64" autocomplete="username" autofocus>
+<label for="field.password">Password</label>
+<input type="password" id="field.password" name="password" required maxlength="1024" autocomplete="current-password">
 <div class="actions"><button type="submit">Log in</button>{{#SIGNUP}} <a href="{{SIGNUP_URL}}">Sign up</a>{{/SIGNUP}}</div>
 </form>
 </article>

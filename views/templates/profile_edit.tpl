@@ -4,12 +4,12 @@
 {{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
 <form method="post" action="{{ACTION_URL}}">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
-<label for="display_name">Display name</label>
-<input type="text" id="display_name" name="display_name" value="{{DISPLAY_NAME}}" maxlength="64">
-<label for="email">Email (optional; only admins see it)</label>
-<input type="email" id="email" name="email" value="{{EMAIL}}" maxlength="254">
-<label for="bio">About you (Markdown, at most 4096 bytes)</label>
-<textarea id="bio" name="bio" rows="10">
+<label for="field.display_name">Display name</label>
+<input type="text" id="field.display_name" name="display_name" value="{{DISPLAY_NAME}}" maxlength="64">
+<label for="field.email">Email (optional; only admins see it)</label>
+<input type="email" id="field.email" name="email" value="{{EMAIL}}" maxlength="254">
+<label for="field.bio">About you (Markdown, at most 4096 bytes)</label>
+<textarea id="field.bio" name="bio" rows="10">
 {{BIO:pre_escape}}</textarea>
 <div class="actions"><button type="submit">Save</button> <a href="{{PROFILE_URL}}">Cancel</a></div>
 </form>

@@ -12,8 +12,8 @@
 <form method="post" action="{{ACTION_URL}}">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="action" value="issue">
-<label for="label">Name for a new token (what will use it)</label>
-<input type="text" id="label" name="label" required maxlength="{{MAX_LABEL}}" value="{{TYPED_LABEL}}">
+<label for="field.label">Name for a new token (what will use it)</label>
+<input type="text" id="field.label" name="label" required maxlength="{{MAX_LABEL}}" value="{{TYPED_LABEL}}">
 <div class="actions"><button type="submit">Make a token</button> <a href="{{PROFILE_URL}}">Back to your profile</a></div>
 </form>
 <h2>Your tokens</h2>
