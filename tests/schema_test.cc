@@ -97,19 +97,19 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") > 0);
 }
 
-// What version 16 (the index without its copy of the texts) changed,
-// taken back to make an older database: page_search as versions 12 to 15
-// had it, empty.
-constexpr char kUndoVersion16[] = R"sql(
+// What versions 16 (the index without its copy of the texts) and 17 (a
+// prefix list of four characters) changed, taken back to make an older
+// database: page_search as versions 12 to 15 had it, empty.
+constexpr char kUndoVersions16And17[] = R"sql(
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
     DROP VIEW page_search_source;
     CREATE VIRTUAL TABLE page_search USING fts5(
       title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
-// What versions 14 (mail claims), 15 (site keys) and 16 added, taken away
+// What versions 14 (mail claims), 15 (site keys), 16 and 17 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To16 = std::string(kUndoVersion16) + R"sql(;
+const std::string kUndoVersions14To17 = std::string(kUndoVersions16And17) + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
         VALUES (1, 1, 'Alice', 0, '', 'a', 1, 1, 7), (1, 2, '192.0.2.1', 0, '', 'b', 1, 0, NULL),
                (1, 3, 'Alice', 0, '', 'c', 1, 0, 7);
       PRAGMA user_version = 8;)sql");
-  RawExec(dir.File("w.db"), kUndoVersions14To16);
+  RawExec(dir.File("w.db"), kUndoVersions14To17);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To16);
+  RawExec(dir.File("w.db"), kUndoVersions14To17);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page_search (rowid, title, body) VALUES (1, 'Page', 'Wodigar ab Wódix');
       DROP TABLE search_word;
@@ -160,17 +160,19 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
   // The index's words as the index holds them (folded), four characters
   // or more.
+  // (Schema 17 keeps those of five or more: shorter prefixes read FTS5's
+  // own lists.)
   BOOST_TEST(RawScalar(dir.File("w.db"),
-                       "SELECT count(*) FROM search_word WHERE word IN ('page', 'wodigar', 'wodix')") == 3);
-  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 3);
+                       "SELECT count(*) FROM search_word WHERE word IN ('wodigar', 'wodix')") == 2);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 2);
 }
 
 // Version 16: the index reads texts from revision instead of keeping a
 // copy, and finds what it found before.
-BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies) {
+BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersion16);
+  RawExec(dir.File("w.db"), kUndoVersions16And17);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -192,6 +194,10 @@ BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies) {
                        "SELECT count(*) FROM page_search WHERE page_search MATCH 'apples'") == 0);
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT rowid FROM page_search WHERE page_search MATCH 'ham*'") == 2);
+  // Schema 17: with a list for prefixes of four characters.
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM sqlite_schema WHERE name = 'page_search' "
+                       "AND sql LIKE '%prefix = ''2 3 4''%'") == 1);
   // What FTS5 indexed is exactly what the view shows (else it fails).
   RawExec(dir.File("w.db"), "INSERT INTO page_search (page_search, rank) VALUES ('integrity-check', 1)");
 }
@@ -263,7 +269,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To16);
+  RawExec(dir.File("w.db"), kUndoVersions14To17);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);

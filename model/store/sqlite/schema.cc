@@ -286,6 +286,21 @@ const std::vector<const char*>& Migrations() {
         indexed_through INTEGER NOT NULL         -- a page id
       ) STRICT;
       )sql",
+      // 17: a prefix list of four characters too.
+      R"sql(
+      -- "wodi*" read the lists of every word starting so (search_word), and
+      -- showing a hit looked each of those words up in every segment of the
+      -- index: 45 ms at 100,000 pages on an index as saves leave it. A list
+      -- of its own makes it one lookup (about 1.6 KB a page); the words of
+      -- search_word now serve prefixes of five characters or more.
+      DROP TABLE page_search;
+      CREATE VIRTUAL TABLE page_search USING fts5(
+        title, body, content = 'page_search_source', content_rowid = 'page_id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+      INSERT INTO page_search (page_search) VALUES ('rebuild');
+      DELETE FROM search_rebuild;  -- an interrupted reindex is done now
+      DELETE FROM search_word WHERE length(word) < 5;
+      )sql",
   };
   return kMigrations;
 }

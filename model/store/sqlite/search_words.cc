@@ -16,8 +16,10 @@ constexpr char kInsertWordSql[] = "INSERT OR IGNORE INTO search_word (word) VALU
 constexpr char kWordsStartingWithSql[] =
     "SELECT word FROM search_word WHERE word >= ?1 AND word < ?2 ORDER BY word LIMIT ?3";
 
-// Prefixes shorter than this have FTS5 prefix indexes (schema 12).
-constexpr size_t kIndexedPrefixChars = 4;
+// Prefixes shorter than this have FTS5 prefix indexes (schema 12, and
+// four characters since schema 17); search_word holds the words this
+// long or longer.
+constexpr size_t kIndexedPrefixChars = 5;
 
 size_t Utf8Chars(std::string_view text) {
   size_t chars = 0;
@@ -135,7 +137,7 @@ Status SearchWords::SyncWithIndex() {
   auto add = db_.Prepare(R"sql(
       INSERT OR IGNORE INTO search_word (word)
         SELECT term FROM temp.page_search_words
-         WHERE term > ?1 AND term <= ?2 AND length(term) >= 4)sql");
+         WHERE term > ?1 AND term <= ?2 AND length(term) >= ?3)sql");
   for (auto* prepared : {&step_end, &remove, &add}) {
     if (!prepared->ok()) return prepared->status();
   }
@@ -158,6 +160,7 @@ Status SearchWords::SyncWithIndex() {
       Query q(*stmt);
       q->Bind(1, last);
       q->Bind(2, end);
+      if (stmt == add->get()) q->Bind(3, static_cast<int64_t>(kIndexedPrefixChars));
       if (auto done = q->Step(); !done.ok()) return done.status();
     }
     if (Status s = txn.Commit(); !s.ok()) return s;

@@ -1,14 +1,17 @@
 // The words of the search index, so that a long prefix reads a bounded
 // number of word lists.
 //
-// FTS5 keeps lists for prefixes of two and three characters (schema 12).
-// A longer prefix, "wodi*", makes FTS5 merge, in memory and before the
-// first row, the list of every word that starts with it: the longer the
-// wiki, the longer those lists, 0.46 s at 100,000 pages. Instead,
-// search_word holds every word of four characters or more that a saved
-// text has held (written in the save's transaction), and such a prefix
-// becomes the OR of the words that start with it, at most
+// FTS5 keeps lists for prefixes of two, three and four characters
+// (schemas 12 and 17). A longer prefix, "wodig*", makes FTS5 merge, in
+// memory and before the first row, the list of every word that starts
+// with it: the longer the wiki, the longer those lists, 0.46 s at 100,000
+// pages. Instead, search_word holds every word of five characters or more
+// that a saved text has held (written in the save's transaction), and
+// such a prefix becomes the OR of the words that start with it, at most
 // kMaxPrefixWords, which FTS5 walks lazily, newest page first, and stops.
+// (Four characters were served so until schema 17: showing each hit then
+// looked every one of a prefix's words up in every segment of the index,
+// 45 ms for "wodi*" at 100,000 pages.)
 //
 // A save only adds words: one no page holds any longer expands to a list
 // that is empty, and `wikid reindex` removes it (SyncWithIndex).
@@ -42,14 +45,14 @@ class SearchWords {
   // transaction).
   Status Record(std::string_view text);
 
-  // `fts_query` (as FtsQuery writes it) with each prefix of four
-  // characters or more replaced by the words that start with it: "wodi"*
-  // becomes ("wodi" OR "wodidi" OR ...), and "big wodi"* becomes ("big
-  // wodi" OR "big wodidi" OR ...). Invalid, with a message for the reader,
+  // `fts_query` (as FtsQuery writes it) with each prefix of five
+  // characters or more replaced by the words that start with it: "wodig"*
+  // becomes ("wodig" OR "wodigar" OR ...), and "big wodig"* becomes ("big
+  // wodig" OR "big wodigar" OR ...). Invalid, with a message for the reader,
   // when more than kMaxPrefixWords words start with one.
   Result<std::string> ExpandPrefixes(const std::string& fts_query);
 
-  // Makes search_word the words of four characters or more that
+  // Makes search_word the words of five characters or more that
   // page_search holds: adds those missing (an index rebuilt, or restored
   // from an older backup) and removes those no page holds any more. In
   // steps of a few thousand words, each its own transaction, so that

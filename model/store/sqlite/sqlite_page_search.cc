@@ -59,7 +59,7 @@ constexpr char kSearchNewestSql[] = R"sql(
 // (",id,id,...,", between ?2 and ?3). The expression is evaluated once,
 // walking the range (ShownGroups keeps it short): an IN list would make
 // SQLite look each page up with the expression evaluated again, which for
-// a prefix of four characters or more merges the lists of every word that
+// a prefix of five characters or more merges the lists of every word that
 // starts with it each time.
 constexpr char kSearchShownSql[] = R"sql(
   SELECT page_search.rowid, p.name, p.latest_rev,
