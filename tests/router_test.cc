@@ -111,6 +111,23 @@ BOOST_AUTO_TEST_CASE(save_redirects_and_page_shows_rendered_text) {
   BOOST_TEST(page.content_type == "text/html; charset=utf-8");
 }
 
+// The editing help ships with wikid (views/templates/help.md) and is
+// rendered as page text is; the edit form links it.
+BOOST_AUTO_TEST_CASE(the_editing_help_is_a_rendered_page_the_edit_form_links) {
+  Response help = Get("/_help");
+  BOOST_TEST(help.status == 200);
+  BOOST_TEST(Contains(help, "<title>Editing help"));
+  BOOST_TEST(Contains(help, "<nav class=\"toc\""));
+  BOOST_TEST(Contains(help, "<h2 id=\"links\">"));
+  // Its examples are shown as typed, not made into links.
+  BOOST_TEST(Contains(help, "<code>[[Page name|the text shown]]</code>"));
+  BOOST_TEST(Contains(help, "<code>[[Page name#Getting started]]</code>"));
+  BOOST_TEST(Contains(help, "<table>"));
+  BOOST_TEST(!Contains(help, "<script"));
+  Response form = Get("/_edit/Some_Page");
+  BOOST_TEST(Contains(form, "<a href=\"/_help\" target=\"_blank\" rel=\"noopener\">"));
+}
+
 BOOST_AUTO_TEST_CASE(old_revision_is_marked_and_links_to_current) {
   BOOST_REQUIRE(Save("P", 0, "first").status == 303);
   BOOST_REQUIRE(Save("P", 1, "second").status == 303);

@@ -45,7 +45,8 @@ BOOST_AUTO_TEST_CASE(every_template_starts_with_the_autoescape_pragma) {
 
 BOOST_AUTO_TEST_CASE(only_rendered_html_skips_escaping) {
   // The HTML our Markdown renderer made (BODY_HTML): a page's body
-  // (page.tpl), its preview (edit.tpl) and a user's bio (profile.tpl); and
+  // (page.tpl), its preview (edit.tpl), a user's bio (profile.tpl) and the
+  // editing help (help.tpl); and
   // changes.tpl as it expanded itself (CHANGE_LIST_HTML) on the front page
   // (page.tpl) and /_recent. Nothing else, each once, each with a comment
   // saying why right above it.
@@ -64,7 +65,8 @@ BOOST_AUTO_TEST_CASE(only_rendered_html_skips_escaping) {
     }
   }
   BOOST_TEST((none == std::map<std::string, int>{
-                          {"edit.tpl", 1}, {"page.tpl", 2}, {"profile.tpl", 1}, {"recent.tpl", 1}}));
+                          {"edit.tpl", 1}, {"help.tpl", 1}, {"page.tpl", 2}, {"profile.tpl", 1},
+                          {"recent.tpl", 1}}));
 }
 
 BOOST_AUTO_TEST_CASE(attribute_values_are_quoted) {

@@ -11,6 +11,7 @@
 #include "views/diff_handlers.h"
 #include "views/feed_handlers.h"
 #include "views/link_handlers.h"
+#include "views/help_handlers.h"
 #include "views/search_handlers.h"
 #include "views/edit_handlers.h"
 #include "views/page_handlers.h"
@@ -38,6 +39,7 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_orphans", ListOrphanedPages, kAnyone},
       {Method::kGet, "/_search", ShowSearch, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
+      {Method::kGet, "/_help", ShowHelp, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
       {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},
       {Method::kGet, "/_login", ShowLoginForm, kAnyone},

@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 namespace wikid {
@@ -47,6 +49,18 @@ Result<std::string> Templates::Expand(
     return Status::Internal("expanding template " + name + " failed");
   }
   return out;
+}
+
+Result<std::string> Templates::Text(const std::string& name) {
+  if (!dev_mode_) {
+    if (auto kept = texts_.find(name); kept != texts_.end()) return kept->second;
+  }
+  std::ifstream in(root_dir_ + "/" + name, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return Status::Internal("cannot read " + root_dir_ + "/" + name);
+  if (!in.is_open()) return Status::Internal("cannot open " + root_dir_ + "/" + name);
+  return texts_[name] = text.str();
 }
 
 }  // namespace wikid

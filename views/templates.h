@@ -16,6 +16,7 @@
 
 #include <ctemplate/template.h>
 
+#include <map>
 #include <string>
 
 #include "model/base/status.h"
@@ -41,9 +42,15 @@ class Templates {
   Result<std::string> Expand(const std::string& name,
                              const ctemplate::TemplateDictionary& dict) const;
 
+  // A text shipped beside the templates (the editing help, help.md): read
+  // on first use and kept, or read again on every call in development
+  // mode. Internal if it cannot be read.
+  Result<std::string> Text(const std::string& name);
+
  private:
   std::string root_dir_;
   bool dev_mode_;
+  std::map<std::string, std::string> texts_;  // read so far, by name
 };
 
 }  // namespace wikid

@@ -35,6 +35,8 @@
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="base_rev" value="{{BASE_REV}}">
 <label for="field.text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
+{{! In a new tab, so the text being edited stays where it is. }}
+<p class="edit-help"><a href="/_help" target="_blank" rel="noopener">How to write headings, links, lists and tables</a></p>
 <textarea id="field.text" name="text" rows="24" autofocus>
 {{TEXT:pre_escape}}</textarea>
 <label for="field.summary">Summary of your change</label>
