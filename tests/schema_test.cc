@@ -99,13 +99,17 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 
 // What versions 16 (the index without its copy of the texts) and 17 (a
 // prefix list of four characters) changed, taken back to make an older
-// database: page_search as versions 12 to 15 had it, empty.
+// database: page_search and page_title_search as versions 12 to 15 had
+// them, empty.
 constexpr char kUndoVersions16And17[] = R"sql(
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
     DROP VIEW page_search_source;
     CREATE VIRTUAL TABLE page_search USING fts5(
-      title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
+      title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+    DROP TABLE page_title_search;
+    CREATE VIRTUAL TABLE page_title_search USING fts5(
+      title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
 // What versions 14 (mail claims), 15 (site keys), 16 and 17 added, taken away
 // again to make an older database.
@@ -119,6 +123,7 @@ const std::string kUndoVersions14To17 = std::string(kUndoVersions16And17) + R"sq
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  RawExec(dir.File("w.db"), kUndoVersions14To17);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -135,7 +140,6 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
         VALUES (1, 1, 'Alice', 0, '', 'a', 1, 1, 7), (1, 2, '192.0.2.1', 0, '', 'b', 1, 0, NULL),
                (1, 3, 'Alice', 0, '', 'c', 1, 0, 7);
       PRAGMA user_version = 8;)sql");
-  RawExec(dir.File("w.db"), kUndoVersions14To17);
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
@@ -152,6 +156,9 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
   RawExec(dir.File("w.db"), kUndoVersions14To17);
   RawExec(dir.File("w.db"), R"sql(
+      INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'Wodigar ab Wódix', 17, 17);
       INSERT INTO page_search (rowid, title, body) VALUES (1, 'Page', 'Wodigar ab Wódix');
       DROP TABLE search_word;
       PRAGMA user_version = 12;)sql");
@@ -180,6 +187,9 @@ BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four
                (2, 1, 'a', 0, '', 'hammers and pears', 17, 17);
       INSERT INTO page_search (rowid, title, body)
         VALUES (1, 'Fruit', 'pears'), (2, 'Tools', 'hammers and pears');
+      -- A word no page holds, one of four characters, and none of Tools'.
+      DELETE FROM search_word;
+      INSERT INTO search_word (word) VALUES ('vanished'), ('pear');
       PRAGMA user_version = 15;)sql");
   BOOST_REQUIRE(RawScalar(dir.File("w.db"),
                           "SELECT count(*) FROM sqlite_schema WHERE name = 'page_search_content'") == 1);
@@ -198,6 +208,17 @@ BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM sqlite_schema WHERE name = 'page_search' "
                        "AND sql LIKE '%prefix = ''2 3 4''%'") == 1);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM sqlite_schema WHERE name = 'page_title_search' "
+                       "AND sql LIKE '%prefix = ''2 3 4''%'") == 1);
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT rowid FROM page_title_search WHERE page_title_search MATCH 'tool*'") ==
+             2);
+  // search_word is the index's words of five characters or more.
+  BOOST_TEST(RawScalar(dir.File("w.db"),
+                       "SELECT count(*) FROM search_word WHERE word IN ('hammers', 'pears', 'fruit', "
+                       "'tools')") == 4);
+  BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 4);
   // What FTS5 indexed is exactly what the view shows (else it fails).
   RawExec(dir.File("w.db"), "INSERT INTO page_search (page_search, rank) VALUES ('integrity-check', 1)");
 }

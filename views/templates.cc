@@ -25,6 +25,11 @@ Status Templates::LoadAll() {
     if (name.size() > 4 && name.ends_with(".tpl")) names.push_back(name);
   }
   if (names.empty()) return Status::Internal("no templates in " + root_dir_);
+  // And the texts shipped beside them, so a directory from another
+  // version fails at start-up rather than on a reader's request.
+  for (const char* text : {"help.md"}) {
+    if (auto read = Text(text); !read.ok()) return read.status();
+  }
   for (const std::string& name : names) {
     if (!ctemplate::LoadTemplate(name, ctemplate::STRIP_BLANK_LINES)) {
       return Status::Internal("template " + name + " does not parse");
@@ -55,11 +60,13 @@ Result<std::string> Templates::Text(const std::string& name) {
   if (!dev_mode_) {
     if (auto kept = texts_.find(name); kept != texts_.end()) return kept->second;
   }
-  std::ifstream in(root_dir_ + "/" + name, std::ios::binary);
+  const std::string path = root_dir_ + "/" + name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return Status::Internal("cannot open " + path);
   std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return Status::Internal("cannot read " + root_dir_ + "/" + name);
-  if (!in.is_open()) return Status::Internal("cannot open " + root_dir_ + "/" + name);
+  // Fails (and sets failbit on `text`) when nothing could be read: a
+  // directory, an unreadable or an empty file.
+  if (!(text << in.rdbuf())) return Status::Internal("cannot read " + path + ", or it is empty");
   return texts_[name] = text.str();
 }
 

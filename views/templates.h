@@ -27,8 +27,9 @@ class Templates {
  public:
   Templates(std::string root_dir, bool dev_mode);
 
-  // Loads and parses every template, so a broken one fails at start-up
-  // instead of on some later request.
+  // Loads and parses every template, and reads the texts (help.md), so a
+  // broken or missing one fails at start-up instead of on some later
+  // request.
   Status LoadAll();
 
   // Called at the start of each request: reloads changed files in dev mode.

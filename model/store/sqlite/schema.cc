@@ -291,15 +291,28 @@ const std::vector<const char*>& Migrations() {
       -- "wodi*" read the lists of every word starting so (search_word), and
       -- showing a hit looked each of those words up in every segment of the
       -- index: 45 ms at 100,000 pages on an index as saves leave it. A list
-      -- of its own makes it one lookup (about 1.6 KB a page); the words of
-      -- search_word now serve prefixes of five characters or more.
+      -- of its own makes it one lookup (about 1.6 KB a page), in both
+      -- indexes; the words of search_word serve prefixes of five
+      -- characters or more.
       DROP TABLE page_search;
       CREATE VIRTUAL TABLE page_search USING fts5(
         title, body, content = 'page_search_source', content_rowid = 'page_id',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
       INSERT INTO page_search (page_search) VALUES ('rebuild');
       DELETE FROM search_rebuild;  -- an interrupted reindex is done now
-      DELETE FROM search_word WHERE length(word) < 5;
+      -- Names are searched with the same queries.
+      DROP TABLE page_title_search;
+      CREATE VIRTUAL TABLE page_title_search USING fts5(
+        title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+      INSERT INTO page_title_search (rowid, title) SELECT id, name FROM page;
+      -- The words of five characters or more that the rebuilt index holds
+      -- (as `wikid reindex` leaves them: one interrupted had not yet).
+      CREATE VIRTUAL TABLE temp.page_search_words USING fts5vocab(main, page_search, row);
+      DELETE FROM search_word
+       WHERE length(word) < 5 OR word NOT IN (SELECT term FROM temp.page_search_words);
+      INSERT OR IGNORE INTO search_word (word)
+        SELECT term FROM temp.page_search_words WHERE length(term) >= 5;
+      DROP TABLE temp.page_search_words;
       )sql",
   };
   return kMigrations;
