@@ -100,6 +100,25 @@ BOOST_AUTO_TEST_CASE(non_ascii_header_text_is_rfc_2047_and_decodes_back) {
   BOOST_TEST(EncodeHeaderText("tab\there").starts_with("=?UTF-8?B?"));
 }
 
+// Found by fuzz_mail_message (issue 23): a plain ASCII name with
+// RFC 5322's specials went out unquoted ("a@b.c, Bob" read as two
+// addresses), and a long plain subject made a header line past 998
+// octets.
+BOOST_AUTO_TEST_CASE(names_with_specials_are_encoded_and_long_headers_fold) {
+  MailMessage m = Sample();
+  m.from_name = "a@b.c, Bob";
+  std::string text = FormatMessage(m);
+  BOOST_TEST(text.find("From: =?UTF-8?B?") != std::string::npos, text);
+  BOOST_TEST(text.find("a@b.c, Bob") == std::string::npos);
+  m = Sample();
+  m.subject = std::string(2000, 'x');
+  for (const std::string& line : HeaderLines(FormatMessage(m))) {
+    BOOST_TEST(line.size() <= 998u);
+  }
+  BOOST_TEST(EncodeHeaderText(std::string(kPlainHeaderTextMax, 'x')) ==
+             std::string(kPlainHeaderTextMax, 'x'));
+}
+
 BOOST_AUTO_TEST_CASE(message_ids_are_unique) {
   std::set<std::string> ids;
   for (int i = 0; i < 100; ++i) ids.insert(NewMessageId("example.org"));

@@ -63,11 +63,8 @@ std::string CrlfLines(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
-std::string EncodeHeaderText(std::string_view text) {
-  std::string line = WithoutLineBreaks(text);
-  if (PrintableAscii(line)) return line;
+// `line` as RFC 2047 encoded-words, folded.
+std::string EncodedWords(std::string_view line) {
   // 45 bytes make 60 base64 characters: with "=?UTF-8?B?" and "?=", 72,
   // inside RFC 2047's 75.
   std::string out;
@@ -79,6 +76,16 @@ std::string EncodeHeaderText(std::string_view text) {
     rest.remove_prefix(n);
   }
   return out;
+}
+
+}  // namespace
+
+std::string EncodeHeaderText(std::string_view text) {
+  std::string line = WithoutLineBreaks(text);
+  // Plain text stays as it is while its line stays well inside RFC 5322's
+  // 998 octets (the header's name comes before it); encoded-words fold.
+  if (PrintableAscii(line) && line.size() <= kPlainHeaderTextMax) return line;
+  return EncodedWords(line);
 }
 
 std::string Rfc5322Date(int64_t unix_seconds) {
@@ -109,9 +116,11 @@ std::string FormatMessage(const MailMessage& message) {
   std::string from = "<" + WithoutLineBreaks(message.from) + ">";
   if (!message.from_name.empty()) {
     std::string name = WithoutLineBreaks(message.from_name);
-    bool plain = PrintableAscii(name) &&
+    // A name with any of RFC 5322's specials is encoded even when it is
+    // plain ASCII: unquoted, "a@b.c, Bob" would read as two addresses.
+    bool plain = PrintableAscii(name) && name.size() <= kPlainHeaderTextMax &&
                  name.find_first_of("\"\\()<>[]:;@,.") == std::string::npos;
-    from = (plain ? name : EncodeHeaderText(name)) + " " + from;
+    from = (plain ? name : EncodedWords(name)) + " " + from;
   }
   std::string out;
   out += "Date: " + Rfc5322Date(message.date) + "\r\n";

@@ -7,6 +7,7 @@
 // that start with '.').
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,9 +29,14 @@ struct MailMessage {
 // a blank line and the body, all with CRLF line ends.
 std::string FormatMessage(const MailMessage& message);
 
+// The longest header text written as it is (a longer one is encoded, and
+// so folded, to keep every header line within 998 octets).
+inline constexpr size_t kPlainHeaderTextMax = 900;
+
 // `text` without CR or LF, as RFC 2047 encoded-words ("=?UTF-8?B?...?=",
 // each at most 75 characters, folded with CRLF SP) if it holds anything
-// but printable ASCII, else as it is.
+// but printable ASCII or is longer than kPlainHeaderTextMax, else as it
+// is.
 std::string EncodeHeaderText(std::string_view text);
 
 // "Tue, 01 Dec 2026 10:50:28 +0000".

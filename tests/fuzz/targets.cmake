@@ -10,4 +10,5 @@ set(WIKID_FUZZ_TARGETS
   search_query
   markdown
   text_diff
+  mail_message
 )
