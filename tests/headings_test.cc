@@ -108,6 +108,21 @@ BOOST_AUTO_TEST_CASE(headings_anywhere_and_of_any_content) {
   BOOST_TEST(html.find("class=\"toc\"") < html.find("<ul>"), html);
 }
 
+// A heading of punctuation alone has no slug of its own: it takes a
+// fallback after the others, so a real "Section" keeps "section"; and
+// headings without text neither show in the contents nor count towards
+// having them.
+BOOST_AUTO_TEST_CASE(headings_without_a_slug_never_take_a_real_ones) {
+  std::string html = Render("## ???\n\n## Section\n\n[[#Section]]\n");
+  BOOST_TEST(Has(html, "<h2 id=\"section\">\nSection\n</h2>"), html);
+  BOOST_TEST(Has(html, "<h2 id=\"section-1\">\n???\n</h2>"), html);
+  BOOST_TEST(Has(html, "<a href=\"#section\">#Section</a>"), html);
+  html = Render("# One\n\n#\n\n# Two\n");
+  BOOST_TEST(!Has(html, "class=\"toc\""), html);
+  html = Render("#\n\n#\n\n#\n");
+  BOOST_TEST(!Has(html, "class=\"toc\""), html);
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_headings_link_to_their_own_anchors) {
   std::string html = Render("## Notes\n\n## Notes\n\n## Notes\n");
   for (const char* id : {"notes", "notes-1", "notes-2"}) {

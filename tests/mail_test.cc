@@ -117,6 +117,13 @@ BOOST_AUTO_TEST_CASE(names_with_specials_are_encoded_and_long_headers_fold) {
   }
   BOOST_TEST(EncodeHeaderText(std::string(kPlainHeaderTextMax, 'x')) ==
              std::string(kPlainHeaderTextMax, 'x'));
+  // A long plain name beside a long address: the From line is folded too.
+  m = Sample();
+  m.from_name = std::string(900, 'n');
+  m.from = std::string(64, 'a') + "@" + std::string(180, 'b') + ".example";
+  for (const std::string& line : HeaderLines(FormatMessage(m))) {
+    BOOST_TEST(line.size() <= 998u);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(message_ids_are_unique) {

@@ -165,10 +165,9 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   auto upgraded = Database::Open(dir.File("w.db"), {});
   BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") == LatestSchemaVersion());
-  // The index's words as the index holds them (folded), four characters
-  // or more.
-  // (Schema 17 keeps those of five or more: shorter prefixes read FTS5's
-  // own lists.)
+  // The index's words as the index holds them (folded): schema 13 took
+  // those of four characters or more, schema 17 keeps those of five or
+  // more (shorter prefixes read FTS5's own lists).
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM search_word WHERE word IN ('wodigar', 'wodix')") == 2);
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM search_word") == 2);

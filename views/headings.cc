@@ -114,12 +114,20 @@ HeadingAnchors::HeadingAnchors(cmark_node* doc) {
       }
     }
   }
+  // Headings whose text makes a slug take theirs first, so that a
+  // heading of punctuation alone (id "section") never pushes a real
+  // "Section" to "section-1", where [[#Section]] would not find it.
   HeadingSlugs slugs;
+  size_t listed = 0;  // headings with text: the contents' entries
   for (Heading& h : headings) {
     h.text = PlainText(h.node);
-    h.slug = slugs.Unique(h.text);
+    if (!HeadingSlug(h.text).empty()) h.slug = slugs.Unique(h.text);
+    if (!h.text.empty()) ++listed;
   }
-  if (headings.size() >= kContentsFrom) {
+  for (Heading& h : headings) {
+    if (h.slug.empty()) h.slug = slugs.Unique(h.text);
+  }
+  if (listed >= kContentsFrom) {
     // Before the top-level block that holds the first heading (a heading
     // inside a quote or a list keeps the contents out of it).
     cmark_node* top = headings.front().node;

@@ -26,7 +26,7 @@ namespace wikid {
 inline constexpr size_t kContentsFrom = 3;
 
 // Gives the headings of a parsed document their anchors and, from
-// kContentsFrom headings on, puts the contents before the first. Must
+// kContentsFrom headings with text on, puts the contents before the first. Must
 // outlive the rendering of `doc`: cmark's inline text points into the
 // heading nodes it replaces, which it keeps until then.
 class HeadingAnchors {

@@ -18,7 +18,7 @@
 // of the section's name, views/headings.h: headings get ids and long
 // pages a table of contents); a section that does not exist is no error.
 //
-// What a text renders to is part of every rendering's key (kVersion), so
+// What a text renders to is part of every rendering's key (kRendererVersion), so
 // a wikid whose renderer changed never shows renderings of an older one.
 //
 // Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic in

@@ -65,7 +65,7 @@ Result<std::string> Templates::Text(const std::string& name) {
   if (!in.is_open()) return Status::Internal("cannot open " + path);
   std::ostringstream text;
   // Fails (and sets failbit on `text`) when nothing could be read: a
-  // directory, an unreadable or an empty file.
+  // directory or an empty file (one that cannot be opened failed above).
   if (!(text << in.rdbuf())) return Status::Internal("cannot read " + path + ", or it is empty");
   return texts_[name] = text.str();
 }

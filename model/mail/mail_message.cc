@@ -118,7 +118,9 @@ std::string FormatMessage(const MailMessage& message) {
     std::string name = WithoutLineBreaks(message.from_name);
     // A name with any of RFC 5322's specials is encoded even when it is
     // plain ASCII: unquoted, "a@b.c, Bob" would read as two addresses.
-    bool plain = PrintableAscii(name) && name.size() <= kPlainHeaderTextMax &&
+    // And encoded when the line would pass RFC 5322's 998 octets with the
+    // address after it ("From: " NAME " " <ADDRESS>).
+    bool plain = PrintableAscii(name) && 6 + name.size() + 1 + from.size() <= 998 &&
                  name.find_first_of("\"\\()<>[]:;@,.") == std::string::npos;
     from = (plain ? name : EncodedWords(name)) + " " + from;
   }

@@ -112,8 +112,9 @@ Result<std::string> FtsQuery(std::string_view text) {
       continue;
     }
     if (!HasToken(t.text)) continue;
-    // FTS5 keeps lists for prefixes of two and three characters; one
-    // would merge the list of every word that starts with it.
+    // FTS5 keeps lists for prefixes of two, three and four characters
+    // (longer ones read the words of search_word); one character would
+    // merge the list of every word that starts with it.
     if (t.prefix && LastWordChars(t.text) < 2) {
       return Status::Invalid("Put at least two letters before *: “" + t.text +
                              "*” would match too many words.");

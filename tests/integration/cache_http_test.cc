@@ -92,7 +92,8 @@ BOOST_AUTO_TEST_CASE(a_link_changes_as_soon_as_its_page_exists) {
 BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
   TestWiki wiki{Cached()};
   std::string text;
-  // Long enough (21 KB) that a miss claims its rendering (render_cache.h).
+  // Long enough (18 KB, over 16 KiB) that a miss claims its rendering
+  // (render_cache.h).
   for (int i = 0; i < 600; ++i) text += "## Heading " + std::to_string(i) + "\n\nSome *text*.\n\n";
   BOOST_REQUIRE(wiki.Save("Herd", 0, text).status == 303);
   std::atomic<bool> go = false;

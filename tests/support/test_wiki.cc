@@ -397,7 +397,6 @@ void TestWiki::GetAndHangUp(const std::string& path, size_t bytes) {
 
 namespace {
 
-// The master's children, with the mailer or without it.
 // False for a child that died and is not reaped yet (a zombie): it is no
 // longer a worker, though the kernel still lists it as the master's child.
 // (Counting one made a test see a worker that was gone, then none, on a
@@ -410,6 +409,7 @@ bool Alive(pid_t pid) {
   return state != 'Z' && state != 'X';
 }
 
+// The master's children, with the mailer or without it.
 std::vector<pid_t> Children(pid_t master, bool mailer) {
   std::vector<pid_t> pids;
   std::string children = ReadFile("/proc/" + std::to_string(master) + "/task/" +

@@ -264,7 +264,7 @@ const std::vector<const char*>& Migrations() {
       // 16: the search index without its own copy of every text.
       R"sql(
       -- FTS5 kept a copy of each page's latest text (page_search_content,
-      -- a fifth of the file at 100,000 pages) beside revision.text. Now it
+      -- 30% of the file at 10,000 pages) beside revision.text. Now it
       -- reads the text where it lives (an external content table over
       -- this view), only for the hits a search shows. The index must
       -- always hold exactly what the view shows: a save removes its page's
@@ -291,7 +291,7 @@ const std::vector<const char*>& Migrations() {
       -- "wodi*" read the lists of every word starting so (search_word), and
       -- showing a hit looked each of those words up in every segment of the
       -- index: 45 ms at 100,000 pages on an index as saves leave it. A list
-      -- of its own makes it one lookup (about 1.6 KB a page), in both
+      -- of its own makes it one lookup (about 1.4 KB a page), in both
       -- indexes; the words of search_word serve prefixes of five
       -- characters or more.
       DROP TABLE page_search;
