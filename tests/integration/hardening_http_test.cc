@@ -32,17 +32,6 @@ bool IsWorker(const TestWiki& wiki, pid_t pid) {
   return std::find(pids.begin(), pids.end(), pid) != pids.end();
 }
 
-// Waits until `pid` is no longer one of the wiki's workers and the master
-// has its `n` workers again.
-bool WaitForReplacement(const TestWiki& wiki, pid_t pid, size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!IsWorker(wiki, pid) && wiki.WaitForWorkerCount(n, 1s)) return true;
-    std::this_thread::sleep_for(10ms);  // a poll under the deadline above
-  }
-  return false;
-}
-
 // cmark-gfm 0.29.0.gfm.6 is quadratic in each of these (issue 23's
 // report, and views/markdown.h): measured here at 4 s, 8 s and 4 s, over
 // ten times the 300 ms budget below, at a fraction of the page limit.
@@ -72,7 +61,7 @@ BOOST_AUTO_TEST_CASE(text_past_the_render_budget_is_refused_and_kept) {
         // The worker whose rendering still runs is replaced, and the
         // caches stay trusted: no fast-path suspension.
         pid_t worker = std::stoi(r.Header("x-wikid-worker"));
-        BOOST_TEST(WaitForReplacement(wiki, worker, 2), action);
+        BOOST_TEST(wiki.WaitForReplacement(worker, 2), action);
       }
       BOOST_TEST(wiki.Get("/Hostile").status == 404);
     }
@@ -137,7 +126,7 @@ BOOST_AUTO_TEST_CASE(an_old_revision_past_the_budget_shows_a_notice) {
   BOOST_TEST(first.status == 200);
   BOOST_TEST(Contains(first, "too complex to show"));
   pid_t worker = std::stoi(first.Header("x-wikid-worker"));
-  BOOST_TEST(WaitForReplacement(wiki, worker, 2));
+  BOOST_TEST(wiki.WaitForReplacement(worker, 2));
   HttpResponse again = wiki.Get("/Old");
   BOOST_TEST(again.status == 200);
   BOOST_TEST(Contains(again, "too complex to show"));

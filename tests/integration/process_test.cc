@@ -435,20 +435,10 @@ BOOST_AUTO_TEST_CASE(a_worker_dying_while_reading_a_request_leaves_the_caches_tr
   BOOST_REQUIRE(in_a_row == 2);
   BOOST_REQUIRE(kill(worker, SIGKILL) == 0);
   peer.join();
-  // Its replacement: one worker, not the killed one (a count alone can
-  // still see the killed one before the master reaps it, and then none:
-  // failed once so on a loaded CI machine).
-  pid_t replacement = 0;
-  deadline = std::chrono::steady_clock::now() + 20s;
-  while (replacement == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::vector<pid_t> pids = wiki.WorkerPids();
-    if (pids.size() == 1 && pids[0] != worker) {
-      replacement = pids[0];
-    } else {
-      std::this_thread::sleep_for(5ms);  // a poll under the deadline above
-    }
-  }
-  BOOST_REQUIRE(replacement != 0);
+  // Its replacement (a count alone could see the killed one before the
+  // master reaps it).
+  BOOST_REQUIRE(wiki.WaitForReplacement(worker, 1, 20s));
+  const pid_t replacement = wiki.WorkerPids().at(0);
   auto log_says = [&](const char* text) {
     for (int i = 0; i < 1000; ++i) {  // a poll under a 10 s bound
       if (wiki.WikidLog().find(text) != std::string::npos) return true;

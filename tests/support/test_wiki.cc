@@ -475,6 +475,17 @@ bool TestWiki::WaitForWorkerCount(size_t n,
   return true;
 }
 
+bool TestWiki::WaitForReplacement(pid_t pid, size_t n,
+                                  std::chrono::milliseconds timeout) const {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    auto pids = WorkerPids();
+    if (pids.size() == n && std::find(pids.begin(), pids.end(), pid) == pids.end()) return true;
+    std::this_thread::sleep_for(10ms);  // a poll under the deadline above
+  }
+  return false;
+}
+
 int TestWiki::StopWikid(std::chrono::seconds timeout) {
   kill(wikid_pid_, SIGTERM);
   int status = WaitExit(wikid_pid_, timeout);

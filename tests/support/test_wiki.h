@@ -149,6 +149,10 @@ class TestWiki {
   std::vector<pid_t> WorkerPids() const;
   // The mailer process, or 0 if there is none just now.
   pid_t MailerPid() const;
+  // Waits until `pid` is no longer one of the workers and the master has
+  // its `n` workers again (a killed worker's replacement).
+  bool WaitForReplacement(pid_t pid, size_t n,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
   // One number from the wiki's database, read through a connection of its
   // own. Throws if the query fails or returns no row.
   int64_t Scalar(const std::string& sql) const;
