@@ -1,8 +1,12 @@
 #include "fcgi/config.h"
 
+#include "fcgi/option_error.h"
 #include "model/accounts/hash_slots.h"
 #include "model/cache/memcache.h"
+#include "model/text/characters.h"
 #include "model/text/mailbox.h"
+#include "model/text/page_name.h"
+#include "views/http_decode.h"
 #include "views/markdown.h"
 
 #include <boost/program_options.hpp>
@@ -166,7 +170,15 @@ Status CheckRanges(const Config& c) {
   if (c.socket_mode > 0777) return bad("--socket-mode must be octal, <= 0777");
   if (c.data_dir.empty()) return bad("--data must not be empty");
   if (c.templates_dir.empty()) return bad("--templates must not be empty");
-  if (c.site.site_name.empty()) return bad("--site-name must not be empty");
+  // Both are shown on every page and in every feed; a front page that is
+  // no page name would make "/" an error page for everyone.
+  if (c.site.site_name.empty() || !IsValidUtf8(c.site.site_name) ||
+      FindUnwantedCharacter(c.site.site_name, /*multiline=*/false)) {
+    return bad("--site-name must be UTF-8 text without control characters");
+  }
+  if (auto front = PageName::Parse(c.site.front_page); !front.ok()) {
+    return bad("--front-page must be a page name: " + front.status().message());
+  }
   if (auto servers = ParseServerList(c.memcached); !servers.ok()) {
     return servers.status();
   }
@@ -272,7 +284,7 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     po::notify(vm);
     parsed.help = vm.count("help") > 0;
   } catch (const po::error& e) {
-    return Status::Invalid(e.what());
+    return Status::Invalid(OptionErrorMessage(e));
   }
   size_t end = 0;
   try {

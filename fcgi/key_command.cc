@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "fcgi/option_error.h"
 #include "model/base/secret_key.h"
 #include "model/wiki.h"
 
@@ -31,7 +32,7 @@ int RunKeyCommand(const std::vector<std::string>& args) {
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "wikid key: " << e.what() << "\n" << kUsage;
+    std::cerr << "wikid key: " << OptionErrorMessage(e) << "\n" << kUsage;
     return 2;
   }
   if (command != "rotate") {

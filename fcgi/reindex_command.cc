@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "fcgi/option_error.h"
 #include "model/wiki.h"
 
 namespace wikid {
@@ -23,7 +24,7 @@ int RunReindexCommand(const std::vector<std::string>& args) {
     po::store(po::command_line_parser(args).options(options).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "wikid reindex: " << e.what()
+    std::cerr << "wikid reindex: " << OptionErrorMessage(e)
               << "\nusage: wikid reindex [--data DIR] [--database sqlite:PATH] [--batch N]\n";
     return 2;
   }

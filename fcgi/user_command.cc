@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "fcgi/option_error.h"
 #include "model/accounts/password.h"
 #include "model/wiki.h"
 
@@ -65,7 +66,7 @@ int RunUserCommand(const std::vector<std::string>& args) {
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "wikid user: " << e.what() << "\n" << kUsage;
+    std::cerr << "wikid user: " << OptionErrorMessage(e) << "\n" << kUsage;
     return 2;
   }
   bool known = command == "create" || command == "set-password" || command == "set-role";

@@ -110,6 +110,14 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_json_errors_with_the_right_status) {
   BOOST_TEST(Put("/_api/page/P", "{\"text\": \"x\", \"summary\": []}", "", "*")
                  .status == 400);
   BOOST_TEST(Put("/_api/page/P", Text("   "), "", "*").status == 400);
+  // Ill-formed UTF-8 inside a JSON string, and a body nested a million deep
+  // (nlohmann parses and frees it without recursion): refused, no crash.
+  BOOST_TEST(Put("/_api/page/P", "{\"text\": \"\xff\"}", "", "*").status == 400);
+  BOOST_TEST(Put("/_api/page/P", std::string(1000000, '[') + std::string(1000000, ']'), "",
+                 "*").status == 400);
+  BOOST_TEST(Put("/_api/page/P", "{\"x\": " + std::string(100000, '[') +
+                                     std::string(100000, ']') + ", \"text\": \"deep\"}",
+                 "", "*").status == 201);
   site.max_page_bytes = 5;
   Response big = Put("/_api/page/P", Text("too long"), "", "*");
   BOOST_TEST(big.status == 413);

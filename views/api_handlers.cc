@@ -104,17 +104,15 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
         "Say which revision this change is based on: If-Match with its ETag "
         "(like \"r3\"), or If-None-Match: * to create the page.");
   }
-  Json body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("text") ||
-      !body["text"].is_string() ||
-      (body.contains("summary") && !body["summary"].is_string())) {
+  std::optional<PageEditBody> body = ParsePageEditBody(req.body);
+  if (!body) {
     return JsonError(
         400,
         "The body must be a JSON object with a string \"text\" and, "
         "optionally, a string \"summary\".");
   }
-  std::string text = NormaliseNewlines(body["text"].get<std::string>());
-  std::string summary = body.value("summary", "");
+  std::string text = NormaliseNewlines(body->text);
+  const std::string& summary = body->summary;
   if (auto problem = CheckEdit(ctx.site, base_rev, text, summary)) {
     return JsonError(problem->status, problem->message);
   }

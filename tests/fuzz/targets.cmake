@@ -11,4 +11,6 @@ set(WIKID_FUZZ_TARGETS
   markdown
   text_diff
   mail_message
+  json_body
+  serve_config
 )
