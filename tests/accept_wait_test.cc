@@ -14,6 +14,8 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -74,6 +76,34 @@ sigset_t CurrentMask() {
   return mask;
 }
 
+// Whether thread `tid` of this process sleeps in epoll_wait, read from
+// the kernel (its state, and the function it sleeps in where the kernel
+// shows it) rather than guessed from how long ago it started.
+bool SleepsInEpoll(pid_t tid) {
+  const std::string task = "/proc/self/task/" + std::to_string(tid);
+  std::ifstream stat_file(task + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'S') {
+    return false;
+  }
+  std::string wchan;
+  std::ifstream(task + "/wchan") >> wchan;
+  return wchan.find("epoll") != std::string::npos || wchan.empty() || wchan == "0";
+}
+
+// Polls `condition` for up to a minute (a machine under load may be slow;
+// a correct run returns at once).
+template <typename Condition>
+bool WithinAMinute(Condition condition) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 BOOST_AUTO_TEST_CASE(one_connection_wakes_one_of_two_waiting_workers) {
   ListeningSocket listening;
   Pipe signals;
@@ -82,21 +112,47 @@ BOOST_AUTO_TEST_CASE(one_connection_wakes_one_of_two_waiting_workers) {
   BOOST_REQUIRE(first.ok());
   BOOST_REQUIRE(second.ok());
   // Neither "worker" accepts, so the connection stays ready: with a plain
-  // poll() both would report it; here the second sleeps on to its timeout.
-  std::atomic<int> woken_by_connection{0};
+  // poll() both would report it; here the second sleeps on until the
+  // signal pipe wakes it, after the connection was taken.
+  struct Waiter {
+    std::atomic<pid_t> tid{0};
+    std::atomic<bool> returned{false};
+    AcceptWait::Woken woken;
+  };
+  Waiter waiters[2];
   const sigset_t mask = CurrentMask();
-  auto wait_in = [&](AcceptWait& waiter) {
-    return std::thread([&waiter, &woken_by_connection, mask] {
-      if (waiter.Wait(1000, mask).connection) woken_by_connection.fetch_add(1);
+  auto wait_in = [&](AcceptWait& accept_wait, Waiter& waiter) {
+    return std::thread([&accept_wait, &waiter, mask] {
+      waiter.tid = gettid();
+      waiter.woken = accept_wait.Wait(120000, mask);
+      waiter.returned = true;
     });
   };
-  std::thread a = wait_in(*first);
-  std::thread b = wait_in(*second);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both waiting
+  std::thread a = wait_in(*first, waiters[0]);
+  std::thread b = wait_in(*second, waiters[1]);
+  BOOST_REQUIRE(WithinAMinute([&] {
+    return waiters[0].tid && waiters[1].tid && SleepsInEpoll(waiters[0].tid) &&
+           SleepsInEpoll(waiters[1].tid);
+  }));
   int client = listening.Connect();
+  BOOST_REQUIRE(WithinAMinute([&] { return waiters[0].returned || waiters[1].returned; }));
+  Waiter& woken = waiters[0].returned ? waiters[0] : waiters[1];
+  Waiter& other = waiters[0].returned ? waiters[1] : waiters[0];
+  BOOST_TEST(woken.woken.connection);
+  // The other was not woken: it still sleeps in epoll_wait (a thread woken
+  // but not yet run would be runnable, not sleeping).
+  BOOST_TEST(!other.returned);
+  BOOST_TEST(SleepsInEpoll(other.tid));
+  // Taken, and then the other released through the signal pipe.
+  int accepted = accept(listening.fd, nullptr, nullptr);
+  BOOST_TEST(accepted >= 0);
+  char byte = 1;
+  BOOST_REQUIRE(write(signals.write_end, &byte, 1) == 1);
   a.join();
   b.join();
-  BOOST_TEST(woken_by_connection.load() == 1);
+  BOOST_TEST(other.woken.signal);
+  BOOST_TEST(!other.woken.connection);
+  close(accepted);
   close(client);
 }
 

@@ -35,12 +35,21 @@ int CountOk(TestWiki& wiki, const std::string& path, int n) {
   return ok;
 }
 
-bool ProcessExists(pid_t pid) { return kill(pid, 0) == 0; }
-
 std::string BeginRequest(uint16_t role) {
   return FastCgiRecord(1, std::string{static_cast<char>(role >> 8),
                                       static_cast<char>(role & 0xff), 0, 0, 0,
                                       0, 0, 0});
+}
+
+// The sockets among `pid`'s open files.
+size_t SocketsOf(pid_t pid) {
+  size_t sockets = 0;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+    std::error_code error;
+    auto target = std::filesystem::read_symlink(fd.path(), error);
+    if (!error && target.string().starts_with("socket:")) ++sockets;
+  }
+  return sockets;
 }
 
 // A hostile local peer: sends bytes, waits briefly for the worker to close.
@@ -50,20 +59,11 @@ void SendRawFastCgi(const std::string& socket_path, const std::string& bytes) {
 
 BOOST_AUTO_TEST_CASE(a_worker_killed_with_sigkill_is_replaced) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   auto before = wiki.WorkerPids();
   BOOST_REQUIRE(kill(before[0], SIGKILL) == 0);
-  // The master notices and starts another at once.
-  auto deadline = std::chrono::steady_clock::now() + 2s;
-  std::vector<pid_t> after;
-  do {
-    std::this_thread::sleep_for(20ms);
-    after = wiki.WorkerPids();
-  } while ((after.size() != 2 ||
-            std::find(after.begin(), after.end(), before[0]) != after.end()) &&
-           std::chrono::steady_clock::now() < deadline);
-  BOOST_TEST(after.size() == 2u);
-  BOOST_TEST((std::find(after.begin(), after.end(), before[0]) == after.end()));
+  // The master notices and starts another.
+  BOOST_TEST(wiki.WaitForReplacement(before[0], 2));
   BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
   BOOST_TEST(wiki.WikidLog().find("killed by signal 9") != std::string::npos);
 }
@@ -75,10 +75,10 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_save_leaves_no_revision_and_wiki_answers) {
   auto save = std::async(std::launch::async,
                          [&] { return wiki.Save("Kill_Me", 1, "two"); });
   // Killed inside the transaction, where the save sleeps 1.5 s.
-  BOOST_REQUIRE(wiki.WaitForWriteLock(10s));
+  BOOST_REQUIRE(wiki.WaitForWriteLock(60s));
   for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
   BOOST_TEST(save.get().status == 502);
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   HttpResponse page = wiki.Get("/Kill_Me");
   BOOST_TEST(page.status == 200);
   BOOST_TEST(page.body.find("one") != std::string::npos);
@@ -94,8 +94,10 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
   TestWiki wiki{TestWikiOptions{
       .workers = 4,
       .nginx_max_body = "4m",
+      // A loaded machine may need long to serve twenty: the stop must
+      // wait for them all, not give up at the default 10 s.
       .extra_args = {"--max-body-bytes", "4194304", "--max-page-bytes",
-                     "3145728"},
+                     "3145728", "--shutdown-timeout", "300"},
       .env = {{"WIKID_FAILPOINTS", "request_sleep=300"}}}};
   // A 2 MB code block: cheap to render, so the time measured is the stop.
   std::string big = "```\n";
@@ -103,16 +105,37 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
   BOOST_REQUIRE(wiki.Save("Large", 0, big + "```\n").status == 303);
   size_t full_size = wiki.Get("/Large").body.size();
   BOOST_REQUIRE(full_size > (2u << 20));
+  // Each request a worker takes logs its failpoint sleep.
+  auto taken = [&] {
+    std::string log = wiki.WikidLog();
+    size_t n = 0;
+    for (size_t at = 0; (at = log.find("failpoint request_sleep", at)) != std::string::npos; ++at) {
+      ++n;
+    }
+    return n;
+  };
+  const size_t taken_before = taken();
   std::vector<std::future<HttpResponse>> in_flight;
   for (int i = 0; i < 20; ++i) {
     in_flight.push_back(
         std::async(std::launch::async, [&] { return wiki.Get("/Large"); }));
   }
-  std::this_thread::sleep_for(500ms);  // all sent: 4 served, 16 queued
+  // In flight: every request has reached wikid, taken by a worker or
+  // waiting in the socket's accept queue. The log is read first: a request
+  // accepted between the two reads is then counted in neither, never twice.
+  auto all_in_flight = [&] {
+    size_t n = taken() - taken_before;
+    return n + wiki.AcceptQueueLength() >= 20;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (!all_in_flight() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);  // a poll, under the deadline above
+  }
+  BOOST_REQUIRE(all_in_flight());
   pid_t mailer = wiki.MailerPid();
   BOOST_REQUIRE(mailer > 0);
-  int status = wiki.StopWikid(10s);
-  BOOST_TEST(!ProcessExists(mailer));  // stopped with the workers
+  int status = wiki.StopWikid(120s);
+  BOOST_TEST(!ProcessAlive(mailer));  // stopped with the workers
   BOOST_TEST(status == 0);
   // Every worker finished on its own: none had to be killed at the
   // shutdown timeout. (Said by the master's log, not by a stopwatch: how
@@ -183,9 +206,9 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
     });
   }
   auto replaced_all = [&](const std::vector<pid_t>& old) {
-    auto deadline = std::chrono::steady_clock::now() + 10s;
+    auto deadline = std::chrono::steady_clock::now() + 60s;
     while (std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(50ms);
+      std::this_thread::sleep_for(50ms);  // a poll, under the deadline above
       auto now = wiki.WorkerPids();
       bool replaced = now.size() == 2;
       for (pid_t pid : old) {
@@ -225,7 +248,7 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
 // ten under load; here made certain by holding the connection silent.
 BOOST_AUTO_TEST_CASE(a_stop_signal_while_a_connection_waits_for_its_request_loses_nothing) {
   TestWiki wiki{TestWikiOptions{.workers = 1}};
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 60s));
   pid_t worker = wiki.WorkerPids().at(0);
   std::string reply = FastCgiExchangeAfter(
       wiki.socket_path(),
@@ -239,11 +262,11 @@ BOOST_AUTO_TEST_CASE(a_stop_signal_while_a_connection_waits_for_its_request_lose
       });
   BOOST_TEST(reply.find("Status: 200") != std::string::npos, "reply: " << reply);
   // And the worker still stops, after that request.
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (ProcessExists(worker) && std::chrono::steady_clock::now() < deadline) {
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (ProcessAlive(worker) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
-  BOOST_TEST(!ProcessExists(worker));
+  BOOST_TEST(!ProcessAlive(worker));
 }
 
 // A worker closes a connection as soon as it has answered, instead of
@@ -252,21 +275,26 @@ BOOST_AUTO_TEST_CASE(a_stop_signal_while_a_connection_waits_for_its_request_lose
 // worker from the next request.
 BOOST_AUTO_TEST_CASE(a_worker_does_not_wait_for_nginx_to_close_an_answered_connection) {
   TestWiki wiki{TestWikiOptions{.workers = 1}};
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(1, 60s));
   const std::string request =
       FastCgiRequest({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/_health"},
                       {"REMOTE_ADDR", "127.0.0.1"}},
                      "");
+  const pid_t worker = wiki.WorkerPids().at(0);
+  const size_t idle_sockets = SocketsOf(worker);
   HeldExchange held = FastCgiExchangeHeld(wiki.socket_path(), request);
   BOOST_TEST(held.ended);
   BOOST_TEST(held.stdout_data.find("Status: 200") != std::string::npos);
-  // The only worker answered; the first connection is still open. The next
-  // request is answered well within libfcgi's 2 s linger.
-  std::string next = FastCgiExchange(wiki.socket_path(), request, 1000);
-  BOOST_TEST(next.find("Status: 200") != std::string::npos, "reply: " << next);
-  // The worker's side of the first connection is closed, not just shut.
+  // The only worker answered and closed its side at once, while the first
+  // connection is still open here: it holds no more sockets than when idle
+  // (libfcgi's lingering close would keep this one for up to 2 s). Read
+  // from the worker's open files, not from a stopwatch: a slow machine
+  // cannot make this pass or fail.
   char byte;
   BOOST_TEST(read(held.fd, &byte, 1) == 0);
+  BOOST_TEST(SocketsOf(worker) == idle_sockets);
+  std::string next = FastCgiExchange(wiki.socket_path(), request, 30000);
+  BOOST_TEST(next.find("Status: 200") != std::string::npos, "reply: " << next);
   close(held.fd);
 }
 
@@ -277,7 +305,7 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   auto before = wiki.WorkerPids();
   std::ofstream(templates.File("pages.tpl"), std::ios::app) << "{{#UNCLOSED}}\n";
   kill(wiki.master_pid(), SIGHUP);
-  auto deadline = std::chrono::steady_clock::now() + 5s;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
   while (wiki.WikidLog().find("keeping the old configuration") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
@@ -291,17 +319,17 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
 
 BOOST_AUTO_TEST_CASE(workers_and_the_mailer_exit_when_the_master_is_killed) {
   TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   auto workers = wiki.WorkerPids();
   BOOST_REQUIRE(wiki.MailerPid() > 0);
   workers.push_back(wiki.MailerPid());
   kill(wiki.master_pid(), SIGKILL);
-  auto deadline = std::chrono::steady_clock::now() + 2s;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
   bool gone = false;
   while (!gone && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
     gone = true;
-    for (pid_t pid : workers) gone &= !ProcessExists(pid);
+    for (pid_t pid : workers) gone &= !ProcessAlive(pid);
   }
   BOOST_TEST(gone);
 }
@@ -329,9 +357,12 @@ bool ClosedUnanswered(const std::string& socket_path, const std::string& bytes) 
 }
 
 BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
+  // A short FastCGI timeout, so stalled peers are dropped soon; it applies
+  // to nginx's own requests too, which on a loaded machine may take a
+  // moment between connecting and writing: one second, not less.
   TestWiki wiki{TestWikiOptions{.memcached = true,
                                 .fast_path = true,
-                                .extra_args = {"--fastcgi-timeout-ms", "300"}}};
+                                .extra_args = {"--fastcgi-timeout-ms", "1000"}}};
   BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
   BOOST_REQUIRE(wiki.WaitForFastPath(30s));
   const std::string generation = wiki.FastPathSwitch();
@@ -476,7 +507,7 @@ BOOST_AUTO_TEST_CASE(a_tcp_peer_not_listed_is_refused) {
 BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
   TestWiki wiki{TestWikiOptions{}};
   BOOST_REQUIRE(wiki.Save("Big", 0, std::string(900000, 'z')).status == 303);
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   auto before = wiki.WorkerPids();
   for (int i = 0; i < 20; ++i) wiki.GetAndHangUp("/Big", 1024);
   BOOST_TEST(CountOk(wiki, "/Big", 20) == 20);

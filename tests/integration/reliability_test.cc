@@ -7,6 +7,8 @@
 
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,7 +139,7 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   const std::string big(5 << 20, 'q');
   BOOST_REQUIRE(wiki.Save("Heavy", 0, "small").status == 303);
   for (int i = 0; i < 10; ++i) {
-    BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+    BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
     const size_t inside_before = Count(wiki.WikidLog(), "failpoint save_in_txn_sleep");
     auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });
     // Killed once the save is inside its 1.5 s transaction (the failpoint
@@ -149,11 +151,11 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(10ms);  // a poll under the deadline above
     }
-    BOOST_REQUIRE(wiki.WaitForWriteLock(10s));
+    BOOST_REQUIRE(wiki.WaitForWriteLock(60s));
     for (pid_t pid : wiki.WorkerPids()) kill(pid, SIGKILL);
     BOOST_TEST(save.get().status == 502);
   }
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   BOOST_TEST(IntegrityCheck(wiki.db_path()) == "ok");
   BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 1);
   BOOST_TEST(wiki.Scalar(
@@ -211,8 +213,16 @@ class FaultInjector {
       execvp("strace", args.data());
       _exit(127);
     }
-    // strace attaches within a few milliseconds; leave it ample time.
-    std::this_thread::sleep_for(500ms);
+    // Faults start once strace has attached to every thread of every
+    // worker: wait for that, as the kernel reports it, not for a time.
+    const std::vector<pid_t> workers = wiki.WorkerPids();
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (!TracesAll(workers)) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error("strace did not attach to the workers");
+      }
+      std::this_thread::sleep_for(5ms);  // a poll, under the deadline above
+    }
   }
   ~FaultInjector() {
     kill(pid_, SIGTERM);
@@ -220,6 +230,25 @@ class FaultInjector {
   }
 
  private:
+  // Whether every thread of `workers` has strace (pid_) as its tracer.
+  bool TracesAll(const std::vector<pid_t>& workers) const {
+    for (pid_t worker : workers) {
+      const std::string tasks = "/proc/" + std::to_string(worker) + "/task";
+      std::error_code error;
+      for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+        std::ifstream status(task.path() / "status");
+        std::string line;
+        pid_t tracer = 0;
+        while (std::getline(status, line)) {
+          if (line.starts_with("TracerPid:")) tracer = std::stoi(line.substr(10));
+        }
+        if (tracer != pid_) return false;
+      }
+      if (error) return false;
+    }
+    return true;
+  }
+
   pid_t pid_ = -1;
 };
 
@@ -233,7 +262,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_disk_refuses_saves_and_recovers,
                      *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
   TestWiki wiki{TestWikiOptions{}};
   BOOST_REQUIRE(wiki.Save("Ro", 0, "before").status == 303);
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   {
     FaultInjector read_only(wiki, "pwrite64,fsync,fdatasync", "EROFS");
     HttpResponse refused = wiki.Save("Ro", 1, "during\nthe fault");
@@ -252,7 +281,7 @@ BOOST_AUTO_TEST_CASE(a_failing_fsync_is_never_acknowledged,
                      *utf::precondition([](utf::test_unit_id) { return HaveStrace(); })) {
   TestWiki wiki{TestWikiOptions{}};
   BOOST_REQUIRE(wiki.Save("Synced", 0, "one").status == 303);
-  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 5s));
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   HttpResponse r;
   {
     FaultInjector eio(wiki, "fsync,fdatasync", "EIO");
@@ -359,6 +388,17 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(sockets)
 
+// Whether a process still listens on the unix socket at `path`.
+bool Listened(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+  bool listened = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return listened;
+}
+
 // spawn-fcgi and systemd hand the listening socket over on fd 0.
 BOOST_AUTO_TEST_CASE(a_socket_on_fd_0_is_used) {
   TestWiki wiki{TestWikiOptions{.inherit_socket = true}};
@@ -380,9 +420,14 @@ BOOST_AUTO_TEST_CASE(a_new_wikid_starts_on_the_socket_a_killed_one_left) {
   auto workers = wiki.WorkerPids();
   kill(wiki.master_pid(), SIGKILL);
   waitpid(wiki.master_pid(), nullptr, 0);
-  for (int i = 0; i < 100 && std::filesystem::exists("/proc/" + std::to_string(workers[0])); ++i) {
-    std::this_thread::sleep_for(20ms);
+  // The orphaned workers exit when they see the master gone; until the
+  // last has, the socket still has a listener and a new wikid rightly
+  // refuses it. Asked of the socket itself, as the new wikid's probe does.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (Listened(wiki.socket_path()) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);  // a poll, under the deadline above
   }
+  BOOST_REQUIRE(!Listened(wiki.socket_path()));
   wiki.StartWikid();
   BOOST_TEST(wiki.Get("/_pages").status == 200);
 }
@@ -444,8 +489,9 @@ BOOST_AUTO_TEST_CASE(sighup_applies_a_changed_configuration) {
   std::ofstream(conf.File("wikid.conf")) << "site-name = After\n";
   kill(wiki.master_pid(), SIGHUP);
   bool applied = false;
-  for (int i = 0; i < 100 && !applied; ++i) {
-    std::this_thread::sleep_for(50ms);
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!applied && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);  // a poll, under the deadline above
     applied = wiki.Get("/_pages").body.find(">After<") != std::string::npos &&
               wiki.Get("/_pages").body.find(">After<") != std::string::npos;
   }

@@ -18,15 +18,16 @@ std::string FastCgiRequest(const std::map<std::string, std::string>& params,
 
 // Connects to the unix socket, writes `bytes`, and returns the STDOUT
 // stream of the reply (CGI headers and body), or "" if the connection
-// closed without one. Gives up reading after `timeout_ms`.
+// closed without one. Gives up reading after `timeout_ms` (generous by
+// default: an answer that takes long on a loaded machine is still one).
 std::string FastCgiExchange(const std::string& socket_path,
-                            const std::string& bytes, int timeout_ms = 3000);
+                            const std::string& bytes, int timeout_ms = 30000);
 
 // The same, calling `between` after connecting and before writing: a
 // worker has then accepted the connection and waits for its first bytes.
 std::string FastCgiExchangeAfter(const std::string& socket_path, const std::string& bytes,
                                  const std::function<void()>& between,
-                                 int timeout_ms = 3000);
+                                 int timeout_ms = 30000);
 
 // A reply read up to its END_REQUEST record, with the connection left
 // open, as a busy nginx might leave it for a while: `fd` is the caller's
@@ -37,6 +38,6 @@ struct HeldExchange {
   int fd = -1;
 };
 HeldExchange FastCgiExchangeHeld(const std::string& socket_path, const std::string& bytes,
-                                 int timeout_ms = 3000);
+                                 int timeout_ms = 30000);
 
 }  // namespace wikid::testing

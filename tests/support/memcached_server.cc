@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -83,7 +84,7 @@ void MemcachedServer::Start() {
     }
     _exit(127);
   }
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 6000; ++i) {  // up to a minute, on a loaded machine
     if (Answers(port_, socket_path_)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -101,18 +102,26 @@ void MemcachedServer::Stop() {
 void MemcachedServer::Pause() {
   kill(pid_, SIGSTOP);
   // A signal is delivered asynchronously; a test must not race it. Wait
-  // until the kernel reports the process stopped ("T" in /proc/PID/stat).
-  std::string path = "/proc/" + std::to_string(pid_) + "/stat";
-  for (int i = 0; i < 1000; ++i) {
-    std::ifstream stat(path);
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    size_t close = text.rfind(')');
-    if (close != std::string::npos && close + 2 < text.size() &&
-        text[close + 2] == 'T') {
-      return;
+  // until the kernel reports every thread stopped ("T" in each
+  // /proc/PID/task/TID/stat), for up to a minute.
+  const std::string tasks = "/proc/" + std::to_string(pid_) + "/task";
+  auto stopped = [&] {
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+      std::ifstream stat(task.path() / "stat");
+      std::string text((std::istreambuf_iterator<char>(stat)), {});
+      size_t close = text.rfind(')');
+      if (close == std::string::npos || close + 2 >= text.size() || text[close + 2] != 'T') {
+        return false;
+      }
     }
+    return !error;
+  };
+  for (int i = 0; i < 60000; ++i) {
+    if (stopped()) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  throw std::runtime_error("memcached did not stop on SIGSTOP");
 }
 void MemcachedServer::Resume() { kill(pid_, SIGCONT); }
 

@@ -149,7 +149,7 @@ void SmtpSink::Start() {
           options_.user.c_str(), options_.password.c_str(), nullptr);
     _exit(127);
   }
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 2400; ++i) {  // up to a minute, on a loaded machine
     if (ReadAll(log).find("listening") != std::string::npos) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

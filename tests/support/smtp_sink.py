@@ -36,7 +36,10 @@ if user:
                    auth_require_tls=mode != "plain")
 controller = Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port),
                         ssl_context=context if mode == "smtps" else None,
-                        server_hostname="127.0.0.1", **options)
+                        server_hostname="127.0.0.1",
+                        # aiosmtpd's default of 5 s to come up is short for
+                        # a loaded machine; a minute still catches a hang.
+                        ready_timeout=60, **options)
 controller.start()
 print("listening", flush=True)
 threading.Event().wait()

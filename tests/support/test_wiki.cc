@@ -192,7 +192,9 @@ void TestWiki::StartWikid() {
   }
   wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env, inherited);
   if (inherited >= 0) close(inherited);
-  auto deadline = Clock::now() + 10s;
+  // Start-up deadlines allow a minute: they catch a server that never
+  // comes up, and a loaded machine may take many seconds to start one.
+  auto deadline = Clock::now() + 60s;
   struct stat st{};
   auto listening = [&] {
     return options_.tcp_socket
@@ -205,7 +207,7 @@ void TestWiki::StartWikid() {
     }
     std::this_thread::sleep_for(10ms);
   }
-  if (!WaitForWorkerCount(options_.workers, 10s)) {
+  if (!WaitForWorkerCount(options_.workers, 60s)) {
     throw std::runtime_error("wikid workers did not start:\n" + WikidLog());
   }
 }
@@ -242,7 +244,7 @@ void TestWiki::StartNginx() {
     }
   }
   pid_t config = Spawn(args, dir_.File("nginx-config.log"), {});
-  int status = WaitExit(config, 10000ms);
+  int status = WaitExit(config, 60000ms);
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error("scripts/nginx-config failed:\n" +
                              ReadFile(dir_.File("nginx-config.log")));
@@ -250,7 +252,7 @@ void TestWiki::StartNginx() {
   nginx_pid_ = Spawn({"nginx", "-p", prefix, "-c", prefix + "/nginx.conf", "-e",
                       prefix + "/logs/error.log"},
                      dir_.File("nginx.log"), {});
-  auto deadline = Clock::now() + 10s;
+  auto deadline = Clock::now() + 60s;
   while (!PortAccepts(port_)) {
     if (Clock::now() > deadline || WaitExit(nginx_pid_, 0ms) != -1) {
       throw std::runtime_error("nginx did not start:\n" + NginxErrorLog() +
@@ -395,19 +397,15 @@ void TestWiki::GetAndHangUp(const std::string& path, size_t bytes) {
   curl_easy_cleanup(curl);
 }
 
-namespace {
-
-// False for a child that died and is not reaped yet (a zombie): it is no
-// longer a worker, though the kernel still lists it as the master's child.
-// (Counting one made a test see a worker that was gone, then none, on a
-// loaded CI machine.)
-bool Alive(pid_t pid) {
+bool ProcessAlive(pid_t pid) {
   std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
   size_t paren = stat.rfind(')');
   if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
   const char state = stat[paren + 2];
   return state != 'Z' && state != 'X';
 }
+
+namespace {
 
 // The master's children, with the mailer or without it.
 std::vector<pid_t> Children(pid_t master, bool mailer) {
@@ -416,7 +414,7 @@ std::vector<pid_t> Children(pid_t master, bool mailer) {
                                   std::to_string(master) + "/children");
   std::istringstream in(children);
   for (pid_t pid; in >> pid;) {
-    if (!Alive(pid)) continue;
+    if (!ProcessAlive(pid)) continue;
     bool is_mailer = ReadFile("/proc/" + std::to_string(pid) + "/comm") == "wikid-mailer\n";
     if (is_mailer == mailer) pids.push_back(pid);
   }
@@ -449,6 +447,16 @@ void TestWiki::Exec(const std::string& sql) const {
   if (Status s = (*db)->Exec(sql.c_str()); !s.ok()) {
     throw std::runtime_error("cannot run " + sql + ": " + s.message());
   }
+}
+
+bool TestWiki::WaitForScalar(const std::string& sql, int64_t at_least,
+                             std::chrono::milliseconds timeout) const {
+  auto deadline = Clock::now() + timeout;
+  while (Scalar(sql) < at_least) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);  // a poll, under the deadline above
+  }
+  return true;
 }
 
 bool TestWiki::WaitForWriteLock(std::chrono::milliseconds timeout) const {
@@ -495,6 +503,23 @@ int TestWiki::StopWikid(std::chrono::seconds timeout) {
   }
   wikid_pid_ = -1;
   return status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+size_t TestWiki::AcceptQueueLength() const {
+  // For a listening socket, ss's Recv-Q is the accept queue's length.
+  const std::string command = "ss -xlH src '" + socket_ + "'";
+  FILE* out = popen(command.c_str(), "r");
+  if (out == nullptr) throw std::runtime_error("cannot run ss");
+  char line[512] = {};
+  const bool read = fgets(line, sizeof line, out) != nullptr;
+  pclose(out);
+  std::istringstream fields(read ? line : "");
+  std::string type, state;
+  size_t queued = 0;
+  if (!(fields >> type >> state >> queued)) {
+    throw std::runtime_error("ss does not list " + socket_ + ": " + line);
+  }
+  return queued;
 }
 
 std::string TestWiki::WikidLog() const { return ReadFile(dir_.File("wikid.log")); }

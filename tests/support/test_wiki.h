@@ -56,6 +56,11 @@ struct HttpResponse {
 using FormList = std::vector<std::pair<std::string, std::string>>;
 using HeaderList = std::vector<std::string>;  // "Name: value"
 
+// False for a process that has exited, even if not reaped yet (a zombie:
+// the kernel still lists it as its parent's child; counting one made a
+// test see a worker that was gone, then none, on a loaded CI machine).
+bool ProcessAlive(pid_t pid);
+
 // The text of an edit form's textarea, HTML entities decoded, as a
 // browser would submit it again.
 std::string TextareaText(const std::string& html);
@@ -156,11 +161,18 @@ class TestWiki {
   // One number from the wiki's database, read through a connection of its
   // own. Throws if the query fails or returns no row.
   int64_t Scalar(const std::string& sql) const;
+  // Waits until Scalar(sql) is at least `at_least` (a count that a worker
+  // or the mailer moves on its own time).
+  bool WaitForScalar(const std::string& sql, int64_t at_least,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   // Runs statements that return nothing on the wiki's database.
   void Exec(const std::string& sql) const;
   // Waits until some process holds the database's write lock (a save is
   // inside its transaction), by trying to take it without waiting.
   bool WaitForWriteLock(std::chrono::milliseconds timeout) const;
+  // Connections waiting in wikid's listening socket for a worker to accept
+  // them (its accept queue, as `ss` reads it from the kernel).
+  size_t AcceptQueueLength() const;
   // Waits until the master has exactly `n` workers.
   bool WaitForWorkerCount(size_t n, std::chrono::milliseconds timeout) const;
   // SIGTERM to the master; returns its exit status (or -1 on timeout, after
