@@ -71,6 +71,11 @@ po::options_description Options(Config& c, RawOptions& raw) {
     ("memcached", po::value(&c.memcached),
      "memcached servers, host:port or a unix socket's /path, comma-separated; "
      "without it, no cache")
+    ("memcached-timeout-ms", po::value(&c.memcached_timeout_ms)
+         ->default_value(c.memcached_timeout_ms),
+     "milliseconds wikid waits for a memcached server to connect or answer before the "
+     "call fails and the page is made without it (1-10000); raise it when memcached "
+     "is on another host")
     ("cache-prefix", po::value(&c.cache_prefix)->default_value(c.cache_prefix),
      "prefix of every cache key, so several wikis can share memcached")
     ("no-fast-path", po::bool_switch(&raw.no_fast_path),
@@ -181,6 +186,9 @@ Status CheckRanges(const Config& c) {
   }
   if (auto servers = ParseServerList(c.memcached); !servers.ok()) {
     return servers.status();
+  }
+  if (c.memcached_timeout_ms < 1 || c.memcached_timeout_ms > 10000) {
+    return bad("--memcached-timeout-ms must be 1 to 10000");
   }
   if (c.local_cache_bytes > (size_t{1} << 30)) {
     return bad("--local-cache-bytes must be at most 1 GiB");
@@ -335,6 +343,8 @@ WikiOptions WikiOptionsOf(const Config& config) {
     options.cache.servers = std::move(*servers);
   }
   options.cache.prefix = config.cache_prefix;
+  options.cache.connect_timeout_ms = config.memcached_timeout_ms;
+  options.cache.poll_timeout_ms = config.memcached_timeout_ms;
   options.local_cache_bytes = config.local_cache_bytes;
   // Without memcached nothing at all is cached (--no-cache measures that);
   // in development mode a template may change under any request.

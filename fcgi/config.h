@@ -50,6 +50,9 @@ struct Config {
   int fastcgi_timeout_ms = 10000;
   // memcached servers ("host:port,host:port"); empty: no cache.
   std::string memcached;
+  // How long wikid waits for a memcached server to connect or answer
+  // before the call counts as failed (three in a row open the breaker).
+  int memcached_timeout_ms = 50;
   // Put before every cache key, so several wikis can share a memcached.
   std::string cache_prefix = "wikid:";
   // nginx serves anonymous page views from memcached (model/cache/fast_path.h)

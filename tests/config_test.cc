@@ -63,6 +63,18 @@ BOOST_AUTO_TEST_CASE(an_option_named_like_a_placeholder_is_refused_at_once) {
   BOOST_TEST(value.status().message() == "the value of option '--workers' is invalid");
 }
 
+BOOST_AUTO_TEST_CASE(the_memcached_timeout_reaches_the_cache_within_its_range) {
+  auto parsed = ParseServeCommandLine({"--memcached", "127.0.0.1:11211",
+                                       "--memcached-timeout-ms", "750"});
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+  WikiOptions options = WikiOptionsOf(parsed->config);
+  BOOST_TEST(options.cache.connect_timeout_ms == 750);
+  BOOST_TEST(options.cache.poll_timeout_ms == 750);
+  BOOST_TEST(WikiOptionsOf(ParseServeCommandLine({})->config).cache.poll_timeout_ms == 50);
+  BOOST_TEST(!ParseServeCommandLine({"--memcached-timeout-ms", "0"}).ok());
+  BOOST_TEST(!ParseServeCommandLine({"--memcached-timeout-ms", "10001"}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(what_every_page_shows_is_checked_at_start) {
   auto front = ParseServeCommandLine({"--front-page", "_private"});
   BOOST_REQUIRE(!front.ok());

@@ -176,6 +176,8 @@ void TestWiki::StartWikid() {
   if (memcached_) {
     argv.push_back("--memcached");
     argv.push_back(memcached_->address());
+    argv.push_back("--memcached-timeout-ms");
+    argv.push_back(std::to_string(options_.memcached_timeout_ms));
     if (options_.fast_path) {
       argv.push_back("--fast-path-flag");
       argv.push_back(fast_path_flag());
@@ -239,7 +241,8 @@ void TestWiki::StartNginx() {
   if (memcached_ && options_.fast_path) {
     for (const std::string& arg :
          {std::string("--memcached"), memcached_->address(), std::string("--fast-path-flag"),
-          fast_path_flag()}) {
+          fast_path_flag(), std::string("--memcached-timeout-ms"),
+          std::to_string(options_.nginx_memcached_timeout_ms)}) {
       args.push_back(arg);
     }
   }

@@ -41,6 +41,11 @@ struct TestWikiOptions {
   // (nginx/fast-path.conf, model/cache/fast_path.h). Off, wikid runs with
   // --no-fast-path and sees every request.
   bool fast_path = false;
+  // How long wikid and nginx wait for memcached. The products' 50 and
+  // 30 ms would let a healthy memcached look failed on a loaded machine;
+  // tests that freeze memcached on purpose ask for those values.
+  int memcached_timeout_ms = 2000;
+  int nginx_memcached_timeout_ms = 2000;
   std::vector<std::string> extra_args;      // more wikid serve options
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
