@@ -180,6 +180,11 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
       {"Referrer-Policy", "same-origin"},
+      // No X-XSS-Protection: the filter it switched on is gone from
+      // browsers, and where it remains it could be made to blank parts of a
+      // page; the policy above, with no script source, is what stops
+      // scripts. No Strict-Transport-Security either: that belongs to the
+      // server that speaks TLS (README, nginx/security-headers.conf).
   };
   return kHeaders;
 }
