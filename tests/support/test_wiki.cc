@@ -575,7 +575,9 @@ std::string Browser::FormToken() {
   std::smatch token;
   if (!std::regex_search(form.body, token,
                          std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
-    throw std::runtime_error("no form token in /_login");
+    // What came instead says why (seen once, not understood: keep it).
+    throw std::runtime_error("no form token in /_login: status " + std::to_string(form.status) +
+                             ", body: " + form.body.substr(0, 500));
   }
   std::lock_guard lock(mutex_);
   token_ = token[1];
