@@ -265,6 +265,33 @@ BOOST_AUTO_TEST_CASE(tokens_are_made_on_the_profile_shown_once_and_revoked) {
                  .status == 401);
 }
 
+// An account holds at most kMaxTokensPerAccount tokens: the next is
+// refused with a message and the label kept, and revoking one makes room.
+BOOST_AUTO_TEST_CASE(an_account_holds_a_bounded_number_of_tokens) {
+  LogInAs("Collector", Role::kUser);
+  auto collector = users->Find(*UserName::Parse("Collector"));
+  for (int64_t i = 0; i < kMaxTokensPerAccount; ++i) {
+    BOOST_REQUIRE(tokens->Issue(collector->id, "run " + std::to_string(i), clock).ok());
+  }
+  Response refused =
+      Post("/_user/Collector/_tokens", {{"action", "issue"}, {"label", "one more"}});
+  BOOST_TEST(refused.status == 409);
+  BOOST_TEST(Contains(refused, "revoke one it no longer needs"));
+  BOOST_TEST(Contains(refused, "value=\"one more\""));
+  BOOST_TEST(tokens->List(collector->id)->size() == static_cast<size_t>(kMaxTokensPerAccount));
+  // Another account's count is its own.
+  LogInAs("Neighbour", Role::kUser);
+  BOOST_TEST(Post("/_user/Neighbour/_tokens", {{"action", "issue"}, {"label", "mine"}}).status ==
+             200);
+  LogInAs("Collector", Role::kUser);
+  const int64_t oldest = tokens->List(collector->id)->back().id;
+  BOOST_REQUIRE(Post("/_user/Collector/_tokens",
+                     {{"action", "revoke"}, {"id", std::to_string(oldest)}})
+                    .status == 303);
+  BOOST_TEST(Post("/_user/Collector/_tokens", {{"action", "issue"}, {"label", "one more"}})
+                 .status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

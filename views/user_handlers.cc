@@ -186,10 +186,11 @@ Response ChangeTokens(const Request& req, Context& ctx, std::string_view rest) {
   const std::string& label = req.FormText("label");
   auto issued = ctx.stores.tokens.Issue(user->id, label, ctx.now());
   if (!issued.ok()) {
-    if (!issued.status().IsInvalid()) return ErrorPage(ctx, issued.status());
-    state.error = issued.status().message();
+    const Status& refused = issued.status();
+    if (!refused.IsInvalid() && !refused.IsConflict()) return ErrorPage(ctx, refused);
+    state.error = refused.message();
     state.typed_label = label;
-    return TokenPage(req, ctx, *user, state, 400);
+    return TokenPage(req, ctx, *user, state, refused.IsConflict() ? 409 : 400);
   }
   state.issued = std::move(*issued);
   state.issued_label = label;

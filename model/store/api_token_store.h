@@ -28,13 +28,19 @@ struct NewApiToken {
 
 // Longest label accepted, in bytes.
 inline constexpr size_t kMaxTokenLabelBytes = 100;
+// Most tokens one account may hold: its list is one page, and a script
+// that issues a token per run without revoking any stops here, with a
+// message, instead of growing that page without end.
+inline constexpr int64_t kMaxTokensPerAccount = 50;
 
 class ApiTokenStore {
  public:
   virtual ~ApiTokenStore() = default;
 
   // A new token for `account_id`. Invalid if the label is empty, longer
-  // than kMaxTokenLabelBytes or not one line.
+  // than kMaxTokenLabelBytes or not one line; Conflict if the account
+  // holds kMaxTokensPerAccount already (counted in the same statement as
+  // the insert, so two requests at once cannot pass it together).
   virtual Result<NewApiToken> Issue(int64_t account_id,
                                     const std::string& label, int64_t now) = 0;
   // The account's tokens, newest first.

@@ -6,9 +6,12 @@
 namespace wikid {
 namespace {
 
+// No row when the account holds ?5 tokens already.
 constexpr char kInsertSql[] =
     "INSERT INTO api_token (account_id, label, token_hash, created_at) "
-    "VALUES (?1, ?2, ?3, ?4) RETURNING id";
+    "SELECT ?1, ?2, ?3, ?4 "
+    "WHERE (SELECT count(*) FROM api_token WHERE account_id = ?1) < ?5 "
+    "RETURNING id";
 constexpr char kListSql[] =
     "SELECT id, label, created_at FROM api_token WHERE account_id = ?1 ORDER "
     "BY id DESC";
@@ -44,8 +47,13 @@ Result<NewApiToken> SqliteApiTokenStore::Issue(int64_t account_id,
   q->Bind(2, label);
   q->BindBlob(3, TokenHash(issued.token));
   q->Bind(4, now);
+  q->Bind(5, kMaxTokensPerAccount);
   auto row = q->Step();
   if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::Conflict("This account holds " + std::to_string(kMaxTokensPerAccount) +
+                            " tokens, the most one may: revoke one it no longer needs first.");
+  }
   issued.id = q->ColumnInt(0);
   return issued;
 }
