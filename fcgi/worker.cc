@@ -230,6 +230,7 @@ class Worker {
     raw.authorization = Param(r, "HTTP_AUTHORIZATION");
     raw.remote_address = Param(r, "REMOTE_ADDR");
     raw.forwarded_for = Param(r, "HTTP_X_FORWARDED_FOR");
+    raw.forwarded_proto = Param(r, "HTTP_X_FORWARDED_PROTO");
     raw.https = Param(r, "HTTPS") == "on";
     raw.fast_path = Param(r, "WIKID_FAST_PATH");
     const BodyRead body =

@@ -76,14 +76,36 @@ BOOST_AUTO_TEST_CASE(only_the_entries_trusted_proxies_added_are_read) {
   BOOST_TEST(chain.ClientOf("::ffff:10.0.0.2", "198.51.100.9") == "198.51.100.9");
 }
 
-BOOST_AUTO_TEST_CASE(the_decoded_request_carries_the_client) {
+// A GET of "/" that reached nginx from 10.0.0.2.
+RawRequest FromTenZeroZeroTwo() {
   RawRequest raw;
   raw.method = "GET";
   raw.request_uri = "/";
   raw.remote_address = "10.0.0.2";
+  return raw;
+}
+
+BOOST_AUTO_TEST_CASE(the_decoded_request_carries_the_client) {
+  RawRequest raw = FromTenZeroZeroTwo();
   raw.forwarded_for = "198.51.100.9";
   BOOST_TEST(DecodeRequest(raw)->client_address == "10.0.0.2");
   BOOST_TEST(DecodeRequest(raw, Proxies("10.0.0.2"))->client_address == "198.51.100.9");
+}
+
+// TLS that ended at a load balancer: its X-Forwarded-Proto makes the
+// request HTTPS (so cookies are Secure), and nobody else's does.
+BOOST_AUTO_TEST_CASE(a_trusted_proxy_says_whether_the_reader_came_over_tls) {
+  RawRequest raw = FromTenZeroZeroTwo();
+  raw.forwarded_proto = "https";
+  BOOST_TEST(!DecodeRequest(raw)->https);
+  BOOST_TEST(DecodeRequest(raw, Proxies("10.0.0.0/8"))->https);
+  BOOST_TEST(!DecodeRequest(raw, Proxies("192.0.2.1"))->https);
+  raw.forwarded_proto = "http";
+  BOOST_TEST(!DecodeRequest(raw, Proxies("10.0.0.0/8"))->https);
+  // nginx's own TLS needs no one's word.
+  raw.forwarded_proto = "";
+  raw.https = true;
+  BOOST_TEST(DecodeRequest(raw)->https);
 }
 
 }  // namespace

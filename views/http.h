@@ -33,7 +33,10 @@ struct Request {
   std::string authorization;  // Authorization: "Bearer TOKEN"
   std::map<std::string, std::string, std::less<>> cookies;
   std::string client_address;
-  bool https = false;  // the request reached nginx over TLS
+  // The reader's connection was TLS: to nginx, or to a trusted proxy in
+  // front of it that says so (X-Forwarded-Proto: https), so cookies are
+  // marked Secure also where TLS ends at a load balancer.
+  bool https = false;
   // nginx looked for this view in memcached first and found nothing
   // (nginx/fast-path.conf): wikid may fill the entry (model/cache/fast_path.h).
   bool fast_path_miss = false;
@@ -71,7 +74,8 @@ struct RawRequest {
   std::string authorization;
   std::string remote_address;  // REMOTE_ADDR: who reached nginx
   std::string forwarded_for;   // X-Forwarded-For, as sent
-  bool https = false;
+  std::string forwarded_proto; // X-Forwarded-Proto, as sent
+  bool https = false;          // nginx was reached over TLS
   std::string fast_path;  // the WIKID_FAST_PATH parameter: "miss" or ""
 };
 
