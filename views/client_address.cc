@@ -78,9 +78,11 @@ Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
       std::string_view digits = entry.substr(slash + 1);
       int bits = 0;
       bool ok = !digits.empty() && digits.size() <= 3;
-      for (char c : digits) {
-        ok = ok && c >= '0' && c <= '9';
-        bits = bits * 10 + (c - '0');
+      // Three digits at most are read (more overflowed an int: found by
+      // fuzz_serve_config through --trusted-proxies).
+      for (size_t i = 0; ok && i < digits.size(); ++i) {
+        ok = digits[i] >= '0' && digits[i] <= '9';
+        bits = bits * 10 + (digits[i] - '0');
       }
       if (!ok) return Status::Invalid("'" + std::string(entry) + "' has no prefix length after '/'");
       prefix = bits;
