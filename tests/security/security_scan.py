@@ -130,8 +130,17 @@ def sqlmap_inputs(args):
     editor = Session(args.url, read(args.out, "session-cookie"))
     _status, html = editor.request("/_edit/Scan_Target")
     csrf, base_rev = field(html, "csrf"), field(html, "base_rev")
-    status, tokens = editor.request("/_user/%s/_tokens" % args.user, {
+    tokens_url = "/_user/%s/_tokens" % args.user
+    status, tokens = editor.request(tokens_url, {
         "action": "issue", "label": "security scan", "csrf": csrf})
+    if status == 409:
+        # wapiti's replays of the issue form filled the account's 50 tokens:
+        # revoke them (as their owner would) and make the one sqlmap uses.
+        _status, listing = editor.request(tokens_url)
+        for token_id in re.findall(r'name="id" value="(\d+)"', listing):
+            editor.request(tokens_url, {"action": "revoke", "id": token_id, "csrf": csrf})
+        status, tokens = editor.request(tokens_url, {
+            "action": "issue", "label": "security scan", "csrf": csrf})
     api_token = re.search(r'<code class="token">([^<]+)</code>', tokens)
     if status != 200 or not api_token or not csrf or not base_rev:
         sys.exit("security_scan: cannot read the edit form or make an API token")
