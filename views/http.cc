@@ -107,8 +107,8 @@ Result<Request> DecodeRequest(const RawRequest& raw, const TrustedProxies& proxi
   req.client_address = proxies.ClientOf(raw.remote_address, raw.forwarded_for);
   // Believed only from the peer nginx saw, when it is a trusted proxy (the
   // balancer that ended TLS sets the header; anyone else could write it).
-  req.https = raw.https || (proxies.Contains(raw.remote_address) &&
-                            raw.forwarded_proto == "https");
+  req.https = raw.https || (raw.forwarded_proto == "https" &&
+                            proxies.Contains(raw.remote_address));
   req.fast_path_miss = raw.fast_path == "miss";
   req.cookies = ParseCookies(raw.cookie_header);
   req.if_match = raw.if_match;

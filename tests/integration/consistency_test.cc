@@ -34,26 +34,6 @@ int Setting(const char* name, int fallback) {
   return text != nullptr ? std::atoi(text) : fallback;
 }
 
-// Waits until `condition` holds, for at most `timeout`: a deadline for a
-// loaded machine, never a guess at how long the condition takes.
-bool WaitUntil(const std::function<bool()>& condition,
-               std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
-// The revision a page view shows; 0 if it is not one.
-int ShownRevision(const HttpResponse& page) {
-  static const std::regex shown("Revision (\\d+), saved");
-  std::smatch m;
-  if (page.status != 200 || !std::regex_search(page.body, m, shown)) return 0;
-  return std::stoi(m[1]);
-}
-
 struct Outcome {
   int acknowledged = 0;
   size_t workers_seen = 0;  // distinct worker pids that answered reads
@@ -173,16 +153,6 @@ struct Straddle {
 // (the fill may have come first) and is made again.
 constexpr auto kHold = 10s;
 
-// How many times `what` occurs in `text`.
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + what.size())) {
-    ++n;
-  }
-  return n;
-}
-
 Straddle StraddleASave(bool unsafe_fill) {
   TestWikiOptions options{.workers = 4, .memcached = true};
   options.env["WIKID_FAILPOINTS"] =
@@ -217,22 +187,16 @@ Straddle StraddleASave(bool unsafe_fill) {
                             {{"text", "new"}, {"base_rev", "0"}})
                       .status == 303);
     BOOST_REQUIRE(flusher.FlushAll() == CacheStatus::kOk);
-    const size_t held_before = Occurrences(wiki.WikidLog(), held);
     const auto began = std::chrono::steady_clock::now();
-    auto view = std::async(std::launch::async, [&] { return wiki.Get("/Contended"); });
-    auto is_held = [&] { return Occurrences(wiki.WikidLog(), held) > held_before; };
-    BOOST_REQUIRE(WaitUntil(
-        [&] { return is_held() || view.wait_for(0s) == std::future_status::ready; },
-        120s));
-    if (!is_held()) {  // it found a current copy after all
+    TestWiki::HeldView view = wiki.StartHeldView("/Contended", held);
+    if (!view.held) {  // it found a current copy after all
       BOOST_TEST_MESSAGE("attempt " << attempt << ": the view was not held");
-      view.get();
       continue;
     }
     save();  // acknowledged while the view is held
     const bool in_time = std::chrono::steady_clock::now() - began < kHold;
     // The held view's fill, whatever became of it, is over when it answers.
-    const int held_view = ShownRevision(view.get());
+    const int held_view = ShownRevision(view.response.get());
     const int acknowledged = rev;
     BOOST_TEST_MESSAGE("attempt " << attempt << ": held view " << held_view
                                   << ", acknowledged " << acknowledged << " in time "

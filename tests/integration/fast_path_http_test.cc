@@ -32,36 +32,6 @@ TestWikiOptions FastPathOptions() {
 
 bool FromNginx(const HttpResponse& r) { return r.Header("x-cache") == "nginx"; }
 
-// The revision a page view shows, from wikid or from nginx alike; 0 if none.
-int ShownRevision(const HttpResponse& r) {
-  static const std::regex shown("Revision (\\d+), saved");
-  std::smatch m;
-  if (r.status != 200 || !std::regex_search(r.body, m, shown)) return 0;
-  return std::stoi(m[1]);
-}
-
-// Waits until `condition` holds, for at most `timeout`: a deadline for a
-// loaded machine, never a guess at how long the condition takes.
-bool WaitUntil(const std::function<bool()>& condition,
-               std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
-// How many times `what` occurs in `text`.
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + what.size())) {
-    ++n;
-  }
-  return n;
-}
-
 // Views `path` anonymously until nginx answers it (the first miss fills),
 // for at most a minute: a fill that memcached was too slow to confirm
 // suspends the fast path until a new generation, and on a loaded machine
@@ -571,22 +541,16 @@ Straddle StraddleASave(TestWikiOptions options) {
     BOOST_REQUIRE(wiki.Save("New_Page_" + std::to_string(attempt), 0, "new").status ==
                   303);
     const std::string generation = wiki.FastPathSwitch();
-    const size_t held_before = Occurrences(wiki.WikidLog(), held);
     const auto began = std::chrono::steady_clock::now();
-    auto view = std::async(std::launch::async, [&] { return wiki.Get("/Straddled"); });
-    auto is_held = [&] { return Occurrences(wiki.WikidLog(), held) > held_before; };
-    BOOST_REQUIRE(WaitUntil(
-        [&] { return is_held() || view.wait_for(0s) == std::future_status::ready; },
-        120s));
-    if (!is_held()) {  // it found a current copy after all
+    TestWiki::HeldView view = wiki.StartHeldView("/Straddled", held);
+    if (!view.held) {  // it found a current copy after all
       BOOST_TEST_MESSAGE("attempt " << attempt << ": the view was not held");
-      view.get();
       continue;
     }
     save();  // acknowledged while the view is held
     const bool in_time = std::chrono::steady_clock::now() - began < kHold;
     // The held view's fill, whatever became of it, is over when it answers.
-    const int held_view = ShownRevision(view.get());
+    const int held_view = ShownRevision(view.response.get());
     const int acknowledged = rev;
     HttpResponse after = wiki.Get("/Straddled");
     // The fast path served one generation throughout (a restoration always

@@ -107,14 +107,7 @@ BOOST_AUTO_TEST_CASE(sigterm_lets_requests_in_flight_finish) {
   size_t full_size = wiki.Get("/Large").body.size();
   BOOST_REQUIRE(full_size > (2u << 20));
   // Each request a worker takes logs its failpoint sleep.
-  auto taken = [&] {
-    std::string log = wiki.WikidLog();
-    size_t n = 0;
-    for (size_t at = 0; (at = log.find("failpoint request_sleep", at)) != std::string::npos; ++at) {
-      ++n;
-    }
-    return n;
-  };
+  auto taken = [&] { return wiki.LogCount("failpoint request_sleep"); };
   const size_t taken_before = taken();
   std::vector<std::future<HttpResponse>> in_flight;
   for (int i = 0; i < 20; ++i) {

@@ -122,13 +122,6 @@ BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
   BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 51);
 }
 
-// How many times `needle` occurs in `text`.
-size_t Count(const std::string& text, std::string_view needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // S3: a worker killed while a 5 MB revision is inside its transaction.
 BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   TestWiki wiki{TestWikiOptions{
@@ -140,14 +133,14 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
   BOOST_REQUIRE(wiki.Save("Heavy", 0, "small").status == 303);
   for (int i = 0; i < 10; ++i) {
     BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
-    const size_t inside_before = Count(wiki.WikidLog(), "failpoint save_in_txn_sleep");
+    const size_t inside_before = wiki.LogCount("failpoint save_in_txn_sleep");
     auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });
     // Killed once the save is inside its 1.5 s transaction (the failpoint
     // says so in the log), holding the write lock: on a loaded machine the
     // 5 MB upload alone can take longer than a fixed wait, and a write
     // lock alone may be a new worker's brief WAL recovery, not the save.
     auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (Count(wiki.WikidLog(), "failpoint save_in_txn_sleep") == inside_before &&
+    while (wiki.LogCount("failpoint save_in_txn_sleep") == inside_before &&
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(10ms);  // a poll under the deadline above
     }

@@ -525,6 +525,30 @@ size_t TestWiki::AcceptQueueLength() const {
   return queued;
 }
 
+size_t TestWiki::LogCount(std::string_view text) const {
+  const std::string log = WikidLog();
+  size_t n = 0;
+  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + text.size())) {
+    ++n;
+  }
+  return n;
+}
+
+TestWiki::HeldView TestWiki::StartHeldView(const std::string& path,
+                                           const std::string& held_line) {
+  const size_t before = LogCount(held_line);
+  HeldView view{.response = std::async(std::launch::async, [this, path] { return Get(path); })};
+  auto held = [&] { return LogCount(held_line) > before; };
+  auto answered = [&] {
+    return view.response.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  };
+  if (!WaitUntil([&] { return held() || answered(); }, std::chrono::seconds(120))) {
+    throw std::runtime_error("a view of " + path + " was neither held nor answered");
+  }
+  view.held = held();
+  return view;
+}
+
 std::string TestWiki::WikidLog() const { return ReadFile(dir_.File("wikid.log")); }
 
 std::string TestWiki::NginxErrorLog() const {
@@ -594,6 +618,22 @@ HttpResponse Browser::Post(const std::string& path, const FormList& fields,
 HttpResponse Browser::PostWithoutToken(const std::string& path, const FormList& fields,
                                        const HeaderList& headers) {
   return Send("POST", path, EncodeForm(fields), headers);
+}
+
+int ShownRevision(const HttpResponse& page) {
+  static const std::regex shown("Revision (\\d+), saved");
+  std::smatch m;
+  if (page.status != 200 || !std::regex_search(page.body, m, shown)) return 0;
+  return std::stoi(m[1]);
+}
+
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!condition()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);  // a poll, under the deadline above
+  }
+  return true;
 }
 
 std::string TextareaText(const std::string& html) {

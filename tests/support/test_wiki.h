@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +71,14 @@ bool ProcessAlive(pid_t pid);
 // The text of an edit form's textarea, HTML entities decoded, as a
 // browser would submit it again.
 std::string TextareaText(const std::string& html);
+
+// The revision a page view shows ("Revision N, saved ..."), from wikid or
+// from nginx's fast path alike; 0 if the answer is no page view.
+int ShownRevision(const HttpResponse& page);
+
+// Waits until `condition` holds, for at most `timeout`: a deadline for a
+// loaded machine, never a guess at how long the condition takes.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 class TestWiki;
 
@@ -205,6 +215,17 @@ class TestWiki {
   bool WaitForFastPath(std::chrono::milliseconds timeout,
                        const std::string& not_this = "") const;
   std::string WikidLog() const;
+  // How many times `text` occurs in wikid's log (a failpoint's line says
+  // each time a process reached it).
+  size_t LogCount(std::string_view text) const;
+  // A GET of `path` on a thread of its own, held by a failpoint that logs
+  // `held_line`: `held` once the log has one more such line than before
+  // (or false if the view answered first; `response` is then ready).
+  struct HeldView {
+    std::future<HttpResponse> response;
+    bool held = false;
+  };
+  HeldView StartHeldView(const std::string& path, const std::string& held_line);
   std::string NginxErrorLog() const;
 
  private:
