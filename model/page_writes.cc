@@ -83,7 +83,7 @@ void PageWrites::Invalidate(const PageName& name, bool created) {
 }
 
 void PageWrites::Publish(const PageName& name) {
-  Stamp stamp = caches_.page_cache.StampFor(name.title());
+  auto stamp = caches_.page_cache.StampFor(name.title());
   auto latest = store_.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads the store; still correct
   // The revision was just made, so no rendering of it can be in memcached

@@ -6,21 +6,25 @@
 // The protocol, for each write, in this order:
 //   1. Commit (the store's one transaction: revision, links, search
 //      entry, queued mail).
-//   2. Invalidate, before anything is acknowledged: bump the page's
-//      counters (CacheState through PageCache::Invalidate: the page's slot,
-//      the site's, and the links' when a page was created), so views read
-//      before the commit stop being served by any worker; then delete the
-//      entries nginx serves that changed: the page's own, the front page's
-//      (it lists recent changes) and, when a page was created, those of
-//      every page linking to it (they showed the link as missing). A
-//      delete memcached does not confirm suspends the fast path instead.
+//   2. Invalidate, before anything is acknowledged: move the page's
+//      version numbers (PageCache::Invalidate, Versions::Bump: the page's,
+//      the site's, and the links' when a page was created, in memcached
+//      where every host reads them; one memcached does not confirm
+//      advances the cache epoch and waits out its lease), so views read
+//      before the commit stop being served by any worker of any host;
+//      then delete the entries nginx serves that changed: the page's own,
+//      the front page's (it lists recent changes) and, when a page was
+//      created, those of every page linking to it (they showed the link
+//      as missing). A delete memcached does not confirm suspends the fast
+//      path instead.
 //   3. Publish (saves only): render the new revision and offer it to the
 //      render and page caches under a stamp taken after step 2, so the
 //      next view on any worker hits instead of rendering.
 //   4. Return: the caller acknowledges.
 // A process killed between 1 and 2 leaves views that miss the commit:
-// when a worker dies unasked, the master suspends the fast path and bumps
-// the counters every view's stamp holds (fcgi/master.cc).
+// when a worker dies unasked, the master suspends the fast path and asks
+// the workers to move the numbers every view's stamp holds
+// (fcgi/master.cc, Versions::CatchUp).
 #pragma once
 
 #include <functional>

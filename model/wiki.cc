@@ -89,6 +89,7 @@ Status Wiki::OpenStores(const WikiOptions& options) {
         Take(storage_->OpenSessions(), sessions_),
         Take(storage_->OpenApiTokens(), tokens_),
         Take(storage_->OpenSiteKeys(), site_key_store_),
+        Take(storage_->OpenCacheEpoch(), cache_epoch_),
         Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
     if (!s.ok()) return s;
   }
@@ -114,6 +115,12 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   // Reads the configuration generation once: what this worker renders
   // belongs to the configuration it started with.
   CacheState& state = *process_.cache_state;
+  // The epoch every view's stamp holds lives in the database.
+  CacheEpochStore& epoch = *cache_epoch_;
+  versions_ = std::make_unique<Versions>(
+      *memcache_, state,
+      EpochRecord{.read = [&epoch] { return epoch.Read(); },
+                  .advance = [&epoch] { return epoch.Advance(); }});
   fast_path_ =
       std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
                                  options.fast_path_flag, options.fast_path);
@@ -121,12 +128,13 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   renders_ = std::make_unique<RenderCache>(*memcache_, options.renderer_version);
   views_ =
       std::make_unique<StampedCache>(*memcache_, options.local_cache_bytes);
-  page_cache_ = std::make_unique<PageCache>(*views_, state);
+  page_cache_ = std::make_unique<PageCache>(*views_, *versions_);
   recent_ =
-      std::make_unique<RecentCache>(*views_, state, state.generation.load());
+      std::make_unique<RecentCache>(*views_, *versions_, state.generation.load());
   admission_ = std::make_unique<ViewAdmission>(state, options.cache_admission);
   caches_ =
       std::make_unique<Caches>(Caches{.memcache = *memcache_,
+                                      .versions = *versions_,
                                       .views = *views_,
                                       .renders = *renders_,
                                       .page_cache = *page_cache_,

@@ -27,6 +27,7 @@
 #include "model/cache/recent_cache.h"
 #include "model/cache/render_cache.h"
 #include "model/cache/stamped_cache.h"
+#include "model/cache/versions.h"
 #include "model/cache/view_admission.h"
 #include "model/mail/admin_mail.h"
 #include "model/store/storage.h"
@@ -94,6 +95,7 @@ struct Stores {
 // The caches in front of the stores, borrowed likewise.
 struct Caches {
   Memcache& memcache;
+  Versions& versions;    // what every cached view is stamped with
   StampedCache& views;   // page views and landing views, checked by stamp
   RenderCache& renders;  // rendered revisions, by immutable key
   PageCache& page_cache;
@@ -146,10 +148,12 @@ class Wiki {
   std::unique_ptr<ApiTokenStore> tokens_;
   std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<SiteKeyStore> site_key_store_;
+  std::unique_ptr<CacheEpochStore> cache_epoch_;
   std::unique_ptr<SiteKeys> site_keys_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Memcache> memcache_;
   std::unique_ptr<Memcache> fast_memcache_;
+  std::unique_ptr<Versions> versions_;
   std::unique_ptr<FastPath> fast_path_;
   std::unique_ptr<LocalViews> anonymous_views_;
   std::unique_ptr<RenderCache> renders_;

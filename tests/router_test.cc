@@ -288,7 +288,8 @@ BOOST_AUTO_TEST_CASE(the_front_page_shows_recent_changes_and_counts) {
 // What every anonymous reader gets is kept whole by the worker
 // (views/shared_views.h): served again without SQL or templates, and never
 // after a change it does not show.
-BOOST_AUTO_TEST_CASE(an_anonymous_view_is_kept_whole_until_the_page_changes) {
+BOOST_FIXTURE_TEST_CASE(an_anonymous_view_is_kept_whole_until_the_page_changes,
+                        testing::CachedWikiFixture) {
   BOOST_REQUIRE(Save("Kept", 0, "first text, [[Later]]").status == 303);
   Response first = Get("/Kept");
   BOOST_TEST(Contains(first, "first text"));
@@ -311,7 +312,8 @@ BOOST_AUTO_TEST_CASE(an_anonymous_view_is_kept_whole_until_the_page_changes) {
   BOOST_TEST(!Contains(after, "first text"));
 }
 
-BOOST_AUTO_TEST_CASE(the_kept_front_page_shows_a_save_of_any_page) {
+BOOST_FIXTURE_TEST_CASE(the_kept_front_page_shows_a_save_of_any_page,
+                        testing::CachedWikiFixture) {
   BOOST_REQUIRE(Save("Main_Page", 0, "Welcome").status == 303);
   Get("/");
   BOOST_TEST(Header(Get("/"), "X-Cache") == "hit");
@@ -323,15 +325,17 @@ BOOST_AUTO_TEST_CASE(the_kept_front_page_shows_a_save_of_any_page) {
   BOOST_TEST(Contains(front, "2 pages, 2 revisions"));
 }
 
-BOOST_AUTO_TEST_CASE(only_what_every_anonymous_reader_gets_is_kept) {
+BOOST_FIXTURE_TEST_CASE(only_what_every_anonymous_reader_gets_is_kept,
+                        testing::CachedWikiFixture) {
   BOOST_REQUIRE(Save("Kept", 0, "text").status == 303);
   Get("/Kept");
   BOOST_REQUIRE(Header(Get("/Kept"), "X-Cache") == "hit");
   const int64_t hits = anonymous_views->counters().hits;
-  // Not for a reader with a query or of an old revision.
+  // Not for a reader with a query or of an old revision (the page's view
+  // in memcached may serve them: only whole responses are kept here).
   BOOST_TEST(Header(Get("/Kept", {{"rev", "1"}}), "X-Cache") != "hit");
-  BOOST_TEST(Header(Get("/Kept", {{"merged", "1"}}), "X-Cache") != "hit");
-  BOOST_TEST(Header(Get("/Kept", {{"x", "1"}}), "X-Cache") != "hit");
+  Get("/Kept", {{"merged", "1"}});
+  Get("/Kept", {{"x", "1"}});
   BOOST_TEST(anonymous_views->counters().hits == hits);
   // Not for a logged-in reader, whose header is theirs alone; and what
   // they got is not kept for anyone else.

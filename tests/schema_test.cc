@@ -13,6 +13,7 @@
 
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/schema.h"
+#include "model/store/sqlite/sqlite_cache_epoch_store.h"
 #include "model/store/sqlite/sqlite_page_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -48,6 +49,30 @@ BOOST_AUTO_TEST_CASE(a_new_database_gets_the_latest_schema) {
   BOOST_REQUIRE(db.ok());
   BOOST_TEST(RawScalar(dir.File("w.db"), "PRAGMA user_version") ==
              LatestSchemaVersion());
+}
+
+// Version 18: the cache epoch (model/cache/versions.h), one row, from a
+// random start that leaves room to grow, advanced one at a time.
+BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
+  testing::TempDir dir;
+  int64_t starts[2];
+  for (int64_t& start : starts) {
+    const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
+    BOOST_REQUIRE(Database::Open(path, {}).ok());
+    RawExec(path, "DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    auto db = Database::Open(path, {});
+    BOOST_REQUIRE(db.ok());
+    BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
+    start = RawScalar(path, "SELECT epoch FROM cache_epoch");
+    BOOST_TEST(start >= 0);
+    BOOST_TEST(start < (int64_t{1} << 62));
+    auto store = SqliteCacheEpochStore::Create(**db);
+    BOOST_REQUIRE(store.ok());
+    BOOST_TEST(*(*store)->Read() == static_cast<uint64_t>(start));
+    BOOST_TEST(*(*store)->Advance() == static_cast<uint64_t>(start) + 1);
+    BOOST_TEST(*(*store)->Read() == static_cast<uint64_t>(start) + 1);
+  }
+  BOOST_TEST(starts[0] != starts[1]);  // two wikis, two starts
 }
 
 BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
@@ -97,11 +122,12 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM page_link") > 0);
 }
 
-// What versions 16 (the index without its copy of the texts) and 17 (a
-// prefix list of four characters) changed, taken back to make an older
-// database: page_search and page_title_search as versions 12 to 15 had
-// them, empty.
-constexpr char kUndoVersions16And17[] = R"sql(
+// What versions 16 (the index without its copy of the texts), 17 (a
+// prefix list of four characters) and 18 (the cache epoch) changed, taken
+// back to make an older database: page_search and page_title_search as
+// versions 12 to 15 had them, empty.
+constexpr char kUndoVersions16To18[] = R"sql(
+    DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
     DROP VIEW page_search_source;
@@ -111,9 +137,9 @@ constexpr char kUndoVersions16And17[] = R"sql(
     CREATE VIRTUAL TABLE page_title_search USING fts5(
       title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
-// What versions 14 (mail claims), 15 (site keys), 16 and 17 added, taken away
+// What versions 14 (mail claims), 15 (site keys), 16 to 18 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To17 = std::string(kUndoVersions16And17) + R"sql(;
+const std::string kUndoVersions14To18 = std::string(kUndoVersions16To18) + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -123,7 +149,7 @@ const std::string kUndoVersions14To17 = std::string(kUndoVersions16And17) + R"sq
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To17);
+  RawExec(dir.File("w.db"), kUndoVersions14To18);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -154,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To17);
+  RawExec(dir.File("w.db"), kUndoVersions14To18);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -178,7 +204,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16And17);
+  RawExec(dir.File("w.db"), kUndoVersions16To18);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -289,7 +315,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To17);
+  RawExec(dir.File("w.db"), kUndoVersions14To18);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);

@@ -36,11 +36,19 @@ PageRevision FromCached(const CachedPage& cached) {
   return page;
 }
 
+// The part of `stamp` a view of the whole site depends on.
+std::optional<Stamp> SiteStamp(const std::optional<Stamp>& stamp) {
+  if (!stamp) return std::nullopt;
+  return Stamp{.epoch = stamp->epoch, .site = stamp->site};
+}
+
 // A window of recent changes, rendered: from the shared cache while no
 // save has happened since it was made, else from SQLite (and then shared).
+// `stamp`: the site's, read before SQLite was (read now if not given).
 Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
-                            int limit, bool* cached) {
-  Stamp stamp = ctx.caches.recent.StampNow();  // before SQLite is read
+                            int limit, bool* cached,
+                            std::optional<Stamp> stamp = std::nullopt) {
+  if (!stamp) stamp = ctx.caches.recent.StampNow();  // before SQLite is read
   // In development mode the template may change under any request.
   const bool keep = !ctx.templates.reloads();
   if (auto window = keep ? ctx.caches.recent.Find(before_id, limit, stamp) : std::nullopt) {
@@ -58,8 +66,8 @@ Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
 // X-Cache says whether the view came whole from the cache (no SQL). The
 // front page also shows the newest changes and the site's counts.
 Response PageView(const Request& req, Context& ctx, const PageName& name,
-                  const PageRevision& found,
-                  const std::string& body, bool cached, bool front) {
+                  const PageRevision& found, const std::string& body, bool cached,
+                  bool front, const std::optional<Stamp>& site_stamp) {
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
   FillPage(found, name, body, page.content());
@@ -82,8 +90,8 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   }
   if (front && found.is_latest()) {
     bool recent_cached = false;
-    auto recent =
-        Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached);
+    auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &recent_cached,
+                         site_stamp);
     if (!recent.ok()) return ErrorPage(ctx, recent.status());
     cached = cached && recent_cached;
     FillRecentChanges(*recent, page.content()->AddSectionDictionary("FRONT"));
@@ -97,22 +105,24 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
-  // The stamps are taken before SQLite is read, so a view made from this
-  // read is never served after a save that this read might have missed.
-  Stamp stamp = ctx.caches.page_cache.StampFor(name.title());
-  Stamp site_stamp = ctx.caches.recent.StampNow();  // the front page's changes
+  // The stamp is taken before SQLite is read, so a view made from this
+  // read is never served after a save that this read might have missed:
+  // the page's numbers and the links', and the site's for the front page
+  // (its recent changes), in one memcached round trip. No stamp, no
+  // cache: every view below then reads SQLite.
+  const std::optional<Stamp> view_stamp = ctx.caches.page_cache.StampFor(name.title(), front);
+  std::optional<Stamp> stamp = view_stamp;  // the page's own view: no site
+  if (stamp) stamp->site = 0;
+  const std::optional<Stamp> site_stamp = SiteStamp(view_stamp);
   // What every anonymous reader of the latest revision gets is kept whole
-  // by this worker, under both stamps, and may become the entry nginx
-  // serves.
-  const bool shared = !*rev && SharedAnonymousRequest(req, ctx, name, front);
-  const Stamp view_stamp{.page = stamp.page, .links = stamp.links,
-                         .site = front ? site_stamp.site : 0};
+  // by this worker, under the view's stamp, and may become the entry
+  // nginx serves.
+  const bool shared = view_stamp && !*rev && SharedAnonymousRequest(req, ctx, name, front);
   auto still_current = [&] {
-    return ctx.caches.page_cache.StampFor(name.title()) == stamp &&
-           (!front || ctx.caches.recent.StampNow() == site_stamp);
+    return view_stamp && ctx.caches.page_cache.StampFor(name.title(), front) == view_stamp;
   };
   auto offered = [&](Response response, int64_t latest_rev) {
-    if (shared) StoreAnonymousView(ctx, name, front, view_stamp, latest_rev, response);
+    if (shared) StoreAnonymousView(ctx, name, front, *view_stamp, latest_rev, response);
     StoreFastView(req, ctx, name, front, latest_rev, response, still_current);
     return response;
   };
@@ -121,7 +131,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   const bool admitted = *rev || ctx.caches.admission.Admit(name.title());
   if (shared && admitted) {
     int64_t kept_rev = 0;
-    if (auto kept = FindAnonymousView(ctx, name, front, view_stamp, &kept_rev)) {
+    if (auto kept = FindAnonymousView(ctx, name, front, *view_stamp, &kept_rev)) {
       StoreFastView(req, ctx, name, front, kept_rev, *kept, still_current);
       return std::move(*kept);
     }
@@ -129,7 +139,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   if (!*rev && admitted) {
     if (auto cached = ctx.caches.page_cache.Find(name.title(), stamp)) {
       return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,
-                              true, front),
+                              true, front, site_stamp),
                      cached->rev);
     }
   }
@@ -145,7 +155,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     if (ctx.markdown.overran()) {
       ctx.caches.renders.Store(RenderKeyOf(*found), body);
     }
-    Response response = PageView(req, ctx, name, *found, body, false, front);
+    Response response = PageView(req, ctx, name, *found, body, false, front, site_stamp);
     CountFastPathMiss(req, ctx, response);
     return response;
   }
@@ -155,10 +165,10 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // Tests widen the window between the read and the fill here.
     FailpointSleep("render_before_cache_fill");
     ctx.caches.page_cache.Store(ToCached(*found, body), stamp);
-    return offered(PageView(req, ctx, name, *found, body, false, front),
+    return offered(PageView(req, ctx, name, *found, body, false, front, site_stamp),
                    found->latest_rev);
   }
-  return PageView(req, ctx, name, *found, body, false, front);
+  return PageView(req, ctx, name, *found, body, false, front, site_stamp);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ bool SharedAnonymousRequest(const Request& req, const Context& ctx,
                             const PageName& name, bool front);
 
 // This worker's copy of the response a SharedAnonymousRequest for `name`
-// got, if it was made under `stamp` (the page's counters, and the site's
+// got, if it was made under `stamp` (the page's numbers, and the site's
 // when `front`), with the revision it shows in `rev`.
 std::optional<Response> FindAnonymousView(Context& ctx, const PageName& name, bool front,
                                           const Stamp& stamp, int64_t* rev);

@@ -17,6 +17,20 @@ std::string Base64Url(const unsigned char* data, size_t size) {
   return out;
 }
 
+std::string HexDigest(std::string_view text, size_t bytes) {
+  unsigned char hash[16];
+  // BLAKE2b of that output length (not a longer hash cut short: the
+  // length is part of what BLAKE2b hashes). libsodium takes any length
+  // from 1 byte; its BYTES_MIN of 16 is advice for uses that need
+  // collision resistance, which a cache key's 64 bits do not.
+  bytes = std::clamp<size_t>(bytes, 1, sizeof hash);
+  crypto_generichash(hash, bytes, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  char hex[sizeof hash * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, bytes);
+  return hex;
+}
+
 std::string TokenHash(std::string_view token) {
   unsigned char hash[32];
   crypto_generichash(hash, sizeof hash,

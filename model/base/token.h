@@ -22,6 +22,10 @@ bool IsTokenShaped(std::string_view text);
 // stretching), and a stolen database gives no token away.
 std::string TokenHash(std::string_view token);
 
+// A short name for `text`: its BLAKE2b hash of `bytes` bytes (16 at
+// most), in lower-case hex. The same in every build and on every host.
+std::string HexDigest(std::string_view text, size_t bytes);
+
 // Bytes as URL-safe base64 without padding.
 std::string Base64Url(const unsigned char* data, size_t size);
 

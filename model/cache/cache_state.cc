@@ -10,24 +10,19 @@ namespace {
 CacheState* Create(bool shared) {
   auto* state = MapAnonymous<CacheState>(shared);
   if (state == nullptr || sodium_init() < 0) return state;
+  // A start of its own per host and per run: what one configuration
+  // rendered is never read as another's (RecentCache keys hold it).
   uint64_t start;
   randombytes_buf(&start, sizeof start);
-  state->links = start >> 1;  // the top bit stays clear: no wrap-around
-  randombytes_buf(&start, sizeof start);
-  state->site = start >> 1;
-  for (auto& slot : state->pages) {
-    randombytes_buf(&start, sizeof start);
-    slot = start >> 1;
-  }
+  state->generation = start >> 1;  // the top bit stays clear: no wrap-around
+  // The host may have been killed whole in the middle of a save: the
+  // first worker moves every view's numbers before its first stamp.
+  state->bumps_asked = 1;
+  state->bumps_confirmed = 0;
   return state;
 }
 
 }  // namespace
-
-std::atomic<uint64_t>& CacheState::PageSlot(std::string_view title) {
-  // Every worker runs the same binary, so std::hash agrees among them.
-  return pages[std::hash<std::string_view>{}(title) % kSlots];
-}
 
 CacheState* CacheState::CreateShared() { return Create(true); }
 CacheState* CacheState::CreatePrivate() { return Create(false); }

@@ -308,8 +308,8 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
   // A SIGHUP since the check above (the master bumps the configuration
   // before it suspends): this view has the old templates.
   if (!Current()) return StoreResult::kSkipped;
-  // Under the lock: a writer that bumped the counters before we looked
-  // deletes after we have added, or we see its bump and do not add.
+  // Under the lock: a writer that moved the version numbers before we
+  // looked deletes after we have added, or we see its move and do not add.
   if (!still_current()) {
     shared_.outdated.fetch_add(1);
     return StoreResult::kOutdated;

@@ -2,9 +2,10 @@
 // memcached (nginx/fast-path.conf), without asking wikid, and the rule
 // that keeps them exactly as current as the views wikid serves itself.
 //
-// wikid's own views are checked against CacheState on every read, so a
-// stale one in memcached is harmless. nginx cannot read CacheState: an
-// entry it may serve must never be stale at all. So:
+// wikid's own views are checked against their version numbers
+// (versions.h) on every read, so a stale one in memcached is harmless.
+// nginx cannot check them: an entry it may serve must never be stale at
+// all. So:
 // - Keys. nginx asks for prefix + "fast:" + generation + ":" + $uri,
 //   escaping ' ', '%' and control bytes as %XX (ngx_escape_uri's memcached
 //   table). wikid writes only the key of a page's canonical URL, decoded
@@ -23,11 +24,11 @@
 //   SQLite was read) is still current, checked while holding the key's
 //   stripe lock; the generation it is added under is read before that
 //   check, so a fill that straddles a restoration lands in the older one.
-// - Changes. After a save commits and its counters are bumped
+// - Changes. After a save commits and its version numbers have moved
 //   (PageCache::Invalidate), the writer deletes the entries whose view
 //   changed, in the generation nginx reads, while holding the same stripe
 //   lock, before it acknowledges. A fill therefore either reached
-//   memcached before the delete (and is deleted) or saw the new counters
+//   memcached before the delete (and is deleted) or saw the new numbers
 //   (and is not made); a delete that finds the fast path suspended has
 //   nothing to do, since the next generation starts empty.
 // - Doubt. When a delete or a fill cannot be confirmed (memcached down,
@@ -186,7 +187,7 @@ class FastPath {
   StoreResult Store(const std::string& entry, int64_t rev, std::string_view html,
                     const std::function<bool()>& still_current);
 
-  // After a commit whose counters are bumped, before acknowledging it:
+  // After a commit whose version numbers moved, before acknowledging it:
   // deletes these entries, or suspends the fast path if it cannot.
   void Invalidate(const std::vector<std::string>& entries);
 

@@ -13,7 +13,7 @@ const LocalViews::Entry* LocalViews::Find(const std::string& key,
   }
   if (!(it->second.entry.stamp == stamp)) {
     ++counters_.outdated;
-    Forget(it);  // outdated for good: counters never go back
+    Forget(it);  // outdated for good: numbers never come back
     return nullptr;
   }
   ++counters_.hits;

@@ -2,11 +2,12 @@
 // only while the Stamp it was made under is still current. Bounded in
 // bytes; the least recently used copy goes first.
 //
-// The counters behind a Stamp (CacheState) only grow, so a copy found under
-// another stamp can never be served again and is dropped on sight. This is
-// what lets a worker answer a page view without asking memcached or SQLite
-// anything, and still never serve a view older than an acknowledged save:
-// the save bumped the counters before it was acknowledged.
+// The numbers behind a Stamp (Versions) never come back to a value they
+// left (they grow, or are made again at random), so a copy found under
+// another stamp can never be served again and is dropped on sight. The
+// stamp a copy is checked against is read from memcached for each request
+// (versions.h): a copy saves fetching and decoding the view, not asking
+// whether it is still current, since a save on any host may have moved it.
 #pragma once
 
 #include <cstdint>

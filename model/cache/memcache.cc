@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "model/base/token.h"
+
 namespace wikid {
 namespace {
 
@@ -46,15 +48,6 @@ bool NeedsHashing(std::string_view key) {
   return false;
 }
 
-std::string HexHash(std::string_view key) {
-  unsigned char hash[16];
-  crypto_generichash(hash, sizeof hash,
-                     reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size(), nullptr, 0);
-  char hex[sizeof hash * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
-}
 
 }  // namespace
 
@@ -178,7 +171,7 @@ std::string Memcache::WireKey(std::string_view key) {
   wire += key;
   if (NeedsHashing(wire)) {
     ++counters_.hashed_keys;
-    wire = options_.prefix + "#" + HexHash(key);
+    wire = options_.prefix + "#" + HexDigest(key, 16);  // 128 bits
   }
   return wire;
 }

@@ -67,25 +67,24 @@ std::optional<CachedPage> Decode(const std::string& title, std::string_view valu
 
 }  // namespace
 
-Stamp PageCache::StampFor(const std::string& title) const {
-  return Stamp{.page = state_.PageSlot(title).load(), .links = state_.links.load()};
+std::optional<Stamp> PageCache::StampFor(const std::string& title, bool with_site) {
+  return versions_.ForPage(title, with_site);
 }
 
 std::optional<CachedPage> PageCache::Find(const std::string& title,
-                                          const Stamp& stamp) {
-  auto payload = views_.Find(Key(title), stamp);
+                                          const std::optional<Stamp>& stamp) {
+  if (!stamp) return std::nullopt;
+  auto payload = views_.Find(Key(title), *stamp);
   if (!payload) return std::nullopt;
   return Decode(title, *payload);
 }
 
-void PageCache::Store(const CachedPage& page, const Stamp& stamp) {
-  views_.Store(Key(page.title), Encode(page), stamp, page.rev);
+void PageCache::Store(const CachedPage& page, const std::optional<Stamp>& stamp) {
+  if (stamp) views_.Store(Key(page.title), Encode(page), *stamp, page.rev);
 }
 
 void PageCache::Invalidate(const std::string& title, bool created) {
-  if (created) state_.links.fetch_add(1);
-  state_.PageSlot(title).fetch_add(1);
-  state_.site.fetch_add(1);
+  versions_.Bump(title, created);
 }
 
 }  // namespace wikid

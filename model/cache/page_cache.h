@@ -1,16 +1,16 @@
 // PageCache: the current view of each page, shared by all workers, so a
 // page view usually runs no SQL query and no rendering. It is a
 // StampedCache (see there for why a view can never be served after a save
-// it might not show) keyed by title, stamped with the page's counter and
-// the links counter of CacheState.
+// it might not show) keyed by title, stamped with the page's and the
+// links' numbers (Versions, which every host reads).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "model/cache/cache_state.h"
 #include "model/cache/stamped_cache.h"
+#include "model/cache/versions.h"
 
 namespace wikid {
 
@@ -28,28 +28,32 @@ struct CachedPage {
 
 class PageCache {
  public:
-  // Both must outlive it; `state` is the one the master shared.
-  PageCache(StampedCache& views, CacheState& state) : views_(views), state_(state) {}
+  // Both must outlive it.
+  PageCache(StampedCache& views, Versions& versions) : views_(views), versions_(versions) {}
 
-  // The counters a view of `title` depends on, now. Take it before
-  // reading SQLite.
-  Stamp StampFor(const std::string& title) const;
+  // The numbers a view of `title` depends on (and the site's, for the
+  // front page), now: one memcached round trip. Take it before reading
+  // SQLite. nullopt: they cannot be read, and no cache may be used.
+  std::optional<Stamp> StampFor(const std::string& title, bool with_site = false);
 
-  // The view of `title` made under `stamp`, if there is one.
-  std::optional<CachedPage> Find(const std::string& title, const Stamp& stamp);
+  // The view of `title` made under `stamp`, if there is one (never
+  // without a stamp).
+  std::optional<CachedPage> Find(const std::string& title, const std::optional<Stamp>& stamp);
 
-  // Stores a view read from SQLite after `stamp` was taken.
-  void Store(const CachedPage& page, const Stamp& stamp);
+  // Stores a view read from SQLite after `stamp` was taken (nothing
+  // without a stamp).
+  void Store(const CachedPage& page, const std::optional<Stamp>& stamp);
 
   // After a save of `title` committed, before it is acknowledged: views of
-  // the page read before now stop being served, and so does every view at
-  // all when `created` (a link to the new page may show it as missing),
-  // and every view of the site as a whole (recent changes, counts).
+  // the page read before now stop being served on every host, and so does
+  // every view at all when `created` (a link to the new page may show it
+  // as missing), and every view of the site as a whole (recent changes,
+  // counts). May wait (Versions::Bump).
   void Invalidate(const std::string& title, bool created);
 
  private:
   StampedCache& views_;
-  CacheState& state_;
+  Versions& versions_;
 };
 
 }  // namespace wikid

@@ -28,8 +28,10 @@ std::string RecentCache::Key(std::optional<int64_t> before_id,
 }
 
 std::optional<RecentWindow> RecentCache::Find(std::optional<int64_t> before_id,
-                                              int limit, const Stamp& stamp) {
-  auto payload = views_.Find(Key(before_id, limit), stamp);
+                                              int limit,
+                                              const std::optional<Stamp>& stamp) {
+  if (!stamp) return std::nullopt;
+  auto payload = views_.Find(Key(before_id, limit), *stamp);
   if (!payload) return std::nullopt;
   // Four numbers, each followed by a space, then the list.
   std::string_view in = *payload;
@@ -46,7 +48,9 @@ std::optional<RecentWindow> RecentCache::Find(std::optional<int64_t> before_id,
 }
 
 void RecentCache::Store(std::optional<int64_t> before_id, int limit,
-                        const RecentWindow& window, const Stamp& stamp) {
+                        const RecentWindow& window,
+                        const std::optional<Stamp>& stamp) {
+  if (!stamp) return;
   std::string out;
   out.reserve(window.list_html.size() + 64);
   for (int64_t number : {window.page_count, window.revision_count, window.shown,
@@ -55,7 +59,7 @@ void RecentCache::Store(std::optional<int64_t> before_id, int limit,
     out += ' ';
   }
   out += window.list_html;
-  views_.Store(Key(before_id, limit), out, stamp);
+  views_.Store(Key(before_id, limit), out, *stamp);
 }
 
 }  // namespace wikid

@@ -1,7 +1,8 @@
 // RecentCache: windows of the recent-changes list as the front page and
 // /_recent show them, kept for all workers in a StampedCache under the
-// site counter of CacheState (bumped by every save): any save retires them
-// all, and none is ever served after a save it does not show.
+// site's number (Versions: moved by every save on any host): any save
+// retires them all, and none is ever served after a save it does not
+// show.
 //
 // A window is kept rendered (the HTML of its list, made by views/ from its
 // own auto-escaping template) with the few numbers the pages around it
@@ -13,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "model/cache/cache_state.h"
 #include "model/cache/stamped_cache.h"
+#include "model/cache/versions.h"
 
 namespace wikid {
 
@@ -30,22 +31,23 @@ class RecentCache {
  public:
   // Both must outlive it. `generation` is CacheState::generation as this
   // worker started: windows rendered with other templates are never read.
-  RecentCache(StampedCache& views, CacheState& state, uint64_t generation)
-      : views_(views), state_(state), generation_(generation) {}
+  RecentCache(StampedCache& views, Versions& versions, uint64_t generation)
+      : views_(views), versions_(versions), generation_(generation) {}
 
-  // Take before reading SQLite.
-  Stamp StampNow() const { return Stamp{.site = state_.site.load()}; }
+  // Take before reading SQLite; nullopt: no cache may be used.
+  std::optional<Stamp> StampNow() { return versions_.ForSite(); }
 
+  // Nothing is found or stored without a stamp.
   std::optional<RecentWindow> Find(std::optional<int64_t> before_id, int limit,
-                                   const Stamp& stamp);
+                                   const std::optional<Stamp>& stamp);
   void Store(std::optional<int64_t> before_id, int limit,
-             const RecentWindow& window, const Stamp& stamp);
+             const RecentWindow& window, const std::optional<Stamp>& stamp);
 
  private:
   std::string Key(std::optional<int64_t> before_id, int limit) const;
 
   StampedCache& views_;
-  CacheState& state_;
+  Versions& versions_;
   uint64_t generation_;
 };
 

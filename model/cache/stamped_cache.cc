@@ -18,10 +18,11 @@ struct Framed {
   std::string_view payload;
 };
 
-// "<!-- wikid KEY -->\nstamp PAGE LINKS SITE ORDER\n" then the payload.
+// "<!-- wikid KEY -->\nstamp2 EPOCH PAGE LINKS SITE ORDER\n" then the
+// payload ("stamp", without the epoch, was an older wikid's: never read).
 std::string Encode(const std::string& key, const Stamp& s, int64_t order,
                    const std::string& payload) {
-  std::string out = "<!-- wikid " + key + " -->\nstamp " +
+  std::string out = "<!-- wikid " + key + " -->\nstamp2 " + std::to_string(s.epoch) + " " +
                     std::to_string(s.page) + " " + std::to_string(s.links) +
                     " " + std::to_string(s.site) + " " +
                     std::to_string(order) + "\n";
@@ -30,14 +31,14 @@ std::string Encode(const std::string& key, const Stamp& s, int64_t order,
 }
 
 std::optional<Framed> Decode(const std::string& key, std::string_view value) {
-  std::string frame = "<!-- wikid " + key + " -->\nstamp ";
+  std::string frame = "<!-- wikid " + key + " -->\nstamp2 ";
   if (!value.starts_with(frame)) return std::nullopt;
   value.remove_prefix(frame.size());
   size_t end = value.find('\n');
   if (end == std::string_view::npos) return std::nullopt;
   std::string_view line = value.substr(0, end);
   Framed f;
-  uint64_t* counters[] = {&f.stamp.page, &f.stamp.links, &f.stamp.site};
+  uint64_t* counters[] = {&f.stamp.epoch, &f.stamp.page, &f.stamp.links, &f.stamp.site};
   for (uint64_t* counter : counters) {
     auto [next, ec] = std::from_chars(line.data(), line.data() + line.size(), *counter);
     if (ec != std::errc() || next == line.data() + line.size() || *next != ' ') {
@@ -51,10 +52,13 @@ std::optional<Framed> Decode(const std::string& key, std::string_view value) {
   return f;
 }
 
-// Counters only grow, so a larger stamp was read later.
+// Which of two views to keep: numbers only grow within an epoch (but a
+// number memcached lost is made again at random, and epochs do not grow
+// in time order), so this is a guess at the later one. Either way what is
+// kept is only served while its stamp is current.
 bool Newer(const Stamp& a, int64_t order_a, const Stamp& b, int64_t order_b) {
-  return std::tie(a.page, a.links, a.site, order_a) >
-         std::tie(b.page, b.links, b.site, order_b);
+  return std::tie(a.epoch, a.page, a.links, a.site, order_a) >
+         std::tie(b.epoch, b.page, b.links, b.site, order_b);
 }
 
 // Test builds only: WIKID_UNSAFE_CACHE_FILL=1 trusts any view found and

@@ -2,16 +2,17 @@
 // each worker's own memory in front of it, that are served only while the
 // Stamp they were made under is still current.
 //
-// The stamp is read from CacheState (memory shared by every worker, which
-// nothing can flush or evict) before the data behind a view is read from
-// SQLite; writers bump the counters after they commit and before they
-// acknowledge. So a view made from a read that might have missed a save is
-// never served once that save is acknowledged, however late it reaches
-// memcached, after a flush, or while memcached was unreachable for the
-// writer: correctness never rests on memcached, only hit rates do.
+// The stamp is read from Versions (numbers in memcached that every host
+// reads, under an epoch in the database) before the data behind a view is
+// read from SQLite; writers move the numbers after they commit and before
+// they acknowledge, and advance the epoch when memcached does not confirm
+// that. So a view made from a read that might have missed a save is never
+// served once that save is acknowledged, on any host, however late it
+// reaches memcached: versions.h says why, failure by failure.
 //
 // In memcached an entry is replaced only by one with a newer stamp (a cas
-// loop), so a slow reader cannot push out a writer's fresh view. Each value
+// loop), so a slow reader cannot push out a writer's fresh view (a guess
+// when a number was lost and made again: then it costs a miss at worst). Each value
 // starts with a frame naming its key, checked on every read.
 #pragma once
 

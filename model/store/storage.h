@@ -14,6 +14,7 @@
 
 #include "model/base/status.h"
 #include "model/store/api_token_store.h"
+#include "model/store/cache_epoch_store.h"
 #include "model/store/events.h"
 #include "model/store/login_throttle.h"
 #include "model/store/outbox.h"
@@ -48,6 +49,7 @@ class Storage {
   virtual Result<std::unique_ptr<Outbox>> OpenOutbox(
       const MailRetryPolicy& retry) = 0;
   virtual Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() = 0;
+  virtual Result<std::unique_ptr<CacheEpochStore>> OpenCacheEpoch() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

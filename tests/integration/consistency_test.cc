@@ -6,6 +6,11 @@
 // stale views: that is the proof the checker can fail. The race it finds
 // them in is arranged, not awaited (StraddleASave).
 //
+// The same across hosts: separate wikids (masters with shared memory of
+// their own) sharing one database and one memcached, saves and reads
+// spread over them; its control gives each host version numbers of its
+// own, as before they lived in memcached (model/cache/versions.h).
+//
 // The suite runs it small (40 edits). scripts/soak runs it at the size of
 // the reliability matrix (WIKID_C1_EDITS=500, WIKID_C1_MIN_READS=20000).
 #define BOOST_TEST_MODULE consistency
@@ -21,6 +26,8 @@
 #include <thread>
 
 #include "model/cache/memcache.h"
+#include "tests/support/memcached_server.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -43,13 +50,30 @@ struct Outcome {
   int failed = 0;       // non-200 answers
 };
 
-Outcome Race() {
-  TestWikiOptions options{.workers = 4, .memcached = true};
+// One wikid, or several "hosts" (each its own master, workers and shared
+// memory, and its own nginx) on one database and one memcached.
+struct Hosts {
+  TempDir shared;
+  MemcachedServer memcached;
+  std::vector<std::unique_ptr<TestWiki>> wikis;
+  Hosts(int count, TestWikiOptions options) {
+    options.memcached_address = memcached.address();
+    if (count > 1) options.database = shared.File("wiki.db");
+    for (int i = 0; i < count; ++i) wikis.push_back(std::make_unique<TestWiki>(options));
+  }
+  // Host i, round the hosts.
+  TestWiki& operator[](int i) { return *wikis[i % wikis.size()]; }
+};
+
+Outcome Race(int hosts = 1) {
+  TestWikiOptions options{.workers = hosts > 1 ? 2 : 4};
   options.env["WIKID_FAILPOINTS"] = "render_before_cache_fill=300";
-  TestWiki wiki{options};
+  Hosts wikis(hosts, options);
+  // Each save on the next host.
   auto save = [&](int base) {
-    return wiki.Post("/_edit/Contended", {{"text", "text of revision " + std::to_string(base + 1)},
-                                          {"base_rev", std::to_string(base)}});
+    return wikis[base].Post("/_edit/Contended",
+                            {{"text", "text of revision " + std::to_string(base + 1)},
+                             {"base_rev", std::to_string(base)}});
   };
   BOOST_REQUIRE(save(0).status == 303);
 
@@ -61,7 +85,8 @@ Outcome Race() {
   std::set<std::string> pids;
   std::vector<std::thread> threads;
   for (int r = 0; r < 4; ++r) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, r] {
+      TestWiki& wiki = wikis[r];
       int seen = 0;
       std::regex shown("Revision (\\d+), saved");
       while (!done) {
@@ -87,7 +112,7 @@ Outcome Race() {
   // M6: flush_all every 250 ms, so readers keep missing and filling.
   threads.emplace_back([&] {
     CacheOptions flusher_options;
-    flusher_options.servers = {wiki.memcached().address()};
+    flusher_options.servers = {wikis.memcached.address()};
     Memcache flusher(flusher_options);
     while (!done) {
       flusher.FlushAll();
@@ -121,9 +146,8 @@ Outcome Race() {
   return outcome;
 }
 
-BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_is_older) {
-  Outcome o = Race();
-  BOOST_TEST_MESSAGE("safe fill: " << o.reads << " reads, " << o.acknowledged
+void CheckNoneOlder(const Outcome& o) {
+  BOOST_TEST_MESSAGE(o.reads << " reads, " << o.acknowledged
                                    << " revisions, " << o.workers_seen << " workers, "
                                    << o.stale << " stale, " << o.went_back
                                    << " went back, " << o.failed << " failed");
@@ -133,6 +157,47 @@ BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_is_older) {
   BOOST_TEST(o.failed == 0);
   BOOST_TEST(o.stale == 0);
   BOOST_TEST(o.went_back == 0);
+}
+
+BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_is_older) { CheckNoneOlder(Race()); }
+
+BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_on_any_host_is_older) {
+  CheckNoneOlder(Race(/*hosts=*/2));
+}
+
+// The plainest case across hosts, with its control: a page viewed on one
+// host (so that host keeps its view, in memcached and in its workers'
+// copies), saved on another, then viewed on the first again.
+int StaleViewsAfterSavesElsewhere(bool host_versions) {
+  TestWikiOptions options{.workers = 2};
+  if (host_versions) options.env["WIKID_UNSAFE_HOST_VERSIONS"] = "1";
+  Hosts wikis(2, options);
+  int stale = 0;
+  for (int rev = 0; rev < 10; ++rev) {
+    TestWiki& saver = wikis[rev];
+    TestWiki& reader = wikis[rev + 1];
+    // The reader's workers all hold the current revision...
+    for (int i = 0; i < 4 && rev > 0; ++i) BOOST_TEST(ShownRevision(reader.Get("/Shared")) == rev);
+    BOOST_REQUIRE(saver.Post("/_edit/Shared", {{"text", "revision " + std::to_string(rev + 1)},
+                                               {"base_rev", std::to_string(rev)},
+                                               {"summary", "save " + std::to_string(rev + 1)}})
+                      .status == 303);
+    // ...and the save is acknowledged: every view there starts after it.
+    for (int i = 0; i < 4; ++i) stale += ShownRevision(reader.Get("/Shared")) != rev + 1;
+    stale += reader.Get("/_recent").body.find("save " + std::to_string(rev + 1)) ==
+             std::string::npos;
+  }
+  return stale;
+}
+
+BOOST_AUTO_TEST_CASE(a_save_on_one_host_is_seen_at_once_on_another) {
+  BOOST_TEST(StaleViewsAfterSavesElsewhere(false) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(host_versions_are_caught_by_the_same_checker) {
+  // The control: numbers each host keeps for itself serve the other
+  // host's views of before the save.
+  BOOST_TEST(StaleViewsAfterSavesElsewhere(true) > 0);
 }
 
 // The race above, arranged instead of awaited: a view that read the page

@@ -136,6 +136,7 @@ TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
   socket_ = options_.tcp_socket ? "127.0.0.1:" + std::to_string(FreePort())
                                 : dir_.File("wikid.sock");
   if (options_.memcached) memcached_ = std::make_unique<MemcachedServer>();
+  memcached_address_ = memcached_ ? memcached_->address() : options_.memcached_address;
   StartWikid();
   StartNginx();
 }
@@ -173,9 +174,9 @@ void TestWiki::StartWikid() {
     argv.push_back("--database");
     argv.push_back("sqlite:" + options_.database);
   }
-  if (memcached_) {
+  if (!memcached_address_.empty()) {
     argv.push_back("--memcached");
-    argv.push_back(memcached_->address());
+    argv.push_back(memcached_address_);
     argv.push_back("--memcached-timeout-ms");
     argv.push_back(std::to_string(options_.memcached_timeout_ms));
     if (options_.fast_path) {
@@ -238,9 +239,9 @@ void TestWiki::StartNginx() {
   std::vector<std::string> args = {script, "--port", std::to_string(port_), "--socket",
                                    socket_, "--prefix", prefix, "--max-body",
                                    options_.nginx_max_body};
-  if (memcached_ && options_.fast_path) {
+  if (!memcached_address_.empty() && options_.fast_path) {
     for (const std::string& arg :
-         {std::string("--memcached"), memcached_->address(), std::string("--fast-path-flag"),
+         {std::string("--memcached"), memcached_address_, std::string("--fast-path-flag"),
           fast_path_flag(), std::string("--memcached-timeout-ms"),
           std::to_string(options_.nginx_memcached_timeout_ms)}) {
       args.push_back(arg);
@@ -333,6 +334,8 @@ Browser& TestWiki::Editor() {
   if (!editor_) {
     auto browser = std::make_unique<Browser>(*this);
     HttpResponse signed_up = browser->SignUp("Tester", "tester-password");
+    // Another wikid on the same database (a second host) signed it up.
+    if (signed_up.status == 409) signed_up = browser->LogIn("Tester", "tester-password");
     if (signed_up.status != 303 || browser->Cookie("wikid_session").empty()) {
       throw std::runtime_error("the editor could not sign up: " +
                                std::to_string(signed_up.status) + "\n" + signed_up.body);

@@ -36,6 +36,9 @@ struct TestWikiOptions {
   bool tcp_socket = false;
   // Start a memcached for this wiki and pass it as --memcached.
   bool memcached = false;
+  // Or use this one, shared with other wikids ("host:port"; the wiki
+  // starts none).
+  std::string memcached_address;
   // The database file (--database sqlite:PATH), shared with other wikids;
   // default: the data folder's.
   std::string database;
@@ -234,6 +237,7 @@ class TestWiki {
   TestWikiOptions options_;
   TempDir dir_;
   std::unique_ptr<MemcachedServer> memcached_;
+  std::string memcached_address_;  // own or shared; empty: none
   int port_ = 0;
   std::string socket_;
   pid_t wikid_pid_ = -1;

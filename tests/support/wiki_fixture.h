@@ -1,7 +1,8 @@
 // WikiFixture: the router and handlers in-process, with Requests built by
 // hand, a real SQLite file and the real templates, no socket and no
-// memcached, built by the same factories as a worker's (Wiki::Open and
-// Site::Open). For unit tests of handlers (router_test, accounts_test).
+// memcached (CachedWikiFixture: with one), built by the same factories as
+// a worker's (Wiki::Open and Site::Open). For unit tests of handlers
+// (router_test, accounts_test).
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -10,6 +11,7 @@
 
 #include "model/accounts/password.h"
 #include "model/wiki.h"
+#include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
 #include "views/account_handlers.h"
 #include "views/csrf.h"
@@ -42,9 +44,10 @@ struct WikiFixture {
   // `policy`: the page tests here predate accounts and edit anonymously;
   // the accounts tests use the wiki's default.
   // `busy_timeout_ms`: how long a save waits for another writer's lock.
+  // `memcached`: the server's address, or none.
   explicit WikiFixture(EditPolicy policy = EditPolicy::kAnyone,
-                       int busy_timeout_ms = 5000)
-      : wiki(OpenWiki(dir, busy_timeout_ms)) {
+                       int busy_timeout_ms = 5000, const std::string& memcached = "")
+      : wiki(OpenWiki(dir, busy_timeout_ms, memcached)) {
     site.history_page_size = 3;
     site.edit_policy = policy;
     auto opened = Site::Open(site, *wiki, std::string(WIKID_SOURCE_DIR) + "/views/templates",
@@ -64,10 +67,17 @@ struct WikiFixture {
   }
 
   // Mail goes to the one extra recipient watch@example.org (and admins).
-  // No memcached; each handler test keeps whole anonymous pages, as a
-  // worker with memcached does.
-  static std::unique_ptr<Wiki> OpenWiki(const TempDir& dir, int busy_timeout_ms) {
+  // Whole anonymous pages are kept as a worker keeps them (which takes
+  // memcached: what they are checked against lives there).
+  static std::unique_ptr<Wiki> OpenWiki(const TempDir& dir, int busy_timeout_ms,
+                                        const std::string& memcached) {
     WikiOptions options;
+    if (!memcached.empty()) {
+      options.cache.servers = {memcached};
+      // Seconds: memcached's speed on a loaded machine is not tested here.
+      options.cache.connect_timeout_ms = 10'000;
+      options.cache.poll_timeout_ms = 10'000;
+    }
     options.storage = {.data_dir = dir.path(), .busy_timeout_ms = busy_timeout_ms};
     options.mail.extra_recipients = {"watch@example.org"};
     options.anonymous_view_bytes = 1 << 20;
@@ -131,6 +141,14 @@ struct WikiFixture {
   static bool Contains(const Response& r, std::string_view needle) {
     return r.body.find(needle) != std::string::npos;
   }
+};
+
+// A WikiFixture with a real memcached of its own, for what the caches do.
+struct MemcachedOfItsOwn {
+  MemcachedServer memcached;
+};
+struct CachedWikiFixture : MemcachedOfItsOwn, WikiFixture {
+  CachedWikiFixture() : WikiFixture(EditPolicy::kAnyone, 5000, memcached.address()) {}
 };
 
 }  // namespace wikid::testing

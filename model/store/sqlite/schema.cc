@@ -314,6 +314,19 @@ const std::vector<const char*>& Migrations() {
         SELECT term FROM temp.page_search_words WHERE length(term) >= 5;
       DROP TABLE temp.page_search_words;
       )sql",
+      // 18: the cache epoch, shared by every host (cache_epoch_store.h).
+      R"sql(
+      -- Part of the stamp of every view wikid caches (model/cache/
+      -- versions.h): advanced when memcached does not confirm that a save
+      -- moved its views' numbers, which retires every view on every host.
+      CREATE TABLE cache_epoch (
+        id INTEGER PRIMARY KEY CHECK (id = 1),   -- one row
+        epoch INTEGER NOT NULL                   -- only ever grows
+      ) STRICT;
+      -- A random start: a wiki made again under the same memcached never
+      -- meets the views of the one before.
+      INSERT INTO cache_epoch VALUES (1, random() & 0x3fffffffffffffff);
+      )sql",
   };
   return kMigrations;
 }

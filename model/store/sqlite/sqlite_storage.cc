@@ -1,6 +1,7 @@
 #include "model/store/sqlite/sqlite_storage.h"
 
 #include "model/store/sqlite/sqlite_api_token_store.h"
+#include "model/store/sqlite/sqlite_cache_epoch_store.h"
 #include "model/store/sqlite/sqlite_login_throttle.h"
 #include "model/store/sqlite/sqlite_outbox.h"
 #include "model/store/sqlite/sqlite_page_store.h"
@@ -46,6 +47,10 @@ Result<std::unique_ptr<ApiTokenStore>> SqliteStorage::OpenApiTokens() {
 
 Result<std::unique_ptr<SiteKeyStore>> SqliteStorage::OpenSiteKeys() {
   return Opened<SiteKeyStore>(SqliteSiteKeyStore::Create(*db_));
+}
+
+Result<std::unique_ptr<CacheEpochStore>> SqliteStorage::OpenCacheEpoch() {
+  return Opened<CacheEpochStore>(SqliteCacheEpochStore::Create(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(

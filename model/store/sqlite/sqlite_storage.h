@@ -21,6 +21,7 @@ class SqliteStorage : public Storage {
   Result<std::unique_ptr<SessionStore>> OpenSessions() override;
   Result<std::unique_ptr<ApiTokenStore>> OpenApiTokens() override;
   Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() override;
+  Result<std::unique_ptr<CacheEpochStore>> OpenCacheEpoch() override;
   Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(
       const ThrottlePolicy& policy) override;
   Result<std::unique_ptr<Outbox>> OpenOutbox(

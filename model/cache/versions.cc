@@ -1,0 +1,217 @@
+#include "model/cache/versions.h"
+
+#include <sodium.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "model/base/log.h"
+#include "model/base/token.h"
+
+namespace wikid {
+namespace {
+
+// Test builds only: WIKID_UNSAFE_HOST_VERSIONS=1 gives each host numbers
+// of its own (its keys carry the host's generation), as the counters in
+// each host's shared memory were before, so a test can show its checker
+// catches the stale views one host then serves after another's save.
+std::string HostTag(const CacheState& state) {
+#ifdef WIKID_TESTING
+  if (std::getenv("WIKID_UNSAFE_HOST_VERSIONS") != nullptr) {
+    return "host" + std::to_string(state.generation.load()) + ":";
+  }
+#endif
+  (void)state;
+  return "";
+}
+
+// Under 2^63, so increments never wrap in the life of a wiki.
+uint64_t RandomNumber() {
+  uint64_t n;
+  randombytes_buf(&n, sizeof n);
+  return n >> 1;
+}
+
+bool ParseNumber(std::string_view text, uint64_t* out) {
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+void SleepMs(int64_t ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+}  // namespace
+
+Versions::Versions(Memcache& cache, CacheState& state, EpochRecord epoch,
+                   std::function<int64_t()> steady_ms,
+                   std::function<void(int64_t)> sleep_ms)
+    : cache_(cache),
+      state_(state),
+      record_(std::move(epoch)),
+      steady_ms_(std::move(steady_ms)),
+      sleep_ms_(sleep_ms ? std::move(sleep_ms) : SleepMs),
+      host_tag_(HostTag(state)),
+      links_key_(host_tag_ + "v:links"),
+      site_key_(host_tag_ + "v:site"),
+      // What another worker did before this one started needs no repeat.
+      bumps_done_(state.bumps_confirmed.load()) {}
+
+std::string Versions::PageKey(std::string_view title) {
+  // A hash every build and every host computes alike (std::hash may
+  // differ between two builds of wikid sharing one memcached).
+  return "v:page:" + HexDigest(title, 8);
+}
+
+std::optional<uint64_t> Versions::Epoch(int64_t max_age_ms) {
+  const int64_t now = steady_ms_();
+  if (have_epoch_ && now - epoch_read_at_ < max_age_ms) return epoch_;
+  ++counters_.epoch_reads;
+  auto read = record_.read ? record_.read()
+                           : Result<uint64_t>(Status::Unavailable("no epoch"));
+  if (!read.ok()) {
+    // Not trusted past its lease, whatever happens next.
+    if (have_epoch_ && now - epoch_read_at_ >= kEpochLeaseMs)
+      have_epoch_ = false;
+    if (!have_epoch_) return std::nullopt;
+    return epoch_;
+  }
+  epoch_ = *read;
+  epoch_read_at_ = now;  // the lease runs from before the read
+  have_epoch_ = true;
+  return epoch_;
+}
+
+void Versions::Refresh() {
+  if (cache_.enabled()) Epoch(kEpochRefreshMs);
+}
+
+bool Versions::Read(const std::vector<std::string>& keys, uint64_t* values) {
+  std::map<std::string, CacheItem> found;
+  if (cache_.GetMulti(keys, &found) != CacheStatus::kOk) return false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto it = found.find(keys[i]);
+    if (it != found.end()) {
+      if (!ParseNumber(it->second.value, &values[i])) return false;
+      continue;
+    }
+    // Missing: make it, or read what a racing reader made.
+    const uint64_t seed = RandomNumber();
+    CacheStatus added = cache_.Add(keys[i], std::to_string(seed));
+    if (added == CacheStatus::kOk) {
+      ++counters_.seeded;
+      values[i] = seed;
+      continue;
+    }
+    CacheItem item;
+    if (added != CacheStatus::kNotStored ||
+        cache_.Get(keys[i], &item) != CacheStatus::kOk ||
+        !ParseNumber(item.value, &values[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Versions::CatchUp() {
+  const uint64_t asked = state_.bumps_asked.load();
+  if (asked == bumps_done_) return;
+  // Another worker may have moved them since the master asked: then this
+  // worker's reads come after that, which is all it needs.
+  if (state_.bumps_confirmed.load() < asked) {
+    if (!Increment({links_key_, site_key_})) {
+      Doubt("a dead worker's saves could not be told to memcached");
+    }
+    uint64_t confirmed = state_.bumps_confirmed.load();
+    while (confirmed < asked &&
+           !state_.bumps_confirmed.compare_exchange_weak(confirmed, asked)) {
+    }
+  }
+  bumps_done_ = asked;
+}
+
+std::optional<Stamp> Versions::ForPage(std::string_view title, bool with_site) {
+  if (!cache_.enabled()) return std::nullopt;
+  CatchUp();
+  ++counters_.reads;
+  // The epoch first: numbers read under an epoch that has moved on are
+  // never compared with anything.
+  auto epoch = Epoch(kEpochLeaseMs);
+  uint64_t values[3] = {};
+  std::vector<std::string> keys = {host_tag_ + PageKey(title), links_key_};
+  if (with_site) keys.push_back(site_key_);
+  if (!epoch || !Read(keys, values)) {
+    ++counters_.unreadable;
+    return std::nullopt;
+  }
+  return Stamp{.epoch = *epoch,
+               .page = values[0],
+               .links = values[1],
+               .site = with_site ? values[2] : 0};
+}
+
+std::optional<Stamp> Versions::ForSite() {
+  if (!cache_.enabled()) return std::nullopt;
+  CatchUp();
+  ++counters_.reads;
+  auto epoch = Epoch(kEpochLeaseMs);
+  uint64_t site = 0;
+  if (!epoch || !Read({site_key_}, &site)) {
+    ++counters_.unreadable;
+    return std::nullopt;
+  }
+  return Stamp{.epoch = *epoch, .site = site};
+}
+
+bool Versions::Increment(const std::vector<std::string>& keys) {
+  bool confirmed = true;
+  for (const std::string& key : keys) {
+    uint64_t value;
+    CacheStatus s = cache_.Incr(key, 1, &value);
+    // kMiss: memcached holds no number, so the next reader makes a new
+    // random one, which no view stamped before matches: as good as moved.
+    if (s != CacheStatus::kOk && s != CacheStatus::kMiss) confirmed = false;
+  }
+  return confirmed;
+}
+
+void Versions::Bump(std::string_view title, bool created) {
+  if (!cache_.enabled()) return;
+  CatchUp();
+  std::vector<std::string> keys = {host_tag_ + PageKey(title), site_key_};
+  if (created) keys.push_back(links_key_);
+  if (Increment(keys)) {
+    ++counters_.bumps;
+    return;
+  }
+  Doubt("memcached did not confirm a save's version numbers");
+}
+
+void Versions::Doubt(const char* why) {
+  ++counters_.doubts;
+  auto advanced = record_.advance
+                      ? record_.advance()
+                      : Result<uint64_t>(Status::Unavailable("no epoch"));
+  if (!advanced.ok()) {
+    // Nothing left to retire the views with: say so loudly. The save is
+    // committed; views of it may lag until memcached forgets the old ones.
+    LogError(std::string("cache epoch: ") + why +
+             ", and the epoch could not be advanced: " +
+             advanced.status().message());
+    return;
+  }
+  const int64_t advanced_at = steady_ms_();
+  LogWarning(std::string("cache epoch advanced: ") + why);
+  epoch_ = *advanced;
+  epoch_read_at_ = advanced_at;
+  have_epoch_ = true;
+  // Every copy read before the advance is past its lease by then (copies
+  // are timed from before their read; a margin for the clock's grain).
+  sleep_ms_(kEpochLeaseMs + 20);
+}
+
+}  // namespace wikid

@@ -1,0 +1,234 @@
+// Versions (model/cache/versions.h): the numbers every cached view is
+// stamped with, in memcached where every host reads them, under an epoch
+// kept elsewhere (here a number in memory standing for the database row).
+// Each "host" is its own Memcache and CacheState, as separate machines
+// would have; all talk to one real memcached.
+#define BOOST_TEST_MODULE versions
+#include "model/cache/versions.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "model/cache/stamped_cache.h"
+#include "tests/support/memcached_server.h"
+
+namespace wikid::testing {
+namespace {
+
+// The shared database row, as far as Versions can tell.
+struct SharedEpoch {
+  uint64_t epoch = 41;
+  bool readable = true;
+  bool writable = true;
+  int reads = 0;
+  EpochRecord Record() {
+    return EpochRecord{.read = [this]() -> Result<uint64_t> {
+                         ++reads;
+                         if (!readable)
+                           return Status::Unavailable("database gone");
+                         return epoch;
+                       },
+                       .advance = [this]() -> Result<uint64_t> {
+                         if (!writable)
+                           return Status::Unavailable("database gone");
+                         return ++epoch;
+                       }};
+  }
+};
+
+CacheOptions OptionsFor(const std::string& address, int timeout_ms) {
+  CacheOptions options;
+  options.servers = {address};
+  options.prefix = "t:";
+  options.connect_timeout_ms = timeout_ms;
+  options.poll_timeout_ms = timeout_ms;
+  options.breaker_failures = 1000;  // every call asks the server
+  return options;
+}
+
+// One host: its own memcached client, shared memory and clock.
+struct Host {
+  Host(const std::string& address, SharedEpoch& shared, int timeout_ms = 10'000)
+      : cache(OptionsFor(address, timeout_ms)),
+        state(CacheState::CreatePrivate()),
+        versions(
+            cache, *state, shared.Record(), [this] { return now_ms; },
+            [this](int64_t ms) { slept_ms += ms; }) {}
+  Stamp Page(const std::string& title, bool site = false) {
+    auto stamp = versions.ForPage(title, site);
+    BOOST_REQUIRE(stamp.has_value());
+    return *stamp;
+  }
+  Memcache cache;
+  CacheState* state;
+  int64_t now_ms = 1'000'000;
+  int64_t slept_ms = 0;
+  Versions versions;
+};
+
+struct Fixture {
+  MemcachedServer server;
+  SharedEpoch epoch;
+  Host a{server.address(), epoch};
+  Host b{server.address(), epoch};
+  // Each host's first stamp moves every view's numbers (a start may follow
+  // a host killed mid-save): done here, so the tests start after it.
+  Fixture() {
+    a.Page("Warm");
+    b.Page("Warm");
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(
+    a_save_moves_its_pages_numbers_and_the_sites_on_every_host, Fixture) {
+  const Stamp page = a.Page("Page", true), other = a.Page("Other");
+  BOOST_TEST((b.Page("Page", true) == page));  // one set of numbers
+  b.versions.Bump("Page", /*created=*/false);
+  const Stamp after = a.Page("Page", true);
+  BOOST_TEST(after.page != page.page);
+  BOOST_TEST(after.site != page.site);
+  BOOST_TEST(after.links == page.links);  // no page was created
+  BOOST_TEST(after.epoch == page.epoch);
+  BOOST_TEST((a.Page("Other") == other));  // another page's views stay
+  BOOST_TEST(b.slept_ms == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_new_page_moves_the_links_number_every_view_holds,
+                        Fixture) {
+  const Stamp other = a.Page("Other");
+  b.versions.Bump("New", /*created=*/true);
+  const Stamp after = a.Page("Other");
+  BOOST_TEST(after.links != other.links);
+  BOOST_TEST(after.page == other.page);
+}
+
+BOOST_FIXTURE_TEST_CASE(numbers_memcached_lost_are_made_again_at_random,
+                        Fixture) {
+  const Stamp before = a.Page("Page", true);
+  BOOST_REQUIRE(a.cache.FlushAll() == CacheStatus::kOk);
+  const Stamp after = b.Page("Page", true);
+  BOOST_TEST(after.page != before.page);
+  BOOST_TEST(after.links != before.links);
+  BOOST_TEST(after.site != before.site);
+  BOOST_TEST(
+      (a.Page("Page", true) == after));  // the other host reads them back
+  BOOST_TEST(b.versions.counters().seeded == 3);
+  // A save after a flush: memcached holds no number to increment, and
+  // the next reader makes a new one, which is as good.
+  BOOST_REQUIRE(a.cache.FlushAll() == CacheStatus::kOk);
+  a.versions.Bump("Page", false);
+  BOOST_TEST(a.slept_ms == 0);  // a miss is no doubt
+  BOOST_TEST(!(b.Page("Page", true) == after));
+}
+
+// The failure the epoch is for: a save's increments never reach the
+// memcached that holds the numbers (here the writer's host is cut off from
+// it: its client points at a port that accepts and never answers), and
+// memcached keeps serving the old numbers and the old views to the others.
+struct CutOffSave : Fixture {
+  StampedCache views_a{a.cache, 0}, views_b{b.cache, 0};
+  Stamp before;
+  BlackHole cut_off;
+  Host hung{cut_off.address(), epoch, /*timeout_ms=*/50};  // the product's
+  CutOffSave() {
+    before = b.Page("Page");
+    views_b.Store("page:Page", "revision 1", before);
+    hung.state->bumps_asked = 0;  // (its start's catching up is another test's)
+  }
+  // What host a finds after the save, its copy of the epoch past the
+  // lease by then (the writer waited it out).
+  std::optional<std::string> SeenAfterTheSave() {
+    hung.versions.Bump("Page", false);
+    a.now_ms += kEpochLeaseMs;
+    return views_a.Find("page:Page", a.Page("Page"));
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_unconfirmed_save_retires_every_view_on_every_host,
+                        CutOffSave) {
+  // The old view, still in memcached under the old numbers (the increment
+  // was lost), is never served: the stamp holds a new epoch...
+  BOOST_TEST(!SeenAfterTheSave().has_value());
+  BOOST_TEST(a.Page("Page").epoch == 42u);
+  BOOST_TEST(a.Page("Page").page == before.page);
+  // ...which the writer advanced, then waited out every copy's lease
+  // before returning (before the save is acknowledged).
+  BOOST_TEST(epoch.epoch == 42u);
+  BOOST_TEST(hung.slept_ms >= kEpochLeaseMs);
+  BOOST_TEST(hung.versions.counters().doubts == 1);
+}
+
+// The control: without the epoch, the same failure serves the old view,
+// so the test above would see it.
+BOOST_FIXTURE_TEST_CASE(without_the_epoch_the_old_view_would_be_served,
+                        CutOffSave) {
+  epoch.writable = false;  // the epoch cannot be advanced
+  BOOST_TEST(SeenAfterTheSave().value_or("nothing") == "revision 1");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_copy_of_the_epoch_is_trusted_for_the_lease_only,
+                        Fixture) {
+  const uint64_t first = a.Page("Page").epoch;
+  const int reads = epoch.reads;
+  ++epoch.epoch;  // another host advanced it
+  a.now_ms += kEpochLeaseMs - 1;
+  BOOST_TEST(a.Page("Page").epoch == first);  // still within its lease
+  BOOST_TEST(epoch.reads == reads);
+  a.now_ms += 1;
+  BOOST_TEST(a.Page("Page").epoch == first + 1);  // read again
+  // Between requests a worker reads it sooner, so requests rarely do.
+  a.now_ms += kEpochRefreshMs;
+  a.versions.Refresh();
+  BOOST_TEST(epoch.reads == reads + 2);
+  // An epoch that cannot be read: the copy serves out its lease, then no
+  // stamp, so no cache at all.
+  epoch.readable = false;
+  a.now_ms += kEpochLeaseMs - 1;
+  BOOST_TEST(a.versions.ForPage("Page").has_value());
+  a.now_ms += 1;
+  BOOST_TEST(!a.versions.ForPage("Page").has_value());
+  epoch.readable = true;
+  BOOST_TEST(a.versions.ForPage("Page").has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(no_stamp_while_memcached_does_not_answer, Fixture) {
+  Host hung{server.address(), epoch, 50};
+  hung.Page("Warm");
+  server.Pause();
+  BOOST_TEST(!hung.versions.ForPage("Page").has_value());
+  BOOST_TEST(!hung.versions.ForSite().has_value());
+  server.Resume();
+  BOOST_TEST(hung.versions.ForPage("Page").has_value());
+}
+
+// A worker that died unasked may have committed a save without moving
+// its numbers: the master asks (CacheState::bumps_asked), and each worker
+// moves the numbers every view holds before its next stamp, unless
+// another worker of its host already did.
+BOOST_FIXTURE_TEST_CASE(a_dead_workers_saves_move_every_views_numbers,
+                        Fixture) {
+  const Stamp before = a.Page("Page", true);
+  a.state->bumps_asked.fetch_add(1);
+  const Stamp after = a.Page("Page", true);
+  BOOST_TEST(after.links != before.links);
+  BOOST_TEST(after.site != before.site);
+  BOOST_TEST(after.page == before.page);
+  // A second worker of the same host, reading after that: nothing more.
+  Memcache second_cache(OptionsFor(server.address(), 10'000));
+  Versions second(second_cache, *a.state, epoch.Record());
+  auto seen = second.ForPage("Page", true);
+  BOOST_REQUIRE(seen.has_value());
+  BOOST_TEST((*seen == after));
+  BOOST_TEST((a.Page("Page", true) == after));
+}
+
+// Keys every build computes alike: two wikid builds may share memcached.
+BOOST_AUTO_TEST_CASE(page_keys_are_a_stable_hash_of_the_title) {
+  BOOST_TEST(Versions::PageKey("Page") == Versions::PageKey("Page"));
+  BOOST_TEST(Versions::PageKey("Page") != Versions::PageKey("page"));
+  // BLAKE2b with an 8-byte digest, as Python's hashlib.blake2b(b"Page",
+  // digest_size=8) computes it too.
+  BOOST_TEST(Versions::PageKey("Page") == "v:page:7e84eb5080aad3ab");
+}
+
+}  // namespace
+}  // namespace wikid::testing
