@@ -90,6 +90,12 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   d->SetIntValue("ERRORS", static_cast<long>(calls.errors));
   d->SetIntValue("SKIPPED", static_cast<long>(calls.skipped));
   d->SetIntValue("TOO_BIG", static_cast<long>(calls.too_big));
+  const VersionCounters& versions = ctx.caches.versions.counters();
+  d->SetIntValue("VERSION_READS", static_cast<long>(versions.reads));
+  d->SetIntValue("VERSION_UNREADABLE", static_cast<long>(versions.unreadable));
+  d->SetIntValue("VERSION_SEEDED", static_cast<long>(versions.seeded));
+  d->SetIntValue("VERSION_DOUBTS", static_cast<long>(versions.doubts));
+  d->SetValue("EPOCH", ctx.caches.versions.epoch_text());
   FillFastPath(ctx, d);
   d->SetValue("CSRF_TOKEN", FormToken(req, ctx).token);
   return page.Render(ctx, 200);

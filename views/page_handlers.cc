@@ -101,6 +101,23 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   return response;
 }
 
+// A view of a page: the one place that says where it comes from, in this
+// order (as LevelDB's DBImpl::Get reads the memtable, then the immutable
+// one, then the tables), each tier consulted only under the stamp read
+// first, so none can answer with a view older than an acknowledged save:
+//   0. the stamp: the page's, links' and (front page) site's version
+//      numbers and the cache epoch, one memcached round trip
+//      (model/cache/versions.h); none readable, no tier but SQLite.
+//   1. this worker's copy of the whole response, for an anonymous reader
+//      of the latest revision (views/shared_views.h): no memcached value,
+//      no template.
+//   2. the page's view in memcached (PageCache), filled in the template
+//      for this reader.
+//   3. SQLite, then the rendered revision from memcached (RenderCache) or
+//      the renderer, filling tiers 2 and 1 and nginx's fast-path entry
+//      (when nginx asked) under the stamp of step 0.
+// A page seldom viewed skips tiers 1 and 2 and fills nothing
+// (model/cache/view_admission.h); an old revision (?rev=) starts at 3.
 Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");

@@ -104,6 +104,9 @@ class Versions {
   void Refresh();
 
   const VersionCounters& counters() const { return counters_; }
+  // This process's copy of the epoch, for operators ("none" before the
+  // first read).
+  std::string epoch_text() const { return have_epoch_ ? std::to_string(epoch_) : "none"; }
 
   // The memcached key of `title`'s number (tests).
   static std::string PageKey(std::string_view title);
