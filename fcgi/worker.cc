@@ -198,9 +198,13 @@ class Worker {
   void Serve(FCGX_Request& r) {
     // Tests make requests slow on purpose (graceful stop, rolling restart).
     FailpointSleep("request_sleep");
-    // The cache epoch, read again if this worker's copy is getting old
-    // (model/cache/versions.h): here, so that a request rarely reads it
-    // itself, and outside what the test headers count as its queries.
+    // The cache epoch, read again if this worker's copy is over 100 ms old
+    // (model/cache/versions.h): at the start of the request, before its
+    // stamp is read, so that its views rarely need to. It is one indexed
+    // read at most ten times a second per worker, and the test headers'
+    // query count leaves it out: it belongs to no request in particular
+    // (a test's "this view ran no query" would otherwise depend on when
+    // the worker last looked).
     wiki_->caches().versions.Refresh();
 #ifdef WIKID_TESTING
     // What this request cost, for tests (compiled out of Release builds).

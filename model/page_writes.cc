@@ -36,19 +36,33 @@ Result<SaveResult> PageWrites::Save(const Edit& edit) {
   const bool page_created = saved->rev == 1;
   // Tests kill the worker here: an edit committed, its views not deleted.
   if (!page_created) FailpointSleep("edit_before_invalidate");
-  Invalidate(edit.name, page_created);
+  if (!Invalidate(edit.name, page_created)) {
+    return Status::Unavailable(
+        "Your edit was saved as revision " + std::to_string(saved->rev) +
+        ", but neither memcached nor the database answered to retire the "
+        "views of before it: it may not show everywhere at once.");
+  }
   Publish(edit.name);
   return saved;
 }
 
 Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
   if (Status s = store_.SetProtected(name, is_protected); !s.ok()) return s;
-  Invalidate(name, /*created=*/false);
+  if (!Invalidate(name, /*created=*/false)) {
+    return Status::Unavailable(
+        "The page's protection was changed, but neither memcached nor the "
+        "database answered to retire its views: it may not show everywhere at once.");
+  }
   return Status::Ok();
 }
 
-void PageWrites::Invalidate(const PageName& name, bool created) {
-  caches_.page_cache.Invalidate(name.title(), created);
+bool PageWrites::Invalidate(const PageName& name, bool created) {
+  const bool retired = caches_.page_cache.Invalidate(name.title(), created);
+  DeleteFastEntries(name, created);
+  return retired;
+}
+
+void PageWrites::DeleteFastEntries(const PageName& name, bool created) {
   FastPath& fast = caches_.fast_path;
   if (!fast.enabled()) return;
   std::vector<std::string> entries;

@@ -21,6 +21,9 @@
 //      render and page caches under a stamp taken after step 2, so the
 //      next view on any worker hits instead of rendering.
 //   4. Return: the caller acknowledges.
+// When step 2 cannot be made sure of (memcached does not confirm and the
+// database cannot advance the cache epoch), the write is committed but
+// answered as Unavailable, saying so: never acknowledged as visible.
 // A process killed between 1 and 2 leaves views that miss the commit:
 // when a worker dies unasked, the master suspends the fast path and asks
 // the workers to move the numbers every view's stamp holds
@@ -65,7 +68,11 @@ class PageWrites {
   Status SetProtected(const PageName& name, bool is_protected);
 
  private:
-  void Invalidate(const PageName& name, bool created);
+  // Step 2; false when the views of before could not be retired for sure
+  // (Versions::Bump), and then the write must not be answered as done.
+  bool Invalidate(const PageName& name, bool created);
+  // nginx's entries that the write changed (step 2's second half).
+  void DeleteFastEntries(const PageName& name, bool created);
   void Publish(const PageName& name);
 
   PageStore& store_;

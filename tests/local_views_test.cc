@@ -19,7 +19,7 @@ BOOST_AUTO_TEST_CASE(a_copy_is_served_only_under_its_own_stamp) {
   BOOST_REQUIRE(found != nullptr);
   BOOST_TEST(found->payload == "<p>one</p>");
   BOOST_TEST(found->order == 1);
-  // A save bumped the page's counter: the copy is gone for good, even if
+  // A save moved the page's number: the copy is gone for good, even if
   // the old stamp were asked for again.
   BOOST_TEST(views.Find("page:A", kLater) == nullptr);
   BOOST_TEST(views.Find("page:A", kFirst) == nullptr);

@@ -135,8 +135,9 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   // by this worker, under the view's stamp, and may become the entry
   // nginx serves.
   const bool shared = view_stamp && !*rev && SharedAnonymousRequest(req, ctx, name, front);
+  // Asked under the fast-path entry's lock: one round trip, nothing more.
   auto still_current = [&] {
-    return view_stamp && ctx.caches.page_cache.StampFor(name.title(), front) == view_stamp;
+    return view_stamp && ctx.caches.page_cache.StillCurrent(name.title(), front, *view_stamp);
   };
   auto offered = [&](Response response, int64_t latest_rev) {
     if (shared) StoreAnonymousView(ctx, name, front, *view_stamp, latest_rev, response);

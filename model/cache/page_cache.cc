@@ -83,8 +83,8 @@ void PageCache::Store(const CachedPage& page, const std::optional<Stamp>& stamp)
   if (stamp) views_.Store(Key(page.title), Encode(page), *stamp, page.rev);
 }
 
-void PageCache::Invalidate(const std::string& title, bool created) {
-  versions_.Bump(title, created);
+bool PageCache::Invalidate(const std::string& title, bool created) {
+  return versions_.Bump(title, created);
 }
 
 }  // namespace wikid

@@ -35,6 +35,10 @@ class PageCache {
   // front page), now: one memcached round trip. Take it before reading
   // SQLite. nullopt: they cannot be read, and no cache may be used.
   std::optional<Stamp> StampFor(const std::string& title, bool with_site = false);
+  // Whether a stamp StampFor gave still holds (Versions::StillCurrent).
+  bool StillCurrent(const std::string& title, bool with_site, const Stamp& stamp) {
+    return versions_.StillCurrent(title, with_site, stamp);
+  }
 
   // The view of `title` made under `stamp`, if there is one (never
   // without a stamp).
@@ -48,8 +52,9 @@ class PageCache {
   // the page read before now stop being served on every host, and so does
   // every view at all when `created` (a link to the new page may show it
   // as missing), and every view of the site as a whole (recent changes,
-  // counts). May wait (Versions::Bump).
-  void Invalidate(const std::string& title, bool created);
+  // counts). May wait (Versions::Bump); false if that could not be made
+  // sure of.
+  bool Invalidate(const std::string& title, bool created);
 
  private:
   StampedCache& views_;

@@ -52,10 +52,11 @@ std::optional<Framed> Decode(const std::string& key, std::string_view value) {
   return f;
 }
 
-// Which of two views to keep: numbers only grow within an epoch (but a
-// number memcached lost is made again at random, and epochs do not grow
-// in time order), so this is a guess at the later one. Either way what is
-// kept is only served while its stamp is current.
+// Which of two views to keep: the epoch and the numbers only grow, except
+// a number memcached lost, which is made again at random (lower than
+// before about half the time: the dead entry then wins until it expires,
+// costing misses, never a wrong view). What is kept is only served while
+// its stamp is current.
 bool Newer(const Stamp& a, int64_t order_a, const Stamp& b, int64_t order_b) {
   return std::tie(a.epoch, a.page, a.links, a.site, order_a) >
          std::tie(b.epoch, b.page, b.links, b.site, order_b);

@@ -154,6 +154,28 @@ std::optional<Stamp> Versions::ForPage(std::string_view title, bool with_site) {
                .site = with_site ? values[2] : 0};
 }
 
+bool Versions::StillCurrent(std::string_view title, bool with_site,
+                            const Stamp& stamp) {
+  if (!cache_.enabled() || !have_epoch_ || epoch_ != stamp.epoch ||
+      steady_ms_() - epoch_read_at_ >= kEpochLeaseMs) {
+    return false;
+  }
+  std::map<std::string, CacheItem> found;
+  std::vector<std::string> keys = {host_tag_ + PageKey(title), links_key_};
+  if (with_site) keys.push_back(site_key_);
+  if (cache_.GetMulti(keys, &found) != CacheStatus::kOk ||
+      found.size() != keys.size()) {
+    return false;
+  }
+  const uint64_t expected[] = {stamp.page, stamp.links, stamp.site};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    uint64_t value;
+    if (!ParseNumber(found[keys[i]].value, &value) || value != expected[i])
+      return false;
+  }
+  return true;
+}
+
 std::optional<Stamp> Versions::ForSite() {
   if (!cache_.enabled()) return std::nullopt;
   CatchUp();
@@ -179,30 +201,32 @@ bool Versions::Increment(const std::vector<std::string>& keys) {
   return confirmed;
 }
 
-void Versions::Bump(std::string_view title, bool created) {
-  if (!cache_.enabled()) return;
+bool Versions::Bump(std::string_view title, bool created) {
+  if (!cache_.enabled()) return true;  // nothing is cached anywhere
   CatchUp();
   std::vector<std::string> keys = {host_tag_ + PageKey(title), site_key_};
   if (created) keys.push_back(links_key_);
   if (Increment(keys)) {
     ++counters_.bumps;
-    return;
+    return true;
   }
-  Doubt("memcached did not confirm a save's version numbers");
+  return Doubt("memcached did not confirm a save's version numbers");
 }
 
-void Versions::Doubt(const char* why) {
+bool Versions::Doubt(const char* why) {
   ++counters_.doubts;
-  auto advanced = record_.advance
-                      ? record_.advance()
-                      : Result<uint64_t>(Status::Unavailable("no epoch"));
+  // The database may be busy past its timeout under a burst of writes, or
+  // fail once: a few tries before giving up.
+  Result<uint64_t> advanced = Status::Unavailable("no epoch");
+  for (int attempt = 0; attempt < 3 && record_.advance; ++attempt) {
+    advanced = record_.advance();
+    if (advanced.ok()) break;
+  }
   if (!advanced.ok()) {
-    // Nothing left to retire the views with: say so loudly. The save is
-    // committed; views of it may lag until memcached forgets the old ones.
     LogError(std::string("cache epoch: ") + why +
              ", and the epoch could not be advanced: " +
              advanced.status().message());
-    return;
+    return false;
   }
   const int64_t advanced_at = steady_ms_();
   LogWarning(std::string("cache epoch advanced: ") + why);
@@ -212,6 +236,7 @@ void Versions::Doubt(const char* why) {
   // Every copy read before the advance is past its lease by then (copies
   // are timed from before their read; a margin for the clock's grain).
   sleep_ms_(kEpochLeaseMs + 20);
+  return true;
 }
 
 }  // namespace wikid

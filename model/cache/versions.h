@@ -94,10 +94,18 @@ class Versions {
   std::optional<Stamp> ForPage(std::string_view title, bool with_site = false);
   std::optional<Stamp> ForSite();
 
+  // Whether `stamp` (from ForPage(title, with_site)) still holds: one
+  // get_multi, no catching up, no database read (false once this
+  // process's copy of the epoch is past its lease), so that it may be
+  // asked while holding a lock other workers wait for.
+  bool StillCurrent(std::string_view title, bool with_site, const Stamp& stamp);
+
   // After a save of `title` committed (`created`: it made the page),
   // before it is acknowledged: moves its numbers, or, when memcached does
-  // not confirm that, advances the epoch and waits out the lease.
-  void Bump(std::string_view title, bool created);
+  // not confirm that, advances the epoch and waits out the lease. False
+  // when neither could be done: views made before the save may still be
+  // served, and the caller must not answer as if they could not.
+  bool Bump(std::string_view title, bool created);
 
   // Reads the epoch again if this process's copy is older than
   // kEpochRefreshMs (a worker between requests).
@@ -106,7 +114,9 @@ class Versions {
   const VersionCounters& counters() const { return counters_; }
   // This process's copy of the epoch, for operators ("none" before the
   // first read).
-  std::string epoch_text() const { return have_epoch_ ? std::to_string(epoch_) : "none"; }
+  std::string epoch_text() const {
+    return have_epoch_ ? std::to_string(epoch_) : "none";
+  }
 
   // The memcached key of `title`'s number (tests).
   static std::string PageKey(std::string_view title);
@@ -122,7 +132,9 @@ class Versions {
   void CatchUp();
   // Increments `keys`; false if memcached did not confirm one.
   bool Increment(const std::vector<std::string>& keys);
-  void Doubt(const char* why);
+  // Advances the epoch (a few tries) and waits out the lease; false if it
+  // could not be advanced.
+  bool Doubt(const char* why);
 
   Memcache& cache_;
   CacheState& state_;

@@ -10,8 +10,8 @@ bool ViewAdmission::Admit(std::string_view title) {
 }
 
 bool ViewAdmission::Record(std::string_view title) {
-  // Every worker runs the same binary, so std::hash agrees among them; the
-  // multiplication spreads it apart from PageSlot's use of the same hash.
+  // Every worker of a host runs the same binary, so std::hash agrees among
+  // them (the bits are one host's hints, never shared further).
   constexpr uint64_t kBits = CacheState::kViewedWords * 64;
   const uint64_t bit =
       (std::hash<std::string_view>{}(title) * 0x9E3779B97F4A7C15ull) % kBits;

@@ -176,8 +176,13 @@ int StaleViewsAfterSavesElsewhere(bool host_versions) {
   for (int rev = 0; rev < 10; ++rev) {
     TestWiki& saver = wikis[rev];
     TestWiki& reader = wikis[rev + 1];
-    // The reader's workers all hold the current revision...
-    for (int i = 0; i < 4 && rev > 0; ++i) BOOST_TEST(ShownRevision(reader.Get("/Shared")) == rev);
+    // The reader's workers all hold the current revision and recent
+    // changes (so a view it kept from before could be served)...
+    for (int i = 0; i < 4 && rev > 0; ++i) {
+      BOOST_TEST(ShownRevision(reader.Get("/Shared")) == rev);
+      BOOST_TEST(reader.Get("/_recent").body.find("save " + std::to_string(rev)) !=
+                 std::string::npos);
+    }
     BOOST_REQUIRE(saver.Post("/_edit/Shared", {{"text", "revision " + std::to_string(rev + 1)},
                                                {"base_rev", std::to_string(rev)},
                                                {"summary", "save " + std::to_string(rev + 1)}})

@@ -402,9 +402,10 @@ BOOST_AUTO_TEST_CASE(a_restored_fast_path_never_serves_an_older_generation) {
   AfterLostDelete after = KillBetweenCommitAndDelete(FastPathOptions());
   BOOST_TEST(after.old_entry_kept);  // nothing deleted it...
   BOOST_TEST(!after.from_nginx);     // ...and nginx never read it again
-  // wikid's own views: the killed worker never bumped the page's counter,
-  // but the master bumped the counters every view's stamp holds, so the
-  // view cached in memcached before the commit is not served either.
+  // wikid's own views: the killed worker never moved the page's number,
+  // but the master asked the workers to move the numbers every view's
+  // stamp holds, so the view cached in memcached before the commit is not
+  // served either.
   BOOST_TEST(after.shown == 2);
 }
 
