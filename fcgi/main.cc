@@ -4,10 +4,11 @@
 //   wikid user ...            manage accounts (fcgi/user_command.h)
 //   wikid reindex             rebuild the search index (fcgi/reindex_command.h)
 //   wikid key rotate          a new secret key for forms (fcgi/key_command.h)
+//   wikid backup              copy the wiki (fcgi/backup_command.h)
+//   wikid restore             put a copy back (fcgi/restore_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,39 +18,29 @@
 #include <string>
 #include <vector>
 
+#include "fcgi/backup_command.h"
 #include "fcgi/config.h"
 #include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
 #include "fcgi/signals.h"
 #include "fcgi/reindex_command.h"
+#include "fcgi/restore_command.h"
 #include "fcgi/user_command.h"
 #include "model/cache/cache_state.h"
 #include "model/accounts/hash_slots.h"
+#include "model/base/files.h"
 #include "model/wiki.h"
 
 namespace {
 
 using wikid::Status;
 
-// mkdir -p for the data directory (mode 0750: the database is private).
-Status MakeDirectories(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i != path.size() && path[i] != '/') continue;
-    std::string prefix = path.substr(0, i);
-    if (mkdir(prefix.c_str(), 0750) != 0 && errno != EEXIST) {
-      return Status::Unavailable("cannot create " + prefix + ": " +
-                                 std::strerror(errno));
-    }
-  }
-  return Status::Ok();
-}
-
 // Creates or migrates the database and the secret key once, in the master,
 // so that errors are reported before any worker starts. The connection is
 // closed before fork(): a SQLite connection must never cross a fork.
 Status PrepareDataDirectory(const wikid::Config& config) {
-  if (Status s = MakeDirectories(config.data_dir); !s.ok()) return s;
+  if (Status s = wikid::MakeDirectories(config.data_dir); !s.ok()) return s;
   auto wiki = wikid::Wiki::Open(wikid::WikiOptionsOf(config));
   return wiki.ok() ? Status::Ok() : wiki.status();
 }
@@ -146,6 +137,8 @@ int main(int argc, char** argv) {
   if (command == "user") return wikid::RunUserCommand(args);
   if (command == "reindex") return wikid::RunReindexCommand(args);
   if (command == "key") return wikid::RunKeyCommand(args);
+  if (command == "backup") return wikid::RunBackupCommand(args);
+  if (command == "restore") return wikid::RunRestoreCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -154,6 +147,8 @@ int main(int argc, char** argv) {
             << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n"
                "       wikid user create|set-password|set-role ...\n"
                "       wikid reindex [--data DIR] [--database sqlite:PATH]\n"
-               "       wikid key rotate [--data DIR] [--database sqlite:PATH]\n";
+               "       wikid key rotate [--data DIR] [--database sqlite:PATH]\n"
+               "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
+               "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n";
   return 2;
 }

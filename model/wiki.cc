@@ -17,17 +17,6 @@ Status Take(Result<std::unique_ptr<T>> opened, std::unique_ptr<T>& slot) {
   return Status::Ok();
 }
 
-// The SQLite file `options` name: --database sqlite:PATH, else wikid.db in
-// the data directory.
-Result<std::string> DatabasePath(const StorageOptions& options) {
-  if (options.database.empty()) return options.data_dir + "/wikid.db";
-  constexpr std::string_view kSqlite = "sqlite:";
-  if (options.database.starts_with(kSqlite) && options.database.size() > kSqlite.size()) {
-    return options.database.substr(kSqlite.size());
-  }
-  return Status::Invalid("--database must be sqlite:PATH (the only engine this wikid has)");
-}
-
 // The first secret key of a new wiki: the key file of a wikid from before
 // keys lived in the database, so its forms and cookies stay valid, else a
 // new one.
@@ -39,6 +28,15 @@ Result<std::string> FirstSecretKey(const std::string& data_dir) {
 }
 
 }  // namespace
+
+Result<std::string> DatabaseFile(const StorageOptions& options) {
+  if (options.database.empty()) return options.data_dir + "/wikid.db";
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (options.database.starts_with(kSqlite) && options.database.size() > kSqlite.size()) {
+    return options.database.substr(kSqlite.size());
+  }
+  return Status::Invalid("--database must be sqlite:PATH (the only engine this wikid has)");
+}
 
 Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
                                          ProcessState process) {
@@ -71,7 +69,7 @@ Wiki::~Wiki() = default;
 
 Status Wiki::OpenStores(const WikiOptions& options) {
   // The one place that says which engine stores the wiki.
-  auto path = DatabasePath(options.storage);
+  auto path = DatabaseFile(options.storage);
   if (!path.ok()) return path.status();
   auto storage = SqliteStorage::Open(
       *path, Database::Options{.busy_timeout_ms = options.storage.busy_timeout_ms});

@@ -44,6 +44,10 @@ struct StorageOptions {
   int busy_timeout_ms = 5000;    // how long a writer waits for another's lock
 };
 
+// The database file `options` name: the PATH of --database sqlite:PATH, else
+// wikid.db in the data directory. Invalid for any other --database.
+Result<std::string> DatabaseFile(const StorageOptions& options);
+
 // The process model's shared memory, mapped by the master before it forks
 // the workers so that all of them share it. A null member makes the Wiki
 // map a private one (tools and tests run in one process).

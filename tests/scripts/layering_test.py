@@ -25,8 +25,8 @@ ALLOWED = {
     "model/accounts": ["model/store", "model/text", "model/base"],
     "model/cache": ["model/base"],
     "model/mail": ["model/store", "model/text", "model/base"],
-    # model/wiki.{h,cc}: the factory, the only code above the engine that
-    # names it.
+    # model/wiki.{h,cc}: the factory, and model/backup.{h,cc}: the
+    # operator's copies; the only code above the engine that names it.
     "model": ["model/accounts", "model/cache", "model/mail", "model/store",
               "model/store/sqlite", "model/text", "model/base"],
     "views": ["model", "model/accounts", "model/cache", "model/mail",

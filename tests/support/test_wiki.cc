@@ -42,38 +42,6 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Runs argv with stdout and stderr appended to `log`, and `env` added.
-// `stdin_fd` becomes its fd 0 (default: /dev/null).
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
-            const std::map<std::string, std::string>& env, int stdin_fd = -1) {
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    dup2(stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY), 0);
-    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// Waits up to `timeout` for `pid` to exit; returns its status or -1.
-int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(10ms);
-  }
-  return -1;
-}
-
 void StopProcess(pid_t pid, int signo, std::chrono::milliseconds grace) {
   if (pid <= 0) return;
   kill(pid, signo);
@@ -124,6 +92,46 @@ std::string EncodeForm(const FormList& fields) {
 }
 
 }  // namespace
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
+            const std::map<std::string, std::string>& env, int stdin_fd) {
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    dup2(stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY), 0);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(10ms);
+  }
+  return -1;
+}
+
+CommandRun RunCommand(const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env,
+                      std::chrono::milliseconds timeout) {
+  TempDir dir;
+  const std::string log = dir.File("output");
+  pid_t pid = Spawn(argv, log, env);
+  int status = WaitExit(pid, timeout);
+  if (status == -1) StopProcess(pid, SIGKILL, 10000ms);
+  return {status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(log)};
+}
 
 std::string HttpResponse::Header(std::string_view name) const {
   auto it = headers.find(std::string(name));

@@ -83,6 +83,25 @@ int ShownRevision(const HttpResponse& page);
 // loaded machine, never a guess at how long the condition takes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
+// Starts `argv` (looked up in PATH) with its standard output and error
+// appended to the file `log` and `env` added to its environment;
+// `stdin_fd` becomes its fd 0 (default: /dev/null). Returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
+            const std::map<std::string, std::string>& env, int stdin_fd = -1);
+// Waits up to `timeout` for the child `pid` to exit: its wait status, or -1.
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout);
+
+// What a command said and how it ended.
+struct CommandRun {
+  int code = -1;       // its exit code; -1 if it did not exit by itself
+  std::string output;  // standard output and error, interleaved
+};
+// Runs `argv` to its end, as an operator would from a shell; after
+// `timeout` it is killed (code -1).
+CommandRun RunCommand(const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env = {},
+                      std::chrono::milliseconds timeout = std::chrono::minutes(2));
+
 class TestWiki;
 
 // One person's browser on a TestWiki: it keeps the cookies the wiki sets

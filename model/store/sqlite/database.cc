@@ -142,17 +142,40 @@ void KeepPrivate(const std::string& path) {
   close(fd);
 }
 
+// A file: URI for `path` (sqlite.org/uri.html): the characters a URI gives
+// a meaning to are escaped, so any file name opens that file.
+std::string FileUri(const std::string& path) {
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const Options& options) {
-  if (!options.read_only) KeepPrivate(path);
+  if (!options.read_only && !options.as_is) KeepPrivate(path);
   sqlite3* handle = nullptr;
   // NOMUTEX: one connection per single-threaded worker process.
   int flags = SQLITE_OPEN_NOMUTEX |
               (options.read_only ? SQLITE_OPEN_READONLY
+               : options.as_is   ? SQLITE_OPEN_READWRITE
                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  std::string name = path;
+  if (options.read_only && options.immutable) {
+    name = FileUri(path) + "?immutable=1";
+    flags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
     sqlite3_close(handle);
@@ -165,12 +188,17 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   // WAL: readers never block the writer. synchronous=FULL: a save the user
   // was told about survives a power cut, not only a crash of wikid (NORMAL
   // in WAL mode can lose the last commits on power loss). It costs about
-  // 0.2 ms per commit here. foreign_keys is per connection.
+  // 0.2 ms per commit here. foreign_keys is per connection. A read-only
+  // connection writes nothing and needs neither; these pragmas read the
+  // schema, so a file that is no database would fail here rather than in
+  // the check that says so (sqlite_copy.h).
   const char* pragmas =
       "PRAGMA foreign_keys=ON;"
       "PRAGMA synchronous=FULL;";
-  if (Status s = db->Exec(pragmas); !s.ok()) return s;
   if (!options.read_only) {
+    if (Status s = db->Exec(pragmas); !s.ok()) return s;
+  }
+  if (!options.read_only && !options.as_is) {
     if (Status s = db->Exec("PRAGMA journal_mode=WAL;"); !s.ok()) return s;
     if (Status s = MigrateSchema(*db); !s.ok()) return s;
   }

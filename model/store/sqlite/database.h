@@ -86,11 +86,21 @@ class Database {
     int busy_timeout_ms = 5000;
     // Opened read-only (for tools that must not write).
     bool read_only = false;
+    // Opened as the file is, for backup and restore (sqlite_copy.h): never
+    // created, its journal mode and schema left alone (no WAL switch, no
+    // migration), its mode bits too.
+    bool as_is = false;
+    // With read_only: the file cannot change while it is open (a copy of
+    // our own), so SQLite takes no locks and reads no -wal file beside it,
+    // and leaves nothing beside it (a read-only open of a WAL-mode file
+    // would make -wal and -shm files there).
+    bool immutable = false;
   };
 
   // Opens (creating if needed) the database at `path`, sets WAL mode,
   // synchronous=FULL, foreign keys and the busy timeout, and migrates the
-  // schema to the newest version in one transaction.
+  // schema to the newest version in one transaction (unless `as_is` or
+  // `read_only`).
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 const Options& options);
   ~Database();
