@@ -141,8 +141,9 @@ std::string HttpResponse::Header(std::string_view name) const {
 TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
   InitCurlOnce();
   port_ = FreePort();
-  socket_ = options_.tcp_socket ? "127.0.0.1:" + std::to_string(FreePort())
-                                : dir_.File("wikid.sock");
+  socket_ = options_.tcp_socket || options_.socket_activation
+                ? "127.0.0.1:" + std::to_string(FreePort())
+                : dir_.File("wikid.sock");
   if (options_.memcached) memcached_ = std::make_unique<MemcachedServer>();
   memcached_address_ = memcached_ ? memcached_->address() : options_.memcached_address;
   StartWikid();
@@ -198,6 +199,10 @@ void TestWiki::StartWikid() {
   int inherited = -1;
   if (options_.inherit_socket) {
     inherited = ListeningUnixSocket(socket_);
+  } else if (options_.socket_activation) {
+    // It listens at once and execs wikid, keeping its pid, at the first
+    // connection (the wait below makes it).
+    argv.insert(argv.begin(), {"systemd-socket-activate", "-l", socket_});
   } else {
     argv.insert(argv.begin() + 2, {"--socket", socket_});
   }
@@ -208,7 +213,7 @@ void TestWiki::StartWikid() {
   auto deadline = Clock::now() + 60s;
   struct stat st{};
   auto listening = [&] {
-    return options_.tcp_socket
+    return options_.tcp_socket || options_.socket_activation
                ? PortAccepts(std::stoi(socket_.substr(socket_.find(':') + 1)))
                : stat(socket_.c_str(), &st) == 0;
   };

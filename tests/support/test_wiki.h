@@ -34,6 +34,11 @@ struct TestWikiOptions {
   bool inherit_socket = false;
   // Listen on 127.0.0.1 and a free TCP port instead of a unix socket.
   bool tcp_socket = false;
+  // Start wikid as systemd's wikid.socket does, through
+  // `systemd-socket-activate -l 127.0.0.1:PORT`: the socket exists before
+  // wikid, which is started by the first connection and finds its socket
+  // through LISTEN_FDS. Implies tcp_socket.
+  bool socket_activation = false;
   // Start a memcached for this wiki and pass it as --memcached.
   bool memcached = false;
   // Or use this one, shared with other wikids ("host:port"; the wiki
