@@ -45,7 +45,8 @@ int RunRestoreCommand(const std::vector<std::string>& args) {
             << " (schema version " << done->schema_version
             << (done->replaced ? "; it replaced the database that was there"
                                : "")
-            << "); start wikid to serve it\n";
+            << ")\nif wikid uses memcached, empty it before wikid starts "
+               "(see README, Backup and restore)\n";
   return 0;
 }
 
