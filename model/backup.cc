@@ -1,12 +1,7 @@
 #include "model/backup.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <vector>
 
 #include "model/base/failpoint.h"
 #include "model/base/files.h"
@@ -15,50 +10,8 @@
 namespace wikid {
 namespace {
 
-bool Exists(const std::string& path) {
-  struct stat st {};
-  return lstat(path.c_str(), &st) == 0;
-}
-
 bool SameFile(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-std::string Reason(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
-// Copies the bytes of `from` into the existing file `to`.
-Status CopyBytes(const std::string& from, const std::string& to) {
-  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Status::Unavailable(Reason("cannot read " + from));
-  int out = open(to.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (out < 0) {
-    close(in);
-    return Status::Unavailable(Reason("cannot write " + to));
-  }
-  std::vector<char> buffer(1 << 20);
-  Status status;
-  for (;;) {
-    ssize_t n = read(in, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) status = Status::Unavailable(Reason("cannot read " + from));
-    if (n <= 0) break;
-    for (ssize_t done = 0; done < n && status.ok();) {
-      ssize_t w =
-          write(out, buffer.data() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0)
-        status = Status::Unavailable(Reason("cannot write " + to));
-      else
-        done += w;
-    }
-    if (!status.ok()) break;
-  }
-  close(in);
-  if (close(out) != 0 && status.ok())
-    status = Status::Unavailable(Reason("cannot write " + to));
-  return status;
 }
 
 }  // namespace
@@ -102,7 +55,7 @@ Result<BackupDone> BackupWiki(const StorageOptions& storage,
   }
   struct stat copy {};
   if (stat(temp.path().c_str(), &copy) != 0)
-    return Status::Unavailable(Reason(temp.path()));
+    return Status::Unavailable(ErrnoMessage(temp.path()));
   if (Status s = temp.RenameOnto(target, replace); !s.ok()) {
     if (s.IsInvalid())
       return Status::Invalid(target +
@@ -119,7 +72,7 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
   if (!database.ok()) return database.status();
   struct stat from {};
   if (stat(copy.c_str(), &from) != 0)
-    return Status::NotFound(Reason("cannot read " + copy));
+    return Status::NotFound(ErrnoMessage("cannot read " + copy));
   if (!S_ISREG(from.st_mode)) return Status::Invalid(copy + " is not a file");
   // A copy taken with cp of a database in use (or the database itself)
   // keeps its last commits in the -wal file: the main file alone may be
@@ -160,7 +113,7 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
       stat(FolderOf(*database).c_str(), &owner);
     if (chown(temp.path().c_str(), owner.st_uid, owner.st_gid) != 0) {
       return Status::Unavailable(
-          Reason("cannot give " + temp.path() + " to the wiki's owner"));
+          ErrnoMessage("cannot give " + temp.path() + " to the wiki's owner"));
     }
   }
   auto version = CheckCopy(temp.path());

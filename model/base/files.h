@@ -4,10 +4,45 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "model/base/status.h"
 
 namespace wikid {
+
+// `what` and the reason errno gives: "cannot read x: No such file...".
+std::string ErrnoMessage(const std::string& what);
+
+// A file descriptor, owned: closed when this goes out of scope. -1 (or
+// none given) owns nothing.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Closes it now; false if close(2) failed (errno says why). A write's
+  // last error can surface only here, so a writer checks it.
+  bool Close();
+
+ private:
+  int fd_ = -1;
+};
+
+// Whether anything (a file, a folder, a dangling symlink) has the name
+// `path`.
+bool Exists(const std::string& path);
+
+// Copies the bytes of the file `from` into the existing file `to`,
+// replacing what it held. Unavailable, saying which file and why, when
+// either cannot be read or written.
+Status CopyBytes(const std::string& from, const std::string& to);
 
 // mkdir -p: makes `path` and the folders above it that are missing, each
 // 0750 (a data folder holds the database). Unavailable with the folder and

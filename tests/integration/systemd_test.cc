@@ -33,13 +33,6 @@ struct Have {
   }
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 BOOST_AUTO_TEST_CASE(
     wikid_started_by_socket_activation_serves_through_nginx_and_reloads,
     *boost::unit_test::precondition(Have{"systemd-socket-activate"})) {

@@ -35,13 +35,6 @@ bool PortAccepts(int port) {
   return fd >= 0;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void StopProcess(pid_t pid, int signo, std::chrono::milliseconds grace) {
   if (pid <= 0) return;
   kill(pid, signo);
@@ -92,6 +85,13 @@ std::string EncodeForm(const FormList& fields) {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
             const std::map<std::string, std::string>& env, int stdin_fd) {

@@ -84,6 +84,9 @@ std::string TextareaText(const std::string& html);
 // from nginx's fast path alike; 0 if the answer is no page view.
 int ShownRevision(const HttpResponse& page);
 
+// The whole text of the file at `path`; "" if it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // Waits until `condition` holds, for at most `timeout`: a deadline for a
 // loaded machine, never a guess at how long the condition takes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
