@@ -29,6 +29,7 @@
 #include "fcgi/user_command.h"
 #include "model/cache/cache_state.h"
 #include "model/accounts/hash_slots.h"
+#include "model/base/failpoint.h"
 #include "model/base/files.h"
 #include "model/wiki.h"
 
@@ -38,11 +39,20 @@ using wikid::Status;
 
 // Creates or migrates the database and the secret key once, in the master,
 // so that errors are reported before any worker starts. The connection is
-// closed before fork(): a SQLite connection must never cross a fork.
-Status PrepareDataDirectory(const wikid::Config& config) {
+// closed before fork(): a SQLite connection must never cross a fork. The
+// returned hold on the database is the master's for its whole life
+// (wikid::HoldDatabase): no worker may have the database open for a while.
+wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config) {
   if (Status s = wikid::MakeDirectories(config.data_dir); !s.ok()) return s;
-  auto wiki = wikid::Wiki::Open(wikid::WikiOptionsOf(config));
-  return wiki.ok() ? Status::Ok() : wiki.status();
+  const wikid::WikiOptions options = wikid::WikiOptionsOf(config);
+  auto hold = wikid::HoldDatabase(options.storage);
+  if (!hold.ok()) return hold.status();
+  // Tests hold the master here: it runs, and no process has the database
+  // open, as between a worker's exit and its replacement's first open.
+  wikid::FailpointHold("serve_before_first_open");
+  auto wiki = wikid::Wiki::Open(options);
+  if (!wiki.ok()) return wiki.status();
+  return hold;
 }
 
 // What the master makes before it forks anything, so every worker shares
@@ -106,8 +116,9 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "wikid: FCGX_Init failed\n";
     return 1;
   }
-  if (Status s = PrepareDataDirectory(config); !s.ok()) {
-    std::cerr << "wikid: " << s.message() << "\n";
+  auto database_hold = PrepareDataDirectory(config);
+  if (!database_hold.ok()) {
+    std::cerr << "wikid: " << database_hold.status().message() << "\n";
     wikid::UnlinkListener(*listener);
     return 1;
   }

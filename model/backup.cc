@@ -125,13 +125,27 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
     return version.status();
   }
 
+  // Held until the rename is synced (it goes when this returns): a wikid
+  // process that opened the old file after its release, or the name
+  // before the rename, would bring back a -wal beside the name that the
+  // new file then reads, or keep serving the old file.
+  auto out_of_use = KeepOutOfUse(*database);
+  if (!out_of_use.ok()) {
+    if (out_of_use.status().code() == Status::Code::kBusy) {
+      return Status::Busy("stop wikid first (" +
+                          out_of_use.status().message() +
+                          "; with systemd, stop wikid.socket as well); "
+                          "nothing was replaced");
+    }
+    return out_of_use.status();
+  }
   if (replacing) {
     Status released = ReleaseForReplacement(*database);
     if (released.code() == Status::Code::kBusy) {
       return Status::Busy(
           *database +
-          " is open in another process (a wikid serving it, a "
-          "backup or another command): stop wikid first; nothing was replaced");
+          " is open in another process (a program other than wikid?): "
+          "stop wikid first; nothing was replaced");
     }
     if (!released.ok()) {
       return Status::Unavailable(
@@ -151,7 +165,7 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
                           "nothing was replaced");
     }
   }
-  FailpointSleep("restore_before_rename");
+  FailpointHold("restore_before_rename");
   // Without a database before, the rename must not replace one a wikid
   // started meanwhile has made.
   if (Status s = temp.RenameOnto(*database, /*replace=*/replacing); !s.ok()) {

@@ -38,6 +38,13 @@ Result<std::string> DatabaseFile(const StorageOptions& options) {
   return Status::Invalid("--database must be sqlite:PATH (the only engine this wikid has)");
 }
 
+Result<FileLock> HoldDatabase(const StorageOptions& options) {
+  auto path = DatabaseFile(options);
+  if (!path.ok()) return path.status();
+  return LockDatabaseFile(*path, FileLock::Mode::kShared,
+                          options.busy_timeout_ms);
+}
+
 Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
                                          ProcessState process) {
   std::unique_ptr<Wiki> wiki(new Wiki());

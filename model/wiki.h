@@ -18,6 +18,7 @@
 #include "model/accounts/accounts.h"
 #include "model/accounts/hash_slots.h"
 #include "model/accounts/site_keys.h"
+#include "model/base/files.h"
 #include "model/base/status.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
@@ -47,6 +48,13 @@ struct StorageOptions {
 // The database file `options` name: the PATH of --database sqlite:PATH, else
 // wikid.db in the data directory. Invalid for any other --database.
 Result<std::string> DatabaseFile(const StorageOptions& options);
+
+// For `wikid serve`'s master: a hold on the database for as long as the
+// returned lock lives, so that `wikid restore` refuses while wikid runs
+// even when no worker has the database open (before the first one, or
+// while one is replaced). Waits the busy timeout for a restore that runs
+// (Busy after).
+Result<FileLock> HoldDatabase(const StorageOptions& options);
 
 // The process model's shared memory, mapped by the master before it forks
 // the workers so that all of them share it. A null member makes the Wiki

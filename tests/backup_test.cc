@@ -68,6 +68,10 @@ unsigned Mode(const std::string& path) {
   return st.st_mode & 07777;
 }
 
+bool IsBusy(const Status& status) {
+  return status.code() == Status::Code::kBusy;
+}
+
 StorageOptions In(const std::string& folder) {
   StorageOptions storage;
   storage.data_dir = folder;
@@ -209,7 +213,9 @@ BOOST_AUTO_TEST_CASE(a_restore_into_a_folder_that_does_not_exist_makes_it) {
   auto done = RestoreWiki(copy, In(fresh));
   BOOST_REQUIRE_MESSAGE(done.ok(), done.status().message());
   BOOST_TEST(!done->replaced);
-  BOOST_TEST(Names(fresh) == (std::vector<std::string>{"wikid.db"}));
+  // The lock file stays: see LockDatabaseFile.
+  BOOST_TEST(Names(fresh) ==
+             (std::vector<std::string>{"wikid.db", "wikid.db.lock"}));
   BOOST_TEST(DumpDatabase(fresh + "/wikid.db") == DumpDatabase(live));
 }
 
@@ -233,6 +239,53 @@ BOOST_AUTO_TEST_CASE(
   }
   BOOST_TEST(LeftOver(live_dir).empty());
   BOOST_TEST(RestoreWiki(copy, In(live_dir)).ok());
+}
+
+// What `wikid serve`'s master holds for its whole life, and a backup while
+// it copies: a restore refuses while either holds the database, even with
+// no connection open.
+BOOST_AUTO_TEST_CASE(a_restore_refuses_while_a_master_or_a_backup_holds_the_database) {
+  BOOST_REQUIRE(BackupWiki(In(live_dir), copy, false).ok());
+  const std::string before = DumpDatabase(live);
+  {
+    auto master = HoldDatabase(In(live_dir));
+    BOOST_REQUIRE_MESSAGE(master.ok(), master.status().message());
+    auto backup = LockDatabaseFile(live, FileLock::Mode::kShared, 0);
+    BOOST_TEST(backup.ok());  // a backup shares it with a running wikid
+    auto refused = RestoreWiki(copy, In(live_dir));
+    BOOST_TEST(IsBusy(refused.status()));
+    BOOST_TEST(refused.status().message().find("stop wikid first (" + live +
+                                               ".lock is held") == 0,
+               refused.status().message());
+    BOOST_TEST(DumpDatabase(live) == before);
+    *master = FileLock();  // the master gone, the backup still reads
+    BOOST_TEST(IsBusy(RestoreWiki(copy, In(live_dir)).status()));
+  }
+  BOOST_TEST(LeftOver(live_dir).empty());
+  BOOST_TEST(RestoreWiki(copy, In(live_dir)).ok());
+}
+
+// While a restore keeps the database out of use (from before it releases
+// the old file until the new one has the name), no wikid connection
+// reaches either file: it waits its busy timeout for the restore, then
+// says why.
+BOOST_AUTO_TEST_CASE(connections_wait_for_a_restore_then_say_busy) {
+  auto restoring = KeepOutOfUse(live);
+  BOOST_REQUIRE(restoring.ok());
+  BOOST_TEST(IsBusy(KeepOutOfUse(live).status()));  // one restore at a time
+  auto opened = Database::Open(live, {.busy_timeout_ms = 50});
+  BOOST_TEST(IsBusy(opened.status()));
+  BOOST_TEST(opened.status().message().find("being replaced by wikid restore") !=
+                 std::string::npos,
+             opened.status().message());
+  BOOST_TEST(IsBusy(
+      HoldDatabase({.data_dir = live_dir, .busy_timeout_ms = 50}).status()));
+  WikiOptions options;
+  options.storage = {.data_dir = live_dir, .busy_timeout_ms = 50};
+  BOOST_TEST(IsBusy(Wiki::Open(options).status()));
+  BOOST_TEST(!Exists(live + "-wal"));  // nothing reached the file
+  *restoring = FileLock();                // the restore is done
+  BOOST_TEST(Database::Open(live, {}).ok());
 }
 
 // Copies a restore must refuse, each with the reason it gives; the live

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -76,6 +77,57 @@ BOOST_AUTO_TEST_CASE(exists_sees_files_folders_and_dangling_links) {
   BOOST_TEST(!Exists(dir.File("nothing")));
   BOOST_REQUIRE(symlink("nowhere", dir.File("link").c_str()) == 0);
   BOOST_TEST(Exists(dir.File("link")));
+}
+
+BOOST_AUTO_TEST_CASE(shared_locks_coexist_and_an_exclusive_one_excludes_them) {
+  testing::TempDir dir;
+  const std::string path = dir.File("x.lock");
+  using Mode = FileLock::Mode;
+  auto first = FileLock::Take(path, Mode::kShared, 0);
+  BOOST_REQUIRE(first.ok());
+  struct stat st {};
+  BOOST_REQUIRE(stat(path.c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 07777) == 0600u);
+  BOOST_TEST(FileLock::Take(path, Mode::kShared, 0).ok());
+  // flock belongs to the open file: one process conflicts with itself.
+  auto refused = FileLock::Take(path, Mode::kExclusive, 0);
+  BOOST_TEST((refused.status().code() == Status::Code::kBusy));
+  BOOST_TEST(refused.status().message().find(path) != std::string::npos);
+  *first = FileLock();
+  auto exclusive = FileLock::Take(path, Mode::kExclusive, 0);
+  BOOST_REQUIRE(exclusive.ok());
+  BOOST_TEST((FileLock::Take(path, Mode::kShared, 0).status().code() ==
+              Status::Code::kBusy));
+}
+
+// A waiting taker gets the lock once the holder lets go, before its
+// deadline; the holder here is another process, as in wikid.
+BOOST_AUTO_TEST_CASE(a_taker_waits_for_the_holder_until_its_deadline) {
+  testing::TempDir dir;
+  const std::string path = dir.File("x.lock");
+  const std::string go = dir.File("go");
+  int ready[2];
+  BOOST_REQUIRE(pipe(ready) == 0);
+  pid_t holder = fork();
+  if (holder == 0) {
+    auto lock = FileLock::Take(path, FileLock::Mode::kExclusive, 0);
+    char byte = lock.ok() ? 1 : 0;
+    if (write(ready[1], &byte, 1) != 1) _exit(1);
+    while (!Exists(go)) usleep(1000);  // until the test lets it go
+    _exit(0);
+  }
+  char byte = 0;
+  BOOST_REQUIRE(read(ready[0], &byte, 1) == 1);
+  BOOST_REQUIRE(byte == 1);
+  BOOST_TEST(
+      (FileLock::Take(path, FileLock::Mode::kShared, 30).status().code() ==
+       Status::Code::kBusy));
+  WriteBytes(go, "");
+  auto waited = FileLock::Take(path, FileLock::Mode::kShared, 60000);
+  BOOST_TEST(waited.ok(), waited.status().message());
+  waitpid(holder, nullptr, 0);
+  close(ready[0]);
+  close(ready[1]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

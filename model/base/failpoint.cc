@@ -4,6 +4,8 @@
 
 #ifdef WIKID_TESTING
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -46,6 +48,21 @@ void FailpointSleep(std::string_view name) {
   // instead of guessing from what else it can observe.
   LogInfo("failpoint " + std::string(name) + ": sleeping " + std::to_string(ms) + " ms");
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+void FailpointHold(std::string_view name) {
+  int ms = FailpointValue(name);
+  if (ms <= 0) return;
+  const char* dir = std::getenv("WIKID_FAILPOINT_DIR");
+  if (dir == nullptr || *dir == '\0') return FailpointSleep(name);
+  const std::string release = std::string(dir) + "/" + std::string(name);
+  LogInfo("failpoint " + std::string(name) + ": holding up to " + std::to_string(ms) +
+          " ms until " + release + " exists");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  struct stat st {};
+  while (stat(release.c_str(), &st) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace wikid

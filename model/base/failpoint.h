@@ -18,9 +18,17 @@ int FailpointValue(std::string_view name);
 // Sleeps FailpointValue(name) milliseconds, saying so in the log first
 // ("failpoint NAME: sleeping N ms").
 void FailpointSleep(std::string_view name);
+// Holds the process here until the test lets it go: waits until the file
+// NAME exists in the folder WIKID_FAILPOINT_DIR names (the test makes it
+// when it has seen what it waits for), for FailpointValue(name)
+// milliseconds at most, so a test that fails never leaves a process held.
+// Says so in the log first ("failpoint NAME: holding up to N ms until
+// FILE exists"). Without WIKID_FAILPOINT_DIR it is FailpointSleep.
+void FailpointHold(std::string_view name);
 #else
 inline int FailpointValue(std::string_view) { return 0; }
 inline void FailpointSleep(std::string_view) {}
+inline void FailpointHold(std::string_view) {}
 #endif
 
 }  // namespace wikid

@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace wikid {
@@ -88,6 +91,43 @@ Status SyncPath(const std::string& path) {
   if (fsync(fd.get()) != 0)
     return Status::Unavailable(ErrnoMessage("cannot sync " + path));
   return Status::Ok();
+}
+
+Result<FileLock> FileLock::Take(const std::string& path, Mode mode,
+                                int wait_ms) {
+  // Read-only is enough for flock, and works on a read-only disk where
+  // the file already exists; O_CREAT only when it does not.
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid() && errno == ENOENT)
+    fd = UniqueFd(open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid())
+    return Status::Unavailable(
+        ErrnoMessage("cannot open the lock file " + path));
+  // Made by root (an operator's command), it would lock wikid's own user
+  // out: it takes the owner of its folder, as a restored database does.
+  struct stat file {
+  }, folder{};
+  if (geteuid() == 0 && fstat(fd.get(), &file) == 0 && file.st_uid == 0 &&
+      stat(FolderOf(path).c_str(), &folder) == 0 && folder.st_uid != 0) {
+    if (fchown(fd.get(), folder.st_uid, folder.st_gid) != 0)
+      return Status::Unavailable(
+          ErrnoMessage("cannot give " + path + " to its folder's owner"));
+  }
+  const int operation = (mode == Mode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+  // Polled rather than a blocking flock: a blocking one cannot be given a
+  // deadline without a signal. The holders this waits for (a restore's
+  // rename, a backup's copy) are rare, so the polling costs nothing.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (flock(fd.get(), operation) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK)
+      return Status::Unavailable(ErrnoMessage("cannot lock " + path));
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::Busy(path + " is locked by another process");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return FileLock(std::move(fd));
 }
 
 TempFile::TempFile(const std::string& target, const std::string& suffix) {

@@ -56,6 +56,33 @@ std::string FolderOf(const std::string& path);
 // makes a rename or a new name in it survive a power cut.
 Status SyncPath(const std::string& path);
 
+// A lock held with flock(2) on a file of its own, until this goes out of
+// scope (or the process ends, whatever kills it). flock locks belong to
+// the open file, so two FileLocks on one path conflict even in one
+// process, and a child forked after Take shares its parent's lock. An
+// flock never touches the POSIX (fcntl) locks a library such as SQLite
+// takes on other files.
+class FileLock {
+ public:
+  enum class Mode {
+    kShared,     // any number of holders at once
+    kExclusive,  // one holder, and no shared one
+  };
+  // Takes `mode` on the file `path`, made 0600 if missing (its contents
+  // are never read; a folder that is read-only to us is fine once it
+  // exists). When someone else holds a conflicting lock, tries again
+  // until `wait_ms` have passed (0: tries once), then Busy. Unavailable
+  // when the file cannot be made or opened.
+  static Result<FileLock> Take(const std::string& path, Mode mode, int wait_ms);
+  FileLock() = default;  // holds nothing
+
+  bool held() const { return fd_.valid(); }
+
+ private:
+  explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;  // closing it drops the lock
+};
+
 // A new empty file beside `target`, named `target` + `suffix` + six random
 // characters (mkstemp), mode 0600, that is removed when this goes out of
 // scope unless Keep() was called (it has been renamed into place).

@@ -6,13 +6,14 @@
 #define BOOST_TEST_MODULE backup_http
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -53,6 +54,24 @@ std::string Text(const std::string& path, const std::string& sql) {
   BOOST_REQUIRE(row.ok());
   return *row ? q->ColumnText(0) : "";
 }
+
+// Whether the file `log` (a process's output) says `text` yet.
+bool LogSays(const std::string& log, const std::string& text) {
+  return ReadFile(log).find(text) != std::string::npos;
+}
+
+// A folder for WIKID_FAILPOINT_DIR: a failpoint held there
+// (model/base/failpoint.h, FailpointHold) goes on once Release(name).
+struct HeldFailpoints {
+  TempDir dir;
+  std::map<std::string, std::string> Env(const std::string& name) const {
+    return {{"WIKID_FAILPOINTS", name + "=600000"},
+            {"WIKID_FAILPOINT_DIR", dir.path()}};
+  }
+  void Release(const std::string& name) const {
+    std::ofstream(dir.File(name)).flush();
+  }
+};
 
 std::string WriterText(int writer, int64_t rev) {
   return "writer " + std::to_string(writer) + " saves revision " +
@@ -247,13 +266,17 @@ void SaveCopySave(TestWiki& wiki, const std::string& copy) {
   BOOST_REQUIRE(wiki.Save("Page", 1, "after the copy").status == 303);
 }
 
-BOOST_AUTO_TEST_CASE(
-    a_restore_is_refused_while_wikid_serves_and_done_once_it_stopped) {
+// A wiki as SaveCopySave leaves it, and its copy; for the restore cases.
+struct CopiedWiki {
   TempDir out;
   const std::string copy = out.File("copy.db");
-  TestWiki wiki({});
-  SaveCopySave(wiki, copy);
+  TestWiki wiki{TestWikiOptions{}};
+  CopiedWiki() { SaveCopySave(wiki, copy); }
+};
 
+BOOST_FIXTURE_TEST_CASE(
+    a_restore_is_refused_while_wikid_serves_and_done_once_it_stopped,
+    CopiedWiki) {
   CommandRun refused = Restore(copy, wiki.data_dir());
   BOOST_TEST(refused.code == 1);
   BOOST_TEST(refused.output.find("stop wikid first") != std::string::npos,
@@ -270,12 +293,8 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(wiki.Get("/Page").body.find("in the copy") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(
-    a_restore_killed_before_its_rename_leaves_the_old_wiki_whole) {
-  TempDir out;
-  const std::string copy = out.File("copy.db");
-  TestWiki wiki({});
-  SaveCopySave(wiki, copy);
+BOOST_FIXTURE_TEST_CASE(
+    a_restore_killed_before_its_rename_leaves_the_old_wiki_whole, CopiedWiki) {
   BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
   const std::string before = DumpDatabase(wiki.db_path());
 
@@ -283,13 +302,8 @@ BOOST_AUTO_TEST_CASE(
   pid_t restore = Spawn(
       {WIKID_BINARY, "restore", "--from", copy, "--data", wiki.data_dir()}, log,
       {{"WIKID_FAILPOINTS", "restore_before_rename=600000"}});
-  auto said = [&] {
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
-    return text.find("failpoint restore_before_rename") != std::string::npos;
-  };
-  BOOST_REQUIRE(WaitUntil(said, 60s));
+  BOOST_REQUIRE(WaitUntil(
+      [&] { return LogSays(log, "failpoint restore_before_rename"); }, 60s));
   kill(restore, SIGKILL);
   BOOST_REQUIRE(WaitExit(restore, 60s) != -1);
 
@@ -305,6 +319,76 @@ BOOST_AUTO_TEST_CASE(
   BOOST_REQUIRE_MESSAGE(again.code == 0, again.output);
   wiki.StartWikid();
   BOOST_TEST(wiki.Get("/Page").body.find("in the copy") != std::string::npos);
+}
+
+// The window the reviewer found: the old database released, the copy not
+// yet renamed onto its name. A wikid process that opens the database then
+// (a worker started by a master, a command) must neither reach the old
+// file (it would put it back in WAL mode, and its -wal beside the name
+// would be read by the new file) nor the new one before it is in place.
+BOOST_FIXTURE_TEST_CASE(
+    a_connection_opened_while_a_restore_replaces_the_database_is_kept_out,
+    CopiedWiki) {
+  BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
+
+  HeldFailpoints held;
+  const std::string log = out.File("restore.log");
+  pid_t restore = Spawn(
+      {WIKID_BINARY, "restore", "--from", copy, "--data", wiki.data_dir()}, log,
+      held.Env("restore_before_rename"));
+  BOOST_REQUIRE(WaitUntil(
+      [&] { return LogSays(log, "failpoint restore_before_rename: holding"); },
+      60s));
+  {
+    auto opened = Database::Open(wiki.db_path(), {.busy_timeout_ms = 200});
+    BOOST_TEST(!opened.ok());
+    BOOST_TEST((opened.status().code() == Status::Code::kBusy));
+    BOOST_TEST(
+        opened.status().message().find("being replaced") != std::string::npos,
+        opened.status().message());
+  }
+  BOOST_TEST(!std::filesystem::exists(wiki.db_path() + "-wal"));
+  held.Release("restore_before_rename");
+  const int status = WaitExit(restore, 60s);
+  BOOST_REQUIRE_MESSAGE(
+      status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+      ReadFile(log));
+  // The restored copy alone, whole: wikid serves the page as it was in it.
+  BOOST_TEST(Text(wiki.db_path(), "PRAGMA integrity_check") == "ok");
+  wiki.StartWikid();
+  BOOST_TEST(ShownRevision(wiki.Get("/Page")) == 1);
+  BOOST_TEST(wiki.Get("/Page").body.find("in the copy") != std::string::npos);
+}
+
+// A running wikid holds the database even while none of its processes
+// has it open (held here before the master's first open; the same holds
+// between a worker's exit and its replacement's open, or a mailer's).
+BOOST_FIXTURE_TEST_CASE(
+    a_restore_is_refused_while_a_wikid_master_runs_with_the_database_closed,
+    CopiedWiki) {
+  BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
+  const std::string before = DumpDatabase(wiki.db_path());
+
+  HeldFailpoints held;
+  const std::string log = out.File("serve.log");
+  pid_t serve =
+      Spawn({WIKID_BINARY, "serve", "--workers", "1", "--data", wiki.data_dir(),
+             "--templates", std::string(WIKID_SOURCE_DIR) + "/views/templates",
+             "--socket", out.File("wikid.sock")},
+            log, held.Env("serve_before_first_open"));
+  BOOST_REQUIRE(WaitUntil(
+      [&] { return LogSays(log, "failpoint serve_before_first_open"); }, 60s));
+  CommandRun refused = Restore(copy, wiki.data_dir());
+  BOOST_TEST(refused.code == 1, refused.output);
+  BOOST_TEST(refused.output.find("stop wikid first") != std::string::npos,
+             refused.output);
+  BOOST_TEST(DumpDatabase(wiki.db_path()) == before);
+
+  held.Release("serve_before_first_open");
+  kill(serve, SIGTERM);
+  BOOST_REQUIRE(WaitExit(serve, 60s) != -1);
+  CommandRun restore = Restore(copy, wiki.data_dir());
+  BOOST_TEST(restore.code == 0, restore.output);
 }
 
 BOOST_AUTO_TEST_CASE(the_commands_say_how_they_are_used) {

@@ -161,8 +161,28 @@ std::string FileUri(const std::string& path) {
 
 }  // namespace
 
+Result<FileLock> LockDatabaseFile(const std::string& path, FileLock::Mode mode,
+                                  int wait_ms) {
+  auto lock = FileLock::Take(path + ".lock", mode, wait_ms);
+  // Only a restore holds it exclusively, so a shared wait ends here.
+  if (mode == FileLock::Mode::kShared && !lock.ok() &&
+      lock.status().code() == Status::Code::kBusy) {
+    return Status::Busy("the database " + path +
+                        " is being replaced by wikid restore; try again "
+                        "when it is done");
+  }
+  return lock;
+}
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const Options& options) {
+  FileLock in_use;
+  if (!options.as_is && !path.empty() && path.front() != ':') {
+    auto locked = LockDatabaseFile(path, FileLock::Mode::kShared,
+                                   options.busy_timeout_ms);
+    if (!locked.ok()) return locked.status();
+    in_use = std::move(*locked);
+  }
   if (!options.read_only && !options.as_is) KeepPrivate(path);
   sqlite3* handle = nullptr;
   // NOMUTEX: one connection per single-threaded worker process.
@@ -183,6 +203,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                message);
   }
   std::unique_ptr<Database> db(new Database(handle));
+  db->in_use_ = std::move(in_use);
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   // WAL: readers never block the writer. synchronous=FULL: a save the user

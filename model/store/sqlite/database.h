@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/base/files.h"
 #include "model/base/status.h"
 
 // SQLite's handles, declared here so that including this header does not
@@ -25,6 +26,19 @@ namespace wikid {
 // I/O errors and a read-only file all mean "storage cannot take writes
 // now" (kUnavailable); a lock held past the busy timeout is kBusy.
 Status StatusFromSqlite(int rc, std::string_view what);
+
+// A database file is in use while any process holds its lock file,
+// PATH.lock, shared: every connection Database::Open makes (but as_is
+// ones), a backup's copy, and `wikid serve`'s master for its whole life,
+// so that a wikid between two workers counts too. A restore takes it
+// exclusively before it releases the old file and keeps it until the new
+// one has the name (sqlite_copy.h), so no wikid process opens either file
+// meanwhile. A file of its own (0600, never removed: a lock file unlinked
+// while held would let the next process lock a new one), so SQLite's
+// POSIX locks on the database are untouched. Waits up to `wait_ms` for a
+// conflicting holder; Busy then.
+Result<FileLock> LockDatabaseFile(const std::string& path, FileLock::Mode mode,
+                                  int wait_ms);
 
 // A prepared statement, owned. Bind, then Step until it returns false;
 // Reset() (or the Query guard below) ends the read so the connection holds
@@ -100,7 +114,9 @@ class Database {
   // Opens (creating if needed) the database at `path`, sets WAL mode,
   // synchronous=FULL, foreign keys and the busy timeout, and migrates the
   // schema to the newest version in one transaction (unless `as_is` or
-  // `read_only`).
+  // `read_only`). Unless `as_is`, the connection holds the file's in-use
+  // lock (LockDatabaseFile) while it is open, and waits up to the busy
+  // timeout for a restore that holds it (Busy after).
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 const Options& options);
   ~Database();
@@ -144,6 +160,8 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  // Declared first, so it is dropped after the connection has closed.
+  FileLock in_use_;
   sqlite3* db_;
   int64_t queries_ = 0;
   int64_t rows_ = 0;

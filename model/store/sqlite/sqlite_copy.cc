@@ -48,6 +48,10 @@ Status SetJournalMode(Database& db, const std::string& mode) {
 
 Result<int> CopyLiveDatabase(const std::string& source,
                              const std::string& target) {
+  // A restore must not replace the file while it is read (the copy would
+  // hold the old wiki or fail half way), so the copy counts as in use.
+  auto in_use = LockDatabaseFile(source, FileLock::Mode::kShared, kCopyBusyMs);
+  if (!in_use.ok()) return in_use.status();
   // Read-only: a backup never writes the live database, and its closing
   // never checkpoints it either.
   auto from = Database::Open(
@@ -126,6 +130,18 @@ Result<int> CheckCopy(const std::string& path) {
         "): restore it with the wikid that made it, or a newer one");
   }
   return schema;
+}
+
+Result<FileLock> KeepOutOfUse(const std::string& path) {
+  // At once: a restore never waits for a wikid to stop (it would wait
+  // forever), and a command that is finishing can be run again.
+  auto lock = LockDatabaseFile(path, FileLock::Mode::kExclusive, 0);
+  if (!lock.ok() && lock.status().code() == Status::Code::kBusy) {
+    return Status::Busy(path + ".lock is held: " + path +
+                        " is in use (a wikid serving it, a backup, or a "
+                        "command such as wikid user)");
+  }
+  return lock;
 }
 
 Status ReleaseForReplacement(const std::string& path) {
