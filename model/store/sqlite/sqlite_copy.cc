@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "model/base/failpoint.h"
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/schema.h"
 
@@ -61,10 +62,22 @@ Result<int> CopyLiveDatabase(const std::string& source,
   auto to =
       Database::Open(target, {.busy_timeout_ms = kCopyBusyMs, .as_is = true});
   if (!to.ok()) return to.status();
-  // The online backup API, all pages in one step. In WAL mode the step
-  // holds a read snapshot of the source, so writers go on saving (readers
-  // never block the writer) and the copy is that snapshot: every save
-  // acknowledged before the step began, none half. Not in chunks: a
+  // The snapshot is fixed here, by the first read of a transaction (in
+  // WAL mode a read transaction sees the database as of its first read
+  // until it ends), and the backup step below reuses this open read
+  // transaction rather than starting its own. Taken apart from the step
+  // so that a test can hold it (backup_snapshot_taken) and see writers go
+  // on saving meanwhile, none of it in the copy.
+  if (Status s = (*from)->Exec("BEGIN"); !s.ok()) return s;
+  if (auto read = FirstText(**from, "SELECT count(*) FROM sqlite_schema");
+      !read.ok()) {
+    return read.status();
+  }
+  FailpointHold("backup_snapshot_taken");
+  // The online backup API, all pages in one step, of that snapshot: writers
+  // go on saving (in WAL mode readers never block the writer) and the copy
+  // holds every save acknowledged before the read above, none half. Not
+  // in chunks: a
   // stepped backup starts again whenever another process commits between
   // its steps, and with writers saving every few milliseconds it never
   // finished (RELIABILITY-NOTES §2, probe 9). Not VACUUM INTO, which gives
