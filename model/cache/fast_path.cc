@@ -115,10 +115,17 @@ bool PointSwitch(const std::string& flag_path, const std::string& target,
     *error = what + ": " + strerror(errno);
     return false;
   };
-  if (mkdir(targets.c_str(), 0755) != 0 && errno != EEXIST)
-    return failed("cannot make " + targets);
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    return failed("cannot make " + dir);
+  // nginx's user must search FLAG.d and the generation's folder to resolve
+  // the switch, so both are 0755 whatever wikid's umask (wikid.service has
+  // UMask=0077, which would make them wikid's alone and quietly turn the
+  // fast path off). They hold nothing. chmod each time: a folder an
+  // earlier wikid made under that umask is opened up too.
+  for (const std::string& folder : {targets, dir}) {
+    if (mkdir(folder.c_str(), 0755) != 0 && errno != EEXIST)
+      return failed("cannot make " + folder);
+    if (chmod(folder.c_str(), 0755) != 0)
+      return failed("cannot make " + folder + " readable by nginx");
+  }
   unlink(temporary.c_str());
   if (symlink(link.c_str(), temporary.c_str()) != 0)
     return failed("cannot make " + temporary);

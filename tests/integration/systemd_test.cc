@@ -4,11 +4,18 @@
 // pass `systemd-analyze verify`. Each case is skipped, saying so, where
 // the tool it needs is missing (Debian's systemd package has both).
 #define BOOST_TEST_MODULE systemd
+#include <grp.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -72,6 +79,98 @@ BOOST_AUTO_TEST_CASE(
   };
   BOOST_TEST(WaitUntil(replaced, 60s), wiki.WikidLog());
   BOOST_TEST(wiki.Get("/Activated").status == 200);
+}
+
+// The value of the first `key=` line of the unit file `text`, or "".
+std::string UnitSetting(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(key + "=")) return line.substr(key.size() + 1);
+  }
+  return "";
+}
+
+// Whether the user nobody (nginx's workers run as an unprivileged user
+// such as www-data) can resolve the fast-path switch `flag` to a folder,
+// as nginx's `-d` test and $realpath_root do.
+bool NobodyResolves(const std::string& flag) {
+  pid_t child = fork();
+  if (child == 0) {
+    char resolved[PATH_MAX];
+    struct stat st {};
+    bool ok = setgroups(0, nullptr) == 0 && setgid(65534) == 0 &&
+              setuid(65534) == 0 &&
+              realpath(flag.c_str(), resolved) != nullptr &&
+              stat(flag.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    _exit(ok ? 0 : 1);
+  }
+  const int status = WaitExit(child, 60s);
+  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// wikid.service's own ExecStart and UMask, not a copy of them: the
+// command line is the unit's word for word, with the paths of the machine
+// it installs on replaced by the test's (a path this table does not know
+// fails the test, as a typo in the unit would), the umask is the unit's,
+// and /etc/wikid/wikid.conf gives memcached and the fast-path switch, as
+// the README says to. The switch must be served through nginx, and an
+// unprivileged user (nginx's) must be able to resolve it: wikid makes its
+// folders, and a umask of 0077 must not make them wikid's alone.
+BOOST_AUTO_TEST_CASE(
+    wikid_as_its_unit_starts_it_serves_the_fast_path_through_nginx,
+    *boost::unit_test::precondition(Have{"memcached"})) {
+  const std::string unit = ReadFile(std::string(WIKID_SOURCE_DIR) +
+                                    "/scripts/systemd/wikid.service");
+  const std::string exec_start = UnitSetting(unit, "ExecStart");
+  const std::string umask_text = UnitSetting(unit, "UMask");
+  BOOST_REQUIRE(!exec_start.empty());
+  BOOST_REQUIRE(!umask_text.empty());
+  TestWikiOptions options;
+  options.memcached = true;
+  options.fast_path = true;
+  options.umask = std::stoi(umask_text, nullptr, 8);
+  std::vector<std::string> unknown;
+  options.command = [&](TestWiki& wiki) {
+    // The folder of the switch, as /run/wikid is for nginx.
+    chmod(wiki.folder().c_str(), 0755);
+    const std::string config = wiki.folder() + "/wikid.conf";
+    std::ofstream(config) << "memcached = " << wiki.memcached().address()
+                          << "\nmemcached-timeout-ms = 2000\n"
+                          << "fast-path-flag = " << wiki.fast_path_flag()
+                          << "\n";
+    const std::map<std::string, std::string> paths = {
+        {"/usr/bin/wikid", WIKID_BINARY},
+        {"/var/lib/wikid", wiki.data_dir()},
+        {"/usr/share/wikid/templates",
+         std::string(WIKID_SOURCE_DIR) + "/views/templates"},
+        {"/etc/wikid/wikid.conf", config}};
+    std::vector<std::string> argv;
+    std::istringstream words(exec_start);
+    for (std::string word; words >> word;) {
+      if (word.starts_with("/")) {
+        auto found = paths.find(word);
+        if (found == paths.end()) unknown.push_back(word);
+        argv.push_back(found == paths.end() ? word : found->second);
+      } else {
+        argv.push_back(word);
+      }
+    }
+    return argv;
+  };
+  TestWiki wiki(options);
+  BOOST_TEST(unknown.empty(), "paths in ExecStart the test does not know");
+  BOOST_REQUIRE(wiki.WaitForFastPath(60s));
+  BOOST_TEST(NobodyResolves(wiki.fast_path_flag()),
+             "nginx's user cannot resolve " << wiki.fast_path_flag());
+  BOOST_REQUIRE(wiki.Save("Unit_Page", 0, "served by nginx").status == 303);
+  HttpResponse page;
+  BOOST_TEST(WaitUntil(
+      [&] {
+        page = wiki.Get("/Unit_Page");
+        return page.Header("x-cache") == "nginx";
+      },
+      60s));
+  BOOST_TEST(page.body.find("served by nginx") != std::string::npos);
 }
 
 // The units as the repository has them, but with ExecStart's wikid the

@@ -170,6 +170,27 @@ int ListeningUnixSocket(const std::string& path) {
 }
 
 void TestWiki::StartWikid() {
+  std::vector<std::string> argv =
+      options_.command ? options_.command(*this) : WikidCommandLine();
+  int inherited = -1;
+  if (options_.inherit_socket) {
+    inherited = ListeningUnixSocket(socket_);
+  } else if (options_.socket_activation) {
+    // It listens at once and execs wikid, keeping its pid, at the first
+    // connection (the wait below makes it).
+    argv.insert(argv.begin(), {"systemd-socket-activate", "-l", socket_});
+  } else {
+    argv.insert(argv.begin() + 2, {"--socket", socket_});
+  }
+  // Set around the fork only: the child starts with it, as under systemd.
+  const mode_t test_umask = options_.umask >= 0 ? umask(options_.umask) : 0;
+  wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env, inherited);
+  if (options_.umask >= 0) umask(test_umask);
+  if (inherited >= 0) close(inherited);
+  WaitForWikidStart();
+}
+
+std::vector<std::string> TestWiki::WikidCommandLine() const {
   std::vector<std::string> argv = {WIKID_BINARY, "serve",
                                    "--workers", std::to_string(options_.workers),
                                    "--data", data_dir(),
@@ -196,18 +217,10 @@ void TestWiki::StartWikid() {
     }
   }
   for (const std::string& arg : options_.extra_args) argv.push_back(arg);
-  int inherited = -1;
-  if (options_.inherit_socket) {
-    inherited = ListeningUnixSocket(socket_);
-  } else if (options_.socket_activation) {
-    // It listens at once and execs wikid, keeping its pid, at the first
-    // connection (the wait below makes it).
-    argv.insert(argv.begin(), {"systemd-socket-activate", "-l", socket_});
-  } else {
-    argv.insert(argv.begin() + 2, {"--socket", socket_});
-  }
-  wikid_pid_ = Spawn(argv, dir_.File("wikid.log"), options_.env, inherited);
-  if (inherited >= 0) close(inherited);
+  return argv;
+}
+
+void TestWiki::WaitForWikidStart() {
   // Start-up deadlines allow a minute: they catch a server that never
   // comes up, and a loaded machine may take many seconds to start one.
   auto deadline = Clock::now() + 60s;

@@ -23,6 +23,8 @@
 
 namespace wikid::testing {
 
+class TestWiki;
+
 struct TestWikiOptions {
   int workers = 2;
   bool dev = false;
@@ -57,6 +59,13 @@ struct TestWikiOptions {
   int memcached_timeout_ms = 2000;
   int nginx_memcached_timeout_ms = 2000;
   std::vector<std::string> extra_args;      // more wikid serve options
+  // wikid's whole command line instead of the one built from the options
+  // above (a unit's ExecStart, say), made when wikid starts, from the
+  // wiki's paths (data_dir(), memcached(), fast_path_flag()); TestWiki
+  // adds only --socket. `workers` must match what it asks for.
+  std::function<std::vector<std::string>(TestWiki&)> command;
+  // The umask wikid starts with (a unit's UMask=); -1: the test's own.
+  int umask = -1;
   std::map<std::string, std::string> env;   // e.g. WIKID_FAILPOINTS
 };
 
@@ -237,6 +246,9 @@ class TestWiki {
   }
   // The switch nginx checks before it serves from memcached.
   std::string fast_path_flag() const { return dir_.File("fast-path"); }
+  // The folder of the wiki's own files (the socket, nginx's prefix, the
+  // fast-path switch): the test's to open to other users.
+  const std::string& folder() const { return dir_.path(); }
   // What the switch points at: a generation's 16 hex digits, "off", or ""
   // (model/cache/fast_path.h).
   std::string FastPathSwitch() const;
@@ -260,6 +272,10 @@ class TestWiki {
 
  private:
   void StartNginx();
+  // The wikid serve command line the options ask for, without --socket.
+  std::vector<std::string> WikidCommandLine() const;
+  // Waits until wikid listens and has its workers; throws if it does not.
+  void WaitForWikidStart();
 
   TestWikiOptions options_;
   TempDir dir_;
