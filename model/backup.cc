@@ -75,14 +75,19 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
     return Status::NotFound(ErrnoMessage("cannot read " + copy));
   if (!S_ISREG(from.st_mode)) return Status::Invalid(copy + " is not a file");
   // A copy taken with cp of a database in use (or the database itself)
-  // keeps its last commits in the -wal file: the main file alone may be
-  // an older state, or a half-checkpointed one. Refuse rather than restore
-  // something other than what the operator thinks.
-  if (Exists(copy + "-wal")) {
-    return Status::Invalid(
-        copy + "-wal exists beside it: " + copy +
-        " is a database in use, or a copy of one made while it was "
-        "(its last changes are in that file); make copies with wikid backup");
+  // keeps its last commits in the -wal file, or, in rollback mode, the
+  // pages a transaction was changing in a hot -journal: the main file
+  // alone may be an older state, a half-checkpointed one or a half-written
+  // one (the immutable check ignores both files). Refuse rather than
+  // restore something other than what the operator thinks.
+  for (const char* beside : {"-wal", "-journal"}) {
+    if (Exists(copy + beside)) {
+      return Status::Invalid(
+          copy + beside + " exists beside it: " + copy +
+          " is a database in use, or a copy of one made while it was "
+          "(its last changes are in that file); make copies with wikid "
+          "backup");
+    }
   }
   struct stat live {};
   const bool replacing = stat(database->c_str(), &live) == 0;

@@ -346,13 +346,22 @@ BOOST_AUTO_TEST_CASE(
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_restore_refuses_a_copy_with_a_wal_file_beside_it) {
+BOOST_AUTO_TEST_CASE(
+    a_restore_refuses_a_copy_with_a_wal_or_hot_journal_beside_it) {
   BOOST_REQUIRE(BackupWiki(In(live_dir), copy, false).ok());
-  WriteBytes(copy + "-wal", "frames");
-  auto refused = RestoreWiki(copy, In(live_dir));
-  BOOST_TEST(refused.status().IsInvalid());
-  BOOST_TEST(refused.status().message().find("wikid backup") !=
-             std::string::npos);
+  const std::string before = DumpDatabase(live);
+  for (const char* beside : {"-wal", "-journal"}) {
+    WriteBytes(copy + beside, "frames");
+    auto refused = RestoreWiki(copy, In(live_dir));
+    BOOST_TEST(refused.status().IsInvalid(), beside);
+    BOOST_TEST(refused.status().message().find(copy + beside + " exists") ==
+                   0,
+               refused.status().message());
+    BOOST_TEST(refused.status().message().find("wikid backup") !=
+               std::string::npos);
+    std::filesystem::remove(copy + beside);
+  }
+  BOOST_TEST(DumpDatabase(live) == before);
 }
 
 BOOST_AUTO_TEST_CASE(an_older_schema_is_restored_and_migrated_when_opened) {
