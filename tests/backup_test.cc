@@ -346,6 +346,20 @@ BOOST_AUTO_TEST_CASE(
   }
 }
 
+// The check opens the copy through a file: URI; a path that starts with
+// "//" (a "--from //backups/x.db" typed by hand) must still name the file,
+// and so must a relative one.
+BOOST_AUTO_TEST_CASE(a_copy_is_checked_whatever_its_path_looks_like) {
+  BOOST_REQUIRE(BackupWiki(In(live_dir), copy, false).ok());
+  auto doubled = CheckCopy("/" + copy);
+  BOOST_TEST(doubled.ok(), doubled.status().message());
+  const std::filesystem::path was = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  auto relative = CheckCopy("copy.db");
+  std::filesystem::current_path(was);
+  BOOST_TEST(relative.ok(), relative.status().message());
+}
+
 BOOST_AUTO_TEST_CASE(
     a_restore_refuses_a_copy_with_a_wal_or_hot_journal_beside_it) {
   BOOST_REQUIRE(BackupWiki(In(live_dir), copy, false).ok());

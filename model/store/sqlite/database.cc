@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <cstring>
 
@@ -143,10 +144,17 @@ void KeepPrivate(const std::string& path) {
 }
 
 // A file: URI for `path` (sqlite.org/uri.html): the characters a URI gives
-// a meaning to are escaped, so any file name opens that file.
+// a meaning to are escaped, so any file name opens that file. Always
+// "file://" and an absolute path: "file:" + a path that starts with "//"
+// would read its first folder as the URI's authority (a host name).
 std::string FileUri(const std::string& path) {
-  std::string uri = "file:";
-  for (unsigned char c : path) {
+  std::string absolute = path;
+  if (!path.starts_with("/")) {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) != nullptr) absolute = std::string(cwd) + "/" + path;
+  }
+  std::string uri = "file://";
+  for (unsigned char c : absolute) {
     if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
       static constexpr char kHex[] = "0123456789abcdef";
       uri += '%';
