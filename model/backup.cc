@@ -174,6 +174,13 @@ Result<RestoreDone> RestoreWiki(const std::string& copy,
   // Without a database before, the rename must not replace one a wikid
   // started meanwhile has made.
   if (Status s = temp.RenameOnto(*database, /*replace=*/replacing); !s.ok()) {
+    if (temp.renamed()) {
+      return Status::Unavailable(
+          "restored " + copy + " to " + *database +
+          ", but the folder could not be synced: " + s.message() +
+          " (until it is, a power cut may bring the old database back: run "
+          "sync before starting wikid)");
+    }
     if (s.IsInvalid()) {
       return Status::Busy(*database +
                           " was created during the restore (a wikid started?); "

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "model/base/failpoint.h"
+
 namespace wikid {
 
 std::string ErrnoMessage(const std::string& what) {
@@ -158,7 +160,19 @@ Status TempFile::RenameOnto(const std::string& target, bool replace) {
         ErrnoMessage("cannot rename " + path_ + " to " + target));
   }
   kept_ = true;
-  return SyncPath(FolderOf(target));
+  const std::string folder = FolderOf(target);
+  // A test makes it fail here (folder_sync_fails), to see what the
+  // caller says of a file that was replaced but may not stay so.
+  errno = EIO;
+  Status synced =
+      FailpointValue("folder_sync_fails") > 0
+          ? Status::Unavailable(ErrnoMessage("cannot sync " + folder))
+          : SyncPath(folder);
+  if (!synced.ok()) {
+    return Status::Unavailable("renamed onto " + target + ", but " +
+                               synced.message());
+  }
+  return Status::Ok();
 }
 
 }  // namespace wikid

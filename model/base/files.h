@@ -99,8 +99,12 @@ class TempFile {
   // Moves the file onto `target` (and syncs the file first, its folder
   // after). `replace` false: fails with Invalid, leaving both, if
   // `target` exists by then (renameat2 RENAME_NOREPLACE), so a check made
-  // before cannot be raced.
+  // before cannot be raced. Unavailable with renamed() true when the
+  // rename was done but the folder's sync failed: `target` is the new
+  // file now, but a power cut may still bring the old one back.
   Status RenameOnto(const std::string& target, bool replace);
+  // RenameOnto moved the file onto its target.
+  bool renamed() const { return kept_; }
 
  private:
   std::string path_;

@@ -381,6 +381,22 @@ BOOST_FIXTURE_TEST_CASE(
              std::string::npos);
 }
 
+// The rename done, the folder's sync failed: the restore says that the
+// file was replaced, not a bare failure.
+BOOST_FIXTURE_TEST_CASE(a_restore_whose_folder_sync_fails_says_it_restored,
+                        CopiedWiki) {
+  BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
+  CommandRun restore = RunCommand(
+      {WIKID_BINARY, "restore", "--from", copy, "--data", wiki.data_dir()},
+      {{"WIKID_FAILPOINTS", "folder_sync_fails=1"}});
+  BOOST_TEST(restore.code == 1);
+  BOOST_TEST(restore.output.find("restored " + copy + " to " + wiki.db_path() +
+                                 ", but the folder could not be synced") !=
+                 std::string::npos,
+             restore.output);
+  BOOST_TEST(Text(wiki.db_path(), "SELECT latest_rev FROM page") == "1");
+}
+
 // The window the reviewer found: the old database released, the copy not
 // yet renamed onto its name. A wikid process that opens the database then
 // (a worker started by a master, a command) must neither reach the old
