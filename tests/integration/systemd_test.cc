@@ -173,6 +173,48 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(page.body.find("served by nginx") != std::string::npos);
 }
 
+// wikid-backup.service's clean-up, its ExecStartPost lines run as they
+// are on a folder of copies: copies older than 14 days and the partial
+// files of killed backups older than a day go; the rest stays.
+BOOST_AUTO_TEST_CASE(
+    the_backup_units_clean_up_deletes_old_copies_and_dead_partials) {
+  const std::string unit = ReadFile(std::string(WIKID_SOURCE_DIR) +
+                                    "/scripts/systemd/wikid-backup.service");
+  TempDir dir;
+  struct File {
+    std::string name;
+    int days_old;
+    bool kept;
+  } files[] = {
+      {"wikid-20260101-030000.db", 20, false},
+      {"wikid-20260120-030000.db", 3, true},
+      {"wikid-20260101-030000.db.partial-Ab3dE9", 2, false},
+      {"wikid-20260120-030000.db.partial-Zz9yX1", 0, true},  // may be running
+      {"notes.txt", 30, true},
+  };
+  for (const File& f : files) {
+    std::ofstream(dir.File(f.name)) << "x";
+    const std::string when = "-" + std::to_string(f.days_old) + " days";
+    BOOST_REQUIRE(RunCommand({"touch", "-d", when, dir.File(f.name)}).code ==
+                  0);
+  }
+  std::istringstream lines(unit);
+  int run = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("ExecStartPost=")) continue;
+    std::string command =
+        std::regex_replace(line.substr(std::string("ExecStartPost=").size()),
+                           std::regex("/var/lib/wikid-backups"), dir.path());
+    CommandRun cleaned = RunCommand({"sh", "-c", command});
+    BOOST_TEST(cleaned.code == 0, command << ": " << cleaned.output);
+    ++run;
+  }
+  BOOST_TEST(run == 2);
+  for (const File& f : files) {
+    BOOST_TEST(std::filesystem::exists(dir.File(f.name)) == f.kept, f.name);
+  }
+}
+
 // The units as the repository has them, but with ExecStart's wikid the
 // one this build made (verify checks that the program exists).
 BOOST_AUTO_TEST_CASE(the_unit_files_pass_systemd_analyze_verify,
