@@ -106,7 +106,9 @@ BOOST_AUTO_TEST_CASE(save_redirects_and_page_shows_rendered_text) {
   BOOST_TEST(Header(saved, "Location") == "/Main_Page");
   Response page = Get("/");
   BOOST_TEST(page.status == 200);
-  BOOST_TEST(Contains(page, "<h1 id=\"hello\">\nHello\n</h1>"));
+  // The heading's "Edit" link opens its section of the revision shown.
+  BOOST_TEST(Contains(page, "<h1 id=\"hello\">\nHello <span class=\"section-edit\"><a "
+                            "href=\"/_edit/Main_Page?rev=1&amp;section=1\">Edit"));
   BOOST_TEST(Contains(page, "<em>text</em>"));
   BOOST_TEST(page.content_type == "text/html; charset=utf-8");
 }

@@ -8,6 +8,7 @@
 #include "views/page_fill.h"
 #include "views/page_saves.h"
 #include "views/render.h"
+#include "views/sections.h"
 
 namespace wikid {
 namespace {
@@ -26,6 +27,13 @@ Response EditFormResponse(const Request& req, Context& ctx,
   return response;
 }
 
+// A section's number as a query or form field: 0, 1, 2... (0 is the text
+// before the first heading).
+std::optional<int64_t> SectionNumber(std::string_view text) {
+  if (text == "0") return 0;
+  return PositiveNumber(text);
+}
+
 // The form fields of an edit exactly as sent, for showing them again.
 EditFormState PostedEdit(const Request& req) {
   EditFormState state;
@@ -41,6 +49,9 @@ EditFormState PostedEdit(const Request& req) {
         state.base_rev < 0) {
       state.base_rev = -1;
     }
+  }
+  if (const std::string* section = req.Form("section")) {
+    state.section = SectionNumber(*section).value_or(-1);
   }
   return state;
 }
@@ -70,44 +81,155 @@ Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
   return EditFormResponse(req, ctx, name, state, status);
 }
 
+// 409: the user's changes overlap ones saved since their base revision.
+// The form keeps their text, shows the current one and how they differ,
+// and is based on the current revision, so saving again (once they have
+// merged by hand) replaces it. A section edit stays one when the current
+// revision still has that section; if someone removed or renamed its
+// heading, the form keeps the old base and says so (its text is still
+// there to copy).
+Response Conflict(const Request& req, Context& ctx, const PageName& name,
+                  EditFormState& state, const PageRevision& current,
+                  const std::string& mine, const std::vector<Section>* sections) {
+  const std::string rev = std::to_string(current.revision.rev);
+  state.error = "Someone else saved this page (revision " + rev +
+                ") while you were editing revision " + std::to_string(state.base_rev) +
+                ", and their changes overlap yours. Your text was not saved; it is "
+                "below, beside the current revision.";
+  state.current = &current;
+  state.changes_heading = "Your text compared with revision " + rev;
+  if (sections == nullptr) {
+    state.changes = DiffTexts(current.revision.text, mine);
+    state.base_rev = current.revision.rev;
+    return EditFormResponse(req, ctx, name, state, 409);
+  }
+  auto now = ctx.markdown.Sections(current.revision.text);
+  if (!now.ok()) return SaveRefused(req, ctx, name, state, now.status());
+  auto same = SectionBySlug(*now, (*sections)[*state.section].slug);
+  if (!same) {
+    state.error += " The section you edited is no longer in it (its heading was "
+                   "changed or removed): copy your text into an edit of the whole page.";
+    state.changes = DiffTexts(current.revision.text, mine);
+    return EditFormResponse(req, ctx, name, state, 409);
+  }
+  const Section& there = (*now)[*same];
+  state.current_section_text =
+      current.revision.text.substr(there.begin, there.end - there.begin);
+  state.changes = DiffTexts(*state.current_section_text, state.text);
+  state.changes_heading += ", section: " + there.title;
+  state.section = static_cast<int64_t>(*same);
+  state.section_title = there.title;
+  state.base_rev = current.revision.rev;
+  return EditFormResponse(req, ctx, name, state, 409);
+}
+
 // A save whose base revision is no longer the latest. If the user's
-// changes and the ones saved since do not overlap, both are kept (a
-// three-way merge against the base) and saved on top of the latest; if
-// they do, 409 with the user's text, the current one and how they differ.
-// A save that loses the race again is merged again, a few times at most.
+// changes (`base` to `mine`, whole page texts) and the ones saved since do
+// not overlap, both are kept (a three-way merge against the base) and
+// saved on top of the latest; if they do, 409 with the user's text, the
+// current one and how they differ. A save that loses the race again is
+// merged again, a few times at most. A section edit (`sections`: the
+// base's) merges the same way, its whole page against the latest; on a
+// conflict its form holds the user's section again, moved onto the same
+// section of the latest revision.
 Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
-                         EditFormState& state) {
-  auto base = BaseText(ctx, name, state.base_rev);
-  if (!base.ok()) return ErrorPage(ctx, base.status());
+                         EditFormState& state, const std::string& base,
+                         const std::string& mine, const std::vector<Section>* sections,
+                         const std::string& fragment) {
   for (int attempt = 0;; ++attempt) {
     auto current = ctx.stores.pages.Find(name, std::nullopt);
     if (!current.ok()) return ErrorPage(ctx, current.status());
-    std::optional<std::string> merged =
-        MergeTexts(*base, state.text, current->revision.text);
+    std::optional<std::string> merged = MergeTexts(base, mine, current->revision.text);
     if (merged && merged->size() > ctx.site.max_page_bytes) merged.reset();
     if (!merged || attempt == 3) {
-      state.error = "Someone else saved this page (revision " +
-                    std::to_string(current->revision.rev) +
-                    ") while you were editing revision " +
-                    std::to_string(state.base_rev) +
-                    ", and their changes overlap yours. Your text was not "
-                    "saved; it is below, beside the current revision.";
-      state.changes = DiffTexts(current->revision.text, state.text);
-      state.changes_heading = "Your text compared with revision " +
-                              std::to_string(current->revision.rev);
-      state.current = &*current;
-      state.base_rev = current->revision.rev;
-      return EditFormResponse(req, ctx, name, state, 409);
+      return Conflict(req, ctx, name, state, *current, mine, sections);
     }
     auto edit = EditBy(req, ctx, name, current->revision.rev, *merged, state.summary);
     if (!edit.ok()) return SaveRefused(req, ctx, name, state, edit.status());
     auto saved = ctx.writes.Save(*edit);
     if (saved.ok()) {
-      if (!saved->created) return Response::SeeOther(name.UrlPath());
-      return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev));
+      if (!saved->created) return Response::SeeOther(name.UrlPath() + fragment);
+      return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev) +
+                                fragment);
     }
     if (!saved.status().IsConflict()) return SaveRefused(req, ctx, name, state, saved.status());
   }
+}
+
+// Why section `section` cannot be edited: revision `rev` of `name` has
+// `count` sections (0 included).
+std::string NoSuchSection(const PageName& name, int64_t rev, int64_t section, size_t count) {
+  return "Revision " + std::to_string(rev) + " of " + name.title() + " has no section " +
+         std::to_string(section) + ": its sections are numbered 0 (the text before the "
+         "first heading) to " + std::to_string(count - 1) + ".";
+}
+
+// Preview: the typed text (a whole page or one section) rendered as a
+// save would show it, links coloured by which pages exist; nothing is
+// written.
+Response Preview(const Request& req, Context& ctx, const PageName& name,
+                 EditFormState& state) {
+  auto targets = ctx.markdown.LinkTargets(state.text);
+  if (!targets.ok()) return SaveRefused(req, ctx, name, state, targets.status());
+  auto existing = ctx.stores.pages.ExistingPages(*targets);
+  if (!existing.ok()) return ErrorPage(ctx, existing.status());
+  auto html = ctx.markdown.ToHtml(state.text, std::move(*existing));
+  if (!html.ok()) return SaveRefused(req, ctx, name, state, html.status());
+  state.preview_html = std::move(*html);
+  return EditFormResponse(req, ctx, name, state, 200);
+}
+
+// POST /_edit/NAME with a section: the base revision's text with that
+// section replaced by the typed one is saved like a whole-page edit on top
+// of the base revision (merged with later saves, or 409). The section is
+// found in the base revision, which the form carries, never in the latest.
+// Show changes compares the section with what it was.
+Response SaveSection(const Request& req, Context& ctx, const PageName& name,
+                     EditFormState& state) {
+  auto refuse = [&](int status, std::string message) {
+    state.error = std::move(message) + " Your text was not saved; it is below.";
+    return EditFormResponse(req, ctx, name, state, status);
+  };
+  if (*state.section < 0) return refuse(400, "The form's section is not a number.");
+  if (state.base_rev == 0) {
+    return refuse(400, "A section can only be edited in a page that exists.");
+  }
+  auto base = BaseText(ctx, name, state.base_rev);
+  if (!base.ok()) return SaveRefused(req, ctx, name, state, base.status());
+  auto sections = ctx.markdown.Sections(*base);
+  if (!sections.ok()) return SaveRefused(req, ctx, name, state, sections.status());
+  if (*state.section >= static_cast<int64_t>(sections->size())) {
+    return refuse(400, NoSuchSection(name, state.base_rev, *state.section, sections->size()));
+  }
+  const Section& old = (*sections)[*state.section];
+  state.section_title = old.title;
+  if (req.FormText("action") == "changes") {
+    state.changes = DiffTexts(std::string_view(*base).substr(old.begin, old.end - old.begin),
+                              state.text);
+    state.changes_heading = "Your changes to this section of revision " +
+                            std::to_string(state.base_rev) + " (not saved yet)";
+    return EditFormResponse(req, ctx, name, state, 200);
+  }
+  const std::string whole = ReplaceSection(*base, old, state.text);
+  if (auto problem = CheckEdit(ctx.site, state.base_rev, whole, state.summary)) {
+    return refuse(problem->status, problem->message);
+  }
+  // Back to the section's heading, if the typed text still starts with one.
+  std::string fragment;
+  auto now = ctx.markdown.Sections(whole);
+  if (now.ok() && *state.section > 0 && !state.text.empty() &&
+      static_cast<int64_t>(now->size()) > *state.section &&
+      (*now)[*state.section].begin == old.begin) {
+    fragment = "#" + (*now)[*state.section].slug;
+  }
+  auto edit = EditBy(req, ctx, name, state.base_rev, whole, state.summary);
+  if (!edit.ok()) return SaveRefused(req, ctx, name, state, edit.status());
+  auto saved = ctx.writes.Save(*edit);
+  if (saved.ok()) return Response::SeeOther(name.UrlPath() + fragment);
+  if (saved.status().IsConflict()) {
+    return MergeOrConflict(req, ctx, name, state, *base, whole, &*sections, fragment);
+  }
+  return SaveRefused(req, ctx, name, state, saved.status());
 }
 
 Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
@@ -126,16 +248,38 @@ Response RestoreForm(const Request& req, Context& ctx, const PageName& name,
 
 }  // namespace
 
+// GET /_edit/NAME, or ?section=N[&rev=R]: section N of revision R (the
+// latest by default); the "Edit" links of a page's sections name the
+// revision they were rendered from, so the section is the one the reader
+// saw even if a heading was added above it since (a save merges).
 Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  auto current = ctx.stores.pages.Find(*name, std::nullopt);
+  const std::string* section = req.Query("section");
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  auto current = ctx.stores.pages.Find(*name, section ? *rev : std::nullopt);
   EditFormState state;
   if (current.ok()) {
     state.text = current->revision.text;
     state.base_rev = current->revision.rev;
-  } else if (!current.status().IsNotFound()) {
+  } else if (!current.status().IsNotFound() || section) {
     return ErrorPage(ctx, current.status());
+  }
+  if (section) {
+    state.section = SectionNumber(*section);
+    if (!state.section) {
+      return ErrorPage(ctx, 400, "The parameter 'section' must be a number (0, 1, 2...).");
+    }
+    auto sections = ctx.markdown.Sections(state.text);
+    if (!sections.ok()) return ErrorPage(ctx, sections.status());
+    if (*state.section >= static_cast<int64_t>(sections->size())) {
+      return ErrorPage(ctx, 404, NoSuchSection(*name, state.base_rev, *state.section,
+                                               sections->size()));
+    }
+    const Section& s = (*sections)[*state.section];
+    state.text = state.text.substr(s.begin, s.end - s.begin);
+    state.section_title = s.title;
   }
   if (current.ok() && current->is_protected && !ctx.viewer.is_admin()) {
     // The text stays readable (and copyable); saving it would be refused.
@@ -165,19 +309,8 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
     state.error = problem->message;
     return EditFormResponse(req, ctx, *name, state, problem->status);
   }
-
-  if (req.FormText("action") == "preview") {
-    // Rendered as a save would show it, links coloured by which pages
-    // exist; nothing is written.
-    auto targets = ctx.markdown.LinkTargets(state.text);
-    if (!targets.ok()) return SaveRefused(req, ctx, *name, state, targets.status());
-    auto existing = ctx.stores.pages.ExistingPages(*targets);
-    if (!existing.ok()) return ErrorPage(ctx, existing.status());
-    auto html = ctx.markdown.ToHtml(state.text, std::move(*existing));
-    if (!html.ok()) return SaveRefused(req, ctx, *name, state, html.status());
-    state.preview_html = std::move(*html);
-    return EditFormResponse(req, ctx, *name, state, 200);
-  }
+  if (req.FormText("action") == "preview") return Preview(req, ctx, *name, state);
+  if (state.section) return SaveSection(req, ctx, *name, state);
 
   if (req.FormText("action") == "changes") {
     auto base = BaseText(ctx, *name, state.base_rev);
@@ -198,7 +331,11 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
   if (saved.ok()) {
     return Response::SeeOther(name->UrlPath());
   }
-  if (saved.status().IsConflict()) return MergeOrConflict(req, ctx, *name, state);
+  if (saved.status().IsConflict()) {
+    auto base = BaseText(ctx, *name, state.base_rev);
+    if (!base.ok()) return ErrorPage(ctx, base.status());
+    return MergeOrConflict(req, ctx, *name, state, *base, state.text, nullptr, "");
+  }
   return SaveRefused(req, ctx, *name, state, saved.status());
 }
 

@@ -11,13 +11,6 @@ struct IterDeleter {
   void operator()(cmark_iter* iter) const { cmark_iter_free(iter); }
 };
 
-struct Heading {
-  cmark_node* node = nullptr;
-  int level = 1;
-  std::string text;  // as shown: wiki links by their labels
-  std::string slug;  // unique on the page
-};
-
 // What a reader sees of a heading: its text and code, a line break as a
 // space.
 std::string PlainText(cmark_node* heading) {
@@ -100,9 +93,30 @@ cmark_node* Contents(const std::vector<Heading>& headings) {
   return nav;
 }
 
+// A section's "Edit" link: visible as "Edit", named "Edit section: TEXT"
+// for screen readers (the rest of the name is visually hidden, not a
+// title, which would be read twice), in a span the stylesheet can tell
+// from a link to a missing page (both lead into /_edit/). The heading's
+// text is a text node: cmark escapes it.
+cmark_node* EditLink(const std::string& url, const std::string& heading_text) {
+  cmark_node* hidden = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+  cmark_node_set_on_enter(hidden, "<span class=\"visually-hidden\">");
+  cmark_node_set_on_exit(hidden, "</span>");
+  cmark_node_append_child(hidden, TextNode(" section: " + heading_text));
+  cmark_node* link = cmark_node_new(CMARK_NODE_LINK);
+  cmark_node_set_url(link, url.c_str());
+  cmark_node_append_child(link, TextNode("Edit"));
+  cmark_node_append_child(link, hidden);
+  cmark_node* span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+  cmark_node_set_on_enter(span, " <span class=\"section-edit\">");
+  cmark_node_set_on_exit(span, "</span>");
+  cmark_node_append_child(span, link);
+  return span;
+}
+
 }  // namespace
 
-HeadingAnchors::HeadingAnchors(cmark_node* doc) {
+std::vector<Heading> FindHeadings(cmark_node* doc) {
   std::vector<Heading> headings;
   {
     std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc));
@@ -110,7 +124,9 @@ HeadingAnchors::HeadingAnchors(cmark_node* doc) {
     while ((event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
       cmark_node* node = cmark_iter_get_node(iter.get());
       if (event == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-        headings.push_back({.node = node, .level = cmark_node_get_heading_level(node)});
+        headings.push_back({.node = node,
+                            .level = cmark_node_get_heading_level(node),
+                            .top_level = cmark_node_parent(node) == doc});
       }
     }
   }
@@ -118,14 +134,21 @@ HeadingAnchors::HeadingAnchors(cmark_node* doc) {
   // heading of punctuation alone (id "section") never pushes a real
   // "Section" to "section-1", where [[#Section]] would not find it.
   HeadingSlugs slugs;
-  size_t listed = 0;  // headings with text: the contents' entries
   for (Heading& h : headings) {
     h.text = PlainText(h.node);
     if (!HeadingSlug(h.text).empty()) h.slug = slugs.Unique(h.text);
-    if (!h.text.empty()) ++listed;
   }
   for (Heading& h : headings) {
     if (h.slug.empty()) h.slug = slugs.Unique(h.text);
+  }
+  return headings;
+}
+
+HeadingAnchors::HeadingAnchors(cmark_node* doc, std::string_view section_edit_url) {
+  std::vector<Heading> headings = FindHeadings(doc);
+  size_t listed = 0;  // headings with text: the contents' entries
+  for (const Heading& h : headings) {
+    if (!h.text.empty()) ++listed;
   }
   if (listed >= kContentsFrom) {
     // Before the top-level block that holds the first heading (a heading
@@ -134,7 +157,9 @@ HeadingAnchors::HeadingAnchors(cmark_node* doc) {
     while (cmark_node_parent(top) != doc) top = cmark_node_parent(top);
     cmark_node_insert_before(top, Contents(headings));
   }
+  int section = 0;
   for (const Heading& h : headings) {
+    if (h.top_level) ++section;
     // The slug holds letters, marks, digits, '-' and '_' only: nothing to
     // escape in an attribute.
     const std::string tag = "h" + std::to_string(h.level);
@@ -144,6 +169,10 @@ HeadingAnchors::HeadingAnchors(cmark_node* doc) {
     cmark_node_insert_before(h.node, anchored);
     while (cmark_node* child = cmark_node_first_child(h.node)) {
       cmark_node_append_child(anchored, child);
+    }
+    if (h.top_level && !section_edit_url.empty()) {
+      cmark_node_append_child(
+          anchored, EditLink(std::string(section_edit_url) + std::to_string(section), h.text));
     }
     cmark_node_unlink(h.node);
     replaced_.push_back(h.node);

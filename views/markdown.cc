@@ -11,6 +11,7 @@
 #include "model/text/heading_slug.h"
 #include "model/text/page_name.h"
 #include "views/headings.h"
+#include "views/sections.h"
 
 namespace wikid {
 namespace {
@@ -191,11 +192,12 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
   cmark_node_free(node);
 }
 
-// The HTML of `text`; `targets`, if given, gets its link targets.
-std::string RenderHtml(std::string_view text, const Markdown::Existing& existing,
-                       std::set<std::string>* targets = nullptr) {
-  Parser parser = NewParser();
-  Document doc = Parse(parser.get(), text);
+// `text` parsed, its [[wiki links]] made into link nodes (coloured by
+// `existing`); `targets`, if given, gets their targets.
+Document ParseWithLinks(cmark_parser* parser, std::string_view text,
+                        const Markdown::Existing& existing,
+                        std::set<std::string>* targets = nullptr) {
+  Document doc = Parse(parser, text);
   std::map<std::string, bool> known;  // one lookup per target
   for (cmark_node* node : LinkableTextNodes(doc.get())) {
     std::vector<WikiLink> links = FindWikiLinks(cmark_node_get_literal(node));
@@ -209,11 +211,20 @@ std::string RenderHtml(std::string_view text, const Markdown::Existing& existing
     }
     SplitIntoLinks(node, links, known);
   }
-  // After the links, so a heading's contents entry shows their labels.
-  HeadingAnchors anchors(doc.get());
   if (targets) {
     for (const auto& [title, found] : known) targets->insert(title);
   }
+  return doc;
+}
+
+// The HTML of `text`; `targets`, if given, gets its link targets.
+std::string RenderHtml(std::string_view text, const Markdown::Existing& existing,
+                       std::string_view section_edit_url = {},
+                       std::set<std::string>* targets = nullptr) {
+  Parser parser = NewParser();
+  Document doc = ParseWithLinks(parser.get(), text, existing, targets);
+  // After the links, so a heading's contents entry shows their labels.
+  HeadingAnchors anchors(doc.get(), section_edit_url);
   char* html = cmark_render_html(doc.get(), kOptions,
                                  cmark_parser_get_syntax_extensions(parser.get()));
   std::string out(html);
@@ -256,25 +267,47 @@ Result<std::set<std::string>> Markdown::LinkTargets(std::string_view text) {
       std::string(text), std::set<std::string>());
   const auto half = thread_.budget().cpu / 2;
   auto outcome = thread_.Run(
-      [job] { RenderHtml(job->first, std::nullopt, &job->second); }, half);
+      [job] { RenderHtml(job->first, std::nullopt, {}, &job->second); }, half);
   if (outcome != BudgetedThread::Outcome::kFinished) return Refusal(outcome, half);
   return std::move(job->second);
 }
 
-Result<std::string> Markdown::ToHtml(std::string_view text, Existing existing) {
+Result<std::string> Markdown::ToHtml(std::string_view text, Existing existing,
+                                     std::string_view section_edit_url) {
   EnsureRegistered();
   struct Job {
     std::string text;
     Existing existing;
+    std::string section_edit_url;
     std::string html;
   };
-  auto job = std::make_shared<Job>(Job{std::string(text), std::move(existing), {}});
-  auto outcome =
-      thread_.Run([job] { job->html = RenderHtml(job->text, job->existing); });
+  auto job = std::make_shared<Job>(
+      Job{std::string(text), std::move(existing), std::string(section_edit_url), {}});
+  auto outcome = thread_.Run([job] {
+    job->html = RenderHtml(job->text, job->existing, job->section_edit_url);
+  });
   if (outcome != BudgetedThread::Outcome::kFinished) {
     return Refusal(outcome, thread_.budget().cpu);
   }
   return std::move(job->html);
+}
+
+Result<std::vector<Section>> Markdown::Sections(std::string_view text) {
+  EnsureRegistered();
+  struct Job {
+    std::string text;
+    std::vector<Section> sections;
+  };
+  auto job = std::make_shared<Job>(Job{std::string(text), {}});
+  auto outcome = thread_.Run([job] {
+    Parser parser = NewParser();
+    Document doc = ParseWithLinks(parser.get(), job->text, std::nullopt);
+    job->sections = SectionsOf(doc.get(), job->text);
+  });
+  if (outcome != BudgetedThread::Outcome::kFinished) {
+    return Refusal(outcome, thread_.budget().cpu);
+  }
+  return std::move(job->sections);
 }
 
 }  // namespace wikid

@@ -47,13 +47,15 @@
 
 #include "model/base/status.h"
 #include "views/budgeted_thread.h"
+#include "views/sections.h"
 
 namespace wikid {
 
 // Which HTML the renderer makes: raised whenever a text would render
-// differently (2: headings with anchors, contents, section links), and
-// part of the render cache's keys (WikiOptions::renderer_version).
-inline constexpr char kRendererVersion[] = "2";
+// differently (2: headings with anchors, contents, section links; 3: an
+// "Edit" link on each section's heading), and part of the render cache's
+// keys (WikiOptions::renderer_version).
+inline constexpr char kRendererVersion[] = "3";
 
 // Safe HTML shown in place of a text that overran the budget (a revision
 // saved before saves were bounded, or a bio).
@@ -79,8 +81,14 @@ class Markdown {
 
   // Renders `text` to safe HTML; kTooComplex past the budget.
   // (Unavailable if an earlier call overran: the worker is being
-  // replaced.)
-  Result<std::string> ToHtml(std::string_view text, Existing existing);
+  // replaced.) With a non-empty `section_edit_url`, each section's heading
+  // links to `section_edit_url` + its number (views/headings.h).
+  Result<std::string> ToHtml(std::string_view text, Existing existing,
+                             std::string_view section_edit_url = {});
+
+  // The sections of `text` (views/sections.h), found by the same parse
+  // that renders it; kTooComplex past the budget, as ToHtml.
+  Result<std::vector<Section>> Sections(std::string_view text);
 
   // A parse overran its budget and still runs: every later call fails,
   // and the process should end after its request (fcgi/worker.cc).

@@ -55,8 +55,15 @@ void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d) {
   d->SetValue("CSRF_TOKEN", csrf_token);
-  d->SetValue("HEADING", (state.base_rev == 0 ? "Create " : "Edit ") +
-                             name.title());
+  std::string heading = (state.base_rev == 0 ? "Create " : "Edit ") + name.title();
+  if (state.section) {
+    heading += *state.section == 0          ? ", before the first heading"
+               : !state.section_title.empty() ? ", section: " + state.section_title
+                                              : ", section " + std::to_string(*state.section);
+    d->SetIntValue("SECTION", *state.section);
+    d->ShowSection("IN_SECTION");
+  }
+  d->SetValue("HEADING", heading);
   d->SetValue("ACTION_URL", EditUrl(name));
   d->SetValue("CANCEL_URL", name.UrlPath());
   d->SetIntValue("BASE_REV", state.base_rev);
@@ -81,7 +88,7 @@ void FillEditForm(const PageName& name, const EditFormState& state,
     c->SetIntValue("CURRENT_REV", cur.rev);
     FillAuthor(cur.author, cur.author_is_account, c);
     c->SetValue("CURRENT_TIME", FormatTime(cur.created_at));
-    c->SetValue("CURRENT_TEXT", cur.text);
+    c->SetValue("CURRENT_TEXT", state.current_section_text.value_or(cur.text));
   }
 }
 

@@ -48,6 +48,14 @@ struct EditFormState {
   std::optional<std::string> preview_html;  // the text rendered, for Preview
   std::optional<TextDiff> changes;  // Show changes, or a conflict's difference
   std::string changes_heading;      // what `changes` compares
+  // A section edit (views/sections.h): `text` is section `section` of
+  // revision `base_rev`, whose heading reads `section_title`. Negative:
+  // the form sent a section that is no number.
+  std::optional<int64_t> section;
+  std::string section_title;
+  // On a section's conflict: that section of `current` (the conflict box
+  // shows it instead of the whole text).
+  std::optional<std::string> current_section_text;
 };
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,

@@ -55,7 +55,17 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 }
 
 Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page) {
-  return markdown.ToHtml(page.revision.text, page.existing_links);
+  // Every section's heading links to its edit form, naming this revision
+  // (the section is found in the text the reader saw). In the rendering,
+  // so for every viewer, as the page's own Edit link is: one rendering per
+  // revision is shared by all readers and every cache tier (render cache,
+  // page cache, nginx's fast path for anonymous readers), and the edit
+  // route itself decides who may edit (anonymous readers are sent to log
+  // in under the users-only policy; a protected page's form shows the text
+  // read-only with why, as its Edit link does).
+  return markdown.ToHtml(page.revision.text, page.existing_links,
+                         "/_edit" + UrlPathOfTitle(page.title) +
+                             "?rev=" + std::to_string(page.revision.rev) + "&section=");
 }
 
 RenderKey RenderKeyOf(const PageRevision& page) {

@@ -21,12 +21,7 @@ TestWiki& Wiki() {
 
 // A second person, logged in as "Second".
 Browser& Other() {
-  static Browser* browser = [] {
-    Wiki().CreateUser("Second", "second-password");
-    auto* b = new Browser(Wiki());
-    BOOST_REQUIRE(b->LogIn("Second", "second-password").status == 303);
-    return b;
-  }();
+  static std::unique_ptr<Browser> browser = Wiki().LoggedInAs("Second", "second-password");
   return *browser;
 }
 

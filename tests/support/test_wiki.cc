@@ -371,6 +371,17 @@ Browser& TestWiki::Editor() {
   return *editor_;
 }
 
+std::unique_ptr<Browser> TestWiki::LoggedInAs(const std::string& name,
+                                              const std::string& password, bool admin) {
+  CreateUser(name, password, admin);
+  auto browser = std::make_unique<Browser>(*this);
+  HttpResponse logged_in = browser->LogIn(name, password);
+  if (logged_in.status != 303) {
+    throw std::runtime_error(name + " could not log in: " + std::to_string(logged_in.status));
+  }
+  return browser;
+}
+
 void TestWiki::CreateUser(const std::string& name, const std::string& password,
                           bool admin, const std::string& email) {
   int fds[2];

@@ -200,6 +200,10 @@ class TestWiki {
   // password on standard input), as an operator would. Throws on failure.
   void CreateUser(const std::string& name, const std::string& password,
                   bool admin = false, const std::string& email = "");
+  // A new account made by CreateUser, and a browser logged in as it (a
+  // second person, beside Editor()). Throws on failure.
+  std::unique_ptr<Browser> LoggedInAs(const std::string& name, const std::string& password,
+                                      bool admin = false);
   // Starts a GET and hangs up after `bytes` bytes of the body.
   void GetAndHangUp(const std::string& path, size_t bytes);
 

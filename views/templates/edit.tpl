@@ -34,6 +34,7 @@
 <form method="post" action="{{ACTION_URL}}" class="edit-form">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <input type="hidden" name="base_rev" value="{{BASE_REV}}">
+{{#IN_SECTION}}<input type="hidden" name="section" value="{{SECTION}}">{{/IN_SECTION}}
 <label for="field.text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
 {{! In a new tab, so the text being edited stays where it is. }}
 <p class="edit-help"><a href="/_help" target="_blank" rel="noopener">How to write headings, links, lists and tables</a></p>

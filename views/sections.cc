@@ -1,0 +1,67 @@
+#include "views/sections.h"
+
+#include "views/headings.h"
+
+namespace wikid {
+namespace {
+
+// Where each line of `text` starts, counting lines as cmark does ("\n",
+// "\r\n" and a lone "\r" end one), so its line numbers map to offsets.
+std::vector<size_t> LineStarts(std::string_view text) {
+  std::vector<size_t> starts{0};
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    if (text[i] == '\n' || text[i] == '\r') starts.push_back(i + 1);
+  }
+  return starts;
+}
+
+}  // namespace
+
+std::vector<Section> SectionsOf(cmark_node* doc, std::string_view text) {
+  const std::vector<size_t> starts = LineStarts(text);
+  std::vector<Section> sections(1);  // section 0
+  for (const Heading& h : FindHeadings(doc)) {
+    if (!h.top_level) continue;
+    // cmark counts lines from 1; a setext heading starts on its text.
+    const size_t line = static_cast<size_t>(cmark_node_get_start_line(h.node));
+    const size_t begin =
+        line >= 1 && line <= starts.size() ? starts[line - 1] : text.size();
+    sections.push_back(
+        {.level = h.level, .begin = begin, .title = h.text, .slug = h.slug});
+  }
+  // Each section ends where the next one of its level or a higher one
+  // begins, or with the text. Section 0 ends at the first heading.
+  for (size_t i = 0; i < sections.size(); ++i) {
+    sections[i].end = text.size();
+    for (size_t j = i + 1; j < sections.size(); ++j) {
+      if (i == 0 || sections[j].level <= sections[i].level) {
+        sections[i].end = sections[j].begin;
+        break;
+      }
+    }
+  }
+  return sections;
+}
+
+std::string ReplaceSection(std::string_view text, const Section& section,
+                           std::string_view replacement) {
+  std::string out(text.substr(0, section.begin));
+  out += replacement;
+  if (section.end < text.size() && !replacement.empty() &&
+      replacement.back() != '\n') {
+    out += '\n';
+  }
+  out += text.substr(section.end);
+  return out;
+}
+
+std::optional<size_t> SectionBySlug(const std::vector<Section>& sections,
+                                    std::string_view slug) {
+  for (size_t i = 0; i < sections.size(); ++i) {
+    if (sections[i].slug == slug) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace wikid
