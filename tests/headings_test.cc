@@ -14,7 +14,9 @@ namespace {
 
 std::string Render(std::string_view text, const std::set<std::string>& existing = {}) {
   Markdown md;
-  return md.ToHtml(text, existing).value();
+  Markdown::Existing::value_type titles;  // each to a page of its own name
+  for (const std::string& title : existing) titles.emplace(title, title);
+  return md.ToHtml(text, titles).value();
 }
 
 bool Has(const std::string& html, std::string_view needle) {

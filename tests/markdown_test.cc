@@ -16,7 +16,9 @@ using testing::Dangers;
 std::string Render(std::string_view text,
                    const std::set<std::string>& existing = {}) {
   Markdown md;
-  return md.ToHtml(text, existing).value();
+  Markdown::Existing::value_type titles;  // each to a page of its own name
+  for (const std::string& title : existing) titles.emplace(title, title);
+  return md.ToHtml(text, titles).value();
 }
 
 bool Has(const std::string& html, std::string_view needle) {
@@ -145,11 +147,11 @@ BOOST_AUTO_TEST_CASE(link_scanning_is_linear) {
   // minutes), for slow machines.
   Markdown md(BudgetedThread::Budget{.cpu = std::chrono::seconds(30),
                                      .wall = std::chrono::seconds(300)});
-  BOOST_TEST(md.ToHtml(Repeat("]]", 1 << 20), std::set<std::string>{}).ok());
+  BOOST_TEST(md.ToHtml(Repeat("]]", 1 << 20), Markdown::Existing::value_type{}).ok());
   BOOST_TEST(md.LinkTargets(Repeat("[[a ", 400 << 10) + Repeat("]] ", 400 << 10)).ok());
   // Emphasis nested 40,000 deep.
   BOOST_TEST(md.ToHtml(Repeat("**a ", 160 << 10) + Repeat(" a**", 160 << 10),
-                       std::set<std::string>{})
+                       Markdown::Existing::value_type{})
                  .ok());
   BOOST_TEST(!md.overran());
 }
@@ -230,7 +232,7 @@ BOOST_AUTO_TEST_CASE(x1_xss_corpus_never_executes) {
 BOOST_AUTO_TEST_CASE(what_overruns_the_budget_is_refused) {
   Markdown md(BudgetedThread::Budget{.cpu = std::chrono::milliseconds(100),
                                      .wall = std::chrono::milliseconds(20000)});
-  BOOST_TEST(md.ToHtml("fine", std::set<std::string>{}).ok());
+  BOOST_TEST(md.ToHtml("fine", Markdown::Existing::value_type{}).ok());
   // 128 KiB of "www.a_": 8 s for gfm.6's autolink extension.
   auto refused = md.LinkTargets(Repeat("www.a_", 128 << 10));
   BOOST_REQUIRE(!refused.ok());
@@ -239,7 +241,7 @@ BOOST_AUTO_TEST_CASE(what_overruns_the_budget_is_refused) {
   BOOST_TEST(refused.status().message().find("more than 50 ms") != std::string::npos,
              refused.status().message());
   BOOST_TEST(md.overran());
-  auto after = md.ToHtml("fine", std::set<std::string>{});
+  auto after = md.ToHtml("fine", Markdown::Existing::value_type{});
   BOOST_TEST(!after.ok());
   BOOST_TEST((after.status().code() == Status::Code::kUnavailable));
 }

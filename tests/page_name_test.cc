@@ -46,6 +46,22 @@ BOOST_AUTO_TEST_CASE(case_is_preserved) {
   BOOST_TEST(Title("foo") != Title("Foo"));
 }
 
+// Names that differ only in letter case, in any script, share a key (and
+// so name one page); the whole title is folded, not its first letter.
+BOOST_AUTO_TEST_CASE(letter_case_is_folded_in_the_key) {
+  BOOST_TEST(PageKey("Getting Started") == "getting started");
+  BOOST_TEST(PageKey("getting started") == PageKey("GETTING STARTED"));
+  BOOST_TEST(PageKey("\xc3\x84rger") == "\xc3\xa4rger");          // Ärger, ärger
+  BOOST_TEST(PageKey("\xc3\x84RGER") == PageKey("\xc3\xa4rger"));  // ÄRGER
+  BOOST_TEST(PageKey("A\xcc\x88rger") == "\xc3\xa4rger");  // decomposed: NFC
+  BOOST_TEST(PageKey("Stra\xc3\x9f" "e") == PageKey("STRASSE"));  // full folding
+  BOOST_TEST(PageKey("\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1") ==
+             PageKey("\xcf\x83\xce\xbf\xcf\x86\xce\xaf\xce\xb1"));  // Σοφία, σοφία
+  // Different words stay different.
+  BOOST_TEST(PageKey("Arger") != PageKey("\xc3\x84rger"));
+  BOOST_TEST(PageKey("Foo Bar") != PageKey("FooBar"));
+}
+
 BOOST_AUTO_TEST_CASE(rejected_names_say_which_rule) {
   struct Case {
     std::string input, says;

@@ -16,7 +16,7 @@ struct RenderFixture {
   testing::MemcachedServer server;
   std::unique_ptr<Memcache> cache;
   std::unique_ptr<RenderCache> renders;
-  RenderKey key{.revision_id = 7, .existing_links = {"Other page"}};
+  RenderKey key{.revision_id = 7, .existing_links = {{"Other page", "Other page"}}};
   int rendered = 0;
   size_t source_bytes = 64 * 1024;  // long enough for a claim
 
@@ -38,6 +38,17 @@ struct RenderFixture {
     return cache->Get(key.ToString(), &item) == CacheStatus::kOk ? item.value : "<miss>";
   }
 };
+
+// Where a link leads is part of the key as much as whether it leads
+// anywhere: [[foo]] beside "Foo" renders another link than beside "foo".
+BOOST_AUTO_TEST_CASE(links_leading_to_other_pages_never_share_a_key) {
+  RenderKey exact{.revision_id = 7, .existing_links = {{"foo", "foo"}}};
+  RenderKey other{.revision_id = 7, .existing_links = {{"foo", "Foo"}}};
+  RenderKey none{.revision_id = 7};
+  BOOST_TEST(exact.ToString() != other.ToString());
+  BOOST_TEST(exact.ToString() != none.ToString());
+  BOOST_TEST(other.ToString() != none.ToString());
+}
 
 BOOST_FIXTURE_TEST_CASE(a_miss_renders_once_and_replaces_its_claim, RenderFixture) {
   bool hit = true;

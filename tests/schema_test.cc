@@ -51,6 +51,18 @@ BOOST_AUTO_TEST_CASE(a_new_database_gets_the_latest_schema) {
              LatestSchemaVersion());
 }
 
+// What version 19 (names that differ only in case name one page) added,
+// taken away again: page_link's indexes as versions 11 to 18 had them.
+constexpr char kUndoVersion19[] = R"sql(
+    DROP INDEX page_by_key;
+    ALTER TABLE page DROP COLUMN name_key;
+    DROP INDEX page_link_by_target_key;
+    DROP INDEX page_link_backlinks_by_key;
+    ALTER TABLE page_link DROP COLUMN target_key;
+    CREATE INDEX page_link_by_target ON page_link (target, source_id);
+    CREATE INDEX page_link_backlinks
+      ON page_link (target, source_name COLLATE NOCASE, source_name);)sql";
+
 // Version 18: the cache epoch (model/cache/versions.h), one row, from a
 // random start that leaves room to grow, advanced one at a time.
 BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
@@ -59,7 +71,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, "DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, std::string(kUndoVersion19) + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -94,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   auto page = (*store)->Find(*PageName::Parse("Main Page"), std::nullopt);
   BOOST_REQUIRE(page.ok());
   BOOST_TEST(page->revision.text == "Hello [[Other]]");
-  BOOST_TEST(page->existing_links == std::set<std::string>{"Other"});
+  BOOST_TEST((page->existing_links == LinkTitles{{"Other", "Other"}}));
   // Version 2: accounts, and revisions saved before them belong to none.
   BOOST_TEST(RawScalar(dir.File("w.db"), "SELECT count(*) FROM account") == 0);
   BOOST_TEST(RawScalar(dir.File("w.db"),
@@ -123,10 +135,10 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 }
 
 // What versions 16 (the index without its copy of the texts), 17 (a
-// prefix list of four characters) and 18 (the cache epoch) changed, taken
-// back to make an older database: page_search and page_title_search as
-// versions 12 to 15 had them, empty.
-constexpr char kUndoVersions16To18[] = R"sql(
+// prefix list of four characters), 18 (the cache epoch) and 19 changed,
+// taken back to make an older database: page_search and page_title_search
+// as versions 12 to 15 had them, empty.
+const std::string kUndoVersions16To19 = std::string(kUndoVersion19) + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -137,9 +149,9 @@ constexpr char kUndoVersions16To18[] = R"sql(
     CREATE VIRTUAL TABLE page_title_search USING fts5(
       title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
-// What versions 14 (mail claims), 15 (site keys), 16 to 18 added, taken away
+// What versions 14 (mail claims), 15 (site keys), 16 to 19 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To18 = std::string(kUndoVersions16To18) + R"sql(;
+const std::string kUndoVersions14To19 = kUndoVersions16To19 + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -149,7 +161,7 @@ const std::string kUndoVersions14To18 = std::string(kUndoVersions16To18) + R"sql
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To18);
+  RawExec(dir.File("w.db"), kUndoVersions14To19);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -180,7 +192,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To18);
+  RawExec(dir.File("w.db"), kUndoVersions14To19);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -204,7 +216,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16To18);
+  RawExec(dir.File("w.db"), kUndoVersions16To19);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -315,7 +327,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To18);
+  RawExec(dir.File("w.db"), kUndoVersions14To19);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);
@@ -326,6 +338,40 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   BOOST_TEST(RawScalar(dir.File("w.db"),
                        "SELECT count(*) FROM outbox WHERE claimed_until = 0 AND claimed_by = ''") ==
              1);
+}
+
+// Version 19: names get their keys (case-folded NFC, model/text/
+// page_name.h), links theirs, a page keeps one link per key, and wanted
+// pages are counted again without the names a page has in another case.
+// Two pages that differ only in case, from before, both stay; the cache
+// epoch version 18 made is kept as it was.
+BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
+  testing::TempDir dir;
+  BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
+  RawExec(dir.File("w.db"), kUndoVersion19);
+  const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
+  RawExec(dir.File("w.db"), R"sql(
+      INSERT INTO page (id, name, latest_rev)
+        VALUES (1, 'Getting Started', 1), (2, 'P', 1), (3, 'Foo', 1), (4, 'foo', 1),
+               (5, 'Ärger', 1);
+      INSERT INTO page_link (source_id, target, source_name)
+        VALUES (2, 'getting started', 'P'), (2, 'Nowhere', 'P'), (2, 'nowhere', 'P'),
+               (3, 'ärger', 'Foo');
+      INSERT INTO wanted (target, links)
+        VALUES ('getting started', 1), ('Nowhere', 1), ('nowhere', 1), ('ärger', 1);
+      PRAGMA user_version = 18;)sql");
+  auto upgraded = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE_MESSAGE(upgraded.ok(), upgraded.status().message());
+  const std::string db = dir.File("w.db");
+  BOOST_TEST(RawScalar(db, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(db, "SELECT id FROM page WHERE name_key = 'getting started'") == 1);
+  BOOST_TEST(RawScalar(db, "SELECT id FROM page WHERE name_key = 'ärger'") == 5);
+  BOOST_TEST(RawScalar(db, "SELECT count(*) FROM page WHERE name_key = 'foo'") == 2);
+  BOOST_TEST(RawScalar(db, "SELECT count(*) FROM page_link WHERE target_key = 'nowhere'") == 1);
+  BOOST_TEST(RawScalar(db, "SELECT count(*) FROM page_link WHERE target = 'Nowhere'") == 1);
+  BOOST_TEST(RawScalar(db, "SELECT count(*) FROM wanted") == 1);
+  BOOST_TEST(RawScalar(db, "SELECT links FROM wanted WHERE target = 'Nowhere'") == 1);
+  BOOST_TEST(RawScalar(db, "SELECT epoch FROM cache_epoch") == epoch);
 }
 
 }  // namespace

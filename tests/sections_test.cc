@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(top_level_headings_link_to_their_sections_edit_form) {
   Markdown md;
   const std::string html =
       md.ToHtml("Lead\n\n# One\n\n> ## Quoted\n\n## Two & \"three\"\n",
-                std::set<std::string>{}, "/_edit/P?rev=4&section=")
+                Markdown::Existing::value_type{}, "/_edit/P?rev=4&section=")
           .value();
   BOOST_TEST(Has(html,
                  "<h1 id=\"one\">\nOne <span class=\"section-edit\"><a "
@@ -170,10 +170,10 @@ BOOST_AUTO_TEST_CASE(top_level_headings_link_to_their_sections_edit_form) {
   BOOST_TEST(Has(html, "<h2 id=\"quoted\">\nQuoted\n</h2>"), html);  // no link
   // Without an address (previews, profiles), no links; and the contents
   // never list the link's text.
-  BOOST_TEST(!Has(md.ToHtml("# One\n", std::set<std::string>{}).value(),
+  BOOST_TEST(!Has(md.ToHtml("# One\n", Markdown::Existing::value_type{}).value(),
                   "section-edit"));
   const std::string toc =
-      md.ToHtml("# A\n\n# B\n\n# C\n", std::set<std::string>{},
+      md.ToHtml("# A\n\n# B\n\n# C\n", Markdown::Existing::value_type{},
                 "/_edit/P?section=")
           .value();
   BOOST_TEST(Has(toc, "<li><a href=\"#a\">A</a></li>"), toc);
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_their_edit_links) {
     BOOST_TEST_CONTEXT(payload) {
       const std::string text =
           "# " + payload + "\n\n## " + payload + "\n\n### " + payload + "\n";
-      const std::string html = md.ToHtml(text, std::set<std::string>{"Page"},
+      const std::string html = md.ToHtml(text, Markdown::Existing::value_type{{"Page", "Page"}},
                                          "/_edit/P?rev=1&section=")
                                    .value();
       BOOST_TEST(testing::Dangers(html) == "", html);

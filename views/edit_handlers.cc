@@ -6,6 +6,7 @@
 #include "model/text/text_diff.h"
 #include "views/diff_fill.h"
 #include "views/page_fill.h"
+#include "views/page_handlers.h"
 #include "views/page_saves.h"
 #include "views/render.h"
 #include "views/sections.h"
@@ -259,6 +260,10 @@ Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   auto current = ctx.stores.pages.Find(*name, section ? *rev : std::nullopt);
+  if (current.status().IsNotFound()) {
+    // Another letter case of a page is that page (model/text/page_name.h).
+    if (auto other = OtherCase(ctx, *name)) return Response::Found("/_edit" + other->UrlPath());
+  }
   EditFormState state;
   if (current.ok()) {
     state.text = current->revision.text;

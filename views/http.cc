@@ -91,6 +91,12 @@ Response Response::SeeOther(std::string location) {
   return r;
 }
 
+Response Response::Found(std::string location) {
+  Response r = SeeOther(std::move(location));
+  r.status = 302;
+  return r;
+}
+
 Response Response::PlainText(int status, std::string body) {
   Response r;
   r.status = status;

@@ -57,6 +57,8 @@ struct Response {
 
   // 303 See Other to a local path: the answer to a successful POST.
   static Response SeeOther(std::string location);
+  // 302: the same resource lives at `location` (for a GET).
+  static Response Found(std::string location);
   // A short plain-text answer (for errors that happen before any template
   // can be used).
   static Response PlainText(int status, std::string body);

@@ -154,7 +154,7 @@ cmark_node* NewText(std::string_view text) {
 // renderer escapes their labels; the URLs are local paths we built from a
 // validated PageName, so its URL check has nothing to remove.
 void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
-                    const std::map<std::string, bool>& exists) {
+                    const std::map<std::string, std::optional<PageName>>& exists) {
   std::string literal = cmark_node_get_literal(node);
   size_t done = 0;
   for (const WikiLink& link : links) {
@@ -169,9 +169,10 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
     std::string url, title;
     if (!link.target) {
       url = fragment;
-    } else if (exists.at(link.target->title())) {
-      url = link.target->UrlPath() + fragment;
-      title = link.target->title();
+    } else if (const auto& page = exists.at(link.target->title())) {
+      // The page's own name, where the link differs from it in case.
+      url = page->UrlPath() + fragment;
+      title = page->title();
     } else {
       // A missing page links to its edit form; the stylesheet shows links
       // into /_edit/ differently, so readers see it is not written yet.
@@ -198,15 +199,22 @@ Document ParseWithLinks(cmark_parser* parser, std::string_view text,
                         const Markdown::Existing& existing,
                         std::set<std::string>* targets = nullptr) {
   Document doc = Parse(parser, text);
-  std::map<std::string, bool> known;  // one lookup per target
+  // Each target once: the page it leads to, if any.
+  std::map<std::string, std::optional<PageName>> known;
   for (cmark_node* node : LinkableTextNodes(doc.get())) {
     std::vector<WikiLink> links = FindWikiLinks(cmark_node_get_literal(node));
     if (links.empty()) continue;
     for (const WikiLink& link : links) {
       if (!link.target) continue;  // this page
       const std::string& title = link.target->title();
-      if (!known.contains(title)) {
-        known[title] = !existing || existing->contains(title);
+      if (known.contains(title)) continue;
+      if (!existing) {
+        known[title] = *link.target;
+      } else if (auto found = existing->find(title); found != existing->end()) {
+        auto page = PageName::Parse(found->second);
+        known[title] = page.ok() ? std::optional<PageName>(*page) : std::nullopt;
+      } else {
+        known[title] = std::nullopt;
       }
     }
     SplitIntoLinks(node, links, known);

@@ -39,6 +39,7 @@
 // design asks for). Not thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -65,9 +66,11 @@ inline constexpr char kTooComplexNotice[] =
 
 class Markdown {
  public:
-  // The canonical titles of the pages that exist, for colouring links;
-  // nullopt shows every link as existing (bios: no query per link).
-  using Existing = std::optional<std::set<std::string>>;
+  // The link targets that lead to a page, with that page's title (its
+  // own, or one that differs only in case: PageStore's LinkTitles), for
+  // colouring links and for where they lead; nullopt shows every link as
+  // existing, under its own name (bios: no query per link).
+  using Existing = std::optional<std::map<std::string, std::string>>;
 
   explicit Markdown(BudgetedThread::Budget budget = {}) : thread_(budget) {}
   Markdown(const Markdown&) = delete;

@@ -163,6 +163,15 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   }
   auto found = ctx.stores.pages.Find(name, *rev);
   if (found.status().IsNotFound()) {
+    // Another letter case of a page is that page: the reader goes to its
+    // address. A 302, not a 301: one request more, but browsers keep a
+    // 301 for good, and which page a spelling leads to is the database's
+    // to say (where two names differ only in case from before wikid
+    // refused them, the exact one wins), not the browser's.
+    if (auto other = OtherCase(ctx, name)) {
+      return Response::Found(other->UrlPath() +
+                             (*rev ? "?rev=" + std::to_string(**rev) : ""));
+    }
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
@@ -190,6 +199,18 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
 }
 
 }  // namespace
+
+// One lookup more, only for a name that is no page: a page view stays one
+// query.
+std::optional<PageName> OtherCase(Context& ctx, const PageName& name) {
+  auto existing = ctx.stores.pages.ExistingPages({name.title()});
+  if (!existing.ok() || existing->empty()) return std::nullopt;
+  const std::string& title = existing->begin()->second;
+  if (title == name.title()) return std::nullopt;  // a missing revision
+  auto page = PageName::Parse(title);
+  if (!page.ok()) return std::nullopt;
+  return *page;
+}
 
 Response ShowFrontPage(const Request& req, Context& ctx, std::string_view) {
   auto name = PageName::Parse(ctx.site.front_page);

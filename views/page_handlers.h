@@ -3,6 +3,7 @@
 // Each reads top to bottom: guards, model call, fill, render.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
 Response ListRecent(const Request& req, Context& ctx, std::string_view);
 // GET /_pages?after=TITLE.
 Response ListAllPages(const Request& req, Context& ctx, std::string_view);
+// The page whose name differs from `name` only in letter case, where no
+// page has `name` itself: the same page (model/text/page_name.h,
+// PageKey). nullopt when there is none, or `name` is a page.
+std::optional<PageName> OtherCase(Context& ctx, const PageName& name);
 // GET /_anything-else: reserved names that are not routes.
 Response NoSuchRoute(const Request& req, Context& ctx, std::string_view);
 

@@ -1,8 +1,5 @@
 #include "views/search_handlers.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "model/text/search_query.h"
 #include "views/render.h"
 #include "views/search_fill.h"
@@ -10,32 +7,32 @@
 namespace wikid {
 namespace {
 
-bool SameIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The page named what was searched for: found (among the hits, whose name
-// matches come first, in any letter case, or by its exact name), or free
-// to create.
+// matches come first, by its exact name, else in any letter case, or by a
+// lookup), or free to create.
 void OfferPage(Context& ctx, const SearchResults& results,
                SearchPageState* state) {
   auto name = PageName::Parse(state->query);
   if (!name.ok()) return;
+  const std::string key = PageKey(name->title());
+  const SearchHit* same_key = nullptr;
   for (const SearchHit& hit : results.hits) {
-    if (SameIgnoringAsciiCase(hit.title, name->title())) {
-      if (auto found = PageName::Parse(hit.title); found.ok())
-        state->exact_page = *found;
+    if (hit.title == name->title()) {
+      state->exact_page = *name;
       return;
     }
+    if (same_key == nullptr && PageKey(hit.title) == key) same_key = &hit;
   }
+  if (same_key != nullptr) {
+    if (auto found = PageName::Parse(same_key->title); found.ok()) state->exact_page = *found;
+    return;
+  }
+  // By its name in any letter case (model/text/page_name.h: PageKey).
   auto existing = ctx.stores.pages.ExistingPages({name->title()});
   if (!existing.ok()) return;  // only an offer; the results still show
-  if (existing->contains(name->title())) {
-    state->exact_page = *name;
+  if (auto found = existing->find(name->title()); found != existing->end()) {
+    auto page = PageName::Parse(found->second);
+    if (page.ok()) state->exact_page = *page;
   } else {
     state->missing_page = *name;
   }

@@ -39,10 +39,15 @@ std::string RenderKey::ToString() const {
   unsigned char hash[8];
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, sizeof hash);
-  for (const std::string& link : existing_links) {
-    // Page names hold no newline, so "\n" separates them unambiguously.
+  for (const auto& [link, title] : existing_links) {
+    // Page names hold no tab or newline, so these separate them
+    // unambiguously. The title is in the key: a link's colour and where
+    // it leads both change the rendering.
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(link.data()),
                               link.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\t"), 1);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(title.data()),
+                              title.size());
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
   }
   crypto_generichash_final(&state, hash, sizeof hash);

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,8 +35,10 @@ namespace wikid {
 
 struct RenderKey {
   int64_t revision_id = 0;
-  std::set<std::string> existing_links;
-  // "r:<revision id>:<16 hex digits of a hash of the link set>".
+  // The revision's links that lead to a page, each with the title of the
+  // page it leads to (PageRevision::existing_links).
+  std::map<std::string, std::string> existing_links;
+  // "r:<revision id>:<16 hex digits of a hash of the links>".
   std::string ToString() const;
 };
 

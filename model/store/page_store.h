@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,13 +35,18 @@ struct Revision {
   int64_t size_change = 0;  // size minus the previous revision's size
 };
 
+// The wiki link targets (canonical names, as typed) that lead to a page,
+// each with that page's title: itself, or the name that differs from it
+// only in letter case (PageKey, model/text/page_name.h).
+using LinkTitles = std::map<std::string, std::string>;
+
 // What a page view needs: one revision, where it stands, and which of its
 // wiki links lead to pages that exist.
 struct PageRevision {
   std::string title;
   int64_t latest_rev = 0;
   Revision revision;
-  std::set<std::string> existing_links;
+  LinkTitles existing_links;
   bool is_protected = false;  // only admins may save the page
   bool is_latest() const { return revision.rev == latest_rev; }
 };
@@ -192,26 +198,30 @@ class PageReader {
                                                   std::optional<int64_t> before_id,
                                                   int limit) = 0;
 
-  // Which of `titles` (canonical names) are pages that exist. One indexed
-  // lookup per title: for previews, not for page views.
-  virtual Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) = 0;
+  // Which of `titles` (canonical names) lead to pages that exist, and to
+  // which: the page of that name, else the first by name of those whose
+  // names differ from it only in case. One or two indexed lookups per
+  // title: for previews, searches and missing pages, not for page views.
+  virtual Result<LinkTitles> ExistingPages(const std::set<std::string>& titles) = 0;
 
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
   // starting after the page titled `after` (from the start when empty).
   virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;
 
-  // Up to `limit` pages whose latest revision links to `name` (the page
-  // itself aside), in the order of ListPages, after the page titled
-  // `after`. The page need not exist.
+  // Up to `limit` pages whose latest revision links to `name` in any
+  // letter case (the page itself aside, and links naming another page
+  // exactly), in the order of ListPages, after the page titled `after`.
+  // The page need not exist.
   virtual Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
                                          int limit) = 0;
 
-  // Up to `limit` pages that do not exist and that latest revisions link
-  // to, the most linked first, from `after` on: one index range, wherever
+  // Up to `limit` pages that do not exist (in any letter case) and that
+  // latest revisions link to, the most linked first, from `after` on: one index range, wherever
   // the window is.
   virtual Result<WantedPages> ListWanted(const WantedCursor& after, int limit) = 0;
 
-  // Up to `limit` pages no other page's latest revision links to, in the
+  // Up to `limit` pages no other page's latest revision links to (in any
+  // letter case), in the
   // order of ListPages, after the page titled `after`, leaving out the
   // page titled `except` (the front page, linked from every page's header).
   virtual Result<PageList> ListOrphans(const std::string& after, const std::string& except,
@@ -234,6 +244,8 @@ class PageReader {
 class PageStore : public PageReader {
  public:
   // Saves `edit` as a new revision on top of edit.base_rev, atomically.
+  // Invalid, with nothing written, for a new page whose name differs from
+  // an existing page's only in letter case.
   // If the text equals the latest revision's, nothing is written and
   // SaveResult::created is false (whatever base_rev says). Otherwise
   // Conflict, with nothing written, if the latest revision is not

@@ -1,5 +1,6 @@
 #include "model/text/page_name.h"
 
+#include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -144,6 +145,15 @@ std::string PercentEncodePath(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string PageKey(std::string_view title) {
+  size_t length = 0;
+  uint8_t* folded = u8_casefold(reinterpret_cast<const uint8_t*>(title.data()), title.size(),
+                                nullptr, UNINORM_NFC, nullptr, &length);
+  if (folded == nullptr) return std::string(title);
+  std::unique_ptr<uint8_t, void (*)(void*)> owner(folded, std::free);
+  return std::string(reinterpret_cast<char*>(folded), length);
 }
 
 }  // namespace wikid

@@ -32,7 +32,9 @@ class PageName {
   //  - none of  # < > [ ] | { }  (they mean something in links);
   //  - no '/' at either end, no '//', and no '.' or '..' path segment;
   //  - at most kMaxBytes bytes.
-  // Case is preserved: "Foo" and "foo" are different pages.
+  // Case is preserved: "Foo" is shown as typed. But names that differ
+  // only in letter case share one key (PageKey) and name one page: links,
+  // addresses and searches find it by either.
   static Result<PageName> Parse(std::string_view text);
 
   // The canonical title, for display and storage: "Main Page".
@@ -55,6 +57,16 @@ class PageName {
   explicit PageName(std::string title) : title_(std::move(title)) {}
   std::string title_;
 };
+
+// The key of a page name when letter case does not matter: the title
+// with Unicode's full case folding, in NFC ("Ärger" and "ÄRGER" are
+// "ärger"; "Straße" is "strasse"), so that a link, an address or a search
+// typed in another case finds the page. The whole title is folded, not
+// only its first letter (MediaWiki's rule): wiki titles are typed in
+// title case or not at random ("Getting started", "Getting Started"), and
+// the page list already sorts ignoring case. Input that is not UTF-8 is
+// its own key.
+std::string PageKey(std::string_view title);
 
 // The URL path of a title read back from storage. Saved titles were
 // validated, so this only re-derives the path; "/" if `title` is somehow

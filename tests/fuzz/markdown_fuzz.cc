@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto html = markdown.ToHtml(text, std::set<std::string>{"Main Page", "a"});
+  auto html = markdown.ToHtml(
+      text, wikid::Markdown::Existing::value_type{{"Main Page", "Main Page"}, {"a", "a"}});
   if (html.ok()) {
     std::string dangers = wikid::testing::Dangers(*html);
     if (!dangers.empty()) std::fprintf(stderr, "%s\n", dangers.c_str());

@@ -30,23 +30,6 @@ TestWikiOptions FastPathOptions() {
   return TestWikiOptions{.workers = 4, .memcached = true, .fast_path = true};
 }
 
-bool FromNginx(const HttpResponse& r) { return r.Header("x-cache") == "nginx"; }
-
-// Views `path` anonymously until nginx answers it (the first miss fills),
-// for at most a minute: a fill that memcached was too slow to confirm
-// suspends the fast path until a new generation, and on a loaded machine
-// that can take several rounds.
-HttpResponse ViewUntilFast(TestWiki& wiki, const std::string& path) {
-  HttpResponse r;
-  WaitUntil(
-      [&] {
-        r = wiki.Get(path);
-        return FromNginx(r);
-      },
-      60s);
-  return r;
-}
-
 struct Wiki {
   Wiki() : wiki(FastPathOptions()) { BOOST_REQUIRE(wiki.WaitForFastPath(10s)); }
   TestWiki wiki;
@@ -59,7 +42,7 @@ BOOST_FIXTURE_TEST_CASE(anonymous_views_come_from_nginx_with_wikids_headers,
   HttpResponse first = wiki.Get("/Fast_Page");
   BOOST_REQUIRE(first.status == 200);
   BOOST_TEST(!FromNginx(first));  // wikid answered, and filled the entry
-  HttpResponse fast = ViewUntilFast(wiki, "/Fast_Page");
+  HttpResponse fast = wiki.ViewUntilFast("/Fast_Page");
   BOOST_REQUIRE(FromNginx(fast));
   // The entry names its key and revision, then is the page wikid served.
   std::string frame = "<!-- wikid fast path: key wikid:fast:" +
@@ -110,7 +93,7 @@ BOOST_FIXTURE_TEST_CASE(a_logged_in_reader_never_gets_the_shared_page, Wiki) {
   BOOST_REQUIRE(
       wiki.Save("Shared", 0, "one page for every anonymous reader").status ==
       303);
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Shared")));
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/Shared")));
   wiki.CreateUser("Second", "second-password");
   Browser second(wiki);
   BOOST_REQUIRE(second.LogIn("Second", "second-password").status == 303);
@@ -196,13 +179,13 @@ BOOST_FIXTURE_TEST_CASE(
   std::string wide_path = "/";
   for (int i = 0; i < 66; ++i) wide_path += "%E2%82%AC";
   BOOST_REQUIRE(wiki.Save(wide_path.substr(1), 0, "wide").status == 303);
-  BOOST_TEST(FromNginx(ViewUntilFast(wiki, wide_path)));
+  BOOST_TEST(FromNginx(wiki.ViewUntilFast(wide_path)));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_new_page_turns_its_links_blue_on_the_fast_path,
                         Wiki) {
   BOOST_REQUIRE(wiki.Save("Linker", 0, "see [[Linked Later]]").status == 303);
-  HttpResponse before = ViewUntilFast(wiki, "/Linker");
+  HttpResponse before = wiki.ViewUntilFast("/Linker");
   BOOST_REQUIRE(FromNginx(before));
   BOOST_TEST(before.body.find("href=\"/_edit/Linked_Later\"") !=
              std::string::npos);
@@ -266,15 +249,15 @@ BOOST_FIXTURE_TEST_CASE(only_a_plain_anonymous_view_of_the_exact_url_is_filled,
 BOOST_FIXTURE_TEST_CASE(
     the_front_page_and_protection_change_at_once_on_the_fast_path, Wiki) {
   BOOST_REQUIRE(wiki.Save("Main_Page", 0, "welcome").status == 303);
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/")));
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/")));
   // A save of another page changes the front page's list of changes.
   BOOST_REQUIRE(wiki.Save("Elsewhere", 0, "another page").status == 303);
   HttpResponse front = wiki.Get("/");
   BOOST_TEST(front.status == 200);
   BOOST_TEST(front.body.find(">Elsewhere</a>") != std::string::npos);
-  BOOST_TEST(FromNginx(ViewUntilFast(wiki, "/")));
+  BOOST_TEST(FromNginx(wiki.ViewUntilFast("/")));
   // Protecting a page changes its view.
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Elsewhere")));
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/Elsewhere")));
   wiki.CreateUser("Keeper", "keeper-password", /*admin=*/true);
   Browser admin(wiki);
   BOOST_REQUIRE(admin.LogIn("Keeper", "keeper-password").status == 303);
@@ -287,7 +270,7 @@ BOOST_FIXTURE_TEST_CASE(
 BOOST_FIXTURE_TEST_CASE(
     a_worker_killed_suspends_the_fast_path_until_a_new_generation, Wiki) {
   BOOST_REQUIRE(wiki.Save("Survivor", 0, "still here").status == 303);
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Survivor")));
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/Survivor")));
   const std::string before = wiki.FastPathSwitch();
   const pid_t killed = wiki.WorkerPids().front();
   kill(killed, SIGKILL);
@@ -307,7 +290,7 @@ BOOST_FIXTURE_TEST_CASE(
   // was started after that suspension (one started before it, after a
   // doubt of a loaded machine's, is no longer shown).
   BOOST_REQUIRE(wiki.WaitForFastPath(60s, before));
-  BOOST_TEST(FromNginx(ViewUntilFast(wiki, "/Survivor")));
+  BOOST_TEST(FromNginx(wiki.ViewUntilFast("/Survivor")));
 }
 
 // A worker killed after an edit committed and before it deleted the
@@ -325,7 +308,7 @@ AfterLostDelete KillBetweenCommitAndDelete(TestWikiOptions options) {
   TestWiki wiki{options};
   BOOST_REQUIRE(wiki.WaitForFastPath(10s));
   BOOST_REQUIRE(wiki.Save("Kept", 0, "first text").status == 303);
-  BOOST_REQUIRE(FromNginx(ViewUntilFast(wiki, "/Kept")));
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/Kept")));
   const std::string before = wiki.FastPathSwitch();
   std::thread edit([&] { wiki.Save("Kept", 1, "second text"); });  // never answered
   auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -647,7 +630,7 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(slow == 0);  // a frozen memcached stopped no view
   // Once memcached is back, the fast path comes back by itself.
   BOOST_REQUIRE(wiki.WaitForFastPath(60s));
-  HttpResponse back = ViewUntilFast(wiki, "/Main_Page");
+  HttpResponse back = wiki.ViewUntilFast("/Main_Page");
   BOOST_TEST(FromNginx(back));
   BOOST_TEST(ShownRevision(back) == 41);
 }

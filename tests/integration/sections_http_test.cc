@@ -5,7 +5,6 @@
 // text kept); hostile headings stay text in the links and the form.
 #define BOOST_TEST_MODULE sections_http
 #include <boost/test/unit_test.hpp>
-#include <chrono>
 #include <regex>
 #include <string>
 
@@ -14,8 +13,6 @@
 
 namespace wikid::testing {
 namespace {
-
-using namespace std::chrono_literals;
 
 TestWiki& Wiki() {
   static TestWiki wiki{
@@ -116,13 +113,8 @@ BOOST_AUTO_TEST_CASE(
   // a link without an account leads to the login form (the default policy:
   // only users edit), as the page's own Edit link does.
   BOOST_REQUIRE(Wiki().Save("Read_Sections", 0, kPlan).status == 303);
-  HttpResponse fast;
-  BOOST_REQUIRE(WaitUntil(
-      [&] {
-        fast = Wiki().Get("/Read_Sections");
-        return fast.Header("x-cache") == "nginx";
-      },
-      60s));
+  HttpResponse fast = Wiki().ViewUntilFast("/Read_Sections");
+  BOOST_REQUIRE(FromNginx(fast));
   const std::string link = SectionEditLink(fast, 3);
   BOOST_REQUIRE(link != "");
   HttpResponse asked = Wiki().Get(link);

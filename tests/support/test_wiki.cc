@@ -371,6 +371,19 @@ Browser& TestWiki::Editor() {
   return *editor_;
 }
 
+bool FromNginx(const HttpResponse& r) { return r.Header("x-cache") == "nginx"; }
+
+HttpResponse TestWiki::ViewUntilFast(const std::string& path) {
+  HttpResponse r;
+  WaitUntil(
+      [&] {
+        r = Get(path);
+        return FromNginx(r);
+      },
+      std::chrono::seconds(60));
+  return r;
+}
+
 std::unique_ptr<Browser> TestWiki::LoggedInAs(const std::string& name,
                                               const std::string& password, bool admin) {
   CreateUser(name, password, admin);

@@ -89,6 +89,9 @@ bool ProcessAlive(pid_t pid);
 // browser would submit it again.
 std::string TextareaText(const std::string& html);
 
+// Whether nginx answered from its fast path (model/cache/fast_path.h).
+bool FromNginx(const HttpResponse& r);
+
 // The revision a page view shows ("Revision N, saved ..."), from wikid or
 // from nginx's fast path alike; 0 if the answer is no page view.
 int ShownRevision(const HttpResponse& page);
@@ -200,6 +203,12 @@ class TestWiki {
   // password on standard input), as an operator would. Throws on failure.
   void CreateUser(const std::string& name, const std::string& password,
                   bool admin = false, const std::string& email = "");
+  // Views `path` anonymously until nginx answers it from the fast path
+  // (the first miss fills), for at most a minute: a fill that memcached
+  // was too slow to confirm suspends the fast path until a new
+  // generation, and on a loaded machine that can take several rounds.
+  // The last answer, from nginx or not.
+  HttpResponse ViewUntilFast(const std::string& path);
   // A new account made by CreateUser, and a browser logged in as it (a
   // second person, beside Editor()). Throws on failure.
   std::unique_ptr<Browser> LoggedInAs(const std::string& name, const std::string& password,

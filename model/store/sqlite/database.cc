@@ -11,6 +11,7 @@
 
 #include "model/base/log.h"
 #include "model/store/sqlite/schema.h"
+#include "model/text/page_name.h"
 
 namespace wikid {
 
@@ -167,6 +168,21 @@ std::string FileUri(const std::string& path) {
   return uri;
 }
 
+// wikid_page_key(name): PageKey (model/text/page_name.h), for the
+// migration that fills page.name_key and page_link.target_key, and for a
+// page view's one query, which resolves each link by its key. Every
+// connection has it, so any statement may use it; no index or view does,
+// so a database stays readable by tools without it.
+void PageKeyFunction(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  const std::string key = PageKey(std::string_view(text, sqlite3_value_bytes(args[0])));
+  sqlite3_result_text(context, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 Result<FileLock> LockDatabaseFile(const std::string& path, FileLock::Mode mode,
@@ -213,6 +229,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   std::unique_ptr<Database> db(new Database(handle));
   db->in_use_ = std::move(in_use);
   sqlite3_extended_result_codes(handle, 1);
+  rc = sqlite3_create_function_v2(handle, "wikid_page_key", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                  nullptr, PageKeyFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Status::Internal("cannot define wikid_page_key");
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   // WAL: readers never block the writer. synchronous=FULL: a save the user
   // was told about survives a power cut, not only a crash of wikid (NORMAL

@@ -327,6 +327,40 @@ const std::vector<const char*>& Migrations() {
       -- meets the views of the one before.
       INSERT INTO cache_epoch VALUES (1, random() & 0x3fffffffffffffff);
       )sql",
+      // 19: names that differ only in letter case name one page.
+      R"sql(
+      -- PageKey(name) (model/text/page_name.h): the name case-folded, in
+      -- NFC. A link, an address or a search in another case finds the page
+      -- by it. Not unique: a database may hold names that differ only in
+      -- case from before this version (an exact name is found first);
+      -- saves refuse to make new ones.
+      ALTER TABLE page ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+      UPDATE page SET name_key = wikid_page_key(name);
+      -- Ordered by name too: a key shared by two pages finds the first.
+      CREATE INDEX page_by_key ON page (name_key, name);
+
+      -- Links are looked up by the key of what they name: what links here
+      -- and orphans by index ranges of it, as they were by target.
+      ALTER TABLE page_link ADD COLUMN target_key TEXT NOT NULL DEFAULT '';
+      UPDATE page_link SET target_key = wikid_page_key(target);
+      DROP INDEX page_link_by_target;
+      DROP INDEX page_link_backlinks;
+      CREATE INDEX page_link_by_target_key ON page_link (target_key, source_id);
+      CREATE INDEX page_link_backlinks_by_key
+        ON page_link (target_key, source_name COLLATE NOCASE, source_name);
+      -- A page keeps one link per key (saves keep the first, by name).
+      DELETE FROM page_link
+       WHERE EXISTS (SELECT 1 FROM page_link o
+                      WHERE o.source_id = page_link.source_id
+                        AND o.target_key = page_link.target_key
+                        AND o.target < page_link.target);
+      -- Wanted: what no page's key matches, counted again.
+      DELETE FROM wanted;
+      INSERT INTO wanted (target, links)
+        SELECT k.target, count(*) FROM page_link k
+         WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name_key = k.target_key)
+         GROUP BY k.target;
+      )sql",
   };
   return kMigrations;
 }

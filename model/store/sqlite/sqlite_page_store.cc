@@ -12,15 +12,19 @@ namespace {
 
 // --- Statements ---------------------------------------------------------
 
-// A page view: the revision, its page, and which of its link targets exist,
-// in one statement. Page names never contain a newline (control characters
-// are not allowed in them), so it separates the targets safely.
+// A page view: the revision, its page, and which of its link targets
+// lead to a page and to which, in one statement: the page of that exact
+// name, else the first whose name differs only in case (by page_by_key).
+// Page names never contain a tab or a newline (control characters are not
+// allowed in them), so they separate the pairs safely.
 constexpr char kFindSql[] = R"sql(
   SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
          r.text, r.size, r.size_change, r.id,
-         (SELECT group_concat(l.target, char(10)) FROM revision_link l
-           WHERE l.revision_id = r.id
-             AND EXISTS (SELECT 1 FROM page t WHERE t.name = l.target)),
+         (SELECT group_concat(l.target || char(9) || coalesce(
+                   (SELECT t.name FROM page t WHERE t.name = l.target),
+                   (SELECT t.name FROM page t WHERE t.name_key = wikid_page_key(l.target)
+                     ORDER BY t.name LIMIT 1)), char(10))
+            FROM revision_link l WHERE l.revision_id = r.id),
          r.account_id IS NOT NULL, p.protected
     FROM page p JOIN revision r
       ON r.page_id = p.id AND r.rev = coalesce(?2, p.latest_rev)
@@ -32,7 +36,7 @@ constexpr char kLatestForSaveSql[] = R"sql(
    WHERE p.name = ?1)sql";
 
 constexpr char kInsertPageSql[] =
-    "INSERT INTO page (name, latest_rev) VALUES (?1, 1) RETURNING id";
+    "INSERT INTO page (name, name_key, latest_rev) VALUES (?1, ?2, 1) RETURNING id";
 
 constexpr char kInsertRevisionSql[] = R"sql(
   INSERT INTO revision
@@ -46,15 +50,18 @@ constexpr char kInsertLinkSql[] =
 // The latest links of a page replace its earlier ones.
 constexpr char kClearPageLinksSql[] = "DELETE FROM page_link WHERE source_id = ?1";
 constexpr char kInsertPageLinkSql[] =
-    "INSERT INTO page_link (source_id, target, source_name) VALUES (?1, ?2, ?3)";
+    "INSERT INTO page_link (source_id, target, source_name, target_key) VALUES (?1, ?2, ?3, ?4)";
 
-// A range of the page_link_backlinks index from the cursor, already in
-// the page list's order (see kOrphansSql for the `>=`): a window reads
-// only the links it shows, however many pages link to the target.
+// A range of the page_link_backlinks_by_key index from the cursor, already
+// in the page list's order (see kOrphansSql for the `>=`): a window reads
+// only the links it shows, however many pages link to the target. Links
+// by the page's key ?4, but not those naming another page exactly (where
+// two names differ only in case, each keeps its own exact links).
 constexpr char kBacklinksSql[] = R"sql(
   SELECT k.source_name, p.latest_rev
     FROM page_link k JOIN page p ON p.id = k.source_id
-   WHERE k.target = ?1 AND k.source_name != ?1
+   WHERE k.target_key = ?4 AND k.source_name != ?1
+     AND (k.target = ?1 OR NOT EXISTS (SELECT 1 FROM page t WHERE t.name = k.target))
      AND k.source_name COLLATE NOCASE >= ?2
      AND (k.source_name COLLATE NOCASE, k.source_name) > (?2, ?2)
    ORDER BY k.source_name COLLATE NOCASE, k.source_name LIMIT ?3)sql";
@@ -74,8 +81,10 @@ constexpr char kWantedAfterSql[] = R"sql(
 
 // The page's current link targets, before a save replaces them.
 constexpr char kPageLinksSql[] = "SELECT target FROM page_link WHERE source_id = ?1";
-// A name a page now has is wanted no more.
-constexpr char kUnwantSql[] = "DELETE FROM wanted WHERE target = ?1";
+// A new page's key is wanted no more, in any case it was linked in.
+constexpr char kUnwantSql[] = R"sql(
+  DELETE FROM wanted
+   WHERE target IN (SELECT target FROM page_link WHERE target_key = ?1))sql";
 // One more page links to a missing target...
 constexpr char kWantSql[] = R"sql(
   INSERT INTO wanted (target, links) VALUES (?1, 1)
@@ -95,7 +104,7 @@ constexpr char kOrphansSql[] = R"sql(
    WHERE p.name COLLATE NOCASE >= ?1 AND (p.name COLLATE NOCASE, p.name) > (?1, ?1)
      AND p.name != ?2
      AND NOT EXISTS (SELECT 1 FROM page_link k
-                      WHERE k.target = p.name AND k.source_id != p.id)
+                      WHERE k.target_key = p.name_key AND k.source_id != p.id)
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
 
 // The search index holds each page's latest text under its page id.
@@ -113,6 +122,9 @@ constexpr char kHistorySql[] = R"sql(
 
 constexpr char kPageExistsSql[] =
     "SELECT latest_rev FROM page WHERE name = ?1";
+// The page a key names: the first by name where a database holds two.
+constexpr char kPageByKeySql[] =
+    "SELECT name FROM page WHERE name_key = ?1 ORDER BY name LIMIT 1";
 
 // A range of the page_alphabetical index from `after` (see kOrphansSql
 // for why the `>=` is there).
@@ -180,16 +192,31 @@ Result<PageList> ReadPageList(Statement& q, int limit) {
   return list;
 }
 
-std::set<std::string> SplitLines(const std::string& joined) {
-  std::set<std::string> lines;
+// "target\ttitle" lines, as kFindSql joins them.
+LinkTitles SplitPairs(const std::string& joined) {
+  LinkTitles pairs;
   size_t start = 0;
   while (start < joined.size()) {
     size_t end = joined.find('\n', start);
     if (end == std::string::npos) end = joined.size();
-    lines.emplace(joined, start, end - start);
+    const size_t tab = joined.find('\t', start);
+    if (tab < end) {
+      pairs.emplace(joined.substr(start, tab - start), joined.substr(tab + 1, end - tab - 1));
+    }
     start = end + 1;
   }
-  return lines;
+  return pairs;
+}
+
+// The links a page keeps in page_link: one per key, the first by name, so
+// a page linking [[Foo]] and [[foo]] is one backlink and one wanted link.
+std::set<std::string> OnePerKey(const std::set<std::string>& links) {
+  std::set<std::string> kept;
+  std::set<std::string> keys;
+  for (const std::string& target : links) {
+    if (keys.insert(PageKey(target)).second) kept.insert(target);
+  }
+  return kept;
 }
 
 }  // namespace
@@ -214,6 +241,7 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->update_latest_, kUpdateLatestSql},
       {&store->history_, kHistorySql},
       {&store->page_exists_, kPageExistsSql},
+      {&store->page_by_key_, kPageByKeySql},
       {&store->list_pages_, kListPagesSql},
       {&store->recent_, kRecentSql},
       {&store->set_protected_, kSetProtectedSql},
@@ -258,7 +286,7 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   page.revision.size = q->ColumnInt(7);
   page.revision.size_change = q->ColumnInt(8);
   page.revision.id = q->ColumnInt(9);
-  page.existing_links = SplitLines(q->ColumnText(10));
+  page.existing_links = SplitPairs(q->ColumnText(10));
   page.revision.author_is_account = q->ColumnInt(11) != 0;
   page.is_protected = q->ColumnInt(12) != 0;
   return page;
@@ -300,13 +328,17 @@ Result<int64_t> SqlitePageStore::InsertRevision(const Edit& edit, int64_t page_i
   return q->ColumnInt(0);
 }
 
-Result<bool> SqlitePageStore::PageExists(const std::string& title) {
-  Query q(*page_exists_);
-  q->Bind(1, title);
-  return q->Step();
+Result<std::optional<std::string>> SqlitePageStore::PageByKey(const std::string& key) {
+  Query q(*page_by_key_);
+  q->Bind(1, key);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(q->ColumnText(0));
 }
 
-Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit, bool created) {
+Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit,
+                                     const std::set<std::string>& links, bool created) {
   auto run = [](Statement& stmt, const std::string& target) -> Status {
     Query q(stmt);
     q->Bind(1, target);
@@ -314,7 +346,7 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit, bool cre
     return done.ok() ? Status::Ok() : done.status();
   };
   if (created) {
-    if (Status s = run(*unwant_, edit.name.title()); !s.ok()) return s;
+    if (Status s = run(*unwant_, PageKey(edit.name.title())); !s.ok()) return s;
   }
   std::set<std::string> before;
   {
@@ -328,27 +360,28 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit, bool cre
     }
   }
   // Only the targets this save adds or drops change a count, and only
-  // those that are not pages (a name that is a page is never wanted).
+  // those whose key no page has (a page in any case is never wanted).
   for (const std::string& target : before) {
-    if (edit.links.contains(target)) continue;
-    auto exists = PageExists(target);
-    if (!exists.ok()) return exists.status();
-    if (*exists) continue;
+    if (links.contains(target)) continue;
+    auto page = PageByKey(PageKey(target));
+    if (!page.ok()) return page.status();
+    if (*page) continue;
     if (Status s = run(*want_no_more_, target); !s.ok()) return s;
     if (Status s = run(*want_less_, target); !s.ok()) return s;
   }
-  for (const std::string& target : edit.links) {
+  for (const std::string& target : links) {
     if (before.contains(target)) continue;
-    auto exists = PageExists(target);
-    if (!exists.ok()) return exists.status();
-    if (*exists) continue;
+    auto page = PageByKey(PageKey(target));
+    if (!page.ok()) return page.status();
+    if (*page) continue;
     if (Status s = run(*want_, target); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
 Status SqlitePageStore::WriteLinks(int64_t page_id, const std::string& title,
-                                   int64_t revision_id, const std::set<std::string>& links) {
+                                   int64_t revision_id, const std::set<std::string>& links,
+                                   const std::set<std::string>& page_links) {
   // The revision's own links, kept with it for ever...
   for (const std::string& target : links) {
     Query q(*insert_link_);
@@ -362,11 +395,12 @@ Status SqlitePageStore::WriteLinks(int64_t page_id, const std::string& title,
     q->Bind(1, page_id);
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
-  for (const std::string& target : links) {
+  for (const std::string& target : page_links) {
     Query q(*insert_page_link_);
     q->Bind(1, page_id);
     q->Bind(2, target);
     q->Bind(3, title);
+    q->Bind(4, PageKey(target));
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
   return Status::Ok();
@@ -380,6 +414,18 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (Status s = txn.Begin(); !s.ok()) return s;
   auto latest = ReadLatest(edit);
   if (!latest.ok()) return latest.status();
+  if (latest->page_id == 0) {
+    // A name that differs from a page's only in case names that page:
+    // a second one would be reached only by its exact spelling, and
+    // would take the links typed that way from the first.
+    auto other = PageByKey(PageKey(edit.name.title()));
+    if (!other.ok()) return other.status();
+    if (*other) {
+      return Status::Invalid("There is a page named \u201c" + **other +
+                             "\u201d already, and names that differ only in letter case "
+                             "name the same page: edit that one instead.");
+    }
+  }
   if (latest->page_id != 0) {
     if (latest->is_protected && !edit.may_edit_protected) {
       return Status::Forbidden("This page is protected: only the wiki's admins may change it.");
@@ -398,6 +444,7 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (page_id == 0) {
     Query q(*insert_page_);
     q->Bind(1, edit.name.title());
+    q->Bind(2, PageKey(edit.name.title()));
     auto row = q->Step();
     if (!row.ok()) return row.status();
     page_id = q->ColumnInt(0);
@@ -406,8 +453,12 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   auto revision_id = InsertRevision(edit, page_id, rev,
                                     static_cast<int64_t>(edit.text.size()) - latest->size);
   if (!revision_id.ok()) return revision_id.status();
-  if (Status s = UpdateWanted(page_id, edit, latest->page_id == 0); !s.ok()) return s;
-  if (Status s = WriteLinks(page_id, edit.name.title(), *revision_id, edit.links); !s.ok()) {
+  const std::set<std::string> page_links = OnePerKey(edit.links);
+  if (Status s = UpdateWanted(page_id, edit, page_links, latest->page_id == 0); !s.ok()) {
+    return s;
+  }
+  if (Status s = WriteLinks(page_id, edit.name.title(), *revision_id, edit.links, page_links);
+      !s.ok()) {
     return s;
   }
   // Before the page's latest revision moves: the index removes the words
@@ -497,6 +548,7 @@ Result<PageList> SqlitePageStore::ListBacklinks(const PageName& name,
   q->Bind(1, name.title());
   q->Bind(2, after);
   q->Bind(3, static_cast<int64_t>(limit) + 1);
+  q->Bind(4, PageKey(name.title()));
   return ReadPageList(*q, limit);
 }
 
@@ -582,15 +634,20 @@ Result<Contributions> SqlitePageStore::ListContributions(
   return contributions;
 }
 
-Result<std::set<std::string>> SqlitePageStore::ExistingPages(
-    const std::set<std::string>& titles) {
-  std::set<std::string> existing;
+Result<LinkTitles> SqlitePageStore::ExistingPages(const std::set<std::string>& titles) {
+  LinkTitles existing;
   for (const std::string& title : titles) {
     Query q(*page_exists_);
     q->Bind(1, title);
     auto row = q->Step();
     if (!row.ok()) return row.status();
-    if (*row) existing.insert(title);
+    if (*row) {
+      existing.emplace(title, title);
+      continue;
+    }
+    auto other = PageByKey(PageKey(title));
+    if (!other.ok()) return other.status();
+    if (*other) existing.emplace(title, **other);
   }
   return existing;
 }

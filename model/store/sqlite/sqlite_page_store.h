@@ -31,7 +31,7 @@ class SqlitePageStore : public PageStore {
   Result<Contributions> ListContributions(int64_t account_id,
                                           std::optional<int64_t> before_id,
                                           int limit) override;
-  Result<std::set<std::string>> ExistingPages(const std::set<std::string>& titles) override;
+  Result<LinkTitles> ExistingPages(const std::set<std::string>& titles) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
   Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
                                  int limit) override;
@@ -67,11 +67,16 @@ class SqlitePageStore : public PageStore {
   // Counts in `wanted` the targets the edit adds and drops (and takes the
   // page's own name out when it was just `created`). Before WriteLinks:
   // it reads the page's links as they were.
-  Status UpdateWanted(int64_t page_id, const Edit& edit, bool created);
-  Result<bool> PageExists(const std::string& title);
+  // `links`: what page_link will keep (one per key).
+  Status UpdateWanted(int64_t page_id, const Edit& edit, const std::set<std::string>& links,
+                      bool created);
+  // The title of the page whose key is `key` (PageKey), if any.
+  Result<std::optional<std::string>> PageByKey(const std::string& key);
   // `title` is the page's: page_link keeps it for backlinks in order.
+  // revision_link gets every one of `links`, page_link `page_links`.
   Status WriteLinks(int64_t page_id, const std::string& title, int64_t revision_id,
-                    const std::set<std::string>& links);
+                    const std::set<std::string>& links,
+                    const std::set<std::string>& page_links);
   // The page's entry in the search index (and its name's, when the page
   // was just `created`), in the save's transaction.
   Status IndexText(int64_t page_id, const Edit& edit, bool created);
@@ -109,6 +114,7 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;
+  std::unique_ptr<Statement> page_by_key_;
   std::unique_ptr<Statement> list_pages_;
   std::unique_ptr<Statement> recent_;
   std::unique_ptr<Statement> set_protected_;
