@@ -117,9 +117,14 @@ BOOST_AUTO_TEST_CASE(replacing_a_section_keeps_the_rest) {
   }
   BOOST_TEST(Replaced(text, 1, "## A\n\nnew a\n\n") ==
              "Lead\n\n## A\n\nnew a\n\n## B\n\nb\n");
-  // No final newline: one is added, so the next heading stays a heading.
+  // No blank line at the end: one is added, so the next heading stays a
+  // heading; the last section needs none.
   BOOST_TEST(Replaced(text, 1, "## A\n\nnew a") ==
-             "Lead\n\n## A\n\nnew a\n## B\n\nb\n");
+             "Lead\n\n## A\n\nnew a\n\n## B\n\nb\n");
+  BOOST_TEST(Replaced(text, 1, "## A\n\nnew a\n") ==
+             "Lead\n\n## A\n\nnew a\n\n## B\n\nb\n");
+  BOOST_TEST(Replaced(text, 1, "## A\n\nnew a  \n \n") ==
+             "Lead\n\n## A\n\nnew a  \n \n## B\n\nb\n");
   BOOST_TEST(Replaced(text, 2, "## B\n\nlast") ==
              "Lead\n\n## A\n\na\n\n## B\n\nlast");
   // The heading removed, or more headings added: the text replaces it.
@@ -129,6 +134,22 @@ BOOST_AUTO_TEST_CASE(replacing_a_section_keeps_the_rest) {
   BOOST_TEST(Replaced(text, 0, "New lead\n\n") ==
              "New lead\n\n## A\n\na\n\n## B\n\nb\n");
   BOOST_TEST(Replaced("# Only\n", 0, "Lead\n\n") == "Lead\n\n# Only\n");
+}
+
+// A setext heading after the section: with one newline between them, the
+// section's last paragraph would take in the heading's text ("first,
+// changed Two" as one heading) and section 2 would be gone.
+BOOST_AUTO_TEST_CASE(a_replaced_section_leaves_a_setext_heading_after_it_alone) {
+  const std::string text = "# One\n\nfirst\n\nTwo\n===\n\nsecond\n";
+  const std::string saved = Replaced(text, 1, "# One\n\nfirst, changed");
+  BOOST_TEST(saved == "# One\n\nfirst, changed\n\nTwo\n===\n\nsecond\n");
+  const std::vector<Section> sections = Split(saved);
+  BOOST_REQUIRE(sections.size() == 3u);
+  BOOST_TEST(sections[1].title == "One");
+  BOOST_TEST(sections[2].title == "Two");
+  // Saved as shown, a section without a blank line at its end stays so.
+  const std::string tight = "# One\nfirst\n# Two\nsecond\n";
+  BOOST_TEST(Replaced(tight, 1, Texts(tight)[1]) == tight);
 }
 
 // Two section edits of one revision are two whole-page edits of it: they

@@ -1,5 +1,7 @@
 #include "views/sections.h"
 
+#include <algorithm>
+
 #include "views/headings.h"
 
 namespace wikid {
@@ -48,9 +50,19 @@ std::string ReplaceSection(std::string_view text, const Section& section,
                            std::string_view replacement) {
   std::string out(text.substr(0, section.begin));
   out += replacement;
-  if (section.end < text.size() && !replacement.empty() &&
-      replacement.back() != '\n') {
-    out += '\n';
+  const std::string_view was = text.substr(section.begin, section.end - section.begin);
+  if (section.end < text.size() && !replacement.empty() && replacement != was) {
+    // A blank line between the typed text and what follows: one newline
+    // alone would let a last paragraph take in a setext heading's text
+    // ("first\nTwo\n===" is one heading) or run into an indented block.
+    // Unchanged text keeps what it had, so a section saved as shown is
+    // no change.
+    const size_t last = replacement.find_last_not_of(" \t\r\n");
+    const std::string_view tail =
+        last == std::string_view::npos ? replacement : replacement.substr(last + 1);
+    const size_t newlines = static_cast<size_t>(std::count(tail.begin(), tail.end(), '\n'));
+    const size_t wanted = last == std::string_view::npos ? 1 : 2;
+    if (newlines < wanted) out.append(wanted - newlines, '\n');
   }
   out += text.substr(section.end);
   return out;

@@ -38,9 +38,9 @@ struct Section {
 // text before the first heading, element N the Nth section.
 std::vector<Section> SectionsOf(cmark_node* doc, std::string_view text);
 
-// `text` with `section` (of `text`) replaced by `replacement`. A
-// replacement without a final newline gets one when text follows it, so
-// the next heading stays at the start of its line.
+// `text` with `section` (of `text`) replaced by `replacement`. When text
+// follows, a changed replacement ends with a blank line (one is added if
+// it has none), so the next heading stays a heading and starts its line.
 std::string ReplaceSection(std::string_view text, const Section& section,
                            std::string_view replacement);
 

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(each_heading_links_to_a_form_of_its_section_alone) {
   BOOST_TEST(saved.Header("location").ends_with("/Sectioned#two"),
              saved.Header("location"));
   BOOST_TEST(Wiki().Get("/_raw/Sectioned").body ==
-             "Lead.\n\n# One\n\nfirst\n\n# Two\n\nsecond, changed\n# "
+             "Lead.\n\n# One\n\nfirst\n\n# Two\n\nsecond, changed\n\n# "
              "Three\n\nthird\n");
   // Section 0 is the lead; a number past the last section is 404, a word 400.
   HttpResponse lead = Wiki().Editor().Get("/_edit/Sectioned?section=0");
