@@ -85,10 +85,13 @@ Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
 // 409: the user's changes overlap ones saved since their base revision.
 // The form keeps their text, shows the current one and how they differ,
 // and is based on the current revision, so saving again (once they have
-// merged by hand) replaces it. A section edit stays one when the current
-// revision still has that section; if someone removed or renamed its
-// heading, the form keeps the old base and says so (its text is still
-// there to copy).
+// merged by hand) replaces it. A section edit stays one when its section
+// is surely found again in the current revision (SameSection: the same
+// heading, unique, its anchor unmoved); otherwise the form becomes a
+// whole-page edit holding the user's whole text (`mine`), as a whole-page
+// conflict does: a form kept on its old base would conflict for ever, and
+// a section found by a shifted anchor would put their text in the wrong
+// place.
 Response Conflict(const Request& req, Context& ctx, const PageName& name,
                   EditFormState& state, const PageRevision& current,
                   const std::string& mine, const std::vector<Section>* sections) {
@@ -99,28 +102,28 @@ Response Conflict(const Request& req, Context& ctx, const PageName& name,
                 "below, beside the current revision.";
   state.current = &current;
   state.changes_heading = "Your text compared with revision " + rev;
-  if (sections == nullptr) {
-    state.changes = DiffTexts(current.revision.text, mine);
-    state.base_rev = current.revision.rev;
-    return EditFormResponse(req, ctx, name, state, 409);
-  }
-  auto now = ctx.markdown.Sections(current.revision.text);
-  if (!now.ok()) return SaveRefused(req, ctx, name, state, now.status());
-  auto same = SectionBySlug(*now, (*sections)[*state.section].slug);
-  if (!same) {
-    state.error += " The section you edited is no longer in it (its heading was "
-                   "changed or removed): copy your text into an edit of the whole page.";
-    state.changes = DiffTexts(current.revision.text, mine);
-    return EditFormResponse(req, ctx, name, state, 409);
-  }
-  const Section& there = (*now)[*same];
-  state.current_section_text =
-      current.revision.text.substr(there.begin, there.end - there.begin);
-  state.changes = DiffTexts(*state.current_section_text, state.text);
-  state.changes_heading += ", section: " + there.title;
-  state.section = static_cast<int64_t>(*same);
-  state.section_title = there.title;
   state.base_rev = current.revision.rev;
+  if (sections != nullptr) {
+    auto now = ctx.markdown.Sections(current.revision.text);
+    if (!now.ok()) return SaveRefused(req, ctx, name, state, now.status());
+    if (auto same = SameSection(*sections, static_cast<size_t>(*state.section), *now)) {
+      const Section& there = (*now)[*same];
+      state.current_section_text =
+          current.revision.text.substr(there.begin, there.end - there.begin);
+      state.changes = DiffTexts(*state.current_section_text, state.text);
+      state.changes_heading += ", section: " + there.title;
+      state.section = static_cast<int64_t>(*same);
+      state.section_title = there.title;
+      return EditFormResponse(req, ctx, name, state, 409);
+    }
+    state.error += " The section you edited cannot be told apart in it (its heading "
+                   "was changed, removed or repeated), so the form now holds the whole "
+                   "page with your changes.";
+    state.text = mine;
+    state.section.reset();
+    state.section_title.clear();
+  }
+  state.changes = DiffTexts(current.revision.text, mine);
   return EditFormResponse(req, ctx, name, state, 409);
 }
 

@@ -68,12 +68,19 @@ std::string ReplaceSection(std::string_view text, const Section& section,
   return out;
 }
 
-std::optional<size_t> SectionBySlug(const std::vector<Section>& sections,
-                                    std::string_view slug) {
-  for (size_t i = 0; i < sections.size(); ++i) {
-    if (sections[i].slug == slug) return i;
+std::optional<size_t> SameSection(const std::vector<Section>& before, size_t n,
+                                  const std::vector<Section>& after) {
+  if (n == 0) return 0;
+  if (n >= before.size()) return std::nullopt;
+  const Section& was = before[n];
+  auto headed = [&](const Section& s) { return s.title == was.title; };
+  if (std::count_if(before.begin() + 1, before.end(), headed) != 1) return std::nullopt;
+  auto found = std::find_if(after.begin() + 1, after.end(), headed);
+  if (found == after.end() || std::count_if(found, after.end(), headed) != 1 ||
+      found->slug != was.slug) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return static_cast<size_t>(found - after.begin());
 }
 
 }  // namespace wikid

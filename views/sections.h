@@ -44,10 +44,14 @@ std::vector<Section> SectionsOf(cmark_node* doc, std::string_view text);
 std::string ReplaceSection(std::string_view text, const Section& section,
                            std::string_view replacement);
 
-// The section of `sections` whose anchor is `slug` (anchors are unique on
-// a page), or nullopt; "" names section 0. How a section of one revision
-// is found again in another.
-std::optional<size_t> SectionBySlug(const std::vector<Section>& sections,
-                                    std::string_view slug);
+// Section `n` of `before` found again in `after` (the sections of another
+// revision of the page): the section whose heading has the same text and
+// the same anchor, when that text heads no other section in either. An
+// anchor alone can move to another section (a second "B" added above one
+// makes the new one `b` and the old one `b-1`), so nullopt when the heading
+// was renamed, removed or repeated, or its anchor shifted: the caller
+// falls back to the whole page. Section 0 is always section 0.
+std::optional<size_t> SameSection(const std::vector<Section>& before, size_t n,
+                                  const std::vector<Section>& after);
 
 }  // namespace wikid

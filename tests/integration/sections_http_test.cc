@@ -54,14 +54,16 @@ std::string Field(const HttpResponse& form, const std::string& name) {
   return m[1];
 }
 
-// Saves a section's form as a browser would after loading it and typing
-// `text` over it.
+// Saves a section's form (or a whole page's, which has no section field)
+// as a browser would after loading it and typing `text` over it.
 HttpResponse SaveForm(Browser& who, const std::string& page,
                       const HttpResponse& form, const std::string& text) {
-  return who.Post("/_edit/" + page, {{"text", text},
-                                     {"base_rev", Field(form, "base_rev")},
-                                     {"section", Field(form, "section")},
-                                     {"action", "save"}});
+  FormList fields = {{"text", text}, {"base_rev", Field(form, "base_rev")}};
+  if (std::string section = Field(form, "section"); !section.empty()) {
+    fields.emplace_back("section", section);
+  }
+  fields.emplace_back("action", "save");
+  return who.Post("/_edit/" + page, fields);
 }
 
 const std::string kPlan =
@@ -201,6 +203,50 @@ BOOST_AUTO_TEST_CASE(
              "Lead.\n\n# One\n\nfirst\n\n" + typed + "# Three\n\nthird\n");
 }
 
+// Second renamed the heading of the section I was editing and changed the
+// same line: the section is no longer in the latest revision, so the 409
+// is the whole-page conflict form, holding my whole page on top of the
+// latest revision, and saving it again succeeds (a form kept on the old
+// base and section was refused again at every save).
+BOOST_AUTO_TEST_CASE(a_conflict_on_a_renamed_heading_becomes_a_whole_page_edit) {
+  BOOST_REQUIRE(Wiki().Save("Renamed_Section", 0, kPlan).status == 303);
+  HttpResponse form = Wiki().Editor().Get("/_edit/Renamed_Section?section=2");
+  const std::string two = "# Two\n\nsecond\n";
+  std::string theirs = kPlan;
+  theirs.replace(theirs.find(two), two.size(), "# Deux\n\nsecond, says Second\n");
+  BOOST_REQUIRE(Other().Save("Renamed_Section", 1, theirs).status == 303);
+  const std::string typed = "# Two\n\nsecond, says Tester\n\n## Two A\n\ndeep\n\n";
+  HttpResponse lost = SaveForm(Wiki().Editor(), "Renamed_Section", form, typed);
+  BOOST_TEST(lost.status == 409);
+  const std::string mine = "Lead.\n\n# One\n\nfirst\n\n" + typed + "# Three\n\nthird\n";
+  BOOST_TEST(TextareaText(lost.body) == mine);
+  BOOST_TEST(Field(lost, "section") == "");
+  BOOST_TEST(Field(lost, "base_rev") == "2");
+  BOOST_TEST(Contains(lost, "the form now holds the whole page"));
+  HttpResponse again = SaveForm(Wiki().Editor(), "Renamed_Section", lost, mine);
+  BOOST_TEST(again.status == 303);
+  BOOST_TEST(Wiki().Get("/_raw/Renamed_Section").body == mine);
+}
+
+// Second added a second "B" above the one I was editing: the new one took
+// the anchor `b`, so a conflict that found my section by its anchor moved
+// my text onto theirs. A heading that is not unique is the whole page's to
+// settle.
+BOOST_AUTO_TEST_CASE(a_conflict_never_follows_a_shifted_anchor) {
+  const std::string base = "# A\n\na\n\n# B\n\nold b\n";
+  BOOST_REQUIRE(Wiki().Save("Twice_B", 0, base).status == 303);
+  HttpResponse form = Wiki().Editor().Get("/_edit/Twice_B?section=2");
+  BOOST_REQUIRE(TextareaText(form.body) == "# B\n\nold b\n");
+  BOOST_REQUIRE(Other()
+                    .Save("Twice_B", 1, "# A\n\na\n\n# B\n\nnew b\n\n# B\n\nold b, says Second\n")
+                    .status == 303);
+  HttpResponse lost = SaveForm(Wiki().Editor(), "Twice_B", form, "# B\n\nold b, says Tester\n");
+  BOOST_TEST(lost.status == 409);
+  BOOST_TEST(Field(lost, "section") == "");
+  BOOST_TEST(TextareaText(lost.body) == "# A\n\na\n\n# B\n\nold b, says Tester\n");
+  BOOST_TEST(!Contains(lost, ">\n# B\n\nnew b\n\n</textarea>"));
+}
+
 BOOST_AUTO_TEST_CASE(preview_and_show_changes_of_a_section_save_nothing) {
   BOOST_REQUIRE(Wiki().Save("Previewed_Section", 0, kPlan).status == 303);
   const FormList fields = {{"text", "# Three\n\nthird, **bold**\n"},
@@ -229,7 +275,9 @@ BOOST_AUTO_TEST_CASE(preview_and_show_changes_of_a_section_save_nothing) {
   BOOST_TEST(Contains(refused, "has no section 12"));
 }
 
-// X1 through headings: each payload as headings of a page, then in the
+// X1 through headings: each payload as headings of a page (the second
+// followed by " too", so a conflict can find its section again: a heading
+// that is not unique sends a conflict to the whole page), then in the
 // page view's edit links, the section's form, its preview and a conflict;
 // and what reaches a heading's text as '<' and '"' (cmark drops raw HTML,
 // but not entities, code spans or backslash escapes).
@@ -243,7 +291,7 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_edit_links_and_forms) {
   for (const std::string& payload : payloads) {
     const std::string name = "Hostile_Heading_" + std::to_string(n++);
     const std::string text =
-        "# " + payload + "\n\nx\n\n## " + payload + "\n\ny\n";
+        "# " + payload + "\n\nx\n\n## " + payload + " too\n\ny\n";
     BOOST_REQUIRE(Wiki().Save(name, 0, text).status == 303);
     BOOST_TEST_CONTEXT(payload) {
       HttpResponse page = Wiki().Get("/" + name);
@@ -253,9 +301,9 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_edit_links_and_forms) {
       HttpResponse form = Wiki().Editor().Get(link);
       BOOST_TEST(form.status == 200);
       BOOST_TEST(PageDangers(form.body) == "", form.body);
-      BOOST_TEST(TextareaText(form.body) == "## " + payload + "\n\ny\n");
+      BOOST_TEST(TextareaText(form.body) == "## " + payload + " too\n\ny\n");
       HttpResponse preview =
-          Wiki().Post("/_edit/" + name, {{"text", "## " + payload + "\n"},
+          Wiki().Post("/_edit/" + name, {{"text", "## " + payload + " too\n"},
                                          {"base_rev", "1"},
                                          {"section", "2"},
                                          {"action", "preview"}});
@@ -264,13 +312,14 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_edit_links_and_forms) {
       BOOST_REQUIRE(
           Other()
               .Save(name, 2,
-                    "# " + payload + "\n\nx\n\n## " + payload + "\n\nY\n")
+                    "# " + payload + "\n\nx\n\n## " + payload + " too\n\nY\n")
               .status == 303);
       HttpResponse conflict =
-          SaveForm(Wiki().Editor(), name, form, "## " + payload + "\n\ny!\n");
+          SaveForm(Wiki().Editor(), name, form, "## " + payload + " too\n\ny!\n");
       BOOST_TEST(conflict.status == 409);
       BOOST_TEST(PageDangers(conflict.body) == "", conflict.body);
-      BOOST_TEST(TextareaText(conflict.body) == "## " + payload + "\n\ny!\n");
+      BOOST_TEST(TextareaText(conflict.body) == "## " + payload + " too\n\ny!\n");
+      BOOST_TEST(Field(conflict, "section") == "2");
     }
   }
 }
