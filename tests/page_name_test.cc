@@ -54,12 +54,29 @@ BOOST_AUTO_TEST_CASE(letter_case_is_folded_in_the_key) {
   BOOST_TEST(PageKey("\xc3\x84rger") == "\xc3\xa4rger");          // Ärger, ärger
   BOOST_TEST(PageKey("\xc3\x84RGER") == PageKey("\xc3\xa4rger"));  // ÄRGER
   BOOST_TEST(PageKey("A\xcc\x88rger") == "\xc3\xa4rger");  // decomposed: NFC
-  BOOST_TEST(PageKey("Stra\xc3\x9f" "e") == PageKey("STRASSE"));  // full folding
   BOOST_TEST(PageKey("\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1") ==
              PageKey("\xcf\x83\xce\xbf\xcf\x86\xce\xaf\xce\xb1"));  // Σοφία, σοφία
+  // Capital, small and final sigma are one letter: ΟΔΟΣ, οδος.
+  BOOST_TEST(PageKey("\xce\x9f\xce\x94\xce\x9f\xce\xa3") == "\xce\xbf\xce\xb4\xce\xbf\xcf\x83");
+  BOOST_TEST(PageKey("\xce\xbf\xce\xb4\xce\xbf\xcf\x82") == "\xce\xbf\xce\xb4\xce\xbf\xcf\x83");
+  // Simple folding's one-letter mappings (CaseFolding.txt's S): capital
+  // sharp s is ß, ᾈ is ᾀ.
+  BOOST_TEST(PageKey("MA\xe1\xba\x9e" "E") == "ma\xc3\x9f" "e");
+  BOOST_TEST(PageKey("\xe1\xbe\x88") == "\xe1\xbe\x80");
   // Different words stay different.
   BOOST_TEST(PageKey("Arger") != PageKey("\xc3\x84rger"));
   BOOST_TEST(PageKey("Foo Bar") != PageKey("FooBar"));
+}
+
+// Only letter case is folded, as simple case folding does (one letter to
+// one): full folding's expansions would make other words one page.
+BOOST_AUTO_TEST_CASE(the_key_folds_letter_case_and_nothing_else) {
+  BOOST_TEST(PageKey("Ma\xc3\x9f" "e") == "ma\xc3\x9f" "e");  // Maße
+  BOOST_TEST(PageKey("Ma\xc3\x9f" "e") != PageKey("Masse"));
+  BOOST_TEST(PageKey("Stra\xc3\x9f" "e") != PageKey("STRASSE"));
+  BOOST_TEST(PageKey("\xef\xac\x81le") != PageKey("file"));  // ﬁle: a ligature
+  BOOST_TEST(PageKey("\xc4\xb0") != PageKey("i"));              // İ (only Turkish folds it)
+  BOOST_TEST(PageKey("\xc4\xb1") != PageKey("i"));              // ı: another letter
 }
 
 BOOST_AUTO_TEST_CASE(rejected_names_say_which_rule) {

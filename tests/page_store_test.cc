@@ -225,6 +225,22 @@ BOOST_AUTO_TEST_CASE(links_in_another_letter_case_lead_to_the_page) {
   BOOST_TEST(!store->Find(Name("getting started"), std::nullopt).ok());
 }
 
+// Maße and Masse are two words, not one in two cases: both pages can be
+// written and each link leads to its own (full case folding made them one
+// key, so the second was refused and [[masse]] led to Maße).
+BOOST_AUTO_TEST_CASE(names_that_differ_in_more_than_case_are_two_pages) {
+  BOOST_REQUIRE(Save("Ma\xc3\x9f" "e", 0, "measures").ok());
+  BOOST_REQUIRE(Save("Masse", 0, "mass").ok());
+  BOOST_REQUIRE(Save("Linker", 0, "l", {"masse", "ma\xc3\x9f" "e", "\xc3\xa4rger"}).ok());
+  BOOST_REQUIRE(Save("\xc3\x84rger", 0, "a").ok());
+  BOOST_TEST(Save("\xc3\xa4rger", 0, "twin").status().IsInvalid());
+  auto page = store->Find(Name("Linker"), std::nullopt);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST((page->existing_links == LinkTitles{{"ma\xc3\x9f" "e", "Ma\xc3\x9f" "e"},
+                                                 {"masse", "Masse"},
+                                                 {"\xc3\xa4rger", "\xc3\x84rger"}}));
+}
+
 // A database may hold names that differ only in case from before they
 // were refused: the exact name wins, else the first by name.
 BOOST_AUTO_TEST_CASE(an_exact_name_wins_over_another_case) {

@@ -147,13 +147,64 @@ std::string PercentEncodePath(std::string_view text) {
   return out;
 }
 
-std::string PageKey(std::string_view title) {
-  size_t length = 0;
-  uint8_t* folded = u8_casefold(reinterpret_cast<const uint8_t*>(title.data()), title.size(),
-                                nullptr, UNINORM_NFC, nullptr, &length);
-  if (folded == nullptr) return std::string(title);
-  std::unique_ptr<uint8_t, void (*)(void*)> owner(folded, std::free);
+namespace {
+
+// Unicode's full case folding of the code point `c`, in UTF-8 ("" if
+// libunistring fails).
+std::string FullFold(ucs4_t c) {
+  uint8_t in[6];
+  const int in_length = u8_uctomb(in, c, sizeof in);
+  if (in_length <= 0) return "";
+  uint8_t buffer[32];  // the longest folding is three code points
+  size_t length = sizeof buffer;
+  uint8_t* folded =
+      u8_casefold(in, static_cast<size_t>(in_length), nullptr, nullptr, buffer, &length);
+  if (folded == nullptr) return "";
+  std::unique_ptr<uint8_t, void (*)(void*)> owner(folded == buffer ? nullptr : folded,
+                                                  std::free);
   return std::string(reinterpret_cast<char*>(folded), length);
+}
+
+// Unicode's simple case folding of one code point (CaseFolding.txt's C and
+// S mappings): the full folding when that is one code point, else the
+// lower case when that folds the same way (the S mappings: U+1E9E to
+// U+00DF, the Greek capitals with prosgegrammeni), else the code point
+// itself (ß, ligatures, U+0130). Full folding's expansions would make
+// "Maße" and "Masse" one page, and they are two words.
+ucs4_t SimpleFold(ucs4_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;  // most names
+  const std::string full = FullFold(c);
+  ucs4_t single = c;
+  if (!full.empty() &&
+      u8_mbtouc(&single, reinterpret_cast<const uint8_t*>(full.data()), full.size()) ==
+          static_cast<int>(full.size())) {
+    return single;
+  }
+  const ucs4_t lower = uc_tolower(c);
+  return lower != c && FullFold(lower) == full ? lower : c;
+}
+
+}  // namespace
+
+std::string PageKey(std::string_view title) {
+  // NFC first, so a decomposed name folds as its composed form does; each
+  // code point folded alone; NFC again for what folding decomposed.
+  auto composed = Nfc(title);
+  if (!composed.ok()) return std::string(title);
+  std::string folded;
+  folded.reserve(composed->size());
+  const auto* p = reinterpret_cast<const uint8_t*>(composed->data());
+  const auto* end = p + composed->size();
+  while (p < end) {
+    ucs4_t c = 0;
+    const int length = u8_mbtouc(&c, p, static_cast<size_t>(end - p));
+    p += length;
+    uint8_t bytes[6];
+    const int out = u8_uctomb(bytes, SimpleFold(c), sizeof bytes);
+    folded.append(reinterpret_cast<char*>(bytes), static_cast<size_t>(out));
+  }
+  auto key = Nfc(folded);
+  return key.ok() ? *key : folded;
 }
 
 }  // namespace wikid

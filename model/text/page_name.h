@@ -59,9 +59,11 @@ class PageName {
 };
 
 // The key of a page name when letter case does not matter: the title
-// with Unicode's full case folding, in NFC ("Ärger" and "ÄRGER" are
-// "ärger"; "Straße" is "strasse"), so that a link, an address or a search
-// typed in another case finds the page. The whole title is folded, not
+// with Unicode's simple case folding (each code point to one), in NFC
+// ("Ärger" and "ÄRGER" are "ärger"; "ΟΔΟΣ" and "οδος", with its final
+// sigma, are one), so that a link, an address or a search typed in another case finds the
+// page. Simple, not full, folding: names that differ only in case are
+// one page, and "Maße" and "Masse" differ in more than case. The whole title is folded, not
 // only its first letter (MediaWiki's rule): wiki titles are typed in
 // title case or not at random ("Getting started", "Getting Started"), and
 // the page list already sorts ignoring case. Input that is not UTF-8 is

@@ -329,8 +329,8 @@ const std::vector<const char*>& Migrations() {
       )sql",
       // 19: names that differ only in letter case name one page.
       R"sql(
-      -- PageKey(name) (model/text/page_name.h): the name case-folded, in
-      -- NFC. A link, an address or a search in another case finds the page
+      -- PageKey(name) (model/text/page_name.h): the name with simple case
+      -- folding, in NFC. A link, an address or a search in another case finds the page
       -- by it. Not unique: a database may hold names that differ only in
       -- case from before this version (an exact name is found first);
       -- saves refuse to make new ones.
