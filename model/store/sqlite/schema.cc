@@ -340,11 +340,13 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX page_by_key ON page (name_key, name);
 
       -- Links are looked up by the key of what they name: what links here
-      -- and orphans by index ranges of it, as they were by target.
-      ALTER TABLE page_link ADD COLUMN target_key TEXT NOT NULL DEFAULT '';
-      UPDATE page_link SET target_key = wikid_page_key(target);
+      -- and orphans by index ranges of it, as they were by target. The old
+      -- indexes go first: with them still there, filling the keys took
+      -- 23.7 s for a million links instead of 1.5 s.
       DROP INDEX page_link_by_target;
       DROP INDEX page_link_backlinks;
+      ALTER TABLE page_link ADD COLUMN target_key TEXT NOT NULL DEFAULT '';
+      UPDATE page_link SET target_key = wikid_page_key(target);
       CREATE INDEX page_link_by_target_key ON page_link (target_key, source_id);
       CREATE INDEX page_link_backlinks_by_key
         ON page_link (target_key, source_name COLLATE NOCASE, source_name);
