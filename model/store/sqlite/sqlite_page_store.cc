@@ -82,17 +82,16 @@ constexpr char kWantedAfterSql[] = R"sql(
 // The page's current link targets, before a save replaces them.
 constexpr char kPageLinksSql[] = "SELECT target FROM page_link WHERE source_id = ?1";
 // A new page's key is wanted no more, in any case it was linked in.
-constexpr char kUnwantSql[] = R"sql(
-  DELETE FROM wanted
-   WHERE target IN (SELECT target FROM page_link WHERE target_key = ?1))sql";
-// One more page links to a missing target...
+constexpr char kUnwantSql[] = "DELETE FROM wanted WHERE target_key = ?1";
+// One more page links to a missing key (the row keeps the spelling of the
+// link that made it: each spelling of a key leads to the same page)...
 constexpr char kWantSql[] = R"sql(
-  INSERT INTO wanted (target, links) VALUES (?1, 1)
-  ON CONFLICT (target) DO UPDATE SET links = links + 1)sql";
+  INSERT INTO wanted (target_key, target, links) VALUES (?1, ?2, 1)
+  ON CONFLICT (target_key) DO UPDATE SET links = links + 1)sql";
 // ...or one fewer: the last one takes the row (links stays > 0).
 constexpr char kWantLessSql[] = R"sql(
-  UPDATE wanted SET links = links - 1 WHERE target = ?1 AND links > 1)sql";
-constexpr char kWantNoMoreSql[] = "DELETE FROM wanted WHERE target = ?1 AND links = 1";
+  UPDATE wanted SET links = links - 1 WHERE target_key = ?1 AND links > 1)sql";
+constexpr char kWantNoMoreSql[] = "DELETE FROM wanted WHERE target_key = ?1 AND links = 1";
 
 // Walks the page list's index from `after`, one page_link lookup per
 // page, and stops once the window is full. The row-value condition alone
@@ -339,9 +338,13 @@ Result<std::optional<std::string>> SqlitePageStore::PageByKey(const std::string&
 
 Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit,
                                      const std::set<std::string>& links, bool created) {
-  auto run = [](Statement& stmt, const std::string& target) -> Status {
+  // Each statement takes the key as ?1; the one that adds a row, the
+  // spelling as ?2.
+  auto run = [](Statement& stmt, const std::string& key,
+                const std::string* target = nullptr) -> Status {
     Query q(stmt);
-    q->Bind(1, target);
+    q->Bind(1, key);
+    if (target != nullptr) q->Bind(2, *target);
     auto done = q->Step();
     return done.ok() ? Status::Ok() : done.status();
   };
@@ -361,20 +364,23 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit,
   }
   // Only the targets this save adds or drops change a count, and only
   // those whose key no page has (a page in any case is never wanted).
+  // Counted by key, as page_link holds one link per key of each page.
   for (const std::string& target : before) {
     if (links.contains(target)) continue;
-    auto page = PageByKey(PageKey(target));
+    const std::string key = PageKey(target);
+    auto page = PageByKey(key);
     if (!page.ok()) return page.status();
     if (*page) continue;
-    if (Status s = run(*want_no_more_, target); !s.ok()) return s;
-    if (Status s = run(*want_less_, target); !s.ok()) return s;
+    if (Status s = run(*want_no_more_, key); !s.ok()) return s;
+    if (Status s = run(*want_less_, key); !s.ok()) return s;
   }
   for (const std::string& target : links) {
     if (before.contains(target)) continue;
-    auto page = PageByKey(PageKey(target));
+    const std::string key = PageKey(target);
+    auto page = PageByKey(key);
     if (!page.ok()) return page.status();
     if (*page) continue;
-    if (Status s = run(*want_, target); !s.ok()) return s;
+    if (Status s = run(*want_, key, &target); !s.ok()) return s;
   }
   return Status::Ok();
 }
