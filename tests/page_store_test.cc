@@ -268,6 +268,9 @@ BOOST_AUTO_TEST_CASE(an_exact_name_wins_over_another_case) {
                     .ok());
   auto existing = store->ExistingPages({"foo", "Foo", "FOO"});
   BOOST_TEST((*existing == LinkTitles{{"FOO", "Foo"}, {"Foo", "Foo"}, {"foo", "foo"}}));
+  BOOST_TEST(store->Resolve(Name("FOO"))->value_or("") == "Foo");
+  BOOST_TEST(store->Resolve(Name("foo"))->value_or("") == "foo");
+  BOOST_TEST(!store->Resolve(Name("Bar"))->has_value());
   BOOST_REQUIRE(Save("Linker", 0, "l", {"foo"}).ok());
   BOOST_TEST(store->ListBacklinks(Name("foo"), "", 10)->pages.size() == 1u);
   BOOST_TEST(store->ListBacklinks(Name("Foo"), "", 10)->pages.size() == 0u);

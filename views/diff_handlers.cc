@@ -2,6 +2,7 @@
 
 #include "model/text/text_diff.h"
 #include "views/diff_fill.h"
+#include "views/page_handlers.h"
 #include "views/render.h"
 
 namespace wikid {
@@ -15,6 +16,9 @@ Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
   auto from = OffsetParam(req, "from");
   if (!from.ok()) return ErrorPage(ctx, from.status());
   auto newer = ctx.stores.pages.Find(*name, *to);
+  if (newer.status().IsNotFound()) {
+    if (auto other = OtherCaseRedirect(req, ctx, "/_diff", *name)) return std::move(*other);
+  }
   if (!newer.ok()) return ErrorPage(ctx, newer.status());
   int64_t from_rev = req.Query("from") ? *from : newer->revision.rev - 1;
   std::optional<Revision> older;
@@ -37,6 +41,9 @@ Response ShowRaw(const Request& req, Context& ctx, std::string_view rest) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   auto found = ctx.stores.pages.Find(*name, *rev);
+  if (found.status().IsNotFound()) {
+    if (auto other = OtherCaseRedirect(req, ctx, "/_raw", *name)) return std::move(*other);
+  }
   if (!found.ok()) return ErrorPage(ctx, found.status());
   Response response;
   response.content_type = "text/plain; charset=utf-8";

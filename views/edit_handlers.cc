@@ -265,7 +265,7 @@ Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   auto current = ctx.stores.pages.Find(*name, section ? *rev : std::nullopt);
   if (current.status().IsNotFound()) {
     // Another letter case of a page is that page (model/text/page_name.h).
-    if (auto other = OtherCase(ctx, *name)) return Response::Found("/_edit" + other->UrlPath());
+    if (auto other = OtherCaseRedirect(req, ctx, "/_edit", *name)) return std::move(*other);
   }
   EditFormState state;
   if (current.ok()) {

@@ -168,10 +168,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // 301 for good, and which page a spelling leads to is the database's
     // to say (where two names differ only in case from before wikid
     // refused them, the exact one wins), not the browser's.
-    if (auto other = OtherCase(ctx, name)) {
-      return Response::Found(other->UrlPath() +
-                             (*rev ? "?rev=" + std::to_string(**rev) : ""));
-    }
+    if (auto other = OtherCaseRedirect(req, ctx, "", name)) return std::move(*other);
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
@@ -202,14 +199,19 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
 
 // One lookup more, only for a name that is no page: a page view stays one
 // query.
-std::optional<PageName> OtherCase(Context& ctx, const PageName& name) {
-  auto existing = ctx.stores.pages.ExistingPages({name.title()});
-  if (!existing.ok() || existing->empty()) return std::nullopt;
-  const std::string& title = existing->begin()->second;
-  if (title == name.title()) return std::nullopt;  // a missing revision
-  auto page = PageName::Parse(title);
+std::optional<Response> OtherCaseRedirect(const Request& req, Context& ctx,
+                                          std::string_view route, const PageName& name) {
+  auto title = ctx.stores.pages.Resolve(name);
+  if (!title.ok() || !*title || **title == name.title()) return std::nullopt;
+  auto page = PageName::Parse(**title);
   if (!page.ok()) return std::nullopt;
-  return *page;
+  std::string location = std::string(route) + page->UrlPath();
+  char separator = '?';
+  for (const auto& [field, value] : req.query) {
+    location += separator + PercentEncodePath(field) + "=" + PercentEncodePath(value);
+    separator = '&';
+  }
+  return Response::Found(std::move(location));
 }
 
 Response ShowFrontPage(const Request& req, Context& ctx, std::string_view) {
@@ -236,6 +238,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   auto history =
       ctx.stores.pages.ListHistory(*name, *from, ctx.site.history_page_size);
   if (history.status().IsNotFound()) {
+    if (auto other = OtherCaseRedirect(req, ctx, "/_history", *name)) return std::move(*other);
     return MissingPage(ctx, *name, history.status().message());
   }
   if (!history.ok()) return ErrorPage(ctx, history.status());

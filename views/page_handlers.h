@@ -22,10 +22,14 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view name);
 Response ListRecent(const Request& req, Context& ctx, std::string_view);
 // GET /_pages?after=TITLE.
 Response ListAllPages(const Request& req, Context& ctx, std::string_view);
-// The page whose name differs from `name` only in letter case, where no
-// page has `name` itself: the same page (model/text/page_name.h,
-// PageKey). nullopt when there is none, or `name` is a page.
-std::optional<PageName> OtherCase(Context& ctx, const PageName& name);
+// For a route that found no page `name`: a 302 to `route` ("" for the
+// page view, "/_edit", "/_raw"...) followed by the path of the page whose
+// name differs from `name` only in letter case, the same page
+// (model/text/page_name.h, PageKey), with the request's query kept
+// (?rev=, ?section=, ?from=). nullopt when there is none, or `name` is a
+// page (a revision it lacks).
+std::optional<Response> OtherCaseRedirect(const Request& req, Context& ctx,
+                                          std::string_view route, const PageName& name);
 // GET /_anything-else: reserved names that are not routes.
 Response NoSuchRoute(const Request& req, Context& ctx, std::string_view);
 

@@ -204,6 +204,11 @@ class PageReader {
   // title: for previews, searches and missing pages, not for page views.
   virtual Result<LinkTitles> ExistingPages(const std::set<std::string>& titles) = 0;
 
+  // The title of the page `name` leads to: its own when it is a page,
+  // else the first by name of those whose names differ from it only in
+  // case; nullopt when there is none. One or two indexed lookups.
+  virtual Result<std::optional<std::string>> Resolve(const PageName& name) = 0;
+
   // Up to `limit` pages in alphabetical order (case-insensitive for ASCII),
   // starting after the page titled `after` (from the start when empty).
   virtual Result<PageList> ListPages(const std::string& after, int limit) = 0;

@@ -86,15 +86,27 @@ BOOST_AUTO_TEST_CASE(an_address_in_another_case_redirects_to_the_page) {
   BOOST_TEST(r.status == 302);
   BOOST_TEST(r.Header("location").ends_with("/Redirected_Page?rev=1"),
              r.Header("location"));
-  r = Wiki().Editor().Get("/_edit/redirected_Page");
-  BOOST_TEST(r.status == 302);
-  BOOST_TEST(r.Header("location").ends_with("/_edit/Redirected_Page"),
-             r.Header("location"));
+  // Every route of a page does the same, its query kept: a section's edit
+  // link names its revision and section, history and diffs their windows.
+  const std::pair<std::string, std::string> routes[] = {
+      {"/_edit/redirected_Page", "/_edit/Redirected_Page"},
+      {"/_edit/redirected_Page?section=0&rev=1", "/_edit/Redirected_Page?rev=1&section=0"},
+      {"/_raw/redirected_page?rev=1", "/_raw/Redirected_Page?rev=1"},
+      {"/_history/redirected_page?from=1", "/_history/Redirected_Page?from=1"},
+      {"/_diff/redirected_page?from=0&to=1", "/_diff/Redirected_Page?from=0&to=1"},
+  };
+  for (const auto& [from, to] : routes) {
+    r = Wiki().Editor().Get(from);
+    BOOST_TEST(r.status == 302, from);
+    BOOST_TEST(r.Header("location").ends_with(to), from << " -> " << r.Header("location"));
+  }
   // The page itself, an old revision that is not there, and a name no page
   // has in any case are what they were.
   BOOST_TEST(Wiki().Get("/Redirected_Page").status == 200);
   BOOST_TEST(Wiki().Get("/Redirected_Page?rev=5").status == 404);
   BOOST_TEST(Wiki().Get("/redirected_pages").status == 404);
+  BOOST_TEST(Wiki().Get("/_raw/redirected_pages").status == 404);
+  BOOST_TEST(Wiki().Get("/_history/redirected_pages").status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(

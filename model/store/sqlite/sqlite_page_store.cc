@@ -643,19 +643,24 @@ Result<Contributions> SqlitePageStore::ListContributions(
 Result<LinkTitles> SqlitePageStore::ExistingPages(const std::set<std::string>& titles) {
   LinkTitles existing;
   for (const std::string& title : titles) {
-    Query q(*page_exists_);
-    q->Bind(1, title);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (*row) {
-      existing.emplace(title, title);
-      continue;
-    }
-    auto other = PageByKey(PageKey(title));
-    if (!other.ok()) return other.status();
-    if (*other) existing.emplace(title, **other);
+    auto page = ResolveTitle(title);
+    if (!page.ok()) return page.status();
+    if (*page) existing.emplace(title, std::move(**page));
   }
   return existing;
+}
+
+Result<std::optional<std::string>> SqlitePageStore::Resolve(const PageName& name) {
+  return ResolveTitle(name.title());
+}
+
+Result<std::optional<std::string>> SqlitePageStore::ResolveTitle(const std::string& title) {
+  Query q(*page_exists_);
+  q->Bind(1, title);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (*row) return std::optional<std::string>(title);
+  return PageByKey(PageKey(title));
 }
 
 }  // namespace wikid

@@ -32,6 +32,7 @@ class SqlitePageStore : public PageStore {
                                           std::optional<int64_t> before_id,
                                           int limit) override;
   Result<LinkTitles> ExistingPages(const std::set<std::string>& titles) override;
+  Result<std::optional<std::string>> Resolve(const PageName& name) override;
   Result<PageList> ListPages(const std::string& after, int limit) override;
   Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
                                  int limit) override;
@@ -72,6 +73,8 @@ class SqlitePageStore : public PageStore {
                       bool created);
   // The title of the page whose key is `key` (PageKey), if any.
   Result<std::optional<std::string>> PageByKey(const std::string& key);
+  // Resolve for a canonical title (ExistingPages' titles are strings).
+  Result<std::optional<std::string>> ResolveTitle(const std::string& title);
   // `title` is the page's: page_link keeps it for backlinks in order.
   // revision_link gets every one of `links`, page_link `page_links`.
   Status WriteLinks(int64_t page_id, const std::string& title, int64_t revision_id,
