@@ -335,52 +335,6 @@ BOOST_FIXTURE_TEST_CASE(
   BOOST_TEST(wiki.Get("/Page").body.find("in the copy") != std::string::npos);
 }
 
-// A restore killed after it emptied a live -wal into the old database:
-// the commits a killed wikid left only in its -wal must be in the old
-// file then, whole, since the -wal is gone.
-BOOST_FIXTURE_TEST_CASE(
-    a_restore_killed_after_emptying_a_killed_wikids_wal_leaves_its_commits,
-    CopiedWiki) {
-  BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
-  // As a killed wikid leaves it: commits in the -wal, none checkpointed.
-  pid_t writer = fork();
-  if (writer == 0) {
-    auto db = Database::Open(wiki.db_path(), {});
-    bool wrote =
-        db.ok() && (*db)->Exec("PRAGMA wal_autocheckpoint=0").ok() &&
-        (*db)->Exec("UPDATE revision SET summary = 'in the wal only'").ok();
-    _exit(wrote ? 0 : 1);  // no close: no checkpoint
-  }
-  const int wrote = WaitExit(writer, 60s);
-  BOOST_REQUIRE(wrote != -1 && WIFEXITED(wrote) && WEXITSTATUS(wrote) == 0);
-  BOOST_REQUIRE(std::filesystem::file_size(wiki.db_path() + "-wal") > 0);
-  const std::string revisions =
-      Text(wiki.db_path(), "SELECT count(*) FROM revision");
-
-  HeldFailpoints held;  // never released: the restore is killed there
-  const std::string log = out.File("restore.log");
-  pid_t restore = Spawn(
-      {WIKID_BINARY, "restore", "--from", copy, "--data", wiki.data_dir()}, log,
-      held.Env("restore_before_rename"));
-  BOOST_REQUIRE(WaitUntil(
-      [&] { return LogSays(log, "failpoint restore_before_rename"); }, 60s));
-  kill(restore, SIGKILL);
-  BOOST_REQUIRE(WaitExit(restore, 60s) != -1);
-
-  // The -wal was emptied into the file and removed; the file alone (read
-  // without any -wal) holds every commit, and passes the check.
-  BOOST_TEST(!std::filesystem::exists(wiki.db_path() + "-wal"));
-  BOOST_TEST(Text(wiki.db_path(), "PRAGMA integrity_check") == "ok");
-  BOOST_TEST(Text(wiki.db_path(),
-                  "SELECT count(*) FROM revision "
-                  "WHERE summary = 'in the wal only'") == revisions);
-  wiki.StartWikid();
-  BOOST_TEST(wiki.Get("/Page").body.find("after the copy") !=
-             std::string::npos);
-  BOOST_TEST(wiki.Get("/_history/Page").body.find("in the wal only") !=
-             std::string::npos);
-}
-
 // The rename done, the folder's sync failed: the restore says that the
 // file was replaced, not a bare failure.
 BOOST_FIXTURE_TEST_CASE(a_restore_whose_folder_sync_fails_says_it_restored,
