@@ -228,7 +228,6 @@ BOOST_FIXTURE_TEST_CASE(a_dead_workers_saves_move_every_views_numbers,
 
 // Keys every build computes alike: two wikid builds may share memcached.
 BOOST_AUTO_TEST_CASE(page_keys_are_a_stable_hash_of_the_title) {
-  BOOST_TEST(Versions::PageKey("Page") == Versions::PageKey("Page"));
   BOOST_TEST(Versions::PageKey("Page") != Versions::PageKey("page"));
   // BLAKE2b with an 8-byte digest, as Python's hashlib.blake2b(b"Page",
   // digest_size=8) computes it too.

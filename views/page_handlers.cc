@@ -44,11 +44,9 @@ std::optional<Stamp> SiteStamp(const std::optional<Stamp>& stamp) {
 
 // A window of recent changes, rendered: from the shared cache while no
 // save has happened since it was made, else from SQLite (and then shared).
-// `stamp`: the site's, read before SQLite was (read now if not given).
+// `stamp`: the site's, read before SQLite is (none: no cache is used).
 Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
-                            int limit, bool* cached,
-                            std::optional<Stamp> stamp = std::nullopt) {
-  if (!stamp) stamp = ctx.caches.recent.StampNow();  // before SQLite is read
+                            int limit, bool* cached, const std::optional<Stamp>& stamp) {
   // In development mode the template may change under any request.
   const bool keep = !ctx.templates.reloads();
   if (auto window = keep ? ctx.caches.recent.Find(before_id, limit, stamp) : std::nullopt) {
@@ -253,7 +251,8 @@ Response ListRecent(const Request& req, Context& ctx, std::string_view) {
   auto before = RevisionParam(req, "before");
   if (!before.ok()) return ErrorPage(ctx, before.status());
   bool cached = false;
-  auto recent = Recent(ctx, *before, ctx.site.recent_page_size, &cached);
+  auto recent = Recent(ctx, *before, ctx.site.recent_page_size, &cached,
+                       ctx.caches.recent.StampNow());  // before SQLite is read
   if (!recent.ok()) return ErrorPage(ctx, recent.status());
   HtmlPage page("Recent changes", "recent.tpl");
   page.Feed("/_recent.atom", "Recent changes");
