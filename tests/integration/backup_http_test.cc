@@ -351,6 +351,64 @@ BOOST_FIXTURE_TEST_CASE(a_restore_whose_folder_sync_fails_says_it_restored,
   BOOST_TEST(Text(wiki.db_path(), "SELECT latest_rev FROM page") == "1");
 }
 
+// A restore killed after it emptied a live -wal into the old database:
+// the commits a killed wikid left only in its -wal must be in the old
+// file then, whole, since the -wal is gone.
+BOOST_FIXTURE_TEST_CASE(
+    a_restore_killed_after_emptying_a_killed_wikids_wal_leaves_its_commits,
+    CopiedWiki) {
+  BOOST_REQUIRE(wiki.StopWikid(60s) == 0);
+  // Every earlier commit into the file first: whether wikid's own were
+  // checkpointed when it stopped depends on which of its processes closed
+  // the database last (workers leave by _exit), and the counts below
+  // read the file alone.
+  {
+    auto db = Database::Open(wiki.db_path(), {.as_is = true});
+    BOOST_REQUIRE(db.ok());
+    BOOST_REQUIRE((*db)->Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  }
+  BOOST_REQUIRE(Text(wiki.db_path(), "SELECT count(*) FROM revision") == "2");
+  // As a killed wikid leaves it: commits in the -wal, none checkpointed.
+  pid_t writer = fork();
+  if (writer == 0) {
+    auto db = Database::Open(wiki.db_path(), {});
+    bool wrote =
+        db.ok() && (*db)->Exec("PRAGMA wal_autocheckpoint=0").ok() &&
+        (*db)->Exec("UPDATE revision SET summary = 'in the wal only'").ok();
+    _exit(wrote ? 0 : 1);  // no close: no checkpoint
+  }
+  const int wrote = WaitExit(writer, 60s);
+  BOOST_REQUIRE(wrote != -1 && WIFEXITED(wrote) && WEXITSTATUS(wrote) == 0);
+  BOOST_REQUIRE(std::filesystem::file_size(wiki.db_path() + "-wal") > 0);
+  // The file alone (an immutable open ignores the -wal) has none of them.
+  BOOST_REQUIRE(Text(wiki.db_path(),
+                     "SELECT count(*) FROM revision "
+                     "WHERE summary = 'in the wal only'") == "0");
+
+  HeldFailpoints held;  // never released: the restore is killed there
+  const std::string log = out.File("restore.log");
+  pid_t restore = Spawn(
+      {WIKID_BINARY, "restore", "--from", copy, "--data", wiki.data_dir()}, log,
+      held.Env("restore_before_rename"));
+  BOOST_REQUIRE(WaitUntil(
+      [&] { return LogSays(log, "failpoint restore_before_rename"); }, 60s));
+  kill(restore, SIGKILL);
+  BOOST_REQUIRE(WaitExit(restore, 60s) != -1);
+
+  // The -wal was emptied into the file and removed; the file alone (read
+  // without any -wal) holds every commit, and passes the check.
+  BOOST_TEST(!std::filesystem::exists(wiki.db_path() + "-wal"));
+  BOOST_TEST(Text(wiki.db_path(), "PRAGMA integrity_check") == "ok");
+  BOOST_TEST(Text(wiki.db_path(),
+                  "SELECT count(*) FROM revision "
+                  "WHERE summary = 'in the wal only'") == "2");
+  wiki.StartWikid();
+  BOOST_TEST(wiki.Get("/Page").body.find("after the copy") !=
+             std::string::npos);
+  BOOST_TEST(wiki.Get("/_history/Page").body.find("in the wal only") !=
+             std::string::npos);
+}
+
 // The window the reviewer found: the old database released, the copy not
 // yet renamed onto its name. A wikid process that opens the database then
 // (a worker started by a master, a command) must neither reach the old
