@@ -108,7 +108,8 @@ void PageWrites::Publish(const PageName& name) {
   if (!rendered) return;
   std::string body = std::move(*rendered);
   caches_.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
-  caches_.page_cache.Store(ToCached(*latest, std::move(body)), stamp);
+  caches_.page_cache.Store(ToCached(*latest, std::move(body)), stamp,
+                           StoreMode::kPublish);
   caches_.admission.Note(name.title());  // so its next view reads them
 }
 

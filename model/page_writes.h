@@ -17,9 +17,10 @@
 //      created, those of every page linking to it (they showed the link
 //      as missing). A delete memcached does not confirm suspends the fast
 //      path instead.
-//   3. Publish (saves only): render the new revision and offer it to the
-//      render and page caches under a stamp taken after step 2, so the
-//      next view on any worker hits instead of rendering.
+//   3. Publish (saves only): render the new revision and set it in the
+//      render and page caches under a stamp taken after step 2 (one set
+//      each: StoreMode::kPublish), so the next view on any worker hits
+//      instead of rendering.
 //   4. Return: the caller acknowledges.
 // When step 2 cannot be made sure of (memcached does not confirm and the
 // database cannot advance the cache epoch), the write is committed but

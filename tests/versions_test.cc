@@ -205,6 +205,25 @@ BOOST_FIXTURE_TEST_CASE(no_stamp_while_memcached_does_not_answer, Fixture) {
   BOOST_TEST(hung.versions.ForPage("Page").has_value());
 }
 
+// How a view may replace another in memcached: a reader's fill never puts
+// an older stamp over a newer one (a slow reader cannot push out a
+// writer's fresh view), while a writer's publication of what it just
+// committed is one set over whatever is there (either way, each view is
+// served only under its own stamp).
+BOOST_FIXTURE_TEST_CASE(a_fill_keeps_a_newer_view_a_publication_replaces_it,
+                        Fixture) {
+  StampedCache views_a{a.cache, 0}, views_b{b.cache, 0};
+  const Stamp old_stamp = a.Page("Page");
+  b.versions.Bump("Page", /*created=*/false);
+  const Stamp new_stamp = b.Page("Page");
+  views_b.Store("page:Page", "revision 2", new_stamp, 2);
+  views_a.Store("page:Page", "revision 1", old_stamp, 1, StoreMode::kFill);
+  BOOST_TEST(views_a.Find("page:Page", new_stamp).value_or("none") == "revision 2");
+  views_a.Store("page:Page", "revision 1", old_stamp, 1, StoreMode::kPublish);
+  BOOST_TEST(!views_b.Find("page:Page", new_stamp).has_value());
+  BOOST_TEST(views_b.Find("page:Page", old_stamp).value_or("none") == "revision 1");
+}
+
 // A worker that died unasked may have committed a save without moving
 // its numbers: the master asks (CacheState::bumps_asked), and each worker
 // moves the numbers every view holds before its next stamp, unless

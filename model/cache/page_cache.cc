@@ -79,8 +79,9 @@ std::optional<CachedPage> PageCache::Find(const std::string& title,
   return Decode(title, *payload);
 }
 
-void PageCache::Store(const CachedPage& page, const std::optional<Stamp>& stamp) {
-  if (stamp) views_.Store(Key(page.title), Encode(page), *stamp, page.rev);
+void PageCache::Store(const CachedPage& page, const std::optional<Stamp>& stamp,
+                      StoreMode mode) {
+  if (stamp) views_.Store(Key(page.title), Encode(page), *stamp, page.rev, mode);
 }
 
 bool PageCache::Invalidate(const std::string& title, bool created) {

@@ -45,8 +45,10 @@ class PageCache {
   std::optional<CachedPage> Find(const std::string& title, const std::optional<Stamp>& stamp);
 
   // Stores a view read from SQLite after `stamp` was taken (nothing
-  // without a stamp).
-  void Store(const CachedPage& page, const std::optional<Stamp>& stamp);
+  // without a stamp): a reader's fill, or a writer's publication of what
+  // it committed (StoreMode).
+  void Store(const CachedPage& page, const std::optional<Stamp>& stamp,
+             StoreMode mode = StoreMode::kFill);
 
   // After a save of `title` committed, before it is acknowledged: views of
   // the page read before now stop being served on every host, and so does

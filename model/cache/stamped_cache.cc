@@ -106,11 +106,11 @@ std::optional<std::string> StampedCache::Find(const std::string& key,
 }
 
 void StampedCache::Store(const std::string& key, const std::string& payload,
-                         const Stamp& stamp, int64_t order) {
+                         const Stamp& stamp, int64_t order, StoreMode mode) {
   if (!cache_.enabled()) return;
   local_.Store(key, payload, stamp);
   std::string value = Encode(key, stamp, order, payload);
-  if (Unsafe()) {
+  if (mode == StoreMode::kPublish || Unsafe()) {
     cache_.Set(key, value, kTtlSeconds);
     return;
   }

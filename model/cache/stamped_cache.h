@@ -10,10 +10,13 @@
 // served once that save is acknowledged, on any host, however late it
 // reaches memcached: versions.h says why, failure by failure.
 //
-// In memcached an entry is replaced only by one with a newer stamp (a cas
-// loop), so a slow reader cannot push out a writer's fresh view (a guess
-// when a number was lost and made again: then it costs a miss at worst). Each value
-// starts with a frame naming its key, checked on every read.
+// A reader's fill replaces an entry in memcached only with one of a newer
+// stamp (a cas loop), so a slow reader cannot push out a writer's fresh
+// view (a guess when a number was lost and made again: then it costs a
+// miss at worst). A writer publishing what it has just committed sets its
+// view in one round trip instead: what memcached holds was made before
+// the save. Each value starts with a frame naming its key, checked on
+// every read.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,18 @@ struct StampedCacheCounters {
   int64_t bad_entries = 0;  // values that did not match their key
 };
 
+// Who stores a view, which decides how it may replace what is there.
+enum class StoreMode {
+  // A reader after a miss: added, or put over an entry with an older stamp.
+  kFill,
+  // A writer's view of the revision it has just committed, its stamp read
+  // after its increments: set over whatever is there, which was made before
+  // the save unless another save of the same page came in between; then
+  // the older view may win and costs misses until a reader's fill (never a
+  // wrong view: every entry is served only under its own stamp).
+  kPublish,
+};
+
 class StampedCache {
  public:
   // `cache` must outlive it. `local_bytes` bounds this worker's own copies
@@ -46,10 +61,12 @@ class StampedCache {
   std::optional<std::string> Find(const std::string& key, const Stamp& stamp);
 
   // Stores `payload`, read from SQLite after `stamp` was taken. `order`
-  // breaks ties between equal stamps (later revision wins). Failures are
-  // ignored: a missing view costs a miss, never a wrong answer.
+  // breaks ties between equal stamps (later revision wins) in fills.
+  // Failures are ignored: a missing view costs a miss, never a wrong
+  // answer.
   void Store(const std::string& key, const std::string& payload,
-             const Stamp& stamp, int64_t order = 0);
+             const Stamp& stamp, int64_t order = 0,
+             StoreMode mode = StoreMode::kFill);
 
   const StampedCacheCounters& counters() const { return counters_; }
 
