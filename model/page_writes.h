@@ -15,8 +15,9 @@
 //      then delete the entries nginx serves that changed: the page's own,
 //      the front page's (it lists recent changes) and, when a page was
 //      created, those of every page linking to it (they showed the link
-//      as missing). A delete memcached does not confirm suspends the fast
-//      path instead.
+//      as missing), once no fill of them on any host is between its check
+//      and its add (FastPath's fill marks). A delete memcached does not
+//      confirm suspends the fast path instead.
 //   3. Publish (saves only): render the new revision and set it in the
 //      render and page caches under a stamp taken after step 2 (one set
 //      each: StoreMode::kPublish), so the next view on any worker hits

@@ -201,6 +201,78 @@ BOOST_FIXTURE_TEST_CASE(a_change_deletes_its_entries, Fixture) {
   BOOST_TEST(shared->deletes.load() == 1);
 }
 
+// Two hosts: each its own shared memory, stripe locks and switch, as
+// separate machines have, serving one generation from one memcached (the
+// generation every host reads is set here by hand).
+struct TwoHosts : Fixture {
+  TempDir dir_b;
+  FastPathShared* shared_b = FastPathShared::CreatePrivate();
+  CacheState* state_b = CacheState::CreatePrivate();
+  Worker host_b{server, *shared_b, *state_b, dir_b.File("fast-path")};
+  TwoHosts() {
+    BOOST_REQUIRE(Restore());
+    shared_b->generation = shared->generation.load();
+    shared_b->suspended = false;
+  }
+  // A fill on this host whose view was current when it checked, and a
+  // save on host b (its numbers moved just after that check) deleting the
+  // entry. The fill adds once the save waits for its mark, or, when
+  // `after_the_save`, once the save is done (a save that does not wait).
+  StoreResult RacingFill(bool after_the_save) {
+    std::future<void> save;
+    StoreResult filled = fast.Store("/A", 1, "<p>before the save", [&] {
+      save = std::async(std::launch::async, [&] { host_b.fast.Invalidate({"/A"}); });
+      auto go_on = [&] {
+        return after_the_save ? save.wait_for(0s) == std::future_status::ready
+                              : shared_b->mark_waits.load() == 1;
+      };
+      while (!go_on()) std::this_thread::sleep_for(1ms);  // a poll for a condition
+      return true;
+    });
+    save.wait();
+    return filled;
+  }
+};
+
+// The race a stripe lock cannot order across hosts: host a checks its view
+// (current), host b's save moves the numbers and deletes, host a adds. The
+// fill's mark makes the save wait for the add and delete after it.
+BOOST_FIXTURE_TEST_CASE(a_fill_racing_a_save_on_another_host_leaves_no_stale_entry,
+                        TwoHosts) {
+  const StoreResult filled = RacingFill(/*after_the_save=*/false);
+  BOOST_TEST(filled == StoreResult::kStored);
+  BOOST_TEST(Served("/A") == "");  // deleted after the add
+  BOOST_TEST(shared_b->deletes.load() == 1);
+  BOOST_TEST(!host_b.fast.suspended());
+  BOOST_TEST(Stored(FastPath::MarkOf(fast.CurrentKey("/A"))) == "");
+  // One fill of an entry at a time, whichever host: a second finds the mark.
+  worker.cache.Add(FastPath::MarkOf(fast.CurrentKey("/B")), "1");
+  BOOST_TEST(host_b.fast.Store("/B", 1, "b", Current()) == StoreResult::kSkipped);
+  BOOST_TEST(shared_b->marked.load() == 1);
+}
+
+// The control: writers that do not read the marks delete before the add,
+// and nginx serves the view from before the save.
+BOOST_FIXTURE_TEST_CASE(without_reading_the_marks_the_old_view_stays_served,
+                        TwoHosts) {
+  setenv("WIKID_UNSAFE_FILL_MARKS", "1", 1);
+  const StoreResult filled = RacingFill(/*after_the_save=*/true);
+  unsetenv("WIKID_UNSAFE_FILL_MARKS");
+  BOOST_TEST(!host_b.fast.suspended());
+  BOOST_TEST(filled == StoreResult::kStored);
+  BOOST_TEST(Served("/A") != "");
+}
+
+// A fill whose mark stays (a filler stopped between its check and its add,
+// on any host): the save waits kLockWait, then suspends the fast path
+// rather than acknowledge while that add may still come.
+BOOST_FIXTURE_TEST_CASE(a_mark_that_stays_suspends_the_save, TwoHosts) {
+  worker.cache.Add(FastPath::MarkOf(fast.CurrentKey("/A")), "1");
+  host_b.fast.Invalidate({"/A"});
+  BOOST_TEST(host_b.fast.suspended());
+  BOOST_TEST(shared_b->mark_waits.load() == 1);
+}
+
 // A fill that passed its checks before a suspension may add to the
 // generation a restoration starts (or to the one nginx reads until the
 // switch is off): a save's delete, under the same lock, must come after it
@@ -349,7 +421,11 @@ BOOST_FIXTURE_TEST_CASE(
     memcached_killed_and_restarted_empty_restores_the_fast_path, Fixture) {
   BOOST_REQUIRE(Restore());
   server.Stop();
-  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kFailed);
+  // A fill cannot take its mark: it sends nothing, so nothing is in doubt.
+  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kSkipped);
+  BOOST_TEST(!fast.suspended());
+  // A save cannot learn whether a fill is in flight, nor delete.
+  fast.Invalidate({"/A"});
   BOOST_TEST(fast.suspended());
   server.Start();
   BOOST_REQUIRE(Restore());

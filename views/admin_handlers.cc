@@ -55,7 +55,9 @@ void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
   f->SetIntValue("FILLS", static_cast<long>(shared.fills.load()));
   f->SetIntValue("ALREADY", static_cast<long>(shared.already.load()));
   f->SetIntValue("OUTDATED", static_cast<long>(shared.outdated.load()));
+  f->SetIntValue("MARKED", static_cast<long>(shared.marked.load()));
   f->SetIntValue("DELETES", static_cast<long>(shared.deletes.load()));
+  f->SetIntValue("MARK_WAITS", static_cast<long>(shared.mark_waits.load()));
   f->SetIntValue("RESTORATIONS", static_cast<long>(shared.restorations.load()));
 }
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 
+#include "model/base/failpoint.h"
 #include "model/base/log.h"
 #include "model/base/shared_memory.h"
 
@@ -170,6 +171,18 @@ bool Unsafe() {
 #endif
 }
 
+// Test builds only: WIKID_UNSAFE_FILL_MARKS=1 makes fills take their marks
+// but writers never read them (as before fills on other hosts were
+// thought of), so a test can show the race the marks close. Read on every
+// call, so that a unit test can run its control beside the real case.
+bool UnsafeMarks() {
+#ifdef WIKID_TESTING
+  return std::getenv("WIKID_UNSAFE_FILL_MARKS") != nullptr;
+#else
+  return false;
+#endif
+}
+
 // Test builds only: WIKID_UNSAFE_FAST_GENERATION=1 restores the fast path
 // in the generation it was suspended in, as a restoration that neither
 // deletes nor moves on would, so a test can show that the entries a
@@ -272,6 +285,12 @@ std::string FastPath::CurrentKey(std::string_view entry) const {
   return KeyOf(shared_.generation.load(), entry);
 }
 
+std::string FastPath::MarkOf(std::string_view key) {
+  std::string mark = "fill:";
+  mark.append(key.substr(std::string_view("fast:").size()));
+  return mark;
+}
+
 std::string FastPath::Frame(const std::string& key, int64_t rev) const {
   // "--" may not appear inside an HTML comment.
   std::string shown = cache_.prefix() + key;
@@ -315,13 +334,37 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
   // A SIGHUP since the check above (the master bumps the configuration
   // before it suspends): this view has the old templates.
   if (!Current()) return StoreResult::kSkipped;
-  // Under the lock: a writer that moved the version numbers before we
-  // looked deletes after we have added, or we see its move and do not add.
+  // The mark, for writers on other hosts (see the top of fast_path.h):
+  // made before the check, gone after the add. One fill of an entry at a
+  // time, on every host; the others leave it to that one.
+  const std::string mark = MarkOf(key);
+  const int64_t marked_at = steady_ms_();
+  switch (cache_.Add(mark, "1", kFillMarkSeconds)) {
+    case CacheStatus::kOk:
+      break;
+    case CacheStatus::kNotStored:
+      shared_.marked.fetch_add(1);
+      return StoreResult::kSkipped;
+    default:
+      return StoreResult::kSkipped;  // nothing was added: nothing to doubt
+  }
+  struct Unmark {
+    Memcache& cache;
+    const std::string& mark;
+    ~Unmark() { cache.Delete(mark); }
+  } unmark{cache_, mark};
+  // Under the lock and the mark: a writer that moved the version numbers
+  // before we looked deletes after we have added, or we see its move and
+  // do not add.
   if (!still_current()) {
     shared_.outdated.fetch_add(1);
     return StoreResult::kOutdated;
   }
+  FailpointHold("fast_fill_checked");
   if (shared_.suspended) return StoreResult::kSkipped;
+  if (!UnsafeMarks() && steady_ms_() - marked_at > kFillMarkTrustMs) {
+    return StoreResult::kSkipped;  // the mark may have expired meanwhile
+  }
   switch (cache_.Add(key, Frame(key, rev).append(html), kEntrySeconds)) {
     case CacheStatus::kOk:
       shared_.fills.fetch_add(1);
@@ -341,6 +384,25 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
   return StoreResult::kFailed;
 }
 
+FastPath::Marks FastPath::AwaitFills(const std::vector<std::string>& entries) {
+  if (UnsafeMarks()) return Marks::kClear;
+  std::vector<std::string> marks;
+  for (const std::string& entry : entries) marks.push_back(MarkOf(CurrentKey(entry)));
+  const int64_t deadline = steady_ms_() + kLockWait.count();
+  bool waited = false;
+  while (true) {
+    std::map<std::string, CacheItem> found;
+    if (cache_.GetMulti(marks, &found) == CacheStatus::kError) return Marks::kUnknown;
+    if (found.empty()) return Marks::kClear;
+    if (!waited) shared_.mark_waits.fetch_add(1);
+    waited = true;
+    if (steady_ms_() > deadline) return Marks::kStuck;
+    // A poll under the deadline above: the fill it waits for takes one
+    // round trip to memcached, on another host, and tells nobody.
+    usleep(2000);
+  }
+}
+
 void FastPath::Invalidate(const std::vector<std::string>& entries) {
   // Even while suspended: a fill that passed its checks before the
   // suspension may still add, under its lock, to the generation a
@@ -348,6 +410,19 @@ void FastPath::Invalidate(const std::vector<std::string>& entries) {
   // switch is turned off); deleting under the same lock, in the generation
   // current then, comes after it.
   if (!enabled_) return;
+  // Before the deletes: a fill on another host that checked before our
+  // numbers moved still holds its mark here, or has added already.
+  switch (AwaitFills(entries)) {
+    case Marks::kClear:
+      break;
+    case Marks::kStuck:  // a new generation leaves that fill behind
+      Suspend("a fill of a changed page's entry held its mark too long");
+      return;
+    case Marks::kUnknown:
+      Suspend("memcached did not say whether a changed page's entry is being filled",
+              Suspension::kDoubt);
+      return;
+  }
   for (const std::string& entry : entries) {
     Held held(StripeOf(entry), kLockWait);
     if (!held.held()) {

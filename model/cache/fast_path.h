@@ -31,6 +31,21 @@
 //   memcached before the delete (and is deleted) or saw the new numbers
 //   (and is not made); a delete that finds the fast path suspended has
 //   nothing to do, since the next generation starts empty.
+// - Fills on other hosts. A stripe lock orders one host's processes only,
+//   so every fill also holds a mark in memcached ("fill:" in place of
+//   "fast:", added, kFillMarkSeconds) from before its check to after its
+//   add, and a writer reads the marks of its entries after its numbers
+//   moved and before it deletes. A fill that checked before the numbers
+//   moved holds its mark until after its add, so the writer either finds
+//   the mark (and waits for it to go, up to kLockWait, then deletes; if it
+//   stays, suspends) or reads after the mark went, so after the add, and
+//   its delete follows. A fill skips its add when its mark is older than
+//   kFillMarkTrustMs by then (a filler stopped that long may have lost
+//   it). What this cannot see: a mark memcached lost (flush_all, a
+//   restarted or evicting server) while a fill and a save of the same
+//   page race, and a filler stopped for kFillMarkSeconds - kFillMarkTrustMs
+//   between that age check and its add; a double fault, left to the
+//   entries' expiry.
 // - Doubt. When a delete or a fill cannot be confirmed (memcached down,
 //   hung or behind its breaker), an entry might be stale, so the fast path
 //   is suspended before the save is acknowledged: the switch is pointed at
@@ -100,6 +115,8 @@ struct FastPathShared {
   std::atomic<int64_t> already;       // fills that found the entry there
   std::atomic<int64_t> outdated;      // fills refused: a save came between
   std::atomic<int64_t> deletes;       // entries deleted by saves
+  std::atomic<int64_t> marked;        // fills skipped: another was filling
+  std::atomic<int64_t> mark_waits;    // saves that waited for a fill's mark
   std::atomic<int64_t> restorations;  // suspensions ended
 
   // Maps one, suspended. Null if mmap or the lock set-up fails.
@@ -161,6 +178,11 @@ class FastPath {
   static constexpr std::chrono::milliseconds kLockWait{500};
   // The backstop expiry of every entry.
   static constexpr int kEntrySeconds = 86400;
+  // A fill's mark lives this long in memcached (a filler that died leaves
+  // it: the page's savers wait kLockWait, then suspend, until it goes),
+  // and is trusted for the add this long after it was made.
+  static constexpr int kFillMarkSeconds = 30;
+  static constexpr int64_t kFillMarkTrustMs = 10'000;
 
   bool enabled() const { return enabled_; }
   bool suspended() const { return shared_.suspended.load(); }
@@ -178,6 +200,9 @@ class FastPath {
   // `generation`, and in the generation nginx reads now.
   static std::string KeyOf(uint64_t generation, std::string_view entry);
   std::string CurrentKey(std::string_view entry) const;
+  // The key of the mark a fill of `key` holds (as long, never read by
+  // nginx, which asks only for "fast:" keys).
+  static std::string MarkOf(std::string_view key);
 
   // The comment every entry starts with, naming its key and revision.
   std::string Frame(const std::string& key, int64_t rev) const;
@@ -211,6 +236,9 @@ class FastPath {
 
  private:
   pthread_mutex_t& StripeOf(std::string_view entry);
+  // Waits until no fill of `entries` holds its mark, on any host.
+  enum class Marks { kClear, kStuck /* after kLockWait */, kUnknown };
+  Marks AwaitFills(const std::vector<std::string>& entries);
   // This worker runs the configuration the master runs now.
   bool Current() const { return state_.generation.load() == generation_; }
 

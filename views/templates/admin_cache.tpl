@@ -36,7 +36,9 @@
 <tr><th>Entries wikid filled</th><td>{{FILLS}}</td></tr>
 <tr><th>Fills that found the entry there already</th><td>{{ALREADY}}</td></tr>
 <tr><th>Fills refused because a save came between</th><td>{{OUTDATED}}</td></tr>
+<tr><th>Fills left to another filling the same entry (any host)</th><td>{{MARKED}}</td></tr>
 <tr><th>Entries deleted by changes</th><td>{{DELETES}}</td></tr>
+<tr><th>Changes that waited for a fill in flight (any host)</th><td>{{MARK_WAITS}}</td></tr>
 <tr><th>Suspensions ended</th><td>{{RESTORATIONS}}</td></tr>
 </tbody>
 </table>
