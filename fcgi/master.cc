@@ -51,10 +51,12 @@ class Master {
         reload_(reload), shared_(shared) {}
 
   int Run() {
-    // Entries an earlier run left in memcached are not trusted: nginx
-    // asks wikid until a worker starts a new generation
+    // Entries an earlier run left in memcached are not trusted (it may have
+    // died between a commit and a delete): nginx asks wikid until a worker
+    // has set the shared state off and a new generation serves
     // (model/cache/fast_path.h).
-    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "starting");
+    RequestSuspension(shared_.fast_path, config_.FastPathFlag(), "starting",
+                      MonotonicMs());
     RemoveOldFastPathFlag();
     for (int i = 0; i < config_.workers; ++i) Spawn();
     SpawnMailer();
@@ -84,6 +86,11 @@ class Master {
       }
       ContinueReload();
       RespawnMissing();
+      // This host's nginx follows the state every host shares, as far as
+      // this host's copy of it is fresh.
+      if (config_.FastPathOn()) {
+        KeepSwitch(shared_.fast_path, config_.FastPathFlag(), MonotonicMs());
+      }
       if (mailer_ == 0 && !mailer_idle_ && Clock::now() >= next_mailer_) SpawnMailer();
       // Now and then an idle mailer looks anyway: another host of the wiki
       // may have queued mail and died before it was sent.
@@ -253,7 +260,7 @@ class Master {
   // stamp (model/cache/versions.h), so no worker serves an older view.
   void DistrustViews(const std::string& why) {
     shared_.cache_state.bumps_asked.fetch_add(1);
-    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), why);
+    RequestSuspension(shared_.fast_path, config_.FastPathFlag(), why, MonotonicMs());
   }
 
   // Before generations, the default flag was DATA/fast-path-on, a plain
@@ -305,7 +312,8 @@ class Master {
     // New templates or settings change what a view shows: workers still
     // running the old ones must not fill or restore the fast path.
     shared_.cache_state.generation.fetch_add(1);
-    SuspendFastPath(shared_.fast_path, config_.FastPathFlag(), "SIGHUP");
+    RequestSuspension(shared_.fast_path, config_.FastPathFlag(), "SIGHUP",
+                      MonotonicMs());
     int old_workers = config_.workers;
     previous_config_ = config_;
     config_ = std::move(*fresh);
@@ -380,6 +388,7 @@ class Master {
   int PollTimeoutMs() const {
     if (g_signals.stop) return 100;
     if (Clock::now() < next_spawn_) return 100;
+    if (config_.FastPathOn()) return static_cast<int>(kKeepMs);
     return 1000;
   }
 

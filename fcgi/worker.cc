@@ -28,9 +28,6 @@ namespace {
 // How often an idle worker checks that its master is still alive, on top
 // of PR_SET_PDEATHSIG (which a master that exec'd would not trigger).
 constexpr int kIdleCheckMs = 1000;
-// How often an idle worker tries to restore a suspended fast path
-// (MaybeRestore probes memcached no more often than this anyway).
-constexpr int kRestoreCheckMs = 100;
 
 std::string Param(const FCGX_Request& r, const char* name) {
   const char* value = FCGX_GetParam(name, r.envp);
@@ -179,7 +176,7 @@ class Worker {
   // Work that waits for no request: at start, after each request, and
   // when idle.
   void BetweenRequests() {
-    wiki_->caches().fast_path.MaybeRestore();
+    wiki_->caches().fast_path.Sync();
   }
 
   // Where this worker says whether it is reading a request (null: no slot).
@@ -189,10 +186,10 @@ class Worker {
   bool WantsReplacing() const { return site_->WantsReplacing(); }
 
   // How long an idle worker may wait before BetweenRequests again: not
-  // long while a suspended fast path waits for this worker to restore it.
+  // long with a fast path, whose shared state this host must keep reading
+  // (one worker at a time reads it, every kSyncMs).
   int IdleWaitMs() const {
-    return wiki_->caches().fast_path.WantsRestoring() ? kRestoreCheckMs
-                                                      : kIdleCheckMs;
+    return wiki_->caches().fast_path.enabled() ? static_cast<int>(kSyncMs) : kIdleCheckMs;
   }
 
   void Serve(FCGX_Request& r) {

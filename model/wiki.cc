@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "model/base/secret_key.h"
+#include "model/fast_path_record.h"
 #include "model/store/sqlite/sqlite_storage.h"
 
 namespace wikid {
@@ -95,6 +96,7 @@ Status Wiki::OpenStores(const WikiOptions& options) {
         Take(storage_->OpenApiTokens(), tokens_),
         Take(storage_->OpenSiteKeys(), site_key_store_),
         Take(storage_->OpenCacheEpoch(), cache_epoch_),
+        Take(storage_->OpenFastPath(), fast_path_store_),
         Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
     if (!s.ok()) return s;
   }
@@ -126,9 +128,11 @@ void Wiki::OpenCaches(const WikiOptions& options) {
       *memcache_, state,
       EpochRecord{.read = [&epoch] { return epoch.Read(); },
                   .advance = [&epoch] { return epoch.Advance(); }});
-  fast_path_ =
-      std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
-                                 options.fast_path_flag, options.fast_path);
+  // So does the fast path's state, which every host's nginx follows.
+  fast_path_record_ = std::make_unique<StoredFastPathRecord>(*fast_path_store_);
+  fast_path_ = std::make_unique<FastPath>(*fast_memcache_, *process_.fast_path, state,
+                                          fast_path_record_.get(), options.fast_path_flag,
+                                          options.fast_path);
   anonymous_views_ = std::make_unique<LocalViews>(options.anonymous_view_bytes);
   renders_ = std::make_unique<RenderCache>(*memcache_, options.renderer_version);
   views_ =

@@ -161,6 +161,8 @@ class Wiki {
   std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<SiteKeyStore> site_key_store_;
   std::unique_ptr<CacheEpochStore> cache_epoch_;
+  std::unique_ptr<FastPathStore> fast_path_store_;
+  std::unique_ptr<FastPathRecord> fast_path_record_;
   std::unique_ptr<SiteKeys> site_keys_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Memcache> memcache_;

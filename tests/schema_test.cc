@@ -51,10 +51,11 @@ BOOST_AUTO_TEST_CASE(a_new_database_gets_the_latest_schema) {
              LatestSchemaVersion());
 }
 
-// What version 19 (names that differ only in case name one page) added,
-// taken away again: page_link's indexes and wanted (empty) as versions 11
-// to 18 had them.
-constexpr char kUndoVersion19[] = R"sql(
+// What versions 19 (names that differ only in case name one page) and 20
+// (the fast path's shared state) added, taken away again: page_link's
+// indexes and wanted (empty) as versions 11 to 18 had them.
+constexpr char kUndoVersions19To20[] = R"sql(
+    DROP TABLE fast_path_state;
     DROP INDEX page_by_key;
     ALTER TABLE page DROP COLUMN name_key;
     DROP INDEX page_link_by_target_key;
@@ -78,7 +79,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, std::string(kUndoVersion19) + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, std::string(kUndoVersions19To20) + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -142,10 +143,10 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 }
 
 // What versions 16 (the index without its copy of the texts), 17 (a
-// prefix list of four characters), 18 (the cache epoch) and 19 changed,
+// prefix list of four characters), 18 (the cache epoch), 19 and 20 changed,
 // taken back to make an older database: page_search and page_title_search
 // as versions 12 to 15 had them, empty.
-const std::string kUndoVersions16To19 = std::string(kUndoVersion19) + R"sql(;
+const std::string kUndoVersions16To20 = std::string(kUndoVersions19To20) + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -156,9 +157,9 @@ const std::string kUndoVersions16To19 = std::string(kUndoVersion19) + R"sql(;
     CREATE VIRTUAL TABLE page_title_search USING fts5(
       title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
-// What versions 14 (mail claims), 15 (site keys), 16 to 19 added, taken away
+// What versions 14 (mail claims), 15 (site keys), 16 to 20 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To19 = kUndoVersions16To19 + R"sql(;
+const std::string kUndoVersions14To20 = kUndoVersions16To20 + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -168,7 +169,7 @@ const std::string kUndoVersions14To19 = kUndoVersions16To19 + R"sql(;
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To19);
+  RawExec(dir.File("w.db"), kUndoVersions14To20);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -199,7 +200,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To19);
+  RawExec(dir.File("w.db"), kUndoVersions14To20);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -223,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16To19);
+  RawExec(dir.File("w.db"), kUndoVersions16To20);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -334,7 +335,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To19);
+  RawExec(dir.File("w.db"), kUndoVersions14To20);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);
@@ -356,7 +357,7 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
 BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersion19);
+  RawExec(dir.File("w.db"), kUndoVersions19To20);
   const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev)

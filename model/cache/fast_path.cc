@@ -12,6 +12,7 @@
 #include <ctime>
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "model/base/failpoint.h"
 #include "model/base/log.h"
@@ -87,8 +88,27 @@ FastPathShared* Create(bool shared) {
     if (!InitRobust(&stripe, shared)) return nullptr;
   }
   if (!InitRobust(&state->state_lock, shared)) return nullptr;
-  state->suspended = true;  // until a worker starts a generation of its own
+  state->switched_to = FastPathShared::kUnknown;  // off, until a worker reads the state
   return state;
+}
+
+using Phase = FastPathRecord::Phase;
+
+// The shared state's copy in one word (FastPathShared::copy).
+uint64_t Pack(uint64_t generation, Phase phase) {
+  return generation << 2 | static_cast<uint64_t>(phase);
+}
+uint64_t GenerationOf(uint64_t copy) { return copy >> 2; }
+Phase PhaseOf(uint64_t copy) { return static_cast<Phase>(copy & 3); }
+
+// Generations fit in 62 bits (the copy's word) and are never 0.
+uint64_t NewGeneration() {
+  uint64_t generation = 0;
+  while (generation == 0) {
+    randombytes_buf(&generation, sizeof generation);
+    generation &= (uint64_t{1} << 62) - 1;
+  }
+  return generation;
 }
 
 std::string Hex(uint64_t generation) {
@@ -201,27 +221,51 @@ bool SameGeneration() {
 FastPathShared* FastPathShared::CreateShared() { return Create(true); }
 FastPathShared* FastPathShared::CreatePrivate() { return Create(false); }
 
-void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
-                     const std::string& why, Suspension kind) {
-  Held held(shared.state_lock);
-  bool was_serving = !shared.suspended.exchange(true);
+void RequestSuspension(FastPathShared& shared, const std::string& flag_path,
+                       const std::string& why, int64_t now_ms) {
+  // A restart of sorts; a doubt already pending stays one.
+  int none = 0;
+  shared.pending.compare_exchange_strong(none, 1 + static_cast<int>(Suspension::kRestart));
   shared.suspensions.fetch_add(1);
   shared.healthy_since_ms = 0;
-  if (kind == Suspension::kDoubt) {
-    shared.doubted = true;
-  } else if (was_serving) {
-    shared.doubted = false;
-  }
+  LogWarning("fast path suspended: " + why);
+  KeepSwitch(shared, flag_path, now_ms);
+}
+
+void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t now_ms) {
+  // The time first, then the copy: SyncNow stores them the other way
+  // round, so a copy is never paired with a read newer than it.
+  const int64_t synced = shared.synced_at_ms.load();
+  const uint64_t copy = shared.copy.load();
+  // Shorter than the workers' lease by two of this function's periods: a
+  // master that runs late still switches off before a suspender's wait
+  // (FastPath::Suspend) is over.
+  const bool fresh = synced != 0 && now_ms - synced < kLeaseMs - 2 * kKeepMs;
+  const bool serve = shared.pending.load() == 0 && PhaseOf(copy) == Phase::kServing && fresh;
+  const uint64_t target = serve ? GenerationOf(copy) : 0;
+  const uint64_t shown = shared.switched_to.load();
+  if (target == shown) return;
   std::string error;
-  if (!PointSwitch(flag_path, kOff, &error)) {
+  if (!PointSwitch(flag_path, target != 0 ? Hex(target) : kOff, &error)) {
     // No switch at all also sends nginx to wikid.
-    if (unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
-      LogError("fast path: " + error + ", and cannot remove " + flag_path +
-               ": " + strerror(errno) +
-               "; nginx may serve stale pages until it is removed");
+    if (target == 0 && unlink(flag_path.c_str()) != 0 && errno != ENOENT) {
+      LogError("fast path: " + error + ", and cannot remove " + flag_path + ": " +
+               strerror(errno) + "; nginx may serve stale pages until it is removed");
+    } else {
+      LogError("fast path: " + error);
     }
+    return;
   }
-  if (was_serving) LogWarning("fast path suspended: " + why);
+  shared.switched_to = target;
+  if (target != 0) {
+    const uint64_t before = shared.served_before.exchange(target);
+    RemoveOldTargets(flag_path, {Hex(target), Hex(before)});
+    LogInfo("fast path serving: generation " + Hex(target));
+  } else if (shown != FastPathShared::kUnknown && shown != 0 && PhaseOf(copy) == Phase::kServing &&
+             shared.pending.load() == 0 && !fresh) {
+    LogWarning("fast path suspended: the shared state was not read for " +
+               std::to_string(kLeaseMs) + " ms");
+  }
 }
 
 std::string FastPathSwitch(const std::string& flag_path) {
@@ -252,17 +296,29 @@ std::string EscapeMemcachedKey(std::string_view key) {
   return out;
 }
 
-FastPath::FastPath(Memcache& cache, FastPathShared& shared,
-                   const CacheState& state, std::string flag_path, bool enabled,
+FastPath::FastPath(Memcache& cache, FastPathShared& shared, const CacheState& state,
+                   FastPathRecord* record, std::string flag_path, bool enabled,
                    std::chrono::milliseconds settle, std::function<int64_t()> steady_ms)
     : cache_(cache),
       shared_(shared),
       state_(state),
+      record_(record),
       generation_(state.generation.load()),
       flag_path_(std::move(flag_path)),
-      enabled_(enabled && cache.enabled()),
+      enabled_(enabled && cache.enabled() && record != nullptr),
       settle_(settle),
       steady_ms_(std::move(steady_ms)) {}
+
+bool FastPath::Fresh() const {
+  const int64_t synced = shared_.synced_at_ms.load();
+  return synced != 0 && steady_ms_() - synced < kLeaseMs;
+}
+
+bool FastPath::serving() const {
+  // Freshness before the copy (see KeepSwitch).
+  return enabled_ && Fresh() && shared_.pending.load() == 0 &&
+         PhaseOf(shared_.copy.load()) == Phase::kServing;
+}
 
 std::optional<std::string> FastPath::EntryFor(
     std::string_view decoded_path) const {
@@ -282,7 +338,7 @@ std::string FastPath::KeyOf(uint64_t generation, std::string_view entry) {
 }
 
 std::string FastPath::CurrentKey(std::string_view entry) const {
-  return KeyOf(shared_.generation.load(), entry);
+  return KeyOf(GenerationOf(shared_.copy.load()), entry);
 }
 
 std::string FastPath::MarkOf(std::string_view key) {
@@ -321,16 +377,40 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     return StoreResult::kStored;
   }
   // A worker of an older configuration renders with old templates.
-  if (shared_.suspended || !Current()) return StoreResult::kSkipped;
-  Held held(StripeOf(entry), kLockWait);
-  if (!held.held()) return StoreResult::kSkipped;
-  if (held.owner_died()) {
-    Suspend("a worker died while filling or deleting an entry");
+  if (!serving() || !Current()) return StoreResult::kSkipped;
+  StoreResult result = StoreResult::kFailed;
+  std::string trouble;
+  Suspension kind = Suspension::kRestart;
+  {
+    Held held(StripeOf(entry), kLockWait);
+    if (!held.held()) return StoreResult::kSkipped;
+    if (held.owner_died()) {
+      trouble = "a worker died while filling or deleting an entry";
+    } else {
+      result = AddUnderLock(entry, rev, html, still_current);
+      if (result == StoreResult::kFailed) {
+        trouble = "memcached did not confirm a fill";
+        kind = Suspension::kDoubt;
+      }
+    }
+  }
+  // (Outside the stripe: suspending waits for the other hosts. The add may
+  // still reach memcached later, a hung server reading it when it wakes,
+  // after a delete it should have preceded.)
+  if (!trouble.empty()) {
+    Suspend(trouble, kind);
     return StoreResult::kFailed;
   }
-  // Read before the checks: if a restoration comes between them, the entry
-  // lands in a generation nginx no longer reads.
-  const std::string key = CurrentKey(entry);
+  return result;
+}
+
+StoreResult FastPath::AddUnderLock(const std::string& entry, int64_t rev, std::string_view html,
+                                   const std::function<bool()>& still_current) {
+  // Read before the checks: if the state moves on between them, the entry
+  // lands in a generation nginx will not read.
+  const uint64_t copy = shared_.copy.load();
+  if (PhaseOf(copy) != Phase::kServing) return StoreResult::kSkipped;
+  const std::string key = KeyOf(GenerationOf(copy), entry);
   // A SIGHUP since the check above (the master bumps the configuration
   // before it suspends): this view has the old templates.
   if (!Current()) return StoreResult::kSkipped;
@@ -361,7 +441,7 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     return StoreResult::kOutdated;
   }
   FailpointHold("fast_fill_checked");
-  if (shared_.suspended) return StoreResult::kSkipped;
+  if (!serving() || shared_.copy.load() != copy) return StoreResult::kSkipped;
   if (!UnsafeMarks() && steady_ms_() - marked_at > kFillMarkTrustMs) {
     return StoreResult::kSkipped;  // the mark may have expired meanwhile
   }
@@ -378,16 +458,14 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     case CacheStatus::kError:
       break;
   }
-  // The add may still reach memcached later (a hung server reads it when
-  // it wakes), after a delete it should have preceded.
-  Suspend("memcached did not confirm a fill", Suspension::kDoubt);
   return StoreResult::kFailed;
 }
 
-FastPath::Marks FastPath::AwaitFills(const std::vector<std::string>& entries) {
+FastPath::Marks FastPath::AwaitFills(uint64_t generation,
+                                     const std::vector<std::string>& entries) {
   if (UnsafeMarks()) return Marks::kClear;
   std::vector<std::string> marks;
-  for (const std::string& entry : entries) marks.push_back(MarkOf(CurrentKey(entry)));
+  for (const std::string& entry : entries) marks.push_back(MarkOf(KeyOf(generation, entry)));
   const int64_t deadline = steady_ms_() + kLockWait.count();
   bool waited = false;
   while (true) {
@@ -404,62 +482,180 @@ FastPath::Marks FastPath::AwaitFills(const std::vector<std::string>& entries) {
 }
 
 void FastPath::Invalidate(const std::vector<std::string>& entries) {
-  // Even while suspended: a fill that passed its checks before the
-  // suspension may still add, under its lock, to the generation a
-  // restoration has just started (or to the one nginx reads until the
-  // switch is turned off); deleting under the same lock, in the generation
-  // current then, comes after it.
   if (!enabled_) return;
-  // Before the deletes: a fill on another host that checked before our
-  // numbers moved still holds its mark here, or has added already.
-  switch (AwaitFills(entries)) {
-    case Marks::kClear:
-      break;
-    case Marks::kStuck:  // a new generation leaves that fill behind
-      Suspend("a fill of a changed page's entry held its mark too long");
+  // Deletes in the generation of a copy younger than the lease; if they
+  // outlive it, the state is read again, and a newer generation gets them
+  // too (an announced one serves only kAnnouncedMs after that).
+  for (int round = 0; round < 3; ++round) {
+    if (!Fresh()) SyncNow(/*restore=*/false);
+    if (!Fresh()) {
+      // Not memcached's fault: no settle time after it.
+      Suspend("the fast path's shared state could not be read");
       return;
-    case Marks::kUnknown:
-      Suspend("memcached did not say whether a changed page's entry is being filled",
-              Suspension::kDoubt);
+    }
+    const int64_t synced = shared_.synced_at_ms.load();  // before the copy (KeepSwitch)
+    const uint64_t copy = shared_.copy.load();
+    // An off generation is never served again: nothing to delete.
+    std::string trouble;
+    Suspension kind = Suspension::kRestart;
+    if (PhaseOf(copy) != Phase::kOff) {
+      // Before the deletes: a fill on another host that checked before our
+      // numbers moved still holds its mark here, or has added already.
+      switch (AwaitFills(GenerationOf(copy), entries)) {
+        case Marks::kClear:
+          break;
+        case Marks::kStuck:  // a new generation leaves that fill behind
+          trouble = "a fill of a changed page's entry held its mark too long";
+          break;
+        case Marks::kUnknown:
+          trouble = "memcached did not say whether a changed page's entry is being filled";
+          kind = Suspension::kDoubt;
+          break;
+      }
+    }
+    if (PhaseOf(copy) != Phase::kOff && trouble.empty()) {
+      for (const std::string& entry : entries) {
+        Held held(StripeOf(entry), kLockWait);
+        if (!held.held()) {
+          trouble = "a changed page's entry was locked too long to delete";
+          break;
+        }
+        CacheStatus status = cache_.Delete(KeyOf(GenerationOf(copy), entry));
+        if (status == CacheStatus::kOk) shared_.deletes.fetch_add(1);
+        if (held.owner_died()) {
+          trouble = "a worker died while filling or deleting an entry";
+          break;
+        }
+        if (status == CacheStatus::kError) {
+          trouble = "memcached did not confirm that a changed page's entry is gone";
+          kind = Suspension::kDoubt;
+          break;
+        }
+      }
+    }
+    // (Outside the stripe: suspending waits for the other hosts.)
+    if (!trouble.empty()) {
+      Suspend(trouble, kind);
       return;
+    }
+    if (steady_ms_() - synced < kLeaseMs) return;
+    SyncNow(/*restore=*/false);
+    if (Fresh() && shared_.copy.load() == copy) return;
   }
-  for (const std::string& entry : entries) {
-    Held held(StripeOf(entry), kLockWait);
-    if (!held.held()) {
-      Suspend("a changed page's entry was locked too long to delete");
-      return;
-    }
-    CacheStatus status = cache_.Delete(CurrentKey(entry));
-    if (status == CacheStatus::kOk) shared_.deletes.fetch_add(1);
-    if (held.owner_died()) {
-      Suspend("a worker died while filling or deleting an entry");
-      return;
-    }
-    if (status == CacheStatus::kError) {
-      Suspend("memcached did not confirm that a changed page's entry is gone",
-              Suspension::kDoubt);
-      return;
-    }
-  }
+  Suspend("the deletes of a save kept outliving the fast path's lease", Suspension::kDoubt);
 }
 
 void FastPath::Suspend(const std::string& why, Suspension kind) {
-  if (enabled_) SuspendFastPath(shared_, flag_path_, why, kind);
+  if (!enabled_) return;
+  const int wanted = 1 + static_cast<int>(kind);
+  int pending = shared_.pending.load();
+  while (pending < wanted && !shared_.pending.compare_exchange_weak(pending, wanted)) {
+  }
+  shared_.suspensions.fetch_add(1);
+  shared_.healthy_since_ms = 0;
+  LogWarning("fast path suspended: " + why);
+  // Off for every host now (any later sync would do it too), then wait
+  // until every host's copy from before has aged past its lease and every
+  // master has switched its nginx off.
+  for (int attempt = 0; attempt < 3 && shared_.pending.load() != 0; ++attempt) {
+    SyncNow(/*restore=*/false);
+  }
+  if (shared_.pending.load() != 0) {
+    LogError("fast path: the shared state could not be set off; other hosts may serve "
+             "their entries until it can");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(kSuspendWaitMs));
 }
 
-void FastPath::MaybeRestore() {
-  if (!enabled_ || !shared_.suspended || !Current()) return;
-  // A probe at most every tenth of the settle time from each worker.
-  int64_t start = steady_ms_();
-  if (start < next_attempt_ms_) return;
-  next_attempt_ms_ = start + settle_.count() / 10;
+void FastPath::Sync() {
+  if (!enabled_) return;
+  if (shared_.pending.load() == 0 && Fresh() &&
+      steady_ms_() - shared_.synced_at_ms.load() < kSyncMs) {
+    return;
+  }
+  SyncNow(/*restore=*/true);
+}
 
+void FastPath::SyncNow(bool restore) {
+  int64_t started = 0;
+  {
+    // Between requests, a worker that finds another at it goes on (that one
+    // reads for the host); a writer that needs a fresh copy waits for it.
+    Held held(shared_.state_lock, restore ? std::chrono::milliseconds(1) : kLockWait);
+    if (!held.held()) return;
+    started = steady_ms_();
+    int pending = shared_.pending.load();
+    if (pending != 0) {
+      const bool doubt = pending - 1 == static_cast<int>(Suspension::kDoubt);
+      // (Test builds only: the control that restores the generation it
+      // suspended keeps it here, so an announcement after an older read
+      // is not refused by it either.)
+      const uint64_t next = SameGeneration() && GenerationOf(shared_.copy.load()) != 0
+                                ? GenerationOf(shared_.copy.load())
+                                : NewGeneration();
+      Status off = record_->Suspend(doubt,
+                                    doubt ? "memcached did not confirm a fill or a delete"
+                                          : "a host started, reloaded or lost a worker",
+                                    next);
+      if (!off.ok()) return;
+      // What the row holds now, whatever the read below finds: the copy of
+      // before must not be trusted again if that read fails.
+      shared_.copy = Pack(next, Phase::kOff);
+      shared_.pending.compare_exchange_strong(pending, 0);  // a newer request stays
+    }
+    auto row = record_->Read();
+    if (!row.ok()) return;  // the copy ages; past the lease nothing trusts it
+    const int64_t read = steady_ms_();  // the row is at least this new
+    if (row->generation == 0 || row->generation >= (uint64_t{1} << 62)) {
+      // Not one this wikid wrote: start over in a generation of its own.
+      int none = 0;
+      shared_.pending.compare_exchange_strong(none, 1 + static_cast<int>(Suspension::kRestart));
+      return;
+    }
+    const uint64_t before = shared_.copy.load();
+    const uint64_t now_copy = Pack(row->generation, row->phase);
+    if (row->phase == Phase::kOff && PhaseOf(before) != Phase::kOff) {
+      shared_.suspensions.fetch_add(1);  // another host (or the master) set it off
+      shared_.healthy_since_ms = 0;
+    }
+    // When this host first saw it announced: after the read returned, so
+    // never before the announcement was written.
+    if (row->phase == Phase::kAnnounced && now_copy != before) {
+      shared_.announced_seen_ms = read;
+    }
+    shared_.doubted = row->doubted;
+    shared_.copy = now_copy;
+    shared_.synced_at_ms = started;
+  }
+  // Outside the lock: probing a hung memcached must not hold up the other
+  // workers' syncs (the database settles races between restorers).
+  if (restore && Current()) TryRestore(started);
+}
+
+void FastPath::TryRestore(int64_t now) {
+  const uint64_t copy = shared_.copy.load();
+  const uint64_t generation = GenerationOf(copy);
+  if (PhaseOf(copy) == Phase::kAnnounced) {
+    // Every host has seen it, or stopped trusting its copy, by now.
+    const int64_t seen = shared_.announced_seen_ms.load();
+    if (seen == 0 || now - seen < kAnnouncedMs) return;
+    auto served = record_->Serve(generation);
+    if (served.ok() && *served) {
+      shared_.restorations.fetch_add(1);
+      // Unless another worker has read something newer meanwhile.
+      uint64_t announced = copy;
+      shared_.copy.compare_exchange_strong(announced, Pack(generation, Phase::kServing));
+    }
+    return;
+  }
+  if (PhaseOf(copy) != Phase::kOff) return;
+  // A probe at most every tenth of the settle time from each worker.
+  if (now < next_probe_ms_) return;
+  next_probe_ms_ = now + settle_.count() / 10;
   const uint64_t suspensions = shared_.suspensions.load();
   CacheItem probe;
   bool answered = cache_.Get("fast-path-probe", &probe) != CacheStatus::kError;
-  int64_t now = steady_ms_();
-  Held held(shared_.state_lock);
-  if (!shared_.suspended) return;  // another worker was first
+  const int64_t after = steady_ms_();
   if (!answered || shared_.suspensions.load() != suspensions) {
     shared_.healthy_since_ms = 0;
     return;
@@ -468,33 +664,29 @@ void FastPath::MaybeRestore() {
     // The settle clock starts at the first answer after the latest
     // suspension, never at one from before it.
     if (shared_.healthy_since_ms == 0 || shared_.healthy_after != suspensions) {
-      shared_.healthy_since_ms = now;
+      shared_.healthy_since_ms = after;
       shared_.healthy_after = suspensions;
       return;
     }
-    if (now - shared_.healthy_since_ms < settle_.count()) return;
+    if (after - shared_.healthy_since_ms < settle_.count()) return;
   }
-  uint64_t generation = SameGeneration() ? shared_.generation.load() : 0;
-  while (generation == 0) randombytes_buf(&generation, sizeof generation);
-  std::string error;
-  if (!PointSwitch(flag_path_, Hex(generation), &error)) {
-    LogError("fast path: " + error + "; trying again in a minute");
-    next_attempt_ms_ = now + 60'000;
-    return;
+  const uint64_t next = SameGeneration() ? generation : NewGeneration();
+  auto announced = record_->Announce(generation, next);
+  if (announced.ok() && *announced) {
+    // Seen from when it was written (the write may have waited for the
+    // database), and only if no newer state was read meanwhile.
+    uint64_t off = copy;
+    if (shared_.copy.compare_exchange_strong(off, Pack(next, Phase::kAnnounced))) {
+      shared_.announced_seen_ms = steady_ms_();
+    }
   }
-  const uint64_t previous = shared_.generation.exchange(generation);
-  shared_.doubted = false;
-  shared_.suspended = false;
-  shared_.restorations.fetch_add(1);
-  RemoveOldTargets(flag_path_, {Hex(generation), Hex(previous)});
-  LogInfo("fast path serving: generation " + Hex(generation));
 }
 
 FastPath::Presence FastPath::CountPresent(
     const std::vector<std::string>& entries) {
   Presence presence;
   if (!enabled_) return presence;
-  const uint64_t generation = shared_.generation.load();
+  const uint64_t generation = GenerationOf(shared_.copy.load());
   for (size_t start = 0; start < entries.size(); start += kBatch) {
     std::vector<std::string> batch;
     for (size_t i = start; i < std::min(entries.size(), start + kBatch); ++i)

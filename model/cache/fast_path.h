@@ -12,25 +12,38 @@
 //   the same way; every other spelling of a page misses and goes to wikid.
 //   Names whose key would pass memcached's 250 bytes stay off the fast
 //   path.
-// - Generations. The switch nginx checks (--fast-path-flag) is a symlink
-//   to a directory: FLAG.d/off while suspended, FLAG.d/<generation> while
-//   serving, 16 random hex digits that nginx reads back through
-//   $realpath_root and puts in every key. Restoring makes a new
-//   generation and points the switch at it, one rename: every entry of an
-//   older generation, current or not, is simply never read again, so a
-//   restoration costs the same at 100 or 100,000 pages. Old entries age
-//   out of memcached's LRU.
-// - Fills. An entry is added only from a view whose stamp (taken before
-//   SQLite was read) is still current, checked while holding the key's
-//   stripe lock; the generation it is added under is read before that
-//   check, so a fill that straddles a restoration lands in the older one.
+// - One state for every host. Which generation nginx reads and whether it
+//   may read it now is one row in the database (FastPathRecord), so every
+//   host of a wiki agrees: off, announced (a new generation the hosts learn
+//   before any nginx reads it) or serving. Each host copies it into
+//   FastPathShared at most every kSyncMs (a worker, between requests) and
+//   trusts the copy for kLeaseMs from the moment the read began.
+// - The switch. Each host's nginx checks a switch (--fast-path-flag): a
+//   symlink to FLAG.d/off, or to FLAG.d/<generation> (16 hex digits that
+//   nginx reads back through $realpath_root and puts in every key). Only
+//   the master points it (KeepSwitch, every kKeepMs): at the generation
+//   while the copy is serving and fresh, else at off. A host that cannot
+//   read the row for kLeaseMs thus stops its nginx by itself.
+// - Restoring. A worker that finds the state off (and, after a doubt, has
+//   seen memcached answer for the settle time) announces a new random
+//   generation; once a host has seen it announced for kAnnouncedMs,
+//   every host has either seen it too or stopped trusting its copy, and it
+//   is made serving. Entries of every older generation, current or not,
+//   are never read again, so a restoration costs the same at 100 or
+//   100,000 pages. Old entries age out of memcached's LRU.
+// - Fills. An entry is added only while the host's fresh copy is serving,
+//   from a view whose stamp (taken before SQLite was read) is still
+//   current, checked while holding the key's stripe lock; the generation
+//   it is added under is read before that check.
 // - Changes. After a save commits and its version numbers have moved
 //   (PageCache::Invalidate), the writer deletes the entries whose view
-//   changed, in the generation nginx reads, while holding the same stripe
-//   lock, before it acknowledges. A fill therefore either reached
-//   memcached before the delete (and is deleted) or saw the new numbers
-//   (and is not made); a delete that finds the fast path suspended has
-//   nothing to do, since the next generation starts empty.
+//   changed, in the generation of a fresh copy of the state (announced or
+//   serving: an off generation is never served again), while holding the
+//   same stripe lock, before it acknowledges; if the copy has aged past the
+//   lease by the end, it reads the state again and deletes in a newer
+//   generation too (an announced one serves only kAnnouncedMs after it
+//   was announced). A fill therefore either reached memcached before
+//   the delete (and is deleted) or saw the new numbers (and is not made).
 // - Fills on other hosts. A stripe lock orders one host's processes only,
 //   so every fill also holds a mark in memcached ("fill:" in place of
 //   "fast:", added, kFillMarkSeconds) from before its check to after its
@@ -47,26 +60,27 @@
 //   between that age check and its add; a double fault, left to the
 //   entries' expiry.
 // - Doubt. When a delete or a fill cannot be confirmed (memcached down,
-//   hung or behind its breaker), an entry might be stale, so the fast path
-//   is suspended before the save is acknowledged: the switch is pointed at
-//   FLAG.d/off (nginx checks the directory's name) and nginx sends every
-//   view to wikid. After such a doubt it is restored only once a worker
-//   has seen memcached answer for kSettle and no suspension happened in
-//   between, so a flapping server does not empty the fast path over and
-//   over. A switch nginx cannot stat also sends views to wikid: every
-//   failure points the safe way.
-// - The master suspends it at start (entries of an earlier run are
+//   hung or behind its breaker), an entry might be stale, so the state is
+//   set off for every host, and the writer waits kSuspendWaitMs before
+//   it acknowledges: by then every host's nginx has been switched off,
+//   either by its master following the row or by its lease running out.
+//   After such a doubt it is restored only once a worker has seen
+//   memcached answer for kSettle, so a flapping server does not empty the
+//   fast path over and over. A switch nginx cannot stat also sends views to
+//   wikid: every failure points the safe way.
+// - The master sets it off at start (entries of an earlier run are
 //   untrusted), on SIGHUP (templates and settings change what a view
 //   shows) and when a worker dies unasked (a save may have committed
-//   without its delete); a worker does when a new page is linked from too
-//   many pages to delete them all. These need no settle time: the next
-//   generation is restored by the next worker that looks. After a
-//   SIGHUP, workers still running the old configuration
+//   without its delete): it turns its own switch off at once and asks the
+//   next worker to set the shared state off (RequestSuspension). A worker
+//   does when a new page is linked from too many pages to delete them
+//   all. After a SIGHUP, workers still running the old configuration
 //   (CacheState::generation) delete but never fill or restore.
 // - Entries also expire after a day, a backstop for what this cannot see
 //   (a database swapped under a running memcached, say).
-// It assumes one wikid per memcached prefix, and a memcached that only
-// wikid and nginx can reach (README): nginx serves what it finds there.
+// It assumes one wiki per memcached prefix, every host listing the same
+// memcached server for the fast path, and a memcached that only wikid and
+// nginx can reach (README): nginx serves what it finds there.
 #pragma once
 
 #include <pthread.h>
@@ -88,23 +102,60 @@
 
 namespace wikid {
 
-// Process-model state shared by the master and every worker through one
-// anonymous MAP_SHARED mapping made before the first fork. The locks are
-// robust: a worker that dies holding one makes the next holder suspend.
+// The fast path's state every host shares (in the database:
+// FastPathStore; model/fast_path_record.h connects it). cache/ sees no
+// store, so it names what it needs here.
+class FastPathRecord {
+ public:
+  enum class Phase { kOff = 0, kAnnounced = 1, kServing = 2 };
+  struct State {
+    uint64_t generation = 0;
+    Phase phase = Phase::kOff;
+    bool doubted = false;  // off because memcached did not confirm
+  };
+  virtual ~FastPathRecord() = default;
+  virtual Result<State> Read() = 0;
+  // Off at generation `next` (so an announcement based on an older read
+  // fails); `doubt` marks it doubted (else the mark is kept if it was off
+  // already, and cleared if it was serving).
+  virtual Status Suspend(bool doubt, const std::string& why, uint64_t next) = 0;
+  // Off at `generation` -> announced at `next`; false if it moved on.
+  virtual Result<bool> Announce(uint64_t generation, uint64_t next) = 0;
+  // Announced at `generation` -> serving; false if it moved on.
+  virtual Result<bool> Serve(uint64_t generation) = 0;
+};
+
+// Process-model state shared by the master and every worker of one host
+// through one anonymous MAP_SHARED mapping made before the first fork. The
+// locks are robust: a worker that dies holding one makes the next holder
+// suspend.
 struct FastPathShared {
   static constexpr size_t kStripes = 64;
 
   pthread_mutex_t stripes[kStripes];  // a key's fill and its deletes
-  pthread_mutex_t state_lock;         // suspending, restoring, the switch
-  std::atomic<bool> suspended;
-  std::atomic<uint64_t> suspensions;  // how many so far
-  // The generation nginx reads while serving (0: none yet this run).
-  std::atomic<uint64_t> generation;
-  // A suspension since the latest restoration came from memcached not
-  // confirming a fill or a delete: restoring waits for kSettle of answers.
+  pthread_mutex_t state_lock;         // one sync at a time
+
+  // This host's copy of the shared state: generation << 2 | phase, in one
+  // word so that no reader sees one without the other; whether it was
+  // doubted; and when the read that gave it began (steady clock ms; 0:
+  // never read).
+  std::atomic<uint64_t> copy;
   std::atomic<bool> doubted;
-  // When memcached first answered since the latest suspension (steady
-  // clock ms; 0: not yet), and the suspension count it was seen after.
+  std::atomic<int64_t> synced_at_ms;
+  // When this host first saw the current generation announced (0: never).
+  std::atomic<int64_t> announced_seen_ms;
+  // The shared state must be set off before the copy is trusted again:
+  // asked by the master (0: nothing asked; else 1 + a Suspension).
+  std::atomic<int> pending;
+  // What the master pointed the switch at last (0: off; kUnknown: not
+  // yet), and the generation it served before.
+  static constexpr uint64_t kUnknown = ~uint64_t{0};
+  std::atomic<uint64_t> switched_to;
+  std::atomic<uint64_t> served_before;
+
+  std::atomic<uint64_t> suspensions;  // how many this host saw or made
+  // When memcached first answered since the latest suspension this host
+  // saw (steady clock ms; 0: not yet), and that suspension's count.
   std::atomic<int64_t> healthy_since_ms;
   std::atomic<uint64_t> healthy_after;
 
@@ -117,9 +168,9 @@ struct FastPathShared {
   std::atomic<int64_t> deletes;       // entries deleted by saves
   std::atomic<int64_t> marked;        // fills skipped: another was filling
   std::atomic<int64_t> mark_waits;    // saves that waited for a fill's mark
-  std::atomic<int64_t> restorations;  // suspensions ended
+  std::atomic<int64_t> restorations;  // generations made serving here
 
-  // Maps one, suspended. Null if mmap or the lock set-up fails.
+  // Maps one, off. Null if mmap or the lock set-up fails.
   static FastPathShared* CreateShared();
   // For tests and single-process tools: a private one.
   static FastPathShared* CreatePrivate();
@@ -135,12 +186,29 @@ static_assert(std::atomic<int64_t>::is_always_lock_free &&
 // which it must answer for the settle time first.
 enum class Suspension { kRestart, kDoubt };
 
-// Stops nginx from serving entries until a worker restores the fast path
-// in a new generation. `flag_path` is the switch nginx checks. Safe in the
-// master and in workers.
-void SuspendFastPath(FastPathShared& shared, const std::string& flag_path,
-                     const std::string& why,
-                     Suspension kind = Suspension::kRestart);
+// How often a host reads the shared state, how long it trusts its copy,
+// and how often the master points the switch.
+inline constexpr int64_t kSyncMs = 50;
+inline constexpr int64_t kLeaseMs = 300;
+inline constexpr int64_t kKeepMs = 50;
+// How long a suspender waits before its save is answered: past every
+// host's lease and its master's next two ticks (KeepSwitch trusts a copy
+// for kLeaseMs - 2 * kKeepMs).
+inline constexpr int64_t kSuspendWaitMs = kLeaseMs + 2 * kKeepMs;
+// How long a generation stays announced (as a host saw it) before it
+// serves: past the lease of every copy read before the announcement.
+inline constexpr int64_t kAnnouncedMs = kLeaseMs + 2 * kKeepMs;
+
+// For the master: turns this host's switch off at once and asks the next
+// worker to set the shared state off before trusting it again (start,
+// SIGHUP, a worker gone). Logs `why`.
+void RequestSuspension(FastPathShared& shared, const std::string& flag_path,
+                       const std::string& why, int64_t now_ms);
+
+// For the master, every kKeepMs: points this host's switch at the
+// generation while the copy of the shared state is serving and younger
+// than kLeaseMs, else at off.
+void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t now_ms);
 
 // Where the switch points now: a generation's 16 hex digits, "off", or ""
 // when it is missing or points elsewhere. For tests and tools.
@@ -161,20 +229,19 @@ enum class StoreResult {
 class FastPath {
  public:
   // `cache` must hold exactly the one server nginx reads (see
-  // nginx/fast-path.conf); it, `shared` and `state` must outlive this.
-  // The configuration generation is read from `state` now, as the worker
-  // starts. `enabled` false makes every call a no-op.
-  // `steady_ms` reads the monotonic clock in milliseconds (the same in
-  // every process: the settle time is measured across workers); tests
-  // pass their own.
+  // nginx/fast-path.conf); it, `shared`, `state` and `record` must outlive
+  // this. The configuration generation is read from `state` now, as the
+  // worker starts. `enabled` false (or no record) makes every call a
+  // no-op. `steady_ms` reads the monotonic clock in milliseconds (the same
+  // in every process of a host); tests pass their own.
   FastPath(Memcache& cache, FastPathShared& shared, const CacheState& state,
-           std::string flag_path, bool enabled,
+           FastPathRecord* record, std::string flag_path, bool enabled,
            std::chrono::milliseconds settle = kSettle,
            std::function<int64_t()> steady_ms = MonotonicMs);
 
   static constexpr std::chrono::milliseconds kSettle{1000};
-  // How long a fill, a delete or a restoration waits for a stripe: a
-  // worker stopped while holding one must not stop the others.
+  // How long a fill or a delete waits for a stripe: a worker stopped while
+  // holding one must not stop the others.
   static constexpr std::chrono::milliseconds kLockWait{500};
   // The backstop expiry of every entry.
   static constexpr int kEntrySeconds = 86400;
@@ -185,9 +252,10 @@ class FastPath {
   static constexpr int64_t kFillMarkTrustMs = 10'000;
 
   bool enabled() const { return enabled_; }
-  bool suspended() const { return shared_.suspended.load(); }
-  // Suspended, and this worker may restore it (MaybeRestore would try).
-  bool WantsRestoring() const { return enabled_ && suspended() && Current(); }
+  // Whether fills may be made now: this host's copy of the state is fresh,
+  // serving, and no suspension is pending.
+  bool serving() const;
+  bool suspended() const { return !serving(); }
   const std::string& flag_path() const { return flag_path_; }
   FastPathShared& shared() { return shared_; }
 
@@ -197,7 +265,7 @@ class FastPath {
   std::optional<std::string> EntryFor(std::string_view decoded_path) const;
 
   // The memcached key (without the cache's prefix) of `entry` in
-  // `generation`, and in the generation nginx reads now.
+  // `generation`, and in the generation of this host's copy of the state.
   static std::string KeyOf(uint64_t generation, std::string_view entry);
   std::string CurrentKey(std::string_view entry) const;
   // The key of the mark a fill of `key` holds (as long, never read by
@@ -213,20 +281,24 @@ class FastPath {
                     const std::function<bool()>& still_current);
 
   // After a commit whose version numbers moved, before acknowledging it:
-  // deletes these entries, or suspends the fast path if it cannot.
+  // deletes these entries, or sets the fast path off everywhere (and waits
+  // for every host to see it) if it cannot.
   void Invalidate(const std::vector<std::string>& entries);
 
-  // Suspends the fast path (see SuspendFastPath).
+  // Sets the fast path off for every host and waits kSuspendWaitMs, so
+  // that no nginx serves an entry of the generation it ends once this
+  // returns.
   void Suspend(const std::string& why, Suspension kind = Suspension::kRestart);
 
-  // Between requests: restores a suspended fast path in a new generation,
+  // Between requests (at most every kSyncMs, one worker at a time): reads
+  // the shared state, sets it off if the master asked, and restores it
   // once memcached answers (for the settle time, after a doubt). Cheap
-  // when not suspended.
-  void MaybeRestore();
+  // when nothing is due.
+  void Sync();
 
-  // How many of `entries` are present in the generation nginx reads, and
-  // how many of those do not carry their own key in their frame (never
-  // expected).
+  // How many of `entries` are present in the generation of this host's
+  // copy, and how many of those do not carry their own key in their frame
+  // (never expected).
   struct Presence {
     int64_t present = 0;
     int64_t mismatched = 0;
@@ -236,21 +308,33 @@ class FastPath {
 
  private:
   pthread_mutex_t& StripeOf(std::string_view entry);
-  // Waits until no fill of `entries` holds its mark, on any host.
+  // Waits until no fill of `entries` in `generation` holds its mark, on
+  // any host.
   enum class Marks { kClear, kStuck /* after kLockWait */, kUnknown };
-  Marks AwaitFills(const std::vector<std::string>& entries);
+  Marks AwaitFills(uint64_t generation, const std::vector<std::string>& entries);
+  // Store's work under the entry's stripe lock: kFailed when memcached did
+  // not confirm the add.
+  StoreResult AddUnderLock(const std::string& entry, int64_t rev, std::string_view html,
+                           const std::function<bool()>& still_current);
   // This worker runs the configuration the master runs now.
   bool Current() const { return state_.generation.load() == generation_; }
+  // This host's copy was read less than kLeaseMs ago.
+  bool Fresh() const;
+  // Reads the shared state now (and does what is pending), unless another
+  // worker of this host is at it; `restore`: also try to restore.
+  void SyncNow(bool restore);
+  void TryRestore(int64_t now);
 
   Memcache& cache_;
   FastPathShared& shared_;
   const CacheState& state_;
+  FastPathRecord* record_;
   uint64_t generation_;
   std::string flag_path_;
   bool enabled_;
   std::chrono::milliseconds settle_;
   std::function<int64_t()> steady_ms_;
-  int64_t next_attempt_ms_ = 0;  // this worker's next MaybeRestore probe
+  int64_t next_probe_ms_ = 0;  // this worker's next memcached probe
 };
 
 }  // namespace wikid

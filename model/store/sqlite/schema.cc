@@ -372,6 +372,17 @@ const std::vector<const char*>& Migrations() {
          WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name_key = k.target_key)
          GROUP BY k.target_key;
       )sql",
+      // 20: the fast path's state, shared by every host (fast_path_store.h).
+      R"sql(
+      CREATE TABLE fast_path_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,   -- in every key nginx reads; never 0
+        phase TEXT NOT NULL CHECK (phase IN ('off', 'announced', 'serving')),
+        doubted INTEGER NOT NULL,      -- off because memcached did not confirm
+        why TEXT NOT NULL              -- what turned it off, for operators
+      ) STRICT;
+      INSERT INTO fast_path_state VALUES (1, 1, 'off', 0, 'new');
+      )sql",
   };
   return kMigrations;
 }
