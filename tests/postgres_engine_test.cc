@@ -214,6 +214,36 @@ BOOST_AUTO_TEST_CASE(a_stuck_statement_is_cancelled_by_the_statement_timeout) {
   BOOST_TEST((*db)->Exec("SELECT 1").ok());
 }
 
+// `wikid reindex` on PostgreSQL: every page's entry made again from its
+// latest revision, in batches, whatever the index held.
+BOOST_AUTO_TEST_CASE(rebuilding_the_search_index_indexes_every_latest_text) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  auto storage = PostgresStorage::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  auto pages = std::move(*(*storage)->OpenPages(nullptr));
+  for (int i = 0; i < 7; ++i) {
+    BOOST_REQUIRE(pages->Save(EditOf("Page " + std::to_string(i), 0, "first")).ok());
+    BOOST_REQUIRE(pages->Save(EditOf("Page " + std::to_string(i), 1, "Café latest")).ok());
+  }
+  auto matches = [&](const char* word) {
+    return OneValue(url, std::string("SELECT count(*) FROM page_search WHERE document @@ "
+                                     "to_tsquery('wikid_search', '") + word + "')");
+  };
+  BOOST_TEST(matches("cafe") == "7");  // accents and case folded
+  auto db = PgConnection::Open(url, {});
+  BOOST_REQUIRE((*db)->Exec("DELETE FROM page_search").ok());
+  std::vector<int64_t> progress;
+  auto indexed = pages->RebuildSearchIndex(3, [&](int64_t done, int64_t) {
+    progress.push_back(done);
+  });
+  BOOST_REQUIRE_MESSAGE(indexed.ok(), indexed.status().message());
+  BOOST_TEST(*indexed == 7);
+  BOOST_TEST((progress == std::vector<int64_t>{3, 6, 7}));
+  BOOST_TEST(matches("latest") == "7");
+  BOOST_TEST(matches("first") == "0");
+  BOOST_TEST(matches("page") == "7");  // the names too
+}
+
 // --- Schema -----------------------------------------------------------------
 
 // Workers (and hosts) start together on an empty database: one of them
