@@ -13,6 +13,7 @@
 
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/sqlite_page_store.h"
+#include "tests/support/processes_together.h"
 #include "tests/support/test_database.h"
 
 namespace wikid {
@@ -549,41 +550,25 @@ BOOST_AUTO_TEST_CASE(concurrent_creators_of_one_name_in_two_cases_make_one_page)
   store.reset();
   storage.reset();
   constexpr int kRounds = 100;
-  int go[2];
-  BOOST_REQUIRE(pipe(go) == 0);
-  std::vector<pid_t> pids;
-  for (const char* first : {"T", "t"}) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(go[1]);
-      auto mine = database.Open();
-      if (!mine.ok()) _exit(10);
-      auto s = (*mine)->OpenPages(nullptr);
-      if (!s.ok()) _exit(11);
-      char byte;
-      if (read(go[0], &byte, 1) != 0) _exit(12);  // both start when the pipe closes
-      for (int i = 0; i < kRounds; ++i) {
-        auto saved = (*s)->Save(Edit{.name = *PageName::Parse(first + std::string("win ") +
-                                                            std::to_string(i)),
-                                     .base_rev = 0,
-                                     .text = first,
-                                     .author = "p",
-                                     .created_at = 0});
-        if (!saved.ok() && !saved.status().IsInvalid() && !saved.status().IsConflict()) {
-          _exit(13);
-        }
+  testing::RunProcessesTogether(2, [&](int index, const std::function<void()>& start) {
+    const std::string first = index == 0 ? "T" : "t";
+    auto mine = database.Open();
+    if (!mine.ok()) return 10;
+    auto s = (*mine)->OpenPages(nullptr);
+    if (!s.ok()) return 11;
+    start();
+    for (int i = 0; i < kRounds; ++i) {
+      auto saved = (*s)->Save(Edit{.name = *PageName::Parse(first + "win " + std::to_string(i)),
+                                   .base_rev = 0,
+                                   .text = first,
+                                   .author = "p",
+                                   .created_at = 0});
+      if (!saved.ok() && !saved.status().IsInvalid() && !saved.status().IsConflict()) {
+        return 13;
       }
-      _exit(0);
     }
-    pids.push_back(pid);
-  }
-  close(go[0]);
-  close(go[1]);
-  for (pid_t pid : pids) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-  }
+    return 0;
+  });
   BOOST_TEST(database.Column("SELECT count(*) FROM page").at(0) == std::to_string(kRounds));
 }
 

@@ -235,6 +235,13 @@ Status PgConnection::Prepare(const std::string& name, const std::string& sql) {
   return PrepareOnServer(name, sql);
 }
 
+Status PgConnection::PrepareAll(std::initializer_list<PgStatement> statements) {
+  for (const PgStatement& statement : statements) {
+    if (Status s = Prepare(statement.name, statement.sql); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Result<PgResult> PgConnection::Run(const std::string& name, const PgParams& params) {
   if (Status s = EnsureConnected(); !s.ok()) return s;
   ++queries_;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +79,13 @@ class PgParams {
   std::vector<int> formats_;
 };
 
+// A statement a store prepares: its name on the connection (unique, the
+// store's prefix first) and its SQL.
+struct PgStatement {
+  const char* name;
+  const char* sql;
+};
+
 struct PgOptions {
   // The longest one statement may run before the server cancels it, so a
   // stuck query cannot hold a worker (and its locks) for ever.
@@ -100,6 +108,8 @@ class PgConnection {
   // Prepares `sql` under `name` (unique on the connection); prepared
   // again after every reconnect. Internal if the server refuses it.
   Status Prepare(const std::string& name, const std::string& sql);
+  // Prepares each of a store's statements, stopping at the first failure.
+  Status PrepareAll(std::initializer_list<PgStatement> statements);
 
   // Runs the statement prepared as `name`. A connection found lost
   // outside a transaction is opened again first; one lost now, or inside

@@ -4,6 +4,7 @@
 
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_site_key_store.h"
 
 namespace wikid {
 namespace {
@@ -11,8 +12,8 @@ namespace {
 // The stores this engine does not have yet, for CheckComplete and for
 // each store's own refusal.
 constexpr char kMissing[] =
-    "accounts, sessions, API tokens, the login throttle, the mail outbox, the site's "
-    "keys, the cache epoch and search";
+    "accounts, sessions, API tokens, the login throttle, the mail outbox, the cache "
+    "epoch and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -63,7 +64,7 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
 }
 
 Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, but ") +
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages and the site's keys, but ") +
                          kMissing + " are still SQLite's alone (issue 18); use --database "
                          "sqlite:PATH for now");
 }
@@ -87,7 +88,9 @@ Result<std::unique_ptr<ApiTokenStore>> PostgresStorage::OpenApiTokens() {
 }
 
 Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
-  return NotYet("the site's keys");
+  auto store = PostgresSiteKeyStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<SiteKeyStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
