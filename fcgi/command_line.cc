@@ -12,7 +12,8 @@ void AddDataOptions(po::options_description& options, StorageOptions& storage,
   options.add_options()("data", po::value(&storage.data_dir),
                         "the wiki's data directory (default var)")(
       "database", po::value(&storage.database),
-      "the database, sqlite:PATH (default DATA/wikid.db)")(
+      "the database, sqlite:PATH (default DATA/wikid.db) or "
+      "postgresql://USER@HOST:PORT/DATABASE (password from PGPASSWORD or ~/.pgpass)")(
       "help", po::bool_switch(&help), "this text");
 }
 

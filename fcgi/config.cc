@@ -53,8 +53,10 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "directory of the database (unless --database names one) and of this "
      "host's own files, created if missing")
     ("database", po::value(&c.database),
-     "the database, sqlite:PATH (default: DATA/wikid.db); several wikids on "
-     "one machine may name the same one")
+     "the database: sqlite:PATH (default: DATA/wikid.db; several wikids on "
+     "one machine may name the same one), or postgresql://USER@HOST:PORT/DATABASE "
+     "(libpq's URL and PG* environment; the password from PGPASSWORD or a password "
+     "file such as ~/.pgpass, never in the URL)")
     ("templates", po::value(&c.templates_dir)->default_value(c.templates_dir),
      "directory of the page templates")
     ("dev", po::bool_switch(&c.dev),

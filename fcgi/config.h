@@ -32,8 +32,9 @@ struct Config {
   // Directory of this host's files and, unless `database` names another,
   // of the database (wikid.db); created if missing.
   std::string data_dir = "var";
-  // The database: "sqlite:PATH"; empty: DATA/wikid.db. Several wikids on
-  // one machine may name the same one.
+  // The database: "sqlite:PATH" (several wikids on one machine may name
+  // the same one), empty for DATA/wikid.db, or "postgresql://..."
+  // (StorageOptions::database, model/wiki.h).
   std::string database;
   // Directory of the ctemplate files.
   std::string templates_dir;

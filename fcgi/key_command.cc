@@ -12,7 +12,7 @@ namespace wikid {
 namespace po = boost::program_options;
 namespace {
 
-constexpr char kUsage[] = "usage: wikid key rotate [--data DIR] [--database sqlite:PATH]\n";
+constexpr char kUsage[] = "usage: wikid key rotate [--data DIR] [--database sqlite:PATH|postgresql://...]\n";
 
 }  // namespace
 

@@ -157,8 +157,8 @@ int main(int argc, char** argv) {
   std::cerr << "wikid: unknown command '" << command
             << "'\nusage: wikid [serve] [options]   (wikid serve --help)\n"
                "       wikid user create|set-password|set-role ...\n"
-               "       wikid reindex [--data DIR] [--database sqlite:PATH]\n"
-               "       wikid key rotate [--data DIR] [--database sqlite:PATH]\n"
+               "       wikid reindex [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
+               "       wikid key rotate [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
                "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
                "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n";
   return 2;

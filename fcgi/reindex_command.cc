@@ -17,7 +17,8 @@ int RunReindexCommand(const std::vector<std::string>& args) {
   po::options_description options;
   options.add_options()("data", po::value(&data_dir),
                         "the wiki's data directory")(
-      "database", po::value(&database), "the database, sqlite:PATH (default DATA/wikid.db)")(
+      "database", po::value(&database), "the database, sqlite:PATH (default DATA/wikid.db) or "
+      "postgresql://USER@HOST:PORT/DATABASE")(
       "batch", po::value(&batch), "pages per transaction (saves get through between them)");
   try {
     po::variables_map vm;
@@ -25,7 +26,7 @@ int RunReindexCommand(const std::vector<std::string>& args) {
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "wikid reindex: " << OptionErrorMessage(e)
-              << "\nusage: wikid reindex [--data DIR] [--database sqlite:PATH] [--batch N]\n";
+              << "\nusage: wikid reindex [--data DIR] [--database sqlite:PATH|postgresql://...] [--batch N]\n";
     return 2;
   }
   if (batch < 1 || batch > 1000000) {

@@ -19,7 +19,7 @@ constexpr char kUsage[] =
     "usage: wikid user create NAME [--admin] [--email ADDRESS] [--data DIR]\n"
     "       wikid user set-password NAME [--data DIR]\n"
     "       wikid user set-role NAME user|admin [--data DIR]\n"
-    "(--database sqlite:PATH names the database, as for wikid serve.)\n"
+    "(--database sqlite:PATH or postgresql://... names the database, as for wikid serve.)\n"
     "The password is read from standard input.\n";
 
 // One line from standard input, without echo when it is a terminal.

@@ -5,6 +5,7 @@
 
 #include "model/base/secret_key.h"
 #include "model/fast_path_record.h"
+#include "model/store/postgres/postgres_storage.h"
 #include "model/store/sqlite/sqlite_storage.h"
 
 namespace wikid {
@@ -36,14 +37,36 @@ Result<std::string> DatabaseFile(const StorageOptions& options) {
   if (options.database.starts_with(kSqlite) && options.database.size() > kSqlite.size()) {
     return options.database.substr(kSqlite.size());
   }
-  return Status::Invalid("--database must be sqlite:PATH (the only engine this wikid has)");
+  if (IsPostgresUrl(options.database)) {
+    return Status::Invalid(
+        "a PostgreSQL wiki is not a file: back it up with pg_dump or the server's "
+        "own backups");
+  }
+  return Status::Invalid(
+      "--database must be sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE");
 }
 
 Result<FileLock> HoldDatabase(const StorageOptions& options) {
+  if (IsPostgresUrl(options.database)) return FileLock();
   auto path = DatabaseFile(options);
   if (!path.ok()) return path.status();
   return LockDatabaseFile(*path, FileLock::Mode::kShared,
                           options.busy_timeout_ms);
+}
+
+Result<std::unique_ptr<Storage>> OpenStorage(const StorageOptions& options) {
+  if (IsPostgresUrl(options.database)) {
+    auto storage = PostgresStorage::Open(
+        options.database, PgOptions{.statement_timeout_ms = options.statement_timeout_ms});
+    if (!storage.ok()) return storage.status();
+    return std::unique_ptr<Storage>(std::move(*storage));
+  }
+  auto path = DatabaseFile(options);
+  if (!path.ok()) return path.status();
+  auto storage =
+      SqliteStorage::Open(*path, Database::Options{.busy_timeout_ms = options.busy_timeout_ms});
+  if (!storage.ok()) return storage.status();
+  return std::unique_ptr<Storage>(std::move(*storage));
 }
 
 Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
@@ -76,13 +99,10 @@ Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
 Wiki::~Wiki() = default;
 
 Status Wiki::OpenStores(const WikiOptions& options) {
-  // The one place that says which engine stores the wiki.
-  auto path = DatabaseFile(options.storage);
-  if (!path.ok()) return path.status();
-  auto storage = SqliteStorage::Open(
-      *path, Database::Options{.busy_timeout_ms = options.storage.busy_timeout_ms});
+  auto storage = OpenStorage(options.storage);
   if (!storage.ok()) return storage.status();
   storage_ = std::move(*storage);
+  if (Status s = storage_->CheckComplete(); !s.ok()) return s;
   if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_);
       !s.ok())
     return s;

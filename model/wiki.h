@@ -39,22 +39,34 @@ namespace wikid {
 struct StorageOptions {
   // This host's own files (and the database, unless `database` names it).
   std::string data_dir = "var";
-  // The database: "sqlite:PATH", or empty for data_dir/wikid.db. Several
-  // wikids on one machine may share one (WAL needs one machine's memory).
+  // The database: "sqlite:PATH", empty for data_dir/wikid.db (several
+  // wikids on one machine may share one: WAL needs one machine's memory),
+  // or "postgresql://USER@HOST:PORT/DATABASE" ("postgres://" too), read
+  // by libpq with its environment and password file as usual; never with
+  // a password in it (CheckPostgresUrl says why).
   std::string database;
   int busy_timeout_ms = 5000;    // how long a writer waits for another's lock
+  // PostgreSQL: the longest one statement may run (the server cancels it
+  // and the request answers 503), so a stuck query cannot hold a worker.
+  int statement_timeout_ms = 5000;
 };
 
 // The database file `options` name: the PATH of --database sqlite:PATH, else
-// wikid.db in the data directory. Invalid for any other --database.
+// wikid.db in the data directory. Invalid for a PostgreSQL database (whose
+// copies are pg_dump's) or any other --database.
 Result<std::string> DatabaseFile(const StorageOptions& options);
 
 // For `wikid serve`'s master: a hold on the database for as long as the
 // returned lock lives, so that `wikid restore` refuses while wikid runs
 // even when no worker has the database open (before the first one, or
 // while one is replaced). Waits the busy timeout for a restore that runs
-// (Busy after).
+// (Busy after). An empty hold for PostgreSQL, which has no file to hold.
 Result<FileLock> HoldDatabase(const StorageOptions& options);
+
+// Opens (creating and migrating if needed) the database `options` name,
+// on its engine: the one place that says which engine stores the wiki.
+// Invalid for a --database no engine takes.
+Result<std::unique_ptr<Storage>> OpenStorage(const StorageOptions& options);
 
 // The process model's shared memory, mapped by the master before it forks
 // the workers so that all of them share it. A null member makes the Wiki

@@ -1,8 +1,8 @@
 // Storage: one connection to the wiki's storage engine, and the stores that
 // work on it. Everything that reads or writes the wiki's data goes through
 // a store opened here, so only this interface and its engines (SQLite in
-// model/store/sqlite today) know which engine runs, and a second engine is
-// a second implementation of these classes rather than a rewrite.
+// model/store/sqlite, PostgreSQL in model/store/postgres) know which
+// engine runs.
 //
 // One per process, opened after fork() (a connection must never cross a
 // fork). Not thread-safe. The stores it opens borrow the connection: they
@@ -54,6 +54,11 @@ class Storage {
   virtual Result<std::unique_ptr<FastPathStore>> OpenFastPath() = 0;
 
   virtual StorageCounters counters() const = 0;
+
+  // Ok when this engine holds every store; otherwise Invalid, naming the
+  // stores it does not have yet, so that a wiki refuses to start rather
+  // than run half on it.
+  virtual Status CheckComplete() const { return Status::Ok(); }
 };
 
 }  // namespace wikid

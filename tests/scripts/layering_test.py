@@ -22,12 +22,14 @@ ALLOWED = {
     "model/text": ["model/base"],
     "model/store": ["model/text", "model/base"],
     "model/store/sqlite": ["model/store", "model/text", "model/base"],
+    "model/store/postgres": ["model/store", "model/text", "model/base"],
     "model/accounts": ["model/store", "model/text", "model/base"],
     "model/cache": ["model/base"],
     "model/mail": ["model/store", "model/text", "model/base"],
-    # (model/store/sqlite only from the files ENGINE_USERS names.)
+    # (the engines only from the files ENGINE_USERS names.)
     "model": ["model/accounts", "model/cache", "model/mail", "model/store",
-              "model/store/sqlite", "model/text", "model/base"],
+              "model/store/sqlite", "model/store/postgres", "model/text",
+              "model/base"],
     "views": ["model", "model/accounts", "model/cache", "model/mail",
               "model/store", "model/text", "model/base"],
     "fcgi": ["views", "model", "model/accounts", "model/cache", "model/mail",
@@ -40,18 +42,20 @@ ALLOWED = {
 # new model/ file cannot reach past the store interfaces by accident.
 ENGINE_USERS = {
     "model/store/sqlite": ["model/wiki.cc", "model/backup.cc"],
+    "model/store/postgres": ["model/wiki.cc"],
 }
 
 # Edges only a layer's .cc files may use: its headers must not pass the
 # folder on to whoever includes them (model/wiki.h reaches every handler).
 SOURCES_ONLY = {
-    "model": ["model/store/sqlite"],
+    "model": ["model/store/sqlite", "model/store/postgres"],
 }
 
 # Third-party headers (by prefix) and the layers that may include them:
 # the layers whose CMake target links the library.
 LIBRARIES = {
     "sqlite3.h": ["model/store/sqlite"],
+    "libpq-fe.h": ["model/store/postgres"],
     "libmemcached": ["model/cache"],
     "fcgiapp.h": ["fcgi"],
     "fcgio.h": ["fcgi"],
@@ -130,6 +134,9 @@ def self_test():
         "fcgi/bad_folder/x.cc": "\n",
         "model/bad_factory.h": '#include "model/store/sqlite/database.h"\n',
         "model/page_writes.cc": '#include "model/store/sqlite/database.h"\n',
+        "views/bad_postgres.cc": '#include "model/store/postgres/pg_connection.h"\n',
+        "model/backup.cc": '#include "model/store/postgres/postgres_storage.h"\n',
+        "model/cache/bad_libpq.cc": "#include <libpq-fe.h>\n",
 
     }
     with tempfile.TemporaryDirectory() as root:

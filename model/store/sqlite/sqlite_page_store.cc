@@ -6,6 +6,8 @@
 #include <limits>
 
 #include "model/base/failpoint.h"
+#include "model/store/page_links.h"
+#include "model/store/save_checks.h"
 
 namespace wikid {
 namespace {
@@ -191,33 +193,6 @@ Result<PageList> ReadPageList(Statement& q, int limit) {
   return list;
 }
 
-// "target\ttitle" lines, as kFindSql joins them.
-LinkTitles SplitPairs(const std::string& joined) {
-  LinkTitles pairs;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t end = joined.find('\n', start);
-    if (end == std::string::npos) end = joined.size();
-    const size_t tab = joined.find('\t', start);
-    if (tab < end) {
-      pairs.emplace(joined.substr(start, tab - start), joined.substr(tab + 1, end - tab - 1));
-    }
-    start = end + 1;
-  }
-  return pairs;
-}
-
-// The links a page keeps in page_link: one per key, the first by name, so
-// a page linking [[Foo]] and [[foo]] is one backlink and one wanted link.
-std::set<std::string> OnePerKey(const std::set<std::string>& links) {
-  std::set<std::string> kept;
-  std::set<std::string> keys;
-  for (const std::string& target : links) {
-    if (keys.insert(PageKey(target)).second) kept.insert(target);
-  }
-  return kept;
-}
-
 }  // namespace
 
 // --- Opening, and reading one page --------------------------------------
@@ -285,7 +260,7 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   page.revision.size = q->ColumnInt(7);
   page.revision.size_change = q->ColumnInt(8);
   page.revision.id = q->ColumnInt(9);
-  page.existing_links = SplitPairs(q->ColumnText(10));
+  page.existing_links = SplitLinkPairs(q->ColumnText(10));
   page.revision.author_is_account = q->ColumnInt(11) != 0;
   page.is_protected = q->ColumnInt(12) != 0;
   return page;
@@ -293,13 +268,13 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
 
 // --- Saving -------------------------------------------------------------
 
-Result<SqlitePageStore::Latest> SqlitePageStore::ReadLatest(const Edit& edit) {
+Result<SaveBase> SqlitePageStore::ReadLatest(const Edit& edit) {
   Query q(*latest_for_save_);
   q->Bind(1, edit.name.title());
   auto row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Latest{};
-  return Latest{.page_id = q->ColumnInt(0),
+  if (!*row) return SaveBase{};
+  return SaveBase{.page_id = q->ColumnInt(0),
                 .rev = q->ColumnInt(1),
                 .size = q->ColumnInt(3),
                 .is_protected = q->ColumnInt(4) != 0,
@@ -420,32 +395,13 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   if (Status s = txn.Begin(); !s.ok()) return s;
   auto latest = ReadLatest(edit);
   if (!latest.ok()) return latest.status();
+  std::optional<std::string> other_case;
   if (latest->page_id == 0) {
-    // A name that differs from a page's only in case names that page:
-    // a second one would be reached only by its exact spelling, and
-    // would take the links typed that way from the first.
     auto other = PageByKey(PageKey(edit.name.title()));
     if (!other.ok()) return other.status();
-    if (*other) {
-      return Status::Invalid("There is a page named \u201c" + **other +
-                             "\u201d already, and names that differ only in letter case "
-                             "name the same page: edit that one instead.");
-    }
+    other_case = std::move(*other);
   }
-  if (latest->page_id != 0) {
-    if (latest->is_protected && !edit.may_edit_protected) {
-      return Status::Forbidden("This page is protected: only the wiki's admins may change it.");
-    }
-    // Identical text is never a new revision, and never a conflict
-    // either: what the editor wanted is already there.
-    if (latest->same_text) return SaveResult{.created = false, .rev = latest->rev};
-  }
-  if (latest->rev != edit.base_rev) {
-    return Status::Conflict(latest->rev == 0
-                                ? "This page no longer exists."
-                                : "Someone else saved this page (revision " +
-                                      std::to_string(latest->rev) + ") while you were editing.");
-  }
+  if (auto answer = AnswerBeforeWriting(edit, *latest, other_case)) return std::move(*answer);
   int64_t page_id = latest->page_id;
   if (page_id == 0) {
     Query q(*insert_page_);
@@ -482,15 +438,9 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
     if (auto done = q->Step(); !done.ok()) return done.status();
   }
   if (events_ != nullptr) {
-    SavedRevision saved{.title = edit.name.title(),
-                        .rev = rev,
-                        .revision_id = *revision_id,
-                        .author = edit.author,
-                        .by_account = edit.account_id != 0,
-                        .account_created_at = edit.account_created_at,
-                        .summary = edit.summary,
-                        .created_at = edit.created_at};
-    if (Status s = events_->RevisionSaved(saved); !s.ok()) return s;
+    if (Status s = events_->RevisionSaved(SavedRevisionOf(edit, rev, *revision_id)); !s.ok()) {
+      return s;
+    }
   }
   // Tests kill the worker here to prove a half-done save leaves nothing.
   FailpointSleep("save_in_txn_sleep");

@@ -10,6 +10,7 @@
 #include "model/store/sqlite/search_words.h"
 #include "model/store/events.h"
 #include "model/store/page_store.h"
+#include "model/store/save_checks.h"
 
 namespace wikid {
 
@@ -54,14 +55,7 @@ class SqlitePageStore : public PageStore {
   SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
 
   // The steps of Save, inside its transaction.
-  struct Latest {
-    int64_t page_id = 0;  // 0: no such page yet
-    int64_t rev = 0;
-    int64_t size = 0;
-    bool is_protected = false;
-    bool same_text = false;  // the latest revision's text is the edit's
-  };
-  Result<Latest> ReadLatest(const Edit& edit);
+  Result<SaveBase> ReadLatest(const Edit& edit);
   // The new revision's id.
   Result<int64_t> InsertRevision(const Edit& edit, int64_t page_id, int64_t rev,
                                  int64_t size_change);

@@ -1,0 +1,23 @@
+// What every engine's page store does alike with a page's wiki links:
+// which of them a page keeps for backlinks and wanted pages, and how a
+// page view's one query hands back where each link leads.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "model/store/page_store.h"
+
+namespace wikid {
+
+// The links a page keeps in page_link: one per key (PageKey), the first
+// by name, so a page linking [[Foo]] and [[foo]] is one backlink and one
+// wanted link.
+std::set<std::string> OnePerKey(const std::set<std::string>& links);
+
+// "target\ttitle" lines, as a page view's query joins them (page names
+// never hold a tab or a newline: control characters are not allowed in
+// them), as LinkTitles.
+LinkTitles SplitLinkPairs(const std::string& joined);
+
+}  // namespace wikid

@@ -1,0 +1,172 @@
+// PgConnection: one libpq connection to a PostgreSQL server, its prepared
+// statements and its transactions, each with one RAII owner.
+//
+// libpq rather than libpqxx: its C API is in Debian everywhere the server
+// is (libpq-dev), it reports failures as values (PGresult, SQLSTATE) that
+// map straight onto our Status instead of exceptions to catch at every
+// call, and it prepares statements by name (PQprepare/PQexecPrepared),
+// which is all the stores need.
+//
+// One PgConnection per process, opened after fork() (libpq's socket and
+// TLS state must never be shared by two processes). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/base/status.h"
+
+// libpq's handles, declared here so that this header does not bring
+// libpq-fe.h to every file that uses the engine (libpq is linked PRIVATE).
+struct pg_conn;
+struct pg_result;
+
+namespace wikid {
+
+// The result of one statement, owned (PQclear in the destructor). Values
+// come as text (libpq's text format); rows and columns from 0.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* result) : result_(result) {}
+  ~PgResult();
+  PgResult(PgResult&& other) noexcept : result_(other.result_) { other.result_ = nullptr; }
+  PgResult& operator=(PgResult&& other) noexcept;
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+
+  int rows() const;
+  bool IsNull(int row, int column) const;
+  std::string Text(int row, int column) const;
+  int64_t Int(int row, int column) const;  // 0 for NULL
+  double Double(int row, int column) const;
+  bool Bool(int row, int column) const;  // PostgreSQL's 't'
+  // bytea, as PostgreSQL's hex text ("\x...") decoded.
+  std::string Bytes(int row, int column) const;
+  // Rows an INSERT, UPDATE or DELETE changed.
+  int64_t changed() const;
+
+ private:
+  pg_result* result_;
+};
+
+// The parameters of one statement, $1 first. Text parameters are sent in
+// libpq's text format; Bytes in binary, for bytea columns.
+class PgParams {
+ public:
+  PgParams& Add(int64_t value);
+  PgParams& Add(std::string_view text);
+  PgParams& Add(const char* text) { return Add(std::string_view(text)); }
+  PgParams& AddBool(bool value);
+  PgParams& AddBytes(std::string_view bytes);
+  PgParams& AddNull();
+  // An int64 or NULL.
+  PgParams& Add(std::optional<int64_t> value);
+
+  int size() const { return static_cast<int>(values_.size()); }
+  // The arrays libpq takes; valid while this object lives unchanged.
+  std::vector<const char*> values() const;
+  std::vector<int> lengths() const;
+  std::vector<int> formats() const;
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+};
+
+// A statement a store prepares: its name on the connection (unique, the
+// store's prefix first) and its SQL.
+struct PgStatement {
+  const char* name;
+  const char* sql;
+};
+
+struct PgOptions {
+  // The longest one statement may run before the server cancels it, so a
+  // stuck query cannot hold a worker (and its locks) for ever.
+  int statement_timeout_ms = 5000;
+  // How long a connection attempt may take.
+  int connect_timeout_seconds = 5;
+};
+
+class PgConnection {
+ public:
+  // Connects to `url` (postgresql://..., with libpq's environment and
+  // password file as usual). Unavailable, with libpq's reason, when the
+  // server cannot be reached; the URL itself is never in the message.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url,
+                                                    const PgOptions& options);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Prepares `sql` under `name` (unique on the connection); prepared
+  // again after every reconnect. Internal if the server refuses it.
+  Status Prepare(const std::string& name, const std::string& sql);
+  // Prepares each of a store's statements, stopping at the first failure.
+  Status PrepareAll(std::initializer_list<PgStatement> statements);
+
+  // Runs the statement prepared as `name`. A connection found lost
+  // outside a transaction is opened again first; one lost now, or inside
+  // a transaction, is Unavailable (the next call reconnects).
+  Result<PgResult> Run(const std::string& name, const PgParams& params = {});
+
+  // Runs `sql`, with no parameters: schema changes, BEGIN and COMMIT, and
+  // the constant queries of tests and rare operator commands. Never
+  // built from input.
+  Result<PgResult> Exec(const std::string& sql);
+
+  bool in_transaction() const { return in_transaction_; }
+
+  // Statement executions started, and rows returned, on this connection.
+  int64_t queries() const { return queries_; }
+  int64_t rows() const { return rows_; }
+
+ private:
+  friend class PgTransaction;
+  PgConnection(std::string url, const PgOptions& options)
+      : url_(std::move(url)), options_(options) {}
+  // Connects (again), sets the session up and prepares every statement.
+  Status Connect();
+  // Reconnects when the connection is known lost and no transaction was
+  // open on it.
+  Status EnsureConnected();
+  Status PrepareOnServer(const std::string& name, const std::string& sql);
+  // A Status for `result` (null: libpq ran out of memory or lost the
+  // connection), and whether a transaction ended with it.
+  Result<PgResult> Checked(pg_result* result, std::string_view what);
+
+  std::string url_;  // never logged or shown: it may name a user and host
+  PgOptions options_;
+  pg_conn* conn_ = nullptr;
+  std::map<std::string, std::string> prepared_;  // name -> SQL
+  bool in_transaction_ = false;
+  int64_t queries_ = 0;
+  int64_t rows_ = 0;
+};
+
+// A transaction at READ COMMITTED. Rolls back in its destructor unless
+// Commit() succeeded; a lost connection rolls back on the server.
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection& db) : db_(db) {}
+  ~PgTransaction();
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+
+  Status Begin();
+  // Unavailable when the server did not confirm it (the connection was
+  // lost): the caller must say the write may not have happened.
+  Status Commit();
+
+ private:
+  PgConnection& db_;
+  bool open_ = false;
+};
+
+}  // namespace wikid

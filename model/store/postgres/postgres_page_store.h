@@ -1,0 +1,91 @@
+// PostgresPageStore: PageStore on one PostgreSQL connection, with the same
+// contracts as SqlitePageStore (the same tests run against both).
+//
+// Prepares its statements once, at construction (and the connection
+// prepares them again after a reconnect). One per worker; not
+// thread-safe. `db` must outlive it.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "model/store/events.h"
+#include "model/store/page_store.h"
+#include "model/store/save_checks.h"
+#include "model/store/postgres/pg_connection.h"
+
+namespace wikid {
+
+class PostgresPageStore : public PageStore {
+ public:
+  // Prepares every statement; fails if the schema is not what it expects.
+  // `events`, if given, hears of every saved revision inside its
+  // transaction (and must outlive the store).
+  static Result<std::unique_ptr<PostgresPageStore>> Create(PgConnection& db,
+                                                           EventSink* events = nullptr);
+
+  Result<PageRevision> Find(const PageName& name, std::optional<int64_t> rev) override;
+  Result<SaveResult> Save(const Edit& edit) override;
+  Result<History> ListHistory(const PageName& name, std::optional<int64_t> from_rev,
+                              int limit) override;
+  Status SetProtected(const PageName& name, bool is_protected) override;
+  Result<Contributions> ListContributions(int64_t account_id,
+                                          std::optional<int64_t> before_id,
+                                          int limit) override;
+  Result<LinkTitles> ExistingPages(const std::set<std::string>& titles) override;
+  Result<std::optional<std::string>> Resolve(const PageName& name) override;
+  Result<PageList> ListPages(const std::string& after, int limit) override;
+  Result<PageList> ListBacklinks(const PageName& name, const std::string& after,
+                                 int limit) override;
+  Result<WantedPages> ListWanted(const WantedCursor& after, int limit) override;
+  Result<PageList> ListOrphans(const std::string& after, const std::string& except,
+                               int limit) override;
+  Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
+                                          int limit) override;
+  // Not yet on PostgreSQL (issue 18): Invalid, saying so. Saves keep the
+  // search entries (page_search) already, so the index is whole when it
+  // comes.
+  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+                               int limit) override;
+  Result<int64_t> RebuildSearchIndex(
+      int batch = 1000,
+      const std::function<void(int64_t done, int64_t total)>& progress = {}) override;
+
+ private:
+  PostgresPageStore(PgConnection& db, EventSink* events) : db_(db), events_(events) {}
+
+  // The steps of Save, inside its transaction.
+  // Takes the save's locks: every key whose pages or wanted count the
+  // save may change (see Save).
+  Status LockKeys(const Edit& edit);
+  // The latest revision, its page row locked until the transaction ends.
+  Result<SaveBase> ReadLatest(const Edit& edit);
+  Result<int64_t> InsertRevision(const Edit& edit, int64_t page_id, int64_t rev,
+                                 int64_t size_change);
+  // The page's current link targets (page_link).
+  Result<std::set<std::string>> PageLinks(int64_t page_id);
+  // As SqlitePageStore::UpdateWanted: counts the targets the edit adds
+  // and drops, before WriteLinks replaces them.
+  Status UpdateWanted(int64_t page_id, const Edit& edit, const std::set<std::string>& links,
+                      bool created);
+  Status WriteLinks(int64_t page_id, const std::string& title, int64_t revision_id,
+                    const std::set<std::string>& links,
+                    const std::set<std::string>& page_links);
+  // The page's row in page_search, in the save's transaction.
+  Status IndexText(int64_t page_id, const Edit& edit);
+  // One more revision (and page, when `created`) in this process's shard
+  // of site_count.
+  Status CountSave(bool created);
+  // The title of the page whose key is `key`, if any.
+  Result<std::optional<std::string>> PageByKey(const std::string& key);
+  Result<std::optional<std::string>> ResolveTitle(const std::string& title);
+  // A window of (name, latest_rev) rows read with LIMIT limit + 1.
+  Result<PageList> ReadPageList(const std::string& statement, const PgParams& params,
+                                int limit);
+
+  PgConnection& db_;
+  EventSink* events_;  // borrowed; may be null
+};
+
+}  // namespace wikid

@@ -1,0 +1,117 @@
+#include "model/store/postgres/postgres_storage.h"
+
+#include <libpq-fe.h>
+
+#include "model/store/postgres/postgres_page_store.h"
+#include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_site_key_store.h"
+
+namespace wikid {
+namespace {
+
+// The stores this engine does not have yet, for CheckComplete and for
+// each store's own refusal.
+constexpr char kMissing[] =
+    "accounts, sessions, API tokens, the login throttle, the mail outbox, the cache "
+    "epoch, the fast path's state and search";
+
+Status NotYet(const std::string& what) {
+  return Status::Invalid("PostgreSQL does not hold " + what +
+                         " yet (issue 18); use --database sqlite:PATH for now");
+}
+
+}  // namespace
+
+bool IsPostgresUrl(std::string_view database) {
+  return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+Status CheckPostgresUrl(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    // libpq's message may quote the part it could not read, which may be
+    // the password: only that it failed is said.
+    PQfreemem(error);
+    return Status::Invalid(
+        "--database is not a PostgreSQL URL libpq can read "
+        "(postgresql://USER@HOST:PORT/DATABASE?PARAM=VALUE...)");
+  }
+  bool has_password = false;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (std::string_view(option->keyword) == "password" && option->val != nullptr &&
+        option->val[0] != '\0') {
+      has_password = true;
+    }
+  }
+  PQconninfoFree(options);
+  if (has_password) {
+    return Status::Invalid(
+        "--database must not hold a password (every user can read a command line "
+        "with ps): put it in PGPASSWORD, or in a password file (~/.pgpass, or the "
+        "file PGPASSFILE names)");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string& url,
+                                                               const PgOptions& options) {
+  if (Status s = CheckPostgresUrl(url); !s.ok()) return s;
+  auto db = PgConnection::Open(url, options);
+  if (!db.ok()) return db.status();
+  if (Status s = MigratePostgresSchema(**db); !s.ok()) return s;
+  return std::unique_ptr<PostgresStorage>(new PostgresStorage(std::move(*db)));
+}
+
+Status PostgresStorage::CheckComplete() const {
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages and the site's keys, but ") +
+                         kMissing + " are still SQLite's alone (issue 18); use --database "
+                         "sqlite:PATH for now");
+}
+
+Result<std::unique_ptr<PageStore>> PostgresStorage::OpenPages(EventSink* events) {
+  auto store = PostgresPageStore::Create(*db_, events);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<PageStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink*) {
+  return NotYet("accounts");
+}
+
+Result<std::unique_ptr<SessionStore>> PostgresStorage::OpenSessions() {
+  return NotYet("sessions");
+}
+
+Result<std::unique_ptr<ApiTokenStore>> PostgresStorage::OpenApiTokens() {
+  return NotYet("API tokens");
+}
+
+Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
+  auto store = PostgresSiteKeyStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<SiteKeyStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
+  return NotYet("the cache epoch");
+}
+
+Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
+  return NotYet("the fast path's state");
+}
+
+Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(
+    const ThrottlePolicy&) {
+  return NotYet("the login throttle");
+}
+
+Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy&) {
+  return NotYet("the mail outbox");
+}
+
+StorageCounters PostgresStorage::counters() const {
+  return StorageCounters{.queries = db_->queries(), .rows = db_->rows()};
+}
+
+}  // namespace wikid

@@ -1,0 +1,294 @@
+// What only the PostgreSQL engine has to get right, against a real server
+// (tests/support/postgres_server.h): where its password comes from and
+// that it is never repeated, a connection lost and found again, a save
+// whose connection is dropped inside its transaction, statement
+// timeouts, migrations run once by processes that start together, and a
+// wiki that refuses to start on an engine whose stores are not all there.
+// The stores' own contracts are the shared store tests, run on both
+// engines (page_store_test_postgres...).
+#define BOOST_TEST_MODULE postgres_engine
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "model/store/postgres/pg_connection.h"
+#include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_storage.h"
+#include "model/wiki.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid {
+namespace {
+
+using testing::PostgresServer;
+
+PageName Name(std::string_view text) {
+  auto name = PageName::Parse(text);
+  BOOST_REQUIRE(name.ok());
+  return *name;
+}
+
+Edit EditOf(std::string_view name, int64_t base, std::string text) {
+  return Edit{.name = Name(name),
+              .base_rev = base,
+              .text = std::move(text),
+              .summary = "s",
+              .author = "192.0.2.1",
+              .created_at = 1700000000};
+}
+
+std::string OneValue(const std::string& url, const std::string& sql) {
+  auto db = PgConnection::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  auto r = (*db)->Exec(sql);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
+  BOOST_REQUIRE(r->rows() == 1);
+  return r->Text(0, 0);
+}
+
+// Everything `command` writes, with its exit status.
+std::pair<int, std::string> Run(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  BOOST_REQUIRE(pipe != nullptr);
+  std::string out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  return {pclose(pipe), out};
+}
+
+// --- The password ---------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_url_that_holds_a_password_is_refused_without_repeating_it) {
+  const std::string secret = "hunter2-Zq9";
+  for (const std::string& url :
+       {"postgresql://wikid:" + secret + "@127.0.0.1:5432/wiki",
+        "postgres://wikid:" + secret + "@127.0.0.1/wiki",
+        "postgresql://wikid@127.0.0.1/wiki?password=" + secret,
+        // Unreadable (a bad %-escape in the password): still not repeated.
+        "postgresql://wikid:" + secret + "%zz@127.0.0.1/wiki"}) {
+    Status s = CheckPostgresUrl(url);
+    BOOST_TEST(s.IsInvalid(), url);
+    BOOST_TEST(s.message().find(secret) == std::string::npos, s.message());
+    BOOST_TEST(s.message().find("127.0.0.1") == std::string::npos, s.message());
+  }
+  BOOST_TEST(CheckPostgresUrl("postgresql://wikid@127.0.0.1:5432/wiki").ok());
+  BOOST_TEST(CheckPostgresUrl("postgres:///wiki?host=/run/postgresql").ok());
+}
+
+// A command line is what ps shows: the whole program refuses the URL and
+// says so without echoing the password.
+BOOST_AUTO_TEST_CASE(wikid_refuses_a_password_on_its_command_line) {
+  const std::string secret = "hunter2-Zq9";
+  testing::TempDir dir;
+  auto [status, out] = Run(std::string(WIKID_BINARY) + " reindex --data " + dir.path() +
+                           " --database postgresql://wikid:" + secret + "@127.0.0.1:1/wiki");
+  BOOST_TEST(status != 0);
+  BOOST_TEST(out.find("must not hold a password") != std::string::npos, out);
+  BOOST_TEST(out.find(secret) == std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(the_password_comes_from_pgpassword_or_a_password_file) {
+  PostgresServer& server = PostgresServer::Shared();
+  const std::string url = server.CreateDatabase(PostgresServer::kPasswordUser);
+  // Without it, the server refuses, and the refusal names no password.
+  unsetenv("PGPASSWORD");
+  setenv("PGPASSFILE", "/nonexistent", 1);
+  auto refused = PostgresStorage::Open(url, {});
+  BOOST_TEST((refused.status().code() == Status::Code::kUnavailable));
+  BOOST_TEST(refused.status().message().find("password") != std::string::npos,
+             refused.status().message());
+  // A wrong one, from the environment: refused, and never repeated.
+  setenv("PGPASSWORD", "wrong-Pw-77", 1);
+  auto wrong = PostgresStorage::Open(url, {});
+  BOOST_TEST((wrong.status().code() == Status::Code::kUnavailable));
+  BOOST_TEST(wrong.status().message().find("wrong-Pw-77") == std::string::npos,
+             wrong.status().message());
+  // The right one, from the environment...
+  setenv("PGPASSWORD", PostgresServer::kPassword, 1);
+  auto opened = PostgresStorage::Open(url, {});
+  BOOST_TEST(opened.ok(), opened.status().message());
+  unsetenv("PGPASSWORD");
+  // ...and from a password file (0600, or libpq ignores it).
+  testing::TempDir dir;
+  const std::string file = dir.File("pgpass");
+  std::ofstream(file) << "127.0.0.1:" << server.port() << ":*:" << PostgresServer::kPasswordUser
+                      << ":" << PostgresServer::kPassword << "\n";
+  chmod(file.c_str(), 0600);
+  setenv("PGPASSFILE", file.c_str(), 1);
+  auto from_file = PostgresStorage::Open(url, {});
+  BOOST_TEST(from_file.ok(), from_file.status().message());
+  unsetenv("PGPASSFILE");
+}
+
+// --- Connections ----------------------------------------------------------
+
+// The server restarts between two requests: the first request after it
+// is told the database is unavailable (a 503), the next one reconnects
+// and finds everything committed before the crash.
+BOOST_AUTO_TEST_CASE(a_connection_lost_to_a_restart_is_unavailable_then_found_again) {
+  PostgresServer& server = PostgresServer::Shared();
+  const std::string url = server.CreateDatabase();
+  auto storage = PostgresStorage::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  auto pages = std::move(*(*storage)->OpenPages(nullptr));
+  BOOST_REQUIRE(pages->Save(EditOf("Kept", 0, "acknowledged")).ok());
+  server.Restart();
+  auto during = pages->Find(Name("Kept"), std::nullopt);
+  BOOST_TEST((during.status().code() == Status::Code::kUnavailable));
+  auto after = pages->Find(Name("Kept"), std::nullopt);
+  BOOST_REQUIRE_MESSAGE(after.ok(), after.status().message());
+  BOOST_TEST(after->revision.text == "acknowledged");
+  // Writes too, with the statements prepared again on the new connection.
+  BOOST_TEST(pages->Save(EditOf("Kept", 1, "after the restart")).ok());
+}
+
+// Ends every other connection to the database, inside the save's
+// transaction (the sink hears of the revision before the commit), and
+// waits until the server has let them go.
+class DropConnectionsSink : public EventSink {
+ public:
+  explicit DropConnectionsSink(std::string url) : url_(std::move(url)) {}
+  Status AccountCreated(const User&) override { return Status::Ok(); }
+  Status RevisionSaved(const SavedRevision&) override {
+    const char* others =
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    OneValue(url_, std::string("SELECT count(pg_terminate_backend(pid)) ") + others);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (OneValue(url_, std::string("SELECT count(*) ") + others) != "0") {
+      BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a poll, not a wait
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string url_;
+};
+
+BOOST_AUTO_TEST_CASE(a_save_whose_connection_drops_mid_transaction_leaves_nothing) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  auto storage = PostgresStorage::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  auto plain = std::move(*(*storage)->OpenPages(nullptr));
+  BOOST_REQUIRE(plain->Save(EditOf("Page", 0, "one [[Elsewhere]]")).ok());
+  plain.reset();
+  DropConnectionsSink drop(url);
+  auto pages = std::move(*(*storage)->OpenPages(&drop));
+  Edit edit = EditOf("Page", 1, "two [[Other]]");
+  edit.links = {"Other"};
+  auto saved = pages->Save(edit);
+  // A 503 (the text is kept by the form), never an acknowledgement.
+  BOOST_TEST((saved.status().code() == Status::Code::kUnavailable));
+  // Nothing of it: not the revision, its links, its wanted count or its
+  // search entry.
+  BOOST_TEST(OneValue(url, "SELECT count(*) FROM revision") == "1");
+  BOOST_TEST(OneValue(url, "SELECT latest_rev FROM page WHERE name = 'Page'") == "1");
+  BOOST_TEST(OneValue(url, "SELECT count(*) FROM wanted WHERE target = 'Other'") == "0");
+  BOOST_TEST(OneValue(url, "SELECT count(*) FROM page_search "
+                           "WHERE document @@ to_tsquery('wikid_search', 'two')") == "0");
+  // The store's next call reconnects.
+  auto latest = pages->Find(Name("Page"), std::nullopt);
+  BOOST_REQUIRE_MESSAGE(latest.ok(), latest.status().message());
+  BOOST_TEST(latest->revision.text == "one [[Elsewhere]]");
+}
+
+BOOST_AUTO_TEST_CASE(a_stuck_statement_is_cancelled_by_the_statement_timeout) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  auto db = PgConnection::Open(url, PgOptions{.statement_timeout_ms = 100});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  auto stuck = (*db)->Exec("SELECT pg_sleep(600)");
+  BOOST_TEST((stuck.status().code() == Status::Code::kBusy));
+  BOOST_TEST(stuck.status().message().find("took too long") != std::string::npos,
+             stuck.status().message());
+  // The connection is still good.
+  BOOST_TEST((*db)->Exec("SELECT 1").ok());
+}
+
+// `wikid reindex` on PostgreSQL: every page's entry made again from its
+// latest revision, in batches, whatever the index held.
+BOOST_AUTO_TEST_CASE(rebuilding_the_search_index_indexes_every_latest_text) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  auto storage = PostgresStorage::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  auto pages = std::move(*(*storage)->OpenPages(nullptr));
+  for (int i = 0; i < 7; ++i) {
+    BOOST_REQUIRE(pages->Save(EditOf("Page " + std::to_string(i), 0, "first")).ok());
+    BOOST_REQUIRE(pages->Save(EditOf("Page " + std::to_string(i), 1, "Café latest")).ok());
+  }
+  auto matches = [&](const char* word) {
+    return OneValue(url, std::string("SELECT count(*) FROM page_search WHERE document @@ "
+                                     "to_tsquery('wikid_search', '") + word + "')");
+  };
+  BOOST_TEST(matches("cafe") == "7");  // accents and case folded
+  auto db = PgConnection::Open(url, {});
+  BOOST_REQUIRE((*db)->Exec("DELETE FROM page_search").ok());
+  std::vector<int64_t> progress;
+  auto indexed = pages->RebuildSearchIndex(3, [&](int64_t done, int64_t) {
+    progress.push_back(done);
+  });
+  BOOST_REQUIRE_MESSAGE(indexed.ok(), indexed.status().message());
+  BOOST_TEST(*indexed == 7);
+  BOOST_TEST((progress == std::vector<int64_t>{3, 6, 7}));
+  BOOST_TEST(matches("latest") == "7");
+  BOOST_TEST(matches("first") == "0");
+  BOOST_TEST(matches("page") == "7");  // the names too
+}
+
+// --- Schema -----------------------------------------------------------------
+
+// Workers (and hosts) start together on an empty database: one of them
+// makes the schema, the others wait for it on the advisory lock and find
+// it made; none fails on a table another made first.
+BOOST_AUTO_TEST_CASE(processes_starting_together_migrate_once) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  constexpr int kProcesses = 6;
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      auto storage = PostgresStorage::Open(url, {});
+      if (!storage.ok()) fprintf(stderr, "%s\n", storage.status().message().c_str());
+      _exit(storage.ok() ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  BOOST_TEST(OneValue(url, "SELECT version FROM wikid_schema") ==
+             std::to_string(LatestPostgresSchemaVersion()));
+  BOOST_TEST(OneValue(url, "SELECT count(*) FROM wikid_schema") == "1");
+}
+
+// --- The whole wiki ----------------------------------------------------------
+
+// Until every store is on PostgreSQL, a wiki refuses to start there,
+// saying which are missing, rather than running half on it.
+BOOST_AUTO_TEST_CASE(a_wiki_on_postgresql_refuses_to_start_naming_what_is_missing) {
+  testing::TempDir dir;
+  WikiOptions options;
+  options.storage.data_dir = dir.path();
+  options.storage.database = PostgresServer::Shared().CreateDatabase();
+  auto wiki = Wiki::Open(options);
+  BOOST_REQUIRE(!wiki.ok());
+  BOOST_TEST(wiki.status().IsInvalid());
+  for (const char* missing : {"accounts", "sessions", "outbox", "search"}) {
+    BOOST_TEST(wiki.status().message().find(missing) != std::string::npos,
+               wiki.status().message());
+  }
+}
+
+}  // namespace
+}  // namespace wikid

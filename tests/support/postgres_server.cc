@@ -1,0 +1,205 @@
+#include "tests/support/postgres_server.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/loopback.h"
+
+namespace wikid::testing {
+namespace {
+
+// Debian's PostgreSQL 15 (scripts/deps installs it).
+constexpr char kBin[] = "/usr/lib/postgresql/15/bin/";
+
+// The server's user: nobody when the tests run as root (PostgreSQL
+// refuses root), else the tests' own.
+struct ServerUser {
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+ServerUser TheServerUser() {
+  if (geteuid() != 0) return {};
+  const passwd* nobody = getpwnam("nobody");
+  if (nobody == nullptr) throw std::runtime_error("no user 'nobody' to run PostgreSQL as");
+  return {.switch_user = true, .uid = nobody->pw_uid, .gid = nobody->pw_gid};
+}
+
+// In a forked child: becomes the server's user, dies with its parent,
+// sends its output to `log`, and runs `argv` in `dir` (PostgreSQL's
+// programs read their current directory, which must be the user's to
+// read). Never returns.
+[[noreturn]] void ExecAsServerUser(const std::vector<std::string>& argv, const std::string& dir,
+                                   const std::string& log) {
+  int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int null = open("/dev/null", O_RDONLY);
+  if (out < 0 || null < 0) _exit(126);
+  dup2(null, 0);
+  dup2(out, 1);
+  dup2(out, 2);
+  const ServerUser user = TheServerUser();
+  if (user.switch_user &&
+      (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
+    _exit(125);
+  }
+  if (chdir(dir.c_str()) != 0) _exit(124);
+  // After the change of user, which clears it: a test that crashes takes
+  // its server with it (SIGQUIT: the immediate shutdown).
+  prctl(PR_SET_PDEATHSIG, SIGQUIT);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs `sql` on database `db` as the superuser; throws with the server's
+// message if it fails.
+void RunSql(int port, const std::string& db, const std::string& sql) {
+  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) +
+                               " dbname=" + db + " user=" + PostgresServer::kUser;
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    throw std::runtime_error(std::string("cannot connect to the test server: ") +
+                             PQerrorMessage(conn.get()));
+  }
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn.get(), sql.c_str()),
+                                                       PQclear);
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK &&
+      PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    throw std::runtime_error("test server refused " + sql + ": " +
+                             PQerrorMessage(conn.get()));
+  }
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer() : port_(FreePort()) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/wikid-pg.XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+  const ServerUser user = TheServerUser();
+  if (user.switch_user && chown(dir_.c_str(), user.uid, user.gid) != 0) {
+    throw std::runtime_error("cannot give " + dir_ + " to the server's user");
+  }
+  // C.UTF-8: the database's ctype folds the case of every script for
+  // full-text search; wikid orders names with COLLATE "C" itself.
+  RunAsServerUser({std::string(kBin) + "initdb", "-D", dir_ + "/data", "-U", kUser,
+                   "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"});
+  // Trust for the superuser, on the socket and on 127.0.0.1; a password
+  // for the password role, so a test can show it never leaks. Written
+  // over initdb's file, which keeps its owner.
+  std::ofstream(dir_ + "/data/pg_hba.conf", std::ios::trunc)
+      << "local all all trust\n"
+      << "host all " << kPasswordUser << " 127.0.0.1/32 scram-sha-256\n"
+      << "host all all 127.0.0.1/32 trust\n";
+  Start();
+  RunSql(port_, "postgres",
+         std::string("CREATE ROLE ") + kPasswordUser + " LOGIN PASSWORD '" + kPassword + "'");
+}
+
+PostgresServer::~PostgresServer() {
+  Stop(SIGINT);  // the fast shutdown: clients are disconnected
+  if (std::getenv("WIKID_KEEP_TEST_DIR") == nullptr) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+}
+
+PostgresServer& PostgresServer::Shared() {
+  static PostgresServer server;
+  return server;
+}
+
+void PostgresServer::RunAsServerUser(const std::vector<std::string>& argv) {
+  const std::string log = dir_ + "/setup.log";
+  pid_t pid = fork();
+  if (pid == 0) ExecAsServerUser(argv, dir_, log);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(argv[0] + " failed: " + ReadFile(log));
+  }
+}
+
+void PostgresServer::Start() {
+  const std::string log = dir_ + "/server.log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    // fsync off: see the header. Commits are still written to the WAL
+    // before they are acknowledged (synchronous_commit stays on), so a
+    // killed server keeps every acknowledged commit.
+    ExecAsServerUser({std::string(kBin) + "postgres", "-D", dir_ + "/data", "-p",
+                      std::to_string(port_), "-k", dir_, "-c", "listen_addresses=127.0.0.1",
+                      "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
+                      "max_connections=60"},
+                     dir_, log);
+  }
+  const std::string ping = "host=127.0.0.1 port=" + std::to_string(port_) +
+                           " dbname=postgres user=" + kUser + " connect_timeout=2";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (PQping(ping.c_str()) == PQPING_OK) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("PostgreSQL exited while starting: " + ReadFile(log));
+    }
+    // A poll interval, not a wait for time to pass: the loop ends when
+    // the server answers.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("PostgreSQL did not accept connections within 120 s: " +
+                           ReadFile(log));
+}
+
+void PostgresServer::Stop(int signal) {
+  if (pid_ <= 0) return;
+  kill(pid_, signal);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void PostgresServer::Restart() {
+  // SIGQUIT, the immediate shutdown: every backend is killed at once, no
+  // checkpoint is made, and the next start recovers from the WAL, as
+  // after a crash. (SIGKILL of the postmaster alone would leave its
+  // backends holding the shared memory, and the next start refused.)
+  Stop(SIGQUIT);
+  Start();
+}
+
+std::string PostgresServer::CreateDatabase(const std::string& owner) {
+  const std::string name = "wikid_test_" + std::to_string(++databases_);
+  RunSql(port_, "postgres", "CREATE DATABASE " + name + " OWNER " + owner);
+  return Url(name, owner);
+}
+
+std::string PostgresServer::Url(const std::string& name, const std::string& user) const {
+  return "postgresql://" + user + "@127.0.0.1:" + std::to_string(port_) + "/" + name;
+}
+
+}  // namespace wikid::testing

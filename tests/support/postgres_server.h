@@ -1,0 +1,69 @@
+// PostgresServer: a real PostgreSQL 15 server for tests, in a temporary
+// directory of its own, listening on 127.0.0.1 and a free port and on a
+// unix socket in that directory. Started by the constructor, which waits
+// until it accepts connections (pg_isready's question, asked through
+// libpq's PQping, under a deadline); stopped by the destructor, by the
+// PID it started (a fast shutdown, then waiting for the process).
+//
+// PostgreSQL refuses to run as root, so when the tests run as root the
+// server runs as `nobody` (its directory is nobody's); otherwise as the
+// tests' own user. The server dies with the process that started it
+// (PR_SET_PDEATHSIG) should a test crash before its destructor runs.
+//
+// Made for tests, not speed of durability: fsync is off, so a test's
+// database lives in the page cache (a crash of the machine is not what
+// these tests are about; a crash of the server is, and fsync does not
+// change what a killed server keeps).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace wikid::testing {
+
+class PostgresServer {
+ public:
+  PostgresServer();
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // One server per test process, started on first use (initdb takes a
+  // second or two; a database per test is cheap).
+  static PostgresServer& Shared();
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // The superuser every test connects as (trusted, no password, on
+  // 127.0.0.1 and the socket).
+  static constexpr const char* kUser = "wikid";
+  // A role that must give a password (scram-sha-256) over TCP, with it.
+  static constexpr const char* kPasswordUser = "wikid_password";
+  static constexpr const char* kPassword = "s3cret-Not-In-Logs";
+
+  // Makes a new, empty database owned by `owner` and returns its URL for
+  // that user: postgresql://OWNER@127.0.0.1:PORT/NAME.
+  std::string CreateDatabase(const std::string& owner = kUser);
+  // The URL of database `name` for `user` (no password in it).
+  std::string Url(const std::string& name, const std::string& user = kUser) const;
+
+  // Kills the server (SIGKILL, as a crash) and starts it again on the same
+  // directory and port, waiting until it accepts connections: what a
+  // connection sees when its server restarts.
+  void Restart();
+
+ private:
+  void Start();
+  void Stop(int signal);
+  // Runs `argv` as the server's user and waits for it; throws on failure.
+  void RunAsServerUser(const std::vector<std::string>& argv);
+
+  std::string dir_;  // the server's own temporary directory
+  int port_ = 0;
+  pid_t pid_ = -1;
+  int databases_ = 0;
+};
+
+}  // namespace wikid::testing

@@ -1,0 +1,54 @@
+// TestDatabase: a fresh, empty wiki database for one test, on the engine
+// the WIKID_TEST_DATABASE environment variable names: "postgresql", a
+// database of its own on the process's PostgresServer
+// (tests/support/postgres_server.h); unset or "sqlite", a file in a
+// temporary directory. ctest runs each store test once per engine (the
+// second entry has the label "postgres"), so one test source holds one
+// contract for both.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/base/status.h"
+#include "model/store/storage.h"
+#include "tests/support/temp_dir.h"
+
+namespace wikid::testing {
+
+enum class Engine { kSqlite, kPostgres };
+
+// The engine WIKID_TEST_DATABASE names.
+Engine EngineUnderTest();
+
+class TestDatabase {
+ public:
+  TestDatabase();
+
+  Engine engine() const { return engine_; }
+  // What --database takes for it.
+  const std::string& url() const { return url_; }
+  // The temporary directory of the test (the SQLite file's).
+  const TempDir& dir() const { return dir_; }
+
+  // A new connection to it, created and migrated on first open: each call
+  // is another connection, as another worker's (or a child's, after fork).
+  Result<std::unique_ptr<Storage>> Open() const;
+
+  // Runs `sql` (in this engine's dialect) on a connection of its own, for
+  // a test that plants or inspects rows; fails the test if it fails.
+  void Exec(const std::string& sql) const;
+  // The first column of each row of `sql`, as text.
+  std::vector<std::string> Column(const std::string& sql) const;
+  // The schema version the database holds, and the newest this engine has.
+  int SchemaVersion() const;
+  int LatestSchemaVersion() const;
+
+ private:
+  TempDir dir_;
+  Engine engine_;
+  std::string url_;
+};
+
+}  // namespace wikid::testing
