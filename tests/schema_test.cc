@@ -70,6 +70,34 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 20's files, taken away again: the tables before it, and the
+// undoing of 19 after, make older databases.
+constexpr char kUndoVersion20[] = R"sql(
+    DROP TABLE file_revision;
+    DROP TABLE file_blob;
+    DROP TABLE file;)sql";
+const std::string kUndoVersions19To20 = std::string(kUndoVersion20) + ";" + kUndoVersion19;
+
+// Version 20: a version 19 database gets the (empty) file tables and keeps
+// its pages; files may then be stored, their bytes once per content.
+BOOST_AUTO_TEST_CASE(a_version_19_database_gets_empty_file_tables) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion20) + R"sql(;
+      INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'text', 4, 4);
+      PRAGMA user_version = 19;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page") == 1);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file_revision") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file_blob") == 0);
+}
+
 // Version 18: the cache epoch (model/cache/versions.h), one row, from a
 // random start that leaves room to grow, advanced one at a time.
 BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
@@ -78,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, std::string(kUndoVersion19) + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, kUndoVersions19To20 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -145,7 +173,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 // prefix list of four characters), 18 (the cache epoch) and 19 changed,
 // taken back to make an older database: page_search and page_title_search
 // as versions 12 to 15 had them, empty.
-const std::string kUndoVersions16To19 = std::string(kUndoVersion19) + R"sql(;
+const std::string kUndoVersions16To19 = kUndoVersions19To20 + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -356,7 +384,7 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
 BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersion19);
+  RawExec(dir.File("w.db"), kUndoVersions19To20);
   const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev)

@@ -16,6 +16,7 @@
 #include "model/store/api_token_store.h"
 #include "model/store/cache_epoch_store.h"
 #include "model/store/events.h"
+#include "model/store/file_store.h"
 #include "model/store/login_throttle.h"
 #include "model/store/outbox.h"
 #include "model/store/page_store.h"
@@ -50,6 +51,7 @@ class Storage {
       const MailRetryPolicy& retry) = 0;
   virtual Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() = 0;
   virtual Result<std::unique_ptr<CacheEpochStore>> OpenCacheEpoch() = 0;
+  virtual Result<std::unique_ptr<FileStore>> OpenFiles() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "model/store/sqlite/sqlite_api_token_store.h"
 #include "model/store/sqlite/sqlite_cache_epoch_store.h"
+#include "model/store/sqlite/sqlite_file_store.h"
 #include "model/store/sqlite/sqlite_login_throttle.h"
 #include "model/store/sqlite/sqlite_outbox.h"
 #include "model/store/sqlite/sqlite_page_store.h"
@@ -51,6 +52,10 @@ Result<std::unique_ptr<SiteKeyStore>> SqliteStorage::OpenSiteKeys() {
 
 Result<std::unique_ptr<CacheEpochStore>> SqliteStorage::OpenCacheEpoch() {
   return Opened<CacheEpochStore>(SqliteCacheEpochStore::Create(*db_));
+}
+
+Result<std::unique_ptr<FileStore>> SqliteStorage::OpenFiles() {
+  return Opened<FileStore>(SqliteFileStore::Create(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(
