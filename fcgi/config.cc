@@ -96,6 +96,15 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
      "the page shown at /")
+    ("max-upload-bytes", po::value(&s.max_upload_bytes)->default_value(s.max_upload_bytes),
+     "largest file accepted (bytes); a larger one gets 413 with the form kept. nginx's "
+     "limit for uploads (scripts/nginx-config --max-upload-bytes) must be the same")
+    ("max-image-pixels", po::value(&s.max_image_pixels)->default_value(s.max_image_pixels),
+     "largest image accepted, in pixels (width x height, read from its header before "
+     "anything decodes it); a larger one gets 422")
+    ("file-cache", po::value(&c.file_cache),
+     "folder of this host's copies of uploaded files, which nginx serves "
+     "(default: DATA/files); nginx's user must be able to read it")
     ("max-page-bytes", po::value(&s.max_page_bytes)->default_value(s.max_page_bytes),
      "longest page text accepted (bytes); longer saves get 413 with the text kept")
     ("render-budget-ms", po::value(&s.render_budget_ms)->default_value(s.render_budget_ms),
@@ -198,6 +207,15 @@ Status CheckRanges(const Config& c) {
   if (c.cache_prefix.empty() || c.cache_prefix.size() > 64 ||
       c.cache_prefix.find_first_of(" \t\r\n") != std::string::npos) {
     return bad("--cache-prefix must be 1 to 64 characters without spaces");
+  }
+  if (c.site.max_upload_bytes < 1024 || c.site.max_upload_bytes > (size_t{1} << 30)) {
+    return bad("--max-upload-bytes must be 1 KiB to 1 GiB");
+  }
+  if (c.site.max_image_pixels < 1 || c.site.max_image_pixels > (int64_t{1} << 40)) {
+    return bad("--max-image-pixels must be 1 to 2^40");
+  }
+  if (c.file_cache.find_first_of("\r\n") != std::string::npos) {
+    return bad("--file-cache must be a path");
   }
   if (c.fast_path_flag.find_first_of("\r\n") != std::string::npos) {
     return bad("--fast-path-flag must be a path");
@@ -355,6 +373,7 @@ WikiOptions WikiOptionsOf(const Config& config) {
   options.fast_path = config.FastPathOn();
   options.cache_admission = config.cache_admission;
   options.fast_path_flag = config.FastPathFlag();
+  options.file_cache_dir = config.FileCacheDir();
   return options;
 }
 

@@ -65,6 +65,13 @@ struct Config {
   std::string FastPathFlag() const {
     return fast_path_flag.empty() ? data_dir + "/fast-path" : fast_path_flag;
   }
+  // This host's copies of uploaded files, which nginx serves
+  // (model/cache/file_cache.h); empty: data_dir + "/files". nginx's user
+  // must be able to read it.
+  std::string file_cache;
+  std::string FileCacheDir() const {
+    return file_cache.empty() ? data_dir + "/files" : file_cache;
+  }
   // Bytes of page views each worker keeps in its own memory in front of
   // memcached (0: none).
   size_t local_cache_bytes = 16 << 20;

@@ -36,10 +36,16 @@ std::string Param(const FCGX_Request& r, const char* name) {
 
 enum class BodyRead { kOk, kTooLarge, kShort, kBadLength };
 
+// How much of a multipart form too large to keep is kept: its fields
+// before the file (the upload form puts them first), so the refusal can
+// show them again.
+constexpr size_t kKeptPrefixBytes = 64 << 10;
+
 // Reads the request body to its end, always: a body left unread can break
-// the next request on the connection. Keeps it only if it fits `limit`.
+// the next request on the connection. Keeps it only if it fits `limit`;
+// past that, only its first `keep_prefix` bytes (kTooLarge).
 BodyRead ReadBody(FCGX_Stream* in, const std::string& content_length,
-                  size_t limit, std::string* body) {
+                  size_t limit, size_t keep_prefix, std::string* body) {
   size_t declared = 0;
   if (!content_length.empty()) {  // nginx sends "" for a GET
     auto [end, ec] = std::from_chars(
@@ -66,10 +72,13 @@ BodyRead ReadBody(FCGX_Stream* in, const std::string& content_length,
       body->append(buf, static_cast<size_t>(n));
     } else {
       keep = false;
+      if (body->size() < keep_prefix) {
+        body->append(buf, std::min(static_cast<size_t>(n), keep_prefix - body->size()));
+      }
     }
   }
   if (!keep) {
-    body->clear();
+    body->resize(std::min(body->size(), keep_prefix));
     return BodyRead::kTooLarge;
   }
   return received < declared ? BodyRead::kShort : BodyRead::kOk;
@@ -165,6 +174,8 @@ class Worker {
                                         .hash_slots = &shared_.hash_slots});
     if (!wiki.ok()) return wiki.status();
     wiki_ = std::move(*wiki);
+    // What a worker killed mid-copy left (model/cache/file_cache.h).
+    wiki_->caches().file_cache.SweepTemporaries();
     auto site = Site::Open(config_.site, *wiki_, config_.templates_dir, config_.dev,
                            [fd = shared_.mail_wake_fd] { WakeMailer(fd); },
                            [] { return static_cast<int64_t>(time(nullptr)); });
@@ -238,17 +249,30 @@ class Worker {
     raw.forwarded_proto = Param(r, "HTTP_X_FORWARDED_PROTO");
     raw.https = Param(r, "HTTPS") == "on";
     raw.fast_path = Param(r, "WIKID_FAST_PATH");
-    const BodyRead body =
-        ReadBody(r.in, Param(r, "CONTENT_LENGTH"), config_.max_body_bytes, &raw.body);
+    // A route that takes files takes a body as large as an upload and its
+    // form; a multipart form past the limit keeps its first fields, for
+    // the router's 413 to show them again (views/router.h).
+    const std::string_view path = std::string_view(raw.request_uri).substr(
+        0, raw.request_uri.find('?'));
+    const size_t limit =
+        TakesUploads(path)
+            ? std::max(config_.max_body_bytes, config_.site.max_upload_bytes + kUploadFormBytes)
+            : config_.max_body_bytes;
+    const bool multipart = IsMultipartForm(raw.content_type);
+    const BodyRead body = ReadBody(r.in, Param(r, "CONTENT_LENGTH"), limit,
+                                   multipart ? kKeptPrefixBytes : 0, &raw.body);
     // Out of libfcgi's reading: from here on this worker may write.
     if (phase_) phase_->Set(WorkerPhases::Phase::kWorking);
     switch (body) {
       case BodyRead::kOk:
         break;
       case BodyRead::kTooLarge:
+        if (multipart) {
+          raw.body_too_large = true;
+          break;
+        }
         return ErrorFor(site_->context(), raw.request_uri, 413,
-                        "The request body is larger than the " +
-                            std::to_string(config_.max_body_bytes) +
+                        "The request body is larger than the " + std::to_string(limit) +
                             " bytes this wiki accepts.");
       case BodyRead::kShort:
         return ErrorFor(site_->context(), raw.request_uri, 400,

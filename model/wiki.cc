@@ -117,6 +117,7 @@ Status Wiki::OpenStores(const WikiOptions& options) {
         Take(storage_->OpenSiteKeys(), site_key_store_),
         Take(storage_->OpenCacheEpoch(), cache_epoch_),
         Take(storage_->OpenFastPath(), fast_path_store_),
+        Take(storage_->OpenFiles(), files_),
         Take(storage_->OpenLoginThrottle(options.throttle), throttle_)}) {
     if (!s.ok()) return s;
   }
@@ -126,7 +127,8 @@ Status Wiki::OpenStores(const WikiOptions& options) {
                                             .sessions = *sessions_,
                                             .tokens = *tokens_,
                                             .throttle = *throttle_,
-                                            .outbox = *outbox_});
+                                            .outbox = *outbox_,
+                                            .files = *files_});
   return Status::Ok();
 }
 
@@ -161,6 +163,7 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   recent_ =
       std::make_unique<RecentCache>(*views_, *versions_, state.generation.load());
   admission_ = std::make_unique<ViewAdmission>(state, options.cache_admission);
+  file_cache_ = std::make_unique<FileCache>(options.file_cache_dir);
   caches_ =
       std::make_unique<Caches>(Caches{.memcache = *memcache_,
                                       .versions = *versions_,
@@ -170,7 +173,8 @@ void Wiki::OpenCaches(const WikiOptions& options) {
                                       .recent = *recent_,
                                       .fast_path = *fast_path_,
                                       .anonymous_views = *anonymous_views_,
-                                      .admission = *admission_});
+                                      .admission = *admission_,
+                                      .file_cache = *file_cache_});
 }
 
 }  // namespace wikid

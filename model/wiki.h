@@ -22,6 +22,7 @@
 #include "model/base/status.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
+#include "model/cache/file_cache.h"
 #include "model/cache/local_views.h"
 #include "model/cache/memcache.h"
 #include "model/cache/page_cache.h"
@@ -102,6 +103,9 @@ struct WikiOptions {
   // exists (model/cache/fast_path.h).
   bool fast_path = false;
   std::string fast_path_flag;
+  // This host's copies of uploaded files, which nginx serves
+  // (model/cache/file_cache.h); empty: none.
+  std::string file_cache_dir;
 };
 
 // The stores, borrowed from the Wiki that opened them. Pages are read
@@ -114,6 +118,7 @@ struct Stores {
   ApiTokenStore& tokens;  // the JSON API's Authorization: Bearer tokens
   LoginThrottle& throttle;
   Outbox& outbox;  // mail, queued in the transactions that cause it
+  FileReader& files;  // uploads, written through FileWrites (model/file_writes.h)
 };
 
 // The caches in front of the stores, borrowed likewise.
@@ -129,6 +134,8 @@ struct Caches {
   LocalViews& anonymous_views;
   // Whether a page view uses and fills the shared caches at all.
   ViewAdmission& admission;
+  // This host's copies of uploaded files' bytes, for nginx to serve.
+  FileCache& file_cache;
 };
 
 class Wiki {
@@ -149,6 +156,8 @@ class Wiki {
   // commands (reindex): a write here, outside PageWrites, leaves the
   // caches unaware of it.
   PageStore& page_store() { return *pages_; }
+  // The files with their writes, for FileWrites alone.
+  FileStore& file_store() { return *files_; }
   Accounts& accounts() { return *accounts_; }
   HashSlots& hash_slots() { return *process_.hash_slots; }
   // The site's secret keys (model/accounts/site_keys.h): never logged.
@@ -175,6 +184,7 @@ class Wiki {
   std::unique_ptr<CacheEpochStore> cache_epoch_;
   std::unique_ptr<FastPathStore> fast_path_store_;
   std::unique_ptr<FastPathRecord> fast_path_record_;
+  std::unique_ptr<FileStore> files_;
   std::unique_ptr<SiteKeys> site_keys_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Memcache> memcache_;
@@ -187,6 +197,7 @@ class Wiki {
   std::unique_ptr<PageCache> page_cache_;
   std::unique_ptr<RecentCache> recent_;
   std::unique_ptr<ViewAdmission> admission_;
+  std::unique_ptr<FileCache> file_cache_;
   std::unique_ptr<Stores> stores_;
   std::unique_ptr<Caches> caches_;
 };

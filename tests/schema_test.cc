@@ -51,11 +51,10 @@ BOOST_AUTO_TEST_CASE(a_new_database_gets_the_latest_schema) {
              LatestSchemaVersion());
 }
 
-// What versions 19 (names that differ only in case name one page) and 20
-// (the fast path's shared state) added, taken away again: page_link's
-// indexes and wanted (empty) as versions 11 to 18 had them.
-constexpr char kUndoVersions19To20[] = R"sql(
-    DROP TABLE fast_path_state;
+// What version 19 (names that differ only in case name one page) added,
+// taken away again: page_link's indexes and wanted (empty) as versions 11
+// to 18 had them.
+constexpr char kUndoVersion19[] = R"sql(
     DROP INDEX page_by_key;
     ALTER TABLE page DROP COLUMN name_key;
     DROP INDEX page_link_by_target_key;
@@ -71,6 +70,36 @@ constexpr char kUndoVersions19To20[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 21's files, taken away again.
+constexpr char kUndoVersion21[] = R"sql(
+    DROP TABLE file_revision;
+    DROP TABLE file_blob;
+    DROP TABLE file;)sql";
+// Versions 19 to 21 taken away (20: the fast path's shared state), newest
+// first, to make older databases.
+const std::string kUndoVersions19To21 =
+    std::string(kUndoVersion21) + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+
+// Version 21: a version 20 database gets the (empty) file tables and keeps
+// its pages; files may then be stored, their bytes once per content.
+BOOST_AUTO_TEST_CASE(a_version_20_database_gets_empty_file_tables) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion21) + R"sql(;
+      INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'text', 4, 4);
+      PRAGMA user_version = 20;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page") == 1);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file_revision") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file_blob") == 0);
+}
+
 // Version 18: the cache epoch (model/cache/versions.h), one row, from a
 // random start that leaves room to grow, advanced one at a time.
 BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
@@ -79,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, std::string(kUndoVersions19To20) + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, kUndoVersions19To21 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -143,10 +172,10 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 }
 
 // What versions 16 (the index without its copy of the texts), 17 (a
-// prefix list of four characters), 18 (the cache epoch), 19 and 20 changed,
+// prefix list of four characters), 18 (the cache epoch), 19 to 21 changed,
 // taken back to make an older database: page_search and page_title_search
 // as versions 12 to 15 had them, empty.
-const std::string kUndoVersions16To20 = std::string(kUndoVersions19To20) + R"sql(;
+const std::string kUndoVersions16To21 = kUndoVersions19To21 + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -157,9 +186,9 @@ const std::string kUndoVersions16To20 = std::string(kUndoVersions19To20) + R"sql
     CREATE VIRTUAL TABLE page_title_search USING fts5(
       title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');)sql";
 
-// What versions 14 (mail claims), 15 (site keys), 16 to 20 added, taken away
+// What versions 14 (mail claims), 15 (site keys), 16 to 21 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To20 = kUndoVersions16To20 + R"sql(;
+const std::string kUndoVersions14To21 = kUndoVersions16To21 + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -169,7 +198,7 @@ const std::string kUndoVersions14To20 = kUndoVersions16To20 + R"sql(;
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To20);
+  RawExec(dir.File("w.db"), kUndoVersions14To21);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -200,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To20);
+  RawExec(dir.File("w.db"), kUndoVersions14To21);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -224,7 +253,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16To20);
+  RawExec(dir.File("w.db"), kUndoVersions16To21);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -335,7 +364,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To20);
+  RawExec(dir.File("w.db"), kUndoVersions14To21);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);
@@ -357,7 +386,7 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
 BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions19To20);
+  RawExec(dir.File("w.db"), kUndoVersions19To21);
   const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev)

@@ -2,6 +2,8 @@
 
 #include "model/base/time_text.h"
 #include "model/text/search_query.h"
+#include "views/file_fill.h"
+#include "views/file_handlers.h"
 #include "views/json.h"
 #include "views/page_saves.h"
 #include "views/render.h"
@@ -71,6 +73,49 @@ std::string WithoutMarks(std::string text) {
   return text;
 }
 
+// The revision a PUT is based on: If-Match's (412 if it names none of
+// ours), or 0 with If-None-Match: * for something new (428 without either).
+Result<int64_t> BaseRevision(const Request& req, std::string_view what) {
+  if (!req.if_match.empty()) {
+    auto rev = RevisionOfETag(req.if_match);
+    if (!rev) return Status::Invalid("If-Match must be the ETag of a revision, like \"r3\".");
+    return *rev;
+  }
+  if (req.if_none_match == "*") return int64_t{0};
+  return Status::Conflict("Say which revision this change is based on: If-Match with its "
+                          "ETag (like \"r3\"), or If-None-Match: * to create the " +
+                          std::string(what) + ".");
+}
+
+// BaseRevision's refusal as its HTTP answer.
+Response BaseRevisionRefused(const Status& status) {
+  return JsonError(status.IsConflict() ? 428 : 412, status.message());
+}
+
+Json FileJson(const FileRevision& f) {
+  return Json{{"name", f.name},
+              {"revision", f.rev},
+              {"latest_revision", f.latest_rev},
+              {"author", f.author},
+              {"author_is_account", f.author_is_account},
+              {"time", FormatRfc3339(f.created_at)},
+              {"summary", f.summary},
+              {"content_type", f.content_type},
+              {"size", f.size},
+              {"width", f.width},
+              {"height", f.height},
+              {"sha256", f.sha256},
+              {"url", FileUrl(f.name)},
+              {"bytes_url", BytesUrl(f)},
+              {"page_url", FilePageUrl(f.name)}};
+}
+
+Response FileResponse(int status, const FileRevision& file) {
+  Response response = JsonResponse(status, FileJson(file));
+  response.headers.emplace_back("ETag", ETag(file.rev));
+  return response;
+}
+
 }  // namespace
 
 Response ApiGetPage(const Request& req, Context& ctx, std::string_view rest) {
@@ -90,20 +135,9 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
     return JsonError(
         415, "The body must be JSON, sent as Content-Type: application/json.");
   }
-  int64_t base_rev = 0;
-  if (!req.if_match.empty()) {
-    auto rev = RevisionOfETag(req.if_match);
-    if (!rev) {
-      return JsonError(412,
-                       "If-Match must be the ETag of a revision, like \"r3\".");
-    }
-    base_rev = *rev;
-  } else if (req.if_none_match != "*") {
-    return JsonError(
-        428,
-        "Say which revision this change is based on: If-Match with its ETag "
-        "(like \"r3\"), or If-None-Match: * to create the page.");
-  }
+  auto base = BaseRevision(req, "page");
+  if (!base.ok()) return BaseRevisionRefused(base.status());
+  const int64_t base_rev = *base;
   std::optional<PageEditBody> body = ParsePageEditBody(req.body);
   if (!body) {
     return JsonError(
@@ -136,6 +170,46 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   if (!page.ok()) return JsonFailure(page.status());
   return PageResponse(ctx, saved->created && saved->rev == 1 ? 201 : 200,
                       *page);
+}
+
+Response ApiGetFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = FileName::Parse(rest);
+  if (!name.ok()) return JsonFailure(name.status());
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return JsonFailure(rev.status());
+  auto file = ctx.stores.files.Find(*name, *rev);
+  if (!file.ok()) return JsonFailure(file.status());
+  return FileResponse(200, *file);
+}
+
+Response ApiPutFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = FileName::Parse(rest);
+  if (!name.ok()) return JsonFailure(name.status());
+  auto base = BaseRevision(req, "file");
+  if (!base.ok()) return BaseRevisionRefused(base.status());
+  if (req.body.empty()) return JsonError(400, "The body must be the file's bytes.");
+  if (req.body.size() > ctx.site.max_upload_bytes) {
+    return JsonError(413, "The file is " + std::to_string(req.body.size()) +
+                              " bytes; this wiki takes files of at most " +
+                              std::to_string(ctx.site.max_upload_bytes) + " bytes.");
+  }
+  const std::string& summary = req.QueryText("summary");
+  if (summary.size() > ctx.site.max_summary_bytes ||
+      summary.find_first_of("\r\n") != std::string::npos) {
+    return JsonError(400, "The summary must be one line of at most " +
+                              std::to_string(ctx.site.max_summary_bytes) + " bytes.");
+  }
+  auto saved = ctx.file_writes.Upload(*name, *base, req.body, summary, FileAuthorOf(req, ctx));
+  if (saved.status().IsConflict()) {
+    auto current = ctx.stores.files.Find(*name, std::nullopt);
+    Response refused = JsonError(412, saved.status().message());
+    if (current.ok()) refused.headers.emplace_back("ETag", ETag(current->latest_rev));
+    return refused;
+  }
+  if (!saved.ok()) return JsonFailure(saved.status());
+  auto file = ctx.stores.files.Find(*name, std::nullopt);
+  if (!file.ok()) return JsonFailure(file.status());
+  return FileResponse(saved->created && saved->rev == 1 ? 201 : 200, *file);
 }
 
 Response ApiRecent(const Request& req, Context& ctx, std::string_view) {

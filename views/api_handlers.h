@@ -23,6 +23,15 @@ Response ApiGetPage(const Request& req, Context& ctx, std::string_view name);
 // top of the one named by If-Match ("r<N>"), or creates the page with
 // If-None-Match: *. 428 without either, 412 when the page moved on.
 Response ApiPutPage(const Request& req, Context& ctx, std::string_view name);
+// GET /_api/file/NAME?rev=N: a file revision's name, author, time,
+// summary, type, size, SHA-256 and addresses; ETag "r<N>".
+Response ApiGetFile(const Request& req, Context& ctx, std::string_view name);
+// PUT /_api/file/NAME?summary=TEXT, the file's bytes as the body (any
+// Content-Type: the type is sniffed from the bytes): a new revision on top
+// of If-Match "r<N>", or a new file with If-None-Match: *; 428 without
+// either, 412 when the file moved on. (No CSRF token here either: a
+// cross-site PUT needs a preflight, whatever its body.)
+Response ApiPutFile(const Request& req, Context& ctx, std::string_view name);
 // GET /_api/recent?before=REVISION_ID: recent changes, paged as /_recent.
 Response ApiRecent(const Request& req, Context& ctx, std::string_view);
 // GET /_api/search?q=TEXT&from=N: search results, paged as /_search.

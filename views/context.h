@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/accounts/accounts.h"
+#include "model/file_writes.h"
 #include "model/page_writes.h"
 #include "model/wiki.h"
 #include "views/csrf.h"
@@ -35,6 +36,9 @@ struct SiteConfig {
   std::string public_url = "http://127.0.0.1:8080";
   size_t max_page_bytes = 1 << 20;       // longest page text accepted
   size_t max_summary_bytes = 500;        // longest edit summary accepted
+  size_t max_upload_bytes = 10 << 20;    // largest file accepted
+  int64_t max_image_pixels = 100'000'000;  // largest image (width x height)
+  int files_page_size = 100;             // files per page of /_files
   int64_t render_budget_ms = 2000;       // CPU time one Markdown parse may take
   int history_page_size = 50;            // revisions per history page
   int pages_page_size = 100;             // pages per page of the page list
@@ -73,6 +77,7 @@ struct Context {
   Stores stores;  // model/store: pages, accounts, the outbox
   Caches caches;  // model/cache: the views kept in front of the stores
   PageWrites& writes;  // every change to pages (model/page_writes.h)
+  FileWrites& file_writes;  // every upload, and this host's copies of them
   Security security;
   Templates& templates;
   Markdown& markdown;

@@ -40,6 +40,11 @@ const std::string* Request::Form(std::string_view name) const {
   return Field(form, name);
 }
 
+const FormFile* Request::File(std::string_view name) const {
+  auto it = files.find(name);
+  return it == files.end() ? nullptr : &it->second;
+}
+
 const std::string& Request::FormText(std::string_view name) const {
   static const std::string kAbsent;
   const std::string* value = Field(form, name);
@@ -140,11 +145,20 @@ Result<Request> DecodeRequest(const RawRequest& raw, const TrustedProxies& proxi
     req.query = std::move(*query);
   }
 
-  if (req.method == Method::kPost && !raw.body.empty()) {
+  req.body_too_large = raw.body_too_large;
+  if (req.method == Method::kPost && IsMultipartForm(raw.content_type)) {
+    // A form that sends a file (the upload form).
+    auto boundary = MultipartBoundary(raw.content_type);
+    if (!boundary) return Status::Invalid("The form's Content-Type names no boundary.");
+    auto form = ParseMultipart(raw.body, *boundary, raw.body_too_large);
+    if (!form.ok()) return form.status();
+    req.form = std::move(form->fields);
+    req.files = std::move(form->files);
+  } else if (req.method == Method::kPost && !raw.body.empty()) {
     if (MediaType(raw.content_type) != "application/x-www-form-urlencoded") {
       return Status::Invalid(
-          "The request body must be application/x-www-form-urlencoded, as "
-          "an HTML form sends it.");
+          "The request body must be application/x-www-form-urlencoded or "
+          "multipart/form-data, as an HTML form sends it.");
     }
     auto form = ParseUrlEncoded(raw.body);
     if (!form.ok()) {

@@ -14,6 +14,7 @@
 #include "model/base/status.h"
 #include "views/client_address.h"
 #include "views/http_decode.h"
+#include "views/multipart.h"
 
 namespace wikid {
 
@@ -24,7 +25,12 @@ struct Request {
   std::string method_name = "GET";  // as sent, for messages and logs
   std::string path = "/";  // percent-decoded, valid UTF-8, starts with '/'
   FormFields query;        // decoded query string fields
-  FormFields form;         // decoded application/x-www-form-urlencoded body
+  FormFields form;         // a POST's decoded form fields (urlencoded or multipart)
+  FormFiles files;         // a multipart/form-data POST's files
+  // The body was larger than this route takes: only its first bytes were
+  // kept (fcgi/worker.cc), and `form` holds the fields that came before
+  // the cut. The router refuses the request with 413, the form kept.
+  bool body_too_large = false;
   std::string body;          // a PUT's body, as sent (the JSON API's)
   std::string content_type;  // its media type, lowercased, without parameters
   // Request headers the JSON API reads ("" when absent).
@@ -44,6 +50,8 @@ struct Request {
   // The query or form field `name`, or nullptr.
   const std::string* Query(std::string_view name) const;
   const std::string* Form(std::string_view name) const;
+  // The file field `name` of a multipart form, or nullptr.
+  const FormFile* File(std::string_view name) const;
   // The form or query field `name`, or "" when it was not sent.
   const std::string& FormText(std::string_view name) const;
   const std::string& QueryText(std::string_view name) const;
@@ -79,12 +87,15 @@ struct RawRequest {
   std::string forwarded_proto; // X-Forwarded-Proto, as sent
   bool https = false;          // nginx was reached over TLS
   std::string fast_path;  // the WIKID_FAST_PATH parameter: "miss" or ""
+  // `body` is the first bytes of a multipart form too large to keep
+  // whole (Request::body_too_large).
+  bool body_too_large = false;
 };
 
 // Decodes `raw` strictly. Invalid, with a message naming what was wrong,
 // for a bad percent-encoding, invalid UTF-8 or a NUL in the path or query,
-// a malformed or duplicated field, or a POST body that is not
-// application/x-www-form-urlencoded. The client's address is
+// a malformed or duplicated field, or a POST body that is neither
+// application/x-www-form-urlencoded nor multipart/form-data. The client's address is
 // `proxies.ClientOf` the remote address and X-Forwarded-For.
 Result<Request> DecodeRequest(const RawRequest& raw, const TrustedProxies& proxies = {});
 

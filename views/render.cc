@@ -79,6 +79,7 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kInvalid: return 400;
     case Status::Code::kForbidden: return 403;
     case Status::Code::kTooComplex: return 422;
+    case Status::Code::kUnsupported: return 415;
     case Status::Code::kBusy:
     case Status::Code::kUnavailable: return 503;
     case Status::Code::kInternal: return 500;

@@ -46,7 +46,8 @@ std::string ProfileUrl(const std::string& user_name);
 std::string DiffUrl(const std::string& page_path, int64_t from, int64_t to);
 
 // The HTTP status for a model Status: NotFound 404, Conflict 409, Invalid
-// 400, Forbidden 403, Busy and Unavailable 503, Internal 500.
+// 400, Forbidden 403, TooComplex 422, Unsupported 415, Busy and
+// Unavailable 503, Internal 500.
 int HttpStatusFor(const Status& status);
 
 // An error page for `status`. Internal errors are logged with their detail

@@ -10,6 +10,7 @@
 #include "views/api_handlers.h"
 #include "views/diff_handlers.h"
 #include "views/feed_handlers.h"
+#include "views/file_handlers.h"
 #include "views/link_handlers.h"
 #include "views/help_handlers.h"
 #include "views/search_handlers.h"
@@ -63,6 +64,15 @@ const std::vector<Route>& Routes() {
       {Method::kPut, "/_api/page/*", ApiPutPage, kEditor, RefuseApi},
       {Method::kGet, "/_api/recent", ApiRecent, kAnyone},
       {Method::kGet, "/_api/search", ApiSearch, kAnyone},
+      {Method::kGet, "/_api/file/*", ApiGetFile, kAnyone},
+      {Method::kPut, "/_api/file/*", ApiPutFile, kEditor, RefuseApi, true},
+      {Method::kGet, "/_upload", ShowUploadForm, kEditor},
+      {Method::kPost, "/_upload", Upload, kEditor, RefuseUpload, true},
+      {Method::kGet, "/_files", ListAllFiles, kAnyone},
+      {Method::kGet, "/_file/*", ServeFile, kAnyone},
+      {Method::kGet, "/_blob/*", ServeBytes, kAnyone},
+      {Method::kGet, "/_file-page/*", ShowFilePage, kAnyone},
+      {Method::kPost, "/_file-restore/*", RestoreFile, kEditor},
       // Every other name starting with '_' is reserved for the wiki.
       {Method::kGet, "/_*", NoSuchRoute, kAnyone},
       {Method::kGet, "/*", ShowPage, kAnyone},
@@ -90,6 +100,14 @@ bool MatchPattern(std::string_view pattern, std::string_view path,
   if (segment.find('/') != std::string_view::npos) return false;
   *rest = segment;
   return true;
+}
+
+bool TakesUploads(std::string_view raw_path) {
+  for (const Route& route : Routes()) {
+    std::string_view rest;
+    if (route.takes_files && MatchPattern(route.pattern, raw_path, &rest)) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -159,12 +177,13 @@ bool AccessAllows(Access access, const Context& ctx) {
   return false;
 }
 
-// A 403 for `route`, told `message`: the route's own refusal (which shows
-// the form again with what was typed) if it has one, else an error page.
+// `status` (403 unless told) for `route`, told `message`: the route's own
+// refusal (which shows the form again with what was typed) if it has one,
+// else an error page.
 Response Refuse(const Request& req, Context& ctx, const Route& route,
-                std::string_view rest, const std::string& message) {
-  if (route.on_refused != nullptr) return route.on_refused(req, ctx, rest, 403, message);
-  return ErrorPage(ctx, 403, message);
+                std::string_view rest, const std::string& message, int status = 403) {
+  if (route.on_refused != nullptr) return route.on_refused(req, ctx, rest, status, message);
+  return ErrorFor(ctx, req.path, status, message);
 }
 
 // A request the route's access level refuses: a GET from someone not
@@ -199,6 +218,15 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
     owner = route.pattern;
     if (MethodAllows(route.method, req.method)) {
       if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
+      // Before the token: nothing is done with a body cut short, and its
+      // token may be past the cut.
+      if (req.body_too_large) {
+        return Refuse(req, ctx, route, rest,
+                      "The form is larger than this wiki takes: a file may be at most " +
+                          std::to_string(ctx.site.max_upload_bytes) +
+                          " bytes. Nothing was saved.",
+                      413);
+      }
       if (route.method == Method::kPost &&
           !ctx.security.csrf.Verify(req, ctx.viewer.session_token)) {
         return Refuse(req, ctx, route, rest, kForgedMessage);

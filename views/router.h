@@ -47,6 +47,10 @@ struct Route {
   // and `message`, e.g. by showing the form again with what was typed. The
   // handler itself never runs for such a request. Null: a plain error page.
   Refusal on_refused = nullptr;
+  // POST and PUT routes only: the body may carry a file, up to
+  // SiteConfig::max_upload_bytes (and some form fields) rather than
+  // --max-body-bytes (TakesUploads).
+  bool takes_files = false;
 };
 
 // The wiki's routes, in match order: the first row whose pattern matches
@@ -56,6 +60,13 @@ const std::vector<Route>& Routes();
 // Finds the handler for `req` and runs it, with a copy of `ctx` that knows
 // who is asking. Never throws.
 Response Dispatch(const Request& req, const Context& ctx);
+
+// Whether a request to `raw_path` (its path as sent, before decoding) may
+// carry a file, so the worker keeps a body as large as an upload.
+bool TakesUploads(std::string_view raw_path);
+
+// Room for an upload form's other fields beside its file.
+inline constexpr size_t kUploadFormBytes = 64 << 10;
 
 // Exposed for tests: does `pattern` match `path`, and what is the rest?
 bool MatchPattern(std::string_view pattern, std::string_view path,

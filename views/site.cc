@@ -19,11 +19,14 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
         if (!html.ok()) return std::nullopt;
         return std::move(*html);
       });
+  site->file_writes_ = std::make_unique<FileWrites>(
+      wiki.file_store(), wiki.caches().file_cache, config.max_image_pixels);
   site->context_ = std::make_unique<Context>(Context{
       .site = config,
       .stores = wiki.stores(),
       .caches = wiki.caches(),
       .writes = *site->writes_,
+      .file_writes = *site->file_writes_,
       .security = Security{.csrf = site->csrf_, .accounts = wiki.accounts()},
       .templates = site->templates_,
       .markdown = site->markdown_,

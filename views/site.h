@@ -50,6 +50,7 @@ class Site {
   Markdown markdown_;
   Csrf csrf_;
   std::unique_ptr<PageWrites> writes_;  // renders with markdown_
+  std::unique_ptr<FileWrites> file_writes_;
   std::unique_ptr<Context> context_;
 };
 

@@ -23,6 +23,7 @@ class Status {
     kBusy,         // the database stayed locked past the busy timeout
     kUnavailable,  // storage cannot take writes (disk full, read-only, I/O)
     kTooComplex,   // the input needs more time to process than allowed
+    kUnsupported,  // the input is of a kind this wiki does not take
     kInternal,     // a bug or an unexpected library error
   };
 
@@ -35,6 +36,7 @@ class Status {
   static Status Busy(std::string m) { return {Code::kBusy, m}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, m}; }
   static Status TooComplex(std::string m) { return {Code::kTooComplex, m}; }
+  static Status Unsupported(std::string m) { return {Code::kUnsupported, m}; }
   static Status Internal(std::string m) { return {Code::kInternal, m}; }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -17,6 +17,7 @@
 #include "model/store/cache_epoch_store.h"
 #include "model/store/events.h"
 #include "model/store/fast_path_store.h"
+#include "model/store/file_store.h"
 #include "model/store/login_throttle.h"
 #include "model/store/outbox.h"
 #include "model/store/page_store.h"
@@ -52,6 +53,7 @@ class Storage {
   virtual Result<std::unique_ptr<SiteKeyStore>> OpenSiteKeys() = 0;
   virtual Result<std::unique_ptr<CacheEpochStore>> OpenCacheEpoch() = 0;
   virtual Result<std::unique_ptr<FastPathStore>> OpenFastPath() = 0;
+  virtual Result<std::unique_ptr<FileStore>> OpenFiles() = 0;
 
   virtual StorageCounters counters() const = 0;
 

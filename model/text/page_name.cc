@@ -128,14 +128,17 @@ std::string UrlPathOfTitle(const std::string& title) {
 }
 
 std::string PercentEncodePath(std::string_view text) {
+  return PercentEncode(text, "-._~/!$'()*,;:@");
+}
+
+std::string PercentEncode(std::string_view text, std::string_view keep_also) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size() * 3);
   for (unsigned char c : text) {
     bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                 (c >= '0' && c <= '9') ||
-                std::string_view("-._~/!$'()*,;:@").find(static_cast<char>(c)) !=
-                    std::string_view::npos;
+                keep_also.find(static_cast<char>(c)) != std::string_view::npos;
     if (keep) {
       out += static_cast<char>(c);
     } else {

@@ -79,4 +79,8 @@ std::string UrlPathOfTitle(const std::string& title);
 // - . _ ~ / ! $ ' ( ) * , ; : @ and encodes every other byte as %XX.
 std::string PercentEncodePath(std::string_view text);
 
+// Percent-encodes every byte of `text` but A-Z a-z 0-9 and those in
+// `keep`, as %XX (upper-case hex digits).
+std::string PercentEncode(std::string_view text, std::string_view keep);
+
 }  // namespace wikid

@@ -26,14 +26,15 @@ ALLOWED = {
     "model/accounts": ["model/store", "model/text", "model/base"],
     "model/cache": ["model/base"],
     "model/mail": ["model/store", "model/text", "model/base"],
+    "model/media": ["model/text", "model/base"],
     # (the engines only from the files ENGINE_USERS names.)
-    "model": ["model/accounts", "model/cache", "model/mail", "model/store",
-              "model/store/sqlite", "model/store/postgres", "model/text",
-              "model/base"],
+    "model": ["model/accounts", "model/cache", "model/mail", "model/media",
+              "model/store", "model/store/sqlite", "model/store/postgres",
+              "model/text", "model/base"],
     "views": ["model", "model/accounts", "model/cache", "model/mail",
-              "model/store", "model/text", "model/base"],
+              "model/media", "model/store", "model/text", "model/base"],
     "fcgi": ["views", "model", "model/accounts", "model/cache", "model/mail",
-             "model/store", "model/text", "model/base"],
+             "model/media", "model/store", "model/text", "model/base"],
 }
 
 # Folders only the files listed may use, besides the folder's own files

@@ -35,6 +35,13 @@ echo "# nothing" >"$tmp/empty.conf"
 "$config" --snippet-only --socket /run/wikid/wikid.sock >"$tmp/plain.conf"
 check plain "$tmp/empty.conf" "$tmp/plain.conf"
 grep -q "memcached_pass" "$tmp/plain.conf" && fail "the plain snippet has the fast path"
+# Uploads: nginx admits twice wikid's limit (and the form's fields), and
+# sends files from wikid's folder, internally only.
+"$config" --snippet-only --socket /run/wikid/wikid.sock --max-upload-bytes 1000 \
+  --file-cache /srv/wiki-files >"$tmp/files.conf"
+check files "$tmp/empty.conf" "$tmp/files.conf"
+grep -q "client_max_body_size 67536;" "$tmp/files.conf" || fail "the upload limit is not wikid's"
+grep -q 'alias /srv/wiki-files/$wikid_file_sha;' "$tmp/files.conf" || fail "the files are not wikid's"
 
 "$config" --snippet-only --socket 127.0.0.1:9000 --memcached 127.0.0.1:11211 \
   --fast-path-flag /run/wikid/fast-path --cache-prefix wiki2: >"$tmp/fast.conf"
@@ -69,4 +76,7 @@ refused --snippet-only --socket /tmp/w.sock --memcached 127.0.0.1:11211 \
   --fast-path-flag /tmp/f --cache-prefix 'a"b'
 refused --snippet-only --socket /tmp/w.sock --memcached 'host;x:1' --fast-path-flag /tmp/f
 refused --http-snippet-only
+refused --snippet-only --socket /tmp/w.sock --file-cache relative
+refused --snippet-only --socket /tmp/w.sock --file-cache '/tmp/a;b'
+refused --snippet-only --socket /tmp/w.sock --max-upload-bytes 10m
 echo "nginx snippets: ok"

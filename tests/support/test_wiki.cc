@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -216,6 +217,10 @@ std::vector<std::string> TestWiki::WikidCommandLine() const {
       argv.push_back("--no-fast-path");
     }
   }
+  if (options_.max_upload_bytes != 0) {
+    argv.push_back("--max-upload-bytes");
+    argv.push_back(std::to_string(options_.max_upload_bytes));
+  }
   for (const std::string& arg : options_.extra_args) argv.push_back(arg);
   return argv;
 }
@@ -264,7 +269,11 @@ void TestWiki::StartNginx() {
   std::string script = std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config";
   std::vector<std::string> args = {script, "--port", std::to_string(port_), "--socket",
                                    socket_, "--prefix", prefix, "--max-body",
-                                   options_.nginx_max_body};
+                                   options_.nginx_max_body, "--file-cache", file_cache_dir()};
+  if (options_.max_upload_bytes != 0) {
+    args.push_back("--max-upload-bytes");
+    args.push_back(std::to_string(options_.max_upload_bytes));
+  }
   if (!memcached_address_.empty() && options_.fast_path) {
     for (const std::string& arg :
          {std::string("--memcached"), memcached_address_, std::string("--fast-path-flag"),
@@ -621,7 +630,12 @@ HttpResponse Browser::Send(const std::string& method, const std::string& path,
     }
     if (!cookie.empty()) headers.push_back("Cookie: " + cookie);
   }
-  if (method == "POST") headers.push_back("Content-Type: application/x-www-form-urlencoded");
+  const bool typed = std::any_of(headers.begin(), headers.end(), [](const std::string& h) {
+    return h.size() > 13 && strncasecmp(h.c_str(), "content-type:", 13) == 0;
+  });
+  if (method == "POST" && !typed) {
+    headers.push_back("Content-Type: application/x-www-form-urlencoded");
+  }
   HttpResponse response = wiki_.Request(method, path, body, headers);
   std::lock_guard lock(mutex_);
   for (auto [it, end] = response.headers.equal_range("set-cookie"); it != end; ++it) {
@@ -666,6 +680,29 @@ HttpResponse Browser::Post(const std::string& path, const FormList& fields,
   FormList with_token = fields;
   with_token.emplace_back("csrf", FormToken());
   return Send("POST", path, EncodeForm(with_token), headers);
+}
+
+std::string MultipartBody(const FormList& fields, const FormFilePart& file,
+                          const std::string& boundary) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+            "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.field +
+          "\"; filename=\"" + file.filename + "\"\r\nContent-Type: " + file.content_type +
+          "\r\n\r\n" + file.bytes + "\r\n--" + boundary + "--\r\n";
+  return body;
+}
+
+HttpResponse Browser::PostMultipart(const std::string& path, const FormList& fields,
+                                    const FormFilePart& file, bool with_token) {
+  FormList all;
+  if (with_token) all.emplace_back("csrf", FormToken());
+  all.insert(all.end(), fields.begin(), fields.end());
+  const std::string boundary = "----wikidTestBoundary7MA4YWxkTrZu0gW";
+  return Send("POST", path, MultipartBody(all, file, boundary),
+              {"Content-Type: multipart/form-data; boundary=" + boundary});
 }
 
 HttpResponse Browser::PostWithoutToken(const std::string& path, const FormList& fields,

@@ -31,6 +31,9 @@ struct TestWikiOptions {
   std::string templates_dir;                // default: views/templates
   std::string data_dir;                     // default: a fresh temp dir
   std::string nginx_max_body = "2m";        // nginx client_max_body_size
+  // wikid's --max-upload-bytes, and nginx's upload limit made from it
+  // (0: wikid's default).
+  size_t max_upload_bytes = 0;
   // Hand wikid its listening socket on fd 0 (as spawn-fcgi and systemd do)
   // instead of --socket.
   bool inherit_socket = false;
@@ -78,6 +81,19 @@ struct HttpResponse {
 };
 
 using FormList = std::vector<std::pair<std::string, std::string>>;
+
+// A file in a multipart form.
+struct FormFilePart {
+  std::string field = "file";
+  std::string filename;
+  std::string content_type = "application/octet-stream";  // the client's claim
+  std::string bytes;
+};
+
+// `fields` then `file`, as multipart/form-data with `boundary` (the order
+// a browser sends a form in: the upload form's fields before its file).
+std::string MultipartBody(const FormList& fields, const FormFilePart& file,
+                          const std::string& boundary);
 using HeaderList = std::vector<std::string>;  // "Name: value"
 
 // False for a process that has exited, even if not reaped yet (a zombie:
@@ -138,6 +154,11 @@ class Browser {
   // A form POST with this browser's cookies and form token.
   HttpResponse Post(const std::string& path, const FormList& fields,
                     const HeaderList& headers = {});
+  // A multipart/form-data POST (a form with a file) with this browser's
+  // cookies and, first among the fields, its form token unless
+  // `with_token` is false.
+  HttpResponse PostMultipart(const std::string& path, const FormList& fields,
+                             const FormFilePart& file, bool with_token = true);
   // The same without adding a token (the fields may bring their own).
   HttpResponse PostWithoutToken(const std::string& path, const FormList& fields,
                                 const HeaderList& headers = {});
@@ -257,6 +278,8 @@ class TestWiki {
   std::string db_path() const {
     return options_.database.empty() ? data_dir() + "/wikid.db" : options_.database;
   }
+  // This host's copies of uploaded files (wikid's default --file-cache).
+  std::string file_cache_dir() const { return data_dir() + "/files"; }
   // The switch nginx checks before it serves from memcached.
   std::string fast_path_flag() const { return dir_.File("fast-path"); }
   // The folder of the wiki's own files (the socket, nginx's prefix, the

@@ -79,6 +79,8 @@ struct WikiFixture {
       options.cache.poll_timeout_ms = 10'000;
     }
     options.storage = {.data_dir = dir.path(), .busy_timeout_ms = busy_timeout_ms};
+    // Uploaded files' copies, as a worker keeps them for nginx.
+    options.file_cache_dir = dir.File("files");
     options.mail.extra_recipients = {"watch@example.org"};
     options.anonymous_view_bytes = 1 << 20;
     options.hash_slot_count = 1;  // one process may hash a password at once

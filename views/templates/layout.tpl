@@ -17,6 +17,7 @@
 <a href="/">Front page</a>
 <a href="/_recent">Recent changes</a>
 <a href="/_pages">All pages</a>
+<a href="/_files">Files</a>
 </nav>
 <form method="get" action="/_search" class="search-box" role="search">
 <input type="search" name="q" placeholder="Search" aria-label="Search the wiki">

@@ -13,7 +13,7 @@ namespace {
 // each store's own refusal.
 constexpr char kMissing[] =
     "accounts, sessions, API tokens, the login throttle, the mail outbox, the cache "
-    "epoch, the fast path's state and search";
+    "epoch, the fast path's state, files and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -99,6 +99,10 @@ Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
 
 Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
   return NotYet("the fast path's state");
+}
+
+Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
+  return NotYet("files");
 }
 
 Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(

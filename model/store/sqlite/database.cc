@@ -74,6 +74,14 @@ void Statement::BindBlob(int index, std::string_view bytes) {
 
 void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
+void Statement::BindOrNull(int index, std::optional<int64_t> value) {
+  if (value) {
+    Bind(index, *value);
+  } else {
+    BindNull(index);
+  }
+}
+
 Result<bool> Statement::Step() {
   if (!started_) {
     started_ = true;
@@ -105,6 +113,13 @@ std::string Statement::ColumnText(int column) const {
   int bytes = sqlite3_column_bytes(stmt_, column);
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(text), bytes);
+}
+
+std::string Statement::ColumnBlob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes), static_cast<size_t>(size));
 }
 
 bool Statement::ColumnIsNull(int column) const {

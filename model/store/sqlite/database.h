@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/base/files.h"
 #include "model/base/status.h"
@@ -57,6 +59,8 @@ class Statement {
   void Bind(int index, std::string_view text);
   void BindBlob(int index, std::string_view bytes);
   void BindNull(int index);
+  // `value`, or NULL when there is none ("the latest" in coalesce(?, ...)).
+  void BindOrNull(int index, std::optional<int64_t> value);
 
   // Runs one step: a Result of true when a row is ready, false when done.
   Result<bool> Step();
@@ -64,6 +68,8 @@ class Statement {
   int64_t ColumnInt(int column) const;
   double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
+  // A BLOB column's bytes, as they are (NUL bytes included).
+  std::string ColumnBlob(int column) const;
   bool ColumnIsNull(int column) const;
 
   // Ends the current execution and clears the bindings.
@@ -92,6 +98,20 @@ class Query {
  private:
   Statement& stmt_;
 };
+
+// Reads a window of `q`'s rows, each made by `read` (Row read(const
+// Statement&)), into `rows`, up to `limit` of them. Run with LIMIT limit
+// + 1, the extra row, if any, only says that more follow: true then.
+template <typename Row, typename Read>
+Result<bool> ReadWindow(Statement& q, int limit, std::vector<Row>& rows, Read read) {
+  while (true) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return false;
+    if (static_cast<int>(rows.size()) == limit) return true;
+    rows.push_back(read(q));
+  }
+}
 
 class Database {
  public:

@@ -383,6 +383,53 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       INSERT INTO fast_path_state VALUES (1, 1, 'off', 0, 'new');
       )sql",
+      // 21: uploaded files, their revisions and their bytes (file_store.h
+      // says why the bytes live here).
+      R"sql(
+      -- A file is a name and a pointer to its newest revision, as a page is.
+      CREATE TABLE file (
+        id INTEGER PRIMARY KEY,        -- stable id, never reused
+        name TEXT NOT NULL UNIQUE,     -- canonical: FileName (NFC, spaces, extension)
+        name_key TEXT NOT NULL,        -- PageKey(name): a new file may not differ
+                                       -- from an existing one in letter case only
+        latest_rev INTEGER NOT NULL    -- number of the newest revision (>= 1)
+      ) STRICT;
+      -- /_files is alphabetical, ignoring ASCII case; ties by name.
+      CREATE INDEX file_alphabetical ON file (name COLLATE NOCASE, name);
+      CREATE INDEX file_by_key ON file (name_key);
+
+      -- The bytes of every upload, once per content. Written in the
+      -- transaction of the first revision that has them; never updated.
+      -- A rowid table: SQLite keeps large values best in one (WITHOUT
+      -- ROWID tables want small rows).
+      CREATE TABLE file_blob (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,   -- of bytes, 64 lower-case hex digits
+        size INTEGER NOT NULL,         -- length(bytes)
+        bytes BLOB NOT NULL
+      ) STRICT;
+
+      -- Every upload (and restore) is a new row; rows are never updated or
+      -- deleted.
+      CREATE TABLE file_revision (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES file(id),
+        rev INTEGER NOT NULL,          -- 1, 2, 3... per file, no gaps
+        author TEXT NOT NULL,          -- account name, or the client address
+        account_id INTEGER REFERENCES account(id),  -- NULL: anonymous
+        created_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        summary TEXT NOT NULL,         -- may be empty
+        blob_id INTEGER NOT NULL REFERENCES file_blob(id),
+        content_type TEXT NOT NULL,    -- sniffed from the bytes (model/media)
+        width INTEGER NOT NULL,        -- pixels, for images; 0 otherwise
+        height INTEGER NOT NULL,
+        UNIQUE (file_id, rev)          -- a file page's lookup; history is a
+                                       -- range scan of it
+      ) STRICT;
+      -- An immutable address (/_blob/SHA/NAME) finds a revision of NAME
+      -- with those bytes.
+      CREATE INDEX file_revision_by_blob ON file_revision (blob_id, file_id);
+      )sql",
   };
   return kMigrations;
 }

@@ -194,16 +194,9 @@ Result<OutboxWindow> SqliteOutbox::List(std::optional<int64_t> before_id, int li
   Query q(*list_);
   q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
   q->Bind(2, static_cast<int64_t>(limit) + 1);
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (static_cast<int>(window.entries.size()) == limit) {
-      window.more = true;
-      break;
-    }
-    window.entries.push_back(EntryFromRow(*q));
-  }
+  auto more = ReadWindow(*q, limit, window.entries, EntryFromRow);
+  if (!more.ok()) return more.status();
+  window.more = *more;
   return window;
 }
 

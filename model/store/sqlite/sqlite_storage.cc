@@ -3,6 +3,7 @@
 #include "model/store/sqlite/sqlite_api_token_store.h"
 #include "model/store/sqlite/sqlite_cache_epoch_store.h"
 #include "model/store/sqlite/sqlite_fast_path_store.h"
+#include "model/store/sqlite/sqlite_file_store.h"
 #include "model/store/sqlite/sqlite_login_throttle.h"
 #include "model/store/sqlite/sqlite_outbox.h"
 #include "model/store/sqlite/sqlite_page_store.h"
@@ -56,6 +57,10 @@ Result<std::unique_ptr<CacheEpochStore>> SqliteStorage::OpenCacheEpoch() {
 
 Result<std::unique_ptr<FastPathStore>> SqliteStorage::OpenFastPath() {
   return Opened<FastPathStore>(SqliteFastPathStore::Create(*db_));
+}
+
+Result<std::unique_ptr<FileStore>> SqliteStorage::OpenFiles() {
+  return Opened<FileStore>(SqliteFileStore::Create(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(

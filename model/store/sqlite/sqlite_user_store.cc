@@ -96,16 +96,9 @@ Result<UserList> SqliteUserStore::List(const std::string& after, int limit) {
   Query q(*list_);
   q->Bind(1, after);
   q->Bind(2, static_cast<int64_t>(limit) + 1);
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (static_cast<int>(list.users.size()) == limit) {
-      list.more = true;
-      break;
-    }
-    list.users.push_back(UserFromRow(*q));
-  }
+  auto more = ReadWindow(*q, limit, list.users, UserFromRow);
+  if (!more.ok()) return more.status();
+  list.more = *more;
   return list;
 }
 

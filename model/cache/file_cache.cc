@@ -1,0 +1,86 @@
+#include "model/cache/file_cache.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <memory>
+
+#include "model/base/failpoint.h"
+#include "model/base/files.h"
+#include "model/base/log.h"
+#include "model/base/sha256.h"
+
+namespace wikid {
+namespace {
+
+// What a temporary copy's name holds between the hash and mkstemp's
+// random letters.
+constexpr char kTemporary[] = ".partial-";
+constexpr time_t kTemporaryAgeSeconds = 3600;
+
+Status WriteAll(const std::string& path, std::string_view bytes) {
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!fd.valid()) return Status::Unavailable(ErrnoMessage("cannot open " + path));
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd.get(), bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::Unavailable(ErrnoMessage("cannot write " + path));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  if (!fd.Close()) return Status::Unavailable(ErrnoMessage("cannot write " + path));
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool FileCache::Has(const std::string& sha256) const {
+  return enabled() && IsSha256Hex(sha256) && Exists(PathOf(sha256));
+}
+
+Status FileCache::Put(const std::string& sha256, std::string_view bytes) {
+  if (!enabled()) return Status::Ok();
+  if (!IsSha256Hex(sha256) || Sha256Hex(bytes) != sha256) {
+    return Status::Invalid("the bytes do not hash to " + sha256);
+  }
+  // 0755 whatever the umask (wikid.service's is 0077): nginx reads here.
+  if (mkdir(folder_.c_str(), 0755) == 0) {
+    chmod(folder_.c_str(), 0755);
+  } else if (errno != EEXIST) {
+    return Status::Unavailable(ErrnoMessage("cannot create " + folder_));
+  }
+  const std::string path = PathOf(sha256);
+  TempFile temporary(path, kTemporary);
+  if (!temporary.status().ok()) return temporary.status();
+  // mkstemp made it 0600; the bytes are public (anyone may download them
+  // through the wiki), and nginx's user must read them.
+  if (chmod(temporary.path().c_str(), 0644) != 0) {
+    return Status::Unavailable(ErrnoMessage("cannot open up " + temporary.path()));
+  }
+  if (Status s = WriteAll(temporary.path(), bytes); !s.ok()) return s;
+  // Tests kill the worker here: the bytes written, the name not yet given.
+  FailpointSleep("file_cache_before_rename");
+  // Replacing is right: another process may have made the same copy
+  // meanwhile, and both hold the same bytes.
+  return temporary.RenameOnto(path, /*replace=*/true);
+}
+
+void FileCache::SweepTemporaries() const {
+  if (!enabled()) return;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(folder_.c_str()), closedir);
+  if (!dir) return;  // no folder yet: nothing to sweep
+  const time_t now = time(nullptr);
+  while (const dirent* entry = readdir(dir.get())) {
+    const std::string name = entry->d_name;
+    if (name.find(kTemporary) == std::string::npos) continue;
+    const std::string path = folder_ + "/" + name;
+    struct stat info;
+    if (stat(path.c_str(), &info) != 0 || now - info.st_mtime < kTemporaryAgeSeconds) continue;
+    if (unlink(path.c_str()) == 0) LogInfo("removed " + path + ", left by a write that died");
+  }
+}
+
+}  // namespace wikid

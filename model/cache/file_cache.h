@@ -1,0 +1,54 @@
+// FileCache: this host's copies of uploaded files' bytes, one file per
+// content, named by its SHA-256, in a folder nginx reads: a worker answers
+// a file's address with X-Accel-Redirect to an internal location over this
+// folder (nginx/wikid.conf), and nginx, not the worker, sends the bytes,
+// with sendfile and Range requests as for any static file.
+//
+// A cache, not the store: the database holds the bytes
+// (model/store/file_store.h), and a copy is made from them on this host
+// the first time they are asked for (or by the upload that brought them),
+// so the folder may be emptied at any time and each host keeps its own.
+// A copy is named by what it holds, so it is never stale: new bytes are a
+// new name. It is written whole under a temporary name, synced and only
+// then renamed, and the bytes are hashed first, so a name never shows part
+// of a file or other bytes; a worker killed mid-write leaves a temporary
+// file, which SweepTemporaries removes once it is an hour old.
+//
+// Not thread-safe; several processes may share one folder (two that write
+// the same copy at once each rename a whole one).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/base/status.h"
+
+namespace wikid {
+
+class FileCache {
+ public:
+  // `folder` empty: no copies are kept (every file is sent by a worker).
+  explicit FileCache(std::string folder) : folder_(std::move(folder)) {}
+
+  bool enabled() const { return !folder_.empty(); }
+  const std::string& folder() const { return folder_; }
+
+  // Whether this host has the copy of the bytes `sha256` (a 64-digit
+  // hex name; false for anything else).
+  bool Has(const std::string& sha256) const;
+
+  // Makes the copy of `bytes` (and the folder, 0755, if missing: nginx's
+  // user must read both). Invalid, writing nothing, when `bytes` do not
+  // hash to `sha256`; Unavailable when the disk refuses.
+  Status Put(const std::string& sha256, std::string_view bytes);
+
+  // Removes the temporary files of writes that died, once an hour old (a
+  // write in progress is never that old). For a worker's start.
+  void SweepTemporaries() const;
+
+ private:
+  std::string PathOf(const std::string& sha256) const { return folder_ + "/" + sha256; }
+  std::string folder_;
+};
+
+}  // namespace wikid

@@ -1,0 +1,82 @@
+// FileWrites: every upload and restore of a file goes through here, and so
+// does every copy of a file's bytes onto this host's disk, so that what a
+// reader is served is always what the store holds. views/ reads files
+// through FileReader and writes them only here.
+//
+// The protocol, for each write, in this order:
+//   1. Inspect the bytes (model/media/media.h): their kind, never the
+//      name's or the client's word; an image's size from its header, and
+//      the pixel limit, before anything decodes it. Hash them (SHA-256).
+//   2. Commit (FileStore::Save: the bytes once per content and the
+//      revision, in one transaction).
+//   3. Copy the bytes to this host's disk cache (model/cache/
+//      file_cache.h), so nginx serves the first view without a trip to
+//      the database. Best effort: a copy that fails is logged, and the
+//      first view makes it.
+//   4. Return: the caller acknowledges.
+// Nothing needs retiring after a write: no view of a file is cached. A
+// file page is read from the database on every view, and a file's
+// address (/_file/NAME) looks its latest revision up there before nginx is
+// asked for the bytes, which are named by their hash (so a copy is never
+// stale). A reader on any host sees an upload as soon as it is
+// acknowledged. When pages show images (issue 19's next slice), step 3
+// gains what PageWrites' step 2 does for a new page: retiring the views of
+// the pages that show the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "model/base/status.h"
+#include "model/cache/file_cache.h"
+#include "model/store/file_store.h"
+#include "model/text/file_name.h"
+
+namespace wikid {
+
+// Who makes a revision, and when.
+struct FileAuthor {
+  std::string name;        // the account's name, or the client address
+  int64_t account_id = 0;  // 0: anonymous
+  int64_t at = 0;          // unix seconds
+};
+
+// How a host serves a content: nginx from the disk copy, or, when no copy
+// can be made here, the worker with the bytes in hand.
+struct BytesToServe {
+  bool on_disk = false;
+  std::string bytes;  // empty when on_disk
+};
+
+class FileWrites {
+ public:
+  // `store` and `cache` must outlive it. Images of more than `max_pixels`
+  // are refused.
+  FileWrites(FileStore& store, FileCache& cache, int64_t max_pixels)
+      : store_(store), cache_(cache), max_pixels_(max_pixels) {}
+
+  // Saves `bytes` as a new revision of `name` on top of `base_rev` (0: a
+  // new file). Unsupported, Invalid or TooComplex as InspectUpload says
+  // (nothing written); then as FileStore::Save.
+  Result<FileSaveResult> Upload(const FileName& name, int64_t base_rev,
+                                const std::string& bytes, const std::string& summary,
+                                const FileAuthor& by);
+
+  // A new revision of `name` with revision `rev`'s bytes, on top of
+  // `base_rev`: an old revision restored, the history kept. NotFound if
+  // there is no revision `rev`; then as FileStore::Save.
+  Result<FileSaveResult> Restore(const FileName& name, int64_t rev, int64_t base_rev,
+                                 const std::string& summary, const FileAuthor& by);
+
+  // How this host serves the bytes `sha256`: from its copy, made now from
+  // the store if missing; the bytes themselves when no copy can be kept.
+  // NotFound if the store has no such bytes.
+  Result<BytesToServe> Serve(const std::string& sha256);
+
+ private:
+  FileStore& store_;
+  FileCache& cache_;
+  int64_t max_pixels_;
+};
+
+}  // namespace wikid

@@ -1,0 +1,119 @@
+// FileStore: the storage interface for uploaded files, their immutable
+// revisions and their bytes, read by views/ through FileReader and written
+// only through FileWrites (model/file_writes.h), as pages are.
+//
+// Where the bytes live, and why: in the database, beside the revisions,
+// once per content (keyed by their SHA-256). A revision and the bytes it
+// names are written in one transaction, so a crash leaves both or
+// neither, never a row pointing at nothing; a backup (`wikid backup`,
+// one snapshot of the database) holds every file with the history that
+// names it, a restore brings them back together, and every host that
+// reaches the database reaches the bytes, with no shared folder to keep
+// in step. Each host keeps copies on its own disk for nginx to serve
+// (model/cache/file_cache.h); those are a cache, made again from here.
+// A second engine (PostgreSQL) keeps them the same way (bytea, or large
+// objects past its 1 GB).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/base/status.h"
+#include "model/text/file_name.h"
+
+namespace wikid {
+
+// One immutable revision of a file.
+struct FileRevision {
+  int64_t id = 0;   // unique across all files and revisions
+  int64_t rev = 0;  // 1, 2, 3... per file
+  std::string name;  // the file's canonical name
+  int64_t latest_rev = 0;  // the file's newest revision now
+  std::string author;  // the account's name, or the client address
+  bool author_is_account = false;
+  int64_t created_at = 0;  // unix seconds, UTC
+  std::string summary;
+  std::string sha256;        // of the bytes, 64 lower-case hex digits
+  int64_t size = 0;          // bytes
+  std::string content_type;  // as sniffed from the bytes (model/media)
+  int64_t width = 0;         // pixels, for images; 0 otherwise
+  int64_t height = 0;
+  bool is_latest() const { return rev == latest_rev; }
+};
+
+// A new revision. `bytes` null: a revision of bytes already stored under
+// `sha256` (a restore); otherwise `bytes` must hash to `sha256`.
+struct FileEdit {
+  FileName name;
+  int64_t base_rev = 0;  // the revision the uploader saw; 0: a new file
+  const std::string* bytes = nullptr;
+  std::string sha256;
+  std::string content_type;
+  int64_t width = 0;
+  int64_t height = 0;
+  std::string summary;
+  std::string author;      // the account's name, or the client address
+  int64_t account_id = 0;  // 0: anonymous
+  int64_t created_at = 0;
+};
+
+struct FileSaveResult {
+  bool created = false;  // false: the bytes equalled the latest revision's
+  int64_t rev = 0;       // the new revision, or the unchanged latest
+};
+
+// A window of a file's history, newest first.
+struct FileHistory {
+  std::string name;
+  int64_t latest_rev = 0;
+  std::vector<FileRevision> revisions;
+};
+
+struct FileList {
+  std::vector<FileRevision> files;  // each file's latest revision
+  bool more = false;                // files exist after the last one listed
+};
+
+class FileReader {
+ public:
+  virtual ~FileReader() = default;
+
+  // Revision `rev` of `name` (the latest when absent). NotFound if the
+  // file or the revision does not exist. One query.
+  virtual Result<FileRevision> Find(const FileName& name, std::optional<int64_t> rev) = 0;
+
+  // The newest revision of `name` whose bytes are `sha256`: NotFound if
+  // no revision of it ever had them (so an immutable address names a
+  // file that really held those bytes). One query.
+  virtual Result<FileRevision> FindBytes(const FileName& name, const std::string& sha256) = 0;
+
+  // Up to `limit` revisions of `name`, newest first, from `from_rev` (the
+  // latest when absent). NotFound if the file does not exist.
+  virtual Result<FileHistory> ListHistory(const FileName& name, std::optional<int64_t> from_rev,
+                                          int limit) = 0;
+
+  // Up to `limit` files in alphabetical order (case-insensitive for
+  // ASCII), after the file named `after` (from the start when empty):
+  // one index range, wherever the window is.
+  virtual Result<FileList> ListFiles(const std::string& after, int limit) = 0;
+
+  // The bytes stored under `sha256`. NotFound if none are.
+  virtual Result<std::string> ReadBytes(const std::string& sha256) = 0;
+};
+
+class FileStore : public FileReader {
+ public:
+  // Saves `edit` as a new revision on top of edit.base_rev, with its
+  // bytes (stored once per content), atomically. If the bytes equal the
+  // latest revision's, nothing is written and created is false. Conflict,
+  // with nothing written, if the latest revision is not base_rev; Invalid
+  // for a new file whose name differs from an existing one's only in
+  // letter case (as pages: model/text/page_name.h). NotFound if
+  // `bytes` is null and no bytes are stored under `sha256`. Unavailable or
+  // Busy when storage refuses the write.
+  virtual Result<FileSaveResult> Save(const FileEdit& edit) = 0;
+};
+
+}  // namespace wikid

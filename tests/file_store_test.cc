@@ -1,0 +1,245 @@
+// SqliteFileStore against a real SQLite file: revisions of uploads, their
+// bytes stored once per content, conflicts, immutable addresses by hash,
+// history and the list of files; and FileWrites above it, with this
+// host's disk copies (model/cache/file_cache.h).
+#define BOOST_TEST_MODULE file_store
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+#include "model/base/sha256.h"
+#include "model/file_writes.h"
+#include "model/store/sqlite/database.h"
+#include "model/store/sqlite/sqlite_file_store.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_images.h"
+
+namespace wikid {
+namespace {
+
+FileName Name(std::string_view text) {
+  auto name = FileName::Parse(text);
+  BOOST_REQUIRE_MESSAGE(name.ok(), name.status().message());
+  return *name;
+}
+
+struct StoreFixture {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<SqliteFileStore> store;
+
+  StoreFixture() {
+    auto opened = Database::Open(dir.File("wikid.db"), {});
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    db = std::move(*opened);
+    auto created = SqliteFileStore::Create(*db);
+    BOOST_REQUIRE_MESSAGE(created.ok(), created.status().message());
+    store = std::move(*created);
+  }
+  Result<FileSaveResult> Save(std::string_view name, int64_t base, const std::string& bytes,
+                              std::string summary = "summary") {
+    return store->Save(FileEdit{.name = Name(name),
+                                .base_rev = base,
+                                .bytes = &bytes,
+                                .sha256 = Sha256Hex(bytes),
+                                .content_type = "text/plain; charset=utf-8",
+                                .summary = std::move(summary),
+                                .author = "192.0.2.1",
+                                .created_at = 1700000000 + base});
+  }
+  int64_t Count(const char* sql) {
+    auto stmt = db->Prepare(sql);
+    BOOST_REQUIRE(stmt.ok());
+    Query q(**stmt);
+    BOOST_REQUIRE(*q->Step());
+    return q->ColumnInt(0);
+  }
+};
+
+BOOST_FIXTURE_TEST_SUITE(file_store, StoreFixture)
+
+BOOST_AUTO_TEST_CASE(an_upload_is_revision_one_with_its_bytes) {
+  auto saved = Save("notes.txt", 0, "first");
+  BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  BOOST_TEST(saved->created);
+  BOOST_TEST(saved->rev == 1);
+  auto file = store->Find(Name("notes.txt"), std::nullopt);
+  BOOST_REQUIRE(file.ok());
+  BOOST_TEST(file->rev == 1);
+  BOOST_TEST(file->latest_rev == 1);
+  BOOST_TEST(file->size == 5);
+  BOOST_TEST(file->sha256 == Sha256Hex("first"));
+  BOOST_TEST(file->summary == "summary");
+  BOOST_TEST(*store->ReadBytes(file->sha256) == "first");
+}
+
+BOOST_AUTO_TEST_CASE(the_same_bytes_are_stored_once) {
+  BOOST_REQUIRE(Save("a.txt", 0, "shared").ok());
+  BOOST_REQUIRE(Save("b.txt", 0, "shared").ok());
+  BOOST_REQUIRE(Save("a.txt", 1, "other").ok());
+  BOOST_REQUIRE(Save("a.txt", 2, "shared").ok());
+  BOOST_TEST(Count("SELECT count(*) FROM file_blob") == 2);
+  BOOST_TEST(Count("SELECT count(*) FROM file_revision") == 4);
+}
+
+BOOST_AUTO_TEST_CASE(the_latest_bytes_again_are_no_new_revision) {
+  BOOST_REQUIRE(Save("a.txt", 0, "same").ok());
+  auto again = Save("a.txt", 0, "same");  // even on a stale base
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(!again->created);
+  BOOST_TEST(again->rev == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_upload_on_a_stale_revision_is_a_conflict_and_writes_nothing) {
+  BOOST_REQUIRE(Save("a.txt", 0, "one").ok());
+  BOOST_REQUIRE(Save("a.txt", 1, "two").ok());
+  BOOST_TEST(Save("a.txt", 1, "three").status().IsConflict());
+  BOOST_TEST(Save("a.txt", 0, "four").status().IsConflict());  // "new", but it exists
+  BOOST_TEST(Save("b.txt", 1, "five").status().IsConflict());  // no such file
+  BOOST_TEST(Count("SELECT count(*) FROM file_revision") == 2);
+  BOOST_TEST(Count("SELECT count(*) FROM file_blob") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_name_in_another_letter_case_is_the_same_file) {
+  BOOST_REQUIRE(Save("Photo.txt", 0, "one").ok());
+  auto other = Save("photo.TXT", 0, "two");
+  BOOST_TEST(other.status().IsInvalid());
+  BOOST_TEST(other.status().message().find("Photo.txt") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_revision_of_stored_bytes_needs_no_bytes) {
+  BOOST_REQUIRE(Save("a.txt", 0, "old").ok());
+  BOOST_REQUIRE(Save("a.txt", 1, "new").ok());
+  auto restored = store->Save(FileEdit{.name = Name("a.txt"),
+                                       .base_rev = 2,
+                                       .sha256 = Sha256Hex("old"),
+                                       .content_type = "text/plain; charset=utf-8",
+                                       .summary = "Restored revision 1",
+                                       .author = "x"});
+  BOOST_REQUIRE(restored.ok());
+  BOOST_TEST(restored->rev == 3);
+  BOOST_TEST(store->Find(Name("a.txt"), std::nullopt)->sha256 == Sha256Hex("old"));
+  // Bytes that were never stored cannot be named.
+  auto unknown = store->Save(FileEdit{.name = Name("a.txt"),
+                                      .base_rev = 3,
+                                      .sha256 = Sha256Hex("never"),
+                                      .content_type = "text/plain",
+                                      .author = "x"});
+  BOOST_TEST(unknown.status().IsNotFound());
+}
+
+BOOST_AUTO_TEST_CASE(bytes_are_found_by_hash_only_under_a_name_that_had_them) {
+  BOOST_REQUIRE(Save("a.txt", 0, "one").ok());
+  BOOST_REQUIRE(Save("a.txt", 1, "two").ok());
+  BOOST_REQUIRE(Save("b.txt", 0, "bee").ok());
+  auto old = store->FindBytes(Name("a.txt"), Sha256Hex("one"));
+  BOOST_REQUIRE(old.ok());
+  BOOST_TEST(old->rev == 1);
+  BOOST_TEST(old->latest_rev == 2);
+  BOOST_TEST(store->FindBytes(Name("b.txt"), Sha256Hex("one")).status().IsNotFound());
+  BOOST_TEST(store->FindBytes(Name("a.txt"), Sha256Hex("bee")).status().IsNotFound());
+  BOOST_TEST(store->ReadBytes(Sha256Hex("nothing")).status().IsNotFound());
+}
+
+BOOST_AUTO_TEST_CASE(history_is_newest_first_in_windows) {
+  for (int rev = 0; rev < 5; ++rev) {
+    BOOST_REQUIRE(Save("a.txt", rev, "version " + std::to_string(rev + 1)).ok());
+  }
+  auto newest = store->ListHistory(Name("a.txt"), std::nullopt, 2);
+  BOOST_REQUIRE(newest.ok());
+  BOOST_TEST(newest->latest_rev == 5);
+  BOOST_REQUIRE(newest->revisions.size() == 2u);
+  BOOST_TEST(newest->revisions[0].rev == 5);
+  BOOST_TEST(newest->revisions[1].rev == 4);
+  auto older = store->ListHistory(Name("a.txt"), 2, 10);
+  BOOST_REQUIRE(older.ok());
+  BOOST_REQUIRE(older->revisions.size() == 2u);
+  BOOST_TEST(older->revisions[0].rev == 2);
+  BOOST_TEST(store->ListHistory(Name("none.txt"), std::nullopt, 2).status().IsNotFound());
+}
+
+BOOST_AUTO_TEST_CASE(files_are_listed_alphabetically_in_windows) {
+  for (const char* name : {"b.txt", "A.txt", "c.txt", "a2.txt"}) {
+    BOOST_REQUIRE(Save(name, 0, name).ok());
+  }
+  auto first = store->ListFiles("", 2);
+  BOOST_REQUIRE(first.ok());
+  BOOST_REQUIRE(first->files.size() == 2u);
+  BOOST_TEST(first->files[0].name == "A.txt");
+  BOOST_TEST(first->files[1].name == "a2.txt");
+  BOOST_TEST(first->more);
+  auto next = store->ListFiles(first->files.back().name, 2);
+  BOOST_REQUIRE(next.ok());
+  BOOST_REQUIRE(next->files.size() == 2u);
+  BOOST_TEST(next->files[0].name == "b.txt");
+  BOOST_TEST(next->files[1].name == "c.txt");
+  BOOST_TEST(!next->more);
+}
+
+// FileWrites: the bytes inspected before anything is written, the copy on
+// this host's disk named by the hash and whole.
+BOOST_AUTO_TEST_CASE(file_writes_inspect_then_commit_then_copy) {
+  FileCache cache(dir.File("copies"));
+  FileWrites writes(*store, cache, 1'000'000);
+  const FileAuthor by{.name = "192.0.2.1", .at = 1700000000};
+  const std::string png = testing::PngHeader(20, 10, "pixels");
+  auto saved = writes.Upload(Name("Photo.png"), 0, png, "", by);
+  BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  auto file = store->Find(Name("Photo.png"), std::nullopt);
+  BOOST_REQUIRE(file.ok());
+  BOOST_TEST(file->content_type == "image/png");
+  BOOST_TEST(file->width == 20);
+  BOOST_TEST(file->height == 10);
+  // The copy: whole, readable by nginx's user, in a folder it may search.
+  const std::string copy = dir.File("copies") + "/" + Sha256Hex(png);
+  struct stat info;
+  BOOST_REQUIRE(stat(copy.c_str(), &info) == 0);
+  BOOST_TEST((info.st_mode & 0777) == 0644u);
+  BOOST_TEST(static_cast<size_t>(info.st_size) == png.size());
+  BOOST_REQUIRE(stat(dir.File("copies").c_str(), &info) == 0);
+  BOOST_TEST((info.st_mode & 0777) == 0755u);
+  // Refused before anything is written.
+  BOOST_TEST((writes.Upload(Name("bomb.png"), 0, testing::PngHeader(5000, 5000), "", by)
+                  .status()
+                  .code() == Status::Code::kTooComplex));
+  BOOST_TEST((writes.Upload(Name("page.png"), 0, "<html><script>x</script>", "", by)
+                  .status()
+                  .code() == Status::Code::kUnsupported));
+  BOOST_TEST(Count("SELECT count(*) FROM file_revision") == 1);
+  // Served from the copy; a copy removed is made again from the store.
+  BOOST_TEST(writes.Serve(file->sha256)->on_disk);
+  BOOST_REQUIRE(unlink(copy.c_str()) == 0);
+  auto served = writes.Serve(file->sha256);
+  BOOST_REQUIRE(served.ok());
+  BOOST_TEST(served->on_disk);
+  BOOST_TEST(stat(copy.c_str(), &info) == 0);
+  // A restore names the old bytes again.
+  BOOST_REQUIRE(writes.Upload(Name("Photo.png"), 1, testing::PngHeader(20, 10, "new"), "", by).ok());
+  auto restored = writes.Restore(Name("Photo.png"), 1, 2, "Restored revision 1", by);
+  BOOST_REQUIRE(restored.ok());
+  BOOST_TEST(restored->rev == 3);
+  BOOST_TEST(store->Find(Name("Photo.png"), std::nullopt)->sha256 == Sha256Hex(png));
+  BOOST_TEST(Count("SELECT count(*) FROM file_blob") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_copy_must_hold_the_bytes_its_name_says) {
+  FileCache cache(dir.File("copies"));
+  BOOST_TEST(cache.Put(Sha256Hex("right"), "wrong").IsInvalid());
+  BOOST_TEST(!cache.Has(Sha256Hex("right")));
+  BOOST_TEST(!cache.Has("../wikid.db"));
+  BOOST_TEST(cache.Put(Sha256Hex("right"), "right").ok());
+  BOOST_TEST(cache.Has(Sha256Hex("right")));
+  // Without a folder, nothing is kept and the worker sends the bytes.
+  FileCache none("");
+  FileWrites writes(*store, none, 1'000'000);
+  BOOST_REQUIRE(Save("a.txt", 0, "plain").ok());
+  auto served = writes.Serve(Sha256Hex("plain"));
+  BOOST_REQUIRE(served.ok());
+  BOOST_TEST(!served->on_disk);
+  BOOST_TEST(served->bytes == "plain");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace wikid

@@ -1,0 +1,259 @@
+#include "views/file_handlers.h"
+
+#include "model/base/sha256.h"
+#include "model/media/media.h"
+#include "views/file_fill.h"
+#include "views/render.h"
+
+namespace wikid {
+namespace {
+
+// Where nginx serves this host's copies from: an internal location, so
+// only a worker's X-Accel-Redirect reaches it (nginx/wikid.conf).
+constexpr char kAccelPrefix[] = "/_wikid_file/";
+constexpr char kImmutable[] = "public, max-age=31536000, immutable";
+// The latest revision may change: browsers check, and get 304 while not.
+constexpr char kRevalidate[] = "no-cache";
+
+std::string StrongETag(const std::string& sha256) { return "\"" + sha256 + "\""; }
+
+// Whether If-None-Match names `sha256`'s tag (weak comparison, as RFC
+// 9110 asks for If-None-Match): a list of tags, or "*".
+bool NoneMatch(std::string_view header, const std::string& sha256) {
+  if (header.empty()) return false;
+  if (header == "*") return true;
+  const std::string tag = StrongETag(sha256);
+  for (size_t at = header.find(tag); at != std::string_view::npos;
+       at = header.find(tag, at + 1)) {
+    // A whole tag: at the start, or after a comma, a space or "W/".
+    const bool starts = at == 0 || header[at - 1] == ',' || header[at - 1] == ' ' ||
+                        header.substr(0, at).ends_with("W/");
+    if (starts) return true;
+  }
+  return false;
+}
+
+// A name for Content-Disposition: the ASCII of `name` with anything else
+// (and quotes, backslashes) as '_', and the exact name as RFC 8187's
+// filename* for browsers that read it.
+std::string Disposition(bool inline_shown, const std::string& name) {
+  std::string ascii;
+  for (unsigned char c : name) {
+    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    ascii += plain ? static_cast<char>(c) : '_';
+  }
+  return std::string(inline_shown ? "inline" : "attachment") + "; filename=\"" + ascii +
+         "\"; filename*=UTF-8''" + PercentEncode(name, "-._~");
+}
+
+// The bytes of `file`: 304 when the browser has them (If-None-Match),
+// else nginx's copy through X-Accel-Redirect, or the bytes themselves
+// when this host cannot keep one. Content-Type is the sniffed one, never
+// the uploader's; only images are inline.
+Response BytesResponse(const Request& req, Context& ctx, const FileRevision& file,
+                       const char* cache_control) {
+  Response r;
+  r.headers.emplace_back("ETag", StrongETag(file.sha256));
+  r.headers.emplace_back("Cache-Control", cache_control);
+  if (NoneMatch(req.if_none_match, file.sha256)) {
+    r.status = 304;
+    r.content_type = file.content_type;
+    return r;
+  }
+  auto serve = ctx.file_writes.Serve(file.sha256);
+  if (!serve.ok()) return ErrorPage(ctx, serve.status());
+  r.content_type = file.content_type;
+  r.headers.emplace_back("Content-Disposition",
+                         Disposition(ServedInline(file.content_type), file.name));
+  if (serve->on_disk) {
+    // nginx drops every other header of ours but Content-Type,
+    // Content-Disposition and Cache-Control; its location adds the ETag,
+    // nosniff and the sandbox policy.
+    r.headers.emplace_back("X-Accel-Redirect", kAccelPrefix + file.sha256);
+  } else {
+    // The worker sends them: the same policy as nginx's location (beside
+    // the site's, which every answer has; a browser enforces both).
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
+    r.body = std::move(serve->bytes);
+  }
+  return r;
+}
+
+// The file name a path's rest names, or a 404 saying why not.
+Result<FileName> NameOf(std::string_view rest) {
+  auto name = FileName::Parse(rest);
+  if (!name.ok()) return Status::NotFound("There is no file here: " + name.status().message());
+  return name;
+}
+
+Response UploadFormResponse(const Request& req, Context& ctx, const UploadFormState& state,
+                            int status) {
+  HtmlPage page("Upload a file", "upload_page.tpl");
+  page.NoIndex();
+  CsrfToken csrf = FormToken(req, ctx);
+  ctemplate::TemplateDictionary* form = page.content()->AddIncludeDictionary("UPLOAD_FORM");
+  form->SetFilename("upload.tpl");
+  FillUploadForm(state, ctx.site.max_upload_bytes, ctx.site.max_summary_bytes, csrf.token, form);
+  Response response = page.Render(ctx, status);
+  csrf.ApplyTo(response);
+  return response;
+}
+
+// The upload form's fields as sent, for showing them again.
+UploadFormState PostedUpload(const Request& req) {
+  return UploadFormState{.name = req.FormText("name"),
+                         .summary = req.FormText("summary"),
+                         .base_rev = PositiveNumber(req.FormText("base_rev")).value_or(0)};
+}
+
+}  // namespace
+
+FileAuthor FileAuthorOf(const Request& req, const Context& ctx) {
+  const auto& user = ctx.viewer.user;
+  return FileAuthor{.name = user ? user->name : req.client_address,
+                    .account_id = user ? user->id : 0,
+                    .at = ctx.now()};
+}
+
+Response ShowUploadForm(const Request& req, Context& ctx, std::string_view) {
+  UploadFormState state{.name = req.QueryText("name"),
+                        .base_rev = PositiveNumber(req.QueryText("base_rev")).value_or(0)};
+  return UploadFormResponse(req, ctx, state, 200);
+}
+
+Response Upload(const Request& req, Context& ctx, std::string_view) {
+  UploadFormState state = PostedUpload(req);
+  auto refuse = [&](int status, std::string message) {
+    state.error = std::move(message) + " Nothing was uploaded.";
+    return UploadFormResponse(req, ctx, state, status);
+  };
+  auto name = FileName::Parse(state.name);
+  if (!name.ok()) return refuse(400, name.status().message());
+  const FormFile* file = req.File("file");
+  if (file == nullptr || file->bytes.empty()) return refuse(400, "Choose a file to upload.");
+  if (file->bytes.size() > ctx.site.max_upload_bytes) {
+    return refuse(413, "The file is " + std::to_string(file->bytes.size()) +
+                           " bytes; this wiki takes files of at most " +
+                           std::to_string(ctx.site.max_upload_bytes) + " bytes.");
+  }
+  if (state.summary.size() > ctx.site.max_summary_bytes ||
+      state.summary.find_first_of("\r\n") != std::string::npos) {
+    return refuse(400, "The summary must be one line of at most " +
+                           std::to_string(ctx.site.max_summary_bytes) + " bytes.");
+  }
+  auto saved = ctx.file_writes.Upload(*name, state.base_rev, file->bytes, state.summary,
+                                      FileAuthorOf(req, ctx));
+  if (!saved.ok()) {
+    const int status = HttpStatusFor(saved.status());
+    if (status >= 500) LogError("upload failed: " + saved.status().message());
+    return refuse(status, status == 500 ? "Something went wrong on our side."
+                                        : saved.status().message());
+  }
+  return Response::SeeOther(FilePageUrl(name->title()));
+}
+
+Response RefuseUpload(const Request& req, Context& ctx, std::string_view, int status,
+                      const std::string& message) {
+  UploadFormState state = PostedUpload(req);
+  state.error = status == 403 && !ctx.viewer.logged_in()
+                    ? "You need to log in to upload files. Nothing was uploaded. Log in (in "
+                      "another tab, so you keep this one) and upload again."
+                    : message;
+  return UploadFormResponse(req, ctx, state, status);
+}
+
+Response ListAllFiles(const Request& req, Context& ctx, std::string_view) {
+  const std::string& after = req.QueryText("after");
+  auto list = ctx.stores.files.ListFiles(after, ctx.site.files_page_size);
+  if (!list.ok()) return ErrorPage(ctx, list.status());
+  HtmlPage page("All files", "files.tpl");
+  FillFileList(*list, page.content());
+  if (!after.empty()) page.content()->ShowSection("FIRST");
+  return page.Render(ctx, 200);
+}
+
+Response ServeFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  // Read from the database on every request: an upload is seen at once,
+  // on every host, with nothing to retire (model/file_writes.h).
+  auto file = ctx.stores.files.Find(*name, std::nullopt);
+  if (!file.ok()) return ErrorPage(ctx, file.status());
+  return BytesResponse(req, ctx, *file, kRevalidate);
+}
+
+Response ServeBytes(const Request& req, Context& ctx, std::string_view rest) {
+  const size_t slash = rest.find('/');
+  const std::string sha256(rest.substr(0, slash));
+  if (slash == std::string_view::npos || !IsSha256Hex(sha256)) {
+    return ErrorPage(ctx, 404, "There is no file here: the address must be /_blob/SHA-256/NAME.");
+  }
+  auto name = NameOf(rest.substr(slash + 1));
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  // A browser that has these bytes has them for good: no query needed.
+  if (NoneMatch(req.if_none_match, sha256)) {
+    Response r;
+    r.status = 304;
+    r.headers.emplace_back("ETag", StrongETag(sha256));
+    r.headers.emplace_back("Cache-Control", kImmutable);
+    return r;
+  }
+  auto file = ctx.stores.files.FindBytes(*name, sha256);
+  if (!file.ok()) return ErrorPage(ctx, file.status());
+  return BytesResponse(req, ctx, *file, kImmutable);
+}
+
+Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto rev = RevisionParam(req, "rev");
+  if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  auto from = RevisionParam(req, "from");
+  if (!from.ok()) return ErrorPage(ctx, from.status());
+  auto shown = ctx.stores.files.Find(*name, *rev);
+  if (shown.status().IsNotFound() && !*rev) {
+    return ErrorPage(ctx, 404,
+                     "There is no file named " + name->title() + " yet. Upload it at /_upload?name=" +
+                         name->UrlName() + ".");
+  }
+  if (!shown.ok()) return ErrorPage(ctx, shown.status());
+  auto history = ctx.stores.files.ListHistory(*name, *from, ctx.site.history_page_size);
+  if (!history.ok()) return ErrorPage(ctx, history.status());
+  HtmlPage page("File: " + name->title(), "file_page.tpl");
+  if (!shown->is_latest()) page.NoIndex();
+  // The viewer's own token, for restoring and uploading: only for those
+  // who may (the route checks again).
+  const bool may_upload =
+      ctx.site.edit_policy == EditPolicy::kAnyone || ctx.viewer.logged_in();
+  CsrfToken csrf = may_upload ? FormToken(req, ctx) : CsrfToken{};
+  FillFilePage(*shown, *history, csrf.token, page.content());
+  if (may_upload) {
+    ctemplate::TemplateDictionary* form = page.content()->AddIncludeDictionary("UPLOAD_FORM");
+    form->SetFilename("upload.tpl");
+    FillUploadForm(UploadFormState{.name = shown->name, .base_rev = shown->latest_rev},
+                   ctx.site.max_upload_bytes, ctx.site.max_summary_bytes, csrf.token, form);
+  }
+  Response response = page.Render(ctx, 200);
+  csrf.ApplyTo(response);
+  return response;
+}
+
+Response RestoreFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto rev = PositiveNumber(req.FormText("rev"));
+  auto base_rev = PositiveNumber(req.FormText("base_rev"));
+  if (!rev || !base_rev) return ErrorPage(ctx, 400, "The form names no revision to restore.");
+  auto saved = ctx.file_writes.Restore(*name, *rev, *base_rev,
+                                       "Restored revision " + std::to_string(*rev),
+                                       FileAuthorOf(req, ctx));
+  if (saved.status().IsConflict()) {
+    return ErrorPage(ctx, 409,
+                     "Someone uploaded a new revision of this file meanwhile: nothing was "
+                     "restored. Look at its page again and choose.");
+  }
+  if (!saved.ok()) return ErrorPage(ctx, saved.status());
+  return Response::SeeOther(FilePageUrl(name->title()));
+}
+
+}  // namespace wikid

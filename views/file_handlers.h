@@ -1,0 +1,48 @@
+// Handlers of uploaded files: the upload form, a file's page (the image,
+// its revisions, restoring one, uploading the next), the list of files,
+// and the bytes at their two addresses:
+//   /_file/NAME      the latest revision: Cache-Control: no-cache, so a
+//                    browser asks again each time (304 while unchanged);
+//   /_blob/SHA/NAME  one content, for ever: public, max-age=31536000,
+//                    immutable.
+// Both are answered with X-Accel-Redirect to nginx's internal location
+// over this host's copies (model/cache/file_cache.h), so nginx sends the
+// bytes (sendfile, Range); ETag is the SHA-256, a strong validator.
+// Images (PNG, JPEG, GIF, WebP) are shown inline, everything else is an
+// attachment (model/media/media.h); nginx adds nosniff and a sandbox
+// policy to every one.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/file_writes.h"
+#include "views/context.h"
+#include "views/http.h"
+
+namespace wikid {
+
+// Who is uploading: their account, or, anonymous, their address.
+FileAuthor FileAuthorOf(const Request& req, const Context& ctx);
+
+// GET /_upload?name=NAME&base_rev=N: the upload form, prefilled.
+Response ShowUploadForm(const Request& req, Context& ctx, std::string_view);
+// POST /_upload (multipart/form-data: name, base_rev, summary, file).
+Response Upload(const Request& req, Context& ctx, std::string_view);
+// POST /_upload refused by the router (not logged in, no valid token, a
+// body too large): the form again with the fields as sent and why.
+Response RefuseUpload(const Request& req, Context& ctx, std::string_view, int status,
+                      const std::string& message);
+// GET /_files?after=NAME.
+Response ListAllFiles(const Request& req, Context& ctx, std::string_view);
+// GET /_file/NAME: the latest revision's bytes.
+Response ServeFile(const Request& req, Context& ctx, std::string_view name);
+// GET /_blob/SHA/NAME: the bytes SHA, which some revision of NAME has.
+Response ServeBytes(const Request& req, Context& ctx, std::string_view sha_and_name);
+// GET /_file-page/NAME?rev=N&from=M.
+Response ShowFilePage(const Request& req, Context& ctx, std::string_view name);
+// POST /_file-restore/NAME (rev, base_rev): a new revision with revision
+// rev's bytes.
+Response RestoreFile(const Request& req, Context& ctx, std::string_view name);
+
+}  // namespace wikid
