@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include "model/store/postgres/postgres_cache_epoch_store.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_site_key_store.h"
@@ -12,8 +13,7 @@ namespace {
 // The stores this engine does not have yet, for CheckComplete and for
 // each store's own refusal.
 constexpr char kMissing[] =
-    "accounts, sessions, API tokens, the login throttle, the mail outbox, the cache "
-    "epoch and search";
+    "accounts, sessions, API tokens, the login throttle, the mail outbox and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -64,7 +64,7 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
 }
 
 Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages and the site's keys, but ") +
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, the site's keys and the cache epoch, but ") +
                          kMissing + " are still SQLite's alone (issue 18); use --database "
                          "sqlite:PATH for now");
 }
@@ -94,7 +94,9 @@ Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
 }
 
 Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
-  return NotYet("the cache epoch");
+  auto store = PostgresCacheEpochStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<CacheEpochStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(
