@@ -5,6 +5,7 @@
 #include "model/store/postgres/postgres_cache_epoch_store.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_session_store.h"
 #include "model/store/postgres/postgres_site_key_store.h"
 
 namespace wikid {
@@ -13,7 +14,7 @@ namespace {
 // The stores this engine does not have yet, for CheckComplete and for
 // each store's own refusal.
 constexpr char kMissing[] =
-    "accounts, sessions, API tokens, the login throttle, the mail outbox and search";
+    "accounts, API tokens, the login throttle, the mail outbox and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -64,7 +65,7 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
 }
 
 Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, the site's keys and the cache epoch, but ") +
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, sessions, the site's keys and the cache epoch, but ") +
                          kMissing + " are still SQLite's alone (issue 18); use --database "
                          "sqlite:PATH for now");
 }
@@ -80,7 +81,9 @@ Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink*) {
 }
 
 Result<std::unique_ptr<SessionStore>> PostgresStorage::OpenSessions() {
-  return NotYet("sessions");
+  auto store = PostgresSessionStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<SessionStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<ApiTokenStore>> PostgresStorage::OpenApiTokens() {
