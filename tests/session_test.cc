@@ -36,16 +36,8 @@ struct SessionFixture {
     auto store = storage->OpenSessions();
     BOOST_REQUIRE_MESSAGE(store.ok(), store.status().message());
     sessions = std::move(*store);
-    // The accounts by SQL both engines read alike: this test is about
-    // sessions, not the account store.
-    alice = Account("alice", "user");
-    bob = Account("bob", "admin");
-  }
-  int64_t Account(const std::string& name, const std::string& role) {
-    database.Exec("INSERT INTO account (name, name_key, password_hash, role, created_at) "
-                  "VALUES ('" + name + "', '" + name + "', 'h', '" + role + "', 0)");
-    return std::stoll(database.Column("SELECT id FROM account WHERE name_key = '" + name + "'")
-                          .at(0));
+    alice = database.InsertAccount("alice");
+    bob = database.InsertAccount("bob", "admin");
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include "model/store/postgres/postgres_api_token_store.h"
 #include "model/store/postgres/postgres_cache_epoch_store.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
@@ -14,7 +15,7 @@ namespace {
 // The stores this engine does not have yet, for CheckComplete and for
 // each store's own refusal.
 constexpr char kMissing[] =
-    "accounts, API tokens, the login throttle, the mail outbox and search";
+    "accounts, the login throttle, the mail outbox and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -65,7 +66,7 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
 }
 
 Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, sessions, the site's keys and the cache epoch, but ") +
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages, sessions, API tokens, the site's keys and the cache epoch, but ") +
                          kMissing + " are still SQLite's alone (issue 18); use --database "
                          "sqlite:PATH for now");
 }
@@ -87,7 +88,9 @@ Result<std::unique_ptr<SessionStore>> PostgresStorage::OpenSessions() {
 }
 
 Result<std::unique_ptr<ApiTokenStore>> PostgresStorage::OpenApiTokens() {
-  return NotYet("API tokens");
+  auto store = PostgresApiTokenStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<ApiTokenStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
