@@ -9,6 +9,7 @@
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_session_store.h"
 #include "model/store/postgres/postgres_site_key_store.h"
+#include "model/store/postgres/postgres_user_store.h"
 
 namespace wikid {
 namespace {
@@ -16,8 +17,9 @@ namespace {
 // The stores this engine holds, and those it does not have yet, for
 // CheckComplete: updated as each store lands.
 constexpr char kHeld[] =
-    "pages, sessions, API tokens, the login throttle, the site's keys and the cache epoch";
-constexpr char kMissing[] = "accounts, the mail outbox and search";
+    "pages, accounts, sessions, API tokens, the login throttle, the site's keys and the cache "
+    "epoch";
+constexpr char kMissing[] = "the mail outbox and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -80,8 +82,10 @@ Result<std::unique_ptr<PageStore>> PostgresStorage::OpenPages(EventSink* events)
   return std::unique_ptr<PageStore>(std::move(*store));
 }
 
-Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink*) {
-  return NotYet("accounts");
+Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink* events) {
+  auto store = PostgresUserStore::Create(*db_, events);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<UserStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<SessionStore>> PostgresStorage::OpenSessions() {
