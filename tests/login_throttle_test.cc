@@ -1,26 +1,27 @@
-// The login throttle: a sliding window of failures per scope, in SQLite.
+// The login throttle: a sliding window of failures per scope, on the
+// engine WIKID_TEST_DATABASE names (tests/support/test_database.h; ctest
+// runs both).
 #define BOOST_TEST_MODULE login_throttle
-#include "model/store/sqlite/sqlite_login_throttle.h"
-
 #include <boost/test/unit_test.hpp>
 
-#include "model/store/sqlite/database.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 namespace {
 
 struct ThrottleFixture {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<SqliteLoginThrottle> throttle;
+  testing::TestDatabase database;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<LoginThrottle> throttle;
   const std::vector<std::string> alice = {
       LoginThrottle::NameScope("Alice"),
       LoginThrottle::AddressScope("192.0.2.1")};
 
   ThrottleFixture() {
-    db = std::move(*Database::Open(dir.File("w.db"), {}));
-    throttle = std::move(*SqliteLoginThrottle::Create(*db, ThrottlePolicy{}));
+    auto opened = database.Open();
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    storage = std::move(*opened);
+    throttle = std::move(*storage->OpenLoginThrottle(ThrottlePolicy{}));
   }
   void Fail(const std::vector<std::string>& scopes, int64_t at, int times = 1) {
     for (int i = 0; i < times; ++i)
@@ -79,7 +80,7 @@ BOOST_AUTO_TEST_CASE(
 BOOST_AUTO_TEST_CASE(names_and_addresses_have_their_own_limits) {
   ThrottlePolicy generous;
   generous.max_failures_per_address = 20;
-  auto office = *SqliteLoginThrottle::Create(*db, generous);
+  auto office = std::move(*storage->OpenLoginThrottle(generous));
   const std::string address = LoginThrottle::AddressScope("203.0.113.9");
   for (int i = 0; i < 19; ++i) {
     BOOST_REQUIRE(
@@ -112,11 +113,7 @@ BOOST_AUTO_TEST_CASE(forgetting_a_scope_clears_only_that_scope) {
 BOOST_AUTO_TEST_CASE(old_failures_are_pruned_when_new_ones_are_recorded) {
   Fail(alice, 1000, 5);
   Fail({LoginThrottle::NameScope("bob")}, 5000);
-  auto count = db->Prepare("SELECT count(*) FROM login_failure");
-  BOOST_REQUIRE(count.ok());
-  Query q(**count);
-  BOOST_REQUIRE(*q->Step());
-  BOOST_TEST(q->ColumnInt(0) == 1);
+  BOOST_TEST(database.Column("SELECT count(*) FROM login_failure").at(0) == "1");
 }
 
 BOOST_AUTO_TEST_CASE(a_huge_typed_name_is_stored_bounded) {

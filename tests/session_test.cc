@@ -1,34 +1,43 @@
-// Login sessions in SQLite: random tokens, only their hashes stored,
-// expiry, logout, revoking every session of an account, and a disabled
-// account locked out at once.
+// Login sessions against a real database, on the engine
+// WIKID_TEST_DATABASE names (tests/support/test_database.h; ctest runs
+// both): random tokens, only their hashes stored, expiry, logout,
+// revoking every session of an account, and a disabled account locked
+// out at once.
 #define BOOST_TEST_MODULE session
 #include <boost/test/unit_test.hpp>
 
-#include <sqlite3.h>
-
 #include <set>
 
-#include "model/store/sqlite/database.h"
-#include "model/store/sqlite/sqlite_session_store.h"
-#include "model/store/sqlite/sqlite_user_store.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 namespace {
 
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : bytes) {
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return hex;
+}
+
 struct SessionFixture {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<SqliteUserStore> users;
-  std::unique_ptr<SqliteSessionStore> sessions;
+  testing::TestDatabase database;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<SessionStore> sessions;
   int64_t alice = 0, bob = 0;
 
   SessionFixture() {
-    db = std::move(*Database::Open(dir.File("w.db"), {}));
-    users = std::move(*SqliteUserStore::Create(*db));
-    sessions = std::move(*SqliteSessionStore::Create(*db));
-    alice = users->Create(*UserName::Parse("alice"), "h", Role::kUser, "", 0)->id;
-    bob = users->Create(*UserName::Parse("bob"), "h", Role::kAdmin, "", 0)->id;
+    auto opened = database.Open();
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    storage = std::move(*opened);
+    auto store = storage->OpenSessions();
+    BOOST_REQUIRE_MESSAGE(store.ok(), store.status().message());
+    sessions = std::move(*store);
+    alice = database.InsertAccount("alice");
+    bob = database.InsertAccount("bob", "admin");
   }
 };
 
@@ -41,6 +50,9 @@ BOOST_AUTO_TEST_CASE(a_session_token_finds_its_account_until_it_expires) {
   auto user = sessions->Find(*token, 1001);
   BOOST_REQUIRE(user.ok());
   BOOST_TEST(user->name == "alice");
+  BOOST_TEST(user->id == alice);
+  BOOST_TEST(!user->disabled);
+  BOOST_TEST((sessions->Find(*sessions->Start(bob, 0, 60), 1)->role == Role::kAdmin));
   BOOST_TEST(sessions->Find(*token, 1000 + 3600).status().IsNotFound());
 }
 
@@ -48,22 +60,18 @@ BOOST_AUTO_TEST_CASE(tokens_are_random_and_only_their_hashes_are_stored) {
   std::set<std::string> tokens;
   for (int i = 0; i < 50; ++i) tokens.insert(*sessions->Start(alice, 0, 60));
   BOOST_TEST(tokens.size() == 50u);
-  // Look for any token, in any form, in the database file itself.
-  sqlite3* raw = nullptr;
-  sqlite3_open(dir.File("w.db").c_str(), &raw);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(raw, "SELECT token_hash FROM session", -1, &stmt, nullptr);
-  int rows = 0;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::string stored(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
-                       sqlite3_column_bytes(stmt, 0));
-    BOOST_TEST(stored.size() == 32u);
-    BOOST_TEST(!tokens.contains(stored));
-    ++rows;
+  // Every stored value is a 32-byte hash, and none is any token in hex.
+  const bool sqlite = database.engine() == testing::Engine::kSqlite;
+  const std::string hex = sqlite ? "lower(hex(token_hash))" : "encode(token_hash, 'hex')";
+  auto stored = database.Column("SELECT " + hex + " FROM session");
+  BOOST_TEST(stored.size() == 50u);
+  std::set<std::string> tokens_in_hex;
+  for (const std::string& token : tokens) tokens_in_hex.insert(Hex(token));
+  for (const std::string& hash : stored) {
+    BOOST_TEST(hash.size() == 64u);
+    BOOST_TEST(!tokens_in_hex.contains(hash));
+    BOOST_TEST(!tokens.contains(hash));
   }
-  sqlite3_finalize(stmt);
-  sqlite3_close(raw);
-  BOOST_TEST(rows == 50);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_or_unknown_tokens_find_nothing) {
@@ -89,18 +97,14 @@ BOOST_AUTO_TEST_CASE(starting_a_session_deletes_the_expired_ones) {
   for (int i = 0; i < 3; ++i) BOOST_REQUIRE(sessions->Start(alice, 0, 60).ok());
   std::string live = *sessions->Start(bob, 0, 1000);
   BOOST_REQUIRE(sessions->Start(bob, 500, 60).ok());
-  auto count = db->Prepare("SELECT count(*) FROM session");
-  BOOST_REQUIRE(count.ok());
-  Query q(**count);
-  BOOST_REQUIRE(*q->Step());
-  BOOST_TEST(q->ColumnInt(0) == 2);  // the three expired ones are gone
-  q->Reset();
+  // The three expired ones are gone.
+  BOOST_TEST(database.Column("SELECT count(*) FROM session").at(0) == "2");
   BOOST_TEST(sessions->Find(live, 501).ok());
 }
 
 BOOST_AUTO_TEST_CASE(a_disabled_account_has_no_session) {
   std::string token = *sessions->Start(alice, 0, 60);
-  BOOST_REQUIRE(db->Exec("UPDATE account SET disabled = 1 WHERE name_key = 'alice'").ok());
+  database.Exec("UPDATE account SET disabled = TRUE WHERE name_key = 'alice'");
   BOOST_TEST(sessions->Find(token, 1).status().IsNotFound());
 }
 

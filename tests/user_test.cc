@@ -1,5 +1,6 @@
 // Accounts in the model: name rules, argon2id password hashing (A1) and
-// the account store.
+// the account store, on the engine WIKID_TEST_DATABASE names
+// (tests/support/test_database.h; ctest runs both).
 #define BOOST_TEST_MODULE user
 #include <boost/test/unit_test.hpp>
 
@@ -9,10 +10,8 @@
 
 #include "model/accounts/password.h"
 #include "model/accounts/profile.h"
-#include "model/store/sqlite/database.h"
-#include "model/store/sqlite/sqlite_user_store.h"
 #include "model/text/mailbox.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 namespace {
@@ -76,31 +75,79 @@ BOOST_AUTO_TEST_CASE(password_lengths_are_checked_before_hashing) {
   BOOST_TEST(!VerifyPassword("$argon2id$garbage", "whatever123"));
 }
 
-BOOST_AUTO_TEST_CASE(accounts_are_unique_regardless_of_case) {
-  testing::TempDir dir;
-  auto db = Database::Open(dir.File("w.db"), {});
-  BOOST_REQUIRE(db.ok());
-  auto users = SqliteUserStore::Create(**db);
-  BOOST_REQUIRE(users.ok());
-  auto alice = (*users)->Create(*UserName::Parse("Alice"), "hash-a", Role::kAdmin,
+// The account store on a fresh database.
+struct UserStoreFixture {
+  testing::TestDatabase database;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<UserStore> store;
+
+  UserStoreFixture() {
+    auto opened = database.Open();
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    storage = std::move(*opened);
+    auto made = storage->OpenUsers(nullptr);
+    BOOST_REQUIRE_MESSAGE(made.ok(), made.status().message());
+    store = std::move(*made);
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(accounts_are_unique_regardless_of_case, UserStoreFixture) {
+  auto alice = store->Create(*UserName::Parse("Alice"), "hash-a", Role::kAdmin,
                                 "alice@example.test", 1700000000);
   BOOST_REQUIRE(alice.ok());
-  BOOST_TEST((*users)->Create(*UserName::Parse("ALICE"), "hash-b", Role::kUser, "", 1)
+  BOOST_TEST(store->Create(*UserName::Parse("ALICE"), "hash-b", Role::kUser, "", 1)
                  .status()
                  .IsConflict());
-  auto found = (*users)->Find(*UserName::Parse("alice"));
+  auto found = store->Find(*UserName::Parse("alice"));
   BOOST_REQUIRE(found.ok());
   BOOST_TEST(found->name == "Alice");
   BOOST_TEST(found->password_hash == "hash-a");
   BOOST_TEST((found->role == Role::kAdmin));
   BOOST_TEST(found->email == "alice@example.test");
-  BOOST_TEST((*users)->SetRole(found->id, Role::kUser).ok());
-  BOOST_TEST((*users)->SetPassword(found->id, "hash-c").ok());
-  found = (*users)->Find(*UserName::Parse("ALICE"));
+  BOOST_TEST(store->SetRole(found->id, Role::kUser).ok());
+  BOOST_TEST(store->SetPassword(found->id, "hash-c").ok());
+  found = store->Find(*UserName::Parse("ALICE"));
   BOOST_TEST((found->role == Role::kUser));
   BOOST_TEST(found->password_hash == "hash-c");
-  BOOST_TEST((*users)->Find(*UserName::Parse("nobody1")).status().IsNotFound());
-  BOOST_TEST((*users)->SetRole(999, Role::kAdmin).IsNotFound());
+  BOOST_TEST(store->Find(*UserName::Parse("nobody1")).status().IsNotFound());
+  BOOST_TEST(store->SetRole(999, Role::kAdmin).IsNotFound());
+}
+
+BOOST_FIXTURE_TEST_CASE(the_list_pages_by_lowercased_name, UserStoreFixture) {
+  for (const char* name : {"carol", "Alice", "bob", "Dave"}) {
+    BOOST_REQUIRE(store->Create(*UserName::Parse(name), "h", Role::kUser, "", 0).ok());
+  }
+  auto first = store->List("", 2);
+  BOOST_REQUIRE(first.ok());
+  BOOST_REQUIRE(first->users.size() == 2u);
+  BOOST_TEST(first->users[0].name == "Alice");
+  BOOST_TEST(first->users[1].name == "bob");
+  BOOST_TEST(first->more);
+  auto rest = store->List("bob", 2);
+  BOOST_REQUIRE(rest.ok());
+  BOOST_REQUIRE(rest->users.size() == 2u);
+  BOOST_TEST(rest->users[0].name == "carol");
+  BOOST_TEST(rest->users[1].name == "Dave");
+  BOOST_TEST(!rest->more);
+}
+
+BOOST_FIXTURE_TEST_CASE(profiles_and_disabling_are_kept, UserStoreFixture) {
+  auto erin = store->Create(*UserName::Parse("erin"), "h", Role::kUser, "", 5);
+  BOOST_REQUIRE(erin.ok());
+  BOOST_TEST(!erin->disabled);
+  BOOST_REQUIRE(store->SetProfile(erin->id, "Erin E.", "*hi*", "erin@example.test").ok());
+  BOOST_REQUIRE(store->SetDisabled(erin->id, true).ok());
+  auto found = store->Find(*UserName::Parse("Erin"));
+  BOOST_REQUIRE(found.ok());
+  BOOST_TEST(found->display_name == "Erin E.");
+  BOOST_TEST(found->bio == "*hi*");
+  BOOST_TEST(found->email == "erin@example.test");
+  BOOST_TEST(found->disabled);
+  BOOST_TEST(found->created_at == 5);
+  BOOST_REQUIRE(store->SetDisabled(erin->id, false).ok());
+  BOOST_TEST(!store->Find(*UserName::Parse("erin"))->disabled);
+  BOOST_TEST(store->SetDisabled(999, true).IsNotFound());
+  BOOST_TEST(store->SetProfile(999, "", "", "").IsNotFound());
 }
 
 }  // namespace

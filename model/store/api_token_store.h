@@ -33,6 +33,11 @@ inline constexpr size_t kMaxTokenLabelBytes = 100;
 // message, instead of growing that page without end.
 inline constexpr int64_t kMaxTokensPerAccount = 50;
 
+// Ok, or Invalid (with a message for the owner) when `label` is empty,
+// longer than kMaxTokenLabelBytes or not one line: what Issue checks
+// first on every engine.
+Status CheckTokenLabel(const std::string& label);
+
 class ApiTokenStore {
  public:
   virtual ~ApiTokenStore() = default;

@@ -18,6 +18,16 @@ struct UserList {
   bool more = false;  // accounts exist after the last one listed
 };
 
+// The account UserStore::Create writes, before the engine gives it an id.
+inline User NewUser(const UserName& name, const std::string& password_hash, Role role,
+                    const std::string& email, int64_t created_at) {
+  return User{.name = name.name(),
+              .password_hash = password_hash,
+              .email = email,
+              .role = role,
+              .created_at = created_at};
+}
+
 class UserStore {
  public:
   virtual ~UserStore() = default;

@@ -72,6 +72,12 @@ std::vector<std::string> TestDatabase::Column(const std::string& sql) const {
   return column;
 }
 
+int64_t TestDatabase::InsertAccount(const std::string& name, const std::string& role) const {
+  Exec("INSERT INTO account (name, name_key, password_hash, role, created_at) VALUES ('" + name +
+       "', '" + name + "', 'h', '" + role + "', 0)");
+  return std::stoll(Column("SELECT id FROM account WHERE name_key = '" + name + "'").at(0));
+}
+
 int TestDatabase::SchemaVersion() const {
   const auto version = Column(engine_ == Engine::kPostgres ? "SELECT version FROM wikid_schema"
                                                            : "PRAGMA user_version");

@@ -41,6 +41,10 @@ class TestDatabase {
   void Exec(const std::string& sql) const;
   // The first column of each row of `sql`, as text.
   std::vector<std::string> Column(const std::string& sql) const;
+  // Makes an account `name` (lower case) with role "user" or "admin" by
+  // SQL both engines read alike, for a store test that needs one and is
+  // not about the account store; returns its id.
+  int64_t InsertAccount(const std::string& name, const std::string& role = "user") const;
   // The schema version the database holds, and the newest this engine has.
   int SchemaVersion() const;
   int LatestSchemaVersion() const;

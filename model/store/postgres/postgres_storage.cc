@@ -2,18 +2,24 @@
 
 #include <libpq-fe.h>
 
+#include "model/store/postgres/postgres_api_token_store.h"
+#include "model/store/postgres/postgres_cache_epoch_store.h"
+#include "model/store/postgres/postgres_login_throttle.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_session_store.h"
 #include "model/store/postgres/postgres_site_key_store.h"
+#include "model/store/postgres/postgres_user_store.h"
 
 namespace wikid {
 namespace {
 
-// The stores this engine does not have yet, for CheckComplete and for
-// each store's own refusal.
-constexpr char kMissing[] =
-    "accounts, sessions, API tokens, the login throttle, the mail outbox, the cache "
-    "epoch, the fast path's state, files and search";
+// The stores this engine holds, and those it does not have yet, for
+// CheckComplete: updated as each store lands.
+constexpr char kHeld[] =
+    "pages, accounts, sessions, API tokens, the login throttle, the site's keys and the cache "
+    "epoch";
+constexpr char kMissing[] = "the mail outbox, the fast path's state, files and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -64,9 +70,10 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
 }
 
 Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds pages and the site's keys, but ") +
-                         kMissing + " are still SQLite's alone (issue 18); use --database "
-                         "sqlite:PATH for now");
+  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds ") + kHeld +
+                         ", but " + kMissing +
+                         " are still SQLite's alone (issue 18); use --database sqlite:PATH "
+                         "for now");
 }
 
 Result<std::unique_ptr<PageStore>> PostgresStorage::OpenPages(EventSink* events) {
@@ -75,16 +82,22 @@ Result<std::unique_ptr<PageStore>> PostgresStorage::OpenPages(EventSink* events)
   return std::unique_ptr<PageStore>(std::move(*store));
 }
 
-Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink*) {
-  return NotYet("accounts");
+Result<std::unique_ptr<UserStore>> PostgresStorage::OpenUsers(EventSink* events) {
+  auto store = PostgresUserStore::Create(*db_, events);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<UserStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<SessionStore>> PostgresStorage::OpenSessions() {
-  return NotYet("sessions");
+  auto store = PostgresSessionStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<SessionStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<ApiTokenStore>> PostgresStorage::OpenApiTokens() {
-  return NotYet("API tokens");
+  auto store = PostgresApiTokenStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<ApiTokenStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
@@ -94,7 +107,9 @@ Result<std::unique_ptr<SiteKeyStore>> PostgresStorage::OpenSiteKeys() {
 }
 
 Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
-  return NotYet("the cache epoch");
+  auto store = PostgresCacheEpochStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<CacheEpochStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
@@ -106,8 +121,10 @@ Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
 }
 
 Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(
-    const ThrottlePolicy&) {
-  return NotYet("the login throttle");
+    const ThrottlePolicy& policy) {
+  auto throttle = PostgresLoginThrottle::Create(*db_, policy);
+  if (!throttle.ok()) return throttle.status();
+  return std::unique_ptr<LoginThrottle>(std::move(*throttle));
 }
 
 Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy&) {

@@ -36,11 +36,7 @@ Result<std::unique_ptr<SqliteApiTokenStore>> SqliteApiTokenStore::Create(Databas
 Result<NewApiToken> SqliteApiTokenStore::Issue(int64_t account_id,
                                          const std::string& label,
                                          int64_t now) {
-  if (label.empty() || label.size() > kMaxTokenLabelBytes ||
-      label.find_first_of("\r\n") != std::string::npos) {
-    return Status::Invalid("Name the token in one line of 1 to " +
-                           std::to_string(kMaxTokenLabelBytes) + " bytes.");
-  }
+  if (Status s = CheckTokenLabel(label); !s.ok()) return s;
   NewApiToken issued{.token = NewToken()};
   Query q(*insert_);
   q->Bind(1, account_id);

@@ -45,11 +45,7 @@ Result<User> SqliteUserStore::Create(const UserName& name,
                                      const std::string& email, int64_t created_at) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
-  User user{.name = name.name(),
-            .password_hash = password_hash,
-            .email = email,
-            .role = role,
-            .created_at = created_at};
+  User user = NewUser(name, password_hash, role, email, created_at);
   {
     Query q(*insert_);
     q->Bind(1, name.name());
