@@ -70,7 +70,7 @@ LIBRARIES = {
     "uninorm.h": ["model/text"],
     "unictype.h": ["model/text"],
     "sodium.h": ["model/base", "model/accounts", "model/cache", "model/mail",
-                 "model/store/sqlite", "views"],
+                 "model/store/sqlite", "model/store/postgres", "views"],
     "boost/program_options": ["fcgi"],
 }
 
