@@ -249,7 +249,13 @@ struct TwoHosts : Fixture {
         return after_the_save ? save.wait_for(0s) == std::future_status::ready
                               : shared_b->mark_waits.load() == 1;
       };
-      while (!go_on()) std::this_thread::sleep_for(1ms);  // a poll for a condition
+      // A poll for a condition, under a deadline for a loaded machine: a
+      // save that never waits for the mark must fail the test, not hang it.
+      const auto deadline = std::chrono::steady_clock::now() + 60s;
+      while (!go_on()) {
+        BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(1ms);
+      }
       return true;
     });
     save.wait();
