@@ -11,8 +11,8 @@
 // reaches the database reaches the bytes, with no shared folder to keep
 // in step. Each host keeps copies on its own disk for nginx to serve
 // (model/cache/file_cache.h); those are a cache, made again from here.
-// A second engine (PostgreSQL) keeps them the same way (bytea, or large
-// objects past its 1 GB).
+// PostgreSQL keeps them the same way, as bytea (postgres_schema.cc says
+// why not large objects).
 #pragma once
 
 #include <cstdint>
@@ -102,6 +102,13 @@ class FileReader {
   // The bytes stored under `sha256`. NotFound if none are.
   virtual Result<std::string> ReadBytes(const std::string& sha256) = 0;
 };
+
+// For the engines' ListHistory: the history whose window `revisions` is
+// (newest first, as read), its name and latest revision taken from the
+// first; for an empty window of a file that exists (from_rev 0, say),
+// from `files` (no error); NotFound if there is no such file.
+Result<FileHistory> HistoryOfWindow(FileReader& files, const FileName& name,
+                                    std::vector<FileRevision> revisions);
 
 class FileStore : public FileReader {
  public:

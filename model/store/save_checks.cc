@@ -27,6 +27,27 @@ std::optional<Result<SaveResult>> AnswerBeforeWriting(const Edit& edit, const Sa
   return std::nullopt;
 }
 
+std::optional<Result<FileSaveResult>> AnswerBeforeWritingFile(
+    const FileEdit& edit, const FileSaveBase& base, const std::optional<std::string>& other_case) {
+  // The same bytes again are no new revision, and no conflict either.
+  if (base.file_id != 0 && base.sha256 == edit.sha256) {
+    return FileSaveResult{.created = false, .rev = base.rev};
+  }
+  if (base.file_id == 0 && other_case) {
+    return Status::Invalid("There is a file named \u201c" + *other_case +
+                           "\u201d already, and names that differ only in letter case "
+                           "name the same file: upload a new revision of that one.");
+  }
+  if (base.rev != edit.base_rev) {
+    return Status::Conflict(base.rev == 0
+                                ? "This file no longer exists."
+                                : "There is a revision " + std::to_string(base.rev) +
+                                      " of this file that you had not seen: someone uploaded "
+                                      "it meanwhile, or the file existed already.");
+  }
+  return std::nullopt;
+}
+
 SavedRevision SavedRevisionOf(const Edit& edit, int64_t rev, int64_t revision_id) {
   return SavedRevision{.title = edit.name.title(),
                        .rev = rev,

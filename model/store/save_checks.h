@@ -1,6 +1,7 @@
 // What every engine's page store does alike in a save: what it answers
 // before it writes anything, and what it tells the event sink after, so
-// the rules of a save (and their messages) are written once.
+// the rules of a save (and their messages) are written once; and what
+// every engine's file store answers before an upload writes anything.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 
 #include "model/base/status.h"
 #include "model/store/events.h"
+#include "model/store/file_store.h"
 #include "model/store/page_store.h"
 
 namespace wikid {
@@ -36,5 +38,22 @@ std::optional<Result<SaveResult>> AnswerBeforeWriting(const Edit& edit, const Sa
 // What the event sink hears of `edit`, saved as revision `rev` (row
 // `revision_id`).
 SavedRevision SavedRevisionOf(const Edit& edit, int64_t rev, int64_t revision_id);
+
+// The file as an upload finds it, read inside the upload's transaction.
+struct FileSaveBase {
+  int64_t file_id = 0;  // 0: no such file yet
+  int64_t rev = 0;      // its latest revision; 0 for none
+  std::string sha256;   // that revision's bytes' hash
+};
+
+// The answer to `edit` when the upload ends before writing, in this
+// order: FileSaveResult{.created = false} when the latest revision has
+// the edit's bytes already (never a conflict); Invalid for a new file
+// whose name differs only in letter case from the file `other_case`
+// names (nullopt when none); Conflict when the latest revision is not
+// edit.base_rev. nullopt: the upload goes on and writes revision
+// base.rev + 1.
+std::optional<Result<FileSaveResult>> AnswerBeforeWritingFile(
+    const FileEdit& edit, const FileSaveBase& base, const std::optional<std::string>& other_case);
 
 }  // namespace wikid

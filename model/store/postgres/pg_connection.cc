@@ -92,6 +92,7 @@ bool PgResult::Bool(int row, int column) const {
 }
 
 std::string PgResult::Bytes(int row, int column) const {
+  if (PQfformat(result_, column) == 1) return Text(row, column);
   // bytea_output = hex (the default since 9.0): "\x" and two digits a byte.
   const std::string hex = Text(row, column);
   std::string bytes;
@@ -136,6 +137,13 @@ PgParams& PgParams::AddBytes(std::string_view bytes) {
   return *this;
 }
 
+PgParams& PgParams::AddBorrowedBytes(std::string_view bytes) {
+  borrowed_[values_.size()] = bytes;
+  values_.emplace_back(std::string());
+  formats_.push_back(1);
+  return *this;
+}
+
 PgParams& PgParams::AddNull() {
   values_.emplace_back(std::nullopt);
   formats_.push_back(0);
@@ -149,12 +157,16 @@ PgParams& PgParams::Add(std::optional<int64_t> value) {
 std::vector<const char*> PgParams::values() const {
   std::vector<const char*> out;
   for (const auto& v : values_) out.push_back(v ? v->data() : nullptr);
+  // Never null: libpq takes a null value for SQL NULL, and empty bytes
+  // are not that.
+  for (const auto& [index, bytes] : borrowed_) out[index] = bytes.data() ? bytes.data() : "";
   return out;
 }
 
 std::vector<int> PgParams::lengths() const {
   std::vector<int> out;
   for (const auto& v : values_) out.push_back(v ? static_cast<int>(v->size()) : 0);
+  for (const auto& [index, bytes] : borrowed_) out[index] = static_cast<int>(bytes.size());
   return out;
 }
 
@@ -242,14 +254,15 @@ Status PgConnection::PrepareAll(std::initializer_list<PgStatement> statements) {
   return Status::Ok();
 }
 
-Result<PgResult> PgConnection::Run(const std::string& name, const PgParams& params) {
+Result<PgResult> PgConnection::Run(const std::string& name, const PgParams& params,
+                                   PgResultFormat format) {
   if (Status s = EnsureConnected(); !s.ok()) return s;
   ++queries_;
   const std::vector<const char*> values = params.values();
   const std::vector<int> lengths = params.lengths();
   const std::vector<int> formats = params.formats();
   return Checked(PQexecPrepared(conn_, name.c_str(), params.size(), values.data(),
-                                lengths.data(), formats.data(), /*resultFormat=*/0),
+                                lengths.data(), formats.data(), static_cast<int>(format)),
                  name);
 }
 

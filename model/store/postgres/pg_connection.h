@@ -30,7 +30,8 @@ struct pg_result;
 namespace wikid {
 
 // The result of one statement, owned (PQclear in the destructor). Values
-// come as text (libpq's text format); rows and columns from 0.
+// come as text (libpq's text format) unless the statement was run for
+// binary results (PgResultFormat); rows and columns from 0.
 class PgResult {
  public:
   explicit PgResult(pg_result* result) : result_(result) {}
@@ -46,7 +47,8 @@ class PgResult {
   int64_t Int(int row, int column) const;  // 0 for NULL
   double Double(int row, int column) const;
   bool Bool(int row, int column) const;  // PostgreSQL's 't'
-  // bytea, as PostgreSQL's hex text ("\x...") decoded.
+  // bytea: in a binary result, its bytes as they are; in a text one,
+  // PostgreSQL's hex text ("\x...") decoded.
   std::string Bytes(int row, int column) const;
   // Rows an INSERT, UPDATE or DELETE changed.
   int64_t changed() const;
@@ -64,6 +66,9 @@ class PgParams {
   PgParams& Add(const char* text) { return Add(std::string_view(text)); }
   PgParams& AddBool(bool value);
   PgParams& AddBytes(std::string_view bytes);
+  // As AddBytes, without a copy: `bytes` must outlive these params and
+  // the statement run with them (an upload's megabytes, sent once).
+  PgParams& AddBorrowedBytes(std::string_view bytes);
   PgParams& AddNull();
   // An int64 or NULL.
   PgParams& Add(std::optional<int64_t> value);
@@ -77,7 +82,16 @@ class PgParams {
  private:
   std::vector<std::optional<std::string>> values_;
   std::vector<int> formats_;
+  std::map<size_t, std::string_view> borrowed_;  // by index: used instead of values_
 };
+
+// How a statement's result columns come back. Text suits every column the
+// stores read but bytea, which text doubles (two hex digits a byte, then
+// decoded: three copies of a file in memory at once); binary sends bytea
+// as it is, and the integers and booleans in PostgreSQL's binary formats,
+// which PgResult does not read: run for binary only a statement whose
+// columns are all bytea.
+enum class PgResultFormat { kText = 0, kBinary = 1 };
 
 // A statement a store prepares: its name on the connection (unique, the
 // store's prefix first) and its SQL.
@@ -114,7 +128,8 @@ class PgConnection {
   // Runs the statement prepared as `name`. A connection found lost
   // outside a transaction is opened again first; one lost now, or inside
   // a transaction, is Unavailable (the next call reconnects).
-  Result<PgResult> Run(const std::string& name, const PgParams& params = {});
+  Result<PgResult> Run(const std::string& name, const PgParams& params = {},
+                       PgResultFormat format = PgResultFormat::kText);
 
   // Runs `sql`, with no parameters: schema changes, BEGIN and COMMIT, and
   // the constant queries of tests and rare operator commands. Never

@@ -4,6 +4,7 @@
 
 #include "model/store/postgres/postgres_api_token_store.h"
 #include "model/store/postgres/postgres_cache_epoch_store.h"
+#include "model/store/postgres/postgres_file_store.h"
 #include "model/store/postgres/postgres_login_throttle.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
@@ -17,9 +18,9 @@ namespace {
 // The stores this engine holds, and those it does not have yet, for
 // CheckComplete: updated as each store lands.
 constexpr char kHeld[] =
-    "pages, accounts, sessions, API tokens, the login throttle, the site's keys and the cache "
-    "epoch";
-constexpr char kMissing[] = "the mail outbox, the fast path's state, files and search";
+    "pages, files, accounts, sessions, API tokens, the login throttle, the site's keys and the "
+    "cache epoch";
+constexpr char kMissing[] = "the mail outbox, the fast path's state and search";
 
 Status NotYet(const std::string& what) {
   return Status::Invalid("PostgreSQL does not hold " + what +
@@ -117,7 +118,9 @@ Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
 }
 
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
-  return NotYet("files");
+  auto store = PostgresFileStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<FileStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(

@@ -1,6 +1,7 @@
 #include "model/store/sqlite/sqlite_file_store.h"
 
 #include "model/base/failpoint.h"
+#include "model/store/save_checks.h"
 
 namespace wikid {
 namespace {
@@ -147,21 +148,11 @@ Result<FileHistory> SqliteFileStore::ListHistory(const FileName& name,
   q->Bind(1, name.title());
   q->BindOrNull(2, from_rev);
   q->Bind(3, static_cast<int64_t>(limit));
-  FileHistory history;
-  if (auto read = ReadWindow(*q, limit, history.revisions, FileFromRow); !read.ok()) {
+  std::vector<FileRevision> revisions;
+  if (auto read = ReadWindow(*q, limit, revisions, FileFromRow); !read.ok()) {
     return read.status();
   }
-  if (history.revisions.empty()) {
-    // An empty window of a file that exists (from_rev 0, say) is no error.
-    auto file = Find(name, std::nullopt);
-    if (!file.ok()) return file.status();
-    history.name = file->name;
-    history.latest_rev = file->latest_rev;
-    return history;
-  }
-  history.name = history.revisions.front().name;
-  history.latest_rev = history.revisions.front().latest_rev;
-  return history;
+  return HistoryOfWindow(*this, name, std::move(revisions));
 }
 
 Result<FileList> SqliteFileStore::ListFiles(const std::string& after, int limit) {
@@ -212,37 +203,27 @@ Result<int64_t> SqliteFileStore::StoreBytes(const FileEdit& edit) {
 Result<FileSaveResult> SqliteFileStore::Save(const FileEdit& edit) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
-  int64_t file_id = 0, latest_rev = 0;
+  FileSaveBase base;
   {
     Query q(*latest_for_save_);
     q->Bind(1, edit.name.title());
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (*row) {
-      file_id = q->ColumnInt(0);
-      latest_rev = q->ColumnInt(1);
-      // The same bytes again are no new revision, and no conflict either.
-      if (q->ColumnText(2) == edit.sha256) return FileSaveResult{.created = false, .rev = latest_rev};
+      base = FileSaveBase{
+          .file_id = q->ColumnInt(0), .rev = q->ColumnInt(1), .sha256 = q->ColumnText(2)};
     }
   }
-  if (file_id == 0) {
+  std::optional<std::string> other_case;
+  if (base.file_id == 0) {
     Query q(*file_by_key_);
     q->Bind(1, PageKey(edit.name.title()));
     auto row = q->Step();
     if (!row.ok()) return row.status();
-    if (*row) {
-      return Status::Invalid("There is a file named \u201c" + q->ColumnText(0) +
-                             "\u201d already, and names that differ only in letter case "
-                             "name the same file: upload a new revision of that one.");
-    }
+    if (*row) other_case = q->ColumnText(0);
   }
-  if (latest_rev != edit.base_rev) {
-    return Status::Conflict(latest_rev == 0
-                                ? "This file no longer exists."
-                                : "There is a revision " + std::to_string(latest_rev) +
-                                      " of this file that you had not seen: someone uploaded "
-                                      "it meanwhile, or the file existed already.");
-  }
+  if (auto answer = AnswerBeforeWritingFile(edit, base, other_case)) return std::move(*answer);
+  int64_t file_id = base.file_id;
   auto blob_id = StoreBytes(edit);
   if (!blob_id.ok()) return blob_id.status();
   if (file_id == 0) {
@@ -253,7 +234,7 @@ Result<FileSaveResult> SqliteFileStore::Save(const FileEdit& edit) {
     if (!row.ok()) return row.status();
     file_id = q->ColumnInt(0);
   }
-  const int64_t rev = latest_rev + 1;
+  const int64_t rev = base.rev + 1;
   {
     Query q(*insert_revision_);
     q->Bind(1, file_id);
