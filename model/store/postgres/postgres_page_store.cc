@@ -595,7 +595,7 @@ Result<std::optional<std::string>> PostgresPageStore::ResolveTitle(const std::st
 
 // --- Search -------------------------------------------------------------
 
-Result<SearchResults> PostgresPageStore::Search(const std::string&, int64_t, int) {
+Result<SearchResults> PostgresPageStore::Search(const SearchQuery&, int64_t, int) {
   return Status::Invalid("Search is not available on PostgreSQL yet (issue 18).");
 }
 

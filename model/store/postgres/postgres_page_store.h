@@ -46,7 +46,7 @@ class PostgresPageStore : public PageStore {
   // Not yet on PostgreSQL (issue 18): Invalid, saying so. Saves keep the
   // search entries (page_search) already, so the index is whole when it
   // comes.
-  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+  Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                int limit) override;
   Result<int64_t> RebuildSearchIndex(
       int batch = 1000,
