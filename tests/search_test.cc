@@ -2,9 +2,10 @@
 // (model/text/search_query.h) and made into each engine's expression, and
 // the index the page store keeps (PageStore::Search, RebuildSearchIndex,
 // `wikid reindex`), against a real database on the engine
-// WIKID_TEST_DATABASE names (tests/support/test_database.h). The cases
-// about SQLite's own index (FTS5's segments, search_word, its external
-// content) run on SQLite alone and say so.
+// WIKID_TEST_DATABASE names (tests/support/test_database.h; ctest runs
+// both): the same searches find the same pages on SQLite and PostgreSQL.
+// The cases about SQLite's own index (FTS5's segments, search_word, its
+// external content) run on SQLite alone and say so.
 #define BOOST_TEST_MODULE search
 #include <sys/wait.h>
 
@@ -14,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "model/store/postgres/postgres_page_store.h"
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/fts5_query.h"
 #include "model/store/sqlite/search_words.h"
@@ -190,7 +192,11 @@ struct StoreFixture {
     return titles;
   }
   void SetSearchCandidates(int64_t n) {
-    dynamic_cast<SqlitePageStore&>(*store).set_search_candidates(n);
+    if (auto* sqlite = dynamic_cast<SqlitePageStore*>(store.get())) {
+      sqlite->set_search_candidates(n);
+    } else {
+      dynamic_cast<PostgresPageStore&>(*store).set_search_candidates(n);
+    }
   }
 };
 
