@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
   BOOST_REQUIRE_EQUAL(backlinks->pages.size(), 1u);
   BOOST_TEST(backlinks->pages[0].title == "Main Page");
   // Version 7: the search index, filled from the latest revisions.
-  auto found = (*store)->Search("\"hello\"", 0, 10);
+  auto found = (*store)->Search(*ParseSearch("hello"), 0, 10);
   BOOST_REQUIRE(found.ok());
   BOOST_REQUIRE_EQUAL(found->hits.size(), 1u);
   BOOST_TEST(found->hits[0].title == "Main Page");

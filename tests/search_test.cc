@@ -1,7 +1,11 @@
-// Full-text search: what readers type made into FTS5 queries
-// (model/text/search_query.h), and the index the page store keeps
-// (SqlitePageStore::Search, RebuildSearchIndex, `wikid reindex`), against
-// a real SQLite file.
+// Full-text search: what readers type parsed into queries
+// (model/text/search_query.h) and made into each engine's expression, and
+// the index the page store keeps (PageStore::Search, RebuildSearchIndex,
+// `wikid reindex`), against a real database on the engine
+// WIKID_TEST_DATABASE names (tests/support/test_database.h; ctest runs
+// both): the same searches find the same pages on SQLite and PostgreSQL.
+// The cases about SQLite's own index (FTS5's segments, search_word, its
+// external content) run on SQLite alone and say so.
 #define BOOST_TEST_MODULE search
 #include <sys/wait.h>
 
@@ -11,63 +15,113 @@
 #include <random>
 #include <set>
 
+#include "model/store/postgres/postgres_page_store.h"
 #include "model/store/sqlite/database.h"
-#include "model/text/search_query.h"
+#include "model/store/sqlite/fts5_query.h"
+#include "model/store/sqlite/search_words.h"
 #include "model/store/sqlite/sqlite_page_store.h"
-#include "tests/support/temp_dir.h"
+#include "model/text/search_query.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 namespace {
 
-std::string Fts(std::string_view text) {
-  auto query = FtsQuery(text);
+// For a case about SQLite's own index.
+boost::test_tools::assertion_result OnSqlite(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result on =
+      testing::EngineUnderTest() == testing::Engine::kSqlite;
+  on.message() << "about SQLite's FTS5 index";
+  return on;
+}
+
+SearchQuery Parse(std::string_view text) {
+  auto query = ParseSearch(text);
   BOOST_REQUIRE_MESSAGE(query.ok(), query.status().message());
   return *query;
 }
 
-BOOST_AUTO_TEST_CASE(words_become_quoted_strings_joined_by_and) {
-  BOOST_TEST(Fts("quick fox") == "\"quick\" AND \"fox\"");
-  BOOST_TEST(Fts("  café\t") == "\"café\"");
-  BOOST_TEST(Fts("c++") == "\"c++\"");
-  BOOST_TEST(Fts("say \"hi\"there") == "\"say\" AND \"hi\" AND \"there\"");
+// A parsed query, readably: clauses joined by OR, each its terms (a
+// phrase in quotes, a prefix with *) and -term for each it subtracts.
+std::string Describe(std::string_view text) {
+  auto term = [](const SearchTerm& t) {
+    return (t.phrase ? "\"" + t.text + "\"" : t.text) + (t.prefix ? "*" : "");
+  };
+  std::string out;
+  for (const SearchClause& clause : Parse(text).any_of) {
+    if (!out.empty()) out += " OR ";
+    std::string words;
+    for (const SearchTerm& t : clause.all_of) words += (words.empty() ? "" : " ") + term(t);
+    for (const SearchTerm& t : clause.none_of) words += " -" + term(t);
+    out += words;
+  }
+  return out;
+}
+
+std::string Fts(std::string_view text) { return Fts5Expression(Parse(text)); }
+
+BOOST_AUTO_TEST_CASE(words_are_terms_a_page_must_all_hold) {
+  BOOST_TEST(Describe("quick fox") == "quick fox");
+  BOOST_TEST(Describe("  café\t") == "café");
+  BOOST_TEST(Describe("c++") == "c++");
+  BOOST_TEST(Describe("say \"hi\"there") == "say \"hi\" there");
+  const SearchQuery parsed = Parse("\"brown fox\" jumps* -lazy");
+  BOOST_TEST((parsed == SearchQuery{.any_of = {SearchClause{
+                            .all_of = {{.text = "brown fox", .phrase = true},
+                                       {.text = "jumps", .prefix = true}},
+                            .none_of = {{.text = "lazy"}}}}}));
 }
 
 BOOST_AUTO_TEST_CASE(phrases_prefixes_and_the_operators_readers_mean_are_kept) {
-  BOOST_TEST(Fts("\"brown fox\" jumps") == "\"brown fox\" AND \"jumps\"");
-  BOOST_TEST(Fts("fox*") == "\"fox\"*");
-  BOOST_TEST(Fts("cat OR dog") == "\"cat\" OR \"dog\"");
-  BOOST_TEST(Fts("cat NOT dog") == "\"cat\" NOT \"dog\"");
-  BOOST_TEST(Fts("cat -dog") == "(\"cat\") NOT \"dog\"");
-  BOOST_TEST(Fts("cat AND dog") == "\"cat\" AND \"dog\"");
+  BOOST_TEST(Describe("\"brown fox\" jumps") == "\"brown fox\" jumps");
+  BOOST_TEST(Describe("fox*") == "fox*");
+  BOOST_TEST(Describe("cat OR dog") == "cat OR dog");
+  BOOST_TEST(Describe("cat NOT dog") == "cat -dog");
+  BOOST_TEST(Describe("cat -dog") == "cat -dog");
+  BOOST_TEST(Describe("cat AND dog") == "cat dog");
+}
+
+// As FTS5 (and websearch_to_tsquery) read them: AND binds tighter than
+// OR, NOT takes a word out of the words since the last OR, -word out of
+// everything before it.
+BOOST_AUTO_TEST_CASE(operators_bind_as_they_always_have) {
+  BOOST_TEST(Describe("a b OR c") == "a b OR c");
+  BOOST_TEST(Describe("a OR b c") == "a OR b c");
+  BOOST_TEST(Describe("a OR b NOT c") == "a OR b -c");
+  BOOST_TEST(Describe("a OR b -c") == "a -c OR b -c");
+  BOOST_TEST(Describe("a -c OR b") == "a -c OR b");
+  BOOST_TEST(Describe("a OR b -c d") == "a d -c OR b d -c");
+  BOOST_TEST(Describe("a OR b -c d OR e f") == "a d -c OR b d -c OR e f");
+  BOOST_TEST(Describe("a OR -b") == "a -b");
 }
 
 BOOST_AUTO_TEST_CASE(operators_out_of_place_are_words) {
-  BOOST_TEST(Fts("OR") == "\"OR\"");
-  BOOST_TEST(Fts("OR cat") == "\"OR\" AND \"cat\"");
-  BOOST_TEST(Fts("cat OR") == "\"cat\" AND \"OR\"");
-  BOOST_TEST(Fts("cat or dog") == "\"cat\" AND \"or\" AND \"dog\"");
-  BOOST_TEST(Fts("-dog cat") == "\"cat\"");  // nothing to subtract from yet
-  BOOST_TEST(Fts("NEAR(a b)") == "\"NEAR(a\" AND \"b)\"");
-  BOOST_TEST(Fts("title:secret") == "\"title:secret\"");
+  BOOST_TEST(Describe("OR") == "OR");
+  BOOST_TEST(Describe("OR cat") == "OR cat");
+  BOOST_TEST(Describe("cat OR") == "cat OR");
+  BOOST_TEST(Describe("cat or dog") == "cat or dog");
+  BOOST_TEST(Describe("-dog cat") == "cat");  // nothing to subtract from yet
+  BOOST_TEST(Describe("NEAR(a b)") == "NEAR(a b)");
+  BOOST_TEST(Describe("title:secret") == "title:secret");
 }
 
 BOOST_AUTO_TEST_CASE(quotes_inside_and_unbalanced_are_literal) {
-  BOOST_TEST(Fts("\"unbalanced phrase") == "\"unbalanced phrase\"");
-  BOOST_TEST(Fts("c++ \"unbalanced") == "\"c++\" AND \"unbalanced\"");
-  BOOST_TEST(Fts("it's") == "\"it's\"");
-  BOOST_TEST(Fts("a\"\"b") == "\"a\" AND \"b\"");
+  BOOST_TEST(Describe("\"unbalanced phrase") == "\"unbalanced phrase\"");
+  BOOST_TEST(Describe("c++ \"unbalanced") == "c++ \"unbalanced\"");
+  BOOST_TEST(Describe("it's") == "it's");
+  BOOST_TEST(Describe("a\"\"b") == "a b");
+  BOOST_TEST(Describe(std::string_view("nul\0byte", 8)) == "nul byte");
 }
 
 BOOST_AUTO_TEST_CASE(nothing_to_search_for_is_a_message_not_a_query) {
   for (const char* text :
-       {"", "   ", "***", "\"\"", "-", "+ - ^ :", "\"   \""}) {
-    auto query = FtsQuery(text);
+       {"", "   ", "***", "\"\"", "-", "+ - ^ :", "\"   \"", "&|!():'\\", "* - \""}) {
+    auto query = ParseSearch(text);
     BOOST_TEST(!query.ok(), text);
     BOOST_TEST(query.status().IsInvalid());
     BOOST_TEST(query.status().message() ==
                "Type a word or a number to search for.");
   }
-  auto too_long = FtsQuery(std::string(kMaxSearchBytes + 1, 'a'));
+  auto too_long = ParseSearch(std::string(kMaxSearchBytes + 1, 'a'));
   BOOST_TEST(!too_long.ok());
   BOOST_TEST(too_long.status().message().find("at most 500") !=
              std::string::npos);
@@ -77,68 +131,135 @@ BOOST_AUTO_TEST_CASE(nothing_to_search_for_is_a_message_not_a_query) {
 // word that starts with it; two characters have a list of their own.
 BOOST_AUTO_TEST_CASE(a_prefix_needs_two_characters) {
   for (const char* text : {"w*", "fox w*", "é*", "a-b*"}) {
-    auto query = FtsQuery(text);
+    auto query = ParseSearch(text);
     BOOST_TEST(!query.ok(), text);
     BOOST_TEST(query.status().IsInvalid());
     BOOST_TEST(query.status().message().find("at least two letters") !=
                std::string::npos, text);
   }
   for (const char* text : {"wo*", "éa*", "a-bc*", "12*"}) {
-    BOOST_TEST(FtsQuery(text).ok(), text);
+    BOOST_TEST(ParseSearch(text).ok(), text);
   }
 }
 
-struct StoreFixture {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db =
-      std::move(*Database::Open(dir.File("wikid.db"), {}));
-  std::unique_ptr<SqlitePageStore> store =
-      std::move(*SqlitePageStore::Create(*db));
+// The SQLite engine's expression: every term an FTS5 string, the
+// operators FTS5's own, whose precedence is the query's.
+BOOST_AUTO_TEST_CASE(fts5_expressions_quote_every_term) {
+  BOOST_TEST(Fts("quick fox") == "\"quick\" AND \"fox\"");
+  BOOST_TEST(Fts("say \"hi\"there") == "\"say\" AND \"hi\" AND \"there\"");
+  BOOST_TEST(Fts("\"brown fox\" jumps") == "\"brown fox\" AND \"jumps\"");
+  BOOST_TEST(Fts("fox*") == "\"fox\"*");
+  BOOST_TEST(Fts("cat OR dog") == "\"cat\" OR \"dog\"");
+  BOOST_TEST(Fts("cat -dog") == "\"cat\" NOT \"dog\"");
+  BOOST_TEST(Fts("a OR b -c") == "\"a\" NOT \"c\" OR \"b\" NOT \"c\"");
+  BOOST_TEST(Fts("NEAR(a b)") == "\"NEAR(a\" AND \"b)\"");
+  BOOST_TEST(Fts("say\"\"\"hi") == "\"say\" AND \"hi\"");
+  BOOST_TEST(Fts("it\"s\"") == "\"it\" AND \"s\"");
+  BOOST_TEST(Fts("\"a \"\"b\"") == "\"a \" AND \"b\"");
+}
 
+// A store of either engine, and its searches.
+struct StoreFixture {
+  testing::TestDatabase database;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<PageStore> store;
+
+  StoreFixture() {
+    auto opened = database.Open();
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    storage = std::move(*opened);
+    auto created = storage->OpenPages(nullptr);
+    BOOST_REQUIRE_MESSAGE(created.ok(), created.status().message());
+    store = std::move(*created);
+  }
   void Save(std::string_view title, int64_t base, std::string text) {
     auto saved = store->Save(Edit{.name = *PageName::Parse(title),
                                   .base_rev = base,
                                   .text = std::move(text),
                                   .author = "127.0.0.1",
                                   .created_at = 1700000000});
-    BOOST_REQUIRE(saved.ok());
+    BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  }
+  Result<SearchResults> Search(std::string_view text, int64_t offset = 0, int limit = 10) {
+    return store->Search(Parse(text), offset, limit);
   }
   std::vector<std::string> Titles(std::string_view text, int64_t offset = 0,
                                   int limit = 10) {
-    auto results = store->Search(Fts(text), offset, limit);
+    auto results = Search(text, offset, limit);
     BOOST_REQUIRE_MESSAGE(results.ok(), results.status().message());
     std::vector<std::string> titles;
     for (const auto& hit : results->hits) titles.push_back(hit.title);
     return titles;
   }
+  void SetSearchCandidates(int64_t n) {
+    if (auto* sqlite = dynamic_cast<SqlitePageStore*>(store.get())) {
+      sqlite->set_search_candidates(n);
+    } else {
+      dynamic_cast<PostgresPageStore&>(*store).set_search_candidates(n);
+    }
+  }
+};
+
+// SQLite's own connection and store, for the cases about its index.
+struct SqliteFixture : StoreFixture {
+  std::unique_ptr<Database> db = std::move(*Database::Open(database.dir().File("wikid.db"), {}));
+  SqliteFixture() {
+    store.reset();
+    store = std::move(*SqlitePageStore::Create(*db));
+  }
 };
 
 using V = std::vector<std::string>;
 
-BOOST_FIXTURE_TEST_CASE(any_text_a_reader_types_is_a_query_fts5_accepts,
+// Whatever a reader types is refused with a message by the parser, or
+// searched: never an error of the engine's query language (FTS5's MATCH
+// syntax, PostgreSQL's tsquery), whose operators and quotes are only text.
+BOOST_FIXTURE_TEST_CASE(any_text_a_reader_types_is_a_query_the_engine_accepts,
                         StoreFixture) {
   Save("Some page", 0,
        "with some text (and brackets) \"quoted\" and c++ code: a:b ^x");
   std::mt19937 random(3);
-  const std::string alphabet = "ab \"*-():^+{}[]ORNTADE\\'.,;é";
+  // Bytes, so "é" is sometimes cut in two: not UTF-8.
+  const std::string alphabet = "ab \"*-():^+{}[]ORNTADE\\'.,;é&|!<>";
   for (int round = 0; round < 2000; ++round) {
     std::string text;
     int n = std::uniform_int_distribution<>(1, 16)(random);
     for (int i = 0; i < n; ++i) text += alphabet[random() % alphabet.size()];
-    auto query = FtsQuery(text);
+    auto query = ParseSearch(text);
     if (!query.ok()) continue;
     auto results = store->Search(*query, 0, 5);
     BOOST_TEST(results.ok(),
-               "typed: " << text << " query: " << *query
+               "typed: " << text << " FTS5: " << Fts5Expression(*query)
                          << " error: " << results.status().message());
   }
   // The classics.
   for (const char* text :
        {"c++ \"unbalanced", "NOT", "a NOT", "(((", "\"*\"", "a* OR* b",
-        "^start", "{title}: x", "NEAR/3", "\"some\" OR OR text"}) {
-    auto query = FtsQuery(text);
+        "^start", "{title}: x", "NEAR/3", "\"some\" OR OR text", "—", "— some",
+        "some -—", "\xff\xfe", "s\xc3", "\xed\xa0\x80text"}) {
+    auto query = ParseSearch(text);
     if (!query.ok()) continue;
-    BOOST_TEST(store->Search(*query, 0, 5).ok(), text);
+    auto results = store->Search(*query, 0, 5);
+    BOOST_TEST(results.ok(), text << ": " << results.status().message());
+  }
+}
+
+// The query languages' metacharacters (FTS5's, tsquery's, SQL's) are
+// words' edges like any punctuation: the words between them are found.
+BOOST_FIXTURE_TEST_CASE(metacharacters_are_text, StoreFixture) {
+  Save("Some page", 0,
+       "with some text (and brackets) \"quoted\" and c++ code: a:b ^x");
+  for (const char* text :
+       {"some & text", "some | text", "!some", "(some)", "'some'", "some\\", "\\some",
+        "some''", "text' OR '1'='1", "some <-> text", "some:text", "c++", "a:b",
+        "\"quoted\"", "brackets)", "some;--", "some' & !'x", "some\\' | 'x",
+        "\"some text", "some -'absent'", "-some text", "so*"}) {
+    BOOST_TEST((Titles(text) == V{"Some page"}), text);
+  }
+  for (const char* text :
+       {"absent & text", "!!!absent", "absent | missing", "zzz' OR 'yyy", "some -text",
+        "'some' -'text'", "\"text some\"", "some -so*"}) {
+    BOOST_TEST(Titles(text).empty(), text);
   }
 }
 
@@ -157,23 +278,23 @@ BOOST_FIXTURE_TEST_CASE(name_matches_come_first_then_relevance, StoreFixture) {
   // weighed).
   BOOST_TEST((Titles("tomato*") == V{"Tomatoes", "Kitchen", "Gardening"}));
   BOOST_TEST((Titles("tomatoes", 1, 1) == V{"Gardening"}));
-  auto results = store->Search(Fts("tomatoes"), 0, 1);
+  auto results = Search("tomatoes", 0, 1);
   BOOST_TEST(results->total == 3);
   BOOST_TEST(results->hits.size() == 1u);
-  BOOST_TEST(store->Search(Fts("tomatoes"), 7, 10)->hits.empty());
+  BOOST_TEST(Search("tomatoes", 7, 10)->hits.empty());
 }
 
 // Issue 16: a search ranks a bounded number of candidates, whatever the
 // size of the wiki, and says when more match than it counted.
 BOOST_FIXTURE_TEST_CASE(a_search_ranks_the_newest_candidates_and_says_so,
                         StoreFixture) {
-  store->set_search_candidates(4);
+  SetSearchCandidates(4);
   Save("Word list", 0, "the oldest page, named for the word");
   for (int i = 1; i <= 8; ++i) {
     Save("Page " + std::to_string(i), 0,
          "word " + std::string(static_cast<size_t>(i), 'x') + " filler");
   }
-  auto results = store->Search(Fts("word"), 0, 10);
+  auto results = Search("word", 0, 10);
   BOOST_REQUIRE(results.ok());
   BOOST_TEST(results->total == 4);
   BOOST_TEST(results->more);
@@ -187,7 +308,7 @@ BOOST_FIXTURE_TEST_CASE(a_search_ranks_the_newest_candidates_and_says_so,
   std::sort(rest.begin(), rest.end());
   BOOST_TEST((rest == V{"Page 5", "Page 6", "Page 7", "Page 8"}));
   // Under the cap, the count is exact.
-  auto few = store->Search(Fts("oldest"), 0, 10);
+  auto few = Search("oldest", 0, 10);
   BOOST_TEST(few->total == 1);
   BOOST_TEST(!few->more);
 }
@@ -216,7 +337,7 @@ BOOST_FIXTURE_TEST_CASE(a_long_prefix_finds_every_word_that_starts_with_it,
   BOOST_TEST((Titles("wodin* -alone") == V{"Epsilon", "Beta", "Alpha"}));
   BOOST_TEST((Titles("sings OR wodj*") == V{"Delta", "Alpha"}));
   // Matches are marked in the snippet as any word's.
-  auto results = store->Search(Fts("woding*"), 0, 10);
+  auto results = Search("woding*", 0, 10);
   BOOST_REQUIRE(results.ok());
   BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
   BOOST_TEST(results->hits[0].snippet.find(std::string(1, kMatchStart) + "wodingar" +
@@ -227,12 +348,12 @@ BOOST_FIXTURE_TEST_CASE(a_long_prefix_finds_every_word_that_starts_with_it,
   BOOST_TEST((Titles("wodin*") == V{"Epsilon", "Gamma", "Beta"}));
 }
 
-BOOST_FIXTURE_TEST_CASE(a_prefix_of_too_many_words_asks_for_more_letters,
-                        StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(a_prefix_of_too_many_words_asks_for_more_letters, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   std::string text;
   for (int i = 0; i <= kMaxPrefixWords; ++i) text += "zyxw" + std::to_string(1000 + i) + " ";
   Save("Many", 0, text);
-  auto refused = store->Search(Fts("zyxw1*"), 0, 10);
+  auto refused = Search("zyxw1*", 0, 10);
   BOOST_REQUIRE(!refused.ok());
   BOOST_TEST(refused.status().IsInvalid());
   BOOST_TEST(refused.status().message().find("add a letter") != std::string::npos,
@@ -244,7 +365,8 @@ BOOST_FIXTURE_TEST_CASE(a_prefix_of_too_many_words_asks_for_more_letters,
   BOOST_TEST((Titles("zyx*") == V{"Many"}));
 }
 
-BOOST_FIXTURE_TEST_CASE(a_reindex_makes_the_words_those_of_the_index, StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(a_reindex_makes_the_words_those_of_the_index, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   Save("Alpha", 0, "wodigar");
   Save("Beta", 0, "wodigmo");
   // A word lost (an index restored from an older backup), and a save
@@ -255,7 +377,7 @@ BOOST_FIXTURE_TEST_CASE(a_reindex_makes_the_words_those_of_the_index, StoreFixtu
   for (int i = 0; i <= kMaxPrefixWords; ++i) text += "wikip" + std::to_string(1000 + i) + " ";
   Save("Vandal", 0, text);
   Save("Vandal", 1, "wikipedia, reverted");
-  BOOST_TEST(!store->Search(Fts("wikip*"), 0, 10).ok());
+  BOOST_TEST(!Search("wikip*", 0, 10).ok());
   auto indexed = store->RebuildSearchIndex(2);
   BOOST_REQUIRE_MESSAGE(indexed.ok(), indexed.status().message());
   BOOST_TEST((Titles("wodig*") == V{"Beta", "Alpha"}));
@@ -287,7 +409,7 @@ BOOST_FIXTURE_TEST_CASE(a_name_that_matches_counts_only_if_the_page_does,
 BOOST_FIXTURE_TEST_CASE(matches_are_marked_in_names_and_snippets,
                         StoreFixture) {
   Save("Café Müller", 0, "The CAFÉ opens at nine; coffee is served all day.");
-  auto results = store->Search(Fts("cafe"), 0, 10);
+  auto results = Search("cafe", 0, 10);
   BOOST_REQUIRE(results.ok());
   BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
   const SearchHit& hit = results->hits[0];
@@ -313,7 +435,7 @@ BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
   }
   for (int i = 0; i < 300; ++i) text += "needles ";
   Save("Long page", 0, text);
-  auto results = store->Search(Fts("needle*"), 0, 10);
+  auto results = Search("needle*", 0, 10);
   BOOST_REQUIRE(results.ok());
   BOOST_REQUIRE_EQUAL(results->hits.size(), 1u);
   const std::string& snippet = results->hits[0].snippet;
@@ -323,7 +445,7 @@ BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
   BOOST_TEST(snippet.ends_with("…"));
   BOOST_TEST(std::count(snippet.begin(), snippet.end(), ' ') == 23);
   // A phrase is one mark, never cut in two.
-  auto phrase = store->Search(Fts("\"needle in a haystack\""), 0, 10);
+  auto phrase = Search("\"needle in a haystack\"", 0, 10);
   BOOST_REQUIRE(phrase.ok());
   BOOST_REQUIRE_EQUAL(phrase->hits.size(), 1u);
   const std::string& marked = phrase->hits[0].snippet;
@@ -331,12 +453,12 @@ BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
                          kMatchEnd) != std::string::npos, marked);
   // A short text is shown whole, and a name's match shows the text's start.
   Save("Straße", 0, "Ünïcode text, short.");
-  auto whole = store->Search(Fts("unicode"), 0, 10);
+  auto whole = Search("unicode", 0, 10);
   BOOST_REQUIRE(whole.ok());
   BOOST_REQUIRE_EQUAL(whole->hits.size(), 1u);
   BOOST_TEST(whole->hits[0].snippet ==
              std::string() + kMatchStart + "Ünïcode" + kMatchEnd + " text, short.");
-  auto named = store->Search(Fts("strasse OR straße"), 0, 10);
+  auto named = Search("strasse OR straße", 0, 10);
   BOOST_REQUIRE(named.ok());
   BOOST_REQUIRE_EQUAL(named->hits.size(), 1u);
   BOOST_TEST(named->hits[0].snippet == "Ünïcode text, short.");
@@ -345,7 +467,7 @@ BOOST_FIXTURE_TEST_CASE(a_snippet_is_a_window_around_the_first_match,
   std::string run;
   for (int i = 0; i < 1000; ++i) run += "漢";
   Save("Kanji", 0, "kanji " + run);
-  auto long_word = store->Search(Fts("kanji"), 0, 10);
+  auto long_word = Search("kanji", 0, 10);
   BOOST_REQUIRE(long_word.ok());
   BOOST_REQUIRE_EQUAL(long_word->hits.size(), 1u);
   const std::string& cut = long_word->hits[0].snippet;
@@ -374,7 +496,7 @@ BOOST_FIXTURE_TEST_CASE(the_index_is_rebuilt_from_latest_revisions,
   Save("One", 0, "alpha text");
   Save("Two", 0, "beta text");
   Save("Two", 1, "gamma text");
-  BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
+  database.Exec("DELETE FROM page_search");
   BOOST_TEST(Titles("text").empty());
   auto indexed = store->RebuildSearchIndex();
   BOOST_REQUIRE(indexed.ok());
@@ -391,7 +513,7 @@ BOOST_FIXTURE_TEST_CASE(the_index_is_rebuilt_from_latest_revisions,
 BOOST_FIXTURE_TEST_CASE(a_rebuild_goes_in_batches_and_lets_saves_through,
                         StoreFixture) {
   for (int i = 0; i < 5; ++i) Save("Page " + std::to_string(i), 0, "old words");
-  BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
+  database.Exec("DELETE FROM page_search");
   std::vector<int64_t> progress;
   auto indexed = store->RebuildSearchIndex(2, [&](int64_t done, int64_t total) {
     progress.push_back(done);
@@ -411,7 +533,8 @@ BOOST_FIXTURE_TEST_CASE(a_rebuild_goes_in_batches_and_lets_saves_through,
 
 // Issue 16: batches leave the index in many segments, which every search
 // reads; the rebuild packs them, a step per transaction.
-BOOST_FIXTURE_TEST_CASE(a_rebuild_leaves_each_index_in_one_segment, StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(a_rebuild_leaves_each_index_in_one_segment, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   auto segments = [&](const char* index) {
     auto q = db->Prepare("SELECT count(DISTINCT segid) FROM " + std::string(index));
     BOOST_REQUIRE(q.ok());
@@ -428,7 +551,7 @@ BOOST_FIXTURE_TEST_CASE(a_rebuild_leaves_each_index_in_one_segment, StoreFixture
   BOOST_TEST(segments("page_search_idx") == 1);
   BOOST_TEST(segments("page_title_search_idx") == 1);
   BOOST_TEST(Titles("words").size() == 10u);
-  BOOST_TEST(store->Search(Fts("words"), 0, 20)->total == 12);
+  BOOST_TEST(Search("words", 0, 20)->total == 12);
 }
 
 // Schema 16: the index keeps no copy of the texts (FTS5 external content
@@ -438,7 +561,8 @@ BOOST_FIXTURE_TEST_CASE(a_rebuild_leaves_each_index_in_one_segment, StoreFixture
 // saves leave pages past its cursor alone, and an interrupted rebuild is
 // resumed. FTS5's integrity check with rank 1 re-reads every text through
 // the view and fails on any difference.
-BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   const std::vector<std::string> words = {"amber", "birch", "cedar", "dune",
                                           "ember", "fjord", "grove"};
   std::mt19937 random(16);
@@ -498,7 +622,7 @@ BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, StoreFi
     }
   };
   auto partial = [&] {
-    auto found = store->Search(Fts("amber OR birch OR cedar"), 0, 5);
+    auto found = Search("amber OR birch OR cedar", 0, 5);
     BOOST_REQUIRE(found.ok());
     return found->partial_index;
   };
@@ -573,21 +697,22 @@ BOOST_FIXTURE_TEST_CASE(the_index_always_holds_exactly_the_latest_texts, StoreFi
 // An index out of step with the texts it reads (changed behind wikid's
 // back) is the wiki's fault, not the query's: 503 and what to do, not a
 // 400 "could not be understood".
-BOOST_FIXTURE_TEST_CASE(a_damaged_index_is_unavailable_not_a_bad_query, StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(a_damaged_index_is_unavailable_not_a_bad_query, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   Save("Lost", 0, "vanishing words");
   BOOST_REQUIRE(db->Exec("UPDATE page SET latest_rev = 9").ok());  // the view shows nothing
-  auto found = store->Search(Fts("vanishing"), 0, 10);
+  auto found = Search("vanishing", 0, 10);
   BOOST_REQUIRE(!found.ok());
   BOOST_TEST((found.status().code() == Status::Code::kUnavailable));
   BOOST_TEST(found.status().message().find("wikid reindex") != std::string::npos);
 }
 
-BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,
-                        StoreFixture) {
+BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory, SqliteFixture,
+                        *boost::unit_test::precondition(OnSqlite)) {
   Save("Indexed", 0, "findable words");
   BOOST_REQUIRE(db->Exec("DELETE FROM page_search").ok());
   std::string command =
-      std::string(WIKID_BINARY) + " reindex --data " + dir.path() + " 2>&1";
+      std::string(WIKID_BINARY) + " reindex --data " + database.dir().path() + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buf[256];
@@ -597,7 +722,7 @@ BOOST_FIXTURE_TEST_CASE(wikid_reindex_rebuilds_the_index_of_a_data_directory,
   BOOST_TEST(output == "indexed 1 page\n");
   BOOST_TEST((Titles("findable") == V{"Indexed"}));
   std::string missing = std::string(WIKID_BINARY) + " reindex --data " +
-                        dir.File("nowhere") + " >/dev/null 2>&1";
+                        database.dir().File("nowhere") + " >/dev/null 2>&1";
   BOOST_TEST(WEXITSTATUS(system(missing.c_str())) == 1);
 }
 

@@ -238,10 +238,10 @@ Response ApiSearch(const Request& req, Context& ctx, std::string_view) {
   const std::string& query = req.QueryText("q");
   auto from = OffsetParam(req, "from");
   if (!from.ok()) return JsonFailure(from.status());
-  auto fts = FtsQuery(query);
-  if (!fts.ok()) return JsonFailure(fts.status());
+  auto parsed = ParseSearch(query);
+  if (!parsed.ok()) return JsonFailure(parsed.status());
   const int size = ctx.site.search_page_size;
-  auto found = ctx.stores.pages.Search(*fts, *from, size);
+  auto found = ctx.stores.pages.Search(*parsed, *from, size);
   if (!found.ok()) return JsonFailure(found.status());
   Json hits = Json::array();
   for (const SearchHit& hit : found->hits) {

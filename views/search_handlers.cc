@@ -56,9 +56,9 @@ Response ShowSearch(const Request& req, Context& ctx, std::string_view) {
     FillSearch(state, results, page.content());
     return page.Render(ctx, 200);
   }
-  auto fts = FtsQuery(state.query);
-  if (fts.ok()) {
-    auto found = ctx.stores.pages.Search(*fts, state.offset, state.page_size);
+  auto parsed = ParseSearch(state.query);
+  if (parsed.ok()) {
+    auto found = ctx.stores.pages.Search(*parsed, state.offset, state.page_size);
     if (found.ok()) {
       results = std::move(*found);
     } else if (found.status().IsInvalid()) {
@@ -67,7 +67,7 @@ Response ShowSearch(const Request& req, Context& ctx, std::string_view) {
       return ErrorPage(ctx, found.status());
     }
   } else {
-    state.error = fts.status().message();
+    state.error = parsed.status().message();
   }
   if (!state.error.empty()) status = 400;
   if (state.offset == 0) OfferPage(ctx, results, &state);

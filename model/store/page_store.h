@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/text/page_name.h"
+#include "model/text/search_query.h"
 #include "model/base/status.h"
 
 namespace wikid {
@@ -232,16 +233,17 @@ class PageReader {
   virtual Result<PageList> ListOrphans(const std::string& after, const std::string& except,
                                        int limit) = 0;
 
-  // Up to `limit` pages matching the FTS5 expression `fts_query` (from
-  // FtsQuery), skipping the first `offset`: pages whose name matches
-  // first, each group ranked by bm25 with names weighing ten times the
-  // text (between equals, the newer page first), among at most
-  // kSearchCandidates of each (the newest); with a prefix (word*) that
-  // is not subtracted, the texts' group is newest first instead. Costs the
-  // same whatever the size of the wiki. Invalid if FTS5 cannot parse the
-  // expression, or (before anything is read) if `offset` is over
-  // kMaxSearchOffset.
-  virtual Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+  // Up to `limit` pages matching `query` (from ParseSearch), skipping
+  // the first `offset`: pages whose name matches first (unless the query
+  // subtracts), each group ranked by relevance with names weighing ten
+  // times the text (SQLite's bm25, PostgreSQL's ts_rank; between equals,
+  // the newer page first), among at most kSearchCandidates of each (the
+  // newest); with a prefix (word*) that is not subtracted, the texts'
+  // group is newest first instead. Any query ParseSearch made is
+  // searched: none is an error. Invalid (before anything is read) if
+  // `offset` is over kMaxSearchOffset, or on SQLite if a prefix stands
+  // for more than kMaxPrefixWords words (search_words.h).
+  virtual Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                        int limit) = 0;
 };
 

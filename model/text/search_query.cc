@@ -1,5 +1,6 @@
 #include "model/text/search_query.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace wikid {
@@ -80,19 +81,21 @@ bool IsOperator(const Term& t, const char* name) {
 
 }  // namespace
 
-std::string FtsString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';  // FTS5 doubles a quote inside a string
-    // FTS5's expression parser stops at a NUL, leaving the string open
-    // (an error for the reader): a NUL separates words like a space.
-    // (HTTP decoding refuses NULs; this keeps the function total.)
-    out += c == '\0' ? ' ' : c;
-  }
-  return out + "\"";
+bool SearchQuery::Subtracts() const {
+  return std::any_of(any_of.begin(), any_of.end(),
+                     [](const SearchClause& c) { return !c.none_of.empty(); });
 }
 
-Result<std::string> FtsQuery(std::string_view text) {
+bool SearchQuery::HasPrefix() const {
+  for (const SearchClause& clause : any_of) {
+    for (const SearchTerm& term : clause.all_of) {
+      if (term.prefix) return true;
+    }
+  }
+  return false;
+}
+
+Result<SearchQuery> ParseSearch(std::string_view text) {
   if (text.size() > kMaxSearchBytes) {
     return Status::Invalid("The search is " + std::to_string(text.size()) +
                            " bytes long; it may have at most " +
@@ -101,36 +104,53 @@ Result<std::string> FtsQuery(std::string_view text) {
   std::vector<Term> terms = Split(text);
   // Operators stand between two terms that have words in them; anywhere
   // else they are words themselves.
-  std::string query;
-  std::string pending;  // " OR " or " NOT " waiting for its right side
+  SearchQuery query;
+  std::vector<SearchClause>& clauses = query.any_of;
+  // The clauses a term joined by AND or NOT goes into: the last one typed
+  // after an OR, or all of them once a -word has taken a word out of
+  // everything before it (AND binds tighter than OR, and -word wraps
+  // what came before it).
+  size_t unit = 0;
+  std::string pending;  // "OR", "NOT" or "AND" waiting for its right side
   for (size_t i = 0; i < terms.size(); ++i) {
-    const Term& t = terms[i];
+    Term& t = terms[i];
     bool next_is_term = i + 1 < terms.size() && HasToken(terms[i + 1].text);
-    if (!query.empty() && pending.empty() && next_is_term &&
+    if (!clauses.empty() && pending.empty() && next_is_term &&
         (IsOperator(t, "OR") || IsOperator(t, "NOT") || IsOperator(t, "AND"))) {
-      pending = " " + t.text + " ";
+      pending = t.text;
       continue;
     }
     if (!HasToken(t.text)) continue;
     // FTS5 keeps lists for prefixes of two, three and four characters
-    // (longer ones read the words of search_word); one character would
-    // merge the list of every word that starts with it.
+    // (longer ones read the words of search_word), and PostgreSQL's GIN
+    // index finds a prefix by walking its words: one character would
+    // merge the lists of every word that starts with it.
     if (t.prefix && LastWordChars(t.text) < 2) {
       return Status::Invalid("Put at least two letters before *: “" + t.text +
                              "*” would match too many words.");
     }
-    std::string atom = FtsString(t.text) + (t.prefix ? "*" : "");
-    if (query.empty()) {
-      if (t.negated) continue;  // FTS5's NOT needs something to subtract from
-      query = atom;
+    // A NUL would end the text of an engine's query (HTTP decoding
+    // refuses NULs; this keeps the parser total): it separates words as
+    // a space does.
+    std::replace(t.text.begin(), t.text.end(), '\0', ' ');
+    SearchTerm term{.text = std::move(t.text), .phrase = t.phrase, .prefix = t.prefix};
+    if (clauses.empty()) {
+      if (t.negated) continue;  // nothing to subtract from yet
+      clauses.push_back(SearchClause{.all_of = {std::move(term)}});
     } else if (t.negated) {
-      query = "(" + query + ") NOT " + atom;
+      unit = 0;
+      for (SearchClause& c : clauses) c.none_of.push_back(term);
+    } else if (pending == "OR") {
+      clauses.push_back(SearchClause{.all_of = {std::move(term)}});
+      unit = clauses.size() - 1;
     } else {
-      query += (pending.empty() ? " AND " : pending) + atom;
+      for (size_t c = unit; c < clauses.size(); ++c) {
+        (pending == "NOT" ? clauses[c].none_of : clauses[c].all_of).push_back(term);
+      }
     }
     pending.clear();
   }
-  if (query.empty()) {
+  if (clauses.empty()) {
     return Status::Invalid("Type a word or a number to search for.");
   }
   return query;

@@ -201,10 +201,14 @@ Status PgConnection::Connect() {
                                ConnectionError(conn_));
   }
   // Per session, so every statement of every store is bounded. The number
-  // is ours, not input.
+  // is ours, not input. Notices are not sent: libpq would print each on
+  // the worker's standard error, and the ones a wiki meets are about
+  // input, not faults (a search of no word PostgreSQL keeps: "text-search
+  // query contains only stop words"; a text's word too long to index).
   const std::string settings = "SET statement_timeout = " +
                                std::to_string(options_.statement_timeout_ms) +
-                               "; SET client_encoding = 'UTF8'";
+                               "; SET client_encoding = 'UTF8'"
+                               "; SET client_min_messages = warning";
   if (auto set = Exec(settings); !set.ok()) return set.status();
   for (const auto& [name, sql] : prepared_) {
     if (Status s = PrepareOnServer(name, sql); !s.ok()) return s;

@@ -222,6 +222,7 @@ Result<std::unique_ptr<PostgresPageStore>> PostgresPageStore::Create(PgConnectio
   for (const Named& statement : kAll) {
     if (Status s = db.Prepare(statement.name, statement.sql); !s.ok()) return s;
   }
+  if (Status s = store->PrepareSearch(); !s.ok()) return s;
   return store;
 }
 
@@ -594,10 +595,6 @@ Result<std::optional<std::string>> PostgresPageStore::ResolveTitle(const std::st
 }
 
 // --- Search -------------------------------------------------------------
-
-Result<SearchResults> PostgresPageStore::Search(const std::string&, int64_t, int) {
-  return Status::Invalid("Search is not available on PostgreSQL yet (issue 18).");
-}
 
 Result<int64_t> PostgresPageStore::RebuildSearchIndex(
     int batch, const std::function<void(int64_t done, int64_t total)>& progress) {

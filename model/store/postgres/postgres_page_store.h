@@ -43,17 +43,21 @@ class PostgresPageStore : public PageStore {
                                int limit) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
-  // Not yet on PostgreSQL (issue 18): Invalid, saying so. Saves keep the
-  // search entries (page_search) already, so the index is whole when it
-  // comes.
-  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+  // PostgreSQL's full-text search (postgres_page_search.cc). Never a
+  // partial index: RebuildSearchIndex replaces entries in place.
+  Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                int limit) override;
+  // Tests: fewer candidates than kSearchCandidates, to reach the cap.
+  void set_search_candidates(int64_t n) { search_candidates_ = n; }
   Result<int64_t> RebuildSearchIndex(
       int batch = 1000,
       const std::function<void(int64_t done, int64_t total)>& progress = {}) override;
 
  private:
   PostgresPageStore(PgConnection& db, EventSink* events) : db_(db), events_(events) {}
+
+  // Prepares Search's statements (postgres_page_search.cc).
+  Status PrepareSearch();
 
   // The steps of Save, inside its transaction.
   // Takes the save's locks: every key whose pages or wanted count the
@@ -86,6 +90,7 @@ class PostgresPageStore : public PageStore {
 
   PgConnection& db_;
   EventSink* events_;  // borrowed; may be null
+  int64_t search_candidates_ = kSearchCandidates;
 };
 
 }  // namespace wikid

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "model/store/sqlite/fts5.h"
-#include "model/text/search_query.h"
+#include "model/store/sqlite/fts5_query.h"
 
 namespace wikid {
 namespace {
@@ -27,7 +27,7 @@ size_t Utf8Chars(std::string_view text) {
   return chars;
 }
 
-// A string in FtsQuery's output: "text", quotes inside doubled, and a '*'
+// A string in Fts5Expression's output: "text", quotes inside doubled, and a '*'
 // after it when it is a prefix.
 struct Atom {
   size_t begin;      // the opening quote
@@ -167,15 +167,6 @@ Status SearchWords::SyncWithIndex() {
     if (final_step) return Status::Ok();
     last = end;
   }
-}
-
-bool SearchWords::HasPrefix(const std::string& fts_query) {
-  for (const Atom& atom : Atoms(fts_query)) {
-    // A prefix subtracted ("a -wo*") ranks nothing.
-    const bool subtracted = std::string_view(fts_query).substr(0, atom.begin).ends_with(" NOT ");
-    if (atom.prefix && !subtracted) return true;
-  }
-  return false;
 }
 
 Result<std::string> SearchWords::ExpandPrefixes(const std::string& fts_query) {

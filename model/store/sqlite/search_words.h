@@ -45,7 +45,7 @@ class SearchWords {
   // transaction).
   Status Record(std::string_view text);
 
-  // `fts_query` (as FtsQuery writes it) with each prefix of five
+  // `fts_query` (as Fts5Expression writes it) with each prefix of five
   // characters or more replaced by the words that start with it: "wodig"*
   // becomes ("wodig" OR "wodigar" OR ...), and "big wodig"* becomes ("big
   // wodig" OR "big wodigar" OR ...). Invalid, with a message for the reader,
@@ -58,10 +58,6 @@ class SearchWords {
   // steps of a few thousand words, each its own transaction, so that
   // saves get through.
   Status SyncWithIndex();
-
-  // Whether `fts_query` holds a prefix that is not subtracted (before
-  // ExpandPrefixes).
-  static bool HasPrefix(const std::string& fts_query);
 
  private:
   SearchWords(Database& db, std::unique_ptr<fts5_tokenizer> api, Fts5Tokenizer* tokenizer);

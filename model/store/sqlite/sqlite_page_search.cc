@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/store/sqlite/fts5_query.h"
 #include "model/store/sqlite/search_excerpt.h"
 #include "model/store/sqlite/search_words.h"
 #include "model/store/sqlite/sqlite_page_store.h"
@@ -106,17 +107,6 @@ std::vector<std::vector<int64_t>> ShownGroups(std::vector<int64_t> ids) {
   return groups;
 }
 
-// Whether the expression subtracts (FtsQuery writes NOT only as an
-// operator: words are quoted).
-bool Subtracts(const std::string& fts_query) {
-  bool quoted = false;
-  for (size_t i = 0; i < fts_query.size(); ++i) {
-    if (fts_query[i] == '"') quoted = !quoted;
-    if (!quoted && fts_query.compare(i, 5, " NOT ") == 0) return true;
-  }
-  return false;
-}
-
 // Binds ?2, ?3 and ?4 as the range and the list ",id,id,...," of `ids`
 // (not empty).
 void BindIds(Query& q, const std::vector<int64_t>& ids) {
@@ -127,8 +117,9 @@ void BindIds(Query& q, const std::vector<int64_t>& ids) {
   q->Bind(4, list);
 }
 
-// FtsQuery's output always parses; an expression FTS5 refuses (an
-// SQLITE_ERROR, which is Internal) is the caller's, so Invalid.
+// Fts5Expression's output always parses; an expression FTS5 refused (an
+// SQLITE_ERROR, which is Internal) would be a bug of ours, but the
+// reader is told only that the search could not be made.
 Status Refused(const Status& status) {
   if (status.code() == Status::Code::kInternal) {
     return Status::Invalid("The search could not be understood.");
@@ -204,15 +195,15 @@ Status SqlitePageStore::ReplaceIndexedText(int64_t page_id, const Edit& edit,
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<SearchResults> SqlitePageStore::Search(const std::string& typed_query,
-                                             int64_t offset, int limit) {
+Result<SearchResults> SqlitePageStore::Search(const SearchQuery& query, int64_t offset,
+                                             int limit) {
   if (offset > kMaxSearchOffset) {
     return Status::Invalid("Search results can be paged through up to result " +
                            std::to_string(kMaxSearchOffset) +
                            "; add words to narrow the search.");
   }
-  const bool prefix = SearchWords::HasPrefix(typed_query);
-  auto expanded = search_words_->ExpandPrefixes(typed_query);
+  const bool prefix = query.HasPrefix();
+  auto expanded = search_words_->ExpandPrefixes(Fts5Expression(query));
   if (!expanded.ok()) return expanded.status();
   const std::string& fts_query = *expanded;
   SearchResults results;
@@ -236,7 +227,7 @@ Result<SearchResults> SqlitePageStore::Search(const std::string& typed_query,
   // -b", and b in the text): then names count only through their weight
   // in the rank.
   std::vector<Ranked> ranked;
-  if (!Subtracts(fts_query)) {
+  if (!query.Subtracts()) {
     Query q(*search_titles_);
     q->Bind(1, fts_query);
     q->Bind(2, search_candidates_);

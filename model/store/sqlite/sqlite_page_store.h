@@ -40,7 +40,7 @@ class SqlitePageStore : public PageStore {
   Result<WantedPages> ListWanted(const WantedCursor& after, int limit) override;
   Result<PageList> ListOrphans(const std::string& after, const std::string& except,
                                int limit) override;
-  Result<SearchResults> Search(const std::string& fts_query, int64_t offset,
+  Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                int limit) override;
   // Tests: fewer candidates than kSearchCandidates, to reach the cap.
   void set_search_candidates(int64_t n) { search_candidates_ = n; }
