@@ -5,6 +5,7 @@
 #include "model/store/postgres/postgres_api_token_store.h"
 #include "model/store/postgres/postgres_cache_epoch_store.h"
 #include "model/store/postgres/postgres_login_throttle.h"
+#include "model/store/postgres/postgres_outbox.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_session_store.h"
@@ -127,8 +128,10 @@ Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(
   return std::unique_ptr<LoginThrottle>(std::move(*throttle));
 }
 
-Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy&) {
-  return NotYet("the mail outbox");
+Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy& retry) {
+  auto outbox = PostgresOutbox::Create(*db_, retry);
+  if (!outbox.ok()) return outbox.status();
+  return std::unique_ptr<Outbox>(std::move(*outbox));
 }
 
 StorageCounters PostgresStorage::counters() const {
