@@ -2,8 +2,9 @@
 // (tests/support/postgres_server.h): where its password comes from and
 // that it is never repeated, a connection lost and found again, a save
 // whose connection is dropped inside its transaction, statement
-// timeouts, migrations run once by processes that start together, and a
-// wiki that refuses to start on an engine whose stores are not all there.
+// timeouts, migrations run once by processes that start together and
+// upgrading an older schema in place, and a wiki that refuses to start on
+// an engine whose stores are not all there.
 // The stores' own contracts are the shared store tests, run on both
 // engines (page_store_test_postgres...).
 #define BOOST_TEST_MODULE postgres_engine
@@ -271,6 +272,36 @@ BOOST_AUTO_TEST_CASE(processes_starting_together_migrate_once) {
   BOOST_TEST(OneValue(url, "SELECT version FROM wikid_schema") ==
              std::to_string(LatestPostgresSchemaVersion()));
   BOOST_TEST(OneValue(url, "SELECT count(*) FROM wikid_schema") == "1");
+}
+
+// A database made by an older wikid is upgraded in place, keeping what it
+// holds. Schema 1 is a new database with the later migrations undone (2
+// made the fast path's state; a new migration adds its undoing here), as
+// SQLite's schema_test makes its older schemas.
+BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  {
+    auto storage = PostgresStorage::Open(url, {});
+    BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+    auto pages = std::move(*(*storage)->OpenPages(nullptr));
+    BOOST_REQUIRE(pages->Save(EditOf("Kept", 0, "from schema 1")).ok());
+    auto undone = PgConnection::Open(url, {});
+    BOOST_REQUIRE(undone.ok());
+    BOOST_REQUIRE((*undone)->Exec("DROP TABLE fast_path_state; "
+                                  "UPDATE wikid_schema SET version = 1").ok());
+  }
+  auto storage = PostgresStorage::Open(url, {});
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  BOOST_TEST(OneValue(url, "SELECT version FROM wikid_schema") ==
+             std::to_string(LatestPostgresSchemaVersion()));
+  auto fast_path = (*storage)->OpenFastPath();
+  BOOST_REQUIRE_MESSAGE(fast_path.ok(), fast_path.status().message());
+  auto state = (*fast_path)->Read();
+  BOOST_REQUIRE_MESSAGE(state.ok(), state.status().message());
+  BOOST_TEST((state->phase == FastPathPhase::kOff && state->generation == 1u));
+  auto kept = (*(*storage)->OpenPages(nullptr))->Find(Name("Kept"), std::nullopt);
+  BOOST_REQUIRE(kept.ok());
+  BOOST_TEST(kept->revision.text == "from schema 1");
 }
 
 // The cache epoch (model/cache/versions.h): each new database starts it

@@ -4,6 +4,7 @@
 
 #include "model/store/postgres/postgres_api_token_store.h"
 #include "model/store/postgres/postgres_cache_epoch_store.h"
+#include "model/store/postgres/postgres_fast_path_store.h"
 #include "model/store/postgres/postgres_login_throttle.h"
 #include "model/store/postgres/postgres_outbox.h"
 #include "model/store/postgres/postgres_page_store.h"
@@ -114,7 +115,9 @@ Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
 }
 
 Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
-  return NotYet("the fast path's state");
+  auto store = PostgresFastPathStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<FastPathStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
