@@ -353,7 +353,7 @@ BOOST_AUTO_TEST_CASE(a_wiki_on_postgresql_refuses_to_start_naming_what_is_missin
   auto wiki = Wiki::Open(options);
   BOOST_REQUIRE(!wiki.ok());
   BOOST_TEST(wiki.status().IsInvalid());
-  for (const char* missing : {"outbox", "search"}) {
+  for (const char* missing : {"files", "search"}) {
     BOOST_TEST(wiki.status().message().find(missing) != std::string::npos,
                wiki.status().message());
   }

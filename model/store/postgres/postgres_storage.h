@@ -3,9 +3,9 @@
 // point-in-time recovery, the backups its operators already run).
 //
 // One connection per process, opened after fork(); the schema is created
-// or migrated when it opens (postgres_schema.h). Only the page store is
-// here so far (issue 18): the other stores answer Invalid, and
-// CheckComplete names them, so a wiki never runs half on this engine.
+// or migrated when it opens (postgres_schema.h). Not every store is here
+// yet (issue 18): those missing answer Invalid, and CheckComplete names
+// them, so a wiki never runs half on this engine.
 #pragma once
 
 #include <memory>
