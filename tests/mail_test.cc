@@ -7,6 +7,7 @@
 #define BOOST_TEST_MODULE mail
 #include <boost/test/unit_test.hpp>
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -393,12 +394,16 @@ BOOST_AUTO_TEST_CASE(mail_queued_by_a_save_that_rolls_back_is_gone_with_it) {
 
 // Mailers on two hosts (issue 17): two processes, each with its own
 // connection, drain one outbox at once. Each message is claimed, and so
-// sent, by one of them only: every message has exactly one attempt.
+// sent, by one of them only: every message has exactly one attempt. So
+// that neither drains it all before the other has begun, each waits after
+// its first message until the other has sent one too.
 BOOST_AUTO_TEST_CASE(two_mailers_racing_send_each_message_exactly_once) {
   constexpr int kMessages = 100;
   constexpr int64_t kNow = 1000;
   QueueMany(kMessages, kNow);
   Close();
+  int sent_one[2][2];  // mailer i writes to sent_one[i] once it has sent one
+  for (auto& fds : sent_one) BOOST_REQUIRE(pipe(fds) == 0);
   testing::RunProcessesTogether(2, [&](int index, const std::function<void()>& start) {
     const std::string mailer = "host" + std::to_string(index) + ":1";
     auto mine = database.Open();
@@ -406,13 +411,23 @@ BOOST_AUTO_TEST_CASE(two_mailers_racing_send_each_message_exactly_once) {
     auto box = (*mine)->OpenOutbox(settings.retry);
     if (!box.ok()) return 11;
     start();
-    while (true) {
+    for (int sent = 0;; ++sent) {
+      if (sent == 1) {
+        // A wait for the other's first message, with a deadline only a
+        // mailer that failed reaches.
+        pollfd other{.fd = sent_one[1 - index][0], .events = POLLIN, .revents = 0};
+        if (write(sent_one[index][1], "1", 1) != 1 || poll(&other, 1, 60'000) != 1) return 14;
+      }
       auto claimed = (*box)->Claim(kNow, 60, mailer);
       if (!claimed.ok()) return 12;
       if (!claimed->has_value()) return 0;  // none left that is not claimed
       if (!(*box)->MarkSent((**claimed).id, kNow, mailer).ok()) return 13;
     }
   });
+  for (auto& fds : sent_one) {
+    close(fds[0]);
+    close(fds[1]);
+  }
   Reopen();
   for (const OutboxEntry& e : All()) BOOST_TEST(e.state == "sent", e.message_id);
   BOOST_TEST(All().size() == size_t{kMessages});
@@ -420,10 +435,10 @@ BOOST_AUTO_TEST_CASE(two_mailers_racing_send_each_message_exactly_once) {
              std::to_string(kMessages));
   BOOST_TEST(database.Column("SELECT count(DISTINCT outbox_id) FROM outbox_attempt").at(0) ==
              std::to_string(kMessages));
-  for (const std::string& row : database.Column(
-           "SELECT mailer || ': ' || count(*) FROM outbox_attempt GROUP BY mailer")) {
-    BOOST_TEST_MESSAGE("sent by " << row);
-  }
+  const auto mailers =
+      database.Column("SELECT mailer || ': ' || count(*) FROM outbox_attempt GROUP BY mailer");
+  BOOST_TEST(mailers.size() == 2u);  // both took part
+  for (const std::string& row : mailers) BOOST_TEST_MESSAGE("sent by " << row);
 }
 
 // A mailer killed holding a claim (its host died mid-send): no other
