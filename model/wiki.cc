@@ -102,7 +102,6 @@ Status Wiki::OpenStores(const WikiOptions& options) {
   auto storage = OpenStorage(options.storage);
   if (!storage.ok()) return storage.status();
   storage_ = std::move(*storage);
-  if (Status s = storage_->CheckComplete(); !s.ok()) return s;
   if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_);
       !s.ok())
     return s;

@@ -2,7 +2,9 @@
 // view is current, deletes that suspend when memcached cannot confirm
 // them, and restorations that start a new generation nginx reads through
 // the switch, so that no entry from before a suspension is read again;
-// against a real memcached.
+// against a real memcached, with the state every host shares in the
+// database on the engine WIKID_TEST_DATABASE names (fast_path_test_postgres
+// runs it on PostgreSQL).
 #define BOOST_TEST_MODULE fast_path
 #include "model/cache/fast_path.h"
 
@@ -17,10 +19,9 @@
 #include <thread>
 
 #include "model/fast_path_record.h"
-#include "model/store/sqlite/database.h"
-#include "model/store/sqlite/sqlite_fast_path_store.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 
@@ -77,22 +78,35 @@ CacheOptions OptionsFor(const MemcachedServer& server,
   return options;
 }
 
+// A new connection to `database` (another worker's), and its fast path's
+// state store.
+std::unique_ptr<Storage> NewConnection(const TestDatabase& database) {
+  auto storage = database.Open();
+  BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
+  return std::move(*storage);
+}
+std::unique_ptr<FastPathStore> OpenFastPathStore(Storage& storage) {
+  auto store = storage.OpenFastPath();
+  BOOST_REQUIRE_MESSAGE(store.ok(), store.status().message());
+  return std::move(*store);
+}
+
 // One worker's view of a fast path: its own Memcache and database
 // connection over its host's shared memory and the wiki's shared state.
 struct Worker {
   Worker(const MemcachedServer& server, FastPathShared& shared, const CacheState& state,
-         const std::string& flag, const std::string& database,
+         const std::string& flag, const TestDatabase& database,
          std::function<int64_t()> clock = MonotonicMs,
          std::chrono::milliseconds settle = 50ms,
          Timeouts timeouts = Timeouts::kPatient)
       : cache(OptionsFor(server, timeouts)),
-        db(std::move(*Database::Open(database, {}))),
-        store(std::move(*SqliteFastPathStore::Create(*db))),
+        storage(NewConnection(database)),
+        store(OpenFastPathStore(*storage)),
         record(*store),
         fast(cache, shared, state, &record, flag, true, settle, std::move(clock)) {}
   Memcache cache;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<SqliteFastPathStore> store;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<FastPathStore> store;
   StoredFastPathRecord record;
   FastPath fast;
 };
@@ -101,7 +115,7 @@ struct Fixture {
   MemcachedServer server;
   TempDir dir;
   std::string flag = dir.File("fast-path");
-  std::string database = dir.File("w.db");
+  TestDatabase database;
   FastPathShared* shared = FastPathShared::CreatePrivate();
   CacheState* state = CacheState::CreatePrivate();
   Worker worker{server, *shared, *state, flag, database};
@@ -141,6 +155,11 @@ struct Fixture {
   }
 };
 
+// The cases about the state the hosts share in the database, the only
+// ones fast_path_test_postgres runs: the others are about memcached, the
+// stripes and the switch, which no engine changes.
+const auto kSharedState = boost::unit_test::label("shared_state");
+
 auto Current() {
   return [] { return true; };
 }
@@ -158,6 +177,46 @@ BOOST_AUTO_TEST_CASE(keys_are_escaped_as_nginx_escapes_them) {
         EscapeMemcachedKey(std::string(1, static_cast<char>(c)));
     BOOST_TEST((escaped.size() == 3) == (c <= 0x20 || c == '%'), "byte " << c);
   }
+}
+
+// The state every host shares (FastPathStore), on its own: each change
+// applies only to the state it was based on, so a host acting on an old
+// read changes nothing, whichever host moved the state on.
+BOOST_AUTO_TEST_CASE(the_shared_state_moves_only_from_the_state_it_was_read_in,
+                     *kSharedState) {
+  TestDatabase database;
+  auto storage_a = NewConnection(database), storage_b = NewConnection(database);
+  auto a = OpenFastPathStore(*storage_a), b = OpenFastPathStore(*storage_b);
+  auto is = [](const Result<FastPathRow>& row, uint64_t generation, FastPathPhase phase,
+               bool doubted) {
+    BOOST_REQUIRE_MESSAGE(row.ok(), row.status().message());
+    return row->generation == generation && row->phase == phase && row->doubted == doubted;
+  };
+  BOOST_TEST(is(a->Read(), 1, FastPathPhase::kOff, false));  // a new wiki's
+  BOOST_TEST(*a->Announce(1, 5));
+  BOOST_TEST(!*b->Announce(1, 6));  // b read generation 1 too: too late
+  BOOST_TEST(!*b->Serve(6));
+  BOOST_TEST(*b->Serve(5));
+  BOOST_TEST(!*a->Serve(5));  // already serving
+  BOOST_TEST(is(a->Read(), 5, FastPathPhase::kServing, false));
+  // A suspension applies whatever the state; a doubt is kept until a
+  // generation serves, and cleared by a suspension of a serving one.
+  BOOST_REQUIRE(a->Suspend(/*doubt=*/true, "a delete was not confirmed", 7).ok());
+  BOOST_TEST(is(b->Read(), 7, FastPathPhase::kOff, true));
+  BOOST_REQUIRE(b->Suspend(/*doubt=*/false, "a worker died", 8).ok());
+  BOOST_TEST(is(a->Read(), 8, FastPathPhase::kOff, true));
+  BOOST_TEST(!*a->Announce(7, 9));  // based on the read before b's
+  BOOST_TEST(*a->Announce(8, 9));
+  BOOST_REQUIRE(b->Suspend(/*doubt=*/false, "SIGHUP", 10).ok());  // while announced
+  BOOST_TEST(!*a->Serve(9));
+  BOOST_TEST(is(a->Read(), 10, FastPathPhase::kOff, true));
+  // Generations are 64-bit random numbers: every bit is kept.
+  const uint64_t high = 0xfedcba9876543210;
+  BOOST_TEST(*a->Announce(10, high));
+  BOOST_TEST(*b->Serve(high));
+  BOOST_TEST(is(a->Read(), high, FastPathPhase::kServing, false));
+  BOOST_REQUIRE(a->Suspend(/*doubt=*/false, "test", 11).ok());
+  BOOST_TEST(is(b->Read(), 11, FastPathPhase::kOff, false));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_key_past_memcacheds_limit_stays_off_the_fast_path,
@@ -267,7 +326,7 @@ struct TwoHosts : Fixture {
 // (current), host b's save moves the numbers and deletes, host a adds. The
 // fill's mark makes the save wait for the add and delete after it.
 BOOST_FIXTURE_TEST_CASE(a_fill_racing_a_save_on_another_host_leaves_no_stale_entry,
-                        TwoHosts) {
+                        TwoHosts, *kSharedState) {
   const StoreResult filled = RacingFill(/*after_the_save=*/false);
   BOOST_TEST(filled == StoreResult::kStored);
   BOOST_TEST(Served("/A") == "");  // deleted after the add
@@ -295,7 +354,7 @@ BOOST_FIXTURE_TEST_CASE(without_reading_the_marks_the_old_view_stays_served,
 // A fill whose mark stays (a filler stopped between its check and its add,
 // on any host): the save waits kLockWait, then sets the fast path off for
 // every host rather than acknowledge while that add may still come.
-BOOST_FIXTURE_TEST_CASE(a_mark_that_stays_suspends_the_save, TwoHosts) {
+BOOST_FIXTURE_TEST_CASE(a_mark_that_stays_suspends_the_save, TwoHosts, *kSharedState) {
   worker.cache.Add(FastPath::MarkOf(fast.CurrentKey("/A")), "1");
   host_b.fast.Invalidate({"/A"});
   BOOST_TEST(host_b.fast.suspended());
@@ -308,7 +367,8 @@ BOOST_FIXTURE_TEST_CASE(a_mark_that_stays_suspends_the_save, TwoHosts) {
 // A suspension ends its generation for good: an entry added to it late
 // (by a fill that passed its checks before the suspension) is never read,
 // since restoring always starts a new one.
-BOOST_FIXTURE_TEST_CASE(a_suspended_generation_is_never_served_again, Fixture) {
+BOOST_FIXTURE_TEST_CASE(a_suspended_generation_is_never_served_again, Fixture,
+                        *kSharedState) {
   BOOST_REQUIRE(Restore());
   const std::string before = Switch();
   fast.Store("/A", 1, "a", Current());
@@ -402,8 +462,8 @@ BOOST_FIXTURE_TEST_CASE(
 // The settle time runs on the clock the worker is given, from the first
 // answer after the latest suspension, and only after a doubt; a new
 // generation serves kAnnouncedMs after it was announced.
-BOOST_FIXTURE_TEST_CASE(after_a_doubt_restoring_waits_the_settle_time,
-                        Fixture) {
+BOOST_FIXTURE_TEST_CASE(after_a_doubt_restoring_waits_the_settle_time, Fixture,
+                        *kSharedState) {
   int64_t now_ms = 5'000'000;
   Worker timed_worker{server, *shared, *state, flag, database, [&] { return now_ms; }, 1000ms};
   FastPath& timed = timed_worker.fast;
@@ -461,8 +521,8 @@ BOOST_FIXTURE_TEST_CASE(after_a_doubt_restoring_waits_the_settle_time,
 // announcement of a new generation (here: another host's) stops that
 // announcement: a suspension always moves the state to a new generation,
 // and an announcement names the one it read.
-BOOST_FIXTURE_TEST_CASE(a_suspension_during_restoration_keeps_it_suspended,
-                        Fixture) {
+BOOST_FIXTURE_TEST_CASE(a_suspension_during_restoration_keeps_it_suspended, Fixture,
+                        *kSharedState) {
   BOOST_REQUIRE(Restore());
   Worker other_host{server, *FastPathShared::CreatePrivate(), *state, dir.File("other-flag"),
                     database};
@@ -502,7 +562,7 @@ BOOST_FIXTURE_TEST_CASE(
 // undone by it.
 BOOST_FIXTURE_TEST_CASE(
     a_fill_that_straddles_a_restoration_lands_in_the_older_generation,
-    Fixture) {
+    Fixture, *kSharedState) {
   BOOST_REQUIRE(Restore());
   const std::string before = Switch();
   Worker other{server, *shared, *state, flag, database};

@@ -1,18 +1,25 @@
 // Mail in-process: the RFC 5322 form of a message (no header injection,
 // RFC 2047 for non-ASCII, CRLF line ends), and the outbox: what each event
-// queues, for whom, and the retry schedule.
+// queues, for whom, in the event's transaction, the retry schedule, and
+// mailers in several processes claiming messages with leases. The outbox
+// runs on the engine WIKID_TEST_DATABASE names (mail_test_postgres runs
+// it on PostgreSQL).
 #define BOOST_TEST_MODULE mail
 #include <boost/test/unit_test.hpp>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <regex>
 #include <set>
 
 #include "model/mail/admin_mail.h"
 #include "model/mail/mail_message.h"
-#include "model/store/sqlite/database.h"
-#include "model/store/sqlite/sqlite_outbox.h"
-#include "model/store/sqlite/sqlite_user_store.h"
+#include "tests/support/processes_together.h"
 #include "tests/support/smtp_sink.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid {
 namespace {
@@ -137,29 +144,42 @@ BOOST_AUTO_TEST_CASE(message_ids_are_unique) {
 BOOST_AUTO_TEST_SUITE_END()
 
 struct OutboxFixture {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<SqliteOutbox> outbox;
+  testing::TestDatabase database;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<Outbox> outbox;
   std::unique_ptr<AdminMail> mail;
-  std::unique_ptr<SqliteUserStore> users;
+  std::unique_ptr<UserStore> users;
   MailSettings settings;
 
   OutboxFixture() {
-    db = std::move(*Database::Open(dir.File("w.db"), {}));
     settings.public_url = "https://wiki.example.org";
     settings.from = "wiki@example.org";
     settings.extra_recipients = {"Extra@Example.org", "ops@example.org"};
     Reopen();
   }
   void Reopen() {
-    outbox = std::move(*SqliteOutbox::Create(*db, settings.retry));
+    Close();
+    storage = Opened(database.Open());
+    outbox = Opened(storage->OpenOutbox(settings.retry));
     mail = std::make_unique<AdminMail>(*outbox, settings);
-    users = std::move(*SqliteUserStore::Create(*db, mail.get()));
+    users = Opened(storage->OpenUsers(mail.get()));
+  }
+  // Before forking: a child opens connections of its own.
+  void Close() {
+    users.reset();
+    mail.reset();
+    outbox.reset();
+    storage.reset();
+  }
+  template <typename T>
+  static std::unique_ptr<T> Opened(Result<std::unique_ptr<T>> opened) {
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    return std::move(*opened);
   }
   User Admin(const std::string& name, const std::string& email,
              bool disabled = false) {
     // Made without events, as `wikid user create` does.
-    auto plain = *SqliteUserStore::Create(*db);
+    auto plain = Opened(storage->OpenUsers(nullptr));
     User u =
         *plain->Create(*UserName::Parse(name), "h", Role::kAdmin, email, 1000);
     if (disabled) BOOST_REQUIRE(plain->SetDisabled(u.id, true).ok());
@@ -167,6 +187,20 @@ struct OutboxFixture {
   }
   std::vector<OutboxEntry> All() {
     return outbox->List(std::nullopt, 1000)->entries;
+  }
+  // The mailers that made the attempts at message `id`, in order.
+  std::vector<std::string> Mailers(int64_t id) {
+    return database.Column("SELECT mailer FROM outbox_attempt WHERE outbox_id = " +
+                           std::to_string(id) + " ORDER BY at, mailer");
+  }
+  // Queues `count` messages, all due at `now`.
+  void QueueMany(int count, int64_t now) {
+    for (int i = 0; i < count; ++i) {
+      BOOST_REQUIRE(outbox
+                        ->Queue("<" + std::to_string(i) + "@test>", "ops@example.org",
+                                "message " + std::to_string(i), "body", now)
+                        .ok());
+    }
   }
 };
 
@@ -323,15 +357,129 @@ BOOST_AUTO_TEST_CASE(a_claimed_message_is_one_mailers_until_the_claim_expires) {
   // A failure ends the claim: due again after the retry delay, to anyone.
   BOOST_TEST(**outbox->NextAttemptAt() == 161 + settings.retry.retry_seconds);
   BOOST_TEST(outbox->Claim(161 + settings.retry.retry_seconds, 60, "a:1")->has_value());
-  auto mailers = [&](int64_t id) {
-    std::vector<std::string> names;
-    auto q = db->Prepare("SELECT mailer FROM outbox_attempt WHERE outbox_id = ? ORDER BY at");
-    (*q)->Bind(1, id);
-    while (*(*q)->Step()) names.push_back((*q)->ColumnText(0));
-    return names;
+  BOOST_TEST(Mailers((*a)->id) == std::vector<std::string>{"a:1"});
+  BOOST_TEST((Mailers((*b)->id) == std::vector<std::string>{"b:2", "c:3"}));
+}
+
+// A save's messages are written in its transaction: a save that fails
+// after queuing them (here its event sink fails next) takes them with it,
+// and one that commits has them.
+BOOST_AUTO_TEST_CASE(mail_queued_by_a_save_that_rolls_back_is_gone_with_it) {
+  settings.extra_recipients = {"ops@example.org"};
+  Reopen();
+  struct QueueThenFail : EventSink {
+    AdminMail& mail;
+    bool fail = true;
+    explicit QueueThenFail(AdminMail& mail) : mail(mail) {}
+    Status AccountCreated(const User& user) override { return mail.AccountCreated(user); }
+    Status RevisionSaved(const SavedRevision& revision) override {
+      if (Status s = mail.RevisionSaved(revision); !s.ok()) return s;
+      return fail ? Status::Unavailable("the disk is full") : Status::Ok();
+    }
+  } events(*mail);
+  auto pages = Opened(storage->OpenPages(&events));
+  auto edit = [] {
+    return Edit{.name = *PageName::Parse("Mailed"), .base_rev = 0, .text = "text",
+                .author = "192.0.2.1", .created_at = 100};
   };
-  BOOST_TEST(mailers((*a)->id) == std::vector<std::string>{"a:1"});
-  BOOST_TEST((mailers((*b)->id) == std::vector<std::string>{"b:2", "c:3"}));
+  BOOST_TEST((pages->Save(edit()).status().code() == Status::Code::kUnavailable));
+  BOOST_TEST(outbox->TakeQueued());  // (the wake-up finds nothing: harmless)
+  BOOST_TEST(All().empty());
+  BOOST_TEST(!pages->Find(*PageName::Parse("Mailed"), std::nullopt).ok());
+  events.fail = false;
+  BOOST_REQUIRE(pages->Save(edit()).ok());
+  BOOST_REQUIRE(All().size() == 1u);
+  BOOST_TEST(All()[0].subject == "[wikid] New page: Mailed (by 192.0.2.1)");
+}
+
+// Mailers on two hosts (issue 17): two processes, each with its own
+// connection, drain one outbox at once. Each message is claimed, and so
+// sent, by one of them only: every message has exactly one attempt. So
+// that neither drains it all before the other has begun, each waits after
+// its first message until the other has sent one too.
+BOOST_AUTO_TEST_CASE(two_mailers_racing_send_each_message_exactly_once) {
+  constexpr int kMessages = 100;
+  constexpr int64_t kNow = 1000;
+  QueueMany(kMessages, kNow);
+  Close();
+  int sent_one[2][2];  // mailer i writes to sent_one[i] once it has sent one
+  for (auto& fds : sent_one) BOOST_REQUIRE(pipe(fds) == 0);
+  testing::RunProcessesTogether(2, [&](int index, const std::function<void()>& start) {
+    const std::string mailer = "host" + std::to_string(index) + ":1";
+    auto mine = database.Open();
+    if (!mine.ok()) return 10;
+    auto box = (*mine)->OpenOutbox(settings.retry);
+    if (!box.ok()) return 11;
+    start();
+    for (int sent = 0;; ++sent) {
+      if (sent == 1) {
+        // A wait for the other's first message, with a deadline only a
+        // mailer that failed reaches.
+        pollfd other{.fd = sent_one[1 - index][0], .events = POLLIN, .revents = 0};
+        if (write(sent_one[index][1], "1", 1) != 1 || poll(&other, 1, 60'000) != 1) return 14;
+      }
+      auto claimed = (*box)->Claim(kNow, 60, mailer);
+      if (!claimed.ok()) return 12;
+      if (!claimed->has_value()) return 0;  // none left that is not claimed
+      if (!(*box)->MarkSent((**claimed).id, kNow, mailer).ok()) return 13;
+    }
+  });
+  for (auto& fds : sent_one) {
+    close(fds[0]);
+    close(fds[1]);
+  }
+  Reopen();
+  for (const OutboxEntry& e : All()) BOOST_TEST(e.state == "sent", e.message_id);
+  BOOST_TEST(All().size() == size_t{kMessages});
+  BOOST_TEST(database.Column("SELECT count(*) FROM outbox_attempt").at(0) ==
+             std::to_string(kMessages));
+  BOOST_TEST(database.Column("SELECT count(DISTINCT outbox_id) FROM outbox_attempt").at(0) ==
+             std::to_string(kMessages));
+  const auto mailers =
+      database.Column("SELECT mailer || ': ' || count(*) FROM outbox_attempt GROUP BY mailer");
+  BOOST_TEST(mailers.size() == 2u);  // both took part
+  for (const std::string& row : mailers) BOOST_TEST_MESSAGE("sent by " << row);
+}
+
+// A mailer killed holding a claim (its host died mid-send): no other
+// mailer takes the message while the claim lasts, and the first to ask
+// once it has expired sends it.
+BOOST_AUTO_TEST_CASE(a_dead_mailers_claim_expires_and_another_mailer_sends_it) {
+  constexpr int64_t kNow = 1000, kLease = 60;
+  QueueMany(2, kNow);
+  Close();
+  pid_t pid = fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto mine = database.Open();
+    if (!mine.ok()) _exit(10);
+    auto box = (*mine)->OpenOutbox(settings.retry);
+    if (!box.ok()) _exit(11);
+    auto claimed = (*box)->Claim(kNow, kLease, "dead:1");
+    if (!claimed.ok() || !claimed->has_value()) _exit(12);
+    raise(SIGKILL);  // mid-send: no MarkSent, no MarkFailed
+    _exit(13);
+  }
+  int status = 0;
+  BOOST_REQUIRE(waitpid(pid, &status, 0) == pid);
+  BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                        "the mailer did not claim and die: status " << status);
+  Reopen();
+  // The claim holds: the other message, then nothing.
+  auto other = outbox->Claim(kNow, kLease, "live:2");
+  BOOST_REQUIRE(other->has_value());
+  BOOST_TEST((*other)->message_id == "<1@test>");
+  BOOST_REQUIRE(outbox->MarkSent((*other)->id, kNow, "live:2").ok());
+  BOOST_TEST(!outbox->Claim(kNow + kLease - 1, kLease, "live:2")->has_value());
+  BOOST_TEST(**outbox->NextAttemptAt() == kNow + kLease);
+  // Expired: taken over.
+  auto orphan = outbox->Claim(kNow + kLease, kLease, "live:2");
+  BOOST_REQUIRE(orphan->has_value());
+  BOOST_TEST((*orphan)->message_id == "<0@test>");
+  BOOST_TEST((*orphan)->attempts == 0);
+  BOOST_REQUIRE(outbox->MarkSent((*orphan)->id, kNow + kLease, "live:2").ok());
+  BOOST_TEST(Mailers((*orphan)->id) == std::vector<std::string>{"live:2"});
+  BOOST_TEST(!outbox->NextAttemptAt()->has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -235,6 +235,32 @@ BOOST_AUTO_TEST_CASE(links_in_another_letter_case_lead_to_the_page) {
   BOOST_TEST(!store->Find(Name("getting started"), std::nullopt).ok());
 }
 
+// Titles with the characters an SQL array or string literal treats
+// specially are data, each resolved as alone; on PostgreSQL all of them in
+// one query (a preview may link hundreds of pages).
+BOOST_AUTO_TEST_CASE(existing_pages_resolves_many_titles_of_any_characters) {
+  const std::vector<std::string> names = {"Say \"hi\"", "Back\\slash", "a, b", "NULL",
+                                          "It's", "\xc3\x84rger", "100% sure"};
+  for (const std::string& name : names) {
+    BOOST_REQUIRE_MESSAGE(Save(name, 0, "text").ok(), name);
+  }
+  std::set<std::string> titles = {"Nowhere", "null", "\xc3\xa4rger", "SAY \"HI\""};
+  LinkTitles expected = {{"null", "NULL"},
+                         {"\xc3\xa4rger", "\xc3\x84rger"},
+                         {"SAY \"HI\"", "Say \"hi\""}};
+  for (const std::string& name : names) {
+    titles.insert(name);
+    expected.emplace(name, name);
+  }
+  for (int i = 0; i < 200; ++i) titles.insert("Missing " + std::to_string(i));
+  const int64_t before = queries();
+  auto existing = store->ExistingPages(titles);
+  BOOST_REQUIRE_MESSAGE(existing.ok(), existing.status().message());
+  BOOST_TEST((*existing == expected));
+  if (database.engine() == testing::Engine::kPostgres) BOOST_TEST(queries() - before == 1);
+  BOOST_TEST(store->ExistingPages({})->empty());
+}
+
 // Maße and Masse are two words, not one in two cases: both pages can be
 // written and each link leads to its own (full case folding made them one
 // key, so the second was refused and [[masse]] led to Maße).

@@ -46,11 +46,11 @@ Request FormPost(const std::string& cookie, const std::string& token) {
 
 const std::string kCookie(43, 'c');
 
-// For a case that opens a whole wiki, which PostgreSQL cannot run yet
-// (PostgresStorage::CheckComplete).
+// For a case about a data folder's key file and SQLite files of its own;
+// the store's contract, which both engines keep, is in the other cases.
 boost::test_tools::assertion_result OnSqlite(boost::unit_test::test_unit_id) {
   boost::test_tools::assertion_result on = EngineUnderTest() == Engine::kSqlite;
-  on.message() << "opens a whole wiki, which needs every store on the engine";
+  on.message() << "opens whole wikis on SQLite files of its own";
   return on;
 }
 

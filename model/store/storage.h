@@ -56,11 +56,6 @@ class Storage {
   virtual Result<std::unique_ptr<FileStore>> OpenFiles() = 0;
 
   virtual StorageCounters counters() const = 0;
-
-  // Ok when this engine holds every store; otherwise Invalid, naming the
-  // stores it does not have yet, so that a wiki refuses to start rather
-  // than run half on it.
-  virtual Status CheckComplete() const { return Status::Ok(); }
 };
 
 }  // namespace wikid

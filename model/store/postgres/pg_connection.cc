@@ -154,6 +154,22 @@ PgParams& PgParams::Add(std::optional<int64_t> value) {
   return value ? Add(*value) : AddNull();
 }
 
+PgParams& PgParams::AddTextArray(const std::vector<std::string>& texts) {
+  // PostgreSQL's array literal: {"a","b"}, with \ before " and \ inside
+  // quotes. Add then sends it as any text (a NUL becomes a space there).
+  std::string array = "{";
+  for (const std::string& text : texts) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (char c : text) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return Add(array + "}");
+}
+
 std::vector<const char*> PgParams::values() const {
   std::vector<const char*> out;
   for (const auto& v : values_) out.push_back(v ? v->data() : nullptr);

@@ -72,6 +72,9 @@ class PgParams {
   PgParams& AddNull();
   // An int64 or NULL.
   PgParams& Add(std::optional<int64_t> value);
+  // A text[] (for "= ANY($N::text[])"), every element quoted, so commas,
+  // braces, quotes and backslashes in it are data.
+  PgParams& AddTextArray(const std::vector<std::string>& texts);
 
   int size() const { return static_cast<int>(values_.size()); }
   // The arrays libpq takes; valid while this object lives unchanged.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <vector>
 
 #include "model/base/failpoint.h"
@@ -125,6 +126,12 @@ constexpr Named kHistory{"pages_history", R"sql(
    WHERE p.name = $1 AND r.rev <= $2
    ORDER BY r.rev DESC LIMIT $3)sql"};
 
+// The pages ExistingPages resolves `titles` ($1) and their keys ($2) to:
+// each by the unique name index or the key index.
+constexpr Named kPagesNamed{"pages_named", R"sql(
+  SELECT name, name_key FROM page
+   WHERE name = ANY($1::text[]) OR name_key = ANY($2::text[]))sql"};
+
 constexpr Named kPageExists{"pages_page_exists", "SELECT latest_rev FROM page WHERE name = $1"};
 constexpr Named kPageByKey{"pages_page_by_key",
                            "SELECT name FROM page WHERE name_key = $1 ORDER BY name LIMIT 1"};
@@ -176,7 +183,7 @@ constexpr Named kAll[] = {
     kInsertRevision, kInsertLink,   kClearPageLinks, kInsertPageLink, kBacklinks,
     kWanted,        kWantedAfter,   kPageLinks,   kUnwant,      kWant,
     kWantLess,      kWantNoMore,    kOrphans,     kUpdateLatest, kHistory,
-    kPageExists,    kPageByKey,     kListPages,   kRecent,      kCountSave,
+    kPageExists,    kPagesNamed,    kPageByKey,   kListPages,   kRecent,      kCountSave,
     kSetProtected,  kContributions, kEditCount,   kCountEdit,   kIndexPage,
 };
 
@@ -575,10 +582,28 @@ Result<Contributions> PostgresPageStore::ListContributions(int64_t account_id,
 
 Result<LinkTitles> PostgresPageStore::ExistingPages(const std::set<std::string>& titles) {
   LinkTitles existing;
-  for (const std::string& title : titles) {
-    auto page = ResolveTitle(title);
-    if (!page.ok()) return page.status();
-    if (*page) existing.emplace(title, std::move(**page));
+  if (titles.empty()) return existing;
+  // One round trip for them all (a preview may link hundreds of pages):
+  // every page named by a title or sharing its key, then ResolveTitle's
+  // rule here. A key is shared by a handful of pages at most.
+  std::vector<std::string> names(titles.begin(), titles.end()), keys;
+  for (const std::string& title : titles) keys.push_back(PageKey(title));
+  auto r = db_.Run(kPagesNamed.name, PgParams().AddTextArray(names).AddTextArray(keys));
+  if (!r.ok()) return r.status();
+  std::set<std::string> pages;
+  std::map<std::string, std::string> first_by_key;  // name_key -> least name
+  for (int i = 0; i < r->rows(); ++i) {
+    std::string name = r->Text(i, 0);
+    auto [first, added] = first_by_key.try_emplace(r->Text(i, 1), name);
+    if (!added && name < first->second) first->second = name;  // bytewise, as "C" orders
+    pages.insert(std::move(name));
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (pages.contains(names[i])) {
+      existing.emplace(names[i], names[i]);
+    } else if (auto other = first_by_key.find(keys[i]); other != first_by_key.end()) {
+      existing.emplace(names[i], other->second);
+    }
   }
   return existing;
 }

@@ -268,6 +268,19 @@ const std::vector<const char*>& Migrations() {
       -- with those bytes.
       CREATE INDEX file_revision_by_blob ON file_revision (blob_id, file_id);
       )sql",
+      // 3: the fast path's state, shared by every host (fast_path_store.h),
+      // as SQLite's schema 20 has it.
+      R"sql(
+      CREATE TABLE fast_path_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation BIGINT NOT NULL,  -- in every key nginx reads; never 0 (a
+                                     -- uint64, kept bit for bit)
+        phase TEXT NOT NULL CHECK (phase IN ('off', 'announced', 'serving')),
+        doubted BOOLEAN NOT NULL,    -- off because memcached did not confirm
+        why TEXT NOT NULL            -- what turned it off, for operators
+      );
+      INSERT INTO fast_path_state VALUES (1, 1, 'off', FALSE, 'new');
+      )sql",
   };
   return kMigrations;
 }

@@ -5,7 +5,9 @@
 #include "model/store/postgres/postgres_api_token_store.h"
 #include "model/store/postgres/postgres_cache_epoch_store.h"
 #include "model/store/postgres/postgres_file_store.h"
+#include "model/store/postgres/postgres_fast_path_store.h"
 #include "model/store/postgres/postgres_login_throttle.h"
+#include "model/store/postgres/postgres_outbox.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_session_store.h"
@@ -13,21 +15,6 @@
 #include "model/store/postgres/postgres_user_store.h"
 
 namespace wikid {
-namespace {
-
-// The stores this engine holds, and those it does not have yet, for
-// CheckComplete: updated as each store lands.
-constexpr char kHeld[] =
-    "pages, search, files, accounts, sessions, API tokens, the login throttle, the site's keys "
-    "and the cache epoch";
-constexpr char kMissing[] = "the mail outbox and the fast path's state";
-
-Status NotYet(const std::string& what) {
-  return Status::Invalid("PostgreSQL does not hold " + what +
-                         " yet (issue 18); use --database sqlite:PATH for now");
-}
-
-}  // namespace
 
 bool IsPostgresUrl(std::string_view database) {
   return database.starts_with("postgresql://") || database.starts_with("postgres://");
@@ -70,13 +57,6 @@ Result<std::unique_ptr<PostgresStorage>> PostgresStorage::Open(const std::string
   return std::unique_ptr<PostgresStorage>(new PostgresStorage(std::move(*db)));
 }
 
-Status PostgresStorage::CheckComplete() const {
-  return Status::Invalid(std::string("A wiki cannot run on PostgreSQL yet: it holds ") + kHeld +
-                         ", but " + kMissing +
-                         " are still SQLite's alone (issue 18); use --database sqlite:PATH "
-                         "for now");
-}
-
 Result<std::unique_ptr<PageStore>> PostgresStorage::OpenPages(EventSink* events) {
   auto store = PostgresPageStore::Create(*db_, events);
   if (!store.ok()) return store.status();
@@ -114,7 +94,9 @@ Result<std::unique_ptr<CacheEpochStore>> PostgresStorage::OpenCacheEpoch() {
 }
 
 Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
-  return NotYet("the fast path's state");
+  auto store = PostgresFastPathStore::Create(*db_);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<FastPathStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
@@ -130,8 +112,10 @@ Result<std::unique_ptr<LoginThrottle>> PostgresStorage::OpenLoginThrottle(
   return std::unique_ptr<LoginThrottle>(std::move(*throttle));
 }
 
-Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy&) {
-  return NotYet("the mail outbox");
+Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolicy& retry) {
+  auto outbox = PostgresOutbox::Create(*db_, retry);
+  if (!outbox.ok()) return outbox.status();
+  return std::unique_ptr<Outbox>(std::move(*outbox));
 }
 
 StorageCounters PostgresStorage::counters() const {

@@ -3,9 +3,7 @@
 // point-in-time recovery, the backups its operators already run).
 //
 // One connection per process, opened after fork(); the schema is created
-// or migrated when it opens (postgres_schema.h). Not every store is here
-// yet (issue 18): those missing answer Invalid, and CheckComplete names
-// them, so a wiki never runs half on this engine.
+// or migrated when it opens (postgres_schema.h).
 #pragma once
 
 #include <memory>
@@ -24,7 +22,6 @@ class PostgresStorage : public Storage {
   static Result<std::unique_ptr<PostgresStorage>> Open(const std::string& url,
                                                        const PgOptions& options);
 
-  Status CheckComplete() const override;
   Result<std::unique_ptr<PageStore>> OpenPages(EventSink* events) override;
   Result<std::unique_ptr<UserStore>> OpenUsers(EventSink* events) override;
   Result<std::unique_ptr<SessionStore>> OpenSessions() override;
