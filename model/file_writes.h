@@ -3,28 +3,35 @@
 // reader is served is always what the store holds. views/ reads files
 // through FileReader and writes them only here.
 //
-// The protocol, for each write, in this order:
+// The protocol, for each write, in this order (a page save's, with the
+// file's bytes in front):
 //   1. Inspect the bytes (model/media/media.h): their kind, never the
 //      name's or the client's word; an image's size from its header, and
 //      the pixel limit, before anything decodes it. Hash them (SHA-256).
 //   2. Commit (FileStore::Save: the bytes once per content and the
 //      revision, in one transaction).
-//   3. Copy the bytes to this host's disk cache (model/cache/
+//   3. Retire, before anything is acknowledged, the views of the pages
+//      that embed the file (PageWrites::RetireEmbedders: PageWrites' own
+//      step 2, in its one home): their page views, each worker's copies
+//      and nginx's fast-path entries show the old image's size and
+//      address. Their renderings are keyed by the embedded files' hashes
+//      and sizes, so those need nothing. When that cannot be made sure
+//      of, the upload is committed but answered Unavailable, saying so.
+//   4. Copy the bytes to this host's disk cache (model/cache/
 //      file_cache.h), so nginx serves the first view without a trip to
 //      the database. Best effort: a copy that fails is logged, and the
 //      first view makes it.
-//   4. Return: the caller acknowledges.
-// Nothing needs retiring after a write: no view of a file is cached. A
-// file page is read from the database on every view, and a file's
-// address (/_file/NAME) looks its latest revision up there before nginx is
-// asked for the bytes, which are named by their hash (so a copy is never
-// stale). A reader on any host sees an upload as soon as it is
-// acknowledged. When pages show images (issue 19's next slice), step 3
-// gains what PageWrites' step 2 does for a new page: retiring the views of
-// the pages that show the file.
+//   5. Return: the caller acknowledges.
+// Nothing about the file itself needs retiring: no view of a file is
+// cached. A file page is read from the database on every view, and a
+// file's address (/_file/NAME) looks its latest revision up there before
+// nginx is asked for the bytes, which are named by their hash (so a copy
+// is never stale), as thumbnails are by the hash and their width. A
+// reader on any host sees an upload as soon as it is acknowledged.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "model/base/status.h"
@@ -50,10 +57,18 @@ struct BytesToServe {
 
 class FileWrites {
  public:
+  // Step 3 for file NAME: PageWrites::RetireEmbedders (the sites wire
+  // it; tests watch it); false when it could not be made sure of.
+  using RetireEmbedders = std::function<bool(const std::string& name)>;
+
   // `store` and `cache` must outlive it. Images of more than `max_pixels`
   // are refused.
-  FileWrites(FileStore& store, FileCache& cache, int64_t max_pixels)
-      : store_(store), cache_(cache), max_pixels_(max_pixels) {}
+  FileWrites(FileStore& store, FileCache& cache, RetireEmbedders retire,
+             int64_t max_pixels)
+      : store_(store),
+        cache_(cache),
+        retire_(std::move(retire)),
+        max_pixels_(max_pixels) {}
 
   // Saves `bytes` as a new revision of `name` on top of `base_rev` (0: a
   // new file). Unsupported, Invalid or TooComplex as InspectUpload says
@@ -73,9 +88,25 @@ class FileWrites {
   // NotFound if the store has no such bytes.
   Result<BytesToServe> Serve(const std::string& sha256);
 
+  // How this host serves the thumbnail of `file` `width` pixels wide:
+  // from its copy, made now (model/media/thumbnail.h) if missing, once per
+  // (bytes, width) on this host; the thumbnail itself when no copy can be
+  // kept. TooComplex when the image's own header says it has more than
+  // the pixel limit (checked before anything decodes it, as an upload
+  // is: the limit may have been lowered since); Invalid when it cannot be
+  // decoded; NotFound if the store has no such bytes. `made`, if given,
+  // says whether it was made now.
+  Result<BytesToServe> ServeThumbnail(const FileRevision& file, int64_t width,
+                                      bool* made = nullptr);
+
  private:
+  // Step 3: after a new revision commits, end what the pages showed.
+  Result<FileSaveResult> Retire(const FileName& name,
+                                Result<FileSaveResult> saved);
+
   FileStore& store_;
   FileCache& cache_;
+  RetireEmbedders retire_;
   int64_t max_pixels_;
 };
 

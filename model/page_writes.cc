@@ -19,6 +19,16 @@ std::string PageViewPath(const PageName& name, bool front) {
   return front ? "/" : "/" + name.UrlName();
 }
 
+RenderKey RenderKeyOf(const PageRevision& page) {
+  RenderKey key{page.revision.id, page.existing_links, {}};
+  for (const auto& [name, file] : page.files) {
+    key.files[name] = file.name + "\t" + file.sha256 + "\t" +
+                      file.content_type + "\t" + std::to_string(file.width) +
+                      "x" + std::to_string(file.height);
+  }
+  return key;
+}
+
 CachedPage ToCached(const PageRevision& page, std::string body_html) {
   return CachedPage{.title = page.title,
                     .rev = page.revision.rev,
@@ -54,6 +64,12 @@ Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
         "database answered to retire its views: it may not show everywhere at once.");
   }
   return Status::Ok();
+}
+
+bool PageWrites::RetireEmbedders(const std::string& file_name) {
+  auto link = PageName::Parse(kFileLinkPrefix + file_name);
+  if (!link.ok()) return true;  // no page can embed a name no link can hold
+  return Invalidate(*link, /*created=*/true);
 }
 
 bool PageWrites::Invalidate(const PageName& name, bool created) {
@@ -107,7 +123,7 @@ void PageWrites::Publish(const PageName& name) {
   std::optional<std::string> rendered = render_(*latest);
   if (!rendered) return;
   std::string body = std::move(*rendered);
-  caches_.renders.Store(RenderKey{latest->revision.id, latest->existing_links}, body);
+  caches_.renders.Store(RenderKeyOf(*latest), body);
   caches_.page_cache.Store(ToCached(*latest, std::move(body)), stamp,
                            StoreMode::kPublish);
   caches_.admission.Note(name.title());  // so its next view reads them

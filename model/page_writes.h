@@ -48,6 +48,11 @@ namespace wikid {
 // path keys its entries by it.
 std::string PageViewPath(const PageName& name, bool front);
 
+// What the render cache keeps the body of `page` under: its revision,
+// which of its links lead to pages, and the files it embeds as they are
+// now (RenderKey).
+RenderKey RenderKeyOf(const PageRevision& page);
+
 // The latest revision `page` as the page cache keeps it.
 CachedPage ToCached(const PageRevision& page, std::string body_html);
 
@@ -68,6 +73,17 @@ class PageWrites {
   // PageStore::SetProtected, then step 2 (a view shows whether a page is
   // protected).
   Status SetProtected(const PageName& name, bool is_protected);
+
+  // Step 2 for the pages that embed file `name`, after a new revision of
+  // it committed and before it is acknowledged (FileWrites calls it): a
+  // new revision of a file is to the pages embedding it what a new page
+  // is to the pages linking to it, so it is retired the same way, by the
+  // same code: every page view's links number moves (each view checks it,
+  // on every host), and the fast-path entries of the embedding pages (the
+  // backlinks of "File:NAME") are deleted, or the fast path suspended.
+  // Their renderings need nothing: the render key holds the embedded
+  // files' hashes and sizes (RenderKeyOf). False as Invalidate.
+  bool RetireEmbedders(const std::string& file_name);
 
  private:
   // Step 2; false when the views of before could not be retired for sure

@@ -16,6 +16,10 @@
 #include <random>
 #include <thread>
 
+#include <fstream>
+#include <iterator>
+#include <vector>
+
 #include "model/base/sha256.h"
 #include "model/file_writes.h"
 #include "model/store/postgres/pg_connection.h"
@@ -25,6 +29,11 @@
 
 namespace wikid {
 namespace {
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 FileName Name(std::string_view text) {
   auto name = FileName::Parse(text);
@@ -373,9 +382,23 @@ BOOST_AUTO_TEST_CASE(a_process_killed_mid_upload_leaves_nothing,
 
 // FileWrites: the bytes inspected before anything is written, the copy on
 // this host's disk named by the hash and whole.
+// Step 3's stand-in: records the files whose embedding pages a write
+// retired, and answers `retired`.
+struct Retirer {
+  std::vector<std::string> names;
+  bool retired = true;
+  FileWrites::RetireEmbedders Function() {
+    return [this](const std::string& name) {
+      names.push_back(name);
+      return retired;
+    };
+  }
+};
+
 BOOST_AUTO_TEST_CASE(file_writes_inspect_then_commit_then_copy) {
   FileCache cache(dir.File("copies"));
-  FileWrites writes(*store, cache, 1'000'000);
+  Retirer retirer;
+  FileWrites writes(*store, cache, retirer.Function(), 1'000'000);
   const FileAuthor by{.name = "192.0.2.1", .at = 1700000000};
   const std::string png = testing::PngHeader(20, 10, "pixels");
   auto saved = writes.Upload(Name("Photo.png"), 0, png, "", by);
@@ -415,6 +438,62 @@ BOOST_AUTO_TEST_CASE(file_writes_inspect_then_commit_then_copy) {
   BOOST_TEST(restored->rev == 3);
   BOOST_TEST(store->Find(Name("Photo.png"), std::nullopt)->sha256 == Sha256Hex(png));
   BOOST_TEST(Count("SELECT count(*) FROM file_blob") == 2);
+  // Each new revision (three) retired the views of the pages showing the
+  // file; the refused uploads did not.
+  BOOST_TEST((retirer.names == std::vector<std::string>(3, "Photo.png")));
+}
+
+// A new revision whose pages' views could not be retired is committed but
+// not acknowledged as shown everywhere.
+BOOST_AUTO_TEST_CASE(an_upload_whose_pages_cannot_be_retired_is_unavailable) {
+  FileCache cache(dir.File("copies"));
+  Retirer retirer{.retired = false};
+  FileWrites writes(*store, cache, retirer.Function(), 1'000'000);
+  const FileAuthor by{.name = "192.0.2.1", .at = 1700000000};
+  auto saved =
+      writes.Upload(Name("Photo.png"), 0, testing::PngHeader(20, 10), "", by);
+  BOOST_TEST((saved.status().code() == Status::Code::kUnavailable));
+  BOOST_TEST(saved.status().message().find("saved as revision 1") !=
+             std::string::npos);
+  BOOST_TEST(Count("SELECT count(*) FROM file_revision") == 1);
+  BOOST_TEST(retirer.names.size() == 1u);
+}
+
+// Thumbnails: made once per (bytes, width) on this host's disk, named
+// beside the bytes, and refused before decoding past the pixel limit.
+BOOST_AUTO_TEST_CASE(file_writes_make_a_thumbnail_once) {
+  FileCache cache(dir.File("copies"));
+  Retirer retirer;
+  FileWrites writes(*store, cache, retirer.Function(), 1'000'000);
+  const FileAuthor by{.name = "192.0.2.1", .at = 1700000000};
+  const std::string png = testing::RealPng(400, 300);
+  BOOST_REQUIRE(writes.Upload(Name("Chart.png"), 0, png, "", by).ok());
+  auto file = store->Find(Name("Chart.png"), std::nullopt);
+  BOOST_REQUIRE(file.ok());
+  bool made = false;
+  auto first = writes.ServeThumbnail(*file, 100, &made);
+  BOOST_REQUIRE_MESSAGE(first.ok(), first.status().message());
+  BOOST_TEST(first->on_disk);
+  BOOST_TEST(made);
+  const std::string copy = dir.File("copies") + "/" + Sha256Hex(png) + "-100";
+  BOOST_TEST((testing::PngSize(ReadFileOrEmpty(copy)) ==
+              std::pair<uint32_t, uint32_t>(100, 75)));
+  auto second = writes.ServeThumbnail(*file, 100, &made);
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(!made);
+  // The pixel limit lowered since the upload: refused, nothing decoded.
+  FileWrites stricter(*store, cache, retirer.Function(), 1000);
+  BOOST_TEST((stricter.ServeThumbnail(*file, 200, &made).status().code() ==
+              Status::Code::kTooComplex));
+  BOOST_TEST(!made);
+  // Without a folder, the worker sends the thumbnail it made.
+  FileCache none("");
+  FileWrites uncached(*store, none, retirer.Function(), 1'000'000);
+  auto sent = uncached.ServeThumbnail(*file, 100, &made);
+  BOOST_REQUIRE(sent.ok());
+  BOOST_TEST(!sent->on_disk);
+  BOOST_TEST((testing::PngSize(sent->bytes) ==
+              std::pair<uint32_t, uint32_t>(100, 75)));
 }
 
 BOOST_AUTO_TEST_CASE(a_copy_must_hold_the_bytes_its_name_says) {
@@ -426,7 +505,8 @@ BOOST_AUTO_TEST_CASE(a_copy_must_hold_the_bytes_its_name_says) {
   BOOST_TEST(cache.Has(Sha256Hex("right")));
   // Without a folder, nothing is kept and the worker sends the bytes.
   FileCache none("");
-  FileWrites writes(*store, none, 1'000'000);
+  Retirer retirer;
+  FileWrites writes(*store, none, retirer.Function(), 1'000'000);
   BOOST_REQUIRE(Save("a.txt", 0, "plain").ok());
   auto served = writes.Serve(Sha256Hex("plain"));
   BOOST_REQUIRE(served.ok());

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE markdown
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "tests/support/html_safety.h"
@@ -23,6 +24,34 @@ std::string Render(std::string_view text,
 
 bool Has(const std::string& html, std::string_view needle) {
   return html.find(needle) != std::string::npos;
+}
+
+// The files embeds may name: a 400 x 300 PNG, a GIF and a PDF.
+const std::string kSha(64, 'c');
+EmbeddedFiles Uploaded() {
+  return {{"Chart.png",
+           {.name = "Chart.png",
+            .sha256 = kSha,
+            .content_type = "image/png",
+            .width = 400,
+            .height = 300}},
+          {"Spinner.gif",
+           {.name = "Spinner.gif",
+            .sha256 = kSha,
+            .content_type = "image/gif",
+            .width = 400,
+            .height = 300}},
+          {"Report.pdf",
+           {.name = "Report.pdf",
+            .sha256 = kSha,
+            .content_type = "application/pdf"}}};
+}
+
+std::string RenderEmbeds(std::string_view text,
+                         EmbeddedFiles files = Uploaded()) {
+  Markdown md;
+  return md.ToHtml(text, Markdown::Existing::value_type{}, std::move(files))
+      .value();
 }
 
 BOOST_AUTO_TEST_SUITE(rendering)
@@ -166,6 +195,88 @@ BOOST_AUTO_TEST_CASE(the_danger_detector_sees_what_it_must) {
   BOOST_TEST(Dangers("<p>javascript: is text</p>") == "");
 }
 
+BOOST_AUTO_TEST_CASE(
+    an_embedded_image_is_sized_lazy_and_links_to_its_file_page) {
+  const std::string html =
+      RenderEmbeds("See [[File:Chart.png|a chart|100px]] here.");
+  BOOST_TEST(
+      Has(html,
+          "<p>See <a class=\"image\" href=\"/_file-page/Chart.png\"><img "
+          "src=\"/_thumb/" +
+              kSha +
+              "/100/Chart.png\" alt=\"a chart\" width=\"100\" height=\"75\" "
+              "loading=\"lazy\"></a> here.</p>"),
+      html);
+}
+
+BOOST_AUTO_TEST_CASE(embed_options_come_in_any_order_and_never_upscale) {
+  // Width first, then alt; a width the thumbnails do not have is served
+  // from the next step and shown as asked.
+  BOOST_TEST(Has(RenderEmbeds("[[File:Chart.png|120px|the chart]]"),
+                 "src=\"/_thumb/" + kSha +
+                     "/150/Chart.png\" alt=\"the chart\" width=\"120\" "
+                     "height=\"90\""));
+  // No width, or one wider than the image: its own size and bytes, and
+  // its name as the alt text.
+  for (const char* text : {"[[File:Chart.png]]", "[[File:Chart.png|900px]]"}) {
+    BOOST_TEST(Has(RenderEmbeds(text), "src=\"/_blob/" + kSha +
+                                           "/Chart.png\" alt=\"Chart.png\" "
+                                           "width=\"400\" height=\"300\""),
+               text);
+  }
+  // A GIF is never thumbnailed (its animation), only shown smaller.
+  BOOST_TEST(Has(RenderEmbeds("[[File:Spinner.gif|x|100px]]"),
+                 "src=\"/_blob/" + kSha +
+                     "/Spinner.gif\" alt=\"x\" width=\"100\" height=\"75\""));
+  // The file's own name in any letter case finds it (the page view's
+  // query finds files by key; here the map is keyed as linked).
+  EmbeddedFiles lower = {{"chart.png", Uploaded().at("Chart.png")}};
+  BOOST_TEST(Has(RenderEmbeds("[[File:chart.png|x|100px]]", lower),
+                 "/_file-page/Chart.png"));
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_links_to_the_upload_form_with_its_name) {
+  const std::string html =
+      RenderEmbeds("[[File:New photo.jpg|our team|300px]]");
+  BOOST_TEST(
+      Has(html,
+          "<a href=\"/_upload?name=New_photo.jpg\" title=\"New photo.jpg (not "
+          "uploaded yet)\">our team</a>"),
+      html);
+  BOOST_TEST(!Has(html, "<img"));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_no_image_links_to_its_page) {
+  const std::string html = RenderEmbeds("[[File:Report.pdf|the report]]");
+  BOOST_TEST(Has(html,
+                 "<a href=\"/_file-page/Report.pdf\" title=\"Report.pdf\">the "
+                 "report</a>"),
+             html);
+  // Without the files (a bio), every embed is a link to its file page.
+  Markdown md;
+  BOOST_TEST(Has(md.ToHtml("[[File:Chart.png|c|100px]]", std::nullopt).value(),
+                 "<a href=\"/_file-page/Chart.png\">c</a>"));
+}
+
+BOOST_AUTO_TEST_CASE(
+    embeds_are_links_to_file_targets_and_markdown_images_still_work) {
+  Markdown md;
+  auto targets =
+      md.LinkTargets("[[File:Chart.png|x|100px]] [[Page]] [[File:nothing]]");
+  BOOST_TEST_REQUIRE(targets.ok());
+  BOOST_TEST((*targets == std::set<std::string>{"File:Chart.png", "Page"}));
+  // "File:" and no file name (no extension), or a section: plain text.
+  BOOST_TEST(Has(RenderEmbeds("[[File:nothing]] [[File:Chart.png#x]]"),
+                 "[[File:nothing]] [[File:Chart.png#x]]"));
+  // Markdown's own image syntax is cmark's, as before.
+  BOOST_TEST(
+      Has(RenderEmbeds("![dot](data:image/png;base64,iVBORw0KGgo=)"),
+          "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\" />"));
+  // In code, an embed is text.
+  BOOST_TEST(Has(RenderEmbeds("`[[File:Chart.png]]`"),
+                 "<code>[[File:Chart.png]]</code>"));
+}
+
 BOOST_AUTO_TEST_CASE(x1_xss_corpus_never_executes) {
   const char* payloads[] = {
       "<script>alert(1)</script>",
@@ -219,6 +330,35 @@ BOOST_AUTO_TEST_CASE(x1_xss_corpus_never_executes) {
             "[[Page#" + p + "|" + p + "]]"}) {
         html = Render(text, {"Page"});
         BOOST_TEST(Dangers(html) == "", html);
+      }
+      // As an embed's alt text and as the name of the file it embeds
+      // (uploaded or not): escaped, never an attribute or a tag of its
+      // own (EmbedNode writes that HTML itself).
+      const std::string name = p + ".png";
+      EmbeddedFiles files = Uploaded();
+      files[name] = EmbeddedFile{.name = name,
+                                 .sha256 = kSha,
+                                 .content_type = "image/png",
+                                 .width = 400,
+                                 .height = 300};
+      for (const std::string& text : {"[[File:Chart.png|" + p + "|100px]]",
+                                      "[[File:Chart.png|100px|" + p + "]]",
+                                      "[[File:" + name + "|" + p + "|100px]]",
+                                      "# [[File:Chart.png|" + p + "]]",
+                                      "| [[File:" + name + "]] |\n|---|\n"}) {
+        for (const EmbeddedFiles& with : {files, EmbeddedFiles{}}) {
+          html = RenderEmbeds(text, with);
+          BOOST_TEST(Dangers(html) == "", html);
+          for (size_t at = html.find("<img"); at != std::string::npos;
+               at = html.find("<img", at + 1)) {
+            // An embed's tag (not cmark's own, for ![x](y) in the text)
+            // has exactly the attributes EmbedNode writes.
+            const std::string tag = html.substr(at, html.find('>', at) - at);
+            BOOST_TEST(tag.find(" onerror") == std::string::npos, tag);
+            if (tag.find("loading=") == std::string::npos) continue;
+            BOOST_TEST(std::count(tag.begin(), tag.end(), '"') == 10, tag);
+          }
+        }
       }
     }
   }

@@ -50,6 +50,19 @@ BOOST_AUTO_TEST_CASE(links_leading_to_other_pages_never_share_a_key) {
   BOOST_TEST(other.ToString() != none.ToString());
 }
 
+// An embedded file's new revision (other bytes, another size) is a new
+// key, so no rendering showing the old image is read again; and a file
+// never hashes like a link.
+BOOST_AUTO_TEST_CASE(an_embedded_files_new_revision_is_a_new_key) {
+  RenderKey before{.revision_id = 7, .files = {{"Chart.png", "Chart.png\tsha1\t400x300"}}};
+  RenderKey after{.revision_id = 7, .files = {{"Chart.png", "Chart.png\tsha2\t200x400"}}};
+  RenderKey linked{.revision_id = 7,
+                   .existing_links = {{"Chart.png", "Chart.png\tsha1\t400x300"}}};
+  BOOST_TEST(before.ToString() != after.ToString());
+  BOOST_TEST(before.ToString() != linked.ToString());
+  BOOST_TEST(before.ToString() != RenderKey{.revision_id = 7}.ToString());
+}
+
 BOOST_FIXTURE_TEST_CASE(a_miss_renders_once_and_replaces_its_claim, RenderFixture) {
   bool hit = true;
   BOOST_TEST(Get("<p>x</p>", &hit) == "<p>x</p>");

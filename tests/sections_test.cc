@@ -193,7 +193,8 @@ BOOST_AUTO_TEST_CASE(top_level_headings_link_to_their_sections_edit_form) {
   Markdown md;
   const std::string html =
       md.ToHtml("Lead\n\n# One\n\n> ## Quoted\n\n## Two & \"three\"\n",
-                Markdown::Existing::value_type{}, "/_edit/P?rev=4&section=")
+                Markdown::Existing::value_type{}, std::nullopt,
+                "/_edit/P?rev=4&section=")
           .value();
   BOOST_TEST(Has(html,
                  "<h1 id=\"one\">\nOne <span class=\"section-edit\"><a "
@@ -214,7 +215,7 @@ BOOST_AUTO_TEST_CASE(top_level_headings_link_to_their_sections_edit_form) {
                   "section-edit"));
   const std::string toc =
       md.ToHtml("# A\n\n# B\n\n# C\n", Markdown::Existing::value_type{},
-                "/_edit/P?section=")
+                std::nullopt, "/_edit/P?section=")
           .value();
   BOOST_TEST(Has(toc, "<li><a href=\"#a\">A</a></li>"), toc);
 }
@@ -242,9 +243,10 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_their_edit_links) {
     BOOST_TEST_CONTEXT(payload) {
       const std::string text =
           "# " + payload + "\n\n## " + payload + "\n\n### " + payload + "\n";
-      const std::string html = md.ToHtml(text, Markdown::Existing::value_type{{"Page", "Page"}},
-                                         "/_edit/P?rev=1&section=")
-                                   .value();
+      const std::string html =
+          md.ToHtml(text, Markdown::Existing::value_type{{"Page", "Page"}},
+                    std::nullopt, "/_edit/P?rev=1&section=")
+              .value();
       BOOST_TEST(testing::Dangers(html) == "", html);
       BOOST_TEST(Has(html, "section=3"), html);
       BOOST_TEST(Split(text).size() == 4u);

@@ -177,7 +177,8 @@ Response Preview(const Request& req, Context& ctx, const PageName& name,
   if (!targets.ok()) return SaveRefused(req, ctx, name, state, targets.status());
   auto existing = ctx.stores.pages.ExistingPages(*targets);
   if (!existing.ok()) return ErrorPage(ctx, existing.status());
-  auto html = ctx.markdown.ToHtml(state.text, std::move(*existing));
+  auto html = ctx.markdown.ToHtml(state.text, std::move(*existing),
+                                  EmbeddedFilesOf(ctx, *targets));
   if (!html.ok()) return SaveRefused(req, ctx, name, state, html.status());
   state.preview_html = std::move(*html);
   return EditFormResponse(req, ctx, name, state, 200);

@@ -60,6 +60,23 @@ void FillUploadForm(const UploadFormState& state, size_t max_upload_bytes,
   d->ShowSection(state.base_rev > 0 ? "NAME_FIXED" : "NAME_TYPED");
 }
 
+void FillFileUsers(const PageList& pages, ctemplate::TemplateDictionary* d) {
+  if (pages.pages.empty()) {
+    d->ShowSection("NOT_USED");
+    return;
+  }
+  ctemplate::TemplateDictionary* used = d->AddSectionDictionary("USED_BY");
+  for (const PageListEntry& page : pages.pages) {
+    ctemplate::TemplateDictionary* row = used->AddSectionDictionary("PAGE");
+    row->SetValue("TITLE", page.title);
+    row->SetValue("URL", UrlPathOfTitle(page.title));
+  }
+  if (pages.more) {
+    used->AddSectionDictionary("MORE")->SetIntValue(
+        "SHOWN", static_cast<long>(pages.pages.size()));
+  }
+}
+
 void FillFilePage(const FileRevision& shown, const FileHistory& history,
                   const std::string& csrf_token, ctemplate::TemplateDictionary* d) {
   d->SetValue("NAME", shown.name);

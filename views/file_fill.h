@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/store/file_store.h"
+#include "model/store/page_store.h"
 #include "model/text/file_name.h"
 
 namespace wikid {
@@ -36,7 +37,12 @@ void FillUploadForm(const UploadFormState& state, size_t max_upload_bytes,
 // for a new revision (in `upload`, filled by the caller when the viewer
 // may upload).
 void FillFilePage(const FileRevision& shown, const FileHistory& history,
-                  const std::string& csrf_token, ctemplate::TemplateDictionary* d);
+                  const std::string& csrf_token,
+                  ctemplate::TemplateDictionary* d);
+
+// file_page.tpl's list of the pages that show the file (the backlinks
+// of its embeds, "File:NAME": model/store/page_store.h).
+void FillFileUsers(const PageList& pages, ctemplate::TemplateDictionary* d);
 
 // files.tpl: a window of files, alphabetical.
 void FillFileList(const FileList& list, ctemplate::TemplateDictionary* d);

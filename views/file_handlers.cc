@@ -2,6 +2,7 @@
 
 #include "model/base/sha256.h"
 #include "model/media/media.h"
+#include "model/media/thumbnail_size.h"
 #include "views/file_fill.h"
 #include "views/render.h"
 
@@ -14,6 +15,8 @@ constexpr char kAccelPrefix[] = "/_wikid_file/";
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";
 // The latest revision may change: browsers check, and get 304 while not.
 constexpr char kRevalidate[] = "no-cache";
+// How many of the pages that show a file its page lists.
+constexpr int kFileUsersShown = 50;
 
 std::string StrongETag(const std::string& sha256) { return "\"" + sha256 + "\""; }
 
@@ -42,41 +45,61 @@ std::string Disposition(bool inline_shown, const std::string& name) {
     const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     ascii += plain ? static_cast<char>(c) : '_';
   }
-  return std::string(inline_shown ? "inline" : "attachment") + "; filename=\"" + ascii +
-         "\"; filename*=UTF-8''" + PercentEncode(name, "-._~");
+  return std::string(inline_shown ? "inline" : "attachment") + "; filename=\"" +
+         ascii + "\"; filename*=UTF-8''" + PercentEncode(name, "-._~");
+}
+
+// The bytes called `copy` (a content's hash, or a thumbnail's name:
+// model/cache/file_cache.h) as `serve` says this host has them.
+Response ServedResponse(const FileRevision& file, const std::string& copy,
+                        const char* cache_control, BytesToServe serve) {
+  Response r;
+  r.headers.emplace_back("ETag", StrongETag(copy));
+  r.headers.emplace_back("Cache-Control", cache_control);
+  r.content_type = file.content_type;
+  r.headers.emplace_back(
+      "Content-Disposition",
+      Disposition(ServedInline(file.content_type), file.name));
+  if (serve.on_disk) {
+    // nginx drops every other header of ours but Content-Type,
+    // Content-Disposition and Cache-Control; its location adds the ETag,
+    // nosniff and the sandbox policy.
+    r.headers.emplace_back("X-Accel-Redirect", kAccelPrefix + copy);
+  } else {
+    // The worker sends them: the same policy as nginx's location (beside
+    // the site's, which every answer has; a browser enforces both).
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; sandbox");
+    r.body = std::move(serve.bytes);
+  }
+  return r;
+}
+
+// 304 for a browser that has the copy `copy` of `file` (If-None-Match).
+std::optional<Response> NotModified(const Request& req,
+                                    const FileRevision& file,
+                                    const std::string& copy,
+                                    const char* cache_control) {
+  if (!NoneMatch(req.if_none_match, copy)) return std::nullopt;
+  Response r;
+  r.status = 304;
+  r.content_type = file.content_type;
+  r.headers.emplace_back("ETag", StrongETag(copy));
+  r.headers.emplace_back("Cache-Control", cache_control);
+  return r;
 }
 
 // The bytes of `file`: 304 when the browser has them (If-None-Match),
 // else nginx's copy through X-Accel-Redirect, or the bytes themselves
 // when this host cannot keep one. Content-Type is the sniffed one, never
 // the uploader's; only images are inline.
-Response BytesResponse(const Request& req, Context& ctx, const FileRevision& file,
-                       const char* cache_control) {
-  Response r;
-  r.headers.emplace_back("ETag", StrongETag(file.sha256));
-  r.headers.emplace_back("Cache-Control", cache_control);
-  if (NoneMatch(req.if_none_match, file.sha256)) {
-    r.status = 304;
-    r.content_type = file.content_type;
-    return r;
-  }
+Response BytesResponse(const Request& req, Context& ctx,
+                       const FileRevision& file, const char* cache_control) {
+  if (auto same = NotModified(req, file, file.sha256, cache_control))
+    return std::move(*same);
   auto serve = ctx.file_writes.Serve(file.sha256);
   if (!serve.ok()) return ErrorPage(ctx, serve.status());
-  r.content_type = file.content_type;
-  r.headers.emplace_back("Content-Disposition",
-                         Disposition(ServedInline(file.content_type), file.name));
-  if (serve->on_disk) {
-    // nginx drops every other header of ours but Content-Type,
-    // Content-Disposition and Cache-Control; its location adds the ETag,
-    // nosniff and the sandbox policy.
-    r.headers.emplace_back("X-Accel-Redirect", kAccelPrefix + file.sha256);
-  } else {
-    // The worker sends them: the same policy as nginx's location (beside
-    // the site's, which every answer has; a browser enforces both).
-    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
-    r.body = std::move(serve->bytes);
-  }
-  return r;
+  return ServedResponse(file, file.sha256, cache_control, std::move(*serve));
 }
 
 // The file name a path's rest names, or a 404 saying why not.
@@ -203,6 +226,45 @@ Response ServeBytes(const Request& req, Context& ctx, std::string_view rest) {
   return BytesResponse(req, ctx, *file, kImmutable);
 }
 
+Response ServeThumbnail(const Request& req, Context& ctx,
+                        std::string_view rest) {
+  // SHA/WIDTH/NAME, each part checked before anything is looked up.
+  const size_t first = rest.find('/');
+  const size_t second =
+      first == std::string_view::npos ? first : rest.find('/', first + 1);
+  const std::string sha256(rest.substr(0, first));
+  const std::string width_text(
+      second == std::string_view::npos
+          ? ""
+          : rest.substr(first + 1, second - first - 1));
+  const auto width = PositiveNumber(width_text);
+  if (second == std::string_view::npos || !IsSha256Hex(sha256) || !width ||
+      !IsThumbnailStep(*width)) {
+    return ErrorPage(ctx, 404,
+                     "There is no thumbnail here: the address must be "
+                     "/_thumb/SHA-256/WIDTH/NAME, "
+                     "with a width the wiki makes thumbnails at.");
+  }
+  auto name = NameOf(rest.substr(second + 1));
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  const std::string copy = FileCache::ThumbnailName(sha256, *width);
+  auto file = ctx.stores.files.FindBytes(*name, sha256);
+  if (!file.ok()) return ErrorPage(ctx, file.status());
+  // Never upscaled, and only of the formats that have thumbnails: a page
+  // shows the image's own bytes then (model/media/thumbnail_size.h).
+  if (!HasThumbnails(file->content_type) || *width >= file->width) {
+    return ErrorPage(ctx, 404,
+                     "There is no thumbnail of this file " + width_text +
+                         " pixels wide: see /_blob/" + sha256 + "/" +
+                         name->UrlName() + " for the file itself.");
+  }
+  if (auto same = NotModified(req, *file, copy, kImmutable))
+    return std::move(*same);
+  auto serve = ctx.file_writes.ServeThumbnail(*file, *width);
+  if (!serve.ok()) return ErrorPage(ctx, serve.status());
+  return ServedResponse(*file, copy, kImmutable, std::move(*serve));
+}
+
 Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
   auto name = NameOf(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
@@ -227,6 +289,13 @@ Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
       ctx.site.edit_policy == EditPolicy::kAnyone || ctx.viewer.logged_in();
   CsrfToken csrf = may_upload ? FormToken(req, ctx) : CsrfToken{};
   FillFilePage(*shown, *history, csrf.token, page.content());
+  // Where it is used: the pages whose latest revisions embed it, which are
+  // the backlinks of "File:NAME" (model/store/page_store.h).
+  if (auto link = PageName::Parse(kFileLinkPrefix + name->title()); link.ok()) {
+    auto users = ctx.stores.pages.ListBacklinks(*link, "", kFileUsersShown);
+    if (!users.ok()) return ErrorPage(ctx, users.status());
+    FillFileUsers(*users, page.content());
+  }
   if (may_upload) {
     ctemplate::TemplateDictionary* form = page.content()->AddIncludeDictionary("UPLOAD_FORM");
     form->SetFilename("upload.tpl");

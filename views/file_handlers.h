@@ -4,7 +4,8 @@
 //   /_file/NAME      the latest revision: Cache-Control: no-cache, so a
 //                    browser asks again each time (304 while unchanged);
 //   /_blob/SHA/NAME  one content, for ever: public, max-age=31536000,
-//                    immutable.
+//                    immutable;
+//   /_thumb/SHA/WIDTH/NAME  a thumbnail of one content, the same.
 // Both are answered with X-Accel-Redirect to nginx's internal location
 // over this host's copies (model/cache/file_cache.h), so nginx sends the
 // bytes (sendfile, Range); ETag is the SHA-256, a strong validator.
@@ -38,7 +39,13 @@ Response ListAllFiles(const Request& req, Context& ctx, std::string_view);
 // GET /_file/NAME: the latest revision's bytes.
 Response ServeFile(const Request& req, Context& ctx, std::string_view name);
 // GET /_blob/SHA/NAME: the bytes SHA, which some revision of NAME has.
-Response ServeBytes(const Request& req, Context& ctx, std::string_view sha_and_name);
+Response ServeBytes(const Request& req, Context& ctx,
+                    std::string_view sha_and_name);
+// GET /_thumb/SHA/WIDTH/NAME: a thumbnail of the image SHA (which some
+// revision of NAME has), WIDTH pixels wide, one of the widths thumbnails
+// are made at (model/media/thumbnail_size.h), for ever, as /_blob/ is.
+Response ServeThumbnail(const Request& req, Context& ctx,
+                        std::string_view rest);
 // GET /_file-page/NAME?rev=N&from=M.
 Response ShowFilePage(const Request& req, Context& ctx, std::string_view name);
 // POST /_file-restore/NAME (rev, base_rev): a new revision with revision

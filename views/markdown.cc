@@ -8,6 +8,9 @@
 #include <optional>
 #include <vector>
 
+#include "model/media/media.h"
+#include "model/media/thumbnail_size.h"
+#include "model/text/file_name.h"
 #include "model/text/heading_slug.h"
 #include "model/text/page_name.h"
 #include "views/headings.h"
@@ -56,19 +59,48 @@ Document Parse(cmark_parser* parser, std::string_view text) {
   return doc;
 }
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
 // One [[target#section|label]] found in a text literal.
 struct WikiLink {
   size_t begin = 0;  // offset of "[["
   size_t end = 0;    // offset just past "]]"
   std::optional<PageName> target;  // none: this page ([[#Section]])
   std::string section;             // as typed after '#'; may be empty
-  std::string label;
+  std::string label;               // an embed's: its alt text
+  std::optional<FileName> file;    // an embed: [[File:NAME|alt|300px]]
+  int64_t width = 0;               // the width an embed asks for; 0: none
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+// The part of an embed after its name: "alt", "300px", "alt|300px" or
+// "300px|alt". A part of 1 to 5 digits and "px" is the width; the rest,
+// joined, is the alt text (the file's name when empty).
+void ParseEmbedOptions(std::string_view options, WikiLink* link) {
+  std::string alt;
+  while (!options.empty()) {
+    const size_t bar = options.find('|');
+    std::string_view part = Trim(options.substr(0, bar));
+    options = bar == std::string_view::npos ? std::string_view()
+                                            : options.substr(bar + 1);
+    const std::string_view digits = part.ends_with("px")
+                                        ? part.substr(0, part.size() - 2)
+                                        : std::string_view();
+    if (!digits.empty() && digits.size() <= 5 &&
+        digits.find_first_not_of("0123456789") == std::string_view::npos) {
+      link->width = std::stoll(std::string(digits));
+      continue;
+    }
+    if (part.empty()) continue;
+    if (!alt.empty()) alt += '|';
+    alt += part;
+  }
+  link->label = alt.empty() ? link->file->title() : alt;
 }
 
 // The valid wiki links in `literal`, in order. "[[" ... "]]" pairs whose
@@ -109,7 +141,22 @@ std::vector<WikiLink> FindWikiLinks(std::string_view literal) {
     // "[[#]]" and "[[C#]]" (no section after the '#') stay text: '#' is
     // no part of a page name, so neither names a page.
     if (hash != std::string_view::npos && section.empty()) continue;
-    if (page.empty()) {
+    if (page.starts_with(kFileLinkPrefix)) {
+      // An embed. "File:" followed by anything but a file name, or with a
+      // section, stays text: every link whose target starts "File:" is an
+      // embed (page_store.h), never a page.
+      if (hash != std::string_view::npos) continue;
+      auto file = FileName::Parse(
+          page.substr(std::string_view(kFileLinkPrefix).size()));
+      if (!file.ok()) continue;
+      auto name = PageName::Parse(kFileLinkPrefix + file->title());
+      if (!name.ok()) continue;
+      link.target = *name;
+      link.file = *file;
+      ParseEmbedOptions(bar == std::string_view::npos ? std::string_view()
+                                                      : inner.substr(bar + 1),
+                        &link);
+    } else if (page.empty()) {
       if (section.empty()) continue;
     } else {
       auto name = PageName::Parse(page);
@@ -150,17 +197,107 @@ cmark_node* NewText(std::string_view text) {
   return node;
 }
 
+// `text` escaped for HTML text and for an attribute value in double or
+// single quotes.
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+cmark_node* NewLink(const std::string& url, const std::string& title,
+                    std::string_view label) {
+  cmark_node* anchor = cmark_node_new(CMARK_NODE_LINK);
+  cmark_node_set_url(anchor, url.c_str());
+  cmark_node_set_title(anchor, title.c_str());
+  cmark_node_append_child(anchor, NewText(label));
+  return anchor;
+}
+
+// What an embed becomes. An image that exists: an <img> with its size
+// (SizeToShow: the width asked for, never wider than the image) and
+// loading=lazy, from its thumbnail or its own immutable address, inside a
+// link to its file page. cmark has no node for an <img> with a size, and
+// its safe mode drops raw HTML, so this is a custom inline node whose HTML
+// we write here, and only here: every value in it is escaped (the alt
+// text as typed, the file's name, already percent-encoded in the URLs)
+// or a number, so neither can end an attribute or start a tag. A file
+// that is no image: a link to its page; a file not uploaded yet: a link
+// to the upload form with its name filled in, which the stylesheet shows
+// as missing (as a link to a page not written yet). Without `files` (a
+// bio: no query per embed), a link to the file page.
+cmark_node* EmbedNode(const WikiLink& link, const Markdown::Files& files) {
+  const std::string& linked = link.file->title();
+  if (!files)
+    return NewLink("/_file-page" + UrlPathOfTitle(linked), "", link.label);
+  auto found = files->find(linked);
+  if (found == files->end()) {
+    return NewLink(
+        "/_upload?name=" + PercentEncode(link.file->UrlName(), "-._~%"),
+        linked + " (not uploaded yet)", link.label);
+  }
+  const EmbeddedFile& file = found->second;
+  const std::string page_url = "/_file-page" + UrlPathOfTitle(file.name);
+  if (!ServedInline(file.content_type) || file.width <= 0 || file.height <= 0) {
+    return NewLink(page_url, file.name, link.label);
+  }
+  const ShownSize shown = SizeToShow(file.width, file.height, link.width,
+                                     HasThumbnails(file.content_type));
+  const std::string src =
+      shown.thumbnail_width > 0
+          ? "/_thumb/" + file.sha256 + "/" +
+                std::to_string(shown.thumbnail_width) +
+                UrlPathOfTitle(file.name)
+          : "/_blob/" + file.sha256 + UrlPathOfTitle(file.name);
+  const std::string html =
+      "<a class=\"image\" href=\"" + EscapeHtml(page_url) + "\"><img src=\"" +
+      EscapeHtml(src) + "\" alt=\"" + EscapeHtml(link.label) + "\" width=\"" +
+      std::to_string(shown.width) + "\" height=\"" +
+      std::to_string(shown.height) + "\" loading=\"lazy\"></a>";
+  cmark_node* node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+  cmark_node_set_on_enter(node, html.c_str());
+  return node;
+}
+
 // Replaces `node` by text, link, text... Links are AST nodes, so cmark's
 // renderer escapes their labels; the URLs are local paths we built from a
 // validated PageName, so its URL check has nothing to remove.
-void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
-                    const std::map<std::string, std::optional<PageName>>& exists) {
+void SplitIntoLinks(
+    cmark_node* node, const std::vector<WikiLink>& links,
+    const std::map<std::string, std::optional<PageName>>& exists,
+    const Markdown::Files& files) {
   std::string literal = cmark_node_get_literal(node);
   size_t done = 0;
   for (const WikiLink& link : links) {
     if (link.begin > done) {
       cmark_node_insert_before(node, NewText(std::string_view(literal).substr(
                                          done, link.begin - done)));
+    }
+    if (link.file) {
+      cmark_node_insert_before(node, EmbedNode(link, files));
+      done = link.end;
+      continue;
     }
     // A section is named by its heading's slug (views/headings.h); one
     // that does not exist just leads to the top of the page.
@@ -179,11 +316,7 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
       url = "/_edit" + link.target->UrlPath();
       title = link.target->title() + " (not written yet)";
     }
-    cmark_node* anchor = cmark_node_new(CMARK_NODE_LINK);
-    cmark_node_set_url(anchor, url.c_str());
-    cmark_node_set_title(anchor, title.c_str());
-    cmark_node_append_child(anchor, NewText(link.label));
-    cmark_node_insert_before(node, anchor);
+    cmark_node_insert_before(node, NewLink(url, title, link.label));
     done = link.end;
   }
   if (done < literal.size()) {
@@ -194,9 +327,11 @@ void SplitIntoLinks(cmark_node* node, const std::vector<WikiLink>& links,
 }
 
 // `text` parsed, its [[wiki links]] made into link nodes (coloured by
-// `existing`); `targets`, if given, gets their targets.
+// `existing`) and its embeds into images (`files`); `targets`, if given,
+// gets their targets (an embed's is "File:NAME", page_store.h).
 Document ParseWithLinks(cmark_parser* parser, std::string_view text,
                         const Markdown::Existing& existing,
+                        const Markdown::Files& files,
                         std::set<std::string>* targets = nullptr) {
   Document doc = Parse(parser, text);
   // Each target once: the page it leads to, if any.
@@ -208,7 +343,7 @@ Document ParseWithLinks(cmark_parser* parser, std::string_view text,
       if (!link.target) continue;  // this page
       const std::string& title = link.target->title();
       if (known.contains(title)) continue;
-      if (!existing) {
+      if (!existing || link.file) {
         known[title] = *link.target;
       } else if (auto found = existing->find(title); found != existing->end()) {
         auto page = PageName::Parse(found->second);
@@ -217,7 +352,7 @@ Document ParseWithLinks(cmark_parser* parser, std::string_view text,
         known[title] = std::nullopt;
       }
     }
-    SplitIntoLinks(node, links, known);
+    SplitIntoLinks(node, links, known, files);
   }
   if (targets) {
     for (const auto& [title, found] : known) targets->insert(title);
@@ -226,11 +361,13 @@ Document ParseWithLinks(cmark_parser* parser, std::string_view text,
 }
 
 // The HTML of `text`; `targets`, if given, gets its link targets.
-std::string RenderHtml(std::string_view text, const Markdown::Existing& existing,
+std::string RenderHtml(std::string_view text,
+                       const Markdown::Existing& existing,
+                       const Markdown::Files& files,
                        std::string_view section_edit_url = {},
                        std::set<std::string>* targets = nullptr) {
   Parser parser = NewParser();
-  Document doc = ParseWithLinks(parser.get(), text, existing, targets);
+  Document doc = ParseWithLinks(parser.get(), text, existing, files, targets);
   // After the links, so a heading's contents entry shows their labels.
   HeadingAnchors anchors(doc.get(), section_edit_url);
   char* html = cmark_render_html(doc.get(), kOptions,
@@ -275,24 +412,34 @@ Result<std::set<std::string>> Markdown::LinkTargets(std::string_view text) {
       std::string(text), std::set<std::string>());
   const auto half = thread_.budget().cpu / 2;
   auto outcome = thread_.Run(
-      [job] { RenderHtml(job->first, std::nullopt, {}, &job->second); }, half);
-  if (outcome != BudgetedThread::Outcome::kFinished) return Refusal(outcome, half);
+      [job] {
+        RenderHtml(job->first, std::nullopt, std::nullopt, {}, &job->second);
+      },
+      half);
+  if (outcome != BudgetedThread::Outcome::kFinished)
+    return Refusal(outcome, half);
   return std::move(job->second);
 }
 
 Result<std::string> Markdown::ToHtml(std::string_view text, Existing existing,
+                                     Files files,
                                      std::string_view section_edit_url) {
   EnsureRegistered();
   struct Job {
     std::string text;
     Existing existing;
+    Files files;
     std::string section_edit_url;
     std::string html;
   };
-  auto job = std::make_shared<Job>(
-      Job{std::string(text), std::move(existing), std::string(section_edit_url), {}});
+  auto job = std::make_shared<Job>(Job{std::string(text),
+                                       std::move(existing),
+                                       std::move(files),
+                                       std::string(section_edit_url),
+                                       {}});
   auto outcome = thread_.Run([job] {
-    job->html = RenderHtml(job->text, job->existing, job->section_edit_url);
+    job->html =
+        RenderHtml(job->text, job->existing, job->files, job->section_edit_url);
   });
   if (outcome != BudgetedThread::Outcome::kFinished) {
     return Refusal(outcome, thread_.budget().cpu);
@@ -309,7 +456,8 @@ Result<std::vector<Section>> Markdown::Sections(std::string_view text) {
   auto job = std::make_shared<Job>(Job{std::string(text), {}});
   auto outcome = thread_.Run([job] {
     Parser parser = NewParser();
-    Document doc = ParseWithLinks(parser.get(), job->text, std::nullopt);
+    Document doc =
+        ParseWithLinks(parser.get(), job->text, std::nullopt, std::nullopt);
     job->sections = SectionsOf(doc.get(), job->text);
   });
   if (outcome != BudgetedThread::Outcome::kFinished) {

@@ -18,8 +18,21 @@
 // of the section's name, views/headings.h: headings get ids and long
 // pages a table of contents); a section that does not exist is no error.
 //
-// What a text renders to is part of every rendering's key (kRendererVersion), so
-// a wikid whose renderer changed never shows renderings of an older one.
+// Images: [[File:Photo.jpg]], [[File:Photo.jpg|alt text]] and
+// [[File:Photo.jpg|alt text|300px]] (the parts after the name in any
+// order) show an uploaded image, 300 pixels wide (never wider than it
+// is), with its width and height and loading=lazy, linked to its file
+// page, from a thumbnail when one is smaller (model/media/
+// thumbnail_size.h); a file not uploaded yet is a missing link to the
+// upload form with its name filled in; a file that is no image, a link to
+// its page. An embed is a link whose target is "File:NAME" (kept with the
+// page's links: model/store/page_store.h), so a name after "File:" that
+// is no file name, or one with a '#', stays text. Markdown's own image
+// syntax, ![alt](url), is cmark's as before (data: images only pass its
+// URL check; the site's policy allows no other host's).
+//
+// What a text renders to is part of every rendering's key (kRendererVersion),
+// so a wikid whose renderer changed never shows renderings of an older one.
 //
 // Bounded: cmark-gfm 0.29.0.gfm.6 (Debian 12) takes time quadratic in
 // some inputs (measured here: "www.a_" repeated, 2.1 s at 64 KiB;
@@ -47,6 +60,7 @@
 #include <vector>
 
 #include "model/base/status.h"
+#include "model/store/page_store.h"
 #include "views/budgeted_thread.h"
 #include "views/sections.h"
 
@@ -54,9 +68,9 @@ namespace wikid {
 
 // Which HTML the renderer makes: raised whenever a text would render
 // differently (2: headings with anchors, contents, section links; 3: an
-// "Edit" link on each section's heading), and part of the render cache's
-// keys (WikiOptions::renderer_version).
-inline constexpr char kRendererVersion[] = "3";
+// "Edit" link on each section's heading; 4: [[File:...]] embeds), and part of
+// the render cache's keys (WikiOptions::renderer_version).
+inline constexpr char kRendererVersion[] = "4";
 
 // Safe HTML shown in place of a text that overran the budget (a revision
 // saved before saves were bounded, or a bio).
@@ -71,6 +85,10 @@ class Markdown {
   // colouring links and for where they lead; nullopt shows every link as
   // existing, under its own name (bios: no query per link).
   using Existing = std::optional<std::map<std::string, std::string>>;
+  // The files the text's embeds name that exist, at their latest
+  // revisions (PageRevision::files); nullopt shows every embed as a link
+  // to its file page (bios: no query per embed).
+  using Files = std::optional<EmbeddedFiles>;
 
   explicit Markdown(BudgetedThread::Budget budget = {}) : thread_(budget) {}
   Markdown(const Markdown&) = delete;
@@ -87,6 +105,7 @@ class Markdown {
   // replaced.) With a non-empty `section_edit_url`, each section's heading
   // links to `section_edit_url` + its number (views/headings.h).
   Result<std::string> ToHtml(std::string_view text, Existing existing,
+                             Files files = std::nullopt,
                              std::string_view section_edit_url = {});
 
   // The sections of `text` (views/sections.h), found by the same parse

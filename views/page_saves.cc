@@ -1,6 +1,7 @@
 #include "views/page_saves.h"
 
 #include "model/text/characters.h"
+#include "model/text/file_name.h"
 
 namespace wikid {
 
@@ -54,7 +55,28 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
   return std::nullopt;
 }
 
-Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page) {
+EmbeddedFiles EmbeddedFilesOf(Context& ctx,
+                              const std::set<std::string>& targets) {
+  EmbeddedFiles files;
+  for (const std::string& target : targets) {
+    if (!target.starts_with(kFileLinkPrefix)) continue;
+    const std::string linked =
+        target.substr(std::string_view(kFileLinkPrefix).size());
+    auto name = FileName::Parse(linked);
+    if (!name.ok()) continue;
+    auto file = ctx.stores.files.Find(*name, std::nullopt);
+    if (!file.ok()) continue;
+    files[linked] = EmbeddedFile{.name = file->name,
+                                 .sha256 = file->sha256,
+                                 .content_type = file->content_type,
+                                 .width = file->width,
+                                 .height = file->height};
+  }
+  return files;
+}
+
+Result<std::string> RenderRevision(Markdown& markdown,
+                                   const PageRevision& page) {
   // Every section's heading links to its edit form, naming this revision
   // (the section is found in the text the reader saw). In the rendering,
   // so for every viewer, as the page's own Edit link is: one rendering per
@@ -63,13 +85,9 @@ Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page)
   // route itself decides who may edit (anonymous readers are sent to log
   // in under the users-only policy; a protected page's form shows the text
   // read-only with why, as its Edit link does).
-  return markdown.ToHtml(page.revision.text, page.existing_links,
-                         "/_edit" + UrlPathOfTitle(page.title) +
-                             "?rev=" + std::to_string(page.revision.rev) + "&section=");
-}
-
-RenderKey RenderKeyOf(const PageRevision& page) {
-  return RenderKey{page.revision.id, page.existing_links};
+  return markdown.ToHtml(page.revision.text, page.existing_links, page.files,
+                         "/_edit" + UrlPathOfTitle(page.title) + "?rev=" +
+                             std::to_string(page.revision.rev) + "&section=");
 }
 
 std::string RenderNow(Context& ctx, const PageRevision& page) {

@@ -39,12 +39,16 @@ std::optional<EditProblem> CheckEdit(const SiteConfig& site, int64_t base_rev,
 
 // The revision's body as HTML: a rendering shared through the cache, or
 // made now. The key names the revision and which of its links exist
-// (known from the page view's one query), so it can never be stale.
+// (known from the page view's one query), so it can never be stale
+// (RenderKeyOf, model/page_writes.h).
 std::string BodyHtml(Context& ctx, const PageRevision& page, bool* cached);
-// What the render cache keeps the revision's body under.
-RenderKey RenderKeyOf(const PageRevision& page);
 // The same, rendered now, without the render cache.
 std::string RenderNow(Context& ctx, const PageRevision& page);
+// The files that the embeds among link `targets` ("File:NAME") name, at
+// their latest revisions, looked up one by one (for previews: a page view
+// has them from its one query). A lookup that fails shows as missing.
+EmbeddedFiles EmbeddedFilesOf(Context& ctx,
+                              const std::set<std::string>& targets);
 // Rendered by `markdown`, or kTooComplex (PageWrites' Renderer; RenderNow
 // shows a notice instead).
 Result<std::string> RenderRevision(Markdown& markdown, const PageRevision& page);

@@ -71,6 +71,7 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_files", ListAllFiles, kAnyone},
       {Method::kGet, "/_file/*", ServeFile, kAnyone},
       {Method::kGet, "/_blob/*", ServeBytes, kAnyone},
+      {Method::kGet, "/_thumb/*", ServeThumbnail, kAnyone},
       {Method::kGet, "/_file-page/*", ShowFilePage, kAnyone},
       {Method::kPost, "/_file-restore/*", RestoreFile, kEditor},
       // Every other name starting with '_' is reserved for the wiki.

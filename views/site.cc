@@ -20,7 +20,11 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
         return std::move(*html);
       });
   site->file_writes_ = std::make_unique<FileWrites>(
-      wiki.file_store(), wiki.caches().file_cache, config.max_image_pixels);
+      wiki.file_store(), wiki.caches().file_cache,
+      [pages = site->writes_.get()](const std::string& name) {
+        return pages->RetireEmbedders(name);
+      },
+      config.max_image_pixels);
   site->context_ = std::make_unique<Context>(Context{
       .site = config,
       .stores = wiki.stores(),

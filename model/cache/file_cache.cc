@@ -46,13 +46,34 @@ Status FileCache::Put(const std::string& sha256, std::string_view bytes) {
   if (!IsSha256Hex(sha256) || Sha256Hex(bytes) != sha256) {
     return Status::Invalid("the bytes do not hash to " + sha256);
   }
+  return Write(sha256, bytes);
+}
+
+std::string FileCache::ThumbnailName(const std::string& sha256, int64_t width) {
+  return sha256 + "-" + std::to_string(width);
+}
+
+bool FileCache::HasThumbnail(const std::string& sha256, int64_t width) const {
+  return enabled() && IsSha256Hex(sha256) && width > 0 &&
+         Exists(PathOf(ThumbnailName(sha256, width)));
+}
+
+Status FileCache::PutThumbnail(const std::string& sha256, int64_t width,
+                               std::string_view bytes) {
+  if (!enabled()) return Status::Ok();
+  if (!IsSha256Hex(sha256) || width <= 0)
+    return Status::Invalid("no such thumbnail");
+  return Write(ThumbnailName(sha256, width), bytes);
+}
+
+Status FileCache::Write(const std::string& name, std::string_view bytes) {
   // 0755 whatever the umask (wikid.service's is 0077): nginx reads here.
   if (mkdir(folder_.c_str(), 0755) == 0) {
     chmod(folder_.c_str(), 0755);
   } else if (errno != EEXIST) {
     return Status::Unavailable(ErrnoMessage("cannot create " + folder_));
   }
-  const std::string path = PathOf(sha256);
+  const std::string path = PathOf(name);
   TempFile temporary(path, kTemporary);
   if (!temporary.status().ok()) return temporary.status();
   // mkstemp made it 0600; the bytes are public (anyone may download them

@@ -18,6 +18,7 @@
 // the same copy at once each rename a whole one).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,12 +43,27 @@ class FileCache {
   // hash to `sha256`; Unavailable when the disk refuses.
   Status Put(const std::string& sha256, std::string_view bytes);
 
+  // Thumbnails (model/media/thumbnail.h) are kept beside the bytes they
+  // are made from, named "SHA-WIDTH": made from one content, so never
+  // stale either, and made again from the store like any copy. Each host
+  // makes its own, once (they are a cache: nothing else needs them).
+  static std::string ThumbnailName(const std::string& sha256, int64_t width);
+  bool HasThumbnail(const std::string& sha256, int64_t width) const;
+  // Keeps `bytes` as the thumbnail of `sha256` `width` pixels wide;
+  // Unavailable when the disk refuses. Written as Put writes.
+  Status PutThumbnail(const std::string& sha256, int64_t width,
+                      std::string_view bytes);
+
   // Removes the temporary files of writes that died, once an hour old (a
   // write in progress is never that old). For a worker's start.
   void SweepTemporaries() const;
 
  private:
-  std::string PathOf(const std::string& sha256) const { return folder_ + "/" + sha256; }
+  std::string PathOf(const std::string& name) const {
+    return folder_ + "/" + name;
+  }
+  // Writes the copy called `name` whole (temporary name, sync, rename).
+  Status Write(const std::string& name, std::string_view bytes);
   std::string folder_;
 };
 

@@ -43,12 +43,35 @@ std::string RenderKey::ToString() const {
     // Page names hold no tab or newline, so these separate them
     // unambiguously. The title is in the key: a link's colour and where
     // it leads both change the rendering.
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(link.data()),
-                              link.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\t"), 1);
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(title.data()),
-                              title.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>(link.data()),
+        link.size());
+    crypto_generichash_update(&state,
+                              reinterpret_cast<const unsigned char*>("\t"), 1);
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>(title.data()),
+        title.size());
+    crypto_generichash_update(&state,
+                              reinterpret_cast<const unsigned char*>("\n"), 1);
+  }
+  if (!files.empty()) {
+    // A line that no link's can be (page names hold no control
+    // character), so links and files never hash alike; a revision that
+    // embeds nothing keeps the key it had before files existed.
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>("\x01\n"), 2);
+    for (const auto& [name, shown] : files) {
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>(name.data()),
+          name.size());
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>("\t"), 1);
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>(shown.data()),
+          shown.size());
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>("\n"), 1);
+    }
   }
   crypto_generichash_final(&state, hash, sizeof hash);
   char hex[sizeof hash * 2 + 1];

@@ -38,7 +38,14 @@ struct RenderKey {
   // The revision's links that lead to a page, each with the title of the
   // page it leads to (PageRevision::existing_links).
   std::map<std::string, std::string> existing_links;
-  // "r:<revision id>:<16 hex digits of a hash of the links>".
+  // The files it embeds, each named as the revision names it, with what
+  // the rendering shows of it (its bytes' hash and its size): a new
+  // revision of an embedded file is a new key, as a new linked page is,
+  // so a rendering that shows an image's old size or address is never
+  // read again (the page-level views are retired by the upload itself:
+  // model/file_writes.h).
+  std::map<std::string, std::string> files;
+  // "r:<revision id>:<16 hex digits of a hash of the links and files>".
   std::string ToString() const;
 };
 

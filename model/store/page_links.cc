@@ -1,5 +1,9 @@
 #include "model/store/page_links.h"
 
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
 #include "model/text/page_name.h"
 
 namespace wikid {
@@ -13,19 +17,50 @@ std::set<std::string> OnePerKey(const std::set<std::string>& links) {
   return kept;
 }
 
-LinkTitles SplitLinkPairs(const std::string& joined) {
-  LinkTitles pairs;
+namespace {
+
+// The tab-separated fields of each line of `joined`, as a page view's
+// query joins rows (the fields hold no tab or newline).
+std::vector<std::vector<std::string>> SplitRows(const std::string& joined) {
+  std::vector<std::vector<std::string>> rows;
   size_t start = 0;
   while (start < joined.size()) {
     size_t end = joined.find('\n', start);
     if (end == std::string::npos) end = joined.size();
-    const size_t tab = joined.find('\t', start);
-    if (tab < end) {
-      pairs.emplace(joined.substr(start, tab - start), joined.substr(tab + 1, end - tab - 1));
+    std::vector<std::string>& fields = rows.emplace_back();
+    for (size_t at = start; at <= end;) {
+      size_t tab = joined.find('\t', at);
+      if (tab == std::string::npos || tab > end) tab = end;
+      fields.push_back(joined.substr(at, tab - at));
+      at = tab + 1;
     }
     start = end + 1;
   }
+  return rows;
+}
+
+}  // namespace
+
+LinkTitles SplitLinkPairs(const std::string& joined) {
+  LinkTitles pairs;
+  for (std::vector<std::string>& fields : SplitRows(joined)) {
+    if (fields.size() == 2) pairs.emplace(std::move(fields[0]), std::move(fields[1]));
+  }
   return pairs;
+}
+
+EmbeddedFiles SplitEmbeddedFiles(const std::string& joined) {
+  EmbeddedFiles files;
+  for (const std::vector<std::string>& fields : SplitRows(joined)) {
+    if (fields.size() != 6) continue;
+    files[fields[0]] =
+        EmbeddedFile{.name = fields[1],
+                     .sha256 = fields[2],
+                     .content_type = fields[3],
+                     .width = std::strtoll(fields[4].c_str(), nullptr, 10),
+                     .height = std::strtoll(fields[5].c_str(), nullptr, 10)};
+  }
+  return files;
 }
 
 }  // namespace wikid

@@ -20,4 +20,9 @@ std::set<std::string> OnePerKey(const std::set<std::string>& links);
 // them), as LinkTitles.
 LinkTitles SplitLinkPairs(const std::string& joined);
 
+// "link name\tname\tsha256\tcontent type\twidth\theight" lines, as a page
+// view's query joins the files its embeds name (no field holds a tab or
+// a newline), as EmbeddedFiles.
+EmbeddedFiles SplitEmbeddedFiles(const std::string& joined);
+
 }  // namespace wikid

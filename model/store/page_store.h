@@ -41,6 +41,28 @@ struct Revision {
 // only in letter case (PageKey, model/text/page_name.h).
 using LinkTitles = std::map<std::string, std::string>;
 
+// A page embeds a file ([[File:Photo.jpg|alt|300px]], views/markdown.h)
+// through a link whose target is this prefix and the file's canonical
+// name: embeds are links of the page, kept with its revision and in its
+// current links, so "where is this file used" is the file's backlinks
+// (ListBacklinks of "File:NAME"), and a new revision of the file retires
+// the views of the pages that embed it (model/file_writes.h). Such links
+// are never wanted pages (a file is uploaded, not written).
+inline constexpr char kFileLinkPrefix[] = "File:";
+
+// The latest revision of a file a page embeds, as the page view's one
+// query finds it: what the rendering shows (the image's size, its
+// content-addressed URL), so it is part of the rendering's key.
+struct EmbeddedFile {
+  std::string name;  // the file's canonical name
+  std::string sha256;
+  std::string content_type;
+  int64_t width = 0;  // pixels, for images; 0 otherwise
+  int64_t height = 0;
+};
+// By the file name as the link names it (the target without the prefix).
+using EmbeddedFiles = std::map<std::string, EmbeddedFile>;
+
 // What a page view needs: one revision, where it stands, and which of its
 // wiki links lead to pages that exist.
 struct PageRevision {
@@ -48,6 +70,9 @@ struct PageRevision {
   int64_t latest_rev = 0;
   Revision revision;
   LinkTitles existing_links;
+  // The files its embeds name that exist, each at its latest revision
+  // (an engine without files leaves it empty: every embed shows missing).
+  EmbeddedFiles files;
   bool is_protected = false;  // only admins may save the page
   bool is_latest() const { return revision.rev == latest_rev; }
 };
@@ -222,9 +247,10 @@ class PageReader {
                                          int limit) = 0;
 
   // Up to `limit` pages that do not exist (in any letter case) and that
-  // latest revisions link to, the most linked first, from `after` on: one index range, wherever
-  // the window is.
-  virtual Result<WantedPages> ListWanted(const WantedCursor& after, int limit) = 0;
+  // latest revisions link to, the most linked first, from `after` on: one index
+  // range, wherever the window is.
+  virtual Result<WantedPages> ListWanted(const WantedCursor& after,
+                                         int limit) = 0;
 
   // Up to `limit` pages no other page's latest revision links to (in any
   // letter case), in the

@@ -16,8 +16,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto html = markdown.ToHtml(
-      text, wikid::Markdown::Existing::value_type{{"Main Page", "Main Page"}, {"a", "a"}});
+  // One image and one file that is no image, so embeds of both (and of
+  // files not uploaded) are rendered too.
+  static const wikid::EmbeddedFiles files = {
+      {"a.png",
+       {.name = "a.png",
+        .sha256 = std::string(64, 'a'),
+        .content_type = "image/png",
+        .width = 640,
+        .height = 480}},
+      {"b.pdf",
+       {.name = "b.pdf",
+        .sha256 = std::string(64, 'b'),
+        .content_type = "application/pdf"}}};
+  auto html = markdown.ToHtml(text,
+                              wikid::Markdown::Existing::value_type{
+                                  {"Main Page", "Main Page"}, {"a", "a"}},
+                              files);
   if (html.ok()) {
     std::string dangers = wikid::testing::Dangers(*html);
     if (!dangers.empty()) std::fprintf(stderr, "%s\n", dangers.c_str());

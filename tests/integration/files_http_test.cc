@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <future>
 #include <set>
@@ -100,7 +101,118 @@ BOOST_AUTO_TEST_CASE(upload_view_inline_reupload_history_restore) {
   for (int i = 0; i < 6; ++i) BOOST_TEST(wiki.Get("/_file/Team_photo.png").body == one);
   BOOST_TEST(wiki.Scalar("SELECT count(*) FROM file_revision") == 3);
   BOOST_TEST(wiki.Scalar("SELECT count(*) FROM file_blob") == 2);
-  BOOST_TEST(wiki.Get("/_files").body.find("Team photo.png") != std::string::npos);
+  BOOST_TEST(wiki.Get("/_files").body.find("Team photo.png") !=
+             std::string::npos);
+}
+
+// The <img> of `html` whose src starts with `prefix`: its src, width and
+// height attributes as written ("" when absent).
+struct ImgTag {
+  std::string src, width, height;
+};
+ImgTag FindImg(const std::string& html, const std::string& prefix) {
+  const size_t at = html.find("<img src=\"" + prefix);
+  if (at == std::string::npos) return {};
+  const std::string tag = html.substr(at, html.find('>', at) - at);
+  auto attribute = [&](const std::string& name) {
+    const size_t start = tag.find(" " + name + "=\"");
+    if (start == std::string::npos) return std::string();
+    const size_t from = start + name.size() + 3;
+    return tag.substr(from, tag.find('"', from) - from);
+  };
+  return {.src = tag.substr(10, tag.find('"', 10) - 10),
+          .width = attribute("width"),
+          .height = attribute("height")};
+}
+
+// The inode of `path`, 0 when there is none: a copy made again is a new
+// file renamed onto the name.
+ino_t InodeOf(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+BOOST_AUTO_TEST_CASE(
+    pages_show_thumbnails_made_once_and_a_new_revision_at_once) {
+  TestWiki wiki(
+      TestWikiOptions{.workers = 3, .memcached = true, .fast_path = true});
+  Browser& editor = wiki.Editor();
+  const std::string first = RealPng(400, 300);
+  const std::string sha = Sha256Hex(first);
+  BOOST_REQUIRE(UploadAs(editor, "Chart.png", first).status == 303);
+  BOOST_REQUIRE(editor
+                    .Save("Gallery", 0,
+                          "Our chart: [[File:Chart.png|the chart|100px]]\n\n"
+                          "[[File:Missing.png|to come]]\n")
+                    .status == 303);
+  // Anonymous, until nginx serves it from memcached (the fast path).
+  HttpResponse view = wiki.ViewUntilFast("/Gallery");
+  BOOST_TEST(view.Header("x-cache") == "nginx");
+  ImgTag img = FindImg(view.body, "/_thumb/");
+  BOOST_TEST(img.src == "/_thumb/" + sha + "/100/Chart.png");
+  BOOST_TEST(img.width == "100");
+  BOOST_TEST(img.height == "75");
+  BOOST_TEST(view.body.find("loading=\"lazy\"") != std::string::npos);
+  BOOST_TEST(view.body.find("href=\"/_upload?name=Missing.png\"") !=
+             std::string::npos);
+  // The thumbnail: a real PNG 100 pixels wide, for ever, sent by nginx
+  // from this host's copy, made by the first request only.
+  HttpResponse thumb = wiki.Get(img.src);
+  BOOST_TEST(thumb.status == 200);
+  BOOST_TEST(thumb.Header("content-type") == "image/png");
+  BOOST_TEST(thumb.Header("cache-control") ==
+             "public, max-age=31536000, immutable");
+  BOOST_TEST(thumb.Header("etag") == "\"" + sha + "-100\"");
+  BOOST_TEST(SentByNginx(thumb));
+  BOOST_TEST((PngSize(thumb.body) == std::pair<uint32_t, uint32_t>(100, 75)));
+  const std::string copy = wiki.file_cache_dir() + "/" + sha + "-100";
+  const ino_t made = InodeOf(copy);
+  BOOST_TEST(made != 0u);
+  for (int i = 0; i < 4; ++i) BOOST_TEST(wiki.Get(img.src).body == thumb.body);
+  BOOST_TEST(InodeOf(copy) == made);  // not made again
+  BOOST_TEST(wiki.Get(img.src, {"If-None-Match: \"" + sha + "-100\""}).status ==
+             304);
+  // Only the widths of the steps, and never wider than the image.
+  BOOST_TEST(wiki.Get("/_thumb/" + sha + "/101/Chart.png").status == 404);
+  BOOST_TEST(wiki.Get("/_thumb/" + sha + "/400/Chart.png").status == 404);
+  BOOST_TEST(
+      wiki.Get("/_thumb/" + std::string(64, 'a') + "/100/Chart.png").status ==
+      404);
+  // A logged-in view, cached too.
+  BOOST_TEST(FindImg(editor.Get("/Gallery").body, "/_thumb/").height == "75");
+
+  // A new revision of the file, with other proportions: the very next
+  // view shows it, anonymous (nginx's entry was deleted before the upload
+  // was answered) and logged in (every page view's stamp moved).
+  const std::string second = RealPng(200, 400);
+  const std::string second_sha = Sha256Hex(second);
+  BOOST_REQUIRE(UploadAs(editor, "Chart.png", second, "taller", 1).status ==
+                303);
+  for (int i = 0; i < 6; ++i) {
+    HttpResponse anonymous = wiki.Get("/Gallery");
+    ImgTag now = FindImg(anonymous.body, "/_thumb/");
+    BOOST_TEST(now.src == "/_thumb/" + second_sha + "/100/Chart.png");
+    BOOST_TEST(now.height == "200");
+    BOOST_TEST(FindImg(editor.Get("/Gallery").body, "/_thumb/").height ==
+               "200");
+  }
+  HttpResponse fast = wiki.ViewUntilFast("/Gallery");
+  BOOST_TEST(FindImg(fast.body, "/_thumb/").src ==
+             "/_thumb/" + second_sha + "/100/Chart.png");
+  BOOST_TEST(
+      (PngSize(wiki.Get("/_thumb/" + second_sha + "/100/Chart.png").body) ==
+       std::pair<uint32_t, uint32_t>(100, 200)));
+  // Restoring the first revision is a new revision too.
+  BOOST_REQUIRE(
+      editor.Post("/_file-restore/Chart.png", {{"rev", "1"}, {"base_rev", "2"}})
+          .status == 303);
+  BOOST_TEST(FindImg(wiki.Get("/Gallery").body, "/_thumb/").height == "75");
+  // Where it is used: the file page lists the page.
+  BOOST_TEST(wiki.Get("/_file-page/Chart.png").body.find("href=\"/Gallery\"") !=
+             std::string::npos);
+  // An embed is no wanted page.
+  BOOST_TEST(wiki.Get("/_wanted").body.find("Missing.png") ==
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_immutable_address_304_and_ranges) {

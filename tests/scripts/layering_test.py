@@ -72,6 +72,7 @@ LIBRARIES = {
     "sodium.h": ["model/base", "model/accounts", "model/cache", "model/mail",
                  "model/store/sqlite", "model/store/postgres", "views"],
     "boost/program_options": ["fcgi"],
+    "vips/": ["model/media"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

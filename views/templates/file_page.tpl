@@ -5,6 +5,12 @@
 {{#IMAGE}}<p class="file-image"><a href="{{BYTES_URL}}"><img src="{{BYTES_URL}}" alt="{{ALT}}" width="{{WIDTH}}" height="{{HEIGHT}}"></a></p>{{/IMAGE}}
 {{#DOWNLOAD}}<p class="file-download"><a href="{{DOWNLOAD_URL}}">Download {{NAME}}</a></p>{{/DOWNLOAD}}
 <p class="file-about">Revision {{REV}}: {{CONTENT_TYPE}}{{#DIMENSIONS}}, {{WIDTH}} × {{HEIGHT}} pixels{{/DIMENSIONS}}, {{SIZE}}. <a href="{{LATEST_URL}}">Latest revision's address</a>; this revision's, for ever: <a href="{{BYTES_URL}}">{{BYTES_URL}}</a>. SHA-256: <code>{{SHA256}}</code>.</p>
+<h2>Where it is used</h2>
+{{#USED_BY}}<ul class="used-by">
+{{#PAGE}}<li><a href="{{URL}}">{{TITLE}}</a></li>
+{{/PAGE}}</ul>
+{{#MORE}}<p>And more pages: only the first {{SHOWN}} are listed.</p>{{/MORE}}{{/USED_BY}}
+{{#NOT_USED}}<p>No page shows this file. Write <code>[[File:{{NAME}}]]</code> in a page to show it there.</p>{{/NOT_USED}}
 <h2>Revisions</h2>
 <table class="revisions">
 <thead><tr><th scope="col">Revision</th><th scope="col">Time</th><th scope="col">Author</th><th scope="col">What</th><th scope="col">Summary</th><th scope="col"></th></tr></thead>

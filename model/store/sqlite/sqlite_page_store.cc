@@ -18,7 +18,10 @@ namespace {
 // lead to a page and to which, in one statement: the page of that exact
 // name, else the first whose name differs only in case (by page_by_key).
 // Page names never contain a tab or a newline (control characters are not
-// allowed in them), so they separate the pairs safely.
+// allowed in them), so they separate the pairs safely. The files its
+// embeds name ("File:NAME" links, page_store.h), at their latest
+// revisions, in the same statement: a file is found by its key, as a
+// page is (file names are page names, and no two files share a key).
 constexpr char kFindSql[] = R"sql(
   SELECT p.name, p.latest_rev, r.rev, r.author, r.created_at, r.summary,
          r.text, r.size, r.size_change, r.id,
@@ -27,7 +30,15 @@ constexpr char kFindSql[] = R"sql(
                    (SELECT t.name FROM page t WHERE t.name_key = wikid_page_key(l.target)
                      ORDER BY t.name LIMIT 1)), char(10))
             FROM revision_link l WHERE l.revision_id = r.id),
-         r.account_id IS NOT NULL, p.protected
+         r.account_id IS NOT NULL, p.protected,
+         (SELECT group_concat(substr(l.target, 6) || char(9) || f.name || char(9) ||
+                              b.sha256 || char(9) || v.content_type || char(9) ||
+                              v.width || char(9) || v.height, char(10))
+            FROM revision_link l
+            JOIN file f ON f.name_key = wikid_page_key(substr(l.target, 6))
+            JOIN file_revision v ON v.file_id = f.id AND v.rev = f.latest_rev
+            JOIN file_blob b ON b.id = v.blob_id
+           WHERE l.revision_id = r.id AND substr(l.target, 1, 5) = 'File:')
     FROM page p JOIN revision r
       ON r.page_id = p.id AND r.rev = coalesce(?2, p.latest_rev)
    WHERE p.name = ?1)sql";
@@ -263,6 +274,7 @@ Result<PageRevision> SqlitePageStore::Find(const PageName& name,
   page.existing_links = SplitLinkPairs(q->ColumnText(10));
   page.revision.author_is_account = q->ColumnInt(11) != 0;
   page.is_protected = q->ColumnInt(12) != 0;
+  page.files = SplitEmbeddedFiles(q->ColumnText(13));
   return page;
 }
 
@@ -340,8 +352,12 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit,
   // Only the targets this save adds or drops change a count, and only
   // those whose key no page has (a page in any case is never wanted).
   // Counted by key, as page_link holds one link per key of each page.
+  // A file's embed ("File:NAME", page_store.h) is never a wanted page.
+  auto embeds = [](const std::string& target) {
+    return target.starts_with(kFileLinkPrefix);
+  };
   for (const std::string& target : before) {
-    if (links.contains(target)) continue;
+    if (links.contains(target) || embeds(target)) continue;
     const std::string key = PageKey(target);
     auto page = PageByKey(key);
     if (!page.ok()) return page.status();
@@ -350,7 +366,7 @@ Status SqlitePageStore::UpdateWanted(int64_t page_id, const Edit& edit,
     if (Status s = run(*want_less_, key); !s.ok()) return s;
   }
   for (const std::string& target : links) {
-    if (before.contains(target)) continue;
+    if (before.contains(target) || embeds(target)) continue;
     const std::string key = PageKey(target);
     auto page = PageByKey(key);
     if (!page.ok()) return page.status();
