@@ -247,7 +247,8 @@ cmark_node* NewLink(const std::string& url, const std::string& title,
 // to the upload form with its name filled in, which the stylesheet shows
 // as missing (as a link to a page not written yet). Without `files` (a
 // bio: no query per embed), a link to the file page.
-cmark_node* EmbedNode(const WikiLink& link, const Markdown::Files& files) {
+cmark_node* EmbedNode(const WikiLink& link, const Markdown::Files& files,
+                      bool custom_allowed) {
   const std::string& linked = link.file->title();
   if (!files)
     return NewLink("/_file-page" + UrlPathOfTitle(linked), "", link.label);
@@ -270,6 +271,18 @@ cmark_node* EmbedNode(const WikiLink& link, const Markdown::Files& files) {
                 std::to_string(shown.thumbnail_width) +
                 UrlPathOfTitle(file.name)
           : "/_blob/" + file.sha256 + UrlPathOfTitle(file.name);
+  if (!custom_allowed) {
+    // Where cmark refuses a custom node (a table cell takes only the
+    // inline nodes its extension lists), cmark's own image: no size and
+    // no lazy loading, but the picture, inside the same link.
+    cmark_node* image = cmark_node_new(CMARK_NODE_IMAGE);
+    cmark_node_set_url(image, src.c_str());
+    cmark_node_append_child(image, NewText(link.label));
+    cmark_node* anchor = cmark_node_new(CMARK_NODE_LINK);
+    cmark_node_set_url(anchor, page_url.c_str());
+    cmark_node_append_child(anchor, image);
+    return anchor;
+  }
   const std::string html =
       "<a class=\"image\" href=\"" + EscapeHtml(page_url) + "\"><img src=\"" +
       EscapeHtml(src) + "\" alt=\"" + EscapeHtml(link.label) + "\" width=\"" +
@@ -295,7 +308,12 @@ void SplitIntoLinks(
                                          done, link.begin - done)));
     }
     if (link.file) {
-      cmark_node_insert_before(node, EmbedNode(link, files));
+      // cmark refuses a child its parent may not hold and leaves it to us.
+      cmark_node* embed = EmbedNode(link, files, /*custom_allowed=*/true);
+      if (!cmark_node_insert_before(node, embed)) {
+        cmark_node_free(embed);
+        cmark_node_insert_before(node, EmbedNode(link, files, false));
+      }
       done = link.end;
       continue;
     }
