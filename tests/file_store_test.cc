@@ -122,6 +122,40 @@ BOOST_AUTO_TEST_CASE(an_upload_is_revision_one_with_its_bytes) {
   BOOST_TEST(*store->ReadBytes(file->sha256) == "first");
 }
 
+// A page view's revision names the files its embeds show, at their latest
+// revisions, found by key as links find pages; an embed is never a wanted
+// page (both engines: PostgreSQL asks for the files in a second query).
+BOOST_AUTO_TEST_CASE(a_page_view_finds_the_files_it_embeds_and_never_wants_them) {
+  const std::string png = "png bytes";
+  FileEdit upload = EditOf(Name("Chart.png"), 0, png);
+  upload.content_type = "image/png";
+  upload.width = 400;
+  upload.height = 300;
+  BOOST_REQUIRE(store->Save(upload).ok());
+  auto pages = std::move(*storage->OpenPages(nullptr));
+  auto page = PageName::Parse("Gallery");
+  BOOST_REQUIRE(page.ok());
+  auto saved = pages->Save(Edit{.name = *page,
+                                .text = "[[File:chart.png]] [[File:Missing.png]] [[Other]]",
+                                .author = "192.0.2.1",
+                                .created_at = 1700000000,
+                                .links = {"File:chart.png", "File:Missing.png", "Other"}});
+  BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  auto found = pages->Find(*page, std::nullopt);
+  BOOST_REQUIRE_MESSAGE(found.ok(), found.status().message());
+  BOOST_TEST(found->files.size() == 1u);
+  BOOST_REQUIRE(found->files.contains("chart.png"));
+  const EmbeddedFile& chart = found->files.at("chart.png");
+  BOOST_TEST(chart.name == "Chart.png");
+  BOOST_TEST(chart.sha256 == Sha256Hex(png));
+  BOOST_TEST(chart.content_type == "image/png");
+  BOOST_TEST((chart.width == 400 && chart.height == 300));
+  auto wanted = pages->ListWanted(WantedCursor{}, 10);
+  BOOST_REQUIRE(wanted.ok());
+  BOOST_REQUIRE(wanted->pages.size() == 1u);
+  BOOST_TEST(wanted->pages[0].title == "Other");
+}
+
 BOOST_AUTO_TEST_CASE(the_same_bytes_are_stored_once) {
   BOOST_REQUIRE(Save("a.txt", 0, "shared").ok());
   BOOST_REQUIRE(Save("b.txt", 0, "shared").ok());

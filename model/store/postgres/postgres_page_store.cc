@@ -35,10 +35,25 @@ constexpr Named kFind{"pages_find", R"sql(
                    (SELECT t.name FROM page t WHERE t.name_key = l.target_key
                      ORDER BY t.name LIMIT 1)), chr(10))
             FROM revision_link l WHERE l.revision_id = r.id),
-         r.account_id IS NOT NULL, p.protected
+         r.account_id IS NOT NULL, p.protected,
+         (SELECT string_agg(substr(l.target, 6), chr(10))
+            FROM revision_link l
+           WHERE l.revision_id = r.id AND left(l.target, 5) = 'File:')
     FROM page p JOIN revision r
       ON r.page_id = p.id AND r.rev = coalesce($2::bigint, p.latest_rev)
    WHERE p.name = $1)sql"};
+
+// The files a revision embeds ("File:NAME" links, page_store.h), each at
+// its latest revision, by the keys of the names as the links name them
+// (PageKey, which PostgreSQL cannot compute: SQLite's Find does this in
+// its one statement with its wikid_page_key function). Asked only when
+// the revision embeds something.
+constexpr Named kEmbeddedFiles{"pages_embedded_files", R"sql(
+  SELECT f.name_key, f.name, b.sha256, v.content_type, v.width, v.height
+    FROM file f
+    JOIN file_revision v ON v.file_id = f.id AND v.rev = f.latest_rev
+    JOIN file_blob b ON b.id = v.blob_id
+   WHERE f.name_key = ANY($1::text[]))sql"};
 
 // The row lock on the page: a second save of it waits here until the
 // first commits, then reads the revision the first wrote (each statement
@@ -179,7 +194,7 @@ constexpr Named kIndexPage{"pages_index_page", R"sql(
   ON CONFLICT (page_id) DO UPDATE SET title = EXCLUDED.title, document = EXCLUDED.document)sql"};
 
 constexpr Named kAll[] = {
-    kFind,          kLatestForSave, kLinksByName, kLockKeys,    kInsertPage,
+    kFind,          kEmbeddedFiles, kLatestForSave, kLinksByName, kLockKeys,    kInsertPage,
     kInsertRevision, kInsertLink,   kClearPageLinks, kInsertPageLink, kBacklinks,
     kWanted,        kWantedAfter,   kPageLinks,   kUnwant,      kWant,
     kWantLess,      kWantNoMore,    kOrphans,     kUpdateLatest, kHistory,
@@ -255,7 +270,37 @@ Result<PageRevision> PostgresPageStore::Find(const PageName& name, std::optional
   page.existing_links = SplitLinkPairs(r->Text(0, 10));
   page.revision.author_is_account = r->Bool(0, 11);
   page.is_protected = r->Bool(0, 12);
+  if (!r->IsNull(0, 13)) {
+    auto files = EmbeddedFilesOf(r->Text(0, 13));
+    if (!files.ok()) return files.status();
+    page.files = std::move(*files);
+  }
   return page;
+}
+
+Result<EmbeddedFiles> PostgresPageStore::EmbeddedFilesOf(const std::string& joined_names) {
+  std::map<std::string, std::vector<std::string>> names_by_key;
+  for (size_t begin = 0; begin <= joined_names.size();) {
+    size_t end = joined_names.find('\n', begin);
+    if (end == std::string::npos) end = joined_names.size();
+    std::string name = joined_names.substr(begin, end - begin);
+    names_by_key[PageKey(name)].push_back(std::move(name));
+    begin = end + 1;
+  }
+  std::vector<std::string> keys;
+  for (const auto& [key, names] : names_by_key) keys.push_back(key);
+  auto r = db_.Run(kEmbeddedFiles.name, PgParams().AddTextArray(keys));
+  if (!r.ok()) return r.status();
+  EmbeddedFiles files;
+  for (int i = 0; i < r->rows(); ++i) {
+    const EmbeddedFile file{.name = r->Text(i, 1),
+                            .sha256 = r->Text(i, 2),
+                            .content_type = r->Text(i, 3),
+                            .width = r->Int(i, 4),
+                            .height = r->Int(i, 5)};
+    for (const std::string& name : names_by_key[r->Text(i, 0)]) files[name] = file;
+  }
+  return files;
 }
 
 // --- Saving -------------------------------------------------------------
@@ -329,9 +374,13 @@ Status PostgresPageStore::UpdateWanted(int64_t page_id, const Edit& edit,
   // lock; a save of this page that committed in between would have made
   // this one a conflict already, so these are the links it read. Only
   // targets this save adds or drops change a count, and only those whose
-  // key no page has.
+  // key no page has. A file's embed ("File:NAME", page_store.h) is never
+  // a wanted page.
+  auto embeds = [](const std::string& target) {
+    return target.starts_with(kFileLinkPrefix);
+  };
   for (const std::string& target : *before) {
-    if (links.contains(target)) continue;
+    if (links.contains(target) || embeds(target)) continue;
     const std::string key = PageKey(target);
     auto page = PageByKey(key);
     if (!page.ok()) return page.status();
@@ -340,7 +389,7 @@ Status PostgresPageStore::UpdateWanted(int64_t page_id, const Edit& edit,
     if (Status s = run(kWantLess, PgParams().Add(key)); !s.ok()) return s;
   }
   for (const std::string& target : links) {
-    if (before->contains(target)) continue;
+    if (before->contains(target) || embeds(target)) continue;
     const std::string key = PageKey(target);
     auto page = PageByKey(key);
     if (!page.ok()) return page.status();

@@ -83,6 +83,9 @@ class PostgresPageStore : public PageStore {
   Status CountSave(bool created);
   // The title of the page whose key is `key`, if any.
   Result<std::optional<std::string>> PageByKey(const std::string& key);
+  // The files named in `joined_names` (Find's column: names as the links
+  // name them, one a line) that exist, at their latest revisions.
+  Result<EmbeddedFiles> EmbeddedFilesOf(const std::string& joined_names);
   Result<std::optional<std::string>> ResolveTitle(const std::string& title);
   // A window of (name, latest_rev) rows read with LIMIT limit + 1.
   Result<PageList> ReadPageList(const std::string& statement, const PgParams& params,
