@@ -8,7 +8,8 @@
 //   b. C1 across hosts: no view on any host older than a save acknowledged
 //      on another, with its control (version numbers kept per host);
 //   c. a host killed mid-save (and holding a fill's mark) loses nothing
-//      acknowledged, and the others serve on;
+//      acknowledged, and the others serve on; a host whose wikid alone
+//      died leaves its nginx serving nothing stale;
 //   d. two hosts' mailers send each queued message once;
 //   e. memcached servers killed, frozen and flushed under load;
 //   f. a fill on one host racing a delete on another, with its control
@@ -294,6 +295,50 @@ BOOST_AUTO_TEST_CASE(a_host_killed_mid_save_loses_nothing_acknowledged) {
   hosts.StartHost(2);
   BOOST_TEST(ShownRevision(hosts.Pinned(2).Get("/Survivor")) == rev + 1);
   BOOST_TEST(ShownRevision(hosts.Pinned(2).Get("/Marked")) == rev + 1);
+}
+
+// A host whose wikid died (its master SIGKILLed: the OOM killer, kill -9)
+// while its nginx lives on. The other hosts go on saving, and the fast
+// path moves to a new generation meanwhile (host 0 reloads: SIGHUP
+// suspends it). The dead host's nginx must then serve no entry its
+// master's switch pointed at before: saves now delete in the new
+// generation only.
+BOOST_AUTO_TEST_CASE(a_dead_wikid_leaves_its_nginx_serving_nothing_stale) {
+  NetnsHosts hosts({.hosts = 2});
+  for (int i = 0; i < hosts.size(); ++i) BOOST_REQUIRE(hosts.WaitForFastPath(i, 60s));
+  Browser editor(hosts.Pinned(0));
+  BOOST_REQUIRE(editor.SignUp("Editor", "editor's long password").status == 303);
+  BOOST_REQUIRE(editor.Save("Kept", 0, "revision 1").status == 303);
+  // Host 1's nginx serves Kept from memcached...
+  HttpResponse fast;
+  BOOST_REQUIRE(WaitUntil(
+      [&] {
+        fast = hosts.Pinned(1).Get("/Kept");
+        return FromNginx(fast);
+      },
+      60s));
+  BOOST_REQUIRE(ShownRevision(fast) == 1);
+  const std::string before = hosts.FastPathSwitch(0);
+  // ...and host 1's wikid dies.
+  hosts.KillMaster(1);
+  // Host 0 reloads: the fast path is suspended and comes back in a new
+  // generation; then Kept is saved.
+  kill(hosts.MasterPid(0), SIGHUP);
+  BOOST_REQUIRE(WaitUntil(
+      [&] {
+        const std::string now = hosts.FastPathSwitch(0);
+        return now.size() == 16 && now != before;
+      },
+      60s));
+  BOOST_REQUIRE(editor.Save("Kept", 1, "revision 2").status == 303);
+  // Host 1's nginx: whatever it answers, never revision 1 (its wikid is
+  // gone, so 502 is right).
+  for (int i = 0; i < 5; ++i) {
+    HttpResponse view = hosts.Pinned(1).Get("/Kept");
+    BOOST_TEST(ShownRevision(view) != 1, "host 1's nginx serves revision 1 "
+                                             << (FromNginx(view) ? "from memcached" : "")
+                                             << "; its switch: " << hosts.FastPathSwitch(1));
+  }
 }
 
 // --- d. Two mailers on two hosts ----------------------------------------
