@@ -63,6 +63,19 @@ void DeleteLeftovers() {
   }
 }
 
+// Waits until every one of `pids` is gone. They were a killed master's
+// children: orphans now, reaped by init; gone once the kernel says so.
+void WaitGone(const std::vector<pid_t>& pids) {
+  WaitUntil(
+      [&] {
+        for (pid_t pid : pids) {
+          if (ProcessAlive(pid)) return false;
+        }
+        return true;
+      },
+      60s);
+}
+
 bool Accepts(const std::string& ip, int port) {
   int fd = ConnectTcp(ip, port);
   if (fd >= 0) close(fd);
@@ -238,9 +251,14 @@ void NetnsHosts::KillHost(int i) {
   for (pid_t mailer : MasterChildren(h.pid, true)) children.push_back(mailer);
   for (pid_t child : children) kill(child, SIGKILL);
   KillProcesses(i, children);
+  // nginx's workers too: without their master they would go on serving
+  // (and hold the port its next start needs).
+  const std::vector<pid_t> nginx_workers = MasterChildren(h.nginx_pid, false);
   kill(h.nginx_pid, SIGKILL);
+  for (pid_t worker : nginx_workers) kill(worker, SIGKILL);
   waitpid(h.nginx_pid, nullptr, 0);
   h.nginx_pid = -1;
+  WaitGone(nginx_workers);
 }
 
 void NetnsHosts::KillMaster(int i) {
@@ -254,16 +272,7 @@ void NetnsHosts::KillProcesses(int i, const std::vector<pid_t>& children) {
   Host& h = hosts_[i];
   kill(h.pid, SIGKILL);
   waitpid(h.pid, nullptr, 0);
-  // The children were the master's: now orphans, reaped by init. Gone
-  // once the kernel says so.
-  WaitUntil(
-      [&] {
-        for (pid_t child : children) {
-          if (ProcessAlive(child)) return false;
-        }
-        return true;
-      },
-      60s);
+  WaitGone(children);
   h.pid = -1;
 }
 
