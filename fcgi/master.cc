@@ -394,6 +394,8 @@ class Master {
 
   int Stop() {
     LogInfo("stopping: waiting for workers to finish their requests");
+    // This host's nginx lives on without wikid (model/cache/fast_path.h).
+    if (config_.FastPathOn()) SwitchOffForGood(config_.FastPathFlag(), "wikid stops");
     UnlinkListener(listener_);
     close(listener_.fd);
     for (const auto& [pid, info] : workers_) kill(pid, SIGTERM);

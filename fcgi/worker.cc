@@ -16,6 +16,7 @@
 #include "fcgi/request_check.h"
 #include "fcgi/signals.h"
 #include "model/base/failpoint.h"
+#include "model/cache/fast_path.h"
 #include "model/wiki.h"
 #include "views/shared_views.h"
 #include "views/render.h"
@@ -360,6 +361,12 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
       return kWorkerReplaceMeExit;
     }
     worker.BetweenRequests();
+  }
+
+  // The master is gone (killed; its death sent us SIGTERM): nobody keeps
+  // the fast path's switch now, and this host's nginx lives on.
+  if (getppid() != master_pid && config.FastPathOn()) {
+    SwitchOffForGood(config.FastPathFlag(), "the master is gone");
   }
 
   // Stopping. nginx may already have queued connections on the socket

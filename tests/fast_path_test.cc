@@ -409,6 +409,19 @@ BOOST_FIXTURE_TEST_CASE(the_switch_always_points_at_a_directory, Fixture) {
   BOOST_TEST(IsDirectory(flag + ".d/off"));
 }
 
+// A worker whose master died points the switch off for good (its nginx
+// lives on); should a new master already run, it reads its switch back
+// and points it again at its next tick, instead of trusting what it
+// pointed it at last.
+BOOST_FIXTURE_TEST_CASE(a_switch_pointed_off_behind_the_masters_back_is_pointed_again, Fixture) {
+  BOOST_REQUIRE(Restore());
+  const std::string serving = Switch();
+  SwitchOffForGood(flag, "the master is gone");
+  BOOST_TEST(Switch() == "off");
+  BOOST_TEST(Restore(10s));
+  BOOST_TEST(Switch() == serving);
+}
+
 BOOST_FIXTURE_TEST_CASE(
     an_unconfirmed_delete_suspends_until_a_new_generation_serves, Fixture) {
   BOOST_REQUIRE(Restore());

@@ -244,7 +244,9 @@ void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t no
   const bool serve = shared.pending.load() == 0 && PhaseOf(copy) == Phase::kServing && fresh;
   const uint64_t target = serve ? GenerationOf(copy) : 0;
   const uint64_t shown = shared.switched_to.load();
-  if (target == shown) return;
+  // Read back, not only remembered: a worker whose master died may have
+  // pointed it off after this master started (SwitchOffForGood).
+  if (target == shown && FastPathSwitch(flag_path) == (target != 0 ? Hex(target) : kOff)) return;
   std::string error;
   if (!PointSwitch(flag_path, target != 0 ? Hex(target) : kOff, &error)) {
     // No switch at all also sends nginx to wikid.
@@ -266,6 +268,17 @@ void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t no
     LogWarning("fast path suspended: the shared state was not read for " +
                std::to_string(kLeaseMs) + " ms");
   }
+}
+
+void SwitchOffForGood(const std::string& flag_path, const std::string& why) {
+  std::string error;
+  if (!PointSwitch(flag_path, kOff, &error) && unlink(flag_path.c_str()) != 0 &&
+      errno != ENOENT) {
+    LogError("fast path: " + error + ", and cannot remove " + flag_path + ": " +
+             strerror(errno) + "; nginx may serve stale pages until it is removed");
+    return;
+  }
+  LogWarning("fast path off until a master points it again: " + why);
 }
 
 std::string FastPathSwitch(const std::string& flag_path) {

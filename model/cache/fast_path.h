@@ -23,7 +23,9 @@
 //   nginx reads back through $realpath_root and puts in every key). Only
 //   the master points it (KeepSwitch, every kKeepMs): at the generation
 //   while the copy is serving and fresh, else at off. A host that cannot
-//   read the row for kLeaseMs thus stops its nginx by itself.
+//   read the row for kLeaseMs thus stops its nginx by itself; a wikid that
+//   stops, or whose master is killed, points it off on its way out
+//   (SwitchOffForGood), since its nginx lives on.
 // - Restoring. A worker that finds the state off (and, after a doubt, has
 //   seen memcached answer for the settle time) announces a new random
 //   generation; once a host has seen it announced for kAnnouncedMs,
@@ -207,8 +209,22 @@ void RequestSuspension(FastPathShared& shared, const std::string& flag_path,
 
 // For the master, every kKeepMs: points this host's switch at the
 // generation while the copy of the shared state is serving and younger
-// than kLeaseMs, else at off.
+// than kLeaseMs, else at off. It reads the switch back each time, so one
+// pointed elsewhere behind its back (SwitchOffForGood by a worker of a
+// master that died before it) is pointed again within kKeepMs.
 void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t now_ms);
+
+// For a master that stops, and for a worker that finds its master gone
+// (killed: nobody keeps the switch any more): points this host's switch at
+// off until a master points it again. This host's nginx outlives wikid,
+// and without its master nothing would stop it serving the generation it
+// was pointed at: the other hosts go on saving, and once the shared state
+// moves to a new generation their saves delete in that one only, so the
+// old generation's entries of every page saved since are stale. (If every
+// wikid process of the host is killed at once, nothing here runs: the
+// switch keeps pointing until a master starts; README, "Several hosts".)
+// Logs `why`.
+void SwitchOffForGood(const std::string& flag_path, const std::string& why);
 
 // Where the switch points now: a generation's 16 hex digits, "off", or ""
 // when it is missing or points elsewhere. For tests and tools.

@@ -27,6 +27,7 @@
 
 #include "model/cache/memcache.h"
 #include "tests/support/memcached_server.h"
+#include "tests/support/stale_reads.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_wiki.h"
 
@@ -41,14 +42,7 @@ int Setting(const char* name, int fallback) {
   return text != nullptr ? std::atoi(text) : fallback;
 }
 
-struct Outcome {
-  int acknowledged = 0;
-  size_t workers_seen = 0;  // distinct worker pids that answered reads
-  int reads = 0;
-  int stale = 0;        // a view older than a save acknowledged before it began
-  int went_back = 0;    // a client saw a revision older than it saw before
-  int failed = 0;       // non-200 answers
-};
+using Outcome = StaleReadOutcome;
 
 // One wikid, or several "hosts" (each its own master, workers and shared
 // memory, and its own nginx) on one database and one memcached.
@@ -77,38 +71,10 @@ Outcome Race(int hosts = 1) {
   };
   BOOST_REQUIRE(save(0).status == 303);
 
-  Outcome outcome;
-  std::atomic<int> acknowledged = 1;
+  StaleReadChecker checker(
+      4, [&](int r) { return wikis[r].Get("/Contended"); }, /*first=*/1);
   std::atomic<bool> done = false;
-  std::atomic<int> reads = 0, stale = 0, went_back = 0, failed = 0;
-  std::mutex pids_mutex;
-  std::set<std::string> pids;
   std::vector<std::thread> threads;
-  for (int r = 0; r < 4; ++r) {
-    threads.emplace_back([&, r] {
-      TestWiki& wiki = wikis[r];
-      int seen = 0;
-      std::regex shown("Revision (\\d+), saved");
-      while (!done) {
-        int before = acknowledged.load();
-        HttpResponse page = wiki.Get("/Contended");
-        std::smatch m;
-        if (page.status != 200 || !std::regex_search(page.body, m, shown)) {
-          ++failed;
-          continue;
-        }
-        int rev = std::stoi(m[1]);
-        ++reads;
-        {
-          std::lock_guard lock(pids_mutex);
-          pids.insert(page.Header("x-wikid-worker"));
-        }
-        if (rev < before) ++stale;
-        if (rev < seen) ++went_back;
-        seen = std::max(seen, rev);
-      }
-    });
-  }
   // M6: flush_all every 250 ms, so readers keep missing and filling.
   threads.emplace_back([&] {
     CacheOptions flusher_options;
@@ -122,7 +88,7 @@ Outcome Race(int hosts = 1) {
   const int edits = Setting("WIKID_C1_EDITS", 40);
   const auto spacing = std::chrono::milliseconds(Setting("WIKID_C1_SPACING_MS", 60));
   for (int base = 1; base < edits; ++base) {
-    if (save(base).status == 303) acknowledged = base + 1;
+    if (save(base).status == 303) checker.Acknowledged(base + 1);
     std::this_thread::sleep_for(spacing);  // spacing, not a wait for anything
   }
   // How many reads the edits overlapped is the machine's speed: the
@@ -130,20 +96,10 @@ Outcome Race(int hosts = 1) {
   // at most five minutes, for the soak's sizes on a loaded machine).
   const int min_reads = Setting("WIKID_C1_MIN_READS", 200);
   BOOST_TEST(WaitUntil(
-      [&] {
-        std::lock_guard lock(pids_mutex);
-        return reads > min_reads && pids.size() >= 2;
-      },
-      300s));
+      [&] { return checker.reads() > min_reads && checker.workers_seen() >= 2; }, 300s));
   done = true;
   for (auto& t : threads) t.join();
-  outcome.acknowledged = acknowledged;
-  outcome.workers_seen = pids.size();
-  outcome.reads = reads;
-  outcome.stale = stale;
-  outcome.went_back = went_back;
-  outcome.failed = failed;
-  return outcome;
+  return checker.Stop();
 }
 
 void CheckNoneOlder(const Outcome& o) {

@@ -43,6 +43,16 @@ check files "$tmp/empty.conf" "$tmp/files.conf"
 grep -q "client_max_body_size 67536;" "$tmp/files.conf" || fail "the upload limit is not wikid's"
 grep -q 'alias /srv/wiki-files/$wikid_file_sha;' "$tmp/files.conf" || fail "the files are not wikid's"
 
+# Several hosts (README, "Several hosts"): one upstream of them all, in
+# the http part, which the snippet passes requests to.
+"$config" --snippet-only --socket /run/wikid/wikid.sock --socket 10.0.0.2:9000 >"$tmp/hosts.conf"
+"$config" --http-snippet-only --socket /run/wikid/wikid.sock --socket 10.0.0.2:9000 \
+  >"$tmp/hosts-http.conf"
+check hosts "$tmp/hosts-http.conf" "$tmp/hosts.conf"
+grep -q "fastcgi_pass wikid_hosts;" "$tmp/hosts.conf" || fail "the hosts' upstream is not used"
+grep -q "server 10.0.0.2:9000;" "$tmp/hosts-http.conf" || fail "a host is missing upstream"
+grep -q "server unix:/run/wikid/wikid.sock;" "$tmp/hosts-http.conf" || fail "a host is missing upstream"
+
 "$config" --snippet-only --socket 127.0.0.1:9000 --memcached 127.0.0.1:11211 \
   --fast-path-flag /run/wikid/fast-path --cache-prefix wiki2: >"$tmp/fast.conf"
 "$config" --http-snippet-only --memcached 127.0.0.1:11211 >"$tmp/fast-http.conf"
@@ -76,6 +86,7 @@ refused --snippet-only --socket /tmp/w.sock --memcached 127.0.0.1:11211 \
   --fast-path-flag /tmp/f --cache-prefix 'a"b'
 refused --snippet-only --socket /tmp/w.sock --memcached 'host;x:1' --fast-path-flag /tmp/f
 refused --http-snippet-only
+refused --http-snippet-only --socket /tmp/w.sock --socket '/tmp/a;b.sock'
 refused --snippet-only --socket /tmp/w.sock --file-cache relative
 refused --snippet-only --socket /tmp/w.sock --file-cache '/tmp/a;b'
 refused --snippet-only --socket /tmp/w.sock --max-upload-bytes 10m

@@ -1,11 +1,13 @@
 // Small helpers for test servers on 127.0.0.1.
 #pragma once
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace wikid::testing {
 
@@ -36,12 +38,15 @@ inline int FreePort() {
   return port;
 }
 
-// A connected socket to 127.0.0.1:`port`, or -1.
-inline int ConnectLoopback(int port) {
+// A connected socket to `ip`:`port` (IPv4), or -1.
+inline int ConnectTcp(const std::string& ip, int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
+    close(fd);
+    return -1;
+  }
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
@@ -49,5 +54,8 @@ inline int ConnectLoopback(int port) {
   }
   return fd;
 }
+
+// A connected socket to 127.0.0.1:`port`, or -1.
+inline int ConnectLoopback(int port) { return ConnectTcp("127.0.0.1", port); }
 
 }  // namespace wikid::testing

@@ -32,8 +32,8 @@ int ConnectUnix(const std::string& path) {
 }
 
 // True once "version" gets an answer.
-bool Answers(int port, const std::string& socket_path) {
-  int fd = socket_path.empty() ? ConnectLoopback(port) : ConnectUnix(socket_path);
+bool Answers(const std::string& ip, int port, const std::string& socket_path) {
+  int fd = socket_path.empty() ? ConnectTcp(ip, port) : ConnectUnix(socket_path);
   bool ok = false;
   if (fd >= 0) {
     timeval timeout{0, 200000};
@@ -53,6 +53,10 @@ MemcachedServer::MemcachedServer() : port_(FreePort()) { Start(); }
 
 MemcachedServer::MemcachedServer(std::string socket_path)
     : socket_path_(std::move(socket_path)) {
+  Start();
+}
+
+MemcachedServer::MemcachedServer(OnAddress on) : port_(FreePort()), ip_(std::move(on.ip)) {
   Start();
 }
 
@@ -79,13 +83,13 @@ void MemcachedServer::Start() {
       execlp("memcached", "memcached", "-s", socket_path_.c_str(), "-a", "0600", "-m", "64",
              "-u", getuid() == 0 ? "root" : "nobody", nullptr);
     } else {
-      execlp("memcached", "memcached", "-l", "127.0.0.1", "-p", port.c_str(),
+      execlp("memcached", "memcached", "-l", ip_.c_str(), "-p", port.c_str(),
              "-U", "0", "-m", "64", "-u", "nobody", nullptr);
     }
     _exit(127);
   }
   for (int i = 0; i < 6000; ++i) {  // up to a minute, on a loaded machine
-    if (Answers(port_, socket_path_)) return;
+    if (Answers(ip_, port_, socket_path_)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("memcached did not start on port " +

@@ -16,15 +16,22 @@ class MemcachedServer {
   MemcachedServer();
   // On a unix socket at `socket_path` (mode 0600) instead of TCP.
   explicit MemcachedServer(std::string socket_path);
+  // On TCP at `ip` (an address of this machine other than 127.0.0.1: a
+  // private bridge's, tests/support/netns_hosts.h) and a free port.
+  struct OnAddress {
+    std::string ip;
+  };
+  explicit MemcachedServer(OnAddress on);
   ~MemcachedServer();
   MemcachedServer(const MemcachedServer&) = delete;
   MemcachedServer& operator=(const MemcachedServer&) = delete;
 
   int port() const { return port_; }
-  // What --memcached takes: 127.0.0.1:PORT, or the socket's path.
+  // What --memcached takes: IP:PORT, or the socket's path.
   std::string address() const {
-    return socket_path_.empty() ? "127.0.0.1:" + std::to_string(port_) : socket_path_;
+    return socket_path_.empty() ? ip_ + ":" + std::to_string(port_) : socket_path_;
   }
+  pid_t pid() const { return pid_; }
 
   // Kills it (SIGKILL: memcached takes ~3 s to exit on SIGTERM) and starts
   // a new, empty one on the same port.
@@ -36,6 +43,7 @@ class MemcachedServer {
 
  private:
   int port_ = 0;
+  std::string ip_ = "127.0.0.1";
   std::string socket_path_;
   pid_t pid_ = -1;
 };

@@ -29,8 +29,8 @@ std::string ReadAll(const std::filesystem::path& path) {
 }
 
 // True once the server sends its 220 greeting.
-bool Greets(int port) {
-  int fd = ConnectLoopback(port);
+bool Greets(const std::string& ip, int port) {
+  int fd = ConnectTcp(ip, port);
   if (fd < 0) return false;
   timeval timeout{0, 300000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -121,8 +121,8 @@ SmtpSink::SmtpSink(SmtpSinkOptions options)
 
 std::string SmtpSink::url() const {
   bool smtps = options_.tls == SmtpSinkOptions::Tls::kSmtps;
-  return std::string(smtps ? "smtps" : "smtp") +
-         "://127.0.0.1:" + std::to_string(port_);
+  return std::string(smtps ? "smtps" : "smtp") + "://" + options_.ip + ":" +
+         std::to_string(port_);
 }
 
 SmtpSink::~SmtpSink() { Stop(); }
@@ -146,7 +146,7 @@ void SmtpSink::Start() {
     dup2(fd, 2);
     execl("/usr/bin/python3", "python3", script.c_str(), port.c_str(),
           maildir.c_str(), mode, cert.c_str(), key.c_str(),
-          options_.user.c_str(), options_.password.c_str(), nullptr);
+          options_.user.c_str(), options_.password.c_str(), options_.ip.c_str(), nullptr);
     _exit(127);
   }
   for (int i = 0; i < 2400; ++i) {  // up to a minute, on a loaded machine
@@ -162,7 +162,7 @@ void SmtpSink::Stop() {
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
   // The port is free again once nothing answers.
-  for (int i = 0; i < 100 && Greets(port_); ++i) {
+  for (int i = 0; i < 100 && Greets(options_.ip, port_); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }

@@ -31,6 +31,9 @@ struct SmtpSinkOptions {
   enum class Tls { kNone, kStartTls, kSmtps } tls = Tls::kNone;
   std::string user;  // empty: no login asked
   std::string password;
+  // Where it listens: 127.0.0.1, or another address of this machine (a
+  // private bridge's, tests/support/netns_hosts.h). Plain SMTP only.
+  std::string ip = "127.0.0.1";
 };
 
 class SmtpSink {

@@ -3,8 +3,9 @@ with the system python3): aiosmtpd storing every message it accepts in a
 Maildir, in plain SMTP, with STARTTLS required, or with TLS from the start
 (SMTPS), optionally asking for a login.
 
-usage: smtp_sink.py PORT MAILDIR plain|starttls|smtps CERT KEY USER PASSWORD
-(CERT and KEY are ignored for plain; USER "" means no login is asked.)
+usage: smtp_sink.py PORT MAILDIR plain|starttls|smtps CERT KEY USER PASSWORD [IP]
+(CERT and KEY are ignored for plain; USER "" means no login is asked; IP,
+where it listens, is 127.0.0.1 unless given.)
 """
 import ssl
 import sys
@@ -15,6 +16,7 @@ from aiosmtpd.handlers import Mailbox
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, maildir, mode, cert, key, user, password = sys.argv[1:8]
+ip = sys.argv[8] if len(sys.argv) > 8 else "127.0.0.1"
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):
@@ -34,7 +36,7 @@ if mode == "starttls":
 if user:
     options.update(authenticator=authenticate, auth_required=True,
                    auth_require_tls=mode != "plain")
-controller = Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port),
+controller = Controller(Mailbox(maildir), hostname=ip, port=int(port),
                         ssl_context=context if mode == "smtps" else None,
                         server_hostname="127.0.0.1",
                         # aiosmtpd's default of 5 s to come up is short for

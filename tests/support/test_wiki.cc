@@ -265,11 +265,9 @@ bool TestWiki::WaitForFastPath(std::chrono::milliseconds timeout,
 }
 
 void TestWiki::StartNginx() {
-  std::string prefix = dir_.File("nginx");
-  std::string script = std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config";
-  std::vector<std::string> args = {script, "--port", std::to_string(port_), "--socket",
-                                   socket_, "--prefix", prefix, "--max-body",
-                                   options_.nginx_max_body, "--file-cache", file_cache_dir()};
+  std::vector<std::string> args = {"--port", std::to_string(port_), "--socket", socket_,
+                                   "--max-body", options_.nginx_max_body, "--file-cache",
+                                   file_cache_dir()};
   if (options_.max_upload_bytes != 0) {
     args.push_back("--max-upload-bytes");
     args.push_back(std::to_string(options_.max_upload_bytes));
@@ -282,23 +280,36 @@ void TestWiki::StartNginx() {
       args.push_back(arg);
     }
   }
-  pid_t config = Spawn(args, dir_.File("nginx-config.log"), {});
+  nginx_pid_ = StartNginxServer(args, dir_.File("nginx"), port_);
+}
+
+pid_t StartNginxServer(std::vector<std::string> config_args, const std::string& prefix, int port) {
+  config_args.insert(config_args.begin(),
+                     {std::string(WIKID_SOURCE_DIR) + "/scripts/nginx-config", "--prefix", prefix});
+  const std::string config_log = prefix + "-config.log";
+  pid_t config = Spawn(config_args, config_log, {});
   int status = WaitExit(config, 60000ms);
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("scripts/nginx-config failed:\n" +
-                             ReadFile(dir_.File("nginx-config.log")));
+    throw std::runtime_error("scripts/nginx-config failed:\n" + ReadFile(config_log));
   }
-  nginx_pid_ = Spawn({"nginx", "-p", prefix, "-c", prefix + "/nginx.conf", "-e",
-                      prefix + "/logs/error.log"},
-                     dir_.File("nginx.log"), {});
+  const std::string log = prefix + ".log";
+  pid_t pid = Spawn({"nginx", "-p", prefix, "-c", prefix + "/nginx.conf", "-e",
+                     prefix + "/logs/error.log"},
+                    log, {});
   auto deadline = Clock::now() + 60s;
-  while (!PortAccepts(port_)) {
-    if (Clock::now() > deadline || WaitExit(nginx_pid_, 0ms) != -1) {
-      throw std::runtime_error("nginx did not start:\n" + NginxErrorLog() +
-                               ReadFile(dir_.File("nginx.log")));
+  while (!PortAccepts(port)) {
+    if (Clock::now() > deadline || WaitExit(pid, 0ms) != -1) {
+      StopProcess(pid, SIGKILL, 5000ms);
+      throw std::runtime_error("nginx did not start:\n" + ReadFile(prefix + "/logs/error.log") +
+                               ReadFile(log));
     }
     std::this_thread::sleep_for(10ms);
   }
+  return pid;
+}
+
+void StopServer(pid_t pid, int signo, std::chrono::milliseconds grace) {
+  StopProcess(pid, signo, grace);
 }
 
 std::string TestWiki::Url(std::string_view path_and_query) const {
@@ -309,9 +320,14 @@ HttpResponse TestWiki::Request(const std::string& method,
                                const std::string& path,
                                const std::string& body,
                                const HeaderList& headers) {
+  return CurlRequest(method, Url(path), body, headers);
+}
+
+HttpResponse CurlRequest(const std::string& method, const std::string& url,
+                         const std::string& body, const HeaderList& headers) {
+  InitCurlOnce();
   HttpResponse response;
   CURL* curl = curl_easy_init();
-  std::string url = Url(path);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
@@ -406,21 +422,28 @@ std::unique_ptr<Browser> TestWiki::LoggedInAs(const std::string& name,
 
 void TestWiki::CreateUser(const std::string& name, const std::string& password,
                           bool admin, const std::string& email) {
+  std::vector<std::string> where = {"--data", data_dir()};
+  if (!options_.database.empty()) where.insert(where.end(), {"--database", "sqlite:" + options_.database});
+  CreateUserIn(where, dir_.File("user-command.log"), name, password, admin, email);
+}
+
+void CreateUserIn(const std::vector<std::string>& where, const std::string& log,
+                  const std::string& name, const std::string& password, bool admin,
+                  const std::string& email) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> argv = {WIKID_BINARY, "user", "create", name,
-                                   "--data", data_dir()};
+  std::vector<std::string> argv = {WIKID_BINARY, "user", "create", name};
+  argv.insert(argv.end(), where.begin(), where.end());
   if (admin) argv.push_back("--admin");
   if (!email.empty()) argv.insert(argv.end(), {"--email", email});
-  pid_t pid = Spawn(argv, dir_.File("user-command.log"), {}, fds[0]);
+  pid_t pid = Spawn(argv, log, {}, fds[0]);
   close(fds[0]);
   std::string line = password + "\n";
   [[maybe_unused]] ssize_t n = write(fds[1], line.data(), line.size());
   close(fds[1]);
   int status = WaitExit(pid, 30000ms);
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("wikid user create failed:\n" +
-                             ReadFile(dir_.File("user-command.log")));
+    throw std::runtime_error("wikid user create failed:\n" + ReadFile(log));
   }
 }
 
@@ -470,10 +493,7 @@ bool ProcessAlive(pid_t pid) {
   return state != 'Z' && state != 'X';
 }
 
-namespace {
-
-// The master's children, with the mailer or without it.
-std::vector<pid_t> Children(pid_t master, bool mailer) {
+std::vector<pid_t> MasterChildren(pid_t master, bool mailer) {
   std::vector<pid_t> pids;
   std::string children = ReadFile("/proc/" + std::to_string(master) + "/task/" +
                                   std::to_string(master) + "/children");
@@ -486,17 +506,19 @@ std::vector<pid_t> Children(pid_t master, bool mailer) {
   return pids;
 }
 
-}  // namespace
-
-std::vector<pid_t> TestWiki::WorkerPids() const { return Children(wikid_pid_, false); }
+std::vector<pid_t> TestWiki::WorkerPids() const { return MasterChildren(wikid_pid_, false); }
 
 pid_t TestWiki::MailerPid() const {
-  auto mailer = Children(wikid_pid_, true);
+  auto mailer = MasterChildren(wikid_pid_, true);
   return mailer.empty() ? 0 : mailer.front();
 }
 
-int64_t TestWiki::Scalar(const std::string& sql) const {
-  auto db = Database::Open(db_path(), Database::Options{});
+int64_t TestWiki::Scalar(const std::string& sql) const { return DatabaseScalar(db_path(), sql); }
+
+void TestWiki::Exec(const std::string& sql) const { DatabaseExec(db_path(), sql); }
+
+int64_t DatabaseScalar(const std::string& path, const std::string& sql) {
+  auto db = Database::Open(path, Database::Options{});
   if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.status().message());
   auto stmt = (*db)->Prepare(sql);
   if (!stmt.ok()) throw std::runtime_error("bad query " + sql + ": " + stmt.status().message());
@@ -506,8 +528,8 @@ int64_t TestWiki::Scalar(const std::string& sql) const {
   return q->ColumnInt(0);
 }
 
-void TestWiki::Exec(const std::string& sql) const {
-  auto db = Database::Open(db_path(), Database::Options{});
+void DatabaseExec(const std::string& path, const std::string& sql) {
+  auto db = Database::Open(path, Database::Options{});
   if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.status().message());
   if (Status s = (*db)->Exec(sql.c_str()); !s.ok()) {
     throw std::runtime_error("cannot run " + sql + ": " + s.message());
@@ -636,7 +658,12 @@ HttpResponse Browser::Send(const std::string& method, const std::string& path,
   if (method == "POST" && !typed) {
     headers.push_back("Content-Type: application/x-www-form-urlencoded");
   }
-  HttpResponse response = wiki_.Request(method, path, body, headers);
+  HttpTarget* wiki = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    wiki = wiki_;
+  }
+  HttpResponse response = wiki->Request(method, path, body, headers);
   std::lock_guard lock(mutex_);
   for (auto [it, end] = response.headers.equal_range("set-cookie"); it != end; ++it) {
     std::string pair = it->second.substr(0, it->second.find(';'));
@@ -651,6 +678,11 @@ HttpResponse Browser::Send(const std::string& method, const std::string& path,
     token_.clear();
   }
   return response;
+}
+
+void Browser::Use(HttpTarget& wiki) {
+  std::lock_guard lock(mutex_);
+  wiki_ = &wiki;
 }
 
 HttpResponse Browser::Get(const std::string& path, const HeaderList& headers) {

@@ -138,17 +138,58 @@ CommandRun RunCommand(const std::vector<std::string>& argv,
                       const std::map<std::string, std::string>& env = {},
                       std::chrono::milliseconds timeout = std::chrono::minutes(2));
 
-class TestWiki;
+// The children of a wikid master: its workers, or its mailer.
+std::vector<pid_t> MasterChildren(pid_t master, bool mailer);
 
-// One person's browser on a TestWiki: it keeps the cookies the wiki sets
+// One number from the SQLite database at `path`, through a connection of
+// its own; statements that return nothing. Both throw on failure.
+int64_t DatabaseScalar(const std::string& path, const std::string& sql);
+void DatabaseExec(const std::string& path, const std::string& sql);
+
+// `wikid user create NAME` with `where` (--data/--database), the password
+// on standard input, as an operator would; its output appended to `log`.
+// Throws on failure.
+void CreateUserIn(const std::vector<std::string>& where, const std::string& log,
+                  const std::string& name, const std::string& password, bool admin = false,
+                  const std::string& email = "");
+
+// Writes nginx's configuration with scripts/nginx-config `config_args`
+// (--port, --socket... ; --prefix is added) under `prefix`, starts nginx
+// there and waits until it accepts on 127.0.0.1:`port`. Its pid; throws
+// if it does not start. Logs beside the prefix (PREFIX.log,
+// PREFIX-config.log) and in it (PREFIX/logs/error.log).
+pid_t StartNginxServer(std::vector<std::string> config_args, const std::string& prefix, int port);
+// Sends `signo`, waits up to `grace` for the child to exit, then SIGKILLs it.
+void StopServer(pid_t pid, int signo, std::chrono::milliseconds grace);
+
+// Something that answers HTTP: an nginx on 127.0.0.1 in front of wikid
+// (a TestWiki's, or one of several hosts' in tests/support/netns_hosts.h).
+class HttpTarget {
+ public:
+  virtual ~HttpTarget() = default;
+  virtual HttpResponse Request(const std::string& method, const std::string& path,
+                               const std::string& body, const HeaderList& headers) = 0;
+};
+
+// One request to `url` through libcurl (a handle of its own: safe from
+// several threads). Redirects are not followed; the path is sent exactly
+// as given (no dot-segment clean-up by curl).
+HttpResponse CurlRequest(const std::string& method, const std::string& url,
+                         const std::string& body, const HeaderList& headers);
+
+// One person's browser on a wiki: it keeps the cookies the wiki sets
 // (the anti-forgery cookie, the login session) and its form posts carry
 // the token the wiki gives this browser, as a browser that loaded the form
 // would. Safe to share between threads.
 class Browser {
  public:
-  explicit Browser(TestWiki& wiki) : wiki_(wiki) {}
+  explicit Browser(HttpTarget& wiki) : wiki_(&wiki) {}
   Browser(const Browser&) = delete;
   Browser& operator=(const Browser&) = delete;
+
+  // Sends what follows to `wiki` instead, with the same cookies and form
+  // token (another host of the same wiki, as a load balancer might).
+  void Use(HttpTarget& wiki);
 
   HttpResponse Get(const std::string& path, const HeaderList& headers = {});
   // A form POST with this browser's cookies and form token.
@@ -183,16 +224,16 @@ class Browser {
   HttpResponse Send(const std::string& method, const std::string& path,
                     const std::string& body, HeaderList headers);
 
-  TestWiki& wiki_;
+  HttpTarget* wiki_;  // under mutex_
   mutable std::mutex mutex_;
   std::map<std::string, std::string> cookies_;
   std::string token_;  // for the cookies as they are; "" when unknown
 };
 
-class TestWiki {
+class TestWiki : public HttpTarget {
  public:
   explicit TestWiki(TestWikiOptions options);
-  ~TestWiki();
+  ~TestWiki() override;
   TestWiki(const TestWiki&) = delete;
   TestWiki& operator=(const TestWiki&) = delete;
 
@@ -206,7 +247,7 @@ class TestWiki {
                        const std::string& content_type,
                        const HeaderList& headers = {});
   HttpResponse Request(const std::string& method, const std::string& path,
-                       const std::string& body, const HeaderList& headers);
+                       const std::string& body, const HeaderList& headers) override;
   // A form POST as a browser would send it after loading the form, from
   // the editor's browser (see Editor()).
   HttpResponse Post(const std::string& path, const FormList& fields);
