@@ -25,6 +25,7 @@ struct RawOptions {
   std::string admission_text = "second-view";
   std::string trusted_proxies;
   std::string policy_text;
+  std::string metrics_text;
   int session_days = 30;
   std::string mail_events = "signup,page-created,watched-edit";
   std::string admin_emails;
@@ -116,6 +117,11 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "revisions per history page (1-1000)")
     ("edit-policy", po::value(&raw.policy_text)->default_value("users"),
      "who may edit pages: users (logged in) or anyone")
+    ("metrics", po::value(&raw.metrics_text)->default_value("loopback"),
+     "who may read /_metrics (Prometheus's text format): loopback (requests from "
+     "this machine only, as the client address is read: see --trusted-proxies), "
+     "admins (logged-in admins, or an admin's API token as a Bearer token, from "
+     "anywhere) or off")
     ("signup", po::value(&s.signup_enabled)->default_value(s.signup_enabled),
      "let people create accounts at /_signup (true or false)")
     ("session-days", po::value(&raw.session_days)->default_value(raw.session_days),
@@ -329,6 +335,15 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     c.site.edit_policy = EditPolicy::kAnyone;
   } else {
     return Status::Invalid("--edit-policy must be 'users' or 'anyone'");
+  }
+  if (raw.metrics_text == "loopback") {
+    c.site.metrics_access = MetricsAccess::kLoopback;
+  } else if (raw.metrics_text == "admins") {
+    c.site.metrics_access = MetricsAccess::kAdmins;
+  } else if (raw.metrics_text == "off") {
+    c.site.metrics_access = MetricsAccess::kOff;
+  } else {
+    return Status::Invalid("--metrics must be 'loopback', 'admins' or 'off'");
   }
   if (raw.session_days < 1 || raw.session_days > 3650) {
     return Status::Invalid("--session-days must be 1 to 3650");

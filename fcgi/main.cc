@@ -68,6 +68,8 @@ wikid::Result<wikid::SharedParts> MapSharedParts() {
   if (fast_path == nullptr) return Status::Unavailable("cannot map the shared fast-path state");
   wikid::WorkerPhases* worker_phases = wikid::WorkerPhases::CreateShared();
   if (worker_phases == nullptr) return Status::Unavailable("cannot map the workers' phases");
+  wikid::ProcessMetrics* metrics = wikid::ProcessMetrics::CreateShared();
+  if (metrics == nullptr) return Status::Unavailable("cannot map the shared metrics");
   // Workers write to it after they queue mail; the mailer sleeps on it.
   int mail_wake_fd = eventfd(0, EFD_NONBLOCK);
   if (mail_wake_fd < 0) {
@@ -75,7 +77,7 @@ wikid::Result<wikid::SharedParts> MapSharedParts() {
                                strerror(errno));
   }
   return wikid::SharedParts{*cache_state, *hash_slots, *fast_path, *worker_phases,
-                            mail_wake_fd};
+                            *metrics, mail_wake_fd};
 }
 
 int Serve(const std::vector<std::string>& args) {

@@ -218,6 +218,7 @@ class Master {
         // It answered its request and asked to be replaced (a runaway
         // rendering): nothing half-done, so the caches stay trusted.
         LogWarning("worker " + std::to_string(pid) + " asked to be replaced");
+        ProcessMetrics::Add(shared_.metrics.workers_asked);
         if (pid == replacing_) replacing_ = 0;
         continue;
       }
@@ -232,6 +233,7 @@ class Master {
         }
         continue;
       }
+      ProcessMetrics::Add(shared_.metrics.workers_died);
       if (died_reading) {
         LogError("worker " + std::to_string(pid) + " " + DescribeExit(status) +
                  " while reading a request (malformed FastCGI records?); starting a "

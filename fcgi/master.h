@@ -17,6 +17,7 @@
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
 #include "model/accounts/hash_slots.h"
+#include "model/base/process_metrics.h"
 
 namespace wikid {
 
@@ -25,13 +26,14 @@ using ConfigLoader = std::function<Result<Config>()>;
 
 // What the master makes before it forks anything, for all its children:
 // memory shared with every worker (model/cache/cache_state.h, model/accounts/hash_slots.h,
-// model/cache/fast_path.h, fcgi/worker_phases.h) and the eventfd by which
-// workers wake the mailer.
+// model/cache/fast_path.h, fcgi/worker_phases.h, model/base/process_metrics.h)
+// and the eventfd by which workers wake the mailer.
 struct SharedParts {
   CacheState& cache_state;
   HashSlots& hash_slots;
   FastPathShared& fast_path;
   WorkerPhases& worker_phases;
+  ProcessMetrics& metrics;  // what /_metrics shows (model/base/process_metrics.h)
   int mail_wake_fd;
 };
 

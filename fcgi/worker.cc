@@ -172,7 +172,8 @@ class Worker {
     auto wiki = Wiki::Open(WikiOptionsOf(config_),
                            ProcessState{.cache_state = &shared_.cache_state,
                                         .fast_path = &shared_.fast_path,
-                                        .hash_slots = &shared_.hash_slots});
+                                        .hash_slots = &shared_.hash_slots,
+                                        .metrics = &shared_.metrics});
     if (!wiki.ok()) return wiki.status();
     wiki_ = std::move(*wiki);
     // What a worker killed mid-copy left (model/cache/file_cache.h).
@@ -220,7 +221,9 @@ class Worker {
     const StorageCounters before = wiki_->stores().storage.counters();
     const int64_t renders_before = wiki_->caches().renders.counters().renders;
 #endif
-    Response response = Handle(r);
+    const auto started = std::chrono::steady_clock::now();
+    size_t route = Routes().size();
+    Response response = Handle(r, &route);
     std::string debug;
 #ifdef WIKID_TESTING
     const StorageCounters after = wiki_->stores().storage.counters();
@@ -233,10 +236,47 @@ class Worker {
 #endif
     WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
                   debug);
+    // Counted before the request ends (EndRequest), so that a client
+    // that has its answer finds it counted by the next scrape.
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    shared_.metrics.CountRequest(route < Routes().size() ? route : ProcessMetrics::kUnrouted,
+                                 response.status, micros);
+    PublishCounters();
   }
 
  private:
-  Response Handle(FCGX_Request& r) {
+  // What this worker's caches and database connection counted since it
+  // last published, added to the host's totals (ProcessMetrics): a few
+  // relaxed adds, none for a counter that did not move.
+  void PublishCounters() {
+    const StampedCacheCounters& views = wiki_->caches().views.counters();
+    const LocalViewCounters& kept = wiki_->caches().views.local_counters();
+    const LocalViewCounters& whole = wiki_->caches().anonymous_views.counters();
+    const RenderCounters& renders = wiki_->caches().renders.counters();
+    const Published now{
+        .worker_hits = kept.hits + whole.hits,
+        .worker_misses = kept.misses + kept.outdated + whole.misses + whole.outdated,
+        .memcached_hits = views.hits,
+        .memcached_misses = views.misses + views.stale + views.bad_entries,
+        .render_hits = renders.hits + renders.waited_hits,
+        .render_misses = renders.renders,
+        .busy_waits = wiki_->stores().storage.counters().busy_waits,
+    };
+    ProcessMetrics& m = shared_.metrics;
+    ProcessMetrics::Publish(m.worker_copy_hits, now.worker_hits - published_.worker_hits);
+    ProcessMetrics::Publish(m.worker_copy_misses, now.worker_misses - published_.worker_misses);
+    ProcessMetrics::Publish(m.memcached_hits, now.memcached_hits - published_.memcached_hits);
+    ProcessMetrics::Publish(m.memcached_misses,
+                            now.memcached_misses - published_.memcached_misses);
+    ProcessMetrics::Publish(m.render_hits, now.render_hits - published_.render_hits);
+    ProcessMetrics::Publish(m.render_misses, now.render_misses - published_.render_misses);
+    ProcessMetrics::Publish(m.busy_waits, now.busy_waits - published_.busy_waits);
+    published_ = now;
+  }
+
+  Response Handle(FCGX_Request& r, size_t* route) {
     RawRequest raw;
     raw.method = Param(r, "REQUEST_METHOD");
     raw.request_uri = Param(r, "REQUEST_URI");
@@ -283,12 +323,18 @@ class Worker {
     }
     auto request = DecodeRequest(raw, config_.trusted_proxies);
     if (!request.ok()) return ErrorFor(site_->context(), raw.request_uri, 400, request.status().message());
-    return Dispatch(*request, site_->context());
+    return Dispatch(*request, site_->context(), route);
   }
 
   const Config& config_;
   SharedParts shared_;
   WorkerPhases::Slot* phase_ = nullptr;
+  // This worker's counts as PublishCounters last added them.
+  struct Published {
+    int64_t worker_hits = 0, worker_misses = 0, memcached_hits = 0, memcached_misses = 0,
+            render_hits = 0, render_misses = 0, busy_waits = 0;
+  };
+  Published published_;
   std::unique_ptr<Wiki> wiki_;
   std::unique_ptr<Site> site_;
 };

@@ -43,6 +43,7 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
 Result<SaveResult> PageWrites::Save(const Edit& edit) {
   auto saved = store_.Save(edit);
   if (!saved.ok() || !saved->created) return saved;
+  if (metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
   const bool page_created = saved->rev == 1;
   // Tests kill the worker here: an edit committed, its views not deleted.
   if (!page_created) FailpointSleep("edit_before_invalidate");

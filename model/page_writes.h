@@ -64,8 +64,10 @@ class PageWrites {
   using Renderer = std::function<std::optional<std::string>(const PageRevision&)>;
 
   // `store` and `caches` must outlive it.
-  PageWrites(PageStore& store, const Caches& caches, Renderer render)
-      : store_(store), caches_(caches), render_(std::move(render)) {}
+  // `metrics`, if given, counts each revision made (for /_metrics).
+  PageWrites(PageStore& store, const Caches& caches, Renderer render,
+             ProcessMetrics* metrics = nullptr)
+      : store_(store), caches_(caches), render_(std::move(render)), metrics_(metrics) {}
 
   // PageStore::Save, then, when a revision was made, steps 2 and 3.
   Result<SaveResult> Save(const Edit& edit);
@@ -96,6 +98,7 @@ class PageWrites {
   PageStore& store_;
   const Caches& caches_;
   Renderer render_;
+  ProcessMetrics* metrics_;  // borrowed; may be null
 };
 
 }  // namespace wikid

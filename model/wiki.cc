@@ -78,7 +78,9 @@ Result<std::unique_ptr<Wiki>> Wiki::Open(const WikiOptions& options,
     process.fast_path = FastPathShared::CreatePrivate();
   if (process.hash_slots == nullptr)
     process.hash_slots = HashSlots::CreatePrivate();
-  if (!process.cache_state || !process.fast_path || !process.hash_slots) {
+  if (process.metrics == nullptr) process.metrics = ProcessMetrics::CreatePrivate();
+  if (!process.cache_state || !process.fast_path || !process.hash_slots ||
+      !process.metrics) {
     return Status::Unavailable("cannot map the process's shared state");
   }
   wiki->process_ = process;

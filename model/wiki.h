@@ -19,6 +19,7 @@
 #include "model/accounts/hash_slots.h"
 #include "model/accounts/site_keys.h"
 #include "model/base/files.h"
+#include "model/base/process_metrics.h"
 #include "model/base/status.h"
 #include "model/cache/cache_state.h"
 #include "model/cache/fast_path.h"
@@ -76,6 +77,7 @@ struct ProcessState {
   CacheState* cache_state = nullptr;
   FastPathShared* fast_path = nullptr;
   HashSlots* hash_slots = nullptr;
+  ProcessMetrics* metrics = nullptr;  // what /_metrics shows
 };
 
 struct WikiOptions {
@@ -160,6 +162,8 @@ class Wiki {
   FileStore& file_store() { return *files_; }
   Accounts& accounts() { return *accounts_; }
   HashSlots& hash_slots() { return *process_.hash_slots; }
+  // The host's counters for /_metrics (model/base/process_metrics.h).
+  ProcessMetrics& metrics() { return *process_.metrics; }
   // The site's secret keys (model/accounts/site_keys.h): never logged.
   SiteKeys& site_keys() { return *site_keys_; }
 

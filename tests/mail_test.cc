@@ -361,6 +361,23 @@ BOOST_AUTO_TEST_CASE(a_claimed_message_is_one_mailers_until_the_claim_expires) {
   BOOST_TEST((Mailers((*b)->id) == std::vector<std::string>{"b:2", "c:3"}));
 }
 
+// /_metrics's outbox gauges: what is queued (claimed or not) and since
+// when; sent messages leave it.
+BOOST_AUTO_TEST_CASE(the_depth_counts_what_waits_and_since_when) {
+  BOOST_TEST(outbox->Depth()->queued == 0);
+  BOOST_TEST(!outbox->Depth()->oldest_created_at.has_value());
+  BOOST_REQUIRE(outbox->Queue("<1@test>", "ops@example.org", "one", "body", 50).ok());
+  BOOST_REQUIRE(outbox->Queue("<2@test>", "ops@example.org", "two", "body", 70).ok());
+  BOOST_TEST(outbox->Depth()->queued == 2);
+  BOOST_TEST(*outbox->Depth()->oldest_created_at == 50);
+  auto claimed = outbox->Claim(100, 60, "a:1");
+  BOOST_REQUIRE(claimed->has_value());
+  BOOST_TEST(outbox->Depth()->queued == 2);  // claimed, not yet sent
+  BOOST_REQUIRE(outbox->MarkSent((*claimed)->id, 101, "a:1").ok());
+  BOOST_TEST(outbox->Depth()->queued == 1);
+  BOOST_TEST(*outbox->Depth()->oldest_created_at == 70);
+}
+
 // A save's messages are written in its transaction: a save that fails
 // after queuing them (here its event sink fails next) takes them with it,
 // and one that commits has them.

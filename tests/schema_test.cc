@@ -415,5 +415,24 @@ BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   BOOST_TEST(RawScalar(db, "SELECT epoch FROM cache_epoch") == epoch);
 }
 
+// The busy handler waits as sqlite3_busy_timeout did, up to the timeout,
+// and counts each wait once (/_metrics' wikid_database_busy_waits_total).
+BOOST_AUTO_TEST_CASE(a_wait_for_another_connections_lock_is_counted_once) {
+  testing::TempDir dir;
+  auto holder = Database::Open(dir.File("w.db"), {});
+  BOOST_REQUIRE(holder.ok());
+  auto waiter = Database::Open(dir.File("w.db"), {.busy_timeout_ms = 50});
+  BOOST_REQUIRE(waiter.ok());
+  BOOST_REQUIRE((*holder)->Exec("BEGIN IMMEDIATE").ok());
+  Status refused = (*waiter)->Exec("BEGIN IMMEDIATE");
+  BOOST_TEST((refused.code() == Status::Code::kBusy), refused.message());
+  BOOST_TEST((*waiter)->busy_waits() == 1);
+  BOOST_REQUIRE((*holder)->Exec("COMMIT").ok());
+  BOOST_REQUIRE((*waiter)->Exec("BEGIN IMMEDIATE").ok());  // free: no wait
+  BOOST_REQUIRE((*waiter)->Exec("COMMIT").ok());
+  BOOST_TEST((*waiter)->busy_waits() == 1);
+  BOOST_TEST((*holder)->busy_waits() == 0);
+}
+
 }  // namespace
 }  // namespace wikid

@@ -149,6 +149,10 @@ Response LogIn(const Request& req, Context& ctx, std::string_view) {
   AccountAnswer answer = ctx.security.accounts.LogIn(
       req.FormText("name"), req.FormText("password"), req.client_address, ctx.now());
   if (answer.kind == AccountAnswer::Kind::kFailed) return ErrorPage(ctx, answer.failure);
+  if (answer.kind == AccountAnswer::Kind::kForbidden) ProcessMetrics::Add(ctx.metrics.login_failures);
+  if (answer.kind == AccountAnswer::Kind::kThrottled) {
+    ProcessMetrics::Add(ctx.metrics.login_throttled);
+  }
   if (!answer.ok()) {
     return AccountRefusal(answer,
                           LoginForm(req, ctx, answer.message, HttpStatusFor(answer)));

@@ -154,6 +154,7 @@ Response ApiPutPage(const Request& req, Context& ctx, std::string_view rest) {
   if (!edit.ok()) return JsonFailure(edit.status());
   auto saved = ctx.writes.Save(*edit);
   if (saved.status().IsConflict()) {
+    ProcessMetrics::Add(ctx.metrics.conflicts);
     auto current = ctx.stores.pages.Find(*name, std::nullopt);
     Response refused = JsonError(
         412, current.ok()

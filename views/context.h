@@ -26,6 +26,13 @@ enum class EditPolicy {
   kAnyone,  // anyone; anonymous revisions record the client address
 };
 
+// Who may read /_metrics (views/metrics_handlers.h).
+enum class MetricsAccess {
+  kLoopback,  // requests from this machine's own addresses (the default)
+  kAdmins,    // logged-in admins, from anywhere
+  kOff,       // nobody: 404
+};
+
 // The settings handlers need. Filled from the command line and config file
 // by fcgi/config.cc, which documents and range-checks each one.
 struct SiteConfig {
@@ -48,6 +55,7 @@ struct SiteConfig {
   int contributions_page_size = 50;      // revisions per page of a profile
   int search_page_size = 20;             // hits per page of /_search
   EditPolicy edit_policy = EditPolicy::kUsers;
+  MetricsAccess metrics_access = MetricsAccess::kLoopback;  // --metrics
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long
 };
@@ -81,6 +89,9 @@ struct Context {
   Security security;
   Templates& templates;
   Markdown& markdown;
+  // The host's counters for /_metrics, shared by every worker
+  // (model/base/process_metrics.h): handlers count saves and logins.
+  ProcessMetrics& metrics;
   std::function<void()> wake_mailer;  // after queued mail committed
   std::function<int64_t()> now;
   Viewer viewer;  // per request: set by the router in its copy

@@ -95,6 +95,7 @@ Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
 Response Conflict(const Request& req, Context& ctx, const PageName& name,
                   EditFormState& state, const PageRevision& current,
                   const std::string& mine, const std::vector<Section>* sections) {
+  ProcessMetrics::Add(ctx.metrics.conflicts);
   const std::string rev = std::to_string(current.revision.rev);
   state.error = "Someone else saved this page (revision " + rev +
                 ") while you were editing revision " + std::to_string(state.base_rev) +
@@ -153,6 +154,7 @@ Response MergeOrConflict(const Request& req, Context& ctx, const PageName& name,
     auto saved = ctx.writes.Save(*edit);
     if (saved.ok()) {
       if (!saved->created) return Response::SeeOther(name.UrlPath() + fragment);
+      ProcessMetrics::Add(ctx.metrics.merges);
       return Response::SeeOther(name.UrlPath() + "?merged=" + std::to_string(saved->rev) +
                                 fragment);
     }
@@ -395,6 +397,7 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
   if (!edit.ok()) return ErrorPage(ctx, edit.status());
   auto saved = ctx.writes.Save(*edit);
   if (saved.status().IsConflict()) {
+    ProcessMetrics::Add(ctx.metrics.conflicts);
     auto fresh = ctx.stores.pages.Find(*name, *rev);
     if (!fresh.ok()) return ErrorPage(ctx, fresh.status());
     return RestoreForm(req, ctx, *name, *fresh,

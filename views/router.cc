@@ -12,6 +12,7 @@
 #include "views/feed_handlers.h"
 #include "views/file_handlers.h"
 #include "views/link_handlers.h"
+#include "views/metrics_handlers.h"
 #include "views/help_handlers.h"
 #include "views/search_handlers.h"
 #include "views/edit_handlers.h"
@@ -40,6 +41,9 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_orphans", ListOrphanedPages, kAnyone},
       {Method::kGet, "/_search", ShowSearch, kAnyone},
       {Method::kGet, "/_health", Health, kAnyone},
+      // Loopback or admins, per --metrics: the handler decides (it may be
+      // either, so no access level here says it).
+      {Method::kGet, "/_metrics", ShowMetrics, kAnyone},
       {Method::kGet, "/_help", ShowHelp, kAnyone},
       {Method::kGet, "/_signup", ShowSignupForm, kAnyone},
       {Method::kPost, "/_signup", SignUp, kAnyone, RefuseSignup},
@@ -144,9 +148,11 @@ Response Route405(Context& ctx, const Request& req, const std::string& allow) {
 Viewer FindViewer(const Request& req, const Context& ctx) {
   Viewer viewer;
   viewer.path = PercentEncodePath(req.path);
-  // Programs using the JSON API may send a token instead of a cookie. Only
-  // there: an HTML form must keep proving itself with its CSRF token.
-  if (req.path.starts_with("/_api/") && req.authorization.starts_with("Bearer ")) {
+  // Programs using the JSON API may send a token instead of a cookie, and
+  // so may a Prometheus server scraping /_metrics as an admin. Only there:
+  // an HTML form must keep proving itself with its CSRF token.
+  if ((req.path.starts_with("/_api/") || req.path == "/_metrics") &&
+      req.authorization.starts_with("Bearer ")) {
     auto user = ctx.stores.tokens.Find(req.authorization.substr(7));
     if (user.ok()) {
       viewer.user = std::move(*user);
@@ -203,7 +209,7 @@ Response RefuseAccess(const Request& req, Context& ctx, const Route& route,
                                                 : kLoginNeededMessage);
 }
 
-Response DispatchUnguarded(const Request& req, Context& ctx) {
+Response DispatchUnguarded(const Request& req, Context& ctx, size_t* route_index) {
   // Tests prove an unexpected exception becomes a 500 that leaks nothing.
   if (FailpointValue("dispatch_throw") > 0) {
     throw std::runtime_error("failpoint dispatch_throw (secret detail)");
@@ -212,12 +218,17 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
   // pattern add methods to it.
   std::string_view owner;
   std::string allow;
-  for (const Route& route : Routes()) {
+  const std::vector<Route>& routes = Routes();
+  for (size_t i = 0; i < routes.size(); ++i) {
+    const Route& route = routes[i];
     std::string_view rest;
     if (!owner.empty() && route.pattern != owner) continue;
     if (!MatchPattern(route.pattern, req.path, &rest)) continue;
+    // The owner's first row counts a 405; the row that runs, the rest.
+    if (owner.empty()) *route_index = i;
     owner = route.pattern;
     if (MethodAllows(route.method, req.method)) {
+      *route_index = i;
       if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
       // Before the token: nothing is done with a body cut short, and its
       // token may be past the cut.
@@ -243,12 +254,15 @@ Response DispatchUnguarded(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response Dispatch(const Request& req, const Context& worker_ctx) {
+Response Dispatch(const Request& req, const Context& worker_ctx, size_t* route) {
+  size_t unused;
+  if (route == nullptr) route = &unused;
+  *route = Routes().size();
   worker_ctx.templates.BeforeRequest();
   try {
     Context ctx = worker_ctx;
     ctx.viewer = FindViewer(req, worker_ctx);
-    Response response = DispatchUnguarded(req, ctx);
+    Response response = DispatchUnguarded(req, ctx, route);
     // Mail queued by this request has committed (or rolled back, and the
     // mailer finds nothing): one wake-up, after the handler, for every
     // route, so no handler can forget it.

@@ -58,8 +58,10 @@ struct Route {
 const std::vector<Route>& Routes();
 
 // Finds the handler for `req` and runs it, with a copy of `ctx` that knows
-// who is asking. Never throws.
-Response Dispatch(const Request& req, const Context& ctx);
+// who is asking. Never throws. `route`, if given, is set to the index in
+// Routes() of the row that answered (for a 405, the path's first row), or
+// Routes().size() when no row matched: /_metrics counts requests by it.
+Response Dispatch(const Request& req, const Context& ctx, size_t* route = nullptr);
 
 // Whether a request to `raw_path` (its path as sent, before decoding) may
 // carry a file, so the worker keeps a body as large as an upload.

@@ -18,7 +18,8 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
         auto html = RenderRevision(*markdown, page);
         if (!html.ok()) return std::nullopt;
         return std::move(*html);
-      });
+      },
+      &wiki.metrics());
   site->file_writes_ = std::make_unique<FileWrites>(
       wiki.file_store(), wiki.caches().file_cache,
       [pages = site->writes_.get()](const std::string& name) {
@@ -34,6 +35,7 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
       .security = Security{.csrf = site->csrf_, .accounts = wiki.accounts()},
       .templates = site->templates_,
       .markdown = site->markdown_,
+      .metrics = wiki.metrics(),
       .wake_mailer = std::move(wake_mailer),
       .now = std::move(now)});
   return site;

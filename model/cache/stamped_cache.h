@@ -69,6 +69,8 @@ class StampedCache {
              StoreMode mode = StoreMode::kFill);
 
   const StampedCacheCounters& counters() const { return counters_; }
+  // This worker's own copies' lookups (hits are counters().local_hits).
+  const LocalViewCounters& local_counters() const { return local_.counters(); }
 
  private:
   Memcache& cache_;

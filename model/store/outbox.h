@@ -44,6 +44,12 @@ struct OutboxWindow {
   bool more = false;                 // older entries exist
 };
 
+// What waits to be sent, for /_metrics.
+struct OutboxDepth {
+  int64_t queued = 0;                       // messages not yet sent nor failed
+  std::optional<int64_t> oldest_created_at;  // the oldest of them, unix seconds
+};
+
 // How a message that could not be sent is retried.
 struct MailRetryPolicy {
   int max_attempts = 8;        // then the message is marked failed
@@ -76,6 +82,9 @@ class Outbox {
   // When the next queued message can be claimed (due, and any claim on it
   // expired), if any is queued.
   virtual Result<std::optional<int64_t>> NextAttemptAt() = 0;
+  // How many messages are queued (due or waiting for a retry), and when
+  // the oldest was queued.
+  virtual Result<OutboxDepth> Depth() = 0;
   // The server accepted `id`, sent by `mailer`; its claim ends.
   virtual Status MarkSent(int64_t id, int64_t now, const std::string& mailer) = 0;
   // An attempt at `id` by `mailer` failed with `error`: its claim ends and

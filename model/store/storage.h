@@ -27,11 +27,14 @@
 
 namespace wikid {
 
-// What the connection has done so far, for the X-Wikid-* test headers and
-// the tests' budgets ("a cached page view runs no query").
+// What the connection has done so far, for the X-Wikid-* test headers,
+// the tests' budgets ("a cached page view runs no query") and /_metrics.
 struct StorageCounters {
   int64_t queries = 0;  // statement executions started
   int64_t rows = 0;     // result rows read
+  // Statements that found another connection's lock and waited for it
+  // (SQLite; PostgreSQL's waits happen in the server and are not seen).
+  int64_t busy_waits = 0;
 };
 
 class Storage {

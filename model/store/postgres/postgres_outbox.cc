@@ -42,6 +42,10 @@ constexpr PgStatement kClaim{"outbox_claim", R"sql(
 constexpr PgStatement kNextAt{"outbox_next_at", R"sql(
   SELECT min(greatest(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'queued')sql"};
 
+// What waits to be sent, for /_metrics (the outbox_due index's rows).
+constexpr PgStatement kDepth{"outbox_depth",
+                             "SELECT count(*), min(created_at) FROM outbox WHERE state = 'queued'"};
+
 // The outcome of an attempt and its record, in one statement (so one
 // round trip and one implicit transaction): a data-modifying WITH runs
 // whether or not the INSERT reads it.
@@ -96,7 +100,8 @@ Result<std::unique_ptr<PostgresOutbox>> PostgresOutbox::Create(PgConnection& db,
                                                                MailRetryPolicy retry) {
   std::unique_ptr<PostgresOutbox> outbox(new PostgresOutbox(db, retry));
   Status prepared =
-      db.PrepareAll({kAdmins, kInsert, kClaim, kNextAt, kMarkSent, kMarkFailed, kList, kRetry});
+      db.PrepareAll(
+          {kAdmins, kInsert, kClaim, kNextAt, kDepth, kMarkSent, kMarkFailed, kList, kRetry});
   if (!prepared.ok()) return prepared;
   return outbox;
 }
@@ -134,6 +139,16 @@ Result<std::optional<int64_t>> PostgresOutbox::NextAttemptAt() {
   if (!r.ok()) return r.status();
   if (r->rows() == 0 || r->IsNull(0, 0)) return std::optional<int64_t>();
   return std::optional<int64_t>(r->Int(0, 0));
+}
+
+Result<OutboxDepth> PostgresOutbox::Depth() {
+  auto r = db_.Run(kDepth.name);
+  if (!r.ok()) return r.status();
+  OutboxDepth depth;
+  if (r->rows() == 0) return depth;
+  depth.queued = r->Int(0, 0);
+  if (!r->IsNull(0, 1)) depth.oldest_created_at = r->Int(0, 1);
+  return depth;
 }
 
 Status PostgresOutbox::MarkSent(int64_t id, int64_t now, const std::string& mailer) {

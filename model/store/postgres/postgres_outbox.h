@@ -26,6 +26,7 @@ class PostgresOutbox : public Outbox {
   Result<std::optional<OutboxEntry>> Claim(int64_t now, int64_t claim_seconds,
                                            const std::string& mailer) override;
   Result<std::optional<int64_t>> NextAttemptAt() override;
+  Result<OutboxDepth> Depth() override;
   Status MarkSent(int64_t id, int64_t now, const std::string& mailer) override;
   Status MarkFailed(int64_t id, int64_t now, const std::string& mailer,
                     const std::string& error) override;

@@ -171,6 +171,9 @@ class Database {
   // this connection: the work a query did, whatever it returned (a list
   // that scans from the first page instead of its cursor shows here).
   int64_t steps() const { return steps_; }
+  // How many times a statement on this connection found another
+  // connection's lock and waited for it (once per wait, however long).
+  int64_t busy_waits() const { return busy_waits_; }
 
   // Rows changed on this connection since it opened, those a virtual
   // table wrote into its own tables included.
@@ -180,12 +183,16 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  // SQLite's busy handler: sqlite3_busy_timeout's waits, counted.
+  static int OnBusy(void* database, int count);
   // Declared first, so it is dropped after the connection has closed.
   FileLock in_use_;
   sqlite3* db_;
   int64_t queries_ = 0;
   int64_t rows_ = 0;
   int64_t steps_ = 0;
+  int busy_timeout_ms_ = 0;
+  int64_t busy_waits_ = 0;
 };
 
 // A write transaction: BEGIN IMMEDIATE, so the write lock is taken (and

@@ -32,6 +32,10 @@ const std::string kClaimSql =
 constexpr char kNextAtSql[] =
     "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox WHERE state = 'queued'";
 
+// The partial index outbox_due holds exactly the queued messages.
+constexpr char kDepthSql[] =
+    "SELECT count(*), min(created_at) FROM outbox WHERE state = 'queued'";
+
 constexpr char kMarkSentSql[] = R"sql(
   UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = '',
          claimed_by = '', claimed_until = 0
@@ -78,6 +82,7 @@ Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Create(Database& db,
                                    {&outbox->insert_, kInsertSql},
                                    {&outbox->claim_, kClaimSql.c_str()},
                                    {&outbox->next_at_, kNextAtSql},
+                                   {&outbox->depth_, kDepthSql},
                                    {&outbox->mark_sent_, kMarkSentSql},
                                    {&outbox->mark_failed_, kMarkFailedSql},
                                    {&outbox->attempt_, kAttemptSql},
@@ -141,6 +146,17 @@ Result<std::optional<int64_t>> SqliteOutbox::NextAttemptAt() {
   if (!row.ok()) return row.status();
   if (!*row || q->ColumnIsNull(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(q->ColumnInt(0));
+}
+
+Result<OutboxDepth> SqliteOutbox::Depth() {
+  Query q(*depth_);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  OutboxDepth depth;
+  if (!*row) return depth;
+  depth.queued = q->ColumnInt(0);
+  if (!q->ColumnIsNull(1)) depth.oldest_created_at = q->ColumnInt(1);
+  return depth;
 }
 
 Status SqliteOutbox::RecordAttempt(int64_t id, int64_t now, const std::string& mailer,

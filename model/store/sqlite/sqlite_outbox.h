@@ -23,6 +23,7 @@ class SqliteOutbox : public Outbox {
   Result<std::optional<OutboxEntry>> Claim(int64_t now, int64_t claim_seconds,
                                            const std::string& mailer) override;
   Result<std::optional<int64_t>> NextAttemptAt() override;
+  Result<OutboxDepth> Depth() override;
   Status MarkSent(int64_t id, int64_t now, const std::string& mailer) override;
   Status MarkFailed(int64_t id, int64_t now, const std::string& mailer,
                     const std::string& error) override;
@@ -42,6 +43,7 @@ class SqliteOutbox : public Outbox {
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> claim_;
   std::unique_ptr<Statement> next_at_;
+  std::unique_ptr<Statement> depth_;
   std::unique_ptr<Statement> mark_sent_;
   std::unique_ptr<Statement> mark_failed_;
   std::unique_ptr<Statement> attempt_;

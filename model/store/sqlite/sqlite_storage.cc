@@ -74,7 +74,8 @@ Result<std::unique_ptr<Outbox>> SqliteStorage::OpenOutbox(
 }
 
 StorageCounters SqliteStorage::counters() const {
-  return StorageCounters{.queries = db_->queries(), .rows = db_->rows()};
+  return StorageCounters{
+      .queries = db_->queries(), .rows = db_->rows(), .busy_waits = db_->busy_waits()};
 }
 
 }  // namespace wikid
