@@ -392,12 +392,12 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
 // sharing those is the next step of issue 17.)
 BOOST_AUTO_TEST_CASE(every_hosts_nginx_follows_one_shared_state) {
   MemcachedServer memcached;
-  TempDir shared;
+  TestDatabase shared;
   auto host = [&] {
     return TestWikiOptions{.workers = 2,
                            .memcached_address = memcached.address(),
-                           .fast_path = true,
-                           .extra_args = {"--database", "sqlite:" + shared.File("wiki.db")}};
+                           .database_url = shared.url(),
+                           .fast_path = true};
   };
   TestWiki a{host()};
   TestWiki b{host()};

@@ -367,7 +367,11 @@ BOOST_AUTO_TEST_CASE(a_worker_killed_mid_upload_leaves_no_half_file_and_no_row) 
     BOOST_TEST(upload.get().status == 502);
   }
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
-  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+  // (PostgreSQL checks its own pages and every foreign key as it writes.)
+  const bool sqlite = wiki.engine() == Engine::kSqlite;
+  if (sqlite) {
+    BOOST_TEST(wiki.Scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+  }
   BOOST_TEST(wiki.Scalar("SELECT count(*) FROM file") == 0);
   BOOST_TEST(wiki.Scalar("SELECT count(*) FROM file_revision") == 0);
   BOOST_TEST(wiki.Scalar("SELECT count(*) FROM file_blob") == 0);
@@ -376,7 +380,7 @@ BOOST_AUTO_TEST_CASE(a_worker_killed_mid_upload_leaves_no_half_file_and_no_row) 
   // Whoever held the write lock is dead: the next upload gets it.
   BOOST_TEST(UploadAs(editor, "Killed.png", image).status == 303);
   BOOST_TEST(wiki.Get("/_file/Killed.png").body == image);
-  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  if (sqlite) BOOST_TEST(wiki.Scalar("SELECT count(*) FROM pragma_foreign_key_check") == 0);
 }
 
 // A worker SIGKILLed while it writes this host's copy, after the commit:

@@ -114,12 +114,15 @@ BOOST_AUTO_TEST_CASE(an_old_revision_past_the_budget_shows_a_notice) {
   BOOST_REQUIRE(wiki.Save("Old", 0, "harmless then").status == 303);
   BOOST_REQUIRE(wiki.StopWikid(30s) == 0);
   // "www.a_" 30,000 times: 3 s for cmark-gfm 0.29.0.gfm.6.
-  wiki.Scalar(
-      "UPDATE revision SET text = replace(hex(zeroblob(30000)), '00', 'www.a_') "
-      "RETURNING id");
-  // The search index reads texts through a view (schema 16): it must be
-  // told of a text changed behind its back.
-  wiki.Exec("INSERT INTO page_search (page_search) VALUES ('rebuild')");
+  if (wiki.engine() == Engine::kSqlite) {
+    wiki.Exec("UPDATE revision SET text = replace(hex(zeroblob(30000)), '00', 'www.a_')");
+    // The search index reads texts through a view (schema 16): it must be
+    // told of a text changed behind its back.
+    wiki.Exec("INSERT INTO page_search (page_search) VALUES ('rebuild')");
+  } else {
+    // PostgreSQL's index keeps its own vectors, never rereading the text.
+    wiki.Exec("UPDATE revision SET text = repeat('www.a_', 30000)");
+  }
   // Its rendering from the save is gone with memcached's contents.
   wiki.memcached().Stop();
   wiki.memcached().Start();

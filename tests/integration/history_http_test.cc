@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "model/store/postgres/pg_connection.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -310,15 +311,25 @@ BOOST_AUTO_TEST_CASE(every_refused_save_shows_the_editor_with_the_text_kept) {
          403, "protected");
   BOOST_REQUIRE(guard.Post("/_protect/Refusals", {{"protect", "0"}}).status ==
                 303);
-  // Another process holds the write lock past the busy timeout (5 s).
-  sqlite3* other = nullptr;
-  BOOST_REQUIRE(sqlite3_open(Wiki().db_path().c_str(), &other) == SQLITE_OK);
-  BOOST_REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr,
-                             nullptr) == SQLITE_OK);
-  HttpResponse busy =
-      Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}});
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
+  // Another process holds the write lock past the busy timeout (5 s); on
+  // PostgreSQL, the page's row past the statement timeout (5 s).
+  HttpResponse busy;
+  if (Wiki().engine() == Engine::kSqlite) {
+    sqlite3* other = nullptr;
+    BOOST_REQUIRE(sqlite3_open(Wiki().db_path().c_str(), &other) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr,
+                               nullptr) == SQLITE_OK);
+    busy = Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}});
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+  } else {
+    auto other = PgConnection::Open(Wiki().database().url(), {});
+    BOOST_REQUIRE(other.ok());
+    BOOST_REQUIRE((*other)->Exec("BEGIN").ok());
+    BOOST_REQUIRE((*other)->Exec("SELECT id FROM page WHERE name = 'Refusals' FOR UPDATE").ok());
+    busy = Wiki().Post("/_edit/Refusals", {{"text", typed}, {"base_rev", "1"}});
+    BOOST_REQUIRE((*other)->Exec("ROLLBACK").ok());
+  }
   expect(busy, 503, "locked database");
   // Nothing of it was saved; the text saves once nothing is in the way.
   BOOST_TEST(Wiki().Get("/_raw/Refusals").body == "start");

@@ -7,6 +7,7 @@
 
 #include "model/store/postgres/pg_connection.h"
 #include "model/store/postgres/postgres_schema.h"
+#include "model/store/postgres/postgres_storage.h"
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/schema.h"
 #include "model/wiki.h"
@@ -24,9 +25,28 @@ Engine EngineUnderTest() {
                            std::string(name));
 }
 
+boost::test_tools::assertion_result SqliteOnly::operator()(
+    boost::unit_test::test_unit_id) const {
+  if (EngineUnderTest() == Engine::kSqlite) return true;
+  boost::test_tools::assertion_result skip(false);
+  skip.message() << "SQLite only: " << reason;
+  return skip;
+}
+
 TestDatabase::TestDatabase() : engine_(EngineUnderTest()) {
   url_ = engine_ == Engine::kPostgres ? PostgresServer::Shared().CreateDatabase()
                                       : "sqlite:" + dir_.File("wikid.db");
+  if (engine_ == Engine::kSqlite) sqlite_path_ = dir_.File("wikid.db");
+}
+
+TestDatabase::TestDatabase(const std::string& url)
+    : engine_(IsPostgresUrl(url) ? Engine::kPostgres : Engine::kSqlite), url_(url) {
+  if (engine_ == Engine::kSqlite) {
+    if (url.rfind("sqlite:", 0) != 0) {
+      throw std::runtime_error("not a database URL: " + url);
+    }
+    sqlite_path_ = url.substr(std::string_view("sqlite:").size());
+  }
 }
 
 Result<std::unique_ptr<Storage>> TestDatabase::Open() const {
@@ -34,42 +54,51 @@ Result<std::unique_ptr<Storage>> TestDatabase::Open() const {
   return OpenStorage(StorageOptions{.data_dir = dir_.path(), .database = url_});
 }
 
-void TestDatabase::Exec(const std::string& sql) const {
+Status TestDatabase::TryExec(const std::string& sql) const {
   if (engine_ == Engine::kPostgres) {
     auto db = PgConnection::Open(url_, {});
-    BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+    if (!db.ok()) return db.status();
     auto done = (*db)->Exec(sql);
-    BOOST_REQUIRE_MESSAGE(done.ok(), done.status().message() << " in " << sql);
-    return;
+    return done.ok() ? Status::Ok() : done.status();
   }
-  auto db = Database::Open(dir_.File("wikid.db"), {});
-  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
-  Status done = (*db)->Exec(sql.c_str());
-  BOOST_REQUIRE_MESSAGE(done.ok(), done.message() << " in " << sql);
+  auto db = Database::Open(sqlite_path_, {});
+  if (!db.ok()) return db.status();
+  return (*db)->Exec(sql.c_str());
 }
 
-std::vector<std::string> TestDatabase::Column(const std::string& sql) const {
+Result<std::vector<std::string>> TestDatabase::TryColumn(const std::string& sql) const {
   std::vector<std::string> column;
   if (engine_ == Engine::kPostgres) {
     auto db = PgConnection::Open(url_, {});
-    BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+    if (!db.ok()) return db.status();
     auto rows = (*db)->Exec(sql);
-    BOOST_REQUIRE_MESSAGE(rows.ok(), rows.status().message() << " in " << sql);
+    if (!rows.ok()) return rows.status();
     for (int i = 0; i < rows->rows(); ++i) column.push_back(rows->Text(i, 0));
     return column;
   }
-  auto db = Database::Open(dir_.File("wikid.db"), {});
-  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  auto db = Database::Open(sqlite_path_, {});
+  if (!db.ok()) return db.status();
   auto stmt = (*db)->Prepare(sql);
-  BOOST_REQUIRE_MESSAGE(stmt.ok(), stmt.status().message());
+  if (!stmt.ok()) return stmt.status();
   Query q(**stmt);
   while (true) {
     auto row = q->Step();
-    BOOST_REQUIRE_MESSAGE(row.ok(), row.status().message() << " in " << sql);
+    if (!row.ok()) return row.status();
     if (!*row) break;
     column.push_back(q->ColumnText(0));
   }
   return column;
+}
+
+void TestDatabase::Exec(const std::string& sql) const {
+  Status done = TryExec(sql);
+  BOOST_REQUIRE_MESSAGE(done.ok(), done.message() << " in " << sql);
+}
+
+std::vector<std::string> TestDatabase::Column(const std::string& sql) const {
+  auto column = TryColumn(sql);
+  BOOST_REQUIRE_MESSAGE(column.ok(), column.status().message() << " in " << sql);
+  return std::move(*column);
 }
 
 int64_t TestDatabase::InsertAccount(const std::string& name, const std::string& role) const {

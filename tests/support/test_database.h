@@ -7,6 +7,8 @@
 // contract for both.
 #pragma once
 
+#include <boost/test/unit_test.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,9 +24,22 @@ enum class Engine { kSqlite, kPostgres };
 // The engine WIKID_TEST_DATABASE names.
 Engine EngineUnderTest();
 
+// A precondition for a case that cannot apply to PostgreSQL (it opens the
+// SQLite file, fills a tmpfs, ...): there Boost.Test skips it and says
+// why, `reason` in its log, instead of passing it silently.
+//   BOOST_AUTO_TEST_CASE(name, *boost::unit_test::precondition(
+//       SqliteOnly{"it plants a schema-1 SQLite file"}))
+struct SqliteOnly {
+  std::string reason;
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const;
+};
+
 class TestDatabase {
  public:
   TestDatabase();
+  // The database `url` names (sqlite:PATH or postgresql://...), made by
+  // someone else: a wiki's, say (tests/support/test_wiki.h).
+  explicit TestDatabase(const std::string& url);
 
   Engine engine() const { return engine_; }
   // What --database takes for it.
@@ -41,6 +56,10 @@ class TestDatabase {
   void Exec(const std::string& sql) const;
   // The first column of each row of `sql`, as text.
   std::vector<std::string> Column(const std::string& sql) const;
+  // The same, failing by their result instead of the test's assertions
+  // (for a caller on a thread of its own, or one that throws).
+  Status TryExec(const std::string& sql) const;
+  Result<std::vector<std::string>> TryColumn(const std::string& sql) const;
   // Makes an account `name` (lower case) with role "user" or "admin" by
   // SQL both engines read alike, for a store test that needs one and is
   // not about the account store; returns its id.
@@ -53,6 +72,7 @@ class TestDatabase {
   TempDir dir_;
   Engine engine_;
   std::string url_;
+  std::string sqlite_path_;  // the file, on SQLite
 };
 
 }  // namespace wikid::testing

@@ -3,6 +3,7 @@
 #include "model/cache/fast_path.h"
 #include "model/store/sqlite/database.h"
 #include "tests/support/loopback.h"
+#include "tests/support/postgres_server.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -147,6 +148,12 @@ TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
                 : dir_.File("wikid.sock");
   if (options_.memcached) memcached_ = std::make_unique<MemcachedServer>();
   memcached_address_ = memcached_ ? memcached_->address() : options_.memcached_address;
+  std::string url = options_.database_url;
+  if (url.empty() && !options_.database.empty()) url = "sqlite:" + options_.database;
+  if (url.empty() && EngineUnderTest() == Engine::kPostgres) {
+    url = PostgresServer::Shared().CreateDatabase();
+  }
+  database_ = std::make_unique<TestDatabase>(url.empty() ? "sqlite:" + db_path() : url);
   StartWikid();
   StartNginx();
 }
@@ -191,6 +198,12 @@ void TestWiki::StartWikid() {
   WaitForWikidStart();
 }
 
+std::vector<std::string> TestWiki::DatabaseArgs() const {
+  // The data folder's SQLite file goes without saying, as for an operator.
+  if (database_->url() == "sqlite:" + data_dir() + "/wikid.db") return {};
+  return {"--database", database_->url()};
+}
+
 std::vector<std::string> TestWiki::WikidCommandLine() const {
   std::vector<std::string> argv = {WIKID_BINARY, "serve",
                                    "--workers", std::to_string(options_.workers),
@@ -201,10 +214,7 @@ std::vector<std::string> TestWiki::WikidCommandLine() const {
                                              "/views/templates"
                                        : options_.templates_dir};
   if (options_.dev) argv.push_back("--dev");
-  if (!options_.database.empty()) {
-    argv.push_back("--database");
-    argv.push_back("sqlite:" + options_.database);
-  }
+  for (const std::string& arg : DatabaseArgs()) argv.push_back(arg);
   if (!memcached_address_.empty()) {
     argv.push_back("--memcached");
     argv.push_back(memcached_address_);
@@ -423,7 +433,7 @@ std::unique_ptr<Browser> TestWiki::LoggedInAs(const std::string& name,
 void TestWiki::CreateUser(const std::string& name, const std::string& password,
                           bool admin, const std::string& email) {
   std::vector<std::string> where = {"--data", data_dir()};
-  if (!options_.database.empty()) where.insert(where.end(), {"--database", "sqlite:" + options_.database});
+  for (const std::string& arg : DatabaseArgs()) where.push_back(arg);
   CreateUserIn(where, dir_.File("user-command.log"), name, password, admin, email);
 }
 
@@ -513,9 +523,19 @@ pid_t TestWiki::MailerPid() const {
   return mailer.empty() ? 0 : mailer.front();
 }
 
-int64_t TestWiki::Scalar(const std::string& sql) const { return DatabaseScalar(db_path(), sql); }
+int64_t TestWiki::Scalar(const std::string& sql) const {
+  auto column = database_->TryColumn(sql);
+  if (!column.ok()) throw std::runtime_error("bad query " + sql + ": " + column.status().message());
+  if (column->empty()) throw std::runtime_error("no row from " + sql);
+  // NULL (a max() of no rows, say) reads as 0, as SQLite's column_int.
+  return column->front().empty() ? 0 : std::stoll(column->front());
+}
 
-void TestWiki::Exec(const std::string& sql) const { DatabaseExec(db_path(), sql); }
+void TestWiki::Exec(const std::string& sql) const {
+  if (Status s = database_->TryExec(sql); !s.ok()) {
+    throw std::runtime_error("cannot run " + sql + ": " + s.message());
+  }
+}
 
 int64_t DatabaseScalar(const std::string& path, const std::string& sql) {
   auto db = Database::Open(path, Database::Options{});
@@ -547,6 +567,17 @@ bool TestWiki::WaitForScalar(const std::string& sql, int64_t at_least,
 }
 
 bool TestWiki::WaitForWriteLock(std::chrono::milliseconds timeout) const {
+  if (engine() == Engine::kPostgres) {
+    // No lock on the whole database here: a transaction that has written
+    // has a transaction id, and only a worker's connection could have one.
+    return WaitUntil(
+        [&] {
+          return Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND backend_xid IS NOT NULL AND "
+                        "pid <> pg_backend_pid()") > 0;
+        },
+        timeout);
+  }
   auto db = Database::Open(db_path(), Database::Options{.busy_timeout_ms = 0});
   if (!db.ok()) return false;
   auto deadline = Clock::now() + timeout;

@@ -1,7 +1,10 @@
 // TestWiki: a real nginx in front of a real wikid (two workers by
 // default), on a free port of 127.0.0.1, in a temporary directory, for
 // one integration test. Started by the constructor, stopped by the
-// destructor. HTTP goes through libcurl, one handle per request, so tests
+// destructor. Its database is on the engine WIKID_TEST_DATABASE names
+// (tests/support/test_database.h): by default the data folder's SQLite
+// file, as an operator's first wiki; with "postgresql", a database of its
+// own on the process's PostgreSQL server, given to wikid as --database. HTTP goes through libcurl, one handle per request, so tests
 // may call it from several threads.
 #pragma once
 
@@ -20,6 +23,7 @@
 
 #include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace wikid::testing {
 
@@ -52,6 +56,9 @@ struct TestWikiOptions {
   // The database file (--database sqlite:PATH), shared with other wikids;
   // default: the data folder's.
   std::string database;
+  // Or the database's URL (--database), shared with other wikids: a
+  // TestDatabase's url(), on the engine under test.
+  std::string database_url;
   // With memcached: nginx serves anonymous page views from it
   // (nginx/fast-path.conf, model/cache/fast_path.h). Off, wikid runs with
   // --no-fast-path and sees every request.
@@ -287,6 +294,13 @@ class TestWiki : public HttpTarget {
   // its `n` workers again (a killed worker's replacement).
   bool WaitForReplacement(pid_t pid, size_t n,
                           std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+  // What a wikid command (serve, user, reindex...) takes to reach the
+  // wiki's database: --database URL, or nothing for the data folder's file.
+  std::vector<std::string> DatabaseArgs() const;
+  // The wiki's database, on its engine: what tests that plant or inspect
+  // rows go through (SQL in that engine's dialect).
+  const TestDatabase& database() const { return *database_; }
+  Engine engine() const { return database_->engine(); }
   // One number from the wiki's database, read through a connection of its
   // own. Throws if the query fails or returns no row.
   int64_t Scalar(const std::string& sql) const;
@@ -297,7 +311,9 @@ class TestWiki : public HttpTarget {
   // Runs statements that return nothing on the wiki's database.
   void Exec(const std::string& sql) const;
   // Waits until some process holds the database's write lock (a save is
-  // inside its transaction), by trying to take it without waiting.
+  // inside its transaction), by trying to take it without waiting; on
+  // PostgreSQL, until another connection's transaction has written (holds
+  // a transaction id).
   bool WaitForWriteLock(std::chrono::milliseconds timeout) const;
   // Connections waiting in wikid's listening socket for a worker to accept
   // them (its accept queue, as `ss` reads it from the kernel).
@@ -316,6 +332,7 @@ class TestWiki : public HttpTarget {
   std::string data_dir() const {
     return options_.data_dir.empty() ? dir_.File("data") : options_.data_dir;
   }
+  // The SQLite file (only on SQLite).
   std::string db_path() const {
     return options_.database.empty() ? data_dir() + "/wikid.db" : options_.database;
   }
@@ -356,6 +373,7 @@ class TestWiki : public HttpTarget {
 
   TestWikiOptions options_;
   TempDir dir_;
+  std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<MemcachedServer> memcached_;
   std::string memcached_address_;  // own or shared; empty: none
   int port_ = 0;
