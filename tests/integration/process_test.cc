@@ -296,6 +296,9 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   TempDir templates;
   CopyTemplates(templates);
   TestWiki wiki{TestWikiOptions{.templates_dir = templates.path()}};
+  // Both workers first: the wiki answers once one runs, and the second
+  // forked after that read as a worker the reload had made.
+  BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   auto before = wiki.WorkerPids();
   std::ofstream(templates.File("pages.tpl"), std::ios::app) << "{{#UNCLOSED}}\n";
   kill(wiki.master_pid(), SIGHUP);
