@@ -130,10 +130,15 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "addresses and CIDR ranges of load balancers in front of nginx, comma-"
      "separated: the client address is then taken from the X-Forwarded-For "
      "they add (never from anyone else's)")
+    ("login-names-per-address", po::value(&c.throttle.max_names_per_address)
+         ->default_value(c.throttle.max_names_per_address),
+     "different account names that may fail to log in from one address in 15 "
+     "minutes before every login from it must wait (1-10000): password spraying; "
+     "failures against one name never hold up the others")
     ("login-failures-per-address", po::value(&c.throttle.max_failures_per_address)
          ->default_value(c.throttle.max_failures_per_address),
-     "failed logins from one address in 15 minutes before it must wait (1-10000); "
-     "raise it when many users share an address")
+     "failed logins from one address in 15 minutes, whatever the names, before "
+     "every login from it must wait (1-10000): a backstop above the names limit")
     ("public-url", po::value(&c.mail.public_url)->default_value(c.mail.public_url),
      "the wiki's address as readers see it, for links in mail")
     ("mail-from", po::value(&c.mail.from)->default_value(c.mail.from),
@@ -188,6 +193,9 @@ Status CheckRanges(const Config& c) {
   if (c.throttle.max_failures_per_address < 1 ||
       c.throttle.max_failures_per_address > 10000) {
     return bad("--login-failures-per-address must be 1 to 10000");
+  }
+  if (c.throttle.max_names_per_address < 1 || c.throttle.max_names_per_address > 10000) {
+    return bad("--login-names-per-address must be 1 to 10000");
   }
   if (c.socket_mode > 0777) return bad("--socket-mode must be octal, <= 0777");
   if (c.data_dir.empty()) return bad("--data must not be empty");

@@ -78,8 +78,9 @@ struct Config {
   // Which page views use and fill the shared caches
   // (model/cache/view_admission.h).
   CacheAdmission cache_admission = CacheAdmission::kSecondView;
-  // Failed logins allowed per account name and per client address in the
-  // throttle's window before further attempts get 429.
+  // The login throttle: progressive delays per account name, and limits
+  // per client address on the names tried and the failures
+  // (model/store/login_throttle.h).
   ThrottlePolicy throttle;
   // Load balancers in front of nginx whose X-Forwarded-For is believed
   // (views/client_address.h); none by default.

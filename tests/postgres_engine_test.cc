@@ -276,9 +276,9 @@ BOOST_AUTO_TEST_CASE(processes_starting_together_migrate_once) {
 
 // A database made by an older wikid is upgraded in place, keeping what it
 // holds. Schema 1 is a new database with the later migrations undone (2
-// made the file tables, 3 the fast path's state; a new migration adds its
-// undoing here), as
-// SQLite's schema_test makes its older schemas.
+// made the file tables, 3 the fast path's state, 4 the throttle's names;
+// a new migration adds its undoing here), as SQLite's schema_test makes
+// its older schemas.
 BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
   const std::string url = PostgresServer::Shared().CreateDatabase();
   {
@@ -288,7 +288,8 @@ BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
     BOOST_REQUIRE(pages->Save(EditOf("Kept", 0, "from schema 1")).ok());
     auto undone = PgConnection::Open(url, {});
     BOOST_REQUIRE(undone.ok());
-    BOOST_REQUIRE((*undone)->Exec("DROP TABLE fast_path_state, file_revision, file_blob, file; "
+    BOOST_REQUIRE((*undone)->Exec("ALTER TABLE login_failure DROP COLUMN name; "
+                                  "DROP TABLE fast_path_state, file_revision, file_blob, file; "
                                   "UPDATE wikid_schema SET version = 1").ok());
   }
   auto storage = PostgresStorage::Open(url, {});

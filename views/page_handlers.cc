@@ -184,8 +184,9 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   bool rendering_cached = false;
   std::string body = BodyHtml(ctx, *found, &rendering_cached);
   if (found->is_latest()) {
-    // Tests widen the window between the read and the fill here.
-    FailpointSleep("render_before_cache_fill");
+    // Tests widen the window between the read and the fill here (for a
+    // time, or until they let it go: model/base/failpoint.h).
+    FailpointHold("render_before_cache_fill");
     ctx.caches.page_cache.Store(ToCached(*found, body), stamp);
     return offered(PageView(req, ctx, name, *found, body, false, front, site_stamp),
                    found->latest_rev);

@@ -43,12 +43,16 @@ AccountAnswer Accepted(User user) {
   return AccountAnswer{.kind = Kind::kOk, .user = std::move(user)};
 }
 
-std::string LoginRetryMessage(int64_t seconds) {
+// "30 seconds", "4 minutes": a wait as a person reads it, rounded up.
+std::string Duration(int64_t seconds) {
+  if (seconds < 60) return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
   int64_t minutes = (seconds + 59) / 60;
+  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
+std::string LoginRetryMessage(int64_t seconds) {
   return "Too many failed logins for this name or from this address. Please "
-         "wait " +
-         std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") +
-         " and try again.";
+         "wait " + Duration(seconds) + " and try again.";
 }
 
 }  // namespace
@@ -85,10 +89,8 @@ AccountAnswer Accounts::LogIn(std::string_view typed_name,
                               std::string_view client_address, int64_t now) {
   if (password.size() > kMaxPasswordBytes)
     return Refused(Kind::kInvalid, kOverlongPasswordMessage);
-  const std::vector<std::string> scopes = {
-      LoginThrottle::NameScope(typed_name),
-      LoginThrottle::AddressScope(client_address)};
-  auto wait = throttle_.RetryAfter(scopes, now);
+  const LoginKey key = LoginThrottle::Key(typed_name, client_address);
+  auto wait = throttle_.RetryAfter(key, now);
   if (!wait.ok()) return Failed(wait.status());
   if (*wait > 0)
     return Refused(Kind::kThrottled, LoginRetryMessage(*wait), *wait);
@@ -106,7 +108,7 @@ AccountAnswer Accounts::LogIn(std::string_view typed_name,
   bool verified = user ? VerifyPassword(user->password_hash, password)
                        : VerifyAgainstDummyHash(password);
   if (!verified) {
-    if (Status s = throttle_.RecordFailure(scopes, now); !s.ok()) {
+    if (Status s = throttle_.RecordFailure(key, now); !s.ok()) {
       LogError("login throttle not recorded: " + s.message());
     }
     return Refused(Kind::kForbidden, kWrongLoginMessage);
@@ -116,7 +118,7 @@ AccountAnswer Accounts::LogIn(std::string_view typed_name,
                    "This account is disabled. Ask one of the wiki's admins if "
                    "you think this is a mistake.");
   }
-  if (Status s = throttle_.Forget(scopes[0]); !s.ok()) {
+  if (Status s = throttle_.Forget(key); !s.ok()) {
     LogWarning("login throttle not cleared: " + s.message());
   }
   if (PasswordNeedsRehash(user->password_hash)) {
@@ -137,18 +139,20 @@ AccountAnswer Accounts::ChangePassword(const User& user,
                                        int64_t now) {
   if (current.size() > kMaxPasswordBytes)
     return Refused(Kind::kInvalid, kOverlongPasswordMessage);
-  const std::vector<std::string> scopes = {LoginThrottle::NameScope(user.name)};
-  auto wait = throttle_.RetryAfter(scopes, now);
+  // The account's own count; the address does not matter here.
+  const LoginKey key{.name = LoginThrottle::NameScope(user.name)};
+  auto wait = throttle_.RetryAfter(key, now);
   if (!wait.ok()) return Failed(wait.status());
   if (*wait > 0) {
     return Refused(Kind::kThrottled,
-                   "Too many wrong passwords; please wait and try again.",
+                   "Too many wrong passwords. Please wait " + Duration(*wait) +
+                       " and try again.",
                    *wait);
   }
   HashSlot slot(hash_slots_, hash_slot_count_);
   if (!slot.held()) return Busy();
   if (!VerifyPassword(user.password_hash, current)) {
-    if (Status s = throttle_.RecordFailure(scopes, now); !s.ok()) {
+    if (Status s = throttle_.RecordFailure(key, now); !s.ok()) {
       LogError("login throttle not recorded: " + s.message());
     }
     return Refused(Kind::kForbidden, "The current password is wrong.");

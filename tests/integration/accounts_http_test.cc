@@ -24,12 +24,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One wiki for most of the file, with three workers. The address limit of
-// the login throttle is raised, since every test logs in from 127.0.0.1;
-// its default is tested on a wiki of its own.
+// One wiki for most of the file, with three workers. The address limits
+// of the login throttle are raised, since every test logs in from
+// 127.0.0.1; they are tested on wikis of their own.
 TestWiki& Wiki() {
   static TestWiki wiki{TestWikiOptions{
-      .workers = 3, .extra_args = {"--login-failures-per-address", "1000"}}};
+      .workers = 3,
+      .extra_args = {"--login-failures-per-address", "10000", "--login-names-per-address",
+                     "10000"}}};
   return wiki;
 }
 
@@ -336,6 +338,10 @@ BOOST_AUTO_TEST_CASE(a2_throttling_with_429_and_no_name_enumeration) {
     unknown.push_back(
         attacker.LogIn("NoSuchPerson", "guess " + std::to_string(i)));
   }
+  // The same words for both; the seconds to wait are the clock's.
+  auto words = [](const HttpResponse& r) {
+    return std::regex_replace(ErrorText(r), std::regex("[0-9]+"), "N");
+  };
   for (int i = 0; i < 5; ++i) {
     BOOST_TEST(real[i].status == 403);
     BOOST_TEST(unknown[i].status == 403);
@@ -343,10 +349,12 @@ BOOST_AUTO_TEST_CASE(a2_throttling_with_429_and_no_name_enumeration) {
   }
   BOOST_TEST(real[5].status == 429);
   BOOST_TEST(unknown[5].status == 429);
-  BOOST_TEST(ErrorText(real[5]) == ErrorText(unknown[5]));
+  BOOST_TEST(words(real[5]) == words(unknown[5]));
+  // The first of the name's growing delays (model/store/login_throttle.h).
   int retry = std::stoi(real[5].Header("retry-after"));
-  BOOST_TEST(retry > 800);
-  BOOST_TEST(retry <= 900);
+  BOOST_TEST(retry > 0);
+  BOOST_TEST(retry <= 30);
+  BOOST_TEST(ErrorText(real[5]).find("seconds and try again") != std::string::npos);
   // Even the right password waits now.
   BOOST_TEST(attacker.LogIn("Targeted", "a long password").status == 429);
 
@@ -455,27 +463,58 @@ BOOST_AUTO_TEST_CASE(a_login_flood_leaves_a_worker_for_page_views) {
   BOOST_TEST(other == 0);
 }
 
-BOOST_AUTO_TEST_CASE(the_address_limit_holds_across_names_by_default) {
-  TestWiki wiki{TestWikiOptions{}};
-  Browser attacker(wiki);
-  for (int i = 0; i < 5; ++i) {
-    BOOST_TEST(attacker.LogIn("name" + std::to_string(i), "guess").status ==
-               403);
-  }
-  HttpResponse refused = attacker.LogIn("yet-another", "guess");
-  BOOST_TEST(refused.status == 429);
-  BOOST_TEST(!refused.Header("retry-after").empty());
-}
-
 // Behind a load balancer (played by this test, at 127.0.0.1): with
 // --trusted-proxies the throttle counts the address the balancer says it
 // forwarded for; without it, a client's own X-Forwarded-For changes
 // nothing, so it cannot dodge the per-address limit.
+// Issue 21: one address, an office behind NAT, with the default limits.
+// One person's wrong passwords slow only their own name; a spray of names
+// from there is refused with a time to come back, even for a right
+// password.
+BOOST_AUTO_TEST_CASE(one_persons_failures_do_not_lock_out_an_office_but_a_spray_does) {
+  TestWiki wiki{TestWikiOptions{}};
+  Browser alice(wiki), bob(wiki), attacker(wiki);
+  SignUp(alice, "Alice");
+  SignUp(bob, "Bob");
+  alice.ClearCookies();
+  bob.ClearCookies();
+  for (int i = 0; i < 5; ++i) BOOST_TEST(alice.LogIn("Alice", "mistyped").status == 403);
+  // Alice's name waits its first delay, even with her right password...
+  HttpResponse delayed = alice.LogIn("Alice", "a long password");
+  BOOST_TEST(delayed.status == 429);
+  BOOST_TEST(std::stoi(delayed.Header("retry-after")) <= 30);
+  BOOST_TEST(ErrorText(delayed).find("seconds and try again") != std::string::npos);
+  // ...while Bob, at the next desk, logs in.
+  BOOST_TEST(bob.LogIn("Bob", "a long password").status == 303);
+  // A spray: Alice's name and 19 more (20 names, the default limit) fail,
+  // then every login from the address waits, Bob's right password too.
+  for (int i = 0; i < 19; ++i) {
+    BOOST_TEST(attacker.LogIn("sprayed" + std::to_string(i), "Summer2026!").status == 403, i);
+  }
+  bob.ClearCookies();
+  HttpResponse refused = bob.LogIn("Bob", "a long password");
+  BOOST_TEST(refused.status == 429);
+  // Until Alice's name, the oldest of the 20, leaves the 15 minutes.
+  const int retry = std::stoi(refused.Header("retry-after"));
+  BOOST_TEST(retry > 0);
+  BOOST_TEST(retry <= 900);
+  BOOST_TEST(ErrorText(refused) ==
+             "Too many failed logins for this name or from this address. Please wait " +
+                 std::to_string((retry + 59) / 60) + " minutes and try again.");
+  BOOST_TEST(Contains(refused, "value=\"Bob\""));  // what was typed is kept
+  // Counted for /_metrics.
+  BOOST_TEST(Contains(wiki.Get("/_metrics"), "wikid_login_throttled_total 2"));
+}
+
 BOOST_AUTO_TEST_CASE(the_throttle_sees_the_client_behind_a_trusted_proxy) {
   for (bool trusted : {false, true}) {
     BOOST_TEST_CONTEXT("trusted: " << trusted) {
-      TestWikiOptions options;
-      if (trusted) options.extra_args = {"--trusted-proxies", "127.0.0.0/8"};
+      // Five names failing from one address is spraying here.
+      TestWikiOptions options{.extra_args = {"--login-names-per-address", "5"}};
+      if (trusted) {
+        options.extra_args.insert(options.extra_args.end(),
+                                  {"--trusted-proxies", "127.0.0.0/8"});
+      }
       TestWiki wiki{options};
       Browser browser(wiki);
       auto log_in_from = [&](const std::string& address, int i) {

@@ -61,19 +61,6 @@ bool LogSays(const std::string& log, const std::string& text) {
   return ReadFile(log).find(text) != std::string::npos;
 }
 
-// A folder for WIKID_FAILPOINT_DIR: a failpoint held there
-// (model/base/failpoint.h, FailpointHold) goes on once Release(name).
-struct HeldFailpoints {
-  TempDir dir;
-  std::map<std::string, std::string> Env(const std::string& name) const {
-    return {{"WIKID_FAILPOINTS", name + "=600000"},
-            {"WIKID_FAILPOINT_DIR", dir.path()}};
-  }
-  void Release(const std::string& name) const {
-    std::ofstream(dir.File(name)).flush();
-  }
-};
-
 std::string WriterText(int writer, int64_t rev) {
   return "writer " + std::to_string(writer) + " saves revision " +
          std::to_string(rev);

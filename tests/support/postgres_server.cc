@@ -42,12 +42,12 @@ ServerUser TheServerUser() {
   return {.switch_user = true, .uid = nobody->pw_uid, .gid = nobody->pw_gid};
 }
 
-// In a forked child: becomes the server's user, dies with its parent,
-// sends its output to `log`, and runs `argv` in `dir` (PostgreSQL's
-// programs read their current directory, which must be the user's to
-// read). Never returns.
+// In a forked child: becomes the server's user, dies with its parent
+// (unless `detached`), sends its output to `log`, and runs `argv` in
+// `dir` (PostgreSQL's programs read their current directory, which must
+// be the user's to read). Never returns.
 [[noreturn]] void ExecAsServerUser(const std::vector<std::string>& argv, const std::string& dir,
-                                   const std::string& log) {
+                                   const std::string& log, bool detached = false) {
   int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   int null = open("/dev/null", O_RDONLY);
   if (out < 0 || null < 0) _exit(126);
@@ -62,7 +62,8 @@ ServerUser TheServerUser() {
   if (chdir(dir.c_str()) != 0) _exit(124);
   // After the change of user, which clears it: a test that crashes takes
   // its server with it (SIGQUIT: the immediate shutdown).
-  prctl(PR_SET_PDEATHSIG, SIGQUIT);
+  if (!detached) prctl(PR_SET_PDEATHSIG, SIGQUIT);
+  if (detached) setsid();  // nor with its terminal's signals
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -96,7 +97,7 @@ void RunSql(int port, const std::string& db, const std::string& sql) {
 
 }  // namespace
 
-PostgresServer::PostgresServer() : port_(FreePort()) {
+PostgresServer::PostgresServer(Lifetime lifetime) : port_(FreePort()), lifetime_(lifetime) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/wikid-pg.XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -117,11 +118,32 @@ PostgresServer::PostgresServer() : port_(FreePort()) {
       << "host all " << kPasswordUser << " 127.0.0.1/32 scram-sha-256\n"
       << "host all all 127.0.0.1/32 trust\n";
   Start();
-  RunSql(port_, "postgres",
-         std::string("CREATE ROLE ") + kPasswordUser + " LOGIN PASSWORD '" + kPassword + "'");
+  try {
+    RunSql(port_, "postgres",
+           std::string("CREATE ROLE ") + kPasswordUser + " LOGIN PASSWORD '" + kPassword + "'");
+  } catch (...) {
+    Stop(SIGINT);  // a detached server would outlive the failure
+    throw;
+  }
 }
 
+PostgresServer::PostgresServer(Attached, int port) : port_(port), attached_(true) {}
+
 PostgresServer::~PostgresServer() {
+  if (attached_) {
+    // The suite's server goes on: only this process's databases go, so
+    // that a run of every test keeps a bounded disk (FORCE: a wikid that
+    // outlived its test may still be connected).
+    for (const std::string& name : databases_) {
+      try {
+        RunSql(port_, "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      } catch (const std::exception&) {
+        // The cleanup fixture deletes the whole server anyway.
+      }
+    }
+    return;
+  }
+  if (lifetime_ == Lifetime::kDetached) return;  // StopDescribed stops it
   Stop(SIGINT);  // the fast shutdown: clients are disconnected
   if (std::getenv("WIKID_KEEP_TEST_DIR") == nullptr) {
     std::error_code ignored;
@@ -130,11 +152,60 @@ PostgresServer::~PostgresServer() {
 }
 
 PostgresServer& PostgresServer::Shared() {
-  static PostgresServer server;
-  return server;
+  static PostgresServer* server = [] {
+    const char* file = std::getenv("WIKID_TEST_POSTGRES");
+    if (file == nullptr || *file == '\0') return new PostgresServer();
+    int port = 0;
+    std::ifstream(file) >> port;
+    if (port <= 0) {
+      throw std::runtime_error(std::string("WIKID_TEST_POSTGRES names ") + file +
+                               ", which describes no server (did its fixture run?)");
+    }
+    return new PostgresServer(Attached{}, port);
+  }();
+  // Destroyed at exit, after the tests' own statics (made after it).
+  static std::unique_ptr<PostgresServer> owner(server);
+  return *server;
+}
+
+void PostgresServer::Describe(const std::string& file) const {
+  std::ofstream(file, std::ios::trunc) << port_ << " " << pid_ << " " << dir_ << "\n";
+}
+
+void PostgresServer::StopDescribed(const std::string& file) {
+  int port = 0;
+  pid_t pid = -1;
+  std::string dir;
+  std::ifstream(file) >> port >> pid >> dir;
+  // Only the server the file describes: a PID an old file names may be
+  // another process's by now.
+  const std::string cmdline =
+      pid > 0 ? ReadFile("/proc/" + std::to_string(pid) + "/cmdline") : "";
+  const bool ours = !dir.empty() && cmdline.find(dir + "/data") != std::string::npos;
+  if (ours && kill(pid, SIGINT) == 0) {
+    // Not this process's child: gone when kill finds no such process or
+    // only its zombie, until init reaps it.
+    auto gone = [pid] {
+      if (kill(pid, 0) != 0) return true;
+      std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+      const size_t paren = stat.rfind(')');
+      return paren == std::string::npos || stat.substr(paren + 2, 1) == "Z";
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!gone() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a poll
+    }
+    if (!gone()) kill(pid, SIGQUIT);
+  }
+  std::error_code ignored;
+  if (!dir.empty() && std::getenv("WIKID_KEEP_TEST_DIR") == nullptr) {
+    std::filesystem::remove_all(dir, ignored);
+  }
+  std::filesystem::remove(file, ignored);
 }
 
 void PostgresServer::RunAsServerUser(const std::vector<std::string>& argv) {
+  if (attached_) throw std::runtime_error("an attached server runs nothing");
   const std::string log = dir_ + "/setup.log";
   pid_t pid = fork();
   if (pid == 0) ExecAsServerUser(argv, dir_, log);
@@ -155,8 +226,8 @@ void PostgresServer::Start() {
     ExecAsServerUser({std::string(kBin) + "postgres", "-D", dir_ + "/data", "-p",
                       std::to_string(port_), "-k", dir_, "-c", "listen_addresses=127.0.0.1",
                       "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
-                      "max_connections=60"},
-                     dir_, log);
+                      "max_connections=200"},
+                     dir_, log, lifetime_ == Lifetime::kDetached);
   }
   const std::string ping = "host=127.0.0.1 port=" + std::to_string(port_) +
                            " dbname=postgres user=" + kUser + " connect_timeout=2";
@@ -184,6 +255,7 @@ void PostgresServer::Stop(int signal) {
 }
 
 void PostgresServer::Restart() {
+  if (attached_) throw std::runtime_error("Restart needs a server of the test's own");
   // SIGQUIT, the immediate shutdown: every backend is killed at once, no
   // checkpoint is made, and the next start recovers from the WAL, as
   // after a crash. (SIGKILL of the postmaster alone would leave its
@@ -193,8 +265,11 @@ void PostgresServer::Restart() {
 }
 
 std::string PostgresServer::CreateDatabase(const std::string& owner) {
-  const std::string name = "wikid_test_" + std::to_string(++databases_);
+  // Named by process too: the suite's server has several test processes.
+  const std::string name = "wikid_test_" + std::to_string(getpid()) + "_" +
+                           std::to_string(databases_.size() + 1);
   RunSql(port_, "postgres", "CREATE DATABASE " + name + " OWNER " + owner);
+  databases_.push_back(name);
   return Url(name, owner);
 }
 

@@ -8,7 +8,9 @@
 // PostgreSQL refuses to run as root, so when the tests run as root the
 // server runs as `nobody` (its directory is nobody's); otherwise as the
 // tests' own user. The server dies with the process that started it
-// (PR_SET_PDEATHSIG) should a test crash before its destructor runs.
+// (PR_SET_PDEATHSIG) should a test crash before its destructor runs;
+// the suite's one server (Lifetime::kDetached, started and stopped by
+// ctest's fixture, tests/support/postgres_for_suite.cc) outlives it.
 //
 // Made for tests, not speed of durability: fsync is off, so a test's
 // database lives in the page cache (a crash of the machine is not what
@@ -25,14 +27,27 @@ namespace wikid::testing {
 
 class PostgresServer {
  public:
-  PostgresServer();
+  // kOwn: the server dies with this process and its destructor.
+  // kDetached: it outlives both (the suite's one server, below), to be
+  // stopped by StopDescribed.
+  enum class Lifetime { kOwn, kDetached };
+  explicit PostgresServer(Lifetime lifetime = Lifetime::kOwn);
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
-  // One server per test process, started on first use (initdb takes a
-  // second or two; a database per test is cheap).
+  // The server of this test process, on first use: the suite's one server
+  // if the environment names its description (WIKID_TEST_POSTGRES, set by
+  // tests/CMakeLists.txt for the tests of the fixture that starts it;
+  // each test makes databases of its own there, dropped when the process
+  // ends), else one of the process's own (initdb takes a second or two).
   static PostgresServer& Shared();
+
+  // The suite's server (tests/support/postgres_for_suite.cc): writes what
+  // Shared needs to reach it to `file`, and stops the server `file`
+  // describes (by its PID), deleting its directory and the file.
+  void Describe(const std::string& file) const;
+  static void StopDescribed(const std::string& file);
 
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
@@ -51,19 +66,25 @@ class PostgresServer {
 
   // Kills the server (SIGKILL, as a crash) and starts it again on the same
   // directory and port, waiting until it accepts connections: what a
-  // connection sees when its server restarts.
+  // connection sees when its server restarts. Only on a server of the
+  // process's own (other tests share the suite's).
   void Restart();
 
  private:
+  struct Attached {};
+  // The server another process started, listening on `port`.
+  PostgresServer(Attached, int port);
   void Start();
   void Stop(int signal);
   // Runs `argv` as the server's user and waits for it; throws on failure.
   void RunAsServerUser(const std::vector<std::string>& argv);
 
-  std::string dir_;  // the server's own temporary directory
+  std::string dir_;  // the server's own temporary directory ("" if attached)
   int port_ = 0;
   pid_t pid_ = -1;
-  int databases_ = 0;
+  Lifetime lifetime_ = Lifetime::kOwn;
+  bool attached_ = false;
+  std::vector<std::string> databases_;  // made here: dropped at the end if attached
 };
 
 }  // namespace wikid::testing

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -647,6 +648,14 @@ size_t TestWiki::LogCount(std::string_view text) const {
     ++n;
   }
   return n;
+}
+
+void HeldFailpoints::Release(const std::string& name) const {
+  std::ofstream(dir.File(name)).flush();
+}
+
+void HeldFailpoints::Rearm(const std::string& name) const {
+  std::remove(dir.File(name).c_str());
 }
 
 TestWiki::HeldView TestWiki::StartHeldView(const std::string& path,

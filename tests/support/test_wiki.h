@@ -29,6 +29,21 @@ namespace wikid::testing {
 
 class TestWiki;
 
+// A folder for WIKID_FAILPOINT_DIR: a process held at a failpoint there
+// (model/base/failpoint.h, FailpointHold) goes on once Release(name), at
+// the moment the test has seen what it waits for, instead of after a
+// fixed time; Rearm(name) holds the next one again.
+struct HeldFailpoints {
+  TempDir dir;
+  // The environment of a wikid held at `name` for `ms` at most.
+  std::map<std::string, std::string> Env(const std::string& name, int ms = 600000) const {
+    return {{"WIKID_FAILPOINTS", name + "=" + std::to_string(ms)},
+            {"WIKID_FAILPOINT_DIR", dir.path()}};
+  }
+  void Release(const std::string& name) const;
+  void Rearm(const std::string& name) const;
+};
+
 struct TestWikiOptions {
   int workers = 2;
   bool dev = false;

@@ -16,15 +16,22 @@ class PostgresLoginThrottle : public LoginThrottle {
   static Result<std::unique_ptr<PostgresLoginThrottle>> Create(PgConnection& db,
                                                                ThrottlePolicy policy);
 
-  Result<int64_t> RetryAfter(const std::vector<std::string>& scopes, int64_t now) override;
-  Status RecordFailure(const std::vector<std::string>& scopes, int64_t now) override;
-  Status Forget(const std::string& scope) override;
+  Status RecordFailure(const LoginKey& key, int64_t now) override;
+  Status Forget(const LoginKey& key) override;
+
+ protected:
+  Result<Count> NameFailures(const std::string& scope, int64_t since) override;
+  Result<Count> NewestFailures(const std::string& scope, int64_t since,
+                               int64_t limit) override;
+  Result<Count> NthNewestName(const std::string& scope, int64_t since, int64_t n) override;
 
  private:
-  PostgresLoginThrottle(PgConnection& db, ThrottlePolicy policy) : db_(db), policy_(policy) {}
+  PostgresLoginThrottle(PgConnection& db, ThrottlePolicy policy)
+      : LoginThrottle(policy), db_(db) {}
+  // The one row of two integers the statement `name` answers.
+  Result<Count> Ask(const char* name, const PgParams& params);
 
   PgConnection& db_;
-  ThrottlePolicy policy_;
 };
 
 }  // namespace wikid

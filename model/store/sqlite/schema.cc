@@ -430,6 +430,14 @@ const std::vector<const char*>& Migrations() {
       -- with those bytes.
       CREATE INDEX file_revision_by_blob ON file_revision (blob_id, file_id);
       )sql",
+      // 22: the login throttle counts the names tried from an address
+      // (password spraying; model/store/login_throttle.h, issue 21).
+      R"sql(
+      -- On an address's row, the name scope ('name:alice') it tried; ''
+      -- on a name's own row. A successful login deletes its name's rows.
+      ALTER TABLE login_failure ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      CREATE INDEX login_failure_by_name ON login_failure (name) WHERE name != '';
+      )sql",
   };
   return kMigrations;
 }
