@@ -74,6 +74,17 @@ BOOST_AUTO_TEST_CASE(gfm_tables_strikethrough_autolinks_tasks) {
   BOOST_TEST(Has(html, "type=\"checkbox\""));
 }
 
+// axe-core's findings on page text (issue 21): an unnamed checkbox, and a
+// code block that scrolls but cannot take the keyboard's focus.
+BOOST_AUTO_TEST_CASE(task_checkboxes_are_named_and_code_blocks_focusable) {
+  std::string html = Render("- [x] done\n- [ ] todo\n\n```cpp\nint x;\n```\n\n    indented\n");
+  BOOST_TEST(Has(html, "checked=\"\" disabled=\"\" aria-label=\"Done\" />"));
+  BOOST_TEST(Has(html, "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done yet\" />"));
+  BOOST_TEST(!Has(html, "<pre>"));
+  BOOST_TEST(Has(html, "<pre tabindex=\"0\"><code class=\"language-cpp\">"));
+  BOOST_TEST(Has(html, "<pre tabindex=\"0\"><code>indented"));
+}
+
 BOOST_AUTO_TEST_CASE(raw_html_is_dropped) {
   std::string html =
       Render("<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> "

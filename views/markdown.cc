@@ -378,6 +378,30 @@ Document ParseWithLinks(cmark_parser* parser, std::string_view text,
   return doc;
 }
 
+// Replaces every `from` in `html` with `to`.
+void ReplaceAll(std::string& html, std::string_view from, std::string_view to) {
+  for (size_t at = html.find(from); at != std::string::npos; at = html.find(from, at + to.size())) {
+    html.replace(at, from.size(), to);
+  }
+}
+
+// cmark's HTML made usable without a mouse and with a screen reader
+// (issue 21, axe-core's findings): a code block scrolls sideways inside
+// the page, so it takes the keyboard's focus to be scrolled
+// (tabindex="0"); a task list's checkbox gets a name (its item's text
+// follows it, but is no label of it). Plain replacements are safe: in the
+// safe mode page text never yields raw HTML, so these tags come from cmark
+// only (tasklist writes `checked="" ` before `disabled=""` when done).
+std::string Accessible(std::string html) {
+  ReplaceAll(html, "<pre>", "<pre tabindex=\"0\">");
+  ReplaceAll(html, "<pre lang=", "<pre tabindex=\"0\" lang=");
+  ReplaceAll(html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+             "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />");
+  ReplaceAll(html, "<input type=\"checkbox\" disabled=\"\" />",
+             "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done yet\" />");
+  return html;
+}
+
 // The HTML of `text`; `targets`, if given, gets its link targets.
 std::string RenderHtml(std::string_view text,
                        const Markdown::Existing& existing,
@@ -392,7 +416,7 @@ std::string RenderHtml(std::string_view text,
                                  cmark_parser_get_syntax_extensions(parser.get()));
   std::string out(html);
   cmark_get_default_mem_allocator()->free(html);
-  return out;
+  return Accessible(std::move(out));
 }
 
 // Once per process, before the first parse: cmark's extension registry

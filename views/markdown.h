@@ -68,9 +68,10 @@ namespace wikid {
 
 // Which HTML the renderer makes: raised whenever a text would render
 // differently (2: headings with anchors, contents, section links; 3: an
-// "Edit" link on each section's heading; 4: [[File:...]] embeds), and part of
+// "Edit" link on each section's heading; 4: [[File:...]] embeds; 5: code
+// blocks focusable and task-list checkboxes named), and part of
 // the render cache's keys (WikiOptions::renderer_version).
-inline constexpr char kRendererVersion[] = "4";
+inline constexpr char kRendererVersion[] = "5";
 
 // Safe HTML shown in place of a text that overran the budget (a revision
 // saved before saves were bounded, or a bio).

@@ -88,13 +88,13 @@ inline std::string Dangers(const std::string& html) {
 }
 
 // Dangers() of a whole wikid page, after removing the few tags our own
-// layout and forms write (a <meta>, <link>s to its styles and feeds, and
+// layout and forms write (<meta>s, <link>s to its styles and feeds, and
 // <form>s that post or get to the wiki's own routes, which user text cannot
 // produce, since every '<' it contains is escaped).
 inline std::string PageDangers(std::string html) {
   for (std::string_view own :
        {"<meta charset=\"utf-8\">", "<meta name=\"viewport\"",
-        "<meta name=\"robots\"", "<link rel=\"stylesheet\" href=\"/_static/",
+        "<meta name=\"robots\"", "<meta name=\"description\"", "<link rel=\"stylesheet\" href=\"/_static/",
         "<link rel=\"icon\" href=\"/_static/",
         "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/_",
         "<form method=\"post\" action=\"/_",

@@ -5,15 +5,18 @@
 {{#DISABLED}}<p class="notice">No memcached is configured (start wikid with --memcached): every view reads SQLite.</p>{{/DISABLED}}
 {{#SERVER}}
 <h2>memcached {{NAME}}{{#DOWN}} (not answering){{/DOWN}}</h2>
+<div class="table-scroll" role="region" aria-label="memcached {{NAME}} statistics" tabindex="0">
 <table class="stats">
 <tbody>
 {{#STAT}}<tr><th>{{KEY}}</th><td>{{VALUE}}</td></tr>
 {{/STAT}}
 </tbody>
 </table>
+</div>
 {{/SERVER}}
 <h2>This worker (pid {{PID}})</h2>
 <p>Each worker counts for itself; reload to see another.</p>
+<div class="table-scroll" role="region" aria-label="This worker's cache counts" tabindex="0">
 <table class="stats">
 <thead><tr><th>Kind</th><th>From its memory</th><th>From memcached</th><th>Misses</th><th>Stale</th><th>Hit ratio</th></tr></thead>
 <tbody>
@@ -21,6 +24,7 @@
 {{/KIND}}
 </tbody>
 </table>
+</div>
 <p>memcached calls that failed: {{ERRORS}}; skipped while the breaker was open: {{SKIPPED}}; values too big to cache: {{TOO_BIG}}.</p>
 <p>Version numbers (what every host's views are checked against): read {{VERSION_READS}} times, unreadable {{VERSION_UNREADABLE}} (those views came from the database); made again after memcached lost them {{VERSION_SEEDED}}; saves that memcached did not confirm {{VERSION_DOUBTS}} (each advanced the cache epoch, {{EPOCH}} now, and waited for every host to see it).</p>
 {{#FAST_PATH}}
@@ -28,6 +32,7 @@
 {{#SERVING}}<p>Serving: nginx answers anonymous views of the pages below from memcached, without asking wikid.</p>{{/SERVING}}
 {{#SUSPENDED}}<p class="notice">Suspended: memcached could not confirm a change, or wikid (re)started, so every view goes to wikid until a worker starts a new, empty generation of entries. This ends by itself once memcached answers.</p>{{/SUSPENDED}}
 <p>All workers together, since wikid started.</p>
+<div class="table-scroll" role="region" aria-label="Fast path counts" tabindex="0">
 <table class="stats">
 <tbody>
 <tr><th>Views nginx can answer now (entries present)</th><td>{{PRESENT}} of {{POSSIBLE}} pages{{#SAMPLED}} (of the first {{POSSIBLE}}){{/SAMPLED}}{{#UNREACHABLE}} (memcached not answering){{/UNREACHABLE}}</td></tr>
@@ -42,6 +47,7 @@
 <tr><th>Suspensions ended</th><td>{{RESTORATIONS}}</td></tr>
 </tbody>
 </table>
+</div>
 {{/FAST_PATH}}
 <form method="post" action="/_admin/cache/flush">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">

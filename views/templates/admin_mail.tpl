@@ -4,8 +4,9 @@
 <p><a href="/_admin/users">Accounts</a> · <a href="/_admin/cache">Cache statistics</a></p>
 {{#RETRIED}}<p class="notice">The message is queued again; the mailer sends it now.</p>{{/RETRIED}}
 {{#EMPTY}}<p>No mail has been queued yet.</p>{{/EMPTY}}
+<div class="table-scroll" role="region" aria-label="Messages" tabindex="0">
 <table class="mail">
-<thead><tr><th>#</th><th>Queued</th><th>To</th><th>Subject</th><th>State</th><th>Attempts</th><th>Last error</th><th></th></tr></thead>
+<thead><tr><th>#</th><th>Queued</th><th>To</th><th>Subject</th><th>State</th><th>Attempts</th><th>Last error</th><th><span class="visually-hidden">Retry</span></th></tr></thead>
 <tbody>
 {{#MESSAGE}}
 <tr>
@@ -24,7 +25,8 @@
 {{/MESSAGE}}
 </tbody>
 </table>
-<nav class="pagination">
+</div>
+<nav class="pagination" aria-label="More">
 {{#NEWEST}}<a href="/_admin/mail">Newest mail</a>{{/NEWEST}}
 {{#OLDER}}<a rel="next" href="{{URL}}">Older mail</a>{{/OLDER}}
 </nav>

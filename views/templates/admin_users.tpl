@@ -2,6 +2,7 @@
 <article class="admin">
 <h1>Accounts</h1>
 <p><a href="/_admin/mail">Mail to admins</a> · <a href="/_admin/cache">Cache statistics</a></p>
+<div class="table-scroll" role="region" aria-label="Accounts" tabindex="0">
 <table class="users">
 <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th><th>State</th><th>Actions</th></tr></thead>
 <tbody>
@@ -28,7 +29,8 @@
 {{/USER}}
 </tbody>
 </table>
-<nav class="pagination">
+</div>
+<nav class="pagination" aria-label="More">
 {{#FIRST}}<a href="/_admin/users">First accounts</a>{{/FIRST}}
 {{#NEXT}}<a rel="next" href="{{URL}}">Next accounts</a>{{/NEXT}}
 </nav>

@@ -14,7 +14,7 @@
 {{#HAS_SUMMARY}}<p class="summary">{{SUMMARY}}</p>{{/HAS_SUMMARY}}{{/NEWER}}
 </div>
 </div>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#PREVIOUS_CHANGE}}<a rel="prev" href="{{URL}}">← Previous change</a>{{/PREVIOUS_CHANGE}}
 <a href="{{HISTORY_URL}}">History</a>
 {{#NEXT_CHANGE}}<a rel="next" href="{{URL}}">Next change →</a>{{/NEXT_CHANGE}}

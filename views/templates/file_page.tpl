@@ -12,8 +12,9 @@
 {{#MORE}}<p>And more pages: only the first {{SHOWN}} are listed.</p>{{/MORE}}{{/USED_BY}}
 {{#NOT_USED}}<p>No page shows this file. Write <code>[[File:{{NAME}}]]</code> in a page to show it there.</p>{{/NOT_USED}}
 <h2>Revisions</h2>
+<div class="table-scroll" role="region" aria-label="Revisions" tabindex="0">
 <table class="revisions">
-<thead><tr><th scope="col">Revision</th><th scope="col">Time</th><th scope="col">Author</th><th scope="col">What</th><th scope="col">Summary</th><th scope="col"></th></tr></thead>
+<thead><tr><th scope="col">Revision</th><th scope="col">Time</th><th scope="col">Author</th><th scope="col">What</th><th scope="col">Summary</th><th scope="col"><span class="visually-hidden">Restore</span></th></tr></thead>
 <tbody>
 {{#REVISION}}
 <tr{{#SHOWN}} class="shown"{{/SHOWN}}>
@@ -32,7 +33,8 @@
 {{/REVISION}}
 </tbody>
 </table>
-<nav class="pagination">
+</div>
+<nav class="pagination" aria-label="More">
 {{#OLDER}}<a rel="next" href="{{URL}}">Older revisions</a>{{/OLDER}}
 </nav>
 {{>UPLOAD_FORM}}

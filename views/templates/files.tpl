@@ -7,7 +7,7 @@
 {{#FILE}}<li><a href="{{URL}}">{{NAME}}</a> <span class="revs">({{CONTENT_TYPE}}{{#DIMENSIONS}}, {{WIDTH}} × {{HEIGHT}}{{/DIMENSIONS}}, {{SIZE}}; {{LATEST_REV}} revisions)</span></li>
 {{/FILE}}
 </ul>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#FIRST}}<a href="/_files">First page</a>{{/FIRST}}
 {{#NEXT}}<a rel="next" href="{{URL}}">Next files</a>{{/NEXT}}
 </nav>

@@ -4,6 +4,7 @@
 <p>{{LATEST_REV}} revisions, newest first.</p>
 {{! A GET form: comparing changes nothing, so it needs no CSRF token. }}
 <form method="get" action="{{DIFF_URL}}" class="compare">
+<div class="table-scroll" role="region" aria-label="Revisions" tabindex="0">
 <table class="revisions">
 <thead><tr><th scope="col">From</th><th scope="col">To</th><th>Revision</th><th>Time</th><th>Author</th><th>Size</th><th>Change</th><th>Summary</th></tr></thead>
 <tbody>
@@ -21,9 +22,10 @@
 {{/REVISION}}
 </tbody>
 </table>
+</div>
 <div class="actions"><button type="submit">Compare the selected revisions</button></div>
 </form>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#NEWER}}<a rel="prev" href="{{URL}}">Newer revisions</a>{{/NEWER}}
 {{#OLDER}}<a rel="next" href="{{URL}}">Older revisions</a>{{/OLDER}}
 </nav>

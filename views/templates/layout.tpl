@@ -5,6 +5,7 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} – {{SITE_NAME}}</title>
+<meta name="description" content="{{TITLE}}, on the wiki {{SITE_NAME}}">
 <link rel="stylesheet" href="/_static/style.css">
 <link rel="icon" href="/_static/favicon.svg" type="image/svg+xml">
 {{#FEED}}<link rel="alternate" type="application/atom+xml" href="{{FEED_URL}}" title="{{FEED_TITLE}}">{{/FEED}}
@@ -13,7 +14,7 @@
 <body>
 <header class="site">
 <a class="site-name" href="/">{{SITE_NAME}}</a>
-<nav>
+<nav aria-label="Site">
 <a href="/">Front page</a>
 <a href="/_recent">Recent changes</a>
 <a href="/_pages">All pages</a>

@@ -7,7 +7,7 @@
 {{#ITEM}}<li><a href="{{URL}}">{{TITLE}}</a>{{#LINK_COUNT}} <span class="revs">(linked from <a href="{{LINKS_URL}}">{{COUNT}}</a>)</span>{{/LINK_COUNT}}</li>
 {{/ITEM}}
 </ul>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#FIRST}}<a href="{{URL}}">First page</a>{{/FIRST}}
 {{#NEXT}}<a rel="next" href="{{URL}}">Next page</a>{{/NEXT}}
 </nav>

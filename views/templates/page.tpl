@@ -9,7 +9,7 @@
 <div class="page-header">
 <h1>{{TITLE}}</h1>
 {{#PROTECTED}}<p class="protected">Protected: only admins may edit this page.</p>{{/PROTECTED}}
-<nav class="page-actions">
+<nav class="page-actions" aria-label="Page">
 <a href="{{EDIT_URL}}">Edit</a>
 <a href="{{HISTORY_URL}}">History</a>
 <a href="{{LINKS_URL}}">What links here</a>

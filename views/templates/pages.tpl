@@ -7,7 +7,7 @@
 {{#PAGE}}<li><a href="{{URL}}">{{TITLE}}</a> <span class="revs">({{LATEST_REV}} revisions)</span></li>
 {{/PAGE}}
 </ul>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#FIRST}}<a href="/_pages">First page</a>{{/FIRST}}
 {{#NEXT}}<a rel="next" href="{{URL}}">Next pages</a>{{/NEXT}}
 </nav>

@@ -2,7 +2,7 @@
 <article class="profile">
 <div class="page-header">
 <h1>{{SHOWN_NAME}}</h1>
-{{#OWN}}<nav class="page-actions"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a> <a href="{{TOKENS_URL}}">API tokens</a></nav>{{/OWN}}
+{{#OWN}}<nav class="page-actions" aria-label="Account"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a> <a href="{{TOKENS_URL}}">API tokens</a></nav>{{/OWN}}
 </div>
 <p class="page-meta">User {{NAME}}{{#ADMIN_ROLE}}, admin{{/ADMIN_ROLE}}{{#DISABLED}}, disabled{{/DISABLED}}. Joined {{JOINED}}; {{EDIT_COUNT}} edits.</p>
 {{#HAS_BIO}}
@@ -14,7 +14,7 @@
 <section class="contributions">
 <h2>Contributions</h2>
 {{>CHANGE_LIST}}
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#NEWEST}}<a href="{{URL}}">Newest contributions</a>{{/NEWEST}}
 {{#OLDER}}<a rel="next" href="{{URL}}">Older contributions</a>{{/OLDER}}
 </nav>

@@ -4,7 +4,7 @@
 <p>{{PAGE_COUNT}} pages, {{REVISION_COUNT}} revisions in all; newest first.</p>
 {{! CHANGE_LIST_HTML is changes.tpl, auto-escaped when it was expanded, kept rendered in the cache (model/cache/recent_cache.h); escaping it again would show the markup as text. }}
 {{CHANGE_LIST_HTML:none}}
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#NEWEST}}<a href="/_recent">Newest changes</a>{{/NEWEST}}
 {{#OLDER}}<a rel="next" href="{{URL}}">Older changes</a>{{/OLDER}}
 </nav>

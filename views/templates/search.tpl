@@ -19,7 +19,7 @@
 </li>
 {{/HIT}}
 </ol>
-<nav class="pagination">
+<nav class="pagination" aria-label="More">
 {{#PREVIOUS}}<a rel="prev" href="{{URL}}">Previous results</a>{{/PREVIOUS}}
 {{#NEXT}}<a rel="next" href="{{URL}}">More results</a>{{/NEXT}}
 </nav>
