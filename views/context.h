@@ -58,6 +58,10 @@ struct SiteConfig {
   MetricsAccess metrics_access = MetricsAccess::kLoopback;  // --metrics
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long
+  // TokenHash of the one-time token of /_setup (views/setup_handlers.h),
+  // which the master made at start because the wiki had no admin; empty:
+  // none, /_setup is refused. Not an option: never read from a file.
+  std::string setup_token_hash;
 };
 
 // Who is asking: found from the session cookie by the router, once per

@@ -7,6 +7,7 @@
 #include "views/page_fill.h"
 #include "views/page_saves.h"
 #include "views/render.h"
+#include "views/setup_handlers.h"
 #include "views/shared_views.h"
 
 namespace wikid {
@@ -59,6 +60,32 @@ Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
   auto window = RenderRecentWindow(ctx.templates, *recent);
   if (window.ok() && keep) ctx.caches.recent.Store(before_id, limit, *window, stamp);
   return window;
+}
+
+// "/" while the front page does not exist (a new wiki): a welcome that
+// says how to start, with the recent changes and counts the front page
+// would show. A 200, since the site is there; never cached (it is shown
+// only until the first save of the front page, and says whether an admin
+// exists yet).
+Response WelcomePage(const Request& req, Context& ctx, const PageName& name,
+                     const std::optional<Stamp>& site_stamp) {
+  HtmlPage page("Welcome", "welcome.tpl");
+  ctemplate::TemplateDictionary* d = page.content();
+  d->SetValue("SITE_NAME", ctx.site.site_name);
+  d->SetValue("EDIT_URL", "/_edit" + name.UrlPath());
+  if (!ctx.viewer.logged_in() && ctx.site.edit_policy == EditPolicy::kUsers) {
+    ctemplate::TemplateDictionary* login = d->AddSectionDictionary("LOGIN_FIRST");
+    login->SetValue("SIGNUP_URL", "/_signup?next=" + PercentEncodePath(req.path));
+    login->SetValue("LOGIN_URL", "/_login?next=" + PercentEncodePath(req.path));
+  }
+  if (AwaitsFirstAdmin(ctx)) d->ShowSection("FIRST_ADMIN");
+  bool cached = false;
+  auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &cached, site_stamp);
+  if (!recent.ok()) return ErrorPage(ctx, recent.status());
+  FillRecentChanges(*recent, d);
+  Response response = page.Render(ctx, 200);
+  response.headers.emplace_back("X-Cache", "miss");
+  return response;
 }
 
 // X-Cache says whether the view came whole from the cache (no SQL). The
@@ -167,6 +194,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // to say (where two names differ only in case from before wikid
     // refused them, the exact one wins), not the browser's.
     if (auto other = OtherCaseRedirect(req, ctx, "", name)) return std::move(*other);
+    if (front && !*rev) return WelcomePage(req, ctx, name, site_stamp);
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
