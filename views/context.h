@@ -62,6 +62,9 @@ struct SiteConfig {
   // which the master made at start because the wiki had no admin; empty:
   // none, /_setup is refused. Not an option: never read from a file.
   std::string setup_token_hash;
+  // Whether the operator named the mail server (--smtp-url); if not, wikid
+  // tries the default, smtp://127.0.0.1:25, and admins are told so.
+  bool mail_configured = true;
 };
 
 // Who is asking: found from the session cookie by the router, once per
