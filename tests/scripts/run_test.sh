@@ -87,6 +87,13 @@ curl -s "${url}_history/Main_Page" | grep -q 'Main_Page?rev=1' || fail "no histo
 # Feeds link to the port the wiki is served on (its --public-url).
 curl -s "${url}_recent.atom" | grep -q "href=\"${url}_diff/Main_Page" || fail "the feed does not link to port $port"
 curl -s -o /dev/null -w '%{http_code}' "${url}_static/style.css" | grep -q 200 || fail "no stylesheet"
+# The stylesheet is compressed for a browser that asks, and only then.
+curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "${url}_static/style.css" |
+  grep -qi '^content-encoding: gzip' || fail "the stylesheet is not compressed when asked"
+curl -s -D - -o /dev/null "${url}_static/style.css" | grep -qi '^content-encoding:' &&
+  fail "the stylesheet is compressed though not asked"
+[[ $(curl -s --compressed "${url}_static/style.css" | md5sum) == $(md5sum <"$root/views/static/style.css") ]] ||
+  fail "the compressed stylesheet is not the file"
 # The private memcached shares renderings between the workers: a view
 # comes whole from it, through wikid (hit) or, once the fast path serves,
 # through nginx (nginx). Which one depends on how soon the fast path is
