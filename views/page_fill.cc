@@ -55,6 +55,7 @@ void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d) {
   d->SetValue("CSRF_TOKEN", csrf_token);
+  d->ShowSection(state.read_only ? "READ_ONLY" : "WRITABLE");
   std::string heading = (state.base_rev == 0 ? "Create " : "Edit ") + name.title();
   if (state.section) {
     heading += *state.section == 0          ? ", before the first heading"

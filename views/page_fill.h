@@ -44,6 +44,9 @@ struct EditFormState {
   std::string summary;
   int64_t base_rev = 0;
   std::string error;                      // empty: first showing
+  // A protected page shown to a non-admin: the text stays to read and
+  // copy, with nothing to save it with.
+  bool read_only = false;
   const PageRevision* current = nullptr;  // set on an edit conflict
   std::optional<std::string> preview_html;  // the text rendered, for Preview
   std::optional<TextDiff> changes;  // Show changes, or a conflict's difference

@@ -96,6 +96,9 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
   FillPage(found, name, body, page.content());
+  // Per viewer: a protected page offers Edit to admins only (anonymous
+  // readers, the only ones a shared view is made for, are never admins).
+  if (!found.is_protected || ctx.viewer.is_admin()) page.content()->ShowSection("CAN_EDIT");
   if (ctx.viewer.is_admin() && found.is_latest()) {
     // Per viewer, like the header: filled for this request only.
     ctemplate::TemplateDictionary* admin =

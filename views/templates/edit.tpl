@@ -38,15 +38,15 @@
 <label for="field.text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
 {{! In a new tab, so the text being edited stays where it is. }}
 <p class="edit-help"><a href="/_help" target="_blank" rel="noopener">How to write headings, links, lists and tables</a></p>
-<textarea id="field.text" name="text" rows="24" autofocus>
+<textarea id="field.text" name="text" rows="24"{{#READ_ONLY}} readonly{{/READ_ONLY}}{{#WRITABLE}} autofocus{{/WRITABLE}}>
 {{TEXT:pre_escape}}</textarea>
 <label for="field.summary">Summary of your change</label>
 <input type="text" id="field.summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
 <div class="actions">
-<button type="submit" name="action" value="save">Save</button>
+{{#WRITABLE}}<button type="submit" name="action" value="save">Save</button>
 <button type="submit" name="action" value="preview">Preview</button>
-<button type="submit" name="action" value="changes">Show changes</button>
-<a href="{{CANCEL_URL}}">Cancel</a>
+<button type="submit" name="action" value="changes">Show changes</button>{{/WRITABLE}}
+<a href="{{CANCEL_URL}}">{{#WRITABLE}}Cancel{{/WRITABLE}}{{#READ_ONLY}}Back to the page{{/READ_ONLY}}</a>
 </div>
 </form>
 </article>
