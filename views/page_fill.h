@@ -60,6 +60,12 @@ struct EditFormState {
   // shows it instead of the whole text).
   std::optional<std::string> current_section_text;
 };
+// `body_html` (a rendering) without its first element when that is a
+// level-1 heading saying `title` exactly, as a page that starts with
+// "# Its name" has: the view shows the title above it already. Its
+// section's edit link goes with it (the page's own Edit remains).
+std::string_view WithoutRepeatedTitle(std::string_view body_html, std::string_view title);
+
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,
