@@ -273,8 +273,10 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   if (!history.ok()) return ErrorPage(ctx, history.status());
   HtmlPage page("History of " + history->title, "history.tpl");
   page.NoIndex();
-  page.Feed("/_history" + name->UrlPath() + ".atom", "History of " + history->title);
+  const std::string feed_url = "/_history" + name->UrlPath() + ".atom";
+  page.Feed(feed_url, "History of " + history->title);
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
+  page.content()->SetValue("FEED_URL", feed_url);
   return page.Render(ctx, 200);
 }
 

@@ -6,7 +6,7 @@
 <div class="conflict">
 <section>
 <h2>Your text</h2>
-<p>Nothing you typed is lost: it is in the form below. The other change touched the same lines as yours, so they could not be merged automatically; the comparison above shows how your text differs from the current revision. Merge in what you want to keep and save again.</p>
+<p>Nothing you typed is lost: it is in the form at the bottom of this page. The other change touched the same lines as yours, so they could not be merged automatically; the comparison below the current revision shows how your text differs from it. Merge in what you want to keep and save again.</p>
 </section>
 <section>
 <h2>Current revision {{CURRENT_REV}}, saved by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}} at {{CURRENT_TIME}}</h2>
