@@ -325,6 +325,7 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     }
     po::notify(vm);
     parsed.help = vm.count("help") > 0;
+    c.site.mail_configured = !vm["smtp-url"].defaulted();
   } catch (const po::error& e) {
     return Status::Invalid(OptionErrorMessage(e));
   }

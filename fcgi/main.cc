@@ -8,6 +8,7 @@
 //   wikid restore             put a copy back (fcgi/restore_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -31,6 +32,8 @@
 #include "model/accounts/hash_slots.h"
 #include "model/base/failpoint.h"
 #include "model/base/files.h"
+#include "model/base/log.h"
+#include "model/base/token.h"
 #include "model/wiki.h"
 
 namespace {
@@ -42,7 +45,9 @@ using wikid::Status;
 // closed before fork(): a SQLite connection must never cross a fork. The
 // returned hold on the database is the master's for its whole life
 // (wikid::HoldDatabase): no worker may have the database open for a while.
-wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config) {
+// `*has_admin` says whether the wiki has an admin account yet.
+wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config,
+                                                    bool* has_admin) {
   if (Status s = wikid::MakeDirectories(config.data_dir); !s.ok()) return s;
   const wikid::WikiOptions options = wikid::WikiOptionsOf(config);
   auto hold = wikid::HoldDatabase(options.storage);
@@ -52,7 +57,34 @@ wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config)
   wikid::FailpointHold("serve_before_first_open");
   auto wiki = wikid::Wiki::Open(options);
   if (!wiki.ok()) return wiki.status();
+  auto any_admin = (*wiki)->stores().users.AnyAdmin();
+  if (!any_admin.ok()) return any_admin.status();
+  *has_admin = *any_admin;
   return hold;
+}
+
+// A wiki without an admin gets a one-time setup link (views/setup_handlers.h
+// says why this is safe): a fresh random token whose hash the workers
+// check, the link written to DATA/setup-link for the operator alone (mode
+// 0600, made anew: a file left with wider permissions is replaced, not
+// reused) and never logged. With an admin, an old link file is removed.
+// The hash to give the workers ("" with an admin), or the failure.
+wikid::Result<std::string> OfferSetup(const wikid::Config& config, bool has_admin) {
+  const std::string path = config.data_dir + "/setup-link";
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::Unavailable(wikid::ErrnoMessage("cannot remove " + path));
+  }
+  if (has_admin) return std::string();
+  const std::string token = wikid::NewToken();
+  const std::string link = config.site.public_url + "/_setup?token=" + token + "\n";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable(wikid::ErrnoMessage("cannot write " + path));
+  const bool written = write(fd, link.data(), link.size()) == static_cast<ssize_t>(link.size());
+  close(fd);
+  if (!written) return Status::Unavailable(wikid::ErrnoMessage("cannot write " + path));
+  wikid::LogInfo("no admin account yet: the one-time link that makes the first one is in " +
+                 path + " (or run: wikid user create NAME --admin)");
+  return wikid::TokenHash(token);
 }
 
 // What the master makes before it forks anything, so every worker shares
@@ -91,7 +123,7 @@ int Serve(const std::vector<std::string>& args) {
     std::cout << parsed->usage;
     return 0;
   }
-  const wikid::Config& config = parsed->config;
+  wikid::Config& config = parsed->config;
   // Workers load the templates; a missing directory is worth saying now,
   // before any worker fails on it.
   if (access((config.templates_dir + "/layout.tpl").c_str(), R_OK) != 0) {
@@ -118,15 +150,21 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "wikid: FCGX_Init failed\n";
     return 1;
   }
-  auto database_hold = PrepareDataDirectory(config);
-  if (!database_hold.ok()) {
-    std::cerr << "wikid: " << database_hold.status().message() << "\n";
+  bool has_admin = false;
+  auto database_hold = PrepareDataDirectory(config, &has_admin);
+  auto setup = database_hold.ok() ? OfferSetup(config, has_admin)
+                                  : wikid::Result<std::string>(database_hold.status());
+  if (!setup.ok()) {
+    std::cerr << "wikid: " << setup.status().message() << "\n";
     wikid::UnlinkListener(*listener);
     return 1;
   }
-  wikid::ConfigLoader reload = [args]() -> wikid::Result<wikid::Config> {
+  config.site.setup_token_hash = *setup;
+  // A reload keeps this start's setup token: the link stays valid.
+  wikid::ConfigLoader reload = [args, setup_hash = *setup]() -> wikid::Result<wikid::Config> {
     auto again = wikid::ParseServeCommandLine(args);
     if (!again.ok()) return again.status();
+    again->config.site.setup_token_hash = setup_hash;
     return again->config;
   };
   auto shared = MapSharedParts();

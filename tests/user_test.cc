@@ -150,5 +150,21 @@ BOOST_FIXTURE_TEST_CASE(profiles_and_disabling_are_kept, UserStoreFixture) {
   BOOST_TEST(store->SetProfile(999, "", "", "").IsNotFound());
 }
 
+// What the first-run setup asks (views/setup_handlers.h): a disabled
+// admin, or a plain user, does not count.
+BOOST_FIXTURE_TEST_CASE(any_admin_counts_only_enabled_admins, UserStoreFixture) {
+  BOOST_TEST(*store->AnyAdmin() == false);
+  auto user = store->Create(*UserName::Parse("plain"), "h", Role::kUser, "", 0);
+  BOOST_REQUIRE(user.ok());
+  BOOST_TEST(*store->AnyAdmin() == false);
+  auto admin = store->Create(*UserName::Parse("boss"), "h", Role::kAdmin, "", 0);
+  BOOST_REQUIRE(admin.ok());
+  BOOST_TEST(*store->AnyAdmin() == true);
+  BOOST_REQUIRE(store->SetDisabled(admin->id, true).ok());
+  BOOST_TEST(*store->AnyAdmin() == false);
+  BOOST_REQUIRE(store->SetRole(user->id, Role::kAdmin).ok());
+  BOOST_TEST(*store->AnyAdmin() == true);
+}
+
 }  // namespace
 }  // namespace wikid

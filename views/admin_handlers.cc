@@ -61,6 +61,12 @@ void FillFastPath(Context& ctx, ctemplate::TemplateDictionary* d) {
   f->SetIntValue("RESTORATIONS", static_cast<long>(shared.restorations.load()));
 }
 
+// Admins see, on each admin view, that no mail server was named: mail to
+// them then goes to the default, which most machines do not run.
+void NoteMailState(const Context& ctx, ctemplate::TemplateDictionary* d) {
+  if (!ctx.site.mail_configured) d->ShowSection("MAIL_UNCONFIGURED");
+}
+
 }  // namespace
 
 Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
@@ -68,6 +74,7 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   ctemplate::TemplateDictionary* d = page.content();
   if (!ctx.caches.memcache.enabled()) d->ShowSection("DISABLED");
+  NoteMailState(ctx, d);
   for (const ServerStats& server : ctx.caches.memcache.GetStats()) {
     ctemplate::TemplateDictionary* s = d->AddSectionDictionary("SERVER");
     s->SetValue("NAME", server.server);
@@ -130,6 +137,7 @@ Response ListUsers(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   FillUserList(*list, ctx.viewer.user->id, after == nullptr, FormToken(req, ctx).token,
                page.content());
+  NoteMailState(ctx, page.content());
   return page.Render(ctx, 200);
 }
 
@@ -183,6 +191,7 @@ Response ListMail(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   FillOutbox(*window, !before, FormToken(req, ctx).token, page.content());
   if (req.Query("retried") != nullptr) page.content()->ShowSection("RETRIED");
+  NoteMailState(ctx, page.content());
   return page.Render(ctx, 200);
 }
 

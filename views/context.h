@@ -58,6 +58,13 @@ struct SiteConfig {
   MetricsAccess metrics_access = MetricsAccess::kLoopback;  // --metrics
   bool signup_enabled = true;            // /_signup takes new accounts
   int64_t session_seconds = 30 * 86400;  // a login lasts this long
+  // TokenHash of the one-time token of /_setup (views/setup_handlers.h),
+  // which the master made at start because the wiki had no admin; empty:
+  // none, /_setup is refused. Not an option: never read from a file.
+  std::string setup_token_hash;
+  // Whether the operator named the mail server (--smtp-url); if not, wikid
+  // tries the default, smtp://127.0.0.1:25, and admins are told so.
+  bool mail_configured = true;
 };
 
 // Who is asking: found from the session cookie by the router, once per

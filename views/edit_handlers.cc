@@ -72,6 +72,7 @@ Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
   int status = HttpStatusFor(refusal);
   if (status >= 500) LogError("save failed: " + refusal.message());
   if (refusal.IsForbidden()) {
+    state.read_only = true;  // only protection forbids a save here
     state.error = refusal.message() + " Your text was not saved; it is below.";
   } else if (status == 500) {
     state.error = "Your change could not be saved because of an internal "
@@ -295,6 +296,7 @@ Response ShowEditForm(const Request& req, Context& ctx, std::string_view rest) {
   if (current.ok() && current->is_protected && !ctx.viewer.is_admin()) {
     // The text stays readable (and copyable); saving it would be refused.
     state.error = kProtectedMessage;
+    state.read_only = true;
     return EditFormResponse(req, ctx, *name, state, 403);
   }
   return EditFormResponse(req, ctx, *name, state, 200);

@@ -38,7 +38,7 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetValue("HISTORY_URL", HistoryUrl(name));
   d->SetValue("LINKS_URL", "/_links" + name.UrlPath());
   d->SetValue("RAW_URL", "/_raw" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
-  d->SetValue("BODY_HTML", body_html);
+  d->SetValue("BODY_HTML", std::string(WithoutRepeatedTitle(body_html, page.title)));
   d->SetIntValue("REV", r.rev);
   d->SetIntValue("LATEST_REV", page.latest_rev);
   d->SetValue("TIME", FormatTime(r.created_at));
@@ -51,10 +51,39 @@ void FillPage(const PageRevision& page, const PageName& name,
   if (page.is_protected) d->ShowSection("PROTECTED");
 }
 
+std::string_view WithoutRepeatedTitle(std::string_view body_html, std::string_view title) {
+  // The renderer writes <h1 id="SLUG">\nTEXT</h1>, or, with a section's
+  // edit link, <h1 id="SLUG">\nTEXT <span class="section-edit">...</h1>
+  // (views/headings.cc), TEXT escaped as cmark escapes text.
+  if (!body_html.starts_with("<h1 id=\"")) return body_html;
+  const size_t open_end = body_html.find("\">\n");
+  const size_t close = body_html.find("</h1>\n");
+  if (open_end == std::string_view::npos || close == std::string_view::npos) return body_html;
+  std::string escaped;
+  for (char c : title) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      default: escaped += c;
+    }
+  }
+  std::string_view text = body_html.substr(open_end + 3, close - open_end - 3);
+  if (const size_t edit = text.find(" <span class=\"section-edit\">");
+      edit != std::string_view::npos) {
+    text = text.substr(0, edit);
+  }
+  while (text.ends_with('\n')) text.remove_suffix(1);
+  if (text != escaped) return body_html;
+  return body_html.substr(close + 6);
+}
+
 void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,
                   ctemplate::TemplateDictionary* d) {
   d->SetValue("CSRF_TOKEN", csrf_token);
+  d->ShowSection(state.read_only ? "READ_ONLY" : "WRITABLE");
   std::string heading = (state.base_rev == 0 ? "Create " : "Edit ") + name.title();
   if (state.section) {
     heading += *state.section == 0          ? ", before the first heading"

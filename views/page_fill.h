@@ -44,6 +44,9 @@ struct EditFormState {
   std::string summary;
   int64_t base_rev = 0;
   std::string error;                      // empty: first showing
+  // A protected page shown to a non-admin: the text stays to read and
+  // copy, with nothing to save it with.
+  bool read_only = false;
   const PageRevision* current = nullptr;  // set on an edit conflict
   std::optional<std::string> preview_html;  // the text rendered, for Preview
   std::optional<TextDiff> changes;  // Show changes, or a conflict's difference
@@ -57,6 +60,12 @@ struct EditFormState {
   // shows it instead of the whole text).
   std::optional<std::string> current_section_text;
 };
+// `body_html` (a rendering) without its first element when that is a
+// level-1 heading saying `title` exactly, as a page that starts with
+// "# Its name" has: the view shows the title above it already. Its
+// section's edit link goes with it (the page's own Edit remains).
+std::string_view WithoutRepeatedTitle(std::string_view body_html, std::string_view title);
+
 // edit.tpl.
 void FillEditForm(const PageName& name, const EditFormState& state,
                   size_t max_summary_bytes, const std::string& csrf_token,

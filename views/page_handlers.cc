@@ -7,6 +7,7 @@
 #include "views/page_fill.h"
 #include "views/page_saves.h"
 #include "views/render.h"
+#include "views/setup_handlers.h"
 #include "views/shared_views.h"
 
 namespace wikid {
@@ -61,6 +62,32 @@ Result<RecentWindow> Recent(Context& ctx, std::optional<int64_t> before_id,
   return window;
 }
 
+// "/" while the front page does not exist (a new wiki): a welcome that
+// says how to start, with the recent changes and counts the front page
+// would show. A 200, since the site is there; never cached (it is shown
+// only until the first save of the front page, and says whether an admin
+// exists yet).
+Response WelcomePage(const Request& req, Context& ctx, const PageName& name,
+                     const std::optional<Stamp>& site_stamp) {
+  HtmlPage page("Welcome", "welcome.tpl");
+  ctemplate::TemplateDictionary* d = page.content();
+  d->SetValue("SITE_NAME", ctx.site.site_name);
+  d->SetValue("EDIT_URL", "/_edit" + name.UrlPath());
+  if (!ctx.viewer.logged_in() && ctx.site.edit_policy == EditPolicy::kUsers) {
+    ctemplate::TemplateDictionary* login = d->AddSectionDictionary("LOGIN_FIRST");
+    login->SetValue("SIGNUP_URL", "/_signup?next=" + PercentEncodePath(req.path));
+    login->SetValue("LOGIN_URL", "/_login?next=" + PercentEncodePath(req.path));
+  }
+  if (AwaitsFirstAdmin(ctx)) d->ShowSection("FIRST_ADMIN");
+  bool cached = false;
+  auto recent = Recent(ctx, std::nullopt, ctx.site.front_recent_size, &cached, site_stamp);
+  if (!recent.ok()) return ErrorPage(ctx, recent.status());
+  FillRecentChanges(*recent, d);
+  Response response = page.Render(ctx, 200);
+  response.headers.emplace_back("X-Cache", "miss");
+  return response;
+}
+
 // X-Cache says whether the view came whole from the cache (no SQL). The
 // front page also shows the newest changes and the site's counts.
 Response PageView(const Request& req, Context& ctx, const PageName& name,
@@ -69,6 +96,9 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   HtmlPage page(found.title, "page.tpl");
   if (!found.is_latest()) page.NoIndex();
   FillPage(found, name, body, page.content());
+  // Per viewer: a protected page offers Edit to admins only (anonymous
+  // readers, the only ones a shared view is made for, are never admins).
+  if (!found.is_protected || ctx.viewer.is_admin()) page.content()->ShowSection("CAN_EDIT");
   if (ctx.viewer.is_admin() && found.is_latest()) {
     // Per viewer, like the header: filled for this request only.
     ctemplate::TemplateDictionary* admin =
@@ -167,6 +197,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // to say (where two names differ only in case from before wikid
     // refused them, the exact one wins), not the browser's.
     if (auto other = OtherCaseRedirect(req, ctx, "", name)) return std::move(*other);
+    if (front && !*rev) return WelcomePage(req, ctx, name, site_stamp);
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
@@ -243,8 +274,10 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   if (!history.ok()) return ErrorPage(ctx, history.status());
   HtmlPage page("History of " + history->title, "history.tpl");
   page.NoIndex();
-  page.Feed("/_history" + name->UrlPath() + ".atom", "History of " + history->title);
+  const std::string feed_url = "/_history" + name->UrlPath() + ".atom";
+  page.Feed(feed_url, "History of " + history->title);
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
+  page.content()->SetValue("FEED_URL", feed_url);
   return page.Render(ctx, 200);
 }
 

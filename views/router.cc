@@ -15,6 +15,7 @@
 #include "views/metrics_handlers.h"
 #include "views/help_handlers.h"
 #include "views/search_handlers.h"
+#include "views/setup_handlers.h"
 #include "views/edit_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
@@ -50,6 +51,8 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_login", ShowLoginForm, kAnyone},
       {Method::kPost, "/_login", LogIn, kAnyone, RefuseLogin},
       {Method::kPost, "/_logout", LogOut, kAnyone},
+      {Method::kGet, "/_setup", ShowSetupForm, kAnyone},
+      {Method::kPost, "/_setup", SetUp, kAnyone, RefuseSetup},
       {Method::kGet, "/_user/*/_edit", ShowProfileForm, kUser},
       {Method::kPost, "/_user/*/_edit", SaveProfile, kUser, RefuseProfile},
       {Method::kGet, "/_user/*/_password", ShowPasswordForm, kUser},

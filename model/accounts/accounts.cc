@@ -60,7 +60,7 @@ std::string LoginRetryMessage(int64_t seconds) {
 AccountAnswer Accounts::SignUp(std::string_view name_text,
                                std::string_view password,
                                std::string_view confirmation,
-                               std::string_view email, int64_t now) {
+                               std::string_view email, int64_t now, Role role) {
   auto name = UserName::Parse(name_text);
   if (!name.ok()) return Refused(Kind::kInvalid, name.status().message());
   if (Status s = CheckPassword(password); !s.ok())
@@ -74,7 +74,7 @@ AccountAnswer Accounts::SignUp(std::string_view name_text,
   if (!slot.held()) return Busy();
   auto hash = HashPassword(password);
   if (!hash.ok()) return Failed(Status::Unavailable(hash.status().message()));
-  auto user = users_.Create(*name, *hash, Role::kUser, std::string(email), now);
+  auto user = users_.Create(*name, *hash, role, std::string(email), now);
   if (user.status().IsConflict())
     return Refused(Kind::kTaken, user.status().message());
   if (!user.ok()) {

@@ -63,11 +63,12 @@ class Accounts {
         hash_slots_(hash_slots),
         hash_slot_count_(hash_slot_count) {}
 
-  // A new account with role user, made at `now`: its name, password (typed
-  // twice alike) and email each checked, the password hashed.
+  // A new account with `role` (user, but admin for a wiki's first-run
+  // setup), made at `now`: its name, password (typed twice alike) and
+  // email each checked, the password hashed.
   AccountAnswer SignUp(std::string_view name, std::string_view password,
                        std::string_view confirmation, std::string_view email,
-                       int64_t now);
+                       int64_t now, Role role = Role::kUser);
 
   // Whether `password` proves the account `typed_name` (any letter case),
   // tried from `client_address`.

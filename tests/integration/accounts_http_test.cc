@@ -577,9 +577,19 @@ BOOST_AUTO_TEST_CASE(a_protected_page_is_editable_only_by_admins) {
     BOOST_TEST(Contains(Wiki().Get("/Guarded"), "Protected"));
   Browser user(Wiki());
   SignUp(user, "Unprivileged");
+  // No Edit offered to them, nor to anonymous readers; the admin has it.
+  BOOST_TEST(!Contains(user.Get("/Guarded"), "href=\"/_edit/Guarded\""));
+  BOOST_TEST(!Contains(Wiki().Get("/Guarded"), "href=\"/_edit/Guarded\""));
+  BOOST_TEST(Contains(admin.Get("/Guarded"), "href=\"/_edit/Guarded\""));
+  // Their refused text comes back to read and copy, with no Save.
   HttpResponse refused = user.Save("Guarded", 1, "vandalism\n");
   BOOST_TEST(refused.status == 403);
-  BOOST_TEST(Contains(refused, ">\nvandalism\n</textarea>"));
+  BOOST_TEST(Contains(refused, " readonly>\nvandalism\n</textarea>"));
+  BOOST_TEST(!Contains(refused, "value=\"save\""));
+  HttpResponse form = user.Get("/_edit/Guarded");
+  BOOST_TEST(form.status == 403);
+  BOOST_TEST(!Contains(form, "value=\"save\""));
+  BOOST_TEST(Contains(admin.Get("/_edit/Guarded"), "value=\"save\""));
   BOOST_TEST(user.Post("/_protect/Guarded", {{"protect", "0"}}).status == 403);
   BOOST_TEST(admin.Save("Guarded", 1, "amended rules").status == 303);
   BOOST_TEST(Contains(Wiki().Get("/Guarded"), "amended rules"));

@@ -31,10 +31,15 @@ bool Contains(const HttpResponse& r, std::string_view needle) {
 }
 
 // The editor's text in a form that came back, as a browser would show it.
+// (Read-only when the page is protected: the text is there to copy.)
 bool KeepsText(const HttpResponse& r, const std::string& escaped_text) {
-  return Contains(
-      r, "<textarea id=\"field.text\" name=\"text\" rows=\"24\" autofocus>\n" +
-             escaped_text + "</textarea>");
+  for (const char* attribute : {"autofocus", "readonly"}) {
+    if (Contains(r, std::string("<textarea id=\"field.text\" name=\"text\" rows=\"24\" ") +
+                        attribute + ">\n" + escaped_text + "</textarea>")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 BOOST_AUTO_TEST_CASE(any_two_revisions_compare_on_every_worker) {
@@ -126,6 +131,14 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(Contains(lost, ">\na\nthe line, says Second\nz\n</textarea>"));
   BOOST_TEST(Contains(lost, "Your text compared with revision 2"));
   BOOST_TEST(Contains(lost, "<del>Second</del>"));
+  // The help says where things are: the comparison below the current
+  // revision, the form (with the text typed) at the bottom.
+  const size_t help = lost.body.find("the comparison below the current revision");
+  const size_t current = lost.body.find("aria-label=\"Current text\"");
+  const size_t comparison = lost.body.find("Your text compared with revision 2");
+  const size_t form = lost.body.find("class=\"edit-form\"");
+  BOOST_TEST(help != std::string::npos);
+  BOOST_TEST((help < current && current < comparison && comparison < form));
   BOOST_TEST(Contains(Wiki().Get("/Contested_Line"), "says Second"));
 }
 
@@ -204,6 +217,12 @@ BOOST_AUTO_TEST_CASE(feeds_and_raw_source_show_a_new_save_on_every_worker) {
   BOOST_TEST(Wiki().Get("/_raw/Fed_Page?rev=9").status == 404);
   BOOST_TEST(Contains(Wiki().Get("/_recent"),
                       "href=\"/_diff/Fed_Page?from=1&amp;to=2\">diff"));
+  // The feeds are linked where people see them, not only in the head.
+  BOOST_TEST(Contains(Wiki().Get("/_recent"),
+                      "<a class=\"feed\" href=\"/_recent.atom\" type=\"application/atom+xml\">"));
+  BOOST_TEST(Contains(Wiki().Get("/_history/Fed_Page"),
+                      "<a class=\"feed\" href=\"/_history/Fed_Page.atom\" "
+                      "type=\"application/atom+xml\">"));
 }
 
 BOOST_AUTO_TEST_CASE(the_json_api_put_cycle_through_nginx_with_a_token) {

@@ -503,6 +503,8 @@ BOOST_AUTO_TEST_CASE(the_outbox_page_lists_mail_and_retries_a_failed_one) {
              std::string::npos);  // title has a space
   BOOST_TEST(list.body.find("New page: Lost Mail") != std::string::npos);
   BOOST_TEST(list.body.find(">failed<") != std::string::npos);
+  // A mail server was named (--smtp-url): no "not configured" notice.
+  BOOST_TEST(list.body.find("Mail is not configured") == std::string::npos);
   BOOST_TEST(list.body.find("Couldn") !=
              std::string::npos);  // curl's "Couldn't connect"
   BOOST_TEST(Browser(wiki).Get("/_admin/mail").status == 303);  // admins only

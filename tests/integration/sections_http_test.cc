@@ -324,5 +324,24 @@ BOOST_AUTO_TEST_CASE(hostile_headings_stay_text_in_edit_links_and_forms) {
   }
 }
 
+// A page that starts with "# Its name" shows its title once, from wikid
+// and from nginx's copy alike; a first heading saying something else, or
+// one further down, stays.
+BOOST_AUTO_TEST_CASE(a_leading_heading_that_repeats_the_title_is_shown_once) {
+  BOOST_REQUIRE(Wiki().Save("Title_Once", 0, "# Title Once\n\nBody.\n\n# Later\n").status == 303);
+  BOOST_REQUIRE(Wiki().Save("Title_Other", 0, "# Not the name\n\nBody.\n").status == 303);
+  for (int i = 0; i < 4; ++i) {
+    HttpResponse once = Wiki().Get("/Title_Once");
+    BOOST_TEST(once.status == 200);
+    BOOST_TEST(!Contains(once, "id=\"title-once\""), once.body);
+    BOOST_TEST(Contains(once, "<h1>Title Once</h1>"));
+    BOOST_TEST(Contains(once, "<p>Body.</p>"));
+    BOOST_TEST(Contains(once, "id=\"later\""));
+    BOOST_TEST(Contains(Wiki().Get("/Title_Other"), "id=\"not-the-name\""));
+  }
+  BOOST_TEST(FromNginx(Wiki().ViewUntilFast("/Title_Once")));
+  BOOST_TEST(!Contains(Wiki().ViewUntilFast("/Title_Once"), "id=\"title-once\""));
+}
+
 }  // namespace
 }  // namespace wikid::testing

@@ -51,9 +51,16 @@ set -e
 [[ $nowikid_status == 2 ]] && grep -q "is not an executable file" "$tmp/nowikid" ||
   fail "a missing --wikid was not refused: $nowikid_status $(cat "$tmp/nowikid")"
 
+# A new wiki's front page welcomes and says how to start; the terminal
+# says how to make the first admin, with a link on this port that works.
 status=$(curl -s -o "$tmp/front" -w '%{http_code}' "$url")
-[[ "$status" == 404 ]] || fail "empty wiki front page: $status"
-grep -q 'Create this page' "$tmp/front" || fail "no offer to create the front page"
+[[ "$status" == 200 ]] || fail "empty wiki front page: $status"
+grep -q 'href="/_edit/Main_Page"' "$tmp/front" || fail "no offer to write the front page"
+grep -q 'This wiki has no admin yet' "$tmp/out" || fail "no word on the first admin"
+setup=$(grep -oE "${url}_setup\?token=[A-Za-z0-9_-]{43}" "$tmp/out" | head -n 1)
+[[ -n "$setup" ]] || fail "no setup link on port $port printed"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$setup") == 200 ]] || fail "the setup link does not work"
+grep -q 'building wikid' "$tmp/out" || [[ -n "${WIKID_BINARY:-}" ]] || fail "the build was silent"
 
 # A newcomer signs up (only logged-in users edit by default), then writes
 # the front page.
@@ -77,7 +84,16 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" "${url}_edit/M
 curl -s "${url}_history/Main_Page" | grep -q 'href="/_user/newcomer"' || fail "the revision does not name its author"
 curl -s "$url" | grep -q '<strong>run_test</strong>' || fail "the saved page is not shown"
 curl -s "${url}_history/Main_Page" | grep -q 'Main_Page?rev=1' || fail "no history"
+# Feeds link to the port the wiki is served on (its --public-url).
+curl -s "${url}_recent.atom" | grep -q "href=\"${url}_diff/Main_Page" || fail "the feed does not link to port $port"
 curl -s -o /dev/null -w '%{http_code}' "${url}_static/style.css" | grep -q 200 || fail "no stylesheet"
+# The stylesheet is compressed for a browser that asks, and only then.
+curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "${url}_static/style.css" |
+  grep -qi '^content-encoding: gzip' || fail "the stylesheet is not compressed when asked"
+curl -s -D - -o /dev/null "${url}_static/style.css" | grep -qi '^content-encoding:' &&
+  fail "the stylesheet is compressed though not asked"
+[[ $(curl -s --compressed "${url}_static/style.css" | md5sum) == $(md5sum <"$root/views/static/style.css") ]] ||
+  fail "the compressed stylesheet is not the file"
 # The private memcached shares renderings between the workers: a view
 # comes whole from it, through wikid (hit) or, once the fast path serves,
 # through nginx (nginx). Which one depends on how soon the fast path is

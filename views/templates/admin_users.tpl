@@ -2,6 +2,7 @@
 <article class="admin">
 <h1>Accounts</h1>
 <p><a href="/_admin/mail">Mail to admins</a> · <a href="/_admin/cache">Cache statistics</a></p>
+{{#MAIL_UNCONFIGURED}}<p class="notice mail-unconfigured" role="status">Mail is not configured: no mail server was named (<code>--smtp-url</code>), so mail to admins goes to <code>smtp://127.0.0.1:25</code>, where there may be none. <a href="/_admin/mail">See the mail</a>.</p>{{/MAIL_UNCONFIGURED}}
 <div class="table-scroll" role="region" aria-label="Accounts" tabindex="0">
 <table class="users">
 <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th><th>State</th><th>Actions</th></tr></thead>

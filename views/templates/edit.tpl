@@ -6,7 +6,7 @@
 <div class="conflict">
 <section>
 <h2>Your text</h2>
-<p>Nothing you typed is lost: it is in the form below. The other change touched the same lines as yours, so they could not be merged automatically; the comparison above shows how your text differs from the current revision. Merge in what you want to keep and save again.</p>
+<p>Nothing you typed is lost: it is in the form at the bottom of this page. The other change touched the same lines as yours, so they could not be merged automatically; the comparison below the current revision shows how your text differs from it. Merge in what you want to keep and save again.</p>
 </section>
 <section>
 <h2>Current revision {{CURRENT_REV}}, saved by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}} at {{CURRENT_TIME}}</h2>
@@ -38,15 +38,15 @@
 <label for="field.text">Text (Markdown; link pages with [[Page name]] or [[Page name|label]])</label>
 {{! In a new tab, so the text being edited stays where it is. }}
 <p class="edit-help"><a href="/_help" target="_blank" rel="noopener">How to write headings, links, lists and tables</a></p>
-<textarea id="field.text" name="text" rows="24" autofocus>
+<textarea id="field.text" name="text" rows="24"{{#READ_ONLY}} readonly{{/READ_ONLY}}{{#WRITABLE}} autofocus{{/WRITABLE}}>
 {{TEXT:pre_escape}}</textarea>
 <label for="field.summary">Summary of your change</label>
 <input type="text" id="field.summary" name="summary" value="{{SUMMARY}}" maxlength="{{MAX_SUMMARY}}">
 <div class="actions">
-<button type="submit" name="action" value="save">Save</button>
+{{#WRITABLE}}<button type="submit" name="action" value="save">Save</button>
 <button type="submit" name="action" value="preview">Preview</button>
-<button type="submit" name="action" value="changes">Show changes</button>
-<a href="{{CANCEL_URL}}">Cancel</a>
+<button type="submit" name="action" value="changes">Show changes</button>{{/WRITABLE}}
+<a href="{{CANCEL_URL}}">{{#WRITABLE}}Cancel{{/WRITABLE}}{{#READ_ONLY}}Back to the page{{/READ_ONLY}}</a>
 </div>
 </form>
 </article>

@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="history">
 <h1>History of <a href="{{PAGE_URL}}">{{TITLE}}</a></h1>
-<p>{{LATEST_REV}} revisions, newest first.</p>
+<p>{{LATEST_REV}} revisions, newest first. <a class="feed" href="{{FEED_URL}}" type="application/atom+xml">Atom feed</a> of this page's changes, for a feed reader.</p>
 {{! A GET form: comparing changes nothing, so it needs no CSRF token. }}
 <form method="get" action="{{DIFF_URL}}" class="compare">
 <div class="table-scroll" role="region" aria-label="Revisions" tabindex="0">

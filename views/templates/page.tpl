@@ -10,7 +10,7 @@
 <h1>{{TITLE}}</h1>
 {{#PROTECTED}}<p class="protected">Protected: only admins may edit this page.</p>{{/PROTECTED}}
 <nav class="page-actions" aria-label="Page">
-<a href="{{EDIT_URL}}">Edit</a>
+{{#CAN_EDIT}}<a href="{{EDIT_URL}}">Edit</a>{{/CAN_EDIT}}
 <a href="{{HISTORY_URL}}">History</a>
 <a href="{{LINKS_URL}}">What links here</a>
 </nav>

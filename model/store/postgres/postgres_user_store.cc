@@ -22,6 +22,9 @@ const std::string kListSql = std::string("SELECT ") + kPgUserColumns +
 const PgStatement kList{"users_list", kListSql.c_str()};
 constexpr PgStatement kSetPassword{"users_set_password",
                                    "UPDATE account SET password_hash = $2 WHERE id = $1"};
+constexpr PgStatement kAnyAdmin{
+    "users_any_admin",
+    "SELECT EXISTS (SELECT 1 FROM account WHERE role = 'admin' AND NOT disabled)"};
 constexpr PgStatement kSetRole{"users_set_role", "UPDATE account SET role = $2 WHERE id = $1"};
 constexpr PgStatement kSetDisabled{"users_set_disabled",
                                    "UPDATE account SET disabled = $2 WHERE id = $1"};
@@ -34,7 +37,7 @@ Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::Create(PgConnectio
                                                                      EventSink* events) {
   std::unique_ptr<PostgresUserStore> store(new PostgresUserStore(db, events));
   Status prepared = db.PrepareAll(
-      {kInsert, kFind, kList, kSetPassword, kSetRole, kSetDisabled, kSetProfile});
+      {kInsert, kFind, kList, kAnyAdmin, kSetPassword, kSetRole, kSetDisabled, kSetProfile});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -81,6 +84,12 @@ Result<UserList> PostgresUserStore::List(const std::string& after, int limit) {
     list.users.push_back(UserFromPgRow(*r, row));
   }
   return list;
+}
+
+Result<bool> PostgresUserStore::AnyAdmin() {
+  auto r = db_.Run(kAnyAdmin.name, PgParams());
+  if (!r.ok()) return r.status();
+  return r->rows() > 0 && r->Bool(0, 0);
 }
 
 Status PostgresUserStore::Update(const PgStatement& statement, const PgParams& params) {

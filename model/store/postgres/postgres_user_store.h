@@ -23,6 +23,7 @@ class PostgresUserStore : public UserStore {
                       const std::string& email, int64_t created_at) override;
   Result<User> Find(const UserName& name) override;
   Result<UserList> List(const std::string& after, int limit) override;
+  Result<bool> AnyAdmin() override;
   Status SetPassword(int64_t user_id, const std::string& password_hash) override;
   Status SetRole(int64_t user_id, Role role) override;
   Status SetDisabled(int64_t user_id, bool disabled) override;

@@ -19,6 +19,8 @@ const std::string kListSql = std::string("SELECT ") + kUserColumns +
 
 constexpr char kSetPasswordSql[] =
     "UPDATE account SET password_hash = ?2 WHERE id = ?1";
+constexpr char kAnyAdminSql[] =
+    "SELECT EXISTS (SELECT 1 FROM account WHERE role = 'admin' AND disabled = 0)";
 constexpr char kSetRoleSql[] = "UPDATE account SET role = ?2 WHERE id = ?1";
 constexpr char kSetDisabledSql[] = "UPDATE account SET disabled = ?2 WHERE id = ?1";
 constexpr char kSetProfileSql[] =
@@ -32,6 +34,7 @@ Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db,
   Status prepared = db.PrepareAll({{&store->insert_, kInsertSql},
                                    {&store->find_, kFindSql.c_str()},
                                    {&store->list_, kListSql.c_str()},
+                                   {&store->any_admin_, kAnyAdminSql},
                                    {&store->set_password_, kSetPasswordSql},
                                    {&store->set_role_, kSetRoleSql},
                                    {&store->set_disabled_, kSetDisabledSql},
@@ -73,6 +76,13 @@ Result<User> SqliteUserStore::Find(const UserName& name) {
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("There is no such user.");
   return UserFromRow(*q);
+}
+
+Result<bool> SqliteUserStore::AnyAdmin() {
+  Query q(*any_admin_);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row && q->ColumnInt(0) != 0;
 }
 
 User UserFromRow(const Statement& row) {

@@ -32,6 +32,7 @@ class SqliteUserStore : public UserStore {
                       int64_t created_at) override;
   Result<User> Find(const UserName& name) override;
   Result<UserList> List(const std::string& after, int limit) override;
+  Result<bool> AnyAdmin() override;
   Status SetPassword(int64_t user_id, const std::string& password_hash) override;
   Status SetRole(int64_t user_id, Role role) override;
   Status SetDisabled(int64_t user_id, bool disabled) override;
@@ -47,6 +48,7 @@ class SqliteUserStore : public UserStore {
   std::unique_ptr<Statement> insert_;
   std::unique_ptr<Statement> find_;
   std::unique_ptr<Statement> list_;
+  std::unique_ptr<Statement> any_admin_;
   std::unique_ptr<Statement> set_password_;
   std::unique_ptr<Statement> set_role_;
   std::unique_ptr<Statement> set_disabled_;
