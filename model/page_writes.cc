@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "model/base/failpoint.h"
+#include "model/text/redirect.h"
 
 namespace wikid {
 namespace {
@@ -55,6 +56,29 @@ Result<SaveResult> PageWrites::Save(const Edit& edit) {
   }
   Publish(edit.name);
   return saved;
+}
+
+Result<MoveResult> PageWrites::Move(const PageMove& move) {
+  auto moved = store_.Move(move);
+  if (!moved.ok()) return moved;
+  if (metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
+  // Tests prove the retirement below is what keeps every cache current:
+  // with this failpoint set, a move retires nothing, and they must see
+  // the views of before it.
+  if (FailpointValue("move_retires_nothing") > 0) return moved;
+  // Both as created: the old name's links may lead to a redirect or to
+  // nothing now, the new name's to a page where there was none. Both
+  // always, even when one fails, so as much as can be is retired.
+  const bool from_retired = Invalidate(move.from, /*created=*/true);
+  const bool to_retired = Invalidate(move.to, /*created=*/true);
+  if (!from_retired || !to_retired) {
+    return Status::Unavailable(
+        "The page was moved (revision " + std::to_string(moved->rev) +
+        "), but neither memcached nor the database answered to retire the views of "
+        "before it: it may not show everywhere at once.");
+  }
+  Publish(move.to);
+  return moved;
 }
 
 Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
@@ -117,6 +141,9 @@ void PageWrites::Publish(const PageName& name) {
   auto stamp = caches_.page_cache.StampFor(name.title());
   auto latest = store_.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads the store; still correct
+  // A redirect is never cached: its view sends the reader on
+  // (views/page_handlers.cc), and a cached copy would show it instead.
+  if (RedirectTarget(latest->revision.text)) return;
   // The revision was just made, so no rendering of it can be in memcached
   // yet (a reader may have claimed it since the commit: the rendering is
   // written over the claim): render and offer it without the lookup and

@@ -72,6 +72,14 @@ class PageWrites {
   // PageStore::Save, then, when a revision was made, steps 2 and 3.
   Result<SaveResult> Save(const Edit& edit);
 
+  // PageStore::Move, then step 2 for both names, as for pages created
+  // (each name's view changes, links to either name lead elsewhere or
+  // turn from missing to existing: the links number moves, and the
+  // fast-path entries of both names and of the pages linking to either
+  // are deleted), then step 3 for the page under its new name. Refusals
+  // as PageStore::Move; Unavailable, committed, as Save.
+  Result<MoveResult> Move(const PageMove& move);
+
   // PageStore::SetProtected, then step 2 (a view shows whether a page is
   // protected).
   Status SetProtected(const PageName& name, bool is_protected);

@@ -455,6 +455,183 @@ BOOST_AUTO_TEST_CASE(kept_wanted_counts_equal_a_recount_after_random_saves) {
   }
 }
 
+// Issue 20: a move, with or without its redirect, keeps the wanted counts
+// equal to a recount and the edit counters to a count of revisions, among
+// random saves (the same property as above, with moves in the sequence:
+// onto free names, onto taken ones, which are refused, and changes of
+// letter case).
+BOOST_AUTO_TEST_CASE(kept_counts_equal_a_recount_after_random_saves_and_moves) {
+  database.Exec("INSERT INTO account (name, name_key, password_hash, created_at) "
+                "VALUES ('mover', 'mover', 'h', 0)");
+  const int64_t mover =
+      std::stoll(database.Column("SELECT id FROM account WHERE name_key = 'mover'").at(0));
+  auto table = [&] {
+    return database.Column("SELECT target_key || '=' || links FROM wanted ORDER BY target_key");
+  };
+  auto recount = [&] {
+    return database.Column(R"sql(
+      SELECT k.target_key || '=' || count(*) FROM page_link k
+       WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.name_key = k.target_key)
+       GROUP BY k.target_key ORDER BY k.target_key)sql");
+  };
+  int moves = 0, refused = 0;
+  for (unsigned seed : {4u}) {
+    std::mt19937 random(seed);
+    auto name = [&](int n) {
+      return (random() % 2 ? "M" : "m") + std::to_string(seed) + "-" + std::to_string(random() % n);
+    };
+    for (int i = 0; i < 160; ++i) {
+      if (random() % 3 == 0) {
+        auto pages = store->ListPages("", 100);
+        BOOST_REQUIRE(pages.ok());
+        if (pages->pages.empty()) continue;
+        const std::string from = pages->pages[random() % pages->pages.size()].title;
+        auto moved = store->Move(PageMove{.from = Name(from),
+                                          .to = Name(name(40)),
+                                          .reason = "why " + std::to_string(i),
+                                          .leave_redirect = random() % 2 == 0,
+                                          .author = "mover",
+                                          .account_id = mover,
+                                          .created_at = 1700000000 + i});
+        if (moved.ok()) {
+          ++moves;
+        } else {
+          BOOST_REQUIRE_MESSAGE(moved.status().IsConflict() ||
+                                    moved.status().code() == Status::Code::kInvalid,
+                                moved.status().message());
+          ++refused;
+        }
+      } else {
+        const std::string page = name(12);
+        auto resolved = store->Resolve(Name(page));
+        BOOST_REQUIRE(resolved.ok());
+        std::set<std::string> links;
+        for (int n = random() % 4; n > 0; --n) links.insert(name(16));
+        std::string text;
+        for (const std::string& l : links) text += "[[" + l + "]] ";
+        const std::string title = *resolved ? **resolved : page;
+        auto latest = store->Find(Name(title), std::nullopt);
+        auto saved = store->Save(Edit{.name = Name(title),
+                                      .base_rev = latest.ok() ? latest->latest_rev : 0,
+                                      .text = text + std::to_string(i),
+                                      .author = "mover",
+                                      .account_id = mover,
+                                      .created_at = 1700000000 + i,
+                                      .links = links});
+        BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+      }
+      if (i % 20 == 0) BOOST_REQUIRE(table() == recount());
+    }
+    BOOST_TEST(table() == recount(), "seed " << seed);
+  }
+  BOOST_TEST(moves > 20, moves << " moves, " << refused << " refused");
+  BOOST_TEST(refused > 0);
+  const int64_t counted = std::stoll(
+      database.Column("SELECT count(*) FROM revision WHERE account_id = " + std::to_string(mover))
+          .at(0));
+  BOOST_TEST(store->ListContributions(mover, std::nullopt, 1)->edit_count == counted);
+}
+
+// Issue 20: what a move does and what it refuses, in the store.
+BOOST_AUTO_TEST_CASE(a_move_takes_the_history_and_leaves_a_redirect) {
+  BOOST_REQUIRE(Save("Before", 0, "first words", {"Elsewhere"}).ok());
+  BOOST_REQUIRE(Save("Before", 1, "second zebrafish words", {"Elsewhere"}).ok());
+  BOOST_REQUIRE(Save("Linker", 0, "[[Before]] [[After]]", {"Before", "After"}).ok());
+  auto moved = store->Move(PageMove{.from = Name("Before"),
+                                    .to = Name("After"),
+                                    .reason = "a better name",
+                                    .author = "127.0.0.1",
+                                    .created_at = 1700000100});
+  BOOST_REQUIRE_MESSAGE(moved.ok(), moved.status().message());
+  BOOST_TEST(moved->rev == 3);
+  BOOST_TEST(moved->redirect_left);
+  auto history = store->ListHistory(Name("After"), std::nullopt, 10);
+  BOOST_REQUIRE(history.ok());
+  BOOST_TEST(history->revisions.size() == 3u);
+  BOOST_TEST(history->revisions[0].summary == "Moved from Before to After: a better name");
+  BOOST_TEST(history->revisions[0].size_change == 0);
+  auto page = store->Find(Name("After"), std::nullopt);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->revision.text == "second zebrafish words");
+  BOOST_TEST(store->Find(Name("After"), 1)->revision.text == "first words");
+  auto redirect = store->Find(Name("Before"), std::nullopt);
+  BOOST_REQUIRE(redirect.ok());
+  BOOST_TEST(redirect->revision.text == "#REDIRECT [[After]]\n");
+  BOOST_TEST(redirect->latest_rev == 1);
+  BOOST_TEST(redirect->revision.summary == "Moved to After: a better name");
+  // Both names lead to a page; neither is wanted; the linker is listed
+  // under both.
+  BOOST_TEST(store->ListWanted({}, 10)->pages.size() == 1u);  // Elsewhere
+  BOOST_TEST(store->ListBacklinks(Name("After"), "", 10)->pages.size() == 2u);
+  BOOST_TEST(store->Find(Name("Linker"), std::nullopt)->existing_links.size() == 2u);
+  // Search finds the text under its new name only; the moved revision is
+  // the page's latest in recent changes.
+  auto found = store->Search(*ParseSearch("zebrafish"), 0, 10);
+  BOOST_REQUIRE(found.ok());
+  BOOST_REQUIRE(found->hits.size() == 1u);
+  BOOST_TEST(found->hits[0].title == "After");
+  auto old_name = store->Search(*ParseSearch("before"), 0, 10);
+  BOOST_REQUIRE(old_name.ok());
+  for (const SearchHit& hit : old_name->hits) {
+    BOOST_TEST(hit.title != "After");  // the redirect and the linker only
+  }
+  auto recent = store->ListRecentChanges(std::nullopt, 2);
+  BOOST_REQUIRE(recent->changes.size() == 2u);
+  BOOST_TEST(recent->changes[0].title == "Before");
+  BOOST_TEST(recent->changes[1].title == "After");
+
+  // Onto a page: refused, nothing written.
+  BOOST_REQUIRE(Save("Taken", 0, "mine").ok());
+  auto onto = store->Move(PageMove{.from = Name("After"), .to = Name("taken"), .author = "x"});
+  BOOST_TEST(onto.status().IsConflict());
+  BOOST_TEST(store->Find(Name("After"), std::nullopt)->latest_rev == 3);
+  // Onto the redirect to it: the two swap names, the redirect's history
+  // kept under the old name, which redirects to the new one.
+  auto back = store->Move(PageMove{.from = Name("After"), .to = Name("Before"),
+                                   .leave_redirect = false, .author = "x"});
+  BOOST_REQUIRE_MESSAGE(back.ok(), back.status().message());
+  BOOST_TEST(back->replaced_redirect);
+  BOOST_TEST(back->redirect_left);
+  BOOST_TEST(store->Find(Name("Before"), std::nullopt)->revision.text == "second zebrafish words");
+  BOOST_TEST(store->Find(Name("Before"), std::nullopt)->latest_rev == 4);
+  BOOST_TEST(store->Find(Name("After"), std::nullopt)->revision.text == "#REDIRECT [[Before]]\n");
+  BOOST_TEST(store->Find(Name("After"), std::nullopt)->latest_rev == 2);
+  BOOST_TEST(store->Search(*ParseSearch("zebrafish"), 0, 10)->hits.at(0).title == "Before");
+  // A change of letter case is a rename with no redirect.
+  auto cased = store->Move(PageMove{.from = Name("Before"), .to = Name("before"), .author = "x"});
+  BOOST_REQUIRE_MESSAGE(cased.ok(), cased.status().message());
+  BOOST_TEST(!cased->redirect_left);
+  BOOST_TEST(store->Find(Name("Before"), std::nullopt).status().IsNotFound());
+  BOOST_TEST(store->Resolve(Name("Before"))->value_or("") == "before");
+  // Missing, same name, protected.
+  BOOST_TEST(store->Move(PageMove{.from = Name("Nothing"), .to = Name("Y")}).status().IsNotFound());
+  BOOST_TEST((store->Move(PageMove{.from = Name("before"), .to = Name("before")}).status().code() ==
+                Status::Code::kInvalid));
+  BOOST_REQUIRE(store->SetProtected(Name("Taken"), true).ok());
+  BOOST_TEST((store->Move(PageMove{.from = Name("Taken"), .to = Name("Free")}).status().code() ==
+              Status::Code::kForbidden));
+  BOOST_TEST(store->Move(PageMove{.from = Name("Taken"), .to = Name("Free"),
+                                  .may_edit_protected = true}).ok());
+}
+
+// Without a redirect, links to the old name are wanted again, and the
+// moved page is no orphan of its new name.
+BOOST_AUTO_TEST_CASE(a_move_without_a_redirect_makes_the_old_links_wanted) {
+  BOOST_REQUIRE(Save("Lonely", 0, "x").ok());
+  BOOST_REQUIRE(Save("Pointer", 0, "[[Lonely]]", {"Lonely"}).ok());
+  BOOST_REQUIRE(store->Move(PageMove{.from = Name("Lonely"), .to = Name("Found"),
+                                     .leave_redirect = false}).ok());
+  auto wanted = store->ListWanted({}, 10);
+  BOOST_REQUIRE(wanted->pages.size() == 1u);
+  BOOST_TEST(wanted->pages[0].title == "Lonely");
+  BOOST_TEST(wanted->pages[0].link_count == 1);
+  BOOST_TEST(store->Find(Name("Lonely"), std::nullopt).status().IsNotFound());
+  auto pages = store->ListPages("", 10);
+  BOOST_TEST(pages->pages.size() == 2u);  // Found, Pointer
+  auto orphans = store->ListOrphans("", "", 10);
+  BOOST_TEST(orphans->pages.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(backlinks_follow_the_latest_revision_of_each_page) {
   BOOST_REQUIRE(Save("Hub", 0, "x", {"Target", "Hub"}).ok());
   BOOST_REQUIRE(Save("b spoke", 0, "x", {"Target"}).ok());

@@ -8,12 +8,27 @@ namespace {
 // The items of a PageList and the links to its first and next windows
 // (`base`: the listing's URL with the "after" parameter's '?' or '&').
 void FillPages(const PageList& list, const std::string& after,
-               const std::string& base, ctemplate::TemplateDictionary* d) {
+               const std::string& base, ctemplate::TemplateDictionary* d,
+               const std::map<std::string, PageList>& redirects = {}) {
   if (list.pages.empty()) d->ShowSection("EMPTY");
   for (const PageListEntry& entry : list.pages) {
     ctemplate::TemplateDictionary* item = d->AddSectionDictionary("ITEM");
     item->SetValue("TITLE", entry.title);
     item->SetValue("URL", UrlPathOfTitle(entry.title));
+    auto redirect = redirects.find(entry.title);
+    if (redirect == redirects.end()) continue;
+    // Its own URL would send the reader on: the link shows the redirect.
+    item->SetValue("URL", UrlPathOfTitle(entry.title) + "?redirect=no");
+    ctemplate::TemplateDictionary* via = item->AddSectionDictionary("REDIRECT");
+    for (const PageListEntry& linking : redirect->second.pages) {
+      ctemplate::TemplateDictionary* sub = via->AddSectionDictionary("VIA_ITEM");
+      sub->SetValue("TITLE", linking.title);
+      sub->SetValue("URL", UrlPathOfTitle(linking.title));
+    }
+    if (redirect->second.more) {
+      via->SetValueAndShowSection("LINKS_URL", "/_links" + UrlPathOfTitle(entry.title),
+                                  "VIA_MORE");
+    }
   }
   if (!after.empty()) {
     d->SetValueAndShowSection("URL", base.substr(0, base.size() - 1), "FIRST");
@@ -27,15 +42,18 @@ void FillPages(const PageList& list, const std::string& after,
 
 }  // namespace
 
-void FillBacklinks(const PageName& name, const PageList& list,
-                   const std::string& after, ctemplate::TemplateDictionary* d) {
+void FillBacklinks(const PageName& name, const PageList& list, const std::string& after,
+                   const std::map<std::string, PageList>& redirects,
+                   ctemplate::TemplateDictionary* d) {
   d->SetValue("HEADING", "What links to");
   d->SetValue("TITLE", name.title());
   d->SetValue("PAGE_URL", name.UrlPath());
   d->ShowSection("ABOUT_PAGE");
-  d->SetValue("INTRO", "Pages whose current revision links to this one.");
+  d->SetValue("INTRO",
+              "Pages whose current revision links to this one; under a redirect to it, "
+              "the pages that link to the redirect.");
   d->SetValue("EMPTY_MESSAGE", "No page links here.");
-  FillPages(list, after, "/_links" + name.UrlPath() + "?", d);
+  FillPages(list, after, "/_links" + name.UrlPath() + "?", d, redirects);
 }
 
 void FillWanted(const WantedPages& wanted, const WantedCursor& after,

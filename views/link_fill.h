@@ -5,6 +5,7 @@
 #include <ctemplate/template.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "model/store/page_store.h"
@@ -12,9 +13,12 @@
 namespace wikid {
 
 // "What links here": `list` links to `name`. `after` is where this window
-// starts ("" for the first).
-void FillBacklinks(const PageName& name, const PageList& list,
-                   const std::string& after, ctemplate::TemplateDictionary* d);
+// starts ("" for the first). `redirects`: those of the listed pages that
+// are redirects to `name`, each with (a window of) the pages linking to it,
+// which reach `name` through it.
+void FillBacklinks(const PageName& name, const PageList& list, const std::string& after,
+                   const std::map<std::string, PageList>& redirects,
+                   ctemplate::TemplateDictionary* d);
 
 // A window of wanted pages, the one after `after`; the Next link carries
 // the window's last page as the next cursor.

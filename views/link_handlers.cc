@@ -1,9 +1,42 @@
 #include "views/link_handlers.h"
 
+#include "model/text/redirect.h"
 #include "views/link_fill.h"
 #include "views/render.h"
 
 namespace wikid {
+namespace {
+
+// The longest text a redirect made by a move has ("#REDIRECT [[" and a
+// name of PageName::kMaxBytes); a longer latest revision is not read.
+constexpr int64_t kMaxRedirectBytes = 256;
+
+// Which of `list` (pages linking to `name`) are redirects to it, each with
+// a window of the pages linking to it. A redirect is told by its latest
+// revision's size (one row of its history) before its text is read, so a
+// window costs a lookup a listed page and a read a short one.
+Result<std::map<std::string, PageList>> RedirectsAmong(Context& ctx, const PageName& name,
+                                                       const PageList& list) {
+  std::map<std::string, PageList> redirects;
+  const std::string key = PageKey(name.title());
+  for (const PageListEntry& entry : list.pages) {
+    auto linking = PageName::Parse(entry.title);
+    if (!linking.ok()) continue;
+    auto latest = ctx.stores.pages.ListHistory(*linking, std::nullopt, 1);
+    if (!latest.ok()) return latest.status();
+    if (latest->revisions.empty() || latest->revisions[0].size > kMaxRedirectBytes) continue;
+    auto page = ctx.stores.pages.Find(*linking, std::nullopt);
+    if (!page.ok()) return page.status();
+    auto target = RedirectTarget(page->revision.text);
+    if (!target || PageKey(*target) != key) continue;
+    auto via = ctx.stores.pages.ListBacklinks(*linking, "", ctx.site.pages_page_size);
+    if (!via.ok()) return via.status();
+    redirects.emplace(entry.title, std::move(*via));
+  }
+  return redirects;
+}
+
+}  // namespace
 
 Response ShowBacklinks(const Request& req, Context& ctx,
                        std::string_view rest) {
@@ -12,8 +45,10 @@ Response ShowBacklinks(const Request& req, Context& ctx,
   std::string after = req.QueryText("after");
   auto list = ctx.stores.pages.ListBacklinks(*name, after, ctx.site.pages_page_size);
   if (!list.ok()) return ErrorPage(ctx, list.status());
+  auto redirects = RedirectsAmong(ctx, *name, *list);
+  if (!redirects.ok()) return ErrorPage(ctx, redirects.status());
   HtmlPage page("What links to " + name->title(), "link_list.tpl");
-  FillBacklinks(*name, *list, after, page.content());
+  FillBacklinks(*name, *list, after, *redirects, page.content());
   return page.Render(ctx, 200);
 }
 

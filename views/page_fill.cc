@@ -36,6 +36,7 @@ void FillPage(const PageRevision& page, const PageName& name,
   d->SetValue("PAGE_URL", name.UrlPath());
   d->SetValue("EDIT_URL", EditUrl(name));
   d->SetValue("HISTORY_URL", HistoryUrl(name));
+  d->SetValue("MOVE_URL", "/_move" + name.UrlPath());
   d->SetValue("LINKS_URL", "/_links" + name.UrlPath());
   d->SetValue("RAW_URL", "/_raw" + name.UrlPath() + "?rev=" + std::to_string(r.rev));
   d->SetValue("BODY_HTML", std::string(WithoutRepeatedTitle(body_html, page.title)));

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "model/base/failpoint.h"
+#include "model/text/redirect.h"
 #include "views/feed_handlers.h"
 #include "views/page_fill.h"
 #include "views/page_saves.h"
@@ -108,6 +109,21 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
                     ctx.security.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
   }
+  // A redirect followed here (RedirectFrom): per request, like MERGED.
+  if (const std::string* from = req.Query("redirectfrom")) {
+    if (auto from_name = PageName::Parse(*from); from_name.ok()) {
+      ctemplate::TemplateDictionary* notice =
+          page.content()->AddSectionDictionary("REDIRECTED_FROM");
+      notice->SetValue("FROM", from_name->title());
+      notice->SetValue("FROM_URL", from_name->UrlPath() + "?redirect=no");
+    }
+  }
+  // A redirect page shown as it is (?redirect=no, or one not followed).
+  if (auto target = RedirectTarget(found.revision.text)) {
+    ctemplate::TemplateDictionary* notice = page.content()->AddSectionDictionary("IS_REDIRECT");
+    notice->SetValue("TARGET", *target);
+    notice->SetValue("TARGET_URL", UrlPathOfTitle(*target));
+  }
   // After a merged save (SaveEdit redirects here with ?merged=REV): per
   // request, like the header, so never part of a cached view.
   auto merged = PositiveNumber(req.QueryText("merged"));
@@ -127,6 +143,38 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
   Response response = page.Render(ctx, 200);
   response.headers.emplace_back("X-Cache", cached ? "hit" : "miss");
   return response;
+}
+
+// Where a reader of redirect page `page` (to `target`) is sent: a 302 to
+// the page FollowRedirect arrives at (model/text/redirect.h), marked
+// ?redirectfrom=, which is never followed again (so a loop sends a reader
+// round at most once); nullopt to show the redirect page itself: asked
+// not to follow (?redirect=no, the link back from the notice), arrived
+// from another redirect, or leading nowhere. A few reads of the store,
+// uncached, and never cached itself (a 302, and the way depends on other
+// pages): redirects are rare, and their views are always current.
+std::optional<Response> RedirectFrom(const Request& req, Context& ctx, const PageRevision& page,
+                                     const std::string& target) {
+  if (req.QueryText("redirect") == "no" || req.Query("redirectfrom") != nullptr) {
+    return std::nullopt;
+  }
+  auto lookup = [&](const std::string& title) -> std::optional<RedirectHop> {
+    auto name = PageName::Parse(title);
+    if (!name.ok()) return std::nullopt;
+    auto resolved = ctx.stores.pages.Resolve(*name);
+    if (!resolved.ok() || !*resolved) return std::nullopt;
+    auto resolved_name = PageName::Parse(**resolved);
+    if (!resolved_name.ok()) return std::nullopt;
+    auto found = ctx.stores.pages.Find(*resolved_name, std::nullopt);
+    if (!found.ok()) return std::nullopt;
+    return RedirectHop{found->title, RedirectTarget(found->revision.text)};
+  };
+  auto arrived = FollowRedirect(page.title, target, lookup);
+  if (!arrived) return std::nullopt;
+  auto from = PageName::Parse(page.title);
+  if (!from.ok()) return std::nullopt;
+  return Response::Found(UrlPathOfTitle(*arrived) +
+                         "?redirectfrom=" + PercentEncodePath(from->UrlName()));
 }
 
 // A view of a page: the one place that says where it comes from, in this
@@ -201,6 +249,16 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     return MissingPage(ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
+  // A redirect's view fills no cache (PageWrites publishes none either),
+  // so no tier above ever answers for a redirect page: each view of one
+  // reaches here and is sent on, or shown as it is.
+  if (found->is_latest()) {
+    if (auto target = RedirectTarget(found->revision.text)) {
+      if (auto sent = RedirectFrom(req, ctx, *found, *target)) return std::move(*sent);
+      return PageView(req, ctx, name, *found, RenderNow(ctx, *found), false, front,
+                      site_stamp);
+    }
+  }
   if (!admitted) {
     std::string body = RenderNow(ctx, *found);
     // A rendering that overran its budget (its notice) is shared at once:

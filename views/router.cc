@@ -13,6 +13,7 @@
 #include "views/file_handlers.h"
 #include "views/link_handlers.h"
 #include "views/metrics_handlers.h"
+#include "views/move_handlers.h"
 #include "views/help_handlers.h"
 #include "views/search_handlers.h"
 #include "views/setup_handlers.h"
@@ -34,6 +35,8 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_edit/*", SaveEdit, kEditor, RefuseEdit},
       {Method::kGet, "/_restore/*", ShowRestore, kEditor},
       {Method::kPost, "/_restore/*", Restore, kEditor},
+      {Method::kGet, "/_move/*", ShowMoveForm, kUser},
+      {Method::kPost, "/_move/*", MovePage, kUser},
       {Method::kGet, "/_history/*", ShowHistory, kAnyone},
       {Method::kGet, "/_diff/*", ShowDiff, kAnyone},
       {Method::kGet, "/_raw/*", ShowRaw, kAnyone},

@@ -97,6 +97,24 @@ struct SaveResult {
   int64_t rev = 0;       // the new revision, or the unchanged latest
 };
 
+// A rename request (PageStore::Move, issue 20).
+struct PageMove {
+  PageName from;
+  PageName to;
+  std::string reason;          // the mover's words, kept in the summary
+  bool leave_redirect = true;  // the old name becomes a redirect to the new
+  std::string author;          // as Edit's
+  int64_t account_id = 0;
+  bool may_edit_protected = false;  // an admin: protection does not apply
+  int64_t created_at = 0;
+};
+
+struct MoveResult {
+  int64_t rev = 0;              // the moved page's new revision (the move's)
+  bool redirect_left = false;   // the old name now redirects to the new
+  bool replaced_redirect = false;  // `to` was a redirect to `from`, now swapped
+};
+
 // A window of a page's history, newest first.
 struct History {
   std::string title;
@@ -286,6 +304,25 @@ class PageStore : public PageReader {
   // and the edit is not an admin's. Unavailable or Busy when storage
   // refuses the write.
   virtual Result<SaveResult> Save(const Edit& edit) = 0;
+
+  // Renames page `move.from` to `move.to`, atomically: the page keeps its
+  // history and gets one revision more, its text unchanged, summarised
+  // "Moved from A to B: reason" (recent changes, history and the feed
+  // show the move as that revision). When move.leave_redirect, the old
+  // name becomes a new page whose text is RedirectText(to)
+  // (model/text/redirect.h), unless the names differ only in letter case
+  // (one key names one page: links in either case reach the moved page
+  // anyway). Links to the old name then lead to the redirect, and links
+  // to the new name to the page; without a redirect they become wanted.
+  // Refused, with nothing written: NotFound when `from` does not exist;
+  // Invalid when the names are equal; Forbidden when a page involved is
+  // protected and the mover is not an admin; Conflict when `to` (in any
+  // letter case, other than `from` itself) is a page, unless its text is
+  // only a redirect to `from`: then the two pages' names are swapped
+  // (`to`'s history kept under the old name, which gets the redirect;
+  // nothing is ever deleted, so the redirect is left whatever
+  // leave_redirect says). Unavailable or Busy as Save.
+  virtual Result<MoveResult> Move(const PageMove& move) = 0;
 
   // Protects the page (only admins may save it) or lifts the protection.
   // NotFound if the page does not exist.

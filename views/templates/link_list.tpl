@@ -4,7 +4,8 @@
 <p class="intro">{{INTRO}}</p>
 {{#EMPTY}}<p>{{EMPTY_MESSAGE}}</p>{{/EMPTY}}
 <ul class="page-list">
-{{#ITEM}}<li><a href="{{URL}}">{{TITLE}}</a>{{#LINK_COUNT}} <span class="revs">(linked from <a href="{{LINKS_URL}}">{{COUNT}}</a>)</span>{{/LINK_COUNT}}</li>
+{{#ITEM}}<li><a href="{{URL}}">{{TITLE}}</a>{{#LINK_COUNT}} <span class="revs">(linked from <a href="{{LINKS_URL}}">{{COUNT}}</a>)</span>{{/LINK_COUNT}}{{#REDIRECT}} <span class="revs">(redirect)</span>
+<ul>{{#VIA_ITEM}}<li><a href="{{URL}}">{{TITLE}}</a></li>{{/VIA_ITEM}}{{#VIA_MORE}}<li><a href="{{LINKS_URL}}">More</a></li>{{/VIA_MORE}}</ul>{{/REDIRECT}}</li>
 {{/ITEM}}
 </ul>
 <nav class="pagination" aria-label="More">

@@ -3,6 +3,12 @@
 {{#OLD_REVISION}}
 <p class="notice old-revision">You are viewing an old revision of this page: revision {{REV}} of {{LATEST_REV}}, saved {{TIME}} by {{#BY_ACCOUNT}}<a href="{{AUTHOR_URL}}">{{AUTHOR}}</a>{{/BY_ACCOUNT}}{{#BY_ADDRESS}}{{AUTHOR}}{{/BY_ADDRESS}}. <a href="{{PAGE_URL}}">Go to the current revision</a>, <a href="{{DIFF_CURRENT_URL}}">compare it with this one</a> or <a href="{{RESTORE_URL}}">restore this one</a>.</p>
 {{/OLD_REVISION}}
+{{#REDIRECTED_FROM}}
+<p class="notice redirected" role="status">Redirected from <a href="{{FROM_URL}}">{{FROM}}</a>.</p>
+{{/REDIRECTED_FROM}}
+{{#IS_REDIRECT}}
+<p class="notice redirect">This page is a redirect: readers who come to it are sent on to <a href="{{TARGET_URL}}">{{TARGET}}</a>. Edit it to change where it leads, or to make it a page again.</p>
+{{/IS_REDIRECT}}
 {{#MERGED}}
 <p class="notice merged" role="status">Someone else saved this page while you were editing it. Your changes did not overlap theirs, so both were kept: your edit was saved as revision {{MERGED_REV}}. <a href="{{MERGED_DIFF_URL}}">See what your edit changed</a>.</p>
 {{/MERGED}}
@@ -12,6 +18,7 @@
 <nav class="page-actions" aria-label="Page">
 {{#CAN_EDIT}}<a href="{{EDIT_URL}}">Edit</a>{{/CAN_EDIT}}
 <a href="{{HISTORY_URL}}">History</a>
+<a href="{{MOVE_URL}}">Move</a>
 <a href="{{LINKS_URL}}">What links here</a>
 </nav>
 {{#ADMIN_ACTIONS}}

@@ -245,6 +245,7 @@ Result<std::unique_ptr<PostgresPageStore>> PostgresPageStore::Create(PgConnectio
     if (Status s = db.Prepare(statement.name, statement.sql); !s.ok()) return s;
   }
   if (Status s = store->PrepareSearch(); !s.ok()) return s;
+  if (Status s = store->PrepareMove(); !s.ok()) return s;
   return store;
 }
 
@@ -447,8 +448,19 @@ Result<SaveResult> PostgresPageStore::Save(const Edit& edit) {
   PgTransaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   if (Status s = LockKeys(edit); !s.ok()) return s;
+  auto saved = SaveInTransaction(edit, /*even_if_same=*/false);
+  if (!saved.ok() || !saved->created) return saved;
+  // Tests kill the worker or the server here to prove a half-done save
+  // leaves nothing.
+  FailpointSleep("save_in_txn_sleep");
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return saved;
+}
+
+Result<SaveResult> PostgresPageStore::SaveInTransaction(const Edit& edit, bool even_if_same) {
   auto latest = ReadLatest(edit);
   if (!latest.ok()) return latest.status();
+  if (even_if_same) latest->same_text = false;
   std::optional<std::string> other_case;
   if (latest->page_id == 0) {
     auto other = PageByKey(PageKey(edit.name.title()));
@@ -489,10 +501,6 @@ Result<SaveResult> PostgresPageStore::Save(const Edit& edit) {
       return s;
     }
   }
-  // Tests kill the worker or the server here to prove a half-done save
-  // leaves nothing.
-  FailpointSleep("save_in_txn_sleep");
-  if (Status s = txn.Commit(); !s.ok()) return s;
   return SaveResult{.created = true, .rev = rev};
 }
 

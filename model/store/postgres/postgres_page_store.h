@@ -30,6 +30,7 @@ class PostgresPageStore : public PageStore {
   Result<History> ListHistory(const PageName& name, std::optional<int64_t> from_rev,
                               int limit) override;
   Status SetProtected(const PageName& name, bool is_protected) override;
+  Result<MoveResult> Move(const PageMove& move) override;
   Result<Contributions> ListContributions(int64_t account_id,
                                           std::optional<int64_t> before_id,
                                           int limit) override;
@@ -59,6 +60,15 @@ class PostgresPageStore : public PageStore {
   // Prepares Search's statements (postgres_page_search.cc).
   Status PrepareSearch();
 
+  // Save's work after its locks, inside a transaction the caller holds
+  // (Save's or Move's); `even_if_same`: a revision even when the text is
+  // the latest's (a move's).
+  Result<SaveResult> SaveInTransaction(const Edit& edit, bool even_if_same);
+  // Move's statements and reads (postgres_page_move.cc).
+  Status PrepareMove();
+  Result<MovePage> ReadMovePage(const std::string& title);
+  Result<std::set<std::string>> RevisionLinks(int64_t revision_id);
+  Status RenamePage(int64_t page_id, const std::string& title);
   // The steps of Save, inside its transaction.
   // Takes the save's locks: every key whose pages or wanted count the
   // save may change (see Save).

@@ -241,6 +241,7 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
   });
   if (!prepared.ok()) return prepared;
   if (Status search = store->PrepareSearch(); !search.ok()) return search;
+  if (Status move = store->PrepareMove(); !move.ok()) return move;
   return store;
 }
 
@@ -409,8 +410,18 @@ Status SqlitePageStore::WriteLinks(int64_t page_id, const std::string& title,
 Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
+  auto saved = SaveInTransaction(edit, /*even_if_same=*/false);
+  if (!saved.ok() || !saved->created) return saved;
+  // Tests kill the worker here to prove a half-done save leaves nothing.
+  FailpointSleep("save_in_txn_sleep");
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return saved;
+}
+
+Result<SaveResult> SqlitePageStore::SaveInTransaction(const Edit& edit, bool even_if_same) {
   auto latest = ReadLatest(edit);
   if (!latest.ok()) return latest.status();
+  if (even_if_same) latest->same_text = false;
   std::optional<std::string> other_case;
   if (latest->page_id == 0) {
     auto other = PageByKey(PageKey(edit.name.title()));
@@ -458,9 +469,6 @@ Result<SaveResult> SqlitePageStore::Save(const Edit& edit) {
       return s;
     }
   }
-  // Tests kill the worker here to prove a half-done save leaves nothing.
-  FailpointSleep("save_in_txn_sleep");
-  if (Status s = txn.Commit(); !s.ok()) return s;
   return SaveResult{.created = true, .rev = rev};
 }
 

@@ -29,6 +29,7 @@ class SqlitePageStore : public PageStore {
                               std::optional<int64_t> from_rev,
                               int limit) override;
   Status SetProtected(const PageName& name, bool is_protected) override;
+  Result<MoveResult> Move(const PageMove& move) override;
   Result<Contributions> ListContributions(int64_t account_id,
                                           std::optional<int64_t> before_id,
                                           int limit) override;
@@ -54,6 +55,15 @@ class SqlitePageStore : public PageStore {
  private:
   SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
 
+  // Save's work inside a transaction the caller holds (Save's or Move's);
+  // `even_if_same`: a revision even when the text is the latest's (a
+  // move's).
+  Result<SaveResult> SaveInTransaction(const Edit& edit, bool even_if_same);
+  // Move's reads and steps (sqlite_page_move.cc).
+  Status PrepareMove();
+  Result<MovePage> ReadMovePage(const std::string& title);
+  Result<std::set<std::string>> RevisionLinks(int64_t revision_id);
+  Status RenamePage(int64_t page_id, const std::string& title);
   // The steps of Save, inside its transaction.
   Result<SaveBase> ReadLatest(const Edit& edit);
   // The new revision's id.
@@ -108,6 +118,12 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> search_shown_;
   std::unique_ptr<SearchWords> search_words_;
   int64_t search_candidates_ = kSearchCandidates;
+  // Move (sqlite_page_move.cc).
+  std::unique_ptr<Statement> move_page_;
+  std::unique_ptr<Statement> revision_links_;
+  std::unique_ptr<Statement> rename_page_;
+  std::unique_ptr<Statement> retitle_search_;
+  std::unique_ptr<Statement> want_again_;
   std::unique_ptr<Statement> update_latest_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> page_exists_;
