@@ -70,6 +70,17 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 22's deletions (issue 20), taken away again: the databases of
+// every older version below are made without them.
+constexpr char kUndoVersion22[] = R"sql(
+    DROP VIEW page_search_source;
+    CREATE VIEW page_search_source (page_id, title, body) AS
+      SELECT p.id, p.name, r.text
+        FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+    DROP TABLE page_log;
+    DROP TABLE page_deletion;
+    ALTER TABLE page DROP COLUMN deleted;)sql";
+
 // Version 21's files, taken away again.
 constexpr char kUndoVersion21[] = R"sql(
     DROP TABLE file_revision;
@@ -77,8 +88,29 @@ constexpr char kUndoVersion21[] = R"sql(
     DROP TABLE file;)sql";
 // Versions 19 to 21 taken away (20: the fast path's shared state), newest
 // first, to make older databases.
-const std::string kUndoVersions19To21 =
-    std::string(kUndoVersion21) + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+const std::string kUndoVersions19To21 = std::string(kUndoVersion22) + ";" + kUndoVersion21 +
+                                        "; DROP TABLE fast_path_state;" + kUndoVersion19;
+
+// Version 22: a version 21 database keeps its pages, none of them
+// deleted, and its search index, which finds them as before.
+BOOST_AUTO_TEST_CASE(a_version_21_database_gets_deletions_and_keeps_its_pages) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion22) + R"sql(;
+      INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'zebrafish', 9, 9);
+      INSERT INTO page_search (rowid, title, body) VALUES (1, 'P', 'zebrafish');
+      PRAGMA user_version = 21;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page WHERE deleted = 0") == 1);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page_deletion") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT rowid FROM page_search WHERE page_search MATCH 'zebrafish'") ==
+             1);
+}
 
 // Version 21: a version 20 database gets the (empty) file tables and keeps
 // its pages; files may then be stored, their bytes once per content.
@@ -86,7 +118,7 @@ BOOST_AUTO_TEST_CASE(a_version_20_database_gets_empty_file_tables) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, std::string(kUndoVersion21) + R"sql(;
+  RawExec(path, std::string(kUndoVersion22) + ";" + kUndoVersion21 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'text', 4, 4);
