@@ -91,6 +91,32 @@ Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
   return Status::Ok();
 }
 
+Status PageWrites::Delete(const PageDeletionRequest& request) {
+  if (Status s = store_.Delete(request); !s.ok()) return s;
+  // Tests disable the retirement to show that their checks fail without it.
+  if (FailpointValue("delete_skip_retire") > 0) return Status::Ok();
+  if (!Invalidate(request.name, /*created=*/true)) {
+    return Status::Unavailable(
+        "The page was deleted, but neither memcached nor the database answered to "
+        "retire its views: it may not show as deleted everywhere at once.");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> PageWrites::Undelete(const PageDeletionRequest& request) {
+  auto title = store_.Undelete(request);
+  if (!title.ok()) return title;
+  auto name = PageName::Parse(*title);
+  if (!name.ok()) return name.status();
+  if (FailpointValue("delete_skip_retire") > 0) return title;
+  if (!Invalidate(*name, /*created=*/true)) {
+    return Status::Unavailable(
+        "The page was undeleted, but neither memcached nor the database answered to "
+        "retire the views of before: it may not show everywhere at once.");
+  }
+  return title;
+}
+
 bool PageWrites::RetireEmbedders(const std::string& file_name) {
   auto link = PageName::Parse(kFileLinkPrefix + file_name);
   if (!link.ok()) return true;  // no page can embed a name no link can hold

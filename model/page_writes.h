@@ -84,6 +84,16 @@ class PageWrites {
   // protected).
   Status SetProtected(const PageName& name, bool is_protected);
 
+  // PageStore::Delete, then step 2 as for a page made or gone (issue 20):
+  // the page's views, the links number (links to it turn red on every
+  // host), and the fast-path entries of the page, the front page (recent
+  // changes, counts) and every page linking to it.
+  Status Delete(const PageDeletionRequest& request);
+
+  // PageStore::Undelete, then the same step 2 for the page it brings
+  // back (its links turn blue again). Returns the page's title.
+  Result<std::string> Undelete(const PageDeletionRequest& request);
+
   // Step 2 for the pages that embed file `name`, after a new revision of
   // it committed and before it is acknowledged (FileWrites calls it): a
   // new revision of a file is to the pages embedding it what a new page

@@ -13,6 +13,7 @@
 
 #include "model/store/sqlite/database.h"
 #include "model/store/sqlite/sqlite_page_store.h"
+#include "model/text/search_query.h"
 #include "tests/support/processes_together.h"
 #include "tests/support/test_database.h"
 
@@ -414,7 +415,7 @@ BOOST_AUTO_TEST_CASE(edit_counts_are_counters_equal_to_a_recount) {
 // add and drop links and create pages others link to (a property test:
 // the seeds vary the sequence; each is reproducible). Links name pages in
 // either letter case, and a name is wanted when no page has its key.
-BOOST_AUTO_TEST_CASE(kept_wanted_counts_equal_a_recount_after_random_saves) {
+BOOST_AUTO_TEST_CASE(kept_wanted_counts_equal_a_recount_after_random_saves_and_deletes) {
   // By key, each row named in a spelling of its key (SQL both engines
   // read alike).
   auto table = [&] {
@@ -435,8 +436,31 @@ BOOST_AUTO_TEST_CASE(kept_wanted_counts_equal_a_recount_after_random_saves) {
   for (unsigned seed : {1u, 2u, 3u}) {
     std::mt19937 random(seed);
     std::map<std::string, int64_t> latest;
+    std::map<std::string, std::vector<int64_t>> deleted;  // revisions, by deletion
     for (int i = 0; i < 150; ++i) {
       const std::string page = "W" + std::to_string(seed) + "-" + std::to_string(random() % 12);
+      // Issue 20: deletes and undeletes too, which drop and restore every
+      // link of a page and make links to it wanted again and not.
+      if (const unsigned op = random() % 10; op < 2) {
+        const PageDeletionRequest request{.name = Name(page), .reason = "r", .author = "admin",
+                                          .at = 1700000000 + i};
+        if (op == 0 && latest[page] > 0) {
+          BOOST_REQUIRE(store->Delete(request).ok());
+          deleted[page].push_back(latest[page]);
+          latest[page] = 0;
+        } else if (op == 1 && !deleted[page].empty()) {
+          auto undone = store->Undelete(request);
+          if (latest[page] > 0) {
+            BOOST_REQUIRE(undone.status().IsConflict());  // made again meanwhile
+          } else {
+            BOOST_REQUIRE_MESSAGE(undone.ok(), undone.status().message());
+            latest[page] = deleted[page].back();
+            deleted[page].pop_back();
+          }
+        }
+        if (i % 25 == 0) BOOST_REQUIRE(table() == recount());
+        continue;
+      }
       std::set<std::string> links;
       for (int n = random() % 5; n > 0; --n) {
         links.insert((random() % 2 ? "W" : "w") + std::to_string(seed) + "-" +
@@ -630,6 +654,137 @@ BOOST_AUTO_TEST_CASE(a_move_without_a_redirect_makes_the_old_links_wanted) {
   BOOST_TEST(pages->pages.size() == 2u);  // Found, Pointer
   auto orphans = store->ListOrphans("", "", 10);
   BOOST_TEST(orphans->pages.size() == 2u);
+}
+
+// Issue 20: a deleted page leaves every list, search and count, links
+// to it count as wanted again and its own stop counting; undelete brings
+// all of it back with the whole history. A page may be made again under
+// a deleted name; undelete then waits until that one is gone.
+BOOST_AUTO_TEST_CASE(delete_and_undelete_keep_lists_search_and_counts_true) {
+  using V = std::vector<std::string>;
+  auto titles = [](const Result<PageList>& list) {
+    V out;
+    for (const auto& page : list->pages) out.push_back(page.title);
+    return out;
+  };
+  auto found = [&](std::string_view words) {
+    auto query = ParseSearch(words);
+    BOOST_REQUIRE(query.ok());
+    auto results = store->Search(*query, 0, 10);
+    BOOST_REQUIRE_MESSAGE(results.ok(), results.status().message());
+    V out;
+    for (const auto& hit : results->hits) out.push_back(hit.title);
+    return out;
+  };
+  auto wanted = [&] {
+    V out;
+    auto list = store->ListWanted({}, 10);
+    BOOST_REQUIRE(list.ok());
+    for (const auto& w : list->pages) {
+      out.push_back(w.title + "=" + std::to_string(w.link_count));
+    }
+    return out;
+  };
+  BOOST_REQUIRE(Save("Linker", 0, "see [[target]]", {"target"}).ok());
+  BOOST_REQUIRE(Save("Target", 0, "zebrafish [[Missing]]", {"Missing", "Other"}).ok());
+  BOOST_REQUIRE(Save("Target", 1, "zebrafish again [[Missing]] [[Other]]", {"Missing", "Other"}).ok());
+  BOOST_REQUIRE(Save("Other", 0, "plain").ok());
+  const auto before = store->ListRecentChanges(std::nullopt, 50);
+  BOOST_REQUIRE(before.ok());
+  BOOST_TEST(before->page_count == 3);
+  BOOST_TEST(before->revision_count == 4);
+  BOOST_TEST((wanted() == V{"Missing=1"}));
+
+  const PageDeletionRequest request{.name = Name("Target"), .reason = "spam <b>&",
+                                    .author = "Admin", .at = 1700000100};
+  BOOST_REQUIRE(store->Delete(request).ok());
+  BOOST_TEST(store->Delete(request).IsNotFound());
+  BOOST_TEST(store->Find(Name("Target"), std::nullopt).status().IsNotFound());
+  BOOST_TEST(store->Find(Name("Target"), 1).status().IsNotFound());
+  BOOST_TEST(store->ListHistory(Name("Target"), std::nullopt, 10).status().IsNotFound());
+  BOOST_TEST(!store->Resolve(Name("target"))->has_value());
+  BOOST_TEST(store->ExistingPages({"Target", "target"})->empty());
+  BOOST_TEST((titles(store->ListPages("", 10)) == V{"Linker", "Other"}));
+  BOOST_TEST(found("zebrafish").empty());
+  BOOST_TEST((found("target") == V{"Linker"}));  // its text names it
+  BOOST_TEST((titles(store->ListOrphans("", "", 10)) == V{"Linker", "Other"}));
+  BOOST_TEST(titles(store->ListBacklinks(Name("Other"), "", 10)).empty());
+  BOOST_TEST((titles(store->ListBacklinks(Name("Target"), "", 10)) == V{"Linker"}));
+  BOOST_TEST((wanted() == V{"target=1"}));
+  const auto after = store->ListRecentChanges(std::nullopt, 50);
+  BOOST_TEST(after->page_count == 2);
+  BOOST_TEST(after->revision_count == 2);
+  // Its revisions leave recent changes; the delete stands there, logged,
+  // where it happened (after the newest revision then), in every window.
+  BOOST_REQUIRE(after->changes.size() == 3u);
+  BOOST_TEST(after->changes[0].log_action == "delete");
+  BOOST_TEST(after->changes[0].title == "Target");
+  BOOST_TEST(after->changes[0].summary == "spam <b>&");
+  BOOST_TEST(after->changes[0].author == "Admin");
+  for (size_t i = 1; i < after->changes.size(); ++i) {
+    BOOST_TEST(after->changes[i].title != "Target");
+    BOOST_TEST(after->changes[i].log_action.empty());
+  }
+  auto first = store->ListRecentChanges(std::nullopt, 1);
+  BOOST_REQUIRE(first->changes.size() == 2u);
+  BOOST_TEST(first->changes[0].log_action == "delete");
+  BOOST_TEST(first->changes[1].title == "Other");
+  auto second = store->ListRecentChanges(first->changes[1].revision_id, 1);
+  BOOST_REQUIRE(second->changes.size() == 1u);
+  BOOST_TEST(second->changes[0].title == "Linker");
+  auto page = store->Find(Name("Linker"), std::nullopt);
+  BOOST_TEST(page->existing_links.empty());  // the link is red again
+
+  // Who, when, why (for everyone); the text and history (for admins).
+  auto deletion = store->FindDeletion(Name("TARGET"), 0);
+  BOOST_REQUIRE(deletion.ok());
+  BOOST_REQUIRE(deletion->has_value());
+  BOOST_TEST((*deletion)->title == "Target");
+  BOOST_TEST((*deletion)->deleted_by == "Admin");
+  BOOST_TEST((*deletion)->deleted_at == 1700000100);
+  BOOST_TEST((*deletion)->reason == "spam <b>&");
+  BOOST_TEST((*deletion)->revisions == 2);
+  BOOST_TEST((*deletion)->history.empty());
+  auto full = store->FindDeletion(Name("Target"), 10);
+  BOOST_TEST((*full)->text == "zebrafish again [[Missing]] [[Other]]");
+  BOOST_TEST((*full)->history.size() == 2u);
+  BOOST_TEST((*full)->history.front().rev == 2);
+  BOOST_TEST(!store->FindDeletion(Name("Linker"), 0)->has_value());
+
+  auto restored = store->Undelete(request);
+  BOOST_REQUIRE_MESSAGE(restored.ok(), restored.status().message());
+  BOOST_TEST(*restored == "Target");
+  BOOST_TEST(store->Undelete(request).status().IsNotFound());
+  BOOST_TEST(!store->FindDeletion(Name("Target"), 0)->has_value());
+  auto back = store->Find(Name("Target"), std::nullopt);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->latest_rev == 2);
+  BOOST_TEST(store->Find(Name("Target"), 1)->revision.text == "zebrafish [[Missing]]");
+  BOOST_TEST((back->existing_links == LinkTitles{{"Other", "Other"}}));
+  BOOST_TEST(store->ListHistory(Name("Target"), std::nullopt, 10)->revisions.size() == 2u);
+  BOOST_TEST((titles(store->ListPages("", 10)) == V{"Linker", "Other", "Target"}));
+  BOOST_TEST((found("zebrafish") == V{"Target"}));
+  BOOST_TEST((found("target") == V{"Target", "Linker"}));  // names first
+  BOOST_TEST((titles(store->ListOrphans("", "", 10)) == V{"Linker"}));
+  BOOST_TEST((titles(store->ListBacklinks(Name("Other"), "", 10)) == V{"Target"}));
+  BOOST_TEST((wanted() == V{"Missing=1"}));
+  BOOST_TEST(store->ListRecentChanges(std::nullopt, 50)->changes.front().log_action ==
+             "undelete");
+  BOOST_TEST(store->ListRecentChanges(std::nullopt, 50)->page_count == 3);
+  BOOST_TEST(store->ListRecentChanges(std::nullopt, 50)->revision_count == 4);
+  BOOST_TEST((store->Find(Name("Linker"), std::nullopt)->existing_links ==
+              LinkTitles{{"target", "Target"}}));
+
+  // Made again under a deleted name: a new page; undelete refused while
+  // it stands, and the deleted history stays waiting.
+  BOOST_REQUIRE(store->Delete(request).ok());
+  BOOST_REQUIRE(Save("target", 0, "a new one").ok());
+  BOOST_TEST(store->Find(Name("target"), std::nullopt)->latest_rev == 1);
+  auto refused = store->Undelete(request);
+  BOOST_TEST(refused.status().IsConflict());
+  BOOST_TEST(refused.status().message().find("target") != std::string::npos);
+  BOOST_TEST(store->FindDeletion(Name("Target"), 0)->has_value());
+  BOOST_TEST((titles(store->ListPages("", 10)) == V{"Linker", "Other", "target"}));
 }
 
 BOOST_AUTO_TEST_CASE(backlinks_follow_the_latest_revision_of_each_page) {

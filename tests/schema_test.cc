@@ -70,19 +70,51 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 23's deletions (issue 20), taken away again: the databases of
+// every older version below are made without them.
+constexpr char kUndoVersion23[] = R"sql(
+    DROP VIEW page_search_source;
+    CREATE VIEW page_search_source (page_id, title, body) AS
+      SELECT p.id, p.name, r.text
+        FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+    DROP TABLE page_log;
+    DROP TABLE page_deletion;
+    ALTER TABLE page DROP COLUMN deleted;)sql";
+
 // Version 22's column of the login throttle, taken away again.
 constexpr char kUndoVersion22[] = R"sql(
     DROP INDEX login_failure_by_name;
     ALTER TABLE login_failure DROP COLUMN name;)sql";
-// Versions 21 (files) and 22 taken away again.
-const std::string kUndoVersions21To22 = std::string(kUndoVersion22) + R"sql(
+// Versions 21 (files) to 23 taken away again.
+const std::string kUndoVersions21To23 = std::string(kUndoVersion23) + ";" + kUndoVersion22 + R"sql(
     DROP TABLE file_revision;
     DROP TABLE file_blob;
     DROP TABLE file;)sql";
-// Versions 19 to 22 taken away (20: the fast path's shared state), newest
+// Versions 19 to 23 taken away (20: the fast path's shared state), newest
 // first, to make older databases.
-const std::string kUndoVersions19To22 =
-    kUndoVersions21To22 + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+const std::string kUndoVersions19To23 =
+    kUndoVersions21To23 + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+
+// Version 23: a version 22 database keeps its pages, none of them
+// deleted, and its search index, which finds them as before.
+BOOST_AUTO_TEST_CASE(a_version_22_database_gets_deletions_and_keeps_its_pages) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion23) + R"sql(;
+      INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
+      INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
+        VALUES (1, 1, 'a', 0, '', 'zebrafish', 9, 9);
+      INSERT INTO page_search (rowid, title, body) VALUES (1, 'P', 'zebrafish');
+      PRAGMA user_version = 22;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page WHERE deleted = 0") == 1);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page_deletion") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT rowid FROM page_search WHERE page_search MATCH 'zebrafish'") ==
+             1);
+}
 
 // Version 21: a version 20 database gets the (empty) file tables and keeps
 // its pages; files may then be stored, their bytes once per content.
@@ -90,7 +122,7 @@ BOOST_AUTO_TEST_CASE(a_version_20_database_gets_empty_file_tables) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, kUndoVersions21To22 + R"sql(;
+  RawExec(path, kUndoVersions21To23 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'text', 4, 4);
@@ -112,7 +144,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, kUndoVersions19To22 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, kUndoVersions19To23 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -179,7 +211,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 // prefix list of four characters), 18 (the cache epoch), 19 to 21 changed,
 // taken back to make an older database: page_search and page_title_search
 // as versions 12 to 15 had them, empty.
-const std::string kUndoVersions16To22 = kUndoVersions19To22 + R"sql(;
+const std::string kUndoVersions16To23 = kUndoVersions19To23 + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -192,7 +224,7 @@ const std::string kUndoVersions16To22 = kUndoVersions19To22 + R"sql(;
 
 // What versions 14 (mail claims), 15 (site keys), 16 to 21 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To22 = kUndoVersions16To22 + R"sql(;
+const std::string kUndoVersions14To23 = kUndoVersions16To23 + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -202,7 +234,7 @@ const std::string kUndoVersions14To22 = kUndoVersions16To22 + R"sql(;
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To22);
+  RawExec(dir.File("w.db"), kUndoVersions14To23);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -233,7 +265,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To22);
+  RawExec(dir.File("w.db"), kUndoVersions14To23);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -257,7 +289,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16To22);
+  RawExec(dir.File("w.db"), kUndoVersions16To23);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -368,7 +400,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To22);
+  RawExec(dir.File("w.db"), kUndoVersions14To23);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);
@@ -390,7 +422,7 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
 BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions19To22);
+  RawExec(dir.File("w.db"), kUndoVersions19To23);
   const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev)

@@ -220,15 +220,20 @@ Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
   auto recent = ctx.stores.pages.ListRecentChanges(*before, size);
   if (!recent.ok()) return JsonFailure(recent.status());
   Json changes = Json::array();
-  for (const Change& c : recent->changes) changes.push_back(ChangeJson(c));
+  // Revisions only: the deletes and undeletes among them are /_recent's and
+  // the feed's (issue 20), not a revision a program could fetch.
+  int shown = 0;
+  int64_t oldest = 0;
+  for (const Change& c : recent->changes) {
+    if (!c.log_action.empty()) continue;
+    changes.push_back(ChangeJson(c));
+    ++shown;
+    oldest = c.revision_id;
+  }
   Json next = nullptr;
   // Revision ids have no gaps: as on /_recent, an older window exists if
   // the oldest shown is not the first revision ever saved.
-  if (static_cast<int>(recent->changes.size()) == size &&
-      recent->changes.back().revision_id > 1) {
-    next = "/_api/recent?before=" +
-           std::to_string(recent->changes.back().revision_id);
-  }
+  if (shown == size && oldest > 1) next = "/_api/recent?before=" + std::to_string(oldest);
   return JsonResponse(200, Json{{"changes", changes},
                                 {"page_count", recent->page_count},
                                 {"revision_count", recent->revision_count},

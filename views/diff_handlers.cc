@@ -1,5 +1,7 @@
 #include "views/diff_handlers.h"
 
+#include "views/delete_handlers.h"
+
 #include "model/text/text_diff.h"
 #include "views/diff_fill.h"
 #include "views/page_handlers.h"
@@ -18,6 +20,7 @@ Response ShowDiff(const Request& req, Context& ctx, std::string_view rest) {
   auto newer = ctx.stores.pages.Find(*name, *to);
   if (newer.status().IsNotFound()) {
     if (auto other = OtherCaseRedirect(req, ctx, "/_diff", *name)) return std::move(*other);
+    if (auto deleted = DeletedPage(req, ctx, *name)) return std::move(*deleted);
   }
   if (!newer.ok()) return ErrorPage(ctx, newer.status());
   int64_t from_rev = req.Query("from") ? *from : newer->revision.rev - 1;
@@ -43,6 +46,7 @@ Response ShowRaw(const Request& req, Context& ctx, std::string_view rest) {
   auto found = ctx.stores.pages.Find(*name, *rev);
   if (found.status().IsNotFound()) {
     if (auto other = OtherCaseRedirect(req, ctx, "/_raw", *name)) return std::move(*other);
+    if (auto deleted = DeletedPage(req, ctx, *name)) return std::move(*deleted);
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
   Response response;

@@ -50,16 +50,25 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
   for (const Change& c : changes) {
     ctemplate::TemplateDictionary* e = d->AddSectionDictionary("ENTRY");
     std::string path = UrlPathOfTitle(c.title);
-    e->SetValue("ID", ids.Revision(c.revision_id));
-    // Whatever a revision holds (saved before saves refused such
-    // characters, say), the feed stays XML: XmlSafe.
-    e->SetValue("TITLE", XmlSafe(c.title) + " (revision " + std::to_string(c.rev) + ")");
     e->SetValue("UPDATED", FormatRfc3339(c.created_at));
     e->SetValue("AUTHOR", XmlSafe(c.author));
     if (c.author_is_account) {
       e->SetValueAndShowSection("AUTHOR_URI", public_url + "/_user/" + c.author,
                                 "BY_ACCOUNT");
     }
+    if (!c.log_action.empty()) {
+      // A delete or an undelete (issue 20): an entry of its own, linking
+      // the page's address (410 while deleted, saying why).
+      e->SetValue("ID", ids.Feed("log/" + std::to_string(c.log_id)));
+      e->SetValue("TITLE", XmlSafe(c.title) + " (" + c.log_action + "d)");
+      e->SetValue("DIFF_URL", public_url + path);
+      e->SetValue("SUMMARY", XmlSafe(c.summary.empty() ? "(no reason)" : c.summary));
+      continue;
+    }
+    e->SetValue("ID", ids.Revision(c.revision_id));
+    // Whatever a revision holds (saved before saves refused such
+    // characters, say), the feed stays XML: XmlSafe.
+    e->SetValue("TITLE", XmlSafe(c.title) + " (revision " + std::to_string(c.rev) + ")");
     e->SetValue("DIFF_URL", public_url + DiffUrl(path, c.rev - 1, c.rev));
     e->SetValue("SUMMARY", XmlSafe(c.summary.empty() ? "(no summary)" : c.summary) +
                                " (" + SignedBytes(c.size_change) + ")");

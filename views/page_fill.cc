@@ -204,18 +204,24 @@ void FillChangeRows(const std::vector<Change>& changes,
     std::string url = UrlPathOfTitle(c.title);
     row->SetValue("TITLE", c.title);
     row->SetValue("PAGE_URL", url);
+    row->SetValue("TIME", FormatTime(c.created_at));
+    FillAuthor(c.author, c.author_is_account, row);
+    if (!c.summary.empty()) {
+      row->SetValueAndShowSection("SUMMARY", c.summary, "HAS_SUMMARY");
+    }
+    if (!c.log_action.empty()) {
+      // A delete or an undelete (issue 20): the reason is its summary.
+      row->SetValueAndShowSection("ACTION", c.log_action, "LOGGED");
+      continue;
+    }
+    row->ShowSection("EDIT");
     row->SetValue("REV_URL", url + "?rev=" + std::to_string(c.rev));
     row->SetValue("DIFF_URL", DiffUrl(url, c.rev - 1, c.rev));
     row->SetIntValue("REV", c.rev);
-    row->SetValue("TIME", FormatTime(c.created_at));
-    FillAuthor(c.author, c.author_is_account, row);
     row->SetValue("CHANGE", SignedChange(c.size_change));
     row->SetValue("CHANGE_CLASS", c.size_change > 0   ? "grew"
                                   : c.size_change < 0 ? "shrank"
                                                       : "same");
-    if (!c.summary.empty()) {
-      row->SetValueAndShowSection("SUMMARY", c.summary, "HAS_SUMMARY");
-    }
   }
 }
 
@@ -234,12 +240,20 @@ Result<RecentWindow> RenderRecentWindow(Templates& templates,
   FillChangeRows(recent.changes, &list);
   auto html = templates.Expand("changes.tpl", list);
   if (!html.ok()) return html.status();
-  return RecentWindow{
-      .page_count = recent.page_count,
-      .revision_count = recent.revision_count,
-      .shown = static_cast<int64_t>(recent.changes.size()),
-      .oldest_revision_id = recent.changes.empty() ? 0 : recent.changes.back().revision_id,
-      .list_html = std::move(*html)};
+  // The pager counts revisions: deletes and undeletes stand among them
+  // (PageReader::ListRecentChanges), and the next window starts at the
+  // oldest revision shown.
+  int64_t revisions = 0, oldest = 0;
+  for (const Change& c : recent.changes) {
+    if (!c.log_action.empty()) continue;
+    ++revisions;
+    oldest = c.revision_id;
+  }
+  return RecentWindow{.page_count = recent.page_count,
+                      .revision_count = recent.revision_count,
+                      .shown = revisions,
+                      .oldest_revision_id = oldest,
+                      .list_html = std::move(*html)};
 }
 
 void FillRecentPage(const RecentWindow& window, bool first_window,

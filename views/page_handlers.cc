@@ -4,6 +4,7 @@
 
 #include "model/base/failpoint.h"
 #include "model/text/redirect.h"
+#include "views/delete_handlers.h"
 #include "views/feed_handlers.h"
 #include "views/page_fill.h"
 #include "views/page_saves.h"
@@ -14,8 +15,10 @@
 namespace wikid {
 namespace {
 
-Response MissingPage(Context& ctx, const PageName& name,
+Response MissingPage(const Request& req, Context& ctx, const PageName& name,
                      const std::string& message) {
+  // A deleted page is gone, not missing (issue 20): 410, saying why.
+  if (auto deleted = DeletedPage(req, ctx, name)) return std::move(*deleted);
   HtmlPage page(name.title(), "missing.tpl");
   page.NoIndex();
   page.content()->SetValue("TITLE", name.title());
@@ -108,6 +111,7 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
     admin->SetValue("CSRF_TOKEN",
                     ctx.security.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
+    admin->SetValue("DELETE_URL", "/_delete" + name.UrlPath());
   }
   // A redirect followed here (RedirectFrom): per request, like MERGED.
   if (const std::string* from = req.Query("redirectfrom")) {
@@ -246,7 +250,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // refused them, the exact one wins), not the browser's.
     if (auto other = OtherCaseRedirect(req, ctx, "", name)) return std::move(*other);
     if (front && !*rev) return WelcomePage(req, ctx, name, site_stamp);
-    return MissingPage(ctx, name, found.status().message());
+    return MissingPage(req, ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());
   // A redirect's view fills no cache (PageWrites publishes none either),
@@ -327,7 +331,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
       ctx.stores.pages.ListHistory(*name, *from, ctx.site.history_page_size);
   if (history.status().IsNotFound()) {
     if (auto other = OtherCaseRedirect(req, ctx, "/_history", *name)) return std::move(*other);
-    return MissingPage(ctx, *name, history.status().message());
+    return MissingPage(req, ctx, *name, history.status().message());
   }
   if (!history.ok()) return ErrorPage(ctx, history.status());
   HtmlPage page("History of " + history->title, "history.tpl");

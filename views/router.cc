@@ -7,6 +7,7 @@
 #include "model/base/failpoint.h"
 #include "views/account_handlers.h"
 #include "views/admin_handlers.h"
+#include "views/delete_handlers.h"
 #include "views/api_handlers.h"
 #include "views/diff_handlers.h"
 #include "views/feed_handlers.h"
@@ -64,6 +65,9 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_user/*/_tokens", ChangeTokens, kUser},
       {Method::kGet, "/_user/*", ShowProfile, kAnyone},
       {Method::kPost, "/_protect/*", SetProtection, kAdmin},
+      {Method::kGet, "/_delete/*", ShowDeleteForm, kAdmin},
+      {Method::kPost, "/_delete/*", DeletePage, kAdmin},
+      {Method::kPost, "/_undelete/*", UndeletePage, kAdmin},
       {Method::kGet, "/_admin/users", ListUsers, kAdmin},
       {Method::kPost, "/_admin/users/*", ChangeUser, kAdmin},
       {Method::kGet, "/_admin/mail", ListMail, kAdmin},

@@ -63,4 +63,24 @@ EmbeddedFiles SplitEmbeddedFiles(const std::string& joined) {
   return files;
 }
 
+void MergeLogged(std::vector<Change>* changes, std::vector<Change> logged) {
+  if (logged.empty()) return;
+  std::vector<Change> merged;
+  merged.reserve(changes->size() + logged.size());
+  auto log = logged.begin();
+  for (Change& c : *changes) {
+    // An event after revision N is newer than N, older than N + 1.
+    while (log != logged.end() && log->revision_id >= c.revision_id) {
+      merged.push_back(std::move(*log++));
+    }
+    merged.push_back(std::move(c));
+  }
+  while (log != logged.end()) merged.push_back(std::move(*log++));
+  *changes = std::move(merged);
+}
+
+std::string DeletedPageName(int64_t page_id) {
+  return "\x01" "deleted " + std::to_string(page_id);
+}
+
 }  // namespace wikid

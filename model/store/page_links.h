@@ -3,8 +3,10 @@
 // page view's one query hands back where each link leads.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "model/store/page_store.h"
 
@@ -24,5 +26,15 @@ LinkTitles SplitLinkPairs(const std::string& joined);
 // view's query joins the files its embeds name (no field holds a tab or
 // a newline), as EmbeddedFiles.
 EmbeddedFiles SplitEmbeddedFiles(const std::string& joined);
+
+// Puts `logged` (deletes and undeletes, newest first) among `changes`
+// (revisions, newest first) where each happened: just after the revision
+// whose id its revision_id holds.
+void MergeLogged(std::vector<Change>* changes, std::vector<Change> logged);
+
+// The name a deleted page's row holds (PageStore::Delete): a control
+// character no page name may hold, then the page's id, so it is unique
+// and no lookup by a name, a link or an address reaches it.
+std::string DeletedPageName(int64_t page_id);
 
 }  // namespace wikid

@@ -132,6 +132,12 @@ struct Change {
   int64_t created_at = 0;
   std::string summary;
   int64_t size_change = 0;
+  // A logged event in the list instead of a revision (issue 20): "delete"
+  // or "undelete", with the reason as `summary`, `revision_id` the newest
+  // revision's id when it happened (it stands just after that revision),
+  // `log_id` its own number, and `rev` and `size_change` 0.
+  std::string log_action;
+  int64_t log_id = 0;
 };
 
 // One account's revisions, newest first.
@@ -211,6 +217,34 @@ struct SearchResults {
   bool partial_index = false;
 };
 
+// A deleted page (issue 20): who deleted it, when and why, which everyone
+// may see; and, for admins, what it held. A deleted page keeps its row,
+// revisions and links of each revision, under a name no lookup can reach
+// (DeletedPageName), so that undelete brings back the whole history.
+struct PageDeletion {
+  std::string title;        // the page's name when it was deleted
+  std::string deleted_by;   // the admin's account name
+  int64_t deleted_at = 0;   // unix seconds, UTC
+  std::string reason;
+  int64_t revisions = 0;    // what undelete brings back
+  std::string text;               // the latest revision's text
+  std::vector<Revision> history;  // newest first, text left empty
+};
+
+// A delete or an undelete request (admins only; views/ checks).
+struct PageDeletionRequest {
+  PageName name;
+  std::string reason;
+  std::string author;      // the admin's account name
+  int64_t account_id = 0;
+  int64_t at = 0;          // unix seconds, UTC
+};
+
+// The most deletes and undeletes one window of recent changes shows
+// between two revisions' worth of rows (PageReader::ListRecentChanges):
+// a bound on the window's cost however many pages were deleted at once.
+inline constexpr int kMaxLoggedPerWindow = 500;
+
 class PageReader {
  public:
   virtual ~PageReader() = default;
@@ -231,7 +265,10 @@ class PageReader {
   // Up to `limit` revisions of any page, newest first, older than the
   // revision with id `before_id` (from the newest when absent), with the
   // numbers of pages and revisions (0 when no revision is returned).
-  // Reads only the rows it returns.
+  // Reads only the rows it returns. Deletes and undeletes (Change's
+  // log_action) stand among them where they happened: those after the
+  // oldest revision returned (after any, when fewer than `limit` are),
+  // and older than `before_id`, at most kMaxLoggedPerWindow.
   virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                                   int limit) = 0;
 
@@ -289,6 +326,12 @@ class PageReader {
   // for more than kMaxPrefixWords words (search_words.h).
   virtual Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                        int limit) = 0;
+
+  // The latest deletion of a page of `name`'s key (PageKey) that was not
+  // undone, with up to `history_limit` of its revisions and its latest
+  // text when `history_limit` > 0; nullopt when there is none.
+  virtual Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
+                                                           int history_limit) = 0;
 };
 
 // The reads and the writes.
@@ -327,6 +370,20 @@ class PageStore : public PageReader {
   // Protects the page (only admins may save it) or lifts the protection.
   // NotFound if the page does not exist.
   virtual Status SetProtected(const PageName& name, bool is_protected) = 0;
+
+  // Deletes the page (issue 20), atomically: it leaves the page list,
+  // search, orphans and the counts; its links stop counting (wanted,
+  // backlinks), links to it count as wanted again; the deletion is
+  // logged. NotFound if the page does not exist. A page may be made again
+  // under a deleted page's name (a new page, with a history of its own).
+  virtual Status Delete(const PageDeletionRequest& request) = 0;
+
+  // Undoes the latest deletion of `request.name` (by key): the page comes
+  // back under the name it had, with its whole history, links and search
+  // entry; logged. Returns its title. NotFound if no deletion of it
+  // stands; Conflict, with nothing written, if a page of that name (in
+  // any letter case) exists again.
+  virtual Result<std::string> Undelete(const PageDeletionRequest& request) = 0;
 
   // Rebuilds the search index from every page's latest revision, `batch`
   // pages per transaction, so that saves get through between batches (a

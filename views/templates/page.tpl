@@ -27,6 +27,7 @@
 {{#CAN_PROTECT}}<button type="submit" name="protect" value="1">Protect</button>{{/CAN_PROTECT}}
 {{#CAN_UNPROTECT}}<button type="submit" name="protect" value="0">Unprotect</button>{{/CAN_UNPROTECT}}
 </form>
+<a href="{{DELETE_URL}}">Delete</a>
 {{/ADMIN_ACTIONS}}
 </div>
 <div class="content">

@@ -126,7 +126,7 @@ constexpr Named kWantNoMore{"pages_want_no_more",
 constexpr Named kOrphans{"pages_orphans", R"sql(
   SELECT p.name, p.latest_rev FROM page p
    WHERE (lower(p.name), p.name) > (lower($1::text COLLATE "C"), $1)
-     AND p.name <> $2
+     AND p.name <> $2 AND NOT p.deleted
      AND NOT EXISTS (SELECT 1 FROM page_link k
                       WHERE k.target_key = p.name_key AND k.source_id <> p.id)
    ORDER BY lower(p.name), p.name LIMIT $3)sql"};
@@ -153,7 +153,7 @@ constexpr Named kPageByKey{"pages_page_by_key",
 
 constexpr Named kListPages{"pages_list", R"sql(
   SELECT name, latest_rev FROM page
-   WHERE (lower(name), name) > (lower($1::text COLLATE "C"), $1)
+   WHERE (lower(name), name) > (lower($1::text COLLATE "C"), $1) AND NOT deleted
    ORDER BY lower(name), name LIMIT $2)sql"};
 
 // The counts are the sums of site_count's shards (schema: why not max(id)).
@@ -162,7 +162,7 @@ constexpr Named kRecent{"pages_recent", R"sql(
          r.account_id IS NOT NULL,
          (SELECT sum(pages) FROM site_count), (SELECT sum(revisions) FROM site_count)
     FROM revision r JOIN page p ON p.id = r.page_id
-   WHERE r.id < $1
+   WHERE r.id < $1 AND NOT p.deleted
    ORDER BY r.id DESC LIMIT $2)sql"};
 
 constexpr Named kCountSave{"pages_count_save", R"sql(
@@ -174,7 +174,7 @@ constexpr Named kSetProtected{"pages_set_protected",
 constexpr Named kContributions{"pages_contributions", R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change, TRUE
     FROM revision r JOIN page p ON p.id = r.page_id
-   WHERE r.account_id = $1 AND r.id < $2
+   WHERE r.account_id = $1 AND r.id < $2 AND NOT p.deleted
    ORDER BY r.id DESC LIMIT $3)sql"};
 
 constexpr Named kEditCount{"pages_edit_count", "SELECT edit_count FROM account WHERE id = $1"};
@@ -246,6 +246,7 @@ Result<std::unique_ptr<PostgresPageStore>> PostgresPageStore::Create(PgConnectio
   }
   if (Status s = store->PrepareSearch(); !s.ok()) return s;
   if (Status s = store->PrepareMove(); !s.ok()) return s;
+  if (Status s = store->PrepareDeletion(); !s.ok()) return s;
   return store;
 }
 
@@ -610,6 +611,7 @@ Result<RecentChanges> PostgresPageStore::ListRecentChanges(std::optional<int64_t
     recent.page_count = r->Int(i, 8);
     recent.revision_count = r->Int(i, 9);
   }
+  if (Status s = AddLogged(&recent, before_id, limit); !s.ok()) return s;
   return recent;
 }
 
@@ -687,7 +689,7 @@ Result<int64_t> PostgresPageStore::RebuildSearchIndex(
            setweight(to_tsvector('wikid_search', p.name), 'A') ||
            to_tsvector('wikid_search', left(r.text, 100000))
       FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
-     WHERE p.id > $1 ORDER BY p.id LIMIT $2
+     WHERE p.id > $1 AND NOT p.deleted ORDER BY p.id LIMIT $2
        FOR SHARE OF p
     ON CONFLICT (page_id) DO UPDATE SET title = EXCLUDED.title, document = EXCLUDED.document
     RETURNING page_id)sql"};

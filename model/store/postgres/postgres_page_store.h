@@ -53,8 +53,21 @@ class PostgresPageStore : public PageStore {
   Result<int64_t> RebuildSearchIndex(
       int batch = 1000,
       const std::function<void(int64_t done, int64_t total)>& progress = {}) override;
+  // Delete and undelete (postgres_page_deletion.cc).
+  Status Delete(const PageDeletionRequest& request) override;
+  Result<std::string> Undelete(const PageDeletionRequest& request) override;
+  Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
+                                                   int history_limit) override;
 
  private:
+  // Prepares the statements of delete and undelete.
+  Status PrepareDeletion();
+  // As SqlitePageStore's: links to `title`'s key count as wanted again.
+  Status WantAgain(const std::string& title);
+  Status LogDeletion(const char* action, const std::string& title,
+                     const PageDeletionRequest& request);
+  // The deletes and undeletes among `recent`'s window (ListRecentChanges).
+  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id, int limit);
   PostgresPageStore(PgConnection& db, EventSink* events) : db_(db), events_(events) {}
 
   // Prepares Search's statements (postgres_page_search.cc).

@@ -288,6 +288,31 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE login_failure ADD COLUMN name TEXT COLLATE "C" NOT NULL DEFAULT '';
       CREATE INDEX login_failure_by_name ON login_failure (name) WHERE name <> '';
       )sql",
+      // 5: delete and undelete (issue 20), as SQLite's schema 23 has it.
+      R"sql(
+      ALTER TABLE page ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT FALSE;
+      CREATE TABLE page_deletion (
+        page_id BIGINT PRIMARY KEY REFERENCES page(id),
+        name TEXT COLLATE "C" NOT NULL,     -- the page's name when it was deleted
+        name_key TEXT COLLATE "C" NOT NULL, -- PageKey(name)
+        deleted_at BIGINT NOT NULL,         -- unix time in seconds, UTC
+        deleted_by TEXT NOT NULL,           -- the admin's account name
+        reason TEXT NOT NULL,
+        revisions BIGINT NOT NULL           -- the page's latest_rev, for the counts
+      );
+      CREATE INDEX page_deletion_by_key ON page_deletion (name_key, deleted_at);
+      CREATE TABLE page_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        action TEXT NOT NULL CHECK (action IN ('delete', 'undelete')),
+        name TEXT COLLATE "C" NOT NULL,
+        author TEXT NOT NULL,
+        account_id BIGINT REFERENCES account(id),
+        created_at BIGINT NOT NULL,
+        reason TEXT NOT NULL,
+        after_revision BIGINT NOT NULL   -- the newest revision id then
+      );
+      CREATE INDEX page_log_by_revision ON page_log (after_revision, id);
+      )sql",
   };
   return kMigrations;
 }

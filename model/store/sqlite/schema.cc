@@ -438,6 +438,47 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE login_failure ADD COLUMN name TEXT NOT NULL DEFAULT '';
       CREATE INDEX login_failure_by_name ON login_failure (name) WHERE name != '';
       )sql",
+      // 23: delete and undelete (issue 20).
+      R"sql(
+      -- 1: deleted. A deleted page keeps its row, revisions and links of
+      -- each revision for undelete, under a name no page name can be
+      -- (DeletedPageName: a control character), so no lookup, link or
+      -- address finds it; lists that walk every page skip it by this flag.
+      ALTER TABLE page ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0
+        CHECK (deleted IN (0, 1));
+      -- Who deleted a page, when and why, and under which name; removed
+      -- by undelete. Several rows may share a key (deleted, made again,
+      -- deleted again): the 410 page and undelete take the latest.
+      CREATE TABLE page_deletion (
+        page_id INTEGER PRIMARY KEY REFERENCES page(id),
+        name TEXT NOT NULL,            -- the page's name when it was deleted
+        name_key TEXT NOT NULL,        -- PageKey(name)
+        deleted_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        deleted_by TEXT NOT NULL,      -- the admin's account name
+        reason TEXT NOT NULL,
+        revisions INTEGER NOT NULL     -- the page's latest_rev, for the counts
+      ) STRICT;
+      CREATE INDEX page_deletion_by_key ON page_deletion (name_key, deleted_at);
+      -- Every delete and undelete, for recent changes and the feed.
+      CREATE TABLE page_log (
+        id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL CHECK (action IN ('delete', 'undelete')),
+        name TEXT NOT NULL,            -- the page's name
+        author TEXT NOT NULL,          -- the admin's account name
+        account_id INTEGER REFERENCES account(id),
+        created_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        reason TEXT NOT NULL,
+        after_revision INTEGER NOT NULL  -- the newest revision id then: where
+                                         -- it stands among recent changes
+      ) STRICT;
+      CREATE INDEX page_log_by_revision ON page_log (after_revision, id);
+      -- The search index holds no deleted page: neither does its source.
+      DROP VIEW page_search_source;
+      CREATE VIEW page_search_source (page_id, title, body) AS
+        SELECT p.id, p.name, r.text
+          FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+         WHERE p.deleted = 0;
+      )sql",
   };
   return kMigrations;
 }

@@ -299,7 +299,7 @@ Result<int64_t> SqlitePageStore::RebuildSearchIndex(
       db_.Prepare("DELETE FROM page_title_search WHERE rowid > ?1 AND rowid <= ?2");
   auto index_titles = db_.Prepare(
       "INSERT INTO page_title_search (rowid, title) "
-      "SELECT id, name FROM page WHERE id > ?1 AND id <= ?2");
+      "SELECT id, name FROM page WHERE id > ?1 AND id <= ?2 AND deleted = 0");
   auto advance = db_.Prepare("UPDATE search_rebuild SET indexed_through = ?1");
   auto finish = db_.Prepare("DELETE FROM search_rebuild");
   for (auto* prepared : {&total, &start, &clear, &reached, &batch_end, &index,

@@ -114,7 +114,7 @@ constexpr char kWantNoMoreSql[] = "DELETE FROM wanted WHERE target_key = ?1 AND 
 constexpr char kOrphansSql[] = R"sql(
   SELECT p.name, p.latest_rev FROM page p
    WHERE p.name COLLATE NOCASE >= ?1 AND (p.name COLLATE NOCASE, p.name) > (?1, ?1)
-     AND p.name != ?2
+     AND p.name != ?2 AND p.deleted = 0
      AND NOT EXISTS (SELECT 1 FROM page_link k
                       WHERE k.target_key = p.name_key AND k.source_id != p.id)
    ORDER BY p.name COLLATE NOCASE, p.name LIMIT ?3)sql";
@@ -143,17 +143,21 @@ constexpr char kPageByKeySql[] =
 constexpr char kListPagesSql[] = R"sql(
   SELECT name, latest_rev FROM page
    WHERE name COLLATE NOCASE >= ?1 AND (name COLLATE NOCASE, name) > (?1, ?1)
+     AND deleted = 0
    ORDER BY name COLLATE NOCASE, name LIMIT ?2)sql";
 
 // Walks revision ids (the rowid) backwards: only the rows shown are read.
-// Pages and revisions are never deleted, so the largest ids are the
-// counts, found in O(1) instead of by counting.
+// Pages and revisions are never removed, so the largest ids are the
+// counts, found in O(1) instead of by counting, less those of the deleted
+// pages (few: read whole). A deleted page's revisions are skipped.
 constexpr char kRecentSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL,
-         (SELECT max(id) FROM page), (SELECT max(id) FROM revision)
+         (SELECT max(id) FROM page) - (SELECT count(*) FROM page_deletion),
+         (SELECT max(id) FROM revision) -
+           (SELECT coalesce(sum(revisions), 0) FROM page_deletion)
     FROM revision r JOIN page p ON p.id = r.page_id
-   WHERE r.id < ?1
+   WHERE r.id < ?1 AND p.deleted = 0
    ORDER BY r.id DESC LIMIT ?2)sql";
 
 constexpr char kSetProtectedSql[] = "UPDATE page SET protected = ?2 WHERE name = ?1";
@@ -163,7 +167,7 @@ constexpr char kContributionsSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          1
     FROM revision r JOIN page p ON p.id = r.page_id
-   WHERE r.account_id = ?1 AND r.id < ?2
+   WHERE r.account_id = ?1 AND r.id < ?2 AND p.deleted = 0
    ORDER BY r.id DESC LIMIT ?3)sql";
 
 // The account's counter, raised by every save (kCountEditSql): a profile
@@ -171,6 +175,19 @@ constexpr char kContributionsSql[] = R"sql(
 constexpr char kEditCountSql[] = "SELECT edit_count FROM account WHERE id = ?1";
 constexpr char kCountEditSql[] =
     "UPDATE account SET edit_count = edit_count + 1 WHERE id = ?1";
+
+// The latest deletion of a key that stands (sqlite_page_deletion.cc).
+constexpr char kFindDeletionSql[] = R"sql(
+  SELECT page_id, name, deleted_at, deleted_by, reason, revisions
+    FROM page_deletion WHERE name_key = ?1
+   ORDER BY deleted_at DESC, page_id DESC LIMIT 1)sql";
+
+// The deletes and undeletes among a window of recent changes: after
+// revision ?2 (the window's oldest) and before revision ?1 (its cursor).
+constexpr char kRecentLogSql[] = R"sql(
+  SELECT name, action, after_revision, author, created_at, reason, account_id IS NOT NULL, id
+    FROM page_log WHERE after_revision < ?1 AND after_revision >= ?2
+   ORDER BY after_revision DESC, id DESC LIMIT ?3)sql";
 
 // --- Rows ---------------------------------------------------------------
 
@@ -238,6 +255,8 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->want_less_, kWantLessSql},
       {&store->want_no_more_, kWantNoMoreSql},
       {&store->count_edit_, kCountEditSql},
+      {&store->find_deletion_, kFindDeletionSql},
+      {&store->recent_log_, kRecentLogSql},
   });
   if (!prepared.ok()) return prepared;
   if (Status search = store->PrepareSearch(); !search.ok()) return search;
@@ -579,6 +598,7 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
     recent.page_count = q->ColumnInt(8);
     recent.revision_count = q->ColumnInt(9);
   }
+  if (Status s = AddLogged(&recent, before_id, limit); !s.ok()) return s;
   return recent;
 }
 

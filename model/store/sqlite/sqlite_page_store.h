@@ -51,6 +51,11 @@ class SqlitePageStore : public PageStore {
       const std::function<void(int64_t done, int64_t total)>& progress = {}) override;
   Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                           int limit) override;
+  // Delete and undelete (sqlite_page_deletion.cc).
+  Status Delete(const PageDeletionRequest& request) override;
+  Result<std::string> Undelete(const PageDeletionRequest& request) override;
+  Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
+                                                   int history_limit) override;
 
  private:
   SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}
@@ -92,6 +97,16 @@ class SqlitePageStore : public PageStore {
   Result<std::optional<int64_t>> RebuildCursor();
   // Prepares the search statements.
   Status PrepareSearch();
+  // Removes the page's entries from both search indexes, while
+  // page_search_source still shows it (Delete).
+  Status UnindexPage(int64_t page_id);
+  // Counts as wanted the links to `title`'s key, which no page has now.
+  Status WantAgain(const std::string& title);
+  // The deletes and undeletes among `recent`'s window (ListRecentChanges).
+  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id, int limit);
+  // Logs a delete or an undelete, for recent changes.
+  Status LogDeletion(const char* action, const std::string& title,
+                     const PageDeletionRequest& request);
 
   Database& db_;
   EventSink* events_;  // borrowed; may be null
@@ -139,6 +154,8 @@ class SqlitePageStore : public PageStore {
   std::unique_ptr<Statement> want_;
   std::unique_ptr<Statement> want_less_;
   std::unique_ptr<Statement> want_no_more_;
+  std::unique_ptr<Statement> find_deletion_;
+  std::unique_ptr<Statement> recent_log_;
 };
 
 }  // namespace wikid

@@ -1,0 +1,230 @@
+// Delete and undelete (issue 20) through a real nginx with three workers,
+// memcached and the fast path: once a delete is acknowledged, no reader
+// on any worker, nor nginx, shows the page, a link to it in blue, or it
+// in the lists and search (the read-your-writes guarantee of a save);
+// undelete brings all of it back with the whole history. A control with
+// the delete's cache retirement turned off (failpoint delete_skip_retire)
+// shows the same checks fail. Hostile reasons (X1) stay text.
+#define BOOST_TEST_MODULE delete_http
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/html_safety.h"
+#include "tests/support/test_wiki.h"
+
+namespace wikid::testing {
+namespace {
+
+TestWikiOptions Options(std::map<std::string, std::string> env = {}) {
+  return TestWikiOptions{.workers = 3, .memcached = true, .fast_path = true, .env = env};
+}
+
+TestWiki& Wiki() {
+  static TestWiki wiki{Options()};
+  return wiki;
+}
+
+bool Contains(const HttpResponse& r, std::string_view needle) {
+  return r.body.find(needle) != std::string::npos;
+}
+
+// Each of these is read this many times in a row, so that every worker
+// and nginx's fast path answer it.
+constexpr int kReads = 9;
+
+// A wiki of three pages: `name` (two revisions, a rare word, a link to
+// `name`_Kept), `name`_Kept, and `name`_Pointer linking to `name`; every
+// view of them read until nginx serves it, so every cache holds them.
+void Plant(TestWiki& wiki, const std::string& name) {
+  BOOST_REQUIRE(wiki.Save(name + "_Kept", 0, "kept").status == 303);
+  BOOST_REQUIRE(wiki.Save(name, 0, "first quaggafish").status == 303);
+  BOOST_REQUIRE(wiki.Save(name, 1, "second quaggafish [[" + name + "_Kept]]").status == 303);
+  BOOST_REQUIRE(wiki.Save(name + "_Pointer", 0, "see [[" + name + "]]").status == 303);
+  for (const std::string& page : {name, name + "_Pointer"}) {
+    BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/" + page)));
+  }
+  for (int i = 0; i < kReads; ++i) {
+    BOOST_REQUIRE(wiki.Get("/" + name).status == 200);
+    BOOST_REQUIRE(wiki.Get("/_recent").status == 200);
+  }
+}
+
+// What anonymous readers still see of `name` after its delete was
+// acknowledged: one line per stale answer, none when all are current.
+std::vector<std::string> StaleAfterDelete(TestWiki& wiki, const std::string& name) {
+  std::vector<std::string> stale;
+  auto check = [&](const std::string& what, bool ok) {
+    if (!ok) stale.push_back(what);
+  };
+  for (int i = 0; i < kReads; ++i) {
+    HttpResponse page = wiki.Get("/" + name);
+    check("/" + name + " answered " + std::to_string(page.status) +
+              (FromNginx(page) ? " from nginx" : ""),
+          page.status == 410);
+    HttpResponse pointer = wiki.Get("/" + name + "_Pointer");
+    check("a link to it is blue", Contains(pointer, "href=\"/_edit/" + name + "\"") &&
+                                      !Contains(pointer, "href=\"/" + name + "\""));
+    HttpResponse recent = wiki.Get("/_recent");
+    check("recent changes list its revisions", !Contains(recent, "href=\"/" + name + "?rev="));
+    check("recent changes miss the delete",
+          Contains(recent, "<span class=\"log delete\">deleted</span>"));
+  }
+  for (const std::string& path : {"/_raw/" + name, "/_history/" + name,
+                                  "/_diff/" + name + "?from=1&to=2"}) {
+    check(path + " is not 410", wiki.Get(path).status == 410);
+  }
+  check("All pages lists it", !Contains(wiki.Get("/_pages"), ">" + name + "<"));
+  check("search finds it", !Contains(wiki.Get("/_search?q=quaggafish"), name));
+  check("it is not wanted", Contains(wiki.Get("/_wanted"), "/_edit/" + name + "\""));
+  check("the page it linked is no orphan",
+        Contains(wiki.Get("/_orphans"), "/" + name + "_Kept\""));
+  return stale;
+}
+
+HttpResponse DeleteAs(Browser& admin, const std::string& name, const std::string& reason) {
+  return admin.Post("/_delete/" + name, {{"reason", reason}});
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_page_is_gone_everywhere_at_once_and_undelete_restores_it) {
+  TestWiki& wiki = Wiki();
+  auto admin = wiki.LoggedInAs("Boss", "boss-password", /*admin=*/true);
+  Plant(wiki, "Doomed");
+
+  // Only admins: a plain user is refused the form and the delete.
+  BOOST_TEST(wiki.Editor().Get("/_delete/Doomed").status == 403);
+  BOOST_TEST(wiki.Editor().Post("/_delete/Doomed", {{"reason", "x"}}).status == 403);
+  BOOST_TEST(wiki.Get("/_delete/Doomed").status != 200);
+  // The confirmation step: a page with a reason box, then a POST with a
+  // token (a forged one is refused).
+  HttpResponse form = admin->Get("/_delete/Doomed");
+  BOOST_REQUIRE(form.status == 200);
+  BOOST_TEST(Contains(form, "Delete <a href=\"/Doomed\">Doomed</a>?"));
+  BOOST_TEST(Contains(form, "name=\"reason\""));
+  BOOST_TEST(Contains(form, "its whole history"));
+  BOOST_TEST(admin->PostWithoutToken("/_delete/Doomed", {{"reason", "x"}}).status == 403);
+  BOOST_TEST(wiki.Get("/Doomed").status == 200);
+
+  HttpResponse deleted = DeleteAs(*admin, "Doomed", "spam & <nonsense>");
+  BOOST_REQUIRE(deleted.status == 303);
+  BOOST_TEST(deleted.Header("location") == "/Doomed");
+  const std::vector<std::string> stale = StaleAfterDelete(wiki, "Doomed");
+  for (const std::string& line : stale) BOOST_ERROR("stale after the delete: " << line);
+
+  // 410 for everyone, with who, when and why; the old text only to admins.
+  HttpResponse gone = wiki.Get("/Doomed");
+  BOOST_TEST(gone.status == 410);
+  BOOST_TEST(Contains(gone, "deleted"));
+  BOOST_TEST(Contains(gone, ">Boss</a>"));
+  BOOST_TEST(Contains(gone, "spam &amp; &lt;nonsense&gt;"));
+  BOOST_TEST(!Contains(gone, "quaggafish"));
+  BOOST_TEST(!Contains(gone, "Undelete"));
+  HttpResponse seen = admin->Get("/Doomed");
+  BOOST_TEST(seen.status == 410);
+  BOOST_TEST(Contains(seen, "second quaggafish"));
+  BOOST_TEST(Contains(seen, "Revision 1,"));
+  BOOST_TEST(Contains(seen, "action=\"/_undelete/Doomed\""));
+  BOOST_TEST(DeleteAs(*admin, "Doomed", "again").status == 404);
+  // A logged event in recent changes and the feed, with its reason.
+  HttpResponse recent = wiki.Get("/_recent");
+  BOOST_TEST(Contains(recent, "<a href=\"/Doomed\">Doomed</a> <span class=\"log delete\">"
+                              "deleted</span> by <a href=\"/_user/Boss\">Boss</a> "
+                              "<span class=\"summary\">spam &amp; &lt;nonsense&gt;</span>"),
+             recent.body);
+  HttpResponse feed = wiki.Get("/_recent.atom");
+  BOOST_TEST(Contains(feed, "<title>Doomed (deleted)</title>"));
+  BOOST_TEST(Contains(feed, "<summary>spam &amp; &lt;nonsense&gt;</summary>"));
+  BOOST_TEST(wiki.Editor().Post("/_undelete/Doomed", {}).status == 403);
+
+  // Undelete: everything back, the whole history, on every worker.
+  HttpResponse undone = admin->Post("/_undelete/Doomed", {});
+  BOOST_REQUIRE(undone.status == 303);
+  BOOST_TEST(undone.Header("location") == "/Doomed");
+  for (int i = 0; i < kReads; ++i) {
+    HttpResponse page = wiki.Get("/Doomed");
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(Contains(page, "second quaggafish"));
+    BOOST_TEST(Contains(wiki.Get("/Doomed_Pointer"), "href=\"/Doomed\""));
+  }
+  BOOST_TEST(wiki.Get("/_raw/Doomed?rev=1").body == "first quaggafish");
+  BOOST_TEST(Contains(wiki.Get("/_history/Doomed"), "/Doomed?rev=1"));
+  BOOST_TEST(Contains(wiki.Get("/_pages"), ">Doomed<"));
+  BOOST_TEST(Contains(wiki.Get("/_search?q=quaggafish"), "Doomed"));
+  BOOST_TEST(!Contains(wiki.Get("/_wanted"), "/_edit/Doomed\""));
+  BOOST_TEST(FromNginx(wiki.ViewUntilFast("/Doomed")));
+  BOOST_TEST(Contains(wiki.Get("/_recent"), "<span class=\"log undelete\">undeleted</span>"));
+  BOOST_TEST(Contains(wiki.Get("/_recent.atom"), "<title>Doomed (undeleted)</title>"));
+  BOOST_TEST(admin->Post("/_undelete/Doomed", {}).status == 404);
+}
+
+// A deleted name may be written again (a new page with its own history);
+// undelete then answers 409 until that page is gone.
+BOOST_AUTO_TEST_CASE(a_deleted_name_may_be_made_again_and_undelete_then_waits) {
+  TestWiki& wiki = Wiki();
+  auto admin = wiki.LoggedInAs("Chief", "chief-password", /*admin=*/true);
+  BOOST_REQUIRE(wiki.Save("Phoenix", 0, "old life").status == 303);
+  BOOST_REQUIRE(DeleteAs(*admin, "Phoenix", "").status == 303);
+  HttpResponse gone = wiki.Get("/Phoenix");
+  BOOST_TEST(gone.status == 410);
+  BOOST_TEST(Contains(gone, "no reason given"));
+  BOOST_REQUIRE(wiki.Save("Phoenix", 0, "new life").status == 303);
+  BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));
+  HttpResponse refused = admin->Post("/_undelete/Phoenix", {});
+  BOOST_TEST(refused.status == 409);
+  BOOST_TEST(Contains(refused, "exists now"));
+  BOOST_REQUIRE(DeleteAs(*admin, "Phoenix", "second").status == 303);
+  BOOST_REQUIRE(admin->Post("/_undelete/Phoenix", {}).status == 303);
+  BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));  // the latest deleted comes back
+}
+
+// X1: every hostile reason is kept as text on the 410 page (anyone's and
+// an admin's); a reason that breaks the rules (a line break, a control
+// character) is refused with 400 and the form keeps it.
+BOOST_AUTO_TEST_CASE(hostile_reasons_stay_text) {
+  TestWiki& wiki = Wiki();
+  auto admin = wiki.LoggedInAs("Warden", "warden-password", /*admin=*/true);
+  BOOST_REQUIRE(wiki.Save("Target_X1", 0, "text").status == 303);
+  for (const std::string& payload : XssPayloads()) {
+    BOOST_REQUIRE(DeleteAs(*admin, "Target_X1", payload).status == 303);
+    HttpResponse anyone = wiki.Get("/Target_X1");
+    BOOST_TEST(anyone.status == 410);
+    BOOST_TEST(HtmlIsInert(anyone.body), payload << ": " << PageDangers(anyone.body));
+    HttpResponse admins = admin->Get("/Target_X1");
+    BOOST_TEST(HtmlIsInert(admins.body), payload << ": " << PageDangers(admins.body));
+    HttpResponse recent = wiki.Get("/_recent");
+    BOOST_TEST(HtmlIsInert(recent.body), payload << ": " << PageDangers(recent.body));
+    BOOST_TEST(!Contains(wiki.Get("/_recent.atom"), "<script"), payload);
+    BOOST_REQUIRE(admin->Post("/_undelete/Target_X1", {}).status == 303);
+  }
+  for (const std::string& bad : {std::string("two\nlines"), std::string("bell\x07")}) {
+    HttpResponse refused = DeleteAs(*admin, "Target_X1", bad + "<script>x</script>");
+    BOOST_TEST(refused.status == 400);
+    BOOST_TEST(Contains(refused, "The reason"));
+    BOOST_TEST(HtmlIsInert(refused.body));
+    BOOST_TEST(Contains(refused, "&lt;script&gt;x&lt;/script&gt;"));
+    BOOST_TEST(wiki.Get("/Target_X1").status == 200);
+  }
+}
+
+// The control: with the delete's cache retirement turned off, the same
+// checks see the page and the blue link served after the delete (nginx
+// and the workers keep their views): they can fail, and do without it.
+BOOST_AUTO_TEST_CASE(without_the_retirement_the_checks_fail) {
+  TestWiki wiki{Options({{"WIKID_FAILPOINTS", "delete_skip_retire=1"}})};
+  auto admin = wiki.LoggedInAs("Boss", "boss-password", /*admin=*/true);
+  Plant(wiki, "Control");
+  BOOST_REQUIRE(DeleteAs(*admin, "Control", "control").status == 303);
+  const std::vector<std::string> stale = StaleAfterDelete(wiki, "Control");
+  BOOST_TEST(!stale.empty());
+  for (const std::string& line : stale) BOOST_TEST_MESSAGE("stale, as expected: " << line);
+  bool page_served = false, link_blue = false;
+  for (const std::string& line : stale) {
+    page_served = page_served || line.starts_with("/Control answered 200");
+    link_blue = link_blue || line == "a link to it is blue";
+  }
+  BOOST_TEST(page_served);
+  BOOST_TEST(link_blue);
+}
+
+}  // namespace
+}  // namespace wikid::testing
