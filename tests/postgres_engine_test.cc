@@ -288,7 +288,9 @@ BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
     BOOST_REQUIRE(pages->Save(EditOf("Kept", 0, "from schema 1")).ok());
     auto undone = PgConnection::Open(url, {});
     BOOST_REQUIRE(undone.ok());
-    BOOST_REQUIRE((*undone)->Exec("DROP TABLE fast_path_state, file_revision, file_blob, file; "
+    BOOST_REQUIRE((*undone)->Exec("DROP TABLE watch, fast_path_state, file_revision, file_blob, "
+                                  "file; ALTER TABLE account DROP COLUMN confirmed_email, "
+                                  "DROP COLUMN watch_created; "
                                   "UPDATE wikid_schema SET version = 1").ok());
   }
   auto storage = PostgresStorage::Open(url, {});

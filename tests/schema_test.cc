@@ -75,10 +75,34 @@ constexpr char kUndoVersion21[] = R"sql(
     DROP TABLE file_revision;
     DROP TABLE file_blob;
     DROP TABLE file;)sql";
-// Versions 19 to 21 taken away (20: the fast path's shared state), newest
+// Version 22's watchlists, taken away again (every older database lacks
+// them too).
+constexpr char kUndoVersion22[] = R"sql(
+    DROP TABLE watch;
+    ALTER TABLE account DROP COLUMN confirmed_email;
+    ALTER TABLE account DROP COLUMN watch_created;)sql";
+// Versions 19 to 22 taken away (20: the fast path's shared state), newest
 // first, to make older databases.
-const std::string kUndoVersions19To21 =
-    std::string(kUndoVersion21) + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+const std::string kUndoVersions19To21 = std::string(kUndoVersion22) + ";" + kUndoVersion21 +
+                                        "; DROP TABLE fast_path_state;" + kUndoVersion19;
+
+// Version 22: a version 21 database's accounts watch nothing, have no
+// confirmed address, and watch the pages they will create.
+BOOST_AUTO_TEST_CASE(a_version_21_database_gets_watchlists) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion22) + R"sql(;
+      INSERT INTO account (name, name_key, password_hash, email, created_at)
+        VALUES ('Ann', 'ann', 'x', 'ann@example.org', 0);
+      PRAGMA user_version = 21;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM watch") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM account WHERE confirmed_email = '' "
+                             "AND watch_created = 1") == 1);
+}
 
 // Version 21: a version 20 database gets the (empty) file tables and keeps
 // its pages; files may then be stored, their bytes once per content.
@@ -86,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_version_20_database_gets_empty_file_tables) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, std::string(kUndoVersion21) + R"sql(;
+  RawExec(path, std::string(kUndoVersion22) + ";" + kUndoVersion21 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'text', 4, 4);

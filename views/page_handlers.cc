@@ -8,6 +8,7 @@
 #include "views/page_saves.h"
 #include "views/render.h"
 #include "views/shared_views.h"
+#include "views/watch_handlers.h"
 
 namespace wikid {
 namespace {
@@ -78,6 +79,7 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
                     ctx.security.csrf.ForSession(ctx.viewer.session_token));
     admin->ShowSection(found.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
   }
+  if (found.is_latest()) FillWatchButton(ctx, name, /*viewed=*/true, "page", page.content());
   // After a merged save (SaveEdit redirects here with ?merged=REV): per
   // request, like the header, so never part of a cached view.
   auto merged = PositiveNumber(req.QueryText("merged"));
@@ -244,6 +246,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   page.NoIndex();
   page.Feed("/_history" + name->UrlPath() + ".atom", "History of " + history->title);
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
+  FillWatchButton(ctx, *name, /*viewed=*/false, "history", page.content());
   return page.Render(ctx, 200);
 }
 

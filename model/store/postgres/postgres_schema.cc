@@ -281,6 +281,26 @@ const std::vector<const char*>& Migrations() {
       );
       INSERT INTO fast_path_state VALUES (1, 1, 'off', FALSE, 'new');
       )sql",
+      // 4: watchlists (issue 20), as SQLite's schema 22.
+      R"sql(
+      -- The address the account confirmed by its mailed link; watchers'
+      -- mail goes only to an address equal to it, so changing the address
+      -- makes it unconfirmed again.
+      ALTER TABLE account ADD COLUMN confirmed_email TEXT NOT NULL DEFAULT '';
+      -- The account watches the pages it creates (its profile setting).
+      ALTER TABLE account ADD COLUMN watch_created BOOLEAN NOT NULL DEFAULT TRUE;
+
+      CREATE TABLE watch (
+        account_id BIGINT NOT NULL REFERENCES account(id),
+        page_id BIGINT NOT NULL REFERENCES page(id),  -- by id: a page's watchers
+                                                     -- stay with it whatever its name
+        notified BOOLEAN NOT NULL DEFAULT FALSE,  -- mailed about the page since the
+                                                  -- watcher last viewed it: no more mail
+        PRIMARY KEY (account_id, page_id)
+      );
+      -- A save finds the page's watchers.
+      CREATE INDEX watch_by_page ON watch (page_id, account_id);
+      )sql",
   };
   return kMigrations;
 }
