@@ -7,8 +7,8 @@
 // never among them, gets one message in the Outbox, in that same
 // transaction, and is marked notified (WatchStore::TakeWatchersToTell):
 // no more mail about the page until they view it again while logged in.
-// Told of a new account with an address, it queues the confirmation mail
-// in the signup's transaction.
+// A new account's address is confirmed when its owner asks for the link
+// (the profile's button) or changes the address (SendConfirmation).
 //
 // Each message carries a signed link that ends the watch without a login
 // (SignedLinks); the confirmation mail one that confirms the address.
