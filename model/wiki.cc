@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <string_view>
+#include <vector>
 
 #include "model/base/secret_key.h"
 #include "model/fast_path_record.h"
@@ -28,6 +29,28 @@ Result<std::string> FirstSecretKey(const std::string& data_dir) {
   if (kept->has_value()) return std::move(**kept);
   return NewSecretKey();
 }
+
+// Tells each of `sinks` of every event, in turn, inside the same
+// transaction; the first error rolls the event back.
+class EventSinks : public EventSink {
+ public:
+  explicit EventSinks(std::vector<EventSink*> sinks) : sinks_(std::move(sinks)) {}
+  Status AccountCreated(const User& user) override {
+    for (EventSink* sink : sinks_) {
+      if (Status s = sink->AccountCreated(user); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  Status RevisionSaved(const SavedRevision& revision) override {
+    for (EventSink* sink : sinks_) {
+      if (Status s = sink->RevisionSaved(revision); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<EventSink*> sinks_;
+};
 
 }  // namespace
 
@@ -107,9 +130,21 @@ Status Wiki::OpenStores(const WikiOptions& options) {
   if (Status s = Take(storage_->OpenOutbox(options.mail.retry), outbox_);
       !s.ok())
     return s;
-  // The admins' mail hears of saves and signups inside their transactions.
+  if (Status s = Take(storage_->OpenWatches(), watches_); !s.ok()) return s;
+  // The admins' mail and the watchers' hear of saves and signups inside
+  // their transactions. The watchers' links are signed with the site's
+  // keys, loaded after the stores (Wiki::Open) and read when a link is made.
   admin_mail_ = std::make_unique<AdminMail>(*outbox_, options.mail);
-  EventSink* events = options.tell_admins ? admin_mail_.get() : nullptr;
+  watch_mail_ = std::make_unique<WatchMail>(
+      *outbox_, *watches_, options.mail,
+      LinkKeys{.signing = [this]() -> const std::string& { return site_keys_->Signing(); },
+               .verifying = [this]() -> const std::vector<std::string>& {
+                 return site_keys_->Verifying();
+               },
+               .reload = [this] { return site_keys_->Reload(); }});
+  events_ = std::make_unique<EventSinks>(
+      std::vector<EventSink*>{admin_mail_.get(), watch_mail_.get()});
+  EventSink* events = options.tell_admins ? events_.get() : nullptr;
   for (Status s :
        {Take(storage_->OpenPages(events), pages_),
         Take(storage_->OpenUsers(events), users_),
@@ -129,7 +164,8 @@ Status Wiki::OpenStores(const WikiOptions& options) {
                                             .tokens = *tokens_,
                                             .throttle = *throttle_,
                                             .outbox = *outbox_,
-                                            .files = *files_});
+                                            .files = *files_,
+                                            .watches = *watches_});
   return Status::Ok();
 }
 

@@ -33,6 +33,7 @@
 #include "model/cache/versions.h"
 #include "model/cache/view_admission.h"
 #include "model/mail/admin_mail.h"
+#include "model/mail/watch_mail.h"
 #include "model/store/storage.h"
 
 namespace wikid {
@@ -121,6 +122,7 @@ struct Stores {
   LoginThrottle& throttle;
   Outbox& outbox;  // mail, queued in the transactions that cause it
   FileReader& files;  // uploads, written through FileWrites (model/file_writes.h)
+  WatchStore& watches;  // who watches which page (issue 20)
 };
 
 // The caches in front of the stores, borrowed likewise.
@@ -166,6 +168,8 @@ class Wiki {
   ProcessMetrics& metrics() { return *process_.metrics; }
   // The site's secret keys (model/accounts/site_keys.h): never logged.
   SiteKeys& site_keys() { return *site_keys_; }
+  // The watchers' mail and its signed links (model/mail/watch_mail.h).
+  WatchMail& watch_mail() { return *watch_mail_; }
 
  private:
   Wiki() = default;
@@ -179,6 +183,9 @@ class Wiki {
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<AdminMail> admin_mail_;
+  std::unique_ptr<WatchStore> watches_;
+  std::unique_ptr<WatchMail> watch_mail_;
+  std::unique_ptr<EventSink> events_;  // both of the above, in turn
   std::unique_ptr<PageStore> pages_;
   std::unique_ptr<UserStore> users_;
   std::unique_ptr<SessionStore> sessions_;

@@ -17,6 +17,7 @@
 
 #include "model/mail/admin_mail.h"
 #include "model/mail/mail_message.h"
+#include "model/mail/signed_links.h"
 #include "tests/support/processes_together.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/test_database.h"
@@ -139,6 +140,63 @@ BOOST_AUTO_TEST_CASE(message_ids_are_unique) {
   BOOST_TEST(ids.size() == 100u);
   BOOST_TEST(std::regex_match(
       *ids.begin(), std::regex("<[0-9a-f]{32}\\.wikid@example\\.org>")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The links of the watchers' mail (issue 20): a token is good for its own
+// account, page, address and time, under the newest key or the one before.
+BOOST_AUTO_TEST_SUITE(signed_links)
+
+struct Keys {
+  std::vector<std::string> keys = {std::string(32, 'n'), std::string(32, 'o')};
+  int reloads = 0;
+  LinkKeys link_keys() {
+    return LinkKeys{.signing = [this]() -> const std::string& { return keys[0]; },
+                    .verifying = [this]() -> const std::vector<std::string>& { return keys; },
+                    .reload = [this] { ++reloads; return false; }};
+  }
+};
+
+BOOST_AUTO_TEST_CASE(an_unwatch_token_names_one_account_and_one_page) {
+  Keys k;
+  SignedLinks links(k.link_keys());
+  std::string token = links.UnwatchToken(7, 42);
+  BOOST_TEST(links.CheckUnwatch(7, 42, token));
+  BOOST_TEST(!links.CheckUnwatch(8, 42, token));
+  BOOST_TEST(!links.CheckUnwatch(7, 43, token));
+  BOOST_TEST(!links.CheckUnwatch(74, 2, token));  // the fields cannot run together
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string changed = token;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    BOOST_TEST(!links.CheckUnwatch(7, 42, changed), "byte " << i);
+  }
+  BOOST_TEST(!links.CheckUnwatch(7, 42, token.substr(1)));
+  BOOST_TEST(!links.CheckUnwatch(7, 42, ""));
+  BOOST_TEST(k.reloads > 0);  // a failed token asks for the keys again
+}
+
+BOOST_AUTO_TEST_CASE(a_confirm_token_names_one_address_until_one_time) {
+  Keys k;
+  SignedLinks links(k.link_keys());
+  std::string token = links.ConfirmToken(7, "a@example.org", 1000);
+  BOOST_TEST(links.CheckConfirm(7, "a@example.org", 1000, token));
+  BOOST_TEST(!links.CheckConfirm(7, "b@example.org", 1000, token));
+  BOOST_TEST(!links.CheckConfirm(7, "a@example.org", 1001, token));
+  BOOST_TEST(!links.CheckConfirm(8, "a@example.org", 1000, token));
+  // One kind's token is never the other's.
+  BOOST_TEST(!links.CheckUnwatch(7, 1000, token));
+}
+
+BOOST_AUTO_TEST_CASE(a_token_from_before_a_rotation_still_works_and_a_third_key_does_not) {
+  Keys k;
+  SignedLinks links(k.link_keys());
+  std::string token = links.UnwatchToken(1, 2);
+  k.keys.insert(k.keys.begin(), std::string(32, 'r'));  // rotated: the old one is second
+  BOOST_TEST(links.CheckUnwatch(1, 2, token));
+  k.keys.insert(k.keys.begin(), std::string(32, 's'));
+  k.keys.resize(2);  // SiteKeys keeps two
+  BOOST_TEST(!links.CheckUnwatch(1, 2, token));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -70,6 +70,13 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 24's watchlists, taken away again (every older database lacks
+// them too).
+constexpr char kUndoVersion24[] = R"sql(
+    DROP TABLE watch;
+    ALTER TABLE account DROP COLUMN confirmed_email;
+    ALTER TABLE account DROP COLUMN watch_created;)sql";
+
 // Version 23's deletions (issue 20), taken away again: the databases of
 // every older version below are made without them.
 constexpr char kUndoVersion23[] = R"sql(
@@ -85,15 +92,16 @@ constexpr char kUndoVersion23[] = R"sql(
 constexpr char kUndoVersion22[] = R"sql(
     DROP INDEX login_failure_by_name;
     ALTER TABLE login_failure DROP COLUMN name;)sql";
-// Versions 21 (files) to 23 taken away again.
-const std::string kUndoVersions21To23 = std::string(kUndoVersion23) + ";" + kUndoVersion22 + R"sql(
+// Versions 21 (files) to 24 taken away again.
+const std::string kUndoVersions21To24 = std::string(kUndoVersion24) + ";" + kUndoVersion23 + ";" +
+                                         kUndoVersion22 + R"sql(
     DROP TABLE file_revision;
     DROP TABLE file_blob;
     DROP TABLE file;)sql";
-// Versions 19 to 23 taken away (20: the fast path's shared state), newest
+// Versions 19 to 24 taken away (20: the fast path's shared state), newest
 // first, to make older databases.
-const std::string kUndoVersions19To23 =
-    kUndoVersions21To23 + "; DROP TABLE fast_path_state;" + kUndoVersion19;
+const std::string kUndoVersions19To24 =
+    kUndoVersions21To24 + "; DROP TABLE fast_path_state;" + kUndoVersion19;
 
 // Version 23: a version 22 database keeps its pages, none of them
 // deleted, and its search index, which finds them as before.
@@ -101,7 +109,7 @@ BOOST_AUTO_TEST_CASE(a_version_22_database_gets_deletions_and_keeps_its_pages) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, std::string(kUndoVersion23) + R"sql(;
+  RawExec(path, std::string(kUndoVersion24) + ";" + kUndoVersion23 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'zebrafish', 9, 9);
@@ -116,13 +124,31 @@ BOOST_AUTO_TEST_CASE(a_version_22_database_gets_deletions_and_keeps_its_pages) {
              1);
 }
 
+// Version 24: a version 23 database's accounts watch nothing, have no
+// confirmed address, and watch the pages they will create.
+BOOST_AUTO_TEST_CASE(a_version_23_database_gets_watchlists) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion24) + R"sql(;
+      INSERT INTO account (name, name_key, password_hash, email, created_at)
+        VALUES ('Ann', 'ann', 'x', 'ann@example.org', 0);
+      PRAGMA user_version = 23;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM watch") == 0);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM account WHERE confirmed_email = '' "
+                             "AND watch_created = 1") == 1);
+}
+
 // Version 21: a version 20 database gets the (empty) file tables and keeps
 // its pages; files may then be stored, their bytes once per content.
 BOOST_AUTO_TEST_CASE(a_version_20_database_gets_empty_file_tables) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, kUndoVersions21To23 + R"sql(;
+  RawExec(path, kUndoVersions21To24 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'text', 4, 4);
@@ -144,7 +170,7 @@ BOOST_AUTO_TEST_CASE(a_version_17_database_gets_a_cache_epoch_that_only_grows) {
   for (int64_t& start : starts) {
     const std::string path = dir.File("w" + std::to_string(&start - starts) + ".db");
     BOOST_REQUIRE(Database::Open(path, {}).ok());
-    RawExec(path, kUndoVersions19To23 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
+    RawExec(path, kUndoVersions19To24 + "; DROP TABLE cache_epoch; PRAGMA user_version = 17;");
     auto db = Database::Open(path, {});
     BOOST_REQUIRE(db.ok());
     BOOST_TEST(RawScalar(path, "SELECT count(*) FROM cache_epoch") == 1);
@@ -211,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_is_upgraded_keeping_everything) {
 // prefix list of four characters), 18 (the cache epoch), 19 to 21 changed,
 // taken back to make an older database: page_search and page_title_search
 // as versions 12 to 15 had them, empty.
-const std::string kUndoVersions16To23 = kUndoVersions19To23 + R"sql(;
+const std::string kUndoVersions16To24 = kUndoVersions19To24 + R"sql(;
     DROP TABLE cache_epoch;
     DROP TABLE search_rebuild;
     DROP TABLE page_search;
@@ -224,7 +250,7 @@ const std::string kUndoVersions16To23 = kUndoVersions19To23 + R"sql(;
 
 // What versions 14 (mail claims), 15 (site keys), 16 to 21 added, taken away
 // again to make an older database.
-const std::string kUndoVersions14To23 = kUndoVersions16To23 + R"sql(;
+const std::string kUndoVersions14To24 = kUndoVersions16To24 + R"sql(;
     DROP TABLE site_key;
     ALTER TABLE outbox DROP COLUMN claimed_by;
     ALTER TABLE outbox DROP COLUMN claimed_until;
@@ -234,7 +260,7 @@ const std::string kUndoVersions14To23 = kUndoVersions16To23 + R"sql(;
 BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To23);
+  RawExec(dir.File("w.db"), kUndoVersions14To24);
   // Back to version 8 as it was, with an account and its revisions.
   RawExec(dir.File("w.db"), R"sql(
       DROP TABLE search_word;
@@ -265,7 +291,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_database_gets_its_edit_counts_counted) {
 BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To23);
+  RawExec(dir.File("w.db"), kUndoVersions14To24);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Page', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -289,7 +315,7 @@ BOOST_AUTO_TEST_CASE(a_version_12_database_gets_the_words_of_its_index) {
 BOOST_AUTO_TEST_CASE(a_version_15_database_gets_an_index_without_copies_and_four_letter_lists) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions16To23);
+  RawExec(dir.File("w.db"), kUndoVersions16To24);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev) VALUES (1, 'Fruit', 2), (2, 'Tools', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
@@ -400,7 +426,7 @@ BOOST_AUTO_TEST_CASE(connections_use_wal_full_sync_and_foreign_keys) {
 BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions14To23);
+  RawExec(dir.File("w.db"), kUndoVersions14To24);
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
         VALUES ('<m@x>', 'ops@example.org', 's', 'b', 5, 5);
@@ -422,7 +448,7 @@ BOOST_AUTO_TEST_CASE(a_version_13_outbox_gets_unclaimed_messages) {
 BOOST_AUTO_TEST_CASE(a_version_18_database_gets_keys_and_wants_no_other_case) {
   testing::TempDir dir;
   BOOST_REQUIRE(Database::Open(dir.File("w.db"), {}).ok());
-  RawExec(dir.File("w.db"), kUndoVersions19To23);
+  RawExec(dir.File("w.db"), kUndoVersions19To24);
   const int64_t epoch = RawScalar(dir.File("w.db"), "SELECT epoch FROM cache_epoch");
   RawExec(dir.File("w.db"), R"sql(
       INSERT INTO page (id, name, latest_rev)

@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(only_rendered_html_skips_escaping) {
   }
   BOOST_TEST((none == std::map<std::string, int>{
                           {"edit.tpl", 1}, {"help.tpl", 1}, {"page.tpl", 2}, {"profile.tpl", 1},
-                          {"recent.tpl", 1}, {"welcome.tpl", 1}}));
+                          {"recent.tpl", 1}, {"watchlist.tpl", 1}, {"welcome.tpl", 1}}));
 }
 
 BOOST_AUTO_TEST_CASE(attribute_values_are_quoted) {

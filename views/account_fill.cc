@@ -63,6 +63,7 @@ void FillProfileForm(const std::string& user_name,
   d->SetValue("DISPLAY_NAME", state.display_name);
   d->SetValue("EMAIL", state.email);
   d->SetValue("BIO", state.bio);
+  if (state.watch_created) d->ShowSection("WATCH_CREATED");
   if (!state.error.empty())
     d->SetValueAndShowSection("MESSAGE", state.error, "ERROR");
 }

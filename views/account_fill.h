@@ -39,6 +39,7 @@ struct ProfileFormState {
   std::string display_name;
   std::string bio;
   std::string email;
+  bool watch_created = true;  // watch the pages I create
   std::string error;
 };
 void FillProfileForm(const std::string& user_name,

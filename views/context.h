@@ -99,6 +99,8 @@ struct Context {
   // The host's counters for /_metrics, shared by every worker
   // (model/base/process_metrics.h): handlers count saves and logins.
   ProcessMetrics& metrics;
+  // The watchers' mail and the signed links it carries (issue 20).
+  WatchMail& watch_mail;
   std::function<void()> wake_mailer;  // after queued mail committed
   std::function<int64_t()> now;
   Viewer viewer;  // per request: set by the router in its copy

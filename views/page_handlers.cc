@@ -11,6 +11,7 @@
 #include "views/render.h"
 #include "views/setup_handlers.h"
 #include "views/shared_views.h"
+#include "views/watch_handlers.h"
 
 namespace wikid {
 namespace {
@@ -128,6 +129,7 @@ Response PageView(const Request& req, Context& ctx, const PageName& name,
     notice->SetValue("TARGET", *target);
     notice->SetValue("TARGET_URL", UrlPathOfTitle(*target));
   }
+  if (found.is_latest()) FillWatchButton(ctx, name, /*viewed=*/true, "page", page.content());
   // After a merged save (SaveEdit redirects here with ?merged=REV): per
   // request, like the header, so never part of a cached view.
   auto merged = PositiveNumber(req.QueryText("merged"));
@@ -340,6 +342,7 @@ Response ShowHistory(const Request& req, Context& ctx, std::string_view rest) {
   page.Feed(feed_url, "History of " + history->title);
   FillHistory(*history, *name, ctx.site.history_page_size, page.content());
   page.content()->SetValue("FEED_URL", feed_url);
+  FillWatchButton(ctx, *name, /*viewed=*/false, "history", page.content());
   return page.Render(ctx, 200);
 }
 

@@ -21,6 +21,7 @@
 #include "views/edit_handlers.h"
 #include "views/page_handlers.h"
 #include "views/user_handlers.h"
+#include "views/watch_handlers.h"
 #include "views/render.h"
 
 namespace wikid {
@@ -63,11 +64,18 @@ const std::vector<Route>& Routes() {
       {Method::kPost, "/_user/*/_password", ChangePassword, kUser},
       {Method::kGet, "/_user/*/_tokens", ShowTokens, kUser},
       {Method::kPost, "/_user/*/_tokens", ChangeTokens, kUser},
+      {Method::kPost, "/_user/*/_confirm-email", ResendConfirmation, kUser},
       {Method::kGet, "/_user/*", ShowProfile, kAnyone},
       {Method::kPost, "/_protect/*", SetProtection, kAdmin},
       {Method::kGet, "/_delete/*", ShowDeleteForm, kAdmin},
       {Method::kPost, "/_delete/*", DeletePage, kAdmin},
       {Method::kPost, "/_undelete/*", UndeletePage, kAdmin},
+      // Watchlists (issue 20); the mail's two links need no login.
+      {Method::kPost, "/_watch/*", ChangeWatch, kUser},
+      {Method::kGet, "/_watchlist", ShowWatchlist, kUser},
+      {Method::kGet, "/_unwatch", ShowUnwatch, kAnyone},
+      {Method::kPost, "/_unwatch", Unwatch, kAnyone},
+      {Method::kGet, "/_confirm-email", ConfirmEmail, kAnyone},
       {Method::kGet, "/_admin/users", ListUsers, kAdmin},
       {Method::kPost, "/_admin/users/*", ChangeUser, kAdmin},
       {Method::kGet, "/_admin/mail", ListMail, kAdmin},

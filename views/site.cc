@@ -36,6 +36,7 @@ Result<std::unique_ptr<Site>> Site::Open(const SiteConfig& config, Wiki& wiki,
       .templates = site->templates_,
       .markdown = site->markdown_,
       .metrics = wiki.metrics(),
+      .watch_mail = wiki.watch_mail(),
       .wake_mailer = std::move(wake_mailer),
       .now = std::move(now)});
   return site;

@@ -7,6 +7,7 @@
 #include "views/account_fill.h"
 #include "views/account_handlers.h"
 #include "views/render.h"
+#include "views/watch_handlers.h"
 
 namespace wikid {
 namespace {
@@ -36,6 +37,7 @@ ProfileFormState PostedProfile(const Request& req, std::string error) {
   return ProfileFormState{.display_name = req.FormText("display_name"),
                           .bio = NormaliseNewlines(req.FormText("bio")),
                           .email = req.FormText("email"),
+                          .watch_created = req.FormText("watch_created") == "1",
                           .error = std::move(error)};
 }
 
@@ -79,6 +81,7 @@ Response ShowProfile(const Request& req, Context& ctx, std::string_view rest) {
   if (before) page.NoIndex();
   FillProfile(*user, bio_html, *contributions, !before,
               ctx.site.contributions_page_size, own, page.content());
+  if (own && !user->email.empty()) FillEmailState(*user, ctx, page.content());
   return page.Render(ctx, 200);
 }
 
@@ -88,7 +91,8 @@ Response ShowProfileForm(const Request& req, Context& ctx,
   if (!user.ok()) return ErrorPage(ctx, user.status());
   ProfileFormState state{.display_name = user->display_name,
                          .bio = user->bio,
-                         .email = user->email};
+                         .email = user->email,
+                         .watch_created = user->watch_created};
   return ProfileForm(req, ctx, user->name, state, 200);
 }
 
@@ -111,6 +115,22 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
     if (status >= 500) LogError("profile not saved: " + saved.message());
     state.error = "Your profile could not be saved now; please try again.";
     return ProfileForm(req, ctx, user->name, state, status);
+  }
+  // The watch setting and a new address's confirmation mail (issue 20)
+  // follow the profile's own write: if either fails, the profile is saved
+  // and says so (the address shows as unconfirmed, with a button to send
+  // the link again).
+  if (state.watch_created != user->watch_created) {
+    if (Status s = ctx.stores.watches.SetWatchCreated(user->id, state.watch_created); !s.ok()) {
+      return ErrorPage(ctx, s);
+    }
+  }
+  if (!state.email.empty() && state.email != user->email) {
+    User changed = *user;
+    changed.email = state.email;
+    if (Status s = ctx.watch_mail.SendConfirmation(changed, ctx.now()); !s.ok()) {
+      return ErrorPage(ctx, s);
+    }
   }
   return Response::SeeOther("/_user/" + user->name);
 }

@@ -18,6 +18,7 @@ struct SavedRevision {
   int64_t revision_id = 0;
   std::string author;  // account name or client address
   bool by_account = false;
+  int64_t account_id = 0;  // the saving account's; 0 when anonymous
   int64_t account_created_at = 0;  // when the saving account was made
   std::string summary;
   int64_t created_at = 0;

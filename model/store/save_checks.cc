@@ -154,6 +154,7 @@ SavedRevision SavedRevisionOf(const Edit& edit, int64_t rev, int64_t revision_id
                        .revision_id = revision_id,
                        .author = edit.author,
                        .by_account = edit.account_id != 0,
+                       .account_id = edit.account_id,
                        .account_created_at = edit.account_created_at,
                        .summary = edit.summary,
                        .created_at = edit.created_at};

@@ -24,6 +24,7 @@
 #include "model/store/session_store.h"
 #include "model/store/site_key_store.h"
 #include "model/store/user_store.h"
+#include "model/store/watch_store.h"
 
 namespace wikid {
 
@@ -57,6 +58,7 @@ class Storage {
   virtual Result<std::unique_ptr<CacheEpochStore>> OpenCacheEpoch() = 0;
   virtual Result<std::unique_ptr<FastPathStore>> OpenFastPath() = 0;
   virtual Result<std::unique_ptr<FileStore>> OpenFiles() = 0;
+  virtual Result<std::unique_ptr<WatchStore>> OpenWatches() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

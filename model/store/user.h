@@ -23,6 +23,10 @@ struct User {
   int64_t created_at = 0;
   std::string display_name;  // may be empty: the name is shown then
   std::string bio;           // Markdown, may be empty
+  // The email address was confirmed by its mailed link (and has not
+  // changed since): watchers' mail may go to it.
+  bool email_confirmed = false;
+  bool watch_created = true;  // watches the pages it creates
 };
 
 // What a profile shows as the person's name: the display name if set.

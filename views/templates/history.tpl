@@ -2,6 +2,14 @@
 <article class="history">
 <h1>History of <a href="{{PAGE_URL}}">{{TITLE}}</a></h1>
 <p>{{LATEST_REV}} revisions, newest first. <a class="feed" href="{{FEED_URL}}" type="application/atom+xml">Atom feed</a> of this page's changes, for a feed reader.</p>
+{{#WATCH}}
+<form method="post" action="{{WATCH_URL}}" class="inline watch">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<input type="hidden" name="back" value="{{WATCH_BACK}}">
+{{#NOT_WATCHING}}<button type="submit" name="watch" value="1">Watch</button>{{/NOT_WATCHING}}
+{{#WATCHING}}<button type="submit" name="watch" value="0">Unwatch</button>{{/WATCHING}}
+</form>
+{{/WATCH}}
 {{! A GET form: comparing changes nothing, so it needs no CSRF token. }}
 <form method="get" action="{{DIFF_URL}}" class="compare">
 <div class="table-scroll" role="region" aria-label="Revisions" tabindex="0">

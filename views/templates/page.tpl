@@ -29,6 +29,14 @@
 </form>
 <a href="{{DELETE_URL}}">Delete</a>
 {{/ADMIN_ACTIONS}}
+{{#WATCH}}
+<form method="post" action="{{WATCH_URL}}" class="inline watch">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<input type="hidden" name="back" value="{{WATCH_BACK}}">
+{{#NOT_WATCHING}}<button type="submit" name="watch" value="1">Watch</button>{{/NOT_WATCHING}}
+{{#WATCHING}}<button type="submit" name="watch" value="0">Unwatch</button>{{/WATCHING}}
+</form>
+{{/WATCH}}
 </div>
 <div class="content">
 {{! BODY_HTML comes from our Markdown renderer, which drops raw HTML and unsafe URLs and builds wiki links as AST nodes; escaping it again would show the markup as text. }}

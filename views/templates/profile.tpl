@@ -4,6 +4,15 @@
 <h1>{{SHOWN_NAME}}</h1>
 {{#OWN}}<nav class="page-actions" aria-label="Account"><a href="{{EDIT_URL}}">Edit profile</a> <a href="{{PASSWORD_URL}}">Change password</a> <a href="{{TOKENS_URL}}">API tokens</a></nav>{{/OWN}}
 </div>
+{{#EMAIL_STATE}}
+<p class="email-state">Your email address {{EMAIL}} is {{#CONFIRMED}}confirmed: mail about the pages you watch goes to it.{{/CONFIRMED}}{{#UNCONFIRMED}}not confirmed yet: mail about the pages you watch waits for it.{{/UNCONFIRMED}} <a href="/_watchlist">Your watchlist</a></p>
+{{#UNCONFIRMED}}
+<form method="post" action="{{RESEND_URL}}" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<button type="submit">Send the confirmation link again</button>
+</form>
+{{/UNCONFIRMED}}
+{{/EMAIL_STATE}}
 <p class="page-meta">User {{NAME}}{{#ADMIN_ROLE}}, admin{{/ADMIN_ROLE}}{{#DISABLED}}, disabled{{/DISABLED}}. Joined {{JOINED}}; {{EDIT_COUNT}} edits.</p>
 {{#HAS_BIO}}
 <div class="content bio">

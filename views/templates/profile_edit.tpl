@@ -8,6 +8,8 @@
 <input type="text" id="field.display_name" name="display_name" value="{{DISPLAY_NAME}}" maxlength="64">
 <label for="field.email">Email (optional; only admins see it)</label>
 <input type="email" id="field.email" name="email" value="{{EMAIL}}" maxlength="254">
+<p class="hint">A new address gets a link to confirm it (your profile can send it again); mail about the pages you watch goes only to a confirmed one.</p>
+<label><input type="checkbox" name="watch_created" value="1"{{#WATCH_CREATED}} checked{{/WATCH_CREATED}}> Watch the pages I create</label>
 <label for="field.bio">About you (Markdown, at most 4096 bytes)</label>
 <textarea id="field.bio" name="bio" rows="10">
 {{BIO:pre_escape}}</textarea>

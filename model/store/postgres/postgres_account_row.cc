@@ -11,7 +11,9 @@ User UserFromPgRow(const PgResult& result, int row) {
               .disabled = result.Bool(row, 5),
               .created_at = result.Int(row, 6),
               .display_name = result.Text(row, 7),
-              .bio = result.Text(row, 8)};
+              .bio = result.Text(row, 8),
+              .email_confirmed = result.Bool(row, 9),
+              .watch_created = result.Bool(row, 10)};
 }
 
 }  // namespace wikid

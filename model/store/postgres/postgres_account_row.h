@@ -12,9 +12,10 @@ namespace wikid {
 // `account` aliased as `a`.
 inline constexpr char kPgUserColumns[] =
     "a.id, a.name, a.password_hash, a.email, a.role, a.disabled, "
-    "a.created_at, a.display_name, a.bio";
+    "a.created_at, a.display_name, a.bio, "
+    "a.email <> '' AND a.confirmed_email = a.email, a.watch_created";
 
-// The account in columns 0-8 of row `row` of `result` (kPgUserColumns).
+// The account in columns 0-10 of row `row` of `result` (kPgUserColumns).
 User UserFromPgRow(const PgResult& result, int row);
 
 }  // namespace wikid

@@ -204,7 +204,8 @@ constexpr Named kAll[] = {
 
 // --- Rows ---------------------------------------------------------------
 
-// A Change from columns 0-7 of a recent-changes or contributions row.
+}  // namespace
+
 Change ChangeFromRow(const PgResult& r, int row) {
   return Change{.title = r.Text(row, 0),
                 .rev = r.Int(row, 1),
@@ -215,6 +216,8 @@ Change ChangeFromRow(const PgResult& r, int row) {
                 .summary = r.Text(row, 5),
                 .size_change = r.Int(row, 6)};
 }
+
+namespace {
 
 // A key's lock: FNV-1a of its bytes, as the int PostgreSQL takes. Two
 // keys that share a hash share a lock, which costs only a wait.

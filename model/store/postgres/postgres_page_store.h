@@ -17,6 +17,10 @@
 
 namespace wikid {
 
+// A Change from columns 0-7 of a recent-changes, contributions or
+// watchlist row (SQLite's ChangeFromRow's order).
+Change ChangeFromRow(const PgResult& r, int row);
+
 class PostgresPageStore : public PageStore {
  public:
   // Prepares every statement; fails if the schema is not what it expects.

@@ -313,6 +313,26 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX page_log_by_revision ON page_log (after_revision, id);
       )sql",
+      // 6: watchlists (issue 20), as SQLite's schema 24.
+      R"sql(
+      -- The address the account confirmed by its mailed link; watchers'
+      -- mail goes only to an address equal to it, so changing the address
+      -- makes it unconfirmed again.
+      ALTER TABLE account ADD COLUMN confirmed_email TEXT NOT NULL DEFAULT '';
+      -- The account watches the pages it creates (its profile setting).
+      ALTER TABLE account ADD COLUMN watch_created BOOLEAN NOT NULL DEFAULT TRUE;
+
+      CREATE TABLE watch (
+        account_id BIGINT NOT NULL REFERENCES account(id),
+        page_id BIGINT NOT NULL REFERENCES page(id),  -- by id: a page's watchers
+                                                     -- stay with it whatever its name
+        notified BOOLEAN NOT NULL DEFAULT FALSE,  -- mailed about the page since the
+                                                  -- watcher last viewed it: no more mail
+        PRIMARY KEY (account_id, page_id)
+      );
+      -- A save finds the page's watchers.
+      CREATE INDEX watch_by_page ON watch (page_id, account_id);
+      )sql",
   };
   return kMigrations;
 }

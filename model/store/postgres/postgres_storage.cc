@@ -13,6 +13,7 @@
 #include "model/store/postgres/postgres_session_store.h"
 #include "model/store/postgres/postgres_site_key_store.h"
 #include "model/store/postgres/postgres_user_store.h"
+#include "model/store/postgres/postgres_watch_store.h"
 
 namespace wikid {
 
@@ -116,6 +117,12 @@ Result<std::unique_ptr<Outbox>> PostgresStorage::OpenOutbox(const MailRetryPolic
   auto outbox = PostgresOutbox::Create(*db_, retry);
   if (!outbox.ok()) return outbox.status();
   return std::unique_ptr<Outbox>(std::move(*outbox));
+}
+
+Result<std::unique_ptr<WatchStore>> PostgresStorage::OpenWatches() {
+  auto watches = PostgresWatchStore::Create(*db_);
+  if (!watches.ok()) return watches.status();
+  return std::unique_ptr<WatchStore>(std::move(*watches));
 }
 
 StorageCounters PostgresStorage::counters() const {

@@ -479,6 +479,28 @@ const std::vector<const char*>& Migrations() {
           FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
          WHERE p.deleted = 0;
       )sql",
+      // 24: watchlists (issue 20): who watches which page, and the
+      // account's confirmed address and watch setting (watch_store.h).
+      R"sql(
+      -- The address the account confirmed by its mailed link; watchers'
+      -- mail goes only to an address equal to it, so changing the address
+      -- makes it unconfirmed again.
+      ALTER TABLE account ADD COLUMN confirmed_email TEXT NOT NULL DEFAULT '';
+      -- 1: the account watches the pages it creates (its profile setting).
+      ALTER TABLE account ADD COLUMN watch_created INTEGER NOT NULL DEFAULT 1
+        CHECK (watch_created IN (0, 1));
+
+      CREATE TABLE watch (
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        page_id INTEGER NOT NULL REFERENCES page(id),  -- by id: a page's watchers
+                                                      -- stay with it whatever its name
+        notified INTEGER NOT NULL DEFAULT 0  -- 1: mailed about the page since the
+          CHECK (notified IN (0, 1)),        -- watcher last viewed it: no more mail
+        PRIMARY KEY (account_id, page_id)
+      ) STRICT, WITHOUT ROWID;
+      -- A save finds the page's watchers.
+      CREATE INDEX watch_by_page ON watch (page_id, account_id);
+      )sql",
   };
   return kMigrations;
 }

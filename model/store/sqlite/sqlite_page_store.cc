@@ -191,8 +191,8 @@ constexpr char kRecentLogSql[] = R"sql(
 
 // --- Rows ---------------------------------------------------------------
 
-// A Change from columns 0-7 of a recent-changes or contributions row:
-// name, rev, id, author, created_at, summary, size_change, by an account.
+}  // namespace
+
 Change ChangeFromRow(const Statement& row) {
   return Change{.title = row.ColumnText(0),
                 .rev = row.ColumnInt(1),
@@ -203,6 +203,8 @@ Change ChangeFromRow(const Statement& row) {
                 .summary = row.ColumnText(5),
                 .size_change = row.ColumnInt(6)};
 }
+
+namespace {
 
 // Reads a window of (name, latest_rev) rows fetched with LIMIT limit + 1:
 // the extra row, if any, only says that more follow.

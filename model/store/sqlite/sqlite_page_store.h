@@ -14,6 +14,11 @@
 
 namespace wikid {
 
+// A Change from columns 0-7 of a recent-changes, contributions or
+// watchlist row: name, rev, id, author, created_at, summary, size_change,
+// by an account.
+Change ChangeFromRow(const Statement& row);
+
 class SqlitePageStore : public PageStore {
  public:
   // Prepares every statement; fails if the schema is not what it expects.

@@ -10,6 +10,7 @@
 #include "model/store/sqlite/sqlite_session_store.h"
 #include "model/store/sqlite/sqlite_site_key_store.h"
 #include "model/store/sqlite/sqlite_user_store.h"
+#include "model/store/sqlite/sqlite_watch_store.h"
 
 namespace wikid {
 namespace {
@@ -71,6 +72,10 @@ Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(
 Result<std::unique_ptr<Outbox>> SqliteStorage::OpenOutbox(
     const MailRetryPolicy& retry) {
   return Opened<Outbox>(SqliteOutbox::Create(*db_, retry));
+}
+
+Result<std::unique_ptr<WatchStore>> SqliteStorage::OpenWatches() {
+  return Opened<WatchStore>(SqliteWatchStore::Create(*db_));
 }
 
 StorageCounters SqliteStorage::counters() const {

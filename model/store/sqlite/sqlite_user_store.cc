@@ -94,7 +94,9 @@ User UserFromRow(const Statement& row) {
               .disabled = row.ColumnInt(5) != 0,
               .created_at = row.ColumnInt(6),
               .display_name = row.ColumnText(7),
-              .bio = row.ColumnText(8)};
+              .bio = row.ColumnText(8),
+              .email_confirmed = row.ColumnInt(9) != 0,
+              .watch_created = row.ColumnInt(10) != 0};
 }
 
 Result<UserList> SqliteUserStore::List(const std::string& after, int limit) {

@@ -15,9 +15,10 @@ namespace wikid {
 // aliased as `a`.
 inline constexpr char kUserColumns[] =
     "a.id, a.name, a.password_hash, a.email, a.role, a.disabled, "
-    "a.created_at, a.display_name, a.bio";
+    "a.created_at, a.display_name, a.bio, "
+    "a.email <> '' AND a.confirmed_email = a.email, a.watch_created";
 
-// The account in columns 0-8 of `row` (kUserColumns).
+// The account in columns 0-10 of `row` (kUserColumns).
 User UserFromRow(const Statement& row);
 
 class SqliteUserStore : public UserStore {
