@@ -23,9 +23,9 @@ int RunCopyDatabaseCommand(const std::vector<std::string>& args) {
   CopyOptions copy;
   std::string from, to;
   po::options_description options;
-  options.add_options()("from", po::value(&from)->required(),
+  options.add_options()("from", po::value(&from),
                         "the wiki's database: sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE")(
-      "to", po::value(&to)->required(), "an empty database, the same forms")(
+      "to", po::value(&to), "an empty database, the same forms")(
       "batch", po::value(&copy.batch_rows), "rows read and written at a time");
   try {
     po::variables_map vm;

@@ -1,5 +1,6 @@
 #include "model/copy_database.h"
 
+#include <filesystem>
 #include <memory>
 
 #include "model/base/sha256.h"
@@ -121,6 +122,21 @@ size_t PageTable() {
   return 0;
 }
 
+// Invalid, before anything is opened (and a SQLite file made), when
+// `options` names no database an engine takes, or when a source file is
+// not there.
+Status CheckDatabase(const StorageOptions& options, const std::string& role, bool source) {
+  if (Status s = CheckDatabaseName(options); !s.ok()) {
+    return Status::Invalid(role + ": " + s.message());
+  }
+  auto file = DatabaseFile(options);  // not ok for PostgreSQL
+  std::error_code error;
+  if (source && file.ok() && !std::filesystem::exists(*file, error)) {
+    return Status::Invalid(role + ": there is no database at " + *file);
+  }
+  return Status::Ok();
+}
+
 bool SameDatabase(const StorageOptions& a, const StorageOptions& b) {
   auto file_a = DatabaseFile(a), file_b = DatabaseFile(b);
   if (file_a.ok() && file_b.ok()) return *file_a == *file_b;
@@ -130,6 +146,8 @@ bool SameDatabase(const StorageOptions& a, const StorageOptions& b) {
 }  // namespace
 
 Result<CopyReport> CopyDatabase(const CopyOptions& options) {
+  if (Status s = CheckDatabase(options.from, "the source", true); !s.ok()) return s;
+  if (Status s = CheckDatabase(options.to, "the target", false); !s.ok()) return s;
   if (SameDatabase(options.from, options.to)) {
     return Status::Invalid("the source and the target are one database");
   }

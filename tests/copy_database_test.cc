@@ -10,6 +10,7 @@
 #include "model/copy_database.h"
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -320,6 +321,14 @@ BOOST_AUTO_TEST_CASE(a_table_or_column_the_copier_does_not_know_stops_it_before_
     auto wiki = OpenWiki(dir, source);
     Save(*wiki, "Home", 0, "home");
   }
+  // A source that is not there is not made (empty) and copied.
+  auto missing = Copy(dir, "sqlite:" + dir.File("none.db"), "sqlite:" + dir.File("made.db"));
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().message().find("no database at") != std::string::npos,
+             missing.status().message());
+  BOOST_TEST(!std::filesystem::exists(dir.File("none.db")));
+  BOOST_TEST(!std::filesystem::exists(dir.File("made.db")));
+
   TestDatabase(source).Exec("CREATE TABLE watchlist (account_id INTEGER, page_id INTEGER)");
   const std::string target = PostgresServer::Shared().CreateDatabase();
   auto refused = Copy(dir, source, target);
