@@ -73,7 +73,8 @@ int RunCopyDatabaseCommand(const std::vector<std::string>& args) {
   std::cout << "copied " << report->tables.size()
             << " tables; each one's row count and SHA-256 over its rows in key order, read "
                "back from the target, match the source's\n"
-            << "rebuilt: the search index (" << report->indexed_pages << " pages)\n"
+            << "rebuilt: the search index (" << report->indexed_pages
+            << (report->indexed_pages == 1 ? " page)\n" : " pages)\n")
             << "not copied (this deployment's state): failed logins, the cache epoch, "
                "the fast path's state\n";
   return 0;

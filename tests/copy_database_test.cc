@@ -9,7 +9,10 @@
 #define BOOST_TEST_MODULE copy_database
 #include "model/copy_database.h"
 
+#include <sys/wait.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -356,6 +359,48 @@ BOOST_AUTO_TEST_CASE(a_table_or_column_the_copier_does_not_know_stops_it_before_
   auto copied = Copy(dir, source, target);
   BOOST_REQUIRE_MESSAGE(copied.ok(), copied.status().message());
   BOOST_TEST(Text(Sums(dir, target)) == Text(Sums(dir, source)));
+}
+
+struct Run {
+  int code;
+  std::string output;
+};
+
+// Runs `wikid ARGS`, its standard error with its output.
+Run Wikid(const std::string& args) {
+  FILE* pipe = popen((std::string(WIKID_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  BOOST_REQUIRE(pipe);
+  std::string output;
+  char buf[256];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+BOOST_AUTO_TEST_CASE(the_command_prints_each_tables_rows_and_sha256_and_refuses_a_second_copy) {
+  TempDir dir;
+  const std::string source = "sqlite:" + dir.File("source.db");
+  const std::string target = PostgresServer::Shared().CreateDatabase();
+  {
+    auto wiki = OpenWiki(dir, source);
+    Save(*wiki, "Home", 0, "home [[Away]]");
+  }
+  Run copied = Wikid("copy-database --from " + source + " --to " + target + " --batch 7");
+  BOOST_TEST(copied.code == 0, copied.output);
+  for (const TableSum& sum : Sums(dir, source)) {
+    const std::string line = sum.table + ": " + std::to_string(sum.rows) +
+                             (sum.rows == 1 ? " row" : " rows") + ", SHA-256 " + sum.sha256 + "\n";
+    BOOST_TEST(copied.output.find(line) != std::string::npos, line << " not in " << copied.output);
+  }
+  BOOST_TEST(copied.output.find("rebuilt: the search index (1 page)") != std::string::npos,
+             copied.output);
+  Run again = Wikid("copy-database --from " + source + " --to " + target);
+  BOOST_TEST(again.code == 1, again.output);
+  BOOST_TEST(again.output.find("already holds a wiki (1 page row, 1 revision row)") !=
+                 std::string::npos,
+             again.output);
+  Run usage = Wikid("copy-database --from " + dir.File("source.db") + " --to " + target);
+  BOOST_TEST(usage.code == 2, usage.output);
 }
 
 // Saves reach the source between the copy's batches (batches of two
