@@ -1,5 +1,6 @@
 #include "model/copy_database.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -79,6 +80,7 @@ Result<TableSum> Sum(TableAccess& side, const CopiedTable& table, int batch_rows
                      const std::function<Status(const std::vector<TableRow>&)>& also) {
   TableSum result{.table = table.name, .rows = 0, .sha256 = {}};
   Sha256 sum;
+  if (table.max_batch_rows > 0) batch_rows = std::min(batch_rows, table.max_batch_rows);
   Status read = side.ReadRows(table, batch_rows, [&](const std::vector<TableRow>& rows) {
     for (const TableRow& row : rows) AddRow(table, row, sum);
     result.rows += static_cast<int64_t>(rows.size());

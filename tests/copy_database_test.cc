@@ -253,11 +253,25 @@ BOOST_AUTO_TEST_CASE(a_wiki_goes_to_postgresql_and_back_whole_and_works_on_each_
                                                  .account_id = alice.user->id,
                                                  .created_at = kNow});
     BOOST_REQUIRE_MESSAGE(file.ok(), file.status().message());
+    // More files than file_blob's batch holds (wiki_tables.cc).
+    for (int n = 1; n <= 5; ++n) {
+      const std::string bytes = testing::PngHeader(n, n, std::string(100 * n, 'x'));
+      auto more = wiki->file_store().Save(FileEdit{.name = *FileName::Parse("Pic " + std::to_string(n) + ".png"),
+                                                   .bytes = &bytes,
+                                                   .sha256 = Sha256Hex(bytes),
+                                                   .content_type = "image/png",
+                                                   .width = n,
+                                                   .height = n,
+                                                   .author = "192.0.2.7",
+                                                   .created_at = kNow});
+      BOOST_REQUIRE_MESSAGE(more.ok(), more.status().message());
+    }
   }
   const std::vector<TableSum> before = Sums(dir, source);
   BOOST_TEST(Rows(before, "page") == 1001);
   BOOST_TEST(Rows(before, "revision") == 10002);
   BOOST_TEST(Rows(before, "outbox_attempt") == 3);
+  BOOST_TEST(Rows(before, "file_blob") == 6);
   for (const TableSum& sum : before) {
     BOOST_TEST(sum.rows > 0, sum.table << " is empty: the round trip would not show it moves");
   }

@@ -46,6 +46,9 @@ struct CopiedTable {
   // Its first column is an id PostgreSQL generates (an identity), set
   // past the copied ids on a PostgreSQL target.
   bool identity = false;
+  // At most this many rows in memory at a time, whatever the batch size
+  // asked (0: no limit): a file's bytes may be megabytes.
+  int max_batch_rows = 0;
 };
 
 // Every table copied, in an order that writes what a row refers to before
