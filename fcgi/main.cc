@@ -6,6 +6,7 @@
 //   wikid key rotate          a new secret key for forms (fcgi/key_command.h)
 //   wikid backup              copy the wiki (fcgi/backup_command.h)
 //   wikid restore             put a copy back (fcgi/restore_command.h)
+//   wikid copy-database       move a wiki to another database (fcgi/copy_database_command.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 #include "fcgi/backup_command.h"
 #include "fcgi/config.h"
+#include "fcgi/copy_database_command.h"
 #include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
@@ -190,6 +192,7 @@ int main(int argc, char** argv) {
   if (command == "key") return wikid::RunKeyCommand(args);
   if (command == "backup") return wikid::RunBackupCommand(args);
   if (command == "restore") return wikid::RunRestoreCommand(args);
+  if (command == "copy-database") return wikid::RunCopyDatabaseCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -200,6 +203,7 @@ int main(int argc, char** argv) {
                "       wikid reindex [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
                "       wikid key rotate [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
                "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
-               "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n";
+               "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n"
+               "       wikid copy-database --from URL --to URL [--batch N]\n";
   return 2;
 }

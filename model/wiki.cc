@@ -77,6 +77,11 @@ Result<FileLock> HoldDatabase(const StorageOptions& options) {
                           options.busy_timeout_ms);
 }
 
+Status CheckDatabaseName(const StorageOptions& options) {
+  if (IsPostgresUrl(options.database)) return CheckPostgresUrl(options.database);
+  return DatabaseFile(options).status();
+}
+
 Result<std::unique_ptr<Storage>> OpenStorage(const StorageOptions& options) {
   if (IsPostgresUrl(options.database)) {
     auto storage = PostgresStorage::Open(

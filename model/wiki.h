@@ -66,6 +66,11 @@ Result<std::string> DatabaseFile(const StorageOptions& options);
 // (Busy after). An empty hold for PostgreSQL, which has no file to hold.
 Result<FileLock> HoldDatabase(const StorageOptions& options);
 
+// Ok when `options` name a database an engine takes, with no password in
+// a PostgreSQL URL (CheckPostgresUrl); Invalid, saying why, otherwise.
+// Opens nothing.
+Status CheckDatabaseName(const StorageOptions& options);
+
 // Opens (creating and migrating if needed) the database `options` name,
 // on its engine: the one place that says which engine stores the wiki.
 // Invalid for a --database no engine takes.

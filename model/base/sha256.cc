@@ -4,10 +4,9 @@
 
 namespace wikid {
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
+namespace {
+
+std::string Hex(const unsigned char (&digest)[crypto_hash_sha256_BYTES]) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(kSha256HexChars);
@@ -16,6 +15,36 @@ std::string Sha256Hex(std::string_view bytes) {
     hex += kHex[b & 15];
   }
   return hex;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  return Hex(digest);
+}
+
+struct Sha256::State {
+  crypto_hash_sha256_state sodium;
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  crypto_hash_sha256_init(&state_->sodium);
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::Update(std::string_view bytes) {
+  crypto_hash_sha256_update(&state_->sodium, reinterpret_cast<const unsigned char*>(bytes.data()),
+                            bytes.size());
+}
+
+std::string Sha256::HexDigest() {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state_->sodium, digest);
+  return Hex(digest);
 }
 
 bool IsSha256Hex(std::string_view text) {

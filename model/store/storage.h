@@ -25,6 +25,7 @@
 #include "model/store/site_key_store.h"
 #include "model/store/user_store.h"
 #include "model/store/watch_store.h"
+#include "model/store/wiki_tables.h"
 
 namespace wikid {
 
@@ -59,6 +60,8 @@ class Storage {
   virtual Result<std::unique_ptr<FastPathStore>> OpenFastPath() = 0;
   virtual Result<std::unique_ptr<FileStore>> OpenFiles() = 0;
   virtual Result<std::unique_ptr<WatchStore>> OpenWatches() = 0;
+  // The tables as plain rows, for `wikid copy-database` alone.
+  virtual Result<std::unique_ptr<TableAccess>> OpenTables() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

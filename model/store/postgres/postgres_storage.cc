@@ -12,6 +12,7 @@
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_session_store.h"
 #include "model/store/postgres/postgres_site_key_store.h"
+#include "model/store/postgres/postgres_table_access.h"
 #include "model/store/postgres/postgres_user_store.h"
 #include "model/store/postgres/postgres_watch_store.h"
 
@@ -98,6 +99,10 @@ Result<std::unique_ptr<FastPathStore>> PostgresStorage::OpenFastPath() {
   auto store = PostgresFastPathStore::Create(*db_);
   if (!store.ok()) return store.status();
   return std::unique_ptr<FastPathStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<TableAccess>> PostgresStorage::OpenTables() {
+  return std::unique_ptr<TableAccess>(new PostgresTableAccess(*db_));
 }
 
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {

@@ -31,6 +31,7 @@ class PostgresStorage : public Storage {
   Result<std::unique_ptr<FastPathStore>> OpenFastPath() override;
   Result<std::unique_ptr<FileStore>> OpenFiles() override;
   Result<std::unique_ptr<WatchStore>> OpenWatches() override;
+  Result<std::unique_ptr<TableAccess>> OpenTables() override;
   Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(const ThrottlePolicy& policy) override;
   Result<std::unique_ptr<Outbox>> OpenOutbox(const MailRetryPolicy& retry) override;
   StorageCounters counters() const override;

@@ -9,6 +9,7 @@
 #include "model/store/sqlite/sqlite_page_store.h"
 #include "model/store/sqlite/sqlite_session_store.h"
 #include "model/store/sqlite/sqlite_site_key_store.h"
+#include "model/store/sqlite/sqlite_table_access.h"
 #include "model/store/sqlite/sqlite_user_store.h"
 #include "model/store/sqlite/sqlite_watch_store.h"
 
@@ -62,6 +63,10 @@ Result<std::unique_ptr<FastPathStore>> SqliteStorage::OpenFastPath() {
 
 Result<std::unique_ptr<FileStore>> SqliteStorage::OpenFiles() {
   return Opened<FileStore>(SqliteFileStore::Create(*db_));
+}
+
+Result<std::unique_ptr<TableAccess>> SqliteStorage::OpenTables() {
+  return std::unique_ptr<TableAccess>(new SqliteTableAccess(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(
