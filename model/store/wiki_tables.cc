@@ -21,7 +21,11 @@ const std::vector<CopiedTable>& CopiedTables() {
         {"bio", K::kText},
         // Revisions the account saved: a counter, copied and checked
         // with the rest of the row.
-        {"edit_count", K::kInt}},
+        {"edit_count", K::kInt},
+        // Watchlists (issue 20): the address its mailed link confirmed,
+        // and whether it watches the pages it creates.
+        {"confirmed_email", K::kText},
+        {"watch_created", K::kBool}},
        1,
        true},
       {"page",
@@ -29,7 +33,9 @@ const std::vector<CopiedTable>& CopiedTables() {
         {"name", K::kText},
         {"name_key", K::kText},
         {"latest_rev", K::kInt},
-        {"protected", K::kBool}},
+        {"protected", K::kBool},
+        // Deleted pages keep their rows under a hidden name (issue 20).
+        {"deleted", K::kBool}},
        1,
        true},
       {"revision",
@@ -45,6 +51,29 @@ const std::vector<CopiedTable>& CopiedTables() {
         {"account_id", K::kInt, true}},
        1,
        true},
+      // Who deleted a page and why (issue 20), and every delete and
+      // undelete for recent changes.
+      {"page_deletion",
+       {{"page_id", K::kInt},
+        {"name", K::kText},
+        {"name_key", K::kText},
+        {"deleted_at", K::kInt},
+        {"deleted_by", K::kText},
+        {"reason", K::kText},
+        {"revisions", K::kInt}}},
+      {"page_log",
+       {{"id", K::kInt},
+        {"action", K::kText},
+        {"name", K::kText},
+        {"author", K::kText},
+        {"account_id", K::kInt, true},
+        {"created_at", K::kInt},
+        {"reason", K::kText},
+        {"after_revision", K::kInt}},
+       1,
+       true},
+      // Watchlists (issue 20).
+      {"watch", {{"account_id", K::kInt}, {"page_id", K::kInt}, {"notified", K::kBool}}, 2},
       {"revision_link", {{"revision_id", K::kInt}, {"target", K::kText}}, 2},
       {"page_link",
        {{"source_id", K::kInt},

@@ -119,7 +119,8 @@ class TableAccess {
   // After the copied rows are in, in the write transaction: rebuilds
   // what the engine derives from them (its search index; on PostgreSQL
   // the site counts and the identities' next values). Returns the pages
-  // the search index holds.
+  // accounted for: those the search index holds, plus the deleted pages
+  // (issue 20), which it must not hold; the copier expects every page.
   virtual Result<int64_t> RebuildDerived() = 0;
 };
 

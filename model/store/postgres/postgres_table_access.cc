@@ -189,11 +189,17 @@ Result<int64_t> PostgresTableAccess::RebuildDerived() {
       SELECT p.id, to_tsvector('wikid_search', p.name),
              setweight(to_tsvector('wikid_search', p.name), 'A') ||
              to_tsvector('wikid_search', left(r.text, 100000))
-        FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev;
+        FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+       WHERE NOT p.deleted;
       UPDATE site_count
-         SET pages = CASE WHEN shard = 0 THEN (SELECT count(*) FROM page) ELSE 0 END,
-             revisions = CASE WHEN shard = 0 THEN (SELECT count(*) FROM revision) ELSE 0 END;
-      SELECT count(*) FROM page_search)sql");
+         SET pages = CASE WHEN shard = 0
+                          THEN (SELECT count(*) FROM page WHERE NOT deleted) ELSE 0 END,
+             revisions = CASE WHEN shard = 0
+                              THEN (SELECT count(*) FROM revision r JOIN page p
+                                      ON p.id = r.page_id WHERE NOT p.deleted)
+                              ELSE 0 END;
+      SELECT (SELECT count(*) FROM page_search) +
+             (SELECT count(*) FROM page WHERE deleted))sql");
   if (!indexed.ok()) return indexed.status();
   for (const CopiedTable& table : CopiedTables()) {
     if (!table.identity) continue;

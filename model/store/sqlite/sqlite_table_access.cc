@@ -175,7 +175,7 @@ Result<int64_t> SqliteTableAccess::RebuildDerived() {
   if (Status s = db_.Exec(R"sql(
       INSERT INTO page_search (page_search) VALUES ('rebuild');
       DELETE FROM page_title_search;
-      INSERT INTO page_title_search (rowid, title) SELECT id, name FROM page;
+      INSERT INTO page_title_search (rowid, title) SELECT id, name FROM page WHERE deleted = 0;
       DELETE FROM search_rebuild;
       DELETE FROM search_word;
       CREATE VIRTUAL TABLE temp.copy_search_words USING fts5vocab(main, page_search, row);
@@ -186,7 +186,9 @@ Result<int64_t> SqliteTableAccess::RebuildDerived() {
       !s.ok()) {
     return s;
   }
-  return Count("SELECT count(*) FROM page_title_search");
+  return Count(
+      "SELECT (SELECT count(*) FROM page_title_search) + "
+      "(SELECT count(*) FROM page WHERE deleted = 1)");
 }
 
 }  // namespace wikid
