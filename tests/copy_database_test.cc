@@ -266,10 +266,20 @@ BOOST_AUTO_TEST_CASE(a_wiki_goes_to_postgresql_and_back_whole_and_works_on_each_
                                                    .created_at = kNow});
       BOOST_REQUIRE_MESSAGE(more.ok(), more.status().message());
     }
+    // A deleted page (issue 20): its hidden row, its deletion and its
+    // log entry; and a page Alice watches.
+    Save(*wiki, "Doomed", 0, "soon gone");
+    Status deleted = wiki->page_store().Delete(PageDeletionRequest{.name = *PageName::Parse("Doomed"),
+                                                                   .reason = "a test",
+                                                                   .author = "Alice",
+                                                                   .account_id = alice.user->id,
+                                                                   .at = kNow});
+    BOOST_REQUIRE_MESSAGE(deleted.ok(), deleted.message());
+    BOOST_REQUIRE(wiki->stores().watches.WatchCreated(alice.user->id, "Zanzibar").ok());
   }
   const std::vector<TableSum> before = Sums(dir, source);
-  BOOST_TEST(Rows(before, "page") == 1001);
-  BOOST_TEST(Rows(before, "revision") == 10002);
+  BOOST_TEST(Rows(before, "page") == 1002);
+  BOOST_TEST(Rows(before, "revision") == 10003);
   BOOST_TEST(Rows(before, "outbox_attempt") == 3);
   BOOST_TEST(Rows(before, "file_blob") == 6);
   for (const TableSum& sum : before) {
@@ -279,7 +289,7 @@ BOOST_AUTO_TEST_CASE(a_wiki_goes_to_postgresql_and_back_whole_and_works_on_each_
   auto there = Copy(dir, source, middle);
   BOOST_REQUIRE_MESSAGE(there.ok(), there.status().message());
   BOOST_TEST(Text(there->tables) == Text(before));
-  BOOST_TEST(there->indexed_pages == 1001);
+  BOOST_TEST(there->indexed_pages == 1002);  // 1,001 indexed, 1 deleted
   auto home = Copy(dir, middle, back);
   BOOST_REQUIRE_MESSAGE(home.ok(), home.status().message());
   BOOST_TEST(Text(home->tables) == Text(before));
