@@ -251,7 +251,12 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     // to say (where two names differ only in case from before wikid
     // refused them, the exact one wins), not the browser's.
     if (auto other = OtherCaseRedirect(req, ctx, "", name)) return std::move(*other);
-    if (front && !*rev) return WelcomePage(req, ctx, name, site_stamp);
+    // A deleted front page answers its 410 (MissingPage), not the welcome
+    // of a wiki that never had one, which would invite writing it again.
+    if (front && !*rev) {
+      if (auto deleted = DeletedPage(req, ctx, name)) return std::move(*deleted);
+      return WelcomePage(req, ctx, name, site_stamp);
+    }
     return MissingPage(req, ctx, name, found.status().message());
   }
   if (!found.ok()) return ErrorPage(ctx, found.status());

@@ -177,6 +177,36 @@ BOOST_AUTO_TEST_CASE(a_deleted_name_may_be_made_again_and_undelete_then_waits) {
   BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));  // the latest deleted comes back
 }
 
+// Where deletion meets the other features (merge review): a deleted
+// front page answers 410 at "/" with its undelete, not the welcome of a
+// wiki that never had one; a deleted page leaves its watchers' watchlist
+// (its revisions are for admins only) and comes back to it on undelete.
+BOOST_AUTO_TEST_CASE(a_deleted_front_page_and_watched_page_stay_gone) {
+  TestWiki& wiki = Wiki();
+  auto admin = wiki.LoggedInAs("Curator", "curator-password", /*admin=*/true);
+  BOOST_REQUIRE(admin->Save("Main_Page", 0, "the front").status == 303);
+  BOOST_REQUIRE(DeleteAs(*admin, "Main_Page", "front gone").status == 303);
+  HttpResponse front = wiki.Get("/");
+  BOOST_TEST(front.status == 410);
+  BOOST_TEST(Contains(front, "front gone"));
+  BOOST_TEST(!Contains(front, "Welcome to wikid"));
+  BOOST_TEST(Contains(admin->Get("/"), "Undelete"));
+  BOOST_REQUIRE(admin->Post("/_undelete/Main_Page", {}).status == 303);
+  BOOST_TEST(Contains(wiki.Get("/"), "the front"));
+
+  // The admin made the page, so watches it (the default).
+  BOOST_REQUIRE(admin->Save("Watched_Then_Gone", 0, "watched words", "a summary to hide")
+                    .status == 303);
+  BOOST_REQUIRE(Contains(admin->Get("/_watchlist"), "a summary to hide"));
+  BOOST_REQUIRE(DeleteAs(*admin, "Watched_Then_Gone", "").status == 303);
+  HttpResponse list = admin->Get("/_watchlist");
+  BOOST_TEST(list.status == 200);
+  BOOST_TEST(!Contains(list, "a summary to hide"));
+  BOOST_TEST(!Contains(list, "deleted "));  // the hidden name
+  BOOST_REQUIRE(admin->Post("/_undelete/Watched_Then_Gone", {}).status == 303);
+  BOOST_TEST(Contains(admin->Get("/_watchlist"), "a summary to hide"));
+}
+
 // X1: every hostile reason is kept as text on the 410 page (anyone's and
 // an admin's); a reason that breaks the rules (a line break, a control
 // character) is refused with 400 and the form keeps it.

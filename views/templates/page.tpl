@@ -18,7 +18,7 @@
 <nav class="page-actions" aria-label="Page">
 {{#CAN_EDIT}}<a href="{{EDIT_URL}}">Edit</a>{{/CAN_EDIT}}
 <a href="{{HISTORY_URL}}">History</a>
-<a href="{{MOVE_URL}}">Move</a>
+{{#CAN_EDIT}}<a href="{{MOVE_URL}}">Move</a>{{/CAN_EDIT}}
 <a href="{{LINKS_URL}}">What links here</a>
 </nav>
 {{#ADMIN_ACTIONS}}

@@ -21,7 +21,11 @@ constexpr PgStatement kWatch{"watch_add", R"sql(
 constexpr PgStatement kUnwatch{
     "watch_remove", "DELETE FROM watch WHERE account_id = $1::bigint AND page_id = $2::bigint"};
 
-constexpr PgStatement kTitle{"watch_title", "SELECT name FROM page WHERE id = $1::bigint"};
+// A deleted page's row holds a hidden name (postgres_page_deletion.cc):
+// its deletion keeps the name it had.
+constexpr PgStatement kTitle{"watch_title", R"sql(
+  SELECT coalesce((SELECT d.name FROM page_deletion d WHERE d.page_id = p.id), p.name)
+    FROM page p WHERE p.id = $1::bigint)sql"};
 
 constexpr PgStatement kViewed{"watch_viewed", R"sql(
   UPDATE watch SET notified = FALSE
@@ -36,7 +40,7 @@ constexpr PgStatement kList{"watch_list", R"sql(
          r.account_id IS NOT NULL
     FROM (SELECT page_id FROM watch WHERE account_id = $1::bigint
            ORDER BY page_id LIMIT $4::bigint) w
-    JOIN page p ON p.id = w.page_id
+    JOIN page p ON p.id = w.page_id AND NOT p.deleted  -- kept for undelete, not shown
     CROSS JOIN LATERAL (SELECT v.* FROM revision v
                          WHERE v.page_id = w.page_id AND v.id < $2::bigint
                          ORDER BY v.rev DESC LIMIT $3::bigint) r

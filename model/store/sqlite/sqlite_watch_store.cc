@@ -20,7 +20,11 @@ constexpr char kWatchSql[] = R"sql(
 
 constexpr char kUnwatchSql[] = "DELETE FROM watch WHERE account_id = ?1 AND page_id = ?2";
 
-constexpr char kTitleSql[] = "SELECT name FROM page WHERE id = ?1";
+// A deleted page's row holds a hidden name (sqlite_page_deletion.cc): its
+// deletion keeps the name it had.
+constexpr char kTitleSql[] = R"sql(
+  SELECT coalesce((SELECT d.name FROM page_deletion d WHERE d.page_id = p.id), p.name)
+    FROM page p WHERE p.id = ?1)sql";
 
 constexpr char kViewedSql[] =
     "UPDATE watch SET notified = 0 WHERE account_id = ?1 AND page_id = ?2 AND notified = 1";
@@ -33,7 +37,7 @@ constexpr char kListSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL
     FROM (SELECT page_id FROM watch WHERE account_id = ?1 ORDER BY page_id LIMIT ?4) w
-    JOIN page p ON p.id = w.page_id
+    JOIN page p ON p.id = w.page_id AND p.deleted = 0  -- kept for undelete, not shown
     JOIN revision r ON r.id IN (SELECT v.id FROM revision v
                                  WHERE v.page_id = w.page_id AND v.id < ?2
                                  ORDER BY v.rev DESC LIMIT ?3)
