@@ -6,8 +6,8 @@
 #include "model/text/characters.h"
 #include "model/text/mailbox.h"
 #include "model/text/page_name.h"
-#include "views/http_decode.h"
-#include "views/markdown.h"
+#include "views/http/http_decode.h"
+#include "views/markup/markdown.h"
 
 #include <boost/program_options.hpp>
 #include <fstream>

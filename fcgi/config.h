@@ -11,8 +11,8 @@
 #include "model/mail/smtp.h"
 #include "model/store/login_throttle.h"
 #include "model/wiki.h"
-#include "views/client_address.h"
-#include "views/context.h"
+#include "views/http/client_address.h"
+#include "views/base/context.h"
 
 namespace wikid {
 
@@ -83,7 +83,7 @@ struct Config {
   // (model/store/login_throttle.h).
   ThrottlePolicy throttle;
   // Load balancers in front of nginx whose X-Forwarded-For is believed
-  // (views/client_address.h); none by default.
+  // (views/http/client_address.h); none by default.
   TrustedProxies trusted_proxies;
   // The admins' mail: which events, to whom, how it is retried...
   MailSettings mail;

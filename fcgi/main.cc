@@ -65,7 +65,7 @@ wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config,
   return hold;
 }
 
-// A wiki without an admin gets a one-time setup link (views/setup_handlers.h
+// A wiki without an admin gets a one-time setup link (views/accounts/setup_handlers.h
 // says why this is safe): a fresh random token whose hash the workers
 // check, the link written to DATA/setup-link for the operator alone (mode
 // 0600, made anew: a file left with wider permissions is replaced, not

@@ -18,8 +18,8 @@
 #include "model/base/failpoint.h"
 #include "model/cache/fast_path.h"
 #include "model/wiki.h"
-#include "views/shared_views.h"
-#include "views/render.h"
+#include "views/base/shared_views.h"
+#include "views/base/render.h"
 #include "views/router.h"
 #include "views/site.h"
 

@@ -19,7 +19,7 @@ namespace wikid {
 // `shared` are the master's shared parts.
 // The exit code of a worker that ended itself after answering, because a
 // rendering overran its budget and still runs on its thread
-// (views/budgeted_thread.h). Nothing was left half-done: the master
+// (views/markup/budgeted_thread.h). Nothing was left half-done: the master
 // starts another worker and trusts the caches.
 constexpr int kWorkerReplaceMeExit = 3;
 

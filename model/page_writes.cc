@@ -168,7 +168,7 @@ void PageWrites::Publish(const PageName& name) {
   auto latest = store_.Find(name, std::nullopt);
   if (!latest.ok()) return;  // the next view reads the store; still correct
   // A redirect is never cached: its view sends the reader on
-  // (views/page_handlers.cc), and a cached copy would show it instead.
+  // (views/pages/page_handlers.cc), and a cached copy would show it instead.
   if (RedirectTarget(latest->revision.text)) return;
   // The revision was just made, so no rendering of it can be in memcached
   // yet (a reader may have claimed it since the commit: the rendering is

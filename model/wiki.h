@@ -101,7 +101,7 @@ struct WikiOptions {
   // memcached (0: none).
   size_t local_cache_bytes = 0;
   // Bytes of whole anonymous responses each worker keeps
-  // (views/shared_views.h; 0: none).
+  // (views/base/shared_views.h; 0: none).
   size_t anonymous_view_bytes = 0;
   // What the renderer makes, in every rendering's key (render_cache.h).
   std::string renderer_version;

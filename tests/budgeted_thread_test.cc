@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "views/budgeted_thread.h"
+#include "views/markup/budgeted_thread.h"
 
 namespace wikid {
 namespace {

@@ -1,12 +1,12 @@
-// TrustedProxies (views/client_address.h): the client's address behind
+// TrustedProxies (views/http/client_address.h): the client's address behind
 // load balancers, believed only as far as the proxies the operator named;
 // X-Forwarded-For from anyone else changes nothing.
 #define BOOST_TEST_MODULE client_address
-#include "views/client_address.h"
+#include "views/http/client_address.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include "views/http.h"
+#include "views/http/http.h"
 
 namespace wikid {
 namespace {

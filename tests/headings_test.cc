@@ -1,13 +1,13 @@
 // Headings: GitHub-style slugs made unique on a page, ids on every
 // heading, the contents of pages with three headings or more, and
-// [[Page#Section]] links to them (views/headings.h, views/markdown.h).
+// [[Page#Section]] links to them (views/markup/headings.h, views/markup/markdown.h).
 #define BOOST_TEST_MODULE headings
 #include <boost/test/unit_test.hpp>
 
 #include "model/text/heading_slug.h"
 #include "tests/support/html_safety.h"
-#include "views/headings.h"
-#include "views/markdown.h"
+#include "views/markup/headings.h"
+#include "views/markup/markdown.h"
 
 namespace wikid {
 namespace {

@@ -3,8 +3,8 @@
 #define BOOST_TEST_MODULE http_decode
 #include <boost/test/unit_test.hpp>
 
-#include "views/http.h"
-#include "views/http_decode.h"
+#include "views/http/http.h"
+#include "views/http/http_decode.h"
 
 namespace wikid {
 namespace {

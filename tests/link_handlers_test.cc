@@ -6,7 +6,7 @@
 #include <regex>
 
 #include "tests/support/html_safety.h"
-#include "views/http_decode.h"
+#include "views/http/http_decode.h"
 #include "tests/support/wiki_fixture.h"
 
 namespace wikid {

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "tests/support/html_safety.h"
-#include "views/markdown.h"
+#include "views/markup/markdown.h"
 
 namespace wikid {
 namespace {
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_SUITE(rendering)
 
 BOOST_AUTO_TEST_CASE(commonmark_basics) {
   std::string html = Render("# Title\n\nSome *emphasis* and **strong**.\n");
-  BOOST_TEST(Has(html, "<h1 id=\"title\">\nTitle\n</h1>"));  // views/headings.h
+  BOOST_TEST(Has(html, "<h1 id=\"title\">\nTitle\n</h1>"));  // views/markup/headings.h
   BOOST_TEST(Has(html, "<em>emphasis</em>"));
   BOOST_TEST(Has(html, "<strong>strong</strong>"));
 }

@@ -1,11 +1,11 @@
-// multipart/form-data bodies (views/multipart.h): the upload form's
+// multipart/form-data bodies (views/http/multipart.h): the upload form's
 // encoding, parsed strictly, and a body cut short by the size limit
 // giving back the fields before the cut.
 #define BOOST_TEST_MODULE multipart
 #include <boost/test/unit_test.hpp>
 
-#include "views/http.h"
-#include "views/multipart.h"
+#include "views/http/http.h"
+#include "views/http/multipart.h"
 
 namespace wikid {
 namespace {

@@ -288,7 +288,7 @@ BOOST_AUTO_TEST_CASE(the_front_page_shows_recent_changes_and_counts) {
 }
 
 // What every anonymous reader gets is kept whole by the worker
-// (views/shared_views.h): served again without SQL or templates, and never
+// (views/base/shared_views.h): served again without SQL or templates, and never
 // after a change it does not show.
 BOOST_FIXTURE_TEST_CASE(an_anonymous_view_is_kept_whole_until_the_page_changes,
                         testing::CachedWikiFixture) {

@@ -4,7 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tests/support/html_safety.h"
-#include "views/search_fill.h"
+#include "views/fill/search_fill.h"
 #include "tests/support/wiki_fixture.h"
 
 namespace wikid {

@@ -1,15 +1,15 @@
 // Sections: where each section of a page's Markdown begins and ends
-// (views/sections.h), replacing one, the "Edit" link on each section's
-// heading (views/headings.h), and a section edit's three-way merge
+// (views/markup/sections.h), replacing one, the "Edit" link on each section's
+// heading (views/markup/headings.h), and a section edit's three-way merge
 // (model/text/text_diff.h).
 #define BOOST_TEST_MODULE sections
-#include "views/sections.h"
+#include "views/markup/sections.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include "model/text/text_diff.h"
 #include "tests/support/html_safety.h"
-#include "views/markdown.h"
+#include "views/markup/markdown.h"
 
 namespace wikid {
 namespace {

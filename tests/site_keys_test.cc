@@ -1,5 +1,5 @@
 // The site's secret keys in the database (model/accounts/site_keys.h) and
-// the form tokens signed with them (views/csrf.h): every process of a
+// the form tokens signed with them (views/http/csrf.h): every process of a
 // wiki, on any host, gets the same first key; a wiki from before keeps the
 // key of its old file; after a rotation the new key signs, the one before
 // still verifies and older ones do not; a process that has not yet seen a
@@ -19,7 +19,7 @@
 #include "tests/support/processes_together.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
-#include "views/csrf.h"
+#include "views/http/csrf.h"
 
 namespace wikid::testing {
 namespace {

@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(attribute_values_are_quoted) {
   }
 }
 
-// Rendered text gives its headings ids (views/headings.h) made of
+// Rendered text gives its headings ids (views/markup/headings.h) made of
 // letters, digits, '-' and '_': a template's own ids hold a '.', so no
 // heading of a previewed text takes the id a form's label points at.
 BOOST_AUTO_TEST_CASE(template_ids_are_never_heading_slugs) {

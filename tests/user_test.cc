@@ -150,7 +150,7 @@ BOOST_FIXTURE_TEST_CASE(profiles_and_disabling_are_kept, UserStoreFixture) {
   BOOST_TEST(store->SetProfile(999, "", "", "").IsNotFound());
 }
 
-// What the first-run setup asks (views/setup_handlers.h): a disabled
+// What the first-run setup asks (views/accounts/setup_handlers.h): a disabled
 // admin, or a plain user, does not count.
 BOOST_FIXTURE_TEST_CASE(any_admin_counts_only_enabled_admins, UserStoreFixture) {
   BOOST_TEST(*store->AnyAdmin() == false);

@@ -2,11 +2,11 @@
 
 #include "model/base/time_text.h"
 #include "model/text/search_query.h"
-#include "views/file_fill.h"
+#include "views/fill/file_fill.h"
 #include "views/file_handlers.h"
-#include "views/json.h"
-#include "views/page_saves.h"
-#include "views/render.h"
+#include "views/http/json.h"
+#include "views/base/page_saves.h"
+#include "views/base/render.h"
 
 namespace wikid {
 namespace {

@@ -3,8 +3,8 @@
 #include "model/base/sha256.h"
 #include "model/media/media.h"
 #include "model/media/thumbnail_size.h"
-#include "views/file_fill.h"
-#include "views/render.h"
+#include "views/fill/file_fill.h"
+#include "views/base/render.h"
 
 namespace wikid {
 namespace {

@@ -18,8 +18,8 @@
 #include <string_view>
 
 #include "model/file_writes.h"
-#include "views/context.h"
-#include "views/http.h"
+#include "views/base/context.h"
+#include "views/http/http.h"
 
 namespace wikid {
 

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "model/base/process_metrics.h"
-#include "views/client_address.h"
+#include "views/http/client_address.h"
 #include "views/metrics_text.h"
 #include "views/router.h"
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "views/context.h"
-#include "views/http.h"
+#include "views/base/context.h"
+#include "views/http/http.h"
 
 namespace wikid {
 

@@ -1,8 +1,8 @@
 #include "views/search_handlers.h"
 
 #include "model/text/search_query.h"
-#include "views/render.h"
-#include "views/search_fill.h"
+#include "views/base/render.h"
+#include "views/fill/search_fill.h"
 
 namespace wikid {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string_view>
 
-#include "views/context.h"
-#include "views/http.h"
+#include "views/base/context.h"
+#include "views/http/http.h"
 
 namespace wikid {
 

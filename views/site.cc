@@ -1,6 +1,6 @@
 #include "views/site.h"
 
-#include "views/page_saves.h"
+#include "views/base/page_saves.h"
 
 namespace wikid {
 

@@ -12,7 +12,7 @@
 
 #include "model/base/status.h"
 #include "model/wiki.h"
-#include "views/context.h"
+#include "views/base/context.h"
 
 namespace wikid {
 
@@ -33,7 +33,7 @@ class Site {
   Context& context() { return *context_; }
 
   // A rendering overran its budget and still runs on its thread
-  // (views/budgeted_thread.h): the process should end once the request
+  // (views/markup/budgeted_thread.h): the process should end once the request
   // is answered, and a fresh one take its place.
   bool WantsReplacing() const { return markdown_.overran(); }
 

@@ -1,6 +1,6 @@
 // SiteKeys: this process's copy of the site's secret keys (the database's
 // site_key table, SiteKeyStore), the ones forms are signed and checked
-// with (views/csrf.h).
+// with (views/http/csrf.h).
 //
 // Shared by every host through the database, so a form shown by one host
 // may be posted to another. The newest key signs; the one before it still

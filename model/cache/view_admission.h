@@ -12,7 +12,7 @@
 // "doorkeeper" of TinyLFU (Caffeine's admission policy) and a CDN's
 // "cache on second hit", a page's view fills only when the page was viewed
 // before, lately, on this host. A save counts as a view: it stores its
-// page's new views itself (views/page_saves.h).
+// page's new views itself (views/base/page_saves.h).
 //
 // The record is one bit per hash of a title in CacheState (memory the
 // master maps before it forks), set lock-free and cleared whenever an

@@ -1,6 +1,6 @@
 // How an image embedded in a page is shown: the size of its <img> and the
 // width of the thumbnail that serves it. Pure arithmetic, no decoder
-// (views/markdown.cc uses it on every rendering; model/media/thumbnail.h
+// (views/markup/markdown.cc uses it on every rendering; model/media/thumbnail.h
 // makes the thumbnails).
 //
 // A reader must not be able to make the server render thousands of sizes

@@ -29,7 +29,7 @@
 //   others: five wrong passwords for alice slow alice's name only, and
 //   bob's right password from the same address logs in unless the address
 //   is spraying. The address is the client's own behind trusted proxies
-//   (views/client_address.h, --trusted-proxies), not the balancer's.
+//   (views/http/client_address.h, --trusted-proxies), not the balancer's.
 // - Not done here: OWASP's stronger answers to credential stuffing
 //   (multi-factor authentication, breached-password checks, CAPTCHAs)
 //   are outside what this wiki offers; a distributed spray from many

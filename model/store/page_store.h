@@ -41,7 +41,7 @@ struct Revision {
 // only in letter case (PageKey, model/text/page_name.h).
 using LinkTitles = std::map<std::string, std::string>;
 
-// A page embeds a file ([[File:Photo.jpg|alt|300px]], views/markdown.h)
+// A page embeds a file ([[File:Photo.jpg|alt|300px]], views/markup/markdown.h)
 // through a link whose target is this prefix and the file's canonical
 // name: embeds are links of the page, kept with its revision and in its
 // current links, so "where is this file used" is the file's backlinks

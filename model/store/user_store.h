@@ -42,7 +42,7 @@ class UserStore {
   // name `after` (from the start when empty).
   virtual Result<UserList> List(const std::string& after, int limit) = 0;
   // Whether an account that is neither disabled nor a plain user exists:
-  // until one does, a wiki offers its first-run setup (views/setup_handlers.h).
+  // until one does, a wiki offers its first-run setup (views/accounts/setup_handlers.h).
   virtual Result<bool> AnyAdmin() = 0;
   // Each NotFound if there is no account `user_id`.
   virtual Status SetPassword(int64_t user_id, const std::string& password_hash) = 0;

@@ -1,6 +1,6 @@
 // Heading slugs: the anchor a heading's text gets, as GitHub makes it, so
 // "#getting-started" names the section "Getting started" in links and in
-// a page's contents (views/headings.h).
+// a page's contents (views/markup/headings.h).
 #pragma once
 
 #include <map>

@@ -1,11 +1,11 @@
-// HTTP requests as nginx passes them to wikid (views/http.h): the input
+// HTTP requests as nginx passes them to wikid (views/http/http.h): the input
 // is cut at NUL bytes into method, URI, content type, body, cookies,
 // If-Match, Authorization, the remote address, X-Forwarded-For and
 // X-Forwarded-Proto.
 // Never a crash; a decoded request's path, query and form are valid UTF-8,
 // and only a trusted proxy makes it a TLS request.
 #include "tests/fuzz/fuzz_input.h"
-#include "views/http.h"
+#include "views/http/http.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const wikid::TrustedProxies proxies =

@@ -1,11 +1,11 @@
-// JSON API bodies (views/json.h): whatever bytes a client sends as a page
+// JSON API bodies (views/http/json.h): whatever bytes a client sends as a page
 // edit, ParsePageEditBody refuses them or returns valid UTF-8 texts that
 // survive a round trip, and never throws; and any text, valid UTF-8 or not,
 // goes out in a JSON answer that parses.
 #include <unistr.h>
 
 #include "tests/fuzz/fuzz_input.h"
-#include "views/json.h"
+#include "views/http/json.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
-// Page text (views/markdown.h): never a crash, and nothing rendered is
+// Page text (views/markup/markdown.h): never a crash, and nothing rendered is
 // something a browser could run (tests/support/html_safety.h): no script,
 // no event handler, no dangerous URL, whatever the Markdown and the wiki
 // links around it.
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/support/html_safety.h"
-#include "views/markdown.h"
+#include "views/markup/markdown.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static wikid::Markdown markdown;

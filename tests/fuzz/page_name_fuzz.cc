@@ -2,7 +2,7 @@
 // canonical: parsing its title, or its URL form decoded, gives it back.
 #include "model/text/page_name.h"
 #include "tests/fuzz/fuzz_input.h"
-#include "views/http_decode.h"
+#include "views/http/http_decode.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using wikid::PageName;

@@ -35,7 +35,7 @@ bool IsWorker(const TestWiki& wiki, pid_t pid) {
 }
 
 // cmark-gfm 0.29.0.gfm.6 is quadratic in each of these (issue 23's
-// report, and views/markdown.h): measured here at 4 s, 8 s and 4 s, over
+// report, and views/markup/markdown.h): measured here at 4 s, 8 s and 4 s, over
 // ten times the 300 ms budget below, at a fraction of the page limit.
 const std::pair<const char*, std::string> kOverBudget[] = {
     {"images in brackets", Repeat("![[]()", 250 << 10)},

@@ -17,6 +17,12 @@ import tempfile
 
 # Each layer (a folder) and the folders it may include from, besides its
 # own. The one table: change it here and in model/README.md together.
+MODEL = ["model", "model/accounts", "model/cache", "model/mail",
+         "model/media", "model/store", "model/text", "model/base"]
+# views/ folders, top to bottom.
+VIEWS = ["views/pages", "views/accounts", "views/fill",
+         "views/base", "views/markup", "views/http"]
+
 ALLOWED = {
     "model/base": [],
     "model/text": ["model/base"],
@@ -31,10 +37,16 @@ ALLOWED = {
     "model": ["model/accounts", "model/cache", "model/mail", "model/media",
               "model/store", "model/store/sqlite", "model/store/postgres",
               "model/text", "model/base"],
-    "views": ["model", "model/accounts", "model/cache", "model/mail",
-              "model/media", "model/store", "model/text", "model/base"],
-    "fcgi": ["views", "model", "model/accounts", "model/cache", "model/mail",
-             "model/media", "model/store", "model/text", "model/base"],
+    # views/: each folder uses only the folders below it in VIEWS
+    # (views/README.md).
+    "views/http": MODEL,
+    "views/markup": VIEWS[5:] + MODEL,
+    "views/base": VIEWS[4:] + MODEL,
+    "views/fill": VIEWS[3:] + MODEL,
+    "views/accounts": VIEWS[2:] + MODEL,
+    "views/pages": VIEWS[1:] + MODEL,
+    "views": VIEWS + MODEL,
+    "fcgi": ["views"] + VIEWS + MODEL,
 }
 
 # Folders only the files listed may use, besides the folder's own files
@@ -62,15 +74,16 @@ LIBRARIES = {
     "fcgio.h": ["fcgi"],
     "fcgi_stdio.h": ["fcgi"],
     "curl/": ["model/mail"],
-    "ctemplate/": ["views"],
-    "cmark-gfm": ["views"],
-    "nlohmann/": ["views"],
+    "ctemplate/": ["views", "views/pages", "views/accounts", "views/fill",
+                   "views/base"],
+    "cmark-gfm": ["views/markup", "views/fill"],
+    "nlohmann/": ["views/http"],
     "dtl/": ["model/text"],
-    "unistr.h": ["model/text", "views"],
+    "unistr.h": ["model/text", "views/http"],
     "uninorm.h": ["model/text"],
     "unictype.h": ["model/text"],
     "sodium.h": ["model/base", "model/accounts", "model/cache", "model/mail",
-                 "model/store/sqlite", "model/store/postgres", "views"],
+                 "model/store/sqlite", "model/store/postgres", "views/http"],
     "boost/program_options": ["fcgi"],
     "vips/": ["model/media"],
 }
@@ -130,6 +143,7 @@ def self_test():
     faults = {
         "views/bad_engine.cc": '#include "model/store/sqlite/database.h"\n',
         "model/store/bad_up.h": '#include "model/cache/memcache.h"\n',
+        "views/http/bad_up.cc": '#include "views/pages/page_handlers.h"\n',
         "model/base/bad_views.cc": '#include "views/context.h"\n',
         "views/bad_fcgi.cc": '#include "fcgi/worker.h"\n',
         "model/cache/bad_sqlite.cc": "#include <sqlite3.h>\n",

@@ -13,8 +13,8 @@
 #include "model/wiki.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
-#include "views/account_handlers.h"
-#include "views/csrf.h"
+#include "views/accounts/account_handlers.h"
+#include "views/http/csrf.h"
 #include "views/router.h"
 #include "views/site.h"
 

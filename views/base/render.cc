@@ -1,0 +1,117 @@
+#include "views/base/render.h"
+
+#include <cstdio>
+
+#include "views/http/json.h"
+
+namespace wikid {
+
+HtmlPage::HtmlPage(const std::string& title,
+                   const std::string& content_template)
+    : layout_("layout") {
+  layout_.SetValue("TITLE", title);
+  content_ = layout_.AddIncludeDictionary("CONTENT");
+  content_->SetFilename(content_template);
+}
+
+void HtmlPage::Feed(const std::string& url, const std::string& title) {
+  ctemplate::TemplateDictionary* feed = layout_.AddSectionDictionary("FEED");
+  feed->SetValue("FEED_URL", url);
+  feed->SetValue("FEED_TITLE", title);
+}
+
+Response HtmlPage::Render(Context& ctx, int status) {
+  layout_.SetValue("SITE_NAME", ctx.site.site_name);
+  // The header is the one per-viewer part of a page, filled here for each
+  // request and never cached.
+  if (const auto& user = ctx.viewer.user) {
+    ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_IN");
+    d->SetValue("USER_NAME", ShownName(*user));
+    d->SetValue("PROFILE_URL", ProfileUrl(user->name));
+    d->SetValue("CSRF_TOKEN", ctx.security.csrf.ForSession(ctx.viewer.session_token));
+    if (ctx.viewer.is_admin()) d->ShowSection("ADMIN");
+  } else {
+    ctemplate::TemplateDictionary* d = layout_.AddSectionDictionary("SIGNED_OUT");
+    bool back = !ctx.viewer.path.empty() && ctx.viewer.path != "/" &&
+                !ctx.viewer.path.starts_with("/_login") &&
+                !ctx.viewer.path.starts_with("/_signup");
+    std::string next = back ? "?next=" + ctx.viewer.path : "";
+    d->SetValue("LOGIN_URL", "/_login" + next);
+    if (ctx.site.signup_enabled) {
+      d->SetValueAndShowSection("SIGNUP_URL", "/_signup" + next, "SIGNUP");
+    }
+  }
+  auto html = ctx.templates.Expand("layout.tpl", layout_);
+  if (!html.ok()) {
+    LogError(html.status().message());
+    return Response::PlainText(500, "Internal error: the page could not be "
+                                    "rendered. The details are logged.");
+  }
+  Response r;
+  r.status = status;
+  r.body = std::move(*html);
+  return r;
+}
+
+CsrfToken FormToken(const Request& req, const Context& ctx) {
+  return ctx.security.csrf.TokenFor(req, ctx.viewer.session_token);
+}
+
+Response WithRetryAfter(Response response, int64_t seconds) {
+  response.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return response;
+}
+
+std::string ProfileUrl(const std::string& user_name) {
+  // User names are ASCII letters, digits and "-_.": safe in a path as is.
+  return "/_user/" + user_name;
+}
+
+std::string DiffUrl(const std::string& page_path, int64_t from, int64_t to) {
+  return "/_diff" + page_path + "?from=" + std::to_string(from) + "&to=" + std::to_string(to);
+}
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return 200;
+    case Status::Code::kNotFound: return 404;
+    case Status::Code::kConflict: return 409;
+    case Status::Code::kInvalid: return 400;
+    case Status::Code::kForbidden: return 403;
+    case Status::Code::kTooComplex: return 422;
+    case Status::Code::kUnsupported: return 415;
+    case Status::Code::kBusy:
+    case Status::Code::kUnavailable: return 503;
+    case Status::Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response ErrorPage(Context& ctx, const Status& status) {
+  int code = HttpStatusFor(status);
+  if (code >= 500) {
+    LogError(std::string(ReasonPhrase(code)) + ": " + status.message());
+  }
+  // Internal messages may name files or SQL: never shown to the user.
+  std::string message =
+      code == 500 ? "Something went wrong on our side. The details are "
+                    "logged; please try again later."
+                  : status.message();
+  return ErrorPage(ctx, code, message);
+}
+
+Response ErrorPage(Context& ctx, int http_status, const std::string& message) {
+  HtmlPage page(ReasonPhrase(http_status), "error.tpl");
+  page.NoIndex();
+  page.content()->SetValue("HEADING", ReasonPhrase(http_status));
+  page.content()->SetValue("MESSAGE", message);
+  return page.Render(ctx, http_status);
+}
+
+Response ErrorFor(Context& ctx, std::string_view path, int status,
+                  const std::string& message) {
+  if (path.starts_with("/_api/")) return JsonError(status, message);
+  return ErrorPage(ctx, status, message);
+}
+
+}  // namespace wikid
