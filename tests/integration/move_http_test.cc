@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(a_move_onto_a_page_is_refused_and_onto_its_redirect_swaps) 
 // changes and the feed.
 BOOST_AUTO_TEST_CASE(x1_move_reasons_are_inert_wherever_they_are_shown) {
   int n = 0;
-  for (const std::string& payload : XssPayloads()) {
+  for (const std::string& payload : XssSample()) {
     const std::string from = "Xss_Move_" + std::to_string(n);
     const std::string to = "Xss_Moved_" + std::to_string(n++);
     BOOST_REQUIRE(Wiki().Save(from, 0, "text").status == 303);
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(x1_move_reasons_are_inert_wherever_they_are_shown) {
     }
   }
   // The form shown again after a refusal keeps it, escaped.
-  for (const std::string& payload : XssPayloads()) {
+  for (const std::string& payload : XssSample()) {
     HttpResponse refused =
         Wiki().Post("/_move/Xss_Moved_0", {{"to", "Xss_Moved_1"}, {"reason", payload}});
     BOOST_TEST(refused.status == 409);
