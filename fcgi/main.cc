@@ -23,6 +23,7 @@
 #include "fcgi/backup_command.h"
 #include "fcgi/config.h"
 #include "fcgi/copy_database_command.h"
+#include "fcgi/fast_path_command.h"
 #include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
@@ -193,6 +194,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return wikid::RunBackupCommand(args);
   if (command == "restore") return wikid::RunRestoreCommand(args);
   if (command == "copy-database") return wikid::RunCopyDatabaseCommand(args);
+  if (command == "fast-path") return wikid::RunFastPathCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -204,6 +206,7 @@ int main(int argc, char** argv) {
                "       wikid key rotate [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
                "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
                "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n"
-               "       wikid copy-database --from URL --to URL [--batch N]\n";
+               "       wikid copy-database --from URL --to URL [--batch N]\n"
+               "       wikid fast-path off [wikid serve's options]\n";
   return 2;
 }
