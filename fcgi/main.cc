@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fcgi/backup_command.h"
@@ -58,7 +60,18 @@ wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config,
   // Tests hold the master here: it runs, and no process has the database
   // open, as between a worker's exit and its replacement's first open.
   wikid::FailpointHold("serve_before_first_open");
+  // Busy past the busy timeout: another host migrating the database it
+  // shares (hosts started together take turns under its lock), or a burst
+  // of saves on a loaded machine. A start waits for its turn, a minute at
+  // most, rather than exit.
   auto wiki = wikid::Wiki::Open(options);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!wiki.ok() && wiki.status().code() == Status::Code::kBusy &&
+         std::chrono::steady_clock::now() < give_up) {
+    wikid::LogWarning("starting: " + wiki.status().message() + "; trying again");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    wiki = wikid::Wiki::Open(options);
+  }
   if (!wiki.ok()) return wiki.status();
   auto any_admin = (*wiki)->stores().users.AnyAdmin();
   if (!any_admin.ok()) return any_admin.status();
