@@ -73,7 +73,7 @@ bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transp
   Status sent = transport.Send(MessageOf(entry, settings));
   if (sent.ok()) {
     // A crash here resends this one message, with the same Message-ID.
-    FailpointSleep("mailer_after_send_before_mark");
+    FailpointHold("mailer_after_send_before_mark");
     if (Status s = outbox.MarkSent(entry.id, Now(), mailer); !s.ok()) {
       LogError("mailer: message " + entry.message_id +
                " sent but not marked: " + s.message());

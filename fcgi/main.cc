@@ -14,15 +14,18 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fcgi/backup_command.h"
 #include "fcgi/config.h"
 #include "fcgi/copy_database_command.h"
+#include "fcgi/fast_path_command.h"
 #include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
@@ -57,7 +60,18 @@ wikid::Result<wikid::FileLock> PrepareDataDirectory(const wikid::Config& config,
   // Tests hold the master here: it runs, and no process has the database
   // open, as between a worker's exit and its replacement's first open.
   wikid::FailpointHold("serve_before_first_open");
+  // Busy past the busy timeout: another host migrating the database it
+  // shares (hosts started together take turns under its lock), or a burst
+  // of saves on a loaded machine. A start waits for its turn, a minute at
+  // most, rather than exit.
   auto wiki = wikid::Wiki::Open(options);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!wiki.ok() && wiki.status().code() == Status::Code::kBusy &&
+         std::chrono::steady_clock::now() < give_up) {
+    wikid::LogWarning("starting: " + wiki.status().message() + "; trying again");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    wiki = wikid::Wiki::Open(options);
+  }
   if (!wiki.ok()) return wiki.status();
   auto any_admin = (*wiki)->stores().users.AnyAdmin();
   if (!any_admin.ok()) return any_admin.status();
@@ -193,6 +207,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return wikid::RunBackupCommand(args);
   if (command == "restore") return wikid::RunRestoreCommand(args);
   if (command == "copy-database") return wikid::RunCopyDatabaseCommand(args);
+  if (command == "fast-path") return wikid::RunFastPathCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -204,6 +219,7 @@ int main(int argc, char** argv) {
                "       wikid key rotate [--data DIR] [--database sqlite:PATH|postgresql://...]\n"
                "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
                "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n"
-               "       wikid copy-database --from URL --to URL [--batch N]\n";
+               "       wikid copy-database --from URL --to URL [--batch N]\n"
+               "       wikid fast-path off [wikid serve's options]\n";
   return 2;
 }

@@ -22,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "model/store/sqlite/database.h"
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/test_wiki.h"
 
@@ -584,6 +585,32 @@ BOOST_AUTO_TEST_CASE(a_worker_dying_while_reading_a_request_leaves_the_caches_tr
   BOOST_REQUIRE(WaitChannel(idle) == "do_epoll_wait");
   BOOST_REQUIRE(kill(idle, SIGKILL) == 0);
   BOOST_TEST(log_says("fast path suspended: worker"));
+}
+
+// A start that finds the database locked past the busy timeout (another
+// host migrating the file they share: hosts started together take turns)
+// waits for its turn instead of exiting.
+BOOST_AUTO_TEST_CASE(a_start_waits_while_the_database_is_locked) {
+  TempDir dir;
+  const std::string data = dir.File("data");
+  std::filesystem::create_directories(data);
+  auto db = Database::Open(data + "/wikid.db", {});
+  BOOST_REQUIRE(db.ok());
+  BOOST_REQUIRE((*db)->Exec("BEGIN EXCLUSIVE").ok());
+  const std::string log = dir.File("serve.log");
+  pid_t serve = Spawn({WIKID_BINARY, "serve", "--workers", "1", "--data", data, "--templates",
+                       std::string(WIKID_SOURCE_DIR) + "/views/templates", "--socket",
+                       dir.File("wikid.sock")},
+                      log, {});
+  BOOST_TEST(WaitUntil([&] { return ReadFile(log).find("trying again") != std::string::npos; },
+                       60s),
+             ReadFile(log));
+  BOOST_TEST(ProcessAlive(serve), ReadFile(log));
+  BOOST_REQUIRE((*db)->Exec("COMMIT").ok());
+  BOOST_TEST(WaitUntil([&] { return !MasterChildren(serve, false).empty(); }, 60s),
+             ReadFile(log));
+  kill(serve, SIGTERM);
+  BOOST_TEST(WaitExit(serve, 60s) != -1);
 }
 
 // Over TCP, only FCGI_WEB_SERVER_ADDRS may connect (libfcgi's own rule,

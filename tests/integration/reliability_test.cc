@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -122,8 +123,18 @@ BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
   BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 51);
 }
 
-// S3: a worker killed while a 5 MB revision is inside its transaction.
+// S3: a worker killed while a 5 MB revision is inside its transaction,
+// three times in the suite (WIKID_S3_ROUNDS; scripts/soak: the matrix's
+// 20). The failpoint puts every kill at the same point, after the
+// revision's rows are written and before the commit, so the rounds differ
+// only in what the WAL holds when the kill comes: the first round's kill
+// finds a clean one; the second, a WAL that still holds the first's
+// uncommitted frames (5 MB spill past SQLite's 2 MB page cache before the
+// commit), which the recovery between them must have passed over; the
+// third, the same after a recovery of that. More rounds repeat these.
 BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
+  const char* rounds_text = std::getenv("WIKID_S3_ROUNDS");
+  const int rounds = rounds_text != nullptr ? std::atoi(rounds_text) : 3;
   TestWiki wiki{TestWikiOptions{
       .nginx_max_body = "8m",
       .extra_args = {"--max-body-bytes", "8388608", "--max-page-bytes",
@@ -131,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_crash_mid_save_leaves_no_half_revision) {
       .env = {{"WIKID_FAILPOINTS", "save_in_txn_sleep=1500"}}}};
   const std::string big(5 << 20, 'q');
   BOOST_REQUIRE(wiki.Save("Heavy", 0, "small").status == 303);
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < rounds; ++i) {
     BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
     const size_t inside_before = wiki.LogCount("failpoint save_in_txn_sleep");
     auto save = std::async(std::launch::async, [&] { return wiki.Save("Heavy", 1, big); });

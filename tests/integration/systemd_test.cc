@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -90,6 +91,22 @@ std::string UnitSetting(const std::string& text, const std::string& key) {
   return "";
 }
 
+// The unit's command line `command`, word by word, with the paths of the
+// machine it installs on replaced by `paths`; a path `paths` does not know
+// goes to `unknown` (a typo in the unit fails the test).
+std::vector<std::string> UnitCommand(const std::string& command,
+                                     const std::map<std::string, std::string>& paths,
+                                     std::vector<std::string>* unknown) {
+  std::vector<std::string> argv;
+  std::istringstream words(command);
+  for (std::string word; words >> word;) {
+    auto found = paths.find(word);
+    if (word.starts_with("/") && found == paths.end()) unknown->push_back(word);
+    argv.push_back(found == paths.end() ? word : found->second);
+  }
+  return argv;
+}
+
 // Whether the user nobody (nginx's workers run as an unprivileged user
 // such as www-data) can resolve the fast-path switch `flag` to a folder,
 // as nginx's `-d` test and $realpath_root do.
@@ -130,6 +147,7 @@ BOOST_AUTO_TEST_CASE(
   options.fast_path = true;
   options.umask = std::stoi(umask_text, nullptr, 8);
   std::vector<std::string> unknown;
+  std::map<std::string, std::string> paths;
   options.command = [&](TestWiki& wiki) {
     // The folder of the switch, as /run/wikid is for nginx.
     chmod(wiki.folder().c_str(), 0755);
@@ -138,24 +156,12 @@ BOOST_AUTO_TEST_CASE(
                           << "\nmemcached-timeout-ms = 2000\n"
                           << "fast-path-flag = " << wiki.fast_path_flag()
                           << "\n";
-    const std::map<std::string, std::string> paths = {
-        {"/usr/bin/wikid", WIKID_BINARY},
-        {"/var/lib/wikid", wiki.data_dir()},
-        {"/usr/share/wikid/templates",
-         std::string(WIKID_SOURCE_DIR) + "/views/templates"},
-        {"/etc/wikid/wikid.conf", config}};
-    std::vector<std::string> argv;
-    std::istringstream words(exec_start);
-    for (std::string word; words >> word;) {
-      if (word.starts_with("/")) {
-        auto found = paths.find(word);
-        if (found == paths.end()) unknown.push_back(word);
-        argv.push_back(found == paths.end() ? word : found->second);
-      } else {
-        argv.push_back(word);
-      }
-    }
-    return argv;
+    paths = {{"/usr/bin/wikid", WIKID_BINARY},
+             {"/var/lib/wikid", wiki.data_dir()},
+             {"/usr/share/wikid/templates",
+              std::string(WIKID_SOURCE_DIR) + "/views/templates"},
+             {"/etc/wikid/wikid.conf", config}};
+    return UnitCommand(exec_start, paths, &unknown);
   };
   TestWiki wiki(options);
   BOOST_TEST(unknown.empty(), "paths in ExecStart the test does not know");
@@ -171,6 +177,29 @@ BOOST_AUTO_TEST_CASE(
       },
       60s));
   BOOST_TEST(page.body.find("served by nginx") != std::string::npos);
+
+  // Every wikid process killed at once (stopped first, so that none sees
+  // another die and points the switch off on its way out): nginx serves
+  // on from memcached, a generation nobody cleans any more...
+  std::vector<pid_t> all = wiki.WorkerPids();
+  all.push_back(wiki.master_pid());
+  if (wiki.MailerPid() != 0) all.push_back(wiki.MailerPid());
+  for (pid_t pid : all) kill(pid, SIGSTOP);
+  for (pid_t pid : all) kill(pid, SIGKILL);
+  BOOST_REQUIRE(WaitUntil(
+      [&] { return std::none_of(all.begin(), all.end(), ProcessAlive); }, 60s));
+  BOOST_TEST(wiki.Get("/Unit_Page").Header("x-cache") == "nginx");
+  BOOST_TEST(wiki.FastPathSwitch() != "off");
+  // ...until the unit's ExecStopPost has run.
+  const std::string exec_stop_post = UnitSetting(unit, "ExecStopPost");
+  BOOST_REQUIRE(!exec_stop_post.empty());
+  CommandRun off = RunCommand(UnitCommand(exec_stop_post, paths, &unknown));
+  BOOST_TEST(off.code == 0, off.output);
+  BOOST_TEST(unknown.empty(), "paths in ExecStopPost the test does not know");
+  BOOST_TEST(wiki.FastPathSwitch() == "off");
+  HttpResponse after = wiki.Get("/Unit_Page");
+  BOOST_TEST(after.Header("x-cache") != "nginx");
+  BOOST_TEST(after.status == 502);  // nobody behind nginx now
 }
 
 // wikid-backup.service's clean-up, its ExecStartPost lines run as they
