@@ -64,6 +64,9 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "development mode: reload templates when they change on disk")
     ("max-body-bytes", po::value(&c.max_body_bytes)->default_value(c.max_body_bytes),
      "largest request body accepted (bytes); larger ones get 413")
+    ("log-file", po::value(&c.log_file),
+     "append the log to this file instead of stderr; SIGUSR1 opens it again "
+     "(for logrotate)")
     ("shutdown-timeout", po::value(&c.shutdown_timeout_seconds)
          ->default_value(c.shutdown_timeout_seconds),
      "seconds a stopping worker may take to finish its request (1-600)")

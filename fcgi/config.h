@@ -43,6 +43,9 @@ struct Config {
   // Largest request body read; a bigger one is drained and answered 413.
   // nginx's client_max_body_size should be at least this.
   size_t max_body_bytes = 2 << 20;
+  // The log file (--log-file), appended to and opened again on SIGUSR1
+  // (model/base/log.h); empty: stderr, as whoever started wikid gave it.
+  std::string log_file;
   // Seconds a stopping worker may take to finish its request before the
   // master kills it.
   int shutdown_timeout_seconds = 10;

@@ -148,6 +148,14 @@ int Serve(const std::vector<std::string>& args) {
     return 1;
   }
 
+  // Before anything is logged, and before any process is forked, so that
+  // all share the file (and its reopening on SIGUSR1).
+  if (!config.log_file.empty()) {
+    if (Status s = wikid::OpenLogFile(config.log_file); !s.ok()) {
+      std::cerr << "wikid: " << s.message() << "\n";
+      return 1;
+    }
+  }
   // Our handlers first: FCGX_Init then leaves SIGTERM and SIGPIPE alone.
   wikid::InstallMasterSignals();
   auto listener = config.socket.empty()

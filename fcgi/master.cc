@@ -80,6 +80,13 @@ class Master {
         Reap();
       }
       if (g_signals.stop) return Stop();
+      // logrotate moved the file: every process opens it again by name
+      // (workers and the mailer before their next line).
+      if (g_signals.reopen) {
+        g_signals.reopen = 0;
+        LogReopen();
+        LogInfo("SIGUSR1: log file opened again");
+      }
       if (g_signals.reload) {
         g_signals.reload = 0;
         BeginReload();

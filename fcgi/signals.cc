@@ -26,6 +26,7 @@ void Wake() {
 void OnStop(int) { g_signals.stop = 1; Wake(); }
 void OnReload(int) { g_signals.reload = 1; Wake(); }
 void OnChild(int) { g_signals.child = 1; Wake(); }
+void OnReopen(int) { g_signals.reopen = 1; Wake(); }
 
 void Handle(int signo, void (*handler)(int)) {
   struct sigaction sa {};
@@ -56,6 +57,7 @@ void InstallMasterSignals() {
   Handle(SIGINT, OnStop);
   Handle(SIGHUP, OnReload);
   Handle(SIGCHLD, OnChild);
+  Handle(SIGUSR1, OnReopen);
   Handle(SIGPIPE, SIG_IGN);
 }
 
@@ -65,6 +67,7 @@ void InstallWorkerSignals() {
   Handle(SIGTERM, OnStop);
   Handle(SIGINT, OnStop);
   Handle(SIGHUP, SIG_IGN);
+  Handle(SIGUSR1, SIG_IGN);
   Handle(SIGCHLD, SIG_DFL);
   Handle(SIGPIPE, SIG_IGN);
   prctl(PR_SET_PDEATHSIG, SIGTERM);

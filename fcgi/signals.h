@@ -17,14 +17,16 @@ struct SignalFlags {
   volatile sig_atomic_t stop = 0;    // SIGTERM or SIGINT: stop gracefully
   volatile sig_atomic_t reload = 0;  // SIGHUP: replace the workers
   volatile sig_atomic_t child = 0;   // SIGCHLD: a worker exited
+  volatile sig_atomic_t reopen = 0;  // SIGUSR1: open the log file again
 };
 extern SignalFlags g_signals;
 
-// Master: TERM/INT -> stop, HUP -> reload, CHLD -> child; PIPE ignored.
+// Master: TERM/INT -> stop, HUP -> reload, CHLD -> child, USR1 -> reopen;
+// PIPE ignored.
 void InstallMasterSignals();
 
-// Worker, right after fork(): TERM/INT -> stop, HUP ignored (the master
-// handles it), CHLD default, PIPE ignored (a client that went away must
+// Worker, right after fork(): TERM/INT -> stop, HUP and USR1 ignored (the
+// master handles them: a worker follows a reopened log by itself), CHLD default, PIPE ignored (a client that went away must
 // cost one write error, not the worker). Also asks the kernel to send
 // SIGTERM if the master dies, so no worker outlives it.
 void InstallWorkerSignals();

@@ -9,11 +9,13 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fcgi/accept_wait.h"
 #include "fcgi/mailer.h"
 #include "fcgi/request_check.h"
+#include "fcgi/request_log.h"
 #include "fcgi/signals.h"
 #include "model/base/failpoint.h"
 #include "model/cache/fast_path.h"
@@ -216,41 +218,79 @@ class Worker {
     // (a test's "this view ran no query" would otherwise depend on when
     // the worker last looked).
     wiki_->caches().versions.Refresh();
-#ifdef WIKID_TESTING
-    // What this request cost, for tests (compiled out of Release builds).
+    // What this request cost: for the admins' Server-Timing, and for
+    // tests (X-Wikid-*, compiled out of Release builds).
     const StorageCounters before = wiki_->stores().storage.counters();
-    const int64_t renders_before = wiki_->caches().renders.counters().renders;
-#endif
+    const RenderCounters renders_before = wiki_->caches().renders.counters();
     const auto started = std::chrono::steady_clock::now();
+    // nginx's $request_id, so its access log and this line share it.
+    const std::string request_id = RequestIdOf(Param(r, "WIKID_REQUEST_ID"));
     size_t route = Routes().size();
-    Response response = Handle(r, &route);
+    Asker asker;
+    Response response = Handle(r, &route, &asker);
+    response.headers.emplace_back("X-Request-Id", request_id);
+    const StorageCounters after = wiki_->stores().storage.counters();
+    const RenderCounters& renders_after = wiki_->caches().renders.counters();
+    const std::string_view cache = PublishCounters();
+    const bool head = Param(r, "REQUEST_METHOD") == "HEAD";
+    // Admins only: where the time goes is nobody else's business (and
+    // would tell a reader which pages others read lately).
+    if (asker.admin) {
+      response.headers.emplace_back(
+          "Server-Timing",
+          ServerTiming({.total_micros = MicrosSince(started),
+                        .db_queries = after.queries - before.queries,
+                        .db_rows = after.rows - before.rows,
+                        .renders = renders_after.renders - renders_before.renders,
+                        .render_micros = renders_after.render_micros - renders_before.render_micros,
+                        .cache = cache}));
+    }
     std::string debug;
 #ifdef WIKID_TESTING
-    const StorageCounters after = wiki_->stores().storage.counters();
     debug = "X-Wikid-Queries: " + std::to_string(after.queries - before.queries) +
             "\r\nX-Wikid-Rows: " + std::to_string(after.rows - before.rows) +
             "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
             "\r\nX-Wikid-Renders: " +
-            std::to_string(wiki_->caches().renders.counters().renders - renders_before) +
-            "\r\n";
+            std::to_string(renders_after.renders - renders_before.renders) + "\r\n";
 #endif
-    WriteResponse(r.out, response, Param(r, "REQUEST_METHOD") == "HEAD",
-                  debug);
+    WriteResponse(r.out, response, head, debug);
     // Counted before the request ends (EndRequest), so that a client
     // that has its answer finds it counted by the next scrape.
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
+    const int64_t micros = MicrosSince(started);
     shared_.metrics.CountRequest(route < Routes().size() ? route : ProcessMetrics::kUnrouted,
                                  response.status, micros);
-    PublishCounters();
+    // Written by LogRequest, once the answer has gone.
+    request_line_ = RequestLine({.request_id = request_id,
+                                 .method = Param(r, "REQUEST_METHOD"),
+                                 .request_uri = Param(r, "REQUEST_URI"),
+                                 .status = response.status,
+                                 .bytes = head ? 0 : response.body.size(),
+                                 .micros = micros,
+                                 .cache = cache,
+                                 .user_id = asker.user_id});
+  }
+
+  // Writes the line of the request Serve answered (fcgi/request_log.h),
+  // after EndRequest: the client does not wait for it.
+  void LogRequest() {
+    if (request_line_.empty()) return;
+    WriteLogLine(request_line_);
+    request_line_.clear();
   }
 
  private:
+  static int64_t MicrosSince(std::chrono::steady_clock::time_point started) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now() - started)
+        .count();
+  }
+
   // What this worker's caches and database connection counted since it
   // last published, added to the host's totals (ProcessMetrics): a few
-  // relaxed adds, none for a counter that did not move.
-  void PublishCounters() {
+  // relaxed adds, none for a counter that did not move. Published after
+  // every request, so the change is that request's: returns where its
+  // view came from (RequestRecord::cache).
+  std::string_view PublishCounters() {
     const StampedCacheCounters& views = wiki_->caches().views.counters();
     const LocalViewCounters& kept = wiki_->caches().views.local_counters();
     const LocalViewCounters& whole = wiki_->caches().anonymous_views.counters();
@@ -273,10 +313,19 @@ class Worker {
     ProcessMetrics::Publish(m.render_hits, now.render_hits - published_.render_hits);
     ProcessMetrics::Publish(m.render_misses, now.render_misses - published_.render_misses);
     ProcessMetrics::Publish(m.busy_waits, now.busy_waits - published_.busy_waits);
-    published_ = now;
+    const Published before = std::exchange(published_, now);
+    if (now.worker_hits > before.worker_hits) return "worker";
+    if (now.memcached_hits > before.memcached_hits) return "memcached";
+    if (now.render_hits > before.render_hits) return "render";
+    if (now.worker_misses > before.worker_misses ||
+        now.memcached_misses > before.memcached_misses ||
+        now.render_misses > before.render_misses) {
+      return "miss";
+    }
+    return "-";
   }
 
-  Response Handle(FCGX_Request& r, size_t* route) {
+  Response Handle(FCGX_Request& r, size_t* route, Asker* asker) {
     RawRequest raw;
     raw.method = Param(r, "REQUEST_METHOD");
     raw.request_uri = Param(r, "REQUEST_URI");
@@ -323,7 +372,7 @@ class Worker {
     }
     auto request = DecodeRequest(raw, config_.trusted_proxies);
     if (!request.ok()) return ErrorFor(site_->context(), raw.request_uri, 400, request.status().message());
-    return Dispatch(*request, site_->context(), route);
+    return Dispatch(*request, site_->context(), route, asker);
   }
 
   const Config& config_;
@@ -335,6 +384,7 @@ class Worker {
             render_hits = 0, render_misses = 0, busy_waits = 0;
   };
   Published published_;
+  std::string request_line_;  // the last request's, until LogRequest
   std::unique_ptr<Wiki> wiki_;
   std::unique_ptr<Site> site_;
 };
@@ -400,6 +450,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     }
     worker.Serve(request);
     EndRequest(request);
+    worker.LogRequest();
     if (worker.WantsReplacing()) {
       LogWarning("worker " + std::to_string(getpid()) +
                  " ends: a rendering overran its budget and still runs");
@@ -435,6 +486,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     if (next != Accepted::kRequest) continue;
     worker.Serve(request);
     EndRequest(request);
+    worker.LogRequest();
     // Its rendering still runs: every later one would be refused. Leave
     // the rest of the queue to the other workers (or nginx's retry).
     if (worker.WantsReplacing()) {

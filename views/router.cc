@@ -272,7 +272,8 @@ Response DispatchUnguarded(const Request& req, Context& ctx, size_t* route_index
 
 }  // namespace
 
-Response Dispatch(const Request& req, const Context& worker_ctx, size_t* route) {
+Response Dispatch(const Request& req, const Context& worker_ctx, size_t* route,
+                  Asker* asker) {
   size_t unused;
   if (route == nullptr) route = &unused;
   *route = Routes().size();
@@ -280,6 +281,9 @@ Response Dispatch(const Request& req, const Context& worker_ctx, size_t* route) 
   try {
     Context ctx = worker_ctx;
     ctx.viewer = FindViewer(req, worker_ctx);
+    if (asker != nullptr && ctx.viewer.user) {
+      *asker = Asker{.user_id = ctx.viewer.user->id, .admin = ctx.viewer.is_admin()};
+    }
     Response response = DispatchUnguarded(req, ctx, route);
     // Mail queued by this request has committed (or rolled back, and the
     // mailer finds nothing): one wake-up, after the handler, for every

@@ -57,11 +57,21 @@ struct Route {
 // decides which methods the path allows.
 const std::vector<Route>& Routes();
 
+// Who a request came from, as the router found out, for the worker's
+// request log line and its Server-Timing (admins only).
+struct Asker {
+  int64_t user_id = 0;  // 0: anonymous (or a request that failed before)
+  bool admin = false;
+};
+
 // Finds the handler for `req` and runs it, with a copy of `ctx` that knows
 // who is asking. Never throws. `route`, if given, is set to the index in
 // Routes() of the row that answered (for a 405, the path's first row), or
 // Routes().size() when no row matched: /_metrics counts requests by it.
-Response Dispatch(const Request& req, const Context& ctx, size_t* route = nullptr);
+// `asker`, if given, is set to who was asking (before the handler ran: a
+// login's own request is anonymous).
+Response Dispatch(const Request& req, const Context& ctx, size_t* route = nullptr,
+                  Asker* asker = nullptr);
 
 // Whether a request to `raw_path` (its path as sent, before decoding) may
 // carry a file, so the worker keeps a body as large as an upload.

@@ -99,14 +99,21 @@ CacheStatus RenderCache::Put(const std::string& key, const std::string& html) {
   return cache_.Set(key, Frame(key) + html, kTtlSeconds);
 }
 
+std::string RenderCache::TimedRender(const std::function<std::string()>& render) {
+  ++counters_.renders;
+  const auto started = std::chrono::steady_clock::now();
+  std::string html = render();
+  counters_.render_micros += std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+  return html;
+}
+
 std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
                              const std::function<std::string()>& render,
                              bool* hit) {
   *hit = false;
-  if (!cache_.enabled()) {
-    ++counters_.renders;
-    return render();
-  }
+  if (!cache_.enabled()) return TimedRender(render);
   const std::string key = key_prefix_ + render_key.ToString();
   bool claimed_by_other = false;
   if (auto html = Lookup(key, &claimed_by_other)) {
@@ -133,8 +140,7 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
       if (!claimed_by_other) break;  // their claim is gone, and no rendering
     }
   }
-  ++counters_.renders;
-  std::string html = render();
+  std::string html = TimedRender(render);
   // Set, not Add: over our claim, or over one whose worker died or never
   // learnt it had claimed (an add memcached confirmed too late), which
   // would otherwise stall every viewer until it expires. A key names one

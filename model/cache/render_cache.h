@@ -55,6 +55,7 @@ struct RenderCounters {
   int64_t renders = 0;      // renderings this worker made
   int64_t waited_hits = 0;  // misses that another worker's render answered
   int64_t bad_frames = 0;   // values whose frame did not match their key
+  int64_t render_micros = 0;  // time those renderings took (Server-Timing)
 };
 
 class RenderCache {
@@ -81,6 +82,8 @@ class RenderCache {
   const RenderCounters& counters() const { return counters_; }
 
  private:
+  // Calls `render`, counting the rendering and its time.
+  std::string TimedRender(const std::function<std::string()>& render);
   // The rendering under `key`; `claimed` says whether a worker's claim
   // (it is rendering it) was there instead.
   std::optional<std::string> Lookup(const std::string& key, bool* claimed);

@@ -35,6 +35,12 @@ echo "# nothing" >"$tmp/empty.conf"
 "$config" --snippet-only --socket /run/wikid/wikid.sock >"$tmp/plain.conf"
 check plain "$tmp/empty.conf" "$tmp/plain.conf"
 grep -q "memcached_pass" "$tmp/plain.conf" && fail "the plain snippet has the fast path"
+# Request ids: nginx passes its own to wikid, and the log format for the
+# http block (README "Logs") names it.
+grep -q 'fastcgi_param WIKID_REQUEST_ID $request_id;' "$tmp/plain.conf" ||
+  fail "nginx's request id is not passed to wikid"
+check log-format "$root/nginx/wikid-log.conf" "$tmp/plain.conf"
+grep -q 'request_id=$request_id' "$root/nginx/wikid-log.conf" || fail "the log format has no request id"
 # Uploads: nginx admits twice wikid's limit (and the form's fields), and
 # sends files from wikid's folder, internally only.
 "$config" --snippet-only --socket /run/wikid/wikid.sock --max-upload-bytes 1000 \
