@@ -144,7 +144,7 @@ def self_test():
         "views/bad_engine.cc": '#include "model/store/sqlite/database.h"\n',
         "model/store/bad_up.h": '#include "model/cache/memcache.h"\n',
         "views/http/bad_up.cc": '#include "views/pages/page_handlers.h"\n',
-        "model/base/bad_views.cc": '#include "views/context.h"\n',
+        "model/base/bad_views.cc": '#include "views/base/context.h"\n',
         "views/bad_fcgi.cc": '#include "fcgi/worker.h"\n',
         "model/cache/bad_sqlite.cc": "#include <sqlite3.h>\n",
         "fcgi/bad_folder/x.cc": "\n",
