@@ -27,13 +27,14 @@ ALLOWED = {
     "model/cache": ["model/base"],
     "model/mail": ["model/store", "model/text", "model/base"],
     "model/media": ["model/text", "model/base"],
+    "model/exchange": ["model/text", "model/base"],
     # (the engines only from the files ENGINE_USERS names.)
-    "model": ["model/accounts", "model/cache", "model/mail", "model/media",
+    "model": ["model/accounts", "model/cache", "model/exchange", "model/mail", "model/media",
               "model/store", "model/store/sqlite", "model/store/postgres",
               "model/text", "model/base"],
-    "views": ["model", "model/accounts", "model/cache", "model/mail",
+    "views": ["model", "model/accounts", "model/cache", "model/exchange", "model/mail",
               "model/media", "model/store", "model/text", "model/base"],
-    "fcgi": ["views", "model", "model/accounts", "model/cache", "model/mail",
+    "fcgi": ["views", "model", "model/accounts", "model/cache", "model/exchange", "model/mail",
              "model/media", "model/store", "model/text", "model/base"],
 }
 
@@ -73,6 +74,7 @@ LIBRARIES = {
                  "model/store/sqlite", "model/store/postgres", "views"],
     "boost/program_options": ["fcgi"],
     "vips/": ["model/media"],
+    "expat.h": ["model/exchange"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
