@@ -7,6 +7,7 @@
 //   wikid backup              copy the wiki (fcgi/backup_command.h)
 //   wikid restore             put a copy back (fcgi/restore_command.h)
 //   wikid copy-database       move a wiki to another database (fcgi/copy_database_command.h)
+//   wikid export, import      a wiki in MediaWiki's XML format (fcgi/exchange_commands.h)
 //   wikid version             print the version
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include "fcgi/config.h"
 #include "fcgi/copy_database_command.h"
 #include "fcgi/fast_path_command.h"
+#include "fcgi/exchange_commands.h"
 #include "fcgi/key_command.h"
 #include "fcgi/listener.h"
 #include "fcgi/master.h"
@@ -216,6 +218,8 @@ int main(int argc, char** argv) {
   if (command == "restore") return wikid::RunRestoreCommand(args);
   if (command == "copy-database") return wikid::RunCopyDatabaseCommand(args);
   if (command == "fast-path") return wikid::RunFastPathCommand(args);
+  if (command == "export") return wikid::RunExportCommand(args);
+  if (command == "import") return wikid::RunImportCommand(args);
   if (command == "version") {
     std::cout << "wikid 0.1.0\n";
     return 0;
@@ -228,6 +232,8 @@ int main(int argc, char** argv) {
                "       wikid backup --to FILE [--force] [--data DIR] [--database sqlite:PATH]\n"
                "       wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n"
                "       wikid copy-database --from URL --to URL [--batch N]\n"
-               "       wikid fast-path off [wikid serve's options]\n";
+               "       wikid fast-path off [wikid serve's options]\n"
+               "       wikid export --to FILE|- [--data DIR] [--database URL]\n"
+               "       wikid import FILE [--data DIR] [--database sqlite:PATH]\n";
   return 2;
 }

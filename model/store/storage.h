@@ -20,6 +20,7 @@
 #include "model/store/file_store.h"
 #include "model/store/login_throttle.h"
 #include "model/store/outbox.h"
+#include "model/store/page_import.h"
 #include "model/store/page_store.h"
 #include "model/store/session_store.h"
 #include "model/store/site_key_store.h"
@@ -62,6 +63,9 @@ class Storage {
   virtual Result<std::unique_ptr<WatchStore>> OpenWatches() = 0;
   // The tables as plain rows, for `wikid copy-database` alone.
   virtual Result<std::unique_ptr<TableAccess>> OpenTables() = 0;
+  // The bulk writes of `wikid import` alone (Unsupported on an engine
+  // that has none yet).
+  virtual Result<std::unique_ptr<PageImport>> OpenImport() = 0;
 
   virtual StorageCounters counters() const = 0;
 };

@@ -33,8 +33,9 @@ ALLOWED = {
     "model/cache": ["model/base"],
     "model/mail": ["model/store", "model/text", "model/base"],
     "model/media": ["model/text", "model/base"],
+    "model/exchange": ["model/text", "model/base"],
     # (the engines only from the files ENGINE_USERS names.)
-    "model": ["model/accounts", "model/cache", "model/mail", "model/media",
+    "model": ["model/accounts", "model/cache", "model/exchange", "model/mail", "model/media",
               "model/store", "model/store/sqlite", "model/store/postgres",
               "model/text", "model/base"],
     # views/: each folder uses only the folders below it in VIEWS
@@ -46,7 +47,7 @@ ALLOWED = {
     "views/accounts": VIEWS[2:] + MODEL,
     "views/pages": VIEWS[1:] + MODEL,
     "views": VIEWS + MODEL,
-    "fcgi": ["views"] + VIEWS + MODEL,
+    "fcgi": ["views"] + VIEWS + MODEL + ["model/exchange"],
 }
 
 # Folders only the files listed may use, besides the folder's own files
@@ -86,6 +87,7 @@ LIBRARIES = {
                  "model/store/sqlite", "model/store/postgres", "views/http"],
     "boost/program_options": ["fcgi"],
     "vips/": ["model/media"],
+    "expat.h": ["model/exchange"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

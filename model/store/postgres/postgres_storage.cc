@@ -105,6 +105,11 @@ Result<std::unique_ptr<TableAccess>> PostgresStorage::OpenTables() {
   return std::unique_ptr<TableAccess>(new PostgresTableAccess(*db_));
 }
 
+Result<std::unique_ptr<PageImport>> PostgresStorage::OpenImport() {
+  return Status::Unsupported("wikid import writes into SQLite only for now: import into "
+                             "SQLite, then move the wiki with wikid copy-database");
+}
+
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {
   auto store = PostgresFileStore::Create(*db_);
   if (!store.ok()) return store.status();

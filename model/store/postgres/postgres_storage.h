@@ -32,6 +32,7 @@ class PostgresStorage : public Storage {
   Result<std::unique_ptr<FileStore>> OpenFiles() override;
   Result<std::unique_ptr<WatchStore>> OpenWatches() override;
   Result<std::unique_ptr<TableAccess>> OpenTables() override;
+  Result<std::unique_ptr<PageImport>> OpenImport() override;
   Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(const ThrottlePolicy& policy) override;
   Result<std::unique_ptr<Outbox>> OpenOutbox(const MailRetryPolicy& retry) override;
   StorageCounters counters() const override;

@@ -6,6 +6,7 @@
 #include "model/store/sqlite/sqlite_file_store.h"
 #include "model/store/sqlite/sqlite_login_throttle.h"
 #include "model/store/sqlite/sqlite_outbox.h"
+#include "model/store/sqlite/sqlite_page_import.h"
 #include "model/store/sqlite/sqlite_page_store.h"
 #include "model/store/sqlite/sqlite_session_store.h"
 #include "model/store/sqlite/sqlite_site_key_store.h"
@@ -67,6 +68,10 @@ Result<std::unique_ptr<FileStore>> SqliteStorage::OpenFiles() {
 
 Result<std::unique_ptr<TableAccess>> SqliteStorage::OpenTables() {
   return std::unique_ptr<TableAccess>(new SqliteTableAccess(*db_));
+}
+
+Result<std::unique_ptr<PageImport>> SqliteStorage::OpenImport() {
+  return Opened<PageImport>(SqlitePageImport::Create(*db_));
 }
 
 Result<std::unique_ptr<LoginThrottle>> SqliteStorage::OpenLoginThrottle(

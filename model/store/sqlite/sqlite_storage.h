@@ -26,6 +26,7 @@ class SqliteStorage : public Storage {
   Result<std::unique_ptr<FileStore>> OpenFiles() override;
   Result<std::unique_ptr<WatchStore>> OpenWatches() override;
   Result<std::unique_ptr<TableAccess>> OpenTables() override;
+  Result<std::unique_ptr<PageImport>> OpenImport() override;
   Result<std::unique_ptr<LoginThrottle>> OpenLoginThrottle(
       const ThrottlePolicy& policy) override;
   Result<std::unique_ptr<Outbox>> OpenOutbox(
