@@ -178,9 +178,13 @@ constexpr char kCountEditSql[] =
 
 // The latest deletion of a key that stands (sqlite_page_deletion.cc).
 constexpr char kFindDeletionSql[] = R"sql(
-  SELECT page_id, name, deleted_at, deleted_by, reason, revisions
-    FROM page_deletion WHERE name_key = ?1
-   ORDER BY deleted_at DESC, page_id DESC LIMIT 1)sql";
+  SELECT d.page_id, d.name, d.deleted_at, d.deleted_by, d.reason, d.revisions,
+         r.id, r.rev, r.author, r.account_id IS NOT NULL, r.created_at, r.summary, r.size,
+         r.size_change
+    FROM page_deletion d JOIN page p ON p.id = d.page_id
+    JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+   WHERE d.name_key = ?1
+   ORDER BY d.deleted_at DESC, d.page_id DESC LIMIT ?2)sql";
 
 // The deletes and undeletes among a window of recent changes: after
 // revision ?2 (the window's oldest) and before revision ?1 (its cursor).
