@@ -18,6 +18,8 @@ constexpr char kWrongLoginMessage[] =
     "passwords are.)";
 
 // When every process that may hash a password is already hashing one.
+constexpr char kSetUpAlreadyMessage[] =
+    "Another setup made this wiki's first admin a moment ago. Log in, or ask that admin.";
 constexpr char kHashingBusyMessage[] =
     "The wiki is busy checking other passwords right now. Nothing was "
     "changed; please try again in a moment.";
@@ -74,7 +76,10 @@ AccountAnswer Accounts::SignUp(std::string_view name_text,
   if (!slot.held()) return Busy();
   auto hash = HashPassword(password);
   if (!hash.ok()) return Failed(Status::Unavailable(hash.status().message()));
-  auto user = users_.Create(*name, *hash, role, std::string(email), now);
+  auto user = role == Role::kAdmin
+                  ? users_.CreateFirstAdmin(*name, *hash, std::string(email), now)
+                  : users_.Create(*name, *hash, role, std::string(email), now);
+  if (user.status().IsForbidden()) return Refused(Kind::kForbidden, kSetUpAlreadyMessage);
   if (user.status().IsConflict())
     return Refused(Kind::kTaken, user.status().message());
   if (!user.ok()) {
