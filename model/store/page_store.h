@@ -150,6 +150,10 @@ struct RecentChanges {
   std::vector<Change> changes;  // newest first
   int64_t page_count = 0;
   int64_t revision_count = 0;
+  // Older revisions exist (a window after this one's oldest revision has
+  // one at least): read, not inferred from ids, which have gaps (a
+  // deleted page's revisions, ids PostgreSQL skipped).
+  bool more = false;
 };
 
 struct PageListEntry {
@@ -272,8 +276,8 @@ class PageReader {
 
   // Up to `limit` revisions of any page, newest first, older than the
   // revision with id `before_id` (from the newest when absent), with the
-  // numbers of pages and revisions (0 when no revision is returned).
-  // Reads only the rows it returns. Deletes and undeletes (Change's
+  // numbers of pages and revisions (0 when no revision is returned), and
+  // whether older ones exist. Reads only the rows it returns, and one more. Deletes and undeletes (Change's
   // log_action) stand among them where they happened: those after the
   // oldest revision returned (after any, when fewer than `limit` are),
   // and older than `before_id`, at most kMaxLoggedPerWindow.

@@ -595,11 +595,15 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
   RecentChanges recent;
   Query q(*recent_);
   q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
-  q->Bind(2, static_cast<int64_t>(limit));
+  q->Bind(2, static_cast<int64_t>(limit) + 1);  // one more: is there an older window?
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
+    if (static_cast<int>(recent.changes.size()) == limit) {
+      recent.more = true;
+      break;
+    }
     recent.changes.push_back(ChangeFromRow(*q));
     recent.page_count = q->ColumnInt(8);
     recent.revision_count = q->ColumnInt(9);
