@@ -107,6 +107,10 @@ Response ShowWatchlist(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   page.content()->SetValue("CHANGE_LIST_HTML", window->list_html);
   if (before->has_value()) page.content()->ShowSection("NEWEST");
+  if (listed->capped) {
+    page.content()->AddSectionDictionary("CAPPED")->SetIntValue(
+        "MAX", WatchStore::kMaxWatchedPages);
+  }
   if (listed->more && !listed->changes.empty()) {
     page.content()->SetValueAndShowSection(
         "URL", "/_watchlist?before=" + std::to_string(listed->changes.back().revision_id),

@@ -42,6 +42,9 @@ struct Watcher {
 struct WatchlistWindow {
   std::vector<Change> changes;
   bool more = false;  // older ones exist
+  // The account watches more than kMaxWatchedPages pages: the window is
+  // of the kMaxWatchedPages changed most recently.
+  bool capped = false;
 };
 
 class WatchStore {
@@ -64,7 +67,8 @@ class WatchStore {
   // Up to `limit` revisions of the pages `user_id` watches, newest first,
   // older than revision id `before_id` (from the newest when none). Reads
   // at most limit + 1 revisions of each watched page, of at most
-  // kMaxWatchedPages pages.
+  // kMaxWatchedPages pages: those changed most recently (finding them
+  // reads each watched page's latest revision id, one index lookup each).
   static constexpr int kMaxWatchedPages = 1000;
   virtual Result<WatchlistWindow> List(int64_t user_id, std::optional<int64_t> before_id,
                                        int limit) = 0;

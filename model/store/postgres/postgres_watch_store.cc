@@ -38,13 +38,23 @@ constexpr PgStatement kViewed{"watch_viewed", R"sql(
 constexpr PgStatement kList{"watch_list", R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL
-    FROM (SELECT page_id FROM watch WHERE account_id = $1::bigint
-           ORDER BY page_id LIMIT $4::bigint) w
-    JOIN page p ON p.id = w.page_id AND NOT p.deleted  -- kept for undelete, not shown
+    FROM (SELECT w.page_id FROM watch w
+            JOIN page lp ON lp.id = w.page_id AND NOT lp.deleted  -- kept for undelete,
+                                                                  -- not shown
+            JOIN revision lr ON lr.page_id = lp.id AND lr.rev = lp.latest_rev
+           WHERE w.account_id = $1::bigint ORDER BY lr.id DESC LIMIT $4::bigint) w
+    JOIN page p ON p.id = w.page_id
     CROSS JOIN LATERAL (SELECT v.* FROM revision v
                          WHERE v.page_id = w.page_id AND v.id < $2::bigint
                          ORDER BY v.rev DESC LIMIT $3::bigint) r
    ORDER BY r.id DESC LIMIT $3::bigint)sql"};
+
+// Whether the account watches more than $2 pages that stand (reads $2 + 1
+// at most).
+constexpr PgStatement kCapped{"watch_capped", R"sql(
+  SELECT count(*) > $2::bigint
+    FROM (SELECT 1 FROM watch w JOIN page p ON p.id = w.page_id
+           WHERE w.account_id = $1::bigint AND NOT p.deleted LIMIT $2::bigint + 1) x)sql"};
 
 constexpr PgStatement kWatchCreated{"watch_created", R"sql(
   INSERT INTO watch (account_id, page_id, notified)
@@ -79,7 +89,8 @@ Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status
 Result<std::unique_ptr<PostgresWatchStore>> PostgresWatchStore::Create(PgConnection& db) {
   std::unique_ptr<PostgresWatchStore> store(new PostgresWatchStore(db));
   Status prepared = db.PrepareAll({kFind, kWatch, kUnwatch, kTitle, kViewed, kList,
-                                   kWatchCreated, kTakeWatchers, kSetWatchCreated, kConfirm});
+                                   kWatchCreated, kTakeWatchers, kSetWatchCreated, kConfirm,
+                                   kCapped});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -130,6 +141,10 @@ Result<WatchlistWindow> PostgresWatchStore::List(int64_t user_id,
     window.changes.push_back(ChangeFromRow(*r, i));
   }
   window.more = r->rows() > limit;
+  auto capped = db_.Run(kCapped.name,
+                        PgParams().Add(user_id).Add(static_cast<int64_t>(kMaxWatchedPages)));
+  if (!capped.ok()) return capped.status();
+  window.capped = capped->Bool(0, 0);
   return window;
 }
 

@@ -36,12 +36,22 @@ constexpr char kViewedSql[] =
 constexpr char kListSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL
-    FROM (SELECT page_id FROM watch WHERE account_id = ?1 ORDER BY page_id LIMIT ?4) w
-    JOIN page p ON p.id = w.page_id AND p.deleted = 0  -- kept for undelete, not shown
+    FROM (SELECT w.page_id FROM watch w
+            JOIN page lp ON lp.id = w.page_id AND lp.deleted = 0  -- kept for undelete,
+                                                                  -- not shown
+            JOIN revision lr ON lr.page_id = lp.id AND lr.rev = lp.latest_rev
+           WHERE w.account_id = ?1 ORDER BY lr.id DESC LIMIT ?4) w
+    JOIN page p ON p.id = w.page_id
     JOIN revision r ON r.id IN (SELECT v.id FROM revision v
                                  WHERE v.page_id = w.page_id AND v.id < ?2
                                  ORDER BY v.rev DESC LIMIT ?3)
    ORDER BY r.id DESC LIMIT ?3)sql";
+
+// Whether the account watches more than ?2 pages that stand (reads ?2 + 1
+// at most).
+constexpr char kCappedSql[] = R"sql(
+  SELECT count(*) > ?2 FROM (SELECT 1 FROM watch w JOIN page p ON p.id = w.page_id
+                              WHERE w.account_id = ?1 AND p.deleted = 0 LIMIT ?2 + 1))sql";
 
 constexpr char kWatchCreatedSql[] = R"sql(
   INSERT INTO watch (account_id, page_id, notified)
@@ -137,6 +147,13 @@ Result<WatchlistWindow> SqliteWatchStore::List(int64_t user_id,
   auto more = ReadWindow(*q, limit, window.changes, ChangeFromRow);
   if (!more.ok()) return more.status();
   window.more = *more;
+  auto capped = db_.Prepare(kCappedSql);  // one view of a watchlist: not kept
+  if (!capped.ok()) return capped.status();
+  (*capped)->Bind(1, user_id);
+  (*capped)->Bind(2, static_cast<int64_t>(kMaxWatchedPages));
+  auto row = (*capped)->Step();
+  if (!row.ok()) return row.status();
+  window.capped = *row && (*capped)->ColumnInt(0) != 0;
   return window;
 }
 
