@@ -979,6 +979,42 @@ BOOST_AUTO_TEST_CASE(concurrent_creators_of_one_name_in_two_cases_make_one_page)
   BOOST_TEST(database.Column("SELECT count(*) FROM page").at(0) == std::to_string(kRounds));
 }
 
+// The confirmation mail limit (issue 20), kept beside the pages on each
+// engine: two in ten minutes, five a day, per account; the waits it gives
+// end when a mail leaves the window. Its clock is the caller's, so a day
+// passes here in no time.
+BOOST_AUTO_TEST_CASE(confirmation_mail_is_limited_per_account) {
+  database.Exec("INSERT INTO account (name, name_key, password_hash, created_at) "
+                "VALUES ('mallory', 'mallory', 'h', 0), ('victor', 'victor', 'h', 0)");
+  const int64_t mallory =
+      std::stoll(database.Column("SELECT id FROM account WHERE name_key = 'mallory'").at(0));
+  const int64_t victor =
+      std::stoll(database.Column("SELECT id FROM account WHERE name_key = 'victor'").at(0));
+  auto watches = storage->OpenWatches();
+  BOOST_REQUIRE(watches.ok());
+  auto claim = [&](int64_t user, int64_t at) {
+    auto wait = (*watches)->ConfirmationMailWait(user, at, /*claim=*/true);
+    BOOST_REQUIRE_MESSAGE(wait.ok(), wait.status().message());
+    return *wait;
+  };
+  const int64_t t = 1700000000;
+  BOOST_TEST(claim(mallory, t) == 0);
+  BOOST_TEST(claim(mallory, t + 1) == 0);  // a mistyped address put right
+  BOOST_TEST(claim(mallory, t + 2) == 598);
+  BOOST_TEST(claim(mallory, t + 599) == 1);
+  BOOST_TEST(*(*watches)->ConfirmationMailWait(mallory, t + 2, /*claim=*/false) == 598);
+  BOOST_TEST(claim(victor, t + 2) == 0);  // another account's own limit
+  BOOST_TEST(claim(mallory, t + 600) == 0);
+  BOOST_TEST(claim(mallory, t + 1300) == 0);
+  BOOST_TEST(claim(mallory, t + 2000) == 0);  // the fifth of the day
+  BOOST_TEST(claim(mallory, t + 3000) == 86400 - 3000);
+  BOOST_TEST(claim(mallory, t + 86399) == 1);
+  BOOST_TEST(claim(mallory, t + 86400) == 0);
+  // A refused claim counts nothing; sends older than a day are dropped.
+  BOOST_TEST(database.Column("SELECT count(*) FROM confirmation_mail WHERE account_id = " +
+                             std::to_string(mallory)).at(0) == "5");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -190,8 +190,11 @@ Response ResendConfirmation(const Request&, Context& ctx, std::string_view rest)
     return ErrorPage(ctx, 400, "Your account has no email address to confirm: add one first.");
   }
   if (user.email_confirmed) return Response::SeeOther("/_user/" + user.name);
-  if (Status s = ctx.watch_mail.SendConfirmation(user, ctx.now()); !s.ok()) {
-    return ErrorPage(ctx, s);
+  auto wait = ctx.watch_mail.SendConfirmation(user, ctx.now());
+  if (!wait.ok()) return ErrorPage(ctx, wait.status());
+  if (*wait > 0) {
+    return WithRetryAfter(
+        Notice(ctx, "Confirmation not sent", WatchMail::WaitMessage(*wait), 429), *wait);
   }
   return Notice(ctx, "Confirmation sent",
                 "A link to confirm " + user.email + " is on its way; it works for " +

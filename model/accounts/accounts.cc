@@ -4,6 +4,7 @@
 
 #include "model/accounts/password.h"
 #include "model/base/log.h"
+#include "model/base/time_text.h"
 #include "model/text/mailbox.h"
 #include "model/text/user_name.h"
 
@@ -45,16 +46,9 @@ AccountAnswer Accepted(User user) {
   return AccountAnswer{.kind = Kind::kOk, .user = std::move(user)};
 }
 
-// "30 seconds", "4 minutes": a wait as a person reads it, rounded up.
-std::string Duration(int64_t seconds) {
-  if (seconds < 60) return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
-  int64_t minutes = (seconds + 59) / 60;
-  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
-}
-
 std::string LoginRetryMessage(int64_t seconds) {
   return "Too many failed logins for this name or from this address. Please "
-         "wait " + Duration(seconds) + " and try again.";
+         "wait " + FormatWait(seconds) + " and try again.";
 }
 
 }  // namespace
@@ -150,7 +144,7 @@ AccountAnswer Accounts::ChangePassword(const User& user,
   if (!wait.ok()) return Failed(wait.status());
   if (*wait > 0) {
     return Refused(Kind::kThrottled,
-                   "Too many wrong passwords. Please wait " + Duration(*wait) +
+                   "Too many wrong passwords. Please wait " + FormatWait(*wait) +
                        " and try again.",
                    *wait);
   }

@@ -158,6 +158,8 @@ const std::vector<SkippedTable>& SkippedTables() {
       // State of one deployment, which the target's wiki starts afresh.
       {kS, "login_failure", nullptr, "the login throttle's recent failures"},
       {kP, "login_failure", nullptr, "the login throttle's recent failures"},
+      {kS, "confirmation_mail", nullptr, "the confirmation mail limit's recent sends"},
+      {kP, "confirmation_mail", nullptr, "the confirmation mail limit's recent sends"},
       {kS, "cache_epoch", nullptr, "the memcached views' epoch; the target keeps its own"},
       {kP, "cache_epoch", nullptr, "the memcached views' epoch; the target keeps its own"},
       {kS, "fast_path_state", nullptr, "the fast path's state; starts off"},

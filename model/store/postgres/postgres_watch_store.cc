@@ -82,6 +82,20 @@ constexpr PgStatement kConfirm{"watch_confirm", R"sql(
   UPDATE account SET confirmed_email = email
    WHERE id = $1::bigint AND email = $2 AND email <> '')sql"};
 
+// The confirmation mail limit. The account's row is locked first, so two
+// claims at once are one after the other.
+constexpr PgStatement kLockAccount{
+    "watch_confirm_lock", "SELECT 1 FROM account WHERE id = $1::bigint FOR UPDATE"};
+constexpr PgStatement kForgetSent{"watch_confirm_forget", R"sql(
+  DELETE FROM confirmation_mail WHERE account_id = $1::bigint AND sent_at <= $2::bigint)sql"};
+constexpr PgStatement kSent{"watch_confirm_sent", R"sql(
+  SELECT count(*), coalesce(min(sent_at), 0),
+         coalesce(sum(CASE WHEN sent_at > $3::bigint THEN 1 ELSE 0 END), 0),
+         coalesce(min(CASE WHEN sent_at > $3::bigint THEN sent_at END), 0)
+    FROM confirmation_mail WHERE account_id = $1::bigint AND sent_at > $2::bigint)sql"};
+constexpr PgStatement kRecordSent{"watch_confirm_record", R"sql(
+  INSERT INTO confirmation_mail (account_id, sent_at) VALUES ($1::bigint, $2::bigint))sql"};
+
 Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status(); }
 
 }  // namespace
@@ -90,7 +104,7 @@ Result<std::unique_ptr<PostgresWatchStore>> PostgresWatchStore::Create(PgConnect
   std::unique_ptr<PostgresWatchStore> store(new PostgresWatchStore(db));
   Status prepared = db.PrepareAll({kFind, kWatch, kUnwatch, kTitle, kViewed, kList,
                                    kWatchCreated, kTakeWatchers, kSetWatchCreated, kConfirm,
-                                   kCapped});
+                                   kLockAccount, kForgetSent, kSent, kRecordSent, kCapped});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -180,6 +194,31 @@ Status PostgresWatchStore::ConfirmEmail(int64_t user_id, const std::string& emai
     return Status::Conflict("The account's address has changed since this link was sent.");
   }
   return Status::Ok();
+}
+
+Result<int64_t> PostgresWatchStore::ConfirmationMailWait(int64_t user_id, int64_t now,
+                                                        bool claim) {
+  PgTransaction txn(db_);
+  if (claim) {
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    if (Status s = Done(db_.Run(kLockAccount.name, PgParams().Add(user_id))); !s.ok()) return s;
+  }
+  const int64_t day_ago = now - 86400;
+  auto sent = db_.Run(kSent.name, PgParams().Add(user_id).Add(day_ago).Add(
+                                      now - WatchStore::kConfirmationMailWindow));
+  if (!sent.ok()) return sent.status();
+  const int64_t wait = ConfirmationMailWaitFor(sent->Int(0, 0), sent->Int(0, 1),
+                                               sent->Int(0, 2), sent->Int(0, 3), now);
+  if (!claim || wait > 0) return wait;
+  if (Status s = Done(db_.Run(kForgetSent.name, PgParams().Add(user_id).Add(day_ago)));
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = Done(db_.Run(kRecordSent.name, PgParams().Add(user_id).Add(now))); !s.ok()) {
+    return s;
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return int64_t{0};
 }
 
 }  // namespace wikid

@@ -501,6 +501,17 @@ const std::vector<const char*>& Migrations() {
       -- A save finds the page's watchers.
       CREATE INDEX watch_by_page ON watch (page_id, account_id);
       )sql",
+      // 25: the confirmation mail limit (issue 20): when each account was
+      // last sent the link that confirms its address (watch_store.h).
+      R"sql(
+      -- One row per confirmation mail of the last 24 hours; older rows are
+      -- dropped as the account sends again.
+      CREATE TABLE confirmation_mail (
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        sent_at INTEGER NOT NULL  -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX confirmation_mail_by_account ON confirmation_mail (account_id, sent_at);
+      )sql",
   };
   return kMigrations;
 }

@@ -76,6 +76,18 @@ constexpr char kConfirmSql[] = R"sql(
   UPDATE account SET confirmed_email = email
    WHERE id = ?1 AND email = ?2 AND email <> '')sql";
 
+// The confirmation mail limit (rare: prepared when run). Sends older than
+// a day no longer count and are dropped as the account sends again.
+constexpr char kForgetSentSql[] =
+    "DELETE FROM confirmation_mail WHERE account_id = ?1 AND sent_at <= ?2";
+constexpr char kSentSql[] = R"sql(
+  SELECT count(*), coalesce(min(sent_at), 0),
+         coalesce(sum(CASE WHEN sent_at > ?3 THEN 1 ELSE 0 END), 0),
+         coalesce(min(CASE WHEN sent_at > ?3 THEN sent_at END), 0)
+    FROM confirmation_mail WHERE account_id = ?1 AND sent_at > ?2)sql";
+constexpr char kRecordSentSql[] =
+    "INSERT INTO confirmation_mail (account_id, sent_at) VALUES (?1, ?2)";
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteWatchStore>> SqliteWatchStore::Create(Database& db) {
@@ -206,6 +218,39 @@ Status SqliteWatchStore::ConfirmEmail(int64_t user_id, const std::string& email)
     return Status::Conflict("The account's address has changed since this link was sent.");
   }
   return Status::Ok();
+}
+
+Result<int64_t> SqliteWatchStore::ConfirmationMailWait(int64_t user_id, int64_t now,
+                                                      bool claim) {
+  // BEGIN IMMEDIATE: two claims at once are one after the other.
+  Transaction txn(db_);
+  if (claim) {
+    if (Status s = txn.Begin(); !s.ok()) return s;
+  }
+  auto run = [&](const char* sql, int64_t value,
+                 int64_t window = 0) -> Result<std::unique_ptr<Statement>> {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->Bind(1, user_id);
+    (*stmt)->Bind(2, value);
+    if (window != 0) (*stmt)->Bind(3, window);
+    auto stepped = (*stmt)->Step();
+    if (!stepped.ok()) return stepped.status();
+    return std::move(*stmt);
+  };
+  const int64_t day_ago = now - 86400;
+  int64_t wait = 0;
+  {
+    auto sent = run(kSentSql, day_ago, now - WatchStore::kConfirmationMailWindow);
+    if (!sent.ok()) return sent.status();
+    wait = ConfirmationMailWaitFor((*sent)->ColumnInt(0), (*sent)->ColumnInt(1),
+                                   (*sent)->ColumnInt(2), (*sent)->ColumnInt(3), now);
+  }
+  if (!claim || wait > 0) return wait;
+  if (auto done = run(kForgetSentSql, day_ago); !done.ok()) return done.status();
+  if (auto done = run(kRecordSentSql, now); !done.ok()) return done.status();
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return int64_t{0};
 }
 
 }  // namespace wikid
