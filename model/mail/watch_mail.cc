@@ -63,7 +63,10 @@ Result<int64_t> WatchMail::SendConfirmation(const User& user, int64_t now) {
 }
 
 Status WatchMail::RevisionSaved(const SavedRevision& r) {
-  if (r.rev == 1 && r.account_id != 0) {
+  // The pages an account creates, not the redirects its moves leave (a
+  // page's watchers keep watching it under its new name: watches are by
+  // page id).
+  if (r.rev == 1 && r.account_id != 0 && !r.by_move) {
     if (Status s = watches_.WatchCreated(r.account_id, r.title); !s.ok()) return s;
   }
   auto watchers = watches_.TakeWatchersToTell(r.title, r.account_id);

@@ -90,6 +90,9 @@ struct Edit {
   bool may_edit_protected = false;  // an admin: protection does not apply
   int64_t created_at = 0;
   std::set<std::string> links;  // canonical [[link]] targets in `text`
+  // Written by a move (the moved page's revision, or the redirect it
+  // leaves): no one's new page (SavedRevision::by_move).
+  bool by_move = false;
 };
 
 struct SaveResult {

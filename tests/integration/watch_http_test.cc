@@ -260,6 +260,32 @@ BOOST_AUTO_TEST_CASE(a_changed_address_is_unconfirmed_until_its_own_link_is_open
   BOOST_TEST(Queued(wiki, "amy.new@example.org") == 2);
 }
 
+// A move: its mover goes on watching what they created, not the redirect
+// the move leaves (a page nobody wrote); a watcher of the moved page keeps
+// watching it under its new name (watches are by page id) and is told of
+// the move, which is a revision of it.
+BOOST_AUTO_TEST_CASE(watches_follow_a_moved_page_and_no_one_watches_its_redirect) {
+  SmtpSink& sink = Shared().sink;
+  TestWiki& wiki = Shared().wiki;
+  auto wendy = ConfirmedUser(wiki, sink, "Wendy", "wendy@example.org");
+  auto mover = wiki.LoggedInAs("Mover", "mover password");
+  BOOST_REQUIRE(mover->Save("Before_Move", 0, "text").status == 303);
+  BOOST_REQUIRE(Watches(wiki, "Mover") == 1);
+  BOOST_REQUIRE(SetWatch(*wendy, "Before_Move", true).status == 303);
+  BOOST_REQUIRE(mover->Post("/_move/Before_Move",
+                            {{"to", "After_Move"}, {"reason", ""}, {"redirect", "1"}})
+                    .status == 303);
+  BOOST_REQUIRE(wiki.Get("/Before_Move?redirect=no").status == 200);  // the redirect
+  BOOST_TEST(Watches(wiki, "Mover") == 1);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM watch w JOIN account a ON a.id = w.account_id "
+                         "JOIN page p ON p.id = w.page_id "
+                         "WHERE a.name = 'Mover' AND p.name = 'After Move'") == 1);
+  BOOST_TEST(Watches(wiki, "Wendy") == 1);
+  BOOST_TEST(wendy->Get("/_watchlist").body.find("href=\"/After_Move") != std::string::npos);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM outbox WHERE recipient = 'wendy@example.org' "
+                         "AND subject = '[wikid] After Move was changed by Mover'") == 1);
+}
+
 // Confirmation mail is limited per account (two in ten minutes, five a
 // day: WatchStore::ConfirmationMailWait), so no one can set a victim's
 // address and press "send the link again" in a loop: past the limit the
