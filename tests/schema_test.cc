@@ -70,8 +70,9 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
-// Version 25's confirmation mail limit, taken away again.
-constexpr char kUndoVersion25[] = "DROP TABLE confirmation_mail";
+// Versions 26 (the site counts' id gaps) and 25 (the confirmation mail
+// limit), taken away again.
+constexpr char kUndoVersion25[] = "DROP TABLE id_gap; DROP TABLE confirmation_mail";
 
 // Version 24's watchlists, taken away again (every older database lacks
 // them too).

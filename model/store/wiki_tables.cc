@@ -150,6 +150,7 @@ const std::vector<SkippedTable>& SkippedTables() {
       {kS, "page_search", nullptr, "the search index (FTS5), rebuilt on the target"},
       {kS, "page_title_search", nullptr, "the names' search index (FTS5), rebuilt"},
       {kS, "search_word", nullptr, "the search index's words, rebuilt"},
+      {kS, "id_gap", nullptr, "the ids no row holds, for the site counts; recounted"},
       {kS, "search_rebuild", nullptr, "a running `wikid reindex`'s cursor; the copy is indexed whole"},
       {kP, "page_search", nullptr, "the search index (tsvectors), rebuilt on the target"},
       {kP, "site_count", nullptr, "page and revision counts, recounted on the target"},

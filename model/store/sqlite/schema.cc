@@ -512,6 +512,21 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       CREATE INDEX confirmation_mail_by_account ON confirmation_mail (account_id, sent_at);
       )sql",
+      // 26: the site counts of a wiki copied from PostgreSQL (issue 20's
+      // review): the ids below the highest that no row holds.
+      R"sql(
+      -- How many page and revision ids below the highest no row holds: none
+      -- on a wiki SQLite made (a rowid is the highest plus one, and no page
+      -- or revision row is ever removed), some on one `wikid copy-database`
+      -- brought from PostgreSQL, whose identities skip values. The counts
+      -- (max(id) minus deletions, as cheap as one index seek) subtract
+      -- them. One row, set by the copy (SqliteTableAccess::RebuildDerived).
+      CREATE TABLE id_gap (
+        pages INTEGER NOT NULL,
+        revisions INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO id_gap (pages, revisions) VALUES (0, 0);
+      )sql",
   };
   return kMigrations;
 }

@@ -153,9 +153,11 @@ constexpr char kListPagesSql[] = R"sql(
 constexpr char kRecentSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL,
-         (SELECT max(id) FROM page) - (SELECT count(*) FROM page_deletion),
+         (SELECT max(id) FROM page) - (SELECT count(*) FROM page_deletion) -
+           (SELECT pages FROM id_gap),
          (SELECT max(id) FROM revision) -
-           (SELECT coalesce(sum(revisions), 0) FROM page_deletion)
+           (SELECT coalesce(sum(revisions), 0) FROM page_deletion) -
+           (SELECT revisions FROM id_gap)
     FROM revision r JOIN page p ON p.id = r.page_id
    WHERE r.id < ?1 AND p.deleted = 0
    ORDER BY r.id DESC LIMIT ?2)sql";
