@@ -186,11 +186,16 @@ int Serve(const std::vector<std::string>& args) {
     return 1;
   }
   config.site.setup_token_hash = *setup;
-  // A reload keeps this start's setup token: the link stays valid.
-  wikid::ConfigLoader reload = [args, setup_hash = *setup]() -> wikid::Result<wikid::Config> {
+  config.site.setup_link_path = config.data_dir + "/setup-link";
+  // A reload keeps this start's setup token: the link stays valid (while
+  // its file stands).
+  wikid::ConfigLoader reload = [args, setup_hash = *setup,
+                                link_path = config.site.setup_link_path]()
+      -> wikid::Result<wikid::Config> {
     auto again = wikid::ParseServeCommandLine(args);
     if (!again.ok()) return again.status();
     again->config.site.setup_token_hash = setup_hash;
+    again->config.site.setup_link_path = link_path;
     return again->config;
   };
   auto shared = MapSharedParts();

@@ -18,6 +18,7 @@
 #include "model/mail/admin_mail.h"
 #include "model/mail/mail_message.h"
 #include "model/mail/signed_links.h"
+#include "model/store/page_store.h"
 #include "tests/support/processes_together.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/test_database.h"
@@ -328,6 +329,33 @@ BOOST_AUTO_TEST_CASE(new_pages_and_watched_edits_queue_mail_with_links) {
       std::string::npos);
   BOOST_TEST(edit.body.find("younger than 7 days") != std::string::npos);
   BOOST_TEST(all[0].body.find("not logged in") != std::string::npos);
+}
+
+// A move's revisions reach the sinks marked as a move's (by the stores on
+// each engine): the redirect it leaves is revision 1 of a page nobody
+// wrote, so the admins hear of one new page, the one that was written.
+BOOST_AUTO_TEST_CASE(the_redirect_a_move_leaves_is_no_new_page) {
+  settings.extra_recipients = {"ops@example.org"};
+  Reopen();
+  const User writer = Admin("writer", "");  // an old account: its edits are not watched
+  auto pages = Opened(storage->OpenPages(mail.get()));
+  BOOST_REQUIRE(pages
+                    ->Save(Edit{.name = *PageName::Parse("Old name"),
+                                .text = "words",
+                                .author = "writer",
+                                .account_id = writer.id,
+                                .created_at = 1700000000})
+                    .ok());
+  auto moved = pages->Move(PageMove{.from = *PageName::Parse("Old name"),
+                                    .to = *PageName::Parse("New name"),
+                                    .author = "writer",
+                                    .account_id = writer.id,
+                                    .created_at = 1700000001});
+  BOOST_REQUIRE_MESSAGE(moved.ok(), moved.status().message());
+  BOOST_REQUIRE(moved->redirect_left);
+  auto all = All();
+  BOOST_REQUIRE(all.size() == 1u);
+  BOOST_TEST(all[0].subject == "[wikid] New page: Old name (by writer)");
 }
 
 BOOST_AUTO_TEST_CASE(events_that_are_turned_off_queue_nothing) {

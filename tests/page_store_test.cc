@@ -736,26 +736,30 @@ BOOST_AUTO_TEST_CASE(delete_and_undelete_keep_lists_search_and_counts_true) {
   BOOST_TEST(page->existing_links.empty());  // the link is red again
 
   // Who, when, why (for everyone); the text and history (for admins).
-  auto deletion = store->FindDeletion(Name("TARGET"), 0);
-  BOOST_REQUIRE(deletion.ok());
-  BOOST_REQUIRE(deletion->has_value());
-  BOOST_TEST((*deletion)->title == "Target");
-  BOOST_TEST((*deletion)->deleted_by == "Admin");
-  BOOST_TEST((*deletion)->deleted_at == 1700000100);
-  BOOST_TEST((*deletion)->reason == "spam <b>&");
-  BOOST_TEST((*deletion)->revisions == 2);
-  BOOST_TEST((*deletion)->history.empty());
-  auto full = store->FindDeletion(Name("Target"), 10);
-  BOOST_TEST((*full)->text == "zebrafish again [[Missing]] [[Other]]");
-  BOOST_TEST((*full)->history.size() == 2u);
-  BOOST_TEST((*full)->history.front().rev == 2);
-  BOOST_TEST(!store->FindDeletion(Name("Linker"), 0)->has_value());
+  auto deletions = store->FindDeletions(Name("TARGET"), 0);
+  BOOST_REQUIRE(deletions.ok());
+  BOOST_REQUIRE(deletions->size() == 1u);
+  const PageDeletion& deletion = deletions->front();
+  BOOST_TEST(deletion.title == "Target");
+  BOOST_TEST(deletion.page_id > 0);
+  BOOST_TEST(deletion.deleted_by == "Admin");
+  BOOST_TEST(deletion.deleted_at == 1700000100);
+  BOOST_TEST(deletion.reason == "spam <b>&");
+  BOOST_TEST(deletion.revisions == 2);
+  BOOST_TEST(deletion.last.rev == 2);
+  BOOST_TEST(deletion.last.author == "127.0.0.1");
+  BOOST_TEST(deletion.history.empty());
+  auto full = store->FindDeletions(Name("Target"), 10);
+  BOOST_TEST(full->front().text == "zebrafish again [[Missing]] [[Other]]");
+  BOOST_TEST(full->front().history.size() == 2u);
+  BOOST_TEST(full->front().history.front().rev == 2);
+  BOOST_TEST(store->FindDeletions(Name("Linker"), 0)->empty());
 
   auto restored = store->Undelete(request);
   BOOST_REQUIRE_MESSAGE(restored.ok(), restored.status().message());
   BOOST_TEST(*restored == "Target");
   BOOST_TEST(store->Undelete(request).status().IsNotFound());
-  BOOST_TEST(!store->FindDeletion(Name("Target"), 0)->has_value());
+  BOOST_TEST(store->FindDeletions(Name("Target"), 0)->empty());
   auto back = store->Find(Name("Target"), std::nullopt);
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(back->latest_rev == 2);
@@ -783,8 +787,53 @@ BOOST_AUTO_TEST_CASE(delete_and_undelete_keep_lists_search_and_counts_true) {
   auto refused = store->Undelete(request);
   BOOST_TEST(refused.status().IsConflict());
   BOOST_TEST(refused.status().message().find("target") != std::string::npos);
-  BOOST_TEST(store->FindDeletion(Name("Target"), 0)->has_value());
+  BOOST_TEST(store->FindDeletions(Name("Target"), 0)->size() == 1u);
   BOOST_TEST((titles(store->ListPages("", 10)) == V{"Linker", "Other", "target"}));
+
+  // The new page is deleted too: both deletions stand, newest first, and
+  // each is undeleted by its page id, the older one included.
+  BOOST_REQUIRE(store->Delete(PageDeletionRequest{.name = Name("target"), .reason = "again",
+                                                  .author = "Admin", .at = 1700000200})
+                    .ok());
+  auto both = store->FindDeletions(Name("Target"), 0);
+  BOOST_REQUIRE(both->size() == 2u);
+  BOOST_TEST(both->at(0).title == "target");
+  BOOST_TEST(both->at(0).reason == "again");
+  BOOST_TEST(both->at(0).last.rev == 1);
+  BOOST_TEST(both->at(1).title == "Target");
+  BOOST_TEST(both->at(1).last.rev == 2);
+  PageDeletionRequest older = request;
+  older.page_id = both->at(1).page_id;
+  auto original = store->Undelete(older);
+  BOOST_REQUIRE_MESSAGE(original.ok(), original.status().message());
+  BOOST_TEST(*original == "Target");
+  BOOST_TEST(store->Find(Name("Target"), std::nullopt)->revision.text ==
+             "zebrafish again [[Missing]] [[Other]]");
+  BOOST_TEST(store->ListHistory(Name("Target"), std::nullopt, 10)->revisions.size() == 2u);
+  BOOST_TEST(store->ListRecentChanges(std::nullopt, 50)->page_count == 3);
+  BOOST_TEST(store->ListRecentChanges(std::nullopt, 50)->revision_count == 4);
+  // The newer deletion waits; an id that is not a deletion of this name
+  // is refused.
+  auto waiting = store->FindDeletions(Name("Target"), 0);
+  BOOST_REQUIRE(waiting->size() == 1u);
+  BOOST_TEST(waiting->front().title == "target");
+  PageDeletionRequest wrong = request;
+  wrong.page_id = both->at(1).page_id;  // undone already
+  BOOST_TEST(store->Undelete(wrong).status().IsNotFound());
+  PageDeletionRequest newer = request;
+  newer.page_id = waiting->front().page_id;
+  auto blocked = store->Undelete(newer);
+  BOOST_TEST(blocked.status().IsConflict());
+  BOOST_TEST(blocked.status().message().find("Leave a redirect behind") != std::string::npos);
+  // The advice works: moved away without a redirect, the name is free.
+  BOOST_REQUIRE(store->Move(PageMove{.from = Name("Target"), .to = Name("Target kept"),
+                                     .leave_redirect = false, .author = "Admin",
+                                     .created_at = 1700000300})
+                    .ok());
+  auto newest = store->Undelete(newer);
+  BOOST_REQUIRE_MESSAGE(newest.ok(), newest.status().message());
+  BOOST_TEST(store->Find(Name("target"), std::nullopt)->revision.text == "a new one");
+  BOOST_TEST(store->FindDeletions(Name("Target"), 0)->empty());
 }
 
 BOOST_AUTO_TEST_CASE(backlinks_follow_the_latest_revision_of_each_page) {
@@ -928,6 +977,42 @@ BOOST_AUTO_TEST_CASE(concurrent_creators_of_one_name_in_two_cases_make_one_page)
     return 0;
   });
   BOOST_TEST(database.Column("SELECT count(*) FROM page").at(0) == std::to_string(kRounds));
+}
+
+// The confirmation mail limit (issue 20), kept beside the pages on each
+// engine: two in ten minutes, five a day, per account; the waits it gives
+// end when a mail leaves the window. Its clock is the caller's, so a day
+// passes here in no time.
+BOOST_AUTO_TEST_CASE(confirmation_mail_is_limited_per_account) {
+  database.Exec("INSERT INTO account (name, name_key, password_hash, created_at) "
+                "VALUES ('mallory', 'mallory', 'h', 0), ('victor', 'victor', 'h', 0)");
+  const int64_t mallory =
+      std::stoll(database.Column("SELECT id FROM account WHERE name_key = 'mallory'").at(0));
+  const int64_t victor =
+      std::stoll(database.Column("SELECT id FROM account WHERE name_key = 'victor'").at(0));
+  auto watches = storage->OpenWatches();
+  BOOST_REQUIRE(watches.ok());
+  auto claim = [&](int64_t user, int64_t at) {
+    auto wait = (*watches)->ConfirmationMailWait(user, at, /*claim=*/true);
+    BOOST_REQUIRE_MESSAGE(wait.ok(), wait.status().message());
+    return *wait;
+  };
+  const int64_t t = 1700000000;
+  BOOST_TEST(claim(mallory, t) == 0);
+  BOOST_TEST(claim(mallory, t + 1) == 0);  // a mistyped address put right
+  BOOST_TEST(claim(mallory, t + 2) == 598);
+  BOOST_TEST(claim(mallory, t + 599) == 1);
+  BOOST_TEST(*(*watches)->ConfirmationMailWait(mallory, t + 2, /*claim=*/false) == 598);
+  BOOST_TEST(claim(victor, t + 2) == 0);  // another account's own limit
+  BOOST_TEST(claim(mallory, t + 600) == 0);
+  BOOST_TEST(claim(mallory, t + 1300) == 0);
+  BOOST_TEST(claim(mallory, t + 2000) == 0);  // the fifth of the day
+  BOOST_TEST(claim(mallory, t + 3000) == 86400 - 3000);
+  BOOST_TEST(claim(mallory, t + 86399) == 1);
+  BOOST_TEST(claim(mallory, t + 86400) == 0);
+  // A refused claim counts nothing; sends older than a day are dropped.
+  BOOST_TEST(database.Column("SELECT count(*) FROM confirmation_mail WHERE account_id = " +
+                             std::to_string(mallory)).at(0) == "5");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -223,7 +223,7 @@ Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
   // Revisions only: the deletes and undeletes among them are /_recent's and
   // the feed's (issue 20), not a revision a program could fetch.
   int shown = 0;
-  int64_t oldest = 0;
+  int64_t oldest = 0;  // where the next window starts
   for (const Change& c : recent->changes) {
     if (!c.log_action.empty()) continue;
     changes.push_back(ChangeJson(c));
@@ -231,9 +231,8 @@ Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
     oldest = c.revision_id;
   }
   Json next = nullptr;
-  // Revision ids have no gaps: as on /_recent, an older window exists if
-  // the oldest shown is not the first revision ever saved.
-  if (shown == size && oldest > 1) next = "/_api/recent?before=" + std::to_string(oldest);
+  // As on /_recent: the store read one revision past the window.
+  if (recent->more && shown == size) next = "/_api/recent?before=" + std::to_string(oldest);
   return JsonResponse(200, Json{{"changes", changes},
                                 {"page_count", recent->page_count},
                                 {"revision_count", recent->revision_count},

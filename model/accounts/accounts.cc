@@ -4,6 +4,7 @@
 
 #include "model/accounts/password.h"
 #include "model/base/log.h"
+#include "model/base/time_text.h"
 #include "model/text/mailbox.h"
 #include "model/text/user_name.h"
 
@@ -18,6 +19,8 @@ constexpr char kWrongLoginMessage[] =
     "passwords are.)";
 
 // When every process that may hash a password is already hashing one.
+constexpr char kSetUpAlreadyMessage[] =
+    "Another setup made this wiki's first admin a moment ago. Log in, or ask that admin.";
 constexpr char kHashingBusyMessage[] =
     "The wiki is busy checking other passwords right now. Nothing was "
     "changed; please try again in a moment.";
@@ -43,16 +46,9 @@ AccountAnswer Accepted(User user) {
   return AccountAnswer{.kind = Kind::kOk, .user = std::move(user)};
 }
 
-// "30 seconds", "4 minutes": a wait as a person reads it, rounded up.
-std::string Duration(int64_t seconds) {
-  if (seconds < 60) return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
-  int64_t minutes = (seconds + 59) / 60;
-  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
-}
-
 std::string LoginRetryMessage(int64_t seconds) {
   return "Too many failed logins for this name or from this address. Please "
-         "wait " + Duration(seconds) + " and try again.";
+         "wait " + FormatWait(seconds) + " and try again.";
 }
 
 }  // namespace
@@ -74,7 +70,10 @@ AccountAnswer Accounts::SignUp(std::string_view name_text,
   if (!slot.held()) return Busy();
   auto hash = HashPassword(password);
   if (!hash.ok()) return Failed(Status::Unavailable(hash.status().message()));
-  auto user = users_.Create(*name, *hash, role, std::string(email), now);
+  auto user = role == Role::kAdmin
+                  ? users_.CreateFirstAdmin(*name, *hash, std::string(email), now)
+                  : users_.Create(*name, *hash, role, std::string(email), now);
+  if (user.status().IsForbidden()) return Refused(Kind::kForbidden, kSetUpAlreadyMessage);
   if (user.status().IsConflict())
     return Refused(Kind::kTaken, user.status().message());
   if (!user.ok()) {
@@ -145,7 +144,7 @@ AccountAnswer Accounts::ChangePassword(const User& user,
   if (!wait.ok()) return Failed(wait.status());
   if (*wait > 0) {
     return Refused(Kind::kThrottled,
-                   "Too many wrong passwords. Please wait " + Duration(*wait) +
+                   "Too many wrong passwords. Please wait " + FormatWait(*wait) +
                        " and try again.",
                    *wait);
   }

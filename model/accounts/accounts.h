@@ -65,7 +65,8 @@ class Accounts {
 
   // A new account with `role` (user, but admin for a wiki's first-run
   // setup), made at `now`: its name, password (typed twice alike) and
-  // email each checked, the password hashed.
+  // email each checked, the password hashed. An admin only while none
+  // exists (UserStore::CreateFirstAdmin): kForbidden otherwise.
   AccountAnswer SignUp(std::string_view name, std::string_view password,
                        std::string_view confirmation, std::string_view email,
                        int64_t now, Role role = Role::kUser);

@@ -25,4 +25,10 @@ std::string FormatRfc3339(int64_t unix_seconds) {
   return Format(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+std::string FormatWait(int64_t seconds) {
+  if (seconds < 60) return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
+  int64_t minutes = (seconds + 59) / 60;
+  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
 }  // namespace wikid

@@ -19,10 +19,10 @@ bool TakeNumber(std::string_view& in, int64_t* number) {
 
 std::string RecentCache::Key(std::optional<int64_t> before_id,
                              int limit) const {
-  // "recent3": entries hold rendered lists; entries of older layouts are
+  // "recent4": entries hold rendered lists and whether older ones exist; entries of older layouts are
   // never read as this one. The generation: nor are lists rendered with
   // the templates of before a SIGHUP, or after one.
-  return "recent3:" + std::to_string(generation_) + ":" +
+  return "recent4:" + std::to_string(generation_) + ":" +
          (before_id ? std::to_string(*before_id) : "top") + ":" +
          std::to_string(limit);
 }
@@ -33,16 +33,18 @@ std::optional<RecentWindow> RecentCache::Find(std::optional<int64_t> before_id,
   if (!stamp) return std::nullopt;
   auto payload = views_.Find(Key(before_id, limit), *stamp);
   if (!payload) return std::nullopt;
-  // Four numbers, each followed by a space, then the list.
+  // Five numbers, each followed by a space, then the list.
   std::string_view in = *payload;
   RecentWindow window;
+  int64_t more = 0;
   if (!TakeNumber(in, &window.page_count) ||
       !TakeNumber(in, &window.revision_count) ||
       !TakeNumber(in, &window.shown) ||
-      !TakeNumber(in, &window.oldest_revision_id) || window.shown < 0 ||
-      window.shown > limit) {
+      !TakeNumber(in, &window.oldest_revision_id) || !TakeNumber(in, &more) ||
+      window.shown < 0 || window.shown > limit) {
     return std::nullopt;
   }
+  window.more = more != 0;
   window.list_html = in;
   return window;
 }
@@ -54,7 +56,7 @@ void RecentCache::Store(std::optional<int64_t> before_id, int limit,
   std::string out;
   out.reserve(window.list_html.size() + 64);
   for (int64_t number : {window.page_count, window.revision_count, window.shown,
-                         window.oldest_revision_id}) {
+                         window.oldest_revision_id, int64_t{window.more}}) {
     out += std::to_string(number);
     out += ' ';
   }

@@ -24,6 +24,7 @@ struct RecentWindow {
   int64_t revision_count = 0;
   int64_t shown = 0;               // changes in the window
   int64_t oldest_revision_id = 0;  // of the last one shown; 0 if none
+  bool more = false;               // older revisions exist (RecentChanges)
   std::string list_html;           // the rendered list
 };
 

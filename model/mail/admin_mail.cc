@@ -57,6 +57,8 @@ Status AdminMail::AccountCreated(const User& user) {
 }
 
 Status AdminMail::RevisionSaved(const SavedRevision& r) {
+  // The redirect a move leaves is revision 1 of a page no one wrote.
+  if (r.by_move && r.rev == 1) return Status::Ok();
   bool created = r.rev == 1;
   bool watched = !r.by_account || r.created_at - r.account_created_at <
                                       settings_.watched_account_seconds;

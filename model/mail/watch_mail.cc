@@ -34,8 +34,19 @@ Status WatchMail::Queue(const std::string& to, const std::string& subject,
 // a signup's mail expect it.
 Status WatchMail::AccountCreated(const User&) { return Status::Ok(); }
 
-Status WatchMail::SendConfirmation(const User& user, int64_t now) {
+std::string WatchMail::WaitMessage(int64_t seconds) {
+  return "Too many confirmation links were sent for this account lately (at most " +
+         std::to_string(WatchStore::kConfirmationMailsPerWindow) + " in " +
+         FormatWait(WatchStore::kConfirmationMailWindow) + " and " +
+         std::to_string(WatchStore::kConfirmationMailsPerDay) +
+         " a day, so that no one can flood an address with them). Please try again in " +
+         FormatWait(seconds) + ".";
+}
+
+Result<int64_t> WatchMail::SendConfirmation(const User& user, int64_t now) {
   if (user.email.empty()) return Status::Invalid("There is no address to confirm.");
+  auto wait = watches_.ConfirmationMailWait(user.id, now, /*claim=*/true);
+  if (!wait.ok() || *wait > 0) return wait;
   const std::string& site = settings_.site_name;
   std::string body =
       "Someone, probably you, gave this address for the account " + user.name + " on " +
@@ -44,11 +55,18 @@ Status WatchMail::SendConfirmation(const User& user, int64_t now) {
       ConfirmUrl(user, now + SignedLinks::kConfirmSeconds) + "\n\n" +
       "Until it is confirmed, " + site +
       " sends no mail about watched pages to it. If this was not you, ignore this mail.\n";
-  return Queue(user.email, "[" + site + "] Confirm your email address", body, now);
+  if (Status s = Queue(user.email, "[" + site + "] Confirm your email address", body, now);
+      !s.ok()) {
+    return s;
+  }
+  return int64_t{0};
 }
 
 Status WatchMail::RevisionSaved(const SavedRevision& r) {
-  if (r.rev == 1 && r.account_id != 0) {
+  // The pages an account creates, not the redirects its moves leave (a
+  // page's watchers keep watching it under its new name: watches are by
+  // page id).
+  if (r.rev == 1 && r.account_id != 0 && !r.by_move) {
     if (Status s = watches_.WatchCreated(r.account_id, r.title); !s.ok()) return s;
   }
   auto watchers = watches_.TakeWatchersToTell(r.title, r.account_id);

@@ -39,8 +39,15 @@ class WatchMail : public EventSink {
   Status RevisionSaved(const SavedRevision& revision) override;
 
   // Queues the message that confirms `user`'s address (a link valid for
-  // SignedLinks::kConfirmSeconds from `now`). Invalid if they have none.
-  Status SendConfirmation(const User& user, int64_t now);
+  // SignedLinks::kConfirmSeconds from `now`) and returns 0. Invalid if
+  // they have none. Within the account's limit only
+  // (WatchStore::ConfirmationMailWait), so that no one can use it to
+  // flood an address: past it, nothing is queued and the seconds to wait
+  // are returned.
+  Result<int64_t> SendConfirmation(const User& user, int64_t now);
+
+  // Why a confirmation mail waits `seconds`, as the account's owner reads it.
+  static std::string WaitMessage(int64_t seconds);
 
   // The links in the mail, checked by the views that answer them.
   const SignedLinks& links() const { return links_; }

@@ -22,6 +22,10 @@ struct SavedRevision {
   int64_t account_created_at = 0;  // when the saving account was made
   std::string summary;
   int64_t created_at = 0;
+  // A move's revision (PageStore::Move): the moved page's, or the redirect
+  // it leaves, which is revision 1 of a page nobody wrote; so neither
+  // watched by its mover nor mailed to admins as a new page.
+  bool by_move = false;
 };
 
 class EventSink {

@@ -83,4 +83,11 @@ std::string DeletedPageName(int64_t page_id) {
   return "\x01" "deleted " + std::to_string(page_id);
 }
 
+Status UndeleteBlocked(const std::string& standing) {
+  return Status::Conflict("A page named " + standing +
+                          " exists now. To undelete this one, first move " + standing +
+                          " to another name with \"Leave a redirect behind\" unchecked, "
+                          "or delete it.");
+}
+
 }  // namespace wikid

@@ -37,4 +37,9 @@ void MergeLogged(std::vector<Change>* changes, std::vector<Change> logged);
 // and no lookup by a name, a link or an address reaches it.
 std::string DeletedPageName(int64_t page_id);
 
+// Undelete's Conflict while a page of the deleted page's key stands,
+// named `standing`, with the way out that works: a move that leaves a
+// redirect, or one to another letter case, keeps the name taken.
+Status UndeleteBlocked(const std::string& standing);
+
 }  // namespace wikid

@@ -90,6 +90,9 @@ struct Edit {
   bool may_edit_protected = false;  // an admin: protection does not apply
   int64_t created_at = 0;
   std::set<std::string> links;  // canonical [[link]] targets in `text`
+  // Written by a move (the moved page's revision, or the redirect it
+  // leaves): no one's new page (SavedRevision::by_move).
+  bool by_move = false;
 };
 
 struct SaveResult {
@@ -150,6 +153,10 @@ struct RecentChanges {
   std::vector<Change> changes;  // newest first
   int64_t page_count = 0;
   int64_t revision_count = 0;
+  // Older revisions exist (a window after this one's oldest revision has
+  // one at least): read, not inferred from ids, which have gaps (a
+  // deleted page's revisions, ids PostgreSQL skipped).
+  bool more = false;
 };
 
 struct PageListEntry {
@@ -222,11 +229,13 @@ struct SearchResults {
 // revisions and links of each revision, under a name no lookup can reach
 // (DeletedPageName), so that undelete brings back the whole history.
 struct PageDeletion {
+  int64_t page_id = 0;      // which deleted page: what undelete names
   std::string title;        // the page's name when it was deleted
   std::string deleted_by;   // the admin's account name
   int64_t deleted_at = 0;   // unix seconds, UTC
   std::string reason;
   int64_t revisions = 0;    // what undelete brings back
+  Revision last;            // its latest revision, text left empty
   std::string text;               // the latest revision's text
   std::vector<Revision> history;  // newest first, text left empty
 };
@@ -234,6 +243,7 @@ struct PageDeletion {
 // A delete or an undelete request (admins only; views/ checks).
 struct PageDeletionRequest {
   PageName name;
+  int64_t page_id = 0;     // undelete: which deletion of `name` (PageDeletion)
   std::string reason;
   std::string author;      // the admin's account name
   int64_t account_id = 0;
@@ -244,6 +254,11 @@ struct PageDeletionRequest {
 // between two revisions' worth of rows (PageReader::ListRecentChanges):
 // a bound on the window's cost however many pages were deleted at once.
 inline constexpr int kMaxLoggedPerWindow = 500;
+
+// The most deletions of one name PageReader::FindDeletions returns (the
+// newest): a name deleted more often than this is a vandal's game, and
+// the older ones stay in the database.
+inline constexpr int kMaxDeletionsListed = 20;
 
 class PageReader {
  public:
@@ -264,8 +279,8 @@ class PageReader {
 
   // Up to `limit` revisions of any page, newest first, older than the
   // revision with id `before_id` (from the newest when absent), with the
-  // numbers of pages and revisions (0 when no revision is returned).
-  // Reads only the rows it returns. Deletes and undeletes (Change's
+  // numbers of pages and revisions (0 when no revision is returned), and
+  // whether older ones exist. Reads only the rows it returns, and one more. Deletes and undeletes (Change's
   // log_action) stand among them where they happened: those after the
   // oldest revision returned (after any, when fewer than `limit` are),
   // and older than `before_id`, at most kMaxLoggedPerWindow.
@@ -327,11 +342,14 @@ class PageReader {
   virtual Result<SearchResults> Search(const SearchQuery& query, int64_t offset,
                                        int limit) = 0;
 
-  // The latest deletion of a page of `name`'s key (PageKey) that was not
-  // undone, with up to `history_limit` of its revisions and its latest
-  // text when `history_limit` > 0; nullopt when there is none.
-  virtual Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
-                                                           int history_limit) = 0;
+  // The deletions of pages of `name`'s key (PageKey) that were not undone,
+  // newest first, at most kMaxDeletionsListed: a name may have been
+  // deleted, written again and deleted again, and each deletion keeps a
+  // page of its own. Each with its last revision, and with up to
+  // `history_limit` of its revisions and its latest text when
+  // `history_limit` > 0; empty when there is none.
+  virtual Result<std::vector<PageDeletion>> FindDeletions(const PageName& name,
+                                                          int history_limit) = 0;
 };
 
 // The reads and the writes.
@@ -378,11 +396,13 @@ class PageStore : public PageReader {
   // under a deleted page's name (a new page, with a history of its own).
   virtual Status Delete(const PageDeletionRequest& request) = 0;
 
-  // Undoes the latest deletion of `request.name` (by key): the page comes
-  // back under the name it had, with its whole history, links and search
-  // entry; logged. Returns its title. NotFound if no deletion of it
+  // Undoes the deletion of page `request.page_id`, which must be one of
+  // `request.name`'s key (the latest of them when page_id is 0): the page
+  // comes back under the name it had, with its whole history, links and
+  // search entry; logged. Returns its title. NotFound if no such deletion
   // stands; Conflict, with nothing written, if a page of that name (in
-  // any letter case) exists again.
+  // any letter case) exists again: it must be moved away without leaving
+  // a redirect, or deleted, first.
   virtual Result<std::string> Undelete(const PageDeletionRequest& request) = 0;
 
   // Rebuilds the search index from every page's latest revision, `batch`

@@ -75,7 +75,8 @@ MovePlan PlanMove(const PageMove& move, const MovePage& from, const MovePage& to
                     .account_id = move.account_id,
                     .may_edit_protected = move.may_edit_protected,
                     .created_at = move.created_at,
-                    .links = {move.to.title()}};
+                    .links = {move.to.title()},
+                    .by_move = true};
   }
   return MovePlan{.swap = swap,
                   .moved = Edit{.name = move.to,
@@ -86,7 +87,8 @@ MovePlan PlanMove(const PageMove& move, const MovePage& from, const MovePage& to
                                 .account_id = move.account_id,
                                 .may_edit_protected = move.may_edit_protected,
                                 .created_at = move.created_at,
-                                .links = std::move(links)},
+                                .links = std::move(links),
+                                .by_move = true},
                   .redirect = std::move(redirect)};
 }
 
@@ -157,7 +159,8 @@ SavedRevision SavedRevisionOf(const Edit& edit, int64_t rev, int64_t revision_id
                        .account_id = edit.account_id,
                        .account_created_at = edit.account_created_at,
                        .summary = edit.summary,
-                       .created_at = edit.created_at};
+                       .created_at = edit.created_at,
+                       .by_move = edit.by_move};
 }
 
 }  // namespace wikid

@@ -11,6 +11,7 @@
 // One per process, on the connection of the other stores; not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,9 @@ struct Watcher {
 struct WatchlistWindow {
   std::vector<Change> changes;
   bool more = false;  // older ones exist
+  // The account watches more than kMaxWatchedPages pages: the window is
+  // of the kMaxWatchedPages changed most recently.
+  bool capped = false;
 };
 
 class WatchStore {
@@ -64,7 +68,8 @@ class WatchStore {
   // Up to `limit` revisions of the pages `user_id` watches, newest first,
   // older than revision id `before_id` (from the newest when none). Reads
   // at most limit + 1 revisions of each watched page, of at most
-  // kMaxWatchedPages pages.
+  // kMaxWatchedPages pages: those changed most recently (finding them
+  // reads each watched page's latest revision id, one index lookup each).
   static constexpr int kMaxWatchedPages = 1000;
   virtual Result<WatchlistWindow> List(int64_t user_id, std::optional<int64_t> before_id,
                                        int limit) = 0;
@@ -86,6 +91,36 @@ class WatchStore {
   // Marks `email` confirmed for `user_id`. Conflict if the account's
   // address is no longer `email` (it changed since the link was sent).
   virtual Status ConfirmEmail(int64_t user_id, const std::string& email) = 0;
+
+  // The limit on confirmation mail (WatchMail::SendConfirmation), so no
+  // one can use an account to flood an address that is not theirs, per
+  // account: kConfirmationMailsPerWindow in any kConfirmationMailWindow
+  // seconds (two, so that a mistyped address can be put right at once),
+  // and kConfirmationMailsPerDay in any 24 hours.
+  static constexpr int64_t kConfirmationMailWindow = 600;
+  static constexpr int kConfirmationMailsPerWindow = 2;
+  static constexpr int kConfirmationMailsPerDay = 5;
+  // How many seconds `user_id` must wait, at `now`, before a confirmation
+  // mail may go: 0 when it may go now, and then, when `claim`, it counts
+  // as sent now (atomically: of two claims at once, one gets 0).
+  virtual Result<int64_t> ConfirmationMailWait(int64_t user_id, int64_t now, bool claim) = 0;
 };
+
+// WatchStore::ConfirmationMailWait's rule, for both engines: how long an
+// account must wait at `now` that sent `day_count` confirmation mails in
+// the last 24 hours, the first of them at `day_first`, and `window_count`
+// in the last kConfirmationMailWindow seconds, the first at `window_first`.
+inline int64_t ConfirmationMailWaitFor(int64_t day_count, int64_t day_first,
+                                       int64_t window_count, int64_t window_first,
+                                       int64_t now) {
+  int64_t wait = 0;
+  if (window_count >= WatchStore::kConfirmationMailsPerWindow) {
+    wait = window_first + WatchStore::kConfirmationMailWindow - now;
+  }
+  if (day_count >= WatchStore::kConfirmationMailsPerDay) {
+    wait = std::max(wait, day_first + 86400 - now);
+  }
+  return std::max<int64_t>(wait, 0);
+}
 
 }  // namespace wikid

@@ -150,6 +150,7 @@ const std::vector<SkippedTable>& SkippedTables() {
       {kS, "page_search", nullptr, "the search index (FTS5), rebuilt on the target"},
       {kS, "page_title_search", nullptr, "the names' search index (FTS5), rebuilt"},
       {kS, "search_word", nullptr, "the search index's words, rebuilt"},
+      {kS, "id_gap", nullptr, "the ids no row holds, for the site counts; recounted"},
       {kS, "search_rebuild", nullptr, "a running `wikid reindex`'s cursor; the copy is indexed whole"},
       {kP, "page_search", nullptr, "the search index (tsvectors), rebuilt on the target"},
       {kP, "site_count", nullptr, "page and revision counts, recounted on the target"},
@@ -158,6 +159,8 @@ const std::vector<SkippedTable>& SkippedTables() {
       // State of one deployment, which the target's wiki starts afresh.
       {kS, "login_failure", nullptr, "the login throttle's recent failures"},
       {kP, "login_failure", nullptr, "the login throttle's recent failures"},
+      {kS, "confirmation_mail", nullptr, "the confirmation mail limit's recent sends"},
+      {kP, "confirmation_mail", nullptr, "the confirmation mail limit's recent sends"},
       {kS, "cache_epoch", nullptr, "the memcached views' epoch; the target keeps its own"},
       {kP, "cache_epoch", nullptr, "the memcached views' epoch; the target keeps its own"},
       {kS, "fast_path_state", nullptr, "the fast path's state; starts off"},

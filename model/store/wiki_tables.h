@@ -117,8 +117,9 @@ class TableAccess {
   virtual Status DeleteRows(const CopiedTable& table) = 0;
 
   // After the copied rows are in, in the write transaction: rebuilds
-  // what the engine derives from them (its search index; on PostgreSQL
-  // the site counts and the identities' next values). Returns the pages
+  // what the engine derives from them (its search index; on SQLite the
+  // ids no row holds, which its site counts subtract; on PostgreSQL the
+  // site counts and the identities' next values). Returns the pages
   // accounted for: those the search index holds, plus the deleted pages
   // (issue 20), which it must not hold; the copier expects every page.
   virtual Result<int64_t> RebuildDerived() = 0;

@@ -86,6 +86,26 @@ HttpResponse DeleteAs(Browser& admin, const std::string& name, const std::string
   return admin.Post("/_delete/" + name, {{"reason", reason}});
 }
 
+// The page ids the Undelete buttons of `name`'s 410 page post, newest
+// deletion first (an admin's view).
+std::vector<std::string> UndeleteIds(Browser& admin, const std::string& name) {
+  const std::string body = admin.Get("/" + name).body;
+  const std::string marker = "name=\"page_id\" value=\"";
+  std::vector<std::string> ids;
+  for (size_t at = body.find(marker); at != std::string::npos; at = body.find(marker, at)) {
+    at += marker.size();
+    ids.push_back(body.substr(at, body.find('"', at) - at));
+  }
+  return ids;
+}
+
+// Presses the Undelete button of `name`'s newest deletion.
+HttpResponse UndeleteAs(Browser& admin, const std::string& name) {
+  const std::vector<std::string> ids = UndeleteIds(admin, name);
+  BOOST_REQUIRE_MESSAGE(!ids.empty(), "no Undelete button on /" + name);
+  return admin.Post("/_undelete/" + name, {{"page_id", ids.front()}});
+}
+
 BOOST_AUTO_TEST_CASE(a_deleted_page_is_gone_everywhere_at_once_and_undelete_restores_it) {
   TestWiki& wiki = Wiki();
   auto admin = wiki.LoggedInAs("Boss", "boss-password", /*admin=*/true);
@@ -136,8 +156,12 @@ BOOST_AUTO_TEST_CASE(a_deleted_page_is_gone_everywhere_at_once_and_undelete_rest
   BOOST_TEST(Contains(feed, "<summary>spam &amp; &lt;nonsense&gt;</summary>"));
   BOOST_TEST(wiki.Editor().Post("/_undelete/Doomed", {}).status == 403);
 
-  // Undelete: everything back, the whole history, on every worker.
-  HttpResponse undone = admin->Post("/_undelete/Doomed", {});
+  // Undelete: everything back, the whole history, on every worker. The
+  // button names the deleted page; a form without it is refused.
+  BOOST_TEST(admin->Post("/_undelete/Doomed", {}).status == 400);
+  const std::vector<std::string> ids = UndeleteIds(*admin, "Doomed");
+  BOOST_REQUIRE(ids.size() == 1u);
+  HttpResponse undone = admin->Post("/_undelete/Doomed", {{"page_id", ids[0]}});
   BOOST_REQUIRE(undone.status == 303);
   BOOST_TEST(undone.Header("location") == "/Doomed");
   for (int i = 0; i < kReads; ++i) {
@@ -154,12 +178,16 @@ BOOST_AUTO_TEST_CASE(a_deleted_page_is_gone_everywhere_at_once_and_undelete_rest
   BOOST_TEST(FromNginx(wiki.ViewUntilFast("/Doomed")));
   BOOST_TEST(Contains(wiki.Get("/_recent"), "<span class=\"log undelete\">undeleted</span>"));
   BOOST_TEST(Contains(wiki.Get("/_recent.atom"), "<title>Doomed (undeleted)</title>"));
-  BOOST_TEST(admin->Post("/_undelete/Doomed", {}).status == 404);
+  BOOST_TEST(admin->Post("/_undelete/Doomed", {{"page_id", ids[0]}}).status == 404);
 }
 
-// A deleted name may be written again (a new page with its own history);
-// undelete then answers 409 until that page is gone.
-BOOST_AUTO_TEST_CASE(a_deleted_name_may_be_made_again_and_undelete_then_waits) {
+// A deleted name may be written again (a new page with its own history)
+// and deleted again: the 410 page lists both deletions, each with its own
+// Undelete, and the older one comes back as well as the newer (it once
+// could not: undelete took the newest). While a page of the name stands,
+// undelete answers 409 with advice that works: a move that leaves a
+// redirect keeps the name taken, a delete frees it.
+BOOST_AUTO_TEST_CASE(each_deletion_of_a_name_can_be_undeleted) {
   TestWiki& wiki = Wiki();
   auto admin = wiki.LoggedInAs("Chief", "chief-password", /*admin=*/true);
   BOOST_REQUIRE(wiki.Save("Phoenix", 0, "old life").status == 303);
@@ -169,12 +197,41 @@ BOOST_AUTO_TEST_CASE(a_deleted_name_may_be_made_again_and_undelete_then_waits) {
   BOOST_TEST(Contains(gone, "no reason given"));
   BOOST_REQUIRE(wiki.Save("Phoenix", 0, "new life").status == 303);
   BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));
-  HttpResponse refused = admin->Post("/_undelete/Phoenix", {});
+  BOOST_REQUIRE(DeleteAs(*admin, "Phoenix", "second").status == 303);
+
+  HttpResponse both = admin->Get("/Phoenix");
+  BOOST_TEST(both.status == 410);
+  BOOST_TEST(Contains(both, "deleted 2 times"));
+  BOOST_TEST(Contains(both, "old life"));
+  BOOST_TEST(Contains(both, "new life"));
+  const std::vector<std::string> ids = UndeleteIds(*admin, "Phoenix");
+  BOOST_REQUIRE(ids.size() == 2u);
+  BOOST_TEST(UndeleteIds(wiki.Editor(), "Phoenix").empty());
+  HttpResponse anyone = wiki.Get("/Phoenix");
+  BOOST_TEST(Contains(anyone, "second"));  // the newest deletion's reason
+  BOOST_TEST(!Contains(anyone, "old life"));
+
+  // The older one, by its page id.
+  BOOST_REQUIRE(admin->Post("/_undelete/Phoenix", {{"page_id", ids[1]}}).status == 303);
+  BOOST_TEST(Contains(wiki.Get("/Phoenix"), "old life"));
+  BOOST_TEST(Contains(wiki.Get("/_raw/Phoenix"), "old life"));
+
+  // The newer one waits while a page of the name stands.
+  HttpResponse refused = admin->Post("/_undelete/Phoenix", {{"page_id", ids[0]}});
   BOOST_TEST(refused.status == 409);
   BOOST_TEST(Contains(refused, "exists now"));
-  BOOST_REQUIRE(DeleteAs(*admin, "Phoenix", "second").status == 303);
-  BOOST_REQUIRE(admin->Post("/_undelete/Phoenix", {}).status == 303);
-  BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));  // the latest deleted comes back
+  BOOST_TEST(Contains(refused, "Leave a redirect behind"));
+  // A move that leaves a redirect does not free the name...
+  BOOST_REQUIRE(admin->Post("/_move/Phoenix", {{"to", "Phoenix_Elder"}, {"reason", ""},
+                                               {"redirect", "1"}})
+                    .status == 303);
+  BOOST_TEST(admin->Post("/_undelete/Phoenix", {{"page_id", ids[0]}}).status == 409);
+  // ...deleting what stands there does (so does a move without a
+  // redirect: page_store_test's deletions case).
+  BOOST_REQUIRE(DeleteAs(*admin, "Phoenix", "a redirect in the way").status == 303);
+  BOOST_REQUIRE(admin->Post("/_undelete/Phoenix", {{"page_id", ids[0]}}).status == 303);
+  BOOST_TEST(Contains(wiki.Get("/Phoenix"), "new life"));
+  BOOST_TEST(Contains(wiki.Get("/Phoenix_Elder"), "old life"));
 }
 
 // Where deletion meets the other features (merge review): a deleted
@@ -191,7 +248,7 @@ BOOST_AUTO_TEST_CASE(a_deleted_front_page_and_watched_page_stay_gone) {
   BOOST_TEST(Contains(front, "front gone"));
   BOOST_TEST(!Contains(front, "Welcome to wikid"));
   BOOST_TEST(Contains(admin->Get("/"), "Undelete"));
-  BOOST_REQUIRE(admin->Post("/_undelete/Main_Page", {}).status == 303);
+  BOOST_REQUIRE(UndeleteAs(*admin, "Main_Page").status == 303);
   BOOST_TEST(Contains(wiki.Get("/"), "the front"));
 
   // The admin made the page, so watches it (the default).
@@ -203,7 +260,7 @@ BOOST_AUTO_TEST_CASE(a_deleted_front_page_and_watched_page_stay_gone) {
   BOOST_TEST(list.status == 200);
   BOOST_TEST(!Contains(list, "a summary to hide"));
   BOOST_TEST(!Contains(list, "deleted "));  // the hidden name
-  BOOST_REQUIRE(admin->Post("/_undelete/Watched_Then_Gone", {}).status == 303);
+  BOOST_REQUIRE(UndeleteAs(*admin, "Watched_Then_Gone").status == 303);
   BOOST_TEST(Contains(admin->Get("/_watchlist"), "a summary to hide"));
 }
 
@@ -224,7 +281,7 @@ BOOST_AUTO_TEST_CASE(hostile_reasons_stay_text) {
     HttpResponse recent = wiki.Get("/_recent");
     BOOST_TEST(HtmlIsInert(recent.body), payload << ": " << PageDangers(recent.body));
     BOOST_TEST(!Contains(wiki.Get("/_recent.atom"), "<script"), payload);
-    BOOST_REQUIRE(admin->Post("/_undelete/Target_X1", {}).status == 303);
+    BOOST_REQUIRE(UndeleteAs(*admin, "Target_X1").status == 303);
   }
   for (const std::string& bad : {std::string("two\nlines"), std::string("bell\x07")}) {
     HttpResponse refused = DeleteAs(*admin, "Target_X1", bad + "<script>x</script>");

@@ -6,9 +6,12 @@
 #define BOOST_TEST_MODULE first_run_http
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/support/test_wiki.h"
 
@@ -115,6 +118,49 @@ BOOST_AUTO_TEST_CASE(the_setup_link_makes_the_first_admin_once) {
              404);
   BOOST_TEST(Wiki().Scalar("SELECT COUNT(*) FROM account") == 1);
   BOOST_TEST(!Contains(Wiki().Get("/"), "No one administers this wiki yet"));
+}
+
+// Two setups at once, both past the "no admin yet" check and held there
+// (failpoint setup_before_signup) until both arrived: the sign-up's own
+// transaction lets one make the admin and refuses the other. The link is
+// then spent for good: its file is gone, and the token is refused even
+// once no admin is left.
+BOOST_AUTO_TEST_CASE(two_setups_at_once_make_one_admin_and_spend_the_link) {
+  HeldFailpoints held;
+  // Three workers: two password-hash slots, so neither setup is turned
+  // away as busy.
+  TestWiki wiki{TestWikiOptions{.workers = 3, .env = held.Env("setup_before_signup")}};
+  const std::string file = wiki.data_dir() + "/setup-link";
+  std::smatch m;
+  const std::string link = ReadFile(file);
+  BOOST_REQUIRE(std::regex_search(link, m, std::regex("token=([A-Za-z0-9_-]{43})")));
+  const std::string token = m[1];
+  int statuses[2] = {0, 0};
+  std::vector<std::thread> setups;
+  for (int i = 0; i < 2; ++i) {
+    setups.emplace_back([&, i] {
+      Browser browser(wiki);
+      const std::string name = "Racer" + std::to_string(i);
+      statuses[i] = PostSetup(browser, token, name, "racer-password", "racer-password").status;
+    });
+  }
+  const bool both_held = WaitUntil(
+      [&] { return wiki.LogCount("failpoint setup_before_signup: holding") >= 2; },
+      std::chrono::seconds(120));
+  held.Release("setup_before_signup");
+  for (std::thread& t : setups) t.join();
+  BOOST_REQUIRE(both_held);
+  BOOST_TEST(wiki.Scalar("SELECT COUNT(*) FROM account WHERE role = 'admin'") == 1);
+  BOOST_TEST(std::count(statuses, statuses + 2, 303) == 1);
+  BOOST_TEST(std::count(statuses, statuses + 2, 403) == 1, statuses[0] << " " << statuses[1]);
+  struct stat st {};
+  BOOST_TEST(stat(file.c_str(), &st) != 0);
+  // Every admin demoted: the old link makes no admin again.
+  wiki.Exec("UPDATE account SET role = 'user'");
+  BOOST_TEST(wiki.Get("/_setup?token=" + token).status == 403);
+  Browser late(wiki);
+  BOOST_TEST(PostSetup(late, token, "Late", "late-password", "late-password").status == 403);
+  BOOST_TEST(wiki.Scalar("SELECT COUNT(*) FROM account WHERE role = 'admin'") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_written_front_page_replaces_the_welcome) {

@@ -104,6 +104,13 @@ BOOST_AUTO_TEST_CASE(a_move_redirects_keeps_the_history_and_shows_everywhere_at_
   BOOST_TEST(Contains(redirect, "This page is a redirect"));
   BOOST_TEST(Contains(redirect, "href=\"/_edit/Move_Source\""));
   BOOST_TEST(Wiki().Get("/Move_Target?redirectfrom=Move_Source").status == 200);
+  // The notice only where it is true: a page that is no redirect, one
+  // that does not exist, or the page itself, leaves the view without it.
+  for (const std::string from : {"Move_Linker", "No_Such_Page", "Move_Target"}) {
+    HttpResponse claimed = Wiki().Get("/Move_Target?redirectfrom=" + from);
+    BOOST_TEST(claimed.status == 200);
+    BOOST_TEST(!Contains(claimed, "Redirected from"), from);
+  }
 
   // The history came along, with the move as its newest revision; the
   // redirect has a history of its own; recent changes and the feed say so.

@@ -260,5 +260,70 @@ BOOST_AUTO_TEST_CASE(a_changed_address_is_unconfirmed_until_its_own_link_is_open
   BOOST_TEST(Queued(wiki, "amy.new@example.org") == 2);
 }
 
+// A move: its mover goes on watching what they created, not the redirect
+// the move leaves (a page nobody wrote); a watcher of the moved page keeps
+// watching it under its new name (watches are by page id) and is told of
+// the move, which is a revision of it.
+BOOST_AUTO_TEST_CASE(watches_follow_a_moved_page_and_no_one_watches_its_redirect) {
+  SmtpSink& sink = Shared().sink;
+  TestWiki& wiki = Shared().wiki;
+  auto wendy = ConfirmedUser(wiki, sink, "Wendy", "wendy@example.org");
+  auto mover = wiki.LoggedInAs("Mover", "mover password");
+  BOOST_REQUIRE(mover->Save("Before_Move", 0, "text").status == 303);
+  BOOST_REQUIRE(Watches(wiki, "Mover") == 1);
+  BOOST_REQUIRE(SetWatch(*wendy, "Before_Move", true).status == 303);
+  BOOST_REQUIRE(mover->Post("/_move/Before_Move",
+                            {{"to", "After_Move"}, {"reason", ""}, {"redirect", "1"}})
+                    .status == 303);
+  BOOST_REQUIRE(wiki.Get("/Before_Move?redirect=no").status == 200);  // the redirect
+  BOOST_TEST(Watches(wiki, "Mover") == 1);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM watch w JOIN account a ON a.id = w.account_id "
+                         "JOIN page p ON p.id = w.page_id "
+                         "WHERE a.name = 'Mover' AND p.name = 'After Move'") == 1);
+  BOOST_TEST(Watches(wiki, "Wendy") == 1);
+  BOOST_TEST(wendy->Get("/_watchlist").body.find("href=\"/After_Move") != std::string::npos);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM outbox WHERE recipient = 'wendy@example.org' "
+                         "AND subject = '[wikid] After Move was changed by Mover'") == 1);
+}
+
+// Confirmation mail is limited per account (two in ten minutes, five a
+// day: WatchStore::ConfirmationMailWait), so no one can set a victim's
+// address and press "send the link again" in a loop: past the limit the
+// button gets 429 with Retry-After and a message, a new address is refused
+// the same way on the profile form with what was typed kept, and nothing
+// more is queued.
+BOOST_AUTO_TEST_CASE(confirmation_mail_is_not_sent_without_limit) {
+  TestWiki& wiki = Shared().wiki;
+  Browser mallory(wiki);
+  BOOST_REQUIRE(mallory.SignUp("Mallory", "a long password", "victim@example.org").status ==
+                303);
+  BOOST_REQUIRE(mallory.Post("/_user/Mallory/_confirm-email", {}).status == 200);
+  BOOST_REQUIRE(mallory.Post("/_user/Mallory/_confirm-email", {}).status == 200);
+  HttpResponse third = mallory.Post("/_user/Mallory/_confirm-email", {});
+  BOOST_TEST(third.status == 429);
+  const int64_t retry = std::stoll("0" + third.Header("retry-after"));
+  BOOST_TEST((retry > 0 && retry <= 600), "Retry-After: " << third.Header("retry-after"));
+  BOOST_TEST(third.body.find("Please try again in") != std::string::npos);
+  BOOST_TEST(Queued(wiki, "victim@example.org") == 2);
+
+  HttpResponse changed = mallory.Post("/_user/Mallory/_edit",
+                                      {{"display_name", "Mal <b>"},
+                                       {"bio", "my typed bio"},
+                                       {"email", "victim2@example.org"}});
+  BOOST_TEST(changed.status == 429);
+  BOOST_TEST(!changed.Header("retry-after").empty());
+  BOOST_TEST(changed.body.find("Please try again in") != std::string::npos);
+  BOOST_TEST(changed.body.find("value=\"victim2@example.org\"") != std::string::npos);
+  BOOST_TEST(changed.body.find("my typed bio") != std::string::npos);
+  BOOST_TEST(changed.body.find("Mal &lt;b&gt;") != std::string::npos);
+  BOOST_TEST(Queued(wiki, "victim2@example.org") == 0);
+  BOOST_TEST(mallory.Get("/_user/Mallory").body.find("victim@example.org is not confirmed") !=
+             std::string::npos);
+  // Another account has a limit of its own.
+  Browser other(wiki);
+  BOOST_REQUIRE(other.SignUp("Honest", "a long password", "honest@example.org").status == 303);
+  BOOST_TEST(other.Post("/_user/Honest/_confirm-email", {}).status == 200);
+}
+
 }  // namespace
 }  // namespace wikid::testing

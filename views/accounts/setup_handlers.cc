@@ -1,7 +1,13 @@
 #include "views/accounts/setup_handlers.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <optional>
 
+#include "model/base/failpoint.h"
+#include "model/base/files.h"
+#include "model/base/log.h"
 #include "model/base/token.h"
 #include "views/fill/account_fill.h"
 #include "views/accounts/account_handlers.h"
@@ -40,7 +46,7 @@ std::optional<Response> Refusal(Context& ctx, std::string_view token) {
   // Hashes compared, not tokens: how long the comparison takes says
   // nothing about the token.
   if (ctx.site.setup_token_hash.empty() || !IsTokenShaped(token) ||
-      TokenHash(token) != ctx.site.setup_token_hash) {
+      TokenHash(token) != ctx.site.setup_token_hash || !Exists(ctx.site.setup_link_path)) {
     return ErrorPage(ctx, 403, kNoSetupMessage);
   }
   return std::nullopt;
@@ -63,6 +69,9 @@ Response ShowSetupForm(const Request& req, Context& ctx, std::string_view) {
 Response SetUp(const Request& req, Context& ctx, std::string_view) {
   const std::string token = req.FormText("token");
   if (auto refused = Refusal(ctx, token)) return std::move(*refused);
+  // Tests hold two setups here at once: only the sign-up's transaction
+  // (UserStore::CreateFirstAdmin) decides which one makes the admin.
+  FailpointHold("setup_before_signup");
   AccountAnswer answer = ctx.security.accounts.SignUp(
       req.FormText("name"), req.FormText("password"), req.FormText("password2"),
       req.FormText("email"), ctx.now(), Role::kAdmin);
@@ -71,6 +80,11 @@ Response SetUp(const Request& req, Context& ctx, std::string_view) {
                           SetupForm(req, ctx, token, answer.message, HttpStatusFor(answer)));
   }
   LogInfo("setup: made the first admin, " + answer.user->name);
+  // The link is spent: its file goes, and with it the token, for every
+  // worker (Refusal checks the file).
+  if (unlink(ctx.site.setup_link_path.c_str()) != 0 && errno != ENOENT) {
+    LogError("setup: " + ErrnoMessage("cannot remove " + ctx.site.setup_link_path));
+  }
   return StartSession(req, ctx, *answer.user, "/_admin/users");
 }
 

@@ -8,8 +8,10 @@
 // terminal; it is never logged), so a visitor who finds the wiki first
 // cannot take it over, as "the first account becomes admin" would let
 // them. The page answers only while no admin exists (an account made
-// with `wikid user create --admin` closes it too), and a restart makes a
-// new token, so an old link is worth nothing.
+// with `wikid user create --admin` closes it too) and while the link's
+// file stands: the setup that makes the admin removes it, so the token is
+// spent even if every admin is demoted later. A restart makes a new
+// token, so an old link is worth nothing.
 #pragma once
 
 #include <string>

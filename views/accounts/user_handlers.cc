@@ -108,6 +108,17 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
       return ProfileForm(req, ctx, user->name, state, 400);
     }
   }
+  // A new address gets a confirmation mail, within the account's limit
+  // (WatchMail::SendConfirmation): past it, nothing is saved yet.
+  const bool new_address = !state.email.empty() && state.email != user->email;
+  if (new_address) {
+    auto wait = ctx.stores.watches.ConfirmationMailWait(user->id, ctx.now(), /*claim=*/false);
+    if (!wait.ok()) return ErrorPage(ctx, wait.status());
+    if (*wait > 0) {
+      state.error = WatchMail::WaitMessage(*wait);
+      return WithRetryAfter(ProfileForm(req, ctx, user->name, state, 429), *wait);
+    }
+  }
   Status saved = ctx.stores.users.SetProfile(user->id, state.display_name, state.bio,
                                       state.email);
   if (!saved.ok()) {
@@ -125,11 +136,17 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
       return ErrorPage(ctx, s);
     }
   }
-  if (!state.email.empty() && state.email != user->email) {
+  if (new_address) {
     User changed = *user;
     changed.email = state.email;
-    if (Status s = ctx.watch_mail.SendConfirmation(changed, ctx.now()); !s.ok()) {
-      return ErrorPage(ctx, s);
+    auto wait = ctx.watch_mail.SendConfirmation(changed, ctx.now());
+    if (!wait.ok()) return ErrorPage(ctx, wait.status());
+    if (*wait > 0) {  // another request took the turn meanwhile
+      return WithRetryAfter(ErrorPage(ctx, 429,
+                                      "Your profile is saved, but the link to confirm the "
+                                      "new address was not sent. " +
+                                          WatchMail::WaitMessage(*wait)),
+                            *wait);
     }
   }
   return Response::SeeOther("/_user/" + user->name);

@@ -107,6 +107,10 @@ Response ShowWatchlist(const Request& req, Context& ctx, std::string_view) {
   page.NoIndex();
   page.content()->SetValue("CHANGE_LIST_HTML", window->list_html);
   if (before->has_value()) page.content()->ShowSection("NEWEST");
+  if (listed->capped) {
+    page.content()->AddSectionDictionary("CAPPED")->SetIntValue(
+        "MAX", WatchStore::kMaxWatchedPages);
+  }
   if (listed->more && !listed->changes.empty()) {
     page.content()->SetValueAndShowSection(
         "URL", "/_watchlist?before=" + std::to_string(listed->changes.back().revision_id),
@@ -186,8 +190,11 @@ Response ResendConfirmation(const Request&, Context& ctx, std::string_view rest)
     return ErrorPage(ctx, 400, "Your account has no email address to confirm: add one first.");
   }
   if (user.email_confirmed) return Response::SeeOther("/_user/" + user.name);
-  if (Status s = ctx.watch_mail.SendConfirmation(user, ctx.now()); !s.ok()) {
-    return ErrorPage(ctx, s);
+  auto wait = ctx.watch_mail.SendConfirmation(user, ctx.now());
+  if (!wait.ok()) return ErrorPage(ctx, wait.status());
+  if (*wait > 0) {
+    return WithRetryAfter(
+        Notice(ctx, "Confirmation not sent", WatchMail::WaitMessage(*wait), 429), *wait);
   }
   return Notice(ctx, "Confirmation sent",
                 "A link to confirm " + user.email + " is on its way; it works for " +

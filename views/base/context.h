@@ -62,6 +62,11 @@ struct SiteConfig {
   // which the master made at start because the wiki had no admin; empty:
   // none, /_setup is refused. Not an option: never read from a file.
   std::string setup_token_hash;
+  // The file that holds the setup link (DATA/setup-link): the token works
+  // only while it stands, and the setup that makes the first admin removes
+  // it, so the link is spent for every worker (and a reload) at once, even
+  // if every admin is later demoted. Set with setup_token_hash.
+  std::string setup_link_path;
   // Whether the operator named the mail server (--smtp-url); if not, wikid
   // tries the default, smtp://127.0.0.1:25, and admins are told so.
   bool mail_configured = true;

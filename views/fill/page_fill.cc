@@ -253,6 +253,7 @@ Result<RecentWindow> RenderRecentWindow(Templates& templates,
                       .revision_count = recent.revision_count,
                       .shown = revisions,
                       .oldest_revision_id = oldest,
+                      .more = recent.more,
                       .list_html = std::move(*html)};
 }
 
@@ -260,9 +261,10 @@ void FillRecentPage(const RecentWindow& window, bool first_window,
                     int window_size, ctemplate::TemplateDictionary* d) {
   FillRecentChanges(window, d);
   if (!first_window) d->ShowSection("NEWEST");
-  // Revision ids have no gaps: an older window exists if the oldest shown
-  // is not the first revision ever saved.
-  if (window.shown == window_size && window.oldest_revision_id > 1) {
+  // Keyset paging: the store read one revision past the window, so
+  // "older" is offered only when one exists (ids have gaps: a deleted
+  // page's revisions, ids PostgreSQL skipped).
+  if (window.more && window.shown == window_size) {
     d->SetValueAndShowSection(
         "URL", "/_recent?before=" + std::to_string(window.oldest_revision_id), "OLDER");
   }

@@ -1,8 +1,10 @@
 #include "views/pages/delete_handlers.h"
 
-#include "views/fill/page_fill.h"
+#include <charconv>
+
 #include "views/base/page_saves.h"
 #include "views/base/render.h"
+#include "views/fill/page_fill.h"
 
 namespace wikid {
 namespace {
@@ -35,6 +37,18 @@ Response DeleteForm(const Request& req, Context& ctx, const PageName& name,
   d->SetIntValue("MAX_REASON", static_cast<long>(ctx.site.max_summary_bytes));
   if (!message.empty()) d->AddSectionDictionary("ERROR")->SetValue("MESSAGE", message);
   return page.Render(ctx, status);
+}
+
+// Who deleted, when and why: everyone may see it.
+void FillDeletion(ctemplate::TemplateDictionary* d, const PageDeletion& deletion) {
+  d->SetValue("TIME", FormatTime(deletion.deleted_at));
+  d->SetValue("BY", deletion.deleted_by);
+  d->SetValue("BY_URL", ProfileUrl(deletion.deleted_by));
+  if (deletion.reason.empty()) {
+    d->ShowSection("NO_REASON");
+  } else {
+    d->AddSectionDictionary("REASON")->SetValue("TEXT", deletion.reason);
+  }
 }
 
 PageDeletionRequest RequestBy(const Request& req, Context& ctx, const PageName& name) {
@@ -74,10 +88,22 @@ Response DeletePage(const Request& req, Context& ctx, std::string_view rest) {
   return Response::SeeOther(name->UrlPath());
 }
 
+// POST /_undelete/NAME with page_id: each deletion of a name is undone
+// on its own (a name may be deleted, written again and deleted again), so
+// the form names the deleted page it brings back.
 Response UndeletePage(const Request& req, Context& ctx, std::string_view rest) {
   auto name = PageName::Parse(rest);
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  auto title = ctx.writes.Undelete(RequestBy(req, ctx, *name));
+  PageDeletionRequest request = RequestBy(req, ctx, *name);
+  const std::string page_id = req.FormText("page_id");
+  auto [end, error] = std::from_chars(page_id.data(), page_id.data() + page_id.size(),
+                                      request.page_id);
+  if (page_id.empty() || error != std::errc() || end != page_id.data() + page_id.size() ||
+      request.page_id <= 0) {
+    return ErrorPage(ctx, Status::Invalid("Which deleted page to bring back is missing: use "
+                                          "an Undelete button of the deleted page's view."));
+  }
+  auto title = ctx.writes.Undelete(request);
   if (!title.ok()) return ErrorPage(ctx, title.status());
   auto restored = PageName::Parse(*title);
   if (!restored.ok()) return ErrorPage(ctx, restored.status());
@@ -90,37 +116,47 @@ std::optional<Response> DeletedPage(const Request& req, Context& ctx, const Page
   auto standing = ctx.stores.pages.Resolve(name);
   if (!standing.ok() || *standing) return std::nullopt;
   const bool admin = ctx.viewer.is_admin();
-  auto deletion = ctx.stores.pages.FindDeletion(name, admin ? kDeletedHistoryShown : 0);
-  if (!deletion.ok() || !*deletion) return std::nullopt;
-  const PageDeletion& d = **deletion;
+  auto deletions = ctx.stores.pages.FindDeletions(name, admin ? kDeletedHistoryShown : 0);
+  if (!deletions.ok() || deletions->empty()) return std::nullopt;
+  const PageDeletion& d = deletions->front();
   HtmlPage page(d.title + " (deleted)", "deleted.tpl");
   page.NoIndex();
   ctemplate::TemplateDictionary* c = page.content();
   c->SetValue("TITLE", d.title);
-  c->SetValue("TIME", FormatTime(d.deleted_at));
-  c->SetValue("BY", d.deleted_by);
-  c->SetValue("BY_URL", ProfileUrl(d.deleted_by));
   c->SetValue("EDIT_URL", "/_edit" + name.UrlPath());
-  if (d.reason.empty()) {
-    c->ShowSection("NO_REASON");
-  } else {
-    c->AddSectionDictionary("REASON")->SetValue("TEXT", d.reason);
+  FillDeletion(c, d);
+  if (!admin) return page.Render(ctx, 410);
+  // Every deletion of the name, each with its own Undelete (by page id).
+  ctemplate::TemplateDictionary* a = c->AddSectionDictionary("ADMIN");
+  if (deletions->size() > 1) {
+    a->AddSectionDictionary("SEVERAL")->SetIntValue("COUNT",
+                                                    static_cast<long>(deletions->size()));
   }
-  if (admin) {
-    ctemplate::TemplateDictionary* a = c->AddSectionDictionary("ADMIN");
-    auto deleted_name = PageName::Parse(d.title);
-    a->SetValue("TITLE", d.title);
-    a->SetValue("UNDELETE_URL",
-                "/_undelete" + (deleted_name.ok() ? deleted_name->UrlPath() : name.UrlPath()));
-    a->SetValue("CSRF_TOKEN", FormToken(req, ctx).token);
-    a->SetIntValue("REVISIONS", static_cast<long>(d.revisions));
-    a->SetValue("TEXT", d.text);
-    for (const Revision& r : d.history) {
-      ctemplate::TemplateDictionary* row = a->AddSectionDictionary("REVISION");
-      row->SetIntValue("REV", static_cast<long>(r.rev));
-      row->SetValue("TIME", FormatTime(r.created_at));
-      row->SetValue("AUTHOR", r.author);
-      if (!r.summary.empty()) row->AddSectionDictionary("SUMMARY")->SetValue("TEXT", r.summary);
+  const std::string token = FormToken(req, ctx).token;
+  for (const PageDeletion& each : *deletions) {
+    ctemplate::TemplateDictionary* row = a->AddSectionDictionary("DELETION");
+    FillDeletion(row, each);
+    auto deleted_name = PageName::Parse(each.title);
+    row->SetValue("TITLE", each.title);
+    row->SetValue("UNDELETE_URL",
+                  "/_undelete" + (deleted_name.ok() ? deleted_name->UrlPath() : name.UrlPath()));
+    row->SetValue("CSRF_TOKEN", token);
+    row->SetIntValue("PAGE_ID", static_cast<long>(each.page_id));
+    row->SetIntValue("REVISIONS", static_cast<long>(each.revisions));
+    row->SetIntValue("LAST_REV", static_cast<long>(each.last.rev));
+    row->SetValue("LAST_TIME", FormatTime(each.last.created_at));
+    row->SetValue("LAST_AUTHOR", each.last.author);
+    if (!each.last.summary.empty()) {
+      row->AddSectionDictionary("LAST_SUMMARY")->SetValue("TEXT", each.last.summary);
+    }
+    if (&each == &deletions->front()) row->ShowSection("OPEN");
+    row->SetValue("TEXT", each.text);
+    for (const Revision& r : each.history) {
+      ctemplate::TemplateDictionary* rev = row->AddSectionDictionary("REVISION");
+      rev->SetIntValue("REV", static_cast<long>(r.rev));
+      rev->SetValue("TIME", FormatTime(r.created_at));
+      rev->SetValue("AUTHOR", r.author);
+      if (!r.summary.empty()) rev->AddSectionDictionary("SUMMARY")->SetValue("TEXT", r.summary);
     }
   }
   return page.Render(ctx, 410);

@@ -26,6 +26,7 @@
 <div class="account">
 {{#SIGNED_IN}}
 <a class="user" href="{{PROFILE_URL}}">{{USER_NAME}}</a>
+<a href="/_watchlist">Watchlist</a>
 {{#ADMIN}}<a href="/_admin/users">Admin</a>{{/ADMIN}}
 <form method="post" action="/_logout" class="logout">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">

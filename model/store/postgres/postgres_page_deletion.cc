@@ -27,14 +27,22 @@ constexpr PgStatement kInsertDeletion{"deletion_insert", R"sql(
   VALUES ($1, $2, $3, $4, $5, $6, $7))sql"};
 constexpr PgStatement kRemoveDeletion{"deletion_remove",
                                       "DELETE FROM page_deletion WHERE page_id = $1"};
-// The latest deletion of a key that stands; its row locked, so two
-// undeletes of it do not both go on.
+// The deletions of a key that stand, newest first, each with its last
+// revision (FindDeletions).
 constexpr PgStatement kFindDeletion{"deletion_find", R"sql(
-  SELECT page_id, name, deleted_at, deleted_by, reason, revisions
-    FROM page_deletion WHERE name_key = $1
-   ORDER BY deleted_at DESC, page_id DESC LIMIT 1)sql"};
+  SELECT d.page_id, d.name, d.deleted_at, d.deleted_by, d.reason, d.revisions,
+         r.id, r.rev, r.author, r.account_id IS NOT NULL, r.created_at, r.summary, r.size,
+         r.size_change
+    FROM page_deletion d JOIN page p ON p.id = d.page_id
+    JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+   WHERE d.name_key = $1
+   ORDER BY d.deleted_at DESC, d.page_id DESC LIMIT $2)sql"};
+// The deletion an undelete undoes: page $2 if it is one of key $1, the
+// latest of that key when $2 is 0; its row locked, so two undeletes of
+// it do not both go on.
 constexpr PgStatement kLockDeletion{"deletion_lock", R"sql(
-  SELECT page_id, name FROM page_deletion WHERE name_key = $1
+  SELECT page_id, name, revisions FROM page_deletion
+   WHERE name_key = $1 AND ($2::bigint = 0 OR page_id = $2)
    ORDER BY deleted_at DESC, page_id DESC LIMIT 1 FOR UPDATE)sql"};
 constexpr PgStatement kLatestText{"deletion_latest_text", R"sql(
   SELECT r.id, r.text FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
@@ -143,12 +151,13 @@ Result<std::string> PostgresPageStore::Undelete(const PageDeletionRequest& reque
   PgTransaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
   const std::string key = PageKey(request.name.title());
-  auto deletion = db_.Run(kLockDeletion.name, PgParams().Add(key));
+  auto deletion = db_.Run(kLockDeletion.name, PgParams().Add(key).Add(request.page_id));
   if (!deletion.ok()) return deletion.status();
   if (deletion->rows() == 0) {
     return Status::NotFound("No deleted page of this name is waiting to be undeleted.");
   }
   const int64_t page_id = deletion->Int(0, 0);
+  const int64_t count = deletion->Int(0, 2);
   auto name = PageName::Parse(deletion->Text(0, 1));
   if (!name.ok()) return name.status();
   auto latest = db_.Run(kLatestText.name, PgParams().Add(page_id));
@@ -164,11 +173,7 @@ Result<std::string> PostgresPageStore::Undelete(const PageDeletionRequest& reque
   if (Status s = LockKeys(as_edit); !s.ok()) return s;
   auto other = PageByKey(key);
   if (!other.ok()) return other.status();
-  if (*other) {
-    return Status::Conflict("A page named " + **other +
-                            " exists now: delete it (or give it another name) before "
-                            "undeleting this one.");
-  }
+  if (*other) return UndeleteBlocked(**other);
   if (Status s = Done(db_.Run(kShowPage.name,
                               PgParams().Add(page_id).Add(name->title()).Add(key)));
       !s.ok()) {
@@ -180,9 +185,6 @@ Result<std::string> PostgresPageStore::Undelete(const PageDeletionRequest& reque
     return s;
   }
   if (Status s = IndexText(page_id, as_edit); !s.ok()) return s;
-  auto revisions = db_.Run(kFindDeletion.name, PgParams().Add(key));
-  if (!revisions.ok()) return revisions.status();
-  const int64_t count = revisions->rows() > 0 ? revisions->Int(0, 5) : 0;
   if (Status s = Done(db_.Run(kRemoveDeletion.name, PgParams().Add(page_id))); !s.ok()) return s;
   const int64_t shard = getpid() % 16;
   if (Status s = Done(db_.Run(kCount.name, PgParams().Add(shard).Add(int64_t{1}).Add(count)));
@@ -218,35 +220,50 @@ Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t
   return Status::Ok();
 }
 
-Result<std::optional<PageDeletion>> PostgresPageStore::FindDeletion(const PageName& name,
-                                                                    int history_limit) {
-  auto r = db_.Run(kFindDeletion.name, PgParams().Add(PageKey(name.title())));
+Result<std::vector<PageDeletion>> PostgresPageStore::FindDeletions(const PageName& name,
+                                                                   int history_limit) {
+  auto r = db_.Run(kFindDeletion.name, PgParams()
+                                           .Add(PageKey(name.title()))
+                                           .Add(static_cast<int64_t>(kMaxDeletionsListed)));
   if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<PageDeletion>();
-  const int64_t page_id = r->Int(0, 0);
-  PageDeletion deletion{.title = r->Text(0, 1),
-                        .deleted_by = r->Text(0, 3),
-                        .deleted_at = r->Int(0, 2),
-                        .reason = r->Text(0, 4),
-                        .revisions = r->Int(0, 5)};
-  if (history_limit <= 0) return std::optional<PageDeletion>(std::move(deletion));
-  auto latest = db_.Run(kLatestText.name, PgParams().Add(page_id));
-  if (!latest.ok()) return latest.status();
-  if (latest->rows() > 0) deletion.text = latest->Text(0, 1);
-  auto history = db_.Run(kDeletedHistory.name,
-                         PgParams().Add(page_id).Add(static_cast<int64_t>(history_limit)));
-  if (!history.ok()) return history.status();
-  for (int i = 0; i < history->rows(); ++i) {
-    deletion.history.push_back(Revision{.id = history->Int(i, 7),
-                                        .rev = history->Int(i, 0),
-                                        .author = history->Text(i, 1),
-                                        .author_is_account = history->Bool(i, 6),
-                                        .created_at = history->Int(i, 2),
-                                        .summary = history->Text(i, 3),
-                                        .size = history->Int(i, 4),
-                                        .size_change = history->Int(i, 5)});
+  std::vector<PageDeletion> deletions;
+  for (int i = 0; i < r->rows(); ++i) {
+    deletions.push_back(PageDeletion{.page_id = r->Int(i, 0),
+                                     .title = r->Text(i, 1),
+                                     .deleted_by = r->Text(i, 3),
+                                     .deleted_at = r->Int(i, 2),
+                                     .reason = r->Text(i, 4),
+                                     .revisions = r->Int(i, 5),
+                                     .last = Revision{.id = r->Int(i, 6),
+                                                      .rev = r->Int(i, 7),
+                                                      .author = r->Text(i, 8),
+                                                      .author_is_account = r->Bool(i, 9),
+                                                      .created_at = r->Int(i, 10),
+                                                      .summary = r->Text(i, 11),
+                                                      .size = r->Int(i, 12),
+                                                      .size_change = r->Int(i, 13)}});
   }
-  return std::optional<PageDeletion>(std::move(deletion));
+  if (history_limit <= 0) return deletions;
+  for (PageDeletion& deletion : deletions) {
+    auto latest = db_.Run(kLatestText.name, PgParams().Add(deletion.page_id));
+    if (!latest.ok()) return latest.status();
+    if (latest->rows() > 0) deletion.text = latest->Text(0, 1);
+    auto history = db_.Run(kDeletedHistory.name, PgParams()
+                                                     .Add(deletion.page_id)
+                                                     .Add(static_cast<int64_t>(history_limit)));
+    if (!history.ok()) return history.status();
+    for (int i = 0; i < history->rows(); ++i) {
+      deletion.history.push_back(Revision{.id = history->Int(i, 7),
+                                          .rev = history->Int(i, 0),
+                                          .author = history->Text(i, 1),
+                                          .author_is_account = history->Bool(i, 6),
+                                          .created_at = history->Int(i, 2),
+                                          .summary = history->Text(i, 3),
+                                          .size = history->Int(i, 4),
+                                          .size_change = history->Int(i, 5)});
+    }
+  }
+  return deletions;
 }
 
 }  // namespace wikid

@@ -606,10 +606,11 @@ Result<RecentChanges> PostgresPageStore::ListRecentChanges(std::optional<int64_t
   auto r = db_.Run(kRecent.name,
                    PgParams()
                        .Add(before_id.value_or(std::numeric_limits<int64_t>::max()))
-                       .Add(static_cast<int64_t>(limit)));
+                       .Add(static_cast<int64_t>(limit) + 1));  // is there an older window?
   if (!r.ok()) return r.status();
   RecentChanges recent;
-  for (int i = 0; i < r->rows(); ++i) {
+  recent.more = r->rows() > limit;
+  for (int i = 0; i < std::min(r->rows(), limit); ++i) {
     recent.changes.push_back(ChangeFromRow(*r, i));
     recent.page_count = r->Int(i, 8);
     recent.revision_count = r->Int(i, 9);

@@ -60,8 +60,8 @@ class PostgresPageStore : public PageStore {
   // Delete and undelete (postgres_page_deletion.cc).
   Status Delete(const PageDeletionRequest& request) override;
   Result<std::string> Undelete(const PageDeletionRequest& request) override;
-  Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
-                                                   int history_limit) override;
+  Result<std::vector<PageDeletion>> FindDeletions(const PageName& name,
+                                                  int history_limit) override;
 
  private:
   // Prepares the statements of delete and undelete.

@@ -333,6 +333,16 @@ const std::vector<const char*>& Migrations() {
       -- A save finds the page's watchers.
       CREATE INDEX watch_by_page ON watch (page_id, account_id);
       )sql",
+      // 7: the confirmation mail limit (issue 20), as SQLite's schema 25.
+      R"sql(
+      -- One row per confirmation mail of the last 24 hours; older rows are
+      -- dropped as the account sends again.
+      CREATE TABLE confirmation_mail (
+        account_id BIGINT NOT NULL REFERENCES account(id),
+        sent_at BIGINT NOT NULL  -- unix time in seconds, UTC
+      );
+      CREATE INDEX confirmation_mail_by_account ON confirmation_mail (account_id, sent_at);
+      )sql",
   };
   return kMigrations;
 }

@@ -25,6 +25,9 @@ constexpr PgStatement kSetPassword{"users_set_password",
 constexpr PgStatement kAnyAdmin{
     "users_any_admin",
     "SELECT EXISTS (SELECT 1 FROM account WHERE role = 'admin' AND NOT disabled)"};
+// The first-run setup's lock (CreateFirstAdmin): a constant key of its own.
+constexpr PgStatement kSetupLock{"users_setup_lock",
+                                 "SELECT pg_advisory_xact_lock(7718001020)"};
 constexpr PgStatement kSetRole{"users_set_role", "UPDATE account SET role = $2 WHERE id = $1"};
 constexpr PgStatement kSetDisabled{"users_set_disabled",
                                    "UPDATE account SET disabled = $2 WHERE id = $1"};
@@ -37,7 +40,7 @@ Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::Create(PgConnectio
                                                                      EventSink* events) {
   std::unique_ptr<PostgresUserStore> store(new PostgresUserStore(db, events));
   Status prepared = db.PrepareAll(
-      {kInsert, kFind, kList, kAnyAdmin, kSetPassword, kSetRole, kSetDisabled, kSetProfile});
+      {kInsert, kFind, kList, kAnyAdmin, kSetupLock, kSetPassword, kSetRole, kSetDisabled, kSetProfile});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -45,8 +48,31 @@ Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::Create(PgConnectio
 Result<User> PostgresUserStore::Create(const UserName& name, const std::string& password_hash,
                                        Role role, const std::string& email,
                                        int64_t created_at) {
+  return Insert(name, password_hash, role, email, created_at, /*first_admin=*/false);
+}
+
+Result<User> PostgresUserStore::CreateFirstAdmin(const UserName& name,
+                                                 const std::string& password_hash,
+                                                 const std::string& email,
+                                                 int64_t created_at) {
+  return Insert(name, password_hash, Role::kAdmin, email, created_at, /*first_admin=*/true);
+}
+
+Result<User> PostgresUserStore::Insert(const UserName& name, const std::string& password_hash,
+                                       Role role, const std::string& email,
+                                       int64_t created_at, bool first_admin) {
   PgTransaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
+  if (first_admin) {
+    // One setup at a time (a lock held to the end of the transaction):
+    // the second sees the first's admin once it committed.
+    if (auto locked = db_.Run(kSetupLock.name, PgParams()); !locked.ok()) {
+      return locked.status();
+    }
+    auto any = AnyAdmin();
+    if (!any.ok()) return any.status();
+    if (*any) return Status::Forbidden("This wiki has an admin already.");
+  }
   User user = NewUser(name, password_hash, role, email, created_at);
   auto r = db_.Run(kInsert.name, PgParams()
                                      .Add(name.name())

@@ -21,6 +21,8 @@ class PostgresUserStore : public UserStore {
 
   Result<User> Create(const UserName& name, const std::string& password_hash, Role role,
                       const std::string& email, int64_t created_at) override;
+  Result<User> CreateFirstAdmin(const UserName& name, const std::string& password_hash,
+                                const std::string& email, int64_t created_at) override;
   Result<User> Find(const UserName& name) override;
   Result<UserList> List(const std::string& after, int limit) override;
   Result<bool> AnyAdmin() override;
@@ -34,6 +36,9 @@ class PostgresUserStore : public UserStore {
   PostgresUserStore(PgConnection& db, EventSink* events) : db_(db), events_(events) {}
   // Runs an UPDATE of one account: NotFound if it changed no row.
   Status Update(const PgStatement& statement, const PgParams& params);
+  // Create, and when `first_admin` only while no admin exists.
+  Result<User> Insert(const UserName& name, const std::string& password_hash, Role role,
+                      const std::string& email, int64_t created_at, bool first_admin);
 
   PgConnection& db_;
   EventSink* events_;  // may be null

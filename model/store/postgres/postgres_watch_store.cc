@@ -38,13 +38,23 @@ constexpr PgStatement kViewed{"watch_viewed", R"sql(
 constexpr PgStatement kList{"watch_list", R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL
-    FROM (SELECT page_id FROM watch WHERE account_id = $1::bigint
-           ORDER BY page_id LIMIT $4::bigint) w
-    JOIN page p ON p.id = w.page_id AND NOT p.deleted  -- kept for undelete, not shown
+    FROM (SELECT w.page_id FROM watch w
+            JOIN page lp ON lp.id = w.page_id AND NOT lp.deleted  -- kept for undelete,
+                                                                  -- not shown
+            JOIN revision lr ON lr.page_id = lp.id AND lr.rev = lp.latest_rev
+           WHERE w.account_id = $1::bigint ORDER BY lr.id DESC LIMIT $4::bigint) w
+    JOIN page p ON p.id = w.page_id
     CROSS JOIN LATERAL (SELECT v.* FROM revision v
                          WHERE v.page_id = w.page_id AND v.id < $2::bigint
                          ORDER BY v.rev DESC LIMIT $3::bigint) r
    ORDER BY r.id DESC LIMIT $3::bigint)sql"};
+
+// Whether the account watches more than $2 pages that stand (reads $2 + 1
+// at most).
+constexpr PgStatement kCapped{"watch_capped", R"sql(
+  SELECT count(*) > $2::bigint
+    FROM (SELECT 1 FROM watch w JOIN page p ON p.id = w.page_id
+           WHERE w.account_id = $1::bigint AND NOT p.deleted LIMIT $2::bigint + 1) x)sql"};
 
 constexpr PgStatement kWatchCreated{"watch_created", R"sql(
   INSERT INTO watch (account_id, page_id, notified)
@@ -72,6 +82,20 @@ constexpr PgStatement kConfirm{"watch_confirm", R"sql(
   UPDATE account SET confirmed_email = email
    WHERE id = $1::bigint AND email = $2 AND email <> '')sql"};
 
+// The confirmation mail limit. The account's row is locked first, so two
+// claims at once are one after the other.
+constexpr PgStatement kLockAccount{
+    "watch_confirm_lock", "SELECT 1 FROM account WHERE id = $1::bigint FOR UPDATE"};
+constexpr PgStatement kForgetSent{"watch_confirm_forget", R"sql(
+  DELETE FROM confirmation_mail WHERE account_id = $1::bigint AND sent_at <= $2::bigint)sql"};
+constexpr PgStatement kSent{"watch_confirm_sent", R"sql(
+  SELECT count(*), coalesce(min(sent_at), 0),
+         coalesce(sum(CASE WHEN sent_at > $3::bigint THEN 1 ELSE 0 END), 0),
+         coalesce(min(CASE WHEN sent_at > $3::bigint THEN sent_at END), 0)
+    FROM confirmation_mail WHERE account_id = $1::bigint AND sent_at > $2::bigint)sql"};
+constexpr PgStatement kRecordSent{"watch_confirm_record", R"sql(
+  INSERT INTO confirmation_mail (account_id, sent_at) VALUES ($1::bigint, $2::bigint))sql"};
+
 Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status(); }
 
 }  // namespace
@@ -79,7 +103,8 @@ Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status
 Result<std::unique_ptr<PostgresWatchStore>> PostgresWatchStore::Create(PgConnection& db) {
   std::unique_ptr<PostgresWatchStore> store(new PostgresWatchStore(db));
   Status prepared = db.PrepareAll({kFind, kWatch, kUnwatch, kTitle, kViewed, kList,
-                                   kWatchCreated, kTakeWatchers, kSetWatchCreated, kConfirm});
+                                   kWatchCreated, kTakeWatchers, kSetWatchCreated, kConfirm,
+                                   kLockAccount, kForgetSent, kSent, kRecordSent, kCapped});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -130,6 +155,10 @@ Result<WatchlistWindow> PostgresWatchStore::List(int64_t user_id,
     window.changes.push_back(ChangeFromRow(*r, i));
   }
   window.more = r->rows() > limit;
+  auto capped = db_.Run(kCapped.name,
+                        PgParams().Add(user_id).Add(static_cast<int64_t>(kMaxWatchedPages)));
+  if (!capped.ok()) return capped.status();
+  window.capped = capped->Bool(0, 0);
   return window;
 }
 
@@ -165,6 +194,31 @@ Status PostgresWatchStore::ConfirmEmail(int64_t user_id, const std::string& emai
     return Status::Conflict("The account's address has changed since this link was sent.");
   }
   return Status::Ok();
+}
+
+Result<int64_t> PostgresWatchStore::ConfirmationMailWait(int64_t user_id, int64_t now,
+                                                        bool claim) {
+  PgTransaction txn(db_);
+  if (claim) {
+    if (Status s = txn.Begin(); !s.ok()) return s;
+    if (Status s = Done(db_.Run(kLockAccount.name, PgParams().Add(user_id))); !s.ok()) return s;
+  }
+  const int64_t day_ago = now - 86400;
+  auto sent = db_.Run(kSent.name, PgParams().Add(user_id).Add(day_ago).Add(
+                                      now - WatchStore::kConfirmationMailWindow));
+  if (!sent.ok()) return sent.status();
+  const int64_t wait = ConfirmationMailWaitFor(sent->Int(0, 0), sent->Int(0, 1),
+                                               sent->Int(0, 2), sent->Int(0, 3), now);
+  if (!claim || wait > 0) return wait;
+  if (Status s = Done(db_.Run(kForgetSent.name, PgParams().Add(user_id).Add(day_ago)));
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = Done(db_.Run(kRecordSent.name, PgParams().Add(user_id).Add(now))); !s.ok()) {
+    return s;
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return int64_t{0};
 }
 
 }  // namespace wikid

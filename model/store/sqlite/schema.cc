@@ -501,6 +501,32 @@ const std::vector<const char*>& Migrations() {
       -- A save finds the page's watchers.
       CREATE INDEX watch_by_page ON watch (page_id, account_id);
       )sql",
+      // 25: the confirmation mail limit (issue 20): when each account was
+      // last sent the link that confirms its address (watch_store.h).
+      R"sql(
+      -- One row per confirmation mail of the last 24 hours; older rows are
+      -- dropped as the account sends again.
+      CREATE TABLE confirmation_mail (
+        account_id INTEGER NOT NULL REFERENCES account(id),
+        sent_at INTEGER NOT NULL  -- unix time in seconds, UTC
+      ) STRICT;
+      CREATE INDEX confirmation_mail_by_account ON confirmation_mail (account_id, sent_at);
+      )sql",
+      // 26: the site counts of a wiki copied from PostgreSQL (issue 20's
+      // review): the ids below the highest that no row holds.
+      R"sql(
+      -- How many page and revision ids below the highest no row holds: none
+      -- on a wiki SQLite made (a rowid is the highest plus one, and no page
+      -- or revision row is ever removed), some on one `wikid copy-database`
+      -- brought from PostgreSQL, whose identities skip values. The counts
+      -- (max(id) minus deletions, as cheap as one index seek) subtract
+      -- them. One row, set by the copy (SqliteTableAccess::RebuildDerived).
+      CREATE TABLE id_gap (
+        pages INTEGER NOT NULL,
+        revisions INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO id_gap (pages, revisions) VALUES (0, 0);
+      )sql",
   };
   return kMigrations;
 }

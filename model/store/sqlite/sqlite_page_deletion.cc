@@ -26,6 +26,11 @@ constexpr char kShowPageSql[] =
 constexpr char kInsertDeletionSql[] = R"sql(
   INSERT INTO page_deletion (page_id, name, name_key, deleted_at, deleted_by, reason, revisions)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
+// The deletion an undelete undoes: the page ?2 if it is one of key ?1,
+// the latest of that key when ?2 is 0.
+constexpr char kDeletionToUndoSql[] = R"sql(
+  SELECT page_id, name FROM page_deletion WHERE name_key = ?1 AND (?2 = 0 OR page_id = ?2)
+   ORDER BY deleted_at DESC, page_id DESC LIMIT 1)sql";
 constexpr char kRemoveDeletionSql[] = "DELETE FROM page_deletion WHERE page_id = ?1";
 constexpr char kLatestTextSql[] = R"sql(
   SELECT r.id, r.text FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
@@ -154,25 +159,26 @@ Result<std::string> SqlitePageStore::Undelete(const PageDeletionRequest& request
   int64_t page_id = 0;
   std::string deleted_name;
   {
-    Query q(*find_deletion_);
-    q->Bind(1, key);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
+    bool found = false;
+    auto deletion = RunOnce(
+        db_, kDeletionToUndoSql,
+        [&](Statement& s) {
+          s.Bind(1, key);
+          s.Bind(2, request.page_id);
+        },
+        &found);
+    if (!deletion.ok()) return deletion.status();
+    if (!found) {
       return Status::NotFound("No deleted page of this name is waiting to be undeleted.");
     }
-    page_id = q->ColumnInt(0);
-    deleted_name = q->ColumnText(1);
+    page_id = (*deletion)->ColumnInt(0);
+    deleted_name = (*deletion)->ColumnText(1);
   }
   auto name = PageName::Parse(deleted_name);
   if (!name.ok()) return name.status();
   auto other = PageByKey(key);
   if (!other.ok()) return other.status();
-  if (*other) {
-    return Status::Conflict("A page named " + **other +
-                            " exists now: delete it (or give it another name) before "
-                            "undeleting this one.");
-  }
+  if (*other) return UndeleteBlocked(**other);
   auto shown = RunOnce(db_, kShowPageSql, [&](Statement& s) {
     s.Bind(1, page_id);
     s.Bind(2, name->title());
@@ -234,48 +240,60 @@ Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> 
   return Status::Ok();
 }
 
-Result<std::optional<PageDeletion>> SqlitePageStore::FindDeletion(const PageName& name,
-                                                                  int history_limit) {
-  PageDeletion deletion;
-  int64_t page_id = 0;
+Result<std::vector<PageDeletion>> SqlitePageStore::FindDeletions(const PageName& name,
+                                                                 int history_limit) {
+  std::vector<PageDeletion> deletions;
   {
     Query q(*find_deletion_);
     q->Bind(1, PageKey(name.title()));
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return std::optional<PageDeletion>();
-    page_id = q->ColumnInt(0);
-    deletion.title = q->ColumnText(1);
-    deletion.deleted_at = q->ColumnInt(2);
-    deletion.deleted_by = q->ColumnText(3);
-    deletion.reason = q->ColumnText(4);
-    deletion.revisions = q->ColumnInt(5);
+    q->Bind(2, static_cast<int64_t>(kMaxDeletionsListed));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      deletions.push_back(PageDeletion{.page_id = q->ColumnInt(0),
+                                       .title = q->ColumnText(1),
+                                       .deleted_by = q->ColumnText(3),
+                                       .deleted_at = q->ColumnInt(2),
+                                       .reason = q->ColumnText(4),
+                                       .revisions = q->ColumnInt(5),
+                                       .last = Revision{.id = q->ColumnInt(6),
+                                                        .rev = q->ColumnInt(7),
+                                                        .author = q->ColumnText(8),
+                                                        .author_is_account = q->ColumnInt(9) != 0,
+                                                        .created_at = q->ColumnInt(10),
+                                                        .summary = q->ColumnText(11),
+                                                        .size = q->ColumnInt(12),
+                                                        .size_change = q->ColumnInt(13)}});
+    }
   }
-  if (history_limit <= 0) return std::optional<PageDeletion>(std::move(deletion));
-  auto bind_id = [page_id](Statement& s) { s.Bind(1, page_id); };
-  auto latest = RunOnce(db_, kLatestTextSql, bind_id);
-  if (!latest.ok()) return latest.status();
-  deletion.text = (*latest)->ColumnText(1);
-  auto history = db_.Prepare(kDeletedHistorySql);
-  if (!history.ok()) return history.status();
-  Query q(**history);
-  q->Bind(1, page_id);
-  q->Bind(2, static_cast<int64_t>(history_limit));
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Revision& r = deletion.history.emplace_back();
-    r.rev = q->ColumnInt(0);
-    r.author = q->ColumnText(1);
-    r.created_at = q->ColumnInt(2);
-    r.summary = q->ColumnText(3);
-    r.size = q->ColumnInt(4);
-    r.size_change = q->ColumnInt(5);
-    r.author_is_account = q->ColumnInt(6) != 0;
-    r.id = q->ColumnInt(7);
+  if (history_limit <= 0) return deletions;
+  for (PageDeletion& deletion : deletions) {
+    auto bind_id = [&](Statement& s) { s.Bind(1, deletion.page_id); };
+    auto latest = RunOnce(db_, kLatestTextSql, bind_id);
+    if (!latest.ok()) return latest.status();
+    deletion.text = (*latest)->ColumnText(1);
+    auto history = db_.Prepare(kDeletedHistorySql);
+    if (!history.ok()) return history.status();
+    Query q(**history);
+    q->Bind(1, deletion.page_id);
+    q->Bind(2, static_cast<int64_t>(history_limit));
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Revision& r = deletion.history.emplace_back();
+      r.rev = q->ColumnInt(0);
+      r.author = q->ColumnText(1);
+      r.created_at = q->ColumnInt(2);
+      r.summary = q->ColumnText(3);
+      r.size = q->ColumnInt(4);
+      r.size_change = q->ColumnInt(5);
+      r.author_is_account = q->ColumnInt(6) != 0;
+      r.id = q->ColumnInt(7);
+    }
   }
-  return std::optional<PageDeletion>(std::move(deletion));
+  return deletions;
 }
 
 }  // namespace wikid

@@ -153,9 +153,11 @@ constexpr char kListPagesSql[] = R"sql(
 constexpr char kRecentSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL,
-         (SELECT max(id) FROM page) - (SELECT count(*) FROM page_deletion),
+         (SELECT max(id) FROM page) - (SELECT count(*) FROM page_deletion) -
+           (SELECT pages FROM id_gap),
          (SELECT max(id) FROM revision) -
-           (SELECT coalesce(sum(revisions), 0) FROM page_deletion)
+           (SELECT coalesce(sum(revisions), 0) FROM page_deletion) -
+           (SELECT revisions FROM id_gap)
     FROM revision r JOIN page p ON p.id = r.page_id
    WHERE r.id < ?1 AND p.deleted = 0
    ORDER BY r.id DESC LIMIT ?2)sql";
@@ -178,9 +180,13 @@ constexpr char kCountEditSql[] =
 
 // The latest deletion of a key that stands (sqlite_page_deletion.cc).
 constexpr char kFindDeletionSql[] = R"sql(
-  SELECT page_id, name, deleted_at, deleted_by, reason, revisions
-    FROM page_deletion WHERE name_key = ?1
-   ORDER BY deleted_at DESC, page_id DESC LIMIT 1)sql";
+  SELECT d.page_id, d.name, d.deleted_at, d.deleted_by, d.reason, d.revisions,
+         r.id, r.rev, r.author, r.account_id IS NOT NULL, r.created_at, r.summary, r.size,
+         r.size_change
+    FROM page_deletion d JOIN page p ON p.id = d.page_id
+    JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
+   WHERE d.name_key = ?1
+   ORDER BY d.deleted_at DESC, d.page_id DESC LIMIT ?2)sql";
 
 // The deletes and undeletes among a window of recent changes: after
 // revision ?2 (the window's oldest) and before revision ?1 (its cursor).
@@ -591,11 +597,15 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
   RecentChanges recent;
   Query q(*recent_);
   q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
-  q->Bind(2, static_cast<int64_t>(limit));
+  q->Bind(2, static_cast<int64_t>(limit) + 1);  // one more: is there an older window?
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
+    if (static_cast<int>(recent.changes.size()) == limit) {
+      recent.more = true;
+      break;
+    }
     recent.changes.push_back(ChangeFromRow(*q));
     recent.page_count = q->ColumnInt(8);
     recent.revision_count = q->ColumnInt(9);

@@ -59,8 +59,8 @@ class SqlitePageStore : public PageStore {
   // Delete and undelete (sqlite_page_deletion.cc).
   Status Delete(const PageDeletionRequest& request) override;
   Result<std::string> Undelete(const PageDeletionRequest& request) override;
-  Result<std::optional<PageDeletion>> FindDeletion(const PageName& name,
-                                                   int history_limit) override;
+  Result<std::vector<PageDeletion>> FindDeletions(const PageName& name,
+                                                  int history_limit) override;
 
  private:
   SqlitePageStore(Database& db, EventSink* events) : db_(db), events_(events) {}

@@ -182,6 +182,8 @@ Result<int64_t> SqliteTableAccess::RebuildDerived() {
       INSERT INTO search_word (word)
         SELECT term FROM temp.copy_search_words WHERE length(term) >= 5;
       DROP TABLE temp.copy_search_words;
+      UPDATE id_gap SET pages = (SELECT coalesce(max(id), 0) - count(*) FROM page),
+                        revisions = (SELECT coalesce(max(id), 0) - count(*) FROM revision);
       )sql");
       !s.ok()) {
     return s;

@@ -46,8 +46,27 @@ Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Create(Database& db,
 Result<User> SqliteUserStore::Create(const UserName& name,
                                      const std::string& password_hash, Role role,
                                      const std::string& email, int64_t created_at) {
+  return Insert(name, password_hash, role, email, created_at, /*first_admin=*/false);
+}
+
+Result<User> SqliteUserStore::CreateFirstAdmin(const UserName& name,
+                                               const std::string& password_hash,
+                                               const std::string& email, int64_t created_at) {
+  return Insert(name, password_hash, Role::kAdmin, email, created_at, /*first_admin=*/true);
+}
+
+Result<User> SqliteUserStore::Insert(const UserName& name, const std::string& password_hash,
+                                     Role role, const std::string& email, int64_t created_at,
+                                     bool first_admin) {
+  // BEGIN IMMEDIATE: no other write, another setup's included, comes
+  // between the check and the insert.
   Transaction txn(db_);
   if (Status s = txn.Begin(); !s.ok()) return s;
+  if (first_admin) {
+    auto any = AnyAdmin();
+    if (!any.ok()) return any.status();
+    if (*any) return Status::Forbidden("This wiki has an admin already.");
+  }
   User user = NewUser(name, password_hash, role, email, created_at);
   {
     Query q(*insert_);

@@ -31,6 +31,8 @@ class SqliteUserStore : public UserStore {
   Result<User> Create(const UserName& name, const std::string& password_hash,
                       Role role, const std::string& email,
                       int64_t created_at) override;
+  Result<User> CreateFirstAdmin(const UserName& name, const std::string& password_hash,
+                                const std::string& email, int64_t created_at) override;
   Result<User> Find(const UserName& name) override;
   Result<UserList> List(const std::string& after, int limit) override;
   Result<bool> AnyAdmin() override;
@@ -43,6 +45,9 @@ class SqliteUserStore : public UserStore {
  private:
   SqliteUserStore(Database& db, EventSink* events) : db_(db), events_(events) {}
   Status RunUpdate(Statement& stmt);
+  // Create, and when `first_admin` only while no admin exists.
+  Result<User> Insert(const UserName& name, const std::string& password_hash, Role role,
+                      const std::string& email, int64_t created_at, bool first_admin);
 
   Database& db_;
   EventSink* events_;  // borrowed; may be null

@@ -36,12 +36,22 @@ constexpr char kViewedSql[] =
 constexpr char kListSql[] = R"sql(
   SELECT p.name, r.rev, r.id, r.author, r.created_at, r.summary, r.size_change,
          r.account_id IS NOT NULL
-    FROM (SELECT page_id FROM watch WHERE account_id = ?1 ORDER BY page_id LIMIT ?4) w
-    JOIN page p ON p.id = w.page_id AND p.deleted = 0  -- kept for undelete, not shown
+    FROM (SELECT w.page_id FROM watch w
+            JOIN page lp ON lp.id = w.page_id AND lp.deleted = 0  -- kept for undelete,
+                                                                  -- not shown
+            JOIN revision lr ON lr.page_id = lp.id AND lr.rev = lp.latest_rev
+           WHERE w.account_id = ?1 ORDER BY lr.id DESC LIMIT ?4) w
+    JOIN page p ON p.id = w.page_id
     JOIN revision r ON r.id IN (SELECT v.id FROM revision v
                                  WHERE v.page_id = w.page_id AND v.id < ?2
                                  ORDER BY v.rev DESC LIMIT ?3)
    ORDER BY r.id DESC LIMIT ?3)sql";
+
+// Whether the account watches more than ?2 pages that stand (reads ?2 + 1
+// at most).
+constexpr char kCappedSql[] = R"sql(
+  SELECT count(*) > ?2 FROM (SELECT 1 FROM watch w JOIN page p ON p.id = w.page_id
+                              WHERE w.account_id = ?1 AND p.deleted = 0 LIMIT ?2 + 1))sql";
 
 constexpr char kWatchCreatedSql[] = R"sql(
   INSERT INTO watch (account_id, page_id, notified)
@@ -65,6 +75,18 @@ constexpr char kSetWatchCreatedSql[] = "UPDATE account SET watch_created = ?2 WH
 constexpr char kConfirmSql[] = R"sql(
   UPDATE account SET confirmed_email = email
    WHERE id = ?1 AND email = ?2 AND email <> '')sql";
+
+// The confirmation mail limit (rare: prepared when run). Sends older than
+// a day no longer count and are dropped as the account sends again.
+constexpr char kForgetSentSql[] =
+    "DELETE FROM confirmation_mail WHERE account_id = ?1 AND sent_at <= ?2";
+constexpr char kSentSql[] = R"sql(
+  SELECT count(*), coalesce(min(sent_at), 0),
+         coalesce(sum(CASE WHEN sent_at > ?3 THEN 1 ELSE 0 END), 0),
+         coalesce(min(CASE WHEN sent_at > ?3 THEN sent_at END), 0)
+    FROM confirmation_mail WHERE account_id = ?1 AND sent_at > ?2)sql";
+constexpr char kRecordSentSql[] =
+    "INSERT INTO confirmation_mail (account_id, sent_at) VALUES (?1, ?2)";
 
 }  // namespace
 
@@ -137,6 +159,13 @@ Result<WatchlistWindow> SqliteWatchStore::List(int64_t user_id,
   auto more = ReadWindow(*q, limit, window.changes, ChangeFromRow);
   if (!more.ok()) return more.status();
   window.more = *more;
+  auto capped = db_.Prepare(kCappedSql);  // one view of a watchlist: not kept
+  if (!capped.ok()) return capped.status();
+  (*capped)->Bind(1, user_id);
+  (*capped)->Bind(2, static_cast<int64_t>(kMaxWatchedPages));
+  auto row = (*capped)->Step();
+  if (!row.ok()) return row.status();
+  window.capped = *row && (*capped)->ColumnInt(0) != 0;
   return window;
 }
 
@@ -189,6 +218,39 @@ Status SqliteWatchStore::ConfirmEmail(int64_t user_id, const std::string& email)
     return Status::Conflict("The account's address has changed since this link was sent.");
   }
   return Status::Ok();
+}
+
+Result<int64_t> SqliteWatchStore::ConfirmationMailWait(int64_t user_id, int64_t now,
+                                                      bool claim) {
+  // BEGIN IMMEDIATE: two claims at once are one after the other.
+  Transaction txn(db_);
+  if (claim) {
+    if (Status s = txn.Begin(); !s.ok()) return s;
+  }
+  auto run = [&](const char* sql, int64_t value,
+                 int64_t window = 0) -> Result<std::unique_ptr<Statement>> {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->Bind(1, user_id);
+    (*stmt)->Bind(2, value);
+    if (window != 0) (*stmt)->Bind(3, window);
+    auto stepped = (*stmt)->Step();
+    if (!stepped.ok()) return stepped.status();
+    return std::move(*stmt);
+  };
+  const int64_t day_ago = now - 86400;
+  int64_t wait = 0;
+  {
+    auto sent = run(kSentSql, day_ago, now - WatchStore::kConfirmationMailWindow);
+    if (!sent.ok()) return sent.status();
+    wait = ConfirmationMailWaitFor((*sent)->ColumnInt(0), (*sent)->ColumnInt(1),
+                                   (*sent)->ColumnInt(2), (*sent)->ColumnInt(3), now);
+  }
+  if (!claim || wait > 0) return wait;
+  if (auto done = run(kForgetSentSql, day_ago); !done.ok()) return done.status();
+  if (auto done = run(kRecordSentSql, now); !done.ok()) return done.status();
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return int64_t{0};
 }
 
 }  // namespace wikid

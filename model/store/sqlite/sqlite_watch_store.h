@@ -27,6 +27,7 @@ class SqliteWatchStore : public WatchStore {
                                                   int64_t editor_id) override;
   Status SetWatchCreated(int64_t user_id, bool on) override;
   Status ConfirmEmail(int64_t user_id, const std::string& email) override;
+  Result<int64_t> ConfirmationMailWait(int64_t user_id, int64_t now, bool claim) override;
 
  private:
   explicit SqliteWatchStore(Database& db) : db_(db) {}
