@@ -11,7 +11,7 @@
 #include "fcgi/option_error.h"
 #include "model/wiki_export.h"
 #include "model/wiki_import.h"
-#include "views/markdown.h"
+#include "views/markup/markdown.h"
 
 namespace wikid {
 namespace po = boost::program_options;

@@ -23,7 +23,7 @@
 #include "tests/support/db_dump.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
-#include "views/markdown.h"
+#include "views/markup/markdown.h"
 
 namespace wikid {
 namespace {
