@@ -36,7 +36,7 @@ class UserStore {
   virtual Result<User> Create(const UserName& name, const std::string& password_hash,
                               Role role, const std::string& email,
                               int64_t created_at) = 0;
-  // The wiki's first admin (the first-run setup, views/setup_handlers.h):
+  // The wiki's first admin (the first-run setup, views/accounts/setup_handlers.h):
   // as Create with Role::kAdmin, but Forbidden, with nothing written,
   // if an admin exists (AnyAdmin), checked in the insert's transaction, so
   // that of two setups at once one makes an admin and the other is refused.
