@@ -70,6 +70,11 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
+// Version 25's place of uploads in recent changes, taken away again.
+constexpr char kUndoVersion25[] = R"sql(
+    DROP INDEX file_revision_by_position;
+    ALTER TABLE file_revision DROP COLUMN after_revision;)sql";
+
 // Version 24's watchlists, taken away again (every older database lacks
 // them too).
 constexpr char kUndoVersion24[] = R"sql(
@@ -92,8 +97,8 @@ constexpr char kUndoVersion23[] = R"sql(
 constexpr char kUndoVersion22[] = R"sql(
     DROP INDEX login_failure_by_name;
     ALTER TABLE login_failure DROP COLUMN name;)sql";
-// Versions 21 (files) to 24 taken away again.
-const std::string kUndoVersions21To24 = std::string(kUndoVersion24) + ";" + kUndoVersion23 + ";" +
+// Versions 21 (files) to 25 taken away again.
+const std::string kUndoVersions21To24 = std::string(kUndoVersion25) + ";" + kUndoVersion24 + ";" + kUndoVersion23 + ";" +
                                          kUndoVersion22 + R"sql(
     DROP TABLE file_revision;
     DROP TABLE file_blob;
@@ -109,7 +114,7 @@ BOOST_AUTO_TEST_CASE(a_version_22_database_gets_deletions_and_keeps_its_pages) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, std::string(kUndoVersion24) + ";" + kUndoVersion23 + R"sql(;
+  RawExec(path, std::string(kUndoVersion25) + ";" + kUndoVersion24 + ";" + kUndoVersion23 + R"sql(;
       INSERT INTO page (id, name, name_key, latest_rev) VALUES (1, 'P', 'p', 1);
       INSERT INTO revision (page_id, rev, author, created_at, summary, text, size, size_change)
         VALUES (1, 1, 'a', 0, '', 'zebrafish', 9, 9);
@@ -130,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_version_23_database_gets_watchlists) {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   BOOST_REQUIRE(Database::Open(path, {}).ok());
-  RawExec(path, std::string(kUndoVersion24) + R"sql(;
+  RawExec(path, std::string(kUndoVersion25) + ";" + kUndoVersion24 + R"sql(;
       INSERT INTO account (name, name_key, password_hash, email, created_at)
         VALUES ('Ann', 'ann', 'x', 'ann@example.org', 0);
       PRAGMA user_version = 23;)sql");

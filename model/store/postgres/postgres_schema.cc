@@ -333,6 +333,14 @@ const std::vector<const char*>& Migrations() {
       -- A save finds the page's watchers.
       CREATE INDEX watch_by_page ON watch (page_id, account_id);
       )sql",
+      // 7: uploads in recent changes and the feed (issue 19), as SQLite's
+      // schema 25.
+      R"sql(
+      ALTER TABLE file_revision ADD COLUMN after_revision BIGINT NOT NULL DEFAULT 0;
+      UPDATE file_revision SET after_revision = coalesce(
+        (SELECT max(r.id) FROM revision r WHERE r.created_at <= file_revision.created_at), 0);
+      CREATE INDEX file_revision_by_position ON file_revision (after_revision, id);
+      )sql",
   };
   return kMigrations;
 }
