@@ -13,6 +13,9 @@ namespace {
 // the save wait for thousands of deletes.
 constexpr int kMaxBacklinkDeletes = 2000;
 constexpr int kBacklinkBatch = 500;
+// A file embedded in more pages than this moves every view's links
+// number on an upload (one increment) instead of each page's (one each).
+constexpr int kMaxEmbedderBumps = 500;
 
 }  // namespace
 
@@ -120,7 +123,39 @@ Result<std::string> PageWrites::Undelete(const PageDeletionRequest& request) {
 bool PageWrites::RetireEmbedders(const std::string& file_name) {
   auto link = PageName::Parse(kFileLinkPrefix + file_name);
   if (!link.ok()) return true;  // no page can embed a name no link can hold
-  return Invalidate(*link, /*created=*/true);
+  // The pages whose latest revisions embed the file (their links to
+  // "File:NAME", in any letter case). A page of that very name would
+  // hide them (backlinks leave out the links naming another page
+  // exactly), and a list too long to retire page by page costs more than
+  // moving every view's links number once: both as a new page is.
+  std::vector<std::string> embedders;
+  std::string after;
+  auto page_of_link = store_.Resolve(*link);
+  if (!page_of_link.ok() || *page_of_link) return Invalidate(*link, /*created=*/true);
+  while (true) {
+    auto linking = store_.ListBacklinks(*link, after, kBacklinkBatch);
+    if (!linking.ok()) return Invalidate(*link, /*created=*/true);
+    for (const auto& page : linking->pages) embedders.push_back(page.title);
+    if (!linking->more || linking->pages.empty()) break;
+    if (static_cast<int>(embedders.size()) >= kMaxEmbedderBumps) {
+      return Invalidate(*link, /*created=*/true);
+    }
+    after = linking->pages.back().title;
+  }
+  // Their views and the site's (recent changes list the upload), and
+  // nginx's entries of them and of the front page.
+  const bool retired = caches_.page_cache.InvalidatePages(embedders);
+  FastPath& fast = caches_.fast_path;
+  if (!fast.enabled()) return retired;
+  std::vector<std::string> entries;
+  if (auto entry = fast.EntryFor(PageViewPath(*link, /*front=*/true))) entries.push_back(*entry);
+  for (const std::string& title : embedders) {
+    auto page = PageName::Parse(title);
+    if (!page.ok()) continue;
+    if (auto entry = fast.EntryFor(PageViewPath(*page, false))) entries.push_back(*entry);
+  }
+  fast.Invalidate(entries);
+  return retired;
 }
 
 bool PageWrites::Invalidate(const PageName& name, bool created) {

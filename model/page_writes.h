@@ -95,14 +95,17 @@ class PageWrites {
   Result<std::string> Undelete(const PageDeletionRequest& request);
 
   // Step 2 for the pages that embed file `name`, after a new revision of
-  // it committed and before it is acknowledged (FileWrites calls it): a
-  // new revision of a file is to the pages embedding it what a new page
-  // is to the pages linking to it, so it is retired the same way, by the
-  // same code: every page view's links number moves (each view checks it,
-  // on every host), and the fast-path entries of the embedding pages (the
-  // backlinks of "File:NAME") are deleted, or the fast path suspended.
-  // Their renderings need nothing: the render key holds the embedded
-  // files' hashes and sizes (RenderKeyOf). False as Invalidate.
+  // it committed and before it is acknowledged (FileWrites calls it): the
+  // version numbers of the pages whose latest revisions embed it (the
+  // backlinks of "File:NAME", read after the commit, so a page saved
+  // with the embed before it is among them) and the site's (recent
+  // changes list uploads) move, and the fast-path entries of those pages
+  // and of the front page are deleted; every other page's views stay
+  // served. When there are more than a few hundred such pages, or they
+  // cannot be listed, every page view's links number moves instead, as
+  // for a new page. Their renderings need nothing: the render key holds
+  // the embedded files' hashes and sizes (RenderKeyOf). False as
+  // Invalidate.
   bool RetireEmbedders(const std::string& file_name);
 
  private:

@@ -156,6 +156,91 @@ BOOST_AUTO_TEST_CASE(a_page_view_finds_the_files_it_embeds_and_never_wants_them)
   BOOST_TEST(wanted->pages[0].title == "Other");
 }
 
+// Uploads stand among page revisions in recent changes where they were
+// made (issue 19), and a reader paging as /_recent does (the next window
+// before the oldest revision shown) sees every change once, whatever the
+// window's size, an upload to a wiki with no page yet included.
+BOOST_AUTO_TEST_CASE(uploads_page_among_revisions_in_recent_changes_once_each) {
+  auto pages = std::move(*storage->OpenPages(nullptr));
+  int64_t at = 1700000000;
+  auto save_page = [&](const char* title, int64_t base) {
+    auto name = PageName::Parse(title);
+    BOOST_REQUIRE(name.ok());
+    auto saved = pages->Save(Edit{.name = *name, .base_rev = base, .text = "text " +
+                                  std::to_string(at), .author = "192.0.2.1", .created_at = at++});
+    BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  };
+  std::vector<std::string> bytes = {"early", "a1", "b1", "a2"};
+  auto upload = [&](const char* name, int64_t base, const std::string& held) {
+    FileEdit edit = EditOf(Name(name), base, held, std::string("up ") + name);
+    edit.created_at = at++;
+    BOOST_REQUIRE(store->Save(edit).ok());
+  };
+  upload("early.txt", 0, bytes[0]);
+  save_page("P1", 0);
+  upload("a.txt", 0, bytes[1]);
+  upload("b.txt", 0, bytes[2]);
+  save_page("P2", 0);
+  upload("a.txt", 1, bytes[3]);
+  save_page("P1", 1);
+  save_page("P3", 0);
+  const std::vector<std::string> expected = {
+      "P3 1", "P1 2", "upload a.txt 2", "P2 1", "upload b.txt 1", "upload a.txt 1", "P1 1",
+      "upload early.txt 1"};
+  for (int limit : {1, 2, 3, 10}) {
+    std::vector<std::string> seen;
+    std::optional<int64_t> before;
+    for (int window = 0; window < 20; ++window) {
+      auto recent = pages->ListRecentChanges(before, limit);
+      BOOST_REQUIRE_MESSAGE(recent.ok(), recent.status().message());
+      int revisions = 0;
+      int64_t oldest = 0;
+      for (const Change& c : recent->changes) {
+        if (c.log_action == "upload") {
+          seen.push_back("upload " + c.title + " " + std::to_string(c.file_rev));
+          BOOST_TEST(c.summary == "up " + c.title);
+          BOOST_TEST(c.file_size == 2 + (c.title == "early.txt" ? 3 : 0));
+          continue;
+        }
+        seen.push_back(c.title + " " + std::to_string(c.rev));
+        ++revisions;
+        oldest = c.revision_id;
+      }
+      if (revisions < limit || oldest <= 1) break;  // views/page_fill.cc's pager
+      before = oldest;
+    }
+    BOOST_TEST_CONTEXT("windows of " << limit) {
+      BOOST_TEST(seen == expected, boost::test_tools::per_element());
+    }
+  }
+}
+
+// A search by name: the files whose keys start with the prefix's, in
+// windows, one index range.
+BOOST_AUTO_TEST_CASE(files_are_found_by_the_start_of_their_names_in_any_case) {
+  const std::string a = "a", b = "b", c = "c", d = "d";
+  BOOST_REQUIRE(Save("Team photo.png", 0, a).ok());
+  BOOST_REQUIRE(Save("team plan.txt", 0, b).ok());
+  BOOST_REQUIRE(Save("Teal.txt", 0, c).ok());
+  BOOST_REQUIRE(Save("Ärger.txt", 0, d).ok());
+  auto found = store->FindByNamePrefix("TEAM", 10);
+  BOOST_REQUIRE_MESSAGE(found.ok(), found.status().message());
+  BOOST_REQUIRE(found->files.size() == 2u);
+  BOOST_TEST(found->files[0].name == "Team photo.png");
+  BOOST_TEST(found->files[0].size == 1);
+  BOOST_TEST(found->files[1].name == "team plan.txt");
+  BOOST_TEST(!found->more);
+  auto first = store->FindByNamePrefix("te", 1);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->files.size() == 1u);
+  BOOST_TEST(first->more);
+  auto umlaut = store->FindByNamePrefix("ärg", 10);
+  BOOST_REQUIRE(umlaut.ok());
+  BOOST_REQUIRE(umlaut->files.size() == 1u);
+  BOOST_TEST(umlaut->files[0].name == "Ärger.txt");
+  BOOST_TEST(store->FindByNamePrefix("x", 10)->files.empty());
+}
+
 BOOST_AUTO_TEST_CASE(the_same_bytes_are_stored_once) {
   BOOST_REQUIRE(Save("a.txt", 0, "shared").ok());
   BOOST_REQUIRE(Save("b.txt", 0, "shared").ok());

@@ -277,7 +277,8 @@ BOOST_AUTO_TEST_CASE(processes_starting_together_migrate_once) {
 // A database made by an older wikid is upgraded in place, keeping what it
 // holds. Schema 1 is a new database with the later migrations undone (2
 // made the file tables, 3 the fast path's state, 4 the throttle's names, 5 deletions,
-// 6 watchlists, 7 the confirmation mail limit;
+  // 6 watchlists, 7 the confirmation mail limit, 8 uploads' place in
+  // recent changes, undone with file_revision;
 // a new migration adds its undoing here), as SQLite's schema_test makes
 // its older schemas.
 BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {

@@ -70,9 +70,13 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
-// Versions 26 (the site counts' id gaps) and 25 (the confirmation mail
-// limit), taken away again.
-constexpr char kUndoVersion25[] = "DROP TABLE id_gap; DROP TABLE confirmation_mail";
+// Versions 27 (the place of uploads in recent changes), 26 (the site
+// counts' id gaps) and 25 (the confirmation mail limit), taken away again.
+constexpr char kUndoVersion25[] = R"sql(
+    DROP INDEX file_revision_by_position;
+    ALTER TABLE file_revision DROP COLUMN after_revision;
+    DROP TABLE id_gap;
+    DROP TABLE confirmation_mail;)sql";
 
 // Version 24's watchlists, taken away again (every older database lacks
 // them too).
@@ -97,7 +101,7 @@ constexpr char kUndoVersion22[] = R"sql(
     DROP INDEX login_failure_by_name;
     ALTER TABLE login_failure DROP COLUMN name;)sql";
 // Versions 21 (files) to 24 taken away again.
-// (25 with them: every database older than 24 lacks it too.)
+// (25 to 27 with them: every database older than 24 lacks them too.)
 const std::string kUndoVersions21To24 = std::string(kUndoVersion25) + ";" + kUndoVersion24 +
                                          ";" + kUndoVersion23 + ";" +
                                          kUndoVersion22 + R"sql(

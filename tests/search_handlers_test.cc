@@ -65,6 +65,27 @@ BOOST_AUTO_TEST_CASE(results_say_so_while_the_index_is_rebuilt) {
   BOOST_TEST(Contains(after, "2 pages found"));
 }
 
+// Files are found by the start of their names, in any letter case, above
+// the pages (issue 19), on the first page of results.
+BOOST_AUTO_TEST_CASE(files_are_found_by_the_start_of_their_names) {
+  for (const char* name : {"Team photo.txt", "team plan.txt", "Other team.txt"}) {
+    auto file = FileName::Parse(name);
+    BOOST_REQUIRE(file.ok());
+    auto uploaded = ctx->file_writes.Upload(*file, 0, std::string("text of ") + name, "s",
+                                            FileAuthor{.name = "192.0.2.1", .at = 1});
+    BOOST_REQUIRE_MESSAGE(uploaded.ok(), uploaded.status().message());
+  }
+  Response r = Get("/_search", {{"q", "TEAM"}});
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Contains(r, "<a href=\"/_file-page/Team_photo.txt\">Team photo.txt</a>"));
+  BOOST_TEST(Contains(r, "<a href=\"/_file-page/team_plan.txt\">team plan.txt</a>"));
+  BOOST_TEST(!Contains(r, "Other team.txt"));
+  Response one = Get("/_search", {{"q", "team_photo"}});
+  BOOST_TEST(Contains(one, "Team photo.txt"));
+  BOOST_TEST(!Contains(one, "team plan.txt"));
+  BOOST_TEST(!Contains(Get("/_search", {{"q", "bees"}}), "Files named so"));
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_page_name_is_offered_for_creation) {
   Response r = Get("/_search", {{"q", "Brand new idea"}});
   BOOST_TEST(r.status == 200);

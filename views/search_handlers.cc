@@ -1,11 +1,17 @@
 #include "views/search_handlers.h"
 
+#include <algorithm>
+
 #include "model/text/search_query.h"
-#include "views/base/render.h"
-#include "views/fill/search_fill.h"
+#include "views/file_fill.h"
+#include "views/render.h"
+#include "views/search_fill.h"
 
 namespace wikid {
 namespace {
+
+// The most files a search lists by name.
+constexpr int kFileHits = 10;
 
 // The page named what was searched for: found (among the hits, whose name
 // matches come first, by its exact name, else in any letter case, or by a
@@ -36,6 +42,26 @@ void OfferPage(Context& ctx, const SearchResults& results,
   } else {
     state->missing_page = *name;
   }
+}
+
+// The files whose names start with what was searched for, in any letter
+// case (issue 19: files are found by name): one index range, beside the
+// pages' search, on the first page of results only.
+void OfferFiles(Context& ctx, const std::string& query, ctemplate::TemplateDictionary* d) {
+  std::string prefix = query;
+  std::replace(prefix.begin(), prefix.end(), '_', ' ');  // as in addresses
+  const size_t start = prefix.find_first_not_of(' ');
+  if (start == std::string::npos) return;
+  prefix = prefix.substr(start, prefix.find_last_not_of(' ') + 1 - start);
+  auto files = ctx.stores.files.FindByNamePrefix(prefix, kFileHits);
+  if (!files.ok() || files->files.empty()) return;  // only an offer
+  ctemplate::TemplateDictionary* list = d->AddSectionDictionary("FILES");
+  for (const FileRevision& file : files->files) {
+    ctemplate::TemplateDictionary* hit = list->AddSectionDictionary("FILE_HIT");
+    hit->SetValue("NAME", file.name);
+    hit->SetValue("URL", FilePageUrl(file.name));
+  }
+  if (files->more) list->ShowSection("MORE_FILES");
 }
 
 }  // namespace
@@ -72,6 +98,7 @@ Response ShowSearch(const Request& req, Context& ctx, std::string_view) {
   if (!state.error.empty()) status = 400;
   if (state.offset == 0) OfferPage(ctx, results, &state);
   FillSearch(state, results, page.content());
+  if (state.offset == 0) OfferFiles(ctx, state.query, page.content());
   return page.Render(ctx, status);
 }
 

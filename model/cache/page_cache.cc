@@ -88,4 +88,8 @@ bool PageCache::Invalidate(const std::string& title, bool created) {
   return versions_.Bump(title, created);
 }
 
+bool PageCache::InvalidatePages(const std::vector<std::string>& titles) {
+  return versions_.BumpPages(titles);
+}
+
 }  // namespace wikid

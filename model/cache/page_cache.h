@@ -57,6 +57,8 @@ class PageCache {
   // counts). May wait (Versions::Bump); false if that could not be made
   // sure of.
   bool Invalidate(const std::string& title, bool created);
+  // The same for the views of each of `titles` (and the site's), at once.
+  bool InvalidatePages(const std::vector<std::string>& titles);
 
  private:
   StampedCache& views_;

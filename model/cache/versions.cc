@@ -213,6 +213,18 @@ bool Versions::Bump(std::string_view title, bool created) {
   return Doubt("memcached did not confirm a save's version numbers");
 }
 
+bool Versions::BumpPages(const std::vector<std::string>& titles) {
+  if (!cache_.enabled()) return true;
+  CatchUp();
+  std::vector<std::string> keys = {site_key_};
+  for (const std::string& title : titles) keys.push_back(host_tag_ + PageKey(title));
+  if (Increment(keys)) {
+    ++counters_.bumps;
+    return true;
+  }
+  return Doubt("memcached did not confirm an upload's version numbers");
+}
+
 bool Versions::Doubt(const char* why) {
   ++counters_.doubts;
   // The database may be busy past its timeout under a burst of writes, or

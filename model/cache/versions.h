@@ -49,6 +49,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/base/clock.h"
 #include "model/base/status.h"
@@ -106,6 +107,10 @@ class Versions {
   // when neither could be done: views made before the save may still be
   // served, and the caller must not answer as if they could not.
   bool Bump(std::string_view title, bool created);
+
+  // As Bump(title, false) for each of `titles` at once: their numbers and
+  // the site's move (a file's new revision, for the pages showing it).
+  bool BumpPages(const std::vector<std::string>& titles);
 
   // Reads the epoch again if this process's copy is older than
   // kEpochRefreshMs (a worker between requests).

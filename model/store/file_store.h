@@ -99,6 +99,11 @@ class FileReader {
   // one index range, wherever the window is.
   virtual Result<FileList> ListFiles(const std::string& after, int limit) = 0;
 
+  // Up to `limit` files whose names, in any letter case (PageKey), start
+  // with `prefix` (a search by name), in the order of their keys: one
+  // index range.
+  virtual Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) = 0;
+
   // The bytes stored under `sha256`. NotFound if none are.
   virtual Result<std::string> ReadBytes(const std::string& sha256) = 0;
 };
@@ -109,6 +114,10 @@ class FileReader {
 // from `files` (no error); NotFound if there is no such file.
 Result<FileHistory> HistoryOfWindow(FileReader& files, const FileName& name,
                                     std::vector<FileRevision> revisions);
+
+// Above every key that starts with a given one (FindByNamePrefix's
+// range): the greatest code point, U+10FFFF, in UTF-8.
+inline constexpr char kAfterEveryKey[] = "\xF4\x8F\xBF\xBF";
 
 class FileStore : public FileReader {
  public:

@@ -63,6 +63,14 @@ EmbeddedFiles SplitEmbeddedFiles(const std::string& joined) {
   return files;
 }
 
+int64_t OldestLogged(const RecentChanges& recent, int limit) {
+  const bool full = static_cast<int>(recent.changes.size()) == limit && limit > 0;
+  // The first revision ever has no window after it: what came before it
+  // (uploads to a new wiki) is this window's too.
+  if (!full || recent.changes.back().revision_id <= 1) return 0;
+  return recent.changes.back().revision_id;
+}
+
 void MergeLogged(std::vector<Change>* changes, std::vector<Change> logged) {
   if (logged.empty()) return;
   std::vector<Change> merged;

@@ -27,7 +27,12 @@ LinkTitles SplitLinkPairs(const std::string& joined);
 // a newline), as EmbeddedFiles.
 EmbeddedFiles SplitEmbeddedFiles(const std::string& joined);
 
-// Puts `logged` (deletes and undeletes, newest first) among `changes`
+// Where the logged events of a window of recent changes begin (those
+// after the revision of this id; ListRecentChanges): the oldest revision
+// of `recent` when it holds `limit` of them, else 0 (all of the older ones).
+int64_t OldestLogged(const RecentChanges& recent, int limit);
+
+// Puts `logged` (deletes, undeletes and uploads, newest first) among `changes`
 // (revisions, newest first) where each happened: just after the revision
 // whose id its revision_id holds.
 void MergeLogged(std::vector<Change>* changes, std::vector<Change> logged);

@@ -141,6 +141,11 @@ struct Change {
   // `log_id` its own number, and `rev` and `size_change` 0.
   std::string log_action;
   int64_t log_id = 0;
+  // An upload (issue 19), logged the same way: log_action "upload",
+  // `title` the file's name, `log_id` the file revision's id, `summary`
+  // its summary, and here its number and size in bytes.
+  int64_t file_rev = 0;
+  int64_t file_size = 0;
 };
 
 // One account's revisions, newest first.
@@ -250,7 +255,7 @@ struct PageDeletionRequest {
   int64_t at = 0;          // unix seconds, UTC
 };
 
-// The most deletes and undeletes one window of recent changes shows
+// The most deletes, undeletes and uploads one window of recent changes shows
 // between two revisions' worth of rows (PageReader::ListRecentChanges):
 // a bound on the window's cost however many pages were deleted at once.
 inline constexpr int kMaxLoggedPerWindow = 500;
@@ -280,10 +285,11 @@ class PageReader {
   // Up to `limit` revisions of any page, newest first, older than the
   // revision with id `before_id` (from the newest when absent), with the
   // numbers of pages and revisions (0 when no revision is returned), and
-  // whether older ones exist. Reads only the rows it returns, and one more. Deletes and undeletes (Change's
-  // log_action) stand among them where they happened: those after the
-  // oldest revision returned (after any, when fewer than `limit` are),
-  // and older than `before_id`, at most kMaxLoggedPerWindow.
+  // whether older ones exist. Reads only the rows it returns, and one
+  // more. Deletes, undeletes and uploads (Change's log_action) stand among
+  // them where they happened: those after the oldest revision returned
+  // (after any, when fewer than `limit` are), and older than `before_id`,
+  // at most kMaxLoggedPerWindow.
   virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                                   int limit) = 0;
 

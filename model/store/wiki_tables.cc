@@ -136,7 +136,8 @@ const std::vector<CopiedTable>& CopiedTables() {
         {"blob_id", K::kInt},
         {"content_type", K::kText},
         {"width", K::kInt},
-        {"height", K::kInt}},
+        {"height", K::kInt},
+        {"after_revision", K::kInt}},
        1,
        true},
   };

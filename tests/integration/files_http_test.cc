@@ -180,6 +180,20 @@ BOOST_AUTO_TEST_CASE(
       404);
   // A logged-in view, cached too.
   BOOST_TEST(FindImg(editor.Get("/Gallery").body, "/_thumb/").height == "75");
+  // A page that shows no file, viewed from the cache, and the front page
+  // with its recent changes, from nginx (issue 19: uploads are among
+  // them).
+  BOOST_REQUIRE(editor.Save("Plain", 0, "No pictures here.\n").status == 303);
+  BOOST_REQUIRE(editor.Save("Main_Page", 0, "Welcome.\n").status == 303);
+  bool plain_cached = false;
+  for (int i = 0; i < 20 && !plain_cached; ++i) {
+    plain_cached = editor.Get("/Plain").Header("x-cache") == "hit";
+  }
+  BOOST_REQUIRE(plain_cached);
+  HttpResponse front = wiki.ViewUntilFast("/");
+  BOOST_TEST(front.Header("x-cache") == "nginx");
+  BOOST_TEST(front.body.find("href=\"/_file-page/Chart.png?rev=1\">file revision 1</a>") !=
+             std::string::npos);
 
   // A new revision of the file, with other proportions: the very next
   // view shows it, anonymous (nginx's entry was deleted before the upload
@@ -196,6 +210,16 @@ BOOST_AUTO_TEST_CASE(
     BOOST_TEST(FindImg(editor.Get("/Gallery").body, "/_thumb/").height ==
                "200");
   }
+  // Only the pages showing the file were retired: the other stays a hit
+  // (its views were not re-read), and the front page lists the upload at
+  // once, as do recent changes and the feed.
+  BOOST_TEST(editor.Get("/Plain").Header("x-cache") == "hit");
+  const std::string listed = "href=\"/_file-page/Chart.png?rev=2\">file revision 2</a>";
+  BOOST_TEST(wiki.Get("/").body.find(listed) != std::string::npos);
+  BOOST_TEST(wiki.Get("/_recent").body.find(listed) != std::string::npos);
+  HttpResponse feed = wiki.Get("/_recent.atom");
+  BOOST_TEST(feed.body.find("Chart.png (file revision 2)") != std::string::npos);
+  BOOST_TEST(feed.body.find("taller (") != std::string::npos);
   HttpResponse fast = wiki.ViewUntilFast("/Gallery");
   BOOST_TEST(FindImg(fast.body, "/_thumb/").src ==
              "/_thumb/" + second_sha + "/100/Chart.png");

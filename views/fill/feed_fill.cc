@@ -2,7 +2,8 @@
 
 #include "model/base/time_text.h"
 #include "model/text/characters.h"
-#include "views/base/render.h"
+#include "views/file_fill.h"
+#include "views/render.h"
 
 namespace wikid {
 namespace {
@@ -55,6 +56,18 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
     if (c.author_is_account) {
       e->SetValueAndShowSection("AUTHOR_URI", public_url + "/_user/" + c.author,
                                 "BY_ACCOUNT");
+    }
+    if (c.log_action == "upload") {
+      // A file revision (issue 19): an entry of its own, linking the
+      // file's page at that revision.
+      e->SetValue("ID", ids.Feed("file-revision/" + std::to_string(c.log_id)));
+      e->SetValue("TITLE",
+                  XmlSafe(c.title) + " (file revision " + std::to_string(c.file_rev) + ")");
+      e->SetValue("DIFF_URL", public_url + FilePageUrl(c.title) + "?rev=" +
+                                  std::to_string(c.file_rev));
+      e->SetValue("SUMMARY", XmlSafe(c.summary.empty() ? "(no summary)" : c.summary) + " (" +
+                                 SizeText(c.file_size) + ")");
+      continue;
     }
     if (!c.log_action.empty()) {
       // A delete or an undelete (issue 20): an entry of its own, linking

@@ -7,10 +7,7 @@
 #include "views/fill/page_fill.h"
 
 namespace wikid {
-namespace {
 
-// "12 bytes", "3.4 KB", "5.6 MB": what a reader needs to know before a
-// download.
 std::string SizeText(int64_t bytes) {
   char text[32];
   if (bytes < 1000) {
@@ -22,6 +19,8 @@ std::string SizeText(int64_t bytes) {
   }
   return text;
 }
+
+namespace {
 
 // What a revision is: "PNG image, 640 x 480 pixels, 12.3 KB".
 void FillWhat(const FileRevision& file, ctemplate::TemplateDictionary* d) {

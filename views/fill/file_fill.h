@@ -19,6 +19,9 @@ std::string FileUrl(const std::string& name);
 std::string BytesUrl(const FileRevision& file);
 // "/_file-page/NAME": a file's page.
 std::string FilePageUrl(const std::string& name);
+// "12 bytes", "3.4 KB", "5.6 MB": what a reader needs to know before a
+// download.
+std::string SizeText(int64_t bytes);
 
 // What the upload form shows: the fields as typed, and why it came back.
 struct UploadFormState {

@@ -1,7 +1,8 @@
 #include "views/fill/page_fill.h"
 
-#include "views/fill/diff_fill.h"
-#include "views/base/render.h"
+#include "views/diff_fill.h"
+#include "views/file_fill.h"
+#include "views/render.h"
 
 
 namespace wikid {
@@ -208,6 +209,15 @@ void FillChangeRows(const std::vector<Change>& changes,
     FillAuthor(c.author, c.author_is_account, row);
     if (!c.summary.empty()) {
       row->SetValueAndShowSection("SUMMARY", c.summary, "HAS_SUMMARY");
+    }
+    if (c.log_action == "upload") {
+      // A file revision (issue 19): the file's page, the revision, its size.
+      row->SetValue("PAGE_URL", FilePageUrl(c.title));
+      row->ShowSection("UPLOAD");
+      row->SetValue("REV_URL", FilePageUrl(c.title) + "?rev=" + std::to_string(c.file_rev));
+      row->SetIntValue("REV", c.file_rev);
+      row->SetValue("SIZE", SizeText(c.file_size));
+      continue;
     }
     if (!c.log_action.empty()) {
       // A delete or an undelete (issue 20): the reason is its summary.

@@ -10,6 +10,7 @@
 {{#ERROR}}<p class="error" role="alert">{{MESSAGE}}</p>{{/ERROR}}
 {{#GO}}<p class="search-go">There is a page named <a href="{{URL}}">{{TITLE}}</a>: go straight to it.</p>{{/GO}}
 {{#CREATE}}<p class="search-create">There is no page named “{{TITLE}}”. <a href="{{URL}}">Create it</a>.</p>{{/CREATE}}
+{{#FILES}}<p class="search-files">Files named so: {{#FILE_HIT}}<a href="{{URL}}">{{NAME}}</a>{{#FILE_HIT_separator}}, {{/FILE_HIT_separator}}{{/FILE_HIT}}{{#MORE_FILES}} and more, in <a href="/_files">the list of files</a>{{/MORE_FILES}}.</p>{{/FILES}}
 {{#COUNT}}<p class="search-count">{{TOTAL}} found{{#RANGE}}, showing {{FIRST}}–{{LAST}}{{/RANGE}}.</p>{{/COUNT}}
 {{#NONE}}<p class="search-count">No page matches.</p>{{/NONE}}
 <ol class="search-results" start="{{FIRST}}">

@@ -46,6 +46,15 @@ constexpr PgStatement kList{"files_list", "SELECT " WIKID_FILE_COLUMNS R"sql(
   WHERE (lower(f.name), f.name) > (lower($1::text COLLATE "C"), $1)
   ORDER BY lower(f.name), f.name LIMIT $2)sql"};
 
+// A range of file_by_key: the keys from $1 to below $2 ($1 and the
+// greatest code point).
+constexpr PgStatement kByPrefix{"files_by_prefix", "SELECT " WIKID_FILE_COLUMNS R"sql(
+   FROM file f
+   JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
+   JOIN file_blob b ON b.id = r.blob_id
+  WHERE f.name_key >= $1 AND f.name_key < $2
+  ORDER BY f.name_key, f.name LIMIT $3)sql"};
+
 #undef WIKID_FILE_COLUMNS
 
 // Run for a binary result (PgResultFormat): its one column is bytea.
@@ -95,8 +104,9 @@ constexpr PgStatement kInsertFile{
 constexpr PgStatement kInsertRevision{"files_insert_revision", R"sql(
   INSERT INTO file_revision
     (file_id, rev, author, account_id, created_at, summary, blob_id, content_type,
-     width, height)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))sql"};
+     width, height, after_revision)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+          coalesce((SELECT max(id) FROM revision), 0)))sql"};
 
 constexpr PgStatement kUpdateLatest{"files_update_latest",
                                     "UPDATE file SET latest_rev = $2 WHERE id = $1"};
@@ -130,7 +140,7 @@ Result<FileRevision> OneFile(const Result<PgResult>& r, const std::string& missi
 
 Result<std::unique_ptr<PostgresFileStore>> PostgresFileStore::Create(PgConnection& db) {
   std::unique_ptr<PostgresFileStore> store(new PostgresFileStore(db));
-  Status prepared = db.PrepareAll({kFind, kFindBytes, kHistory, kList, kReadBytes, kLockKey,
+  Status prepared = db.PrepareAll({kFind, kFindBytes, kHistory, kList, kByPrefix, kReadBytes, kLockKey,
                                    kLatestForSave, kFileByKey, kBlobId, kInsertBlob, kInsertFile,
                                    kInsertRevision, kUpdateLatest});
   if (!prepared.ok()) return prepared;
@@ -161,6 +171,19 @@ Result<FileHistory> PostgresFileStore::ListHistory(const FileName& name,
   std::vector<FileRevision> revisions;
   for (int i = 0; i < r->rows(); ++i) revisions.push_back(FileFromRow(*r, i));
   return HistoryOfWindow(*this, name, std::move(revisions));
+}
+
+Result<FileList> PostgresFileStore::FindByNamePrefix(const std::string& prefix, int limit) {
+  const std::string key = PageKey(prefix);
+  auto r = db_.Run(kByPrefix.name, PgParams()
+                                       .Add(key)
+                                       .Add(key + kAfterEveryKey)
+                                       .Add(static_cast<int64_t>(limit) + 1));
+  if (!r.ok()) return r.status();
+  FileList list;
+  for (int i = 0; i < r->rows() && i < limit; ++i) list.files.push_back(FileFromRow(*r, i));
+  list.more = r->rows() > limit;
+  return list;
 }
 
 Result<FileList> PostgresFileStore::ListFiles(const std::string& after, int limit) {

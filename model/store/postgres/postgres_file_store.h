@@ -24,6 +24,7 @@ class PostgresFileStore : public FileStore {
   Result<FileHistory> ListHistory(const FileName& name, std::optional<int64_t> from_rev,
                                   int limit) override;
   Result<FileList> ListFiles(const std::string& after, int limit) override;
+  Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) override;
   Result<std::string> ReadBytes(const std::string& sha256) override;
   Result<FileSaveResult> Save(const FileEdit& edit) override;
 

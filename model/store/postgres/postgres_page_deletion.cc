@@ -64,10 +64,23 @@ constexpr PgStatement kDeletedHistory{"deletion_history", R"sql(
   SELECT rev, author, created_at, summary, size, size_change, account_id IS NOT NULL, id
     FROM revision WHERE page_id = $1 ORDER BY rev DESC LIMIT $2)sql"};
 
+// With the uploads (file revisions, issue 19) among them the same way;
+// each part reads at most $3 rows of its own index.
 constexpr PgStatement kRecentLog{"deletion_recent_log", R"sql(
-  SELECT name, action, after_revision, author, created_at, reason, account_id IS NOT NULL, id
-    FROM page_log WHERE after_revision < $1 AND after_revision >= $2
-   ORDER BY after_revision DESC, id DESC LIMIT $3)sql"};
+  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size
+    FROM ((SELECT name, action, after_revision, author, created_at, reason,
+                  account_id IS NOT NULL AS by_account, id, 0::bigint AS rev,
+                  0::bigint AS size, 0 AS kind
+             FROM page_log WHERE after_revision < $1 AND after_revision >= $2
+            ORDER BY after_revision DESC, id DESC LIMIT $3)
+          UNION ALL
+          (SELECT f.name, 'upload', fr.after_revision, fr.author, fr.created_at, fr.summary,
+                  fr.account_id IS NOT NULL, fr.id, fr.rev, b.size, 1
+             FROM file_revision fr JOIN file f ON f.id = fr.file_id
+                  JOIN file_blob b ON b.id = fr.blob_id
+            WHERE fr.after_revision < $1 AND fr.after_revision >= $2
+            ORDER BY fr.after_revision DESC, fr.id DESC LIMIT $3)) AS logged
+   ORDER BY after_revision DESC, created_at DESC, kind DESC, id DESC LIMIT $3)sql"};
 
 Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status(); }
 
@@ -198,11 +211,10 @@ Result<std::string> PostgresPageStore::Undelete(const PageDeletionRequest& reque
 
 Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id,
                                     int limit) {
-  const bool full = static_cast<int>(recent->changes.size()) == limit && limit > 0;
   auto r = db_.Run(kRecentLog.name,
                    PgParams()
                        .Add(before_id.value_or(std::numeric_limits<int64_t>::max()))
-                       .Add(full ? recent->changes.back().revision_id : int64_t{0})
+                       .Add(OldestLogged(*recent, limit))
                        .Add(static_cast<int64_t>(kMaxLoggedPerWindow)));
   if (!r.ok()) return r.status();
   std::vector<Change> logged;
@@ -214,7 +226,9 @@ Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t
                             .created_at = r->Int(i, 4),
                             .summary = r->Text(i, 5),
                             .log_action = r->Text(i, 1),
-                            .log_id = r->Int(i, 7)});
+                            .log_id = r->Int(i, 7),
+                            .file_rev = r->Int(i, 8),
+                            .file_size = r->Int(i, 9)});
   }
   MergeLogged(&recent->changes, std::move(logged));
   return Status::Ok();

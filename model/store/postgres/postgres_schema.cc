@@ -343,6 +343,14 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX confirmation_mail_by_account ON confirmation_mail (account_id, sent_at);
       )sql",
+      // 8: uploads in recent changes and the feed (issue 19), as SQLite's
+      // schema 27.
+      R"sql(
+      ALTER TABLE file_revision ADD COLUMN after_revision BIGINT NOT NULL DEFAULT 0;
+      UPDATE file_revision SET after_revision = coalesce(
+        (SELECT max(r.id) FROM revision r WHERE r.created_at <= file_revision.created_at), 0);
+      CREATE INDEX file_revision_by_position ON file_revision (after_revision, id);
+      )sql",
   };
   return kMigrations;
 }

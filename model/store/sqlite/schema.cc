@@ -527,6 +527,18 @@ const std::vector<const char*>& Migrations() {
       ) STRICT;
       INSERT INTO id_gap (pages, revisions) VALUES (0, 0);
       )sql",
+      // 27: uploads in recent changes and the feed (issue 19): each file
+      // revision stands among the page revisions where it was made, as
+      // page_log's deletes do (PageReader::ListRecentChanges).
+      R"sql(
+      -- The newest page revision's id when the file revision was made: it
+      -- stands just after that revision in recent changes.
+      ALTER TABLE file_revision ADD COLUMN after_revision INTEGER NOT NULL DEFAULT 0;
+      -- Uploads made before this column: placed by their time.
+      UPDATE file_revision SET after_revision = coalesce(
+        (SELECT max(r.id) FROM revision r WHERE r.created_at <= file_revision.created_at), 0);
+      CREATE INDEX file_revision_by_position ON file_revision (after_revision, id);
+      )sql",
   };
   return kMigrations;
 }

@@ -50,6 +50,16 @@ constexpr char kListSql[] =
       WHERE f.name COLLATE NOCASE >= ?1 AND (f.name COLLATE NOCASE, f.name) > (?1, ?1)
       ORDER BY f.name COLLATE NOCASE, f.name LIMIT ?2)sql";
 
+// A range of file_by_key: the keys from ?1 to below ?2 (?1 and the
+// greatest code point).
+constexpr char kByPrefixSql[] =
+    "SELECT " WIKID_FILE_COLUMNS R"sql(
+       FROM file f
+       JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
+       JOIN file_blob b ON b.id = r.blob_id
+      WHERE f.name_key >= ?1 AND f.name_key < ?2
+      ORDER BY f.name_key, f.name LIMIT ?3)sql";
+
 #undef WIKID_FILE_COLUMNS
 
 constexpr char kReadBytesSql[] = "SELECT bytes FROM file_blob WHERE sha256 = ?1";
@@ -73,8 +83,9 @@ constexpr char kInsertFileSql[] =
 constexpr char kInsertRevisionSql[] = R"sql(
   INSERT INTO file_revision
     (file_id, rev, author, account_id, created_at, summary, blob_id, content_type,
-     width, height)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql";
+     width, height, after_revision)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+          coalesce((SELECT max(id) FROM revision), 0)))sql";
 constexpr char kUpdateLatestSql[] = "UPDATE file SET latest_rev = ?2 WHERE id = ?1";
 
 // --- Rows ---------------------------------------------------------------
@@ -95,6 +106,16 @@ FileRevision FileFromRow(const Statement& row) {
                       .height = row.ColumnInt(12)};
 }
 
+// Up to `limit` files of a statement that asked for one more (whose
+// presence says that more follow).
+Result<FileList> ReadFileList(Statement& q, int limit) {
+  FileList list;
+  auto more = ReadWindow(q, limit, list.files, FileFromRow);
+  if (!more.ok()) return more.status();
+  list.more = *more;
+  return list;
+}
+
 // One revision from `q`, bound already; NotFound saying `missing`.
 Result<FileRevision> OneFile(Statement& q, const std::string& missing) {
   auto row = q.Step();
@@ -112,6 +133,7 @@ Result<std::unique_ptr<SqliteFileStore>> SqliteFileStore::Create(Database& db) {
       {&store->find_bytes_, kFindBytesSql},
       {&store->history_, kHistorySql},
       {&store->list_, kListSql},
+      {&store->by_prefix_, kByPrefixSql},
       {&store->read_bytes_, kReadBytesSql},
       {&store->latest_for_save_, kLatestForSaveSql},
       {&store->file_by_key_, kFileByKeySql},
@@ -155,16 +177,21 @@ Result<FileHistory> SqliteFileStore::ListHistory(const FileName& name,
   return HistoryOfWindow(*this, name, std::move(revisions));
 }
 
+Result<FileList> SqliteFileStore::FindByNamePrefix(const std::string& prefix, int limit) {
+  const std::string key = PageKey(prefix);
+  Query q(*by_prefix_);
+  q->Bind(1, key);
+  q->Bind(2, key + kAfterEveryKey);
+  q->Bind(3, static_cast<int64_t>(limit) + 1);
+  return ReadFileList(*q, limit);
+}
+
 Result<FileList> SqliteFileStore::ListFiles(const std::string& after, int limit) {
   Query q(*list_);
   q->Bind(1, after);
   // One more than shown: its presence alone says that more follow.
   q->Bind(2, static_cast<int64_t>(limit) + 1);
-  FileList list;
-  auto more = ReadWindow(*q, limit, list.files, FileFromRow);
-  if (!more.ok()) return more.status();
-  list.more = *more;
-  return list;
+  return ReadFileList(*q, limit);
 }
 
 Result<std::string> SqliteFileStore::ReadBytes(const std::string& sha256) {

@@ -21,6 +21,7 @@ class SqliteFileStore : public FileStore {
   Result<FileHistory> ListHistory(const FileName& name, std::optional<int64_t> from_rev,
                                   int limit) override;
   Result<FileList> ListFiles(const std::string& after, int limit) override;
+  Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) override;
   Result<std::string> ReadBytes(const std::string& sha256) override;
   Result<FileSaveResult> Save(const FileEdit& edit) override;
 
@@ -36,6 +37,7 @@ class SqliteFileStore : public FileStore {
   std::unique_ptr<Statement> find_bytes_;
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> list_;
+  std::unique_ptr<Statement> by_prefix_;
   std::unique_ptr<Statement> read_bytes_;
   std::unique_ptr<Statement> latest_for_save_;
   std::unique_ptr<Statement> file_by_key_;

@@ -217,10 +217,9 @@ Result<std::string> SqlitePageStore::Undelete(const PageDeletionRequest& request
 
 Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id,
                                   int limit) {
-  const bool full = static_cast<int>(recent->changes.size()) == limit && limit > 0;
   Query q(*recent_log_);
   q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
-  q->Bind(2, full ? recent->changes.back().revision_id : int64_t{0});
+  q->Bind(2, OldestLogged(*recent, limit));
   q->Bind(3, static_cast<int64_t>(kMaxLoggedPerWindow));
   std::vector<Change> logged;
   while (true) {
@@ -234,7 +233,9 @@ Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> 
                             .created_at = q->ColumnInt(4),
                             .summary = q->ColumnText(5),
                             .log_action = q->ColumnText(1),
-                            .log_id = q->ColumnInt(7)});
+                            .log_id = q->ColumnInt(7),
+                            .file_rev = q->ColumnInt(8),
+                            .file_size = q->ColumnInt(9)});
   }
   MergeLogged(&recent->changes, std::move(logged));
   return Status::Ok();

@@ -190,10 +190,24 @@ constexpr char kFindDeletionSql[] = R"sql(
 
 // The deletes and undeletes among a window of recent changes: after
 // revision ?2 (the window's oldest) and before revision ?1 (its cursor).
+// With the uploads (file revisions, issue 19) among them the same way;
+// each part reads at most ?3 rows of its own index.
 constexpr char kRecentLogSql[] = R"sql(
-  SELECT name, action, after_revision, author, created_at, reason, account_id IS NOT NULL, id
-    FROM page_log WHERE after_revision < ?1 AND after_revision >= ?2
-   ORDER BY after_revision DESC, id DESC LIMIT ?3)sql";
+  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size
+    FROM (SELECT * FROM (
+            SELECT name, action, after_revision, author, created_at, reason,
+                   account_id IS NOT NULL AS by_account, id, 0 AS rev, 0 AS size, 0 AS kind
+              FROM page_log WHERE after_revision < ?1 AND after_revision >= ?2
+             ORDER BY after_revision DESC, id DESC LIMIT ?3)
+          UNION ALL
+          SELECT * FROM (
+            SELECT f.name, 'upload', fr.after_revision, fr.author, fr.created_at, fr.summary,
+                   fr.account_id IS NOT NULL, fr.id, fr.rev, b.size, 1
+              FROM file_revision fr JOIN file f ON f.id = fr.file_id
+                   JOIN file_blob b ON b.id = fr.blob_id
+             WHERE fr.after_revision < ?1 AND fr.after_revision >= ?2
+             ORDER BY fr.after_revision DESC, fr.id DESC LIMIT ?3))
+   ORDER BY after_revision DESC, created_at DESC, kind DESC, id DESC LIMIT ?3)sql";
 
 // --- Rows ---------------------------------------------------------------
 
