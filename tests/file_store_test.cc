@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(uploads_page_among_revisions_in_recent_changes_once_each) {
         ++revisions;
         oldest = c.revision_id;
       }
-      if (revisions < limit || oldest <= 1) break;  // views/page_fill.cc's pager
+      if (revisions < limit || oldest <= 1) break;  // views/fill/page_fill.cc's pager
       before = oldest;
     }
     BOOST_TEST_CONTEXT("windows of " << limit) {

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "model/text/search_query.h"
-#include "views/file_fill.h"
-#include "views/render.h"
-#include "views/search_fill.h"
+#include "views/fill/file_fill.h"
+#include "views/base/render.h"
+#include "views/fill/search_fill.h"
 
 namespace wikid {
 namespace {

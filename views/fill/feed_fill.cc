@@ -2,8 +2,8 @@
 
 #include "model/base/time_text.h"
 #include "model/text/characters.h"
-#include "views/file_fill.h"
-#include "views/render.h"
+#include "views/fill/file_fill.h"
+#include "views/base/render.h"
 
 namespace wikid {
 namespace {

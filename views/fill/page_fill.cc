@@ -1,8 +1,8 @@
 #include "views/fill/page_fill.h"
 
-#include "views/diff_fill.h"
-#include "views/file_fill.h"
-#include "views/render.h"
+#include "views/fill/diff_fill.h"
+#include "views/fill/file_fill.h"
+#include "views/base/render.h"
 
 
 namespace wikid {
