@@ -63,11 +63,11 @@ EmbeddedFiles SplitEmbeddedFiles(const std::string& joined) {
   return files;
 }
 
-int64_t OldestLogged(const RecentChanges& recent, int limit) {
-  const bool full = static_cast<int>(recent.changes.size()) == limit && limit > 0;
-  // The first revision ever has no window after it: what came before it
-  // (uploads to a new wiki) is this window's too.
-  if (!full || recent.changes.back().revision_id <= 1) return 0;
+int64_t OldestLogged(const RecentChanges& recent) {
+  // The last window (no older revision to show) takes every older event:
+  // those before the first revision ever (uploads to a new wiki) and
+  // those older than a window that happens to end exactly at `limit`.
+  if (!recent.more || recent.changes.empty()) return 0;
   return recent.changes.back().revision_id;
 }
 

@@ -29,8 +29,9 @@ EmbeddedFiles SplitEmbeddedFiles(const std::string& joined);
 
 // Where the logged events of a window of recent changes begin (those
 // after the revision of this id; ListRecentChanges): the oldest revision
-// of `recent` when it holds `limit` of them, else 0 (all of the older ones).
-int64_t OldestLogged(const RecentChanges& recent, int limit);
+// of `recent` when older revisions exist (`recent.more`), else 0 (all of
+// the older ones).
+int64_t OldestLogged(const RecentChanges& recent);
 
 // Puts `logged` (deletes, undeletes and uploads, newest first) among `changes`
 // (revisions, newest first) where each happened: just after the revision

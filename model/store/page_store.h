@@ -288,8 +288,8 @@ class PageReader {
   // whether older ones exist. Reads only the rows it returns, and one
   // more. Deletes, undeletes and uploads (Change's log_action) stand among
   // them where they happened: those after the oldest revision returned
-  // (after any, when fewer than `limit` are), and older than `before_id`,
-  // at most kMaxLoggedPerWindow.
+  // (after any, when no older revision exists), and older than
+  // `before_id`, at most kMaxLoggedPerWindow.
   virtual Result<RecentChanges> ListRecentChanges(std::optional<int64_t> before_id,
                                                   int limit) = 0;
 

@@ -209,12 +209,11 @@ Result<std::string> PostgresPageStore::Undelete(const PageDeletionRequest& reque
   return name->title();
 }
 
-Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id,
-                                    int limit) {
+Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id) {
   auto r = db_.Run(kRecentLog.name,
                    PgParams()
                        .Add(before_id.value_or(std::numeric_limits<int64_t>::max()))
-                       .Add(OldestLogged(*recent, limit))
+                       .Add(OldestLogged(*recent))
                        .Add(static_cast<int64_t>(kMaxLoggedPerWindow)));
   if (!r.ok()) return r.status();
   std::vector<Change> logged;

@@ -615,7 +615,7 @@ Result<RecentChanges> PostgresPageStore::ListRecentChanges(std::optional<int64_t
     recent.page_count = r->Int(i, 8);
     recent.revision_count = r->Int(i, 9);
   }
-  if (Status s = AddLogged(&recent, before_id, limit); !s.ok()) return s;
+  if (Status s = AddLogged(&recent, before_id); !s.ok()) return s;
   return recent;
 }
 

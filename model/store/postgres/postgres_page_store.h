@@ -71,7 +71,7 @@ class PostgresPageStore : public PageStore {
   Status LogDeletion(const char* action, const std::string& title,
                      const PageDeletionRequest& request);
   // The deletes and undeletes among `recent`'s window (ListRecentChanges).
-  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id, int limit);
+  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id);
   PostgresPageStore(PgConnection& db, EventSink* events) : db_(db), events_(events) {}
 
   // Prepares Search's statements (postgres_page_search.cc).

@@ -215,11 +215,10 @@ Result<std::string> SqlitePageStore::Undelete(const PageDeletionRequest& request
   return name->title();
 }
 
-Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id,
-                                  int limit) {
+Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> before_id) {
   Query q(*recent_log_);
   q->Bind(1, before_id.value_or(std::numeric_limits<int64_t>::max()));
-  q->Bind(2, OldestLogged(*recent, limit));
+  q->Bind(2, OldestLogged(*recent));
   q->Bind(3, static_cast<int64_t>(kMaxLoggedPerWindow));
   std::vector<Change> logged;
   while (true) {

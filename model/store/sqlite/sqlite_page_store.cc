@@ -624,7 +624,7 @@ Result<RecentChanges> SqlitePageStore::ListRecentChanges(
     recent.page_count = q->ColumnInt(8);
     recent.revision_count = q->ColumnInt(9);
   }
-  if (Status s = AddLogged(&recent, before_id, limit); !s.ok()) return s;
+  if (Status s = AddLogged(&recent, before_id); !s.ok()) return s;
   return recent;
 }
 

@@ -108,7 +108,7 @@ class SqlitePageStore : public PageStore {
   // Counts as wanted the links to `title`'s key, which no page has now.
   Status WantAgain(const std::string& title);
   // The deletes and undeletes among `recent`'s window (ListRecentChanges).
-  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id, int limit);
+  Status AddLogged(RecentChanges* recent, std::optional<int64_t> before_id);
   // Logs a delete or an undelete, for recent changes.
   Status LogDeletion(const char* action, const std::string& title,
                      const PageDeletionRequest& request);
