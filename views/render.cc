@@ -22,6 +22,7 @@ void HtmlPage::Feed(const std::string& url, const std::string& title) {
 
 Response HtmlPage::Render(Context& ctx, int status) {
   layout_.SetValue("SITE_NAME", ctx.site.site_name);
+  layout_.SetValue("STYLE_URL", ctx.templates.StyleUrl());
   // The header is the one per-viewer part of a page, filled here for each
   // request and never cached.
   if (const auto& user = ctx.viewer.user) {
