@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(
   BOOST_REQUIRE(admin.LogIn("Disabler", "admin password").status == 303);
   std::string third = user.Cookie("wikid_session");
   BOOST_TEST(
-      admin.Post("/_admin/users/Revoked", {{"action", "disable"}}).status ==
+      admin.Post("/_admin/users/Revoked", {{"action", "disable"}, {"confirm", "yes"}}).status ==
       303);
   for (const auto& [worker, in] : LoggedInByWorker(third, "Revoked")) {
     BOOST_TEST(!in, "disabled, " << worker);
@@ -289,8 +289,8 @@ BOOST_AUTO_TEST_CASE(a5_every_state_changing_post_needs_this_sessions_token) {
         {"password2", "x long password"}},
        ""},
       {&admin, "/_protect/Csrf_Target", {{"protect", "1"}}, ""},
-      {&admin, "/_admin/users/CsrfOther", {{"action", "disable"}}, ""},
-      {&admin, "/_admin/cache/flush", {}, ""},
+      {&admin, "/_admin/users/CsrfOther", {{"action", "disable"}, {"confirm", "yes"}}, ""},
+      {&admin, "/_admin/cache/flush", {{"confirm", "yes"}}, ""},
       {&victim, "/_logout", {}, ""},
   };
   for (const Case& c : cases) {
