@@ -67,6 +67,14 @@ inline constexpr char kForgedMessage[] =
     "(the form may be old, or cookies may be off). Nothing was changed; "
     "please submit the form again.";
 
+// A form shown before the viewer logged in (in another tab), posted after:
+// its token was for the browser before the login, and a logged-in form
+// needs the session's. The refusal shows the form again with the session's.
+inline constexpr char kLoggedInSinceMessage[] =
+    "You logged in after this form was shown, so it needed a new security "
+    "token. Nothing was saved yet: what you typed is below, in a form that has "
+    "the new token. Check it and submit it again.";
+
 // What a non-admin is told about a protected page.
 inline constexpr char kProtectedMessage[] =
     "This page is protected: only the wiki's admins may change it.";
@@ -75,7 +83,8 @@ inline constexpr char kProtectedMessage[] =
 inline constexpr char kLoginToEditMessage[] =
     "You need to log in to edit pages on this wiki. Nothing was saved; your "
     "text is below. Log in (in another tab, so you keep this one) and save "
-    "again.";
+    "again: the form comes back once more with a new security token, and "
+    "saving it then saves your text.";
 inline constexpr char kLoginNeededMessage[] =
     "You need to log in to do this. Nothing was changed.";
 

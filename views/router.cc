@@ -259,7 +259,10 @@ Response DispatchUnguarded(const Request& req, Context& ctx, size_t* route_index
       }
       if (route.method == Method::kPost &&
           !ctx.security.csrf.Verify(req, ctx.viewer.session_token)) {
-        return Refuse(req, ctx, route, rest, kForgedMessage);
+        return Refuse(req, ctx, route, rest,
+                      ctx.viewer.logged_in() && ctx.security.csrf.FromBeforeLogin(req)
+                          ? kLoggedInSinceMessage
+                          : kForgedMessage);
       }
       return route.handler(req, ctx, rest);
     }
