@@ -185,6 +185,7 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
   if (user.ok()) {
     viewer.user = std::move(*user);
     viewer.session_token = cookie->second;
+    viewer.notice = NoticeFor(req, viewer.path);
   } else if (!user.status().IsNotFound()) {
     LogError("session lookup failed: " + user.status().message());
   }

@@ -132,7 +132,9 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
       return ErrorPage(ctx, s);
     }
   }
-  return Response::SeeOther("/_user/" + user->name);
+  Response response = Response::SeeOther("/_user/" + user->name);
+  AddNotice(response, req, ctx, "profile");
+  return response;
 }
 
 Response RefuseProfile(const Request& req, Context& ctx, std::string_view rest,
@@ -165,7 +167,9 @@ Response ChangePassword(const Request& req, Context& ctx,
         answer, PasswordForm(req, ctx, user->name, answer.message, HttpStatusFor(answer)));
   }
   // Every session ended; this browser gets a fresh one.
-  return StartSession(req, ctx, *user, ProfileUrl(user->name));
+  Response response = StartSession(req, ctx, *user, ProfileUrl(user->name));
+  AddNotice(response, req, ctx, "password");
+  return response;
 }
 
 namespace {

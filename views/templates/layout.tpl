@@ -39,6 +39,7 @@
 </div>
 </header>
 <main>
+{{#NOTICE}}<p class="notice flash" role="status">{{NOTICE_TEXT}}</p>{{/NOTICE}}
 {{>CONTENT}}
 </main>
 <footer class="site">
