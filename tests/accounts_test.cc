@@ -434,13 +434,25 @@ BOOST_AUTO_TEST_CASE(promote_demote_and_disable_take_effect_at_once) {
   LogInAs("plain", Role::kUser);
   std::string plain_session = session;
   LogInAs("boss", Role::kAdmin);
-  BOOST_TEST(Post("/_admin/users/plain", {{"action", "promote"}}).status ==
+  // Promote and disable ask first: the button's POST changes nothing and
+  // answers with a form that posts the same action with confirm=yes.
+  for (const char* action : {"promote", "disable"}) {
+    Response asked = Post("/_admin/users/plain", {{"action", action}});
+    BOOST_TEST(asked.status == 200, action);
+    BOOST_TEST(Contains(asked, "name=\"confirm\" value=\"yes\""), action);
+    BOOST_TEST(Contains(asked, "name=\"action\" value=\"" + std::string(action) + "\""));
+    BOOST_TEST(Contains(asked, "href=\"/_admin/users\">Cancel</a>"), action);
+    auto plain = users->Find(*UserName::Parse("plain"));
+    BOOST_TEST((plain->role == Role::kUser && !plain->disabled), action);
+  }
+  BOOST_TEST(Post("/_admin/users/plain", {{"action", "promote"}, {"confirm", "yes"}}).status ==
              303);
   BOOST_TEST((users->Find(*UserName::Parse("plain"))->role == Role::kAdmin));
   BOOST_TEST(Post("/_admin/users/plain", {{"action", "demote"}}).status == 303);
-  BOOST_TEST(Post("/_admin/users/plain", {{"action", "disable"}}).status ==
+  BOOST_TEST(Post("/_admin/users/plain", {{"action", "disable"}, {"confirm", "yes"}}).status ==
              303);
-  BOOST_TEST(Post("/_admin/users/boss", {{"action", "disable"}}).status == 400);
+  BOOST_TEST(Post("/_admin/users/boss", {{"action", "disable"}, {"confirm", "yes"}}).status ==
+             400);
   BOOST_TEST(Post("/_admin/users/plain", {{"action", "explode"}}).status ==
              400);
   // The disabled account's session is gone, and it cannot log in again.

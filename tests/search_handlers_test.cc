@@ -34,6 +34,27 @@ BOOST_AUTO_TEST_CASE(results_link_each_page_with_marked_words) {
                       "No page matches."));
 }
 
+// A snippet reads as the page does, not as its Markdown: no heading
+// marks, emphasis, code marks, link targets, list markers or table bars.
+BOOST_AUTO_TEST_CASE(snippets_show_text_without_its_markup) {
+  BOOST_REQUIRE(Save("Marked", 0,
+                     "## Heading about otters\n\n"
+                     "- [x] **Bold** otters and *slanted* ones, `code` otters\n"
+                     "> See [[Other page|the otter page]] and [a site](https://example.org/x)\n\n"
+                     "| otters | count |\n|---|---|\n| river | 3 |\n")
+                    .status == 303);
+  Response r = Get("/_search", {{"q", "otters"}});
+  BOOST_REQUIRE(r.status == 200);
+  const size_t start = r.body.find("<p class=\"snippet\">");
+  BOOST_REQUIRE(start != std::string::npos);
+  const std::string snippet = r.body.substr(start, r.body.find("</p>", start) - start);
+  for (const char* markup : {"##", "**", "[x]", "`", "[[", "](", "https://", "&gt;", "|", "---"}) {
+    BOOST_TEST(snippet.find(markup) == std::string::npos, markup << " in " << snippet);
+  }
+  BOOST_TEST(Contains(r, "Bold <mark>otters</mark> and slanted ones"), snippet);
+  BOOST_TEST(Contains(r, "the otter page"), snippet);
+}
+
 // While `wikid reindex` refills the index, results say they may miss
 // pages, in the page and in the JSON API, and list only what is indexed
 // (a name it has not reached is not listed without its text).
@@ -91,6 +112,11 @@ BOOST_AUTO_TEST_CASE(a_missing_page_name_is_offered_for_creation) {
   BOOST_TEST(r.status == 200);
   BOOST_TEST(Contains(r, "There is no page named “Brand new idea”."));
   BOOST_TEST(Contains(r, "href=\"/_edit/Brand_new_idea\">Create it"));
+  // A phrase offers its words, not a name with quotes in it.
+  Response phrase = Get("/_search", {{"q", "\"Two words\""}});
+  BOOST_TEST(phrase.status == 200);
+  BOOST_TEST(Contains(phrase, "There is no page named “Two words”."), phrase.body);
+  BOOST_TEST(Contains(phrase, "href=\"/_edit/Two_words\">Create it"));
   // Not a possible name: no offer, but still a search.
   Response odd = Get("/_search", {{"q", "a [b] c"}});
   BOOST_TEST(odd.status == 200);

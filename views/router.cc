@@ -185,6 +185,7 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
   if (user.ok()) {
     viewer.user = std::move(*user);
     viewer.session_token = cookie->second;
+    viewer.notice = NoticeFor(req, viewer.path);
   } else if (!user.status().IsNotFound()) {
     LogError("session lookup failed: " + user.status().message());
   }
@@ -259,7 +260,10 @@ Response DispatchUnguarded(const Request& req, Context& ctx, size_t* route_index
       }
       if (route.method == Method::kPost &&
           !ctx.security.csrf.Verify(req, ctx.viewer.session_token)) {
-        return Refuse(req, ctx, route, rest, kForgedMessage);
+        return Refuse(req, ctx, route, rest,
+                      ctx.viewer.logged_in() && ctx.security.csrf.FromBeforeLogin(req)
+                          ? kLoggedInSinceMessage
+                          : kForgedMessage);
       }
       return route.handler(req, ctx, rest);
     }

@@ -16,9 +16,19 @@ constexpr int kFileHits = 10;
 // The page named what was searched for: found (among the hits, whose name
 // matches come first, by its exact name, else in any letter case, or by a
 // lookup), or free to create.
+// The name a query offers: the query itself, or a phrase's words without
+// its quotes ("two words" offers the page Two words, not "two words").
+std::string OfferedName(std::string_view query) {
+  if (query.size() > 2 && query.front() == '"' && query.back() == '"' &&
+      query.substr(1, query.size() - 2).find('"') == std::string_view::npos) {
+    return std::string(query.substr(1, query.size() - 2));
+  }
+  return std::string(query);
+}
+
 void OfferPage(Context& ctx, const SearchResults& results,
                SearchPageState* state) {
-  auto name = PageName::Parse(state->query);
+  auto name = PageName::Parse(OfferedName(state->query));
   if (!name.ok()) return;
   const std::string key = PageKey(name->title());
   const SearchHit* same_key = nullptr;

@@ -3,10 +3,13 @@
 // (1366x768) and a phone (390x844) size, in the light and the dark colour
 // scheme, with axe-core, and photographed at both sizes.
 //
-// Usage: node views.js BASE_URL OUTDIR
-// BASE_URL is a wiki that tests/integration/browser_test.cc has filled
-// (the pages, accounts and file named in `views` below); OUTDIR gets a PNG
-// of each view at each size and report.txt. Exits 0 if every view passed,
+// Usage: node views.js BASE_URL OUTDIR [PHASE]
+// BASE_URL is a wiki that tests/integration/browser_test.cc has made: with
+// PHASE "fresh", a new one (no admin, no page; WIKID_SETUP_TOKEN names its
+// setup link's token); with "filled" (the default), one filled with the
+// pages, accounts and file named in `views` below (WIKID_UNWATCH_PATH is
+// the link of a watch mail). OUTDIR gets a PNG of each view at each size
+// and report-PHASE.txt. Exits 0 if every view passed,
 // 1 if any failed (each failure on a line of its own), 2 on a broken run.
 //
 // A view fails when its answer has another status than the one listed,
@@ -20,13 +23,13 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { main } = require('./run.js');
 // axe-core's minified build, added to every document the browser opens
 // (an init script: V8 compiles it once, where an evaluate of the source
 // after each load cost a second a view).
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const [baseUrl, outDir] = process.argv.slice(2);
+const [baseUrl, outDir, phase = 'filled'] = process.argv.slice(2);
 if (!baseUrl || !outDir) {
   console.error('usage: node views.js BASE_URL OUTDIR');
   process.exit(2);
@@ -52,10 +55,24 @@ function submitEdit(button, edit) {
   };
 }
 
+// Opening `urlPath` and pressing the button `selector`: the page it leads
+// to (a confirmation, which is not confirmed).
+function press(urlPath, selector) {
+  return async (page) => {
+    await page.goto(baseUrl + urlPath);
+    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+    return response;
+  };
+}
+
 // Every distinct view: a name (its screenshots' file names), who looks
 // (anon, user or admin), the status it answers with, and a path, or steps
 // that end on it (a form's answer).
-const views = [
+const allViews = [
+  // A new wiki, before anyone has written or set up anything.
+  { name: 'welcome', as: 'anon', phase: 'fresh', path: '/' },
+  { name: 'setup', as: 'anon', phase: 'fresh',
+    path: '/_setup?token=' + (process.env.WIKID_SETUP_TOKEN || '') },
   { name: 'front-page', as: 'anon', path: '/' },
   { name: 'page', as: 'anon', path: '/Sandbox', print: true },
   { name: 'page-as-admin', as: 'admin', path: '/Sandbox' },
@@ -103,7 +120,18 @@ const views = [
   { name: 'missing-page-404', as: 'anon', path: '/No_such_page', status: 404 },
   { name: 'no-such-view-404', as: 'anon', path: '/_nothing_here', status: 404 },
   { name: 'forbidden-403', as: 'user', path: '/_admin/users', status: 403 },
+  { name: 'move-form', as: 'user', path: '/_move/Lonely' },
+  { name: 'delete-confirmation', as: 'admin', path: '/_delete/Lonely' },
+  { name: 'deleted-410', as: 'anon', path: '/Gone', status: 410 },
+  { name: 'deleted-410-as-admin', as: 'admin', path: '/Gone', status: 410 },
+  { name: 'watchlist', as: 'user', path: '/_watchlist' },
+  { name: 'confirm-promote', as: 'admin',
+    steps: press('/_admin/users', 'form[action="/_admin/users/Reader"] button[value=promote]') },
+  { name: 'confirm-flush', as: 'admin',
+    steps: press('/_admin/cache', 'form[action="/_admin/cache/flush"] button[type=submit]') },
+  { name: 'unsubscribe', as: 'anon', path: process.env.WIKID_UNWATCH_PATH || '/_unwatch' },
 ];
+const views = allViews.filter((v) => (v.phase || 'filled') === phase);
 
 const sizes = [
   { name: 'desktop', width: 1366, height: 768 },
@@ -225,33 +253,11 @@ async function runAs(browser, role, lines) {
   return failed;
 }
 
-async function main() {
-  fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.WIKID_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // playwright gives the browser a new empty profile folder of its own
-    // (--user-data-dir) and removes it on close.
-  });
-  const started = Date.now();
-  const lines = [];
-  let failed = 0;
-  try {
-    // The three people look at the same time: a third of the wall time.
-    const counts = await Promise.all(['anon', 'user', 'admin'].map(
-      (role) => runAs(browser, role, lines)));
-    failed = counts.reduce((a, b) => a + b, 0);
-  } finally {
-    await browser.close();
-  }
-  lines.push(`${views.length} views, ${failed} failed, ${Date.now() - started} ms`);
-  fs.writeFileSync(path.join(outDir, 'report.txt'), lines.join('\n') + '\n');
-  console.log(lines.join('\n'));
-  process.exit(failed ? 1 : 0);
-}
-
-main().catch((e) => {
-  console.error(e && e.stack || e);
-  process.exit(2);
+main(outDir, `report-${phase}.txt`, async (browser, lines) => {
+  // The three people look at the same time: a third of the wall time.
+  const counts = await Promise.all(['anon', 'user', 'admin']
+    .filter((role) => views.some((v) => v.as === role))
+    .map((role) => runAs(browser, role, lines)));
+  lines.push(`${views.length} views (${phase})`);
+  return counts.reduce((a, b) => a + b, 0);
 });

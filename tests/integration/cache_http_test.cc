@@ -217,10 +217,16 @@ BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
   Memcache probe(probe_options);
   BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
   // Without the form's token the flush is refused.
-  BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {}).status == 403);
+  BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {{"confirm", "yes"}}).status ==
+             403);
   CacheItem item;
   BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
-  HttpResponse flushed = admin->Post("/_admin/cache/flush", {});
+  // The button asks first; only its confirmation empties memcached.
+  HttpResponse asked = admin->Post("/_admin/cache/flush", {});
+  BOOST_TEST(asked.status == 200);
+  BOOST_TEST(Contains(asked, "Empty every memcached server?"));
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
+  HttpResponse flushed = admin->Post("/_admin/cache/flush", {{"confirm", "yes"}});
   BOOST_TEST(flushed.status == 303);
   BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kMiss));
   BOOST_TEST(Contains(admin->Get("/_admin/cache?flushed=1"), "was emptied"));

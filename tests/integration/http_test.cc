@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cctype>
+#include <regex>
 #include <string>
 
 #include "tests/support/html_safety.h"
@@ -130,6 +131,24 @@ BOOST_AUTO_TEST_CASE(static_files_come_from_nginx) {
   BOOST_TEST(css.Header("x-wikid-worker") == "");  // wikid never saw it
   BOOST_TEST(Wiki().Get("/_static/favicon.svg").status == 200);
   BOOST_TEST(Wiki().Get("/_static/nothing.css").status == 404);
+  // Pages name the stylesheet by a digest of its content, kept a year.
+  std::smatch m;
+  const std::string front = Wiki().Get("/_help").body;
+  BOOST_REQUIRE(std::regex_search(front, m, std::regex(
+      "<link rel=\"stylesheet\" href=\"(/_static/v/[0-9a-f]{16}/style\\.css)\">")));
+  HttpResponse versioned = Wiki().Get(m[1]);
+  BOOST_TEST(versioned.status == 200);
+  BOOST_TEST(versioned.Header("content-type") == "text/css");
+  BOOST_TEST(versioned.Header("cache-control") == "public, max-age=31536000, immutable");
+  BOOST_TEST(versioned.Header("x-content-type-options") == "nosniff");
+  BOOST_TEST(versioned.body == css.body);
+  // robots.txt too: crawlers keep out of the /_ views but the readers'.
+  HttpResponse robots = Wiki().Get("/robots.txt");
+  BOOST_TEST(robots.status == 200);
+  BOOST_TEST(robots.Header("content-type").starts_with("text/plain"));
+  BOOST_TEST(robots.Header("x-wikid-worker") == "");
+  BOOST_TEST(robots.body.find("\nDisallow: /_\n") != std::string::npos, robots.body);
+  BOOST_TEST(robots.body.find("\nAllow: /_recent\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -165,6 +165,64 @@ BOOST_AUTO_TEST_CASE(a_move_onto_a_page_is_refused_and_onto_its_redirect_swaps) 
   BOOST_TEST(two.Header("location").ends_with("/Swap_One?redirectfrom=Swap_Two"));
 }
 
+// Flash notices (issue 21), here for the caches and the fast path this
+// file starts: after a save, a move, a profile save and a
+// password change, the page the user lands on says so, once; the shared
+// views (every worker's, nginx's fast path) never carry it, and the view
+// with the notice is still the cached one.
+BOOST_AUTO_TEST_CASE(a_change_is_confirmed_once_on_the_page_it_leads_to) {
+  const std::string saved = "Your edit was saved.";
+  auto owner = Wiki().LoggedInAs("Noticed", "a long password");
+  Browser& user = *owner;
+  BOOST_REQUIRE(user.Save("Noticed_Page", 0, "first").status == 303);
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE(Wiki().Get("/Noticed_Page").status == 200);
+  HttpResponse second = user.Save("Noticed_Page", 1, "second");
+  BOOST_REQUIRE(second.status == 303);
+  BOOST_TEST(user.Cookie("wikid_notice") == "saved:/Noticed_Page");
+  // Other pages do not take it.
+  BOOST_TEST(!Contains(user.Get("/_recent"), saved));
+  HttpResponse landed = user.Get("/Noticed_Page");
+  BOOST_TEST(landed.status == 200);
+  BOOST_TEST(Contains(landed, saved));
+  BOOST_TEST(Contains(landed, "second"));
+  BOOST_TEST(landed.Header("x-cache") == "hit");  // the notice costs no cache hit
+  BOOST_TEST(landed.Header("cache-control") == "private, no-store");
+  BOOST_TEST(user.Cookie("wikid_notice").empty());
+  BOOST_TEST(!Contains(user.Get("/Noticed_Page"), saved));  // once
+  // Nobody else's view of it carries the notice: anonymous readers on
+  // every worker and nginx's fast path, another account.
+  for (int i = 0; i < 4; ++i) BOOST_TEST(!Contains(Wiki().Get("/Noticed_Page"), saved));
+  BOOST_REQUIRE(Wiki().WaitForFastPath(60s));
+  HttpResponse fast = Wiki().ViewUntilFast("/Noticed_Page");
+  BOOST_TEST(FromNginx(fast));
+  BOOST_TEST(!Contains(fast, saved));
+  auto other = Wiki().LoggedInAs("Unnoticed", "other password");
+  BOOST_TEST(!Contains(other->Get("/Noticed_Page"), saved));
+  // A stolen or forged cookie shows nothing to an anonymous reader.
+  Browser anonymous(Wiki());
+  anonymous.SetCookie("wikid_notice", "saved:/Noticed_Page");
+  BOOST_TEST(!Contains(anonymous.Get("/Noticed_Page"), saved));
+
+  // The profile and the password.
+  BOOST_REQUIRE(user.Post("/_user/Noticed/_edit", {{"display_name", "Noticed One"},
+                                                    {"bio", ""}, {"email", ""}})
+                    .status == 303);
+  HttpResponse profile = user.Get("/_user/Noticed");
+  BOOST_TEST(Contains(profile, "Your profile was saved."));
+  BOOST_TEST(!Contains(user.Get("/_user/Noticed"), "Your profile was saved."));
+  BOOST_REQUIRE(user.Post("/_user/Noticed/_password", {{"current", "a long password"},
+                                                        {"password", "a new long password"},
+                                                        {"password2", "a new long password"}})
+                    .status == 303);
+  BOOST_TEST(Contains(user.Get("/_user/Noticed"), "Your password was changed."));
+  // A move: on the page's new name.
+  BOOST_REQUIRE(user.Post("/_move/Noticed_Page", {{"to", "Noticed_Elsewhere"},
+                                                   {"reason", "a test"},
+                                                   {"redirect", "1"}})
+                    .status == 303);
+  BOOST_TEST(Contains(user.Get("/Noticed_Elsewhere"), "The page was moved here."));
+}
+
 // X1: a move's reason is part of the summary shown in the history, recent
 // changes and the feed.
 BOOST_AUTO_TEST_CASE(x1_move_reasons_are_inert_wherever_they_are_shown) {

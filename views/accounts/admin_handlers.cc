@@ -67,6 +67,40 @@ void NoteMailState(const Context& ctx, ctemplate::TemplateDictionary* d) {
   if (!ctx.site.mail_configured) d->ShowSection("MAIL_UNCONFIGURED");
 }
 
+// An admin action that is hard to undo or reaches far (making an admin,
+// disabling an account, emptying memcached) takes two POSTs: the first,
+// from the button, answers with this page, whose form repeats it with
+// confirm=yes and a fresh token. Without JavaScript, and CSRF-checked
+// both times by the router.
+struct Confirmation {
+  std::string question;     // the page's title and heading
+  std::string explanation;  // what will happen
+  std::string button;       // the confirming button's label
+  std::string action_url;   // where the form posts
+  std::string cancel_url;   // where Cancel leads
+  std::vector<std::pair<std::string, std::string>> fields;  // posted again
+};
+
+bool Confirmed(const Request& req) { return req.FormText("confirm") == "yes"; }
+
+Response ConfirmPage(const Request& req, Context& ctx, const Confirmation& c) {
+  HtmlPage page(c.question, "confirm.tpl");
+  page.NoIndex();
+  ctemplate::TemplateDictionary* d = page.content();
+  d->SetValue("QUESTION", c.question);
+  d->SetValue("EXPLANATION", c.explanation);
+  d->SetValue("BUTTON", c.button);
+  d->SetValue("ACTION_URL", c.action_url);
+  d->SetValue("CANCEL_URL", c.cancel_url);
+  d->SetValue("CSRF_TOKEN", FormToken(req, ctx).token);
+  for (const auto& [name, value] : c.fields) {
+    ctemplate::TemplateDictionary* field = d->AddSectionDictionary("FIELD");
+    field->SetValue("NAME", name);
+    field->SetValue("VALUE", value);
+  }
+  return page.Render(ctx, 200);
+}
+
 }  // namespace
 
 Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
@@ -114,7 +148,19 @@ Response Health(const Request&, Context&, std::string_view) {
   return Response::PlainText(200, "ok");
 }
 
-Response FlushCache(const Request&, Context& ctx, std::string_view) {
+Response FlushCache(const Request& req, Context& ctx, std::string_view) {
+  if (!Confirmed(req)) {
+    return ConfirmPage(
+        req, ctx,
+        {.question = "Empty every memcached server?",
+         .explanation = "Every cached view, of this wiki and of anything else that shares "
+                        "these servers, is dropped. Nothing is served stale either way; "
+                        "the next views are rendered again, which is slower until the "
+                        "cache fills.",
+         .button = "Empty memcached",
+         .action_url = "/_admin/cache/flush",
+         .cancel_url = "/_admin/cache"});
+  }
   if (ctx.caches.memcache.enabled() && ctx.caches.memcache.FlushAll() != CacheStatus::kOk) {
     return ErrorPage(ctx, 503, "memcached could not be emptied: a server did "
                                "not answer. Nothing is served stale either way.");
@@ -151,6 +197,22 @@ Response ChangeUser(const Request& req, Context& ctx, std::string_view rest) {
                                "themselves here; use the wikid user command.");
   }
   const std::string& action = req.FormText("action");
+  if ((action == "promote" || action == "disable") && !Confirmed(req)) {
+    const bool promote = action == "promote";
+    return ConfirmPage(
+        req, ctx,
+        {.question = (promote ? "Make " : "Disable ") + user->name + (promote ? " an admin?" : "?"),
+         .explanation = promote ? user->name + " will be able to delete and undelete pages, "
+                                  "protect them, and promote, demote and disable accounts, "
+                                  "yours too."
+                                : user->name + " is logged out everywhere at once and cannot "
+                                  "log in again until an admin enables the account. Their "
+                                  "pages and revisions stay.",
+         .button = promote ? "Make " + user->name + " an admin" : "Disable " + user->name,
+         .action_url = "/_admin/users/" + user->name,
+         .cancel_url = "/_admin/users",
+         .fields = {{"action", action}}});
+  }
   Status done;
   if (action == "promote" || action == "demote") {
     done = ctx.stores.users.SetRole(user->id, action == "promote" ? Role::kAdmin : Role::kUser);

@@ -15,14 +15,17 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view);
 // GET /_health: "ok", touching nothing: for load balancers and monitors,
 // and the benchmark's measure of the FastCGI path alone.
 Response Health(const Request& req, Context& ctx, std::string_view);
-// POST /_admin/cache/flush: flush_all, then back to the page.
+// POST /_admin/cache/flush: a page asking to confirm; with confirm=yes,
+// flush_all, then back to the page.
 Response FlushCache(const Request& req, Context& ctx, std::string_view);
 
 // GET /_admin/users?after=NAME: every account, by name, with buttons to
 // promote, demote, disable and enable.
 Response ListUsers(const Request& req, Context& ctx, std::string_view);
-// POST /_admin/users/NAME, action=promote|demote|disable|enable. Disabling
-// ends every session of the account at once.
+// POST /_admin/users/NAME, action=promote|demote|disable|enable. Promote
+// and disable first answer with a page asking to confirm, whose button
+// posts them again with confirm=yes. Disabling ends every session of the
+// account at once.
 Response ChangeUser(const Request& req, Context& ctx, std::string_view name);
 // GET /_admin/mail?before=ID: the outbox, newest first, with the state,
 // attempts and last error of each message.

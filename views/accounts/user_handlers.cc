@@ -149,7 +149,9 @@ Response SaveProfile(const Request& req, Context& ctx, std::string_view rest) {
                             *wait);
     }
   }
-  return Response::SeeOther("/_user/" + user->name);
+  Response response = Response::SeeOther("/_user/" + user->name);
+  AddNotice(response, req, ctx, "profile");
+  return response;
 }
 
 Response RefuseProfile(const Request& req, Context& ctx, std::string_view rest,
@@ -182,7 +184,9 @@ Response ChangePassword(const Request& req, Context& ctx,
         answer, PasswordForm(req, ctx, user->name, answer.message, HttpStatusFor(answer)));
   }
   // Every session ended; this browser gets a fresh one.
-  return StartSession(req, ctx, *user, ProfileUrl(user->name));
+  Response response = StartSession(req, ctx, *user, ProfileUrl(user->name));
+  AddNotice(response, req, ctx, "password");
+  return response;
 }
 
 namespace {

@@ -78,6 +78,9 @@ struct Viewer {
   std::optional<User> user;   // logged in as; empty for anonymous
   std::string session_token;  // the cookie's token when logged in
   std::string path;           // the request's path, encoded, for "log in" links
+  // A one-time notice waiting for this view (kNoticeCookie, render.h):
+  // its kind, or empty. Only ever set for a logged-in viewer.
+  std::string notice;
   bool logged_in() const { return user.has_value(); }
   bool is_admin() const { return user && user->role == Role::kAdmin; }
 };

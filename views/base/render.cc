@@ -20,8 +20,55 @@ void HtmlPage::Feed(const std::string& url, const std::string& title) {
   feed->SetValue("FEED_TITLE", title);
 }
 
+namespace {
+
+// The words of each notice, by kind: never anything from the request.
+const char* NoticeText(std::string_view kind) {
+  if (kind == "saved") return "Your edit was saved.";
+  if (kind == "moved") return "The page was moved here.";
+  if (kind == "profile") return "Your profile was saved.";
+  if (kind == "password") {
+    return "Your password was changed. Every other browser logged in as you was logged out.";
+  }
+  return nullptr;
+}
+
+std::string NoticeCookie(std::string_view value, int max_age, bool https) {
+  std::string cookie = std::string(kNoticeCookie) + "=" + std::string(value) +
+                       "; Path=/; Max-Age=" + std::to_string(max_age) +
+                       "; HttpOnly; SameSite=Lax";
+  if (https) cookie += "; Secure";
+  return cookie;
+}
+
+}  // namespace
+
+void AddNotice(Response& redirect, const Request& req, const Context& ctx,
+               std::string_view kind) {
+  if (!ctx.viewer.logged_in() || NoticeText(kind) == nullptr) return;
+  for (const auto& [name, value] : redirect.headers) {
+    if (name != "Location") continue;
+    std::string path = value.substr(0, value.find_first_of("?#"));
+    redirect.headers.emplace_back(
+        "Set-Cookie", NoticeCookie(std::string(kind) + ":" + path, 60, req.https));
+    return;
+  }
+}
+
+std::string NoticeFor(const Request& req, std::string_view path) {
+  auto cookie = req.cookies.find(kNoticeCookie);
+  if (cookie == req.cookies.end()) return "";
+  const std::string& value = cookie->second;
+  const size_t colon = value.find(':');
+  if (colon == std::string::npos || std::string_view(value).substr(colon + 1) != path) return "";
+  return value.substr(0, colon);
+}
+
 Response HtmlPage::Render(Context& ctx, int status) {
   layout_.SetValue("SITE_NAME", ctx.site.site_name);
+  layout_.SetValue("STYLE_URL", ctx.templates.StyleUrl());
+  const char* notice = status == 200 ? NoticeText(ctx.viewer.notice) : nullptr;
+  if (notice != nullptr) layout_.SetValueAndShowSection("NOTICE_TEXT", notice, "NOTICE");
   // The header is the one per-viewer part of a page, filled here for each
   // request and never cached.
   if (const auto& user = ctx.viewer.user) {
@@ -50,6 +97,12 @@ Response HtmlPage::Render(Context& ctx, int status) {
   Response r;
   r.status = status;
   r.body = std::move(*html);
+  if (notice != nullptr) {
+    // Shown once: the cookie goes (a secure origin may clear a Secure
+    // cookie without the flag), and nothing keeps this answer.
+    r.headers.emplace_back("Set-Cookie", NoticeCookie("", 0, false));
+    r.headers.emplace_back("Cache-Control", "private, no-store");
+  }
   return r;
 }
 

@@ -33,6 +33,27 @@ class HtmlPage {
   ctemplate::TemplateDictionary* content_;  // owned by layout_
 };
 
+// One-time notices after a change ("Your edit was saved."), shown once on
+// the page the change's redirect leads to. A cookie, `KIND:PATH`, lives a
+// minute; FindViewer (router.cc) reads it only for a logged-in viewer and
+// only on PATH, and HtmlPage::Render shows it and clears it. Why a cookie
+// and logged-in views only: their HTML is made per request anyway (the
+// header names the viewer), no tier keeps it whole and nginx's fast path
+// never answers a request with a session cookie, so the notice costs no
+// cache hit and cannot reach another reader; the page's address stays
+// the same (no ?flag to repeat on reload, bookmark or share, or to make
+// the view miss its caches). Anonymous editors get none: their views are
+// the shared ones.
+inline constexpr char kNoticeCookie[] = "wikid_notice";
+// Adds the notice `kind` (one of the kinds render.cc knows: saved, moved,
+// profile, password) to `redirect`, for the page its Location
+// names, if `ctx`'s viewer is logged in.
+void AddNotice(Response& redirect, const Request& req, const Context& ctx,
+               std::string_view kind);
+// The kind named by `req`'s notice cookie if it is meant for `path` (the
+// request's, encoded as Viewer::path), else empty.
+std::string NoticeFor(const Request& req, std::string_view path);
+
 // The anti-forgery token for a form shown in answer to `req`.
 CsrfToken FormToken(const Request& req, const Context& ctx);
 
@@ -67,6 +88,14 @@ inline constexpr char kForgedMessage[] =
     "(the form may be old, or cookies may be off). Nothing was changed; "
     "please submit the form again.";
 
+// A form shown before the viewer logged in (in another tab), posted after:
+// its token was for the browser before the login, and a logged-in form
+// needs the session's. The refusal shows the form again with the session's.
+inline constexpr char kLoggedInSinceMessage[] =
+    "You logged in after this form was shown, so it needed a new security "
+    "token. Nothing was saved yet: what you typed is below, in a form that has "
+    "the new token. Check it and submit it again.";
+
 // What a non-admin is told about a protected page.
 inline constexpr char kProtectedMessage[] =
     "This page is protected: only the wiki's admins may change it.";
@@ -75,7 +104,8 @@ inline constexpr char kProtectedMessage[] =
 inline constexpr char kLoginToEditMessage[] =
     "You need to log in to edit pages on this wiki. Nothing was saved; your "
     "text is below. Log in (in another tab, so you keep this one) and save "
-    "again.";
+    "again: the form comes back once more with a new security token, and "
+    "saving it then saves your text.";
 inline constexpr char kLoginNeededMessage[] =
     "You need to log in to do this. Nothing was changed.";
 

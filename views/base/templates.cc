@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -33,6 +35,18 @@ Status Templates::LoadAll() {
   for (const std::string& name : names) {
     if (!ctemplate::LoadTemplate(name, ctemplate::STRIP_BLANK_LINES)) {
       return Status::Internal("template " + name + " does not parse");
+    }
+  }
+  if (!dev_mode_) {
+    std::ifstream css(root_dir_ + "/../static/style.css", std::ios::binary);
+    std::ostringstream bytes;
+    if (css.is_open() && (bytes << css.rdbuf())) {
+      // FNV-1a, 64 bits: a name for this content, not a secret.
+      uint64_t hash = 14695981039346656037ull;
+      for (unsigned char c : bytes.str()) hash = (hash ^ c) * 1099511628211ull;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+      style_url_ = std::string("/_static/v/") + hex + "/style.css";
     }
   }
   return Status::Ok();

@@ -48,8 +48,18 @@ class Templates {
   // mode. Internal if it cannot be read.
   Result<std::string> Text(const std::string& name);
 
+  // The stylesheet's address for the layout: /_static/v/HASH/style.css,
+  // HASH a digest of static/style.css beside the template directory (where
+  // nginx serves it from: scripts/nginx-config), read by LoadAll. A new
+  // stylesheet gets a new address, so browsers, which may keep it for a
+  // year (nginx/wikid.conf), never pair these templates with an older one.
+  // "/_static/style.css" (kept a day) in development mode, or when the
+  // file cannot be read.
+  const std::string& StyleUrl() const { return style_url_; }
+
  private:
   std::string root_dir_;
+  std::string style_url_ = "/_static/style.css";
   bool dev_mode_;
   std::map<std::string, std::string> texts_;  // read so far, by name
 };

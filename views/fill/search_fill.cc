@@ -1,5 +1,7 @@
 #include "views/fill/search_fill.h"
 
+#include <regex>
+
 #include "model/text/search_query.h"
 
 namespace wikid {
@@ -26,6 +28,40 @@ void FillMarked(const std::string& marked, const char* section,
     }
   }
   flush();
+}
+
+// A snippet as a reader would see the text: the page's Markdown without
+// its markup (headings' #s, emphasis, code marks, list and quote markers,
+// table bars, link targets), on one line. The match marks stay where they
+// were; a link cut by the snippet's edge loses what is left of its marks.
+std::string PlainSnippet(const std::string& marked) {
+  // [[Target|label]] shows its label, [[Target]] its name; ![alt](url)
+  // and [text](url) their words.
+  static const std::regex kWikiLabel(R"(\[\[[^\]|\n]*\|([^\]\n]*)\]\])");
+  // Its target may be cut by the snippet's edge, before the ellipsis
+  // (U+2026, whose UTF-8 starts with the byte E2), which stays.
+  static const std::regex kLink(std::string(R"(!?\[([^\]\n]*)\]\([^)\s)") + '\xE2' + "]*\\)?");
+  // At the start of a line: headings, list items (with a task box),
+  // numbered items, quotes, fences and table rules.
+  static const std::regex kLineMarks(
+      R"((^|\n)[ \t]*(#{1,6}[ \t]+|[-*+][ \t]+(\[[ xX]\][ \t]+)?|[0-9]+[.)][ \t]+|>[ \t]?|```[^\n]*|~~~[^\n]*|\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?=\n|$)))");
+  static const std::regex kInlineMarks(R"(\*\*|__|~~|`|\[\[|\]\]|\*(?=\S))");
+  static const std::regex kClosingStar(R"((\S)\*)");
+  std::string text = std::regex_replace(marked, kWikiLabel, "$1");
+  text = std::regex_replace(text, kLink, "$1");
+  text = std::regex_replace(text, kLineMarks, "$1");
+  text = std::regex_replace(text, kInlineMarks, "");
+  text = std::regex_replace(text, kClosingStar, "$1");
+  // Table bars and line ends become spaces, and runs of spaces one.
+  std::string plain;
+  plain.reserve(text.size());
+  for (char c : text) {
+    if (c == '|' || c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (plain.empty() || plain.back() == ' ')) continue;
+    plain += c;
+  }
+  while (!plain.empty() && plain.back() == ' ') plain.pop_back();
+  return plain;
 }
 
 std::string SearchUrl(const std::string& query, int64_t offset) {
@@ -78,7 +114,7 @@ void FillSearch(const SearchPageState& state, const SearchResults& results,
     ctemplate::TemplateDictionary* row = d->AddSectionDictionary("HIT");
     row->SetValue("URL", UrlPathOfTitle(hit.title));
     FillMarked(hit.title_marked, "TITLE_PART", row);
-    FillMarked(hit.snippet, "SNIPPET_PART", row);
+    FillMarked(PlainSnippet(hit.snippet), "SNIPPET_PART", row);
   }
   if (state.offset > 0) {
     d->SetValueAndShowSection(

@@ -51,20 +51,23 @@ CsrfToken Csrf::TokenFor(const Request& req, const std::string& session_token) c
 }
 
 bool Csrf::Verify(const Request& req, const std::string& session_token) const {
+  if (session_token.empty()) return FromBeforeLogin(req);
+  return Signs(req, kSessionDomain, session_token);
+}
+
+bool Csrf::FromBeforeLogin(const Request& req) const {
+  auto cookie = req.cookies.find(kCsrfCookie);
+  if (cookie == req.cookies.end() || !IsTokenShaped(cookie->second)) return false;
+  return Signs(req, kBrowserDomain, cookie->second);
+}
+
+bool Csrf::Signs(const Request& req, std::string_view domain, const std::string& secret) const {
   const std::string* token = req.Form(kCsrfField);
   if (token == nullptr || !usable_) return false;
-  std::string_view domain = kSessionDomain;
-  const std::string* secret = &session_token;
-  if (session_token.empty()) {
-    auto cookie = req.cookies.find(kCsrfCookie);
-    if (cookie == req.cookies.end() || !IsTokenShaped(cookie->second)) return false;
-    domain = kBrowserDomain;
-    secret = &cookie->second;
-  }
   auto signed_by_one = [&] {
     for (const std::string& key : keys_.Verifying()) {
       if (key.size() != crypto_auth_KEYBYTES) continue;
-      std::string expected = Sign(domain, *secret, key);
+      std::string expected = Sign(domain, secret, key);
       if (token->size() == expected.size() &&
           sodium_memcmp(token->data(), expected.data(), expected.size()) == 0) {
         return true;

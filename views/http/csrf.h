@@ -52,7 +52,16 @@ class Csrf {
   // session (or, without one, the same pre-session cookie).
   bool Verify(const Request& req, const std::string& session_token) const;
 
+  // True if `req` carries the token of a form shown before a login, to
+  // this browser's pre-session cookie. Never enough to act on for a
+  // logged-in viewer: the cookie is not __Host- (wikid also runs over
+  // plain HTTP, where that prefix is refused), so a sibling subdomain can
+  // plant one whose token it knows. Only says why Verify failed, so the
+  // refusal can say so (router.cc).
+  bool FromBeforeLogin(const Request& req) const;
+
  private:
+  bool Signs(const Request& req, std::string_view domain, const std::string& secret) const;
   std::string Sign(std::string_view domain, const std::string& secret,
                    const std::string& key) const;
   SiteKeys& keys_;

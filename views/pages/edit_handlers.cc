@@ -14,6 +14,13 @@
 namespace wikid {
 namespace {
 
+// The redirect after a save, to `location`, with its one-time notice.
+Response Saved(const Request& req, const Context& ctx, std::string location) {
+  Response response = Response::SeeOther(std::move(location));
+  AddNotice(response, req, ctx, "saved");
+  return response;
+}
+
 Response EditFormResponse(const Request& req, Context& ctx,
                           const PageName& name, const EditFormState& state,
                           int status) {
@@ -233,7 +240,7 @@ Response SaveSection(const Request& req, Context& ctx, const PageName& name,
   auto edit = EditBy(req, ctx, name, state.base_rev, whole, state.summary);
   if (!edit.ok()) return SaveRefused(req, ctx, name, state, edit.status());
   auto saved = ctx.writes.Save(*edit);
-  if (saved.ok()) return Response::SeeOther(name.UrlPath() + fragment);
+  if (saved.ok()) return Saved(req, ctx, name.UrlPath() + fragment);
   if (saved.status().IsConflict()) {
     return MergeOrConflict(req, ctx, name, state, *base, whole, &*sections, fragment);
   }
@@ -341,9 +348,7 @@ Response SaveEdit(const Request& req, Context& ctx, std::string_view rest) {
       EditBy(req, ctx, *name, state.base_rev, state.text, state.summary);
   if (!edit.ok()) return SaveRefused(req, ctx, *name, state, edit.status());
   auto saved = ctx.writes.Save(*edit);
-  if (saved.ok()) {
-    return Response::SeeOther(name->UrlPath());
-  }
+  if (saved.ok()) return Saved(req, ctx, name->UrlPath());
   if (saved.status().IsConflict()) {
     auto base = BaseText(ctx, *name, state.base_rev);
     if (!base.ok()) return ErrorPage(ctx, base.status());
@@ -407,7 +412,7 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
                        409);
   }
   if (!saved.ok()) return ErrorPage(ctx, saved.status());
-  return Response::SeeOther(name->UrlPath());
+  return Saved(req, ctx, name->UrlPath());
 }
 
 }  // namespace wikid

@@ -85,7 +85,9 @@ Response MovePage(const Request& req, Context& ctx, std::string_view rest) {
                         HttpStatusFor(status));
   }
   if (!moved.ok()) return ErrorPage(ctx, status);
-  return Response::SeeOther(to->UrlPath());
+  Response response = Response::SeeOther(to->UrlPath());
+  AddNotice(response, req, ctx, "moved");
+  return response;
 }
 
 }  // namespace wikid

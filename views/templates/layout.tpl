@@ -6,7 +6,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} – {{SITE_NAME}}</title>
 <meta name="description" content="{{TITLE}}, on the wiki {{SITE_NAME}}">
-<link rel="stylesheet" href="/_static/style.css">
+<link rel="stylesheet" href="{{STYLE_URL}}">
 <link rel="icon" href="/_static/favicon.svg" type="image/svg+xml">
 {{#FEED}}<link rel="alternate" type="application/atom+xml" href="{{FEED_URL}}" title="{{FEED_TITLE}}">{{/FEED}}
 {{#NOINDEX}}<meta name="robots" content="noindex,nofollow">{{/NOINDEX}}
@@ -40,6 +40,7 @@
 </div>
 </header>
 <main>
+{{#NOTICE}}<p class="notice flash" role="status">{{NOTICE_TEXT}}</p>{{/NOTICE}}
 {{>CONTENT}}
 </main>
 <footer class="site">
