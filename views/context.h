@@ -73,6 +73,9 @@ struct Viewer {
   std::optional<User> user;   // logged in as; empty for anonymous
   std::string session_token;  // the cookie's token when logged in
   std::string path;           // the request's path, encoded, for "log in" links
+  // The session or API token could not be looked up (the database failed):
+  // who asks is not known, which is not the same as anonymous.
+  bool unknown = false;
   bool logged_in() const { return user.has_value(); }
   bool is_admin() const { return user && user->role == Role::kAdmin; }
 };

@@ -454,6 +454,9 @@ Result<SaveResult> PostgresPageStore::Save(const Edit& edit) {
   // Tests kill the worker or the server here to prove a half-done save
   // leaves nothing.
   FailpointSleep("save_in_txn_sleep");
+  // ...or end its connection, holding it here until they have
+  // (postgres_reliability_test).
+  FailpointHold("save_before_commit");
   if (Status s = txn.Commit(); !s.ok()) return s;
   return saved;
 }
