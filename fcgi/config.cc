@@ -74,6 +74,10 @@ po::options_description Options(Config& c, RawOptions& raw) {
          ->default_value(c.fastcgi_timeout_ms),
      "milliseconds a FastCGI peer may take to send a request's parameters, and any "
      "later read or write may wait, before its connection is closed (100-600000)")
+    ("statement-timeout-ms", po::value(&c.statement_timeout_ms)
+         ->default_value(c.statement_timeout_ms),
+     "PostgreSQL: milliseconds one statement may run, waiting for a lock included, "
+     "before the server cancels it and the request answers 503 (100-600000)")
     ("memcached", po::value(&c.memcached),
      "memcached servers, host:port or a unix socket's /path, comma-separated; "
      "without it, no cache")
@@ -180,6 +184,9 @@ Status CheckRanges(const Config& c) {
   }
   if (c.fastcgi_timeout_ms < 100 || c.fastcgi_timeout_ms > 600000) {
     return bad("--fastcgi-timeout-ms must be 100 to 600000");
+  }
+  if (c.statement_timeout_ms < 100 || c.statement_timeout_ms > 600000) {
+    return bad("--statement-timeout-ms must be 100 to 600000");
   }
   if (c.max_body_bytes < 1024 || c.max_body_bytes > (size_t{1} << 30)) {
     return bad("--max-body-bytes must be 1 KiB to 1 GiB");
@@ -381,6 +388,7 @@ WikiOptions WikiOptionsOf(const Config& config) {
   WikiOptions options;
   options.storage.data_dir = config.data_dir;
   options.storage.database = config.database;
+  options.storage.statement_timeout_ms = config.statement_timeout_ms;
   options.renderer_version = kRendererVersion;
   options.mail = config.mail;
   options.throttle = config.throttle;

@@ -52,6 +52,9 @@ struct Config {
   // Milliseconds a FastCGI peer may take to send a request's head, and
   // each later read or write may wait (fcgi/request_check.h).
   int fastcgi_timeout_ms = 10000;
+  // PostgreSQL: the longest one statement may run (a lock waited for
+  // included) before the server cancels it and the request answers 503.
+  int statement_timeout_ms = 5000;
   // memcached servers ("host:port,host:port"); empty: no cache.
   std::string memcached;
   // How long wikid waits for a memcached server to connect or answer

@@ -106,7 +106,9 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
   // No lock: every host's mailer (and the mailer of a crashed master,
   // finishing) may run at once; claims keep each message to one of them.
   const std::string mailer = MailerName();
-  auto wiki = Wiki::Open(WikiOptionsOf(config));
+  WikiOptions options = WikiOptionsOf(config);
+  options.storage.application_name = "wikid mailer";  // as pg_stat_activity shows it
+  auto wiki = Wiki::Open(options);
   if (!wiki.ok()) {
     LogError("mailer cannot start: " + wiki.status().message());
     return 1;

@@ -171,7 +171,9 @@ class Worker {
       : config_(config), shared_(shared) {}
 
   Status Open() {
-    auto wiki = Wiki::Open(WikiOptionsOf(config_),
+    WikiOptions options = WikiOptionsOf(config_);
+    options.storage.application_name = "wikid worker";  // as pg_stat_activity shows it
+    auto wiki = Wiki::Open(options,
                            ProcessState{.cache_state = &shared_.cache_state,
                                         .fast_path = &shared_.fast_path,
                                         .hash_slots = &shared_.hash_slots,

@@ -85,7 +85,8 @@ Status CheckDatabaseName(const StorageOptions& options) {
 Result<std::unique_ptr<Storage>> OpenStorage(const StorageOptions& options) {
   if (IsPostgresUrl(options.database)) {
     auto storage = PostgresStorage::Open(
-        options.database, PgOptions{.statement_timeout_ms = options.statement_timeout_ms});
+        options.database, PgOptions{.statement_timeout_ms = options.statement_timeout_ms,
+                                    .application_name = options.application_name});
     if (!storage.ok()) return storage.status();
     return std::unique_ptr<Storage>(std::move(*storage));
   }

@@ -52,6 +52,9 @@ struct StorageOptions {
   // PostgreSQL: the longest one statement may run (the server cancels it
   // and the request answers 503), so a stuck query cannot hold a worker.
   int statement_timeout_ms = 5000;
+  // PostgreSQL: the connection's application_name (PgOptions), which says
+  // what kind of process holds it ("wikid worker", "wikid mailer").
+  std::string application_name = "wikid";
 };
 
 // The database file `options` name: the PATH of --database sqlite:PATH, else

@@ -1,5 +1,6 @@
 #include "views/router.h"
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -176,6 +177,7 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
       viewer.user = std::move(*user);
     } else if (!user.status().IsNotFound()) {
       LogError("API token lookup failed: " + user.status().message());
+      viewer.unknown = true;
     }
     return viewer;
   }
@@ -188,6 +190,10 @@ Viewer FindViewer(const Request& req, const Context& ctx) {
     viewer.notice = NoticeFor(req, viewer.path);
   } else if (!user.status().IsNotFound()) {
     LogError("session lookup failed: " + user.status().message());
+    viewer.unknown = true;
+    // The form shown again carries this session's token, so that it
+    // saves once the database is back.
+    viewer.session_token = cookie->second;
   }
   return viewer;
 }
@@ -248,6 +254,15 @@ Response DispatchUnguarded(const Request& req, Context& ctx, size_t* route_index
     owner = route.pattern;
     if (MethodAllows(route.method, req.method)) {
       *route_index = i;
+      // Who asks could not be looked up (the database is down): refused
+      // as anonymous, a logged-in editor would be told to log in, and a
+      // form's token would not match. What needs to know who asks is
+      // refused for now (503, Retry-After), a form shown again with what
+      // was typed.
+      if (ctx.viewer.unknown &&
+          (route.access != Access::kAnyone || route.method == Method::kPost)) {
+        return Refuse(req, ctx, route, rest, kCannotTellWhoMessage, 503);
+      }
       if (!AccessAllows(route.access, ctx)) return RefuseAccess(req, ctx, route, rest);
       // Before the token: nothing is done with a body cut short, and its
       // token may be past the cut.
@@ -289,6 +304,13 @@ Response Dispatch(const Request& req, const Context& worker_ctx, size_t* route,
       *asker = Asker{.user_id = ctx.viewer.user->id, .admin = ctx.viewer.is_admin()};
     }
     Response response = DispatchUnguarded(req, ctx, route);
+    // Every 503 says when to come back (the database or its disk refused;
+    // a form shown again keeps what was typed).
+    if (response.status == 503 &&
+        std::none_of(response.headers.begin(), response.headers.end(),
+                     [](const auto& h) { return h.first == "Retry-After"; })) {
+      response = WithRetryAfter(std::move(response), kUnavailableRetrySeconds);
+    }
     // Mail queued by this request has committed (or rolled back, and the
     // mailer finds nothing): one wake-up, after the handler, for every
     // route, so no handler can forget it.

@@ -254,13 +254,13 @@ void PostgresServer::Stop(int signal) {
   pid_ = -1;
 }
 
-void PostgresServer::Restart() {
+void PostgresServer::Restart(Shutdown how, const std::function<void()>& while_down) {
   if (attached_) throw std::runtime_error("Restart needs a server of the test's own");
-  // SIGQUIT, the immediate shutdown: every backend is killed at once, no
-  // checkpoint is made, and the next start recovers from the WAL, as
-  // after a crash. (SIGKILL of the postmaster alone would leave its
-  // backends holding the shared memory, and the next start refused.)
-  Stop(SIGQUIT);
+  // SIGQUIT, the immediate shutdown, stands for a crash. (SIGKILL of the
+  // postmaster alone would leave its backends holding the shared memory,
+  // and the next start refused.)
+  Stop(how == Shutdown::kImmediate ? SIGQUIT : SIGINT);
+  if (while_down) while_down();
   Start();
 }
 

@@ -20,6 +20,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,11 +65,18 @@ class PostgresServer {
   // The URL of database `name` for `user` (no password in it).
   std::string Url(const std::string& name, const std::string& user = kUser) const;
 
-  // Kills the server (SIGKILL, as a crash) and starts it again on the same
-  // directory and port, waiting until it accepts connections: what a
-  // connection sees when its server restarts. Only on a server of the
+  // How Restart stops the server: kImmediate (SIGQUIT: every backend
+  // killed at once, no checkpoint, the next start recovering from the WAL,
+  // as after a crash), or kFast (SIGINT: open transactions rolled back,
+  // clients disconnected, a clean stop), an operator's restart.
+  enum class Shutdown { kImmediate, kFast };
+  // Stops the server and starts it again on the same directory and port,
+  // waiting until it accepts connections: what a connection sees when its
+  // server restarts. `while_down` runs between the two, once the server
+  // has exited (the outage a client meets). Only on a server of the
   // process's own (other tests share the suite's).
-  void Restart();
+  void Restart(Shutdown how = Shutdown::kImmediate,
+               const std::function<void()>& while_down = {});
 
  private:
   struct Attached {};

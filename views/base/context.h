@@ -81,6 +81,9 @@ struct Viewer {
   // A one-time notice waiting for this view (kNoticeCookie, render.h):
   // its kind, or empty. Only ever set for a logged-in viewer.
   std::string notice;
+  // The session or API token could not be looked up (the database failed):
+  // who asks is not known, which is not the same as anonymous.
+  bool unknown = false;
   bool logged_in() const { return user.has_value(); }
   bool is_admin() const { return user && user->role == Role::kAdmin; }
 };

@@ -109,5 +109,15 @@ inline constexpr char kLoginToEditMessage[] =
 inline constexpr char kLoginNeededMessage[] =
     "You need to log in to do this. Nothing was changed.";
 
+// What a request is told when its login could not be checked (the
+// database cannot be reached).
+inline constexpr char kCannotTellWhoMessage[] =
+    "The wiki's database cannot be reached just now, so your login cannot be "
+    "checked. Nothing was changed; please try again in a moment.";
+
+// How long a 503 asks a client to wait (Retry-After) when no handler
+// said: the database or its disk refused, which is seldom long.
+inline constexpr int64_t kUnavailableRetrySeconds = 5;
+
 
 }  // namespace wikid

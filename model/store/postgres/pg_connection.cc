@@ -205,10 +205,11 @@ Status PgConnection::Connect() {
   const std::string timeout = std::to_string(options_.connect_timeout_seconds);
   // A connect timeout unless PGCONNECT_TIMEOUT or the URL sets one: libpq
   // takes the keywords in order, the last value of each winning, so the
-  // URL (expanded from "dbname") comes last.
-  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  // URL (expanded from "dbname") comes last. The application name is
+  // libpq's fallback, used only when neither the URL nor PGAPPNAME has one.
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
   const char* values[] = {std::getenv("PGCONNECT_TIMEOUT") ? nullptr : timeout.c_str(),
-                          url_.c_str(), nullptr};
+                          options_.application_name.c_str(), url_.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
     // libpq's message names the host and port and why (refused, no such

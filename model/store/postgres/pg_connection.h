@@ -109,6 +109,11 @@ struct PgOptions {
   int statement_timeout_ms = 5000;
   // How long a connection attempt may take.
   int connect_timeout_seconds = 5;
+  // What pg_stat_activity shows as the connection's application_name (so
+  // an operator can count a wiki's connections: one per worker and one
+  // for the mailer), unless the URL or PGAPPNAME names one. Never a part
+  // of the URL: it is shown to every user of the server.
+  std::string application_name = "wikid";
 };
 
 class PgConnection {

@@ -63,12 +63,13 @@ constexpr PgStatement kSearchNewest{"pages_search_newest", R"sql(
 // The hits shown ($2, an array of page ids), with their names and texts,
 // and copies marked where they hold a word of $1 (the query's terms to
 // find, none of those it subtracts): HighlightAll returns the whole text,
-// whose window ExcerptOfMarked cuts. Only the first 100,000 characters
-// are indexed (kIndexPage), so only they are read.
+// whose window ExcerptOfMarked cuts. Only the indexed part of a text
+// (wikid_indexed_text, postgres_schema.cc) is read.
 constexpr PgStatement kSearchShown{"pages_search_shown", R"sql(
   SELECT p.id, p.name, p.latest_rev,
          ts_headline('wikid_search', p.name, q, o),
-         ts_headline('wikid_search', left(r.text, 100000), q, o), left(r.text, 100000)
+         ts_headline('wikid_search', wikid_indexed_text(r.text), q, o),
+         wikid_indexed_text(r.text)
     FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev,
          to_tsquery('wikid_search', $1) q,
          (SELECT 'HighlightAll=true, StartSel=' || chr(2) || ', StopSel=' || chr(3)) AS h(o)

@@ -182,15 +182,12 @@ constexpr Named kCountEdit{"pages_count_edit",
                            "UPDATE account SET edit_count = edit_count + 1 WHERE id = $1"};
 
 // A page's search entry: its name alone, and its name (weighing most)
-// with its text. tsvector holds at most 1 MB, which a long text of
-// distinct words can pass, failing the save: only the first 100,000
-// characters are indexed (at most 400 KB of UTF-8), more than any page
-// wikid accepts today holds (views/: a save's body is at most 1 MB).
+// with its text, as wikid_search_document makes it (postgres_schema.cc,
+// migration 7: the one place that says how much of a text is indexed).
 constexpr Named kIndexPage{"pages_index_page", R"sql(
   INSERT INTO page_search (page_id, title, document)
   VALUES ($1, to_tsvector('wikid_search', $2::text),
-          setweight(to_tsvector('wikid_search', $2::text), 'A') ||
-          to_tsvector('wikid_search', left($3::text, 100000)))
+          wikid_search_document($2::text, $3::text))
   ON CONFLICT (page_id) DO UPDATE SET title = EXCLUDED.title, document = EXCLUDED.document)sql"};
 
 constexpr Named kAll[] = {
@@ -457,6 +454,9 @@ Result<SaveResult> PostgresPageStore::Save(const Edit& edit) {
   // Tests kill the worker or the server here to prove a half-done save
   // leaves nothing.
   FailpointSleep("save_in_txn_sleep");
+  // ...or end its connection, holding it here until they have
+  // (postgres_reliability_test).
+  FailpointHold("save_before_commit");
   if (Status s = txn.Commit(); !s.ok()) return s;
   return saved;
 }
@@ -689,9 +689,7 @@ Result<int64_t> PostgresPageStore::RebuildSearchIndex(
   // Rare (an operator's command): prepared here, by name, once a process.
   static constexpr Named kBatch{"pages_reindex_batch", R"sql(
     INSERT INTO page_search (page_id, title, document)
-    SELECT p.id, to_tsvector('wikid_search', p.name),
-           setweight(to_tsvector('wikid_search', p.name), 'A') ||
-           to_tsvector('wikid_search', left(r.text, 100000))
+    SELECT p.id, to_tsvector('wikid_search', p.name), wikid_search_document(p.name, r.text)
       FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
      WHERE p.id > $1 AND NOT p.deleted ORDER BY p.id LIMIT $2
        FOR SHARE OF p

@@ -351,6 +351,26 @@ const std::vector<const char*>& Migrations() {
         (SELECT max(r.id) FROM revision r WHERE r.created_at <= file_revision.created_at), 0);
       CREATE INDEX file_revision_by_position ON file_revision (after_revision, id);
       )sql",
+      // 9: the search document in one place (issue 18): what a save, a
+      // reindex and copy-database write into page_search.document, and
+      // the part of a text search results are marked in.
+      // Standard SQL bodies, so what they name is resolved (and depended
+      // on) when they are made, whatever a caller's search_path.
+      R"sql(
+      -- The part of a page's text that is indexed. tsvector holds at most
+      -- 1 MB, which a long text of distinct words can pass, failing the
+      -- save: only the first 100,000 characters (at most 400 KB of UTF-8),
+      -- more than any page wikid accepts today holds.
+      CREATE FUNCTION wikid_indexed_text(body TEXT) RETURNS TEXT
+        LANGUAGE SQL IMMUTABLE PARALLEL SAFE
+        RETURN left(body, 100000);
+      -- A page's search document: its name weighing most (A), then its
+      -- indexed text (D).
+      CREATE FUNCTION wikid_search_document(name TEXT, body TEXT) RETURNS TSVECTOR
+        LANGUAGE SQL IMMUTABLE PARALLEL SAFE
+        RETURN setweight(to_tsvector('wikid_search'::regconfig, name), 'A') ||
+               to_tsvector('wikid_search'::regconfig, wikid_indexed_text(body));
+      )sql",
   };
   return kMigrations;
 }

@@ -186,9 +186,7 @@ Result<int64_t> PostgresTableAccess::RebuildDerived() {
   auto indexed = db_.Exec(R"sql(
       DELETE FROM page_search;
       INSERT INTO page_search (page_id, title, document)
-      SELECT p.id, to_tsvector('wikid_search', p.name),
-             setweight(to_tsvector('wikid_search', p.name), 'A') ||
-             to_tsvector('wikid_search', left(r.text, 100000))
+      SELECT p.id, to_tsvector('wikid_search', p.name), wikid_search_document(p.name, r.text)
         FROM page p JOIN revision r ON r.page_id = p.id AND r.rev = p.latest_rev
        WHERE NOT p.deleted;
       UPDATE site_count
