@@ -183,7 +183,7 @@ constexpr Named kCountEdit{"pages_count_edit",
 
 // A page's search entry: its name alone, and its name (weighing most)
 // with its text, as wikid_search_document makes it (postgres_schema.cc,
-// migration 7: the one place that says how much of a text is indexed).
+// migration 9: the one place that says how much of a text is indexed).
 constexpr Named kIndexPage{"pages_index_page", R"sql(
   INSERT INTO page_search (page_id, title, document)
   VALUES ($1, to_tsvector('wikid_search', $2::text),
