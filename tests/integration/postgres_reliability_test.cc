@@ -78,6 +78,14 @@ class Writers {
     const auto deadline = std::chrono::steady_clock::now() + 180s;
     while (std::chrono::steady_clock::now() < deadline) {
       HttpResponse r = wiki.Save("Load_" + std::to_string(w) + "_" + std::to_string(i), 0, text);
+      if (r.status == 503 && !r.Header("retry-after").empty() && TextareaText(r.body) == text) {
+        ++refusals;
+        // A pause between retries, not a wait for anything: the loop ends
+        // on a 303 or the deadline above, however long the outage lasts.
+        // Outside the lock, so the other writers keep trying meanwhile.
+        std::this_thread::sleep_for(10ms);
+        continue;
+      }
       std::lock_guard lock(mutex);
       if (r.status == 303) {
         acknowledged_pages.emplace_back(name, text);
@@ -87,11 +95,6 @@ class Writers {
       if (r.status == 409) {  // an earlier attempt was stored, unconfirmed
         unconfirmed_pages.emplace_back(name, text);
         return;
-      }
-      if (r.status == 503 && !r.Header("retry-after").empty() && TextareaText(r.body) == text) {
-        ++refusals;
-        std::this_thread::sleep_for(10ms);  // as a person would, a moment later
-        continue;
       }
       wrong_answers.push_back(name + ": " + std::to_string(r.status) + " " +
                               r.body.substr(0, 300));
