@@ -194,6 +194,7 @@ class Worker {
   // when idle.
   void BetweenRequests() {
     wiki_->caches().fast_path.Sync();
+    wiki_->caches().file_cache.SweepPublished(time(nullptr));
   }
 
   // Where this worker says whether it is reading a request (null: no slot).

@@ -99,6 +99,14 @@ class FileWrites {
   Result<BytesToServe> ServeThumbnail(const FileRevision& file, int64_t width,
                                       bool* made = nullptr);
 
+  // Lets this host's nginx send the copy `copy` of `file` (its bytes, or a
+  // thumbnail of them) at its immutable address without asking a worker
+  // again, for a while (FileCache::Publish): for a worker that has just
+  // served it there, having checked that it may.
+  void Publish(const FileRevision& file, const std::string& copy) {
+    cache_.Publish(copy, file.content_type);
+  }
+
  private:
   // Step 3: after a new revision commits, end what the pages showed.
   Result<FileSaveResult> Retire(const FileName& name,

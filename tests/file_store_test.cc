@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fstream>
@@ -631,6 +633,49 @@ BOOST_AUTO_TEST_CASE(a_copy_must_hold_the_bytes_its_name_says) {
   BOOST_REQUIRE(served.ok());
   BOOST_TEST(!served->on_disk);
   BOOST_TEST(served->bytes == "plain");
+}
+
+// Published links (what nginx sends without asking a worker): images
+// only, a link per copy with the extension of the sniffed type, removed
+// for one file at once and for all once a minute old.
+BOOST_AUTO_TEST_CASE(only_images_are_published_and_links_expire) {
+  const std::string folder = dir.File("published");
+  FileCache cache(folder);
+  const std::string image = Sha256Hex("image bytes"), text = Sha256Hex("text bytes");
+  BOOST_REQUIRE(cache.Put(image, "image bytes").ok());
+  BOOST_REQUIRE(cache.Put(text, "text bytes").ok());
+  BOOST_REQUIRE(cache.PutThumbnail(image, 100, "small").ok());
+  cache.Publish(image, "image/jpeg");
+  cache.Publish(FileCache::ThumbnailName(image, 100), "image/jpeg");
+  cache.Publish(text, "text/plain; charset=utf-8");
+  cache.Publish(Sha256Hex("no copy"), "image/png");
+  auto links = [&] {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      if (entry.is_symlink()) names.insert(entry.path().filename().string());
+    }
+    return names;
+  };
+  BOOST_TEST((links() == std::set<std::string>{image + ".jpg", image + "-100.jpg"}));
+  std::ifstream through(folder + "/" + image + ".jpg");
+  BOOST_TEST(std::string(std::istreambuf_iterator<char>(through), {}) == "image bytes");
+  // A file deleted here: its links go, its copies stay (a cache).
+  cache.Unpublish(image);
+  BOOST_TEST(links().empty());
+  BOOST_TEST(cache.Has(image));
+  // Each link lives kPublishedSeconds; a sweep runs at most every
+  // kPublishSweepSeconds in a process.
+  cache.Publish(image, "image/jpeg");
+  const time_t now = time(nullptr);
+  const time_t young = now + FileCache::kPublishedSeconds - FileCache::kPublishSweepSeconds / 2;
+  cache.SweepPublished(young);  // a sweep, while the link is young
+  BOOST_TEST(links().size() == 1u);
+  const time_t old = now + FileCache::kPublishedSeconds + 1;
+  cache.SweepPublished(old);  // old enough, but too soon after that sweep
+  BOOST_TEST(links().size() == 1u);
+  cache.SweepPublished(young + FileCache::kPublishSweepSeconds);
+  BOOST_TEST(links().empty());
+  BOOST_TEST(cache.Has(image));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -223,7 +223,10 @@ Response ServeBytes(const Request& req, Context& ctx, std::string_view rest) {
   }
   auto file = ctx.stores.files.FindBytes(*name, sha256);
   if (!file.ok()) return ErrorPage(ctx, file.status());
-  return BytesResponse(req, ctx, *file, kImmutable);
+  Response r = BytesResponse(req, ctx, *file, kImmutable);
+  // From now on this host's nginx sends these bytes itself (images only).
+  if (r.status == 200) ctx.file_writes.Publish(*file, sha256);
+  return r;
 }
 
 Response ServeThumbnail(const Request& req, Context& ctx,
@@ -262,6 +265,7 @@ Response ServeThumbnail(const Request& req, Context& ctx,
     return std::move(*same);
   auto serve = ctx.file_writes.ServeThumbnail(*file, *width);
   if (!serve.ok()) return ErrorPage(ctx, serve.status());
+  ctx.file_writes.Publish(*file, copy);
   return ServedResponse(*file, copy, kImmutable, std::move(*serve));
 }
 

@@ -35,6 +35,26 @@ Status WriteAll(const std::string& path, std::string_view bytes) {
   return Status::Ok();
 }
 
+// The extension a published link of an image of `content_type` has: the
+// four nginx/wikid.conf tries, in its order, each a type in its `types`.
+const char* PublishedExtension(std::string_view content_type) {
+  if (content_type == "image/png") return ".png";
+  if (content_type == "image/jpeg") return ".jpg";
+  if (content_type == "image/gif") return ".gif";
+  if (content_type == "image/webp") return ".webp";
+  return nullptr;
+}
+
+// Whether `name` is a published link's: a hash, perhaps "-WIDTH", then
+// one of the extensions above.
+bool IsPublishedName(const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos || dot < 64 || !IsSha256Hex(name.substr(0, 64))) return false;
+  const std::string extension = name.substr(dot);
+  return extension == ".png" || extension == ".jpg" || extension == ".gif" ||
+         extension == ".webp";
+}
+
 }  // namespace
 
 bool FileCache::Has(const std::string& sha256) const {
@@ -101,6 +121,46 @@ void FileCache::SweepTemporaries() const {
     struct stat info;
     if (stat(path.c_str(), &info) != 0 || now - info.st_mtime < kTemporaryAgeSeconds) continue;
     if (unlink(path.c_str()) == 0) LogInfo("removed " + path + ", left by a write that died");
+  }
+}
+
+void FileCache::Publish(const std::string& copy, std::string_view content_type) {
+  const char* extension = PublishedExtension(content_type);
+  if (!enabled() || extension == nullptr || copy.size() < 64 ||
+      !IsSha256Hex(copy.substr(0, 64)) || !Exists(PathOf(copy))) {
+    return;
+  }
+  // Relative, so the folder may move; an existing link is the same one.
+  if (symlink(copy.c_str(), PathOf(copy + extension).c_str()) != 0 && errno != EEXIST) {
+    LogWarning(ErrnoMessage("cannot publish " + PathOf(copy + extension)));
+  }
+}
+
+void FileCache::Unpublish(const std::string& sha256) const {
+  if (!enabled() || !IsSha256Hex(sha256)) return;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(folder_.c_str()), closedir);
+  if (!dir) return;
+  while (const dirent* entry = readdir(dir.get())) {
+    const std::string name = entry->d_name;
+    if (name.starts_with(sha256) && IsPublishedName(name)) unlink(PathOf(name).c_str());
+  }
+}
+
+void FileCache::SweepPublished(time_t now) {
+  if (!enabled() || now - last_publish_sweep_ < kPublishSweepSeconds) return;
+  last_publish_sweep_ = now;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(folder_.c_str()), closedir);
+  if (!dir) return;
+  while (const dirent* entry = readdir(dir.get())) {
+    const std::string name = entry->d_name;
+    if (!IsPublishedName(name)) continue;
+    // The link's own time (lstat), not its copy's.
+    struct stat info;
+    const std::string path = PathOf(name);
+    if (lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode) &&
+        now - info.st_mtime >= kPublishedSeconds) {
+      unlink(path.c_str());
+    }
   }
 }
 

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,29 @@ class FileCache {
   // write in progress is never that old). For a worker's start.
   void SweepTemporaries() const;
 
+  // Lets nginx send the copy `copy` (a content's hash, or a thumbnail's
+  // name) at its immutable address without asking a worker
+  // (nginx/wikid.conf): a symlink "COPY.EXT" to it, whose extension (png,
+  // jpg, gif or webp, from `content_type`, which was sniffed from the
+  // bytes) is how nginx knows the type. Images only: anything else is sent
+  // as an attachment under its name, which only a worker writes. Does
+  // nothing for other types, when the copy is missing or the link is
+  // there; a failure only costs the next request a worker.
+  void Publish(const std::string& copy, std::string_view content_type);
+  // Removes the links of `sha256`'s copy and of its thumbnails: this
+  // host's nginx asks a worker again (a file deleted here).
+  void Unpublish(const std::string& sha256) const;
+  // Removes the links older than kPublishedSeconds, at most once every
+  // kPublishSweepSeconds in this process: a worker then decides again
+  // whether the bytes may be sent. This is how a file deleted on another
+  // host stops being sent by this host's nginx at its immutable addresses,
+  // within kPublishedSeconds + kPublishSweepSeconds, with nothing shared
+  // between hosts but the database; a popular image costs each host one
+  // worker request a minute. For a worker between requests.
+  void SweepPublished(time_t now);
+  static constexpr time_t kPublishedSeconds = 60;
+  static constexpr time_t kPublishSweepSeconds = 30;
+
  private:
   std::string PathOf(const std::string& name) const {
     return folder_ + "/" + name;
@@ -65,6 +89,7 @@ class FileCache {
   // Writes the copy called `name` whole (temporary name, sync, rename).
   Status Write(const std::string& name, std::string_view bytes);
   std::string folder_;
+  time_t last_publish_sweep_ = 0;
 };
 
 }  // namespace wikid

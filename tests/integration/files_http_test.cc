@@ -267,6 +267,30 @@ BOOST_AUTO_TEST_CASE(the_immutable_address_304_and_ranges) {
   BOOST_TEST(head.Header("content-length") == std::to_string(image.size()));
   // The bytes' folder is nginx's to read, but not a route of its own.
   BOOST_TEST(wiki.Get("/_wikid_file/" + sha).status == 404);
+
+  // Published by the worker that served it: from now on this host's nginx
+  // sends the image at that address without asking wikid, as wikid did
+  // (model/cache/file_cache.h: Publish). Shown with wikid stopped.
+  BOOST_TEST(Listing(wiki.file_cache_dir()).count(sha + ".png") == 1u);
+  wiki.StopWikid(std::chrono::seconds(30));
+  HttpResponse direct = wiki.Get(address);
+  BOOST_TEST(direct.status == 200);
+  BOOST_TEST(direct.body == image);
+  for (const char* header : {"content-type", "cache-control", "etag", "x-content-type-options",
+                             "content-security-policy", "x-frame-options"}) {
+    BOOST_TEST(direct.Header(header) == full.Header(header), header);
+  }
+  BOOST_TEST(direct.Header("content-disposition").starts_with("inline"));
+  BOOST_TEST(wiki.Get(address, {"If-None-Match: \"" + sha + "\""}).status == 304);
+  BOOST_TEST(wiki.Get(address, {"Range: bytes=0-99"}).body == image.substr(0, 100));
+  BOOST_TEST(wiki.Head(address).Header("content-length") == std::to_string(image.size()));
+  // What nginx cannot decide alone still asks wikid: the latest revision,
+  // another method, bytes never published here.
+  BOOST_TEST(wiki.Get("/_file/Big.png").status == 502);
+  BOOST_TEST(wiki.Post(address, {}).status == 502);
+  BOOST_TEST(wiki.Get("/_blob/" + std::string(64, 'b') + "/Big.png").status == 502);
+  wiki.StartWikid();
+  BOOST_TEST(wiki.Post(address, {}).status == 405);
 }
 
 BOOST_AUTO_TEST_CASE(every_refusal_keeps_the_form_and_says_why) {
