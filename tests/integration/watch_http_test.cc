@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/store/watch_store.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/test_wiki.h"
 
@@ -323,6 +324,42 @@ BOOST_AUTO_TEST_CASE(confirmation_mail_is_not_sent_without_limit) {
   Browser other(wiki);
   BOOST_REQUIRE(other.SignUp("Honest", "a long password", "honest@example.org").status == 303);
   BOOST_TEST(other.Post("/_user/Honest/_confirm-email", {}).status == 200);
+}
+
+// Past kMaxWatchedPages watched pages, the watchlist shows the changes
+// of those changed most recently and says so; at the cap, it says
+// nothing. The pages are planted in the database (1,001 saves through the
+// wiki would cost the suite half a minute): the watchlist reads only the
+// rows planted here.
+BOOST_AUTO_TEST_CASE(a_watchlist_past_its_cap_says_what_it_shows) {
+  TestWiki& wiki = Shared().wiki;
+  Browser reader(wiki);
+  BOOST_REQUIRE(reader.SignUp("Capped", "a long password", "").status == 303);
+  const std::string account =
+      std::to_string(wiki.Scalar("SELECT id FROM account WHERE name = 'Capped'"));
+  const int cap = WatchStore::kMaxWatchedPages;
+  wiki.Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+            std::to_string(cap + 1) +
+            ") INSERT INTO page (name, name_key, latest_rev)"
+            " SELECT 'Capped watch ' || i, 'capped watch ' || i, 1 FROM n");
+  wiki.Exec("INSERT INTO revision (page_id, rev, author, created_at, summary, text, size,"
+            " size_change) SELECT id, 1, 'planted', 1700000000, 'planted', 'x', 1, 1"
+            " FROM page WHERE name LIKE 'Capped watch %' ORDER BY id");
+  wiki.Exec("INSERT INTO watch (account_id, page_id) SELECT " + account +
+            ", id FROM page WHERE name LIKE 'Capped watch %'");
+  const std::string notice =
+      "You watch more than " + std::to_string(cap) + " pages: this list shows the changes of the " +
+      std::to_string(cap) + " of them changed most recently.";
+  HttpResponse capped = reader.Get("/_watchlist");
+  BOOST_TEST(capped.status == 200);
+  BOOST_TEST(capped.body.find(notice) != std::string::npos);
+  // The newest change is listed; the page changed longest ago is past the cap.
+  BOOST_TEST(capped.body.find("Capped watch " + std::to_string(cap + 1)) != std::string::npos);
+  wiki.Exec("DELETE FROM watch WHERE account_id = " + account +
+            " AND page_id = (SELECT id FROM page WHERE name = 'Capped watch 1')");
+  HttpResponse at_cap = reader.Get("/_watchlist");
+  BOOST_TEST(at_cap.status == 200);
+  BOOST_TEST(at_cap.body.find("You watch more than") == std::string::npos);
 }
 
 }  // namespace
