@@ -215,11 +215,28 @@ BOOST_AUTO_TEST_CASE(forms_and_sessions_go_from_host_to_host) {
                                                      << i % hosts.size());
   }
   // On PostgreSQL every host reached it over the bridge, from an address
-  // of its own, as the role that must give a password.
+  // of its own, as the role that must give a password...
   if (EngineUnderTest() == Engine::kPostgres) {
+    const std::string password_user = PostgresServer::kPasswordUser;
     BOOST_TEST(hosts.Scalar("SELECT count(DISTINCT client_addr) FROM pg_stat_activity WHERE "
                             "datname = current_database() AND usename = '" +
-                            std::string(PostgresServer::kPasswordUser) + "'") == hosts.size());
+                            password_user + "'") == hosts.size());
+    // ...the only way in from there: not without the password, nor as
+    // the superuser (trusted on 127.0.0.1). psql -w never asks.
+    auto connect = [&](const std::string& user, bool with_password) {
+      std::map<std::string, std::string> env;
+      if (with_password) env["PGPASSWORD"] = PostgresServer::kPassword;
+      return hosts.RunOnHost(0, {"/usr/lib/postgresql/15/bin/psql", "-w", "-c", "SELECT 1",
+                                 hosts.BridgeDatabaseUrl(user)},
+                             env);
+    };
+    CommandRun in = connect(password_user, true);
+    BOOST_TEST(in.code == 0, in.output);
+    BOOST_TEST(connect(password_user, false).code != 0);
+    CommandRun superuser = connect(PostgresServer::kUser, false);
+    BOOST_TEST(superuser.code != 0);
+    BOOST_TEST(superuser.output.find("no pg_hba.conf entry") != std::string::npos,
+               superuser.output);
   }
 }
 

@@ -178,9 +178,19 @@ void NetnsHosts::SetUpDatabase() {
   postgres_ = std::make_unique<PostgresServer>(
       PostgresServer::Lifetime::kOwn, PostgresServer::PrivateNetwork{bridge, prefix_ + ".0/24"});
   const std::string url = postgres_->CreateDatabase(PostgresServer::kPasswordUser);
-  const std::string name = url.substr(url.rfind('/') + 1);
-  hosts_database_ = postgres_->Url(name, PostgresServer::kPasswordUser, bridge);
-  database_ = std::make_unique<TestDatabase>(postgres_->Url(name));
+  postgres_database_ = url.substr(url.rfind('/') + 1);
+  hosts_database_ = BridgeDatabaseUrl(PostgresServer::kPasswordUser);
+  database_ = std::make_unique<TestDatabase>(postgres_->Url(postgres_database_));
+}
+
+std::string NetnsHosts::BridgeDatabaseUrl(const std::string& user) const {
+  return postgres_->Url(postgres_database_, user, prefix_ + ".1");
+}
+
+CommandRun NetnsHosts::RunOnHost(int i, std::vector<std::string> argv,
+                                 const std::map<std::string, std::string>& env) const {
+  argv.insert(argv.begin(), {"ip", "netns", "exec", hosts_[i].netns});
+  return RunCommand(argv, env);
 }
 
 int64_t NetnsHosts::Scalar(const std::string& sql) const {

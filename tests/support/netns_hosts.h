@@ -115,6 +115,12 @@ class NetnsHosts {
   // Both fail the test on failure.
   int64_t Scalar(const std::string& sql) const;
   void Exec(const std::string& sql) const { database_->Exec(sql); }
+  // On PostgreSQL: the shared database's URL at the bridge's address for
+  // `user` (the hosts' is the password role's).
+  std::string BridgeDatabaseUrl(const std::string& user) const;
+  // Runs `argv` in host i's namespace to its end (`ip netns exec`).
+  CommandRun RunOnHost(int i, std::vector<std::string> argv,
+                       const std::map<std::string, std::string>& env = {}) const;
   // `wikid user create` on the shared database.
   void CreateUser(const std::string& name, const std::string& password, bool admin = false,
                   const std::string& email = "");
@@ -173,6 +179,7 @@ class NetnsHosts {
   std::string prefix_;  // 10.231.X
   std::string bridge_;
   std::unique_ptr<PostgresServer> postgres_;  // on PostgreSQL only
+  std::string postgres_database_;             // its name there
   std::string hosts_database_;                // what every host has as --database
   std::unique_ptr<TestDatabase> database_;    // the test's way in
   std::vector<Host> hosts_;
