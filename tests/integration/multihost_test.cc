@@ -2,7 +2,7 @@
 // each in a network namespace of its own with its own shared memory and
 // data folder, FastCGI over TCP, behind one nginx upstream and each behind
 // its own nginx (tests/support/netns_hosts.h), sharing two memcached
-// servers (ketama) and one SQLite database file. In order of value:
+// servers (ketama) and one database. In order of value:
 //   a. forms and sessions go from host to host, a logout anywhere ends
 //      the session everywhere at once;
 //   b. C1 across hosts: no view on any host older than a save acknowledged
@@ -18,6 +18,15 @@
 // Sizes: small in the suite (b: 60 saves, 2,000 reads, the size at which
 // its control finds hundreds of stale reads); scripts/soak runs b at the
 // issue's (WIKID_MULTIHOST_EDITS=500, WIKID_MULTIHOST_READS=20000).
+//
+// The database is on the engine WIKID_TEST_DATABASE names: one SQLite
+// file (multihost_test), or a PostgreSQL server the hosts reach over
+// their bridge (multihost_test_postgres; tests/support/netns_hosts.h).
+// On PostgreSQL cases a, b and c run (sessions and the form key across
+// hosts, the race of saves and reads, a host's connections dying inside a
+// save's transaction); the others are skipped there, each saying why:
+// their SQL runs on PostgreSQL in other suites, and the suite's time
+// (about 40 s for this run) does not allow them twice.
 //
 // Needs root (network namespaces); elsewhere the executable says why and
 // exits with 77, which ctest reports as skipped, never as passed.
@@ -37,6 +46,7 @@
 #include "model/cache/memcache.h"
 #include "tests/support/netns_hosts.h"
 #include "tests/support/stale_reads.h"
+#include "tests/support/test_database.h"
 
 namespace wikid::testing {
 namespace {
@@ -204,6 +214,30 @@ BOOST_AUTO_TEST_CASE(forms_and_sessions_go_from_host_to_host) {
     BOOST_TEST(!LoggedIn(stale.Get("/_recent")), "the ended session still works on host "
                                                      << i % hosts.size());
   }
+  // On PostgreSQL every host reached it over the bridge, from an address
+  // of its own, as the role that must give a password...
+  if (EngineUnderTest() == Engine::kPostgres) {
+    const std::string password_user = PostgresServer::kPasswordUser;
+    BOOST_TEST(hosts.Scalar("SELECT count(DISTINCT client_addr) FROM pg_stat_activity WHERE "
+                            "datname = current_database() AND usename = '" +
+                            password_user + "'") == hosts.size());
+    // ...the only way in from there: not without the password, nor as
+    // the superuser (trusted on 127.0.0.1). psql -w never asks.
+    auto connect = [&](const std::string& user, bool with_password) {
+      std::map<std::string, std::string> env;
+      if (with_password) env["PGPASSWORD"] = PostgresServer::kPassword;
+      return hosts.RunOnHost(0, {"/usr/lib/postgresql/15/bin/psql", "-w", "-c", "SELECT 1",
+                                 hosts.BridgeDatabaseUrl(user)},
+                             env);
+    };
+    CommandRun in = connect(password_user, true);
+    BOOST_TEST(in.code == 0, in.output);
+    BOOST_TEST(connect(password_user, false).code != 0);
+    CommandRun superuser = connect(PostgresServer::kUser, false);
+    BOOST_TEST(superuser.code != 0);
+    BOOST_TEST(superuser.output.find("no pg_hba.conf entry") != std::string::npos,
+               superuser.output);
+  }
 }
 
 // --- b. C1 across hosts -------------------------------------------------
@@ -233,7 +267,10 @@ BOOST_AUTO_TEST_CASE(after_an_acknowledged_save_no_view_on_any_host_is_older) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(host_local_versions_are_caught_by_the_same_checker) {
+BOOST_AUTO_TEST_CASE(host_local_versions_are_caught_by_the_same_checker,
+                     *boost::unit_test::precondition(SqliteOnly{
+                         "a control of the checker at the suite's size: the versions it "
+                         "makes host-local are memcached's, alike on both engines"})) {
   // The control: version numbers each host keeps for itself (as before
   // they lived in memcached) let a host serve its views of before another
   // host's save. At the suite's size of the case above, so that size is
@@ -331,7 +368,10 @@ BOOST_AUTO_TEST_CASE(a_host_killed_mid_save_loses_nothing_acknowledged) {
 // suspends it). The dead host's nginx must then serve no entry its
 // master's switch pointed at before: saves now delete in the new
 // generation only.
-BOOST_AUTO_TEST_CASE(a_dead_wikid_leaves_its_nginx_serving_nothing_stale) {
+BOOST_AUTO_TEST_CASE(a_dead_wikid_leaves_its_nginx_serving_nothing_stale,
+                     *boost::unit_test::precondition(SqliteOnly{
+                         "the shared fast-path state's SQL is fast_path_test_postgres's and "
+                         "fast_path_http_test_postgres's; the rest is each host's switch"})) {
   NetnsHosts hosts({.hosts = 2});
   for (int i = 0; i < hosts.size(); ++i) BOOST_REQUIRE(hosts.WaitForFastPath(i, 60s));
   Browser editor(hosts.Pinned(0));
@@ -380,7 +420,11 @@ BOOST_AUTO_TEST_CASE(a_dead_wikid_leaves_its_nginx_serving_nothing_stale) {
 // sends the others and leaves that one alone while the claim lasts, and
 // sends it once the claim has expired: at most one duplicate, with the
 // same Message-ID, and nothing lost.
-BOOST_AUTO_TEST_CASE(two_mailers_on_two_hosts_deliver_each_message_once) {
+BOOST_AUTO_TEST_CASE(two_mailers_on_two_hosts_deliver_each_message_once,
+                     *boost::unit_test::precondition(SqliteOnly{
+                         "the outbox's claims and their expiry are mail_http_test_postgres's "
+                         "(two mailers on one database, a killed mailer, a stopped host's "
+                         "mail): the same SQL from two namespaces"})) {
   NetnsHosts hosts({.hosts = 2,
                     .smtp = true,
                     .env = {{"WIKID_FAILPOINTS", "mailer_after_send_before_mark=40"}},
@@ -456,7 +500,12 @@ BOOST_AUTO_TEST_CASE(two_mailers_on_two_hosts_deliver_each_message_once) {
 // flushed. No view older than an acknowledged save; no failed request but
 // those in flight when a fault struck; the fast path back afterwards on
 // every nginx.
-BOOST_AUTO_TEST_CASE(memcached_killed_frozen_and_flushed_under_load) {
+BOOST_AUTO_TEST_CASE(memcached_killed_frozen_and_flushed_under_load,
+                     *boost::unit_test::precondition(SqliteOnly{
+                         "memcached's faults: what they write to the database, the cache "
+                         "epoch's advance and the shared fast-path state, is "
+                         "postgres_engine_test's and fast_path_test_postgres's; case b runs "
+                         "the race across hosts on PostgreSQL"})) {
   NetnsHosts hosts;
   std::thread freezer;
   int faults = 0;
@@ -554,11 +603,15 @@ int StaleEntriesAfterRaces(bool unsafe_marks, int rounds) {
   return stale;
 }
 
-BOOST_AUTO_TEST_CASE(a_fill_racing_a_delete_on_another_host_leaves_no_stale_entry) {
+constexpr char kMarksAreMemcachedOnly[] = "the fill marks are memcached's, alike on both engines";
+
+BOOST_AUTO_TEST_CASE(a_fill_racing_a_delete_on_another_host_leaves_no_stale_entry,
+                     *boost::unit_test::precondition(SqliteOnly{kMarksAreMemcachedOnly})) {
   BOOST_TEST(StaleEntriesAfterRaces(false, 4) == 0);
 }
 
-BOOST_AUTO_TEST_CASE(without_the_fill_marks_the_race_leaves_stale_entries) {
+BOOST_AUTO_TEST_CASE(without_the_fill_marks_the_race_leaves_stale_entries,
+                     *boost::unit_test::precondition(SqliteOnly{kMarksAreMemcachedOnly})) {
   // The control: a save that does not read the marks deletes before the
   // held fill adds, and nginx serves the fill's old view.
   BOOST_TEST(StaleEntriesAfterRaces(true, 4) > 0);

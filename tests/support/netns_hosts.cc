@@ -100,9 +100,9 @@ std::string NetnsHosts::Unavailable() {
 
 NetnsHosts::NetnsHosts(NetnsHostsOptions options) : options_(std::move(options)) {
   DeleteLeftovers();
-  db_path_ = dir_.File("wiki.db");
   try {
     SetUpNetwork();
+    SetUpDatabase();
     for (int i = 0; i < options_.memcached_servers; ++i) {
       memcached_.push_back(std::make_unique<MemcachedServer>(
           MemcachedServer::OnAddress{prefix_ + ".1"}));
@@ -165,6 +165,40 @@ void NetnsHosts::SetUpNetwork() {
   }
 }
 
+void NetnsHosts::SetUpDatabase() {
+  if (EngineUnderTest() == Engine::kSqlite) {
+    hosts_database_ = "sqlite:" + dir_.File("wiki.db");
+    database_ = std::make_unique<TestDatabase>(hosts_database_);
+    return;
+  }
+  // See the header: a server of its own, on the bridge too (an initdb, a
+  // second or two), and a database the password role owns, as the
+  // hosts migrate it.
+  const std::string bridge = prefix_ + ".1";
+  postgres_ = std::make_unique<PostgresServer>(
+      PostgresServer::Lifetime::kOwn, PostgresServer::PrivateNetwork{bridge, prefix_ + ".0/24"});
+  const std::string url = postgres_->CreateDatabase(PostgresServer::kPasswordUser);
+  postgres_database_ = url.substr(url.rfind('/') + 1);
+  hosts_database_ = BridgeDatabaseUrl(PostgresServer::kPasswordUser);
+  database_ = std::make_unique<TestDatabase>(postgres_->Url(postgres_database_));
+}
+
+std::string NetnsHosts::BridgeDatabaseUrl(const std::string& user) const {
+  return postgres_->Url(postgres_database_, user, prefix_ + ".1");
+}
+
+CommandRun NetnsHosts::RunOnHost(int i, std::vector<std::string> argv,
+                                 const std::map<std::string, std::string>& env) const {
+  argv.insert(argv.begin(), {"ip", "netns", "exec", hosts_[i].netns});
+  return RunCommand(argv, env);
+}
+
+int64_t NetnsHosts::Scalar(const std::string& sql) const {
+  const std::vector<std::string> column = database_->Column(sql);
+  BOOST_REQUIRE_MESSAGE(!column.empty(), "no row from " << sql);
+  return column.front().empty() ? 0 : std::stoll(column.front());
+}
+
 void NetnsHosts::TearDown() {
   StopServer(balanced_pid_, SIGQUIT, 5000ms);
   balanced_pid_ = -1;
@@ -176,6 +210,7 @@ void NetnsHosts::TearDown() {
   }
   smtp_.reset();
   memcached_.clear();
+  postgres_.reset();  // a fast shutdown, then its directory deleted
   // Deleting a namespace deletes the veth end in it, and so its peer.
   for (const Host& h : hosts_) Ip({"netns", "del", h.netns});
   if (!bridge_.empty()) Ip({"link", "del", bridge_});
@@ -201,7 +236,7 @@ void NetnsHosts::SpawnHost(int i) {
       "--socket", FastCgiAddress(i),
       "--workers", std::to_string(options_.workers),
       "--data", h.data,
-      "--database", "sqlite:" + db_path_,
+      "--database", hosts_database_,
       "--templates", std::string(WIKID_SOURCE_DIR) + "/views/templates",
       "--memcached", MemcachedList(),
       "--memcached-timeout-ms", std::to_string(options_.memcached_timeout_ms),
@@ -214,6 +249,8 @@ void NetnsHosts::SpawnHost(int i) {
   // may connect (README, "Several hosts"): here the nginx servers, which
   // reach the namespaces from the bridge's address.
   env["FCGI_WEB_SERVER_ADDRS"] = prefix_ + ".1";
+  // libpq reads it; never on the command line, where ps shows it.
+  if (postgres_) env["PGPASSWORD"] = PostgresServer::kPassword;
   if (auto own = options_.host_env.find(i); own != options_.host_env.end()) {
     for (const auto& [name, value] : own->second) env[name] = value;
   }
@@ -309,7 +346,7 @@ std::string NetnsHosts::AllLogs() const {
 
 void NetnsHosts::CreateUser(const std::string& name, const std::string& password, bool admin,
                             const std::string& email) {
-  CreateUserIn({"--data", hosts_[0].data, "--database", "sqlite:" + db_path_},
+  CreateUserIn({"--data", hosts_[0].data, "--database", database_->url()},
                dir_.File("user-command.log"), name, password, admin, email);
 }
 

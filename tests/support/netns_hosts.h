@@ -7,12 +7,23 @@
 // and per host a namespace with a veth pair into the bridge, the host at
 // 10.231.X.(2 + i), its loopback up. In the root namespace, on the
 // bridge's address: the memcached servers (ketama, the same list on every
-// host) and, if asked for, the SMTP sink. In each namespace: one wikid
+// host), PostgreSQL if that is the engine, and, if asked for, the SMTP
+// sink. In each namespace: one wikid
 // master (`ip netns exec NS wikid serve`), FastCGI over TCP on its
 // namespace's address, a data folder of its own for what is the host's
-// (the fast-path switch, file copies), one SQLite database file shared by
-// all (SQLite over the namespaces' shared filesystem, as README's "Several
-// hosts" allows on one machine).
+// (the fast-path switch, file copies), and one database shared by all, on
+// the engine WIKID_TEST_DATABASE names (tests/support/test_database.h):
+//   - SQLite: one file, over the namespaces' shared filesystem, as
+//     README's "Several hosts" allows on one machine;
+//   - PostgreSQL: a server of this stack's own, listening on the bridge's
+//     address beside 127.0.0.1 (PostgresServer::PrivateNetwork). The
+//     suite's server cannot serve here: it listens on the root
+//     namespace's loopback, which no host can reach, and PostgreSQL reads
+//     its addresses at start only, before this bridge existed. The hosts
+//     log in over the bridge as the password role, with its password
+//     (PGPASSWORD, scram-sha-256), the only way in from the bridge's
+//     network, as hosts on a private network would; the test's own
+//     queries go over 127.0.0.1.
 //
 // The project's rule is that test servers listen on 127.0.0.1 only: the
 // bridge's addresses are private (10.231.0.0/16), on a bridge with no
@@ -39,8 +50,10 @@
 #include <vector>
 
 #include "tests/support/memcached_server.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -95,9 +108,19 @@ class NetnsHosts {
   // The list every host has as --memcached.
   std::string MemcachedList() const;
   SmtpSink& smtp() { return *smtp_; }
-  const std::string& db_path() const { return db_path_; }
-  int64_t Scalar(const std::string& sql) const { return DatabaseScalar(db_path_, sql); }
-  void Exec(const std::string& sql) const { DatabaseExec(db_path_, sql); }
+  // The shared database, as the test reaches it (SQL in its engine's
+  // dialect; the tables the multi-host cases read are alike on both).
+  const TestDatabase& database() const { return *database_; }
+  // One number from it (NULL reads as 0); statements that return nothing.
+  // Both fail the test on failure.
+  int64_t Scalar(const std::string& sql) const;
+  void Exec(const std::string& sql) const { database_->Exec(sql); }
+  // On PostgreSQL: the shared database's URL at the bridge's address for
+  // `user` (the hosts' is the password role's).
+  std::string BridgeDatabaseUrl(const std::string& user) const;
+  // Runs `argv` in host i's namespace to its end (`ip netns exec`).
+  CommandRun RunOnHost(int i, std::vector<std::string> argv,
+                       const std::map<std::string, std::string>& env = {}) const;
   // `wikid user create` on the shared database.
   void CreateUser(const std::string& name, const std::string& password, bool admin = false,
                   const std::string& email = "");
@@ -140,6 +163,8 @@ class NetnsHosts {
     pid_t nginx_pid = -1;
   };
   void SetUpNetwork();
+  // The database, once the bridge exists (PostgreSQL listens on it).
+  void SetUpDatabase();
   void TearDown();
   // Spawns host i's wikid (does not wait).
   void SpawnHost(int i);
@@ -153,7 +178,10 @@ class NetnsHosts {
   TempDir dir_;
   std::string prefix_;  // 10.231.X
   std::string bridge_;
-  std::string db_path_;
+  std::unique_ptr<PostgresServer> postgres_;  // on PostgreSQL only
+  std::string postgres_database_;             // its name there
+  std::string hosts_database_;                // what every host has as --database
+  std::unique_ptr<TestDatabase> database_;    // the test's way in
   std::vector<Host> hosts_;
   std::vector<std::unique_ptr<MemcachedServer>> memcached_;
   std::unique_ptr<SmtpSink> smtp_;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "tests/support/loopback.h"
 
@@ -97,7 +98,8 @@ void RunSql(int port, const std::string& db, const std::string& sql) {
 
 }  // namespace
 
-PostgresServer::PostgresServer(Lifetime lifetime) : port_(FreePort()), lifetime_(lifetime) {
+PostgresServer::PostgresServer(Lifetime lifetime, PrivateNetwork network)
+    : port_(FreePort()), lifetime_(lifetime), network_(std::move(network)) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/wikid-pg.XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -113,10 +115,17 @@ PostgresServer::PostgresServer(Lifetime lifetime) : port_(FreePort()), lifetime_
   // Trust for the superuser, on the socket and on 127.0.0.1; a password
   // for the password role, so a test can show it never leaks. Written
   // over initdb's file, which keeps its owner.
-  std::ofstream(dir_ + "/data/pg_hba.conf", std::ios::trunc)
-      << "local all all trust\n"
+  // From the private network, if any, the password role only, with its
+  // password (pg_hba.conf's first matching line decides; none matches
+  // another role from there, so it is refused).
+  std::ofstream hba(dir_ + "/data/pg_hba.conf", std::ios::trunc);
+  hba << "local all all trust\n"
       << "host all " << kPasswordUser << " 127.0.0.1/32 scram-sha-256\n"
       << "host all all 127.0.0.1/32 trust\n";
+  if (!network_.cidr.empty()) {
+    hba << "host all " << kPasswordUser << " " << network_.cidr << " scram-sha-256\n";
+  }
+  hba.close();
   Start();
   try {
     RunSql(port_, "postgres",
@@ -224,7 +233,9 @@ void PostgresServer::Start() {
     // before they are acknowledged (synchronous_commit stays on), so a
     // killed server keeps every acknowledged commit.
     ExecAsServerUser({std::string(kBin) + "postgres", "-D", dir_ + "/data", "-p",
-                      std::to_string(port_), "-k", dir_, "-c", "listen_addresses=127.0.0.1",
+                      std::to_string(port_), "-k", dir_, "-c",
+                      "listen_addresses=127.0.0.1" +
+                          (network_.address.empty() ? "" : "," + network_.address),
                       "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
                       "max_connections=200"},
                      dir_, log, lifetime_ == Lifetime::kDetached);
@@ -273,8 +284,9 @@ std::string PostgresServer::CreateDatabase(const std::string& owner) {
   return Url(name, owner);
 }
 
-std::string PostgresServer::Url(const std::string& name, const std::string& user) const {
-  return "postgresql://" + user + "@127.0.0.1:" + std::to_string(port_) + "/" + name;
+std::string PostgresServer::Url(const std::string& name, const std::string& user,
+                                const std::string& host) const {
+  return "postgresql://" + user + "@" + host + ":" + std::to_string(port_) + "/" + name;
 }
 
 }  // namespace wikid::testing

@@ -1,6 +1,7 @@
 // PostgresServer: a real PostgreSQL 15 server for tests, in a temporary
-// directory of its own, listening on 127.0.0.1 and a free port and on a
-// unix socket in that directory. Started by the constructor, which waits
+// directory of its own, listening on 127.0.0.1 and a free port (and, if
+// asked, a private network's address: PrivateNetwork) and on a unix
+// socket in that directory. Started by the constructor, which waits
 // until it accepts connections (pg_isready's question, asked through
 // libpq's PQping, under a deadline); stopped by the destructor, by the
 // PID it started (a fast shutdown, then waiting for the process).
@@ -32,7 +33,16 @@ class PostgresServer {
   // kDetached: it outlives both (the suite's one server, below), to be
   // stopped by StopDescribed.
   enum class Lifetime { kOwn, kDetached };
-  explicit PostgresServer(Lifetime lifetime = Lifetime::kOwn);
+  // Reachable from a private network too (the several-hosts test's
+  // bridge, tests/support/netns_hosts.h): the server listens on `address`
+  // beside 127.0.0.1, and from `cidr` lets in the password role only,
+  // with its password (scram-sha-256); no other role, and no one without
+  // the password, from there. Empty: 127.0.0.1 only.
+  struct PrivateNetwork {
+    std::string address;  // one of this machine's, e.g. 10.231.7.1
+    std::string cidr;     // the clients', e.g. 10.231.7.0/24
+  };
+  explicit PostgresServer(Lifetime lifetime = Lifetime::kOwn, PrivateNetwork network = {});
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
@@ -62,8 +72,10 @@ class PostgresServer {
   // Makes a new, empty database owned by `owner` and returns its URL for
   // that user: postgresql://OWNER@127.0.0.1:PORT/NAME.
   std::string CreateDatabase(const std::string& owner = kUser);
-  // The URL of database `name` for `user` (no password in it).
-  std::string Url(const std::string& name, const std::string& user = kUser) const;
+  // The URL of database `name` for `user` (no password in it), at `host`
+  // (the private network's address, say).
+  std::string Url(const std::string& name, const std::string& user = kUser,
+                  const std::string& host = "127.0.0.1") const;
 
   // How Restart stops the server: kImmediate (SIGQUIT: every backend
   // killed at once, no checkpoint, the next start recovering from the WAL,
@@ -91,6 +103,7 @@ class PostgresServer {
   int port_ = 0;
   pid_t pid_ = -1;
   Lifetime lifetime_ = Lifetime::kOwn;
+  PrivateNetwork network_;
   bool attached_ = false;
   std::vector<std::string> databases_;  // made here: dropped at the end if attached
 };
