@@ -12,7 +12,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: wikid backup --to FILE [--force] [--data DIR] [--database "
-    "sqlite:PATH]\n";
+    "sqlite:PATH|postgresql://USER@HOST:PORT/DATABASE]\n";
 
 }  // namespace
 
@@ -25,7 +25,11 @@ int RunBackupCommand(const std::vector<std::string>& args) {
       "snapshot: every save acknowledged before the backup began is in\n"
       "it. The copy holds the accounts and the site's secret keys, so it\n"
       "is made readable by its owner only (0600). FILE appears only once\n"
-      "the copy is whole and has passed SQLite's integrity check.\n"
+      "the copy is whole and has passed SQLite's integrity check. For a\n"
+      "PostgreSQL wiki, FILE is pg_dump's custom format (pg_dump runs with\n"
+      "the URL's parameters in its environment; the password comes from\n"
+      "PGPASSWORD or a password file), checked by reading it whole with\n"
+      "pg_restore.\n"
       "Options");
   options.add_options()("to", po::value(&target), "the file to write")(
       "force", po::bool_switch(&force), "replace FILE if it exists");

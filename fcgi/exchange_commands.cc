@@ -22,7 +22,8 @@ constexpr char kExportUsage[] =
     "usage: wikid export --to FILE|- [--data DIR] [--database sqlite:PATH|postgresql://...] "
     "[--site-name NAME]\n";
 constexpr char kImportUsage[] =
-    "usage: wikid import FILE [--data DIR] [--database sqlite:PATH] [--no-accounts] "
+    "usage: wikid import FILE [--data DIR] [--database sqlite:PATH|postgresql://...] "
+    "[--no-accounts] "
     "[--render-budget-ms N]\n";
 
 // Parses `args` into `options`; false (after saying why) on bad usage.
@@ -108,7 +109,8 @@ int RunImportCommand(const std::vector<std::string>& args) {
   po::options_description options;
   options.add_options()("file", po::value(&path), "the dump to import")(
       "data", po::value(&imported.storage.data_dir)->default_value("var"), "the data directory")(
-      "database", po::value(&imported.storage.database), "sqlite:PATH (default DATA/wikid.db)")(
+      "database", po::value(&imported.storage.database),
+      "sqlite:PATH (default DATA/wikid.db) or postgresql://USER@HOST:PORT/DATABASE")(
       "no-accounts", po::bool_switch(), "record every contributor by name, none as an account")(
       "render-budget-ms", po::value(&render_budget_ms),
       "CPU time finding one text's links may take, as --render-budget-ms of wikid serve");

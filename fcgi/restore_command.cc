@@ -11,7 +11,8 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr char kUsage[] =
-    "usage: wikid restore --from FILE [--data DIR] [--database sqlite:PATH]\n";
+    "usage: wikid restore --from FILE [--data DIR] [--database "
+    "sqlite:PATH|postgresql://USER@HOST:PORT/DATABASE]\n";
 
 }  // namespace
 
@@ -21,11 +22,13 @@ int RunRestoreCommand(const std::vector<std::string>& args) {
   bool help = false;
   po::options_description options(
       "Replaces the wiki's database with FILE, a copy made by wikid\n"
-      "backup. FILE must pass SQLite's integrity check and have a schema\n"
-      "no newer than this wikid's (an older one is upgraded when wikid\n"
-      "starts). Nothing is replaced while any process has the database\n"
-      "open: stop wikid first. A crash at any point leaves the old\n"
-      "database or the new one, whole. FILE is only read.\n"
+      "backup. FILE must pass SQLite's integrity check (on PostgreSQL:\n"
+      "pg_restore reads all of it) and have a schema no newer than this\n"
+      "wikid's (an older one is upgraded when wikid starts). Nothing is\n"
+      "replaced while any process has the database open: stop wikid\n"
+      "first. A crash at any point leaves the old database or the new\n"
+      "one, whole (on PostgreSQL, pg_restore runs as one transaction).\n"
+      "FILE is only read.\n"
       "Options");
   options.add_options()("from", po::value(&copy), "the copy to restore");
   AddDataOptions(options, storage, help);

@@ -5,6 +5,8 @@
 
 #include "model/base/failpoint.h"
 #include "model/base/files.h"
+#include "model/store/postgres/postgres_copy.h"
+#include "model/store/postgres/postgres_storage.h"
 #include "model/store/sqlite/sqlite_copy.h"
 
 namespace wikid {
@@ -14,17 +16,10 @@ bool SameFile(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-}  // namespace
-
-Result<BackupDone> BackupWiki(const StorageOptions& storage,
-                              const std::string& target, bool replace) {
-  auto database = DatabaseFile(storage);
-  if (!database.ok()) return database.status();
-  struct stat live {};
-  if (stat(database->c_str(), &live) != 0) {
-    return Status::NotFound("no database at " + *database +
-                            " (are --data and --database right?)");
-  }
+// Where a backup may write `target`: a file (replaced only if `replace`)
+// in a folder that exists, and not the database file `live` (SQLite's;
+// null for PostgreSQL).
+Status CheckTarget(const std::string& target, bool replace, const struct stat* live) {
   if (target.empty()) return Status::Invalid("--to names no file");
   struct stat existing {};
   if (stat(target.c_str(), &existing) == 0) {
@@ -32,7 +27,7 @@ Result<BackupDone> BackupWiki(const StorageOptions& storage,
       return Status::Invalid(target +
                              " is a folder; --to names the file to write");
     }
-    if (SameFile(existing, live))
+    if (live != nullptr && SameFile(existing, *live))
       return Status::Invalid(target + " is the wiki's database itself");
     if (!replace)
       return Status::Invalid(target + " exists; pass --force to replace it");
@@ -42,11 +37,34 @@ Result<BackupDone> BackupWiki(const StorageOptions& storage,
   if (stat(folder.c_str(), &where) != 0 || !S_ISDIR(where.st_mode)) {
     return Status::NotFound("no folder " + folder + " for " + target);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BackupDone> BackupWiki(const StorageOptions& storage,
+                              const std::string& target, bool replace) {
+  const bool postgres = IsPostgresUrl(storage.database);
+  std::string database;
+  struct stat live {};
+  if (postgres) {
+    if (Status s = CheckPostgresUrl(storage.database); !s.ok()) return s;
+  } else {
+    auto file = DatabaseFile(storage);
+    if (!file.ok()) return file.status();
+    database = *file;
+    if (stat(database.c_str(), &live) != 0) {
+      return Status::NotFound("no database at " + database +
+                              " (are --data and --database right?)");
+    }
+  }
+  if (Status s = CheckTarget(target, replace, postgres ? nullptr : &live); !s.ok()) return s;
   // A name the backup timer's clean-up never matches (wikid-*.db), and
   // that says what it is if a crash leaves it behind.
   TempFile temp(target, ".partial-");
   if (!temp.status().ok()) return temp.status();
-  auto version = CopyLiveDatabase(*database, temp.path());
+  auto version = postgres ? DumpPostgresDatabase(storage.database, temp.path())
+                          : CopyLiveDatabase(database, temp.path());
   if (!version.ok()) {
     if (version.status().IsInvalid()) {
       return Status::Invalid("the copy " + version.status().message());
@@ -68,6 +86,18 @@ Result<BackupDone> BackupWiki(const StorageOptions& storage,
 
 Result<RestoreDone> RestoreWiki(const std::string& copy,
                                 const StorageOptions& storage) {
+  if (IsPostgresUrl(storage.database)) {
+    if (Status s = CheckPostgresUrl(storage.database); !s.ok()) return s;
+    struct stat from {};
+    if (stat(copy.c_str(), &from) != 0)
+      return Status::NotFound(ErrnoMessage("cannot read " + copy));
+    if (!S_ISREG(from.st_mode)) return Status::Invalid(copy + " is not a file");
+    auto done = RestorePostgresDatabase(copy, storage.database);
+    if (!done.ok()) return done.status();
+    return RestoreDone{.database = "the PostgreSQL database " + done->database,
+                       .schema_version = done->schema_version,
+                       .replaced = done->replaced};
+  }
   auto database = DatabaseFile(storage);
   if (!database.ok()) return database.status();
   struct stat from {};

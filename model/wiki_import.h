@@ -9,7 +9,9 @@
 //   links, wanted pages and search index; a file that is malformed or cut
 //   short fails, naming the line, with nothing of it kept. (On SQLite
 //   the transaction holds the write lock: a serving wiki's saves wait
-//   for it, and are refused as busy past their busy timeout.)
+//   for it, and are refused as busy past their busy timeout. On
+//   PostgreSQL it locks the page table against writes, with the same
+//   effect: postgres_page_import.h.)
 // - Idempotent. A revision is recognised as already there when its page
 //   has a revision with the same time (to the second) and the same text,
 //   byte for byte after conversion: what makes it the same edit. Not its
@@ -90,8 +92,7 @@ struct ImportReport {
 
 // Imports the dump read from `in` into the wiki `options.storage` names.
 // Invalid, naming the line, for a malformed or truncated file (nothing
-// imported); Unsupported on an engine without bulk import (PostgreSQL
-// for now); Busy or Unavailable when the database refuses.
+// imported); Busy or Unavailable when the database refuses.
 Result<ImportReport> ImportDump(std::istream& in, const ImportOptions& options);
 
 }  // namespace wikid

@@ -61,11 +61,6 @@ bool LogSays(const std::string& log, const std::string& text) {
   return ReadFile(log).find(text) != std::string::npos;
 }
 
-std::string WriterText(int writer, int64_t rev) {
-  return "writer " + std::to_string(writer) + " saves revision " +
-         std::to_string(rev);
-}
-
 BOOST_AUTO_TEST_CASE(
     a_backup_while_four_writers_save_is_one_snapshot_that_never_blocks_them) {
   TestWikiOptions options;
@@ -74,96 +69,21 @@ BOOST_AUTO_TEST_CASE(
   TempDir out;
   const std::string copy = out.File("copy.db");
   constexpr int kWriters = 4;
-  for (int w = 0; w < kWriters; ++w) {
-    wiki.CreateUser("writer" + std::to_string(w),
-                    "writer-password-" + std::to_string(w));
-  }
-
-  // Logged in one after another: four argon2id hashes at once would meet
-  // the password-hash slots' back-pressure (503), which is not this test's.
-  std::vector<std::unique_ptr<Browser>> browsers;
-  for (int w = 0; w < kWriters; ++w) {
-    browsers.push_back(std::make_unique<Browser>(wiki));
-    const std::string n = std::to_string(w);
-    BOOST_REQUIRE(
-        browsers.back()->LogIn("writer" + n, "writer-password-" + n).status ==
-        303);
-  }
-
-  std::mutex mutex;
-  std::array<int64_t, kWriters>
-      acknowledged{};  // each writer's newest acknowledged revision
-  std::vector<std::string> failures;
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back([&, w] {
-      Browser& browser = *browsers[w];
-      const std::string name = "writer" + std::to_string(w);
-      for (int64_t rev = 1; !stop; ++rev) {
-        HttpResponse saved =
-            browser.Save("Writer_" + std::to_string(w), rev - 1,
-                         WriterText(w, rev), "save " + std::to_string(rev));
-        std::lock_guard lock(mutex);
-        if (saved.status != 303) {
-          failures.push_back(name + " revision " + std::to_string(rev) + ": " +
-                             std::to_string(saved.status));
-          return;
-        }
-        acknowledged[w] = rev;
-      }
-    });
-  }
-  auto saved_at_least = [&](std::array<int64_t, kWriters> than, int64_t more) {
-    std::lock_guard lock(mutex);
-    for (int w = 0; w < kWriters; ++w) {
-      if (acknowledged[w] < than[w] + more) return false;
-    }
-    return true;
-  };
+  SavingWriters writers(wiki, kWriters);
   // Not REQUIRE while the writers run: their threads must be joined.
-  BOOST_TEST(WaitUntil(
-      [&] { return saved_at_least({}, 5) || !failures.empty(); }, 120s));
-
-  std::array<int64_t, kWriters> before;
-  {
-    std::lock_guard lock(mutex);
-    before = acknowledged;  // every one of these was acknowledged before the
-                            // backup began
-  }
-  // The backup is held once its snapshot is taken (backup_snapshot_taken)
-  // until every writer has had three more saves acknowledged: a backup
-  // that blocked the writers would never let this happen.
-  HeldFailpoints held;
-  TempDir logs;
-  const std::string log = logs.File("backup.log");
-  pid_t backup =
-      Spawn({WIKID_BINARY, "backup", "--data", wiki.data_dir(), "--to", copy},
-            log, held.Env("backup_snapshot_taken"));
-  const bool snapshot_taken = WaitUntil(
-      [&] { return LogSays(log, "failpoint backup_snapshot_taken: holding"); },
-      120s);
-  BOOST_TEST(snapshot_taken, ReadFile(log));
-  std::array<int64_t, kWriters> at_snapshot;
-  {
-    std::lock_guard lock(mutex);
-    at_snapshot = acknowledged;
-  }
-  BOOST_TEST(WaitUntil(
-      [&] { return saved_at_least(at_snapshot, 3) || !failures.empty(); },
-      120s));
-  held.Release("backup_snapshot_taken");
-  const int backup_status = WaitExit(backup, 120s);
-  stop = true;
-  for (std::thread& t : writers) t.join();
-
-  std::string failed;
-  for (const std::string& f : failures) failed += f + "\n";
-  BOOST_TEST(failures.empty(), failed);  // no writer got a 5xx, nor a 4xx
-  BOOST_REQUIRE_MESSAGE(backup_status != -1 && WIFEXITED(backup_status) &&
-                            WEXITSTATUS(backup_status) == 0,
-                        ReadFile(log));
-  BOOST_TEST(LogSays(log, "backed up the wiki to " + copy), ReadFile(log));
+  BOOST_TEST(writers.WaitPast({}, 5, 120s));
+  const BackupWhileSaving backup(
+      writers, {WIKID_BINARY, "backup", "--data", wiki.data_dir(), "--to", copy});
+  BOOST_TEST(backup.held, backup.output);
+  BOOST_TEST(backup.saved_on);
+  BOOST_TEST(backup.failed.empty(), backup.failed);  // no writer got a 5xx, nor a 4xx
+  BOOST_REQUIRE_MESSAGE(backup.status != -1 && WIFEXITED(backup.status) &&
+                            WEXITSTATUS(backup.status) == 0,
+                        backup.output);
+  BOOST_TEST(backup.output.find("backed up the wiki to " + copy) != std::string::npos,
+             backup.output);
+  const std::vector<int64_t>& before = backup.before;
+  const std::vector<int64_t>& at_snapshot = backup.at_snapshot;
 
   struct stat st {};
   BOOST_REQUIRE(stat(copy.c_str(), &st) == 0);
@@ -192,7 +112,7 @@ BOOST_AUTO_TEST_CASE(
                "SELECT text FROM revision JOIN page ON page.id = page_id "
                "WHERE name = '" +
                    page + "' AND rev = " + std::to_string(rev)) ==
-              WriterText(w, rev),
+              SavingWriters::Text(w, rev),
           page << " revision " << rev);
     }
   }

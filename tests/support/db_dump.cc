@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 
 namespace wikid::testing {
 namespace {
@@ -60,6 +61,21 @@ std::string DumpDatabase(const std::string& path,
     std::sort(lines.begin(), lines.end());
     dump += "== " + table + "\n";
     for (const std::string& line : lines) dump += line + "\n";
+  }
+  return dump;
+}
+
+std::string DumpDatabase(const TestDatabase& db) {
+  if (db.engine() == Engine::kSqlite) {
+    return DumpDatabase(db.url().substr(std::string_view("sqlite:").size()));
+  }
+  std::string dump;
+  for (const std::string& table : db.Column(
+           "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")) {
+    dump += "-- " + table + "\n";
+    for (const std::string& row : db.Column("SELECT t::text FROM \"" + table + "\" t ORDER BY 1")) {
+      dump += row + "\n";
+    }
   }
   return dump;
 }

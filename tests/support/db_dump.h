@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_database.h"
+
 namespace wikid::testing {
 
 // Every row of each of `tables` (default: every table but SQLite's own),
@@ -13,5 +15,10 @@ namespace wikid::testing {
 // be in use). Throws if the file cannot be read.
 std::string DumpDatabase(const std::string& path,
                          const std::vector<std::string>& tables = {});
+
+// The same for the database `db` on either engine (on PostgreSQL, each
+// row as PostgreSQL's text of it, every table of the current schema):
+// for a test that compares a database before and after on both.
+std::string DumpDatabase(const TestDatabase& db);
 
 }  // namespace wikid::testing

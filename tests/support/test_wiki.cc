@@ -862,4 +862,90 @@ void Browser::ClearCookies() {
   token_.clear();
 }
 
+SavingWriters::SavingWriters(TestWiki& wiki, int count) : acknowledged_(count, 0) {
+  for (int w = 0; w < count; ++w) {
+    wiki.CreateUser("writer" + std::to_string(w), "writer-password-" + std::to_string(w));
+  }
+  // Logged in one after another: argon2id hashes at once would meet the
+  // password-hash slots' back-pressure (503), which is not what they test.
+  for (int w = 0; w < count; ++w) {
+    browsers_.push_back(std::make_unique<Browser>(wiki));
+    const std::string n = std::to_string(w);
+    const long status = browsers_.back()->LogIn("writer" + n, "writer-password-" + n).status;
+    if (status != 303) throw std::runtime_error("writer" + n + " cannot log in: " +
+                                                std::to_string(status));
+  }
+  for (int w = 0; w < count; ++w) {
+    threads_.emplace_back([this, w] {
+      for (int64_t rev = 1; !stop_; ++rev) {
+        HttpResponse saved = browsers_[w]->Save("Writer_" + std::to_string(w), rev - 1,
+                                                Text(w, rev), "save " + std::to_string(rev));
+        std::lock_guard lock(mutex_);
+        if (saved.status != 303) {
+          failures_.push_back("writer" + std::to_string(w) + " revision " + std::to_string(rev) +
+                              ": " + std::to_string(saved.status));
+          return;
+        }
+        acknowledged_[w] = rev;
+      }
+    });
+  }
+}
+
+std::string SavingWriters::Text(int writer, int64_t rev) {
+  return "writer " + std::to_string(writer) + " saves revision " + std::to_string(rev);
+}
+
+std::vector<int64_t> SavingWriters::Acknowledged() {
+  std::lock_guard lock(mutex_);
+  return acknowledged_;
+}
+
+bool SavingWriters::WaitPast(std::vector<int64_t> than, int64_t more,
+                             std::chrono::milliseconds timeout) {
+  than.resize(acknowledged_.size(), 0);
+  return WaitUntil(
+      [&] {
+        std::lock_guard lock(mutex_);
+        if (!failures_.empty()) return true;
+        for (size_t w = 0; w < than.size(); ++w) {
+          if (acknowledged_[w] < than[w] + more) return false;
+        }
+        return true;
+      },
+      timeout);
+}
+
+std::string SavingWriters::Stop() {
+  stop_ = true;
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  std::lock_guard lock(mutex_);
+  std::string failed;
+  for (const std::string& f : failures_) failed += f + "\n";
+  return failed;
+}
+
+BackupWhileSaving::BackupWhileSaving(SavingWriters& writers,
+                                     const std::vector<std::string>& argv) {
+  before = writers.Acknowledged();
+  HeldFailpoints points;
+  TempDir logs;
+  const std::string log = logs.File("backup.log");
+  const pid_t backup = Spawn(argv, log, points.Env("backup_snapshot_taken"));
+  held = WaitUntil(
+      [&] {
+        return ReadFile(log).find("failpoint backup_snapshot_taken: holding") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(120));
+  at_snapshot = writers.Acknowledged();
+  saved_on = held && writers.WaitPast(at_snapshot, 3, std::chrono::seconds(120));
+  points.Release("backup_snapshot_taken");
+  status = WaitExit(backup, std::chrono::seconds(120));
+  output = ReadFile(log);
+  failed = writers.Stop();
+}
+
 }  // namespace wikid::testing

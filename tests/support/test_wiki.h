@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -397,6 +399,51 @@ class TestWiki : public HttpTarget {
   pid_t nginx_pid_ = -1;
   std::mutex editor_mutex_;
   std::unique_ptr<Browser> editor_;  // signed up by Editor()
+};
+
+// Writers that save through `wiki`, each logged in as an account of its
+// own (writer0, writer1...) and saving revision after revision of a page
+// of its own ("Writer N", Text(N, rev)), until Stop: the load a backup is
+// taken under (backup_http_test, postgres_backup_http_test). Counts each
+// writer's acknowledged saves (303s); a writer stops at its first other
+// answer.
+class SavingWriters {
+ public:
+  SavingWriters(TestWiki& wiki, int count);
+  ~SavingWriters() { Stop(); }
+  static std::string Text(int writer, int64_t rev);
+  // Each writer's newest acknowledged revision.
+  std::vector<int64_t> Acknowledged();
+  // Waits until each writer has had `more` saves acknowledged after those
+  // `than` counts (empty: none), or one has failed.
+  bool WaitPast(std::vector<int64_t> than, int64_t more, std::chrono::milliseconds timeout);
+  // Stops them and waits for them: what failed, a line each, "" if none.
+  std::string Stop();
+
+ private:
+  std::vector<std::unique_ptr<Browser>> browsers_;
+  std::mutex mutex_;
+  std::vector<int64_t> acknowledged_;
+  std::vector<std::string> failures_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+// `wikid backup` (`argv`, its whole command line) run while `writers`
+// save, held once its snapshot is taken (the failpoint
+// backup_snapshot_taken) until every writer has had three more saves
+// acknowledged, none of which may then be in the copy; then let go and
+// waited for. A backup that blocked the writers would never get past the
+// hold. The writers are stopped at the end.
+struct BackupWhileSaving {
+  BackupWhileSaving(SavingWriters& writers, const std::vector<std::string>& argv);
+  std::vector<int64_t> before;       // acknowledged before the backup began
+  std::vector<int64_t> at_snapshot;  // acknowledged when its snapshot was taken
+  bool held = false;                 // it reached its snapshot
+  bool saved_on = false;             // the writers got their three saves past it
+  int status = -1;                   // its wait status (-1: it did not end)
+  std::string output;                // what it said
+  std::string failed;                // what the writers' failures were
 };
 
 }  // namespace wikid::testing

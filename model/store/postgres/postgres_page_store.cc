@@ -81,14 +81,8 @@ constexpr Named kInsertPage{
     "pages_insert_page",
     "INSERT INTO page (name, name_key, latest_rev) VALUES ($1, $2, 1) RETURNING id"};
 
-constexpr Named kInsertRevision{"pages_insert_revision", R"sql(
-  INSERT INTO revision
-    (page_id, rev, author, created_at, summary, text, size, size_change, account_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id)sql"};
-
-constexpr Named kInsertLink{
-    "pages_insert_link",
-    "INSERT INTO revision_link (revision_id, target, target_key) VALUES ($1, $2, $3)"};
+constexpr Named kInsertRevision{"pages_insert_revision", kPostgresInsertRevisionSql};
+constexpr Named kInsertLink{"pages_insert_link", kPostgresInsertLinkSql};
 
 constexpr Named kClearPageLinks{"pages_clear_page_links",
                                 "DELETE FROM page_link WHERE source_id = $1"};

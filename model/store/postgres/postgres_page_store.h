@@ -21,6 +21,18 @@ namespace wikid {
 // watchlist row (SQLite's ChangeFromRow's order).
 Change ChangeFromRow(const PgResult& r, int row);
 
+// The INSERT of one revision, the same for a save and for `wikid import`
+// (postgres_page_import.cc): page_id, rev, author, created_at, summary,
+// text, size, size_change, account_id (NULL: anonymous) as $1 to $9; it
+// returns the revision's id. Then one row of its links for each [[link]]
+// target: revision_id, target, PageKey(target).
+inline constexpr char kPostgresInsertRevisionSql[] = R"sql(
+  INSERT INTO revision
+    (page_id, rev, author, created_at, summary, text, size, size_change, account_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id)sql";
+inline constexpr char kPostgresInsertLinkSql[] =
+    "INSERT INTO revision_link (revision_id, target, target_key) VALUES ($1, $2, $3)";
+
 class PostgresPageStore : public PageStore {
  public:
   // Prepares every statement; fails if the schema is not what it expects.

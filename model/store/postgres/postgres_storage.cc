@@ -8,6 +8,7 @@
 #include "model/store/postgres/postgres_fast_path_store.h"
 #include "model/store/postgres/postgres_login_throttle.h"
 #include "model/store/postgres/postgres_outbox.h"
+#include "model/store/postgres/postgres_page_import.h"
 #include "model/store/postgres/postgres_page_store.h"
 #include "model/store/postgres/postgres_schema.h"
 #include "model/store/postgres/postgres_session_store.h"
@@ -106,8 +107,9 @@ Result<std::unique_ptr<TableAccess>> PostgresStorage::OpenTables() {
 }
 
 Result<std::unique_ptr<PageImport>> PostgresStorage::OpenImport() {
-  return Status::Unsupported("wikid import writes into SQLite only for now: import into "
-                             "SQLite, then move the wiki with wikid copy-database");
+  auto import = PostgresPageImport::Create(*db_);
+  if (!import.ok()) return import.status();
+  return std::unique_ptr<PageImport>(std::move(*import));
 }
 
 Result<std::unique_ptr<FileStore>> PostgresStorage::OpenFiles() {

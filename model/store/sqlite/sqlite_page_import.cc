@@ -1,5 +1,6 @@
 #include "model/store/sqlite/sqlite_page_import.h"
 
+#include "model/store/sqlite/sqlite_page_store.h"
 #include "model/store/sqlite/sqlite_table_access.h"
 
 namespace wikid {
@@ -25,14 +26,6 @@ constexpr char kAccountSql[] = "SELECT id FROM account WHERE name_key = ?1";
 constexpr char kInsertPageSql[] =
     "INSERT INTO page (name, name_key, latest_rev) VALUES (?1, wikid_page_key(?1), 1) "
     "RETURNING id";
-
-constexpr char kInsertRevisionSql[] = R"sql(
-  INSERT INTO revision
-    (page_id, rev, author, created_at, summary, text, size, size_change, account_id)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id)sql";
-
-constexpr char kInsertLinkSql[] =
-    "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
 
 constexpr char kSetLatestSql[] = "UPDATE page SET latest_rev = ?2 WHERE id = ?1";
 
@@ -79,8 +72,8 @@ Result<std::unique_ptr<SqlitePageImport>> SqlitePageImport::Create(Database& db)
                                    {&import->has_revision_, kHasRevisionSql},
                                    {&import->account_, kAccountSql},
                                    {&import->insert_page_, kInsertPageSql},
-                                   {&import->insert_revision_, kInsertRevisionSql},
-                                   {&import->insert_link_, kInsertLinkSql},
+                                   {&import->insert_revision_, kSqliteInsertRevisionSql},
+                                   {&import->insert_link_, kSqliteInsertLinkSql},
                                    {&import->set_latest_, kSetLatestSql},
                                    {&import->count_edit_, kCountEditSql},
                                    {&import->touch_, kTouchSql}});

@@ -51,15 +51,6 @@ constexpr char kLatestForSaveSql[] = R"sql(
 constexpr char kInsertPageSql[] =
     "INSERT INTO page (name, name_key, latest_rev) VALUES (?1, ?2, 1) RETURNING id";
 
-constexpr char kInsertRevisionSql[] = R"sql(
-  INSERT INTO revision
-    (page_id, rev, author, created_at, summary, text, size, size_change,
-     account_id)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id)sql";
-
-constexpr char kInsertLinkSql[] =
-    "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
-
 // The latest links of a page replace its earlier ones.
 constexpr char kClearPageLinksSql[] = "DELETE FROM page_link WHERE source_id = ?1";
 constexpr char kInsertPageLinkSql[] =
@@ -254,8 +245,8 @@ Result<std::unique_ptr<SqlitePageStore>> SqlitePageStore::Create(
       {&store->find_, kFindSql},
       {&store->latest_for_save_, kLatestForSaveSql},
       {&store->insert_page_, kInsertPageSql},
-      {&store->insert_revision_, kInsertRevisionSql},
-      {&store->insert_link_, kInsertLinkSql},
+      {&store->insert_revision_, kSqliteInsertRevisionSql},
+      {&store->insert_link_, kSqliteInsertLinkSql},
       {&store->clear_page_links_, kClearPageLinksSql},
       {&store->insert_page_link_, kInsertPageLinkSql},
       {&store->backlinks_, kBacklinksSql},

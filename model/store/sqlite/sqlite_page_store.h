@@ -19,6 +19,18 @@ namespace wikid {
 // by an account.
 Change ChangeFromRow(const Statement& row);
 
+// The INSERT of one revision, the same for a save and for `wikid import`
+// (sqlite_page_import.cc): page_id, rev, author, created_at, summary,
+// text, size, size_change, account_id (NULL: anonymous), bound 1 to 9;
+// it returns the revision's id. Then one row of its links for each
+// [[link]] target: revision_id, target.
+inline constexpr char kSqliteInsertRevisionSql[] = R"sql(
+  INSERT INTO revision
+    (page_id, rev, author, created_at, summary, text, size, size_change, account_id)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id)sql";
+inline constexpr char kSqliteInsertLinkSql[] =
+    "INSERT INTO revision_link (revision_id, target) VALUES (?1, ?2)";
+
 class SqlitePageStore : public PageStore {
  public:
   // Prepares every statement; fails if the schema is not what it expects.
