@@ -130,9 +130,14 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
     if (next.ok() && next->has_value()) {
       timeout_ms = std::clamp<int64_t>((**next - Now()) * 1000, 0, kIdleMs);
       idle_since = std::chrono::steady_clock::now();
-    } else if (next.ok() && std::chrono::steady_clock::now() - idle_since >=
-                                std::chrono::milliseconds(IdleExitMs())) {
-      return 0;  // nothing queued at all: the master restarts us on demand
+    } else if (next.ok()) {
+      // Nothing queued at all: leave once idle for IdleExitMs (the master
+      // restarts us on demand), waking then rather than up to kIdleMs late.
+      const auto left = std::chrono::milliseconds(IdleExitMs()) -
+                        (std::chrono::steady_clock::now() - idle_since);
+      if (left <= std::chrono::milliseconds(0)) return 0;
+      timeout_ms = std::min<int64_t>(
+          kIdleMs, std::chrono::ceil<std::chrono::milliseconds>(left).count());
     }
     pollfd fds[2] = {{wake_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
     poll(fds, 2, static_cast<int>(timeout_ms));
