@@ -49,8 +49,12 @@ void Pause() {
 
 // How long a claimed message is this mailer's alone (model/store/outbox.h):
 // well past the longest SMTP exchange (SmtpSettings::timeout_ms, 10 s),
-// so only a mailer that died gives its messages up.
-constexpr int64_t kClaimSeconds = 60;
+// so only a mailer that died gives its messages up. Tests shorten it, to
+// see a dead mailer's message sent by the next.
+int64_t ClaimSeconds() {
+  int seconds = FailpointValue("mailer_claim_seconds");
+  return seconds > 0 ? seconds : 60;
+}
 
 // This mailer, as its claims and attempts name it: "host:pid".
 std::string MailerName() {
@@ -63,7 +67,7 @@ std::string MailerName() {
 // due (or every due one is claimed by another mailer).
 bool SendOne(Outbox& outbox, const MailSettings& settings, MailTransport& transport,
              const std::string& mailer) {
-  auto due = outbox.Claim(Now(), kClaimSeconds, mailer);
+  auto due = outbox.Claim(Now(), ClaimSeconds(), mailer);
   if (!due.ok()) {
     LogError("mailer: the outbox cannot be read: " + due.status().message());
     return false;
@@ -130,9 +134,14 @@ int RunMailer(const Config& config, int wake_fd, pid_t master_pid) {
     if (next.ok() && next->has_value()) {
       timeout_ms = std::clamp<int64_t>((**next - Now()) * 1000, 0, kIdleMs);
       idle_since = std::chrono::steady_clock::now();
-    } else if (next.ok() && std::chrono::steady_clock::now() - idle_since >=
-                                std::chrono::milliseconds(IdleExitMs())) {
-      return 0;  // nothing queued at all: the master restarts us on demand
+    } else if (next.ok()) {
+      // Nothing queued at all: leave once idle for IdleExitMs (the master
+      // restarts us on demand), waking then rather than up to kIdleMs late.
+      const auto left = std::chrono::milliseconds(IdleExitMs()) -
+                        (std::chrono::steady_clock::now() - idle_since);
+      if (left <= std::chrono::milliseconds(0)) return 0;
+      timeout_ms = std::min<int64_t>(
+          kIdleMs, std::chrono::ceil<std::chrono::milliseconds>(left).count());
     }
     pollfd fds[2] = {{wake_fd, POLLIN, 0}, {SignalWakeFd(), POLLIN, 0}};
     poll(fds, 2, static_cast<int>(timeout_ms));
