@@ -116,13 +116,16 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log,
 }
 
 int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
+  // Looked at once at least: with no time to wait, the start-up waits ask
+  // whether the process has already exited (else each waited its whole
+  // minute before saying a process that died at once did not start).
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    if (Clock::now() >= deadline) return -1;
     std::this_thread::sleep_for(10ms);
   }
-  return -1;
 }
 
 CommandRun RunCommand(const std::vector<std::string>& argv,
