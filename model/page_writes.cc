@@ -44,14 +44,46 @@ CachedPage ToCached(const PageRevision& page, std::string body_html) {
                     .body_html = std::move(body_html)};
 }
 
+PageWrites::Pending PageWrites::Begin(std::vector<PageName> names, bool may_create) {
+  std::vector<std::string> titles;
+  for (const PageName& name : names) titles.push_back(name.title());
+  Pending pending{.names = std::move(names),
+                  .in_flight = caches_.versions.Mark(titles, may_create)};
+  // nginx checks no numbers: its entries of before go now, and no fill
+  // adds one again until the numbers settle (a fill that checked its
+  // stamp before the mark holds its fill mark, which the delete waits
+  // for). Nothing marked (no memcached, or a test's unsafe control):
+  // nothing to keep away.
+  if (!pending.in_flight.marked.empty() || pending.in_flight.unconfirmed) {
+    for (const PageName& name : pending.names) DeleteFastEntries(name, may_create);
+  }
+  return pending;
+}
+
+bool PageWrites::Finish(const Pending& pending, bool committed, bool created) {
+  const bool retired = caches_.versions.Settle(pending.in_flight, committed, created);
+  // Deleted again: a fill that a lost mark let through (memcached
+  // flushed between the two) must not outlive the write either.
+  if (committed) {
+    for (const PageName& name : pending.names) DeleteFastEntries(name, created);
+  }
+  return retired;
+}
+
 Result<SaveResult> PageWrites::Save(const Edit& edit) {
+  // A save on top of nothing may make the page, which moves the links'
+  // number too (any view may show a link to it as missing).
+  Pending pending = Begin({edit.name}, /*may_create=*/edit.base_rev == 0);
   auto saved = store_.Save(edit);
-  if (!saved.ok() || !saved->created) return saved;
-  if (metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
-  const bool page_created = saved->rev == 1;
-  // Tests kill the worker here: an edit committed, its views not deleted.
-  if (!page_created) FailpointSleep("edit_before_invalidate");
-  if (!Invalidate(edit.name, page_created)) {
+  const bool changed = saved.ok() && saved->created;
+  const bool page_created = changed && saved->rev == 1;
+  if (changed && metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
+  // Tests hold or kill the worker here: an edit committed, its numbers
+  // still in flight, its views of before not retired.
+  if (changed && !page_created) FailpointHold("edit_before_invalidate");
+  const bool retired = Finish(pending, changed, page_created);
+  if (!changed) return saved;
+  if (!retired) {
     return Status::Unavailable(
         "Your edit was saved as revision " + std::to_string(saved->rev) +
         ", but neither memcached nor the database answered to retire the "
@@ -62,57 +94,61 @@ Result<SaveResult> PageWrites::Save(const Edit& edit) {
 }
 
 Result<MoveResult> PageWrites::Move(const PageMove& move) {
-  auto moved = store_.Move(move);
-  if (!moved.ok()) return moved;
-  if (metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
   // Tests prove the retirement below is what keeps every cache current:
   // with this failpoint set, a move retires nothing, and they must see
   // the views of before it.
-  if (FailpointValue("move_retires_nothing") > 0) return moved;
+  if (FailpointValue("move_retires_nothing") > 0) return store_.Move(move);
   // Both as created: the old name's links may lead to a redirect or to
-  // nothing now, the new name's to a page where there was none. Both
-  // always, even when one fails, so as much as can be is retired.
-  const bool from_retired = Invalidate(move.from, /*created=*/true);
-  const bool to_retired = Invalidate(move.to, /*created=*/true);
-  if (!from_retired || !to_retired) {
+  // nothing now, the new name's to a page where there was none.
+  Pending pending = Begin({move.from, move.to}, /*may_create=*/true);
+  auto moved = store_.Move(move);
+  if (moved.ok() && metrics_ != nullptr) ProcessMetrics::Add(metrics_->saves);
+  if (!Finish(pending, moved.ok(), /*created=*/true) && moved.ok()) {
     return Status::Unavailable(
         "The page was moved (revision " + std::to_string(moved->rev) +
         "), but neither memcached nor the database answered to retire the views of "
         "before it: it may not show everywhere at once.");
   }
-  Publish(move.to);
+  if (moved.ok()) Publish(move.to);
   return moved;
 }
 
 Status PageWrites::SetProtected(const PageName& name, bool is_protected) {
-  if (Status s = store_.SetProtected(name, is_protected); !s.ok()) return s;
-  if (!Invalidate(name, /*created=*/false)) {
+  Pending pending = Begin({name}, /*may_create=*/false);
+  Status s = store_.SetProtected(name, is_protected);
+  if (!Finish(pending, s.ok(), /*created=*/false) && s.ok()) {
     return Status::Unavailable(
         "The page's protection was changed, but neither memcached nor the "
         "database answered to retire its views: it may not show everywhere at once.");
   }
-  return Status::Ok();
+  return s;
 }
 
 Status PageWrites::Delete(const PageDeletionRequest& request) {
-  if (Status s = store_.Delete(request); !s.ok()) return s;
   // Tests disable the retirement to show that their checks fail without it.
-  if (FailpointValue("delete_skip_retire") > 0) return Status::Ok();
-  if (!Invalidate(request.name, /*created=*/true)) {
+  if (FailpointValue("delete_skip_retire") > 0) return store_.Delete(request);
+  // As a page made or gone: links to it turn red on every host.
+  Pending pending = Begin({request.name}, /*may_create=*/true);
+  Status s = store_.Delete(request);
+  if (!Finish(pending, s.ok(), /*created=*/true) && s.ok()) {
     return Status::Unavailable(
         "The page was deleted, but neither memcached nor the database answered to "
         "retire its views: it may not show as deleted everywhere at once.");
   }
-  return Status::Ok();
+  return s;
 }
 
 Result<std::string> PageWrites::Undelete(const PageDeletionRequest& request) {
+  if (FailpointValue("delete_skip_retire") > 0) return store_.Undelete(request);
+  Pending pending = Begin({request.name}, /*may_create=*/true);
   auto title = store_.Undelete(request);
+  bool retired = Finish(pending, title.ok(), /*created=*/true);
   if (!title.ok()) return title;
   auto name = PageName::Parse(*title);
   if (!name.ok()) return name.status();
-  if (FailpointValue("delete_skip_retire") > 0) return title;
-  if (!Invalidate(*name, /*created=*/true)) {
+  // The deletion's own spelling, if it is not the one asked for.
+  if (name->title() != request.name.title()) retired = Invalidate(*name, true) && retired;
+  if (!retired) {
     return Status::Unavailable(
         "The page was undeleted, but neither memcached nor the database answered to "
         "retire the views of before: it may not show everywhere at once.");

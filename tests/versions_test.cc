@@ -6,7 +6,13 @@
 #define BOOST_TEST_MODULE versions
 #include "model/cache/versions.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <regex>
 
 #include "model/cache/stamped_cache.h"
 #include "tests/support/memcached_server.h"
@@ -245,12 +251,125 @@ BOOST_FIXTURE_TEST_CASE(a_dead_workers_saves_move_every_views_numbers,
   BOOST_TEST((a.Page("Page", true) == after));
 }
 
+// --- In flight: a write between its mark and its settle ----------------
+
+// Monotonic reads: from a write's mark (before its commit) to its settle,
+// no reader on any host gets a stamp of its numbers, so no view of them
+// is served or made; then they have moved.
+BOOST_FIXTURE_TEST_CASE(a_write_in_flight_gives_no_stamp_until_it_settles, Fixture) {
+  const Stamp before = b.Page("Page", true), other = b.Page("Other");
+  Versions::InFlight in_flight = a.versions.Mark({"Page"}, /*may_create=*/false);
+  BOOST_TEST(in_flight.marked.size() == 2u);  // the page's and the site's
+  BOOST_TEST(!b.versions.ForPage("Page").has_value());
+  BOOST_TEST(!b.versions.ForSite().has_value());
+  BOOST_TEST(b.versions.counters().in_flight == 2);
+  BOOST_TEST(!b.versions.StillCurrent("Page", true, before));  // no fill either
+  BOOST_TEST((b.Page("Other") == other));  // other pages' views stay
+  BOOST_TEST(a.versions.Settle(in_flight, /*committed=*/true, /*created=*/false));
+  const Stamp after = b.Page("Page", true);
+  BOOST_TEST(after.page != before.page);
+  BOOST_TEST(after.site != before.site);
+  BOOST_TEST(after.links == before.links);
+  BOOST_TEST(a.slept_ms == 0);
+}
+
+// A write that commits nothing (a conflict, an unchanged text) retires
+// nothing; one that commits moves the numbers whatever else was in
+// flight at the time.
+BOOST_FIXTURE_TEST_CASE(only_what_commits_moves_the_numbers, Fixture) {
+  const Stamp before = b.Page("Page", true), other = b.Page("Other");
+  Versions::InFlight refused = a.versions.Mark({"Page"}, /*may_create=*/true);
+  BOOST_TEST(!b.versions.ForPage("Other").has_value());  // the links' number
+  BOOST_TEST(a.versions.Settle(refused, /*committed=*/false, false));
+  BOOST_TEST((b.Page("Page", true) == before));
+  BOOST_TEST((b.Page("Other") == other));
+  // Two writers of one page: the first settles, the second is still in
+  // flight; the second commits nothing, and the first's move stays.
+  Versions::InFlight first = a.versions.Mark({"Page"}, false);
+  Versions::InFlight second = b.versions.Mark({"Page"}, false);
+  BOOST_TEST(a.versions.Settle(first, true, false));
+  BOOST_TEST(!a.versions.ForPage("Page").has_value());
+  BOOST_TEST(b.versions.Settle(second, false, false));
+  BOOST_TEST(a.Page("Page", true).page != before.page);
+  // A page made: the links' number moves too; a save that may have made
+  // one and did not leaves it.
+  Versions::InFlight made = a.versions.Mark({"New"}, true);
+  BOOST_TEST(a.versions.Settle(made, true, /*created=*/true));
+  BOOST_TEST(b.Page("Other").links != other.links);
+  const Stamp now = b.Page("Other");
+  Versions::InFlight edited = a.versions.Mark({"New"}, true);
+  BOOST_TEST(a.versions.Settle(edited, true, /*created=*/false));
+  BOOST_TEST((b.Page("Other") == now));
+}
+
+// How long memcached keeps `key` (the test's prefix added) from now, in
+// seconds, by the meta protocol's "mg KEY t": -1 for no expiry, -2 when
+// absent.
+int SecondsLeft(const MemcachedServer& server, const std::string& key) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  BOOST_REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const std::string ask = "mg t:" + key + " t\r\n";
+  BOOST_REQUIRE(write(fd, ask.data(), ask.size()) == static_cast<ssize_t>(ask.size()));
+  std::string answer;
+  char buffer[256];
+  while (answer.find("\r\n") == std::string::npos) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    answer.append(buffer, n);
+  }
+  close(fd);
+  if (answer.starts_with("EN")) return -2;
+  std::smatch m;
+  BOOST_REQUIRE(std::regex_search(answer, m, std::regex(" t(-?\\d+)")));
+  return std::stoi(m[1]);
+}
+
+// A writer that dies between its mark and its settle leaves its count
+// behind: the key lives kMarkSeconds from the first mark, and a number a
+// reader made lives a day, so no mark outlives its bound.
+BOOST_FIXTURE_TEST_CASE(a_mark_left_behind_is_bounded, Fixture) {
+  b.Page("Page");
+  const std::string key = Versions::PageKey("Page");
+  BOOST_TEST(SecondsLeft(server, key) > kMarkSeconds);
+  BOOST_TEST(SecondsLeft(server, key) <= kNumberSeconds);
+  a.versions.Mark({"Page"}, false);  // and never settled
+  const int left = SecondsLeft(server, key);
+  BOOST_TEST(left >= kMarkSeconds - 1);
+  BOOST_TEST(left <= kMarkSeconds);
+  BOOST_TEST(!b.versions.ForPage("Page").has_value());
+  // Gone, the next reader makes a new number, not in flight.
+  BOOST_REQUIRE(a.cache.Delete(key) == CacheStatus::kOk);
+  BOOST_TEST(b.versions.ForPage("Page").has_value());
+}
+
+// A mark memcached does not confirm: the epoch advances and the writer
+// waits out the lease before its commit, and its settle (unconfirmed
+// too) does the same again before the save is answered.
+BOOST_FIXTURE_TEST_CASE(an_unconfirmed_mark_advances_the_epoch_before_the_commit, Fixture) {
+  BlackHole cut_off;
+  Host hung{cut_off.address(), epoch, /*timeout_ms=*/50};
+  hung.state->bumps_asked = 0;
+  Versions::InFlight in_flight = hung.versions.Mark({"Page"}, false);
+  BOOST_TEST(in_flight.unconfirmed);
+  BOOST_TEST(hung.versions.counters().doubts == 1);
+  BOOST_TEST(hung.slept_ms > kEpochLeaseMs);
+  BOOST_TEST(epoch.epoch == 42u);
+  BOOST_TEST(hung.versions.Settle(in_flight, true, false));
+  BOOST_TEST(hung.versions.counters().doubts == 2);
+  BOOST_TEST(epoch.epoch == 43u);
+}
+
 // Keys every build computes alike: two wikid builds may share memcached.
 BOOST_AUTO_TEST_CASE(page_keys_are_a_stable_hash_of_the_title) {
   BOOST_TEST(Versions::PageKey("Page") != Versions::PageKey("page"));
   // BLAKE2b with an 8-byte digest, as Python's hashlib.blake2b(b"Page",
   // digest_size=8) computes it too.
-  BOOST_TEST(Versions::PageKey("Page") == "v:page:7e84eb5080aad3ab");
+  BOOST_TEST(Versions::PageKey("Page") == "v2:page:7e84eb5080aad3ab");
 }
 
 }  // namespace

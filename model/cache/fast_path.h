@@ -46,6 +46,10 @@
 //   generation too (an announced one serves only kAnnouncedMs after it
 //   was announced). A fill therefore either reached memcached before
 //   the delete (and is deleted) or saw the new numbers (and is not made).
+//   A write deletes them once before its commit too, once its numbers
+//   are marked in flight (PageWrites, step 0): a fill then either came
+//   first or saw the mark, so nginx serves no entry of before from the
+//   commit on (monotonic reads).
 // - Fills on other hosts. A stripe lock orders one host's processes only,
 //   so every fill also holds a mark in memcached ("fill:" in place of
 //   "fast:", added, kFillMarkSeconds) from before its check to after its

@@ -316,9 +316,10 @@ CacheStatus Memcache::Count(bool up, std::string_view key, uint64_t delta,
   memcached_st* mc = Handle();
   if (mc == nullptr) return CacheStatus::kError;
   std::string k = WireKey(key);
-  auto fn = up ? memcached_increment : memcached_decrement;
-  memcached_return_t rc =
-      fn(mc, k.data(), k.size(), static_cast<uint32_t>(delta), value);
+  // The _by_key calls (grouped by the key itself, so on the server the
+  // key hashes to) take a 64-bit delta; the plain ones cut it to 32 bits.
+  auto fn = up ? memcached_increment_by_key : memcached_decrement_by_key;
+  memcached_return_t rc = fn(mc, k.data(), k.size(), k.data(), k.size(), delta, value);
   if (memcached_success(rc)) return Outcome(CacheStatus::kOk);
   if (rc == MEMCACHED_NOTFOUND) return Outcome(CacheStatus::kMiss);
   // A non-numeric value is the caller's mistake, not the server's health:
@@ -335,6 +336,16 @@ CacheStatus Memcache::Incr(std::string_view key, uint64_t delta,
 CacheStatus Memcache::Decr(std::string_view key, uint64_t delta,
                            uint64_t* value) {
   return Count(false, key, delta, value);
+}
+
+CacheStatus Memcache::Touch(std::string_view key, int ttl_seconds) {
+  memcached_st* mc = Handle();
+  if (mc == nullptr) return CacheStatus::kError;
+  std::string k = WireKey(key);
+  memcached_return_t rc = memcached_touch(mc, k.data(), k.size(), Expiry(ttl_seconds));
+  if (memcached_success(rc)) return Outcome(CacheStatus::kOk);
+  if (rc == MEMCACHED_NOTFOUND) return Outcome(CacheStatus::kMiss);
+  return Outcome(CacheStatus::kError);
 }
 
 CacheStatus Memcache::Cas(std::string_view key, std::string_view value,

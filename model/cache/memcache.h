@@ -1,5 +1,5 @@
 // Memcache: the classic memcache API (add, set, set_multi, get, get_multi,
-// delete, delete_multi, replace, incr, decr, cas, flush_all, get_stats)
+// delete, delete_multi, replace, incr, decr, touch, cas, flush_all, get_stats)
 // over libmemcached, made safe for a pre-forked wiki.
 //
 // - One per worker, and its memcached_st is created on first use, so it
@@ -139,6 +139,10 @@ class Memcache {
   // seed it); a value that is not a number is kError. Decr stops at 0.
   CacheStatus Incr(std::string_view key, uint64_t delta, uint64_t* value);
   CacheStatus Decr(std::string_view key, uint64_t delta, uint64_t* value);
+
+  // Sets how long `key` lives from now (as Set's ttl), keeping its value:
+  // kOk, kMiss if it is absent, or kError.
+  CacheStatus Touch(std::string_view key, int ttl_seconds);
 
   // Stores `value` only if the key still has the token `cas` from Get():
   // kNotStored if someone changed it since, kMiss if it is gone. A zero

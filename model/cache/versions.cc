@@ -28,14 +28,30 @@ std::string HostTag(const CacheState& state) {
   return "";
 }
 
-// Under 2^63, so increments never wrap in the life of a wiki.
+// Under kInFlightUnit / 2, so a number's increments never reach the
+// writers' counts above it in the life of a wiki (2^46 saves).
 uint64_t RandomNumber() {
   uint64_t n;
   randombytes_buf(&n, sizeof n);
-  return n >> 1;
+  return n >> 18;
+}
+
+// Test builds only: WIKID_UNSAFE_NO_IN_FLIGHT=1 makes Mark and Settle what
+// Bump was before marks (nothing marked; the numbers move after the
+// commit), so a test can show its checker catches the views that go back.
+bool UnsafeNoMarks() {
+#ifdef WIKID_TESTING
+  static const bool unsafe = std::getenv("WIKID_UNSAFE_NO_IN_FLIGHT") != nullptr;
+  return unsafe;
+#else
+  return false;
+#endif
 }
 
 bool ParseNumber(std::string_view text, uint64_t* out) {
+  // A decr that shortens a number leaves it space-padded to its old length
+  // (memcached's protocol.txt allows it, and memcached does it).
+  while (text.ends_with(' ')) text.remove_suffix(1);
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && end == text.data() + text.size();
@@ -56,15 +72,15 @@ Versions::Versions(Memcache& cache, CacheState& state, EpochRecord epoch,
       steady_ms_(std::move(steady_ms)),
       sleep_ms_(sleep_ms ? std::move(sleep_ms) : SleepMs),
       host_tag_(HostTag(state)),
-      links_key_(host_tag_ + "v:links"),
-      site_key_(host_tag_ + "v:site"),
+      links_key_(host_tag_ + "v2:links"),
+      site_key_(host_tag_ + "v2:site"),
       // What another worker did before this one started needs no repeat.
       bumps_done_(state.bumps_confirmed.load()) {}
 
 std::string Versions::PageKey(std::string_view title) {
   // A hash every build and every host computes alike (std::hash may
   // differ between two builds of wikid sharing one memcached).
-  return "v:page:" + HexDigest(title, 8);
+  return "v2:page:" + HexDigest(title, 8);
 }
 
 std::optional<uint64_t> Versions::Epoch(int64_t max_age_ms) {
@@ -101,7 +117,7 @@ bool Versions::Read(const std::vector<std::string>& keys, uint64_t* values) {
     }
     // Missing: make it, or read what a racing reader made.
     const uint64_t seed = RandomNumber();
-    CacheStatus added = cache_.Add(keys[i], std::to_string(seed));
+    CacheStatus added = cache_.Add(keys[i], std::to_string(seed), kNumberSeconds);
     if (added == CacheStatus::kOk) {
       ++counters_.seeded;
       values[i] = seed;
@@ -111,6 +127,20 @@ bool Versions::Read(const std::vector<std::string>& keys, uint64_t* values) {
     if (added != CacheStatus::kNotStored ||
         cache_.Get(keys[i], &item) != CacheStatus::kOk ||
         !ParseNumber(item.value, &values[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Versions::ReadSettled(const std::vector<std::string>& keys, uint64_t* values) {
+  if (!Read(keys, values)) {
+    ++counters_.unreadable;
+    return false;
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (values[i] >= kInFlightUnit) {
+      ++counters_.in_flight;
       return false;
     }
   }
@@ -144,10 +174,11 @@ std::optional<Stamp> Versions::ForPage(std::string_view title, bool with_site) {
   uint64_t values[3] = {};
   std::vector<std::string> keys = {host_tag_ + PageKey(title), links_key_};
   if (with_site) keys.push_back(site_key_);
-  if (!epoch || !Read(keys, values)) {
+  if (!epoch) {
     ++counters_.unreadable;
     return std::nullopt;
   }
+  if (!ReadSettled(keys, values)) return std::nullopt;
   return Stamp{.epoch = *epoch,
                .page = values[0],
                .links = values[1],
@@ -182,10 +213,11 @@ std::optional<Stamp> Versions::ForSite() {
   ++counters_.reads;
   auto epoch = Epoch(kEpochLeaseMs);
   uint64_t site = 0;
-  if (!epoch || !Read({site_key_}, &site)) {
+  if (!epoch) {
     ++counters_.unreadable;
     return std::nullopt;
   }
+  if (!ReadSettled({site_key_}, &site)) return std::nullopt;
   return Stamp{.epoch = *epoch, .site = site};
 }
 
@@ -223,6 +255,95 @@ bool Versions::BumpPages(const std::vector<std::string>& titles) {
     return true;
   }
   return Doubt("memcached did not confirm an upload's version numbers");
+}
+
+bool Versions::MarkKey(const std::string& key) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    uint64_t value = 0;
+    switch (cache_.Incr(key, kInFlightUnit, &value)) {
+      case CacheStatus::kOk:
+        // The first writer in gives the count its bound (see the top); a
+        // touch lost leaves the bound of the number's own life.
+        if (value / kInFlightUnit == 1) cache_.Touch(key, kMarkSeconds);
+        return true;
+      case CacheStatus::kMiss:
+        // No number: make one, in flight.
+        switch (cache_.Add(key, std::to_string(kInFlightUnit + RandomNumber()),
+                           kMarkSeconds)) {
+          case CacheStatus::kOk:
+            return true;
+          case CacheStatus::kNotStored:
+            continue;  // a reader made it meanwhile: count on it
+          default:
+            return false;
+        }
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
+Versions::InFlight Versions::Mark(const std::vector<std::string>& titles, bool may_create) {
+  InFlight in_flight{.links = may_create};
+  if (!cache_.enabled()) return in_flight;
+  CatchUp();
+  std::vector<std::string> keys = {site_key_};
+  if (may_create) keys.push_back(links_key_);
+  for (const std::string& title : titles) keys.push_back(host_tag_ + PageKey(title));
+  if (UnsafeNoMarks()) {
+    in_flight.unmarked = keys;
+    return in_flight;
+  }
+  for (const std::string& key : keys) {
+    if (MarkKey(key)) {
+      in_flight.marked.push_back(key);
+    } else {
+      in_flight.unmarked.push_back(key);
+      in_flight.unconfirmed = true;
+    }
+  }
+  ++counters_.marks;
+  // Views of before may still be served where a mark did not land: after
+  // the wait, none is, on any host.
+  if (in_flight.unconfirmed) Doubt("memcached did not confirm that a write is in flight");
+  return in_flight;
+}
+
+bool Versions::Settle(const InFlight& in_flight, bool committed, bool created) {
+  if (!cache_.enabled()) return true;
+  CatchUp();
+  auto moves = [&](const std::string& key) {
+    return committed && (key != links_key_ || created);
+  };
+  bool confirmed = true;
+  for (const std::string& key : in_flight.marked) {
+    uint64_t value = 0;
+    // kMiss: memcached lost the number, and the next reader makes a new
+    // one: as good as moved.
+    CacheStatus s = cache_.Decr(key, moves(key) ? kInFlightUnit - 1 : kInFlightUnit, &value);
+    // 0: the mark was lost and a reader made a number again meanwhile,
+    // which Decr took down to 0 (it stops there). A number is never to
+    // come back to a value it held, and a second such loss would: it
+    // goes, and the next reader makes a new one.
+    if (s == CacheStatus::kOk && value == 0) s = cache_.Delete(key);
+    if (s != CacheStatus::kOk && s != CacheStatus::kMiss) confirmed = false;
+  }
+  std::vector<std::string> bumps;
+  for (const std::string& key : in_flight.unmarked) {
+    // A mark memcached may have made without saying so ends within
+    // kMarkSeconds (no count of another writer's is taken away).
+    if (in_flight.unconfirmed) cache_.Touch(key, kMarkSeconds);
+    if (moves(key)) bumps.push_back(key);
+  }
+  // A page made where none was expected: the links' number was not marked.
+  if (created && !in_flight.links) bumps.push_back(links_key_);
+  if (!committed) return true;
+  if (confirmed && Increment(bumps)) {
+    ++counters_.bumps;
+    return true;
+  }
+  return Doubt("memcached did not confirm a write's version numbers");
 }
 
 bool Versions::Doubt(const char* why) {

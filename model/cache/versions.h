@@ -3,9 +3,11 @@
 // retires the views that every other host holds.
 //
 // - Three kinds of number, each a memcached key of its own: one per page
-//   ("v:page:" and 16 hex digits of a hash of its title), "v:links"
+//   ("v2:page:" and 16 hex digits of a hash of its title), "v2:links"
 //   (moved whenever a page is created: any view may show a link to it as
-//   missing) and "v:site" (moved by every save: recent changes, counts).
+//   missing) and "v2:site" (moved by every save: recent changes, counts).
+//   ("v2": the "v:" keys of an older wikid hold numbers of any size,
+//   which would read as in flight, below.)
 //   A reader reads the ones its view depends on in one get_multi before
 //   it reads the data behind the view; a writer increments them after its
 //   transaction commits and before it acknowledges. So a view made from a
@@ -38,8 +40,50 @@
 // - A worker that died unasked may have committed a save without
 //   incrementing its numbers. The master counts such deaths (and its own
 //   start, for a host that was killed whole) in CacheState::bumps_asked;
-//   each worker, before it next reads a stamp, increments v:links and
-//   v:site, which every page view's stamp holds.
+//   each worker, before it next reads a stamp, increments v2:links and
+//   v2:site, which every page view's stamp holds.
+// - Monotonic reads: "in flight". The increment after the commit leaves a
+//   gap: from the commit to the increment, a reader whose view reads the
+//   database (a miss, the history, the edit form) sees revision N, and
+//   its next view may come from a copy of N - 1 that is still current (a
+//   worker's, memcached's, or nginx's fast-path entry). So a write also
+//   marks its numbers before it commits (Mark): the page's, the site's,
+//   and the links' when it may make a page. A number is in flight while
+//   it is at least kInFlightUnit: the mark adds kInFlightUnit (a count of
+//   writers in the high bits, the number itself in the low 47), and the
+//   settle after the commit takes kInFlightUnit - 1 away (the count
+//   back, the number one on: the increment of before, in the same round
+//   trip), or kInFlightUnit when nothing was committed (the number as it
+//   was: no view of before is retired for a refused save). A reader who
+//   finds one of its numbers in flight gets no stamp, as when memcached
+//   cannot be read: it reads the database, serves no copy and fills
+//   nothing (no worker copy, no memcached view, no fast-path entry,
+//   whose fills check their stamp under the entry's fill mark, so the
+//   writer's delete of nginx's entries before its commit keeps them away
+//   until it settles). The mark rides in the number itself, not in a key
+//   of its own, so the get_multi a view already makes sees it, and no
+//   reader can read a number after its settle with a mark from before
+//   it (two keys, on two servers, could be read in either order).
+//   Why not a lock, a lease in the database, or a wait: a reader must
+//   never wait for a writer, and a view must cost no round trip more.
+// - The mark's bound. A writer that dies between mark and settle leaves
+//   its count behind: the first writer to raise a number's count from 0
+//   gives the key kMarkSeconds to live (touch), so it then vanishes and
+//   is made again at random (not in flight) at most kMarkSeconds after
+//   the mark; a number made by a reader lives a day (kNumberSeconds), so
+//   a count whose touch was lost is bounded too. The price: the views a
+//   write retired are retired once more, kMarkSeconds after it (a
+//   page's, the site's; every page's after a page is made), and a save
+//   costs, per number, one round trip before its commit and one touch
+//   when no other writer is in flight (page_writes.h counts them).
+// - What the mark does not cover: a mark memcached loses (a flush, a
+//   restart, an eviction; a writer held past kMarkSeconds between mark
+//   and settle) leaves the gap of before for that save: no view older
+//   than an acknowledged save is ever served still, since the settle
+//   moves whatever number is there. A mark memcached does not confirm
+//   is handled as an unconfirmed increment is: the epoch advances and
+//   the writer waits out the lease, before its commit (so no view of
+//   before is served after it), and its settle increments as before.
 //
 // One per worker; not thread-safe.
 #pragma once
@@ -72,9 +116,18 @@ struct EpochRecord {
   std::function<Result<uint64_t>()> advance;
 };
 
+// A number is in flight while it is at least this (see the top).
+inline constexpr uint64_t kInFlightUnit = uint64_t{1} << 47;
+// How long a key a writer has marked lives after the first mark.
+inline constexpr int kMarkSeconds = 10;
+// How long a number made by a reader lives (a bound on every mark).
+inline constexpr int kNumberSeconds = 24 * 3600;
+
 struct VersionCounters {
   int64_t reads = 0;       // stamps read (one get_multi each)
   int64_t unreadable = 0;  // stamps memcached or the epoch could not give
+  int64_t in_flight = 0;   // stamps not given: a write was in flight
+  int64_t marks = 0;       // writes marked in flight
   int64_t seeded = 0;      // keys made because memcached held none
   int64_t bumps = 0;       // saves' increments confirmed
   int64_t doubts = 0;      // increments unconfirmed: the epoch advanced
@@ -112,6 +165,24 @@ class Versions {
   // the site's move (a file's new revision, for the pages showing it).
   bool BumpPages(const std::vector<std::string>& titles);
 
+  // A write's numbers as Mark left them, for Settle.
+  struct InFlight {
+    bool links = false;                 // the links' number is among them
+    std::vector<std::string> marked;    // keys marked
+    std::vector<std::string> unmarked;  // keys moved after the commit only
+    bool unconfirmed = false;           // memcached did not confirm a mark
+  };
+  // Before a write's commit: marks the numbers of `titles`, the site's and,
+  // when `may_create`, the links' in flight (see the top), so that no view
+  // of them is served or made until Settle. When memcached does not
+  // confirm a mark, advances the epoch and waits out the lease (as Bump).
+  InFlight Mark(const std::vector<std::string>& titles, bool may_create);
+  // After the commit, before it is acknowledged: clears the marks and
+  // moves the numbers that `committed` changed (the links' only when
+  // `created`), as Bump would; with nothing committed, leaves every number
+  // as it was. True without anything committed; else as Bump.
+  bool Settle(const InFlight& in_flight, bool committed, bool created);
+
   // Reads the epoch again if this process's copy is older than
   // kEpochRefreshMs (a worker between requests).
   void Refresh();
@@ -132,6 +203,10 @@ class Versions {
   std::optional<uint64_t> Epoch(int64_t max_age_ms);
   // Reads `keys` (seeding the missing ones) into `values`, in order.
   bool Read(const std::vector<std::string>& keys, uint64_t* values);
+  // Read, then whether any of the numbers is in flight (counted).
+  bool ReadSettled(const std::vector<std::string>& keys, uint64_t* values);
+  // Adds a writer's count to `key`; false if memcached did not confirm it.
+  bool MarkKey(const std::string& key);
   // Increments what a dead worker may have left unmoved, if the master
   // asked since this process last did.
   void CatchUp();

@@ -258,5 +258,67 @@ BOOST_AUTO_TEST_CASE(the_unsafe_fill_is_caught_by_the_same_checker) {
   BOOST_TEST(straddle.shown == straddle.held_view);    // ...the held view's
 }
 
+// --- Monotonic reads: a save held between its commit and its settle ---
+
+// A save of revision 2 held by a failpoint after its commit, before its
+// version numbers move and nginx's entries go: a reader whose view reads
+// the database (the page's history) sees 2 revisions. How many of its
+// next views of the page, from nginx's fast path, a worker's copy,
+// memcached or the database, show an older one? (PageWrites marks the
+// numbers in flight before the commit: model/cache/versions.h.)
+constexpr char kSettle[] = "edit_before_invalidate";
+
+int ViewsGoingBackDuringAHeldSave(bool unsafe_no_marks) {
+  TestWikiOptions options{.workers = 3, .memcached = true, .fast_path = true};
+  HeldFailpoints holds;
+  options.env.merge(
+      holds.Env(kSettle, static_cast<int>(std::chrono::milliseconds(kHold).count())));
+  if (unsafe_no_marks) options.env["WIKID_UNSAFE_NO_IN_FLIGHT"] = "1";
+  TestWiki wiki{options};
+  // The editor reads too (another tab, while its save is under way): one
+  // account fewer to make.
+  Browser* reader = &wiki.Editor();
+  BOOST_REQUIRE(wiki.Save("Held", 0, "revision 1").status == 303);  // made: not held
+  // Every tier holds revision 1: nginx's entry, memcached, the workers'
+  // copies.
+  BOOST_REQUIRE(FromNginx(wiki.ViewUntilFast("/Held")));
+  for (int i = 0; i < 6; ++i) BOOST_REQUIRE(ShownRevision(reader->Get("/Held")) == 1);
+  const std::string held = std::string("failpoint ") + kSettle + ": holding";
+  const size_t holding = wiki.LogCount(held);
+  auto saved = std::async(std::launch::async, [&] { return wiki.Save("Held", 1, "revision 2"); });
+  BOOST_REQUIRE(WaitUntil([&] { return wiki.LogCount(held) > holding; }, 60s));
+  const auto began = std::chrono::steady_clock::now();
+  int back = 0;
+  auto latest = [](const HttpResponse& history) {
+    static const std::regex shown("(\\d+) revisions, newest first");
+    std::smatch m;
+    return std::regex_search(history.body, m, shown) ? std::stoi(m[1]) : 0;
+  };
+  // Anonymous (nginx's fast path, then wikid), then logged in (wikid).
+  BOOST_REQUIRE(latest(wiki.Get("/_history/Held")) == 2);
+  for (int i = 0; i < 6; ++i) back += ShownRevision(wiki.Get("/Held")) != 2;
+  BOOST_REQUIRE(latest(reader->Get("/_history/Held")) == 2);
+  for (int i = 0; i < 6; ++i) back += ShownRevision(reader->Get("/Held")) != 2;
+  // Views made while the save was held prove nothing if it was let go.
+  BOOST_REQUIRE(std::chrono::steady_clock::now() - began < kHold);
+  BOOST_REQUIRE(wiki.LogCount(held) == holding + 1);
+  holds.Release(kSettle);
+  BOOST_TEST(saved.get().status == 303);
+  BOOST_TEST(ShownRevision(wiki.Get("/Held")) == 2);
+  BOOST_TEST(ShownRevision(reader->Get("/Held")) == 2);
+  BOOST_TEST_MESSAGE(back << " of 12 views older than the history the reader saw");
+  return back;
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_who_saw_a_commit_never_gets_the_revision_before) {
+  BOOST_TEST(ViewsGoingBackDuringAHeldSave(false) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(without_the_mark_in_flight_views_go_back) {
+  // The control: numbers that move only after the commit leave every
+  // tier's copy of revision 1 current until then.
+  BOOST_TEST(ViewsGoingBackDuringAHeldSave(true) > 0);
+}
+
 }  // namespace
 }  // namespace wikid::testing

@@ -136,6 +136,7 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   const VersionCounters& versions = ctx.caches.versions.counters();
   d->SetIntValue("VERSION_READS", static_cast<long>(versions.reads));
   d->SetIntValue("VERSION_UNREADABLE", static_cast<long>(versions.unreadable));
+  d->SetIntValue("VERSION_IN_FLIGHT", static_cast<long>(versions.in_flight));
   d->SetIntValue("VERSION_SEEDED", static_cast<long>(versions.seeded));
   d->SetIntValue("VERSION_DOUBTS", static_cast<long>(versions.doubts));
   d->SetValue("EPOCH", ctx.caches.versions.epoch_text());
