@@ -52,4 +52,20 @@ Response ShowFilePage(const Request& req, Context& ctx, std::string_view name);
 // rev's bytes.
 Response RestoreFile(const Request& req, Context& ctx, std::string_view name);
 
+// Admins only (the router checks), each POST with CSRF, as for pages:
+//   POST /_file-protect/NAME    protect=1|0: only admins may upload to it
+//   GET  /_file-delete/NAME     "Delete NAME?" with a reason (no JavaScript)
+//   POST /_file-delete/NAME     reason: deletes it; its addresses are 410
+//                               to everyone else, its page and history
+//                               still shown to admins
+//   POST /_file-undelete/NAME   brings it back, history and all
+// A deleted file's addresses (/_file-page/, /_file/, /_blob/SHA/NAME,
+// /_thumb/SHA/W/NAME, /_api/file/) answer 410 to non-admins. The same
+// bytes under another live file's name stay served at that file's
+// addresses: an address names a file, and the bytes are that file's too.
+Response ProtectFile(const Request& req, Context& ctx, std::string_view name);
+Response ShowFileDeleteForm(const Request& req, Context& ctx, std::string_view name);
+Response DeleteFile(const Request& req, Context& ctx, std::string_view name);
+Response UndeleteFile(const Request& req, Context& ctx, std::string_view name);
+
 }  // namespace wikid
