@@ -34,7 +34,8 @@ Result<FileSaveResult> FileWrites::Upload(const FileName& name, int64_t base_rev
                                     .summary = summary,
                                     .author = by.name,
                                     .account_id = by.account_id,
-                                    .created_at = by.at});
+                                    .created_at = by.at,
+                                    .may_edit_protected = by.may_edit_protected});
   saved = Retire(name, std::move(saved));
   if (saved.ok() && saved->created && !cache_.Has(sha256))
     CopyToDisk(cache_, sha256, bytes);
@@ -74,7 +75,42 @@ Result<FileSaveResult> FileWrites::Restore(const FileName& name, int64_t rev,
                                            .summary = summary,
                                            .author = by.name,
                                            .account_id = by.account_id,
-                                           .created_at = by.at}));
+                                           .created_at = by.at,
+                                           .may_edit_protected = by.may_edit_protected}));
+}
+
+Status FileWrites::RetireAfter(const FileName& name, Status done, const std::string& what) {
+  if (!done.ok()) return done;
+  if (!retire_(name.title())) {
+    return Status::Unavailable(what +
+                               ", but neither memcached nor the database answered to retire "
+                               "the views of the pages that show it: they may show it as it "
+                               "was for a while.");
+  }
+  return Status::Ok();
+}
+
+Status FileWrites::Delete(const FileLogRequest& request) {
+  Status deleted = store_.Delete(request);
+  if (deleted.ok()) UnpublishRevisions(request.name);
+  return RetireAfter(request.name, deleted, "The file was deleted");
+}
+
+void FileWrites::UnpublishRevisions(const FileName& name) {
+  constexpr int kWindow = 100;
+  std::optional<int64_t> from;
+  for (;;) {
+    auto history = store_.ListHistory(name, from, kWindow);
+    if (!history.ok() || history->revisions.empty()) return;
+    for (const FileRevision& revision : history->revisions) cache_.Unpublish(revision.sha256);
+    const int64_t oldest = history->revisions.back().rev;
+    if (oldest <= 1 || history->revisions.size() < static_cast<size_t>(kWindow)) return;
+    from = oldest - 1;
+  }
+}
+
+Status FileWrites::Undelete(const FileLogRequest& request) {
+  return RetireAfter(request.name, store_.Undelete(request), "The file was brought back");
 }
 
 Result<BytesToServe> FileWrites::Serve(const std::string& sha256) {

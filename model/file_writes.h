@@ -46,6 +46,7 @@ struct FileAuthor {
   std::string name;        // the account's name, or the client address
   int64_t account_id = 0;  // 0: anonymous
   int64_t at = 0;          // unix seconds
+  bool may_edit_protected = false;  // an admin: protection does not apply
 };
 
 // How a host serves a content: nginx from the disk copy, or, when no copy
@@ -83,6 +84,25 @@ class FileWrites {
   Result<FileSaveResult> Restore(const FileName& name, int64_t rev, int64_t base_rev,
                                  const std::string& summary, const FileAuthor& by);
 
+  // Protects `name` or lifts its protection, as FileStore::SetProtected.
+  // Nothing a reader sees changes: a file page is read on every view.
+  Status SetProtected(const FileName& name, bool is_protected) {
+    return store_.SetProtected(name, is_protected);
+  }
+
+  // Deletes or undeletes a file, as FileStore::Delete and Undelete; then
+  // step 3, as for an upload: the pages that embed it show the missing
+  // file's red link (or the file again), and the site's views (recent
+  // changes) the event. Unavailable, saying so, when that step cannot be
+  // made sure of. Its bytes stay on this host's disk (another file may have
+  // the same bytes: views/file_handlers.h), but a delete takes back this
+  // host's published links to them (FileCache::Publish), so its nginx sends
+  // them only through a worker's X-Accel-Redirect, which a deleted file's
+  // addresses never give a non-admin; other hosts' links run out within
+  // FileCache::kPublishedSeconds + kPublishSweepSeconds.
+  Status Delete(const FileLogRequest& request);
+  Status Undelete(const FileLogRequest& request);
+
   // How this host serves the bytes `sha256`: from its copy, made now from
   // the store if missing; the bytes themselves when no copy can be kept.
   // NotFound if the store has no such bytes.
@@ -111,6 +131,11 @@ class FileWrites {
   // Step 3: after a new revision commits, end what the pages showed.
   Result<FileSaveResult> Retire(const FileName& name,
                                 Result<FileSaveResult> saved);
+  // The same after a delete or an undelete (`done`), which `what` names.
+  Status RetireAfter(const FileName& name, Status done, const std::string& what);
+
+  // Unpublishes the bytes of every revision of `name` on this host.
+  void UnpublishRevisions(const FileName& name);
 
   FileStore& store_;
   FileCache& cache_;

@@ -266,6 +266,14 @@ BOOST_AUTO_TEST_CASE(a_wiki_goes_to_postgresql_and_back_whole_and_works_on_each_
                                                    .created_at = kNow});
       BOOST_REQUIRE_MESSAGE(more.ok(), more.status().message());
     }
+    // A protected file, and a deleted one with its log entry (issue 19).
+    BOOST_REQUIRE(wiki->file_store().SetProtected(*FileName::Parse("Pic 4.png"), true).ok());
+    Status gone = wiki->file_store().Delete(FileLogRequest{.name = *FileName::Parse("Pic 5.png"),
+                                                           .reason = "a test",
+                                                           .author = "Alice",
+                                                           .account_id = alice.user->id,
+                                                           .at = kNow});
+    BOOST_REQUIRE_MESSAGE(gone.ok(), gone.message());
     // A deleted page (issue 20): its hidden row, its deletion and its
     // log entry; and a page Alice watches.
     Save(*wiki, "Doomed", 0, "soon gone");
@@ -321,6 +329,11 @@ BOOST_AUTO_TEST_CASE(a_wiki_goes_to_postgresql_and_back_whole_and_works_on_each_
       BOOST_TEST((by_token.ok() && by_token->name == "Alice"));
       auto logo = wiki->stores().files.Find(*FileName::Parse("Logo.png"), std::nullopt);
       BOOST_TEST(logo.ok());
+      // The words of the names indexed again, the deleted file left out.
+      auto pics = wiki->stores().files.FindByNameWords({"pic"}, 10);
+      BOOST_TEST((pics.ok() && pics->files.size() == 4u));
+      BOOST_TEST(wiki->stores().files.Find(*FileName::Parse("Pic 4.png"), std::nullopt)
+                     ->is_protected);
       Save(*wiki, "After the copy " + url.substr(0, url.find(':')), 0, "new");
     }
   }

@@ -243,6 +243,126 @@ BOOST_AUTO_TEST_CASE(files_are_found_by_the_start_of_their_names_in_any_case) {
   BOOST_TEST(store->FindByNamePrefix("x", 10)->files.empty());
 }
 
+// A search word finds the files with that word anywhere in their names
+// (issue 19), in any letter case, newest first, in windows; a word
+// that is only part of a name's word finds nothing.
+BOOST_AUTO_TEST_CASE(files_are_found_by_any_word_of_their_names) {
+  const std::string a = "a", b = "b", c = "c", d = "d";
+  BOOST_REQUIRE(Save("Team photo.png", 0, a).ok());
+  BOOST_REQUIRE(Save("Photography.txt", 0, b).ok());
+  BOOST_REQUIRE(Save("old-photo.jpg", 0, c).ok());
+  BOOST_REQUIRE(Save("Plan.txt", 0, d).ok());
+  BOOST_TEST((FileNameWords("Team_photo.jpg, x!") ==
+              std::vector<std::string>{"Team", "photo", "jpg", "x"}));
+  auto found = store->FindByNameWords({"PHOTO"}, 10);
+  BOOST_REQUIRE_MESSAGE(found.ok(), found.status().message());
+  BOOST_REQUIRE(found->files.size() == 2u);
+  BOOST_TEST(found->files[0].name == "old-photo.jpg");
+  BOOST_TEST(found->files[1].name == "Team photo.png");
+  BOOST_TEST(!found->more);
+  auto first = store->FindByNameWords({"photo"}, 1);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->files.size() == 1u);
+  BOOST_TEST(first->more);
+  auto either = store->FindByNameWords({"plan", "team"}, 10);
+  BOOST_REQUIRE(either.ok());
+  BOOST_TEST(either->files.size() == 2u);
+  BOOST_TEST(store->FindByNameWords({"phot"}, 10)->files.empty());
+  BOOST_TEST(store->FindByNameWords({}, 10)->files.empty());
+}
+
+// Protection (issue 19): only an admin's upload or restore is taken,
+// and nothing is written for anyone else's.
+BOOST_AUTO_TEST_CASE(a_protected_file_takes_uploads_from_admins_only) {
+  const std::string one = "one", two = "two", three = "three";
+  BOOST_REQUIRE(Save("notes.txt", 0, one).ok());
+  BOOST_TEST(store->SetProtected(Name("missing.txt"), true).IsNotFound());
+  BOOST_REQUIRE(store->SetProtected(Name("notes.txt"), true).ok());
+  BOOST_TEST(store->Find(Name("notes.txt"), std::nullopt)->is_protected);
+  BOOST_TEST(Save("notes.txt", 1, two).status().IsForbidden());
+  BOOST_TEST(store->Find(Name("notes.txt"), std::nullopt)->latest_rev == 1);
+  FileEdit by_admin = EditOf(Name("notes.txt"), 1, two);
+  by_admin.may_edit_protected = true;
+  auto saved = store->Save(by_admin);
+  BOOST_REQUIRE_MESSAGE(saved.ok(), saved.status().message());
+  BOOST_TEST(saved->rev == 2);
+  BOOST_REQUIRE(store->SetProtected(Name("notes.txt"), false).ok());
+  BOOST_TEST(!store->Find(Name("notes.txt"), std::nullopt)->is_protected);
+  BOOST_TEST(Save("notes.txt", 2, three).ok());
+}
+
+// Deletion (issue 19): the file keeps its revisions (Find, history) but
+// leaves the lists, the searches, the pages that embed it and recent
+// changes, where the delete is logged; undelete brings all of it back.
+BOOST_AUTO_TEST_CASE(a_deleted_file_is_kept_but_listed_nowhere_until_undeleted) {
+  auto pages = std::move(*storage->OpenPages(nullptr));
+  const std::string png = "png bytes", more = "more bytes";
+  BOOST_REQUIRE(Save("Team photo.png", 0, png, "first").ok());
+  BOOST_REQUIRE(Save("Team photo.png", 1, more, "second").ok());
+  auto page = PageName::Parse("Gallery");
+  BOOST_REQUIRE(page.ok());
+  BOOST_REQUIRE(pages
+                    ->Save(Edit{.name = *page,
+                                .text = "[[File:Team photo.png]]",
+                                .author = "192.0.2.1",
+                                .created_at = 1700000000,
+                                .links = {"File:Team photo.png"}})
+                    .ok());
+  const FileLogRequest request{.name = Name("Team photo.png"),
+                               .reason = "not ours",
+                               .author = "Boss",
+                               .at = 1700000100};
+  BOOST_TEST(store->Undelete(request).IsNotFound());
+  BOOST_TEST(store->FindDeletion(request.name).status().IsNotFound());
+  BOOST_REQUIRE(store->Delete(request).ok());
+  BOOST_TEST(store->Delete(request).IsNotFound());
+  BOOST_TEST(store->Delete(FileLogRequest{.name = Name("missing.txt")}).IsNotFound());
+
+  auto kept = store->Find(request.name, std::nullopt);
+  BOOST_REQUIRE(kept.ok());
+  BOOST_TEST(kept->deleted);
+  BOOST_TEST(store->FindBytes(request.name, Sha256Hex(png))->deleted);
+  BOOST_TEST(store->ListHistory(request.name, std::nullopt, 10)->revisions.size() == 2u);
+  auto deletion = store->FindDeletion(request.name);
+  BOOST_REQUIRE_MESSAGE(deletion.ok(), deletion.status().message());
+  BOOST_TEST(deletion->deleted_by == "Boss");
+  BOOST_TEST(deletion->reason == "not ours");
+  BOOST_TEST(deletion->deleted_at == 1700000100);
+  BOOST_TEST(store->ListFiles("", 10)->files.empty());
+  BOOST_TEST(store->FindByNamePrefix("team", 10)->files.empty());
+  BOOST_TEST(store->FindByNameWords({"photo"}, 10)->files.empty());
+  BOOST_TEST(pages->Find(*page, std::nullopt)->files.empty());
+  const std::string other = "other";
+  BOOST_TEST(Save("Team photo.png", 2, other).status().IsForbidden());
+  BOOST_TEST(Save("team photo.png", 0, other).status().IsInvalid());
+  auto recent = pages->ListRecentChanges(std::nullopt, 10);
+  BOOST_REQUIRE_MESSAGE(recent.ok(), recent.status().message());
+  std::vector<std::string> seen;
+  for (const Change& c : recent->changes) {
+    seen.push_back(c.log_action + " " + c.title + (c.of_file ? " (file) " : " ") + c.summary);
+  }
+  BOOST_TEST(seen == (std::vector<std::string>{"delete Team photo.png (file) not ours",
+                                               " Gallery "}),
+             boost::test_tools::per_element());
+
+  BOOST_REQUIRE(
+      store->Undelete(FileLogRequest{.name = request.name, .author = "Boss", .at = 1700000200})
+          .ok());
+  BOOST_TEST(!store->Find(request.name, std::nullopt)->deleted);
+  BOOST_TEST(store->ListFiles("", 10)->files.size() == 1u);
+  BOOST_TEST(store->FindByNameWords({"photo"}, 10)->files.size() == 1u);
+  BOOST_TEST(pages->Find(*page, std::nullopt)->files.size() == 1u);
+  recent = pages->ListRecentChanges(std::nullopt, 10);
+  BOOST_REQUIRE(recent.ok());
+  seen.clear();
+  for (const Change& c : recent->changes) seen.push_back(c.log_action + " " + c.title);
+  BOOST_TEST(seen == (std::vector<std::string>{"undelete Team photo.png", "delete Team photo.png",
+                                               " Gallery", "upload Team photo.png",
+                                               "upload Team photo.png"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(Save("Team photo.png", 2, other).ok());
+}
+
 BOOST_AUTO_TEST_CASE(the_same_bytes_are_stored_once) {
   BOOST_REQUIRE(Save("a.txt", 0, "shared").ok());
   BOOST_REQUIRE(Save("b.txt", 0, "shared").ok());

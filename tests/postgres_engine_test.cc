@@ -294,7 +294,8 @@ BOOST_AUTO_TEST_CASE(processes_starting_together_migrate_once) {
 // made the file tables, 3 the fast path's state, 4 the throttle's names, 5 deletions,
   // 6 watchlists, 7 the confirmation mail limit, 8 uploads' place in
   // recent changes, undone with file_revision, 9 the search document's
-  // functions;
+  // functions; 10 protected and deleted files and their names' words,
+  // undone with file and file_log, and wikid_file_name_words;
 // a new migration adds its undoing here), as SQLite's schema_test makes
 // its older schemas.
 BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
@@ -310,7 +311,8 @@ BOOST_AUTO_TEST_CASE(a_database_at_schema_1_is_upgraded_in_place) {
                                   "DROP FUNCTION wikid_indexed_text(text); "
                                   "ALTER TABLE login_failure DROP COLUMN name; "
                                   "DROP TABLE confirmation_mail, watch, page_log, page_deletion, fast_path_state, "
-                                  "file_revision, file_blob, file; "
+                                  "file_log, file_revision, file_blob, file; "
+                                  "DROP FUNCTION wikid_file_name_words(text); "
                                   "ALTER TABLE page DROP COLUMN deleted; "
                                   "ALTER TABLE account DROP COLUMN confirmed_email, "
                                   "DROP COLUMN watch_created; "

@@ -70,9 +70,17 @@ constexpr char kUndoVersion19[] = R"sql(
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX wanted_most_linked ON wanted (links DESC, target);)sql";
 
-// Versions 27 (the place of uploads in recent changes), 26 (the site
+// Version 28's protected and deleted files and the words of their names
+// (issue 19), taken away again.
+constexpr char kUndoVersion28[] = R"sql(
+    DROP TABLE file_name_search;
+    DROP TABLE file_log;
+    ALTER TABLE file DROP COLUMN deleted;
+    ALTER TABLE file DROP COLUMN protected;)sql";
+
+// Versions 28, 27 (the place of uploads in recent changes), 26 (the site
 // counts' id gaps) and 25 (the confirmation mail limit), taken away again.
-constexpr char kUndoVersion25[] = R"sql(
+const std::string kUndoVersion25 = std::string(kUndoVersion28) + ";" + R"sql(
     DROP INDEX file_revision_by_position;
     ALTER TABLE file_revision DROP COLUMN after_revision;
     DROP TABLE id_gap;
@@ -132,6 +140,26 @@ BOOST_AUTO_TEST_CASE(a_version_22_database_gets_deletions_and_keeps_its_pages) {
   BOOST_TEST(RawScalar(path, "SELECT count(*) FROM page_deletion") == 0);
   BOOST_TEST(RawScalar(path, "SELECT rowid FROM page_search WHERE page_search MATCH 'zebrafish'") ==
              1);
+}
+
+// Version 28: a version 27 database's files are none of them protected
+// or deleted, and are found by any word of their names.
+BOOST_AUTO_TEST_CASE(a_version_27_database_gets_file_deletion_and_name_words) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  BOOST_REQUIRE(Database::Open(path, {}).ok());
+  RawExec(path, std::string(kUndoVersion28) + R"sql(;
+      INSERT INTO file (id, name, name_key, latest_rev) VALUES (7, 'Team photo.png', 'team photo.png', 1);
+      PRAGMA user_version = 27;)sql");
+  auto db = Database::Open(path, {});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(RawScalar(path, "PRAGMA user_version") == LatestSchemaVersion());
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file WHERE protected = 0 AND deleted = 0") ==
+             1);
+  BOOST_TEST(RawScalar(path, "SELECT count(*) FROM file_log") == 0);
+  BOOST_TEST(RawScalar(path,
+                       "SELECT rowid FROM file_name_search WHERE file_name_search MATCH 'photo'") ==
+             7);
 }
 
 // Version 24: a version 23 database's accounts watch nothing, have no

@@ -55,7 +55,8 @@ Response PageResponse(Context& ctx, int status, const PageRevision& page) {
 
 Json ChangeJson(const Change& c) {
   std::string url = UrlPathOfTitle(c.title);
-  return Json{{"name", c.title},
+  return Json{{"event", "edit"},
+              {"name", c.title},
               {"url", url},
               {"revision", c.rev},
               {"revision_id", c.revision_id},
@@ -65,6 +66,26 @@ Json ChangeJson(const Change& c) {
               {"summary", c.summary},
               {"size_change", c.size_change},
               {"diff_url", DiffUrl(url, c.rev - 1, c.rev)}};
+}
+
+// A logged event of recent changes (issue 20's deletes and undeletes,
+// issue 19's uploads and files' deletes and undeletes), as /_recent and
+// the feed show it: what happened to which page or file, by whom, when,
+// why. An upload names its file revision and size.
+Json LoggedJson(const Change& c) {
+  Json event{{"event", c.log_action},
+             {"kind", c.of_file ? "file" : "page"},
+             {"name", c.title},
+             {"url", c.of_file ? FilePageUrl(c.title) : UrlPathOfTitle(c.title)},
+             {"author", c.author},
+             {"author_is_account", c.author_is_account},
+             {"time", FormatRfc3339(c.created_at)},
+             {"summary", c.summary}};
+  if (c.log_action == "upload") {
+    event["file_revision"] = c.file_rev;
+    event["size"] = c.file_size;
+  }
+  return event;
 }
 
 std::string WithoutMarks(std::string text) {
@@ -180,6 +201,10 @@ Response ApiGetFile(const Request& req, Context& ctx, std::string_view rest) {
   if (!rev.ok()) return JsonFailure(rev.status());
   auto file = ctx.stores.files.Find(*name, *rev);
   if (!file.ok()) return JsonFailure(file.status());
+  // Deleted: gone, but for admins (views/file_handlers.h).
+  if (file->deleted && !ctx.viewer.is_admin()) {
+    return JsonError(410, "The file " + name->title() + " was deleted.");
+  }
   return FileResponse(200, *file);
 }
 
@@ -220,12 +245,15 @@ Response ApiRecent(const Request& req, Context& ctx, std::string_view) {
   auto recent = ctx.stores.pages.ListRecentChanges(*before, size);
   if (!recent.ok()) return JsonFailure(recent.status());
   Json changes = Json::array();
-  // Revisions only: the deletes and undeletes among them are /_recent's and
-  // the feed's (issue 20), not a revision a program could fetch.
+  // The revisions, and among them, as on /_recent, the logged events
+  // (each with its "event"); only revisions count toward the window.
   int shown = 0;
   int64_t oldest = 0;  // where the next window starts
   for (const Change& c : recent->changes) {
-    if (!c.log_action.empty()) continue;
+    if (!c.log_action.empty()) {
+      changes.push_back(LoggedJson(c));
+      continue;
+    }
     changes.push_back(ChangeJson(c));
     ++shown;
     oldest = c.revision_id;

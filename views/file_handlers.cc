@@ -1,6 +1,7 @@
 #include "views/file_handlers.h"
 
 #include "model/base/sha256.h"
+#include "model/base/time_text.h"
 #include "model/media/media.h"
 #include "model/media/thumbnail_size.h"
 #include "views/fill/file_fill.h"
@@ -129,13 +130,101 @@ UploadFormState PostedUpload(const Request& req) {
                          .base_rev = PositiveNumber(req.FormText("base_rev")).value_or(0)};
 }
 
+// "/_file-ACTION/NAME": a file's admin actions and restore.
+std::string FileActionUrl(const char* action, const std::string& name) {
+  return std::string("/_file-") + action + "/" + UrlPathOfTitle(name).substr(1);
+}
+
+// Who deleted `name`, when and why, in a sentence (for the 410).
+std::string DeletionText(Context& ctx, const FileName& name) {
+  auto deletion = ctx.stores.files.FindDeletion(name);
+  std::string text = "The file " + name.title() + " was deleted";
+  if (deletion.ok()) {
+    text += " by " + deletion->deleted_by + " on " + FormatTime(deletion->deleted_at);
+    text += deletion->reason.empty() ? " (no reason given)" : ": " + deletion->reason;
+  }
+  return text + ".";
+}
+
+// A deleted file, to anyone but an admin, on its page and at every
+// address of its bytes: 410 Gone, saying who deleted it, when and why.
+// nullopt: the viewer may see it. No view of a file is cached (model/
+// file_writes.h), and nginx sends a copy's bytes only when a worker's
+// X-Accel-Redirect names it, so this answer is the only one they get.
+std::optional<Response> GoneUnlessAdmin(Context& ctx, const FileName& name,
+                                        const FileRevision& file) {
+  if (!file.deleted || ctx.viewer.is_admin()) return std::nullopt;
+  return ErrorPage(ctx, 410, DeletionText(ctx, name));
+}
+
+// A deleted file's bytes, to an admin: not kept by anyone for later.
+const char* CacheControlFor(const FileRevision& file, const char* otherwise) {
+  return file.deleted ? "private, no-store" : otherwise;
+}
+
+FileLogRequest LogRequestBy(const Request& req, Context& ctx, const FileName& name) {
+  return FileLogRequest{.name = name,
+                        .reason = req.FormText("reason"),
+                        .author = ctx.viewer.user ? ctx.viewer.user->name : "",
+                        .account_id = ctx.viewer.user ? ctx.viewer.user->id : 0,
+                        .at = ctx.now()};
+}
+
+Response FileDeleteForm(const Request& req, Context& ctx, const FileRevision& file,
+                        const std::string& reason, const std::string& message, int status) {
+  HtmlPage page("Delete " + file.name + "?", "file_delete.tpl");
+  page.NoIndex();
+  ctemplate::TemplateDictionary* d = page.content();
+  d->SetValue("NAME", file.name);
+  d->SetValue("PAGE_URL", FilePageUrl(file.name));
+  d->SetValue("ACTION_URL", FileActionUrl("delete", file.name));
+  CsrfToken csrf = FormToken(req, ctx);
+  d->SetValue("CSRF_TOKEN", csrf.token);
+  d->SetValue("REASON", reason);
+  d->SetIntValue("REVISIONS", static_cast<long>(file.latest_rev));
+  d->SetIntValue("MAX_REASON", static_cast<long>(ctx.site.max_summary_bytes));
+  if (!message.empty()) d->AddSectionDictionary("ERROR")->SetValue("MESSAGE", message);
+  Response response = page.Render(ctx, status);
+  csrf.ApplyTo(response);
+  return response;
+}
+
+// file_page.tpl's parts for admins: protect and delete, or, for a deleted
+// file, who deleted it and Undelete.
+void FillFileAdmin(Context& ctx, const FileName& name, const FileRevision& file,
+                   const std::string& token, ctemplate::TemplateDictionary* d) {
+  if (file.deleted) {
+    ctemplate::TemplateDictionary* deleted = d->AddSectionDictionary("DELETED");
+    auto deletion = ctx.stores.files.FindDeletion(name);
+    if (deletion.ok()) {
+      deleted->SetValue("BY", deletion->deleted_by);
+      deleted->SetValue("BY_URL", ProfileUrl(deletion->deleted_by));
+      deleted->SetValue("TIME", FormatTime(deletion->deleted_at));
+      if (deletion->reason.empty()) {
+        deleted->ShowSection("NO_REASON");
+      } else {
+        deleted->AddSectionDictionary("REASON")->SetValue("TEXT", deletion->reason);
+      }
+    }
+    deleted->SetValue("UNDELETE_URL", FileActionUrl("undelete", file.name));
+    deleted->SetValue("CSRF_TOKEN", token);
+    return;
+  }
+  ctemplate::TemplateDictionary* admin = d->AddSectionDictionary("ADMIN_ACTIONS");
+  admin->SetValue("PROTECT_URL", FileActionUrl("protect", file.name));
+  admin->SetValue("DELETE_URL", FileActionUrl("delete", file.name));
+  admin->SetValue("CSRF_TOKEN", token);
+  admin->ShowSection(file.is_protected ? "CAN_UNPROTECT" : "CAN_PROTECT");
+}
+
 }  // namespace
 
 FileAuthor FileAuthorOf(const Request& req, const Context& ctx) {
   const auto& user = ctx.viewer.user;
   return FileAuthor{.name = user ? user->name : req.client_address,
                     .account_id = user ? user->id : 0,
-                    .at = ctx.now()};
+                    .at = ctx.now(),
+                    .may_edit_protected = ctx.viewer.is_admin()};
 }
 
 Response ShowUploadForm(const Request& req, Context& ctx, std::string_view) {
@@ -202,7 +291,8 @@ Response ServeFile(const Request& req, Context& ctx, std::string_view rest) {
   // on every host, with nothing to retire (model/file_writes.h).
   auto file = ctx.stores.files.Find(*name, std::nullopt);
   if (!file.ok()) return ErrorPage(ctx, file.status());
-  return BytesResponse(req, ctx, *file, kRevalidate);
+  if (auto gone = GoneUnlessAdmin(ctx, *name, *file)) return std::move(*gone);
+  return BytesResponse(req, ctx, *file, CacheControlFor(*file, kRevalidate));
 }
 
 Response ServeBytes(const Request& req, Context& ctx, std::string_view rest) {
@@ -213,19 +303,15 @@ Response ServeBytes(const Request& req, Context& ctx, std::string_view rest) {
   }
   auto name = NameOf(rest.substr(slash + 1));
   if (!name.ok()) return ErrorPage(ctx, name.status());
-  // A browser that has these bytes has them for good: no query needed.
-  if (NoneMatch(req.if_none_match, sha256)) {
-    Response r;
-    r.status = 304;
-    r.headers.emplace_back("ETag", StrongETag(sha256));
-    r.headers.emplace_back("Cache-Control", kImmutable);
-    return r;
-  }
+  // Looked up before any 304: a deleted file's address is gone, whatever
+  // a browser kept of it.
   auto file = ctx.stores.files.FindBytes(*name, sha256);
   if (!file.ok()) return ErrorPage(ctx, file.status());
-  Response r = BytesResponse(req, ctx, *file, kImmutable);
-  // From now on this host's nginx sends these bytes itself (images only).
-  if (r.status == 200) ctx.file_writes.Publish(*file, sha256);
+  if (auto gone = GoneUnlessAdmin(ctx, *name, *file)) return std::move(*gone);
+  Response r = BytesResponse(req, ctx, *file, CacheControlFor(*file, kImmutable));
+  // From now on this host's nginx sends these bytes itself for a while
+  // (images of files that stand only).
+  if (r.status == 200 && !file->deleted) ctx.file_writes.Publish(*file, sha256);
   return r;
 }
 
@@ -253,6 +339,8 @@ Response ServeThumbnail(const Request& req, Context& ctx,
   const std::string copy = FileCache::ThumbnailName(sha256, *width);
   auto file = ctx.stores.files.FindBytes(*name, sha256);
   if (!file.ok()) return ErrorPage(ctx, file.status());
+  if (auto gone = GoneUnlessAdmin(ctx, *name, *file)) return std::move(*gone);
+  const char* cache_control = CacheControlFor(*file, kImmutable);
   // Never upscaled, and only of the formats that have thumbnails: a page
   // shows the image's own bytes then (model/media/thumbnail_size.h).
   if (!HasThumbnails(file->content_type) || *width >= file->width) {
@@ -261,12 +349,12 @@ Response ServeThumbnail(const Request& req, Context& ctx,
                          " pixels wide: see /_blob/" + sha256 + "/" +
                          name->UrlName() + " for the file itself.");
   }
-  if (auto same = NotModified(req, *file, copy, kImmutable))
+  if (auto same = NotModified(req, *file, copy, cache_control))
     return std::move(*same);
   auto serve = ctx.file_writes.ServeThumbnail(*file, *width);
   if (!serve.ok()) return ErrorPage(ctx, serve.status());
-  ctx.file_writes.Publish(*file, copy);
-  return ServedResponse(*file, copy, kImmutable, std::move(*serve));
+  if (!file->deleted) ctx.file_writes.Publish(*file, copy);
+  return ServedResponse(*file, copy, cache_control, std::move(*serve));
 }
 
 Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
@@ -283,16 +371,22 @@ Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
                          name->UrlName() + ".");
   }
   if (!shown.ok()) return ErrorPage(ctx, shown.status());
+  if (auto gone = GoneUnlessAdmin(ctx, *name, *shown)) return std::move(*gone);
   auto history = ctx.stores.files.ListHistory(*name, *from, ctx.site.history_page_size);
   if (!history.ok()) return ErrorPage(ctx, history.status());
   HtmlPage page("File: " + name->title(), "file_page.tpl");
   if (!shown->is_latest()) page.NoIndex();
   // The viewer's own token, for restoring and uploading: only for those
   // who may (the route checks again).
+  const bool admin = ctx.viewer.is_admin();
   const bool may_upload =
-      ctx.site.edit_policy == EditPolicy::kAnyone || ctx.viewer.logged_in();
-  CsrfToken csrf = may_upload ? FormToken(req, ctx) : CsrfToken{};
-  FillFilePage(*shown, *history, csrf.token, page.content());
+      !shown->deleted && (admin || (!shown->is_protected &&
+                                    (ctx.site.edit_policy == EditPolicy::kAnyone ||
+                                     ctx.viewer.logged_in())));
+  CsrfToken csrf = may_upload || admin ? FormToken(req, ctx) : CsrfToken{};
+  FillFilePage(*shown, *history, may_upload ? csrf.token : "", page.content());
+  if (shown->is_protected) page.content()->ShowSection("PROTECTED");
+  if (admin) FillFileAdmin(ctx, *name, *shown, csrf.token, page.content());
   // Where it is used: the pages whose latest revisions embed it, which are
   // the backlinks of "File:NAME" (model/store/page_store.h).
   if (auto link = PageName::Parse(kFileLinkPrefix + name->title()); link.ok()) {
@@ -306,7 +400,8 @@ Response ShowFilePage(const Request& req, Context& ctx, std::string_view rest) {
     FillUploadForm(UploadFormState{.name = shown->name, .base_rev = shown->latest_rev},
                    ctx.site.max_upload_bytes, ctx.site.max_summary_bytes, csrf.token, form);
   }
-  Response response = page.Render(ctx, 200);
+  // A deleted file's page, which only admins see: gone, all the same.
+  Response response = page.Render(ctx, shown->deleted ? 410 : 200);
   csrf.ApplyTo(response);
   return response;
 }
@@ -326,6 +421,54 @@ Response RestoreFile(const Request& req, Context& ctx, std::string_view rest) {
                      "restored. Look at its page again and choose.");
   }
   if (!saved.ok()) return ErrorPage(ctx, saved.status());
+  return Response::SeeOther(FilePageUrl(name->title()));
+}
+
+Response ProtectFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  const bool protect = req.FormText("protect") == "1";
+  if (Status s = ctx.file_writes.SetProtected(*name, protect); !s.ok()) {
+    return ErrorPage(ctx, s);
+  }
+  return Response::SeeOther(FilePageUrl(name->title()));
+}
+
+Response ShowFileDeleteForm(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  auto file = ctx.stores.files.Find(*name, std::nullopt);
+  if (!file.ok()) return ErrorPage(ctx, file.status());
+  // Deleted already: its page says so and offers Undelete.
+  if (file->deleted) return Response::SeeOther(FilePageUrl(name->title()));
+  return FileDeleteForm(req, ctx, *file, "", "", 200);
+}
+
+Response DeleteFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  FileLogRequest request = LogRequestBy(req, ctx, *name);
+  // A reason follows a summary's rules: one line, not too long.
+  if (request.reason.size() > ctx.site.max_summary_bytes ||
+      request.reason.find_first_of("\r\n") != std::string::npos) {
+    auto file = ctx.stores.files.Find(*name, std::nullopt);
+    if (!file.ok()) return ErrorPage(ctx, file.status());
+    return FileDeleteForm(req, ctx, *file, request.reason,
+                          "The reason must be one line of at most " +
+                              std::to_string(ctx.site.max_summary_bytes) +
+                              " bytes. Nothing was deleted.",
+                          400);
+  }
+  if (Status s = ctx.file_writes.Delete(request); !s.ok()) return ErrorPage(ctx, s);
+  return Response::SeeOther(FilePageUrl(name->title()));
+}
+
+Response UndeleteFile(const Request& req, Context& ctx, std::string_view rest) {
+  auto name = NameOf(rest);
+  if (!name.ok()) return ErrorPage(ctx, name.status());
+  if (Status s = ctx.file_writes.Undelete(LogRequestBy(req, ctx, *name)); !s.ok()) {
+    return ErrorPage(ctx, s);
+  }
   return Response::SeeOther(FilePageUrl(name->title()));
 }
 

@@ -9,6 +9,9 @@
 // Both are answered with X-Accel-Redirect to nginx's internal location
 // over this host's copies (model/cache/file_cache.h), so nginx sends the
 // bytes (sendfile, Range); ETag is the SHA-256, a strong validator.
+// An image of a file that stands is then published at its two immutable
+// addresses (FileCache::Publish): this host's nginx sends it there for a
+// while without asking a worker (nginx/wikid.conf).
 // Images (PNG, JPEG, GIF, WebP) are shown inline, everything else is an
 // attachment (model/media/media.h); nginx adds nosniff and a sandbox
 // policy to every one.
@@ -51,5 +54,21 @@ Response ShowFilePage(const Request& req, Context& ctx, std::string_view name);
 // POST /_file-restore/NAME (rev, base_rev): a new revision with revision
 // rev's bytes.
 Response RestoreFile(const Request& req, Context& ctx, std::string_view name);
+
+// Admins only (the router checks), each POST with CSRF, as for pages:
+//   POST /_file-protect/NAME    protect=1|0: only admins may upload to it
+//   GET  /_file-delete/NAME     "Delete NAME?" with a reason (no JavaScript)
+//   POST /_file-delete/NAME     reason: deletes it; its addresses are 410
+//                               to everyone else, its page and history
+//                               still shown to admins
+//   POST /_file-undelete/NAME   brings it back, history and all
+// A deleted file's addresses (/_file-page/, /_file/, /_blob/SHA/NAME,
+// /_thumb/SHA/W/NAME, /_api/file/) answer 410 to non-admins. The same
+// bytes under another live file's name stay served at that file's
+// addresses: an address names a file, and the bytes are that file's too.
+Response ProtectFile(const Request& req, Context& ctx, std::string_view name);
+Response ShowFileDeleteForm(const Request& req, Context& ctx, std::string_view name);
+Response DeleteFile(const Request& req, Context& ctx, std::string_view name);
+Response UndeleteFile(const Request& req, Context& ctx, std::string_view name);
 
 }  // namespace wikid

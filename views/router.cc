@@ -97,6 +97,10 @@ const std::vector<Route>& Routes() {
       {Method::kGet, "/_thumb/*", ServeThumbnail, kAnyone},
       {Method::kGet, "/_file-page/*", ShowFilePage, kAnyone},
       {Method::kPost, "/_file-restore/*", RestoreFile, kEditor},
+      {Method::kPost, "/_file-protect/*", ProtectFile, kAdmin},
+      {Method::kGet, "/_file-delete/*", ShowFileDeleteForm, kAdmin},
+      {Method::kPost, "/_file-delete/*", DeleteFile, kAdmin},
+      {Method::kPost, "/_file-undelete/*", UndeleteFile, kAdmin},
       // Every other name starting with '_' is reserved for the wiki.
       {Method::kGet, "/_*", NoSuchRoute, kAnyone},
       {Method::kGet, "/*", ShowPage, kAnyone},

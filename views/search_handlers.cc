@@ -55,8 +55,9 @@ void OfferPage(Context& ctx, const SearchResults& results,
 }
 
 // The files whose names start with what was searched for, in any letter
-// case (issue 19: files are found by name): one index range, beside the
-// pages' search, on the first page of results only.
+// case (issue 19: files are found by name), then those with a word of
+// their names among its words: an index range and an index lookup,
+// beside the pages' search, on the first page of results only.
 void OfferFiles(Context& ctx, const std::string& query, ctemplate::TemplateDictionary* d) {
   std::string prefix = query;
   std::replace(prefix.begin(), prefix.end(), '_', ' ');  // as in addresses
@@ -64,7 +65,25 @@ void OfferFiles(Context& ctx, const std::string& query, ctemplate::TemplateDicti
   if (start == std::string::npos) return;
   prefix = prefix.substr(start, prefix.find_last_not_of(' ') + 1 - start);
   auto files = ctx.stores.files.FindByNamePrefix(prefix, kFileHits);
-  if (!files.ok() || files->files.empty()) return;  // only an offer
+  if (!files.ok()) return;  // only an offer
+  // Then those with a word of their names among the query's ("photo"
+  // finds Team_photo.jpg): one more index, newest first.
+  if (static_cast<int>(files->files.size()) < kFileHits) {
+    auto by_word = ctx.stores.files.FindByNameWords(FileNameWords(query), kFileHits);
+    if (by_word.ok()) {
+      for (FileRevision& file : by_word->files) {
+        if (static_cast<int>(files->files.size()) == kFileHits) {
+          files->more = true;
+          break;
+        }
+        const bool listed = std::any_of(files->files.begin(), files->files.end(),
+                                        [&](const FileRevision& f) { return f.name == file.name; });
+        if (!listed) files->files.push_back(std::move(file));
+      }
+      files->more = files->more || by_word->more;
+    }
+  }
+  if (files->files.empty()) return;
   ctemplate::TemplateDictionary* list = d->AddSectionDictionary("FILES");
   for (const FileRevision& file : files->files) {
     ctemplate::TemplateDictionary* hit = list->AddSectionDictionary("FILE_HIT");

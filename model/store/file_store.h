@@ -40,6 +40,11 @@ struct FileRevision {
   std::string content_type;  // as sniffed from the bytes (model/media)
   int64_t width = 0;         // pixels, for images; 0 otherwise
   int64_t height = 0;
+  // The file's state now (not the revision's): only admins may upload
+  // to a protected file; a deleted one is shown to admins only, its
+  // history kept (FileStore::Delete).
+  bool is_protected = false;
+  bool deleted = false;
   bool is_latest() const { return rev == latest_rev; }
 };
 
@@ -57,6 +62,24 @@ struct FileEdit {
   std::string author;      // the account's name, or the client address
   int64_t account_id = 0;  // 0: anonymous
   int64_t created_at = 0;
+  bool may_edit_protected = false;  // an admin: protection does not apply
+};
+
+// A delete or an undelete of a file (admins only; views/ checks), logged
+// among recent changes.
+struct FileLogRequest {
+  FileName name;
+  std::string reason;
+  std::string author;  // the admin's account name
+  int64_t account_id = 0;
+  int64_t at = 0;      // unix seconds, UTC
+};
+
+// Who deleted a file, when and why (its latest deletion).
+struct FileDeletion {
+  std::string deleted_by;
+  int64_t deleted_at = 0;
+  std::string reason;
 };
 
 struct FileSaveResult {
@@ -94,6 +117,10 @@ class FileReader {
   virtual Result<FileHistory> ListHistory(const FileName& name, std::optional<int64_t> from_rev,
                                           int limit) = 0;
 
+  // Find, FindBytes and ListHistory find deleted files too (FileRevision
+  // says so: views/ shows them to admins only); the lists and searches
+  // below leave them out.
+
   // Up to `limit` files in alphabetical order (case-insensitive for
   // ASCII), after the file named `after` (from the start when empty):
   // one index range, wherever the window is.
@@ -103,6 +130,15 @@ class FileReader {
   // with `prefix` (a search by name), in the order of their keys: one
   // index range.
   virtual Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) = 0;
+
+  // Up to `limit` files with a word of their name equal, in any letter
+  // case, to one of `words` (FileNameWords), newest files first: one
+  // index (SQLite: FTS5 over the names; PostgreSQL: a GIN index of their
+  // words). Empty when `words` is.
+  virtual Result<FileList> FindByNameWords(const std::vector<std::string>& words, int limit) = 0;
+
+  // The latest deletion of `name`: NotFound unless it is deleted now.
+  virtual Result<FileDeletion> FindDeletion(const FileName& name) = 0;
 
   // The bytes stored under `sha256`. NotFound if none are.
   virtual Result<std::string> ReadBytes(const std::string& sha256) = 0;
@@ -114,6 +150,12 @@ class FileReader {
 // from `files` (no error); NotFound if there is no such file.
 Result<FileHistory> HistoryOfWindow(FileReader& files, const FileName& name,
                                     std::vector<FileRevision> revisions);
+
+// The words of a search query or a file name, as FindByNameWords takes
+// them: the runs of ASCII letters and digits and of non-ASCII bytes
+// (UTF-8 letters), at most kMaxFileNameWords, each at most 64 bytes.
+inline constexpr size_t kMaxFileNameWords = 8;
+std::vector<std::string> FileNameWords(const std::string& text);
 
 // Above every key that starts with a given one (FindByNamePrefix's
 // range): the greatest code point, U+10FFFF, in UTF-8.
@@ -129,7 +171,23 @@ class FileStore : public FileReader {
   // letter case (as pages: model/text/page_name.h). NotFound if
   // `bytes` is null and no bytes are stored under `sha256`. Unavailable or
   // Busy when storage refuses the write.
+  // Forbidden, with nothing written, if the file is deleted, or
+  // protected and edit.may_edit_protected is false.
   virtual Result<FileSaveResult> Save(const FileEdit& edit) = 0;
+
+  // Protects the file (only admins may upload to it) or lifts the
+  // protection. NotFound if there is no such file.
+  virtual Status SetProtected(const FileName& name, bool is_protected) = 0;
+
+  // Deletes the file: it keeps its revisions and bytes (for admins, and
+  // for undelete) but leaves /_files, the searches, the pages that embed
+  // it and recent changes (its uploads), where the deletion is logged.
+  // NotFound if there is no such file, or it is deleted already.
+  virtual Status Delete(const FileLogRequest& request) = 0;
+
+  // Brings a deleted file back, with its history; logged. NotFound if
+  // there is no such file deleted.
+  virtual Status Undelete(const FileLogRequest& request) = 0;
 };
 
 }  // namespace wikid

@@ -146,6 +146,9 @@ struct Change {
   // its summary, and here its number and size in bytes.
   int64_t file_rev = 0;
   int64_t file_size = 0;
+  // About a file: an upload, or a file's delete or undelete (log_action
+  // "delete" or "undelete", `log_id` its number among the files' events).
+  bool of_file = false;
 };
 
 // One account's revisions, newest first.

@@ -131,6 +131,11 @@ Result<MoveResult> WriteMoveRevisions(const MovePlan& plan,
 
 std::optional<Result<FileSaveResult>> AnswerBeforeWritingFile(
     const FileEdit& edit, const FileSaveBase& base, const std::optional<std::string>& other_case) {
+  if (base.deleted) {
+    return Status::Forbidden(
+        "This file was deleted: an admin may undelete it from its page, and then upload "
+        "to it.");
+  }
   // The same bytes again are no new revision, and no conflict either.
   if (base.file_id != 0 && base.sha256 == edit.sha256) {
     return FileSaveResult{.created = false, .rev = base.rev};
@@ -139,6 +144,10 @@ std::optional<Result<FileSaveResult>> AnswerBeforeWritingFile(
     return Status::Invalid("There is a file named \u201c" + *other_case +
                            "\u201d already, and names that differ only in letter case "
                            "name the same file: upload a new revision of that one.");
+  }
+  if (base.is_protected && !edit.may_edit_protected) {
+    return Status::Forbidden(
+        "This file is protected: only the wiki's admins may upload new revisions of it.");
   }
   if (base.rev != edit.base_rev) {
     return Status::Conflict(base.rev == 0

@@ -97,13 +97,17 @@ struct FileSaveBase {
   int64_t file_id = 0;  // 0: no such file yet
   int64_t rev = 0;      // its latest revision; 0 for none
   std::string sha256;   // that revision's bytes' hash
+  bool is_protected = false;
+  bool deleted = false;
 };
 
 // The answer to `edit` when the upload ends before writing, in this
-// order: FileSaveResult{.created = false} when the latest revision has
+// order: Forbidden when the file is deleted; FileSaveResult{.created =
+// false} when the latest revision has
 // the edit's bytes already (never a conflict); Invalid for a new file
 // whose name differs only in letter case from the file `other_case`
-// names (nullopt when none); Conflict when the latest revision is not
+// names (nullopt when none); Forbidden when it is protected and the
+// uploader is no admin; Conflict when the latest revision is not
 // edit.base_rev. nullopt: the upload goes on and writes revision
 // base.rev + 1.
 std::optional<Result<FileSaveResult>> AnswerBeforeWritingFile(

@@ -117,7 +117,13 @@ const std::vector<CopiedTable>& CopiedTables() {
        4},
       {"site_key", {{"id", K::kInt}, {"secret", K::kBlob}, {"created_at", K::kInt}}, 1, true},
       {"file",
-       {{"id", K::kInt}, {"name", K::kText}, {"name_key", K::kText}, {"latest_rev", K::kInt}},
+       {{"id", K::kInt},
+        {"name", K::kText},
+        {"name_key", K::kText},
+        {"latest_rev", K::kInt},
+        // Protected and deleted files (issue 19).
+        {"protected", K::kBool},
+        {"deleted", K::kBool}},
        1,
        true},
       {"file_blob",
@@ -140,6 +146,18 @@ const std::vector<CopiedTable>& CopiedTables() {
         {"after_revision", K::kInt}},
        1,
        true},
+      // The deletes and undeletes of files (issue 19).
+      {"file_log",
+       {{"id", K::kInt},
+        {"file_id", K::kInt},
+        {"action", K::kText},
+        {"author", K::kText},
+        {"account_id", K::kInt, true},
+        {"created_at", K::kInt},
+        {"reason", K::kText},
+        {"after_revision", K::kInt}},
+       1,
+       true},
   };
   return kTables;
 }
@@ -151,6 +169,7 @@ const std::vector<SkippedTable>& SkippedTables() {
       {kS, "page_search", nullptr, "the search index (FTS5), rebuilt on the target"},
       {kS, "page_title_search", nullptr, "the names' search index (FTS5), rebuilt"},
       {kS, "search_word", nullptr, "the search index's words, rebuilt"},
+      {kS, "file_name_search", nullptr, "the words of the files' names (FTS5), rebuilt"},
       {kS, "id_gap", nullptr, "the ids no row holds, for the site counts; recounted"},
       {kS, "search_rebuild", nullptr, "a running `wikid reindex`'s cursor; the copy is indexed whole"},
       {kP, "page_search", nullptr, "the search index (tsvectors), rebuilt on the target"},

@@ -72,9 +72,10 @@ void FillFeed(const FeedHeader& header, const std::vector<Change>& changes,
     if (!c.log_action.empty()) {
       // A delete or an undelete (issue 20): an entry of its own, linking
       // the page's address (410 while deleted, saying why).
-      e->SetValue("ID", ids.Feed("log/" + std::to_string(c.log_id)));
+      // A file's (issue 19) has its own numbers, and its page.
+      e->SetValue("ID", ids.Feed((c.of_file ? "file-log/" : "log/") + std::to_string(c.log_id)));
       e->SetValue("TITLE", XmlSafe(c.title) + " (" + c.log_action + "d)");
-      e->SetValue("DIFF_URL", public_url + path);
+      e->SetValue("DIFF_URL", public_url + (c.of_file ? FilePageUrl(c.title) : path));
       e->SetValue("SUMMARY", XmlSafe(c.summary.empty() ? "(no reason)" : c.summary));
       continue;
     }

@@ -220,7 +220,9 @@ void FillChangeRows(const std::vector<Change>& changes,
       continue;
     }
     if (!c.log_action.empty()) {
-      // A delete or an undelete (issue 20): the reason is its summary.
+      // A delete or an undelete (issue 20), of a page or a file (issue
+      // 19): the reason is its summary.
+      if (c.of_file) row->SetValue("PAGE_URL", FilePageUrl(c.title));
       row->SetValueAndShowSection("ACTION", c.log_action, "LOGGED");
       continue;
     }

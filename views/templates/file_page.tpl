@@ -1,6 +1,22 @@
 {{%AUTOESCAPE context="HTML"}}
 <article class="file-page">
 <h1>File: {{NAME}}</h1>
+{{#DELETED}}<div class="notice deleted">
+<p>Deleted by <a href="{{BY_URL}}">{{BY}}</a> on {{TIME}}{{#REASON}}: {{TEXT}}{{/REASON}}{{#NO_REASON}} (no reason given){{/NO_REASON}}. Only admins see this file now: everyone else is told that it is gone, on its page and at its addresses.</p>
+<form method="post" action="{{UNDELETE_URL}}">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+<button type="submit">Undelete {{NAME}}</button>
+</form>
+</div>{{/DELETED}}
+{{#PROTECTED}}<p class="protected">Protected: only admins may upload new revisions of this file.</p>{{/PROTECTED}}
+{{#ADMIN_ACTIONS}}<nav class="page-actions" aria-label="File">
+<form method="post" action="{{PROTECT_URL}}" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
+{{#CAN_PROTECT}}<button type="submit" name="protect" value="1">Protect</button>{{/CAN_PROTECT}}
+{{#CAN_UNPROTECT}}<button type="submit" name="protect" value="0">Unprotect</button>{{/CAN_UNPROTECT}}
+</form>
+<a href="{{DELETE_URL}}">Delete</a>
+</nav>{{/ADMIN_ACTIONS}}
 {{#OLD}}<p class="notice">This is revision {{REV}}, an old one. <a href="{{PAGE_URL}}">See the current revision {{LATEST_REV}}</a>.</p>{{/OLD}}
 {{#IMAGE}}<p class="file-image"><a href="{{BYTES_URL}}"><img src="{{BYTES_URL}}" alt="{{ALT}}" width="{{WIDTH}}" height="{{HEIGHT}}"></a></p>{{/IMAGE}}
 {{#DOWNLOAD}}<p class="file-download"><a href="{{DOWNLOAD_URL}}">Download {{NAME}}</a></p>{{/DOWNLOAD}}

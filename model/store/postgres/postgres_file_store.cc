@@ -16,7 +16,8 @@ namespace {
 // The columns FileFromRow reads, and the joins that give them.
 #define WIKID_FILE_COLUMNS                                                   \
   "f.name, f.latest_rev, r.id, r.rev, r.author, r.account_id IS NOT NULL, " \
-  "r.created_at, r.summary, b.sha256, b.size, r.content_type, r.width, r.height"
+  "r.created_at, r.summary, b.sha256, b.size, r.content_type, r.width, r.height, " \
+  "f.protected, f.deleted"
 
 constexpr PgStatement kFind{"files_find", "SELECT " WIKID_FILE_COLUMNS R"sql(
    FROM file f
@@ -43,7 +44,7 @@ constexpr PgStatement kList{"files_list", "SELECT " WIKID_FILE_COLUMNS R"sql(
    FROM file f
    JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
    JOIN file_blob b ON b.id = r.blob_id
-  WHERE (lower(f.name), f.name) > (lower($1::text COLLATE "C"), $1)
+  WHERE (lower(f.name), f.name) > (lower($1::text COLLATE "C"), $1) AND NOT f.deleted
   ORDER BY lower(f.name), f.name LIMIT $2)sql"};
 
 // A range of file_by_key: the keys from $1 to below $2 ($1 and the
@@ -52,8 +53,17 @@ constexpr PgStatement kByPrefix{"files_by_prefix", "SELECT " WIKID_FILE_COLUMNS 
    FROM file f
    JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
    JOIN file_blob b ON b.id = r.blob_id
-  WHERE f.name_key >= $1 AND f.name_key < $2
+  WHERE f.name_key >= $1 AND f.name_key < $2 AND NOT f.deleted
   ORDER BY f.name_key, f.name LIMIT $3)sql"};
+
+// The files a word of whose names is one of $1's (a tsquery: quoted words
+// joined by |), newest first, by the GIN index file_name_words.
+constexpr PgStatement kByWords{"files_by_words", "SELECT " WIKID_FILE_COLUMNS R"sql(
+   FROM file f
+   JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
+   JOIN file_blob b ON b.id = r.blob_id
+  WHERE wikid_file_name_words(f.name) @@ to_tsquery('wikid_search', $1) AND NOT f.deleted
+  ORDER BY f.id DESC LIMIT $2)sql"};
 
 #undef WIKID_FILE_COLUMNS
 
@@ -77,7 +87,7 @@ constexpr PgStatement kLockKey{"files_lock_key", "SELECT pg_advisory_xact_lock(1
 // revision it wrote (each statement of a READ COMMITTED transaction sees
 // what committed before it began).
 constexpr PgStatement kLatestForSave{"files_latest_for_save", R"sql(
-  SELECT f.id, f.latest_rev, b.sha256
+  SELECT f.id, f.latest_rev, b.sha256, f.protected, f.deleted
     FROM file f
     JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
     JOIN file_blob b ON b.id = r.blob_id
@@ -111,6 +121,23 @@ constexpr PgStatement kInsertRevision{"files_insert_revision", R"sql(
 constexpr PgStatement kUpdateLatest{"files_update_latest",
                                     "UPDATE file SET latest_rev = $2 WHERE id = $1"};
 
+// --- Protecting and deleting ----------------------------------------------
+
+constexpr PgStatement kProtect{"files_protect",
+                               "UPDATE file SET protected = $2 WHERE name = $1 RETURNING id"};
+// $2: true to delete, false to undelete; only a file in the other state.
+constexpr PgStatement kSetDeleted{
+    "files_set_deleted",
+    "UPDATE file SET deleted = $2 WHERE name = $1 AND deleted = NOT $2::boolean RETURNING id"};
+constexpr PgStatement kInsertLog{"files_insert_log", R"sql(
+  INSERT INTO file_log (file_id, action, author, account_id, created_at, reason, after_revision)
+  VALUES ($1, $2, $3, $4, $5, $6, coalesce((SELECT max(id) FROM revision), 0)))sql"};
+constexpr PgStatement kDeletion{"files_deletion", R"sql(
+  SELECT l.author, l.created_at, l.reason
+    FROM file f JOIN file_log l ON l.file_id = f.id AND l.action = 'delete'
+   WHERE f.name = $1 AND f.deleted
+   ORDER BY l.id DESC LIMIT 1)sql"};
+
 // --- Rows ---------------------------------------------------------------
 
 FileRevision FileFromRow(const PgResult& r, int row) {
@@ -126,7 +153,19 @@ FileRevision FileFromRow(const PgResult& r, int row) {
                       .size = r.Int(row, 9),
                       .content_type = r.Text(row, 10),
                       .width = r.Int(row, 11),
-                      .height = r.Int(row, 12)};
+                      .height = r.Int(row, 12),
+                      .is_protected = r.Bool(row, 13),
+                      .deleted = r.Bool(row, 14)};
+}
+
+// Up to `limit` files of a statement that asked for one more (whose
+// presence says that more follow).
+Result<FileList> ListOf(const Result<PgResult>& r, int limit) {
+  if (!r.ok()) return r.status();
+  FileList list;
+  for (int i = 0; i < r->rows() && i < limit; ++i) list.files.push_back(FileFromRow(*r, i));
+  list.more = r->rows() > limit;
+  return list;
 }
 
 // The first row of `r`, or NotFound saying `missing`.
@@ -140,9 +179,10 @@ Result<FileRevision> OneFile(const Result<PgResult>& r, const std::string& missi
 
 Result<std::unique_ptr<PostgresFileStore>> PostgresFileStore::Create(PgConnection& db) {
   std::unique_ptr<PostgresFileStore> store(new PostgresFileStore(db));
-  Status prepared = db.PrepareAll({kFind, kFindBytes, kHistory, kList, kByPrefix, kReadBytes, kLockKey,
-                                   kLatestForSave, kFileByKey, kBlobId, kInsertBlob, kInsertFile,
-                                   kInsertRevision, kUpdateLatest});
+  Status prepared = db.PrepareAll({kFind, kFindBytes, kHistory, kList, kByPrefix, kByWords,
+                                   kReadBytes, kLockKey, kLatestForSave, kFileByKey, kBlobId,
+                                   kInsertBlob, kInsertFile, kInsertRevision, kUpdateLatest,
+                                   kProtect, kSetDeleted, kInsertLog, kDeletion});
   if (!prepared.ok()) return prepared;
   return store;
 }
@@ -179,21 +219,35 @@ Result<FileList> PostgresFileStore::FindByNamePrefix(const std::string& prefix, 
                                        .Add(key)
                                        .Add(key + kAfterEveryKey)
                                        .Add(static_cast<int64_t>(limit) + 1));
+  return ListOf(r, limit);
+}
+
+Result<FileList> PostgresFileStore::FindByNameWords(const std::vector<std::string>& words,
+                                                   int limit) {
+  if (words.empty()) return FileList{};
+  // Each word quoted (FileNameWords holds no quote or backslash), any of
+  // them.
+  std::string query;
+  for (const std::string& word : words) {
+    if (!query.empty()) query += " | ";
+    query += "'" + word + "'";
+  }
+  auto r = db_.Run(kByWords.name, PgParams().Add(query).Add(static_cast<int64_t>(limit) + 1));
+  return ListOf(r, limit);
+}
+
+Result<FileDeletion> PostgresFileStore::FindDeletion(const FileName& name) {
+  auto r = db_.Run(kDeletion.name, PgParams().Add(name.title()));
   if (!r.ok()) return r.status();
-  FileList list;
-  for (int i = 0; i < r->rows() && i < limit; ++i) list.files.push_back(FileFromRow(*r, i));
-  list.more = r->rows() > limit;
-  return list;
+  if (r->rows() == 0) return Status::NotFound("This file is not deleted.");
+  return FileDeletion{
+      .deleted_by = r->Text(0, 0), .deleted_at = r->Int(0, 1), .reason = r->Text(0, 2)};
 }
 
 Result<FileList> PostgresFileStore::ListFiles(const std::string& after, int limit) {
   // One more than shown: its presence alone says that more follow.
   auto r = db_.Run(kList.name, PgParams().Add(after).Add(static_cast<int64_t>(limit) + 1));
-  if (!r.ok()) return r.status();
-  FileList list;
-  for (int i = 0; i < r->rows() && i < limit; ++i) list.files.push_back(FileFromRow(*r, i));
-  list.more = r->rows() > limit;
-  return list;
+  return ListOf(r, limit);
 }
 
 Result<std::string> PostgresFileStore::ReadBytes(const std::string& sha256) {
@@ -245,8 +299,11 @@ Result<FileSaveResult> PostgresFileStore::Save(const FileEdit& edit) {
   if (!latest.ok()) return latest.status();
   FileSaveBase base;
   if (latest->rows() > 0) {
-    base = FileSaveBase{
-        .file_id = latest->Int(0, 0), .rev = latest->Int(0, 1), .sha256 = latest->Text(0, 2)};
+    base = FileSaveBase{.file_id = latest->Int(0, 0),
+                        .rev = latest->Int(0, 1),
+                        .sha256 = latest->Text(0, 2),
+                        .is_protected = latest->Bool(0, 3),
+                        .deleted = latest->Bool(0, 4)};
   }
   std::optional<std::string> other_case;
   if (base.file_id == 0) {
@@ -287,6 +344,46 @@ Result<FileSaveResult> PostgresFileStore::Save(const FileEdit& edit) {
   FailpointSleep("file_save_in_txn_sleep");
   if (Status s = txn.Commit(); !s.ok()) return s;
   return FileSaveResult{.created = true, .rev = rev};
+}
+
+// --- Protecting and deleting ----------------------------------------------
+
+Status PostgresFileStore::SetProtected(const FileName& name, bool is_protected) {
+  auto r = db_.Run(kProtect.name, PgParams().Add(name.title()).AddBool(is_protected));
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::NotFound("There is no file of this name.");
+  return Status::Ok();
+}
+
+Status PostgresFileStore::SetDeleted(const FileLogRequest& request, bool deleted) {
+  PgTransaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  auto changed = db_.Run(kSetDeleted.name, PgParams().Add(request.name.title()).AddBool(deleted));
+  if (!changed.ok()) return changed.status();
+  if (changed->rows() == 0) {
+    return Status::NotFound(deleted ? "There is no file of this name to delete."
+                                    : "There is no deleted file of this name.");
+  }
+  auto logged = db_.Run(
+      kInsertLog.name,
+      PgParams()
+          .Add(changed->Int(0, 0))
+          .Add(std::string(deleted ? "delete" : "undelete"))
+          .Add(request.author)
+          .Add(request.account_id != 0 ? std::optional<int64_t>(request.account_id)
+                                       : std::nullopt)
+          .Add(request.at)
+          .Add(request.reason));
+  if (!logged.ok()) return logged.status();
+  return txn.Commit();
+}
+
+Status PostgresFileStore::Delete(const FileLogRequest& request) {
+  return SetDeleted(request, true);
+}
+
+Status PostgresFileStore::Undelete(const FileLogRequest& request) {
+  return SetDeleted(request, false);
 }
 
 }  // namespace wikid

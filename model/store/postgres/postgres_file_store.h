@@ -25,8 +25,13 @@ class PostgresFileStore : public FileStore {
                                   int limit) override;
   Result<FileList> ListFiles(const std::string& after, int limit) override;
   Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) override;
+  Result<FileList> FindByNameWords(const std::vector<std::string>& words, int limit) override;
+  Result<FileDeletion> FindDeletion(const FileName& name) override;
   Result<std::string> ReadBytes(const std::string& sha256) override;
   Result<FileSaveResult> Save(const FileEdit& edit) override;
+  Status SetProtected(const FileName& name, bool is_protected) override;
+  Status Delete(const FileLogRequest& request) override;
+  Status Undelete(const FileLogRequest& request) override;
 
  private:
   explicit PostgresFileStore(PgConnection& db) : db_(db) {}
@@ -34,6 +39,8 @@ class PostgresFileStore : public FileStore {
   // The id of the bytes `edit` names, stored in this transaction when
   // they are new.
   Result<int64_t> StoreBytes(const FileEdit& edit);
+  // Delete (`deleted`) or Undelete, logged, in one transaction.
+  Status SetDeleted(const FileLogRequest& request, bool deleted);
 
   PgConnection& db_;
 };

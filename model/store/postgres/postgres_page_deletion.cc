@@ -67,7 +67,8 @@ constexpr PgStatement kDeletedHistory{"deletion_history", R"sql(
 // With the uploads (file revisions, issue 19) among them the same way;
 // each part reads at most $3 rows of its own index.
 constexpr PgStatement kRecentLog{"deletion_recent_log", R"sql(
-  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size
+  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size,
+         kind
     FROM ((SELECT name, action, after_revision, author, created_at, reason,
                   account_id IS NOT NULL AS by_account, id, 0::bigint AS rev,
                   0::bigint AS size, 0 AS kind
@@ -78,8 +79,14 @@ constexpr PgStatement kRecentLog{"deletion_recent_log", R"sql(
                   fr.account_id IS NOT NULL, fr.id, fr.rev, b.size, 1
              FROM file_revision fr JOIN file f ON f.id = fr.file_id
                   JOIN file_blob b ON b.id = fr.blob_id
-            WHERE fr.after_revision < $1 AND fr.after_revision >= $2
-            ORDER BY fr.after_revision DESC, fr.id DESC LIMIT $3)) AS logged
+            WHERE fr.after_revision < $1 AND fr.after_revision >= $2 AND NOT f.deleted
+            ORDER BY fr.after_revision DESC, fr.id DESC LIMIT $3)
+          UNION ALL
+          (SELECT f.name, l.action, l.after_revision, l.author, l.created_at, l.reason,
+                  l.account_id IS NOT NULL, l.id, 0::bigint, 0::bigint, 2
+             FROM file_log l JOIN file f ON f.id = l.file_id
+            WHERE l.after_revision < $1 AND l.after_revision >= $2
+            ORDER BY l.after_revision DESC, l.id DESC LIMIT $3)) AS logged
    ORDER BY after_revision DESC, created_at DESC, kind DESC, id DESC LIMIT $3)sql"};
 
 Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status(); }
@@ -227,7 +234,8 @@ Status PostgresPageStore::AddLogged(RecentChanges* recent, std::optional<int64_t
                             .log_action = r->Text(i, 1),
                             .log_id = r->Int(i, 7),
                             .file_rev = r->Int(i, 8),
-                            .file_size = r->Int(i, 9)});
+                            .file_size = r->Int(i, 9),
+                            .of_file = r->Int(i, 10) != 0});
   }
   MergeLogged(&recent->changes, std::move(logged));
   return Status::Ok();

@@ -53,7 +53,7 @@ constexpr Named kEmbeddedFiles{"pages_embedded_files", R"sql(
     FROM file f
     JOIN file_revision v ON v.file_id = f.id AND v.rev = f.latest_rev
     JOIN file_blob b ON b.id = v.blob_id
-   WHERE f.name_key = ANY($1::text[]))sql"};
+   WHERE f.name_key = ANY($1::text[]) AND NOT f.deleted)sql"};
 
 // The row lock on the page: a second save of it waits here until the
 // first commits, then reads the revision the first wrote (each statement

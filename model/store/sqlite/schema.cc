@@ -539,6 +539,40 @@ const std::vector<const char*>& Migrations() {
         (SELECT max(r.id) FROM revision r WHERE r.created_at <= file_revision.created_at), 0);
       CREATE INDEX file_revision_by_position ON file_revision (after_revision, id);
       )sql",
+      // 28: protecting and deleting files, and finding them by any word
+      // of their names (issue 19: model/store/file_store.h).
+      R"sql(
+      -- 1: only admins may upload new revisions.
+      ALTER TABLE file ADD COLUMN protected INTEGER NOT NULL DEFAULT 0
+        CHECK (protected IN (0, 1));
+      -- 1: deleted. The row keeps its name, revisions and bytes, for
+      -- admins and for undelete; /_files, the searches, recent changes and
+      -- the pages that embed it skip it by this flag.
+      ALTER TABLE file ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0
+        CHECK (deleted IN (0, 1));
+      -- The deletes and undeletes of files, logged among recent changes
+      -- as page_log's are, and read for a deleted file's 410.
+      CREATE TABLE file_log (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES file(id),
+        action TEXT NOT NULL CHECK (action IN ('delete', 'undelete')),
+        author TEXT NOT NULL,          -- the admin's account name
+        account_id INTEGER REFERENCES account(id),
+        created_at INTEGER NOT NULL,   -- unix time in seconds, UTC
+        reason TEXT NOT NULL,
+        after_revision INTEGER NOT NULL  -- the newest revision id then
+      ) STRICT;
+      CREATE INDEX file_log_by_revision ON file_log (after_revision, id);
+      CREATE INDEX file_log_by_file ON file_log (file_id, id);
+      -- The words of the files' names (rowid = file.id), so that a search
+      -- word finds "Team_photo.jpg" by "photo": external content, read
+      -- from file; a file's name never changes, and a deleted file stays
+      -- indexed (the query skips it).
+      CREATE VIRTUAL TABLE file_name_search USING fts5(
+        name, content = 'file', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO file_name_search (file_name_search) VALUES ('rebuild');
+      )sql",
   };
   return kMigrations;
 }

@@ -11,7 +11,8 @@ namespace {
 // The columns FileFromRow reads, and the joins that give them.
 #define WIKID_FILE_COLUMNS                                                          \
   "f.name, f.latest_rev, r.id, r.rev, r.author, r.account_id IS NOT NULL, "        \
-  "r.created_at, r.summary, b.sha256, b.size, r.content_type, r.width, r.height"
+  "r.created_at, r.summary, b.sha256, b.size, r.content_type, r.width, r.height, "  \
+  "f.protected, f.deleted"
 
 // A file page: one revision, by the (file_id, rev) index.
 constexpr char kFindSql[] =
@@ -48,6 +49,7 @@ constexpr char kListSql[] =
        JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
        JOIN file_blob b ON b.id = r.blob_id
       WHERE f.name COLLATE NOCASE >= ?1 AND (f.name COLLATE NOCASE, f.name) > (?1, ?1)
+        AND f.deleted = 0
       ORDER BY f.name COLLATE NOCASE, f.name LIMIT ?2)sql";
 
 // A range of file_by_key: the keys from ?1 to below ?2 (?1 and the
@@ -57,15 +59,27 @@ constexpr char kByPrefixSql[] =
        FROM file f
        JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
        JOIN file_blob b ON b.id = r.blob_id
-      WHERE f.name_key >= ?1 AND f.name_key < ?2
+      WHERE f.name_key >= ?1 AND f.name_key < ?2 AND f.deleted = 0
       ORDER BY f.name_key, f.name LIMIT ?3)sql";
+
+// The files a word of whose names is one of ?1's (an FTS5 query: quoted
+// words joined by OR), newest first: FTS5 walks its rowids downwards and
+// stops at the limit.
+constexpr char kByWordsSql[] =
+    "SELECT " WIKID_FILE_COLUMNS R"sql(
+       FROM file_name_search s
+       JOIN file f ON f.id = s.rowid
+       JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
+       JOIN file_blob b ON b.id = r.blob_id
+      WHERE file_name_search MATCH ?1 AND f.deleted = 0
+      ORDER BY s.rowid DESC LIMIT ?2)sql";
 
 #undef WIKID_FILE_COLUMNS
 
 constexpr char kReadBytesSql[] = "SELECT bytes FROM file_blob WHERE sha256 = ?1";
 
 constexpr char kLatestForSaveSql[] = R"sql(
-  SELECT f.id, f.latest_rev, b.sha256
+  SELECT f.id, f.latest_rev, b.sha256, f.protected, f.deleted
     FROM file f
     JOIN file_revision r ON r.file_id = f.id AND r.rev = f.latest_rev
     JOIN file_blob b ON b.id = r.blob_id
@@ -87,6 +101,22 @@ constexpr char kInsertRevisionSql[] = R"sql(
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
           coalesce((SELECT max(id) FROM revision), 0)))sql";
 constexpr char kUpdateLatestSql[] = "UPDATE file SET latest_rev = ?2 WHERE id = ?1";
+constexpr char kIndexNameSql[] = "INSERT INTO file_name_search (rowid, name) VALUES (?1, ?2)";
+
+// --- Protecting and deleting ----------------------------------------------
+
+constexpr char kProtectSql[] = "UPDATE file SET protected = ?2 WHERE name = ?1 RETURNING id";
+// ?2: 1 to delete, 0 to undelete; only a file in the other state.
+constexpr char kSetDeletedSql[] =
+    "UPDATE file SET deleted = ?2 WHERE name = ?1 AND deleted = 1 - ?2 RETURNING id";
+constexpr char kInsertLogSql[] = R"sql(
+  INSERT INTO file_log (file_id, action, author, account_id, created_at, reason, after_revision)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce((SELECT max(id) FROM revision), 0)))sql";
+constexpr char kDeletionSql[] = R"sql(
+  SELECT l.author, l.created_at, l.reason
+    FROM file f JOIN file_log l ON l.file_id = f.id AND l.action = 'delete'
+   WHERE f.name = ?1 AND f.deleted = 1
+   ORDER BY l.id DESC LIMIT 1)sql";
 
 // --- Rows ---------------------------------------------------------------
 
@@ -103,7 +133,9 @@ FileRevision FileFromRow(const Statement& row) {
                       .size = row.ColumnInt(9),
                       .content_type = row.ColumnText(10),
                       .width = row.ColumnInt(11),
-                      .height = row.ColumnInt(12)};
+                      .height = row.ColumnInt(12),
+                      .is_protected = row.ColumnInt(13) != 0,
+                      .deleted = row.ColumnInt(14) != 0};
 }
 
 // Up to `limit` files of a statement that asked for one more (whose
@@ -134,6 +166,7 @@ Result<std::unique_ptr<SqliteFileStore>> SqliteFileStore::Create(Database& db) {
       {&store->history_, kHistorySql},
       {&store->list_, kListSql},
       {&store->by_prefix_, kByPrefixSql},
+      {&store->by_words_, kByWordsSql},
       {&store->read_bytes_, kReadBytesSql},
       {&store->latest_for_save_, kLatestForSaveSql},
       {&store->file_by_key_, kFileByKeySql},
@@ -142,6 +175,11 @@ Result<std::unique_ptr<SqliteFileStore>> SqliteFileStore::Create(Database& db) {
       {&store->insert_file_, kInsertFileSql},
       {&store->insert_revision_, kInsertRevisionSql},
       {&store->update_latest_, kUpdateLatestSql},
+      {&store->index_name_, kIndexNameSql},
+      {&store->protect_, kProtectSql},
+      {&store->set_deleted_, kSetDeletedSql},
+      {&store->insert_log_, kInsertLogSql},
+      {&store->deletion_, kDeletionSql},
   });
   if (!prepared.ok()) return prepared;
   return store;
@@ -184,6 +222,31 @@ Result<FileList> SqliteFileStore::FindByNamePrefix(const std::string& prefix, in
   q->Bind(2, key + kAfterEveryKey);
   q->Bind(3, static_cast<int64_t>(limit) + 1);
   return ReadFileList(*q, limit);
+}
+
+Result<FileList> SqliteFileStore::FindByNameWords(const std::vector<std::string>& words,
+                                                 int limit) {
+  if (words.empty()) return FileList{};
+  // Each word quoted (FileNameWords holds no '"'), any of them.
+  std::string match;
+  for (const std::string& word : words) {
+    if (!match.empty()) match += " OR ";
+    match += "\"" + word + "\"";
+  }
+  Query q(*by_words_);
+  q->Bind(1, match);
+  q->Bind(2, static_cast<int64_t>(limit) + 1);
+  return ReadFileList(*q, limit);
+}
+
+Result<FileDeletion> SqliteFileStore::FindDeletion(const FileName& name) {
+  Query q(*deletion_);
+  q->Bind(1, name.title());
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("This file is not deleted.");
+  return FileDeletion{
+      .deleted_by = q->ColumnText(0), .deleted_at = q->ColumnInt(1), .reason = q->ColumnText(2)};
 }
 
 Result<FileList> SqliteFileStore::ListFiles(const std::string& after, int limit) {
@@ -237,8 +300,11 @@ Result<FileSaveResult> SqliteFileStore::Save(const FileEdit& edit) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (*row) {
-      base = FileSaveBase{
-          .file_id = q->ColumnInt(0), .rev = q->ColumnInt(1), .sha256 = q->ColumnText(2)};
+      base = FileSaveBase{.file_id = q->ColumnInt(0),
+                          .rev = q->ColumnInt(1),
+                          .sha256 = q->ColumnText(2),
+                          .is_protected = q->ColumnInt(3) != 0,
+                          .deleted = q->ColumnInt(4) != 0};
     }
   }
   std::optional<std::string> other_case;
@@ -260,6 +326,12 @@ Result<FileSaveResult> SqliteFileStore::Save(const FileEdit& edit) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     file_id = q->ColumnInt(0);
+  }
+  if (base.file_id == 0) {
+    Query q(*index_name_);
+    q->Bind(1, file_id);
+    q->Bind(2, edit.name.title());
+    if (auto done = q->Step(); !done.ok()) return done.status();
   }
   const int64_t rev = base.rev + 1;
   {
@@ -287,6 +359,54 @@ Result<FileSaveResult> SqliteFileStore::Save(const FileEdit& edit) {
   FailpointSleep("file_save_in_txn_sleep");
   if (Status s = txn.Commit(); !s.ok()) return s;
   return FileSaveResult{.created = true, .rev = rev};
+}
+
+// --- Protecting and deleting ----------------------------------------------
+
+Status SqliteFileStore::SetProtected(const FileName& name, bool is_protected) {
+  Query q(*protect_);
+  q->Bind(1, name.title());
+  q->Bind(2, static_cast<int64_t>(is_protected ? 1 : 0));
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("There is no file of this name.");
+  return Status::Ok();
+}
+
+Status SqliteFileStore::SetDeleted(const FileLogRequest& request, bool deleted) {
+  Transaction txn(db_);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  int64_t file_id = 0;
+  {
+    Query q(*set_deleted_);
+    q->Bind(1, request.name.title());
+    q->Bind(2, static_cast<int64_t>(deleted ? 1 : 0));
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return Status::NotFound(deleted ? "There is no file of this name to delete."
+                                      : "There is no deleted file of this name.");
+    }
+    file_id = q->ColumnInt(0);
+  }
+  {
+    Query q(*insert_log_);
+    q->Bind(1, file_id);
+    q->Bind(2, std::string(deleted ? "delete" : "undelete"));
+    q->Bind(3, request.author);
+    q->BindOrNull(4, request.account_id != 0 ? std::optional<int64_t>(request.account_id)
+                                             : std::nullopt);
+    q->Bind(5, request.at);
+    q->Bind(6, request.reason);
+    if (auto done = q->Step(); !done.ok()) return done.status();
+  }
+  return txn.Commit();
+}
+
+Status SqliteFileStore::Delete(const FileLogRequest& request) { return SetDeleted(request, true); }
+
+Status SqliteFileStore::Undelete(const FileLogRequest& request) {
+  return SetDeleted(request, false);
 }
 
 }  // namespace wikid

@@ -1,5 +1,5 @@
 // SqliteFileStore: FileStore on one SQLite connection (schema 21: file,
-// file_revision, file_blob).
+// file_revision, file_blob; 28: file_log, file_name_search).
 //
 // Prepares its statements once, at construction. One per worker; not
 // thread-safe. `db` must outlive it.
@@ -22,8 +22,13 @@ class SqliteFileStore : public FileStore {
                                   int limit) override;
   Result<FileList> ListFiles(const std::string& after, int limit) override;
   Result<FileList> FindByNamePrefix(const std::string& prefix, int limit) override;
+  Result<FileList> FindByNameWords(const std::vector<std::string>& words, int limit) override;
+  Result<FileDeletion> FindDeletion(const FileName& name) override;
   Result<std::string> ReadBytes(const std::string& sha256) override;
   Result<FileSaveResult> Save(const FileEdit& edit) override;
+  Status SetProtected(const FileName& name, bool is_protected) override;
+  Status Delete(const FileLogRequest& request) override;
+  Status Undelete(const FileLogRequest& request) override;
 
  private:
   explicit SqliteFileStore(Database& db) : db_(db) {}
@@ -31,6 +36,8 @@ class SqliteFileStore : public FileStore {
   // The id of the bytes `edit` names, stored in this transaction when
   // they are new.
   Result<int64_t> StoreBytes(const FileEdit& edit);
+  // Delete (`deleted`) or Undelete, logged, in one transaction.
+  Status SetDeleted(const FileLogRequest& request, bool deleted);
 
   Database& db_;
   std::unique_ptr<Statement> find_;
@@ -38,6 +45,7 @@ class SqliteFileStore : public FileStore {
   std::unique_ptr<Statement> history_;
   std::unique_ptr<Statement> list_;
   std::unique_ptr<Statement> by_prefix_;
+  std::unique_ptr<Statement> by_words_;
   std::unique_ptr<Statement> read_bytes_;
   std::unique_ptr<Statement> latest_for_save_;
   std::unique_ptr<Statement> file_by_key_;
@@ -46,6 +54,11 @@ class SqliteFileStore : public FileStore {
   std::unique_ptr<Statement> insert_file_;
   std::unique_ptr<Statement> insert_revision_;
   std::unique_ptr<Statement> update_latest_;
+  std::unique_ptr<Statement> index_name_;
+  std::unique_ptr<Statement> protect_;
+  std::unique_ptr<Statement> set_deleted_;
+  std::unique_ptr<Statement> insert_log_;
+  std::unique_ptr<Statement> deletion_;
 };
 
 }  // namespace wikid

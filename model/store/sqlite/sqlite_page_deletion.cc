@@ -234,7 +234,8 @@ Status SqlitePageStore::AddLogged(RecentChanges* recent, std::optional<int64_t> 
                             .log_action = q->ColumnText(1),
                             .log_id = q->ColumnInt(7),
                             .file_rev = q->ColumnInt(8),
-                            .file_size = q->ColumnInt(9)});
+                            .file_size = q->ColumnInt(9),
+                            .of_file = q->ColumnInt(10) != 0});
   }
   MergeLogged(&recent->changes, std::move(logged));
   return Status::Ok();

@@ -35,7 +35,7 @@ constexpr char kFindSql[] = R"sql(
                               b.sha256 || char(9) || v.content_type || char(9) ||
                               v.width || char(9) || v.height, char(10))
             FROM revision_link l
-            JOIN file f ON f.name_key = wikid_page_key(substr(l.target, 6))
+            JOIN file f ON f.name_key = wikid_page_key(substr(l.target, 6)) AND f.deleted = 0
             JOIN file_revision v ON v.file_id = f.id AND v.rev = f.latest_rev
             JOIN file_blob b ON b.id = v.blob_id
            WHERE l.revision_id = r.id AND substr(l.target, 1, 5) = 'File:')
@@ -184,7 +184,8 @@ constexpr char kFindDeletionSql[] = R"sql(
 // With the uploads (file revisions, issue 19) among them the same way;
 // each part reads at most ?3 rows of its own index.
 constexpr char kRecentLogSql[] = R"sql(
-  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size
+  SELECT name, action, after_revision, author, created_at, reason, by_account, id, rev, size,
+         kind
     FROM (SELECT * FROM (
             SELECT name, action, after_revision, author, created_at, reason,
                    account_id IS NOT NULL AS by_account, id, 0 AS rev, 0 AS size, 0 AS kind
@@ -196,8 +197,15 @@ constexpr char kRecentLogSql[] = R"sql(
                    fr.account_id IS NOT NULL, fr.id, fr.rev, b.size, 1
               FROM file_revision fr JOIN file f ON f.id = fr.file_id
                    JOIN file_blob b ON b.id = fr.blob_id
-             WHERE fr.after_revision < ?1 AND fr.after_revision >= ?2
-             ORDER BY fr.after_revision DESC, fr.id DESC LIMIT ?3))
+             WHERE fr.after_revision < ?1 AND fr.after_revision >= ?2 AND f.deleted = 0
+             ORDER BY fr.after_revision DESC, fr.id DESC LIMIT ?3)
+          UNION ALL
+          SELECT * FROM (
+            SELECT f.name, l.action, l.after_revision, l.author, l.created_at, l.reason,
+                   l.account_id IS NOT NULL, l.id, 0, 0, 2
+              FROM file_log l JOIN file f ON f.id = l.file_id
+             WHERE l.after_revision < ?1 AND l.after_revision >= ?2
+             ORDER BY l.after_revision DESC, l.id DESC LIMIT ?3))
    ORDER BY after_revision DESC, created_at DESC, kind DESC, id DESC LIMIT ?3)sql";
 
 // --- Rows ---------------------------------------------------------------

@@ -176,6 +176,7 @@ Result<int64_t> SqliteTableAccess::RebuildDerived() {
       INSERT INTO page_search (page_search) VALUES ('rebuild');
       DELETE FROM page_title_search;
       INSERT INTO page_title_search (rowid, title) SELECT id, name FROM page WHERE deleted = 0;
+      INSERT INTO file_name_search (file_name_search) VALUES ('rebuild');
       DELETE FROM search_rebuild;
       DELETE FROM search_word;
       CREATE VIRTUAL TABLE temp.copy_search_words USING fts5vocab(main, page_search, row);
