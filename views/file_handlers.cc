@@ -261,7 +261,7 @@ Response Upload(const Request& req, Context& ctx, std::string_view) {
     return refuse(status, status == 500 ? "Something went wrong on our side."
                                         : saved.status().message());
   }
-  return Response::SeeOther(FilePageUrl(name->title()));
+  return SeeOtherWithNotice(req, ctx, FilePageUrl(name->title()), "uploaded");
 }
 
 Response RefuseUpload(const Request& req, Context& ctx, std::string_view, int status,
@@ -421,7 +421,7 @@ Response RestoreFile(const Request& req, Context& ctx, std::string_view rest) {
                      "restored. Look at its page again and choose.");
   }
   if (!saved.ok()) return ErrorPage(ctx, saved.status());
-  return Response::SeeOther(FilePageUrl(name->title()));
+  return SeeOtherWithNotice(req, ctx, FilePageUrl(name->title()), "restored");
 }
 
 Response ProtectFile(const Request& req, Context& ctx, std::string_view rest) {

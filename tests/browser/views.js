@@ -3,14 +3,13 @@
 // (1366x768) and a phone (390x844) size, in the light and the dark colour
 // scheme, with axe-core, and photographed at both sizes.
 //
-// Usage: node views.js BASE_URL OUTDIR [PHASE]
-// BASE_URL is a wiki that tests/integration/browser_test.cc has made: with
-// PHASE "fresh", a new one (no admin, no page; WIKID_SETUP_TOKEN names its
-// setup link's token); with "filled" (the default), one filled with the
-// pages, accounts and file named in `views` below (WIKID_UNWATCH_PATH is
-// the link of a watch mail). OUTDIR gets a PNG of each view at each size
-// and report-PHASE.txt. Exits 0 if every view passed,
-// 1 if any failed (each failure on a line of its own), 2 on a broken run.
+// run.js calls checkViews for a wiki that tests/integration/browser_test.cc
+// has made: with phase "fresh", a new one (no admin, no page; `env.
+// setupToken` is its setup link's token); with "filled", one filled with
+// the pages, accounts and file named in `allViews` below (`env.
+// unwatchPath` is the link of a watch mail). OUTDIR gets a JPEG of each view
+// at each size; each view adds a line to the report, and a line for each
+// of its failures.
 //
 // A view fails when its answer has another status than the one listed,
 // when axe-core reports a violation of impact serious or critical in
@@ -23,17 +22,10 @@
 
 const fs = require('fs');
 const path = require('path');
-const { main } = require('./run.js');
 // axe-core's minified build, added to every document the browser opens
 // (an init script: V8 compiles it once, where an evaluate of the source
 // after each load cost a second a view).
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const [baseUrl, outDir, phase = 'filled'] = process.argv.slice(2);
-if (!baseUrl || !outDir) {
-  console.error('usage: node views.js BASE_URL OUTDIR');
-  process.exit(2);
-}
 
 // The accounts browser_test.cc makes.
 const accounts = {
@@ -44,7 +36,7 @@ const accounts = {
 // Typing in the edit form of the page Sandbox and pressing `button`.
 function submitEdit(button, edit) {
   return async (page) => {
-    await page.goto(baseUrl + '/_edit/Sandbox');
+    await page.goto('/_edit/Sandbox');
     if (edit) await edit(page);
     else await page.fill('textarea[name=text]', 'A new first line.\n\n' + await page.inputValue('textarea[name=text]'));
     const [response] = await Promise.all([
@@ -59,7 +51,7 @@ function submitEdit(button, edit) {
 // to (a confirmation, which is not confirmed).
 function press(urlPath, selector) {
   return async (page) => {
-    await page.goto(baseUrl + urlPath);
+    await page.goto(urlPath);
     const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
     return response;
   };
@@ -67,12 +59,13 @@ function press(urlPath, selector) {
 
 // Every distinct view: a name (its screenshots' file names), who looks
 // (anon, user or admin), the status it answers with, and a path, or steps
-// that end on it (a form's answer).
-const allViews = [
+// that end on it (a form's answer). Paths are the wiki's (each browser
+// context has the wiki's address as its base URL).
+const allViews = (env) => [
   // A new wiki, before anyone has written or set up anything.
   { name: 'welcome', as: 'anon', phase: 'fresh', path: '/' },
   { name: 'setup', as: 'anon', phase: 'fresh',
-    path: '/_setup?token=' + (process.env.WIKID_SETUP_TOKEN || '') },
+    path: '/_setup?token=' + (env.setupToken || '') },
   { name: 'front-page', as: 'anon', path: '/' },
   { name: 'page', as: 'anon', path: '/Sandbox', print: true },
   { name: 'page-as-admin', as: 'admin', path: '/Sandbox' },
@@ -129,9 +122,8 @@ const allViews = [
     steps: press('/_admin/users', 'form[action="/_admin/users/Reader"] button[value=promote]') },
   { name: 'confirm-flush', as: 'admin',
     steps: press('/_admin/cache', 'form[action="/_admin/cache/flush"] button[type=submit]') },
-  { name: 'unsubscribe', as: 'anon', path: process.env.WIKID_UNWATCH_PATH || '/_unwatch' },
+  { name: 'unsubscribe', as: 'anon', path: env.unwatchPath || '/_unwatch' },
 ];
-const views = allViews.filter((v) => (v.phase || 'filled') === phase);
 
 const sizes = [
   { name: 'desktop', width: 1366, height: 768 },
@@ -143,7 +135,7 @@ const colourRules = ['color-contrast', 'link-in-text-block'];
 
 // Every check of one view, at both sizes and in both schemes, on `page`
 // already showing it. Returns its failures (strings).
-async function checkView(page, view, time) {
+async function checkView(page, view, time, outDir) {
   const failures = [];
   for (const size of sizes) {
     await page.setViewportSize({ width: size.width, height: size.height });
@@ -189,8 +181,11 @@ async function checkView(page, view, time) {
     await page.emulateMedia({ colorScheme: 'light' });
     if (view.print) failures.push(...await checkPrint(page, `${view.name} at ${size.name}`));
     const shotStarted = Date.now();
+    // JPEG: for people to look at, and quicker to encode than PNG (about
+    // a third, for a long page).
     await page.screenshot({
-      path: path.join(outDir, `${view.name}-${size.name}.png`), fullPage: true, caret: 'hide',
+      path: path.join(outDir, `${view.name}-${size.name}.jpg`), fullPage: true, caret: 'hide',
+      type: 'jpeg', quality: 80,
     });
     time.screenshots += Date.now() - shotStarted;
   }
@@ -214,7 +209,7 @@ async function checkPrint(page, where) {
 }
 
 async function logIn(page, who) {
-  await page.goto(baseUrl + '/_login');
+  await page.goto('/_login');
   await page.fill('#field\\.name', who.name);
   await page.fill('#field\\.password', who.password);
   const [response] = await Promise.all([
@@ -228,8 +223,10 @@ async function logIn(page, who) {
 }
 
 // One person's views, one after another, in a page of their own.
-async function runAs(browser, role, lines) {
-  const context = await browser.newContext({ viewport: sizes[0] });
+async function runAs(browser, site, views, role, lines) {
+  const context = await browser.newContext({ viewport: sizes[0], baseURL: site.baseUrl });
+  // Generous, as a loaded machine can take tens of seconds for a page.
+  context.setDefaultTimeout(180000);
   await context.addInitScript({ content: axeSource });
   const page = await context.newPage();
   if (role !== 'anon') await logIn(page, accounts[role]);
@@ -237,13 +234,13 @@ async function runAs(browser, role, lines) {
   for (const view of views.filter((v) => v.as === role)) {
     const started = Date.now();
     const time = { axe: 0, screenshots: 0 };
-    const response = view.steps ? await view.steps(page) : await page.goto(baseUrl + view.path);
+    const response = view.steps ? await view.steps(page) : await page.goto(view.path);
     const failures = [];
     const want = view.status || 200;
     const got = response ? response.status() : 0;
     if (got !== want) failures.push(`${view.name}: status ${got}, expected ${want}`);
     const loaded = Date.now();
-    failures.push(...await checkView(page, view, time));
+    failures.push(...await checkView(page, view, time, site.outDir));
     lines.push(`${failures.length ? 'FAIL' : 'ok  '} ${view.name} (${role}, ${Date.now() - started} ms: `
       + `${loaded - started} to load, ${time.axe} in axe, ${time.screenshots} in screenshots)`);
     for (const f of failures) lines.push(`  ${f}`);
@@ -253,11 +250,18 @@ async function runAs(browser, role, lines) {
   return failed;
 }
 
-main(outDir, `report-${phase}.txt`, async (browser, lines) => {
-  // The three people look at the same time: a third of the wall time.
+// Checks the views of `phase` ("fresh" or "filled") on the wiki at
+// `site.baseUrl`, writing their screenshots to `site.outDir`; `env` holds
+// what the list needs from browser_test (setupToken, unwatchPath).
+// Returns how many views failed.
+async function checkViews(browser, site, phase, env, lines) {
+  const views = allViews(env).filter((v) => (v.phase || 'filled') === phase);
+  // The three people look at the same time.
   const counts = await Promise.all(['anon', 'user', 'admin']
     .filter((role) => views.some((v) => v.as === role))
-    .map((role) => runAs(browser, role, lines)));
+    .map((role) => runAs(browser, site, views, role, lines)));
   lines.push(`${views.length} views (${phase})`);
   return counts.reduce((a, b) => a + b, 0);
-});
+}
+
+module.exports = { checkViews };

@@ -1,18 +1,20 @@
-// Every distinct view in a real browser (issue 21): one stack (nginx with
-// its fast path, three wikid workers, memcached, mail that cannot be
-// delivered), filled with what each view needs, then tests/browser/
-// views.js drives Debian's chromium through all of them at a desktop and
-// a phone size, in light and dark, and checks each with axe-core and for
-// sideways scrolling on the phone: first a new wiki's views (the welcome,
-// the setup form), then, once it is filled, the rest. Last, journeys.js
-// walks what people do (sign up, edit, a conflict, their profile, an
-// admin's confirmed changes) with JavaScript on and off. The list of views
-// and the checks are in views.js; this file makes the wiki they look at. Screenshots of each
-// view at both sizes, and views.js's report, are left in
-// browser_test-output/ under the test's working folder (the build's tests/).
+// Every distinct view in a real browser, and what people do (issue 21):
+// one stack (nginx with its fast path, three wikid workers, memcached,
+// mail that cannot be delivered) filled with what each view needs, and two
+// brand-new wikis; then tests/browser/run.js drives Debian's chromium
+// through every view (views.js: at a desktop and a phone size, in light
+// and dark, each checked with axe-core and for sideways scrolling on the
+// phone; first a new wiki's, then the filled one's) and walks the
+// journeys (journeys.js: first run, sign up, edit, a conflict, history
+// and restore, search, refusals that keep the text, profile, an admin's
+// confirmed changes, each with JavaScript on and off). The lists of views
+// and journeys and the checks are in tests/browser/; this file makes the
+// wikis they look at. Screenshots of each view at both sizes, and the
+// report, are left in browser_test-output/ under the test's working
+// folder (the build's tests/).
 //
-// Needs node, chromium (scripts/deps) and views.js's npm packages, which
-// the ctest fixture browser_packages installs into the build folder
+// Needs node, chromium (scripts/deps) and tests/browser's npm packages,
+// which the ctest fixture browser_packages installs into the build folder
 // (tests/browser/install) and names in NODE_PATH.
 #define BOOST_TEST_MODULE browser_test
 #include <boost/test/unit_test.hpp>
@@ -59,30 +61,6 @@ std::string OutputDir() {
   return (std::filesystem::current_path() / "browser_test-output").string();
 }
 
-// Runs tests/browser/SCRIPT on the wiki with `args` after its base URL
-// and output folder, and `env` added to its environment.
-void RunNode(TestWiki& wiki, const std::string& script, std::vector<std::string> args,
-             std::map<std::string, std::string> env = {}) {
-  const char* node_path = std::getenv("NODE_PATH");
-  BOOST_REQUIRE_MESSAGE(node_path && *node_path,
-                        "NODE_PATH names no npm packages (ctest's browser_packages fixture)");
-  env["NODE_PATH"] = node_path;
-  std::vector<std::string> command = {"node", std::string(WIKID_SOURCE_DIR) + "/tests/browser/" +
-                                                  script,
-                                      wiki.Url(""), OutputDir()};
-  command.insert(command.end(), args.begin(), args.end());
-  CommandRun run = RunCommand(command, env, 8min);
-  BOOST_TEST_MESSAGE(run.output);
-  BOOST_TEST(run.code == 0, script << " failed (exit " << run.code << "):\n" << run.output);
-}
-
-// views.js over the views of `phase` ("fresh": a wiki with no admin and no
-// pages; "filled": the rest).
-void RunViews(TestWiki& wiki, const std::string& phase,
-              std::map<std::string, std::string> env = {}) {
-  RunNode(wiki, "views.js", {phase}, std::move(env));
-}
-
 // The token of the setup link a wiki with no admin writes.
 std::string SetupToken(const TestWiki& wiki) {
   std::smatch m;
@@ -91,20 +69,39 @@ std::string SetupToken(const TestWiki& wiki) {
   return m[1];
 }
 
+// Runs tests/browser/run.js on the wikis named in `wikis` (JSON, run.js
+// says what).
+void RunBrowser(const std::string& wikis) {
+  const char* node_path = std::getenv("NODE_PATH");
+  BOOST_REQUIRE_MESSAGE(node_path && *node_path,
+                        "NODE_PATH names no npm packages (ctest's browser_packages fixture)");
+  CommandRun run = RunCommand(
+      {"node", std::string(WIKID_SOURCE_DIR) + "/tests/browser/run.js", OutputDir(), wikis},
+      {{"NODE_PATH", node_path}}, 8min);
+  BOOST_TEST_MESSAGE(run.output);
+  BOOST_TEST(run.code == 0, "run.js failed (exit " << run.code << "):\n" << run.output);
+}
+
 BOOST_AUTO_TEST_CASE(every_view_is_accessible_and_fits_a_phone_in_light_and_dark) {
+  std::filesystem::remove_all(OutputDir());
   // Mail to an SMTP port where nothing listens: the outbox shows failed
-  // deliveries with their errors, the widest of the admin tables.
+  // deliveries with their errors, the widest of the admin tables. Pages
+  // of at most 4,000 bytes: a journey types a longer one.
   TestWiki wiki(TestWikiOptions{
       .workers = 3,
       .memcached = true,
       .fast_path = true,
       .extra_args = {"--smtp-url", "smtp://127.0.0.1:9", "--admin-emails",
-                     "watch@example.org", "--mail-max-attempts", "1"}});
-  // First the views of a brand-new wiki: its welcome and the setup form.
-  std::filesystem::remove_all(OutputDir());
-  const std::string setup_token = SetupToken(wiki);
-  BOOST_REQUIRE(!setup_token.empty());
-  RunViews(wiki, "fresh", {{"WIKID_SETUP_TOKEN", setup_token}});
+                     "watch@example.org", "--mail-max-attempts", "1", "--max-page-bytes",
+                     "4000"}});
+  // Two brand-new wikis, as a first run makes them: the views of a new
+  // wiki (its welcome, the setup form), then the first-run journey, once
+  // with JavaScript and once without (the setup link works once).
+  TestWiki fresh_js(TestWikiOptions{.workers = 1});
+  TestWiki fresh_nojs(TestWikiOptions{.workers = 1});
+  const std::string token_js = SetupToken(fresh_js);
+  const std::string token_nojs = SetupToken(fresh_nojs);
+  BOOST_REQUIRE(!token_js.empty() && !token_nojs.empty());
 
   wiki.CreateUser("Boss", "boss-password", /*admin=*/true, "boss@example.org");
   wiki.CreateUser("Reader", "reader-password", /*admin=*/false,
@@ -153,10 +150,13 @@ BOOST_AUTO_TEST_CASE(every_view_is_accessible_and_fits_a_phone_in_light_and_dark
   BOOST_REQUIRE_MESSAGE(std::regex_search(bodies, unwatch, std::regex("/_unwatch\\?[^\\s]+")),
                         "no unsubscribe link in the watch mail: " << bodies);
 
-  RunViews(wiki, "filled", {{"WIKID_UNWATCH_PATH", unwatch[0]}});
-  // Then the journeys, on the same wiki (they make their own pages and
-  // accounts, and change Reader and Boss in nothing the views show).
-  RunNode(wiki, "journeys.js", {});
+  // Every value below is a URL, a path or a token: nothing to escape in
+  // JSON.
+  RunBrowser("{\"filled\": \"" + wiki.Url("") + "\", \"unwatchPath\": \"" +
+             std::string(unwatch[0]) + "\", \"fresh\": {\"js\": {\"url\": \"" +
+             fresh_js.Url("") + "\", \"token\": \"" + token_js +
+             "\"}, \"nojs\": {\"url\": \"" + fresh_nojs.Url("") + "\", \"token\": \"" +
+             token_nojs + "\"}}}");
 }
 
 }  // namespace

@@ -546,6 +546,7 @@ BOOST_AUTO_TEST_CASE(the_outbox_page_lists_mail_and_retries_a_failed_one) {
   BOOST_TEST(admin.PostWithoutToken(retry[1], {}).status == 403);
   sink.Start();
   BOOST_TEST(admin.Post(retry[1], {}).status == 303);
+  BOOST_TEST(admin.Get("/_admin/mail").body.find("queued again") != std::string::npos);
   BOOST_TEST(sink.WaitFor(1, 120).size() == 1u);
 }
 

@@ -119,7 +119,6 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
       stat->SetValue("VALUE", value);
     }
   }
-  if (req.Query("flushed") != nullptr) d->ShowSection("FLUSHED");
   d->SetIntValue("PID", getpid());
   const StampedCacheCounters& views = ctx.caches.views.counters();
   FillKind(d, "Page views and landing views", views.local_hits, views.hits,
@@ -166,7 +165,7 @@ Response FlushCache(const Request& req, Context& ctx, std::string_view) {
     return ErrorPage(ctx, 503, "memcached could not be emptied: a server did "
                                "not answer. Nothing is served stale either way.");
   }
-  return Response::SeeOther("/_admin/cache?flushed=1");
+  return SeeOtherWithNotice(req, ctx, "/_admin/cache", "flushed");
 }
 
 Response ListUsers(const Request& req, Context& ctx, std::string_view) {
@@ -226,7 +225,8 @@ Response ChangeUser(const Request& req, Context& ctx, std::string_view rest) {
     return ErrorPage(ctx, 400, "The action must be promote, demote, disable or enable.");
   }
   if (!done.ok()) return ErrorPage(ctx, done);
-  return Response::SeeOther("/_admin/users");
+  // The notice's kinds are the actions' past tenses.
+  return SeeOtherWithNotice(req, ctx, "/_admin/users", action + "d");
 }
 
 Response SetProtection(const Request& req, Context& ctx, std::string_view rest) {
@@ -239,7 +239,8 @@ Response SetProtection(const Request& req, Context& ctx, std::string_view rest) 
   if (Status s = ctx.writes.SetProtected(*name, protect == "1"); !s.ok()) {
     return ErrorPage(ctx, s);
   }
-  return Response::SeeOther(name->UrlPath());
+  return SeeOtherWithNotice(req, ctx, name->UrlPath(),
+                            protect == "1" ? "protected" : "unprotected");
 }
 
 Response ListMail(const Request& req, Context& ctx, std::string_view) {
@@ -253,16 +254,15 @@ Response ListMail(const Request& req, Context& ctx, std::string_view) {
   HtmlPage page("Mail to admins", "admin_mail.tpl");
   page.NoIndex();
   FillOutbox(*window, !before, FormToken(req, ctx).token, page.content());
-  if (req.Query("retried") != nullptr) page.content()->ShowSection("RETRIED");
   NoteMailState(ctx, page.content());
   return page.Render(ctx, 200);
 }
 
-Response RetryMail(const Request&, Context& ctx, std::string_view rest) {
+Response RetryMail(const Request& req, Context& ctx, std::string_view rest) {
   auto id = PositiveNumber(rest);
   if (!id) return ErrorPage(ctx, 404, "There is no such message.");
   if (Status s = ctx.stores.outbox.Retry(*id, ctx.now()); !s.ok()) return ErrorPage(ctx, s);
-  return Response::SeeOther("/_admin/mail?retried=1");
+  return SeeOtherWithNotice(req, ctx, "/_admin/mail", "retried");
 }
 
 }  // namespace wikid

@@ -85,7 +85,9 @@ Response SetUp(const Request& req, Context& ctx, std::string_view) {
   if (unlink(ctx.site.setup_link_path.c_str()) != 0 && errno != ENOENT) {
     LogError("setup: " + ErrnoMessage("cannot remove " + ctx.site.setup_link_path));
   }
-  return StartSession(req, ctx, *answer.user, "/_admin/users");
+  Response response = StartSession(req, ctx, *answer.user, "/_admin/users");
+  if (response.status == 303) AddNoticeForNewSession(response, req, "first-admin");
+  return response;
 }
 
 Response RefuseSetup(const Request& req, Context& ctx, std::string_view, int status,

@@ -222,7 +222,7 @@ Response ChangeTokens(const Request& req, Context& ctx, std::string_view rest) {
     if (!id) return ErrorPage(ctx, 400, "Say which token to revoke.");
     Status revoked = ctx.stores.tokens.Revoke(user->id, *id);
     if (!revoked.ok()) return ErrorPage(ctx, revoked);
-    return Response::SeeOther(ProfileUrl(user->name) + "/_tokens");
+    return SeeOtherWithNotice(req, ctx, ProfileUrl(user->name) + "/_tokens", "revoked");
   }
   const std::string& label = req.FormText("label");
   auto issued = ctx.stores.tokens.Issue(user->id, label, ctx.now());

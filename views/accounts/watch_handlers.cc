@@ -91,8 +91,9 @@ Response ChangeWatch(const Request& req, Context& ctx, std::string_view rest) {
   Status s = watch == "1" ? ctx.stores.watches.Watch(user_id, (*state)->page_id)
                           : ctx.stores.watches.Unwatch(user_id, (*state)->page_id);
   if (!s.ok()) return ErrorPage(ctx, s);
-  return Response::SeeOther(req.FormText("back") == "history" ? "/_history" + name->UrlPath()
-                                                              : name->UrlPath());
+  return SeeOtherWithNotice(
+      req, ctx, req.FormText("back") == "history" ? "/_history" + name->UrlPath() : name->UrlPath(),
+      watch == "1" ? "watched" : "unwatched");
 }
 
 Response ShowWatchlist(const Request& req, Context& ctx, std::string_view) {

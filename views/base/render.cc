@@ -30,6 +30,25 @@ const char* NoticeText(std::string_view kind) {
   if (kind == "password") {
     return "Your password was changed. Every other browser logged in as you was logged out.";
   }
+  if (kind == "restored") return "The old revision was restored: it is the newest now.";
+  if (kind == "protected") return "The page is protected: only admins may edit it now.";
+  if (kind == "unprotected") return "The page is no longer protected: anyone who may edit can.";
+  if (kind == "deleted") return "The page was deleted.";
+  if (kind == "undeleted") return "The page was undeleted, with its history.";
+  if (kind == "promoted") return "The account is an admin now.";
+  if (kind == "demoted") return "The account is no longer an admin.";
+  if (kind == "disabled") return "The account was disabled and logged out everywhere.";
+  if (kind == "enabled") return "The account was enabled: it may log in again.";
+  if (kind == "uploaded") return "The file was uploaded.";
+  if (kind == "watched") return "The page is on your watchlist now.";
+  if (kind == "unwatched") return "The page is no longer on your watchlist.";
+  if (kind == "revoked") return "The token was revoked: programs that send it are refused now.";
+  if (kind == "flushed") return "Every memcached server was emptied.";
+  if (kind == "retried") return "The message is queued again; the mailer sends it now.";
+  if (kind == "first-admin") {
+    return "You are this wiki's first admin. The setup link is spent; more admins are made "
+           "here, from accounts that signed up.";
+  }
   return nullptr;
 }
 
@@ -45,7 +64,11 @@ std::string NoticeCookie(std::string_view value, int max_age, bool https) {
 
 void AddNotice(Response& redirect, const Request& req, const Context& ctx,
                std::string_view kind) {
-  if (!ctx.viewer.logged_in() || NoticeText(kind) == nullptr) return;
+  if (ctx.viewer.logged_in()) AddNoticeForNewSession(redirect, req, kind);
+}
+
+void AddNoticeForNewSession(Response& redirect, const Request& req, std::string_view kind) {
+  if (NoticeText(kind) == nullptr) return;
   for (const auto& [name, value] : redirect.headers) {
     if (name != "Location") continue;
     std::string path = value.substr(0, value.find_first_of("?#"));
@@ -53,6 +76,13 @@ void AddNotice(Response& redirect, const Request& req, const Context& ctx,
         "Set-Cookie", NoticeCookie(std::string(kind) + ":" + path, 60, req.https));
     return;
   }
+}
+
+Response SeeOtherWithNotice(const Request& req, const Context& ctx, std::string location,
+                            std::string_view kind) {
+  Response response = Response::SeeOther(std::move(location));
+  AddNotice(response, req, ctx, kind);
+  return response;
 }
 
 std::string NoticeFor(const Request& req, std::string_view path) {
@@ -67,7 +97,9 @@ std::string NoticeFor(const Request& req, std::string_view path) {
 Response HtmlPage::Render(Context& ctx, int status) {
   layout_.SetValue("SITE_NAME", ctx.site.site_name);
   layout_.SetValue("STYLE_URL", ctx.templates.StyleUrl());
-  const char* notice = status == 200 ? NoticeText(ctx.viewer.notice) : nullptr;
+  // Not on an error page met at that path instead: the notice waits for
+  // the page it was meant for (a deletion's lands on its 410).
+  const char* notice = status == 200 || status == 410 ? NoticeText(ctx.viewer.notice) : nullptr;
   if (notice != nullptr) layout_.SetValueAndShowSection("NOTICE_TEXT", notice, "NOTICE");
   // The header is the one per-viewer part of a page, filled here for each
   // request and never cached.

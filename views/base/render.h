@@ -46,10 +46,19 @@ class HtmlPage {
 // the shared ones.
 inline constexpr char kNoticeCookie[] = "wikid_notice";
 // Adds the notice `kind` (one of the kinds render.cc knows: saved, moved,
-// profile, password) to `redirect`, for the page its Location
-// names, if `ctx`'s viewer is logged in.
+// profile, password, restored, protected, unprotected, deleted, undeleted,
+// uploaded, watched, unwatched, revoked, promoted, demoted, disabled,
+// enabled, flushed, retried, first-admin) to
+// `redirect`, for the page its Location names, if `ctx`'s viewer is
+// logged in. The page is shown with a 200, or a 410 (a deletion's).
 void AddNotice(Response& redirect, const Request& req, const Context& ctx,
                std::string_view kind);
+// The same for a redirect that logs the browser in (it carries the new
+// session's cookie): its viewer is anonymous, the next request's is not.
+void AddNoticeForNewSession(Response& redirect, const Request& req, std::string_view kind);
+// A 303 to `location` with the notice `kind` (AddNotice).
+Response SeeOtherWithNotice(const Request& req, const Context& ctx, std::string location,
+                            std::string_view kind);
 // The kind named by `req`'s notice cookie if it is meant for `path` (the
 // request's, encoded as Viewer::path), else empty.
 std::string NoticeFor(const Request& req, std::string_view path);

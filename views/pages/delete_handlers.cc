@@ -85,7 +85,7 @@ Response DeletePage(const Request& req, Context& ctx, std::string_view rest) {
                       *problem, 400);
   }
   if (Status s = ctx.writes.Delete(request); !s.ok()) return ErrorPage(ctx, s);
-  return Response::SeeOther(name->UrlPath());
+  return SeeOtherWithNotice(req, ctx, name->UrlPath(), "deleted");
 }
 
 // POST /_undelete/NAME with page_id: each deletion of a name is undone
@@ -107,7 +107,7 @@ Response UndeletePage(const Request& req, Context& ctx, std::string_view rest) {
   if (!title.ok()) return ErrorPage(ctx, title.status());
   auto restored = PageName::Parse(*title);
   if (!restored.ok()) return ErrorPage(ctx, restored.status());
-  return Response::SeeOther(restored->UrlPath());
+  return SeeOtherWithNotice(req, ctx, restored->UrlPath(), "undeleted");
 }
 
 std::optional<Response> DeletedPage(const Request& req, Context& ctx, const PageName& name) {

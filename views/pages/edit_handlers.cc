@@ -16,9 +16,7 @@ namespace {
 
 // The redirect after a save, to `location`, with its one-time notice.
 Response Saved(const Request& req, const Context& ctx, std::string location) {
-  Response response = Response::SeeOther(std::move(location));
-  AddNotice(response, req, ctx, "saved");
-  return response;
+  return SeeOtherWithNotice(req, ctx, std::move(location), "saved");
 }
 
 Response EditFormResponse(const Request& req, Context& ctx,
@@ -412,7 +410,7 @@ Response Restore(const Request& req, Context& ctx, std::string_view rest) {
                        409);
   }
   if (!saved.ok()) return ErrorPage(ctx, saved.status());
-  return Saved(req, ctx, name->UrlPath());
+  return SeeOtherWithNotice(req, ctx, name->UrlPath(), "restored");
 }
 
 }  // namespace wikid

@@ -85,9 +85,7 @@ Response MovePage(const Request& req, Context& ctx, std::string_view rest) {
                         HttpStatusFor(status));
   }
   if (!moved.ok()) return ErrorPage(ctx, status);
-  Response response = Response::SeeOther(to->UrlPath());
-  AddNotice(response, req, ctx, "moved");
-  return response;
+  return SeeOtherWithNotice(req, ctx, to->UrlPath(), "moved");
 }
 
 }  // namespace wikid

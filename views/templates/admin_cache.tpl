@@ -2,7 +2,6 @@
 <article class="admin">
 <h1>Cache</h1>
 {{#MAIL_UNCONFIGURED}}<p class="notice mail-unconfigured" role="status">Mail is not configured: no mail server was named (<code>--smtp-url</code>), so mail to admins goes to <code>smtp://127.0.0.1:25</code>, where there may be none. <a href="/_admin/mail">See the mail</a>.</p>{{/MAIL_UNCONFIGURED}}
-{{#FLUSHED}}<p class="notice">Every memcached server was emptied.</p>{{/FLUSHED}}
 {{#DISABLED}}<p class="notice">No memcached is configured (start wikid with --memcached): every view reads SQLite.</p>{{/DISABLED}}
 {{#SERVER}}
 <h2>memcached {{NAME}}{{#DOWN}} (not answering){{/DOWN}}</h2>

@@ -3,7 +3,6 @@
 <h1>Mail to admins</h1>
 <p><a href="/_admin/users">Accounts</a> · <a href="/_admin/cache">Cache statistics</a></p>
 {{#MAIL_UNCONFIGURED}}<p class="notice mail-unconfigured" role="status">Mail is not configured: no mail server was named, so wikid tries <code>smtp://127.0.0.1:25</code>. Start wikid with <code>--smtp-url</code> (and <code>--smtp-user</code>, with <code>smtp-password</code> in its <code>--config</code> file, if the server wants a login; <code>scripts/run</code> takes <code>--smtp-url</code> and <code>--config</code> too). A message that cannot be delivered is tried <code>--mail-max-attempts</code> times (8 by default), with doubling delays, and is then marked failed below, where it can be retried.</p>{{/MAIL_UNCONFIGURED}}
-{{#RETRIED}}<p class="notice">The message is queued again; the mailer sends it now.</p>{{/RETRIED}}
 {{#EMPTY}}<p>No mail has been queued yet.</p>{{/EMPTY}}
 <div class="table-scroll" role="region" aria-label="Messages" tabindex="0">
 <table class="mail">
