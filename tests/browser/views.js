@@ -12,8 +12,8 @@
 // of its failures.
 //
 // A view fails when its answer has another status than the one listed,
-// when axe-core reports a violation of impact serious or critical in
-// either scheme at either size, or when at 390 px the page is wider than
+// when axe-core reports a violation of impact serious or critical (each
+// rule where its outcome can change: axeOptions), or when at 390 px the page is wider than
 // the window (it would scroll sideways on a phone); at the desktop size,
 // when the header takes more than one line or the page has no meta
 // description; on paper (the page view), when navigation is printed or a
@@ -130,8 +130,26 @@ const sizes = [
   { name: 'phone', width: 390, height: 844 },
 ];
 const schemes = ['light', 'dark'];
-// axe-core's rules whose outcome depends on colours.
+// axe-core's rules whose outcome depends on colours, and those that
+// depend on the layout (a target squeezed, a block that scrolls at 390 px).
 const colourRules = ['color-contrast', 'link-in-text-block'];
+const layoutRules = ['target-size', 'scrollable-region-focusable'];
+
+// What axe runs for `size` and `scheme`: everything once (the desktop, in
+// the light scheme); the colour rules again in the dark scheme (the same
+// document, other colours); the layout rules again at the phone's width.
+// axe is about half of a view's time, so each rule runs where its outcome
+// can change, not at every size in every scheme. null: nothing to run.
+function axeOptions(size, scheme) {
+  const violations = { resultTypes: ['violations'] };
+  if (size.name === 'desktop') {
+    return scheme === 'dark'
+      ? { ...violations, runOnly: { type: 'rule', values: colourRules } }
+      // target-size (WCAG 2.2's 24 px targets) is off in axe's defaults.
+      : { ...violations, rules: { 'target-size': { enabled: true } } };
+  }
+  return scheme === 'light' ? { ...violations, runOnly: { type: 'rule', values: layoutRules } } : null;
+}
 
 // Every check of one view, at both sizes and in both schemes, on `page`
 // already showing it. Returns its failures (strings).
@@ -142,14 +160,9 @@ async function checkView(page, view, time, outDir) {
     for (const scheme of schemes) {
       await page.emulateMedia({ colorScheme: scheme });
       const where = `${view.name} at ${size.name} (${scheme})`;
-      if (!view.text) {
-        // Violations only: collecting passes would double axe's time. The
-        // dark scheme changes colours only (the same document, the same
-        // layout), so there only the rules about colour run again.
-        // target-size (WCAG 2.2's 24 px targets) is off in axe's defaults.
-        const options = scheme === 'dark'
-          ? { resultTypes: ['violations'], runOnly: { type: 'rule', values: colourRules } }
-          : { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } };
+      // Violations only: collecting passes would double axe's time.
+      const options = axeOptions(size, scheme);
+      if (!view.text && options) {
         const axeStarted = Date.now();
         const result = await page.evaluate((o) => window.axe.run(document, o), options);
         time.axe += Date.now() - axeStarted;
