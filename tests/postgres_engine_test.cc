@@ -135,24 +135,62 @@ BOOST_AUTO_TEST_CASE(the_password_comes_from_pgpassword_or_a_password_file) {
 
 // --- Connections ----------------------------------------------------------
 
-// The server restarts between two requests: the first request after it
-// is told the database is unavailable (a 503), the next one reconnects
-// and finds everything committed before the crash.
-BOOST_AUTO_TEST_CASE(a_connection_lost_to_a_restart_is_unavailable_then_found_again) {
+// The server restarts between two requests: a request while it is down
+// is told the database is unavailable (a 503); once it is back, the very
+// next request notices the ended connection before its first statement,
+// opens another and finds everything committed before the crash.
+BOOST_AUTO_TEST_CASE(a_connection_lost_to_a_restart_is_found_again_before_the_next_statement) {
   PostgresServer& server = PostgresServer::Shared();
   const std::string url = server.CreateDatabase();
   auto storage = PostgresStorage::Open(url, {});
   BOOST_REQUIRE_MESSAGE(storage.ok(), storage.status().message());
   auto pages = std::move(*(*storage)->OpenPages(nullptr));
   BOOST_REQUIRE(pages->Save(EditOf("Kept", 0, "acknowledged")).ok());
-  server.Restart();
-  auto during = pages->Find(Name("Kept"), std::nullopt);
-  BOOST_TEST((during.status().code() == Status::Code::kUnavailable));
+  server.Restart(PostgresServer::Shutdown::kImmediate, [&] {
+    auto during = pages->Find(Name("Kept"), std::nullopt);
+    BOOST_TEST((during.status().code() == Status::Code::kUnavailable));
+  });
   auto after = pages->Find(Name("Kept"), std::nullopt);
   BOOST_REQUIRE_MESSAGE(after.ok(), after.status().message());
   BOOST_TEST(after->revision.text == "acknowledged");
   // Writes too, with the statements prepared again on the new connection.
   BOOST_TEST(pages->Save(EditOf("Kept", 1, "after the restart")).ok());
+  // A restart with no request while it was down: the first after it works.
+  server.Restart(PostgresServer::Shutdown::kFast);
+  auto first = pages->Find(Name("Kept"), std::nullopt);
+  BOOST_REQUIRE_MESSAGE(first.ok(), first.status().message());
+  BOOST_TEST(first->revision.text == "after the restart");
+}
+
+// The bounds a connection takes from its statement timeout (T, 3 s here;
+// pg_connection.cc): TCP keepalives after T idle and a tcp_user_timeout of
+// T and a 2 s grace, unless the URL sets its own, and the server's
+// idle_in_transaction_session_timeout, 2 T. An operator's command (no
+// statement timeout) has no idle-in-transaction limit either.
+BOOST_AUTO_TEST_CASE(a_connection_takes_keepalives_and_timeouts_from_its_statement_timeout) {
+  const std::string url = PostgresServer::Shared().CreateDatabase();
+  auto show = [](PgConnection& db, const std::string& setting) {
+    auto shown = db.Exec("SHOW " + setting);
+    BOOST_REQUIRE_MESSAGE(shown.ok(), shown.status().message());
+    return shown->Text(0, 0);
+  };
+  auto db = PgConnection::Open(url, PgOptions{.statement_timeout_ms = 3000});
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST((*db)->ConnectionOption("keepalives") == "1");
+  BOOST_TEST((*db)->ConnectionOption("keepalives_idle") == "3");
+  BOOST_TEST((*db)->ConnectionOption("tcp_user_timeout") == "5000");
+  BOOST_TEST(show(**db, "idle_in_transaction_session_timeout") == "6s");
+  BOOST_TEST(show(**db, "statement_timeout") == "3s");
+
+  auto own = PgConnection::Open(url + "?keepalives_idle=42&tcp_user_timeout=1234",
+                                PgOptions{.statement_timeout_ms = 3000});
+  BOOST_REQUIRE_MESSAGE(own.ok(), own.status().message());
+  BOOST_TEST((*own)->ConnectionOption("keepalives_idle") == "42");
+  BOOST_TEST((*own)->ConnectionOption("tcp_user_timeout") == "1234");
+
+  auto command = PgConnection::Open(url, PgOptions{.statement_timeout_ms = 0});
+  BOOST_REQUIRE_MESSAGE(command.ok(), command.status().message());
+  BOOST_TEST(show(**command, "idle_in_transaction_session_timeout") == "0");
 }
 
 // Ends every other connection to the database, inside the save's

@@ -38,6 +38,14 @@ class Status {
   static Status TooComplex(std::string m) { return {Code::kTooComplex, m}; }
   static Status Unsupported(std::string m) { return {Code::kUnsupported, m}; }
   static Status Internal(std::string m) { return {Code::kInternal, m}; }
+  // Unavailable, for a write whose outcome is unknown (its commit was sent
+  // and not confirmed): it may have been stored, so no one may say it was
+  // not.
+  static Status Unconfirmed(std::string m) {
+    Status s(Code::kUnavailable, std::move(m));
+    s.unconfirmed_ = true;
+    return s;
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
@@ -45,6 +53,7 @@ class Status {
   bool IsInvalid() const { return code_ == Code::kInvalid; }
   bool IsForbidden() const { return code_ == Code::kForbidden; }
   Code code() const { return code_; }
+  bool unconfirmed() const { return unconfirmed_; }
   // A human sentence, safe to show to the user (no paths, no SQL).
   const std::string& message() const { return message_; }
 
@@ -54,6 +63,7 @@ class Status {
 
   Code code_ = Code::kOk;
   std::string message_;
+  bool unconfirmed_ = false;
 };
 
 // A T or the Status saying why there is none. Constructing a Result from an

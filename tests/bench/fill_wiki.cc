@@ -4,6 +4,10 @@
 // runs with the same arguments make the same wiki.
 //
 //   fill_wiki --data DIR --pages N [--seed S] [--history REVISIONS]
+//             [--database sqlite:PATH|postgresql://...]
+//
+// --database as wikid's (the data folder's wikid.db by default), so
+// scripts/bench-engines fills a PostgreSQL wiki the same way.
 //
 // What it makes (issue 16's shape of a grown wiki):
 // - N pages "Page 000001"..., 2-10 KB of words each, every one with the
@@ -48,24 +52,26 @@ std::string Word(std::mt19937_64& random) {
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
-  std::string data_dir;
+  std::string data_dir, database;
   int64_t pages = 0, history = 10000;
   uint64_t seed = 16;
   po::options_description options;
   options.add_options()("data", po::value(&data_dir)->required())(
       "pages", po::value(&pages)->required())("seed", po::value(&seed))(
-      "history", po::value(&history));
+      "history", po::value(&history))("database", po::value(&database));
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "fill_wiki: " << e.what()
-              << "\nusage: fill_wiki --data DIR --pages N [--seed S] [--history REVISIONS]\n";
+              << "\nusage: fill_wiki --data DIR --pages N [--seed S] [--history REVISIONS] "
+                 "[--database URL]\n";
     return 2;
   }
   wikid::WikiOptions wiki_options;
   wiki_options.storage.data_dir = data_dir;
+  wiki_options.storage.database = database;
   wiki_options.tell_admins = false;
   auto wiki = wikid::Wiki::Open(wiki_options);
   if (!wiki.ok()) {

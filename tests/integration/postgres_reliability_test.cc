@@ -17,6 +17,8 @@
 #define BOOST_TEST_MODULE postgres_reliability
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -68,6 +70,12 @@ class Writers {
   std::vector<std::pair<std::string, std::string>> acknowledged_pages, unconfirmed_pages;
   std::vector<std::string> wrong_answers;
   std::atomic<int> refusals = 0;  // 503s
+  // Odd while the test stops and starts the server; even once it accepts
+  // connections again (Restart returns when a connection check has
+  // succeeded). A save sent and answered within one even generation met
+  // a server that was up all along: a 503 then is refused_while_up.
+  std::atomic<int> generation = 0;
+  std::vector<std::string> refused_while_up;
 
  private:
   void Write(TestWiki& wiki, int w, int i) {
@@ -77,16 +85,30 @@ class Writers {
     const std::string text = "Saved under load, " + suffix + ", see [[Target " + suffix + "]]";
     const auto deadline = std::chrono::steady_clock::now() + 180s;
     while (std::chrono::steady_clock::now() < deadline) {
+      const int sent_in = generation;
       HttpResponse r = wiki.Save("Load_" + std::to_string(w) + "_" + std::to_string(i), 0, text);
+      const bool up_throughout = sent_in % 2 == 0 && generation == sent_in;
+      auto note_if_up = [&] {  // under the lock
+        if (r.status == 503 && up_throughout) {
+          refused_while_up.push_back(name + " (worker " + r.Header("x-wikid-worker") +
+                                     "): " + r.body.substr(0, 300));
+        }
+      };
       if (r.status == 503 && !r.Header("retry-after").empty() && TextareaText(r.body) == text) {
         ++refusals;
-        // A pause between retries, not a wait for anything: the loop ends
-        // on a 303 or the deadline above, however long the outage lasts.
-        // Outside the lock, so the other writers keep trying meanwhile.
+        {
+          std::lock_guard lock(mutex);
+          note_if_up();
+        }
+        // A pause between retries, as a person would take, not a wait for
+        // anything: the loop ends on a 303 or the deadline above, however
+        // long the outage lasts. Outside the lock, so the other writers
+        // keep trying meanwhile.
         std::this_thread::sleep_for(10ms);
         continue;
       }
       std::lock_guard lock(mutex);
+      note_if_up();
       if (r.status == 303) {
         acknowledged_pages.emplace_back(name, text);
         ++acknowledged_count_;
@@ -137,11 +159,44 @@ BOOST_AUTO_TEST_CASE(a_restart_and_a_crash_under_load_lose_nothing_acknowledged)
 
   // The operator's restart (a fast shutdown), a few saves in.
   BOOST_REQUIRE(WaitUntil([&] { return writers.acknowledged() >= 3; }, 120s));
+  ++writers.generation;
   server.Restart(PostgresServer::Shutdown::kFast, [&] {
     CheckRefusedKeepingText(wiki.Save("During_the_outage", 0, "typed while it was down"),
                             "typed while it was down");
   });
-  // The workers reconnect by themselves: the writers go on.
+  ++writers.generation;
+  // The restart is over: every worker notices its ended connection before
+  // its next request's first statement and opens another, so no request
+  // sent from now on is refused, each worker's first included (they were
+  // all 503 when a dropped connection was noticed only by using it). Each
+  // worker saves, and every save is acknowledged.
+  const std::vector<pid_t> pids = wiki.WorkerPids();
+  int round = 0;
+  auto every_worker_saves = [&] {
+    std::set<std::string> answered;  // workers that have saved since
+    return WaitUntil(
+        [&] {
+          std::vector<std::future<HttpResponse>> saves;
+          for (size_t c = 0; c < pids.size(); ++c) {
+            const std::string page =
+                "After_restart_" + std::to_string(round) + "_" + std::to_string(c);
+            saves.push_back(std::async(std::launch::async, [&wiki, page] {
+              return wiki.Save(page, 0, "back, see [[Target back]]");
+            }));
+          }
+          ++round;
+          for (auto& save : saves) {
+            HttpResponse r = save.get();
+            BOOST_TEST(r.status == 303, "after the restart: " << r.status << " from worker "
+                                                              << r.Header("x-wikid-worker"));
+            if (r.status == 303) answered.insert(r.Header("x-wikid-worker"));
+          }
+          return answered.size() == pids.size();
+        },
+        120s);
+  };
+  BOOST_REQUIRE(every_worker_saves());
+  // The writers go on.
   const int after_restart = writers.acknowledged();
   BOOST_REQUIRE(WaitUntil([&] { return writers.acknowledged() >= after_restart + 3; }, 120s));
 
@@ -162,12 +217,17 @@ BOOST_AUTO_TEST_CASE(a_restart_and_a_crash_under_load_lose_nothing_acknowledged)
                            "state = 'idle in transaction' AND backend_xid IS NOT NULL") > 0;
       },
       120s));
+  ++writers.generation;
   server.Restart(PostgresServer::Shutdown::kImmediate,
                  [&] { held.Release("save_before_commit"); });
+  ++writers.generation;
   writers.Join();
 
   std::lock_guard lock(writers.mutex);
   for (const std::string& wrong : writers.wrong_answers) BOOST_ERROR(wrong);
+  for (const std::string& refused : writers.refused_while_up) {
+    BOOST_ERROR("503 while the server was up: " << refused);
+  }
   BOOST_TEST(writers.acknowledged_pages.size() + writers.unconfirmed_pages.size() ==
              size_t{kWriters * kSaves});
   BOOST_TEST(writers.refusals > 0);  // the outages were met
@@ -182,13 +242,127 @@ BOOST_AUTO_TEST_CASE(a_restart_and_a_crash_under_load_lose_nothing_acknowledged)
       BOOST_TEST(stored_set.contains(name + "|" + text), name);
     }
   }
-  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM page") == kWriters * kSaves);
-  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM revision") == kWriters * kSaves);
+  const int64_t after_restart_pages = round * static_cast<int64_t>(pids.size());
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM page") == kWriters * kSaves + after_restart_pages);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM revision") ==
+             kWriters * kSaves + after_restart_pages);
   CheckNothingHalfWritten(wiki);
+  // A restart while no one asks (the writers are done): no worker learns
+  // of its ended connection by failing a request.
+  server.Restart(PostgresServer::Shutdown::kFast);
+  BOOST_TEST(every_worker_saves());
   // The same workers throughout, their connections opened again.
   const std::vector<pid_t> after = wiki.WorkerPids();
   BOOST_TEST((std::set<pid_t>(after.begin(), after.end()) == workers));
   BOOST_TEST(wiki.Get("/Load_0_0").status == 200);
+}
+
+// A server that stops answering: every process of it stopped by PID
+// (SIGSTOP), over TCP, while its host goes on acknowledging every packet,
+// so that neither TCP nor the server's own statement timeout ends
+// anything. Each worker gives up within the bound that follows from
+// --statement-timeout-ms and answers 503 with Retry-After and the text
+// kept; a commit sent and not answered is said to be unknown (it may be
+// stored when the server wakes), and nothing half-written is left. First,
+// a connection idle inside a transaction is ended by the server
+// (idle_in_transaction_session_timeout), so the row lock it held does not
+// stop the next save.
+BOOST_AUTO_TEST_CASE(a_frozen_server_or_an_idle_transaction_holds_no_worker) {
+  PostgresServer server;  // this case's own: it stops it
+  HeldFailpoints held;
+  held.Release("save_before_commit");
+  TestWiki wiki{TestWikiOptions{.database_url = server.CreateDatabase(),
+                                .extra_args = {"--statement-timeout-ms", "1500"},
+                                .env = held.Env("save_before_commit")}};
+  BOOST_REQUIRE(wiki.database().url().find("@127.0.0.1:") != std::string::npos);  // TCP
+  wiki.Editor();
+  BOOST_REQUIRE(wiki.Save("Frozen", 0, "one [[A]]").status == 303);
+  // Released and thawed however this case ends, so no process waits for
+  // ever.
+  struct AtEnd {
+    PostgresServer& server;
+    HeldFailpoints& held;
+    bool frozen = false;
+    ~AtEnd() {
+      if (frozen) server.SignalEveryProcess(SIGCONT);
+      held.Release("save_before_commit");
+    }
+  } at_end{server, held};
+  auto held_save = [&](int64_t base, const std::string& text) {
+    held.Rearm("save_before_commit");
+    const size_t before = wiki.LogCount("failpoint save_before_commit");
+    auto save =
+        std::async(std::launch::async, [&wiki, base, text] { return wiki.Save("Frozen", base, text); });
+    BOOST_REQUIRE(
+        WaitUntil([&] { return wiki.LogCount("failpoint save_before_commit") > before; }, 120s));
+    return save;
+  };
+  auto answered = [](std::future<HttpResponse>& response) {
+    return response.wait_for(120s) == std::future_status::ready;
+  };
+
+  // Idle in a transaction that has written, its page's locks taken: the
+  // server ends the connection (after twice the statement timeout: 3 s),
+  // and the locks go with it. Released, the save answers 503: nothing of
+  // it was stored, which is sure, as its commit was never sent. The next
+  // save of the page goes through.
+  const std::string idle_text = "two [[B]]";
+  auto idle = held_save(1, idle_text);
+  BOOST_REQUIRE(WaitUntil(
+      [&] {
+        return wiki.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND application_name = 'wikid worker' AND "
+                           "backend_xid IS NOT NULL") == 0;
+      },
+      120s));
+  held.Release("save_before_commit");
+  BOOST_REQUIRE(answered(idle));
+  HttpResponse refused = idle.get();
+  CheckRefusedKeepingText(refused, idle_text);
+  BOOST_TEST(refused.body.find("nothing of it was stored") != std::string::npos);
+  BOOST_TEST(wiki.Save("Frozen", 1, "two, by another [[B2]]").status == 303);
+
+  // Frozen while a save is held before its commit: released, it sends
+  // COMMIT, which no one answers. The worker gives up (the statement
+  // timeout and a grace: 3.5 s here) and says what it knows: the change
+  // may or may not have been stored. Never that it was not. (Frozen well
+  // within the 3 s the held transaction may stay idle.)
+  const std::string frozen_text = "three [[C]]";
+  auto unconfirmed = held_save(2, frozen_text);
+  server.SignalEveryProcess(SIGSTOP);
+  at_end.frozen = true;
+  held.Release("save_before_commit");
+  BOOST_REQUIRE(answered(unconfirmed));
+  HttpResponse unknown = unconfirmed.get();
+  CheckRefusedKeepingText(unknown, frozen_text);
+  BOOST_TEST(unknown.body.find("may or may not have been stored") != std::string::npos);
+  BOOST_TEST(unknown.body.find("not saved") == std::string::npos);
+  // Still frozen: every worker answers, a 503 that keeps the text (one
+  // has an open connection that does not answer, the other opens one
+  // that the server never completes: libpq's connect timeout).
+  std::vector<std::future<HttpResponse>> during;
+  for (int c = 0; c < 2; ++c) {
+    during.push_back(std::async(std::launch::async, [&wiki, c] {
+      return wiki.Save("Frozen_" + std::to_string(c), 0, "typed while frozen [[D]]");
+    }));
+  }
+  for (auto& response : during) {
+    BOOST_REQUIRE(answered(response));
+    CheckRefusedKeepingText(response.get(), "typed while frozen [[D]]");
+  }
+
+  // Thawed: the next saves go through, and the unconfirmed one is there
+  // whole or not at all (the server, waking, may commit it before it
+  // finds its connection gone, or end it first as idle too long).
+  server.SignalEveryProcess(SIGCONT);
+  at_end.frozen = false;
+  BOOST_REQUIRE(WaitUntil([&] { return wiki.Save("Thawed", 0, "back [[E]]").status == 303; },
+                          120s));
+  const int64_t latest = wiki.Scalar("SELECT latest_rev FROM page WHERE name = 'Frozen'");
+  BOOST_TEST((latest == 2 || latest == 3));
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM revision r JOIN page p ON p.id = r.page_id "
+                         "WHERE p.name = 'Frozen'") == latest);
+  CheckNothingHalfWritten(wiki);
 }
 
 // One wiki on the suite's server for the cases below (which leave the

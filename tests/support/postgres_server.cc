@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -273,6 +274,26 @@ void PostgresServer::Restart(Shutdown how, const std::function<void()>& while_do
   Stop(how == Shutdown::kImmediate ? SIGQUIT : SIGINT);
   if (while_down) while_down();
   Start();
+}
+
+void PostgresServer::SignalEveryProcess(int signal) {
+  if (attached_ || pid_ <= 0) throw std::runtime_error("SignalEveryProcess needs a running server of the test's own");
+  kill(pid_, signal);  // first, so that it starts no process meanwhile
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    // /proc/PID/stat: "PID (COMMAND) STATE PPID ...", COMMAND may hold
+    // spaces and parentheses, so read after the last ')'.
+    const std::string stat = ReadFile(entry.path() / "stat");
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    char state = 0;
+    pid_t parent = 0;
+    if (std::sscanf(stat.c_str() + paren + 1, " %c %d", &state, &parent) == 2 &&
+        parent == pid_) {
+      kill(std::stoi(name), signal);
+    }
+  }
 }
 
 std::string PostgresServer::CreateDatabase(const std::string& owner) {

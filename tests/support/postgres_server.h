@@ -90,6 +90,13 @@ class PostgresServer {
   void Restart(Shutdown how = Shutdown::kImmediate,
                const std::function<void()>& while_down = {});
 
+  // Sends `signal` to the server and to every process it started, by PID
+  // (the postmaster first, then the processes /proc names as its
+  // children): SIGSTOP freezes it as a server that stops answering while
+  // its host still acknowledges every packet; SIGCONT thaws it. Only on a
+  // server of the process's own.
+  void SignalEveryProcess(int signal);
+
  private:
   struct Attached {};
   // The server another process started, listening on `port`.

@@ -82,6 +82,8 @@ Response SaveRefused(const Request& req, Context& ctx, const PageName& name,
   } else if (status == 500) {
     state.error = "Your change could not be saved because of an internal "
                   "error. Please try again.";
+  } else if (refusal.unconfirmed()) {
+    state.error = refusal.message() + " Your text is below.";  // it may be saved
   } else {
     state.error = refusal.message() + " Your change was not saved.";
   }

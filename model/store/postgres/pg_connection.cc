@@ -1,8 +1,11 @@
 #include "model/store/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -42,6 +45,64 @@ std::string ConnectionError(pg_conn* conn) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
     message.pop_back();
   return message;
+}
+
+// The bounds a connection gets, all from the statement timeout T (0: an
+// operator's command, unbounded):
+//   - the wait for an answer: T and a grace. The server cancels a
+//     statement at T and says so at once; one that has not answered by
+//     then is not answering (stopped, swapped out, its host frozen), and
+//     cannot cancel anything. The connection is dropped and the request
+//     answers 503.
+//   - tcp_user_timeout, the same: data the server's host has not
+//     acknowledged by then means the network or the host is gone (a black
+//     hole, which sends no reset). Keepalives, probing after T idle (at
+//     least 1 s, then every second, 3 times), find such a loss while the
+//     connection waits or idles, so that the next request sees the
+//     connection ended (EndedByServer) and opens another before its first
+//     statement instead of waiting for an answer.
+//   - idle_in_transaction_session_timeout: 2 T. Nothing a request does
+//     inside a transaction waits for anyone but the server, so a
+//     connection idle that long inside one belongs to a worker that is
+//     stuck or stopped, and must not keep its locks.
+constexpr int kAnswerGraceMs = 2000;
+
+struct ConnectionBounds {
+  std::optional<std::chrono::milliseconds> answer_wait;  // none: unbounded
+  std::string tcp_user_timeout_ms;                       // "0": the system's
+  std::string keepalives_idle_s;
+  std::string idle_in_transaction_ms;  // "0": none
+};
+
+ConnectionBounds BoundsFor(int statement_timeout_ms) {
+  const int t = std::max(0, statement_timeout_ms);
+  ConnectionBounds bounds;
+  if (t > 0) bounds.answer_wait = std::chrono::milliseconds(t + kAnswerGraceMs);
+  bounds.tcp_user_timeout_ms = std::to_string(t > 0 ? t + kAnswerGraceMs : 0);
+  bounds.keepalives_idle_s = std::to_string(t > 0 ? std::max(1, (t + 999) / 1000) : 60);
+  bounds.idle_in_transaction_ms = std::to_string(2 * static_cast<int64_t>(t));
+  return bounds;
+}
+
+// Waits until `socket` is ready for `events`, or until `deadline` (none:
+// for ever); the events poll found (POLLERR and POLLHUP included), 0 at
+// the deadline.
+short WaitForSocket(int socket, short events,
+                    std::optional<std::chrono::steady_clock::time_point> deadline) {
+  for (;;) {
+    int timeout_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *deadline - std::chrono::steady_clock::now())
+                            .count();
+      timeout_ms = static_cast<int>(std::clamp<int64_t>(left, 0, 1 << 30));
+    }
+    pollfd ready{.fd = socket, .events = events, .revents = 0};
+    const int n = poll(&ready, 1, timeout_ms);
+    if (n > 0) return ready.revents;
+    if (n == 0) return 0;
+    if (errno != EINTR) return POLLERR;
+  }
 }
 
 int HexValue(char c) {
@@ -201,15 +262,29 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 Status PgConnection::Connect() {
   PQfinish(conn_);
-  in_transaction_ = false;
+  conn_ = nullptr;
+  EndTransaction();
+  const ConnectionBounds bounds = BoundsFor(options_.statement_timeout_ms);
   const std::string timeout = std::to_string(options_.connect_timeout_seconds);
-  // A connect timeout unless PGCONNECT_TIMEOUT or the URL sets one: libpq
-  // takes the keywords in order, the last value of each winning, so the
-  // URL (expanded from "dbname") comes last. The application name is
-  // libpq's fallback, used only when neither the URL nor PGAPPNAME has one.
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+  // A connect timeout unless PGCONNECT_TIMEOUT or the URL sets one, and
+  // the bounds above unless the URL sets them: libpq takes the keywords in
+  // order, the last value of each winning, so the URL (expanded from
+  // "dbname") comes last. The application name is libpq's fallback, used
+  // only when neither the URL nor PGAPPNAME has one.
+  const char* keys[] = {"connect_timeout",     "fallback_application_name",
+                        "keepalives",          "keepalives_idle",
+                        "keepalives_interval", "keepalives_count",
+                        "tcp_user_timeout",    "dbname",
+                        nullptr};
   const char* values[] = {std::getenv("PGCONNECT_TIMEOUT") ? nullptr : timeout.c_str(),
-                          options_.application_name.c_str(), url_.c_str(), nullptr};
+                          options_.application_name.c_str(),
+                          "1",  // keepalives on
+                          bounds.keepalives_idle_s.c_str(),
+                          "1",  // a probe a second
+                          "3",  // three unanswered: gone
+                          bounds.tcp_user_timeout_ms.c_str(),
+                          url_.c_str(),
+                          nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
     // libpq's message names the host and port and why (refused, no such
@@ -217,16 +292,30 @@ Status PgConnection::Connect() {
     return Status::Unavailable("cannot connect to the PostgreSQL database: " +
                                ConnectionError(conn_));
   }
-  // Per session, so every statement of every store is bounded. The number
-  // is ours, not input. Notices are not sent: libpq would print each on
+  // Nonblocking, so that no send waits on a server that stopped reading
+  // (Await bounds every wait), nor does the goodbye PQfinish sends.
+  if (PQsetnonblocking(conn_, 1) != 0) {
+    return Status::Unavailable("cannot use the PostgreSQL connection: " +
+                               ConnectionError(conn_));
+  }
+  // Per session, so every statement of every store is bounded. The numbers
+  // are ours, not input. Notices are not sent: libpq would print each on
   // the worker's standard error, and the ones a wiki meets are about
   // input, not faults (a search of no word PostgreSQL keeps: "text-search
   // query contains only stop words"; a text's word too long to index).
   const std::string settings = "SET statement_timeout = " +
                                std::to_string(options_.statement_timeout_ms) +
+                               "; SET idle_in_transaction_session_timeout = " +
+                               bounds.idle_in_transaction_ms +
                                "; SET client_encoding = 'UTF8'"
                                "; SET client_min_messages = warning";
-  if (auto set = Exec(settings); !set.ok()) return set.status();
+  // (Sent as it is, not through Exec, whose check of the connection
+  // would open another.)
+  ++queries_;
+  if (auto set = Await(PQsendQuery(conn_, settings.c_str()), "the session's settings");
+      !set.ok()) {
+    return set.status();
+  }
   for (const auto& [name, sql] : prepared_) {
     if (Status s = PrepareOnServer(name, sql); !s.ok()) return s;
   }
@@ -234,7 +323,7 @@ Status PgConnection::Connect() {
 }
 
 Status PgConnection::PrepareOnServer(const std::string& name, const std::string& sql) {
-  auto prepared = Checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), name);
+  auto prepared = Await(PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), name);
   if (prepared.ok()) return Status::Ok();
   // A statement the server refuses is a bug in it, not an outage.
   if (prepared.status().code() == Status::Code::kInternal) {
@@ -244,16 +333,35 @@ Status PgConnection::PrepareOnServer(const std::string& name, const std::string&
 }
 
 Status PgConnection::EnsureConnected() {
-  if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-  // The server restarted, or the network dropped the connection: what a
-  // transaction had done is gone with it (the server rolled it back), so
-  // only a call outside one may go on, on a new connection.
+  if (PQstatus(conn_) == CONNECTION_OK && !EndedByServer()) return Status::Ok();
+  Drop();
+  // The server restarted, or ended the connection, or the network dropped
+  // it: what a transaction had done is gone with it (the server rolled it
+  // back), so only a call outside one may go on, on a new connection.
   if (in_transaction_) {
     return Status::Unavailable(
         "The connection to the wiki's database server was lost during a change; "
         "nothing of it was kept.");
   }
   return Connect();
+}
+
+// An idle connection has nothing to read: every statement's answer was
+// read to its end. Anything there now is the server ending it (a restart's
+// or shutdown's FATAL message, an idle-in-transaction timeout's, then the
+// end of the stream), and a hang-up or error on the socket is the network
+// having lost it (the keepalives' verdict). Asked before each statement is
+// sent, without waiting (one poll), so that a worker's first request after
+// a restart that is over opens a new connection instead of failing on the
+// old one. (A message the server might send unasked that is not goodbye,
+// a parameter's new value, costs a reconnect, never a failure.)
+bool PgConnection::EndedByServer() const {
+  return WaitForSocket(PQsocket(conn_), POLLIN, std::chrono::steady_clock::now()) != 0;
+}
+
+void PgConnection::Drop() {
+  PQfinish(conn_);  // nonblocking: its goodbye does not wait
+  conn_ = nullptr;
 }
 
 Status PgConnection::Prepare(const std::string& name, const std::string& sql) {
@@ -282,15 +390,94 @@ Result<PgResult> PgConnection::Run(const std::string& name, const PgParams& para
   const std::vector<const char*> values = params.values();
   const std::vector<int> lengths = params.lengths();
   const std::vector<int> formats = params.formats();
-  return Checked(PQexecPrepared(conn_, name.c_str(), params.size(), values.data(),
-                                lengths.data(), formats.data(), static_cast<int>(format)),
-                 name);
+  // The line: until here nothing of this statement has left the worker,
+  // so a connection found lost (EnsureConnected) is replaced and nothing
+  // is repeated. From the send on, the server may have run it: a failure
+  // now is the caller's, never retried here.
+  return Await(PQsendQueryPrepared(conn_, name.c_str(), params.size(), values.data(),
+                                   lengths.data(), formats.data(), static_cast<int>(format)),
+               name);
 }
 
 Result<PgResult> PgConnection::Exec(const std::string& sql) {
   if (Status s = EnsureConnected(); !s.ok()) return s;
   ++queries_;
-  return Checked(PQexec(conn_, sql.c_str()), "a statement");
+  // The same line as in Run.
+  return Await(PQsendQuery(conn_, sql.c_str()), "a statement");
+}
+
+Result<PgResult> PgConnection::Await(int sent, std::string_view what) {
+  if (!sent) return Checked(nullptr, what);
+  const ConnectionBounds bounds = BoundsFor(options_.statement_timeout_ms);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (bounds.answer_wait && !unbounded_) {
+    deadline = std::chrono::steady_clock::now() + *bounds.answer_wait;
+  }
+  auto no_answer = [&]() -> Result<PgResult> {
+    // Frozen, or gone without a word: the connection cannot be used again
+    // (an answer may still come), so it goes; the next call reconnects,
+    // or, inside a transaction, fails (the server rolls it back when it
+    // finds the connection closed).
+    Drop();
+    const int64_t ms = bounds.answer_wait->count();
+    const std::string seconds =
+        std::to_string(ms / 1000) + (ms % 1000 ? "." + std::to_string(ms % 1000 / 100) : "");
+    return Status::Unavailable("The wiki's database server did not answer within " + seconds +
+                               " s (" + std::string(what) + "); please try again.");
+  };
+  // Everything sent first (an upload's megabytes), reading meanwhile as
+  // libpq asks, so that neither side waits for the other.
+  for (;;) {
+    const int flushed = PQflush(conn_);
+    if (flushed == 0) break;
+    if (flushed < 0) return Checked(nullptr, what);
+    const short ready = WaitForSocket(PQsocket(conn_), POLLIN | POLLOUT, deadline);
+    if (ready == 0) return no_answer();
+    if ((ready & POLLIN) && !PQconsumeInput(conn_)) return Checked(nullptr, what);
+  }
+  // Then every result, as PQexec keeps them: the first failure, or else
+  // the last result (a string of several statements answers each).
+  pg_result* kept = nullptr;
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      if (WaitForSocket(PQsocket(conn_), POLLIN, deadline) == 0) {
+        PQclear(kept);
+        return no_answer();
+      }
+      if (!PQconsumeInput(conn_)) {
+        PQclear(kept);
+        return Checked(nullptr, what);
+      }
+    }
+    pg_result* next = PQgetResult(conn_);
+    if (next == nullptr) break;
+    if (kept != nullptr && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+      PQclear(next);
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+  }
+  return Checked(kept, what);
+}
+
+Status PgConnection::LiftTimeoutsForTransaction() {
+  if (!in_transaction_) return Status::Internal("timeouts lifted outside a transaction");
+  auto lifted =
+      Exec("SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0");
+  if (!lifted.ok()) return lifted.status();
+  unbounded_ = true;
+  return Status::Ok();
+}
+
+std::string PgConnection::ConnectionOption(const std::string& keyword) const {
+  std::string value;
+  PQconninfoOption* options = conn_ ? PQconninfo(conn_) : nullptr;
+  for (PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
+    if (keyword == o->keyword && o->val != nullptr) value = o->val;
+  }
+  PQconninfoFree(options);
+  return value;
 }
 
 Result<PgResult> PgConnection::Checked(pg_result* raw, std::string_view what) {
@@ -322,33 +509,39 @@ Status PgTransaction::Begin() {
 }
 
 Status PgTransaction::Commit() {
-  if (PQstatus(db_.conn_) != CONNECTION_OK) {
-    open_ = false;
-    db_.in_transaction_ = false;
+  open_ = false;
+  // Before COMMIT leaves the worker, a connection found lost means the
+  // server rolled the transaction back: that much is sure.
+  if (Status s = db_.EnsureConnected(); !s.ok()) {
+    db_.EndTransaction();
     return Status::Unavailable(
         "The connection to the wiki's database server was lost during a change; "
         "nothing of it was stored.");
   }
-  auto committed = db_.Exec("COMMIT");
-  open_ = false;
-  db_.in_transaction_ = false;
+  ++db_.queries_;
+  auto committed = db_.Await(PQsendQuery(db_.conn_, "COMMIT"), "COMMIT");
+  db_.EndTransaction();
   if (committed.ok()) return Status::Ok();
   if (committed.status().code() == Status::Code::kUnavailable) {
-    // The server may have committed before the connection went: the
-    // writer must not be told it failed for sure, nor that it worked.
-    return Status::Unavailable(
-        "The wiki's database server did not confirm the change (" +
-        committed.status().message() +
-        "); it may or may not have been stored: look before trying again.");
+    // COMMIT was sent: the server may have committed before the connection
+    // went, or may yet (a frozen one, when it wakes). The writer must be
+    // told neither that it failed nor that it worked.
+    return Status::Unconfirmed(
+        "The wiki's database server did not confirm the change (the connection was lost, "
+        "or it did not answer), so it may or may not have been stored: look before "
+        "trying again.");
   }
   return committed.status();
 }
 
 PgTransaction::~PgTransaction() {
   if (!open_) return;
-  db_.in_transaction_ = false;
-  // A lost connection has rolled back on the server already.
-  if (PQstatus(db_.conn_) == CONNECTION_OK) PQclear(PQexec(db_.conn_, "ROLLBACK"));
+  // A lost connection has rolled back on the server already; a live one
+  // is told to, within the usual bound.
+  if (PQstatus(db_.conn_) == CONNECTION_OK) {
+    (void)db_.Await(PQsendQuery(db_.conn_, "ROLLBACK"), "ROLLBACK");
+  }
+  db_.EndTransaction();
 }
 
 }  // namespace wikid

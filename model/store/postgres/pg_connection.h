@@ -105,7 +105,13 @@ struct PgStatement {
 
 struct PgOptions {
   // The longest one statement may run before the server cancels it, so a
-  // stuck query cannot hold a worker (and its locks) for ever.
+  // stuck query cannot hold a worker (and its locks) for ever; 0 for no
+  // limit (an operator's command). The other bounds follow from it
+  // (pg_connection.cc, ConnectionBounds): how long the worker waits for
+  // an answer (a frozen server, which cannot cancel anything), TCP
+  // keepalives and tcp_user_timeout (a server gone from the network), and
+  // idle_in_transaction_session_timeout (a connection idle inside a
+  // transaction keeps its locks no longer).
   int statement_timeout_ms = 5000;
   // How long a connection attempt may take.
   int connect_timeout_seconds = 5;
@@ -134,8 +140,11 @@ class PgConnection {
   Status PrepareAll(std::initializer_list<PgStatement> statements);
 
   // Runs the statement prepared as `name`. A connection found lost
-  // outside a transaction is opened again first; one lost now, or inside
-  // a transaction, is Unavailable (the next call reconnects).
+  // before the statement is sent (the server restarted, or ended it) is
+  // opened again first when no transaction was open on it; one lost
+  // inside a transaction, or while the statement runs, is Unavailable
+  // (the next call reconnects), and so is a server that does not answer
+  // within the statement timeout and a grace (the connection is dropped).
   Result<PgResult> Run(const std::string& name, const PgParams& params = {},
                        PgResultFormat format = PgResultFormat::kText);
 
@@ -144,7 +153,17 @@ class PgConnection {
   // built from input.
   Result<PgResult> Exec(const std::string& sql);
 
+  // Inside a transaction: no statement timeout, no idle-in-transaction
+  // timeout and no bound on the wait for answers until it ends, for the
+  // schema's migrations (a rewrite of every row, a wait for another
+  // process's migration), never for requests.
+  Status LiftTimeoutsForTransaction();
+
   bool in_transaction() const { return in_transaction_; }
+
+  // The value libpq uses for connection option `keyword` ("" if none), so
+  // a test can see which bounds a connection got.
+  std::string ConnectionOption(const std::string& keyword) const;
 
   // Statement executions started, and rows returned, on this connection.
   int64_t queries() const { return queries_; }
@@ -156,10 +175,23 @@ class PgConnection {
       : url_(std::move(url)), options_(options) {}
   // Connects (again), sets the session up and prepares every statement.
   Status Connect();
-  // Reconnects when the connection is known lost and no transaction was
-  // open on it.
+  // Ok when the connection is there and nothing says it was lost; else
+  // reconnects when no transaction was open on it (Unavailable if one
+  // was: the server rolled it back).
   Status EnsureConnected();
+  // Whether the server has ended an idle connection (see the .cc).
+  bool EndedByServer() const;
+  // Closes the connection without waiting for the server.
+  void Drop();
+  void EndTransaction() {
+    in_transaction_ = false;
+    unbounded_ = false;
+  }
   Status PrepareOnServer(const std::string& name, const std::string& sql);
+  // Waits for the answer to what was just sent (`sent`: libpq's return
+  // of a PQsend* call), as PQexec would, but no longer than the bound:
+  // the last result, or the first that failed.
+  Result<PgResult> Await(int sent, std::string_view what);
   // A Status for `result` (null: libpq ran out of memory or lost the
   // connection), and whether a transaction ended with it.
   Result<PgResult> Checked(pg_result* result, std::string_view what);
@@ -169,6 +201,7 @@ class PgConnection {
   pg_conn* conn_ = nullptr;
   std::map<std::string, std::string> prepared_;  // name -> SQL
   bool in_transaction_ = false;
+  bool unbounded_ = false;  // LiftTimeoutsForTransaction, until the transaction ends
   int64_t queries_ = 0;
   int64_t rows_ = 0;
 };

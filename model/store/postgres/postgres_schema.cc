@@ -428,9 +428,7 @@ Status MigratePostgresSchema(PgConnection& db) {
   {
     PgTransaction wait(db);
     if (Status s = wait.Begin(); !s.ok()) return s;
-    if (auto unbounded = db.Exec("SET LOCAL statement_timeout = 0"); !unbounded.ok()) {
-      return unbounded.status();
-    }
+    if (Status s = db.LiftTimeoutsForTransaction(); !s.ok()) return s;
     if (auto locked = db.Exec(kMigrationLockSql); !locked.ok()) return locked.status();
     if (Status s = wait.Commit(); !s.ok()) return s;
   }
@@ -444,9 +442,7 @@ Status MigratePostgresSchema(PgConnection& db) {
   if (Status s = txn.Begin(); !s.ok()) return s;
   // A migration of a large wiki may rewrite every row: the per-statement
   // timeout (PgOptions) is for requests, not for this.
-  if (auto unbounded = db.Exec("SET LOCAL statement_timeout = 0"); !unbounded.ok()) {
-    return unbounded.status();
-  }
+  if (Status s = db.LiftTimeoutsForTransaction(); !s.ok()) return s;
   // Read again under the lock: another process may have migrated while
   // this one waited.
   auto version = SchemaVersion(db);
