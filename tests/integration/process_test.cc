@@ -180,6 +180,21 @@ BOOST_AUTO_TEST_CASE(sighup_replaces_every_worker_without_refusing) {
   CopyTemplates(templates);
   TestWiki wiki{TestWikiOptions{.templates_dir = templates.path()}};
   auto before = wiki.WorkerPids();
+  // A worker counts as started once forked, before it has read its
+  // templates (on PostgreSQL its connection takes a while first): the edit
+  // waits until every worker has answered, so each read the old ones.
+  // Clients at once, so that both workers get requests.
+  std::set<std::string> answered;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       answered.size() < before.size() && std::chrono::steady_clock::now() < deadline;) {
+    std::vector<std::future<std::string>> views;
+    for (int i = 0; i < 4; ++i) {
+      views.push_back(std::async(std::launch::async,
+                                 [&] { return wiki.Get("/_pages").Header("x-wikid-worker"); }));
+    }
+    for (auto& view : views) answered.insert(view.get());
+  }
+  BOOST_REQUIRE(answered.size() == before.size());
   EditPagesTemplate(templates, "Reloaded pages");
   BOOST_TEST(wiki.Get("/_pages").body.find("Reloaded pages") == std::string::npos);
 
