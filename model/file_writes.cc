@@ -1,5 +1,7 @@
 #include "model/file_writes.h"
 
+#include <set>
+
 #include "model/base/failpoint.h"
 #include "model/base/log.h"
 #include "model/base/sha256.h"
@@ -98,15 +100,18 @@ Status FileWrites::Delete(const FileLogRequest& request) {
 
 void FileWrites::UnpublishRevisions(const FileName& name) {
   constexpr int kWindow = 100;
+  std::set<std::string> contents;
   std::optional<int64_t> from;
   for (;;) {
     auto history = store_.ListHistory(name, from, kWindow);
-    if (!history.ok() || history->revisions.empty()) return;
-    for (const FileRevision& revision : history->revisions) cache_.Unpublish(revision.sha256);
+    if (!history.ok() || history->revisions.empty()) break;
+    for (const FileRevision& revision : history->revisions) contents.insert(revision.sha256);
     const int64_t oldest = history->revisions.back().rev;
-    if (oldest <= 1 || history->revisions.size() < static_cast<size_t>(kWindow)) return;
+    if (oldest <= 1 || history->revisions.size() < static_cast<size_t>(kWindow)) break;
     from = oldest - 1;
   }
+  // One read of the folder for every revision's bytes.
+  cache_.Unpublish(contents);
 }
 
 Status FileWrites::Undelete(const FileLogRequest& request) {

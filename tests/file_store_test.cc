@@ -780,7 +780,7 @@ BOOST_AUTO_TEST_CASE(only_images_are_published_and_links_expire) {
   std::ifstream through(folder + "/" + image + ".jpg");
   BOOST_TEST(std::string(std::istreambuf_iterator<char>(through), {}) == "image bytes");
   // A file deleted here: its links go, its copies stay (a cache).
-  cache.Unpublish(image);
+  cache.Unpublish({image});
   BOOST_TEST(links().empty());
   BOOST_TEST(cache.Has(image));
   // Each link lives kPublishedSeconds; a sweep runs at most every

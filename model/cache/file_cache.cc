@@ -136,13 +136,15 @@ void FileCache::Publish(const std::string& copy, std::string_view content_type) 
   }
 }
 
-void FileCache::Unpublish(const std::string& sha256) const {
-  if (!enabled() || !IsSha256Hex(sha256)) return;
+void FileCache::Unpublish(const std::set<std::string>& sha256s) const {
+  if (!enabled() || sha256s.empty()) return;
   std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(folder_.c_str()), closedir);
   if (!dir) return;
   while (const dirent* entry = readdir(dir.get())) {
     const std::string name = entry->d_name;
-    if (name.starts_with(sha256) && IsPublishedName(name)) unlink(PathOf(name).c_str());
+    if (IsPublishedName(name) && sha256s.contains(name.substr(0, 64))) {
+      unlink(PathOf(name).c_str());
+    }
   }
 }
 

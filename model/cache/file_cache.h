@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -68,9 +69,10 @@ class FileCache {
   // nothing for other types, when the copy is missing or the link is
   // there; a failure only costs the next request a worker.
   void Publish(const std::string& copy, std::string_view content_type);
-  // Removes the links of `sha256`'s copy and of its thumbnails: this
-  // host's nginx asks a worker again (a file deleted here).
-  void Unpublish(const std::string& sha256) const;
+  // Removes the links of the copies of `sha256s` and of their thumbnails,
+  // in one read of the folder: this host's nginx asks a worker again (a
+  // file deleted here, with every revision's bytes).
+  void Unpublish(const std::set<std::string>& sha256s) const;
   // Removes the links older than kPublishedSeconds, at most once every
   // kPublishSweepSeconds in this process: a worker then decides again
   // whether the bytes may be sent. This is how a file deleted on another
