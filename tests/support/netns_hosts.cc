@@ -284,13 +284,12 @@ void NetnsHosts::StartHost(int i) {
 
 void NetnsHosts::KillHost(int i) {
   Host& h = hosts_[i];
-  std::vector<pid_t> children = MasterChildren(h.pid, false);
-  for (pid_t mailer : MasterChildren(h.pid, true)) children.push_back(mailer);
+  std::vector<pid_t> children = Children(h.pid);
   for (pid_t child : children) kill(child, SIGKILL);
   KillProcesses(i, children);
   // nginx's workers too: without their master they would go on serving
   // (and hold the port its next start needs).
-  const std::vector<pid_t> nginx_workers = MasterChildren(h.nginx_pid, false);
+  const std::vector<pid_t> nginx_workers = Children(h.nginx_pid);
   kill(h.nginx_pid, SIGKILL);
   for (pid_t worker : nginx_workers) kill(worker, SIGKILL);
   waitpid(h.nginx_pid, nullptr, 0);
@@ -300,8 +299,7 @@ void NetnsHosts::KillHost(int i) {
 
 void NetnsHosts::KillMaster(int i) {
   Host& h = hosts_[i];
-  std::vector<pid_t> children = MasterChildren(h.pid, false);
-  for (pid_t mailer : MasterChildren(h.pid, true)) children.push_back(mailer);
+  std::vector<pid_t> children = Children(h.pid);
   KillProcesses(i, children);
 }
 

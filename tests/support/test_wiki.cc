@@ -507,15 +507,25 @@ bool ProcessAlive(pid_t pid) {
   return state != 'Z' && state != 'X';
 }
 
-std::vector<pid_t> MasterChildren(pid_t master, bool mailer) {
+std::vector<pid_t> Children(pid_t parent) {
   std::vector<pid_t> pids;
-  std::string children = ReadFile("/proc/" + std::to_string(master) + "/task/" +
-                                  std::to_string(master) + "/children");
+  std::string children = ReadFile("/proc/" + std::to_string(parent) + "/task/" +
+                                  std::to_string(parent) + "/children");
   std::istringstream in(children);
   for (pid_t pid; in >> pid;) {
-    if (!ProcessAlive(pid)) continue;
-    bool is_mailer = ReadFile("/proc/" + std::to_string(pid) + "/comm") == "wikid-mailer\n";
-    if (is_mailer == mailer) pids.push_back(pid);
+    if (ProcessAlive(pid)) pids.push_back(pid);
+  }
+  return pids;
+}
+
+std::vector<pid_t> MasterChildren(pid_t master, bool mailer) {
+  // By the name each gives itself first thing: a child forked a moment ago
+  // still has the master's and is neither (a mailer started again by a
+  // reload once counted as a worker).
+  const std::string wanted = mailer ? "wikid-mailer\n" : "wikid-worker\n";
+  std::vector<pid_t> pids;
+  for (pid_t pid : Children(master)) {
+    if (ReadFile("/proc/" + std::to_string(pid) + "/comm") == wanted) pids.push_back(pid);
   }
   return pids;
 }

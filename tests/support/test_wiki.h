@@ -162,6 +162,9 @@ CommandRun RunCommand(const std::vector<std::string>& argv,
                       const std::map<std::string, std::string>& env = {},
                       std::chrono::milliseconds timeout = std::chrono::minutes(2));
 
+// The living children of any process.
+std::vector<pid_t> Children(pid_t parent);
+
 // The children of a wikid master: its workers, or its mailer.
 std::vector<pid_t> MasterChildren(pid_t master, bool mailer);
 
