@@ -31,6 +31,12 @@ namespace wikid::testing {
 
 class TestWiki;
 
+// The environment of a wikid that hashes passwords at the real cost, for
+// the tests of what that cost buys (timing, the hash slots). Every other
+// process a test starts hashes at libsodium's least cost (Spawn).
+inline const std::map<std::string, std::string> kRealPasswordCost = {
+    {"WIKID_FAILPOINTS", "password_hash_minimal=0"}};
+
 // A folder for WIKID_FAILPOINT_DIR: a process held at a failpoint there
 // (model/base/failpoint.h, FailpointHold) goes on once Release(name), at
 // the moment the test has seen what it waits for, instead of after a
