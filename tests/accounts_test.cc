@@ -83,8 +83,10 @@ BOOST_AUTO_TEST_CASE(signup_logs_in_with_a_session_cookie_of_the_right_flags) {
   auto stored = users->Find(*UserName::Parse("alice"));
   BOOST_REQUIRE(stored.ok());
   BOOST_TEST(stored->email == "alice@example.org");
-  BOOST_TEST(
-      stored->password_hash.starts_with("$argon2id$v=19$m=65536,t=2,p=1$"));
+  // argon2id at the cost in force (this suite runs at the least cost:
+  // tests/CMakeLists.txt; user_test checks the real one).
+  BOOST_TEST(stored->password_hash.starts_with("$argon2id$v=19$"));
+  BOOST_TEST(!PasswordNeedsRehash(stored->password_hash));
 }
 
 BOOST_AUTO_TEST_CASE(the_session_cookie_is_secure_over_https) {
@@ -281,7 +283,8 @@ BOOST_AUTO_TEST_CASE(a1_an_old_parameter_hash_is_upgraded_at_login) {
   BOOST_REQUIRE(PasswordNeedsRehash(weak));
   BOOST_TEST(LogIn("Old", password).status == 303);
   std::string upgraded = users->Find(*UserName::Parse("Old"))->password_hash;
-  BOOST_TEST(upgraded.starts_with("$argon2id$v=19$m=65536,t=2,p=1$"));
+  BOOST_TEST(upgraded != std::string(weak));
+  BOOST_TEST(!PasswordNeedsRehash(upgraded));
   BOOST_TEST(VerifyPassword(upgraded, password));
 }
 
