@@ -26,31 +26,33 @@ Result<FileSaveResult> FileWrites::Upload(const FileName& name, int64_t base_rev
   auto media = InspectUpload(bytes, name, max_pixels_);
   if (!media.ok()) return media.status();
   const std::string sha256 = Sha256Hex(bytes);
-  auto saved = store_.Save(FileEdit{.name = name,
-                                    .base_rev = base_rev,
-                                    .bytes = &bytes,
-                                    .sha256 = sha256,
-                                    .content_type = media->content_type,
-                                    .width = media->size.width,
-                                    .height = media->size.height,
-                                    .summary = summary,
-                                    .author = by.name,
-                                    .account_id = by.account_id,
-                                    .created_at = by.at,
-                                    .may_edit_protected = by.may_edit_protected});
-  saved = Retire(name, std::move(saved));
+  auto saved = SaveAndRetire(name, FileEdit{.name = name,
+                                            .base_rev = base_rev,
+                                            .bytes = &bytes,
+                                            .sha256 = sha256,
+                                            .content_type = media->content_type,
+                                            .width = media->size.width,
+                                            .height = media->size.height,
+                                            .summary = summary,
+                                            .author = by.name,
+                                            .account_id = by.account_id,
+                                            .created_at = by.at,
+                                            .may_edit_protected = by.may_edit_protected});
   if (saved.ok() && saved->created && !cache_.Has(sha256))
     CopyToDisk(cache_, sha256, bytes);
   return saved;
 }
 
-Result<FileSaveResult> FileWrites::Retire(const FileName& name,
-                                          Result<FileSaveResult> saved) {
-  if (!saved.ok() || !saved->created) return saved;
-  // Tests kill the worker here: an upload committed, its pages' views not
-  // retired (the master's catch-up covers it, as for a page save).
-  FailpointSleep("upload_before_invalidate");
-  if (!retire_(name.title())) {
+Result<FileSaveResult> FileWrites::SaveAndRetire(const FileName& name, const FileEdit& edit) {
+  FinishRetiring finish = retire_(name.title());
+  auto saved = store_.Save(edit);
+  const bool committed = saved.ok() && saved->created;
+  // Tests hold or kill the worker here: an upload committed, its pages'
+  // views in flight, not retired (after a kill the master's catch-up
+  // covers it, as for a page save).
+  if (committed) FailpointHold("upload_before_invalidate");
+  const bool retired = finish(committed);
+  if (committed && !retired) {
     return Status::Unavailable(
         "Your file was saved as revision " + std::to_string(saved->rev) +
         ", but neither memcached nor the database answered to retire the "
@@ -68,34 +70,41 @@ Result<FileSaveResult> FileWrites::Restore(const FileName& name, int64_t rev,
   if (!old.ok()) return old.status();
   // The bytes are stored already, and what they are was decided when
   // they came: the revision names them again.
-  return Retire(name, store_.Save(FileEdit{.name = name,
-                                           .base_rev = base_rev,
-                                           .sha256 = old->sha256,
-                                           .content_type = old->content_type,
-                                           .width = old->width,
-                                           .height = old->height,
-                                           .summary = summary,
-                                           .author = by.name,
-                                           .account_id = by.account_id,
-                                           .created_at = by.at,
-                                           .may_edit_protected = by.may_edit_protected}));
+  return SaveAndRetire(name, FileEdit{.name = name,
+                                      .base_rev = base_rev,
+                                      .sha256 = old->sha256,
+                                      .content_type = old->content_type,
+                                      .width = old->width,
+                                      .height = old->height,
+                                      .summary = summary,
+                                      .author = by.name,
+                                      .account_id = by.account_id,
+                                      .created_at = by.at,
+                                      .may_edit_protected = by.may_edit_protected});
 }
 
-Status FileWrites::RetireAfter(const FileName& name, Status done, const std::string& what) {
-  if (!done.ok()) return done;
-  if (!retire_(name.title())) {
+Status FileWrites::ChangeAndRetire(const FileName& name, const std::function<Status()>& change,
+                                   const std::string& what) {
+  FinishRetiring finish = retire_(name.title());
+  Status done = change();
+  if (!finish(done.ok()) && done.ok()) {
     return Status::Unavailable(what +
                                ", but neither memcached nor the database answered to retire "
                                "the views of the pages that show it: they may show it as it "
                                "was for a while.");
   }
-  return Status::Ok();
+  return done;
 }
 
 Status FileWrites::Delete(const FileLogRequest& request) {
-  Status deleted = store_.Delete(request);
-  if (deleted.ok()) UnpublishRevisions(request.name);
-  return RetireAfter(request.name, deleted, "The file was deleted");
+  return ChangeAndRetire(
+      request.name,
+      [&] {
+        Status deleted = store_.Delete(request);
+        if (deleted.ok()) UnpublishRevisions(request.name);
+        return deleted;
+      },
+      "The file was deleted");
 }
 
 void FileWrites::UnpublishRevisions(const FileName& name) {
@@ -115,7 +124,8 @@ void FileWrites::UnpublishRevisions(const FileName& name) {
 }
 
 Status FileWrites::Undelete(const FileLogRequest& request) {
-  return RetireAfter(request.name, store_.Undelete(request), "The file was brought back");
+  return ChangeAndRetire(
+      request.name, [&] { return store_.Undelete(request); }, "The file was brought back");
 }
 
 Result<BytesToServe> FileWrites::Serve(const std::string& sha256) {

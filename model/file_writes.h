@@ -8,20 +8,25 @@
 //   1. Inspect the bytes (model/media/media.h): their kind, never the
 //      name's or the client's word; an image's size from its header, and
 //      the pixel limit, before anything decodes it. Hash them (SHA-256).
-//   2. Commit (FileStore::Save: the bytes once per content and the
+//   2. Mark the views of the pages that embed the file in flight
+//      (PageWrites::RetireEmbedders: PageWrites' own step 0, in its one
+//      home), so that from here to step 4 no cache serves or makes them:
+//      a reader who sees the new revision (on the file page, say) never
+//      sees a page show the old one afterwards, on any host.
+//   3. Commit (FileStore::Save: the bytes once per content and the
 //      revision, in one transaction).
-//   3. Retire, before anything is acknowledged, the views of the pages
-//      that embed the file (PageWrites::RetireEmbedders: PageWrites' own
-//      step 2, in its one home): their page views, each worker's copies
-//      and nginx's fast-path entries show the old image's size and
-//      address. Their renderings are keyed by the embedded files' hashes
-//      and sizes, so those need nothing. When that cannot be made sure
-//      of, the upload is committed but answered Unavailable, saying so.
-//   4. Copy the bytes to this host's disk cache (model/cache/
+//   4. Retire, before anything is acknowledged, the views of the pages
+//      that embed the file (what step 2's call returned: PageWrites' step
+//      2): their page views, each worker's copies and nginx's fast-path
+//      entries show the old image's size and address. Their renderings
+//      are keyed by the embedded files' hashes and sizes, so those need
+//      nothing. When that cannot be made sure of, the upload is committed
+//      but answered Unavailable, saying so.
+//   5. Copy the bytes to this host's disk cache (model/cache/
 //      file_cache.h), so nginx serves the first view without a trip to
 //      the database. Best effort: a copy that fails is logged, and the
 //      first view makes it.
-//   5. Return: the caller acknowledges.
+//   6. Return: the caller acknowledges.
 // Nothing about the file itself needs retiring: no view of a file is
 // cached. A file page is read from the database on every view, and a
 // file's address (/_file/NAME) looks its latest revision up there before
@@ -58,9 +63,12 @@ struct BytesToServe {
 
 class FileWrites {
  public:
-  // Step 3 for file NAME: PageWrites::RetireEmbedders (the sites wire
-  // it; tests watch it); false when it could not be made sure of.
-  using RetireEmbedders = std::function<bool(const std::string& name)>;
+  // Steps 2 and 4 for file NAME: PageWrites::RetireEmbedders (the sites
+  // wire it; tests watch it), called before the commit; what it returns is
+  // called after it, told whether the write committed, and says false
+  // when the views of before could not be retired for sure.
+  using FinishRetiring = std::function<bool(bool committed)>;
+  using RetireEmbedders = std::function<FinishRetiring(const std::string& name)>;
 
   // `store` and `cache` must outlive it. Images of more than `max_pixels`
   // are refused.
@@ -90,11 +98,11 @@ class FileWrites {
     return store_.SetProtected(name, is_protected);
   }
 
-  // Deletes or undeletes a file, as FileStore::Delete and Undelete; then
-  // step 3, as for an upload: the pages that embed it show the missing
-  // file's red link (or the file again), and the site's views (recent
-  // changes) the event. Unavailable, saying so, when that step cannot be
-  // made sure of. Its bytes stay on this host's disk (another file may have
+  // Deletes or undeletes a file, as FileStore::Delete and Undelete, with
+  // steps 2 and 4 around them, as for an upload: the pages that embed it
+  // show the missing file's red link (or the file again), and the site's
+  // views (recent changes) the event. Unavailable, saying so, when step 4
+  // cannot be made sure of. Its bytes stay on this host's disk (another file may have
   // the same bytes: views/file_handlers.h), but a delete takes back this
   // host's published links to them (FileCache::Publish), so its nginx sends
   // them only through a worker's X-Accel-Redirect, which a deleted file's
@@ -128,11 +136,12 @@ class FileWrites {
   }
 
  private:
-  // Step 3: after a new revision commits, end what the pages showed.
-  Result<FileSaveResult> Retire(const FileName& name,
-                                Result<FileSaveResult> saved);
-  // The same after a delete or an undelete (`done`), which `what` names.
-  Status RetireAfter(const FileName& name, Status done, const std::string& what);
+  // Steps 2 to 4 for a new revision of `name` that `save` commits: the
+  // pages that embed it marked, the commit, what the pages showed ended.
+  Result<FileSaveResult> SaveAndRetire(const FileName& name, const FileEdit& edit);
+  // The same for a delete or an undelete (`change`), which `what` names.
+  Status ChangeAndRetire(const FileName& name, const std::function<Status()>& change,
+                         const std::string& what);
 
   // Unpublishes the bytes of every revision of `name` on this host.
   void UnpublishRevisions(const FileName& name);

@@ -1,5 +1,6 @@
 #include "model/page_writes.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "model/base/failpoint.h"
@@ -156,42 +157,73 @@ Result<std::string> PageWrites::Undelete(const PageDeletionRequest& request) {
   return title;
 }
 
-bool PageWrites::RetireEmbedders(const std::string& file_name) {
-  auto link = PageName::Parse(kFileLinkPrefix + file_name);
-  if (!link.ok()) return true;  // no page can embed a name no link can hold
-  // The pages whose latest revisions embed the file (their links to
-  // "File:NAME", in any letter case). A page of that very name would
-  // hide them (backlinks leave out the links naming another page
-  // exactly), and a list too long to retire page by page costs more than
-  // moving every view's links number once: both as a new page is.
+std::optional<std::vector<std::string>> PageWrites::EmbeddersOf(const PageName& link) {
+  // A page of that very name would hide them (backlinks leave out the
+  // links naming another page exactly).
+  auto page_of_link = store_.Resolve(link);
+  if (!page_of_link.ok() || *page_of_link) return std::nullopt;
   std::vector<std::string> embedders;
   std::string after;
-  auto page_of_link = store_.Resolve(*link);
-  if (!page_of_link.ok() || *page_of_link) return Invalidate(*link, /*created=*/true);
   while (true) {
-    auto linking = store_.ListBacklinks(*link, after, kBacklinkBatch);
-    if (!linking.ok()) return Invalidate(*link, /*created=*/true);
+    auto linking = store_.ListBacklinks(link, after, kBacklinkBatch);
+    if (!linking.ok()) return std::nullopt;
     for (const auto& page : linking->pages) embedders.push_back(page.title);
     if (!linking->more || linking->pages.empty()) break;
-    if (static_cast<int>(embedders.size()) >= kMaxEmbedderBumps) {
-      return Invalidate(*link, /*created=*/true);
-    }
+    if (static_cast<int>(embedders.size()) >= kMaxEmbedderBumps) return std::nullopt;
     after = linking->pages.back().title;
   }
-  // Their views and the site's (recent changes list the upload), and
-  // nginx's entries of them and of the front page.
-  const bool retired = caches_.page_cache.InvalidatePages(embedders);
+  return embedders;
+}
+
+void PageWrites::DeleteEmbedderEntries(const std::vector<std::string>& titles) {
   FastPath& fast = caches_.fast_path;
-  if (!fast.enabled()) return retired;
+  if (!fast.enabled()) return;
+  // The front page's too: its recent changes list the file's event.
   std::vector<std::string> entries;
-  if (auto entry = fast.EntryFor(PageViewPath(*link, /*front=*/true))) entries.push_back(*entry);
-  for (const std::string& title : embedders) {
+  if (auto entry = fast.EntryFor("/")) entries.push_back(*entry);
+  for (const std::string& title : titles) {
     auto page = PageName::Parse(title);
     if (!page.ok()) continue;
     if (auto entry = fast.EntryFor(PageViewPath(*page, false))) entries.push_back(*entry);
   }
   fast.Invalidate(entries);
-  return retired;
+}
+
+std::function<bool(bool committed)> PageWrites::RetireEmbedders(const std::string& file_name) {
+  auto link = PageName::Parse(kFileLinkPrefix + file_name);
+  if (!link.ok()) return [](bool) { return true; };  // no page can embed a name no link can hold
+  auto embedders = EmbeddersOf(*link);
+  if (!embedders) {
+    // Too many to retire page by page (or not to be listed): marking and
+    // moving every view's links number once costs less, as a new page.
+    return [this, pending = Begin({*link}, /*may_create=*/true)](bool committed) {
+      return Finish(pending, committed, /*created=*/true);
+    };
+  }
+  // Step 0 for those pages and the site: their numbers marked, nginx's
+  // entries of them gone until the numbers settle.
+  InFlight in_flight = caches_.versions.Mark(*embedders, /*may_create=*/false);
+  if (!in_flight.marked.empty() || in_flight.unconfirmed) DeleteEmbedderEntries(*embedders);
+  return [this, link = *link, before = std::move(*embedders),
+          in_flight = std::move(in_flight)](bool committed) {
+    bool retired = caches_.versions.Settle(in_flight, committed, /*created=*/false);
+    if (!committed) return retired;
+    DeleteEmbedderEntries(before);
+    // Pages saved with the embed between the list and the commit: their
+    // own saves marked and moved their numbers, but the views they made
+    // then show the file of before. Listed again now, and retired after
+    // the commit (without a mark: the race is that narrow).
+    auto after = EmbeddersOf(link);
+    if (!after) return Invalidate(link, /*created=*/true) && retired;
+    std::vector<std::string> added;
+    for (const std::string& title : *after) {
+      if (std::find(before.begin(), before.end(), title) == before.end()) added.push_back(title);
+    }
+    if (added.empty()) return retired;
+    retired = caches_.page_cache.InvalidatePages(added) && retired;
+    DeleteEmbedderEntries(added);
+    return retired;
+  };
 }
 
 bool PageWrites::Invalidate(const PageName& name, bool created) {

@@ -114,25 +114,31 @@ class PageWrites {
   // back (its links turn blue again). Returns the page's title.
   Result<std::string> Undelete(const PageDeletionRequest& request);
 
-  // Step 2 for the pages that embed file `name`, after a new revision of
-  // it committed and before it is acknowledged (FileWrites calls it): the
-  // version numbers of the pages whose latest revisions embed it (the
-  // backlinks of "File:NAME", read after the commit, so a page saved
-  // with the embed before it is among them) and the site's (recent
-  // changes list uploads) move, and the fast-path entries of those pages
-  // and of the front page are deleted; every other page's views stay
-  // served. When there are more than a few hundred such pages, or they
-  // cannot be listed, every page view's links number moves instead, as
-  // for a new page. Their renderings need nothing: the render key holds
-  // the embedded files' hashes and sizes (RenderKeyOf). False as
-  // Invalidate.
-  bool RetireEmbedders(const std::string& file_name);
+  // Steps 0 and 2 for the pages that embed file `file_name`, around a
+  // write of it (an upload, a restore, a delete, an undelete: FileWrites
+  // calls it before its commit). Marks in flight the version numbers of
+  // the pages whose latest revisions embed it (the backlinks of
+  // "File:NAME") and the site's (recent changes list the event), and
+  // deletes nginx's entries of those pages and of the front page; returns
+  // what completes the write after its commit, told whether it committed:
+  // that settles the numbers (moved, or as they were), deletes the entries
+  // again, and retires too the pages that began to embed the file between
+  // the list and the commit (their saves marked themselves, but their
+  // views show the file of before). So a reader who has seen the new file
+  // never sees a page show the old one again, on any host. Every other
+  // page's views stay served. With more than a few hundred such pages, or
+  // when they cannot be listed, every page view's links number is marked
+  // and moves instead, as for a new page. Their renderings need nothing:
+  // the render key holds the embedded files' hashes and sizes
+  // (RenderKeyOf). The completion returns false as Finish.
+  std::function<bool(bool committed)> RetireEmbedders(const std::string& file_name);
 
  private:
   // A write between steps 0 and 2.
+  using InFlight = Versions::InFlight;
   struct Pending {
     std::vector<PageName> names;
-    Versions::InFlight in_flight;
+    InFlight in_flight;
   };
   // Step 0 for the pages `names` (`may_create`: the write may make or
   // remove a page).
@@ -140,7 +146,13 @@ class PageWrites {
   // Step 2 after step 0 (`committed`: the write changed something;
   // `created`: it made or removed a page). False as Invalidate.
   bool Finish(const Pending& pending, bool committed, bool created);
-  // Step 2 without step 0 (uploads); false when the views of before could
+  // The titles of the pages whose latest revisions embed the file that
+  // `link` ("File:NAME") names; nullopt when they cannot be listed, are
+  // too many to retire one by one, or a page of that very name hides them.
+  std::optional<std::vector<std::string>> EmbeddersOf(const PageName& link);
+  // nginx's entries of the pages `titles` and of the front page.
+  void DeleteEmbedderEntries(const std::vector<std::string>& titles);
+  // Step 2 without step 0 (a new page's spelling); false when the views of before could
   // not be retired for sure (Versions::Bump), and then the write must not
   // be answered as done.
   bool Invalidate(const PageName& name, bool created);

@@ -623,15 +623,20 @@ BOOST_AUTO_TEST_CASE(a_process_killed_mid_upload_leaves_nothing,
 
 // FileWrites: the bytes inspected before anything is written, the copy on
 // this host's disk named by the hash and whole.
-// Step 3's stand-in: records the files whose embedding pages a write
-// retired, and answers `retired`.
+// Steps 2 and 4's stand-in: records the files whose embedding pages a
+// write marked (before its commit) and what each completion was told
+// (whether the write committed), and answers `retired`.
 struct Retirer {
   std::vector<std::string> names;
+  std::vector<bool> committed;
   bool retired = true;
   FileWrites::RetireEmbedders Function() {
-    return [this](const std::string& name) {
+    return [this](const std::string& name) -> FileWrites::FinishRetiring {
       names.push_back(name);
-      return retired;
+      return [this](bool done) {
+        committed.push_back(done);
+        return retired;
+      };
     };
   }
 };
@@ -679,9 +684,16 @@ BOOST_AUTO_TEST_CASE(file_writes_inspect_then_commit_then_copy) {
   BOOST_TEST(restored->rev == 3);
   BOOST_TEST(store->Find(Name("Photo.png"), std::nullopt)->sha256 == Sha256Hex(png));
   BOOST_TEST(Count("SELECT count(*) FROM file_blob") == 2);
-  // Each new revision (three) retired the views of the pages showing the
-  // file; the refused uploads did not.
-  BOOST_TEST((retirer.names == std::vector<std::string>(3, "Photo.png")));
+  // An upload the store refuses (on top of an old revision) is marked,
+  // and then told nothing was committed, so the pages' numbers stay.
+  BOOST_TEST((writes.Upload(Name("Photo.png"), 1, testing::PngHeader(20, 10, "late"), "", by)
+                  .status()
+                  .code() == Status::Code::kConflict));
+  // Each write the store was asked for (four) marked the pages showing
+  // the file; the three new revisions retired them. The uploads refused
+  // on their bytes did neither.
+  BOOST_TEST((retirer.names == std::vector<std::string>(4, "Photo.png")));
+  BOOST_TEST((retirer.committed == std::vector<bool>{true, true, true, false}));
 }
 
 // A new revision whose pages' views could not be retired is committed but
@@ -698,6 +710,7 @@ BOOST_AUTO_TEST_CASE(an_upload_whose_pages_cannot_be_retired_is_unavailable) {
              std::string::npos);
   BOOST_TEST(Count("SELECT count(*) FROM file_revision") == 1);
   BOOST_TEST(retirer.names.size() == 1u);
+  BOOST_TEST((retirer.committed == std::vector<bool>{true}));
 }
 
 // Thumbnails: made once per (bytes, width) on this host's disk, named

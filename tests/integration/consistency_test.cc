@@ -29,6 +29,7 @@
 #include "tests/support/memcached_server.h"
 #include "tests/support/stale_reads.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_images.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -318,6 +319,80 @@ BOOST_AUTO_TEST_CASE(without_the_mark_in_flight_views_go_back) {
   // The control: numbers that move only after the commit leave every
   // tier's copy of revision 1 current until then.
   BOOST_TEST(ViewsGoingBackDuringAHeldSave(true) > 0);
+}
+
+// --- Monotonic reads: an upload held between its commit and its settle ---
+
+// The same for a file's new revision, which changes the pages that embed
+// it (the image's size and address): a page showing Pic.png at 30 pixels
+// high in every tier; a revision 60 high held by a failpoint after its
+// commit (FileWrites marks the embedding pages in flight before it). A
+// reader who has seen revision 2 on the file page (read from the
+// database): how many of its next views of the page show the image of
+// before?
+constexpr char kUploadSettle[] = "upload_before_invalidate";
+
+int EmbedsGoingBackDuringAHeldUpload(bool unsafe_no_marks) {
+  TestWikiOptions options{.workers = 3, .memcached = true, .fast_path = true};
+  HeldFailpoints holds;
+  options.env.merge(
+      holds.Env(kUploadSettle, static_cast<int>(std::chrono::milliseconds(kHold).count())));
+  if (unsafe_no_marks) options.env["WIKID_UNSAFE_NO_IN_FLIGHT"] = "1";
+  TestWiki wiki{options};
+  auto upload = [](Browser& by, const std::string& bytes, int64_t base_rev) {
+    return by.PostMultipart(
+        "/_upload", {{"name", "Pic.png"}, {"summary", ""}, {"base_rev", std::to_string(base_rev)}},
+        FormFilePart{.filename = "Pic.png", .content_type = "image/png", .bytes = bytes});
+  };
+  auto height = [](const HttpResponse& view) {
+    static const std::regex img("<img [^>]*height=\"(\\d+)\"");
+    std::smatch m;
+    return std::regex_search(view.body, m, img) ? std::stoi(m[1]) : 0;
+  };
+  Browser& uploader = wiki.Editor();
+  wiki.CreateUser("Reader", "reader password");
+  Browser reader(wiki);
+  BOOST_REQUIRE(reader.LogIn("Reader", "reader password").status == 303);
+  holds.Release(kUploadSettle);  // the first revision is not held
+  BOOST_REQUIRE(upload(uploader, RealPng(40, 30), 0).status == 303);
+  BOOST_REQUIRE(wiki.Save("Shows_Pic", 0, "The picture: [[File:Pic.png|pic]]\n").status == 303);
+  holds.Rearm(kUploadSettle);
+  // Every tier holds the page with revision 1's size: nginx's entry,
+  // memcached, the workers' copies.
+  BOOST_REQUIRE(height(wiki.ViewUntilFast("/Shows_Pic")) == 30);
+  for (int i = 0; i < 6; ++i) BOOST_REQUIRE(height(reader.Get("/Shows_Pic")) == 30);
+  const std::string held = std::string("failpoint ") + kUploadSettle + ": holding";
+  const size_t holding = wiki.LogCount(held);
+  auto uploaded = std::async(std::launch::async,
+                             [&] { return upload(uploader, RealPng(40, 60), 1).status; });
+  BOOST_REQUIRE(WaitUntil([&] { return wiki.LogCount(held) > holding; }, 60s));
+  const auto began = std::chrono::steady_clock::now();
+  int back = 0;
+  const std::string seen = "Revision 2: image/png, 40 × 60 pixels";
+  // Anonymous (nginx's fast path, then wikid), then logged in (wikid).
+  BOOST_REQUIRE(wiki.Get("/_file-page/Pic.png").body.find(seen) != std::string::npos);
+  for (int i = 0; i < 6; ++i) back += height(wiki.Get("/Shows_Pic")) != 60;
+  BOOST_REQUIRE(reader.Get("/_file-page/Pic.png").body.find(seen) != std::string::npos);
+  for (int i = 0; i < 6; ++i) back += height(reader.Get("/Shows_Pic")) != 60;
+  // Views made while the upload was held prove nothing if it was let go.
+  BOOST_REQUIRE(std::chrono::steady_clock::now() - began < kHold);
+  BOOST_REQUIRE(wiki.LogCount(held) == holding + 1);
+  holds.Release(kUploadSettle);
+  BOOST_TEST(uploaded.get() == 303);
+  BOOST_TEST(height(wiki.Get("/Shows_Pic")) == 60);
+  BOOST_TEST(height(reader.Get("/Shows_Pic")) == 60);
+  BOOST_TEST_MESSAGE(back << " of 12 views older than the file page the reader saw");
+  return back;
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_who_saw_an_upload_never_gets_the_pages_of_before) {
+  BOOST_TEST(EmbedsGoingBackDuringAHeldUpload(false) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(without_the_mark_in_flight_pages_show_the_file_of_before) {
+  // The control: numbers that move only after the commit leave every
+  // tier's copy of the page with revision 1's image current until then.
+  BOOST_TEST(EmbedsGoingBackDuringAHeldUpload(true) > 0);
 }
 
 }  // namespace
