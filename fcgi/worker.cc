@@ -397,9 +397,6 @@ class Worker {
 
 int RunWorker(const Config& config, int listen_fd, int ready_fd,
               pid_t master_pid, const SharedParts& shared) {
-  // Named first thing, as the mailer is: ps and the tests tell the two
-  // apart, and from a child forked a moment ago that is neither yet.
-  prctl(PR_SET_NAME, "wikid-worker");
   InstallWorkerSignals();
   // The master may have died between fork() and PR_SET_PDEATHSIG.
   if (getppid() != master_pid) return 1;
@@ -421,6 +418,10 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     LogError("worker cannot wait for connections: " + waiter.status().message());
     return 1;
   }
+  // Named once it can serve, as it tells the master: ps and the tests
+  // count "wikid-worker"s as the workers serving (a worker that is still
+  // loading its templates, or failing to, keeps the master's name).
+  prctl(PR_SET_NAME, "wikid-worker");
   char ready = 1;
   [[maybe_unused]] ssize_t n = write(ready_fd, &ready, 1);
   close(ready_fd);

@@ -312,8 +312,9 @@ BOOST_AUTO_TEST_CASE(a_reload_with_a_broken_template_keeps_the_old_workers) {
   TempDir templates;
   CopyTemplates(templates);
   TestWiki wiki{TestWikiOptions{.templates_dir = templates.path()}};
-  // Both workers first: the wiki answers once one runs, and the second
-  // forked after that read as a worker the reload had made.
+  // Both workers ready first (they take their name once their templates
+  // are loaded): the wiki answers once one runs, and a second still
+  // loading would read the broken template below and die (CI saw it).
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 60s));
   auto before = wiki.WorkerPids();
   std::ofstream(templates.File("pages.tpl"), std::ios::app) << "{{#UNCLOSED}}\n";

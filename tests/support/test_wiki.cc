@@ -530,9 +530,12 @@ std::vector<pid_t> Children(pid_t parent) {
 }
 
 std::vector<pid_t> MasterChildren(pid_t master, bool mailer) {
-  // By the name each gives itself first thing: a child forked a moment ago
-  // still has the master's and is neither (a mailer started again by a
-  // reload once counted as a worker).
+  // By the name each gives itself: the mailer first thing, a worker once
+  // it can serve (fcgi/worker.cc). A child forked a moment ago, or a
+  // worker still loading its templates, has the master's name and is
+  // neither (a mailer started again by a reload once counted as a worker;
+  // a worker that read a template the test was about to break, as one
+  // the test had waited for).
   const std::string wanted = mailer ? "wikid-mailer\n" : "wikid-worker\n";
   std::vector<pid_t> pids;
   for (pid_t pid : Children(master)) {

@@ -171,7 +171,8 @@ CommandRun RunCommand(const std::vector<std::string>& argv,
 // The living children of any process.
 std::vector<pid_t> Children(pid_t parent);
 
-// The children of a wikid master: its workers, or its mailer.
+// The children of a wikid master: its workers that can serve (started, not
+// still loading), or its mailer.
 std::vector<pid_t> MasterChildren(pid_t master, bool mailer);
 
 // One number from the SQLite database at `path`, through a connection of
@@ -311,7 +312,7 @@ class TestWiki : public HttpTarget {
   // Starts a GET and hangs up after `bytes` bytes of the body.
   void GetAndHangUp(const std::string& path, size_t bytes);
 
-  // The wikid master and its live workers.
+  // The wikid master and its live workers that can serve.
   pid_t master_pid() const { return wikid_pid_; }
   std::vector<pid_t> WorkerPids() const;
   // The mailer process, or 0 if there is none just now.
@@ -344,7 +345,7 @@ class TestWiki : public HttpTarget {
   // Connections waiting in wikid's listening socket for a worker to accept
   // them (its accept queue, as `ss` reads it from the kernel).
   size_t AcceptQueueLength() const;
-  // Waits until the master has exactly `n` workers.
+  // Waits until the master has exactly `n` workers that can serve.
   bool WaitForWorkerCount(size_t n, std::chrono::milliseconds timeout) const;
   // SIGTERM to the master; returns its exit status (or -1 on timeout, after
   // which it is killed).
