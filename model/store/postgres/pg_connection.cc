@@ -263,6 +263,7 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 Status PgConnection::Connect() {
   PQfinish(conn_);
   conn_ = nullptr;
+  on_server_.clear();
   EndTransaction();
   const ConnectionBounds bounds = BoundsFor(options_.statement_timeout_ms);
   const std::string timeout = std::to_string(options_.connect_timeout_seconds);
@@ -316,9 +317,6 @@ Status PgConnection::Connect() {
       !set.ok()) {
     return set.status();
   }
-  for (const auto& [name, sql] : prepared_) {
-    if (Status s = PrepareOnServer(name, sql); !s.ok()) return s;
-  }
   return Status::Ok();
 }
 
@@ -362,6 +360,7 @@ bool PgConnection::EndedByServer() const {
 void PgConnection::Drop() {
   PQfinish(conn_);  // nonblocking: its goodbye does not wait
   conn_ = nullptr;
+  on_server_.clear();
 }
 
 Status PgConnection::Prepare(const std::string& name, const std::string& sql) {
@@ -372,8 +371,7 @@ Status PgConnection::Prepare(const std::string& name, const std::string& sql) {
     return Status::Internal("two statements prepared as " + name);
   }
   prepared_[name] = sql;
-  if (Status s = EnsureConnected(); !s.ok()) return s;
-  return PrepareOnServer(name, sql);
+  return Status::Ok();
 }
 
 Status PgConnection::PrepareAll(std::initializer_list<PgStatement> statements) {
@@ -386,6 +384,14 @@ Status PgConnection::PrepareAll(std::initializer_list<PgStatement> statements) {
 Result<PgResult> PgConnection::Run(const std::string& name, const PgParams& params,
                                    PgResultFormat format) {
   if (Status s = EnsureConnected(); !s.ok()) return s;
+  if (!on_server_.contains(name)) {
+    // First use on this connection. A failure here is before the line
+    // below: nothing of the statement itself has run.
+    auto sql = prepared_.find(name);
+    if (sql == prepared_.end()) return Status::Internal("no statement prepared as " + name);
+    if (Status s = PrepareOnServer(name, sql->second); !s.ok()) return s;
+    on_server_.insert(name);
+  }
   ++queries_;
   const std::vector<const char*> values = params.values();
   const std::vector<int> lengths = params.lengths();
