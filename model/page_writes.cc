@@ -1,6 +1,6 @@
 #include "model/page_writes.h"
 
-#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "model/base/failpoint.h"
@@ -215,9 +215,10 @@ std::function<bool(bool committed)> PageWrites::RetireEmbedders(const std::strin
     // the commit (without a mark: the race is that narrow).
     auto after = EmbeddersOf(link);
     if (!after) return Invalidate(link, /*created=*/true) && retired;
+    const std::set<std::string> listed(before.begin(), before.end());
     std::vector<std::string> added;
     for (const std::string& title : *after) {
-      if (std::find(before.begin(), before.end(), title) == before.end()) added.push_back(title);
+      if (!listed.contains(title)) added.push_back(title);
     }
     if (added.empty()) return retired;
     retired = caches_.page_cache.InvalidatePages(added) && retired;
