@@ -404,9 +404,69 @@ BOOST_FIXTURE_TEST_CASE(the_switch_always_points_at_a_directory, Fixture) {
   fast.Suspend("test");
   BOOST_REQUIRE(Restore());
   BOOST_TEST(Switch() != second);
+  Keep();  // the master removes old generations at its next tick
   BOOST_TEST(IsDirectory(flag + ".d/" + second));
   BOOST_TEST(!IsDirectory(flag + ".d/" + first));
   BOOST_TEST(IsDirectory(flag + ".d/off"));
+}
+
+// Markers (fast_path.h): a fill, or one that finds its entry there (a fill
+// by another host), leaves the file nginx checks before it asks memcached,
+// in the generation's folder, under the path nginx decodes and '#'; nothing
+// that was not filled is marked. A new generation starts with none, and
+// the master removes older folders, markers and all, a few hundred files
+// per tick.
+BOOST_FIXTURE_TEST_CASE(fills_leave_the_markers_nginx_checks, Fixture) {
+  const mode_t umask_before = umask(0077);  // wikid.service's
+  BOOST_REQUIRE(Restore());
+  const std::string first = flag + ".d/" + Switch();
+  auto marked = [&](const std::string& generation, const std::string& path) {
+    return access((generation + path + "#").c_str(), F_OK) == 0;
+  };
+  BOOST_TEST(fast.Store("/A", 3, "a", [] { return false; }) == StoreResult::kOutdated);
+  BOOST_TEST(!marked(first, "/A"));
+  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kStored);
+  BOOST_TEST(marked(first, "/A"));
+  BOOST_TEST(fast.Store("/", 1, "front", Current()) == StoreResult::kStored);
+  BOOST_TEST(marked(first, "/"));  // "${request_filename}#" of "/" is FLAG/#
+  // A name with '/' gets folders nginx's user can search whatever the
+  // umask; an escaped byte of the key is the byte again.
+  auto entry = fast.EntryFor("/Projects/100%/Plan");
+  BOOST_REQUIRE(entry.has_value());
+  BOOST_TEST(*entry == "/Projects/100%25/Plan");
+  BOOST_TEST(fast.Store(*entry, 1, "plan", Current()) == StoreResult::kStored);
+  BOOST_TEST(marked(first, "/Projects/100%/Plan"));
+  struct stat folder;
+  BOOST_REQUIRE(stat((first + "/Projects/100%").c_str(), &folder) == 0);
+  BOOST_TEST((folder.st_mode & 0777) == 0755u);
+  // Filled by another host: found there, marked here.
+  BOOST_REQUIRE(unlink((first + "/A#").c_str()) == 0);
+  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kPresent);
+  BOOST_TEST(marked(first, "/A"));
+  for (int i = 0; i < 600; ++i) {
+    BOOST_REQUIRE(fast.Store("/P" + std::to_string(i), 1, "p", Current()) ==
+                  StoreResult::kStored);
+  }
+  BOOST_TEST(marked(first, "/P599"));
+
+  fast.Suspend("test");
+  BOOST_REQUIRE(Restore());
+  const std::string second = flag + ".d/" + Switch();
+  BOOST_TEST(!marked(second, "/A"));
+  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kStored);
+  BOOST_TEST(marked(second, "/A"));
+  fast.Suspend("test");
+  BOOST_REQUIRE(Restore());
+  // The first generation's 603 markers go over several ticks, none long.
+  int ticks = 0;
+  while (IsDirectory(first) && ticks < 100) {
+    Keep();
+    ++ticks;
+  }
+  BOOST_TEST(!IsDirectory(first));
+  BOOST_TEST(ticks >= 3);
+  BOOST_TEST(marked(second, "/A"));  // the one just left stays
+  umask(umask_before);
 }
 
 // A worker whose master died points the switch off for good (its nginx

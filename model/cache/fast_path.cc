@@ -1,6 +1,7 @@
 #include "model/cache/fast_path.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@ constexpr size_t kMaxKeyBytes = 250;
 constexpr size_t kKeyHeadBytes = 5 + 16 + 1;
 // What the switch points at while suspended.
 constexpr char kOff[] = "off";
+// Removals of old generations' markers per tick of the master (about a
+// millisecond's work).
+constexpr int kSweepBudget = 256;
 // Keys per get_multi when counting entries.
 constexpr size_t kBatch = 200;
 
@@ -158,25 +162,111 @@ bool PointSwitch(const std::string& flag_path, const std::string& target,
   return true;
 }
 
-// Removes the generations' directories but the off one and `keep`:
-// nothing points at them any more. (The previous one stays: a request
-// whose realpath() read the switch an instant before the latest rename
-// must still find its target, or nginx logs a critical error, though it
-// then asks wikid.)
-void RemoveOldTargets(const std::string& flag_path,
-                      const std::vector<std::string>& keep) {
+// Removes what is under `path` (depth first), spending at most `*budget`
+// removals, and `path` itself once it is empty. True once it is gone.
+bool RemoveSome(const std::string& path, int* budget) {
+  DIR* dir = opendir(path.c_str());
+  if (dir == nullptr) return errno == ENOENT;
+  bool whole = true;  // everything read so far is gone
+  bool read_all = false;
+  while (*budget > 0) {
+    errno = 0;
+    dirent* entry = readdir(dir);
+    if (entry == nullptr) {
+      read_all = errno == 0;
+      break;
+    }
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    const std::string child = path + "/" + name;
+    bool folder = entry->d_type == DT_DIR;
+    if (entry->d_type == DT_UNKNOWN) {
+      struct stat st;
+      folder = lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (folder) {
+      whole = RemoveSome(child, budget) && whole;
+    } else {
+      --*budget;
+      whole = (unlink(child.c_str()) == 0 || errno == ENOENT) && whole;
+    }
+  }
+  closedir(dir);
+  if (!read_all || !whole) return false;
+  --*budget;
+  return rmdir(path.c_str()) == 0 || errno == ENOENT;
+}
+
+// Removes the generations' directories but the off one and `keep`, with
+// the markers in them, spending at most `budget` removals: nothing points
+// at them any more. (The previous one stays: a request whose realpath()
+// read the switch an instant before the latest rename must still find its
+// target, or nginx logs a critical error, though it then asks wikid.)
+// True once none is left.
+bool RemoveOldTargets(const std::string& flag_path, const std::vector<std::string>& keep,
+                      int budget) {
   const std::string targets = TargetsOf(flag_path);
   DIR* dir = opendir(targets.c_str());
-  if (dir == nullptr) return;
+  if (dir == nullptr) return true;
+  bool done = true;
   while (dirent* entry = readdir(dir)) {
     std::string name = entry->d_name;
     if (name.size() != 16 || name.find_first_not_of("0123456789abcdef") !=
                                  std::string::npos)
       continue;
     if (std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
-    rmdir((targets + "/" + name).c_str());
+    if (budget <= 0 || !RemoveSome(targets + "/" + name, &budget)) done = false;
   }
   closedir(dir);
+  return done;
+}
+
+// The marker of `entry` in `generation` (see "Markers" at the top of
+// fast_path.h): what nginx stats as "${request_filename}#", its root the
+// switch, so FLAG.d/GENERATION, the path as nginx decodes it, and '#'.
+// No page name holds '#' (page_name.h), so no marker is ever the name
+// of the folder another page's marker needs.
+std::string MarkerPath(const std::string& flag_path, uint64_t generation,
+                       std::string_view entry) {
+  std::string path = TargetsOf(flag_path) + "/" + Hex(generation);
+  // Undoes EscapeMemcachedKey: every '%' in an entry starts an escape.
+  auto hex = [](char c) { return c <= '9' ? c - '0' : c - 'A' + 10; };
+  for (size_t i = 0; i < entry.size(); ++i) {
+    if (entry[i] == '%' && i + 2 < entry.size()) {
+      path += static_cast<char>(hex(entry[i + 1]) << 4 | hex(entry[i + 2]));
+      i += 2;
+    } else {
+      path += entry[i];
+    }
+  }
+  return path + "#";
+}
+
+// Leaves the marker of `entry` in `generation`, making the folders of a
+// name with '/' below the generation's (never the generation's own: one
+// the master has not made yet, or has removed, gets none). Only a hint
+// for nginx: whatever fails costs this host's fast path that page, never
+// a wrong view.
+void LeaveMarker(const std::string& flag_path, uint64_t generation, std::string_view entry) {
+  const std::string path = MarkerPath(flag_path, generation, entry);
+  auto create = [&] {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd >= 0) close(fd);
+    return fd >= 0;
+  };
+  if (create() || errno != ENOENT) return;
+  const size_t top = TargetsOf(flag_path).size() + 1 + 16;
+  for (size_t slash = path.find('/', top + 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string folder = path.substr(0, slash);
+    if (mkdir(folder.c_str(), 0755) == 0) {
+      // nginx's user must search it, whatever wikid's umask (PointSwitch).
+      chmod(folder.c_str(), 0755);
+    } else if (errno != EEXIST) {
+      return;
+    }
+  }
+  create();
 }
 
 // Test builds only: WIKID_UNSAFE_FAST_FILL=1 fills with a plain set and no
@@ -233,6 +323,15 @@ void RequestSuspension(FastPathShared& shared, const std::string& flag_path,
 }
 
 void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t now_ms) {
+  // The generations nothing points at any more go with their markers a
+  // few hundred removals a tick, so that no tick is long: a suspension
+  // must reach the switch within two of them.
+  if (shared.sweep_due.load() &&
+      RemoveOldTargets(flag_path,
+                       {Hex(shared.served_before.load()), Hex(shared.served_earlier.load())},
+                       kSweepBudget)) {
+    shared.sweep_due = false;
+  }
   // The time first, then the copy: SyncNow stores them the other way
   // round, so a copy is never paired with a read newer than it.
   const int64_t synced = shared.synced_at_ms.load();
@@ -260,8 +359,8 @@ void KeepSwitch(FastPathShared& shared, const std::string& flag_path, int64_t no
   }
   shared.switched_to = target;
   if (target != 0) {
-    const uint64_t before = shared.served_before.exchange(target);
-    RemoveOldTargets(flag_path, {Hex(target), Hex(before)});
+    shared.served_earlier = shared.served_before.exchange(target);
+    shared.sweep_due = true;
     LogInfo("fast path serving: generation " + Hex(target));
   } else if (shown != FastPathShared::kUnknown && shown != 0 && PhaseOf(copy) == Phase::kServing &&
              shared.pending.load() == 0 && !fresh) {
@@ -385,13 +484,16 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
                             const std::function<bool()>& still_current) {
   if (!enabled_) return StoreResult::kSkipped;
   if (Unsafe()) {
-    std::string key = CurrentKey(entry);
+    const uint64_t generation = GenerationOf(shared_.copy.load());
+    std::string key = KeyOf(generation, entry);
     cache_.Set(key, Frame(key, rev).append(html));
+    LeaveMarker(flag_path_, generation, entry);
     return StoreResult::kStored;
   }
   // A worker of an older configuration renders with old templates.
   if (!serving() || !Current()) return StoreResult::kSkipped;
   StoreResult result = StoreResult::kFailed;
+  uint64_t generation = 0;
   std::string trouble;
   Suspension kind = Suspension::kRestart;
   {
@@ -400,7 +502,7 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     if (held.owner_died()) {
       trouble = "a worker died while filling or deleting an entry";
     } else {
-      result = AddUnderLock(entry, rev, html, still_current);
+      result = AddUnderLock(entry, rev, html, still_current, &generation);
       if (result == StoreResult::kFailed) {
         trouble = "memcached did not confirm a fill";
         kind = Suspension::kDoubt;
@@ -414,15 +516,21 @@ StoreResult FastPath::Store(const std::string& entry, int64_t rev,
     Suspend(trouble, kind);
     return StoreResult::kFailed;
   }
+  // Found there or added: this host's nginx may look it up from now on.
+  if (result == StoreResult::kStored || result == StoreResult::kPresent) {
+    LeaveMarker(flag_path_, generation, entry);
+  }
   return result;
 }
 
 StoreResult FastPath::AddUnderLock(const std::string& entry, int64_t rev, std::string_view html,
-                                   const std::function<bool()>& still_current) {
+                                   const std::function<bool()>& still_current,
+                                   uint64_t* generation) {
   // Read before the checks: if the state moves on between them, the entry
   // lands in a generation nginx will not read.
   const uint64_t copy = shared_.copy.load();
   if (PhaseOf(copy) != Phase::kServing) return StoreResult::kSkipped;
+  *generation = GenerationOf(copy);
   const std::string key = KeyOf(GenerationOf(copy), entry);
   // A SIGHUP since the check above (the master bumps the configuration
   // before it suspends): this view has the old templates.

@@ -65,6 +65,19 @@
 //   page race, and a filler stopped for kFillMarkSeconds - kFillMarkTrustMs
 //   between that age check and its add; a double fault, left to the
 //   entries' expiry.
+// - Markers. nginx asks memcached only for the pages this host's wikid
+//   has filled, or found filled by another host, in the generation it
+//   serves: a file per entry in the generation's folder (FLAG.d/
+//   GENERATION + the path nginx decodes + '#', which nginx checks as
+//   "${request_filename}#" since the switch is its root). Every other
+//   view goes to wikid without a memcached round trip, so a page's first
+//   views cost what they cost without the fast path. A marker is a hint,
+//   never a rule: a missing one costs nginx a page (wikid serves it, and
+//   its next fill attempt, finding the entry there, leaves the marker);
+//   one whose entry is gone costs a miss, as before. A new generation
+//   starts with an empty folder, so its markers are as cheap to drop as
+//   its entries; the master removes the folders of older ones a few
+//   hundred files per tick (KeepSwitch).
 // - Doubt. When a delete or a fill cannot be confirmed (memcached down,
 //   hung or behind its breaker), an entry might be stale, so the state is
 //   set off for every host, and the writer waits kSuspendWaitMs before
@@ -158,6 +171,11 @@ struct FastPathShared {
   static constexpr uint64_t kUnknown = ~uint64_t{0};
   std::atomic<uint64_t> switched_to;
   std::atomic<uint64_t> served_before;
+  // The generation served before that one, and whether folders of older
+  // generations (and their markers) are still to be removed: the master
+  // removes them a few at a time (KeepSwitch).
+  std::atomic<uint64_t> served_earlier;
+  std::atomic<bool> sweep_due;
 
   std::atomic<uint64_t> suspensions;  // how many this host saw or made
   // When memcached first answered since the latest suspension this host
@@ -334,8 +352,9 @@ class FastPath {
   Marks AwaitFills(uint64_t generation, const std::vector<std::string>& entries);
   // Store's work under the entry's stripe lock: kFailed when memcached did
   // not confirm the add.
+  // (`generation`: the one it was added under, or found in.)
   StoreResult AddUnderLock(const std::string& entry, int64_t rev, std::string_view html,
-                           const std::function<bool()>& still_current);
+                           const std::function<bool()>& still_current, uint64_t* generation);
   // This worker runs the configuration the master runs now.
   bool Current() const { return state_.generation.load() == generation_; }
   // This host's copy was read less than kLeaseMs ago.
