@@ -25,6 +25,35 @@ const { chromium } = require('playwright-core');
 const { checkViews } = require('./views.js');
 const { walkJourneys } = require('./journeys.js');
 
+// Seconds of CPU this process and every process under it (chromium's)
+// have used, from /proc, or NaN where there is none. ctest's and time(1)'s
+// counts miss most of chromium's: its helpers are not all waited for when
+// it closes, so their time is never added to the test's.
+function cpuSeconds() {
+  const procs = new Map();
+  try {
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After the name: state, ppid, ..., utime, stime, cutime, cstime
+        // (fields 3, 4 and 14 to 17 of proc(5)), in ticks of 1/100 s.
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        procs.set(Number(pid), { ppid: Number(f[1]), ticks: +f[11] + +f[12] + +f[13] + +f[14] });
+      } catch { /* gone since the listing */ }
+    }
+  } catch {
+    return NaN;
+  }
+  let ticks = 0;
+  const under = [process.pid];
+  while (under.length) {
+    const pid = under.pop();
+    ticks += procs.get(pid)?.ticks || 0;
+    for (const [child, p] of procs) if (p.ppid === pid) under.push(child);
+  }
+  return ticks / 100;
+}
+
 // Runs `part` (which returns how many checks failed) and adds a line of
 // its wall time.
 async function timed(name, lines, part) {
@@ -57,6 +86,7 @@ async function run(outDir, wikis) {
       timed('journeys', lines, () => walkJourneys(browser, wikis, outDir, lines)),
     ]);
     failed += counts.reduce((a, b) => a + b, 0);
+    lines.push(`node and chromium used ${cpuSeconds().toFixed(1)} s of CPU`);
   } finally {
     await browser.close();
   }

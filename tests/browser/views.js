@@ -151,56 +151,83 @@ function axeOptions(size, scheme) {
   return scheme === 'light' ? { ...violations, runOnly: { type: 'rule', values: layoutRules } } : null;
 }
 
-// Every check of one view, at both sizes and in both schemes, on `page`
-// already showing it. Returns its failures (strings).
-async function checkView(page, view, time, outDir) {
+// The checks of one view at `size` in `scheme`, on `page` showing it
+// there. Returns its failures (strings).
+async function checkAt(page, view, size, scheme, time) {
   const failures = [];
-  for (const size of sizes) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    for (const scheme of schemes) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const where = `${view.name} at ${size.name} (${scheme})`;
-      // Violations only: collecting passes would double axe's time.
-      const options = axeOptions(size, scheme);
-      if (!view.text && options) {
-        const axeStarted = Date.now();
-        const result = await page.evaluate((o) => window.axe.run(document, o), options);
-        time.axe += Date.now() - axeStarted;
-        for (const v of result.violations) {
-          if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-          const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
-          failures.push(`${where}: axe ${v.impact} ${v.id} (${v.help}) on ${targets}`);
-        }
-      }
-      if (size.name === 'desktop' && !view.text && scheme === 'light') {
-        // The header's parts (name, links, search, account) on one line.
-        const tops = await page.evaluate(() => [...document.querySelectorAll('header.site > *')]
-          .map((e) => Math.round(e.getBoundingClientRect().top)));
-        if (Math.max(...tops) - Math.min(...tops) > 16) {
-          failures.push(`${where}: the header wraps (its parts' tops: ${tops.join(', ')})`);
-        }
-        const description = await page.evaluate(
-          () => document.querySelector('meta[name=description]')?.content || '');
-        if (!description) failures.push(`${where}: no meta description`);
-      }
-      if (size.name === 'phone') {
-        const [scrollWidth, innerWidth] = await page.evaluate(
-          () => [document.documentElement.scrollWidth, window.innerWidth]);
-        if (scrollWidth > innerWidth) {
-          failures.push(`${where}: ${scrollWidth} px wide in a ${innerWidth} px window`);
-        }
-      }
+  const where = `${view.name} at ${size.name} (${scheme})`;
+  // Violations only: collecting passes would double axe's time.
+  const options = axeOptions(size, scheme);
+  if (!view.text && options) {
+    const axeStarted = Date.now();
+    const result = await page.evaluate((o) => window.axe.run(document, o), options);
+    time.axe += Date.now() - axeStarted;
+    for (const v of result.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
+      failures.push(`${where}: axe ${v.impact} ${v.id} (${v.help}) on ${targets}`);
     }
+  }
+  if (size.name === 'desktop' && !view.text && scheme === 'light') {
+    // The header's parts (name, links, search, account) on one line.
+    const tops = await page.evaluate(() => [...document.querySelectorAll('header.site > *')]
+      .map((e) => Math.round(e.getBoundingClientRect().top)));
+    if (Math.max(...tops) - Math.min(...tops) > 16) {
+      failures.push(`${where}: the header wraps (its parts' tops: ${tops.join(', ')})`);
+    }
+    const description = await page.evaluate(
+      () => document.querySelector('meta[name=description]')?.content || '');
+    if (!description) failures.push(`${where}: no meta description`);
+  }
+  if (size.name === 'phone') {
+    const [scrollWidth, innerWidth] = await page.evaluate(
+      () => [document.documentElement.scrollWidth, window.innerWidth]);
+    if (scrollWidth > innerWidth) {
+      failures.push(`${where}: ${scrollWidth} px wide in a ${innerWidth} px window`);
+    }
+  }
+  return failures;
+}
+
+// Screenshots are for people to look at (nothing compares them): the top
+// of a page, at most this many pixels of it. The admin's mail was 16,000
+// px long, a quarter of all the pixels, and its rows repeat.
+const shotHeight = 4000;
+
+// Every check of one view, at both sizes and in both schemes, on `page`
+// already showing it at the size and in the scheme `shown` names, where
+// the last view left it: each view changes the size once and the scheme
+// twice (each change lays the page out again), and leaves the page in the
+// light scheme, where the next view loads and each screenshot is taken.
+// Returns its failures (strings).
+async function checkView(page, view, time, outDir, shown) {
+  const failures = [];
+  const first = sizes.find((size) => size.name === shown.size);
+  for (const size of [first, ...sizes.filter((other) => other !== first)]) {
+    if (shown.size !== size.name) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      shown.size = size.name;
+    }
+    for (const scheme of [shown.scheme, ...schemes.filter((other) => other !== shown.scheme)]) {
+      if (shown.scheme !== scheme) {
+        await page.emulateMedia({ colorScheme: scheme });
+        shown.scheme = scheme;
+      }
+      failures.push(...await checkAt(page, view, size, scheme, time));
+      if (scheme !== 'light') continue;
+      if (view.print) failures.push(...await checkPrint(page, `${view.name} at ${size.name}`));
+      const shotStarted = Date.now();
+      // JPEG: quicker to encode than PNG (about a third, for a long page).
+      await page.screenshot({
+        path: path.join(outDir, `${view.name}-${size.name}.jpg`), fullPage: true, caret: 'hide',
+        clip: { x: 0, y: 0, width: size.width, height: shotHeight }, type: 'jpeg', quality: 80,
+      });
+      time.screenshots += Date.now() - shotStarted;
+    }
+  }
+  if (shown.scheme !== 'light') {
     await page.emulateMedia({ colorScheme: 'light' });
-    if (view.print) failures.push(...await checkPrint(page, `${view.name} at ${size.name}`));
-    const shotStarted = Date.now();
-    // JPEG: for people to look at, and quicker to encode than PNG (about
-    // a third, for a long page).
-    await page.screenshot({
-      path: path.join(outDir, `${view.name}-${size.name}.jpg`), fullPage: true, caret: 'hide',
-      type: 'jpeg', quality: 80,
-    });
-    time.screenshots += Date.now() - shotStarted;
+    shown.scheme = 'light';
   }
   return failures;
 }
@@ -242,6 +269,8 @@ async function runAs(browser, site, views, role, lines) {
   context.setDefaultTimeout(180000);
   await context.addInitScript({ content: axeSource });
   const page = await context.newPage();
+  // The size and scheme the page shows (checkView changes them).
+  const shown = { size: sizes[0].name, scheme: 'light' };
   if (role !== 'anon') await logIn(page, accounts[role]);
   let failed = 0;
   for (const view of views.filter((v) => v.as === role)) {
@@ -253,7 +282,7 @@ async function runAs(browser, site, views, role, lines) {
     const got = response ? response.status() : 0;
     if (got !== want) failures.push(`${view.name}: status ${got}, expected ${want}`);
     const loaded = Date.now();
-    failures.push(...await checkView(page, view, time, site.outDir));
+    failures.push(...await checkView(page, view, time, site.outDir, shown));
     lines.push(`${failures.length ? 'FAIL' : 'ok  '} ${view.name} (${role}, ${Date.now() - started} ms: `
       + `${loaded - started} to load, ${time.axe} in axe, ${time.screenshots} in screenshots)`);
     for (const f of failures) lines.push(`  ${f}`);
