@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <random>
 #include <set>
 #include <thread>
@@ -669,10 +670,37 @@ BOOST_AUTO_TEST_CASE(a_client_leaving_mid_response_costs_nothing) {
               std::set<pid_t>(after.begin(), after.end())));
 }
 
-BOOST_AUTO_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request) {
-  TempDir templates;
-  CopyTemplates(templates);
-  TestWiki wiki{TestWikiOptions{.dev = true, .templates_dir = templates.path()}};
+// --- Development mode, on one stack -------------------------------------
+//
+// Its cases edit templates of their own (pages.tpl; page.tpl and
+// changes.tpl), which include none of the other's, in one copy of the
+// templates: one dev-mode wiki with memcached serves both (a stack costs
+// more than a CPU-second to start and stop).
+struct DevWiki {
+  DevWiki() {
+    auto copy = std::make_unique<TempDir>();
+    CopyTemplates(*copy);
+    wiki = new TestWiki(
+        TestWikiOptions{.dev = true, .templates_dir = copy->path(), .memcached = true});
+    templates = copy.release();
+  }
+  ~DevWiki() {
+    delete wiki;
+    delete templates;
+  }
+  static inline TempDir* templates = nullptr;
+  static inline TestWiki* wiki = nullptr;
+};
+
+// What a case of dev_mode sees: the suite's wiki and its templates.
+struct OnDevWiki {
+  TestWiki& wiki = *DevWiki::wiki;
+  const TempDir& templates = *DevWiki::templates;
+};
+
+BOOST_AUTO_TEST_SUITE(dev_mode, *boost::unit_test::fixture<DevWiki>())
+
+BOOST_FIXTURE_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request, OnDevWiki) {
   BOOST_TEST(wiki.Get("/_pages").body.find("All pages") != std::string::npos);
   EditPagesTemplate(templates, "Every page, edited");
   for (int i = 0; i < 4; ++i) {  // whichever worker answers
@@ -683,11 +711,7 @@ BOOST_AUTO_TEST_CASE(dev_mode_shows_an_edited_template_on_the_next_request) {
 
 // With memcached too: page views (kept whole for anonymous readers outside
 // dev mode) and the front page's rendered changes follow the edit at once.
-BOOST_AUTO_TEST_CASE(dev_mode_keeps_no_rendered_page_past_a_template_edit) {
-  TempDir templates;
-  CopyTemplates(templates);
-  TestWiki wiki{
-      TestWikiOptions{.dev = true, .templates_dir = templates.path(), .memcached = true}};
+BOOST_FIXTURE_TEST_CASE(dev_mode_keeps_no_rendered_page_past_a_template_edit, OnDevWiki) {
   BOOST_REQUIRE(wiki.Save("Main_Page", 0, "front text").status == 303);
   BOOST_REQUIRE(wiki.Save("Shown", 0, "shown text").status == 303);
   for (int i = 0; i < 8; ++i) {  // every worker has served both
@@ -703,6 +727,8 @@ BOOST_AUTO_TEST_CASE(dev_mode_keeps_no_rendered_page_past_a_template_edit) {
     BOOST_TEST(wiki.Get("/").body.find("changes template, edited") != std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
 }  // namespace wikid::testing

@@ -71,58 +71,6 @@ bool CanMountTmpfs() {
 
 BOOST_AUTO_TEST_SUITE(storage)
 
-// S1: four clients, each saving 100 revisions of its own page at once.
-BOOST_AUTO_TEST_CASE(concurrent_writers_lose_nothing) {
-  TestWiki wiki{TestWikiOptions{}};
-  constexpr int kClients = 4, kEdits = 100;
-  std::atomic<int> acknowledged = 0, other = 0;
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&, c] {
-      std::string page = "Writer_" + std::to_string(c);
-      for (int i = 0; i < kEdits; ++i) {
-        HttpResponse r = wiki.Save(page, i, "edit " + std::to_string(i));
-        (r.status == 303 ? acknowledged : other)++;
-      }
-    });
-  }
-  for (auto& t : clients) t.join();
-  BOOST_TEST(acknowledged == kClients * kEdits);
-  BOOST_TEST(other == 0);
-  for (int c = 0; c < kClients; ++c) {
-    std::string page = "'Writer " + std::to_string(c) + "'";
-    BOOST_TEST(wiki.Scalar(
-                      "SELECT count(*) FROM revision r JOIN page p ON "
-                      "p.id = r.page_id WHERE p.name = " + page) == kEdits);
-    BOOST_TEST(wiki.Scalar(
-                      "SELECT max(rev) - min(rev) + 1 FROM revision r JOIN page "
-                      "p ON p.id = r.page_id WHERE p.name = " + page) == kEdits);
-  }
-  BOOST_TEST(wiki.WikidLog().find("locked") == std::string::npos);
-}
-
-// S2: two editors start from the same revision, fifty times.
-BOOST_AUTO_TEST_CASE(edit_conflicts_lose_no_text) {
-  TestWiki wiki{TestWikiOptions{}};
-  BOOST_REQUIRE(wiki.Save("Contested", 0, "start").status == 303);
-  int64_t base = 1;
-  int won = 0, lost_intact = 0;
-  for (int round = 0; round < 50; ++round) {
-    std::string a = "A's <text> & \"quotes\" " + std::to_string(round);
-    std::string b = "B's 'text'\n  line two " + std::to_string(round);
-    auto fa = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, a); });
-    auto fb = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, b); });
-    HttpResponse ra = fa.get(), rb = fb.get();
-    won += (ra.status == 303) + (rb.status == 303);
-    if (ra.status == 409 && TextareaText(ra.body) == a) ++lost_intact;
-    if (rb.status == 409 && TextareaText(rb.body) == b) ++lost_intact;
-    ++base;
-  }
-  BOOST_TEST(won == 50);
-  BOOST_TEST(lost_intact == 50);
-  BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM revision") == 51);
-}
-
 // S3: a worker killed while a 5 MB revision is inside its transaction,
 // three times in the suite (WIKID_S3_ROUNDS; scripts/soak: the matrix's
 // 20). The failpoint puts every kill at the same point, after the
@@ -303,67 +251,6 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(requests)
 
-// F4: rejected bodies are drained, so the next request is unharmed.
-BOOST_AUTO_TEST_CASE(rejected_bodies_never_break_the_next_request) {
-  TestWiki wiki{TestWikiOptions{}};
-  std::string body(200000, 'j');
-  int as_expected = 0;
-  for (int i = 0; i < 100; ++i) {
-    as_expected += wiki.PostRaw("/_edit/X", body, "application/json").status == 400;
-    as_expected += wiki.Get("/_pages").status == 200;
-  }
-  BOOST_TEST(as_expected == 200);
-  BOOST_TEST(wiki.NginxErrorLog().find("upstream prematurely") == std::string::npos);
-}
-
-// F5: bodies over each limit, and bodies that lie about their length.
-BOOST_AUTO_TEST_CASE(body_limits_and_lying_lengths) {
-  TestWiki wiki{TestWikiOptions{.nginx_max_body = "2m",
-                                .extra_args = {"--max-body-bytes", "1048576"}}};
-  std::string form = "text=" + std::string(1 << 20, 'b') + "&base_rev=0";
-  // Over wikid's limit, under nginx's: wikid drains it and says 413.
-  HttpResponse app = wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded");
-  BOOST_TEST(app.status == 413);
-  BOOST_TEST(app.body.find("1048576 bytes") != std::string::npos);
-  // Over nginx's limit: nginx answers 413 itself.
-  BOOST_TEST(wiki.PostRaw("/_edit/Big", std::string(3 << 20, 'b'),
-                          "application/x-www-form-urlencoded")
-                 .status == 413);
-  // Chunked: nginx buffers it, then applies the same limits.
-  BOOST_TEST(wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded",
-                          {"Transfer-Encoding: chunked"})
-                 .status == 413);
-  // A Content-Length that promises more than arrives, straight at the
-  // socket (nginx would wait for the rest): 400, and the worker lives.
-  std::string reply = FastCgiExchange(
-      wiki.socket_path(),
-      FastCgiRequest({{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/_edit/Lie"},
-                      {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
-                      {"CONTENT_LENGTH", "1000"}},
-                     "text=short"));
-  BOOST_TEST(reply.starts_with("Status: 400"), reply.substr(0, 80));
-  BOOST_TEST(wiki.Get("/_pages").status == 200);
-}
-
-// F2: peers that send half a request and wait hold one worker each; the
-// others keep serving.
-BOOST_AUTO_TEST_CASE(slow_peers_hold_only_their_own_workers) {
-  TestWiki wiki{TestWikiOptions{.workers = 3}};
-  std::string half = FastCgiRecord(1, {0, 1, 0, 0, 0, 0, 0, 0}) +
-                     FastCgiRecord(4, "").substr(0, 4);
-  std::vector<std::future<std::string>> holders;
-  for (int i = 0; i < 2; ++i) {
-    holders.push_back(std::async(std::launch::async, [&] {
-      return FastCgiExchange(wiki.socket_path(), half, 4000);
-    }));
-  }
-  std::this_thread::sleep_for(300ms);
-  int ok = 0;
-  for (int i = 0; i < 200; ++i) ok += wiki.Get("/_pages").status == 200;
-  BOOST_TEST(ok == 200);
-  for (auto& h : holders) h.get();
-}
-
 // A 500 says nothing about why; the log says everything.
 BOOST_AUTO_TEST_CASE(an_internal_error_is_a_plain_500_with_details_logged) {
   TestWiki wiki{TestWikiOptions{.env = {{"WIKID_FAILPOINTS", "dispatch_throw=1"}}}};
@@ -373,19 +260,6 @@ BOOST_AUTO_TEST_CASE(an_internal_error_is_a_plain_500_with_details_logged) {
   BOOST_TEST(wiki.WikidLog().find("secret detail") != std::string::npos);
   BOOST_REQUIRE(wiki.WaitForWorkerCount(2, 1s));
   BOOST_TEST(wiki.WikidLog().find("killed") == std::string::npos);
-}
-
-// N1 over HTTP: an invalid name never becomes a page.
-BOOST_AUTO_TEST_CASE(invalid_names_create_no_pages) {
-  TestWiki wiki{TestWikiOptions{}};
-  for (std::string name : std::vector<std::string>{"a//b", "_x", "%2e%2e", "a/%2E%2E/b", "x%E2%80%8Bz",
-                           "%C0%AF", std::string(201, 'n'), "a%7Cb"}) {
-    BOOST_TEST_CONTEXT(name) {
-      HttpResponse r = wiki.Save(name, 0, "should not exist");
-      BOOST_TEST(r.status == 400);
-    }
-  }
-  BOOST_TEST(wiki.Scalar( "SELECT count(*) FROM page") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -433,21 +307,6 @@ BOOST_AUTO_TEST_CASE(a_new_wikid_starts_on_the_socket_a_killed_one_left) {
   }
   BOOST_REQUIRE(!Listened(wiki.socket_path()));
   wiki.StartWikid();
-  BOOST_TEST(wiki.Get("/_pages").status == 200);
-}
-
-// A second wikid must not steal a live socket.
-BOOST_AUTO_TEST_CASE(a_second_wikid_refuses_a_live_socket) {
-  TestWiki wiki{TestWikiOptions{}};
-  std::string log = wiki.data_dir() + "/second.log";
-  std::string command = std::string(WIKID_BINARY) + " serve --socket " +
-                        wiki.socket_path() + " --data " + wiki.data_dir() +
-                        " > " + log + " 2>&1";
-  int status = std::system(command.c_str());
-  BOOST_TEST(WEXITSTATUS(status) == 1);
-  std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  BOOST_TEST(text.find("already serving") != std::string::npos, text);
   BOOST_TEST(wiki.Get("/_pages").status == 200);
 }
 
@@ -500,6 +359,173 @@ BOOST_AUTO_TEST_CASE(sighup_applies_a_changed_configuration) {
               wiki.Get("/_pages").body.find(">After<") != std::string::npos;
   }
   BOOST_TEST(applied);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --- One stack for what needs no isolation ------------------------------
+//
+// The cases below share one nginx and wikid (each stack costs more than a
+// CPU-second to start and stop): none kills a process, injects a fault or
+// changes the configuration; each saves pages of its own names, and what
+// it counts of the wiki's global state (pages, revisions, log lines) it
+// counts from what it read first. Three workers, for F2's two held
+// workers beside one serving; wikid's body limit lowered for F5 (the
+// other cases' bodies are far below it, or refused for their type).
+
+struct SharedWiki {
+  SharedWiki() {
+    wiki = new TestWiki(TestWikiOptions{
+        .workers = 3,
+        .nginx_max_body = "2m",
+        .extra_args = {"--max-body-bytes", "1048576"}});
+  }
+  ~SharedWiki() { delete wiki; }
+  static inline TestWiki* wiki = nullptr;
+};
+
+// What a case of one_stack sees: the suite's stack.
+struct OnSharedWiki {
+  TestWiki& wiki = *SharedWiki::wiki;
+};
+
+BOOST_AUTO_TEST_SUITE(one_stack, *boost::unit_test::fixture<SharedWiki>())
+
+// S1: four clients, each saving 100 revisions of its own page at once.
+BOOST_FIXTURE_TEST_CASE(concurrent_writers_lose_nothing, OnSharedWiki) {
+  const size_t log_before = wiki.WikidLog().size();
+  constexpr int kClients = 4, kEdits = 100;
+  std::atomic<int> acknowledged = 0, other = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      std::string page = "Writer_" + std::to_string(c);
+      for (int i = 0; i < kEdits; ++i) {
+        HttpResponse r = wiki.Save(page, i, "edit " + std::to_string(i));
+        (r.status == 303 ? acknowledged : other)++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  BOOST_TEST(acknowledged == kClients * kEdits);
+  BOOST_TEST(other == 0);
+  for (int c = 0; c < kClients; ++c) {
+    std::string page = "'Writer " + std::to_string(c) + "'";
+    BOOST_TEST(wiki.Scalar(
+                      "SELECT count(*) FROM revision r JOIN page p ON "
+                      "p.id = r.page_id WHERE p.name = " + page) == kEdits);
+    BOOST_TEST(wiki.Scalar(
+                      "SELECT max(rev) - min(rev) + 1 FROM revision r JOIN page "
+                      "p ON p.id = r.page_id WHERE p.name = " + page) == kEdits);
+  }
+  BOOST_TEST(wiki.WikidLog().find("locked", log_before) == std::string::npos);
+}
+
+// S2: two editors start from the same revision, fifty times.
+BOOST_FIXTURE_TEST_CASE(edit_conflicts_lose_no_text, OnSharedWiki) {
+  const int64_t revisions_before = wiki.Scalar("SELECT count(*) FROM revision");
+  BOOST_REQUIRE(wiki.Save("Contested", 0, "start").status == 303);
+  int64_t base = 1;
+  int won = 0, lost_intact = 0;
+  for (int round = 0; round < 50; ++round) {
+    std::string a = "A's <text> & \"quotes\" " + std::to_string(round);
+    std::string b = "B's 'text'\n  line two " + std::to_string(round);
+    auto fa = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, a); });
+    auto fb = std::async(std::launch::async, [&] { return wiki.Save("Contested", base, b); });
+    HttpResponse ra = fa.get(), rb = fb.get();
+    won += (ra.status == 303) + (rb.status == 303);
+    if (ra.status == 409 && TextareaText(ra.body) == a) ++lost_intact;
+    if (rb.status == 409 && TextareaText(rb.body) == b) ++lost_intact;
+    ++base;
+  }
+  BOOST_TEST(won == 50);
+  BOOST_TEST(lost_intact == 50);
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM revision") - revisions_before == 51);
+}
+
+// F4: rejected bodies are drained, so the next request is unharmed.
+BOOST_FIXTURE_TEST_CASE(rejected_bodies_never_break_the_next_request, OnSharedWiki) {
+  const size_t log_before = wiki.NginxErrorLog().size();
+  std::string body(200000, 'j');
+  int as_expected = 0;
+  for (int i = 0; i < 100; ++i) {
+    as_expected += wiki.PostRaw("/_edit/X", body, "application/json").status == 400;
+    as_expected += wiki.Get("/_pages").status == 200;
+  }
+  BOOST_TEST(as_expected == 200);
+  BOOST_TEST(wiki.NginxErrorLog().find("upstream prematurely", log_before) == std::string::npos);
+}
+
+// F5: bodies over each limit, and bodies that lie about their length.
+BOOST_FIXTURE_TEST_CASE(body_limits_and_lying_lengths, OnSharedWiki) {
+  std::string form = "text=" + std::string(1 << 20, 'b') + "&base_rev=0";
+  // Over wikid's limit, under nginx's: wikid drains it and says 413.
+  HttpResponse app = wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded");
+  BOOST_TEST(app.status == 413);
+  BOOST_TEST(app.body.find("1048576 bytes") != std::string::npos);
+  // Over nginx's limit: nginx answers 413 itself.
+  BOOST_TEST(wiki.PostRaw("/_edit/Big", std::string(3 << 20, 'b'),
+                          "application/x-www-form-urlencoded")
+                 .status == 413);
+  // Chunked: nginx buffers it, then applies the same limits.
+  BOOST_TEST(wiki.PostRaw("/_edit/Big", form, "application/x-www-form-urlencoded",
+                          {"Transfer-Encoding: chunked"})
+                 .status == 413);
+  // A Content-Length that promises more than arrives, straight at the
+  // socket (nginx would wait for the rest): 400, and the worker lives.
+  std::string reply = FastCgiExchange(
+      wiki.socket_path(),
+      FastCgiRequest({{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/_edit/Lie"},
+                      {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
+                      {"CONTENT_LENGTH", "1000"}},
+                     "text=short"));
+  BOOST_TEST(reply.starts_with("Status: 400"), reply.substr(0, 80));
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
+}
+
+// F2: peers that send half a request and wait hold one worker each; the
+// others keep serving.
+BOOST_FIXTURE_TEST_CASE(slow_peers_hold_only_their_own_workers, OnSharedWiki) {
+  std::string half = FastCgiRecord(1, {0, 1, 0, 0, 0, 0, 0, 0}) +
+                     FastCgiRecord(4, "").substr(0, 4);
+  std::vector<std::future<std::string>> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.push_back(std::async(std::launch::async, [&] {
+      return FastCgiExchange(wiki.socket_path(), half, 4000);
+    }));
+  }
+  std::this_thread::sleep_for(300ms);
+  int ok = 0;
+  for (int i = 0; i < 200; ++i) ok += wiki.Get("/_pages").status == 200;
+  BOOST_TEST(ok == 200);
+  for (auto& h : holders) h.get();
+}
+
+// N1 over HTTP: an invalid name never becomes a page.
+BOOST_FIXTURE_TEST_CASE(invalid_names_create_no_pages, OnSharedWiki) {
+  const int64_t pages_before = wiki.Scalar("SELECT count(*) FROM page");
+  for (std::string name : std::vector<std::string>{"a//b", "_x", "%2e%2e", "a/%2E%2E/b", "x%E2%80%8Bz",
+                           "%C0%AF", std::string(201, 'n'), "a%7Cb"}) {
+    BOOST_TEST_CONTEXT(name) {
+      HttpResponse r = wiki.Save(name, 0, "should not exist");
+      BOOST_TEST(r.status == 400);
+    }
+  }
+  BOOST_TEST(wiki.Scalar("SELECT count(*) FROM page") == pages_before);
+}
+
+// A second wikid must not steal a live socket.
+BOOST_FIXTURE_TEST_CASE(a_second_wikid_refuses_a_live_socket, OnSharedWiki) {
+  std::string log = wiki.data_dir() + "/second.log";
+  std::string command = std::string(WIKID_BINARY) + " serve --socket " +
+                        wiki.socket_path() + " --data " + wiki.data_dir() +
+                        " > " + log + " 2>&1";
+  int status = std::system(command.c_str());
+  BOOST_TEST(WEXITSTATUS(status) == 1);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  BOOST_TEST(text.find("already serving") != std::string::npos, text);
+  BOOST_TEST(wiki.Get("/_pages").status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

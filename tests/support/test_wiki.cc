@@ -213,6 +213,11 @@ void TestWiki::StartWikid() {
   WaitForWikidStart();
 }
 
+void TestWiki::StartWikid(std::vector<std::string> extra_args) {
+  options_.extra_args = std::move(extra_args);
+  StartWikid();
+}
+
 std::vector<std::string> TestWiki::DatabaseArgs() const {
   // The data folder's SQLite file goes without saying, as for an operator.
   if (database_->url() == "sqlite:" + data_dir() + "/wikid.db") return {};

@@ -352,6 +352,9 @@ class TestWiki : public HttpTarget {
   int StopWikid(std::chrono::seconds timeout);
   // Starts wikid again (after StopWikid, or after its master was killed).
   void StartWikid();
+  // The same with `extra_args` in place of the options' from now on (an
+  // operator's restart with a changed configuration).
+  void StartWikid(std::vector<std::string> extra_args);
 
   // The wiki's memcached (options.memcached), to stop or pause it.
   MemcachedServer& memcached() { return *memcached_; }
