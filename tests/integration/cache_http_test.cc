@@ -25,6 +25,20 @@ bool Contains(const HttpResponse& r, std::string_view s) {
 
 TestWikiOptions Cached() { return TestWikiOptions{.workers = 4, .memcached = true}; }
 
+// One Cached() wiki for the cases that need nothing of their own (their
+// own pages; none stops, freezes or restarts memcached), started once for
+// the suite below: a stack costs over a second of CPU to start and stop.
+// A case that flushes memcached may share it, as every other case here
+// writes the pages it then reads.
+struct SharedCached {
+  SharedCached() { wiki = new TestWiki(Cached()); }
+  ~SharedCached() {
+    delete wiki;
+    wiki = nullptr;
+  }
+  static inline TestWiki* wiki = nullptr;
+};
+
 // For a test that freezes memcached: wikid waits for it as long as it does
 // in production (50 ms), so a frozen server costs what it would there.
 TestWikiOptions FrozenLater() {
@@ -65,8 +79,18 @@ BOOST_AUTO_TEST_CASE(views_come_from_the_cache_without_sql) {
   BOOST_TEST(warm.body == first.body);
 }
 
+// A browser logged in as an admin, created from the command line.
+std::unique_ptr<Browser> Admin(TestWiki& wiki) {
+  wiki.CreateUser("Operator", "operator-password", /*admin=*/true);
+  auto admin = std::make_unique<Browser>(wiki);
+  BOOST_REQUIRE(admin->LogIn("Operator", "operator-password").status == 303);
+  return admin;
+}
+
+BOOST_AUTO_TEST_SUITE(on_one_wiki, *boost::unit_test::fixture<SharedCached>())
+
 BOOST_AUTO_TEST_CASE(every_save_is_visible_at_once_on_every_worker) {
-  TestWiki wiki{Cached()};
+  TestWiki& wiki = *SharedCached::wiki;
   for (int rev = 1; rev <= 30; ++rev) {
     std::string text = "content of revision " + std::to_string(rev) + ".";
     BOOST_REQUIRE(wiki.Save("Fresh", rev - 1, text).status == 303);
@@ -83,7 +107,7 @@ BOOST_AUTO_TEST_CASE(every_save_is_visible_at_once_on_every_worker) {
 }
 
 BOOST_AUTO_TEST_CASE(a_link_changes_as_soon_as_its_page_exists) {
-  TestWiki wiki{Cached()};
+  TestWiki& wiki = *SharedCached::wiki;
   BOOST_REQUIRE(wiki.Save("Linker", 0, "See [[Later]].").status == 303);
   for (int i = 0; i < 8; ++i) {
     BOOST_TEST(Contains(wiki.Get("/Linker"), "href=\"/_edit/Later\""));
@@ -98,7 +122,7 @@ BOOST_AUTO_TEST_CASE(a_link_changes_as_soon_as_its_page_exists) {
 
 // C4: a burst of views of a page no one has rendered yet renders it once.
 BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
-  TestWiki wiki{Cached()};
+  TestWiki& wiki = *SharedCached::wiki;
   std::string text;
   // Long enough (18 KB, over 16 KiB) that a miss claims its rendering
   // (render_cache.h).
@@ -122,6 +146,71 @@ BOOST_AUTO_TEST_CASE(a_burst_of_views_renders_once) {
   BOOST_TEST(ok == 50);
   BOOST_TEST(rendered <= 1);
 }
+
+// C3: after each acknowledged save, the front page lists it, whichever
+// worker answers, though the front page is cached.
+BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
+  TestWiki& wiki = *SharedCached::wiki;
+  BOOST_REQUIRE(wiki.Save("Main_Page", 0, "Welcome").status == 303);
+  std::vector<int64_t> revs(10, 0);
+  int misses = 0, hits = 0;
+  for (int edit = 0; edit < 50; ++edit) {
+    int page = edit % 10;
+    std::string summary = "edit-" + std::to_string(edit) + "-done";
+    HttpResponse saved = wiki.Post(
+        "/_edit/Page_" + std::to_string(page),
+        {{"text", summary}, {"base_rev", std::to_string(revs[page])}, {"summary", summary}});
+    BOOST_REQUIRE(saved.status == 303);
+    ++revs[page];
+    for (int i = 0; i < 20; ++i) {
+      HttpResponse front = wiki.Get("/");
+      misses += !Contains(front, summary);
+      hits += front.Header("x-cache") == "hit";
+    }
+  }
+  BOOST_TEST(misses == 0);
+  BOOST_TEST(hits > 500);  // most views came whole from the cache
+}
+
+// The admins' page shows memcached's own statistics and empties it.
+BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
+  TestWiki& wiki = *SharedCached::wiki;
+  BOOST_REQUIRE(wiki.Save("Counted", 0, "x").status == 303);
+  // Only for admins: a plain user is refused.
+  BOOST_TEST(wiki.Editor().Get("/_admin/cache").status == 403);
+  auto admin = Admin(wiki);
+  HttpResponse stats = admin->Get("/_admin/cache");
+  BOOST_TEST(stats.status == 200);
+  BOOST_TEST(Contains(stats, wiki.memcached().address()));
+  for (const char* name : {"uptime", "curr_items", "get_hits", "get_misses", "evictions"}) {
+    BOOST_TEST(Contains(stats, std::string("<th>") + name + "</th>"), name);
+  }
+  BOOST_TEST(!Contains(stats, "<th>curr_items</th><td>0</td>"));
+  CacheOptions probe_options;
+  probe_options.servers = {wiki.memcached().address()};
+  Memcache probe(probe_options);
+  BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
+  // Without the form's token the flush is refused.
+  BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {{"confirm", "yes"}}).status ==
+             403);
+  CacheItem item;
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
+  // The button asks first; only its confirmation empties memcached.
+  HttpResponse asked = admin->Post("/_admin/cache/flush", {});
+  BOOST_TEST(asked.status == 200);
+  BOOST_TEST(Contains(asked, "Empty every memcached server?"));
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
+  HttpResponse flushed = admin->Post("/_admin/cache/flush", {{"confirm", "yes"}});
+  BOOST_TEST(flushed.status == 303);
+  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kMiss));
+  // Said once, on the page the flush leads to.
+  BOOST_TEST(flushed.Header("location").ends_with("/_admin/cache"));
+  BOOST_TEST(Contains(admin->Get("/_admin/cache"), "was emptied"));
+  BOOST_TEST(!Contains(admin->Get("/_admin/cache"), "was emptied"));
+  BOOST_TEST(wiki.Get("/Counted").status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
 
 // Each worker's own copies of a hot page are checked against the version
 // numbers in memcached on every use (model/cache/versions.h): a save on
@@ -163,77 +252,6 @@ BOOST_AUTO_TEST_CASE(workers_own_copies_are_never_older_than_a_save) {
     HttpResponse page = wiki.Get("/Hot");
     BOOST_TEST(Contains(page, "second version"));
   }
-}
-
-// C3: after each acknowledged save, the front page lists it, whichever
-// worker answers, though the front page is cached.
-BOOST_AUTO_TEST_CASE(the_front_page_always_lists_the_last_acknowledged_save) {
-  TestWiki wiki{Cached()};
-  BOOST_REQUIRE(wiki.Save("Main_Page", 0, "Welcome").status == 303);
-  std::vector<int64_t> revs(10, 0);
-  int misses = 0, hits = 0;
-  for (int edit = 0; edit < 50; ++edit) {
-    int page = edit % 10;
-    std::string summary = "edit-" + std::to_string(edit) + "-done";
-    HttpResponse saved = wiki.Post(
-        "/_edit/Page_" + std::to_string(page),
-        {{"text", summary}, {"base_rev", std::to_string(revs[page])}, {"summary", summary}});
-    BOOST_REQUIRE(saved.status == 303);
-    ++revs[page];
-    for (int i = 0; i < 20; ++i) {
-      HttpResponse front = wiki.Get("/");
-      misses += !Contains(front, summary);
-      hits += front.Header("x-cache") == "hit";
-    }
-  }
-  BOOST_TEST(misses == 0);
-  BOOST_TEST(hits > 500);  // most views came whole from the cache
-}
-
-// A browser logged in as an admin, created from the command line.
-std::unique_ptr<Browser> Admin(TestWiki& wiki) {
-  wiki.CreateUser("Operator", "operator-password", /*admin=*/true);
-  auto admin = std::make_unique<Browser>(wiki);
-  BOOST_REQUIRE(admin->LogIn("Operator", "operator-password").status == 303);
-  return admin;
-}
-
-// The admins' page shows memcached's own statistics and empties it.
-BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
-  TestWiki wiki{Cached()};
-  BOOST_REQUIRE(wiki.Save("Counted", 0, "x").status == 303);
-  // Only for admins: a plain user is refused.
-  BOOST_TEST(wiki.Editor().Get("/_admin/cache").status == 403);
-  auto admin = Admin(wiki);
-  HttpResponse stats = admin->Get("/_admin/cache");
-  BOOST_TEST(stats.status == 200);
-  BOOST_TEST(Contains(stats, wiki.memcached().address()));
-  for (const char* name : {"uptime", "curr_items", "get_hits", "get_misses", "evictions"}) {
-    BOOST_TEST(Contains(stats, std::string("<th>") + name + "</th>"), name);
-  }
-  BOOST_TEST(!Contains(stats, "<th>curr_items</th><td>0</td>"));
-  CacheOptions probe_options;
-  probe_options.servers = {wiki.memcached().address()};
-  Memcache probe(probe_options);
-  BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
-  // Without the form's token the flush is refused.
-  BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {{"confirm", "yes"}}).status ==
-             403);
-  CacheItem item;
-  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
-  // The button asks first; only its confirmation empties memcached.
-  HttpResponse asked = admin->Post("/_admin/cache/flush", {});
-  BOOST_TEST(asked.status == 200);
-  BOOST_TEST(Contains(asked, "Empty every memcached server?"));
-  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kOk));
-  HttpResponse flushed = admin->Post("/_admin/cache/flush", {{"confirm", "yes"}});
-  BOOST_TEST(flushed.status == 303);
-  BOOST_TEST((probe.Get("probe", &item) == CacheStatus::kMiss));
-  // Said once, on the page the flush leads to.
-  BOOST_TEST(flushed.Header("location").ends_with("/_admin/cache"));
-  BOOST_TEST(Contains(admin->Get("/_admin/cache"), "was emptied"));
-  BOOST_TEST(!Contains(admin->Get("/_admin/cache"), "was emptied"));
-  BOOST_TEST(wiki.Get("/Counted").status == 200);
 }
 
 // M3: a memcached that accepts connections and never answers, from the
