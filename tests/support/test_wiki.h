@@ -309,6 +309,11 @@ class TestWiki : public HttpTarget {
   // second person, beside Editor()). Throws on failure.
   std::unique_ptr<Browser> LoggedInAs(const std::string& name, const std::string& password,
                                       bool admin = false);
+  // A new plain account signed up through the wiki's own form, and its
+  // browser, logged in: what LoggedInAs gives a plain user, without a
+  // `wikid user create` process (about 0.4 s of CPU under the sanitizers).
+  // Throws on failure.
+  std::unique_ptr<Browser> SignedUpAs(const std::string& name, const std::string& password);
   // Starts a GET and hangs up after `bytes` bytes of the body.
   void GetAndHangUp(const std::string& path, size_t bytes);
 
