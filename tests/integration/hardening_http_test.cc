@@ -164,24 +164,16 @@ BOOST_AUTO_TEST_CASE(nginx_errors_carry_the_security_headers) {
   BOOST_TEST(headers_once(down_edit) == "");
 }
 
-// One wiki with the default options for the cases below, which ask for
-// nothing else (their own pages; no budget, no stopped process): started
-// once, as a stack costs over a second of CPU to start and stop.
-struct SharedPlain {
-  SharedPlain() { wiki = new TestWiki(TestWikiOptions{}); }
-  ~SharedPlain() {
-    delete wiki;
-    wiki = nullptr;
-  }
-  static inline TestWiki* wiki = nullptr;
-};
+// The default options, for the cases below, which ask for nothing else
+// (their own pages; no budget, no stopped process): one wiki for them all.
+TestWikiOptions Plain() { return TestWikiOptions{}; }
 
-BOOST_AUTO_TEST_SUITE(default_options, *boost::unit_test::fixture<SharedPlain>())
+BOOST_AUTO_TEST_SUITE(default_options, *boost::unit_test::fixture<SuiteWiki<Plain>>())
 
 // Issue 23's inputs that were slow in wikid's own [[link]] scan (13 s,
 // 5 s and 17 s then) save, show and preview at the default budget.
 BOOST_AUTO_TEST_CASE(what_was_quadratic_in_our_link_scan_saves) {
-  TestWiki& wiki = *SharedPlain::wiki;
+  TestWiki& wiki = *SuiteWiki<Plain>::wiki;
   const std::pair<const char*, std::string> inputs[] = {
       {"Closers", Repeat("]]", 256 << 10)},
       {"Opened_once", "[[a" + Repeat("]]", 256 << 10)},
@@ -206,7 +198,7 @@ BOOST_AUTO_TEST_CASE(what_was_quadratic_in_our_link_scan_saves) {
 // through nginx answer all the while the searches run. (How fast: the
 // benchmarks; here, what is answered.)
 BOOST_AUTO_TEST_CASE(a_page_of_one_word_forty_thousand_times_is_saved_previewed_and_found) {
-  TestWiki& wiki = *SharedPlain::wiki;
+  TestWiki& wiki = *SuiteWiki<Plain>::wiki;
   const std::string text = Repeat("stallword ", 40000 * 10);  // 400 KB, 40,000 words
   HttpResponse preview =
       wiki.Post("/_edit/Repeated", {{"text", text}, {"base_rev", "0"}, {"action", "preview"}});

@@ -416,6 +416,24 @@ class TestWiki : public HttpTarget {
   std::unique_ptr<Browser> editor_;  // signed up by Editor()
 };
 
+// One TestWiki made with `Options()`, started once for a Boost.Test suite
+// whose cases need no stack of their own (a stack costs over a second of
+// CPU to start and stop under the sanitizers):
+//   BOOST_AUTO_TEST_SUITE(name, *boost::unit_test::fixture<SuiteWiki<Options>>())
+// and `*SuiteWiki<Options>::wiki` in its cases. (BOOST_FIXTURE_TEST_SUITE
+// would make one per case.) Stopped when the suite ends.
+template <TestWikiOptions (*Options)()>
+struct SuiteWiki {
+  SuiteWiki() { wiki = new TestWiki(Options()); }
+  ~SuiteWiki() {
+    delete wiki;
+    wiki = nullptr;
+  }
+  SuiteWiki(const SuiteWiki&) = delete;
+  SuiteWiki& operator=(const SuiteWiki&) = delete;
+  static inline TestWiki* wiki = nullptr;
+};
+
 // Writers that save through `wiki`, each logged in as an account of its
 // own (writer0, writer1...) and saving revision after revision of a page
 // of its own ("Writer N", Text(N, rev)), until Stop: the load a backup is
