@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(a_move_onto_a_page_is_refused_and_onto_its_redirect_swaps) 
 // with the notice is still the cached one.
 BOOST_AUTO_TEST_CASE(a_change_is_confirmed_once_on_the_page_it_leads_to) {
   const std::string saved = "Your edit was saved.";
-  auto owner = Wiki().LoggedInAs("Noticed", "a long password");
+  auto owner = Wiki().SignedUpAs("Noticed", "a long password");
   Browser& user = *owner;
   BOOST_REQUIRE(user.Save("Noticed_Page", 0, "first").status == 303);
   for (int i = 0; i < 3; ++i) BOOST_REQUIRE(Wiki().Get("/Noticed_Page").status == 200);
@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(a_change_is_confirmed_once_on_the_page_it_leads_to) {
   HttpResponse fast = Wiki().ViewUntilFast("/Noticed_Page");
   BOOST_TEST(FromNginx(fast));
   BOOST_TEST(!Contains(fast, saved));
-  auto other = Wiki().LoggedInAs("Unnoticed", "other password");
+  auto other = Wiki().SignedUpAs("Unnoticed", "other password");
   BOOST_TEST(!Contains(other->Get("/Noticed_Page"), saved));
   // A stolen or forged cookie shows nothing to an anonymous reader.
   Browser anonymous(Wiki());

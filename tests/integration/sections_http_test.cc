@@ -23,7 +23,7 @@ TestWiki& Wiki() {
 // A second person, logged in as "Second".
 Browser& Other() {
   static std::unique_ptr<Browser> browser =
-      Wiki().LoggedInAs("Second", "second-password");
+      Wiki().SignedUpAs("Second", "second-password");
   return *browser;
 }
 

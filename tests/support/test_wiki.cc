@@ -450,6 +450,16 @@ std::unique_ptr<Browser> TestWiki::LoggedInAs(const std::string& name,
   return browser;
 }
 
+std::unique_ptr<Browser> TestWiki::SignedUpAs(const std::string& name,
+                                              const std::string& password) {
+  auto browser = std::make_unique<Browser>(*this);
+  HttpResponse signed_up = browser->SignUp(name, password);
+  if (signed_up.status != 303 || browser->Cookie("wikid_session").empty()) {
+    throw std::runtime_error(name + " could not sign up: " + std::to_string(signed_up.status));
+  }
+  return browser;
+}
+
 void TestWiki::CreateUser(const std::string& name, const std::string& password,
                           bool admin, const std::string& email) {
   std::vector<std::string> where = {"--data", data_dir()};
