@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "model/cache/memcache.h"
+#include "model/cache/versions.h"
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
@@ -415,9 +416,21 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
   for (bool control : {false, true}) {
     BOOST_TEST_CONTEXT("first-view control: " << control) {
       const std::string page = control ? "Cold_Control" : "Cold_Page";
+      const std::string title = control ? "Cold Control" : "Cold Page";
       BOOST_REQUIRE(wiki.Save(page, 0, "Read **rarely**.").status == 303);
       const std::string before = wiki.FastPathSwitch();
       BOOST_REQUIRE(wiki.StopWikid(10s) == 0);
+      // The page's version number, which a view reads (and makes, when
+      // memcached holds none) before it may use a cache: gone, as for a
+      // page no one viewed since memcached started.
+      CacheOptions cache_options;
+      cache_options.servers = {wiki.memcached().address()};
+      Memcache probe(cache_options);
+      probe.Delete(Versions::PageKey(title));
+      auto number_made = [&] {
+        CacheItem item;
+        return probe.Get(Versions::PageKey(title), &item) == CacheStatus::kOk;
+      };
       if (control) {
         wiki.StartWikid({"--cache-admission", "first-view"});
       } else {
@@ -428,8 +441,12 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
       BOOST_TEST(first.status == 200);
       BOOST_TEST(first.Header("x-cache") == "miss");
       BOOST_TEST(ShownRevision(first) == 1);
+      // A first view asks memcached nothing about the page: it reads no
+      // number, so it makes none.
+      BOOST_TEST(number_made() == control);
       HttpResponse second = wiki.Get("/" + page);
       BOOST_TEST(ShownRevision(second) == 1);
+      BOOST_TEST(number_made());
       if (control) {
         BOOST_TEST(FromNginx(second));  // the first view filled
       } else {

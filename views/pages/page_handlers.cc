@@ -222,12 +222,20 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
+  // A page's first view in a while uses no shared cache: it reads SQLite,
+  // renders, and fills nothing (model/cache/view_admission.h).
+  const bool admitted = *rev || ctx.caches.admission.Admit(name.title());
   // The stamp is taken before SQLite is read, so a view made from this
   // read is never served after a save that this read might have missed:
   // the page's numbers and the links', and the site's for the front page
   // (its recent changes), in one memcached round trip. No stamp, no
-  // cache: every view below then reads SQLite.
-  const std::optional<Stamp> view_stamp = ctx.caches.page_cache.StampFor(name.title(), front);
+  // cache: every view below then reads SQLite. A first view uses none, so
+  // it asks memcached nothing (the front page still reads its recent
+  // changes): no round trip, and no number made for a page nobody may
+  // read again (two round trips and a key, on a wiki larger than the
+  // cache: most of its first views).
+  const std::optional<Stamp> view_stamp =
+      admitted || front ? ctx.caches.page_cache.StampFor(name.title(), front) : std::nullopt;
   std::optional<Stamp> stamp = view_stamp;  // the page's own view: no site
   if (stamp) stamp->site = 0;
   const std::optional<Stamp> site_stamp = SiteStamp(view_stamp);
@@ -244,9 +252,6 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     StoreFastView(req, ctx, name, front, latest_rev, response, still_current);
     return response;
   };
-  // A page's first view in a while uses no shared cache: it reads SQLite,
-  // renders, and fills nothing (model/cache/view_admission.h).
-  const bool admitted = *rev || ctx.caches.admission.Admit(name.title());
   if (shared && admitted) {
     int64_t kept_rev = 0;
     if (auto kept = FindAnonymousView(ctx, name, front, *view_stamp, &kept_rev)) {
