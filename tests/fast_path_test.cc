@@ -420,40 +420,46 @@ BOOST_FIXTURE_TEST_CASE(fills_leave_the_markers_nginx_checks, Fixture) {
   const mode_t umask_before = umask(0077);  // wikid.service's
   BOOST_REQUIRE(Restore());
   const std::string first = flag + ".d/" + Switch();
+  // Each store as a worker makes it, after its sync between requests (a
+  // loaded machine may otherwise let the copy outlive its lease).
+  auto store = [&](const std::string& entry, const std::function<bool()>& current) {
+    fast.Sync();
+    return fast.Store(entry, 1, "view", current);
+  };
   auto marked = [&](const std::string& generation, const std::string& path) {
     return access((generation + path + "#").c_str(), F_OK) == 0;
   };
-  BOOST_TEST(fast.Store("/A", 3, "a", [] { return false; }) == StoreResult::kOutdated);
+  BOOST_TEST(store("/A", [] { return false; }) == StoreResult::kOutdated);
   BOOST_TEST(!marked(first, "/A"));
-  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kStored);
+  BOOST_TEST(store("/A", Current()) == StoreResult::kStored);
   BOOST_TEST(marked(first, "/A"));
-  BOOST_TEST(fast.Store("/", 1, "front", Current()) == StoreResult::kStored);
+  BOOST_TEST(store("/", Current()) == StoreResult::kStored);
   BOOST_TEST(marked(first, "/"));  // "${request_filename}#" of "/" is FLAG/#
   // A name with '/' gets folders nginx's user can search whatever the
   // umask; an escaped byte of the key is the byte again.
   auto entry = fast.EntryFor("/Projects/100%/Plan");
   BOOST_REQUIRE(entry.has_value());
   BOOST_TEST(*entry == "/Projects/100%25/Plan");
-  BOOST_TEST(fast.Store(*entry, 1, "plan", Current()) == StoreResult::kStored);
+  BOOST_TEST(store(*entry, Current()) == StoreResult::kStored);
   BOOST_TEST(marked(first, "/Projects/100%/Plan"));
   struct stat folder;
   BOOST_REQUIRE(stat((first + "/Projects/100%").c_str(), &folder) == 0);
   BOOST_TEST((folder.st_mode & 0777) == 0755u);
   // Filled by another host: found there, marked here.
   BOOST_REQUIRE(unlink((first + "/A#").c_str()) == 0);
-  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kPresent);
+  BOOST_TEST(store("/A", Current()) == StoreResult::kPresent);
   BOOST_TEST(marked(first, "/A"));
+  // Many more, as fills over time leave them (made here directly: 600
+  // fills would outlive the copy's lease on a loaded machine).
   for (int i = 0; i < 600; ++i) {
-    BOOST_REQUIRE(fast.Store("/P" + std::to_string(i), 1, "p", Current()) ==
-                  StoreResult::kStored);
+    BOOST_REQUIRE(std::ofstream(first + "/P" + std::to_string(i) + "#").good());
   }
-  BOOST_TEST(marked(first, "/P599"));
 
   fast.Suspend("test");
   BOOST_REQUIRE(Restore());
   const std::string second = flag + ".d/" + Switch();
   BOOST_TEST(!marked(second, "/A"));
-  BOOST_TEST(fast.Store("/A", 1, "a", Current()) == StoreResult::kStored);
+  BOOST_TEST(store("/A", Current()) == StoreResult::kStored);
   BOOST_TEST(marked(second, "/A"));
   fast.Suspend("test");
   BOOST_REQUIRE(Restore());
