@@ -583,6 +583,8 @@ Race RunRace(TestWiki& wiki, int saves,
   for (int r = 0; r < 4; ++r) {
     threads.emplace_back([&, r] {
       const std::string path = r % 2 == 0 ? "/" : "/Main_Page";
+      // A pace, not a wait: how fast the readers go only sets how many
+      // views the race gets; the case ends on `enough`, a condition.
       for (; !done; std::this_thread::sleep_for(kReadSpacing)) {
         int before = acknowledged.load();
         HttpResponse page = wiki.Get(path);
