@@ -54,13 +54,9 @@ bool IsDirectory(const std::string& path) {
   return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-// How long a test's cache waits for memcached. The product's 50 ms
-// connect and poll timeouts (CacheOptions) are for a server that is
-// either there or hung; on a loaded test machine a healthy memcached can
-// take longer than that to be scheduled, and a store, a read or a
-// restoration that should succeed would then fail and suspend the fast
-// path. So every test waits seconds, except where memcached is frozen on
-// purpose and the product's timeouts are what is being tested.
+// How long a test's cache waits for memcached: seconds
+// (PatientCacheOptions), except where memcached is frozen on purpose and
+// the product's timeouts are what is being tested.
 enum class Timeouts {
   kPatient,  // seconds: memcached's speed is not what the test is about
   kProduct,  // the product's own, for calls made while memcached is hung
@@ -68,12 +64,12 @@ enum class Timeouts {
 
 CacheOptions OptionsFor(const MemcachedServer& server,
                         Timeouts timeouts = Timeouts::kPatient) {
-  CacheOptions options;
-  options.servers = {server.address()};
+  CacheOptions options = PatientCacheOptions({server.address()});
   options.breaker_open = 100ms;
-  if (timeouts == Timeouts::kPatient) {
-    options.connect_timeout_ms = 10'000;
-    options.poll_timeout_ms = 10'000;
+  if (timeouts == Timeouts::kProduct) {
+    const CacheOptions product;
+    options.connect_timeout_ms = product.connect_timeout_ms;
+    options.poll_timeout_ms = product.poll_timeout_ms;
   }
   return options;
 }

@@ -176,9 +176,7 @@ BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
     BOOST_TEST(Contains(stats, std::string("<th>") + name + "</th>"), name);
   }
   BOOST_TEST(!Contains(stats, "<th>curr_items</th><td>0</td>"));
-  CacheOptions probe_options;
-  probe_options.servers = {wiki.memcached().address()};
-  Memcache probe(probe_options);
+  Memcache probe(PatientCacheOptions({wiki.memcached().address()}));
   BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
   // Without the form's token the flush is refused.
   BOOST_TEST(admin->PostWithoutToken("/_admin/cache/flush", {{"confirm", "yes"}}).status ==

@@ -78,9 +78,7 @@ Outcome Race(int hosts = 1) {
   std::vector<std::thread> threads;
   // M6: flush_all every 250 ms, so readers keep missing and filling.
   threads.emplace_back([&] {
-    CacheOptions flusher_options;
-    flusher_options.servers = {wikis.memcached.address()};
-    Memcache flusher(flusher_options);
+    Memcache flusher(PatientCacheOptions({wikis.memcached.address()}));
     while (!done) {
       flusher.FlushAll();
       std::this_thread::sleep_for(250ms);
@@ -191,11 +189,7 @@ Straddle StraddleASave(bool unsafe_fill) {
       kFill, static_cast<int>(std::chrono::milliseconds(kHold).count())));
   if (unsafe_fill) options.env["WIKID_UNSAFE_CACHE_FILL"] = "1";
   TestWiki wiki{options};
-  CacheOptions flusher_options;
-  flusher_options.servers = {wiki.memcached().address()};
-  flusher_options.connect_timeout_ms = 10'000;  // a loaded machine's memcached
-  flusher_options.poll_timeout_ms = 10'000;
-  Memcache flusher(flusher_options);
+  Memcache flusher(PatientCacheOptions({wiki.memcached().address()}));
   const std::string held = "failpoint render_before_cache_fill: holding";
   int rev = 0;
   auto save = [&] {

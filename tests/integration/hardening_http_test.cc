@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(text_past_the_render_budget_is_refused_and_kept) {
                                 .extra_args = {"--render-budget-ms", "300"}}};
   BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
   BOOST_REQUIRE(wiki.WaitForFastPath(30s));
-  const std::string generation = wiki.FastPathSwitch();
+  const std::string generation = wiki.ServingGeneration();
   for (const auto& [what, body] : kOverBudget) {
     BOOST_TEST_CONTEXT(what) {
       const std::string text = "first line stays\n\n" + body;
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(text_past_the_render_budget_is_refused_and_kept) {
       BOOST_TEST(wiki.Get("/Hostile").status == 404);
     }
   }
-  BOOST_TEST(wiki.FastPathSwitch() == generation);
+  BOOST_TEST(wiki.ServingGeneration() == generation);
   BOOST_TEST(wiki.WikidLog().find("asked to be replaced") != std::string::npos);
   BOOST_TEST(wiki.WikidLog().find("died") == std::string::npos, wiki.WikidLog());
   // The JSON API says the same, as JSON.

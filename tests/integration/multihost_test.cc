@@ -522,9 +522,9 @@ BOOST_AUTO_TEST_CASE(memcached_killed_frozen_and_flushed_under_load,
       });
     } else if (base == 90) {
       freezer.join();
-      CacheOptions options;
-      options.servers = {hosts.memcached(0).address(), hosts.memcached(1).address()};
-      BOOST_TEST((Memcache(options).FlushAll() == CacheStatus::kOk));
+      BOOST_TEST((Memcache(PatientCacheOptions({hosts.memcached(0).address(),
+                                                hosts.memcached(1).address()}))
+                      .FlushAll() == CacheStatus::kOk));
       ++faults;
     }
   });

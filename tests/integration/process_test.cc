@@ -487,7 +487,7 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
                                 .extra_args = {"--fastcgi-timeout-ms", "1000"}}};
   BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
   BOOST_REQUIRE(wiki.WaitForFastPath(30s));
-  const std::string generation = wiki.FastPathSwitch();
+  const std::string generation = wiki.ServingGeneration();
   const auto workers = wiki.WorkerPids();
   struct stat st {};
   BOOST_REQUIRE(stat(wiki.socket_path().c_str(), &st) == 0);
@@ -536,7 +536,7 @@ BOOST_AUTO_TEST_CASE(hostile_fastcgi_records_cost_no_worker) {
   // Every one of them cost no worker, and so no fast-path suspension.
   BOOST_TEST(CountOk(wiki, "/_pages", 20) == 20);
   BOOST_TEST((wiki.WorkerPids() == workers));
-  BOOST_TEST(wiki.FastPathSwitch() == generation);
+  BOOST_TEST(wiki.ServingGeneration() == generation);
   BOOST_TEST(wiki.WikidLog().find("died") == std::string::npos, wiki.WikidLog());
   BOOST_TEST(wiki.WikidLog().find("closed a FastCGI connection unanswered") !=
              std::string::npos);
@@ -565,7 +565,7 @@ BOOST_AUTO_TEST_CASE(a_worker_dying_while_reading_a_request_leaves_the_caches_tr
                                 .env = {{"WIKID_FAILPOINTS", "request_sleep=1"}}}};
   BOOST_REQUIRE(wiki.Save("Home", 0, "home").status == 303);
   BOOST_REQUIRE(wiki.WaitForFastPath(30s));
-  const std::string generation = wiki.FastPathSwitch();
+  const std::string generation = wiki.ServingGeneration();
   const pid_t worker = wiki.WorkerPids().at(0);
   // A whole head, a body that never comes: the worker waits in ReadBody,
   // reading, until the worker dies (or its 60 s read timeout passes: a
@@ -604,8 +604,7 @@ BOOST_AUTO_TEST_CASE(a_worker_dying_while_reading_a_request_leaves_the_caches_tr
   // read it again (model/cache/fast_path.h), which a loaded machine makes
   // last. A distrust would serve a new generation after it.
   BOOST_TEST(wiki.LogCount("fast path suspended: worker") == 0u);
-  BOOST_TEST(wiki.WaitForFastPath(60s));
-  BOOST_TEST(wiki.FastPathSwitch() == generation);
+  BOOST_TEST(wiki.ServingGeneration(60s) == generation);
   // The control: a worker killed while idle distrusts every view. The new
   // worker is idle once it waits where idle workers wait.
   const pid_t idle = replacement;

@@ -136,4 +136,12 @@ BlackHole::BlackHole() {
 
 BlackHole::~BlackHole() { close(fd_); }
 
+CacheOptions PatientCacheOptions(std::vector<std::string> servers) {
+  CacheOptions options;
+  options.servers = std::move(servers);
+  options.connect_timeout_ms = 10'000;
+  options.poll_timeout_ms = 10'000;
+  return options;
+}
+
 }  // namespace wikid::testing

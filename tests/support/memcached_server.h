@@ -8,6 +8,9 @@
 
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "model/cache/memcache.h"
 
 namespace wikid::testing {
 
@@ -47,6 +50,15 @@ class MemcachedServer {
   std::string socket_path_;
   pid_t pid_ = -1;
 };
+
+// Options for a test's own client of `servers` (to look at, plant or
+// flush what wikid keeps there). The product's 50 ms connect and poll
+// timeouts are for a server that is either there or hung; on a loaded
+// test machine a healthy memcached can take longer than that to be
+// scheduled, and a look that should find an entry would find nothing. So
+// a test's client waits seconds, unless it is the product's timeouts that
+// the test is about.
+CacheOptions PatientCacheOptions(std::vector<std::string> servers);
 
 // A port that accepts connections and never answers, for as long as this
 // object lives (a "black hole" memcached).

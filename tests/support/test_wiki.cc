@@ -294,6 +294,17 @@ bool TestWiki::WaitForFastPath(std::chrono::milliseconds timeout,
   return true;
 }
 
+std::string TestWiki::ServingGeneration(std::chrono::milliseconds timeout) const {
+  std::string generation;
+  WaitUntil(
+      [&] {
+        generation = FastPathSwitch();
+        return generation.size() == 16;
+      },
+      timeout);
+  return generation.size() == 16 ? generation : "";
+}
+
 void TestWiki::StartNginx() {
   std::vector<std::string> args = {"--port", std::to_string(port_), "--socket", socket_,
                                    "--max-body", options_.nginx_max_body, "--file-cache",

@@ -381,6 +381,12 @@ class TestWiki : public HttpTarget {
   // What the switch points at: a generation's 16 hex digits, "off", or ""
   // (model/cache/fast_path.h).
   std::string FastPathSwitch() const;
+  // The generation this host's nginx reads, once it reads one: on a loaded
+  // machine the master may point the switch off for a moment (no worker
+  // read the shared state for a lease) and back at the same generation,
+  // so a single look may see "off". "" if none is served within `timeout`.
+  std::string ServingGeneration(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   // Waits until wikid serves the fast path in a generation other than
   // `not_this` (any, by default).
   bool WaitForFastPath(std::chrono::milliseconds timeout,
