@@ -12,11 +12,11 @@
 <tr>
 <td>{{ID}}</td>
 <td>{{CREATED}}</td>
-<td>{{TO}}</td>
-<td>{{SUBJECT}}</td>
+<td class="long-text">{{TO}}</td>
+<td class="long-text">{{SUBJECT}}</td>
 <td class="mail-{{STATE}}">{{STATE}}{{#SENT}} {{SENT_AT}}{{/SENT}}{{#QUEUED}}, next try {{NEXT_AT}}{{/QUEUED}}</td>
 <td>{{ATTEMPTS}}</td>
-<td>{{LAST_ERROR}}</td>
+<td class="long-text">{{LAST_ERROR}}</td>
 <td>{{#FAILED}}<form method="post" action="{{RETRY_URL}}" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF_TOKEN}}">
 <button type="submit">Retry</button>

@@ -10,7 +10,7 @@
 {{#USER}}
 <tr>
 <td><a href="{{PROFILE_URL}}">{{NAME}}</a></td>
-<td>{{EMAIL}}</td>
+<td class="long-text">{{EMAIL}}</td>
 <td>{{ROLE}}</td>
 <td>{{JOINED}}</td>
 <td>{{#DISABLED}}disabled{{/DISABLED}}{{#ENABLED}}active{{/ENABLED}}</td>
