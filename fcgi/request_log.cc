@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "model/base/log.h"
+#include "model/base/process_id.h"
 #include "model/base/token.h"
 
 namespace wikid {
@@ -94,8 +95,8 @@ std::string RequestIdOf(std::string_view from_nginx) {
   static pid_t owner = 0;
   static std::string prefix;
   static uint64_t counter = 0;
-  if (owner != getpid()) {
-    owner = getpid();
+  if (owner != ThisProcess()) {
+    owner = ThisProcess();
     prefix = HexDigest(NewToken(), 8);
     counter = 0;
   }

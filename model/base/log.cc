@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "model/base/process_id.h"
 #include "model/base/shared_memory.h"
 
 namespace wikid {
@@ -71,7 +72,7 @@ void AppendLogPrefix(LogLevel level, std::string* line) {
   line->append(level == LogLevel::kError     ? " level=error pid="
                : level == LogLevel::kWarning ? " level=warning pid="
                                              : " level=info pid=");
-  line->append(std::to_string(getpid()));
+  line->append(std::to_string(ThisProcess()));
 }
 
 void AppendLogValue(std::string_view value, std::string* line) {

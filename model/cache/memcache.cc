@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "model/base/process_id.h"
 #include "model/base/token.h"
 
 namespace wikid {
@@ -98,7 +99,7 @@ Memcache::Memcache(CacheOptions options, Clock clock)
 }
 
 Memcache::~Memcache() {
-  if (mc_ != nullptr && owner_pid_ == getpid()) memcached_free(mc_);
+  if (mc_ != nullptr && owner_pid_ == ThisProcess()) memcached_free(mc_);
 }
 
 memcached_st* Memcache::Handle() {
@@ -111,7 +112,7 @@ memcached_st* Memcache::Handle() {
     // Half open: this call probes; one more failure opens it again.
     consecutive_failures_ = options_.breaker_failures - 1;
   }
-  if (mc_ != nullptr && owner_pid_ != getpid()) {
+  if (mc_ != nullptr && owner_pid_ != ThisProcess()) {
     // Used before a fork(): the sockets are shared with the other process,
     // and answers would cross. Abandon it without memcached_free(), which
     // would talk on (and close) those shared connections; one small leak
@@ -122,7 +123,7 @@ memcached_st* Memcache::Handle() {
   if (sodium_init() < 0) return nullptr;
   mc_ = memcached_create(nullptr);
   if (mc_ == nullptr) return nullptr;
-  owner_pid_ = getpid();
+  owner_pid_ = ThisProcess();
   // Behaviours are set one by one: libmemcached's configuration-string
   // parser rejects some documented options and then returns NULL without
   // saying which.
