@@ -53,10 +53,16 @@ struct HeadCheck {
   Verdict verdict = Verdict::kPartial;
   size_t needed = 0;
   std::string why;
+  size_t head_bytes = 0;  // kWhole: where the head ends in the bytes
 };
 
 // Checks `bytes`, the start of a connection's stream.
 HeadCheck CheckRequestHead(std::string_view bytes);
+
+// Whether `bytes`, whose head `head` calls whole, also hold the rest of
+// the request's input: STDIN records of the same request up to the empty
+// one that ends it (a GET's input is that record alone).
+bool InputWhole(std::string_view bytes, const HeadCheck& head);
 
 // The IPv4 addresses FCGI_WEB_SERVER_ADDRS lists (comma-separated), the
 // only TCP peers accepted; empty: any (a unix socket's permissions decide
@@ -65,12 +71,13 @@ std::vector<std::string> WebServerAddresses();
 
 // Accepts one connection on the non-blocking `listen_fd` and waits, at
 // most `head_timeout`, for a head CheckRequestHead calls whole. Returns
-// the connection, with `io_timeout` set as its read and write timeout
-// (SO_RCVTIMEO/SO_SNDTIMEO: a peer that stops sending its body, or
-// reading the answer, is dropped after it), or -1: no connection was
-// waiting (another worker took it), or it was closed unanswered (refused,
-// not from `allowed` over TCP, too slow, or gone; `why` says which, ""
-// for none waiting).
+// the connection, with `io_timeout` set as its read timeout (SO_RCVTIMEO:
+// a peer that stops sending its body is dropped after it) unless the
+// whole request was queued already (InputWhole: then no read can wait);
+// the answer's writer sets its own (fcgi/fastcgi_answer.h). Or -1: no
+// connection was waiting (another worker took it), or it was closed
+// unanswered (refused, not from `allowed` over TCP, too slow, or gone;
+// `why` says which, "" for none waiting).
 int AcceptChecked(int listen_fd, const std::vector<std::string>& allowed,
                   std::chrono::milliseconds head_timeout,
                   std::chrono::milliseconds io_timeout, std::string* why);

@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "fcgi/accept_wait.h"
+#include "fcgi/fastcgi_answer.h"
 #include "fcgi/mailer.h"
 #include "fcgi/request_check.h"
 #include "fcgi/request_log.h"
 #include "fcgi/signals.h"
+#include "model/base/clock.h"
 #include "model/base/failpoint.h"
+#include "model/base/process_id.h"
 #include "model/cache/fast_path.h"
 #include "model/wiki.h"
 #include "views/base/shared_views.h"
@@ -29,8 +32,9 @@
 namespace wikid {
 namespace {
 
-// How often an idle worker checks that its master is still alive, on top
-// of PR_SET_PDEATHSIG (which a master that exec'd would not trigger).
+// How often a worker checks that its master is still alive, idle or busy,
+// on top of PR_SET_PDEATHSIG (which a master that exec'd would not
+// trigger).
 constexpr int kIdleCheckMs = 1000;
 
 std::string Param(const FCGX_Request& r, const char* name) {
@@ -95,8 +99,13 @@ std::string HeaderSafe(std::string value) {
   return value;
 }
 
-void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
-                   const std::string& debug_headers) {
+// Sends the whole answer in one system call (fcgi/fastcgi_answer.h), then
+// closes libfcgi's writer unused, so that FCGX_Finish_r writes nothing
+// more: no STDOUT records of its own, and no second END_REQUEST (it
+// writes that when its STDOUT writer closes, and its STDERR writer, which
+// closes first and was never written to, writes nothing).
+void WriteResponse(FCGX_Request& request, const Response& r, bool head,
+                   const std::string& debug_headers, std::chrono::milliseconds timeout) {
   std::string h;
   h.reserve(512);
   h += "Status: " + std::to_string(r.status) + " " + ReasonPhrase(r.status) +
@@ -110,19 +119,20 @@ void WriteResponse(FCGX_Stream* out, const Response& r, bool head,
   }
   h += debug_headers;
   h += "\r\n";
-  // FCGX_PutStr, not FCGX_FPrintF: libfcgi's printf has no %zu. A client
-  // that left makes these fail with EPIPE; there is nobody to tell.
-  FCGX_PutStr(h.data(), static_cast<int>(h.size()), out);
-  if (!head) FCGX_PutStr(r.body.data(), static_cast<int>(r.body.size()), out);
+  // A client that left makes this fail; there is nobody to tell.
+  SendAnswer(request.ipcFd, static_cast<unsigned>(request.requestId), h,
+             head ? std::string_view() : std::string_view(r.body), timeout);
+  request.out->wasFCloseCalled = 1;
+  request.out->isClosed = 1;
 }
 
-// Sends what is left of the response and closes the connection.
-// libfcgi's own close shuts down the write side and then waits, up to two
-// seconds, for nginx to close its end (a lingering close, so that unread
-// request bytes cannot turn into a reset that destroys the response): the
-// worker sat idle for every request until nginx had read the response.
-// Serve always reads the request to the end of its input, so once that end
-// was seen nothing is left unread and the connection is closed at once.
+// Closes the connection, answered. libfcgi's own close shuts down the
+// write side and then waits, up to two seconds, for nginx to close its end
+// (a lingering close, so that unread request bytes cannot turn into a
+// reset that destroys the response): the worker sat idle for every
+// request until nginx had read the response. Serve always reads the
+// request to the end of its input, so once that end was seen nothing is
+// left unread and the connection is closed at once.
 void FinishRequest(FCGX_Request& request) {
   if (FCGX_HasSeenEOF(request.in) == EOF) FCGX_Detach(&request);
   FCGX_Finish_r(&request);
@@ -253,11 +263,11 @@ class Worker {
 #ifdef WIKID_TESTING
     debug = "X-Wikid-Queries: " + std::to_string(after.queries - before.queries) +
             "\r\nX-Wikid-Rows: " + std::to_string(after.rows - before.rows) +
-            "\r\nX-Wikid-Worker: " + std::to_string(getpid()) +
+            "\r\nX-Wikid-Worker: " + std::to_string(ThisProcess()) +
             "\r\nX-Wikid-Renders: " +
             std::to_string(renders_after.renders - renders_before.renders) + "\r\n";
 #endif
-    WriteResponse(r.out, response, head, debug);
+    WriteResponse(r, response, head, debug, std::chrono::milliseconds(config_.fastcgi_timeout_ms));
     // Counted before the request ends (EndRequest), so that a client
     // that has its answer finds it counted by the next scrape.
     const int64_t micros = MicrosSince(started);
@@ -434,7 +444,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   // peer that sent garbage or too little in time.
   // Reading a request (inside libfcgi) or anything else, for the master
   // should this process die (fcgi/worker_phases.h).
-  WorkerPhases::Slot* phase = shared.worker_phases.Claim(getpid());
+  WorkerPhases::Slot* phase = shared.worker_phases.Claim(ThisProcess());
   worker.SetPhaseSlot(phase);
   auto reading = [phase] {
     if (phase) phase->Set(WorkerPhases::Phase::kReading);
@@ -443,10 +453,19 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
   const std::vector<std::string> allowed = WebServerAddresses();
   const std::chrono::milliseconds timeout(config.fastcgi_timeout_ms);
   worker.BetweenRequests();
+  int64_t master_checked_ms = MonotonicMs();
   while (!g_signals.stop) {
     AcceptWait::Woken woken = waiter->Wait(worker.IdleWaitMs(), wait_mask);
     if (woken.signal) DrainSignalWakeFd();
-    if (g_signals.stop || getppid() != master_pid) break;
+    if (g_signals.stop) break;
+    // Whether the master still lives: when woken by a signal or idle, and
+    // at most every kIdleCheckMs under load. getppid() is a system call,
+    // and a master's death sends this worker SIGTERM anyway.
+    if (const int64_t now = MonotonicMs();
+        woken.signal || !woken.connection || now - master_checked_ms >= kIdleCheckMs) {
+      master_checked_ms = now;
+      if (getppid() != master_pid) break;
+    }
     if (!woken.connection) {
       worker.BetweenRequests();
       continue;
@@ -460,7 +479,7 @@ int RunWorker(const Config& config, int listen_fd, int ready_fd,
     EndRequest(request);
     worker.LogRequest();
     if (worker.WantsReplacing()) {
-      LogWarning("worker " + std::to_string(getpid()) +
+      LogWarning("worker " + std::to_string(ThisProcess()) +
                  " ends: a rendering overran its budget and still runs");
       FCGX_Free(&request, 1);
       return kWorkerReplaceMeExit;

@@ -2,6 +2,8 @@
 // sequences libfcgi would trust are refused before it reads them.
 #define BOOST_TEST_MODULE request_check
 #include <boost/test/unit_test.hpp>
+#include <map>
+#include <string>
 
 #include "fcgi/request_check.h"
 #include "tests/support/fastcgi_client.h"
@@ -96,6 +98,35 @@ BOOST_AUTO_TEST_CASE(other_sequences_are_refused) {
   BOOST_TEST((CheckRequestHead(v2).verdict == Verdict::kRefused));
   // GET_VALUES (a management record, request id 0) before the request.
   BOOST_TEST((CheckRequestHead(FastCgiRecord(9, "") + Begin()).verdict == Verdict::kRefused));
+}
+
+// Whether the whole request is queued decides whether its reads need a
+// timeout (AcceptChecked): only a request whose STDIN has ended in the
+// bytes peeked is whole.
+BOOST_AUTO_TEST_CASE(the_input_is_whole_only_with_its_empty_stdin_record) {
+  const std::map<std::string, std::string> params = {{"REQUEST_METHOD", "GET"},
+                                                     {"REQUEST_URI", "/Page"}};
+  const std::string get = FastCgiRequest(params, "");
+  BOOST_TEST(InputWhole(get, CheckRequestHead(get)));
+  const std::string post = FastCgiRequest(params, std::string(3000, 'b'));
+  BOOST_TEST(InputWhole(post, CheckRequestHead(post)));
+  // Every prefix that cuts the input short is not whole (the head may
+  // still be).
+  const size_t head_end = post.find(FastCgiRecord(4, "")) + 8;
+  for (size_t n : {head_end, head_end + 7, head_end + 8, head_end + 1000, post.size() - 8,
+                   post.size() - 1}) {
+    const std::string prefix = post.substr(0, n);
+    BOOST_TEST(!InputWhole(prefix, CheckRequestHead(prefix)), n);
+  }
+  // A head that is not whole, and records after the head that are not
+  // this request's STDIN, are not whole input either.
+  const std::string partial = get.substr(0, head_end - 1);
+  BOOST_TEST(!InputWhole(partial, CheckRequestHead(partial)));
+  std::string other_id = get.substr(0, get.size() - 8) + FastCgiRecord(5, "");
+  other_id[other_id.size() - 5] = 2;  // request id 2
+  BOOST_TEST(!InputWhole(other_id, CheckRequestHead(other_id)));
+  const std::string management = get.substr(0, get.size() - 8) + FastCgiRecord(9, "");
+  BOOST_TEST(!InputWhole(management, CheckRequestHead(management)));
 }
 
 }  // namespace
