@@ -1,6 +1,7 @@
 // FastCGI request heads as a peer on wikid's socket may send them
 // (fcgi/request_check.h): never a crash, a partial head always asks for
-// more than it has, and a whole head stays whole whatever follows it.
+// more than it has, a whole head stays whole whatever follows it, and
+// only a whole head can start a whole input (InputWhole).
 #include "fcgi/request_check.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -20,6 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     wikid::fuzz::Check(
         wikid::CheckRequestHead(longer).verdict == HeadCheck::Verdict::kWhole,
         "bytes after a whole head change nothing");
+    // Whole input needs the head's end and an empty STDIN record after it.
+    wikid::fuzz::Check(check.head_bytes <= size, "the head ends within the bytes");
+    wikid::fuzz::Check(!wikid::InputWhole(bytes, check) || size >= check.head_bytes + 8,
+                       "whole input has its STDIN's end");
+  } else {
+    wikid::fuzz::Check(!wikid::InputWhole(bytes, check), "no whole input without a head");
   }
   return 0;
 }
