@@ -10,16 +10,18 @@
 #include <climits>
 #include <vector>
 
+#include "fcgi/fastcgi_records.h"
+
 namespace wikid {
 namespace {
 
-// FastCGI 1.0's record types, and a record's largest content.
-constexpr unsigned char kVersion = 1;
-constexpr unsigned char kEndRequest = 3;
-constexpr unsigned char kStdout = 6;
-constexpr size_t kMaxContent = 65535;
+using fastcgi::kEndRequest;
+using fastcgi::kHeaderBytes;
+using fastcgi::kMaxContent;
+using fastcgi::kStdout;
+using fastcgi::kVersion;
 
-using RecordHeader = std::array<unsigned char, 8>;
+using RecordHeader = std::array<unsigned char, kHeaderBytes>;
 
 RecordHeader HeaderOf(unsigned char type, unsigned request_id, size_t content) {
   return {kVersion,
@@ -34,7 +36,8 @@ RecordHeader HeaderOf(unsigned char type, unsigned request_id, size_t content) {
 
 // Sends every byte `parts` describe, advancing through them. The first
 // attempt never waits; once one would, the socket gets `timeout`.
-bool SendAll(int fd, std::vector<iovec>& parts, std::chrono::milliseconds timeout) {
+bool SendAll(int fd, std::vector<iovec>& parts,
+             std::chrono::milliseconds timeout) {
   size_t first = 0;
   int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
   while (first < parts.size()) {
@@ -44,7 +47,8 @@ bool SendAll(int fd, std::vector<iovec>& parts, std::chrono::milliseconds timeou
     ssize_t sent = sendmsg(fd, &message, flags);
     if (sent < 0) {
       if (errno == EINTR) continue;
-      if ((errno == EAGAIN || errno == EWOULDBLOCK) && (flags & MSG_DONTWAIT) != 0) {
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+          (flags & MSG_DONTWAIT) != 0) {
         timeval tv{};
         tv.tv_sec = timeout.count() / 1000;
         tv.tv_usec = (timeout.count() % 1000) * 1000;
@@ -70,8 +74,8 @@ bool SendAll(int fd, std::vector<iovec>& parts, std::chrono::milliseconds timeou
 
 }  // namespace
 
-bool SendAnswer(int fd, unsigned request_id, std::string_view head, std::string_view body,
-                std::chrono::milliseconds timeout) {
+bool SendAnswer(int fd, unsigned request_id, std::string_view head,
+                std::string_view body, std::chrono::milliseconds timeout) {
   const size_t records = (head.size() + kMaxContent - 1) / kMaxContent +
                          (body.size() + kMaxContent - 1) / kMaxContent;
   // Every header first, so that the iovecs never point into a vector that
@@ -91,11 +95,11 @@ bool SendAnswer(int fd, unsigned request_id, std::string_view head, std::string_
   // The end of STDOUT, then END_REQUEST: its body is the application's
   // status (4 bytes, 0), the protocol status (REQUEST_COMPLETE, 0) and 3
   // reserved bytes.
-  std::array<unsigned char, 24> end{};
+  std::array<unsigned char, 3 * kHeaderBytes> end{};  // two headers, one body
   const RecordHeader stdout_end = HeaderOf(kStdout, request_id, 0);
   const RecordHeader end_request = HeaderOf(kEndRequest, request_id, 8);
   std::copy(stdout_end.begin(), stdout_end.end(), end.begin());
-  std::copy(end_request.begin(), end_request.end(), end.begin() + 8);
+  std::copy(end_request.begin(), end_request.end(), end.begin() + kHeaderBytes);
   parts.push_back({end.data(), end.size()});
   return SendAll(fd, parts, timeout);
 }

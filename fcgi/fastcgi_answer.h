@@ -25,7 +25,7 @@ namespace wikid {
 // Sends `head` then `body` (either may be empty) as the STDOUT of request
 // `request_id` on `fd`, then ends the request (application status 0,
 // REQUEST_COMPLETE). False if the peer left or stopped reading.
-bool SendAnswer(int fd, unsigned request_id, std::string_view head, std::string_view body,
-                std::chrono::milliseconds timeout);
+bool SendAnswer(int fd, unsigned request_id, std::string_view head,
+                std::string_view body, std::chrono::milliseconds timeout);
 
 }  // namespace wikid

@@ -12,16 +12,17 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fcgi/fastcgi_records.h"
+
 namespace wikid {
 namespace {
 
-// FastCGI 1.0: record types, the responder role, the header's size.
-constexpr unsigned char kVersion = 1;
-constexpr unsigned char kBeginRequest = 1;
-constexpr unsigned char kParams = 4;
-constexpr unsigned char kStdin = 5;
-constexpr unsigned kResponder = 1;
-constexpr size_t kHeaderBytes = 8;
+using fastcgi::kBeginRequest;
+using fastcgi::kHeaderBytes;
+using fastcgi::kParams;
+using fastcgi::kResponder;
+using fastcgi::kStdin;
+using fastcgi::kVersion;
 
 struct Header {
   unsigned char version, type;

@@ -1,6 +1,8 @@
 // SendAnswer: the records nginx reads back, in one send when the answer
 // fits the socket, and a write timeout only once a send would wait.
 #define BOOST_TEST_MODULE fastcgi_answer
+#include "fcgi/fastcgi_answer.h"
+
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -10,8 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "fcgi/fastcgi_answer.h"
 
 namespace wikid {
 namespace {
@@ -30,7 +30,9 @@ std::vector<Record> Records(const std::string& bytes) {
   size_t at = 0;
   while (at < bytes.size()) {
     BOOST_REQUIRE(bytes.size() - at >= 8);
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[at + i]); };
+    auto byte = [&](size_t i) {
+      return static_cast<unsigned char>(bytes[at + i]);
+    };
     BOOST_REQUIRE(byte(0) == 1u);  // FastCGI version 1
     const size_t length = (size_t{byte(4)} << 8) | byte(5);
     const size_t padding = byte(6);
@@ -45,7 +47,9 @@ std::vector<Record> Records(const std::string& bytes) {
 // A connected pair: [0] is wikid's end, [1] nginx's.
 struct SocketPair {
   int fd[2] = {-1, -1};
-  SocketPair() { BOOST_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) == 0); }
+  SocketPair() {
+    BOOST_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) == 0);
+  }
   ~SocketPair() {
     for (int f : fd) {
       if (f >= 0) close(f);
@@ -55,7 +59,8 @@ struct SocketPair {
   std::string ReadAll() {
     std::string bytes;
     char buffer[65536];
-    for (ssize_t n; (n = read(fd[1], buffer, sizeof buffer)) > 0;) bytes.append(buffer, n);
+    for (ssize_t n; (n = read(fd[1], buffer, sizeof buffer)) > 0;)
+      bytes.append(buffer, n);
     return bytes;
   }
 };
@@ -69,7 +74,8 @@ std::chrono::milliseconds SendTimeout(int fd) {
 
 // The answer's records: its STDOUT, then the empty STDOUT that ends it,
 // then END_REQUEST (status 0, REQUEST_COMPLETE), and nothing after.
-std::string CheckedStdout(const std::vector<Record>& records, unsigned request_id) {
+std::string CheckedStdout(const std::vector<Record>& records,
+                          unsigned request_id) {
   BOOST_REQUIRE(records.size() >= 2u);
   std::string out;
   for (size_t i = 0; i + 2 < records.size(); ++i) {
@@ -89,7 +95,8 @@ std::string CheckedStdout(const std::vector<Record>& records, unsigned request_i
   return out;
 }
 
-BOOST_AUTO_TEST_CASE(a_page_goes_out_as_records_nginx_reads_back_without_a_timeout) {
+BOOST_AUTO_TEST_CASE(
+    a_page_goes_out_as_records_nginx_reads_back_without_a_timeout) {
   SocketPair pair;
   const std::string head = "Status: 200 OK\r\nContent-Type: text/html\r\n\r\n";
   const std::string body(16'349, 'p');
@@ -102,15 +109,18 @@ BOOST_AUTO_TEST_CASE(a_page_goes_out_as_records_nginx_reads_back_without_a_timeo
 }
 
 BOOST_AUTO_TEST_CASE(a_head_answer_and_a_large_body_are_framed_alike) {
-  for (size_t body_bytes : {size_t{0}, size_t{65'535}, size_t{65'536}, size_t{3'000'000}}) {
+  for (size_t body_bytes :
+       {size_t{0}, size_t{65'535}, size_t{65'536}, size_t{3'000'000}}) {
     BOOST_TEST_CONTEXT("body of " << body_bytes << " bytes") {
       SocketPair pair;
       std::string body(body_bytes, '\0');
-      for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+      for (size_t i = 0; i < body.size(); ++i)
+        body[i] = static_cast<char>('a' + i % 26);
       std::string received;
       // A reader, as nginx is: 3 MB is more than the socket holds.
       std::thread nginx([&] { received = pair.ReadAll(); });
-      const bool sent = SendAnswer(pair.fd[0], 1, "Status: 200 OK\r\n\r\n", body, 10'000ms);
+      const bool sent =
+          SendAnswer(pair.fd[0], 1, "Status: 200 OK\r\n\r\n", body, 10'000ms);
       close(pair.fd[0]);
       pair.fd[0] = -1;
       nginx.join();
@@ -136,7 +146,8 @@ BOOST_AUTO_TEST_CASE(a_peer_that_left_fails_the_send_without_a_signal) {
   close(pair.fd[1]);
   pair.fd[1] = -1;
   // SIGPIPE would end this test program: MSG_NOSIGNAL keeps it out.
-  BOOST_TEST(!SendAnswer(pair.fd[0], 1, "Status: 200 OK\r\n\r\n", "gone", 300ms));
+  BOOST_TEST(
+      !SendAnswer(pair.fd[0], 1, "Status: 200 OK\r\n\r\n", "gone", 300ms));
 }
 
 }  // namespace

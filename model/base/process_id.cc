@@ -13,7 +13,8 @@ std::atomic<pid_t> g_this_process{0};
 
 void ForgetAfterFork() { g_this_process.store(0, std::memory_order_relaxed); }
 
-[[maybe_unused]] const int g_registered = pthread_atfork(nullptr, nullptr, ForgetAfterFork);
+[[maybe_unused]] const int g_registered =
+    pthread_atfork(nullptr, nullptr, ForgetAfterFork);
 
 }  // namespace
 

@@ -570,8 +570,9 @@ Race RunRace(TestWiki& wiki, int saves,
   for (int r = 0; r < 4; ++r) {
     threads.emplace_back([&, r] {
       const std::string path = r % 2 == 0 ? "/" : "/Main_Page";
-      // A pace, not a wait: how fast the readers go only sets how many
-      // views the race gets; the case ends on `enough`, a condition.
+      // A pace, not a wait for anything: how fast the readers go only
+      // sets how many views the race gets, and the case ends on
+      // `enough`, a condition on the counts, however slow the machine.
       for (; !done; std::this_thread::sleep_for(kReadSpacing)) {
         int before = acknowledged.load();
         HttpResponse page = wiki.Get(path);

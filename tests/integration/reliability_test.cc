@@ -494,12 +494,22 @@ BOOST_FIXTURE_TEST_CASE(slow_peers_hold_only_their_own_workers, OnSharedWiki) {
       return FastCgiExchange(wiki.socket_path(), half, 4000);
     }));
   }
-  // A head start for the holders, not a wait for a condition: nothing
-  // outside a worker shows that it has read half a request. If a slow
-  // machine has not let them reach their workers by then, the views below
-  // meet more free workers, so the check is weaker in that run, never
-  // wrong: it cannot fail because of this wait.
-  std::this_thread::sleep_for(300ms);
+  // Both held before the views: a worker holding half a head waits in
+  // epoll_wait (system call 232) for the rest (fcgi/request_check.cc),
+  // where an idle one waits in epoll_pwait (281) for a connection. Each
+  // holder gives up 4 s after it sent, so a view made after that meets a
+  // free worker: the check is weaker then, never wrong.
+  auto held = [&] {
+    int workers = 0;
+    for (pid_t worker : wiki.WorkerPids()) {
+      std::ifstream syscall("/proc/" + std::to_string(worker) + "/syscall");
+      std::string number;
+      syscall >> number;
+      workers += number == "232";
+    }
+    return workers;
+  };
+  BOOST_REQUIRE(WaitUntil([&] { return held() == 2; }, 30s));
   int ok = 0;
   for (int i = 0; i < 200; ++i) ok += wiki.Get("/_pages").status == 200;
   BOOST_TEST(ok == 200);
