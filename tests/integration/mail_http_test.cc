@@ -247,6 +247,9 @@ BOOST_AUTO_TEST_CASE(starttls_smtps_and_login_are_spoken) {
   wrong.password = "guess";
   Status refused = CurlSmtp(wrong).Send(message);
   BOOST_TEST(!refused.ok());
+  // Refused by the server (535), not given up on after the timeout.
+  BOOST_TEST(refused.message().find("Login denied") != std::string::npos,
+             refused.message());
   BOOST_TEST(refused.message().find("guess") ==
              std::string::npos);  // never shown
   BOOST_TEST(starttls.WaitFor(1, 120).size() == 1u);
