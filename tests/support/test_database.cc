@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <mutex>
 #include <string_view>
 
 #include "model/store/postgres/pg_connection.h"
@@ -14,6 +15,11 @@
 #include "tests/support/postgres_server.h"
 
 namespace wikid::testing {
+
+struct TestDatabase::Session {
+  std::mutex mutex;
+  std::unique_ptr<PgConnection> connection;
+};
 
 Engine EngineUnderTest() {
   const char* name = std::getenv("WIKID_TEST_DATABASE");
@@ -33,14 +39,31 @@ boost::test_tools::assertion_result SqliteOnly::operator()(
   return skip;
 }
 
-TestDatabase::TestDatabase() : engine_(EngineUnderTest()) {
+Result<PgResult> TestDatabase::PgExec(const std::string& sql) const {
+  std::lock_guard<std::mutex> lock(session_->mutex);
+  if (session_->connection == nullptr) {
+    auto opened = PgConnection::Open(url_, {});
+    if (!opened.ok()) return opened.status();
+    session_->connection = std::move(*opened);
+  }
+  auto done = session_->connection->Exec(sql);
+  // Whatever went wrong (a server restarted under the test, a statement
+  // refused), the next call starts on a new connection, as before.
+  if (!done.ok()) session_->connection.reset();
+  return done;
+}
+
+TestDatabase::TestDatabase()
+    : engine_(EngineUnderTest()), session_(std::make_shared<Session>()) {
   url_ = engine_ == Engine::kPostgres ? PostgresServer::Shared().CreateDatabase()
                                       : "sqlite:" + dir_.File("wikid.db");
   if (engine_ == Engine::kSqlite) sqlite_path_ = dir_.File("wikid.db");
 }
 
 TestDatabase::TestDatabase(const std::string& url)
-    : engine_(IsPostgresUrl(url) ? Engine::kPostgres : Engine::kSqlite), url_(url) {
+    : engine_(IsPostgresUrl(url) ? Engine::kPostgres : Engine::kSqlite),
+      url_(url),
+      session_(std::make_shared<Session>()) {
   if (engine_ == Engine::kSqlite) {
     if (url.rfind("sqlite:", 0) != 0) {
       throw std::runtime_error("not a database URL: " + url);
@@ -56,9 +79,7 @@ Result<std::unique_ptr<Storage>> TestDatabase::Open() const {
 
 Status TestDatabase::TryExec(const std::string& sql) const {
   if (engine_ == Engine::kPostgres) {
-    auto db = PgConnection::Open(url_, {});
-    if (!db.ok()) return db.status();
-    auto done = (*db)->Exec(sql);
+    auto done = PgExec(sql);
     return done.ok() ? Status::Ok() : done.status();
   }
   auto db = Database::Open(sqlite_path_, {});
@@ -69,9 +90,7 @@ Status TestDatabase::TryExec(const std::string& sql) const {
 Result<std::vector<std::string>> TestDatabase::TryColumn(const std::string& sql) const {
   std::vector<std::string> column;
   if (engine_ == Engine::kPostgres) {
-    auto db = PgConnection::Open(url_, {});
-    if (!db.ok()) return db.status();
-    auto rows = (*db)->Exec(sql);
+    auto rows = PgExec(sql);
     if (!rows.ok()) return rows.status();
     for (int i = 0; i < rows->rows(); ++i) column.push_back(rows->Text(i, 0));
     return column;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/base/status.h"
+#include "model/store/postgres/pg_connection.h"
 #include "model/store/storage.h"
 #include "tests/support/temp_dir.h"
 
@@ -52,7 +53,11 @@ class TestDatabase {
   Result<std::unique_ptr<Storage>> Open() const;
 
   // Runs `sql` (in this engine's dialect) on a connection of its own, for
-  // a test that plants or inspects rows; fails the test if it fails.
+  // a test that plants or inspects rows; fails the test if it fails. On
+  // PostgreSQL that connection is opened once and kept (tests poll with
+  // these: a new connection is a new server process, and one every 10 ms
+  // of a wait cost a core); on SQLite each call opens the file, so a
+  // file replaced under a path is read anew.
   void Exec(const std::string& sql) const;
   // The first column of each row of `sql`, as text.
   std::vector<std::string> Column(const std::string& sql) const;
@@ -73,6 +78,12 @@ class TestDatabase {
   Engine engine_;
   std::string url_;
   std::string sqlite_path_;  // the file, on SQLite
+  // PostgreSQL: Exec's and Column's connection, opened on first use and
+  // shared by the threads that call them.
+  struct Session;
+  std::shared_ptr<Session> session_;
+  // Runs `sql` on it.
+  Result<PgResult> PgExec(const std::string& sql) const;
 };
 
 }  // namespace wikid::testing
