@@ -28,18 +28,20 @@
 //      confirm suspends the fast path instead.
 //   3. Publish (saves only): render the new revision and set it in the
 //      render and page caches under a stamp taken after step 2 (one set
-//      each: StoreMode::kPublish), so the next view on any worker hits
-//      instead of rendering.
+//      each, not waited for: StoreMode::kPublish), so the next view on
+//      any worker hits instead of rendering.
 //   4. Return: the caller acknowledges.
 // What step 0 costs, in memcached round trips: an edit marks 2 numbers
 // (the page's, the site's: 1 incr each, and 1 touch each when no other
-// writer has them in flight) and, with the fast path on, deletes 2
-// entries after 1 get_multi of their fill marks; step 2's decrements
-// take the place of the increments of before. So an edit makes 15 round
-// trips where it made 8 (9 where 5 without the fast path); a save that
-// may make a page marks the links' number too (2 more) and deletes the
-// entries of the pages linking to it twice. A view makes none more: it
-// finds the marks in the numbers its one get_multi reads.
+// writer has them in flight and this process has not touched them in
+// the last kTouchReuseMs) and, with the fast path on, deletes 2 entries
+// after 1 get_multi of their fill marks; step 2's decrements take the
+// place of the increments of before. So an edit waits for 13 round trips
+// where it waited for 8 (7 where 5 without the fast path), 11 (5) in a
+// burst of saves that skips the touches; a save that may make a page
+// marks the links' number too (2 more) and deletes the entries of the
+// pages linking to it twice. A view makes none more: it finds the marks
+// in the numbers its one get_multi reads.
 // When step 2 cannot be made sure of (memcached does not confirm and the
 // database cannot advance the cache epoch), the write is committed but
 // answered as Unavailable, saying so: never acknowledged as visible.

@@ -181,6 +181,36 @@ BOOST_AUTO_TEST_CASE(values_over_the_item_limit_are_not_cached) {
   BOOST_TEST_STATUS(cache->Set("small", "still fine"), CacheStatus::kOk);
 }
 
+// A quiet set is not waited for: what it stored is there for the next
+// call, and the answer memcached sends only when it refuses one (here a
+// value past its 1 MiB limit, our own check raised) does not become the
+// answer to a later call.
+BOOST_AUTO_TEST_CASE(a_quiet_set_stores_and_its_refusal_answers_no_other_call) {
+  const auto sets_before = std::stoll(cache->GetStats()[0].values["cmd_set"]);
+  BOOST_TEST_STATUS(cache->SetQuietly("q", "quiet value", 60, 7), CacheStatus::kOk);
+  CacheItem item;
+  BOOST_TEST_STATUS(cache->Get("q", &item), CacheStatus::kOk);
+  BOOST_TEST(item.value == "quiet value");
+  BOOST_TEST(item.flags == 7u);
+  BOOST_TEST(std::stoll(cache->GetStats()[0].values["cmd_set"]) == sets_before + 1);
+  // Our limit still holds: nothing sent.
+  BOOST_TEST_STATUS(cache->SetQuietly("big", std::string(1000 * 1024 + 1, 'x')),
+                    CacheStatus::kTooBig);
+  Connect({server.address()}, 4 << 20);
+  BOOST_TEST_STATUS(cache->SetQuietly("big", std::string(2 << 20, 'x')), CacheStatus::kOk);
+  uint64_t value = 0;
+  BOOST_TEST_STATUS(cache->Set("n", "5"), CacheStatus::kOk);
+  BOOST_TEST_STATUS(cache->Incr("n", 2, &value), CacheStatus::kOk);
+  BOOST_TEST(value == 7u);
+  BOOST_TEST(GetValue("q") == "quiet value");
+  BOOST_TEST(GetValue("big") == "<miss>");
+  BOOST_TEST(cache->counters().errors == 0);
+  // No server: the send itself fails, and says so.
+  server.Stop();
+  cache->SetQuietly("q", "lost");  // may take the broken connection's news
+  BOOST_TEST_STATUS(cache->SetQuietly("q", "lost"), CacheStatus::kError);
+}
+
 BOOST_AUTO_TEST_CASE(flush_all_empties_every_server) {
   MemcachedServer second;
   Connect({server.address(), second.address()});

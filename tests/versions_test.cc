@@ -347,6 +347,46 @@ BOOST_FIXTURE_TEST_CASE(a_mark_left_behind_is_bounded, Fixture) {
   BOOST_TEST(b.versions.ForPage("Page").has_value());
 }
 
+// Under a burst of saves the first writer's touch is sent once per key
+// and kTouchReuseMs, not once per save: the key still dies within
+// kMarkSeconds of that touch. A process that did not touch it, or a key
+// whose number was made again since, is touched as before.
+BOOST_FIXTURE_TEST_CASE(a_burst_of_saves_touches_each_key_once_a_while, Fixture) {
+  const std::string key = Versions::PageKey("Page");
+  b.Page("Page", /*site=*/true);  // both numbers made, by a reader
+  auto save = [](Host& host) {
+    Versions::InFlight in_flight = host.versions.Mark({"Page"}, false);
+    BOOST_REQUIRE(in_flight.marked.size() == 2u);  // the page's, the site's
+    BOOST_REQUIRE(host.versions.Settle(in_flight, true, false));
+  };
+  const int64_t touches = a.versions.counters().touches;
+  save(a);
+  BOOST_TEST(a.versions.counters().touches == touches + 2);
+  BOOST_TEST(SecondsLeft(server, key) <= kMarkSeconds);
+  for (int i = 0; i < 10; ++i) save(a);
+  BOOST_TEST(a.versions.counters().touches == touches + 2);
+  // Every save still moved the number, and none is left in flight.
+  BOOST_TEST(b.versions.ForPage("Page").has_value());
+  // Another process knows nothing of a's touch.
+  const int64_t b_touches = b.versions.counters().touches;
+  save(b);
+  BOOST_TEST(b.versions.counters().touches == b_touches + 2);
+  // Past the window, a touches again.
+  a.now_ms += kTouchReuseMs;
+  save(a);
+  BOOST_TEST(a.versions.counters().touches == touches + 4);
+  // A number made again (memcached lost it; a reader made a new one that
+  // lives a day) is not the one a touched: touched, whatever it is.
+  for (const std::string number : {"12345", "999999999999"}) {
+    BOOST_REQUIRE(a.cache.Set(key, number, kNumberSeconds) == CacheStatus::kOk);
+    BOOST_TEST(SecondsLeft(server, key) > kMarkSeconds);
+    const int64_t before = a.versions.counters().touches;
+    save(a);
+    BOOST_TEST(a.versions.counters().touches == before + 1);  // the page's only
+    BOOST_TEST(SecondsLeft(server, key) <= kMarkSeconds);
+  }
+}
+
 // A mark memcached does not confirm: the epoch advances and the writer
 // waits out the lease before its commit, and its settle (unconfirmed
 // too) does the same again before the save is answered.

@@ -117,6 +117,14 @@ class Memcache {
                   int ttl_seconds = 0, uint32_t flags = 0);
   CacheStatus Replace(std::string_view key, std::string_view value,
                       int ttl_seconds = 0, uint32_t flags = 0);
+  // Sends a set and does not wait for memcached's answer (a quiet SETQ,
+  // which memcached answers only on failure, and libmemcached then drops
+  // that answer): kOk means sent, not stored, and costs no round trip.
+  // For a writer's copies of what it has just committed, whose loss costs
+  // a miss and never a wrong answer. A write that fails (no connection)
+  // is kError, as for Set; a value too big is not sent (kTooBig).
+  CacheStatus SetQuietly(std::string_view key, std::string_view value,
+                         int ttl_seconds = 0, uint32_t flags = 0);
   // Sets every pair; kOk if all were stored, else the first failure.
   CacheStatus SetMulti(
       const std::vector<std::pair<std::string, std::string>>& items,
@@ -162,7 +170,7 @@ class Memcache {
   std::string WireKey(std::string_view key);
 
  private:
-  enum class Store { kSet, kAdd, kReplace, kCas };
+  enum class Store { kSet, kAdd, kReplace, kCas, kQuietSet };
   CacheStatus StoreValue(Store how, std::string_view key,
                          std::string_view value, int ttl, uint32_t flags,
                          uint64_t cas = 0);

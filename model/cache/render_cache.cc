@@ -152,7 +152,10 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
 }
 
 void RenderCache::Store(const RenderKey& key, const std::string& html) {
-  if (cache_.enabled()) Put(key_prefix_ + key.ToString(), html);
+  // Not waited for: the writer's answer does not depend on it.
+  if (!cache_.enabled()) return;
+  const std::string wire_key = key_prefix_ + key.ToString();
+  cache_.SetQuietly(wire_key, Frame(wire_key) + html, kTtlSeconds);
 }
 
 }  // namespace wikid

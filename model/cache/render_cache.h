@@ -76,7 +76,8 @@ class RenderCache {
                   const std::function<std::string()>& render, bool* hit);
 
   // Stores a rendering made elsewhere (the writer, right after a save),
-  // over a reader's claim if one came first.
+  // over a reader's claim if one came first; sent without waiting for
+  // memcached's answer (Memcache::SetQuietly).
   void Store(const RenderKey& key, const std::string& html);
 
   const RenderCounters& counters() const { return counters_; }

@@ -110,7 +110,12 @@ void StampedCache::Store(const std::string& key, const std::string& payload,
   if (!cache_.enabled()) return;
   local_.Store(key, payload, stamp);
   std::string value = Encode(key, stamp, order, payload);
-  if (mode == StoreMode::kPublish || Unsafe()) {
+  if (mode == StoreMode::kPublish) {
+    // Not waited for: the writer's answer does not depend on it.
+    cache_.SetQuietly(key, value, kTtlSeconds);
+    return;
+  }
+  if (Unsafe()) {
     cache_.Set(key, value, kTtlSeconds);
     return;
   }

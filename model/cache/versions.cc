@@ -264,7 +264,13 @@ bool Versions::MarkKey(const std::string& key) {
       case CacheStatus::kOk:
         // The first writer in gives the count its bound (see the top); a
         // touch lost leaves the bound of the number's own life.
-        if (value / kInFlightUnit == 1) cache_.Touch(key, kMarkSeconds);
+        if (value / kInFlightUnit == 1 && !RecentlyTouched(key, value % kInFlightUnit)) {
+          const int64_t sent_ms = steady_ms_();
+          if (cache_.Touch(key, kMarkSeconds) == CacheStatus::kOk) {
+            ++counters_.touches;
+            touched_[key] = Touched{sent_ms, value % kInFlightUnit};
+          }
+        }
         return true;
       case CacheStatus::kMiss:
         // No number: make one, in flight.
@@ -282,6 +288,18 @@ bool Versions::MarkKey(const std::string& key) {
     }
   }
   return false;
+}
+
+bool Versions::RecentlyTouched(const std::string& key, uint64_t number) {
+  const int64_t now = steady_ms_();
+  // Forget what no longer counts, so the map holds a few seconds' keys.
+  std::erase_if(touched_, [&](const auto& entry) {
+    return now - entry.second.sent_ms >= kTouchReuseMs;
+  });
+  auto it = touched_.find(key);
+  // The number only grows while the key lives; one made again is random.
+  return it != touched_.end() && number >= it->second.number &&
+         number - it->second.number < (uint64_t{1} << 20);
 }
 
 Versions::InFlight Versions::Mark(const std::vector<std::string>& titles, bool may_create) {

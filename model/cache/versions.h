@@ -76,6 +76,15 @@
 //   page's, the site's; every page's after a page is made), and a save
 //   costs, per number, one round trip before its commit and one touch
 //   when no other writer is in flight (page_writes.h counts them).
+//   Under a burst of saves the touch is mostly skipped: a process that
+//   touched a key less than kTouchReuseMs ago (timed from before it sent
+//   the touch) and finds the number it touched there still (not made
+//   again since: within 2^20 of it, against a random one's odds of
+//   2^-26) knows the key dies within kMarkSeconds of that touch, which
+//   is within kMarkSeconds of this mark too. The price: such a mark is
+//   lost if its write is held past kMarkSeconds - 1 - kTouchReuseMs / 1000
+//   seconds (memcached's clock counts whole seconds), where one that
+//   touched is lost past kMarkSeconds - 1.
 // - What the mark does not cover: a mark memcached loses (a flush, a
 //   restart, an eviction; a writer held past kMarkSeconds between mark
 //   and settle) leaves the gap of before for that save: no view older
@@ -90,6 +99,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,12 +132,16 @@ inline constexpr uint64_t kInFlightUnit = uint64_t{1} << 47;
 inline constexpr int kMarkSeconds = 10;
 // How long a number made by a reader lives (a bound on every mark).
 inline constexpr int kNumberSeconds = 24 * 3600;
+// How long after its own touch a process marks a key without touching it
+// again (see the top).
+inline constexpr int64_t kTouchReuseMs = kMarkSeconds * 1000 / 4;
 
 struct VersionCounters {
   int64_t reads = 0;       // stamps read (one get_multi each)
   int64_t unreadable = 0;  // stamps memcached or the epoch could not give
   int64_t in_flight = 0;   // stamps not given: a write was in flight
   int64_t marks = 0;       // writes marked in flight
+  int64_t touches = 0;     // marks' bounds set (touch); skipped ones not
   int64_t seeded = 0;      // keys made because memcached held none
   int64_t bumps = 0;       // saves' increments confirmed
   int64_t doubts = 0;      // increments unconfirmed: the epoch advanced
@@ -207,6 +221,9 @@ class Versions {
   bool ReadSettled(const std::vector<std::string>& keys, uint64_t* values);
   // Adds a writer's count to `key`; false if memcached did not confirm it.
   bool MarkKey(const std::string& key);
+  // Whether `key`, holding `number` under the first writer's count, still
+  // dies within kMarkSeconds of a touch of this process's (see the top).
+  bool RecentlyTouched(const std::string& key, uint64_t number);
   // Increments what a dead worker may have left unmoved, if the master
   // asked since this process last did.
   void CatchUp();
@@ -227,6 +244,13 @@ class Versions {
   int64_t epoch_read_at_ = 0;  // when the read that gave epoch_ began; 0: none
   bool have_epoch_ = false;
   uint64_t bumps_done_ = 0;  // CacheState::bumps_asked as last acted on
+  // This process's touches of the last kTouchReuseMs: key -> when it was
+  // sent and the number the key held.
+  struct Touched {
+    int64_t sent_ms;
+    uint64_t number;
+  };
+  std::map<std::string, Touched> touched_;
   VersionCounters counters_;
 };
 
