@@ -168,7 +168,7 @@ void NetnsHosts::SetUpNetwork() {
 void NetnsHosts::SetUpDatabase() {
   if (EngineUnderTest() == Engine::kSqlite) {
     hosts_database_ = "sqlite:" + dir_.File("wiki.db");
-    database_ = std::make_unique<TestDatabase>(hosts_database_);
+    database_ = std::make_unique<TestDatabase>(hosts_database_, TestConnections::kKept);
     return;
   }
   // See the header: a server of its own, on the bridge too (an initdb, a
@@ -180,7 +180,8 @@ void NetnsHosts::SetUpDatabase() {
   const std::string url = postgres_->CreateDatabase(PostgresServer::kPasswordUser);
   postgres_database_ = url.substr(url.rfind('/') + 1);
   hosts_database_ = BridgeDatabaseUrl(PostgresServer::kPasswordUser);
-  database_ = std::make_unique<TestDatabase>(postgres_->Url(postgres_database_));
+  database_ = std::make_unique<TestDatabase>(postgres_->Url(postgres_database_),
+                                             TestConnections::kKept);
 }
 
 std::string NetnsHosts::BridgeDatabaseUrl(const std::string& user) const {

@@ -16,6 +16,13 @@
 
 namespace wikid::testing {
 
+namespace {
+
+// What pg_stat_activity shows for the test's own connections.
+PgOptions TestConnectionOptions() { return PgOptions{.application_name = "wikid test"}; }
+
+}  // namespace
+
 struct TestDatabase::Session {
   std::mutex mutex;
   std::unique_ptr<PgConnection> connection;
@@ -40,9 +47,14 @@ boost::test_tools::assertion_result SqliteOnly::operator()(
 }
 
 Result<PgResult> TestDatabase::PgExec(const std::string& sql) const {
+  if (session_ == nullptr) {
+    auto db = PgConnection::Open(url_, TestConnectionOptions());
+    if (!db.ok()) return db.status();
+    return (*db)->Exec(sql);
+  }
   std::lock_guard<std::mutex> lock(session_->mutex);
   if (session_->connection == nullptr) {
-    auto opened = PgConnection::Open(url_, {});
+    auto opened = PgConnection::Open(url_, TestConnectionOptions());
     if (!opened.ok()) return opened.status();
     session_->connection = std::move(*opened);
   }
@@ -53,17 +65,16 @@ Result<PgResult> TestDatabase::PgExec(const std::string& sql) const {
   return done;
 }
 
-TestDatabase::TestDatabase()
-    : engine_(EngineUnderTest()), session_(std::make_shared<Session>()) {
+TestDatabase::TestDatabase() : engine_(EngineUnderTest()) {
   url_ = engine_ == Engine::kPostgres ? PostgresServer::Shared().CreateDatabase()
                                       : "sqlite:" + dir_.File("wikid.db");
   if (engine_ == Engine::kSqlite) sqlite_path_ = dir_.File("wikid.db");
 }
 
-TestDatabase::TestDatabase(const std::string& url)
+TestDatabase::TestDatabase(const std::string& url, TestConnections connections)
     : engine_(IsPostgresUrl(url) ? Engine::kPostgres : Engine::kSqlite),
       url_(url),
-      session_(std::make_shared<Session>()) {
+      session_(connections == TestConnections::kKept ? std::make_shared<Session>() : nullptr) {
   if (engine_ == Engine::kSqlite) {
     if (url.rfind("sqlite:", 0) != 0) {
       throw std::runtime_error("not a database URL: " + url);

@@ -35,12 +35,26 @@ struct SqliteOnly {
   boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const;
 };
 
+// How Exec and Column reach a PostgreSQL database (SQLite's file is
+// opened for each call either way, so a file replaced under its path is
+// read anew).
+enum class TestConnections {
+  // A connection for each call: nothing stays connected between them, as
+  // `wikid restore` requires of a database it replaces.
+  kPerCall,
+  // One connection, opened on first use and kept: for the database of a
+  // running wiki, which tests poll (a new connection is a new server
+  // process, and one every 10 ms of a wait cost a core).
+  kKept,
+};
+
 class TestDatabase {
  public:
   TestDatabase();
   // The database `url` names (sqlite:PATH or postgresql://...), made by
   // someone else: a wiki's, say (tests/support/test_wiki.h).
-  explicit TestDatabase(const std::string& url);
+  explicit TestDatabase(const std::string& url,
+                        TestConnections connections = TestConnections::kPerCall);
 
   Engine engine() const { return engine_; }
   // What --database takes for it.
@@ -52,12 +66,9 @@ class TestDatabase {
   // is another connection, as another worker's (or a child's, after fork).
   Result<std::unique_ptr<Storage>> Open() const;
 
-  // Runs `sql` (in this engine's dialect) on a connection of its own, for
-  // a test that plants or inspects rows; fails the test if it fails. On
-  // PostgreSQL that connection is opened once and kept (tests poll with
-  // these: a new connection is a new server process, and one every 10 ms
-  // of a wait cost a core); on SQLite each call opens the file, so a
-  // file replaced under a path is read anew.
+  // Runs `sql` (in this engine's dialect) on a connection of its own
+  // (TestConnections), for a test that plants or inspects rows; fails the
+  // test if it fails.
   void Exec(const std::string& sql) const;
   // The first column of each row of `sql`, as text.
   std::vector<std::string> Column(const std::string& sql) const;
@@ -78,8 +89,8 @@ class TestDatabase {
   Engine engine_;
   std::string url_;
   std::string sqlite_path_;  // the file, on SQLite
-  // PostgreSQL: Exec's and Column's connection, opened on first use and
-  // shared by the threads that call them.
+  // PostgreSQL, kKept: Exec's and Column's connection, opened on first
+  // use and shared by the threads that call them; null for kPerCall.
   struct Session;
   std::shared_ptr<Session> session_;
   // Runs `sql` on it.

@@ -168,7 +168,8 @@ TestWiki::TestWiki(TestWikiOptions options) : options_(std::move(options)) {
   if (url.empty() && EngineUnderTest() == Engine::kPostgres) {
     url = PostgresServer::Shared().CreateDatabase();
   }
-  database_ = std::make_unique<TestDatabase>(url.empty() ? "sqlite:" + db_path() : url);
+  database_ = std::make_unique<TestDatabase>(url.empty() ? "sqlite:" + db_path() : url,
+                                             TestConnections::kKept);
   StartWikid();
   StartNginx();
 }
