@@ -95,8 +95,10 @@ std::optional<std::string> RenderCache::Lookup(const std::string& key, bool* cla
   return item.value.substr(frame.size());
 }
 
-CacheStatus RenderCache::Put(const std::string& key, const std::string& html) {
-  return cache_.Set(key, Frame(key) + html, kTtlSeconds);
+CacheStatus RenderCache::Put(const std::string& key, const std::string& html, Wait wait) {
+  const std::string value = Frame(key) + html;
+  return wait == Wait::kForAnswer ? cache_.Set(key, value, kTtlSeconds)
+                                  : cache_.SetQuietly(key, value, kTtlSeconds);
 }
 
 std::string RenderCache::TimedRender(const std::function<std::string()>& render) {
@@ -153,9 +155,7 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
 
 void RenderCache::Store(const RenderKey& key, const std::string& html) {
   // Not waited for: the writer's answer does not depend on it.
-  if (!cache_.enabled()) return;
-  const std::string wire_key = key_prefix_ + key.ToString();
-  cache_.SetQuietly(wire_key, Frame(wire_key) + html, kTtlSeconds);
+  if (cache_.enabled()) Put(key_prefix_ + key.ToString(), html, Wait::kNo);
 }
 
 }  // namespace wikid

@@ -89,7 +89,11 @@ class RenderCache {
   // (it is rendering it) was there instead.
   std::optional<std::string> Lookup(const std::string& key, bool* claimed);
   // Writes the rendering under `key`, over whatever is there.
-  CacheStatus Put(const std::string& key, const std::string& html);
+  // Whether a Put waits for memcached's answer (a quiet set's is kOk
+  // once sent: Memcache::SetQuietly).
+  enum class Wait { kForAnswer, kNo };
+  CacheStatus Put(const std::string& key, const std::string& html,
+                  Wait wait = Wait::kForAnswer);
 
   Memcache& cache_;
   std::string key_prefix_;  // "v<version>:", or "" without a version

@@ -3,6 +3,8 @@
 // more than it has, a whole head stays whole whatever follows it, and
 // only a whole head can start a whole input (InputWhole).
 #include "fcgi/request_check.h"
+
+#include "fcgi/fastcgi_records.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -23,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         "bytes after a whole head change nothing");
     // Whole input needs the head's end and an empty STDIN record after it.
     wikid::fuzz::Check(check.head_bytes <= size, "the head ends within the bytes");
-    wikid::fuzz::Check(!wikid::InputWhole(bytes, check) || size >= check.head_bytes + 8,
+    wikid::fuzz::Check(!wikid::InputWhole(bytes, check) || size >= check.head_bytes + wikid::fastcgi::kHeaderBytes,
                        "whole input has its STDIN's end");
   } else {
     wikid::fuzz::Check(!wikid::InputWhole(bytes, check), "no whole input without a head");

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE mail_http
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -514,16 +515,12 @@ BOOST_AUTO_TEST_CASE(the_outbox_page_lists_mail_and_retries_a_failed_one) {
   // one descriptor, so "asleep in poll" alone would also match a start-up
   // query of a slow PostgreSQL start (74 wake-ups counted once).
   auto in_idle_wait = [&] {
-    std::ifstream syscall(proc + "/syscall");  // "NR arg1 arg2 ...": poll is 7, ppoll 271
-    std::string number, fds, nfds;
-    syscall >> number >> fds >> nfds;
-    return (number == "7" || number == "271") && nfds == "0x2";
+    const std::vector<std::string> call = BlockedIn(wiki.MailerPid());
+    return call.size() > 2 &&
+           (call[0] == std::to_string(SYS_poll) || call[0] == std::to_string(SYS_ppoll)) &&
+           call[2] == "0x2";
   };
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!in_idle_wait() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);  // a poll, under the deadline above
-  }
-  BOOST_REQUIRE(in_idle_wait());
+  BOOST_REQUIRE(WaitUntil(in_idle_wait, 60s));
   int64_t ticks_before = ticks(), sleeps_before = sleeps();
   std::this_thread::sleep_for(2s);  // the window measured, not a wait
   BOOST_TEST(ticks() - ticks_before <= 2);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -495,17 +496,15 @@ BOOST_FIXTURE_TEST_CASE(slow_peers_hold_only_their_own_workers, OnSharedWiki) {
     }));
   }
   // Both held before the views: a worker holding half a head waits in
-  // epoll_wait (system call 232) for the rest (fcgi/request_check.cc),
-  // where an idle one waits in epoll_pwait (281) for a connection. Each
-  // holder gives up 4 s after it sent, so a view made after that meets a
-  // free worker: the check is weaker then, never wrong.
+  // epoll_wait for the rest (fcgi/request_check.cc), where an idle one
+  // waits in epoll_pwait for a connection. Each holder gives up 4 s after
+  // it sent, so a view made after that meets a free worker: the check is
+  // weaker then, never wrong.
   auto held = [&] {
     int workers = 0;
     for (pid_t worker : wiki.WorkerPids()) {
-      std::ifstream syscall("/proc/" + std::to_string(worker) + "/syscall");
-      std::string number;
-      syscall >> number;
-      workers += number == "232";
+      const std::vector<std::string> call = BlockedIn(worker);
+      workers += !call.empty() && call[0] == std::to_string(SYS_epoll_wait);
     }
     return workers;
   };

@@ -843,6 +843,15 @@ int ShownRevision(const HttpResponse& page) {
   return std::stoi(m[1]);
 }
 
+std::vector<std::string> BlockedIn(pid_t pid) {
+  // "NR arg1 ... arg6 sp pc", or "running", or nothing once it is gone.
+  std::istringstream line(ReadFile("/proc/" + std::to_string(pid) + "/syscall"));
+  std::vector<std::string> fields;
+  for (std::string field; line >> field;) fields.push_back(field);
+  if (fields.empty() || fields[0] == "running") return {};
+  return fields;
+}
+
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (!condition()) {

@@ -145,6 +145,12 @@ int ShownRevision(const HttpResponse& page);
 // The whole text of the file at `path`; "" if it cannot be read.
 std::string ReadFile(const std::string& path);
 
+// The system call process `pid` is blocked in, from /proc/PID/syscall:
+// its number (compare with <sys/syscall.h>'s SYS_ names) and its
+// arguments as the kernel prints them ("0x2"); empty when the process is
+// running or gone.
+std::vector<std::string> BlockedIn(pid_t pid);
+
 // Waits until `condition` holds, for at most `timeout`: a deadline for a
 // loaded machine, never a guess at how long the condition takes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
