@@ -108,8 +108,21 @@ std::vector<std::future<HttpResponse>> ViewUntilHeld(NetnsHosts& hosts, int host
         return false;
       },
       120s);
-  BOOST_REQUIRE_MESSAGE(held, "no fill of " << path << " held on host " << host << "\n"
-                                            << hosts.AllLogs());
+  if (!held) {
+    // What the views met, for a failure on a machine this cannot be rerun
+    // on: the host's switch, and how the last answered view was served.
+    std::string last = "none answered";
+    for (auto& view : views) {
+      if (view.wait_for(0s) != std::future_status::ready) continue;
+      const HttpResponse answer = view.get();
+      last = std::to_string(answer.status) + ", X-Cache \"" + answer.Header("x-cache") +
+             "\", revision " + std::to_string(ShownRevision(answer));
+    }
+    BOOST_FAIL("no fill of " << path << " held on host " << host << " after " << views.size()
+                             << " views; the last: " << last << "; its switch: \""
+                             << hosts.FastPathSwitch(host) << "\"\n--- its log\n"
+                             << hosts.HostLog(host));
+  }
   return views;
 }
 

@@ -262,8 +262,12 @@ void NetnsHosts::SpawnHost(int i) {
 void NetnsHosts::WaitForHost(int i) {
   const Host& h = hosts_[i];
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!Accepts(h.ip, kFastCgiPort) ||
-         MasterChildren(h.pid, false).size() != static_cast<size_t>(options_.workers)) {
+  // The workers first: the master listens before it forks them, and each
+  // probe while it is still forking waits in the backlog for a worker,
+  // which logs it as a connection closed unanswered (hundreds of lines
+  // on a loaded machine, burying the log a failure prints).
+  while (MasterChildren(h.pid, false).size() != static_cast<size_t>(options_.workers) ||
+         !Accepts(h.ip, kFastCgiPort)) {
     if (std::chrono::steady_clock::now() > deadline || WaitExit(h.pid, 0ms) != -1) {
       throw std::runtime_error("host " + std::to_string(i) + " did not start:\n" + HostLog(i));
     }
