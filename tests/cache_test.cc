@@ -211,6 +211,22 @@ BOOST_AUTO_TEST_CASE(a_quiet_set_stores_and_its_refusal_answers_no_other_call) {
   BOOST_TEST_STATUS(cache->SetQuietly("q", "lost"), CacheStatus::kError);
 }
 
+// A quiet add stores a key that is absent; where one is there already,
+// that one stays, and memcached's refusal (ADDQ's only answer) is
+// answered to no later call: an incr and gets after it get their own.
+BOOST_AUTO_TEST_CASE(a_quiet_add_leaves_what_is_there_and_its_refusal_answers_no_other_call) {
+  BOOST_TEST_STATUS(cache->AddQuietly("qa", "first", 60), CacheStatus::kOk);
+  BOOST_TEST(GetValue("qa") == "first");
+  BOOST_TEST_STATUS(cache->AddQuietly("qa", "second", 60), CacheStatus::kOk);  // refused
+  uint64_t value = 0;
+  BOOST_TEST_STATUS(cache->Set("m", "40"), CacheStatus::kOk);
+  BOOST_TEST_STATUS(cache->Incr("m", 2, &value), CacheStatus::kOk);
+  BOOST_TEST(value == 42u);
+  BOOST_TEST(GetValue("qa") == "first");
+  BOOST_TEST(GetValue("m") == "42");
+  BOOST_TEST(cache->counters().errors == 0);
+}
+
 BOOST_AUTO_TEST_CASE(flush_all_empties_every_server) {
   MemcachedServer second;
   Connect({server.address(), second.address()});

@@ -230,6 +230,36 @@ BOOST_FIXTURE_TEST_CASE(a_fill_keeps_a_newer_view_a_publication_replaces_it,
   BOOST_TEST(views_b.Find("page:Page", old_stamp).value_or("none") == "revision 1");
 }
 
+// A reader who found no view at all fills without waiting (kFillAbsent,
+// a quiet add): Find says when memcached held nothing. If another
+// reader's view got there first, it stays, even one with an older stamp;
+// the next reader finds that one stale (not absent) and its kFill puts
+// the newer view over it.
+BOOST_FIXTURE_TEST_CASE(a_fill_after_an_absent_view_adds_without_waiting, Fixture) {
+  StampedCache views_a{a.cache, 0}, views_b{b.cache, 0};
+  // A quiet add is not waited for: a waited call on the same connection
+  // after it (memcached answers a connection's requests in order) says
+  // it has been done, before another connection looks.
+  auto done = [](Host& host) { BOOST_REQUIRE(host.cache.Set("sync", "1") == CacheStatus::kOk); };
+  const Stamp old_stamp = a.Page("Absent");
+  bool absent = false;
+  BOOST_TEST(!views_a.Find("page:Absent", old_stamp, &absent).has_value());
+  BOOST_TEST(absent);
+  views_a.Store("page:Absent", "revision 1", old_stamp, 1, StoreMode::kFillAbsent);
+  done(a);
+  BOOST_TEST(views_b.Find("page:Absent", old_stamp, &absent).value_or("none") == "revision 1");
+  BOOST_TEST(!absent);
+  b.versions.Bump("Absent", /*created=*/false);
+  const Stamp new_stamp = b.Page("Absent");
+  BOOST_TEST(!views_b.Find("page:Absent", new_stamp, &absent).has_value());
+  BOOST_TEST(!absent);  // there, but stale
+  views_b.Store("page:Absent", "revision 2", new_stamp, 2, StoreMode::kFillAbsent);
+  done(b);
+  BOOST_TEST(!views_a.Find("page:Absent", new_stamp).has_value());  // the older one stayed
+  views_b.Store("page:Absent", "revision 2", new_stamp, 2, StoreMode::kFill);
+  BOOST_TEST(views_a.Find("page:Absent", new_stamp).value_or("none") == "revision 2");
+}
+
 // A worker that died unasked may have committed a save without moving
 // its numbers: the master asks (CacheState::bumps_asked), and each worker
 // moves the numbers every view holds before its next stamp, unless

@@ -191,13 +191,13 @@ CacheStatus Memcache::StoreValue(Store how, std::string_view key,
   if (how == Store::kCas) {
     rc = memcached_cas(mc, k.data(), k.size(), value.data(), value.size(),
                        Expiry(ttl), flags, cas);
-  } else if (how == Store::kQuietSet) {
-    // No reply asked for this one call: the binary protocol's SETQ, sent
-    // at once (requests are not buffered). Replies are asked for again
-    // before anything else is sent.
+  } else if (how == Store::kQuietSet || how == Store::kQuietAdd) {
+    // No reply asked for this one call: the binary protocol's SETQ or
+    // ADDQ, sent at once (requests are not buffered). Replies are asked
+    // for again before anything else is sent.
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
-    rc = memcached_set(mc, k.data(), k.size(), value.data(), value.size(),
-                       Expiry(ttl), flags);
+    auto fn = how == Store::kQuietSet ? memcached_set : memcached_add;
+    rc = fn(mc, k.data(), k.size(), value.data(), value.size(), Expiry(ttl), flags);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 0);
     // Sent proves the connection, not the server: a send that works does
     // not reset the breaker's count (a failure adds to it, below).
@@ -232,6 +232,11 @@ CacheStatus Memcache::Set(std::string_view key, std::string_view value,
 CacheStatus Memcache::SetQuietly(std::string_view key, std::string_view value,
                                  int ttl_seconds, uint32_t flags) {
   return StoreValue(Store::kQuietSet, key, value, ttl_seconds, flags);
+}
+
+CacheStatus Memcache::AddQuietly(std::string_view key, std::string_view value,
+                                 int ttl_seconds, uint32_t flags) {
+  return StoreValue(Store::kQuietAdd, key, value, ttl_seconds, flags);
 }
 
 CacheStatus Memcache::Add(std::string_view key, std::string_view value,

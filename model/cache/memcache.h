@@ -125,6 +125,12 @@ class Memcache {
   // is kError, as for Set; a value too big is not sent (kTooBig).
   CacheStatus SetQuietly(std::string_view key, std::string_view value,
                          int ttl_seconds = 0, uint32_t flags = 0);
+  // The same for an add (ADDQ): memcached answers only when the key was
+  // there already, and that answer is dropped too. For a reader's fill of
+  // a key it has just found absent, which another reader may have filled
+  // meanwhile (then theirs stays).
+  CacheStatus AddQuietly(std::string_view key, std::string_view value,
+                         int ttl_seconds = 0, uint32_t flags = 0);
   // Sets every pair; kOk if all were stored, else the first failure.
   CacheStatus SetMulti(
       const std::vector<std::pair<std::string, std::string>>& items,
@@ -170,7 +176,7 @@ class Memcache {
   std::string WireKey(std::string_view key);
 
  private:
-  enum class Store { kSet, kAdd, kReplace, kCas, kQuietSet };
+  enum class Store { kSet, kAdd, kReplace, kCas, kQuietSet, kQuietAdd };
   CacheStatus StoreValue(Store how, std::string_view key,
                          std::string_view value, int ttl, uint32_t flags,
                          uint64_t cas = 0);

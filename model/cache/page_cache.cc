@@ -72,9 +72,10 @@ std::optional<Stamp> PageCache::StampFor(const std::string& title, bool with_sit
 }
 
 std::optional<CachedPage> PageCache::Find(const std::string& title,
-                                          const std::optional<Stamp>& stamp) {
+                                          const std::optional<Stamp>& stamp, bool* absent) {
+  if (absent != nullptr) *absent = false;
   if (!stamp) return std::nullopt;
-  auto payload = views_.Find(Key(title), *stamp);
+  auto payload = views_.Find(Key(title), *stamp, absent);
   if (!payload) return std::nullopt;
   return Decode(title, *payload);
 }

@@ -41,8 +41,9 @@ class PageCache {
   }
 
   // The view of `title` made under `stamp`, if there is one (never
-  // without a stamp).
-  std::optional<CachedPage> Find(const std::string& title, const std::optional<Stamp>& stamp);
+  // without a stamp); `absent` as StampedCache::Find says it.
+  std::optional<CachedPage> Find(const std::string& title, const std::optional<Stamp>& stamp,
+                                 bool* absent = nullptr);
 
   // Stores a view read from SQLite after `stamp` was taken (nothing
   // without a stamp): a reader's fill, or a writer's publication of what

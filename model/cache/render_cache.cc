@@ -149,7 +149,12 @@ std::string RenderCache::Get(const RenderKey& render_key, size_t source_bytes,
   // rendering, so whatever is there is these same bytes or a claim. A
   // rendering memcached refuses (too big) must not leave our claim for
   // others to wait on.
-  if (Put(key, html) != CacheStatus::kOk && claimed) cache_.Delete(key);
+  // Unclaimed, nobody waits on it: not waited for either.
+  if (!claimed) {
+    Put(key, html, Wait::kNo);
+  } else if (Put(key, html) != CacheStatus::kOk) {
+    cache_.Delete(key);
+  }
   return html;
 }
 

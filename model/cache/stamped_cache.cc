@@ -77,7 +77,8 @@ bool Unsafe() {
 }  // namespace
 
 std::optional<std::string> StampedCache::Find(const std::string& key,
-                                              const Stamp& stamp) {
+                                              const Stamp& stamp, bool* absent) {
+  if (absent != nullptr) *absent = false;
   if (!cache_.enabled()) return std::nullopt;
   if (!Unsafe()) {
     if (const LocalViews::Entry* kept = local_.Find(key, stamp)) {
@@ -86,8 +87,9 @@ std::optional<std::string> StampedCache::Find(const std::string& key,
     }
   }
   CacheItem item;
-  if (cache_.Get(key, &item) != CacheStatus::kOk) {
+  if (CacheStatus got = cache_.Get(key, &item); got != CacheStatus::kOk) {
     ++counters_.misses;
+    if (absent != nullptr) *absent = got == CacheStatus::kMiss;
     return std::nullopt;
   }
   auto framed = Decode(key, item.value);
@@ -117,6 +119,10 @@ void StampedCache::Store(const std::string& key, const std::string& payload,
   }
   if (Unsafe()) {
     cache_.Set(key, value, kTtlSeconds);
+    return;
+  }
+  if (mode == StoreMode::kFillAbsent) {
+    cache_.AddQuietly(key, value, kTtlSeconds);
     return;
   }
   // Most stores follow a miss: add first (one round trip), and read what

@@ -40,6 +40,11 @@ struct StampedCacheCounters {
 enum class StoreMode {
   // A reader after a miss: added, or put over an entry with an older stamp.
   kFill,
+  // A reader after memcached held nothing under the key (Find's `absent`):
+  // added without waiting for the answer. If another reader's view got
+  // there first, it stays: one with an older stamp then costs misses
+  // until a reader who finds it stale fills with kFill.
+  kFillAbsent,
   // A writer's view of the revision it has just committed, its stamp read
   // after its increments: set over whatever is there, which was made before
   // the save unless another save of the same page came in between; then
@@ -57,8 +62,10 @@ class StampedCache {
 
   bool enabled() const { return cache_.enabled(); }
 
-  // The payload stored under `key` with exactly `stamp`, if any.
-  std::optional<std::string> Find(const std::string& key, const Stamp& stamp);
+  // The payload stored under `key` with exactly `stamp`, if any; `absent`
+  // (if given) says whether memcached held nothing under the key.
+  std::optional<std::string> Find(const std::string& key, const Stamp& stamp,
+                                  bool* absent = nullptr);
 
   // Stores `payload`, read from SQLite after `stamp` was taken. `order`
   // breaks ties between equal stamps (later revision wins) in fills.
