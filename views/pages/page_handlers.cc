@@ -214,12 +214,10 @@ std::optional<Response> RedirectFrom(const Request& req, Context& ctx, const Pag
 //   2. the page's view in memcached (PageCache), filled in the template
 //      for this reader.
 //   3. SQLite, then the rendered revision from memcached (RenderCache) or
-//      the renderer, filling tiers 2 and 1 under the stamp of step 0.
-// nginx's fast-path entry (when nginx asked) is filled from tiers 1 and
-// 2. So a page seldom viewed skips tiers 1 and 2 and fills nothing
-// (model/cache/view_admission.h), its next view fills them, and the one
-// after that nginx's entry: each fill is paid once the page was read
-// again. An old revision (?rev=) starts at 3.
+//      the renderer, filling tiers 2 and 1 and nginx's fast-path entry
+//      (when nginx asked) under the stamp of step 0.
+// A page seldom viewed skips tiers 1 and 2 and fills nothing
+// (model/cache/view_admission.h); an old revision (?rev=) starts at 3.
 Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");
@@ -315,13 +313,8 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     FailpointHold("render_before_cache_fill");
     ctx.caches.page_cache.Store(ToCached(*found, body), stamp,
                                 view_absent ? StoreMode::kFillAbsent : StoreMode::kFill);
-    // Not nginx's entry yet: that fill costs four round trips and a
-    // marker, and is paid once the page is read from a cache tier (its
-    // next view), as the tiers here are once it was viewed before.
-    Response response = PageView(req, ctx, name, *found, body, false, front, site_stamp);
-    if (shared) StoreAnonymousView(ctx, name, front, *view_stamp, found->latest_rev, response);
-    CountFastPathMiss(req, ctx, response);
-    return response;
+    return offered(PageView(req, ctx, name, *found, body, false, front, site_stamp),
+                   found->latest_rev);
   }
   return PageView(req, ctx, name, *found, body, false, front, site_stamp);
 }
