@@ -99,7 +99,8 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "again of whole pages as anonymous readers get them (0: none)")
     ("cache-admission", po::value(&raw.admission_text)->default_value(raw.admission_text),
      "which page views fill the shared caches: 'second-view' (of pages viewed lately on this "
-     "host; a first view renders and fills nothing) or 'first-view' (every view)")
+     "host; a first view renders and fills nothing), 'third-view' (of pages viewed twice "
+     "lately) or 'first-view' (every view)")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
@@ -373,8 +374,10 @@ Result<ParsedCommandLine> ParseServeCommandLine(
     c.cache_admission = CacheAdmission::kSecondView;
   } else if (raw.admission_text == "first-view") {
     c.cache_admission = CacheAdmission::kFirstView;
+  } else if (raw.admission_text == "third-view") {
+    c.cache_admission = CacheAdmission::kThirdView;
   } else {
-    return Status::Invalid("--cache-admission must be 'second-view' or 'first-view'");
+    return Status::Invalid("--cache-admission must be 'second-view', 'third-view' or 'first-view'");
   }
   auto proxies = TrustedProxies::Parse(raw.trusted_proxies);
   if (!proxies.ok()) return Status::Invalid("--trusted-proxies: " + proxies.status().message());

@@ -23,6 +23,33 @@ BOOST_AUTO_TEST_CASE(a_page_is_admitted_from_its_second_view) {
   BOOST_TEST(admission.Admit("Just saved"));
 }
 
+BOOST_AUTO_TEST_CASE(third_view_admits_a_page_viewed_twice_lately) {
+  CacheState* state = CacheState::CreatePrivate();
+  BOOST_REQUIRE(state != nullptr);
+  ViewAdmission admission(*state, CacheAdmission::kThirdView);
+  BOOST_TEST(!admission.Admit("Cold page"));
+  BOOST_TEST(!admission.Admit("Cold page"));
+  BOOST_TEST(admission.Admit("Cold page"));
+  BOOST_TEST(admission.Admit("Cold page"));
+  // A page another worker admits from its second view is one view short
+  // here (the record is shared, the policy each worker's).
+  ViewAdmission second(*state, CacheAdmission::kSecondView);
+  BOOST_TEST(!second.Admit("Shared page"));
+  BOOST_TEST(second.Admit("Shared page"));
+  BOOST_TEST(!admission.Admit("Shared page"));
+  BOOST_TEST(admission.Admit("Shared page"));
+  // A save stores its page's views: the next view reads them.
+  admission.Note("Just saved");
+  BOOST_TEST(admission.Admit("Just saved"));
+  // Forgetting clears both records: after it, a page starts over.
+  for (int pages = 0; state->viewed_set.load() != 0 || pages == 0; ++pages) {
+    admission.Admit("Filler " + std::to_string(pages));
+  }
+  BOOST_TEST(!admission.Admit("Cold page"));
+  BOOST_TEST(!admission.Admit("Cold page"));
+  BOOST_TEST(admission.Admit("Cold page"));
+}
+
 BOOST_AUTO_TEST_CASE(first_view_admits_every_view_and_still_records) {
   CacheState* state = CacheState::CreatePrivate();
   ViewAdmission every(*state, CacheAdmission::kFirstView);

@@ -35,6 +35,9 @@ struct CacheState {
   static constexpr size_t kViewedWords = 16384;  // 1,048,576 bits, 128 KB
   std::atomic<uint64_t> viewed_set;  // bits set since they were last cleared
   std::atomic<uint64_t> viewed[kViewedWords];
+  // The same hashes' bits for a page viewed again since (third-view
+  // admission), cleared with `viewed`.
+  std::atomic<uint64_t> viewed_again[kViewedWords];
 
   // Maps a fresh CacheState shared with every process forked afterwards.
   // It lives until the process exits. Null if mmap fails.

@@ -331,7 +331,7 @@ BOOST_AUTO_TEST_CASE(start_up_errors_are_reported_clearly) {
   BOOST_TEST(out.find("--workers must be 1 to 64") != std::string::npos, out);
   std::tie(code, out) = run("--cache-admission sometimes");
   BOOST_TEST(code == 2);
-  BOOST_TEST(out.find("--cache-admission must be 'second-view' or 'first-view'") !=
+  BOOST_TEST(out.find("--cache-admission must be 'second-view', 'third-view' or 'first-view'") !=
                  std::string::npos, out);
   std::tie(code, out) = run("--trusted-proxies 10.0.0.0/99");
   BOOST_TEST(code == 2);
