@@ -37,6 +37,10 @@ void StoreAnonymousView(Context& ctx, const PageName& name, bool front, const St
 
 bool CountFastPathMiss(const Request& req, Context& ctx, const Response& response) {
   if (!req.fast_path_miss || !ctx.caches.fast_path.enabled()) return false;
+  // nginx flags every unmarked view so, even while its switch is off
+  // (nginx/fast-path.conf): only a miss while this host's fast path
+  // serves is one (FastPath::Store skips the others' fills).
+  if (!ctx.caches.fast_path.serving()) return true;
   ctx.caches.fast_path.shared().misses.fetch_add(1);
   for (const auto& [header, value] : response.headers) {
     if (header == "X-Cache" && value == "hit")
