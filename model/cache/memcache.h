@@ -131,6 +131,9 @@ class Memcache {
   // meanwhile (then theirs stays).
   CacheStatus AddQuietly(std::string_view key, std::string_view value,
                          int ttl_seconds = 0, uint32_t flags = 0);
+  // (No quiet delete: libmemcached hands the "not found" memcached sends
+  // for a DELETEQ of an absent key to the next call; tried, a set then
+  // answered kMiss, and the calls after it went astray.)
   // Sets every pair; kOk if all were stored, else the first failure.
   CacheStatus SetMulti(
       const std::vector<std::pair<std::string, std::string>>& items,

@@ -115,7 +115,12 @@ bool Versions::Read(const std::vector<std::string>& keys, uint64_t* values) {
       if (!ParseNumber(it->second.value, &values[i])) return false;
       continue;
     }
-    // Missing: make it, or read what a racing reader made.
+    // Missing: make it, or read what a racing reader made. Waited for,
+    // never a quiet add: the number must be in memcached before SQLite is
+    // read, or a save committed meanwhile could find no number to move
+    // (its increment a miss) and the add land after it, stamping a view
+    // read before that save as current (versions_test's publication case
+    // catches the quiet add).
     const uint64_t seed = RandomNumber();
     CacheStatus added = cache_.Add(keys[i], std::to_string(seed), kNumberSeconds);
     if (added == CacheStatus::kOk) {
