@@ -23,8 +23,8 @@
 // master maps before it forks), and a second for a page viewed again,
 // set lock-free and both cleared whenever an eighth of the first bits are
 // set: that bounds both the wrong "seen" answers (one in eight at worst)
-// and how long "lately" lasts (~130,000 distinct pages viewed). Answers are hints: a wrong one costs a fill or a miss,
-// never a stale view.
+// and how long "lately" lasts (~130,000 distinct pages viewed). Answers
+// are hints: a wrong one costs a fill or a miss, never a stale view.
 #pragma once
 
 #include <string_view>

@@ -447,6 +447,12 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
   }
 }
 
+// Two hosts (two wikids, each with its own nginx and switch) on one
+// database and one memcached (issue 17) serve one generation of entries:
+// a page filled through one host's nginx is served by the other's (once
+// the other's wikid has seen it there); a save on one host whose delete
+// memcached cannot confirm is answered only once the other host's nginx
+// is switched off; and the generation that follows serves on both.
 BOOST_AUTO_TEST_CASE(every_hosts_nginx_follows_one_shared_state) {
   MemcachedServer memcached;
   TestDatabase shared;
