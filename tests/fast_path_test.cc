@@ -474,7 +474,7 @@ BOOST_FIXTURE_TEST_CASE(fills_leave_the_markers_nginx_checks, Fixture) {
 
 // Markers are hard links to sixteen files of the generation's folder
 // ("#source-N"), not an inode each: after the sweep of an old generation,
-// ext4 took up to half a millisecond to find a new inode (fast_path.cc).
+// ext4 took up to half a millisecond to find a new inode (switch_folder.cc).
 // Where a source cannot take a link (here a folder sits at its name), a
 // marker is a file of its own, as nginx needs no more.
 BOOST_FIXTURE_TEST_CASE(markers_are_links_to_a_few_files, Fixture) {

@@ -68,7 +68,7 @@
 // - Markers. nginx asks memcached only for the pages this host's wikid
 //   has filled, or found filled by another host, in the generation it
 //   serves: a name per entry (a hard link to one of a few empty files,
-//   LeaveMarker in fast_path.cc) in the generation's folder (FLAG.d/
+//   LeaveMarker in switch_folder.h) in the generation's folder (FLAG.d/
 //   GENERATION + the path nginx decodes + '#', which nginx checks as
 //   "${request_filename}#" since the switch is its root). Every other
 //   view goes to wikid without a memcached round trip, so a page's first
