@@ -10,6 +10,7 @@
 #include "views/markup/markdown.h"
 
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -23,6 +24,7 @@ namespace {
 struct RawOptions {
   std::string mode_text;
   std::string admission_text = "second-view";
+  std::string shed_cpu_text = "75";
   std::string trusted_proxies;
   std::string policy_text;
   std::string metrics_text;
@@ -101,6 +103,11 @@ po::options_description Options(Config& c, RawOptions& raw) {
      "which page views fill the shared caches: 'second-view' (of pages viewed lately on this "
      "host; a first view renders and fills nothing), 'third-view' (of pages viewed twice "
      "lately) or 'first-view' (every view)")
+    ("cache-shed-cpu", po::value(&raw.shed_cpu_text)->default_value(raw.shed_cpu_text),
+     "while the host's CPU is at least this many percent busy, a view fills the shared caches "
+     "only for a page read often (and looks only for one read often or found there lately): "
+     "a fill costs more than a view without cache, and pays back only if read again; "
+     "'off': fill as --cache-admission says")
     ("site-name", po::value(&s.site_name)->default_value(s.site_name),
      "the wiki's name, shown in every page header")
     ("front-page", po::value(&s.front_page)->default_value(s.front_page),
@@ -379,6 +386,17 @@ Result<ParsedCommandLine> ParseServeCommandLine(
   } else {
     return Status::Invalid("--cache-admission must be 'second-view', 'third-view' or 'first-view'");
   }
+  if (raw.shed_cpu_text == "off") {
+    c.cache_shed_cpu = std::nullopt;
+  } else {
+    int percent = -1;
+    const char* end = raw.shed_cpu_text.data() + raw.shed_cpu_text.size();
+    auto [at, error] = std::from_chars(raw.shed_cpu_text.data(), end, percent);
+    if (error != std::errc() || at != end || percent < 0 || percent > 100) {
+      return Status::Invalid("--cache-shed-cpu must be a percentage from 0 to 100, or 'off'");
+    }
+    c.cache_shed_cpu = percent;
+  }
   auto proxies = TrustedProxies::Parse(raw.trusted_proxies);
   if (!proxies.ok()) return Status::Invalid("--trusted-proxies: " + proxies.status().message());
   c.trusted_proxies = std::move(*proxies);
@@ -410,6 +428,7 @@ WikiOptions WikiOptionsOf(const Config& config) {
       !config.memcached.empty() && !config.dev ? config.local_cache_bytes : 0;
   options.fast_path = config.FastPathOn();
   options.cache_admission = config.cache_admission;
+  options.cache_shed_cpu_percent = config.cache_shed_cpu;
   options.fast_path_flag = config.FastPathFlag();
   options.file_cache_dir = config.FileCacheDir();
   return options;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct Config {
   // Which page views use and fill the shared caches
   // (model/cache/view_admission.h).
   CacheAdmission cache_admission = CacheAdmission::kSecondView;
+  // From how busy a share of the host's CPU (percent) a view fills the
+  // caches only for a hot page (model/cache/host_load.h); nullopt: off.
+  std::optional<int> cache_shed_cpu = 75;
   // The login throttle: progressive delays per account name, and limits
   // per client address on the names tried and the failures
   // (model/store/login_throttle.h).

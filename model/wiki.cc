@@ -205,7 +205,8 @@ void Wiki::OpenCaches(const WikiOptions& options) {
   page_cache_ = std::make_unique<PageCache>(*views_, *versions_);
   recent_ =
       std::make_unique<RecentCache>(*views_, *versions_, state.generation.load());
-  admission_ = std::make_unique<ViewAdmission>(state, options.cache_admission);
+  admission_ = std::make_unique<ViewAdmission>(state, options.cache_admission,
+                                               options.cache_shed_cpu_percent);
   file_cache_ = std::make_unique<FileCache>(options.file_cache_dir);
   caches_ =
       std::make_unique<Caches>(Caches{.memcache = *memcache_,

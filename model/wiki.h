@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "model/accounts/accounts.h"
@@ -110,6 +111,9 @@ struct WikiOptions {
   std::string renderer_version;
   // Which page views use and fill the shared caches (view_admission.h).
   CacheAdmission cache_admission = CacheAdmission::kFirstView;
+  // From how busy a share of the host's CPU only hot or cached pages use
+  // the caches, in percent (host_load.h); nullopt: every admitted view.
+  std::optional<int> cache_shed_cpu_percent;
   // nginx serves anonymous views from memcached while `fast_path_flag`
   // exists (model/cache/fast_path.h).
   bool fast_path = false;

@@ -75,6 +75,25 @@ BOOST_AUTO_TEST_CASE(the_memcached_timeout_reaches_the_cache_within_its_range) {
   BOOST_TEST(!ParseServeCommandLine({"--memcached-timeout-ms", "10001"}).ok());
 }
 
+BOOST_AUTO_TEST_CASE(cache_shedding_is_a_percentage_or_off) {
+  // The percentage, or -1 for off.
+  auto shed = [](std::vector<std::string> args) {
+    auto parsed = ParseServeCommandLine(args);
+    BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+    return WikiOptionsOf(parsed->config).cache_shed_cpu_percent.value_or(-1);
+  };
+  BOOST_TEST(shed({}) == 75);
+  BOOST_TEST(shed({"--cache-shed-cpu", "0"}) == 0);
+  BOOST_TEST(shed({"--cache-shed-cpu", "100"}) == 100);
+  BOOST_TEST(shed({"--cache-shed-cpu", "off"}) == -1);
+  for (const char* bad : {"101", "-1", "75%", "", "on"}) {
+    auto refused = ParseServeCommandLine({"--cache-shed-cpu", bad});
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.status().message() ==
+               "--cache-shed-cpu must be a percentage from 0 to 100, or 'off'");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(what_every_page_shows_is_checked_at_start) {
   auto front = ParseServeCommandLine({"--front-page", "_private"});
   BOOST_REQUIRE(!front.ok());

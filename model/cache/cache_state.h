@@ -10,8 +10,12 @@
 //   bumps_asked, and each worker moves the numbers every view holds
 //   (Versions::CatchUp) before its next stamp, unless another worker
 //   already did since (bumps_confirmed).
-// - viewed: which pages were viewed lately on this host, one bit per hash
-//   of a title (ViewAdmission, view_admission.h); hints, not versions.
+// - viewed, viewed_again, cached, view_counts: which pages were viewed
+//   lately on this host, which were found in memcached or put there, and
+//   how often each was viewed (ViewAdmission, view_admission.h); hints,
+//   not versions.
+// - cpu_*: how busy this host's CPUs were over the last sample (HostLoad,
+//   host_load.h).
 //
 // This is process-model state, shared on purpose and nowhere else: one
 // anonymous MAP_SHARED mapping made by the master, lock-free atomics.
@@ -38,6 +42,27 @@ struct CacheState {
   // The same hashes' bits for a page viewed again since (third-view
   // admission), cleared with `viewed`.
   std::atomic<uint64_t> viewed_again[kViewedWords];
+  // The same hashes' bits for a page whose view this host last found in
+  // memcached or put there, cleared with `viewed` (and one by one when a
+  // look finds nothing).
+  std::atomic<uint64_t> cached[kViewedWords];
+
+  // How many times each page was viewed lately: a count-min sketch, one
+  // counter per row per hash of a title, all halved every kViewWindow
+  // views (TinyLFU's "reset"). 128 KB.
+  static constexpr size_t kCountRows = 4;
+  static constexpr size_t kCountWidth = 8192;
+  static constexpr uint64_t kViewWindow = 4096;
+  std::atomic<uint64_t> views_counted;
+  std::atomic<uint32_t> view_counts[kCountRows][kCountWidth];
+
+  // The host's CPU time (in /proc/stat's ticks) at the last sample, when
+  // it was taken (CLOCK_MONOTONIC, ms), and the share of it busy between
+  // the two samples before, in percent.
+  std::atomic<int64_t> cpu_sampled_ms;
+  std::atomic<uint64_t> cpu_busy_ticks;
+  std::atomic<uint64_t> cpu_all_ticks;
+  std::atomic<uint32_t> cpu_busy_percent;
 
   // Maps a fresh CacheState shared with every process forked afterwards.
   // It lives until the process exits. Null if mmap fails.

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "model/cache/memcache.h"
+#include "model/cache/view_admission.h"
 #include "tests/support/test_wiki.h"
 
 namespace wikid::testing {
@@ -176,6 +177,9 @@ BOOST_AUTO_TEST_CASE(the_cache_page_shows_statistics_and_flushes) {
     BOOST_TEST(Contains(stats, std::string("<th>") + name + "</th>"), name);
   }
   BOOST_TEST(!Contains(stats, "<th>curr_items</th><td>0</td>"));
+  // The test wikis never shed (TestWiki: --cache-shed-cpu off): no word
+  // of it (a busy host's is below).
+  BOOST_TEST(!Contains(stats, "class=\"shedding\""));
   Memcache probe(PatientCacheOptions({wiki.memcached().address()}));
   BOOST_REQUIRE(probe.Set("probe", "here") == CacheStatus::kOk);
   // Without the form's token the flush is refused.
@@ -268,6 +272,35 @@ BOOST_AUTO_TEST_CASE(a_hung_memcached_costs_no_request) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 16: on a busy host (--cache-shed-cpu 0: always busy) a page's
+// views read the database and use no cache until it is read often (its
+// kHotViews-th view lately), and the admins' page says so and counts the
+// views shed. The page is saved before a restart, which forgets what was
+// viewed (and moves every page's numbers: the save's views are stale).
+BOOST_AUTO_TEST_CASE(a_busy_host_uses_the_caches_for_pages_read_often) {
+  TestWikiOptions options = Cached();
+  options.workers = 1;  // the admins' page shows this worker's count
+  options.extra_args = {"--cache-shed-cpu", "0"};
+  TestWiki wiki{options};
+  BOOST_REQUIRE(wiki.Save("Busy_Host", 0, "Read *often*.").status == 303);
+  BOOST_REQUIRE(wiki.StopWikid(10s) == 0);
+  wiki.StartWikid();
+  const int hot = static_cast<int>(ViewAdmission::kHotViews);
+  for (int view = 1; view <= hot + 1; ++view) {
+    HttpResponse r = wiki.Get("/Busy_Host");
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(Contains(r, "<em>often</em>"));
+    // The hot view fills and the next is a hit; with CPU to spare the
+    // second would fill.
+    BOOST_TEST(r.Header("x-cache") == (view <= hot ? "miss" : "hit"), "view " << view);
+  }
+  HttpResponse stats = Admin(wiki)->Get("/_admin/cache");
+  BOOST_TEST(Contains(stats, "From 0% on, only pages read often fill memcached"));
+  // Every admitted view before the hot one: the second on.
+  BOOST_TEST(Contains(stats, "which would have filled with CPU to spare: " +
+                                 std::to_string(hot - 2) + "."));
+}
 
 // M3: a memcached that accepts connections and never answers, from the
 // start: wikid starts, serves every view from SQLite, and says so.

@@ -22,6 +22,7 @@
 
 #include "model/cache/memcache.h"
 #include "model/cache/versions.h"
+#include "model/cache/view_admission.h"
 #include "tests/support/fastcgi_client.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/temp_dir.h"
@@ -398,19 +399,25 @@ AfterLostDelete KillBetweenCommitAndDelete(TestWikiOptions options) {
 // forgets what was viewed) reads SQLite, renders and fills nothing, so on
 // a memcached too small for the wiki it evicts nothing; its second view
 // fills, and nginx serves the third. The control, --cache-admission
-// first-view, fills on the first view; third-view on the third. Each on
-// the same stack, restarted with that option, for a page of its own.
+// first-view, fills on the first view; third-view on the third. On a busy
+// host (--cache-shed-cpu 0: always) only a hot page fills, from its
+// kHotViews-th view lately, and a page whose views a save stored is looked up
+// from its first. Each on the same stack, restarted with those options,
+// for a page of its own.
 BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
   TestWiki wiki(FastPathOptions());
   BOOST_REQUIRE(wiki.WaitForFastPath(10s));
   struct Policy {
-    std::string option;  // "": the default
-    std::string name;    // its page's
-    int fills_on;        // the view that fills
+    std::vector<std::string> options;  // none: the default
+    std::string name;                  // its page's
+    int fills_on;                      // the view that fills
   };
-  for (const Policy& policy : {Policy{"", "Cold_Page", 2}, Policy{"first-view", "Cold_Control", 1},
-                               Policy{"third-view", "Cold_Third", 3}}) {
-    BOOST_TEST_CONTEXT("--cache-admission " << policy.option) {
+  const int hot = static_cast<int>(ViewAdmission::kHotViews);
+  for (const Policy& policy :
+       {Policy{{}, "Cold_Page", 2}, Policy{{"--cache-admission", "first-view"}, "Cold_Control", 1},
+        Policy{{"--cache-admission", "third-view"}, "Cold_Third", 3},
+        Policy{{"--cache-shed-cpu", "0"}, "Cold_Busy", hot}}) {
+    BOOST_TEST_CONTEXT("page " << policy.name) {
       const std::string path = "/" + policy.name;
       std::string title = policy.name;
       std::replace(title.begin(), title.end(), '_', ' ');
@@ -426,11 +433,7 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
         CacheItem item;
         return probe.Get(Versions::PageKey(title), &item) == CacheStatus::kOk;
       };
-      if (policy.option.empty()) {
-        wiki.StartWikid();
-      } else {
-        wiki.StartWikid({"--cache-admission", policy.option});
-      }
+      wiki.StartWikid(policy.options);
       BOOST_REQUIRE(wiki.WaitForFastPath(10s, before));
       for (int view = 1; view <= policy.fills_on + 1; ++view) {
         HttpResponse r = wiki.Get(path);
@@ -443,6 +446,13 @@ BOOST_AUTO_TEST_CASE(a_first_view_fills_nothing_and_the_second_fills) {
         // page: it reads no number, so it makes none.
         BOOST_TEST(number_made() == (view >= policy.fills_on), "view " << view);
       }
+      if (policy.name != "Cold_Busy") continue;
+      // A save stores its page's views: even on a busy host its first view
+      // after it looks for them, and finds them.
+      BOOST_REQUIRE(wiki.Save("Busy_Saved", 0, "Saved on a busy host.").status == 303);
+      HttpResponse saved = wiki.Get("/Busy_Saved");
+      BOOST_TEST(saved.status == 200);
+      BOOST_TEST(saved.Header("x-cache") != "miss");
     }
   }
 }

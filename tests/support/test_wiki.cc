@@ -278,6 +278,13 @@ std::vector<std::string> TestWiki::WikidCommandLine() const {
     } else {
       argv.push_back("--no-fast-path");
     }
+    // A test's machine is often busy: views fill as admission says, as on
+    // a host with CPU to spare, unless the test asks for shedding itself.
+    if (std::find(options_.extra_args.begin(), options_.extra_args.end(),
+                  "--cache-shed-cpu") == options_.extra_args.end()) {
+      argv.push_back("--cache-shed-cpu");
+      argv.push_back("off");
+    }
   }
   if (options_.max_upload_bytes != 0) {
     argv.push_back("--max-upload-bytes");

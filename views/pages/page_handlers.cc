@@ -216,15 +216,18 @@ std::optional<Response> RedirectFrom(const Request& req, Context& ctx, const Pag
 //   3. SQLite, then the rendered revision from memcached (RenderCache) or
 //      the renderer, filling tiers 2 and 1 and nginx's fast-path entry
 //      (when nginx asked) under the stamp of step 0.
-// A page seldom viewed skips tiers 1 and 2 and fills nothing
-// (model/cache/view_admission.h); an old revision (?rev=) starts at 3.
+// A page seldom viewed skips tiers 1 and 2 and fills nothing; while the
+// host is busy, so does one neither hot nor known cached, and one known
+// cached that tiers 1 and 2 miss fills nothing (model/cache/
+// view_admission.h). An old revision (?rev=) starts at 3.
 Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                        bool front) {
   auto rev = RevisionParam(req, "rev");
   if (!rev.ok()) return ErrorPage(ctx, rev.status());
   // A page's first view in a while uses no shared cache: it reads SQLite,
   // renders, and fills nothing (model/cache/view_admission.h).
-  const bool admitted = *rev || ctx.caches.admission.Admit(name.title());
+  const CacheUse use = *rev ? CacheUse::kFill : ctx.caches.admission.Admit(name.title());
+  const bool admitted = use != CacheUse::kNone;
   // The stamp is taken before SQLite is read, so a view made from this
   // read is never served after a save that this read might have missed:
   // the page's numbers and the links', and the site's for the front page
@@ -255,6 +258,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   if (shared && admitted) {
     int64_t kept_rev = 0;
     if (auto kept = FindAnonymousView(ctx, name, front, *view_stamp, &kept_rev)) {
+      ctx.caches.admission.Found(name.title());
       StoreFastView(req, ctx, name, front, kept_rev, *kept, still_current);
       return std::move(*kept);
     }
@@ -262,10 +266,12 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
   bool view_absent = false;  // memcached held no view of the page at all
   if (!*rev && admitted) {
     if (auto cached = ctx.caches.page_cache.Find(name.title(), stamp, &view_absent)) {
+      ctx.caches.admission.Found(name.title());
       return offered(PageView(req, ctx, name, FromCached(*cached), cached->body_html,
                               true, front, site_stamp),
                      cached->rev);
     }
+    ctx.caches.admission.Missed(name.title());
   }
   auto found = ctx.stores.pages.Find(name, *rev);
   if (found.status().IsNotFound()) {
@@ -294,7 +300,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
                       site_stamp);
     }
   }
-  if (!admitted) {
+  if (use != CacheUse::kFill) {
     std::string body = RenderNow(ctx, *found);
     // A rendering that overran its budget (its notice) is shared at once:
     // admission keeps cheap first views out, and that one cost a budget.
@@ -313,6 +319,7 @@ Response ShowNamedPage(const Request& req, Context& ctx, const PageName& name,
     FailpointHold("render_before_cache_fill");
     ctx.caches.page_cache.Store(ToCached(*found, body), stamp,
                                 view_absent ? StoreMode::kFillAbsent : StoreMode::kFill);
+    ctx.caches.admission.Found(name.title());
     return offered(PageView(req, ctx, name, *found, body, false, front, site_stamp),
                    found->latest_rev);
   }

@@ -27,6 +27,7 @@
 </div>
 <p>memcached calls that failed: {{ERRORS}}; skipped while the breaker was open: {{SKIPPED}}; values too big to cache: {{TOO_BIG}}.</p>
 <p>Version numbers (what every host's views are checked against): read {{VERSION_READS}} times, unreadable {{VERSION_UNREADABLE}} and in flight {{VERSION_IN_FLIGHT}} (a write of the page was between its commit and the move of its numbers; all those views came from the database); made again after memcached lost them {{VERSION_SEEDED}}; saves that memcached did not confirm {{VERSION_DOUBTS}} (each advanced the cache epoch, {{EPOCH}} now, and waited for every host to see it).</p>
+{{#SHEDDING}}<p class="shedding">This host's CPU was {{BUSY}}% busy at the last sample (every tenth of a second). From {{SHED_AT}}% on, only pages read often fill memcached (<code>--cache-shed-cpu</code>): views of this worker that read the database without filling, which would have filled with CPU to spare: {{SHED_VIEWS}}.</p>{{/SHEDDING}}
 {{#FAST_PATH}}
 <h2>Fast path: nginx answering anonymous page views from memcached</h2>
 {{#SERVING}}<p>Serving: nginx answers anonymous views of the pages below from memcached, without asking wikid.</p>{{/SERVING}}
