@@ -56,9 +56,9 @@ struct CacheState {
   std::atomic<uint64_t> views_counted;
   std::atomic<uint32_t> view_counts[kCountRows][kCountWidth];
 
-  // The host's CPU time (in /proc/stat's ticks) at the last sample, when
-  // it was taken (CLOCK_MONOTONIC, ms), and the share of it busy between
-  // the two samples before, in percent.
+  // When the last sample was taken (CLOCK_MONOTONIC_COARSE, ms), the
+  // host's CPU time then (in /proc/stat's ticks), and the share of it
+  // busy between the last two samples, in percent.
   std::atomic<int64_t> cpu_sampled_ms;
   std::atomic<uint64_t> cpu_busy_ticks;
   std::atomic<uint64_t> cpu_all_ticks;
