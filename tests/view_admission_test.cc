@@ -197,6 +197,45 @@ BOOST_AUTO_TEST_CASE(the_cpu_line_of_proc_stat_is_read) {
   BOOST_TEST(!ParseCpuTicks("cpu x y\n").has_value());
 }
 
+// Samples at most every kSampleMs, each the busy share since the one
+// before, shared by every HostLoad on the same CacheState (one per
+// worker); the first has nothing to compare with.
+BOOST_AUTO_TEST_CASE(the_host_is_busy_from_its_threshold_over_the_last_sample) {
+  CacheState* state = CacheState::CreatePrivate();
+  int64_t now = 1'000;
+  CpuTicks ticks{.busy = 500, .all = 1'000};
+  int reads = 0;
+  auto clock = [&] { return now; };
+  auto counters = [&]() -> std::optional<CpuTicks> {
+    ++reads;
+    return ticks;
+  };
+  HostLoad load(*state, 75, clock, counters);
+  HostLoad other_worker(*state, 75, clock, counters);
+  BOOST_TEST(!load.Busy());  // the first sample: no share yet
+  BOOST_TEST(reads == 1);
+  ticks = {.busy = 590, .all = 1'100};  // 90 % since
+  BOOST_TEST(!load.Busy());  // not due: the same answer, no read
+  BOOST_TEST(reads == 1);
+  now += HostLoad::kSampleMs;
+  BOOST_TEST(other_worker.Busy());  // due: either worker takes it
+  BOOST_TEST(reads == 2);
+  BOOST_TEST(load.Busy());
+  BOOST_TEST(load.busy_percent() == 90);
+  ticks = {.busy = 660, .all = 1'200};  // 70 %: under 75
+  now += HostLoad::kSampleMs;
+  BOOST_TEST(!load.Busy());
+  BOOST_TEST(load.busy_percent() == 70);
+  ticks = {.busy = 735, .all = 1'300};  // exactly 75 %
+  now += HostLoad::kSampleMs;
+  BOOST_TEST(load.Busy());
+  // Unreadable counters leave the last answer as it was.
+  now += HostLoad::kSampleMs;
+  HostLoad blind(*state, 75, clock, [] { return std::optional<CpuTicks>(); });
+  BOOST_TEST(blind.Busy());
+  BOOST_TEST(load.threshold().value_or(-1) == 75);
+}
+
 // The host's own measure: threads that keep 2 % of the CPUs busy make the
 // host busy from 1 % (waiting for the samples to show it, on a machine of
 // any size); 'off' is never busy, and 0 % always.

@@ -56,7 +56,7 @@ struct CacheState {
   std::atomic<uint64_t> views_counted;
   std::atomic<uint32_t> view_counts[kCountRows][kCountWidth];
 
-  // When the last sample was taken (CLOCK_MONOTONIC_COARSE, ms), the
+  // When the last sample was taken (MonotonicMs, model/base/clock.h), the
   // host's CPU time then (in /proc/stat's ticks), and the share of it
   // busy between the last two samples, in percent.
   std::atomic<int64_t> cpu_sampled_ms;

@@ -1,7 +1,6 @@
 #include "model/cache/host_load.h"
 
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -31,14 +30,6 @@ std::optional<CpuTicks> ParseCpuTicks(std::string_view text) {
   return ticks;
 }
 
-namespace {
-
-int64_t MonotonicMs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1'000'000;
-}
-
 std::optional<CpuTicks> ReadCpuTicks() {
   const int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -49,12 +40,10 @@ std::optional<CpuTicks> ReadCpuTicks() {
   return ParseCpuTicks(std::string_view(buffer, static_cast<size_t>(n)));
 }
 
-}  // namespace
-
 bool HostLoad::Busy() {
-  if (!busy_percent_) return false;
-  if (*busy_percent_ <= 0) return true;
-  const int64_t now = MonotonicMs();
+  if (!threshold_) return false;
+  if (*threshold_ <= 0) return true;
+  const int64_t now = now_ms_();
   int64_t last = state_.cpu_sampled_ms.load(std::memory_order_relaxed);
   // One process samples for all; the others use its last answer.
   if (now - last >= kSampleMs &&
@@ -62,11 +51,11 @@ bool HostLoad::Busy() {
     Sample();
   }
   return state_.cpu_busy_percent.load(std::memory_order_relaxed) >=
-         static_cast<uint32_t>(*busy_percent_);
+         static_cast<uint32_t>(*threshold_);
 }
 
 void HostLoad::Sample() {
-  auto ticks = ReadCpuTicks();
+  auto ticks = read_ticks_();
   if (!ticks) return;  // no /proc: never busy, as before shedding
   const uint64_t busy_before = state_.cpu_busy_ticks.exchange(ticks->busy);
   const uint64_t all_before = state_.cpu_all_ticks.exchange(ticks->all);

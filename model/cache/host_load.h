@@ -19,9 +19,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
+#include "model/base/clock.h"
 #include "model/cache/cache_state.h"
 
 namespace wikid {
@@ -35,24 +37,40 @@ struct CpuTicks {
 
 // /proc/stat's text: its "cpu" line's ticks; nullopt if there is none.
 std::optional<CpuTicks> ParseCpuTicks(std::string_view proc_stat);
+// This machine's, read from /proc/stat; nullopt if it cannot be read.
+std::optional<CpuTicks> ReadCpuTicks();
 
 class HostLoad {
  public:
   static constexpr int64_t kSampleMs = 100;
 
-  // Busy from `busy_percent` of the host's CPU time on: 0 always (what
-  // tests of shedding ask for), nullopt never.
-  HostLoad(CacheState& state, std::optional<int> busy_percent)
-      : state_(state), busy_percent_(busy_percent) {}
+  // Busy from `threshold` percent of the host's CPU time on: 0 always
+  // (what tests of shedding ask for), nullopt never. `now_ms` and
+  // `read_ticks` are the clock and the CPU's counters (tests pass their
+  // own).
+  HostLoad(CacheState& state, std::optional<int> threshold,
+           std::function<int64_t()> now_ms = MonotonicMs,
+           std::function<std::optional<CpuTicks>()> read_ticks = ReadCpuTicks)
+      : state_(state),
+        threshold_(threshold),
+        now_ms_(std::move(now_ms)),
+        read_ticks_(std::move(read_ticks)) {}
 
-  // Whether the host was at least that busy over the last sample.
+  // Whether the host was at least `threshold` busy over the last sample;
+  // takes the next sample if it is due.
   bool Busy();
+
+  std::optional<int> threshold() const { return threshold_; }
+  // The host's busy share over the last sample, in percent.
+  int busy_percent() const { return static_cast<int>(state_.cpu_busy_percent.load()); }
 
  private:
   void Sample();
 
   CacheState& state_;
-  std::optional<int> busy_percent_;
+  std::optional<int> threshold_;
+  std::function<int64_t()> now_ms_;
+  std::function<std::optional<CpuTicks>()> read_ticks_;
 };
 
 }  // namespace wikid

@@ -6,27 +6,29 @@
 namespace wikid {
 namespace {
 
-// Every worker of a host runs the same binary, so std::hash agrees among
-// them (the records are one host's hints, never shared further).
-uint64_t HashOf(std::string_view title) {
-  return std::hash<std::string_view>{}(title) * 0x9E3779B97F4A7C15ull;
-}
-
 // The page's bit in a record of CacheState::kViewedWords words.
 struct Bit {
   size_t word;
   uint64_t mask;
 };
-Bit BitOf(std::string_view title) {
-  const uint64_t bit = HashOf(title) % (CacheState::kViewedWords * 64);
+Bit BitOf(uint64_t hash) {
+  const uint64_t bit = hash % (CacheState::kViewedWords * 64);
   return {bit / 64, uint64_t{1} << (bit % 64)};
 }
 
 }  // namespace
 
+uint64_t ViewAdmission::HashOf(std::string_view title) {
+  // Every worker of a host runs the same binary, so std::hash agrees among
+  // them (the records are one host's hints, never shared further).
+  return std::hash<std::string_view>{}(title) * 0x9E3779B97F4A7C15ull;
+}
+
 CacheUse ViewAdmission::Admit(std::string_view title) {
-  const bool seen = Record(title, state_.viewed);
-  const uint32_t views = Count(title);
+  const uint64_t hash = HashOf(title);
+  const bool seen = Record(hash, state_.viewed);
+  // Counted only where shedding may ask: it is host-wide work per view.
+  const uint32_t views = load_.threshold() ? Count(hash) : 0;
   bool admitted = seen;
   switch (policy_) {
     case CacheAdmission::kFirstView:
@@ -35,24 +37,24 @@ CacheUse ViewAdmission::Admit(std::string_view title) {
     case CacheAdmission::kSecondView:
       break;
     case CacheAdmission::kThirdView:
-      admitted = seen && Record(title, state_.viewed_again);
+      admitted = seen && Record(hash, state_.viewed_again);
       break;
   }
   if (!admitted) return CacheUse::kNone;
   if (views >= kHotViews || !load_.Busy()) return CacheUse::kFill;
-  const Bit bit = BitOf(title);
+  const Bit bit = BitOf(hash);
   const bool cached = state_.cached[bit.word].load(std::memory_order_relaxed) & bit.mask;
   ++shed_views_;
   return cached ? CacheUse::kLook : CacheUse::kNone;
 }
 
 void ViewAdmission::Missed(std::string_view title) {
-  const Bit bit = BitOf(title);
+  const Bit bit = BitOf(HashOf(title));
   state_.cached[bit.word].fetch_and(~bit.mask, std::memory_order_relaxed);
 }
 
-bool ViewAdmission::Record(std::string_view title, std::atomic<uint64_t>* bits) {
-  const Bit bit = BitOf(title);
+bool ViewAdmission::Record(uint64_t hash, std::atomic<uint64_t>* bits) {
+  const Bit bit = BitOf(hash);
   std::atomic<uint64_t>& word = bits[bit.word];
   if (word.load(std::memory_order_relaxed) & bit.mask) return true;
   if (word.fetch_or(bit.mask, std::memory_order_relaxed) & bit.mask) return true;  // a race
@@ -71,10 +73,10 @@ bool ViewAdmission::Record(std::string_view title, std::atomic<uint64_t>* bits) 
   return false;
 }
 
-uint32_t ViewAdmission::Count(std::string_view title) {
+uint32_t ViewAdmission::Count(uint64_t hash) {
   // Row i's counter at h1 + i*h2 (Kirsch and Mitzenmacher: two hashes
   // combined so serve as well as one per row).
-  const uint64_t h1 = HashOf(title);
+  const uint64_t h1 = hash;
   const uint64_t h2 = (h1 >> 32) | 1;
   std::atomic<uint32_t>* counters[CacheState::kCountRows];
   uint32_t least = UINT32_MAX;

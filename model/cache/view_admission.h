@@ -22,9 +22,10 @@
 // The record is one bit per hash of a title in CacheState (memory the
 // master maps before it forks), a second for a page viewed again and a
 // third for one found cached (below), set lock-free and all cleared
-// whenever an eighth of the first bits are set: that bounds both the wrong "seen" answers (one in eight at worst)
-// and how long "lately" lasts (~130,000 distinct pages viewed). Answers
-// are hints: a wrong one costs a fill or a miss, never a stale view.
+// whenever an eighth of the first bits are set: that bounds both the
+// wrong "seen" answers (one in eight at worst) and how long "lately"
+// lasts (~130,000 distinct pages viewed). Answers are hints: a wrong one
+// costs a fill or a miss, never a stale view.
 //
 // While the host's CPU is busy (HostLoad, host_load.h: `--cache-shed-cpu`),
 // a fill is taken from the views, so an admitted view fills only a page
@@ -76,10 +77,7 @@ class ViewAdmission {
   // cached pages use the caches (HostLoad; nullopt: never).
   ViewAdmission(CacheState& state, CacheAdmission policy,
                 std::optional<int> shed_cpu_percent = std::nullopt)
-      : state_(state),
-        policy_(policy),
-        shed_cpu_percent_(shed_cpu_percent),
-        load_(state, shed_cpu_percent) {}
+      : state_(state), policy_(policy), load_(state, shed_cpu_percent) {}
 
   // Records a view of the page titled `title`, and says what it may do
   // with the shared caches.
@@ -88,35 +86,35 @@ class ViewAdmission {
   // Records that the page titled `title` will be read (a save stored its
   // views): its next view uses the caches.
   void Note(std::string_view title) {
-    Record(title, state_.viewed);
-    Record(title, state_.viewed_again);
-    Found(title);
+    const uint64_t hash = HashOf(title);
+    Record(hash, state_.viewed);
+    Record(hash, state_.viewed_again);
+    Record(hash, state_.cached);
   }
 
   // A view of the page was found in memcached, or put there: its views
   // look there even while the host is busy.
-  void Found(std::string_view title) { Record(title, state_.cached); }
+  void Found(std::string_view title) { Record(HashOf(title), state_.cached); }
   // A look found no view of it: while the host is busy, its views look no
   // more until it is hot or filled.
   void Missed(std::string_view title);
 
-  // From which busy share of the host's CPU views shed (nullopt: never),
-  // how busy it was over the last sample, and how many of this worker's
-  // views would have filled on a host with CPU to spare (for
-  // /_admin/cache).
-  std::optional<int> shed_cpu_percent() const { return shed_cpu_percent_; }
-  int busy_percent() const { return static_cast<int>(state_.cpu_busy_percent.load()); }
+  // When views shed, and how busy the host was (for /_admin/cache).
+  const HostLoad& load() const { return load_; }
+  // How many of this worker's views would have filled on a host with CPU
+  // to spare.
   uint64_t shed_views() const { return shed_views_; }
 
  private:
+  // The title's hash, from which every record's place is taken.
+  static uint64_t HashOf(std::string_view title);
   // Sets the page's bit in `bits`; whether it was set already.
-  bool Record(std::string_view title, std::atomic<uint64_t>* bits);
+  bool Record(uint64_t hash, std::atomic<uint64_t>* bits);
   // Counts a view of the page; about how many it had in the window.
-  uint32_t Count(std::string_view title);
+  uint32_t Count(uint64_t hash);
 
   CacheState& state_;
   CacheAdmission policy_;
-  std::optional<int> shed_cpu_percent_;
   HostLoad load_;
   uint64_t shed_views_ = 0;
 };

@@ -140,9 +140,9 @@ Response ShowCacheAdmin(const Request& req, Context& ctx, std::string_view) {
   d->SetIntValue("VERSION_DOUBTS", static_cast<long>(versions.doubts));
   d->SetValue("EPOCH", ctx.caches.versions.epoch_text());
   const ViewAdmission& admission = ctx.caches.admission;
-  if (auto shed_at = admission.shed_cpu_percent(); shed_at && ctx.caches.memcache.enabled()) {
+  if (auto shed_at = admission.load().threshold(); shed_at && ctx.caches.memcache.enabled()) {
     ctemplate::TemplateDictionary* shed = d->AddSectionDictionary("SHEDDING");
-    shed->SetIntValue("BUSY", admission.busy_percent());
+    shed->SetIntValue("BUSY", admission.load().busy_percent());
     shed->SetIntValue("SHED_AT", *shed_at);
     shed->SetIntValue("SHED_VIEWS", static_cast<long>(admission.shed_views()));
   }
